@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-model-generator",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
+        .executable(name: "swift-model-generator", targets: ["swift-model-generator"]),
+        .plugin(name: "ModelGeneratorPlugin", targets: ["ModelGeneratorPlugin"]),
+        .plugin(name: "GenerateModelCode", targets: ["GenerateModelCode"]),
+    ],
+    targets: [
+        // The vocabulary shared by generator and runtime: located JSON, typed layer configs,
+        // shape inference, the Keras JSON writer. No kernels.
+        .target(name: "ModelSpec"),
+        // What generated code imports: Tensor, layers, initializers, cloning.
+        .target(name: "ModelRuntime", dependencies: ["ModelSpec"]),
+        // Naming, translation and rendering of generated code. Underscored: not API.
+        .target(name: "_ModelGeneratorCore", dependencies: ["ModelSpec"]),
+        .executableTarget(name: "swift-model-generator", dependencies: ["_ModelGeneratorCore"]),
+        .plugin(
+            name: "ModelGeneratorPlugin",
+            capability: .buildTool(),
+            dependencies: ["swift-model-generator"]
+        ),
+        .plugin(
+            name: "GenerateModelCode",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-model-code",
+                    description: "Generate Swift model types from the model specs in a target, into the package."
+                ),
+                permissions: [
+                    .writeToPackageDirectory(reason: "Writes the generated model sources into the target's directory.")
+                ]
+            ),
+            dependencies: ["swift-model-generator"]
+        ),
+        .testTarget(name: "ModelSpecTests", dependencies: ["ModelSpec"]),
+        .testTarget(
+            name: "ModelRuntimeTests",
+            dependencies: ["ModelRuntime"],
+            plugins: ["ModelGeneratorPlugin"]
+        ),
+        .testTarget(name: "ModelGeneratorCoreTests", dependencies: ["_ModelGeneratorCore", "ModelRuntime"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
