@@ -1,0 +1,52 @@
+import Foundation
+import PackagePlugin
+
+/// Generates one Swift model type per `*.model.json` or `*.keras` spec in a target, by running
+/// `swift-model-generator generate` on it. Each spec is its own build command with exact
+/// inputs and outputs, so only edited specs are generated again.
+@main
+struct ModelGeneratorPlugin: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        guard let target = target as? SourceModuleTarget else { return [] }
+        let tool = try context.tool(named: "swift-model-generator")
+        let files = target.sourceFiles.map(\.url)
+        return try ModelSpecFiles.commands(
+            specs: files.filter(ModelSpecFiles.isSpec),
+            config: files.first(where: ModelSpecFiles.isConfig),
+            tool: tool.url,
+            outputDirectory: context.pluginWorkDirectoryURL.appending(path: "GeneratedModels"))
+    }
+}
+
+/// What the plugin needs to know about spec files; the CLI does everything else.
+enum ModelSpecFiles {
+    static let configName = "model-generator-config.json"
+
+    static func isSpec(_ url: URL) -> Bool {
+        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras"
+    }
+
+    static func isConfig(_ url: URL) -> Bool { url.lastPathComponent == configName }
+
+    /// `classifier.model.json` → `classifier.model.swift`; the CLI writes the same name.
+    static func outputName(for spec: URL) -> String {
+        var name = spec.lastPathComponent
+        for suffix in [".model.json", ".keras"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        return name + ".model.swift"
+    }
+
+    static func commands(specs: [URL], config: URL?, tool: URL, outputDirectory: URL) throws -> [Command] {
+        specs.sorted { $0.path < $1.path }.map { spec in
+            var arguments = ["generate", spec.path, "--output-directory", outputDirectory.path]
+            if let config { arguments += ["--config", config.path] }
+            return .buildCommand(
+                displayName: "Generating a Swift model from \(spec.lastPathComponent)",
+                executable: tool,
+                arguments: arguments,
+                inputFiles: [spec] + (config.map { [$0] } ?? []),
+                outputFiles: [outputDirectory.appending(path: outputName(for: spec))])
+        }
+    }
+}

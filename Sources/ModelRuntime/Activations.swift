@@ -1,0 +1,104 @@
+import Foundation
+
+extension ActivationFunction {
+    /// Applies the function to `tensor` in place; softmax, log-softmax and sparsemax work over
+    /// the last axis, the others element by element.
+    public func apply(to tensor: inout Tensor) {
+        if self == .linear { return }
+        let lastAxis = tensor.shape.last ?? 1
+        tensor.withUnsafeMutableScalars { values in
+            if isAxisWise {
+                guard lastAxis > 0 else { return }
+                for start in stride(from: 0, to: values.count, by: lastAxis) {
+                    let row = UnsafeMutableBufferPointer(rebasing: values[start..<(start + lastAxis)])
+                    applyAcrossAxis(row)
+                }
+            } else {
+                let function = elementwise
+                for index in values.indices { values[index] = function(values[index]) }
+            }
+        }
+    }
+
+    /// The function on one value, for the element-wise functions.
+    public var elementwise: @Sendable (Float) -> Float {
+        switch self {
+        case .linear, .softmax, .logSoftmax, .sparsemax: return { $0 }
+        case .relu: return { max($0, 0) }
+        case .relu6: return { min(max($0, 0), 6) }
+        case .leakyRelu: return { $0 >= 0 ? $0 : 0.2 * $0 }
+        case .elu: return { $0 > 0 ? $0 : expm1f($0) }
+        case .selu:
+            return { x in
+                let alpha: Float = 1.673_263_242_354_377_284_817_042_991_671_7
+                let scale: Float = 1.050_700_987_355_480_493_419_334_985_294_6
+                return scale * (x > 0 ? x : alpha * expm1f(x))
+            }
+        case .gelu: return { 0.5 * $0 * (1 + erff($0 * 0.707_106_781_186_547_524_4)) }
+        case .geluApproximate:
+            return { x in
+                let inner: Float = 0.797_884_560_802_865_355_9 * (x + 0.044_715 * x * x * x)
+                return 0.5 * x * (1 + tanhf(inner))
+            }
+        case .sigmoid: return ActivationFunction.sigmoid
+        case .hardSigmoid: return { min(max($0 + 3, 0), 6) / 6 }
+        case .hardSilu: return { $0 * min(max($0 + 3, 0), 6) / 6 }
+        case .silu: return { $0 * ActivationFunction.sigmoid($0) }
+        case .mish: return { $0 * tanhf(ActivationFunction.softplus($0)) }
+        case .tanh: return { tanhf($0) }
+        case .softplus: return ActivationFunction.softplus
+        case .softsign: return { $0 / (1 + abs($0)) }
+        case .exponential: return { expf($0) }
+        case .celu: return { max($0, 0) + min(expm1f($0), 0) }
+        case .hardTanh: return { min(max($0, -1), 1) }
+        case .hardShrink: return { abs($0) > 0.5 ? $0 : 0 }
+        case .softShrink: return { $0 > 0.5 ? $0 - 0.5 : ($0 < -0.5 ? $0 + 0.5 : 0) }
+        case .logSigmoid: return { -ActivationFunction.softplus(-$0) }
+        case .sparsePlus: return { $0 <= -1 ? 0 : ($0 >= 1 ? $0 : ($0 + 1) * ($0 + 1) / 4) }
+        case .squareplus: return { ($0 + ($0 * $0 + 4).squareRoot()) / 2 }
+        case .tanhShrink: return { $0 - tanhf($0) }
+        case .sparseSigmoid: return { $0 <= -1 ? 0 : ($0 >= 1 ? 1 : ($0 + 1) / 2) }
+        }
+    }
+
+    @Sendable static func sigmoid(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x))
+    }
+
+    /// `log(1 + exp(x))` without overflow.
+    @Sendable static func softplus(_ x: Float) -> Float {
+        max(x, 0) + log1pf(expf(-abs(x)))
+    }
+
+    private func applyAcrossAxis(_ row: UnsafeMutableBufferPointer<Float>) {
+        switch self {
+        case .softmax, .logSoftmax:
+            let maximum = row.max() ?? 0
+            var sum: Float = 0
+            for value in row { sum += expf(value - maximum) }
+            if self == .softmax {
+                for index in row.indices { row[index] = expf(row[index] - maximum) / sum }
+            } else {
+                let logSum = logf(sum)
+                for index in row.indices { row[index] = row[index] - maximum - logSum }
+            }
+        case .sparsemax:
+            // Martins & Astudillo (2016): project onto the simplex.
+            let sorted = row.sorted(by: >)
+            var cumulative: Float = 0
+            var support = 0
+            var supportSum: Float = 0
+            for (k, value) in sorted.enumerated() {
+                cumulative += value
+                if 1 + Float(k + 1) * value > cumulative {
+                    support = k + 1
+                    supportSum = cumulative
+                }
+            }
+            let threshold = (supportSum - 1) / Float(support)
+            for index in row.indices { row[index] = max(row[index] - threshold, 0) }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// Where a layer sits in a model: the Keras names from the outermost model down, e.g.
+/// `encoder/dense_1` for a layer of a nested model.
+public struct LayerPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The layer names from the outermost model down.
+    public var components: [String]
+
+    /// A path through these layer names.
+    public init(_ components: [String]) { self.components = components }
+    public init(stringLiteral value: String) { components = value.split(separator: "/").map(String.init) }
+
+    /// The path of a layer named `name` inside this one.
+    public func appending(_ name: String) -> LayerPath { LayerPath(components + [name]) }
+
+    /// The layer's own name.
+    public var name: String { components.last ?? "" }
+    public var description: String { components.joined(separator: "/") }
+}
+
+/// Makes the layers of a clone, like the `clone_function` of Keras's `clone_model`. The
+/// method is generic, so every clone keeps its layer's static type.
+///
+/// A cloner may change a layer's config (see `LayerConfig.withSeeds(_:)`), but the clone must
+/// still take the same input and give the same output shape; `clone(with:)` stops with a
+/// message naming the layer otherwise.
+///
+/// ```swift
+/// /// Keras's "set every seed to 1337" clone function.
+/// struct Seed1337: LayerCloner {
+///     func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L {
+///         FreshWeights(seed: 1337).rebuild(layer, config: layer.config.withSeeds(1337), at: path)
+///     }
+/// }
+/// ```
+public protocol LayerCloner {
+    /// The clone of `layer`, found at `path` in the model being cloned.
+    func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L
+}
+
+/// Keras's default clone: the same config, new weights (`from_config(get_config())`). The
+/// same seed gives the same weights, equal to those of `init(seed:)` with that seed.
+public struct FreshWeights: LayerCloner, Sendable {
+    /// The model-level seed; `nil` draws a random one per clone.
+    public let seed: UInt64?
+
+    /// A cloner drawing weights from `seed` (random when `nil`).
+    public init(seed: UInt64? = nil) { self.seed = seed }
+
+    public func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L {
+        rebuild(layer, config: layer.config, at: path)
+    }
+
+    /// `layer` rebuilt from `config` with fresh weights drawn from this cloner's seed, stopping
+    /// with a message naming the layer when `config` cannot take the layer's input.
+    public func rebuild<L: Layer>(_ layer: L, config: L.Config, at path: LayerPath) -> L {
+        let base = seed ?? Seeds.fresh()
+        do {
+            return try layer.rebuilt(config: config, seed: Seeds.derive(base, path.description))
+        } catch {
+            preconditionFailure("cloning layer '\(path)': the cloned config does not build: \(error)")
+        }
+    }
+}
+
+/// Keras's `clone_function=lambda layer: layer`: the clone uses the same weights. Tensors are
+/// copy-on-write values, so the two models share weight storage until one of them changes a
+/// weight; then only that one changes (in Keras, both would).
+public struct SharingWeights: LayerCloner, Sendable {
+    /// A cloner that shares weights.
+    public init() {}
+    public func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L { layer }
+}
+
+/// The `get_weights()`/`set_weights()` recipe: the clone has equal weights in storage of its
+/// own.
+public struct CopyingWeights: LayerCloner, Sendable {
+    /// A cloner that copies weights.
+    public init() {}
+    public func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L {
+        var copy = layer
+        do {
+            try copy.setWeights(layer.weights.map { $0.independentCopy() })
+        } catch {
+            preconditionFailure("copying the weights of layer '\(path)' failed: \(error)")
+        }
+        return copy
+    }
+}
+
+extension LayerCloner {
+    /// Clones `layer` and checks that the clone still fits the model: same input and output
+    /// shapes. Generated `clone(with:)` calls this for each layer.
+    public func cloneLayer<L: UnaryLayer>(_ layer: L, at path: LayerPath, in model: String) -> L {
+        let clone = clone(layer, at: path)
+        precondition(clone.inputShape == layer.inputShape && clone.outputShape == layer.outputShape,
+                     "\(model).clone(with:): layer '\(path)' was cloned with shapes \(clone.inputShape) → \(clone.outputShape), but the model needs \(layer.inputShape) → \(layer.outputShape)")
+        return clone
+    }
+}

@@ -1,0 +1,133 @@
+/// A layer: a typed Keras config and the weights built from it. Layers are values; their
+/// weights are copy-on-write tensors.
+public protocol Layer: Sendable {
+    /// The layer's typed Keras config.
+    associatedtype Config: KerasConfig
+    /// The config the layer was built from.
+    var config: Config { get }
+    /// The weights in Keras's `get_weights()` order.
+    var weights: [Tensor] { get }
+    /// Replaces the weights, given in Keras's `get_weights()` order. Throws, leaving the layer
+    /// unchanged, when their number or shapes don't match.
+    mutating func setWeights(_ weights: [Tensor]) throws
+    /// The same layer built again, on the same input, from `config` with fresh weights drawn
+    /// from `seed`. Throws when `config` cannot take the layer's input.
+    func rebuilt(config: Config, seed: UInt64) throws -> Self
+}
+
+/// A layer with one input and one output whose shapes are known when it is built.
+public protocol UnaryLayer: Layer where Config: LayerConfig {
+    /// Builds the layer for inputs of `inputShape` with fresh weights drawn from `seed`.
+    init(config: Config, inputShape: TensorShape, seed: UInt64) throws
+    /// The shape the layer was built for.
+    var inputShape: TensorShape { get }
+    /// The shape it returns.
+    var outputShape: TensorShape { get }
+    /// Runs the layer (inference).
+    func callAsFunction(_ input: Tensor) -> Tensor
+}
+
+extension UnaryLayer {
+    public func rebuilt(config: Config, seed: UInt64) throws -> Self {
+        try Self(config: config, inputShape: inputShape, seed: seed)
+    }
+}
+
+/// A whole model: a layer whose config is a model config, with the API every generated model
+/// has. The call (`callAsFunction`) is generated with one `Tensor` per model input.
+public protocol Model: Layer where Config: ModelConfig {
+    /// The model as its spec describes it, with fresh weights drawn from `seed` (a random
+    /// seed when `nil`).
+    init(seed: UInt64?)
+    /// The model built from `config`, with fresh weights drawn from `seed`. Throws when the
+    /// config's layers don't fit together.
+    init(config: Config, seed: UInt64?) throws
+    /// A copy of the model whose layers `cloner` made; `recursive` makes the cloner go into
+    /// nested models instead of cloning each as one layer.
+    func clone(with cloner: some LayerCloner, recursive: Bool) -> Self
+}
+
+extension Model {
+    /// The model as its spec describes it, with fresh weights drawn from `seed` (a random
+    /// seed when `nil`). The spec was validated when the code was generated, so this cannot
+    /// fail.
+    public init(seed: UInt64? = nil) {
+        do {
+            try self.init(config: Config(), seed: seed)
+        } catch {
+            preconditionFailure("\(Self.self): the generated config does not build: \(error)")
+        }
+    }
+
+    /// The model read from Keras JSON (`model.to_json()`), with fresh weights. Throws a
+    /// located error when the JSON is not a model of this type's architecture.
+    public init(kerasJSON: String, seed: UInt64? = nil) throws {
+        try self.init(config: Config(kerasJSON: kerasJSON), seed: seed)
+    }
+
+    /// The model's architecture as Keras JSON, loadable by `keras.models.model_from_json`.
+    public func kerasJSON() -> String { config.kerasJSON() }
+
+    public func rebuilt(config: Config, seed: UInt64) throws -> Self {
+        try Self(config: config, seed: seed)
+    }
+}
+
+/// A failure to set weights, naming the model, the layer and what didn't match.
+public struct WeightError: Error, Sendable, CustomStringConvertible {
+    /// What didn't match.
+    public var message: String
+    /// An error with `message`.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Hands out a flat list of weights layer by layer, as generated `setWeights` does.
+public struct WeightAssignment {
+    private let weights: [Tensor]
+    private var next = 0
+    private let owner: String
+
+    /// Starts handing out `weights` for the model `owner`.
+    public init(_ weights: [Tensor], for owner: String) {
+        self.weights = weights
+        self.owner = owner
+    }
+
+    /// Sets the next `layer.weights.count` tensors on `layer`.
+    public mutating func assign<L: Layer>(to layer: inout L, name: String) throws {
+        let count = layer.weights.count
+        guard next + count <= weights.count else {
+            throw WeightError("\(owner).setWeights: got \(weights.count) tensors, but layer '\(name)' needs tensors \(next)..<\(next + count)")
+        }
+        do {
+            try layer.setWeights(Array(weights[next..<(next + count)]))
+        } catch {
+            throw WeightError("\(owner).setWeights: layer '\(name)': \(error)")
+        }
+        next += count
+    }
+
+    /// Checks that every tensor was used.
+    public func finish() throws {
+        guard next == weights.count else {
+            throw WeightError("\(owner).setWeights: expected \(next) tensors, got \(weights.count)")
+        }
+    }
+}
+
+/// Checks tensors against a layer's weight specs.
+func checkWeights(_ given: [Tensor], against specs: [WeightSpec], layer: String) throws {
+    guard given.count == specs.count else {
+        let names = specs.map(\.name).joined(separator: ", ")
+        throw WeightError("layer '\(layer)' expects \(specs.count) weights (\(names)), got \(given.count)")
+    }
+    for (tensor, spec) in zip(given, specs) where tensor.shape != spec.shape {
+        throw WeightError("layer '\(layer)': weight '\(spec.name)' must have shape \(spec.shape), got \(tensor.shape)")
+    }
+}
+
+/// Draws fresh weights for specs, each from its own seed derived from `seed` and its name.
+func freshWeights(_ specs: [WeightSpec], seed: UInt64) -> [Tensor] {
+    specs.map { $0.initializer.sample(shape: $0.shape, seed: Seeds.derive(seed, $0.name)) }
+}

@@ -1,0 +1,107 @@
+// Core layers: InputLayer, Dense, Activation.
+
+/// A model's input: checks the shape of what a model is called with.
+public struct InputLayer: Layer {
+    public let config: InputLayerConfig
+
+    /// The input described by `config`.
+    public init(config: InputLayerConfig) {
+        self.config = config
+    }
+
+    /// The input's shape, the batch axis included.
+    public var outputShape: TensorShape { config.batchShape }
+    public var weights: [Tensor] { [] }
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: [], layer: config.name)
+    }
+    public func rebuilt(config: InputLayerConfig, seed: UInt64) throws -> InputLayer { InputLayer(config: config) }
+
+    /// Returns `input`, stopping with a message naming the model and both shapes when
+    /// `input` doesn't have the input's shape.
+    public func check(_ input: Tensor, model: String) -> Tensor {
+        precondition(config.batchShape.accepts(input.shape),
+                     "\(model): input '\(config.name)' expects shape \(config.batchShape), got \(TensorShape(input.shape.map { $0 }))")
+        return input
+    }
+}
+
+/// `keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.
+public struct Dense: UnaryLayer {
+    public let config: DenseConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The `[inputUnits, units]` kernel.
+    public private(set) var kernel: Tensor
+    /// The `[units]` bias, when `useBias`.
+    public private(set) var bias: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: DenseConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        self.outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        let fresh = freshWeights(specs, seed: seed)
+        kernel = fresh[0]
+        bias = config.useBias ? fresh[1] : nil
+    }
+
+    public var weights: [Tensor] { bias.map { [kernel, $0] } ?? [kernel] }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        kernel = weights[0]
+        bias = config.useBias ? weights[1] : nil
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let inputUnits = kernel.shape[0]
+        let units = kernel.shape[1]
+        precondition(input.shape.last == inputUnits,
+                     "Dense '\(config.name)': expects last axis \(inputUnits), got shape \(input.shape)")
+        let rows = input.scalarCount / max(inputUnits, 1)
+        var outputShape = input.shape
+        outputShape[outputShape.count - 1] = units
+        var output = Tensor(shape: outputShape) { out in
+            input.withUnsafeScalars { a in
+                kernel.withUnsafeScalars { b in
+                    if let bias {
+                        bias.withUnsafeScalars { biasValues in
+                            MatrixMultiply.multiply(a, b, bias: biasValues, into: out, m: rows, k: inputUnits, n: units)
+                        }
+                    } else {
+                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: inputUnits, n: units)
+                    }
+                }
+            }
+        }
+        config.activation.apply(to: &output)
+        return output
+    }
+}
+
+/// `keras.layers.Activation`: applies an activation function.
+public struct Activation: UnaryLayer {
+    public let config: ActivationConfig
+    public let inputShape: TensorShape
+    public var outputShape: TensorShape { inputShape }
+
+    public init(config: ActivationConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+    }
+
+    public var weights: [Tensor] { [] }
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: [], layer: config.name)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        var output = input
+        config.activation.apply(to: &output)
+        return output
+    }
+}

@@ -1,0 +1,79 @@
+/// A value that a layer config field can hold: `Codable` in Keras's JSON form, comparable, and
+/// writable as Swift source, so the generator can spell out a config without knowing its type.
+public protocol ConfigValue: Codable, Equatable, Sendable {
+    /// Swift source that evaluates to this value, e.g. `32`, `"dense"`, `.relu`, `[nil, 728]`.
+    var swiftExpression: String { get }
+}
+
+/// Swift source spellings of plain values, with every string escaped.
+public enum SwiftLiteral {
+    /// A Swift string literal for `text`: quotes, backslashes, control characters and every
+    /// non-ASCII scalar are escaped, so no spec string can end the literal or hide code.
+    public static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case " "..."~": out.unicodeScalars.append(scalar)
+            default: out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            }
+        }
+        return out + "\""
+    }
+
+    /// A Swift literal for a `Double` that reads back as the same value.
+    public static func double(_ value: Double) -> String {
+        if value.isNaN { return ".nan" }
+        if value.isInfinite { return value < 0 ? "-.infinity" : ".infinity" }
+        return value.description
+    }
+}
+
+extension Int: ConfigValue {
+    public var swiftExpression: String { String(self) }
+}
+
+extension Double: ConfigValue {
+    public var swiftExpression: String { SwiftLiteral.double(self) }
+}
+
+extension Bool: ConfigValue {
+    public var swiftExpression: String { self ? "true" : "false" }
+}
+
+extension String: ConfigValue {
+    public var swiftExpression: String { SwiftLiteral.string(self) }
+}
+
+extension Optional: ConfigValue where Wrapped: ConfigValue {
+    public var swiftExpression: String { self.map(\.swiftExpression) ?? "nil" }
+}
+
+extension Array: ConfigValue where Element: ConfigValue {
+    public var swiftExpression: String { "[" + map(\.swiftExpression).joined(separator: ", ") + "]" }
+}
+
+extension TensorShape: ConfigValue {
+    public var swiftExpression: String { dimensions.swiftExpression }
+}
+
+/// A coding key made from any string: config keys are Keras's own.
+public struct ConfigKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+    /// The key `name`.
+    public init(_ name: String) { stringValue = name }
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { return nil }
+}
+
+/// Builds `DecodingError`s that `SpecDecoder` locates at the field they name.
+enum ConfigErrors {
+    static func invalid(_ message: String, at path: [any CodingKey]) -> DecodingError {
+        .dataCorrupted(.init(codingPath: path, debugDescription: message))
+    }
+}

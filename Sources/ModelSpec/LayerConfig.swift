@@ -1,0 +1,220 @@
+/// A Keras object config: what `get_config()` returns for a layer or a model, typed.
+public protocol KerasConfig: Codable, Equatable, Sendable {
+    /// Keras's `class_name`, e.g. `Dense`.
+    static var className: String { get }
+    /// Keras's `module` for the class, e.g. `keras.layers`.
+    static var module: String { get }
+}
+
+/// The typed config of one Keras layer class. Its schema, the fields with Keras's keys and
+/// defaults, is declared once in `fields`; decoding, encoding, Swift rendering and the
+/// supported-layers table all come from it.
+///
+/// Conforming types give every stored field a default in their initializer (equal to Keras's
+/// default), list the fields in Keras's `get_config()` order, and describe their weights and
+/// output shape for an input shape.
+public protocol LayerConfig: KerasConfig, ConfigValue {
+    /// The config with every field at its default; required fields hold placeholders.
+    static var template: Self { get }
+    /// The fields, in Keras's `get_config()` order, with their Keras keys.
+    static var fields: [ConfigField<Self>] { get }
+    /// Keys Keras writes that change nothing here; accepted when absent, `null`, or equal to
+    /// the given value, rejected otherwise, never written.
+    static var ignoredKeys: [String: JSONValue] { get }
+    /// The layer's name, unique in its model.
+    var name: String { get set }
+    /// Checks values the types alone don't (positive sizes, rates in range). Throws a
+    /// `ConfigFieldError` naming the field.
+    func validate() throws
+    /// The layer's output shape for `input`, or an error saying why the input doesn't fit.
+    func outputShape(for input: TensorShape) throws -> TensorShape
+    /// The weights the layer creates for `input`, in Keras's `get_weights()` order.
+    func weights(for input: TensorShape) throws -> [WeightSpec]
+}
+
+/// A config value that is out of range, naming the field by its Keras key.
+public struct ConfigFieldError: Error, Sendable, CustomStringConvertible {
+    /// The Keras key of the field.
+    public var field: String
+    /// What is wrong with the value.
+    public var message: String
+    /// An error for `field`.
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+    public var description: String { "'\(field)': \(message)" }
+}
+
+/// A problem with a layer's input shape: the input doesn't fit the layer.
+public struct ShapeError: Error, Sendable, CustomStringConvertible {
+    /// What doesn't fit.
+    public var message: String
+    /// An error with `message`.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One field of a layer config: its Keras key, its Swift label and how to read, write and
+/// spell it.
+public struct ConfigField<Config>: Sendable {
+    /// The Keras key, e.g. `use_bias`.
+    public let key: String
+    /// The Swift label in the config's initializer, e.g. `useBias`.
+    public let label: String
+    /// Whether a spec must give it (Keras has no default for it).
+    public let isRequired: Bool
+    /// The Swift type of the field, for documentation.
+    public let typeName: String
+    let decodeInto: @Sendable (inout Config, KeyedDecodingContainer<ConfigKey>) throws -> Void
+    let encodeFrom: @Sendable (Config, inout KeyedEncodingContainer<ConfigKey>) throws -> Void
+    let argument: @Sendable (Config, Config) -> String?
+    let defaultDescription: @Sendable (Config) -> String
+
+    /// A field stored at `keyPath` under the Keras key `key`.
+    public init<Value: ConfigValue>(
+        _ key: String, _ keyPath: WritableKeyPath<Config, Value> & Sendable, required: Bool = false
+    ) {
+        let label = ConfigField.label(forKey: key)
+        self.key = key
+        self.label = label
+        self.isRequired = required
+        self.typeName = String(describing: Value.self)
+        let codingKey = ConfigKey(key)
+        decodeInto = { config, container in
+            config[keyPath: keyPath] = try container.decode(Value.self, forKey: codingKey)
+        }
+        encodeFrom = { config, container in
+            try container.encode(config[keyPath: keyPath], forKey: codingKey)
+        }
+        argument = { config, defaults in
+            let value = config[keyPath: keyPath]
+            guard required || value != defaults[keyPath: keyPath] else { return nil }
+            return label + ": " + value.swiftExpression
+        }
+        defaultDescription = { defaults in defaults[keyPath: keyPath].swiftExpression }
+    }
+
+    /// The camelCase Swift label for a snake_case Keras key.
+    public static func label(forKey key: String) -> String {
+        let parts = key.split(separator: "_", omittingEmptySubsequences: true)
+        guard let first = parts.first else { return key }
+        return String(first) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+}
+
+extension KerasConfig {
+    public static var module: String { "keras.layers" }
+}
+
+extension LayerConfig {
+    public static var ignoredKeys: [String: JSONValue] { [:] }
+    public func validate() throws {}
+    public func weights(for input: TensorShape) throws -> [WeightSpec] { [] }
+
+    /// Decodes the fields of `Self.fields` present in `decoder`'s object over `Self.template`,
+    /// rejecting unknown keys. `callerKeys` are keys (and fields) the caller reads itself.
+    public static func decodeFields(from decoder: any Decoder, callerKeys: Set<String> = []) throws -> Self {
+        var config = template
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        let known = Set(fields.map(\.key))
+        for key in container.allKeys where !known.contains(key.stringValue) && !callerKeys.contains(key.stringValue) {
+            if let accepted = ignoredKeys[key.stringValue] {
+                let value = try container.decode(JSONValue.self, forKey: key)
+                if value == .null || value == accepted { continue }
+                throw ConfigErrors.invalid(
+                    "'\(key.stringValue)' is not supported in \(className) (only \(JSONWriter().write(accepted)) or null)",
+                    at: container.codingPath + [key])
+            }
+            let names = fields.map { "'\($0.key)'" }.joined(separator: ", ")
+            throw ConfigErrors.invalid(
+                "unknown field '\(key.stringValue)' in \(className) config; known fields: \(names)",
+                at: container.codingPath + [key])
+        }
+        for field in fields where !callerKeys.contains(field.key) {
+            if container.contains(ConfigKey(field.key)) {
+                try field.decodeInto(&config, container)
+            } else if field.isRequired {
+                throw DecodingError.keyNotFound(
+                    ConfigKey(field.key),
+                    .init(codingPath: container.codingPath,
+                          debugDescription: "missing required field '\(field.key)' in \(className) config"))
+            }
+        }
+        do {
+            try config.validate()
+        } catch let error as ConfigFieldError {
+            throw ConfigErrors.invalid(
+                "invalid '\(error.field)' in \(className) config: \(error.message)",
+                at: container.codingPath + [ConfigKey(error.field)])
+        }
+        return config
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self = try Self.decodeFields(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        for field in Self.fields {
+            try field.encodeFrom(self, &container)
+        }
+    }
+
+    /// Swift source that rebuilds this config, spelling out only the fields that differ from
+    /// Keras's defaults (and the required ones).
+    public var swiftExpression: String {
+        let defaults = Self.template
+        let arguments = Self.fields.compactMap { $0.argument(self, defaults) }
+        return String(describing: Self.self) + "(" + arguments.joined(separator: ", ") + ")"
+    }
+
+    /// The number of scalars in the layer's weights for `input`.
+    public func parameterCount(for input: TensorShape) throws -> Int {
+        try weights(for: input).reduce(0) { $0 + $1.count }
+    }
+
+    /// A copy with every `seed` Keras would find in the config set to `seed`: the layer's own
+    /// `seed` field and the seeds of its initializers, like Keras's
+    /// `config["seed"] = 1337` clone function.
+    public func withSeeds(_ seed: Int?) -> Self {
+        var copy = self
+        copy.setSeeds(seed)
+        return copy
+    }
+}
+
+/// Configs with seeds to set: built-in configs implement it by listing their seeded fields.
+extension LayerConfig {
+    /// Sets every seed in the config (see `withSeeds(_:)`). Implemented generically through the
+    /// config's Keras JSON, so it covers any layer.
+    public mutating func setSeeds(_ seed: Int?) {
+        guard let json = try? SpecEncoder().encode(self) else { return }
+        let updated = SeedRewriter.rewrite(json, seed: seed)
+        if let decoded = try? SpecDecoder().decode(Self.self, from: JSONNode(updated)) {
+            self = decoded
+        }
+    }
+}
+
+enum SeedRewriter {
+    /// Replaces the value of every `seed` key in `value`'s object, and in the `config` objects
+    /// nested in its fields (initializers), with `seed`.
+    static func rewrite(_ value: JSONValue, seed: Int?) -> JSONValue {
+        guard case .object(let members) = value else { return value }
+        let seedValue: JSONValue = seed.map { .number(String($0)) } ?? .null
+        return .object(members.map { member in
+            var member = member
+            if member.key == "seed" {
+                member.value = JSONNode(seedValue)
+            } else if case .object(let inner) = member.value.value,
+                      let index = inner.firstIndex(where: { $0.key == "config" }) {
+                var inner = inner
+                inner[index].value = JSONNode(rewrite(inner[index].value.value, seed: seed))
+                member.value = JSONNode(.object(inner))
+            }
+            return member
+        })
+    }
+}

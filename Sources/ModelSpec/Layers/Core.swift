@@ -1,0 +1,188 @@
+// Core layers: InputLayer, Dense, Activation.
+
+/// `keras.layers.InputLayer`: the model's input, fixing its shape.
+public struct InputLayerConfig: LayerConfig {
+    public static let className = "InputLayer"
+    public static let template = InputLayerConfig(batchShape: [nil])
+    public static let fields: [ConfigField<InputLayerConfig>] = [
+        ConfigField("batch_shape", \.batchShape, required: true),
+        ConfigField("dtype", \.dtype),
+        ConfigField("sparse", \.sparse),
+        ConfigField("ragged", \.ragged),
+        ConfigField("name", \.name, required: true),
+        ConfigField("optional", \.optional),
+    ]
+
+    /// The input's shape including the batch axis, e.g. `[nil, 728]`.
+    public var batchShape: TensorShape
+    /// The input dtype; only `float32` is supported.
+    public var dtype: String
+    /// Sparse inputs are not supported; always `false`.
+    public var sparse: Bool
+    /// Ragged inputs are not supported; always `false`.
+    public var ragged: Bool
+    public var name: String
+    /// Whether the input may be `None` (not supported; always `false`).
+    public var optional: Bool
+
+    /// An input of `batchShape`, with Keras's defaults for the rest.
+    public init(
+        batchShape: TensorShape, dtype: String = "float32", sparse: Bool = false, ragged: Bool = false,
+        name: String = "input_layer", optional: Bool = false
+    ) {
+        self.batchShape = batchShape
+        self.dtype = dtype
+        self.sparse = sparse
+        self.ragged = ragged
+        self.name = name
+        self.optional = optional
+    }
+
+    /// Also accepts the `shape` + `batch_size` form that `keras.Input` takes.
+    public init(from decoder: any Decoder) throws {
+        let shapeKeys: Set<String> = ["batch_shape", "shape", "batch_size", "input_shape", "batch_input_shape"]
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        let given = container.allKeys.map(\.stringValue)
+        var config = try Self.decodeFields(from: decoder, callerKeys: shapeKeys)
+        if given.contains("batch_shape") || given.contains("batch_input_shape") {
+            let key = ConfigKey(given.contains("batch_shape") ? "batch_shape" : "batch_input_shape")
+            config.batchShape = try container.decode(TensorShape.self, forKey: key)
+        } else if given.contains("shape") || given.contains("input_shape") {
+            let key = ConfigKey(given.contains("shape") ? "shape" : "input_shape")
+            let shape = try container.decode(TensorShape.self, forKey: key)
+            let batch = try container.decodeIfPresent(Int.self, forKey: ConfigKey("batch_size"))
+            config.batchShape = TensorShape([batch] + shape.dimensions)
+        } else {
+            throw DecodingError.keyNotFound(ConfigKey("batch_shape"), .init(
+                codingPath: container.codingPath,
+                debugDescription: "missing required field 'batch_shape' (or 'shape') in InputLayer config"))
+        }
+        for (key, flag) in [("sparse", config.sparse), ("ragged", config.ragged), ("optional", config.optional)] where flag {
+            throw ConfigErrors.invalid("\(key) inputs are not supported", at: container.codingPath + [ConfigKey(key)])
+        }
+        if config.dtype != "float32" {
+            throw ConfigErrors.invalid(
+                "input dtype '\(config.dtype)' is not supported; only float32", at: container.codingPath + [ConfigKey("dtype")])
+        }
+        if config.batchShape.rank < 1 {
+            throw ConfigErrors.invalid("an input needs at least one axis", at: container.codingPath + [Self.shapeKey(given)])
+        }
+        self = config
+    }
+
+    private static func shapeKey(_ given: [String]) -> ConfigKey { ConfigKey(given.contains("shape") ? "shape" : "batch_shape") }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape { batchShape }
+}
+
+/// `keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.
+public struct DenseConfig: LayerConfig {
+    public static let className = "Dense"
+    public static let template = DenseConfig(units: 1)
+    public static let fields: [ConfigField<DenseConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("units", \.units, required: true),
+        ConfigField("activation", \.activation),
+        ConfigField("use_bias", \.useBias),
+        ConfigField("kernel_initializer", \.kernelInitializer),
+        ConfigField("bias_initializer", \.biasInitializer),
+        ConfigField("kernel_regularizer", \.kernelRegularizer),
+        ConfigField("bias_regularizer", \.biasRegularizer),
+        ConfigField("activity_regularizer", \.activityRegularizer),
+        ConfigField("kernel_constraint", \.kernelConstraint),
+        ConfigField("bias_constraint", \.biasConstraint),
+    ]
+    public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null]
+
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// The size of the output's last axis.
+    public var units: Int
+    public var activation: ActivationFunction
+    public var useBias: Bool
+    public var kernelInitializer: Initializer
+    public var biasInitializer: Initializer
+    public var kernelRegularizer: KerasObject?
+    public var biasRegularizer: KerasObject?
+    public var activityRegularizer: KerasObject?
+    public var kernelConstraint: KerasObject?
+    public var biasConstraint: KerasObject?
+
+    /// A Dense config with Keras's defaults for everything not given.
+    public init(
+        name: String = "dense", trainable: Bool = true, dtype: DTypePolicy = .float32, units: Int,
+        activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
+        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil, kernelConstraint: KerasObject? = nil,
+        biasConstraint: KerasObject? = nil
+    ) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
+        self.kernelConstraint = kernelConstraint
+        self.biasConstraint = biasConstraint
+    }
+
+    public func validate() throws {
+        guard units > 0 else { throw ConfigFieldError(field: "units", "must be a positive integer, found \(units)") }
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        _ = try inputUnits(input)
+        return input.replacingLast(with: units)
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        let inputUnits = try inputUnits(input)
+        var weights = [WeightSpec(name: "kernel", shape: [inputUnits, units], initializer: kernelInitializer, trainable: trainable)]
+        if useBias { weights.append(WeightSpec(name: "bias", shape: [units], initializer: biasInitializer, trainable: trainable)) }
+        return weights
+    }
+
+    private func inputUnits(_ input: TensorShape) throws -> Int {
+        guard input.rank >= 2, let last = input.last else {
+            throw ShapeError("Dense needs an input of rank 2 or more with a known last axis, found \(input)")
+        }
+        return last
+    }
+}
+
+/// `keras.layers.Activation`: applies an activation function.
+public struct ActivationConfig: LayerConfig {
+    public static let className = "Activation"
+    public static let template = ActivationConfig(activation: .linear)
+    public static let fields: [ConfigField<ActivationConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("activation", \.activation, required: true),
+    ]
+
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    public var activation: ActivationFunction
+
+    /// An Activation config applying `activation`.
+    public init(name: String = "activation", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                activation: ActivationFunction) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.activation = activation
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape { input }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import ModelSpec
+import _ModelGeneratorCore
+
+let usage = """
+    USAGE: swift-model-generator generate SPEC... --output-directory DIR [--config FILE]
+                                 [--access-modifier public|package|internal]
+           swift-model-generator summary SPEC
+
+    generate   Writes one Swift model type per spec (*.model.json, Keras JSON) into DIR, as
+               NAME.model.swift. Nothing is written if any spec has an error; unchanged files
+               are not rewritten.
+    summary    Prints the spec's Keras model.summary() table.
+    """
+
+/// Prints `text` to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func readBytes(_ path: String) throws(SpecError) -> [UInt8] {
+    if path.hasSuffix(".keras") {
+        throw SpecError("reading .keras archives is not supported yet; save the architecture with model.to_json() as a .model.json spec",
+                        file: path)
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw SpecError("cannot read the file", file: path)
+    }
+    return [UInt8](data)
+}
+
+func generate(_ arguments: [String]) -> Int32 {
+    var specs: [String] = []
+    var outputDirectory: String?
+    var configPath: String?
+    var accessOverride: AccessModifier?
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        func value() -> String? {
+            index += 1
+            return index < arguments.count ? arguments[index] : nil
+        }
+        switch argument {
+        case "--output-directory":
+            outputDirectory = value()
+        case "--config":
+            configPath = value()
+        case "--access-modifier":
+            guard let text = value(), let modifier = AccessModifier(rawValue: text) else {
+                printError("error: --access-modifier takes public, package or internal")
+                return 1
+            }
+            accessOverride = modifier
+        default:
+            if argument.hasPrefix("-") {
+                printError("error: unknown option '\(argument)'\n\n\(usage)")
+                return 1
+            }
+            specs.append(argument)
+        }
+        index += 1
+    }
+    guard let outputDirectory, !specs.isEmpty else {
+        printError("error: generate needs at least one spec and --output-directory\n\n\(usage)")
+        return 1
+    }
+
+    var failed = false
+    var configFile: GeneratorConfigFile?
+    if let configPath {
+        do {
+            configFile = try GeneratorConfigFile(bytes: try readBytes(configPath), path: configPath)
+        } catch {
+            printError(error.description)
+            return 1
+        }
+    }
+    var files: [GeneratedFile] = []
+    var typeOwners: [String: String] = [:]
+    for spec in specs {
+        let fileName = URL(fileURLWithPath: spec).lastPathComponent
+        let options = GeneratorOptions(
+            accessModifier: accessOverride ?? configFile?.accessModifier ?? .internal,
+            typeName: configFile?.typeNames[fileName],
+            additionalImports: configFile?.additionalImports ?? [])
+        do {
+            let file = try Generator.generate(specAt: spec, bytes: try readBytes(spec), options: options)
+            if let other = typeOwners[file.typeName] {
+                throw SpecError("the type name \(file.typeName) is also generated from \(other); rename one spec or set a name in model-generator-config.json",
+                                file: spec)
+            }
+            typeOwners[file.typeName] = spec
+            files.append(file)
+        } catch {
+            printError(String(describing: error))
+            failed = true
+        }
+    }
+    if failed { return 1 }
+
+    let directory = URL(fileURLWithPath: outputDirectory)
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for file in files {
+            let url = directory.appendingPathComponent(file.fileName)
+            let data = Data(file.contents.utf8)
+            if FileManager.default.contents(atPath: url.path) == data { continue }
+            try data.write(to: url, options: .atomic)
+        }
+    } catch {
+        printError("error: cannot write to \(outputDirectory): \(error.localizedDescription)")
+        return 1
+    }
+    return 0
+}
+
+func summary(_ arguments: [String]) -> Int32 {
+    guard arguments.count == 1 else {
+        printError("error: summary takes one spec\n\n\(usage)")
+        return 1
+    }
+    do {
+        let description = try ModelSpecParser.parse(try readBytes(arguments[0]), file: arguments[0])
+        print(Summary.render(description), terminator: "")
+        return 0
+    } catch {
+        printError(error.description)
+        return 1
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "generate":
+    exit(generate(Array(arguments.dropFirst())))
+case "summary":
+    exit(summary(Array(arguments.dropFirst())))
+case "--help", "-h", "help":
+    print(usage)
+default:
+    printError("error: expected a command\n\n\(usage)")
+    exit(1)
+}
