@@ -103,7 +103,7 @@ public struct WeightAssignment {
         do {
             try layer.setWeights(Array(weights[next..<(next + count)]))
         } catch {
-            throw WeightError("\(owner).setWeights: layer '\(name)': \(error)")
+            throw WeightError("\(owner).setWeights: \(error)")
         }
         next += count
     }

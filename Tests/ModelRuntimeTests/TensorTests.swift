@@ -1,0 +1,48 @@
+import Foundation
+import ModelRuntime
+import Testing
+
+@Suite struct TensorTests {
+    @Test func npyRoundTrips() throws {
+        let tensor = Tensor(shape: [2, 3, 4], scalars: (0..<24).map { Float($0) * 0.25 - 3 })
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tensor-\(UUID()).npy")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try tensor.writeNPY(to: url)
+        #expect(try Tensor(contentsOfNPY: url) == tensor)
+        // The header is padded so the data starts on a 64-byte boundary, as NumPy writes it.
+        let bytes = tensor.npyBytes()
+        #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0)
+    }
+
+    @Test func readsWhatNumPyWrote() throws {
+        // input.npy of the quick start fixture was written by NumPy: 4 rows of 728 float32.
+        let input = try Fixtures.tensor("quick_start/input.npy")
+        #expect(input.shape == [4, 728])
+        #expect(input.npyBytes() == (try Array(Data(contentsOf: Fixtures.url("quick_start/input.npy")))))
+    }
+
+    @Test func damagedFilesThrow() throws {
+        let good = Tensor(shape: [3], scalars: [1, 2, 3]).npyBytes()
+        #expect(throws: TensorFileError.self) { try Tensor(npyBytes: Array(good.dropLast(2))) }
+        #expect(throws: TensorFileError.self) { try Tensor(npyBytes: Array(good.prefix(9))) }
+        var badMagic = good
+        badMagic[1] = 0
+        #expect(throws: TensorFileError.self) { try Tensor(npyBytes: badMagic) }
+        // A shape that needs more data than the file holds.
+        var hugeShape = good
+        let pattern = Array("(3,)".utf8)
+        let offset = try #require((0...(good.count - pattern.count)).first { Array(good[$0..<($0 + pattern.count)]) == pattern })
+        hugeShape.replaceSubrange(offset..<(offset + 4), with: Array("(9,)".utf8))
+        #expect(throws: TensorFileError.self) { try Tensor(npyBytes: hugeShape) }
+    }
+
+    @Test func copiesShareStorageUntilWritten() {
+        let a = Tensor(shape: [2], scalars: [1, 2])
+        var b = a
+        #expect(a.sharesStorage(with: b))
+        b.withUnsafeMutableScalars { $0[0] = 5 }
+        #expect(!a.sharesStorage(with: b))
+        #expect(a.scalars == [1, 2])
+        #expect(a.independentCopy() == a && !a.independentCopy().sharesStorage(with: a))
+    }
+}

@@ -1,0 +1,173 @@
+"""Checks Keras JSON exported by the Swift side against Keras itself.
+
+Usage::
+
+    pip install keras jax
+    KERAS_BACKEND=jax python tools/check_keras_json.py EXPORT_DIR
+
+For every ``EXPORT_DIR/NAME.json`` (a string like ``model.to_json()``):
+
+1. loads it with plain ``keras.models.model_from_json`` (with
+   ``keras_hub>gelu_approximate`` registered), as a Keras user would;
+2. loads the original ``Tests/ModelRuntimeTests/Specs/NAME.model.json`` the
+   same way (the minimal hand-written specs, which lack a top-level
+   ``"module"``, are loaded with ``Sequential`` passed as a custom object);
+3. compares the two models' ``get_config()`` and reports the first differing
+   key path;
+4. sets ``Tests/Fixtures/NAME/weights_*.npy`` on the model loaded from the
+   export and compares its output on ``input.npy`` with ``output.npy`` within
+   ``1e-4 * max(1, max|expected|)``.
+
+Prints one line per model and a final ``N passed, M failed`` line; exits 1 on
+any failure or when EXPORT_DIR holds no ``*.json`` file.
+"""
+
+import glob
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+
+import fixture_common as fc  # noqa: E402
+
+
+class CheckFailure(Exception):
+    pass
+
+
+def _is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def first_difference(expected, actual, path="config"):
+    """The first place where ``actual`` differs from ``expected``, or None.
+
+    Dict keys are compared in ``expected``'s order, then extra keys; tuples
+    and lists are the same; ints and floats compare by value; bools do not
+    equal numbers.
+    """
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in expected:
+            sub = f"{path}.{key}"
+            if key not in actual:
+                return f"{sub}: missing in export (spec has {expected[key]!r})"
+            d = first_difference(expected[key], actual[key], sub)
+            if d:
+                return d
+        for key in actual:
+            if key not in expected:
+                return f"{path}.{key}: not in spec (export has {actual[key]!r})"
+        return None
+    if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            d = first_difference(e, a, f"{path}[{i}]")
+            if d:
+                return d
+        if len(expected) != len(actual):
+            return f"{path}: length {len(actual)} in export, {len(expected)} in spec"
+        return None
+    if _is_number(expected) and _is_number(actual):
+        if expected != actual:
+            return f"{path}: spec {expected!r} != export {actual!r}"
+        return None
+    if type(expected) is not type(actual) or expected != actual:
+        return f"{path}: spec {expected!r} != export {actual!r}"
+    return None
+
+
+def describe_path(model, path):
+    """Adds the layer's class and name to a path into Sequential.get_config()."""
+    prefix = "config.layers["
+    if path.startswith(prefix):
+        index = int(path[len(prefix):path.index("]")])
+        layers = model.get_config()["layers"]
+        if index < len(layers):
+            layer = layers[index]
+            name = layer.get("config", {}).get("name")
+            return f"{path} ({layer.get('class_name')} {name!r})"
+    return path
+
+
+def check(name, export_path):
+    spec = fc.spec_path(name)
+    if not os.path.exists(spec):
+        raise CheckFailure(f"no spec {os.path.relpath(spec, fc.ROOT)}")
+
+    with open(export_path) as f:
+        text = f.read()
+    keras.backend.clear_session()  # so auto-generated layer names match
+    try:
+        exported = fc.load_model_json(text, strict=True)
+    except Exception as e:  # noqa: BLE001 - report whatever Keras raises
+        hint = ""
+        if "Could not locate class" in str(e):
+            hint = ' (Keras 3 needs "module" to resolve a class by name)'
+        raise CheckFailure(
+            f"model_from_json rejects the export: {type(e).__name__}: "
+            f"{str(e)[:300]}{hint}"
+        )
+
+    keras.backend.clear_session()
+    original = fc.load_model_file(spec, strict=False)
+
+    diff = first_difference(original.get_config(), exported.get_config())
+    if diff:
+        raise CheckFailure("config differs at " + describe_path(original, diff))
+
+    weights = fc.load_weights(name)
+    if not weights:
+        raise CheckFailure(f"no weights in {os.path.relpath(fc.fixture_dir(name), fc.ROOT)}")
+    shapes = [tuple(w.shape) for w in exported.get_weights()]
+    if shapes != [tuple(w.shape) for w in weights]:
+        raise CheckFailure(
+            f"weight shapes {shapes} != fixture {[tuple(w.shape) for w in weights]}"
+        )
+    exported.set_weights(weights)
+
+    x, expected = fc.load_io(name)
+    actual = np.asarray(exported(x, training=False), dtype=np.float32)
+    if actual.shape != expected.shape:
+        raise CheckFailure(f"output shape {actual.shape} != expected {expected.shape}")
+    error = float(np.max(np.abs(actual.astype(np.float64) - expected)))
+    tolerance = 1e-4 * max(1.0, float(np.max(np.abs(expected))))
+    if not error <= tolerance:
+        raise CheckFailure(f"output max |diff| {error:.3g} > tolerance {tolerance:.3g}")
+    return f"config equal, output max |diff| {error:.2g}"
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[0])
+        print("usage: check_keras_json.py EXPORT_DIR")
+        return 2
+    export_dir = argv[1]
+    paths = sorted(glob.glob(os.path.join(export_dir, "*.json")))
+    if not paths:
+        print(f"no *.json files in {export_dir}")
+        return 1
+    passed = failed = 0
+    for path in paths:
+        name = os.path.basename(path)[: -len(".json")]
+        try:
+            detail = check(name, path)
+        except CheckFailure as e:
+            failed += 1
+            print(f"FAIL {name}: {e}")
+        except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
+            failed += 1
+            print(f"FAIL {name}: {type(e).__name__}: {str(e)[:300]}")
+        else:
+            passed += 1
+            print(f"PASS {name}: {detail}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,538 @@
+"""Makes the Keras-generated test fixtures of swift-model-generator.
+
+Keras is the oracle: every spec JSON, weight, output, activation value and
+initializer statistic written here comes from Keras itself.
+
+Setup and run (from anywhere; paths are relative to this file)::
+
+    pip install keras jax          # fixtures were made with keras 3.15.1, jax 0.10
+    KERAS_BACKEND=jax python tools/make_fixtures.py
+
+The script is deterministic (fixed numpy seeds and fixed initializer seeds)
+and re-runnable; it overwrites what it wrote before. It writes:
+
+* ``Tests/ModelRuntimeTests/Specs/NAME.model.json``: ``model.to_json(indent=2)``
+  for the Keras-made models (the hand-written specs are written verbatim).
+* ``Tests/Fixtures/NAME/{input,output,weights_NN}.npy``: float32 arrays;
+  weights in ``model.get_weights()`` order, output = ``model(x, training=False)``.
+* ``Tests/Fixtures/hand_written*/keras.json``: Keras's full ``to_json`` of the
+  model it loads from a minimal hand-written spec.
+* ``Tests/Fixtures/activations/{input,NAME}.npy``: activation kernels.
+* ``Tests/Fixtures/initializers.json``: statistics of initializer draws.
+
+The initializer draws depend on the backend's random number generator, so the
+script refuses to run on any backend but JAX.
+"""
+
+import json
+import os
+import shutil
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+import fixture_common as fc  # noqa: E402
+from fixture_common import gelu_approximate  # noqa: E402
+
+if keras.backend.backend() != "jax":
+    sys.exit("make_fixtures.py must run with KERAS_BACKEND=jax")
+
+# Every activation name the Swift side must support, plus KerasHub's
+# registered approximate GELU.
+ACTIVATION_NAMES = [
+    "linear", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu",
+    "sigmoid", "hard_sigmoid", "hard_silu", "hard_swish", "silu", "swish",
+    "mish", "tanh", "softmax", "log_softmax", "softplus", "softsign",
+    "exponential", "celu", "hard_tanh", "hard_shrink", "soft_shrink",
+    "log_sigmoid", "sparse_plus", "squareplus", "tanh_shrink",
+    "sparse_sigmoid", "sparsemax",
+]
+GELU_APPROXIMATE = "gelu_approximate"
+ALL_ACTIVATIONS = ACTIVATION_NAMES + [GELU_APPROXIMATE]
+
+
+def act(name):
+    """What to pass as ``activation=`` for ``name``."""
+    return gelu_approximate if name == GELU_APPROXIMATE else name
+
+
+def activation_fn(name):
+    return gelu_approximate if name == GELU_APPROXIMATE else keras.activations.get(name)
+
+
+# Keras 3.15.1's sparsemax is wrong on every backend whenever more than one
+# logit is in the support: it computes tau from the sum of the cumulative sums
+# over the support instead of the k-th cumulative sum (keras-team/keras#23425,
+# fixed on master by #23469, not released as of 3.15.1). The activation
+# kernel fixture therefore uses this reference (Martins & Astudillo 2016,
+# Algorithm 1), and the model fixtures only feed sparsemax rows whose support
+# has size 1, where Keras 3.15.1 and the reference agree (checked below).
+def reference_sparsemax(x):
+    """Sparsemax along the last axis, in float64."""
+    z = np.asarray(x, dtype=np.float64)
+    z_sorted = -np.sort(-z, axis=-1)
+    cumsum = np.cumsum(z_sorted, axis=-1)
+    k = np.arange(1, z.shape[-1] + 1)
+    in_support = 1.0 + k * z_sorted > cumsum
+    support_size = in_support.sum(axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cumsum, support_size - 1, axis=-1) - 1.0) / support_size
+    return np.maximum(z - tau, 0.0), support_size[..., 0]
+
+
+# ----------------------------------------------------------------------------
+# A. Sequential model fixtures
+# ----------------------------------------------------------------------------
+
+
+# Activation names as passed to block() (Keras itself resolves "swish" to silu
+# and "hard_swish" to hard_silu, so the layers cannot tell them apart).
+USED_BY_DENSE, USED_BY_ACTIVATION = set(), set()
+
+
+def block(units, dense_act, layer_act, **dense_kwargs):
+    """Dense(units, activation=dense_act) followed by Activation(layer_act)."""
+    USED_BY_DENSE.add(dense_act)
+    USED_BY_ACTIVATION.add(layer_act)
+    return [
+        layers.Dense(units, activation=act(dense_act), **dense_kwargs),
+        layers.Activation(act(layer_act)),
+    ]
+
+
+def quick_start():
+    # The example from the Keras documentation.
+    return keras.Sequential(
+        [
+            keras.Input(shape=(728,)),
+            layers.Dense(32, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ],
+        name="classifier",
+    )
+
+
+# Each block is Dense(activation=A) -> Activation(B). Dense activations with
+# non-negative outputs are followed by activations that are interesting on
+# non-negative inputs; signed ones by piecewise/thresholded activations.
+def activations_1():
+    return keras.Sequential(
+        [keras.Input(shape=(8,))]
+        + block(12, "linear", "relu", use_bias=False)
+        + block(10, "relu", "tanh")
+        + [layers.Dropout(0.5)]
+        + block(10, "leaky_relu", "relu6")
+        + block(9, "relu6", "linear")
+        + block(9, "elu", "leaky_relu")
+        + block(8, "sigmoid", "exponential")
+        + block(8, "selu", "elu")
+        + block(6, "hard_sigmoid", "softmax"),
+        name="activations_1",
+    )
+
+
+def activations_2():
+    return keras.Sequential(
+        [keras.Input(shape=(6,))]
+        + block(
+            10,
+            "gelu",
+            "selu",
+            kernel_initializer=keras.initializers.HeNormal(seed=3),
+            bias_initializer=keras.initializers.Constant(0.25),
+        )
+        + block(10, "softmax", "log_sigmoid")
+        + block(9, "hard_swish", "hard_sigmoid")
+        + [layers.Dropout(0.25, seed=1337)]
+        + block(9, "softplus", "sigmoid")
+        + block(8, "silu", "hard_silu")
+        + block(8, "exponential", "sparsemax")
+        + block(7, "swish", "hard_swish"),
+        name="activations_2",
+    )
+
+
+def activations_3():
+    return keras.Sequential(
+        [keras.Input(shape=(7,))]
+        + block(11, "mish", "silu")
+        + block(10, "sparse_plus", "log_softmax")
+        + block(10, "tanh", "hard_shrink")
+        + [layers.Dropout(0.1, noise_shape=(None, 1))]
+        + block(9, "squareplus", "softsign")
+        + block(9, "log_softmax", "swish")
+        + block(8, "sparse_sigmoid", "softplus")
+        + block(8, "celu", "mish"),
+        name="activations_3",
+    )
+
+
+def activations_4():
+    return keras.Sequential(
+        [keras.Input(shape=(9,))]
+        + block(10, "sparsemax", "squareplus")
+        + block(12, "hard_tanh", "celu")
+        + block(10, "hard_shrink", "soft_shrink")
+        + [layers.Dropout(0.75)]
+        + block(9, "soft_shrink", "tanh_shrink")
+        + block(9, "log_sigmoid", "sparse_plus")
+        + block(8, "tanh_shrink", "hard_tanh")
+        + block(6, "softsign", "sparse_sigmoid"),
+        name="activations_4",
+    )
+
+
+def activations_gelu_approximate():
+    return keras.Sequential(
+        [keras.Input(shape=(6,))]
+        + block(8, GELU_APPROXIMATE, "gelu")
+        + block(8, "hard_silu", GELU_APPROXIMATE)
+        + [layers.Dense(3)],
+        name="activations_gelu_approximate",
+    )
+
+
+def params(seed, batch, input_scale=1.5, gain=1.5, bias_std=0.3, gains=None):
+    """How to fill a fixture: numpy seed, batch size, input ~ N(0, input_scale^2),
+    kernels ~ N(0, gain^2/fan_in) (per-layer overrides in ``gains``, keyed by
+    layer name), biases ~ N(0, bias_std^2)."""
+    return dict(seed=seed, batch=batch, input_scale=input_scale, gain=gain,
+                bias_std=bias_std, gains=gains or {})
+
+
+# name -> (builder, fill parameters)
+KERAS_MODELS = {
+    "quick_start": (quick_start, params(100, 4, input_scale=1.0)),
+    "activations_1": (activations_1, params(101, 5)),
+    # dense_5 (exponential) feeds sparsemax: a larger gain keeps its support at 1.
+    "activations_2": (activations_2, params(102, 4, gains={"dense_5": 4.0})),
+    "activations_3": (activations_3, params(103, 5)),
+    # dense (sparsemax) gets a large gain so that every row has support size 1.
+    "activations_4": (activations_4, params(108, 4, gain=1.8, gains={"dense": 6.0})),
+    "activations_gelu_approximate": (activations_gelu_approximate, params(105, 3)),
+}
+
+# The design's minimal hand-written spec, verbatim.
+HAND_WRITTEN = {
+    "class_name": "Sequential",
+    "config": {
+        "name": "classifier",
+        "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": [None, 728]}},
+            {"class_name": "Dense", "config": {"units": 32, "activation": "relu"}},
+            {"class_name": "Dense", "config": {"units": 1, "activation": "sigmoid"}},
+        ],
+    },
+}
+
+# InputLayer with "shape" (no batch_shape), a string initializer, an
+# Activation layer. Keras accepts "shape" and writes it back as batch_shape.
+HAND_WRITTEN_SHAPE = {
+    "class_name": "Sequential",
+    "config": {
+        "name": "hand_written_shape",
+        "layers": [
+            {"class_name": "InputLayer", "config": {"shape": [5]}},
+            {
+                "class_name": "Dense",
+                "config": {"units": 7, "kernel_initializer": "he_normal"},
+            },
+            {"class_name": "Activation", "config": {"activation": "tanh"}},
+        ],
+    },
+}
+
+# Keras writes "swish" as "silu" and "hard_swish" as "hard_silu", so the
+# alias names only ever reach a spec by hand.
+HAND_WRITTEN_ALIASES = {
+    "class_name": "Sequential",
+    "config": {
+        "name": "hand_written_aliases",
+        "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": [None, 6]}},
+            {"class_name": "Dense", "config": {"units": 8, "activation": "swish"}},
+            {"class_name": "Activation", "config": {"activation": "hard_swish"}},
+            {"class_name": "Dense", "config": {"units": 4, "activation": "hard_swish"}},
+            {"class_name": "Activation", "config": {"activation": "swish"}},
+        ],
+    },
+}
+
+# name -> (spec dict, fill parameters)
+HAND_WRITTEN_MODELS = {
+    "hand_written": (HAND_WRITTEN, params(200, 4, input_scale=1.0)),
+    "hand_written_shape": (HAND_WRITTEN_SHAPE, params(201, 3, input_scale=1.0)),
+    "hand_written_aliases": (HAND_WRITTEN_ALIASES, params(202, 4)),
+}
+
+
+def random_weights(model, rng, gain, bias_std, gains=None):
+    """Random values for ``model.get_weights()``: kernels N(0, g^2/fan_in)
+    with g = gains.get(layer name, gain), biases N(0, bias_std^2) (non-zero)."""
+    gains = gains or {}
+    values = []
+    for layer in model.layers:
+        for w in layer.get_weights():
+            if w.ndim == 1:
+                values.append(rng.normal(0.0, bias_std, w.shape))
+            else:
+                fan_in = int(np.prod(w.shape[:-1]))
+                g = gains.get(layer.name, gain)
+                values.append(rng.normal(0.0, g / np.sqrt(fan_in), w.shape))
+    assert [v.shape for v in values] == [w.shape for w in model.get_weights()]
+    return [v.astype(np.float32) for v in values]
+
+
+def check_layer_outputs(name, model, x):
+    """Asserts every layer's inference output is finite and not constant."""
+    h = keras.ops.convert_to_tensor(x)
+    report = []
+    for layer in model.layers:
+        h_in = np.asarray(h, dtype=np.float64)
+        h = layer(h, training=False)
+        a = np.asarray(h, dtype=np.float64)
+        if getattr(layer, "activation", None) is keras.activations.sparsemax:
+            pre = h_in
+            if isinstance(layer, layers.Dense):
+                kernel, bias = layer.get_weights()
+                pre = h_in @ kernel + bias
+            expected, support = reference_sparsemax(pre)
+            assert np.all(support == 1) and np.allclose(a, expected, atol=1e-6), (
+                f"{name}/{layer.name}: sparsemax support sizes {support}; "
+                "Keras 3.15.1 is only right for size 1")
+        std = float(a.std())
+        report.append(f"{layer.name}:{std:.3g}")
+        assert np.all(np.isfinite(a)), f"{name}/{layer.name}: non-finite output"
+        assert std > 1e-3, f"{name}/{layer.name}: output std {std} <= 1e-3"
+        assert np.abs(a).max() < 1e4, f"{name}/{layer.name}: output too large"
+    return report
+
+
+def write_model_fixture(name, model, p):
+    rng = np.random.default_rng(p["seed"])
+    model.set_weights(random_weights(model, rng, p["gain"], p["bias_std"], p["gains"]))
+    n_in = model.inputs[0].shape[-1]
+    x = (rng.normal(0.0, p["input_scale"], (p["batch"], n_in))).astype(np.float32)
+    stds = check_layer_outputs(name, model, x)
+    y = np.asarray(model(x, training=False), dtype=np.float32)
+    assert np.all(np.isfinite(y))
+
+    d = fc.fixture_dir(name)
+    os.makedirs(d, exist_ok=True)
+    for p in fc.weight_paths(name):
+        os.remove(p)
+    fc.save_npy(os.path.join(d, "input.npy"), x)
+    fc.save_npy(os.path.join(d, "output.npy"), y)
+    weights = model.get_weights()
+    for i, w in enumerate(weights):
+        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, {len(weights)} weights; "
+          f"layer stds {' '.join(stds)}")
+
+
+def layer_summary(model):
+    out = []
+    for layer in model.layers:
+        c = layer.get_config()
+        if isinstance(layer, layers.Dense):
+            a = keras.activations.serialize(layer.activation)
+            extra = "" if c["use_bias"] else ", use_bias=False"
+            if c["kernel_initializer"]["class_name"] != "GlorotUniform":
+                extra += f", kernel_initializer={c['kernel_initializer']['class_name']}"
+            if c["bias_initializer"]["class_name"] != "Zeros":
+                extra += f", bias_initializer={c['bias_initializer']['class_name']}"
+            out.append(f"Dense({c['units']}, {a if isinstance(a, str) else a['config']}{extra})")
+        elif isinstance(layer, layers.Activation):
+            a = keras.activations.serialize(layer.activation)
+            out.append(f"Activation({a if isinstance(a, str) else a['config']})")
+        elif isinstance(layer, layers.Dropout):
+            out.append(f"Dropout({c['rate']}, seed={c['seed']}, noise_shape={c['noise_shape']})")
+        else:
+            out.append(type(layer).__name__)
+    return out
+
+
+def make_keras_models():
+    print("Keras-made models:")
+    for name, (builder, p) in KERAS_MODELS.items():
+        keras.backend.clear_session()  # layer names restart at dense, dense_1, ...
+        model = builder()
+        with open(fc.spec_path(name), "w") as f:
+            f.write(model.to_json(indent=2) + "\n")
+        write_model_fixture(name, model, p)
+        print("    " + " -> ".join(layer_summary(model)))
+
+
+def check_activation_coverage():
+    missing_dense = set(ALL_ACTIVATIONS) - USED_BY_DENSE
+    missing_layer = set(ALL_ACTIVATIONS) - USED_BY_ACTIVATION
+    assert not missing_dense, f"activations never used by a Dense: {missing_dense}"
+    assert not missing_layer, f"activations never used by an Activation: {missing_layer}"
+    print(f"  every one of the {len(ALL_ACTIVATIONS)} activation names is used by a "
+          "Dense and by an Activation layer")
+
+
+def check_gelu_approximate_json():
+    spec = fc.spec_path("activations_gelu_approximate")
+    with open(spec) as f:
+        cfg = json.load(f)
+    forms = [l["config"]["activation"] for l in cfg["config"]["layers"]
+             if isinstance(l["config"].get("activation"), dict)]
+    assert forms, "no registered activation in activations_gelu_approximate"
+    keras.backend.clear_session()
+    loaded = fc.load_model_file(spec, strict=True)
+    got = [l.activation for l in loaded.layers if hasattr(l, "activation")]
+    assert got[0] is gelu_approximate and got[3] is gelu_approximate, got
+    print("  gelu_approximate is written as " + json.dumps(forms[0]) +
+          "; model_from_json restores the registered function")
+
+
+def make_hand_written_models():
+    print("Hand-written specs:")
+    for name, (spec, p) in HAND_WRITTEN_MODELS.items():
+        text = json.dumps(spec, indent=2) + "\n"
+        with open(fc.spec_path(name), "w") as f:
+            f.write(text)
+        keras.backend.clear_session()
+        try:
+            fc.load_model_json(text, strict=True)
+            strict = "loads"
+        except TypeError:
+            strict = "does NOT load (no top-level \"module\")"
+        keras.backend.clear_session()
+        model = fc.load_model_json(text, strict=False)
+        os.makedirs(fc.fixture_dir(name), exist_ok=True)
+        with open(os.path.join(fc.fixture_dir(name), "keras.json"), "w") as f:
+            f.write(model.to_json(indent=2) + "\n")
+        print(f"  {name}: plain model_from_json {strict}")
+        write_model_fixture(name, model, p)
+        print("    " + " -> ".join(layer_summary(model)))
+
+
+# ----------------------------------------------------------------------------
+# B. Activation kernels
+# ----------------------------------------------------------------------------
+
+
+def make_activation_kernels():
+    rng = np.random.default_rng(300)
+    x = np.empty((4, 50), dtype=np.float32)
+    x[0] = np.linspace(-6.0, 6.0, 50, dtype=np.float32)
+    x[1:] = (rng.normal(size=(3, 50)) * 3.0).astype(np.float32)
+    d = os.path.join(fc.FIXTURES_DIR, "activations")
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    fc.save_npy(os.path.join(d, "input.npy"), x)
+    for name in ALL_ACTIVATIONS:
+        # softmax, log_softmax and sparsemax act along the last axis (default).
+        y = np.asarray(activation_fn(name)(keras.ops.convert_to_tensor(x)), dtype=np.float32)
+        assert y.shape == x.shape and np.all(np.isfinite(y)), name
+        if name == "sparsemax":
+            keras_y = y
+            y, support = reference_sparsemax(x)
+            y = y.astype(np.float32)
+            agree = np.isclose(keras_y, y, atol=1e-6).all(axis=-1)
+            print(f"  sparsemax: written from the reference; support sizes per row "
+                  f"{support.tolist()}; Keras {keras.__version__} agrees on rows "
+                  f"{np.flatnonzero(agree).tolist()}")
+            assert np.allclose(y.sum(axis=-1), 1.0, atol=1e-5)
+        fc.save_npy(os.path.join(d, name + ".npy"), y)
+    print(f"Activation kernels: {len(ALL_ACTIVATIONS)} files over input {list(x.shape)}")
+
+
+# ----------------------------------------------------------------------------
+# C. Initializer statistics
+# ----------------------------------------------------------------------------
+
+DENSE_SHAPE = [200, 300]
+CONV_SHAPE = [3, 3, 16, 32]
+
+
+def initializer_cases():
+    I = keras.initializers
+    variance_scaling = [
+        I.GlorotUniform(seed=1),
+        I.GlorotNormal(seed=1),
+        I.HeUniform(seed=1),
+        I.HeNormal(seed=1),
+        I.LecunUniform(seed=1),
+        I.LecunNormal(seed=1),
+        I.VarianceScaling(seed=1),  # scale 1, fan_in, truncated_normal
+        I.VarianceScaling(scale=2.0, mode="fan_out", distribution="untruncated_normal", seed=1),
+        I.VarianceScaling(scale=0.5, mode="fan_avg", distribution="uniform", seed=1),
+        I.VarianceScaling(scale=3.0, mode="fan_in", distribution="uniform", seed=1),
+        # (1.5 with fan_avg on the conv shape would equal LecunNormal exactly.)
+        I.VarianceScaling(scale=1.2, mode="fan_avg", distribution="truncated_normal", seed=1),
+        # "normal" is an alias Keras stores as "truncated_normal".
+        I.VarianceScaling(scale=0.7, mode="fan_out", distribution="normal", seed=1),
+    ]
+    cases = []
+    for init in variance_scaling:
+        cases.append((init, DENSE_SHAPE))
+        cases.append((init, CONV_SHAPE))
+    cases += [
+        (I.RandomNormal(mean=0.5, stddev=2, seed=1), DENSE_SHAPE),
+        (I.RandomUniform(minval=-0.3, maxval=0.7, seed=1), DENSE_SHAPE),
+        (I.TruncatedNormal(mean=-1, stddev=0.5, seed=1), DENSE_SHAPE),
+        (I.Orthogonal(gain=1.5, seed=1), [300, 200]),
+        (I.Orthogonal(gain=1.5, seed=1), [200, 300]),
+        (I.Identity(gain=2.0), [30, 40]),
+        (I.Identity(), [30, 40]),
+        (I.Zeros(), DENSE_SHAPE),
+        (I.Ones(), DENSE_SHAPE),
+        (I.Constant(0.7), DENSE_SHAPE),
+    ]
+    return cases
+
+
+def make_initializer_stats():
+    entries = []
+    for init, shape in initializer_cases():
+        w = np.asarray(init(shape=tuple(shape), dtype="float32"))
+        assert list(w.shape) == shape
+        a = w.astype(np.float64)
+        entry = {
+            "initializer": keras.initializers.serialize(init),
+            "shape": shape,
+            "count": int(a.size),
+            "mean": float(a.mean()),
+            "variance": float(a.var()),  # population variance (ddof=0)
+            "min": float(a.min()),
+            "max": float(a.max()),
+        }
+        if isinstance(init, keras.initializers.Orthogonal):
+            m = a.reshape(-1, shape[-1])
+            gram = m.T @ m if m.shape[0] >= m.shape[1] else m @ m.T
+            eye = np.eye(gram.shape[0]) * init.gain ** 2
+            entry["gram_max_error"] = float(np.abs(gram - eye).max())
+        if isinstance(init, keras.initializers.Identity):
+            # Keras 3.15's Identity.get_config() returns {} and so drops gain;
+            # record a non-default gain that produced these statistics.
+            if "gain" not in entry["initializer"]["config"] and init.gain != 1.0:
+                entry["initializer"]["config"]["gain"] = float(init.gain)
+                entry["note"] = ("keras.initializers.serialize writes config {} for "
+                                 "Identity (gain is lost); gain added here")
+        entries.append(entry)
+    fc.write_json(os.path.join(fc.FIXTURES_DIR, "initializers.json"), entries)
+    print(f"Initializer statistics: {len(entries)} entries")
+
+
+def main():
+    os.makedirs(fc.SPECS_DIR, exist_ok=True)
+    os.makedirs(fc.FIXTURES_DIR, exist_ok=True)
+    make_keras_models()
+    check_activation_coverage()
+    check_gelu_approximate_json()
+    make_hand_written_models()
+    make_activation_kernels()
+    make_initializer_stats()
+
+
+if __name__ == "__main__":
+    main()
