@@ -19,7 +19,7 @@ public struct LayerPath: Sendable, Hashable, CustomStringConvertible, Expressibl
 /// Makes the layers of a clone, like the `clone_function` of Keras's `clone_model`. The
 /// method is generic, so every clone keeps its layer's static type.
 ///
-/// A cloner may change a layer's config (see `LayerConfig.withSeeds(_:)`), but the clone must
+/// A cloner may change a layer's config (see `KerasConfig.withSeeds(_:)`), but the clone must
 /// still take the same input and give the same output shape; `clone(with:)` stops with a
 /// message naming the layer otherwise.
 ///
@@ -27,7 +27,7 @@ public struct LayerPath: Sendable, Hashable, CustomStringConvertible, Expressibl
 /// /// Keras's "set every seed to 1337" clone function.
 /// struct Seed1337: LayerCloner {
 ///     func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L {
-///         FreshWeights(seed: 1337).rebuild(layer, config: layer.config.withSeeds(1337), at: path)
+///         FreshWeights().rebuild(layer, config: layer.config.withSeeds(1337), at: path)
 ///     }
 /// }
 /// ```

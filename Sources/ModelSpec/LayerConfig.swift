@@ -165,56 +165,51 @@ extension LayerConfig {
     /// Swift source that rebuilds this config, spelling out only the fields that differ from
     /// Keras's defaults (and the required ones).
     public var swiftExpression: String {
+        String(describing: Self.self) + "(" + swiftArguments.joined(separator: ", ") + ")"
+    }
+
+    /// The labeled arguments of `swiftExpression`, e.g. `["name: \"dense\"", "units: 32"]`:
+    /// the required fields and those that differ from Keras's defaults.
+    public var swiftArguments: [String] {
         let defaults = Self.template
-        let arguments = Self.fields.compactMap { $0.argument(self, defaults) }
-        return String(describing: Self.self) + "(" + arguments.joined(separator: ", ") + ")"
+        return Self.fields.compactMap { $0.argument(self, defaults) }
     }
 
     /// The number of scalars in the layer's weights for `input`.
     public func parameterCount(for input: TensorShape) throws -> Int {
         try weights(for: input).reduce(0) { $0 + $1.count }
     }
-
-    /// A copy with every `seed` Keras would find in the config set to `seed`: the layer's own
-    /// `seed` field and the seeds of its initializers, like Keras's
-    /// `config["seed"] = 1337` clone function.
-    public func withSeeds(_ seed: Int?) -> Self {
-        var copy = self
-        copy.setSeeds(seed)
-        return copy
-    }
 }
 
-/// Configs with seeds to set: built-in configs implement it by listing their seeded fields.
-extension LayerConfig {
-    /// Sets every seed in the config (see `withSeeds(_:)`). Implemented generically through the
-    /// config's Keras JSON, so it covers any layer.
-    public mutating func setSeeds(_ seed: Int?) {
-        guard let json = try? SpecEncoder().encode(self) else { return }
-        let updated = SeedRewriter.rewrite(json, seed: seed)
-        if let decoded = try? SpecDecoder().decode(Self.self, from: JSONNode(updated)) {
-            self = decoded
+extension KerasConfig {
+    /// A copy with every `seed` in the config set to `seed`: a layer's own `seed` field, the
+    /// seeds of its initializers and, for a model, those of all its layers. This is Keras's
+    /// `config["seed"] = 1337` clone-function example, and works for any config type through
+    /// its Keras JSON.
+    public func withSeeds(_ seed: Int?) -> Self {
+        do {
+            let json = try SpecEncoder().encode(self)
+            return try SpecDecoder().decode(Self.self, from: JSONNode(SeedRewriter.rewrite(json, seed: seed)))
+        } catch {
+            preconditionFailure("\(Self.self).withSeeds: the config does not round-trip through its Keras JSON: \(error)")
         }
     }
 }
 
 enum SeedRewriter {
-    /// Replaces the value of every `seed` key in `value`'s object, and in the `config` objects
-    /// nested in its fields (initializers), with `seed`.
+    /// `value` with the value of every `seed` key, at any depth, replaced by `seed`.
     static func rewrite(_ value: JSONValue, seed: Int?) -> JSONValue {
-        guard case .object(let members) = value else { return value }
-        let seedValue: JSONValue = seed.map { .number(String($0)) } ?? .null
-        return .object(members.map { member in
-            var member = member
-            if member.key == "seed" {
-                member.value = JSONNode(seedValue)
-            } else if case .object(let inner) = member.value.value,
-                      let index = inner.firstIndex(where: { $0.key == "config" }) {
-                var inner = inner
-                inner[index].value = JSONNode(rewrite(inner[index].value.value, seed: seed))
-                member.value = JSONNode(.object(inner))
-            }
-            return member
-        })
+        switch value {
+        case .object(let members):
+            return .object(members.map { member in
+                var member = member
+                member.value = JSONNode(member.key == "seed" ? (seed.map { .int($0) } ?? .null) : rewrite(member.value.value, seed: seed))
+                return member
+            })
+        case .array(let elements):
+            return .array(elements.map { JSONNode(rewrite($0.value, seed: seed)) })
+        default:
+            return value
+        }
     }
 }

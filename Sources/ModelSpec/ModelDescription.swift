@@ -14,7 +14,8 @@ public struct ModelDescription: Sendable {
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
     /// The number of trainable weight scalars.
     public var trainableParameterCount: Int {
-        layers.reduce(0) { $0 + $1.weights.filter(\.trainable).reduce(0) { $0 + $1.count } }
+        guard attributes.trainable else { return 0 }
+        return layers.reduce(0) { $0 + $1.weights.filter(\.trainable).reduce(0) { $0 + $1.count } }
     }
     /// The model's input shape.
     public var inputShape: TensorShape { layers.first?.outputShape ?? [] }

@@ -126,7 +126,7 @@ struct Renderer {
             out.line("\(access)var model = \(description.attributes.swiftExpression)")
             for (layer, member) in zip(layers, members) {
                 out.line("/// \(name(layer)) (\(layer.kind.className)).")
-                out.line("\(access)var \(member) = \(layer.config.swiftExpression)")
+                out.assignment("\(access)var \(member) = \(layer.kind.configTypeName)", arguments: layer.config.swiftArguments)
             }
             out.line()
             out.line("/// The config from the spec.")
@@ -254,6 +254,22 @@ struct SourceWriter {
         } else {
             text += String(repeating: "    ", count: depth) + content + "\n"
         }
+    }
+
+    /// `prefix(arguments)` on one line when it fits in 110 columns, else one argument a line.
+    mutating func assignment(_ prefix: String, arguments: [String]) {
+        let single = prefix + "(" + arguments.joined(separator: ", ") + ")"
+        if String(repeating: "    ", count: depth).count + single.count <= 110 {
+            line(single)
+            return
+        }
+        line(prefix + "(")
+        depth += 1
+        for (index, argument) in arguments.enumerated() {
+            line(argument + (index == arguments.count - 1 ? "" : ","))
+        }
+        depth -= 1
+        line(")")
     }
 
     mutating func block(_ header: String, _ body: (inout SourceWriter) -> Void) {

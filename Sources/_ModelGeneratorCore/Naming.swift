@@ -1,3 +1,4 @@
+import Foundation
 import ModelSpec
 
 /// Turns spec names into Swift identifiers: ASCII only, never a keyword, never a name the
@@ -19,7 +20,7 @@ public enum Identifiers {
     static let memberNames: Set<String> = [
         "config", "weights", "setWeights", "clone", "kerasJSON", "callAsFunction", "attributes", "model",
         "loadWeights", "rebuilt", "input", "output", "seed", "cloner", "recursive", "assignment", "layers",
-        "decoder", "encoder", "description",
+        "decoder", "encoder", "description", "fatalError", "precondition", "preconditionFailure", "assert", "print",
     ]
 
     /// Public type names of the runtime that a generated type must not shadow.
@@ -32,7 +33,9 @@ public enum Identifiers {
     static func words(_ name: String) -> [String] {
         var words: [String] = []
         var current = ""
-        for scalar in name.unicodeScalars {
+        // Letters with diacritics keep their base letter: `übergröße` → `ubergroße`.
+        let folded = name.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        for scalar in folded.unicodeScalars {
             if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
                 current.unicodeScalars.append(scalar)
             } else if !current.isEmpty {

@@ -6,8 +6,7 @@ import Testing
 /// user would write it.
 struct Seed1337: LayerCloner {
     func clone<L: Layer>(_ layer: L, at path: LayerPath) -> L {
-        guard let config = layer.config as? any LayerConfig else { return FreshWeights().clone(layer, at: path) }
-        return FreshWeights().rebuild(layer, config: config.withSeeds(1337) as! L.Config, at: path)
+        FreshWeights().rebuild(layer, config: layer.config.withSeeds(1337), at: path)
     }
 }
 
