@@ -65,8 +65,17 @@ extension TensorShape: ConfigValue {
 public struct ConfigKey: CodingKey, Hashable, Sendable {
     public var stringValue: String
     public var intValue: Int? { nil }
+    /// Whether an error at this key is about the key itself (an unknown field), so that
+    /// `SpecDecoder` locates it at the key rather than at its value.
+    public var pointsAtKey = false
     /// The key `name`.
     public init(_ name: String) { stringValue = name }
+    /// The key `name`, marked as the subject of an error about the key itself.
+    public static func offending(_ name: String) -> ConfigKey {
+        var key = ConfigKey(name)
+        key.pointsAtKey = true
+        return key
+    }
     public init(stringValue: String) { self.stringValue = stringValue }
     public init?(intValue: Int) { return nil }
 }

@@ -137,7 +137,8 @@ public enum Initializer: ConfigValue {
         }
         let container = try decoder.container(keyedBy: ConfigKey.self)
         for key in container.allKeys where !["module", "class_name", "config", "registered_name"].contains(key.stringValue) {
-            throw ConfigErrors.invalid("unknown key '\(key.stringValue)' in an initializer", at: container.codingPath + [key])
+            throw ConfigErrors.invalid("unknown key '\(key.stringValue)' in an initializer",
+                                      at: container.codingPath + [ConfigKey.offending(key.stringValue)])
         }
         let name = try container.decode(String.self, forKey: ConfigKey("class_name"))
         let className = try Self.canonical(name, decoder)
@@ -228,7 +229,8 @@ public enum Initializer: ConfigValue {
         if let config {
             for key in config.allKeys where !allowed.contains(key.stringValue) {
                 throw ConfigErrors.invalid(
-                    "unknown field '\(key.stringValue)' in \(className) config", at: config.codingPath + [key])
+                    "unknown field '\(key.stringValue)' in \(className) config",
+                    at: config.codingPath + [ConfigKey.offending(key.stringValue)])
             }
         }
         return result

@@ -129,7 +129,7 @@ extension LayerConfig {
             let names = fields.map { "'\($0.key)'" }.joined(separator: ", ")
             throw ConfigErrors.invalid(
                 "unknown field '\(key.stringValue)' in \(className) config; known fields: \(names)",
-                at: container.codingPath + [key])
+                at: container.codingPath + [ConfigKey.offending(key.stringValue)])
         }
         for field in fields where !callerKeys.contains(field.key) {
             if container.contains(ConfigKey(field.key)) {

@@ -13,25 +13,20 @@ public enum JSONReader {
     /// `maxDepth` levels. (Very large limits let values through that are deep enough to exhaust
     /// the stack in recursive code such as `==` or the writer.)
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 256) throws(SpecError) -> JSONNode {
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(SpecError) in
-                var parser = Parser(bytes: buffer, maxDepth: maxDepth)
-                return try parser.parseDocument()
-            }
-        }
-        return try result.get()
+        try bytes.withUnsafeBufferPointer { parse(buffer: $0, maxDepth: maxDepth) }.get()
     }
 
-    /// Parses `text`, which holds exactly one JSON value; see ``parse(_:maxDepth:)-([UInt8],_)``.
+    /// Parses `text`, which holds exactly one JSON value; see the `[UInt8]` overload.
     public static func parse(_ text: String, maxDepth: Int = 256) throws(SpecError) -> JSONNode {
         var text = text
-        let result = text.withUTF8 { buffer in
-            Result { () throws(SpecError) in
-                var parser = Parser(bytes: buffer, maxDepth: maxDepth)
-                return try parser.parseDocument()
-            }
+        return try text.withUTF8 { parse(buffer: $0, maxDepth: maxDepth) }.get()
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONNode, SpecError> {
+        Result { () throws(SpecError) in
+            var parser = Parser(bytes: buffer, maxDepth: maxDepth)
+            return try parser.parseDocument()
         }
-        return try result.get()
     }
 }
 
@@ -191,7 +186,8 @@ private struct Parser {
                 case closer:
                     position += 1
                     let container = stack.removeLast()
-                    node = JSONNode(container.isObject ? .object(container.members) : .array(container.elements), at: container.start)
+                    let value: JSONValue = container.isObject ? .object(container.members) : .array(container.elements)
+                    node = JSONNode(value, at: container.start)
                 default:
                     let what = stack[top].isObject ? "object member" : "array element"
                     throw error("expected ',' or \(stack[top].closer) after \(what), found \(describeFound())")
@@ -404,7 +400,8 @@ private struct Parser {
         case UInt8(ascii: "t"): simple = ASCII.tab
         case UInt8(ascii: "u"):
             guard let unit = hexEscape(at: position) else {
-                throw error("invalid escape sequence '\(escapeText(at: position))' in string: expected 4 hexadecimal digits after '\\u'")
+                throw error("invalid escape sequence '\(escapeText(at: position))' in string: "
+                    + "expected 4 hexadecimal digits after '\\u'")
             }
             var scalar = unit
             position += 6

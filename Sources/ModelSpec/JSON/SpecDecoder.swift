@@ -77,11 +77,14 @@ final class DecodingContext {
         }
     }
 
-    func keyedContainer<Key: CodingKey>(_ type: Key.Type, for node: JSONNode, path: [any CodingKey]) throws -> KeyedDecodingContainer<Key> {
+    func keyedContainer<Key: CodingKey>(
+        _ type: Key.Type, for node: JSONNode, path: [any CodingKey]
+    ) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = node.value else {
             throw mismatch(expected: "an object", type: [String: Any].self, node, path)
         }
-        return KeyedDecodingContainer(SpecKeyedDecodingContainer<Key>(context: self, object: node, members: members, codingPath: path))
+        let container = SpecKeyedDecodingContainer<Key>(context: self, object: node, members: members, codingPath: path)
+        return KeyedDecodingContainer(container)
     }
 
     func unkeyedContainer(for node: JSONNode, path: [any CodingKey]) throws -> any UnkeyedDecodingContainer {
@@ -175,7 +178,6 @@ final class DecodingContext {
         }
         let context: DecodingError.Context
         let fallback: String
-        var atKey = true
         switch error {
         case .typeMismatch(let type, let errorContext):
             context = errorContext
@@ -186,13 +188,15 @@ final class DecodingContext {
         case .keyNotFound(let key, let errorContext):
             context = errorContext
             fallback = "missing required field '\(key.stringValue)'"
-            atKey = false
         case .dataCorrupted(let errorContext):
             context = errorContext
             fallback = "invalid value for \(fieldName(context.codingPath))"
         @unknown default:
             return SpecError(String(describing: error), at: root.location)
         }
+        // Errors point at the offending value, except those about a key itself (an unknown
+        // field), which mark their last coding key.
+        let atKey = (context.codingPath.last as? ConfigKey)?.pointsAtKey ?? false
         if var underlying = context.underlyingError as? SpecError {
             if underlying.location == nil { underlying.location = locate(context.codingPath, atKey: atKey) }
             return underlying
@@ -326,7 +330,9 @@ struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         try context.decode(T.self, from: node(for: key), path: path(key))
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try context.keyedContainer(NestedKey.self, for: node(for: key), path: path(key))
     }
 
@@ -375,7 +381,8 @@ struct SpecUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private func current(_ type: Any.Type) throws -> (node: JSONNode, path: [any CodingKey]) {
         guard !isAtEnd else {
             let count = elements.count
-            let message = "expected another element in \(context.fieldName(codingPath)), which has only \(count) element\(count == 1 ? "" : "s")"
+            let message = "expected another element in \(context.fieldName(codingPath)), "
+                + "which has only \(count) element\(count == 1 ? "" : "s")"
             throw DecodingError.valueNotFound(type, DecodingError.Context(
                 codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: message,
                 underlyingError: SpecError(message, at: array.location)))
@@ -416,7 +423,9 @@ struct SpecUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         try next(type) { try $0.decode(T.self, from: $1, path: $2) }
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try next(KeyedDecodingContainer<NestedKey>.self) { try $0.keyedContainer(NestedKey.self, for: $1, path: $2) }
     }
 

@@ -171,7 +171,9 @@ struct SpecKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
 
     /// A keyed container for the member `key`, reusing the object already there if any.
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         let nested: EncodedObject
         if case .object(let existing) = object[key.stringValue] {
             nested = existing
@@ -179,7 +181,8 @@ struct SpecKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
             nested = EncodedObject()
             object[key.stringValue] = .object(nested)
         }
-        return KeyedEncodingContainer(SpecKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, codingPath: codingPath + [key]))
+        let container = SpecKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, codingPath: codingPath + [key])
+        return KeyedEncodingContainer(container)
     }
 
     /// An unkeyed container for the member `key`, reusing the array already there if any.
