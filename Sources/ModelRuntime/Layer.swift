@@ -27,6 +27,16 @@ public protocol UnaryLayer: Layer where Config: LayerConfig {
     func callAsFunction(_ input: Tensor) -> Tensor
 }
 
+/// A unary layer without weights (activations, dropout at inference, reshaping).
+public protocol WeightlessLayer: UnaryLayer {}
+
+extension WeightlessLayer {
+    public var weights: [Tensor] { [] }
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: [], layer: config.name)
+    }
+}
+
 extension UnaryLayer {
     public func rebuilt(config: Config, seed: UInt64) throws -> Self {
         try Self(config: config, inputShape: inputShape, seed: seed)

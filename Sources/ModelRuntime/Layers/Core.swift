@@ -83,7 +83,7 @@ public struct Dense: UnaryLayer {
 }
 
 /// `keras.layers.Activation`: applies an activation function.
-public struct Activation: UnaryLayer {
+public struct Activation: WeightlessLayer {
     public let config: ActivationConfig
     public let inputShape: TensorShape
     public var outputShape: TensorShape { inputShape }
@@ -92,11 +92,6 @@ public struct Activation: UnaryLayer {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
-    }
-
-    public var weights: [Tensor] { [] }
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: [], layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

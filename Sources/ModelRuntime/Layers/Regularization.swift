@@ -1,7 +1,7 @@
 // Regularization layers: identity at inference.
 
 /// `keras.layers.Dropout`: the identity at inference (the runtime computes inference only).
-public struct Dropout: UnaryLayer {
+public struct Dropout: WeightlessLayer {
     public let config: DropoutConfig
     public let inputShape: TensorShape
     public var outputShape: TensorShape { inputShape }
@@ -10,11 +10,6 @@ public struct Dropout: UnaryLayer {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
-    }
-
-    public var weights: [Tensor] { [] }
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: [], layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
