@@ -155,7 +155,12 @@ public enum Initializer: ConfigValue {
         if let known = names[name] { return known }
         throw DecodingError.dataCorrupted(.init(
             codingPath: decoder.codingPath,
-            debugDescription: "unknown initializer '\(name)'; supported: \(classNames.joined(separator: ", "))"))
+            debugDescription: "unknown initializer '\(name)'\(field(decoder, "for")); supported: \(classNames.joined(separator: ", ")) (or their snake_case names)"))
+    }
+
+    /// ` for 'kernel_initializer'`: the field being decoded, for messages.
+    private static func field(_ decoder: any Decoder, _ preposition: String) -> String {
+        decoder.codingPath.last.map { " \(preposition) '\($0.stringValue)'" } ?? ""
     }
 
     private static func make(
@@ -172,8 +177,9 @@ public enum Initializer: ConfigValue {
             guard let config, config.contains(ConfigKey("seed")) else { return nil }
             if try config.decodeNil(forKey: ConfigKey("seed")) { return nil }
             guard let seed = try? config.decode(Int.self, forKey: ConfigKey("seed")) else {
+                let found = (try? config.decode(JSONValue.self, forKey: ConfigKey("seed")))?.kindDescription ?? "another value"
                 throw ConfigErrors.invalid(
-                    "an initializer's seed must be an integer or null (a serialized SeedGenerator is not supported)",
+                    "'seed' of the \(className)\(field(decoder, "in")) must be an integer or null, found \(found)",
                     at: config.codingPath + [ConfigKey("seed")])
             }
             return seed
@@ -191,7 +197,7 @@ public enum Initializer: ConfigValue {
             let lowered = key == "distribution" && raw.lowercased() == "normal" ? "truncated_normal" : raw.lowercased()
             guard let result = E(rawValue: lowered) else {
                 throw ConfigErrors.invalid(
-                    "invalid \(key) '\(raw)'; expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))",
+                    "invalid '\(key)' '\(raw)' of the \(className)\(field(decoder, "in")); expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))",
                     at: (config?.codingPath ?? decoder.codingPath) + [ConfigKey(key)])
             }
             return result

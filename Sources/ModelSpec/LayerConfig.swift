@@ -122,8 +122,9 @@ extension LayerConfig {
             if let accepted = ignoredKeys[key.stringValue] {
                 let value = try container.decode(JSONValue.self, forKey: key)
                 if value == .null || value == accepted { continue }
+                let allowed = accepted == .null ? "null" : JSONWriter().write(accepted) + " or null"
                 throw ConfigErrors.invalid(
-                    "'\(key.stringValue)' is not supported in \(className) (only \(JSONWriter().write(accepted)) or null)",
+                    "'\(key.stringValue)' is not supported in \(className) (only \(allowed)), found \(value.kindDescription)",
                     at: container.codingPath + [key])
             }
             let names = fields.map { "'\($0.key)'" }.joined(separator: ", ")

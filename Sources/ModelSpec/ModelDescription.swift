@@ -130,30 +130,34 @@ public enum ModelSpecParser {
             }
             normalized.append(normalizedEntry)
 
+            // How messages name the layer: its position, its name when the spec gives one, its class.
+            let givenName = nameLocation == nil ? nil : configNode["name"]?.value.stringValue
+            let label = "layer \(index)" + (givenName.map { " '\($0)'" } ?? "") + " (\(kind.className))"
+            let isInput = kind.className == InputLayerConfig.className
+            if index == 0 && !isInput {
+                throw SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
+                                at: entry.location)
+            }
+            if index > 0 && isInput {
+                throw SpecError("\(label): only the first layer of a Sequential model may be an InputLayer", at: entry.location)
+            }
+
             let layerConfig: any LayerConfig
             do {
                 layerConfig = try SpecDecoder().decode(kind.configType, from: configNode)
             } catch {
                 var error = error
-                error.message = "layer \(index) (\(kind.className)): " + error.message
+                error.message = "\(label): " + error.message
                 throw error
             }
             let name = layerConfig.name
             if let first = seen[name] {
-                throw SpecError("duplicate layer name '\(name)'" + (first.map { " (first at \($0))" } ?? "")
+                throw SpecError("\(label): duplicate layer name '\(name)'" + (first.map { " (first at \($0))" } ?? "")
                                 + "; layer names must be unique in a model", at: nameLocation ?? entry.location)
             }
             let location: SourceLocation? = nameLocation ?? entry.location
             seen[name] = .some(location)
 
-            let isInput = kind.className == InputLayerConfig.className
-            if index == 0 && !isInput {
-                throw SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; layer 0 is a \(kind.className)",
-                                at: entry.location)
-            }
-            if index > 0 && isInput {
-                throw SpecError("layer '\(name)': only the first layer of a Sequential model may be an InputLayer", at: entry.location)
-            }
             let inputShape = shape
             let outputShape: TensorShape
             let weights: [WeightSpec]
@@ -161,7 +165,7 @@ public enum ModelSpecParser {
                 outputShape = try layerConfig.outputShape(for: inputShape)
                 weights = isInput ? [] : try layerConfig.weights(for: inputShape)
             } catch {
-                throw SpecError("layer '\(name)' (\(kind.className)) cannot take input shape \(inputShape): \(error)",
+                throw SpecError("\(label) cannot take input shape \(inputShape): \(error)",
                                 at: entry.location)
             }
             for weight in weights {
@@ -169,7 +173,7 @@ public enum ModelSpecParser {
                 for size in weight.shape {
                     let (product, overflow) = count.multipliedReportingOverflow(by: size)
                     guard !overflow, product <= maxWeightCount else {
-                        throw SpecError("layer '\(name)' (\(kind.className)): weight '\(weight.name)' of shape \(weight.shape) has more than \(maxWeightCount) scalars",
+                        throw SpecError("\(label): weight '\(weight.name)' of shape \(weight.shape) has more than \(maxWeightCount) scalars",
                                         at: entry.location)
                     }
                     count = product

@@ -48,6 +48,15 @@ import Testing
         try writeSpec(units: "4")
         #expect(try buildAndRun() == "[[3, 4], [4]]\n")
 
+        // An unchanged spec is not generated again: the generated file keeps its date.
+        let generated = try #require(FileManager.default.enumerator(atPath: package.appendingPathComponent(".build").path)?
+            .compactMap { $0 as? String }.first { $0.hasSuffix("GeneratedModels/tiny_net.model.swift") })
+        let generatedPath = package.appendingPathComponent(".build").appendingPathComponent(generated).path
+        let past = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: generatedPath)
+        #expect(try buildAndRun() == "[[3, 4], [4]]\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: generatedPath)[.modificationDate] as? Date == past)
+
         try writeSpec(units: "5")
         #expect(try buildAndRun() == "[[3, 5], [5]]\n", "an edited spec must be generated again")
 

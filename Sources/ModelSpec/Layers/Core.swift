@@ -153,7 +153,7 @@ public struct DenseConfig: LayerConfig {
 
     private func inputUnits(_ input: TensorShape) throws -> Int {
         guard input.rank >= 2, let last = input.last else {
-            throw ShapeError("Dense needs an input of rank 2 or more with a known last axis, found \(input)")
+            throw ShapeError("Dense needs an input of rank 2 or more with a known last axis")
         }
         return last
     }

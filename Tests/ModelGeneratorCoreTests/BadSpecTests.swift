@@ -1,0 +1,240 @@
+import Foundation
+import ModelSpec
+import Testing
+import _ModelGeneratorCore
+
+// Every mistake a user can make in a spec must end in one located diagnostic,
+// `FILE:LINE:COLUMN: error: MESSAGE`, never in output or a crash. Each file in `BadSpecs/`
+// holds one mistake; `badSpecCases` gives the exact diagnostic for each.
+
+/// The spec files of `BadSpecs/`, read from the source tree.
+private enum BadSpecs {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("BadSpecs")
+
+    static func fileNames() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    static func bytes(_ fileName: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: directory.appendingPathComponent(fileName)))
+    }
+}
+
+/// Runs the generator on `bytes`: the diagnostic it throws, or nil when it returns output.
+private func generatorDiagnostic(_ path: String, _ bytes: [UInt8]) -> String? {
+    do {
+        _ = try Generator.generate(specAt: path, bytes: bytes)
+        return nil
+    } catch {
+        return error.description
+    }
+}
+
+/// Each bad spec and its exact diagnostic. Messages marked `REPORTED` hold today's text, which
+/// could be clearer; update them when the message changes.
+private let badSpecCases: [(file: String, expected: String)] = [
+    // Malformed JSON: located at the offending byte.
+    ("01-trailing-comma.model.json",
+     "01-trailing-comma.model.json:15:21: error: trailing comma before '}'"),
+    // REPORTED: "found '\"'" shows a lone quote; naming the string found, and the missing ',',
+    // would be clearer.
+    ("02-missing-comma.model.json",
+     "02-missing-comma.model.json:16:11: error: expected ',' or '}' after object member, found '\"'"),
+    ("03-truncated.model.json",
+     "03-truncated.model.json:16:1: error: unexpected end of file, expected '}' to close the object opened at 14:19"),
+    ("04-single-quotes.model.json",
+     "04-single-quotes.model.json:16:25: error: expected a JSON value, found \"'\" (JSON strings use double quotes)"),
+    ("05-comment.model.json",
+     "05-comment.model.json:12:7: error: expected a JSON value, found '/' (JSON has no comments)"),
+    ("06-python-none.model.json",
+     "06-python-none.model.json:9:27: error: expected a JSON value, found 'None'"),
+    ("07-duplicate-key.model.json",
+     "07-duplicate-key.model.json:17:11: error: duplicate key \"units\" (first at 15:11)"),
+    ("08-empty.model.json",
+     "08-empty.model.json:1:1: error: empty file: expected a JSON value"),
+
+    // The model's envelope.
+    ("09-top-level-array.model.json",
+     "09-top-level-array.model.json:1:1: error: a model spec must be a JSON object with 'class_name' and 'config', found an array"),
+    ("10-missing-class-name.model.json",
+     "10-missing-class-name.model.json:1:1: error: missing 'class_name' at the top of the model spec"),
+    ("11-missing-config.model.json",
+     "11-missing-config.model.json:1:1: error: missing 'config' in the model spec"),
+    ("12-functional.model.json",
+     "12-functional.model.json:3:17: error: Functional models are not supported yet; only Sequential models"),
+    ("13-unknown-model-class.model.json",
+     "13-unknown-model-class.model.json:2:17: error: unknown model class 'Sequental'; a spec's top level must be a Sequential model"),
+    ("43-unknown-top-level-key.model.json",
+     "43-unknown-top-level-key.model.json:14:3: error: unknown key 'keras_version' at the top of a model spec; expected 'class_name' and 'config'"),
+
+    // The layer list.
+    ("14-layers-not-array.model.json",
+     "14-layers-not-array.model.json:5:15: error: expected an array for 'layers', found an object"),
+    ("15-empty-layers.model.json",
+     "15-empty-layers.model.json:5:15: error: a Sequential model needs at least an InputLayer; 'layers' is empty"),
+    ("16-no-input-layer.model.json",
+     "16-no-input-layer.model.json:6:7: error: a Sequential spec must start with an InputLayer that fixes the input shape; layer 0 'hidden' (Dense) is not one"),
+    ("17-second-input-layer.model.json",
+     "17-second-input-layer.model.json:18:7: error: layer 2 (InputLayer): only the first layer of a Sequential model may be an InputLayer"),
+    ("18-unknown-layer-class.model.json",
+     "18-unknown-layer-class.model.json:13:23: error: layer 1: unknown layer class 'Conv2D'; supported layers: InputLayer, Dense, Activation, Dropout (see the supported-layers table in the README)"),
+    ("19-lambda.model.json",
+     "19-lambda.model.json:13:23: error: layer 1: Lambda is not supported: a Lambda layer holds Python code, which cannot be translated; write a custom Swift layer instead"),
+    ("20-layer-not-object.model.json",
+     "20-layer-not-object.model.json:12:7: error: layer 1: expected an object with 'class_name' and 'config', found a string"),
+    ("21-unknown-layer-key.model.json",
+     "21-unknown-layer-key.model.json:14:9: error: layer 1 (Dense): unknown key 'confg'; expected 'class_name' and 'config'"),
+    ("38-duplicate-layer-names.model.json",
+     "38-duplicate-layer-names.model.json:22:19: error: layer 2 'hidden' (Dense): duplicate layer name 'hidden' (first at 15:19); layer names must be unique in a model"),
+
+    // Dense fields.
+    ("22-dense-unknown-field.model.json",
+     "22-dense-unknown-field.model.json:16:11: error: layer 1 'hidden' (Dense): unknown field 'unit' in Dense config; known fields: 'name', 'trainable', 'dtype', 'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'"),
+    ("23-dense-missing-units.model.json",
+     "23-dense-missing-units.model.json:14:19: error: layer 1 'hidden' (Dense): missing required field 'units' in Dense config"),
+    ("24-units-string.model.json",
+     "24-units-string.model.json:16:20: error: layer 1 'hidden' (Dense): expected an integer for 'units', found a string \"32\""),
+    ("25-units-zero.model.json",
+     "25-units-zero.model.json:16:20: error: layer 1 'hidden' (Dense): invalid 'units' in Dense config: must be a positive integer, found 0"),
+    ("26-units-negative.model.json",
+     "26-units-negative.model.json:16:20: error: layer 1 'hidden' (Dense): invalid 'units' in Dense config: must be a positive integer, found -8"),
+    ("27-units-fractional.model.json",
+     "27-units-fractional.model.json:16:20: error: layer 1 'hidden' (Dense): expected an integer for 'units', found 3.5"),
+    ("28-unknown-activation.model.json",
+     "28-unknown-activation.model.json:17:25: error: layer 1 'hidden' (Dense): unknown activation 'rleu'; Keras 3 names supported: linear, relu, relu6, leaky_relu, elu, selu, gelu, gelu_approximate, sigmoid, hard_sigmoid, hard_silu, silu, mish, tanh, softmax, log_softmax, softplus, softsign, exponential, celu, hard_tanh, hard_shrink, soft_shrink, log_sigmoid, sparse_plus, squareplus, tanh_shrink, sparse_sigmoid, sparsemax"),
+    ("29-glu-activation.model.json",
+     "29-glu-activation.model.json:17:25: error: layer 1 'hidden' (Dense): activation 'glu' is not supported: it halves the last axis, which a layer's activation cannot do here"),
+    ("34-dtype-float16.model.json",
+     "34-dtype-float16.model.json:17:20: error: layer 1 'hidden' (Dense): dtype policy 'float16' is not supported; the runtime computes in float32"),
+    ("35-dtype-mixed-float16.model.json",
+     "35-dtype-mixed-float16.model.json:17:20: error: layer 1 'hidden' (Dense): dtype policy 'mixed_float16' is not supported; the runtime computes in float32"),
+    ("42-quantization-config.model.json",
+     "42-quantization-config.model.json:17:34: error: layer 1 'hidden' (Dense): 'quantization_config' is not supported in Dense (only null), found an object"),
+
+    // Initializers.
+    ("30-unknown-initializer.model.json",
+     "30-unknown-initializer.model.json:17:33: error: layer 1 'hidden' (Dense): unknown initializer 'xavier_uniform' for 'kernel_initializer'; supported: GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, VarianceScaling, RandomNormal, RandomUniform, TruncatedNormal, Orthogonal, Identity, Zeros, Ones, Constant (or their snake_case names)"),
+    ("31-variance-scaling-mode.model.json",
+     "31-variance-scaling-mode.model.json:21:23: error: layer 1 'hidden' (Dense): invalid 'mode' 'fan_sum' of the VarianceScaling in 'kernel_initializer'; expected one of fan_in, fan_out, fan_avg"),
+    ("32-initializer-seed-string.model.json",
+     "32-initializer-seed-string.model.json:20:23: error: layer 1 'hidden' (Dense): 'seed' of the GlorotUniform in 'kernel_initializer' must be an integer or null, found a string"),
+
+    // Dropout.
+    ("33-dropout-rate.model.json",
+     "33-dropout-rate.model.json:16:19: error: layer 1 'dropout' (Dropout): invalid 'rate' in Dropout config: must be between 0 and 1, found 1.5"),
+
+    // InputLayer.
+    ("36-input-no-shape.model.json",
+     "36-input-no-shape.model.json:8:19: error: layer 0 'features' (InputLayer): missing required field 'batch_shape' (or 'shape') in InputLayer config"),
+    ("37-input-sparse.model.json",
+     "37-input-sparse.model.json:10:21: error: layer 0 (InputLayer): sparse inputs are not supported"),
+
+    // Shapes and sizes.
+    ("39-dense-on-rank-1-batch-shape.model.json",
+     "39-dense-on-rank-1-batch-shape.model.json:12:7: error: layer 1 'hidden' (Dense) cannot take input shape (None,): Dense needs an input of rank 2 or more with a known last axis"),
+    ("40-dense-on-rank-1-shape.model.json",
+     "40-dense-on-rank-1-shape.model.json:12:7: error: layer 1 'hidden' (Dense) cannot take input shape (None,): Dense needs an input of rank 2 or more with a known last axis"),
+    // 10¹² × 10¹² overflows Int: an error, not a trap.
+    ("41-parameter-overflow.model.json",
+     "41-parameter-overflow.model.json:12:7: error: layer 1 'huge' (Dense): weight 'kernel' of shape [1000000000000, 1000000000000] has more than 2147483648 scalars"),
+    ("44-weight-too-large.model.json",
+     "44-weight-too-large.model.json:12:7: error: layer 1 'wide' (Dense): weight 'kernel' of shape [100000, 100000] has more than 2147483648 scalars"),
+]
+
+@Suite("Bad specs")
+struct BadSpecTests {
+    @Test("The generator fails with the exact diagnostic", arguments: badSpecCases)
+    func diagnostic(file: String, expected: String) throws {
+        let bytes = try BadSpecs.bytes(file)
+        #expect(generatorDiagnostic(file, bytes) == expected)
+    }
+
+    @Test("The parser gives the same diagnostic as the generator", arguments: badSpecCases)
+    func parserDiagnostic(file: String, expected: String) throws {
+        let bytes = try BadSpecs.bytes(file)
+        #expect(throws: SpecError.self) { _ = try ModelSpecParser.parse(bytes, file: file) }
+        do {
+            _ = try ModelSpecParser.parse(bytes, file: file)
+        } catch {
+            #expect(error.description == expected)
+            #expect(error.file == file)
+            #expect(error.location != nil)
+        }
+    }
+
+    @Test("Every file in BadSpecs/ has a case, and every case a file")
+    func tableCoversCorpus() throws {
+        let files = try BadSpecs.fileNames()
+        let tabled = badSpecCases.map(\.file)
+        #expect(files.count >= 30)
+        #expect(Set(tabled).count == tabled.count, "a file appears twice in the table")
+        #expect(Set(files).subtracting(tabled).sorted() == [], "files in BadSpecs/ without an expected diagnostic")
+        #expect(Set(tabled).subtracting(files).sorted() == [], "cases whose file is missing from BadSpecs/")
+    }
+
+    @Test("Bad spec files are named NN-short-name.model.json with distinct numbers")
+    func fileNames() throws {
+        let files = try BadSpecs.fileNames()
+        for file in files {
+            let stem = file.dropLast(".model.json".count)
+            let number = stem.prefix(2)
+            let rest = stem.dropFirst(2)
+            #expect(file.hasSuffix(".model.json"), "\(file)")
+            #expect(number.allSatisfy(\.isASCII) && number.allSatisfy(\.isNumber), "\(file)")
+            #expect(rest.first == "-" && rest.count > 1, "\(file)")
+            #expect(rest.allSatisfy { $0 == "-" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }, "\(file)")
+        }
+        let numbers = files.map { $0.prefix(2) }
+        #expect(Set(numbers).count == numbers.count, "two bad specs share a number")
+    }
+
+    @Test("The generator returns no output for any file in BadSpecs/")
+    func everyFileFails() throws {
+        for file in try BadSpecs.fileNames() {
+            let bytes = try BadSpecs.bytes(file)
+            let diagnostic = generatorDiagnostic(file, bytes)
+            #expect(diagnostic != nil, "\(file) generated code")
+            // One diagnostic line, FILE:LINE:COLUMN: error: MESSAGE.
+            if let diagnostic {
+                #expect(diagnostic.hasPrefix(file + ":"), "\(diagnostic)")
+                #expect(diagnostic.contains(": error: "), "\(diagnostic)")
+                #expect(!diagnostic.contains("\n"), "\(diagnostic)")
+            }
+        }
+    }
+
+    @Test("The diagnostic names the spec by the path it was given")
+    func pathInDiagnostic() throws {
+        let bytes = try BadSpecs.bytes("25-units-zero.model.json")
+        let path = "Sources/App/Models/25-units-zero.model.json"
+        #expect(generatorDiagnostic(path, bytes)
+            == "\(path):16:20: error: layer 1 'hidden' (Dense): invalid 'units' in Dense config: must be a positive integer, found 0")
+    }
+
+    // 100 000 levels of nesting: 200 KB, built here rather than committed. The reader stops at
+    // 256 levels without recursing, so the generator fails instead of overflowing the stack.
+
+    @Test("Arrays nested 100 000 deep are refused without exhausting the stack")
+    func deepArrays() {
+        let depth = 100_000
+        let prefix = #"{"class_name": "Sequential", "config": {"name": "deep", "layers": "#
+        let text = prefix + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}}"
+        // The two objects and 254 arrays are open when the 255th array would be the 257th level.
+        let column = prefix.utf8.count + 254 + 1
+        #expect(column == 321)
+        #expect(generatorDiagnostic("deep.model.json", Array(text.utf8))
+            == "deep.model.json:1:\(column): error: nesting deeper than 256 levels")
+    }
+
+    @Test("Objects nested 100 000 deep are refused without exhausting the stack")
+    func deepObjects() {
+        let depth = 100_000
+        var text = "{\n  \"config\": "
+        text += String(repeating: #"{"a": "#, count: depth)
+        text += "1" + String(repeating: "}", count: depth) + "\n}\n"
+        // Line 1 opens the top object; on line 2, after `  "config": `, 255 objects of 6 bytes
+        // each are open when the next would be the 257th level.
+        #expect(generatorDiagnostic("deep_objects.model.json", Array(text.utf8))
+            == "deep_objects.model.json:2:1543: error: nesting deeper than 256 levels")
+    }
+}
