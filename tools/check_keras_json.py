@@ -16,7 +16,11 @@ For every ``EXPORT_DIR/NAME.json`` (a string like ``model.to_json()``):
    key path;
 4. sets ``Tests/Fixtures/NAME/weights_*.npy`` on the model loaded from the
    export and compares its output on ``input.npy`` with ``output.npy`` within
-   ``1e-4 * max(1, max|expected|)``.
+   ``1e-4 * max(1, max|expected|)``. A multi-input or multi-output model
+   has ``input_0.npy``, ``input_1.npy``, ... (``model.inputs`` order) and
+   ``output_0.npy``, ... (``model.outputs`` order); the inputs are passed
+   in the model's own input structure and every output is compared, each
+   with its own tolerance.
 
 Prints one line per model and a final ``N passed, M failed`` line; exits 1 on
 any failure or when EXPORT_DIR holds no ``*.json`` file.
@@ -82,7 +86,8 @@ def first_difference(expected, actual, path="config"):
 
 
 def describe_path(model, path):
-    """Adds the layer's class and name to a path into Sequential.get_config()."""
+    """Adds the layer's class and name to a path into a Sequential or
+    Functional model's get_config() (both have a top-level "layers" list)."""
     prefix = "config.layers["
     if path.startswith(prefix):
         index = int(path[len(prefix):path.index("]")])
@@ -121,24 +126,39 @@ def check(name, export_path):
         raise CheckFailure("config differs at " + describe_path(original, diff))
 
     weights = fc.load_weights(name)
-    if not weights:
-        raise CheckFailure(f"no weights in {os.path.relpath(fc.fixture_dir(name), fc.ROOT)}")
     shapes = [tuple(w.shape) for w in exported.get_weights()]
+    if not weights and shapes:
+        raise CheckFailure(f"no weights in {os.path.relpath(fc.fixture_dir(name), fc.ROOT)}")
     if shapes != [tuple(w.shape) for w in weights]:
         raise CheckFailure(
             f"weight shapes {shapes} != fixture {[tuple(w.shape) for w in weights]}"
         )
     exported.set_weights(weights)
 
-    x, expected = fc.load_io(name)
-    actual = np.asarray(exported(x, training=False), dtype=np.float32)
-    if actual.shape != expected.shape:
-        raise CheckFailure(f"output shape {actual.shape} != expected {expected.shape}")
-    error = float(np.max(np.abs(actual.astype(np.float64) - expected)))
-    tolerance = 1e-4 * max(1.0, float(np.max(np.abs(expected))))
-    if not error <= tolerance:
-        raise CheckFailure(f"output max |diff| {error:.3g} > tolerance {tolerance:.3g}")
-    return f"config equal, output max |diff| {error:.2g}"
+    inputs, expected = fc.load_inputs(name), fc.load_outputs(name)
+    if not inputs or not expected:
+        raise CheckFailure("no input(s) or output(s) .npy in "
+                           f"{os.path.relpath(fc.fixture_dir(name), fc.ROOT)}")
+    if len(inputs) != len(exported.inputs):
+        raise CheckFailure(f"the export has {len(exported.inputs)} inputs, "
+                           f"the fixture {len(inputs)}")
+    actual = fc.call_model(exported, inputs)
+    if len(actual) != len(expected):
+        raise CheckFailure(f"the export gives {len(actual)} outputs, "
+                           f"the fixture has {len(expected)}")
+    worst = 0.0
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        which = "output" if len(expected) == 1 else f"output {i}"
+        if a.shape != e.shape:
+            raise CheckFailure(f"{which} shape {a.shape} != expected {e.shape}")
+        error = float(np.max(np.abs(a.astype(np.float64) - e)))
+        tolerance = 1e-4 * max(1.0, float(np.max(np.abs(e))))
+        if not error <= tolerance:
+            raise CheckFailure(f"{which} max |diff| {error:.3g} > tolerance {tolerance:.3g}")
+        worst = max(worst, error)
+    if len(expected) == 1:
+        return f"config equal, output max |diff| {worst:.2g}"
+    return f"config equal, {len(expected)} outputs, max |diff| {worst:.2g}"
 
 
 def main(argv):

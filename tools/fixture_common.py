@@ -60,10 +60,17 @@ def load_model_json(text, strict=True):
     call. Keras 3 cannot resolve a top-level object without a ``"module"``
     key by plain ``model_from_json``; ``strict=False`` additionally maps the
     bare class name ``"Sequential"`` to ``keras.Sequential`` so that the
-    minimal hand-written specs (which omit ``"module"``) load too. Layers
-    without ``"module"`` are handled by Keras itself (legacy layer path).
+    minimal hand-written specs (which omit ``"module"``) load too, and the
+    bare class name ``"Functional"`` to ``keras.Model`` (which builds a
+    Functional model from a Functional config) for the hand-written Keras 2
+    style Functional spec. Layers without ``"module"`` are handled by Keras
+    itself (legacy layer path).
     """
-    custom_objects = None if strict else {"Sequential": keras.Sequential}
+    custom_objects = (
+        None
+        if strict
+        else {"Sequential": keras.Sequential, "Functional": keras.Model}
+    )
     return keras.models.model_from_json(text, custom_objects=custom_objects)
 
 
@@ -97,11 +104,70 @@ def load_weights(name):
 
 
 def load_io(name):
-    """``(input, expected_output)`` arrays of fixture model ``name``."""
+    """``(input, expected_output)`` arrays of single-input, single-output
+    fixture model ``name``."""
     d = fixture_dir(name)
     return load_npy(os.path.join(d, "input.npy")), load_npy(
         os.path.join(d, "output.npy")
     )
+
+
+# A model with one input has ``input.npy``; one with several has
+# ``input_0.npy``, ``input_1.npy``, ... in ``model.inputs`` order (likewise
+# ``output.npy`` / ``output_N.npy`` in ``model.outputs`` order). N is not
+# zero-padded, so the files are ordered by the number, not by name.
+
+
+def io_file_names(kind, count):
+    """File names for ``count`` arrays of ``kind`` ("input" or "output")."""
+    if count == 1:
+        return [f"{kind}.npy"]
+    return [f"{kind}_{i}.npy" for i in range(count)]
+
+
+def io_paths(name, kind):
+    """Existing ``kind.npy`` or ``kind_N.npy`` paths of fixture ``name``, in
+    order (N ascending)."""
+    d = fixture_dir(name)
+    single = os.path.join(d, f"{kind}.npy")
+    numbered = glob.glob(os.path.join(d, f"{kind}_*.npy"))
+    numbered = [p for p in numbered
+                if os.path.basename(p)[len(kind) + 1:-4].isdigit()]
+    numbered.sort(key=lambda p: int(os.path.basename(p)[len(kind) + 1:-4]))
+    if os.path.exists(single) and numbered:
+        raise ValueError(f"{d} has both {kind}.npy and {kind}_N.npy files")
+    if os.path.exists(single):
+        return [single]
+    if [int(os.path.basename(p)[len(kind) + 1:-4]) for p in numbered] != list(
+            range(len(numbered))):
+        raise ValueError(f"{d}: {kind}_N.npy files are not numbered 0, 1, ...")
+    return numbered
+
+
+def load_inputs(name):
+    """The input arrays of fixture model ``name`` (a list, in model.inputs order)."""
+    return [load_npy(p) for p in io_paths(name, "input")]
+
+
+def load_outputs(name):
+    """The expected output arrays of fixture model ``name`` (a list, in
+    model.outputs order)."""
+    return [load_npy(p) for p in io_paths(name, "output")]
+
+
+def call_model(model, inputs):
+    """``model(inputs, training=False)`` with ``inputs`` (a list of arrays in
+    ``model.inputs`` order) packed into the model's own input structure;
+    returns the outputs as a list of float32 arrays in ``model.outputs`` order."""
+    inputs = list(inputs)
+    if isinstance(model, keras.Sequential):
+        if len(inputs) != 1:
+            raise ValueError(f"a Sequential model takes 1 input, got {len(inputs)}")
+        packed = inputs[0]
+    else:  # Functional: model.input is the structure it was built with
+        packed = keras.tree.pack_sequence_as(model.input, inputs)
+    outputs = model(packed, training=False)
+    return [np.asarray(y, dtype=np.float32) for y in keras.tree.flatten(outputs)]
 
 
 def write_json(path, obj):

@@ -15,6 +15,14 @@ and re-runnable; it overwrites what it wrote before. It writes:
   for the Keras-made models (the hand-written specs are written verbatim).
 * ``Tests/Fixtures/NAME/{input,output,weights_NN}.npy``: float32 arrays;
   weights in ``model.get_weights()`` order, output = ``model(x, training=False)``.
+  Functional models with several inputs/outputs write ``input_N.npy`` /
+  ``output_N.npy`` (N = 0, 1, ... in ``model.inputs`` / ``model.outputs``
+  order) instead of ``input.npy`` / ``output.npy``.
+* Functional extras: ``merge_layers/broadcasting.json``,
+  ``nested_two_levels/clone_model.json``, ``dropout_after_dense/variant.json``
+  and ``variant_output.npy``, ``new_input_shape/{batch2,features12,
+  weight_shapes}.json`` and ``error.txt``, ``keras2_inbound_nodes/keras.json``
+  (see tools/README.md).
 * ``Tests/Fixtures/hand_written*/keras.json``: Keras's full ``to_json`` of the
   model it loads from a minimal hand-written spec.
 * ``Tests/Fixtures/activations/{input,NAME}.npy``: activation kernels.
@@ -523,6 +531,468 @@ def make_initializer_stats():
     print(f"Initializer statistics: {len(entries)} entries")
 
 
+# ----------------------------------------------------------------------------
+# D. Functional model fixtures
+# ----------------------------------------------------------------------------
+#
+# Same conventions as section A, plus: a model with several inputs (outputs)
+# gets input_0.npy, input_1.npy, ... in model.inputs order (output_N.npy in
+# model.outputs order); a model with one keeps input.npy / output.npy.
+
+
+def residual_block():
+    x = keras.Input(shape=(8,))
+    h = layers.Dense(8, activation="relu")(x)
+    h = layers.Dense(8)(h)
+    y = layers.Add()([x, h])
+    y = layers.Activation("relu")(y)
+    return keras.Model(x, y, name="residual_block")
+
+
+def two_inputs_two_outputs():
+    features = keras.Input(shape=(6,), name="features")
+    context = keras.Input(shape=(4,), name="context")
+    f = layers.Dense(5, activation="relu", name="features_dense")(features)
+    c = layers.Dense(3, activation="tanh", name="context_dense")(context)
+    h = layers.Concatenate()([f, c])
+    class_out = layers.Dense(3, activation="softmax", name="class_out")(h)
+    value_out = layers.Dense(1, name="value_out")(h)
+    return keras.Model(inputs=[features, context], outputs=[class_out, value_out],
+                       name="two_inputs_two_outputs")
+
+
+def merge_layers():
+    # a, b, c: (None, 4); s: (None, 1); p: (None, 2, 4); q: (None, 3, 4).
+    a = keras.Input(shape=(4,), name="a")
+    b = keras.Input(shape=(4,), name="b")
+    c = keras.Input(shape=(4,), name="c")
+    s = keras.Input(shape=(1,), name="s")
+    p = keras.Input(shape=(2, 4), name="p")
+    q = keras.Input(shape=(3, 4), name="q")
+    proj = layers.Dense(4, name="proj")(a)  # a layer output feeding merges
+    outputs = [
+        layers.Add(name="add_two")([proj, b]),
+        layers.Add(name="add_three")([a, b, c]),
+        layers.Subtract(name="subtract")([proj, c]),
+        layers.Multiply(name="multiply_two")([proj, b]),
+        layers.Multiply(name="multiply_three")([a, b, c]),
+        layers.Average(name="average_two")([proj, c]),
+        layers.Average(name="average_three")([a, b, c]),
+        layers.Maximum(name="maximum_two")([proj, b]),
+        layers.Maximum(name="maximum_three")([a, b, c]),
+        layers.Minimum(name="minimum_two")([proj, c]),
+        layers.Minimum(name="minimum_three")([a, b, c]),
+        layers.Concatenate(axis=1, name="concat_axis1")([p, q]),  # (None, 5, 4)
+        layers.Concatenate(axis=-1, name="concat_last")([proj, s, b]),  # (None, 9)
+        layers.Dot(axes=1, name="dot_axes1")([proj, b]),  # (None, 1)
+        layers.Dot(axes=-1, normalize=True, name="dot_normalized")([a, c]),  # cosine
+        layers.Dot(axes=(2, 2), name="dot_axes_pair")([p, q]),  # (None, 2, 3)
+        # Broadcasting: a size-1 axis, and a lower-rank input (Keras expands
+        # it at axis 1 until the ranks match, then broadcasts).
+        layers.Add(name="add_broadcast")([a, s]),  # (None, 4) + (None, 1)
+        layers.Multiply(name="multiply_rank_broadcast")([q, a]),  # (None, 3, 4) * (None, 4)
+    ]
+    return keras.Model(inputs=[a, b, c, s, p, q], outputs=outputs, name="merge_layers")
+
+
+def siamese():
+    e_in = keras.Input(shape=(5,))
+    e = layers.Dense(4, activation="tanh")(e_in)
+    e = layers.Dense(3)(e)
+    encoder = keras.Model(e_in, e, name="encoder")
+    left = keras.Input(shape=(5,), name="left")
+    right = keras.Input(shape=(5,), name="right")
+    diff = layers.Subtract()([encoder(left), encoder(right)])
+    y = layers.Dense(1, activation="sigmoid")(diff)
+    return keras.Model(inputs=[left, right], outputs=y, name="siamese")
+
+
+def nested_two_levels():
+    i = keras.Input(shape=(4,))
+    inner = keras.Model(i, layers.Dense(4, activation="relu", name="inner_dense")(i),
+                        name="inner")
+    i = keras.Input(shape=(4,))
+    middle = keras.Model(i, layers.Dense(4, name="middle_dense")(inner(i)), name="middle")
+    i = keras.Input(shape=(4,))
+    return keras.Model(i, layers.Dense(2, name="outer_dense")(middle(i)),
+                       name="nested_two_levels")
+
+
+def nested_sequential():
+    seq_block = keras.Sequential(
+        [keras.Input(shape=(4,)), layers.Dense(3, activation="tanh")], name="seq_block")
+    x = keras.Input(shape=(4,))
+    h = layers.Dense(4, activation="relu", name="pre")(x)
+    h = seq_block(h)
+    return keras.Model(x, layers.Dense(2, name="post")(h), name="nested_sequential")
+
+
+def nested_outputs():
+    # Nested models' outputs used directly as model outputs, where
+    # output_layers gives a nested Functional's node index one higher than
+    # inbound_nodes does (see the README); a shared Functional called twice
+    # and a Sequential called once.
+    e_in = keras.Input(shape=(4,))
+    encoder = keras.Model(e_in, layers.Dense(3, activation="tanh", name="enc_dense")(e_in),
+                          name="encoder")
+    seq_block = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)], name="seq_block")
+    a = keras.Input(shape=(4,), name="a")
+    b = keras.Input(shape=(4,), name="b")
+    ea, eb = encoder(a), encoder(b)
+    total = layers.Add(name="sum")([ea, eb])
+    return keras.Model(inputs=[a, b], outputs=[ea, eb, seq_block(a), total],
+                       name="nested_outputs")
+
+
+def dropout_after_dense():
+    x = keras.Input(shape=(6,))
+    h = layers.Dense(8, activation="relu", name="dense_a")(x)
+    h = layers.Dense(8, activation="relu", name="dense_b")(h)
+    return keras.Model(x, layers.Dense(2, name="head")(h), name="dropout_after_dense")
+
+
+def new_input_shape():
+    x = keras.Input(shape=(8,))
+    h = layers.Dense(5, activation="relu")(x)
+    return keras.Model(x, layers.Dense(3)(h), name="new_input_shape")
+
+
+# A small Input(3) -> Dense(2) model written the way Keras 2 (tf.keras)
+# wrote Functional JSON: no "module"/"registered_name", the legacy
+# "batch_input_shape", and inbound_nodes as lists of
+# [layer_name, node_index, tensor_index, kwargs] per call, input_layers and
+# output_layers as lists of [layer_name, node_index, tensor_index].
+KERAS2_INBOUND_NODES = {
+    "class_name": "Functional",
+    "config": {
+        "name": "keras2_inbound_nodes",
+        "trainable": True,
+        "layers": [
+            {
+                "class_name": "InputLayer",
+                "config": {
+                    "batch_input_shape": [None, 3],
+                    "dtype": "float32",
+                    "sparse": False,
+                    "ragged": False,
+                    "name": "input_1",
+                },
+                "name": "input_1",
+                "inbound_nodes": [],
+            },
+            {
+                "class_name": "Dense",
+                "config": {
+                    "name": "dense",
+                    "trainable": True,
+                    "dtype": "float32",
+                    "units": 2,
+                    "activation": "tanh",
+                    "use_bias": True,
+                    "kernel_initializer": {"class_name": "GlorotUniform",
+                                           "config": {"seed": None}},
+                    "bias_initializer": {"class_name": "Zeros", "config": {}},
+                    "kernel_regularizer": None,
+                    "bias_regularizer": None,
+                    "activity_regularizer": None,
+                    "kernel_constraint": None,
+                    "bias_constraint": None,
+                },
+                "name": "dense",
+                "inbound_nodes": [[["input_1", 0, 0, {}]]],
+            },
+        ],
+        "input_layers": [["input_1", 0, 0]],
+        "output_layers": [["dense", 0, 0]],
+    },
+    "keras_version": "2.12.0",
+    "backend": "tensorflow",
+}
+
+
+def keras2_inbound_nodes():
+    text = json.dumps(KERAS2_INBOUND_NODES, indent=2) + "\n"
+    with open(fc.spec_path("keras2_inbound_nodes"), "w") as f:
+        f.write(text)
+    keras.backend.clear_session()
+    try:
+        fc.load_model_json(text, strict=True)
+        strict = "loads"
+    except TypeError as e:
+        strict = f"does NOT load ({str(e).splitlines()[0][:60]}...)"
+    keras.backend.clear_session()
+    model = fc.load_model_json(text, strict=False)
+    with open(os.path.join(fc.fixture_dir("keras2_inbound_nodes"), "keras.json"), "w") as f:
+        f.write(model.to_json(indent=2) + "\n")
+    cfg = model.get_config()
+    print(f"  keras2_inbound_nodes: plain model_from_json {strict}; with "
+          "custom_objects={'Functional': keras.Model} it loads; Keras writes it back "
+          f"with input_layers={cfg['input_layers']} output_layers={cfg['output_layers']}")
+    return model
+
+
+def io_arrays(model, rng, batch, scale):
+    """One random float32 array per model input, in model.inputs order."""
+    return [rng.normal(0.0, scale, (batch,) + tuple(t.shape[1:])).astype(np.float32)
+            for t in model.inputs]
+
+
+def check_node_outputs(name, model, xs):
+    """Runs ``model``'s graph on ``xs`` node by node and asserts that every
+    node's output (a nested model counts as one node) is finite, not constant
+    and not huge. Uses the private Functional._run_through_graph (Keras 3.15)."""
+    report = []
+
+    def operation_fn(op):
+        def call(*args, **kwargs):
+            y = op(*args, **kwargs)
+            for t in keras.tree.flatten(y):
+                a = np.asarray(t, dtype=np.float64)
+                std = float(a.std())
+                report.append(f"{op.name}:{std:.3g}")
+                assert np.all(np.isfinite(a)), f"{name}/{op.name}: non-finite output"
+                assert std > 1e-3, f"{name}/{op.name}: output std {std} <= 1e-3"
+                assert np.abs(a).max() < 1e4, f"{name}/{op.name}: output too large"
+            return y
+        return call
+
+    outputs = model._run_through_graph(
+        [keras.ops.convert_to_tensor(x) for x in xs], operation_fn=operation_fn)
+    return report, [np.asarray(y, dtype=np.float32) for y in keras.tree.flatten(outputs)]
+
+
+def clear_npy(name):
+    """Removes the .npy files a previous run wrote for fixture ``name``."""
+    for kind in ("input", "output"):
+        for p in fc.io_paths(name, kind) if os.path.isdir(fc.fixture_dir(name)) else []:
+            os.remove(p)
+    for p in fc.weight_paths(name):
+        os.remove(p)
+
+
+def write_functional_fixture(name, model, p):
+    """Random weights, random inputs; writes input(s), output(s) and weights.
+    Returns ``(inputs, outputs)`` as lists of arrays."""
+    rng = np.random.default_rng(p["seed"])
+    model.set_weights(random_weights(model, rng, p["gain"], p["bias_std"], p["gains"]))
+    xs = io_arrays(model, rng, p["batch"], p["input_scale"])
+    stds, by_node = check_node_outputs(name, model, xs)
+    ys = fc.call_model(model, xs)
+    assert len(ys) == len(model.outputs)
+    for y, y_node in zip(ys, by_node):
+        assert np.all(np.isfinite(y)) and np.array_equal(y, y_node)
+
+    d = fc.fixture_dir(name)
+    os.makedirs(d, exist_ok=True)
+    clear_npy(name)
+    for file, x in zip(fc.io_file_names("input", len(xs)), xs):
+        fc.save_npy(os.path.join(d, file), x)
+    for file, y in zip(fc.io_file_names("output", len(ys)), ys):
+        fc.save_npy(os.path.join(d, file), y)
+    weights = model.get_weights()
+    for i, w in enumerate(weights):
+        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    print(f"  {name}: inputs {[list(x.shape) for x in xs]} -> outputs "
+          f"{[list(y.shape) for y in ys]}, {len(weights)} weights")
+    print(f"    node stds {' '.join(stds)}")
+    return xs, ys
+
+
+def check_round_trip(name, xs, ys):
+    """The written spec loads with model_from_json and, with the fixture
+    weights, gives the fixture outputs."""
+    keras.backend.clear_session()
+    loaded = fc.load_model_file(fc.spec_path(name), strict=False)
+    loaded.set_weights(fc.load_weights(name))
+    got = fc.call_model(loaded, xs)
+    assert len(got) == len(ys), name
+    for g, y in zip(got, ys):
+        assert g.shape == y.shape and np.allclose(g, y, atol=1e-6), name
+
+
+def layer_paths(model, prefix=""):
+    """``(path, layer)`` for every layer of ``model``, walking nested models."""
+    out = []
+    for layer in model.layers:
+        path = prefix + layer.name
+        out.append((path, layer))
+        if isinstance(layer, keras.Model):
+            out += layer_paths(layer, path + "/")
+    return out
+
+
+def record_clone_model(model):
+    """clone_model(model, recursive=False/True) with a sharing clone_function
+    that records the layers it receives; classifies every layer of the clone
+    (walking nested models) as the original object or a new one."""
+    original_ids = {id(layer) for _, layer in layer_paths(model)}
+    result = {}
+    for recursive in (False, True):
+        calls = []
+
+        def clone_function(layer):
+            calls.append([layer.name, type(layer).__name__])
+            return layer
+
+        clone = keras.models.clone_model(model, clone_function=clone_function,
+                                         recursive=recursive)
+        same, new, inputs = [], [], []
+        for path, layer in layer_paths(clone):
+            (same if id(layer) in original_ids else new).append(path)
+            if isinstance(layer, layers.InputLayer):
+                inputs.append({"path": path, "batch_shape": list(layer.batch_shape),
+                               "same_object": id(layer) in original_ids})
+        result[f"recursive_{str(recursive).lower()}"] = {
+            "calls": calls,
+            "same_objects": same,
+            "new_objects": new,
+            "input_layers": inputs,
+        }
+        print(f"  clone_model(recursive={recursive}): clone_function got {calls}; "
+              f"same {same}; new {new}")
+    # Name paths of the original, for comparing with the clone's.
+    result["original_layers"] = [path for path, _ in layer_paths(model)]
+    return result
+
+
+def nested_two_levels_extras(model, xs, ys):
+    fc.write_json(os.path.join(fc.fixture_dir("nested_two_levels"), "clone_model.json"),
+                  record_clone_model(model))
+
+
+def dropout_call_function(layer, *args, **kwargs):
+    # Keras's clone_model docstring example: a Dropout after every Dense.
+    out = layer(*args, **kwargs)
+    if isinstance(layer, keras.layers.Dense):
+        out = keras.layers.Dropout(0.5)(out)
+    return out
+
+
+def dropout_after_dense_extras(model, xs, ys):
+    d = fc.fixture_dir("dropout_after_dense")
+    variant = keras.models.clone_model(model, clone_function=lambda layer: layer,
+                                       call_function=dropout_call_function)
+    with open(os.path.join(d, "variant.json"), "w") as f:
+        f.write(variant.to_json(indent=2) + "\n")
+    vy = fc.call_model(variant, xs)
+    assert len(vy) == 1 and np.array_equal(vy[0], ys[0]), "variant output differs"
+    fc.save_npy(os.path.join(d, "variant_output.npy"), vy[0])
+    order = [f"{l.name}({type(l).__name__})" for l in variant.layers]
+    assert all(a is b for a, b in zip(
+        [l for l in variant.layers if isinstance(l, layers.Dense)], model.layers[1:]))
+    print(f"  dropout_after_dense variant: {' -> '.join(order)}; "
+          f"output_layers {variant.get_config()['output_layers']}")
+
+
+def new_input_shape_extras(model, xs, ys):
+    d = fc.fixture_dir("new_input_shape")
+    shapes = {}
+    for file, tensor in (("batch2", keras.Input(batch_shape=(2, 8))),
+                         ("features12", keras.Input(shape=(12,)))):
+        clone = keras.models.clone_model(model, input_tensors=tensor)
+        with open(os.path.join(d, file + ".json"), "w") as f:
+            f.write(clone.to_json(indent=2) + "\n")
+        shapes[file] = [list(w.shape) for w in clone.get_weights()]
+        print(f"  new_input_shape {file}: input batch_shape "
+              f"{list(clone.layers[0].batch_shape)}, weight shapes {shapes[file]}")
+    shapes["original"] = [list(w.shape) for w in model.get_weights()]
+    fc.write_json(os.path.join(d, "weight_shapes.json"), shapes)
+
+    # A residual Add stops matching when the feature size changes.
+    keras.backend.clear_session()
+    x = keras.Input(shape=(8,))
+    residual = keras.Model(x, layers.Add()([x, layers.Dense(8)(x)]), name="residual")
+    try:
+        keras.models.clone_model(residual, input_tensors=keras.Input(shape=(12,)))
+    except ValueError as e:
+        message = str(e)
+    else:
+        raise AssertionError("cloning the residual model on Input(12) did not fail")
+    with open(os.path.join(d, "error.txt"), "w") as f:
+        f.write(message + "\n")
+    print(f"  new_input_shape residual on Input(shape=(12,)): ValueError: {message}")
+
+
+# Elementwise-merge broadcasting cases: (layer, per-input shapes without the
+# batch axis). Keras 3.15 aligns the shapes at the right, lets a 1 match any
+# size, and at call time expands lower-rank inputs at axis 1.
+BROADCAST_CASES = [
+    ("Add", [[4], [1]]),
+    ("Add", [[1], [4]]),
+    ("Subtract", [[4], [1]]),
+    ("Add", [[4], [1], [4]]),
+    ("Multiply", [[3, 4], [1, 4]]),
+    ("Multiply", [[3, 4], [3, 1]]),
+    ("Multiply", [[3, 4], [4]]),
+    ("Maximum", [[4], [3, 1]]),
+    ("Add", [[4], [3]]),
+    ("Minimum", [[3], [3, 4]]),
+    ("Average", [[2, 4], [3, 4]]),
+    ("Concatenate", [[1, 4], [3, 4]]),
+]
+
+
+def record_broadcasting():
+    """Which broadcasts Keras's merge layers accept (symbolic and eager
+    output shapes), and which they reject with what message."""
+    entries = []
+    rng = np.random.default_rng(7)
+    for cls, shapes in BROADCAST_CASES:
+        keras.backend.clear_session()
+        entry = {"layer": cls, "input_shapes": [[None] + s for s in shapes]}
+        try:
+            y = getattr(layers, cls)()([keras.Input(shape=tuple(s)) for s in shapes])
+        except ValueError as e:
+            entry.update(accepted=False, error=str(e))
+        else:
+            xs = [rng.normal(size=[2] + s).astype(np.float32) for s in shapes]
+            eager = getattr(layers, cls)()(xs)
+            assert tuple(eager.shape[1:]) == tuple(y.shape[1:])
+            entry.update(accepted=True, output_shape=list(y.shape))
+        entries.append(entry)
+        print(f"    {cls}{[tuple(s) for s in shapes]}: "
+              + (f"-> {entry['output_shape']}" if entry["accepted"]
+                 else f"rejected: {entry['error']}"))
+    fc.write_json(os.path.join(fc.fixture_dir("merge_layers"), "broadcasting.json"),
+                  entries)
+
+
+def merge_layers_extras(model, xs, ys):
+    print("  merge broadcasting:")
+    record_broadcasting()
+
+
+# name -> (builder, fill parameters, extra writer or None). Builders run
+# right after clear_session(); keras2_inbound_nodes writes its own spec.
+FUNCTIONAL_MODELS = {
+    "residual_block": (residual_block, params(400, 4), None),
+    "two_inputs_two_outputs": (two_inputs_two_outputs, params(401, 4), None),
+    "merge_layers": (merge_layers, params(402, 3), merge_layers_extras),
+    "siamese": (siamese, params(403, 4), None),
+    "nested_two_levels": (nested_two_levels, params(404, 4), nested_two_levels_extras),
+    "nested_sequential": (nested_sequential, params(405, 4), None),
+    "nested_outputs": (nested_outputs, params(406, 4), None),
+    "dropout_after_dense": (dropout_after_dense, params(407, 4), dropout_after_dense_extras),
+    "new_input_shape": (new_input_shape, params(408, 4), new_input_shape_extras),
+    "keras2_inbound_nodes": (keras2_inbound_nodes, params(409, 4, input_scale=1.0), None),
+}
+
+
+def make_functional_models():
+    print("Functional models:")
+    for name, (builder, p, extras) in FUNCTIONAL_MODELS.items():
+        keras.backend.clear_session()
+        os.makedirs(fc.fixture_dir(name), exist_ok=True)
+        model = builder()
+        if name != "keras2_inbound_nodes":
+            with open(fc.spec_path(name), "w") as f:
+                f.write(model.to_json(indent=2) + "\n")
+        xs, ys = write_functional_fixture(name, model, p)
+        if extras:
+            extras(model, xs, ys)
+        check_round_trip(name, xs, ys)
+
+
 def main():
     os.makedirs(fc.SPECS_DIR, exist_ok=True)
     os.makedirs(fc.FIXTURES_DIR, exist_ok=True)
@@ -532,6 +1002,7 @@ def main():
     make_hand_written_models()
     make_activation_kernels()
     make_initializer_stats()
+    make_functional_models()
 
 
 if __name__ == "__main__":

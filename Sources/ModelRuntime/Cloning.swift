@@ -54,7 +54,9 @@ public struct FreshWeights: LayerCloner, Sendable {
     public func rebuild<L: Layer>(_ layer: L, config: L.Config, at path: LayerPath) -> L {
         let base = seed ?? Seeds.fresh()
         do {
-            return try layer.rebuilt(config: config, seed: Seeds.derive(base, path.description))
+            // Folding the path's names gives a nested layer the seed `init(seed:)` gives it.
+            let layerSeed = path.components.reduce(base) { Seeds.derive($0, $1) }
+            return try layer.rebuilt(config: config, seed: layerSeed)
         } catch {
             preconditionFailure("cloning layer '\(path)': the cloned config does not build: \(error)")
         }
@@ -91,8 +93,30 @@ extension LayerCloner {
     /// shapes. Generated `clone(with:)` calls this for each layer.
     public func cloneLayer<L: UnaryLayer>(_ layer: L, at path: LayerPath, in model: String) -> L {
         let clone = clone(layer, at: path)
-        precondition(clone.inputShape == layer.inputShape && clone.outputShape == layer.outputShape,
-                     "\(model).clone(with:): layer '\(path)' was cloned with shapes \(clone.inputShape) → \(clone.outputShape), but the model needs \(layer.inputShape) → \(layer.outputShape)")
+        checkShapes([clone.inputShape], [clone.outputShape], [layer.inputShape], [layer.outputShape], path, model)
         return clone
+    }
+
+    /// Clones a merge layer, checking its shapes.
+    public func cloneLayer<L: MergeLayer>(_ layer: L, at path: LayerPath, in model: String) -> L {
+        let clone = clone(layer, at: path)
+        checkShapes(clone.inputShapes, [clone.outputShape], layer.inputShapes, [layer.outputShape], path, model)
+        return clone
+    }
+
+    /// Clones a nested model: as one layer, or, when `recursive`, layer by layer with this
+    /// cloner. Checks its shapes.
+    public func cloneLayer<M: Model>(_ model: M, at path: LayerPath, in outer: String, recursive: Bool) -> M {
+        let clone = recursive ? model.clone(with: self, recursive: true, at: path) : clone(model, at: path)
+        checkShapes(clone.inputShapes, clone.outputShapes, model.inputShapes, model.outputShapes, path, outer)
+        return clone
+    }
+
+    private func checkShapes(
+        _ inputs: [TensorShape], _ outputs: [TensorShape], _ expectedInputs: [TensorShape],
+        _ expectedOutputs: [TensorShape], _ path: LayerPath, _ model: String
+    ) {
+        precondition(inputs == expectedInputs && outputs == expectedOutputs,
+                     "\(model).clone(with:): layer '\(path)' was cloned with shapes \(inputs) → \(outputs), but the model needs \(expectedInputs) → \(expectedOutputs)")
     }
 }

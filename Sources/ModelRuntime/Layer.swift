@@ -16,7 +16,7 @@ public protocol Layer: Sendable {
 }
 
 /// A layer with one input and one output whose shapes are known when it is built.
-public protocol UnaryLayer: Layer where Config: LayerConfig {
+public protocol UnaryLayer: Layer where Config: UnaryLayerConfig {
     /// Builds the layer for inputs of `inputShape` with fresh weights drawn from `seed`.
     init(config: Config, inputShape: TensorShape, seed: UInt64) throws
     /// The shape the layer was built for.
@@ -25,6 +25,34 @@ public protocol UnaryLayer: Layer where Config: LayerConfig {
     var outputShape: TensorShape { get }
     /// Runs the layer (inference).
     func callAsFunction(_ input: Tensor) -> Tensor
+}
+
+/// A layer that merges several inputs into one output (Keras's merging layers).
+public protocol MergeLayer: Layer where Config: LayerConfig {
+    /// Builds the layer for inputs of `inputShapes` with fresh weights drawn from `seed`.
+    init(config: Config, inputShapes: [TensorShape], seed: UInt64) throws
+    /// The shapes the layer was built for.
+    var inputShapes: [TensorShape] { get }
+    /// The shape it returns.
+    var outputShape: TensorShape { get }
+    /// Runs the layer on its inputs, in call order.
+    func callAsFunction(_ inputs: [Tensor]) -> Tensor
+}
+
+extension MergeLayer {
+    public func rebuilt(config: Config, seed: UInt64) throws -> Self {
+        try Self(config: config, inputShapes: inputShapes, seed: seed)
+    }
+}
+
+/// A merge layer without weights.
+public protocol WeightlessMerge: MergeLayer {}
+
+extension WeightlessMerge {
+    public var weights: [Tensor] { [] }
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: [], layer: config.name)
+    }
 }
 
 /// A unary layer without weights (activations, dropout at inference, reshaping).
@@ -52,9 +80,10 @@ public protocol Model: Layer where Config: ModelConfig {
     /// The model built from `config`, with fresh weights drawn from `seed`. Throws when the
     /// config's layers don't fit together.
     init(config: Config, seed: UInt64?) throws
-    /// A copy of the model whose layers `cloner` made; `recursive` makes the cloner go into
-    /// nested models instead of cloning each as one layer.
-    func clone(with cloner: some LayerCloner, recursive: Bool) -> Self
+    /// A copy of the model whose layers `cloner` made, for a model found at `path` in an outer
+    /// model; `recursive` makes the cloner go into nested models instead of cloning each as
+    /// one layer.
+    func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Self
 }
 
 extension Model {
@@ -76,7 +105,32 @@ extension Model {
     }
 
     /// The model's architecture as Keras JSON, loadable by `keras.models.model_from_json`.
-    public func kerasJSON() -> String { config.kerasJSON() }
+    public func kerasJSON() -> String {
+        do {
+            return try config.kerasJSON()
+        } catch {
+            preconditionFailure("\(Self.self): the config of a built model always encodes: \(error)")
+        }
+    }
+
+    /// A copy of the model whose layers `cloner` made: fresh weights by default, like
+    /// Keras's `clone_model`. With `recursive`, the cloner goes into nested models and clones
+    /// their layers; without, it clones each nested model as one layer.
+    public func clone(with cloner: some LayerCloner = FreshWeights(), recursive: Bool = false) -> Self {
+        clone(with: cloner, recursive: recursive, at: LayerPath([]))
+    }
+
+    /// The shapes of the model's inputs, in `input_layers` order.
+    public var inputShapes: [TensorShape] { config.inputShapes }
+
+    /// The shapes of the model's outputs, in `output_layers` order.
+    public var outputShapes: [TensorShape] {
+        do {
+            return try config.outputShapes(forInputs: config.inputShapes)
+        } catch {
+            preconditionFailure("\(Self.self): the config of a built model always fits: \(error)")
+        }
+    }
 
     public func rebuilt(config: Config, seed: UInt64) throws -> Self {
         try Self(config: config, seed: seed)

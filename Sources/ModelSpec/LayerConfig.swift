@@ -13,7 +13,7 @@ public protocol KerasConfig: Codable, Equatable, Sendable {
 /// Conforming types give every stored field a default in their initializer (equal to Keras's
 /// default), list the fields in Keras's `get_config()` order, and describe their weights and
 /// output shape for an input shape.
-public protocol LayerConfig: KerasConfig, ConfigValue {
+public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// The config with every field at its default; required fields hold placeholders.
     static var template: Self { get }
     /// The fields, in Keras's `get_config()` order, with their Keras keys.
@@ -26,10 +26,67 @@ public protocol LayerConfig: KerasConfig, ConfigValue {
     /// Checks values the types alone don't (positive sizes, rates in range). Throws a
     /// `ConfigFieldError` naming the field.
     func validate() throws
+    /// How many inputs one call of the layer takes.
+    static var inputArity: InputArity { get }
+    /// The layer's output shape for a call on `inputs`, or an error saying why they don't fit.
+    func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape
+    /// The weights the layer creates when first called on `inputs`, in Keras's
+    /// `get_weights()` order.
+    func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec]
+}
+
+/// How many inputs a layer call takes.
+public enum InputArity: Sendable, Equatable, CustomStringConvertible {
+    /// Exactly this many.
+    case exactly(Int)
+    /// This many or more.
+    case atLeast(Int)
+
+    /// Whether `count` inputs are allowed.
+    public func allows(_ count: Int) -> Bool {
+        switch self {
+        case .exactly(let n): count == n
+        case .atLeast(let n): count >= n
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .exactly(let n): n == 1 ? "one input" : "exactly \(n) inputs"
+        case .atLeast(let n): "at least \(n) inputs"
+        }
+    }
+}
+
+/// The config of a layer with one input and one output.
+public protocol UnaryLayerConfig: LayerConfig {
     /// The layer's output shape for `input`, or an error saying why the input doesn't fit.
     func outputShape(for input: TensorShape) throws -> TensorShape
     /// The weights the layer creates for `input`, in Keras's `get_weights()` order.
     func weights(for input: TensorShape) throws -> [WeightSpec]
+}
+
+extension UnaryLayerConfig {
+    public static var inputArity: InputArity { .exactly(1) }
+    public func weights(for input: TensorShape) throws -> [WeightSpec] { [] }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        try outputShape(for: Self.single(inputs))
+    }
+
+    /// The number of scalars in the layer's weights for `input`.
+    public func parameterCount(for input: TensorShape) throws -> Int {
+        try weights(for: input).reduce(0) { $0 + $1.count }
+    }
+
+    public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] {
+        try weights(for: Self.single(inputs))
+    }
+
+    private static func single(_ inputs: [TensorShape]) throws -> TensorShape {
+        guard inputs.count == 1 else { throw ShapeError("\(className) takes one input, got \(inputs.count)") }
+        return inputs[0]
+    }
 }
 
 /// A config value that is out of range, naming the field by its Keras key.
@@ -110,7 +167,7 @@ extension KerasConfig {
 extension LayerConfig {
     public static var ignoredKeys: [String: JSONValue] { [:] }
     public func validate() throws {}
-    public func weights(for input: TensorShape) throws -> [WeightSpec] { [] }
+    public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] { [] }
 
     /// Decodes the fields of `Self.fields` present in `decoder`'s object over `Self.template`,
     /// rejecting unknown keys. `callerKeys` are keys (and fields) the caller reads itself.
@@ -174,11 +231,6 @@ extension LayerConfig {
     public var swiftArguments: [String] {
         let defaults = Self.template
         return Self.fields.compactMap { $0.argument(self, defaults) }
-    }
-
-    /// The number of scalars in the layer's weights for `input`.
-    public func parameterCount(for input: TensorShape) throws -> Int {
-        try weights(for: input).reduce(0) { $0 + $1.count }
     }
 }
 

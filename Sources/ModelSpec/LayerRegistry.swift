@@ -25,6 +25,14 @@ public enum LayerRegistry {
         LayerKind(configType: DenseConfig.self, family: "Core", summary: "`activation(x · kernel + bias)` on the last axis."),
         LayerKind(configType: ActivationConfig.self, family: "Core", summary: "Any Keras 3 activation by name."),
         LayerKind(configType: DropoutConfig.self, family: "Regularization", summary: "Identity at inference."),
+        LayerKind(configType: AddConfig.self, family: "Merging", summary: "Element-wise sum, with Keras's broadcasting."),
+        LayerKind(configType: SubtractConfig.self, family: "Merging", summary: "First input minus the second, with broadcasting."),
+        LayerKind(configType: MultiplyConfig.self, family: "Merging", summary: "Element-wise product, with broadcasting."),
+        LayerKind(configType: AverageConfig.self, family: "Merging", summary: "Element-wise mean, with broadcasting."),
+        LayerKind(configType: MaximumConfig.self, family: "Merging", summary: "Element-wise maximum, with broadcasting."),
+        LayerKind(configType: MinimumConfig.self, family: "Merging", summary: "Element-wise minimum, with broadcasting."),
+        LayerKind(configType: ConcatenateConfig.self, family: "Merging", summary: "Joins inputs along any `axis` but the batch axis."),
+        LayerKind(configType: DotConfig.self, family: "Merging", summary: "Per-sample dot product over `axes`, optionally `normalize`d."),
     ]
 
     /// Keras layers refused on purpose, with the reason.

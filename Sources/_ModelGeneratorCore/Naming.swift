@@ -20,14 +20,17 @@ public enum Identifiers {
     static let memberNames: Set<String> = [
         "config", "weights", "setWeights", "clone", "kerasJSON", "callAsFunction", "attributes", "model",
         "loadWeights", "rebuilt", "input", "output", "seed", "cloner", "recursive", "assignment", "layers",
-        "decoder", "encoder", "description", "fatalError", "precondition", "preconditionFailure", "assert", "print",
+        "decoder", "description", "name", "graph", "inputShapes", "outputShapes", "nodeShapes",
+        "checkGraphs", "inputShape", "outputShape", "fatalError", "precondition", "preconditionFailure", "assert", "print",
     ]
 
     /// Public type names of the runtime that a generated type must not shadow.
     static let runtimeTypeNames: Set<String> = Set(LayerRegistry.builtIn.flatMap { [$0.runtimeTypeName, $0.configTypeName] })
         .union(["Tensor", "Model", "Layer", "UnaryLayer", "LayerCloner", "LayerPath", "FreshWeights", "SharingWeights",
                 "CopyingWeights", "Initializer", "ActivationFunction", "ModelAttributes", "Config", "TensorShape",
-                "ModelRuntime", "ModelSpec", "Foundation", "Seeds", "Philox", "KerasObject", "DTypePolicy"])
+                "ModelRuntime", "ModelSpec", "Foundation", "Seeds", "Philox", "KerasObject", "DTypePolicy", "ModelGraph",
+                "ModelConfigReader", "ModelConfigWriter", "GraphLayerConfig", "WeightAssignment", "UInt64", "Swift",
+                "SequentialModelConfig", "FunctionalModelConfig", "ModelConfig", "MergeLayer", "ElementwiseMerge"])
 
     /// The words of `name`, splitting at anything that isn't an ASCII letter or digit.
     static func words(_ name: String) -> [String] {

@@ -23,11 +23,14 @@ public enum Summary {
         lines.append(rule("┏", "━", "┳", "┓"))
         lines.append(row(["Layer (type)", "Output Shape", "Param #"], "┃", "┃", "┃"))
         lines.append(rule("┡", "━", "╇", "┩"))
-        let shown = model.layers.dropFirst()
-        for (index, layer) in shown.enumerated() {
-            lines.append(row(["\(layer.name) (\(layer.kind.className))", layer.outputShape.description,
-                              Format.grouped(layer.parameterCount)], "│", "│", "│"))
-            if index < shown.count - 1 { lines.append(rule("├", "─", "┼", "┤")) }
+        let firstCall = Dictionary(model.graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
+        // Keras lists a Sequential model's layers without its InputLayer, a Functional model's with.
+        let shown = model.layers.enumerated().filter { model.className == "Functional" || !$0.element.isInput }
+        for (position, (index, layer)) in shown.enumerated() {
+            let shapes = firstCall[index].map { model.nodeShapes[$0] } ?? []
+            let shape = shapes.count == 1 ? shapes[0].description : "[" + shapes.map(\.description).joined(separator: ", ") + "]"
+            lines.append(row(["\(layer.name) (\(layer.className))", shape, Format.grouped(layer.parameterCount)], "│", "│", "│"))
+            if position < shown.count - 1 { lines.append(rule("├", "─", "┼", "┤")) }
         }
         lines.append(rule("└", "─", "┴", "┘"))
         let total = model.parameterCount

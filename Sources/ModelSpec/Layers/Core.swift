@@ -2,6 +2,7 @@
 
 /// `keras.layers.InputLayer`: the model's input, fixing its shape.
 public struct InputLayerConfig: LayerConfig {
+    public static let inputArity = InputArity.exactly(0)
     public static let className = "InputLayer"
     public static let template = InputLayerConfig(batchShape: [nil])
     public static let fields: [ConfigField<InputLayerConfig>] = [
@@ -72,11 +73,11 @@ public struct InputLayerConfig: LayerConfig {
 
     private static func shapeKey(_ given: [String]) -> ConfigKey { ConfigKey(given.contains("shape") ? "shape" : "batch_shape") }
 
-    public func outputShape(for input: TensorShape) throws -> TensorShape { batchShape }
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape { batchShape }
 }
 
 /// `keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.
-public struct DenseConfig: LayerConfig {
+public struct DenseConfig: UnaryLayerConfig {
     public static let className = "Dense"
     public static let template = DenseConfig(units: 1)
     public static let fields: [ConfigField<DenseConfig>] = [
@@ -160,7 +161,7 @@ public struct DenseConfig: LayerConfig {
 }
 
 /// `keras.layers.Activation`: applies an activation function.
-public struct ActivationConfig: LayerConfig {
+public struct ActivationConfig: UnaryLayerConfig {
     public static let className = "Activation"
     public static let template = ActivationConfig(activation: .linear)
     public static let fields: [ConfigField<ActivationConfig>] = [

@@ -2,7 +2,7 @@
 
 /// `keras.layers.Dropout`: zeroes a fraction of its input while training; the identity at
 /// inference, which is what the runtime computes.
-public struct DropoutConfig: LayerConfig {
+public struct DropoutConfig: UnaryLayerConfig {
     public static let className = "Dropout"
     public static let template = DropoutConfig(rate: 0)
     public static let fields: [ConfigField<DropoutConfig>] = [

@@ -42,11 +42,14 @@ public struct AllOptions: Model {
             biasInitializer: .constant(value: -0.5)
         )
 
+        /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
+        public static let graph = ModelGraph.chain(5)
+
         /// The config from the spec.
         public init() {}
 
-        public init(from decoder: any Decoder) throws {
-            var layers = try SequentialConfigReader(from: decoder)
+        public init(from decoder: any Swift.Decoder) throws {
+            var layers = try ModelConfigReader(from: decoder, for: Self.self)
             model = layers.attributes
             features = try layers.next()
             projection = try layers.next()
@@ -56,17 +59,17 @@ public struct AllOptions: Model {
             try layers.finish()
         }
 
-        public func encode(to encoder: any Encoder) throws {
-            var layers = try SequentialConfigWriter(encoder, attributes: model)
-            try layers.append(features)
-            try layers.append(projection)
-            try layers.append(drop)
-            try layers.append(act)
-            try layers.append(head)
+        public func encode(to encoder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: encoder)
+        }
+
+        /// The layers' configs in spec order, as `graph` numbers them.
+        public var layers: [any GraphLayerConfig] {
+            [features, projection, drop, act, head]
         }
     }
 
-    /// `features`: the input, of shape (8, 16, 12).
+    /// `features`: an input, of shape (8, 16, 12).
     public private(set) var features: InputLayer
     /// `projection` (Dense): (8, 16, 12) → (8, 16, 24), 288 parameters.
     public var projection: Dense
@@ -82,6 +85,7 @@ public struct AllOptions: Model {
     /// Throws when the config's layers don't fit together.
     public init(config: Config, seed: UInt64? = nil) throws {
         let seed = seed ?? Seeds.fresh()
+        _ = try config.nodeShapes()
         attributes = config.model
         features = InputLayer(config: config.features)
         projection = try Dense(
@@ -106,7 +110,7 @@ public struct AllOptions: Model {
         return config
     }
 
-    /// Runs the model on a batch of shape (8, 16, 12); returns shape (8, 16, 3).
+    /// Runs the model on features (8, 16, 12); returns shape (8, 16, 3).
     public func callAsFunction(_ features: Tensor) -> Tensor {
         let features = self.features.check(features, model: "AllOptions")
         let projection = self.projection(features)
@@ -116,18 +120,18 @@ public struct AllOptions: Model {
         return head
     }
 
-    /// A copy whose layers `cloner` made: fresh weights by default, like Keras's `clone_model`.
-    /// `recursive` only matters for nested models, which this model has none of.
-    public func clone(with cloner: some LayerCloner = FreshWeights(), recursive: Bool = false) -> AllOptions {
+    /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see
+    /// `clone(with:recursive:)`.
+    public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> AllOptions {
         var clone = self
-        clone.projection = cloner.cloneLayer(projection, at: "projection", in: "AllOptions")
-        clone.drop = cloner.cloneLayer(drop, at: "drop", in: "AllOptions")
-        clone.act = cloner.cloneLayer(act, at: "act", in: "AllOptions")
-        clone.head = cloner.cloneLayer(head, at: "head", in: "AllOptions")
+        clone.projection = cloner.cloneLayer(projection, at: path.appending(projection.config.name), in: "AllOptions")
+        clone.drop = cloner.cloneLayer(drop, at: path.appending(drop.config.name), in: "AllOptions")
+        clone.act = cloner.cloneLayer(act, at: path.appending(act.config.name), in: "AllOptions")
+        clone.head = cloner.cloneLayer(head, at: path.appending(head.config.name), in: "AllOptions")
         return clone
     }
 
-    /// The 3 weight tensors in Keras's `get_weights()` order.
+    /// The weight tensors in Keras's `get_weights()` order (3).
     public var weights: [Tensor] {
         projection.weights + head.weights
     }

@@ -22,11 +22,14 @@ struct Classifier: Model {
         /// `dense_1` (Dense).
         var dense1 = DenseConfig(name: "dense_1", units: 1, activation: .sigmoid)
 
+        /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
+        static let graph = ModelGraph.chain(3)
+
         /// The config from the spec.
         init() {}
 
-        init(from decoder: any Decoder) throws {
-            var layers = try SequentialConfigReader(from: decoder)
+        init(from decoder: any Swift.Decoder) throws {
+            var layers = try ModelConfigReader(from: decoder, for: Self.self)
             model = layers.attributes
             inputLayer = try layers.next()
             dense = try layers.next()
@@ -34,15 +37,17 @@ struct Classifier: Model {
             try layers.finish()
         }
 
-        func encode(to encoder: any Encoder) throws {
-            var layers = try SequentialConfigWriter(encoder, attributes: model)
-            try layers.append(inputLayer)
-            try layers.append(dense)
-            try layers.append(dense1)
+        func encode(to encoder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: encoder)
+        }
+
+        /// The layers' configs in spec order, as `graph` numbers them.
+        var layers: [any GraphLayerConfig] {
+            [inputLayer, dense, dense1]
         }
     }
 
-    /// `input_layer`: the input, of shape (None, 728).
+    /// `input_layer`: an input, of shape (None, 728).
     private(set) var inputLayer: InputLayer
     /// `dense` (Dense): (None, 728) → (None, 32), 23,328 parameters.
     var dense: Dense
@@ -54,6 +59,7 @@ struct Classifier: Model {
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
         let seed = seed ?? Seeds.fresh()
+        _ = try config.nodeShapes()
         attributes = config.model
         inputLayer = InputLayer(config: config.inputLayer)
         dense = try Dense(
@@ -72,7 +78,7 @@ struct Classifier: Model {
         return config
     }
 
-    /// Runs the model on a batch of shape (None, 728); returns shape (None, 1).
+    /// Runs the model on inputLayer (None, 728); returns shape (None, 1).
     func callAsFunction(_ inputLayer: Tensor) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "Classifier")
         let dense = self.dense(inputLayer)
@@ -80,16 +86,16 @@ struct Classifier: Model {
         return dense1
     }
 
-    /// A copy whose layers `cloner` made: fresh weights by default, like Keras's `clone_model`.
-    /// `recursive` only matters for nested models, which this model has none of.
-    func clone(with cloner: some LayerCloner = FreshWeights(), recursive: Bool = false) -> Classifier {
+    /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see
+    /// `clone(with:recursive:)`.
+    func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Classifier {
         var clone = self
-        clone.dense = cloner.cloneLayer(dense, at: "dense", in: "Classifier")
-        clone.dense1 = cloner.cloneLayer(dense1, at: "dense_1", in: "Classifier")
+        clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "Classifier")
+        clone.dense1 = cloner.cloneLayer(dense1, at: path.appending(dense1.config.name), in: "Classifier")
         return clone
     }
 
-    /// The 4 weight tensors in Keras's `get_weights()` order.
+    /// The weight tensors in Keras's `get_weights()` order (4).
     var weights: [Tensor] {
         dense.weights + dense1.weights
     }

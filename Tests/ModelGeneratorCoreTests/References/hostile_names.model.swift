@@ -49,11 +49,14 @@ package struct HostileNames: Model {
         /// `\"); fatalError("` (Dense).
         package var fatalErrorLayer = DenseConfig(name: "\\\"); fatalError(\"", units: 1)
 
+        /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
+        package static let graph = ModelGraph.chain(11)
+
         /// The config from the spec.
         package init() {}
 
-        package init(from decoder: any Decoder) throws {
-            var layers = try SequentialConfigReader(from: decoder)
+        package init(from decoder: any Swift.Decoder) throws {
+            var layers = try ModelConfigReader(from: decoder, for: Self.self)
             model = layers.attributes
             selfLayer = try layers.next()
             defaultLayer = try layers.next()
@@ -69,23 +72,17 @@ package struct HostileNames: Model {
             try layers.finish()
         }
 
-        package func encode(to encoder: any Encoder) throws {
-            var layers = try SequentialConfigWriter(encoder, attributes: model)
-            try layers.append(selfLayer)
-            try layers.append(defaultLayer)
-            try layers.append(dense)
-            try layers.append(dense2)
-            try layers.append(layer1stLayerInjected)
-            try layers.append(ubergroE)
-            try layers.append(configLayer)
-            try layers.append(initLayer)
-            try layers.append(dropOut)
-            try layers.append(dropOut2)
-            try layers.append(fatalErrorLayer)
+        package func encode(to encoder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: encoder)
+        }
+
+        /// The layers' configs in spec order, as `graph` numbers them.
+        package var layers: [any GraphLayerConfig] {
+            [selfLayer, defaultLayer, dense, dense2, layer1stLayerInjected, ubergroE, configLayer, initLayer, dropOut, dropOut2, fatalErrorLayer]
         }
     }
 
-    /// `self`: the input, of shape (None, 3).
+    /// `self`: an input, of shape (None, 3).
     package private(set) var selfLayer: InputLayer
     /// `default` (Dense): (None, 3) → (None, 2), 8 parameters.
     package var defaultLayer: Dense
@@ -113,6 +110,7 @@ package struct HostileNames: Model {
     /// Throws when the config's layers don't fit together.
     package init(config: Config, seed: UInt64? = nil) throws {
         let seed = seed ?? Seeds.fresh()
+        _ = try config.nodeShapes()
         attributes = config.model
         selfLayer = InputLayer(config: config.selfLayer)
         defaultLayer = try Dense(
@@ -155,7 +153,7 @@ package struct HostileNames: Model {
         return config
     }
 
-    /// Runs the model on a batch of shape (None, 3); returns shape (None, 1).
+    /// Runs the model on selfLayer (None, 3); returns shape (None, 1).
     package func callAsFunction(_ selfLayer: Tensor) -> Tensor {
         let selfLayer = self.selfLayer.check(selfLayer, model: "HostileNames")
         let defaultLayer = self.defaultLayer(selfLayer)
@@ -171,24 +169,24 @@ package struct HostileNames: Model {
         return fatalErrorLayer
     }
 
-    /// A copy whose layers `cloner` made: fresh weights by default, like Keras's `clone_model`.
-    /// `recursive` only matters for nested models, which this model has none of.
-    package func clone(with cloner: some LayerCloner = FreshWeights(), recursive: Bool = false) -> HostileNames {
+    /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see
+    /// `clone(with:recursive:)`.
+    package func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> HostileNames {
         var clone = self
-        clone.defaultLayer = cloner.cloneLayer(defaultLayer, at: "default", in: "HostileNames")
-        clone.dense = cloner.cloneLayer(dense, at: "Dense", in: "HostileNames")
-        clone.dense2 = cloner.cloneLayer(dense2, at: "dense", in: "HostileNames")
-        clone.layer1stLayerInjected = cloner.cloneLayer(layer1stLayerInjected, at: "1st `layer`\n// injected", in: "HostileNames")
-        clone.ubergroE = cloner.cloneLayer(ubergroE, at: "\u{fc}bergr\u{f6}\u{df}e", in: "HostileNames")
-        clone.configLayer = cloner.cloneLayer(configLayer, at: "config", in: "HostileNames")
-        clone.initLayer = cloner.cloneLayer(initLayer, at: "init", in: "HostileNames")
-        clone.dropOut = cloner.cloneLayer(dropOut, at: "drop-out", in: "HostileNames")
-        clone.dropOut2 = cloner.cloneLayer(dropOut2, at: "drop_out", in: "HostileNames")
-        clone.fatalErrorLayer = cloner.cloneLayer(fatalErrorLayer, at: "\\\"); fatalError(\"", in: "HostileNames")
+        clone.defaultLayer = cloner.cloneLayer(defaultLayer, at: path.appending(defaultLayer.config.name), in: "HostileNames")
+        clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "HostileNames")
+        clone.dense2 = cloner.cloneLayer(dense2, at: path.appending(dense2.config.name), in: "HostileNames")
+        clone.layer1stLayerInjected = cloner.cloneLayer(layer1stLayerInjected, at: path.appending(layer1stLayerInjected.config.name), in: "HostileNames")
+        clone.ubergroE = cloner.cloneLayer(ubergroE, at: path.appending(ubergroE.config.name), in: "HostileNames")
+        clone.configLayer = cloner.cloneLayer(configLayer, at: path.appending(configLayer.config.name), in: "HostileNames")
+        clone.initLayer = cloner.cloneLayer(initLayer, at: path.appending(initLayer.config.name), in: "HostileNames")
+        clone.dropOut = cloner.cloneLayer(dropOut, at: path.appending(dropOut.config.name), in: "HostileNames")
+        clone.dropOut2 = cloner.cloneLayer(dropOut2, at: path.appending(dropOut2.config.name), in: "HostileNames")
+        clone.fatalErrorLayer = cloner.cloneLayer(fatalErrorLayer, at: path.appending(fatalErrorLayer.config.name), in: "HostileNames")
         return clone
     }
 
-    /// The 8 weight tensors in Keras's `get_weights()` order.
+    /// The weight tensors in Keras's `get_weights()` order (8).
     package var weights: [Tensor] {
         defaultLayer.weights + dense.weights + dense2.weights + fatalErrorLayer.weights
     }

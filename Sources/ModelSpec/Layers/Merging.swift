@@ -1,0 +1,278 @@
+// Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot.
+
+/// An element-wise merge: inputs broadcast against each other as Keras's `Merge` layers do
+/// (ranks aligned by inserting axes after the batch axis, then axes of size 1 stretch).
+public protocol ElementwiseMergeConfig: LayerConfig {
+    /// A config with these base-layer fields.
+    init(name: String, trainable: Bool, dtype: DTypePolicy)
+    var trainable: Bool { get set }
+    var dtype: DTypePolicy { get set }
+}
+
+extension ElementwiseMergeConfig {
+    public static var inputArity: InputArity { .atLeast(1) }
+    public static var template: Self { Self(name: Naming.snakeCase(className), trainable: true, dtype: .float32) }
+    public static var fields: [ConfigField<Self>] {
+        [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype)]
+    }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        try ElementwiseBroadcast.outputShape(inputs, layer: Self.className)
+    }
+}
+
+/// Keras's shape rule for element-wise merges.
+public enum ElementwiseBroadcast {
+    /// The merged shape of `inputs`: Keras's `Merge.compute_output_shape`.
+    public static func outputShape(_ inputs: [TensorShape], layer: String) throws -> TensorShape {
+        guard let first = inputs.first else { throw ShapeError("\(layer) needs at least one input") }
+        let batches = Set(inputs.compactMap { $0.dimensions.first ?? nil })
+        guard batches.count <= 1 else {
+            throw ShapeError("\(layer) cannot merge tensors with different batch sizes: \(inputs.map(\.description).joined(separator: ", "))")
+        }
+        var merged = Array(first.dimensions.dropFirst())
+        for input in inputs.dropFirst() {
+            merged = try combine(merged, Array(input.dimensions.dropFirst()), inputs: inputs, layer: layer)
+        }
+        return TensorShape([batches.first] + merged)
+    }
+
+    private static func combine(_ a: [Int?], _ b: [Int?], inputs: [TensorShape], layer: String) throws -> [Int?] {
+        let (long, short) = a.count >= b.count ? (a, b) : (b, a)
+        var out = Array(long.prefix(long.count - short.count))
+        for (i, j) in zip(long.suffix(short.count), short) {
+            switch (i, j) {
+            case (nil, _), (_, nil): out.append(nil)
+            case (1, let j?): out.append(j)
+            case (let i?, 1): out.append(i)
+            case (let i?, let j?):
+                guard i == j else {
+                    throw ShapeError("\(layer) inputs have incompatible shapes: \(inputs.map(\.description).joined(separator: ", "))")
+                }
+                out.append(i)
+            }
+        }
+        return out
+    }
+}
+
+/// `keras.layers.Add`: the element-wise sum.
+public struct AddConfig: ElementwiseMergeConfig {
+    public static let className = "Add"
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// An Add config.
+    public init(name: String = "add", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}
+
+/// `keras.layers.Subtract`: the first input minus the second.
+public struct SubtractConfig: ElementwiseMergeConfig {
+    public static let className = "Subtract"
+    public static var inputArity: InputArity { .exactly(2) }
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// A Subtract config.
+    public init(name: String = "subtract", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}
+
+/// `keras.layers.Multiply`: the element-wise product.
+public struct MultiplyConfig: ElementwiseMergeConfig {
+    public static let className = "Multiply"
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// A Multiply config.
+    public init(name: String = "multiply", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}
+
+/// `keras.layers.Average`: the element-wise mean.
+public struct AverageConfig: ElementwiseMergeConfig {
+    public static let className = "Average"
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// An Average config.
+    public init(name: String = "average", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}
+
+/// `keras.layers.Maximum`: the element-wise maximum.
+public struct MaximumConfig: ElementwiseMergeConfig {
+    public static let className = "Maximum"
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// A Maximum config.
+    public init(name: String = "maximum", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}
+
+/// `keras.layers.Minimum`: the element-wise minimum.
+public struct MinimumConfig: ElementwiseMergeConfig {
+    public static let className = "Minimum"
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// A Minimum config.
+    public init(name: String = "minimum", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}
+
+/// `keras.layers.Concatenate`: joins its inputs along `axis`.
+public struct ConcatenateConfig: LayerConfig {
+    public static let className = "Concatenate"
+    public static let inputArity = InputArity.atLeast(1)
+    public static let template = ConcatenateConfig()
+    public static let fields: [ConfigField<ConcatenateConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("axis", \.axis),
+    ]
+
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// The axis to join along; negative counts from the end.
+    public var axis: Int
+
+    /// A Concatenate config joining along `axis`.
+    public init(name: String = "concatenate", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Int = -1) {
+        (self.name, self.trainable, self.dtype, self.axis) = (name, trainable, dtype, axis)
+    }
+
+    /// The axis as an index into shapes of `rank`, or an error.
+    public func resolvedAxis(rank: Int) throws -> Int {
+        let resolved = axis < 0 ? axis + rank : axis
+        guard resolved >= 0, resolved < rank else {
+            throw ShapeError("Concatenate axis \(axis) is out of range for inputs of rank \(rank)")
+        }
+        guard resolved != 0 else { throw ShapeError("Concatenate cannot join along the batch axis") }
+        return resolved
+    }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        guard let first = inputs.first else { throw ShapeError("Concatenate needs at least one input") }
+        let axis = try resolvedAxis(rank: first.rank)
+        var output = first.dimensions
+        for input in inputs.dropFirst() {
+            guard input.rank == first.rank else {
+                throw ShapeError("Concatenate inputs must have the same rank: \(inputs.map(\.description).joined(separator: ", "))")
+            }
+            for index in 0..<first.rank where index != axis {
+                if let a = output[index], let b = input.dimensions[index], a != b {
+                    throw ShapeError("Concatenate inputs must match except on axis \(self.axis): \(inputs.map(\.description).joined(separator: ", "))")
+                }
+                output[index] = output[index] ?? input.dimensions[index]
+            }
+            if let a = output[axis], let b = input.dimensions[axis] { output[axis] = a + b } else { output[axis] = nil }
+        }
+        return TensorShape(output)
+    }
+}
+
+/// `Dot`'s `axes`: one axis for both inputs, or one for each.
+public enum DotAxes: ConfigValue {
+    /// The same axis of both inputs.
+    case same(Int)
+    /// Axis `first` of the first input and `second` of the second.
+    case pair(Int, Int)
+
+    /// The two axes resolved against the inputs' ranks, as Keras resolves them.
+    public func resolved(ranks: (Int, Int)) -> (Int, Int) {
+        func resolve(_ axis: Int, _ rank: Int) -> Int { axis < 0 ? ((axis % rank) + rank) % rank : axis }
+        switch self {
+        case .same(let axis): return (resolve(axis, ranks.0), resolve(axis, ranks.1))
+        case .pair(let a, let b): return (resolve(a, ranks.0), resolve(b, ranks.1))
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let axis = try? container.decode(Int.self) {
+            self = .same(axis)
+            return
+        }
+        let pair = try container.decode([Int].self)
+        guard pair.count == 2 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Dot 'axes' must be an integer or a list of two, found \(pair.count) integers")
+        }
+        self = .pair(pair[0], pair[1])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .same(let axis): try container.encode(axis)
+        case .pair(let a, let b): try container.encode([a, b])
+        }
+    }
+
+    public var swiftExpression: String {
+        switch self {
+        case .same(let axis): ".same(\(axis))"
+        case .pair(let a, let b): ".pair(\(a), \(b))"
+        }
+    }
+}
+
+/// `keras.layers.Dot`: the dot product of two inputs along `axes`, per batch sample, with
+/// optional L2 normalization first (cosine similarity).
+public struct DotConfig: LayerConfig {
+    public static let className = "Dot"
+    public static let inputArity = InputArity.exactly(2)
+    public static let template = DotConfig(axes: .same(-1))
+    public static let fields: [ConfigField<DotConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("axes", \.axes, required: true),
+        ConfigField("normalize", \.normalize),
+    ]
+
+    public var name: String
+    public var trainable: Bool
+    public var dtype: DTypePolicy
+    /// The axes to sum over.
+    public var axes: DotAxes
+    /// Whether to L2-normalize both inputs along their axes first.
+    public var normalize: Bool
+
+    /// A Dot config over `axes`.
+    public init(name: String = "dot", trainable: Bool = true, dtype: DTypePolicy = .float32, axes: DotAxes,
+                normalize: Bool = false) {
+        (self.name, self.trainable, self.dtype, self.axes, self.normalize) = (name, trainable, dtype, axes, normalize)
+    }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        guard inputs.count == 2 else { throw ShapeError("Dot takes exactly 2 inputs, got \(inputs.count)") }
+        let (x, y) = (inputs[0].dimensions, inputs[1].dimensions)
+        guard x.count >= 2, y.count >= 2 else { throw ShapeError("Dot needs inputs of rank 2 or more, got \(inputs[0]) and \(inputs[1])") }
+        let (a, b) = axes.resolved(ranks: (x.count, y.count))
+        guard a > 0, b > 0, a < x.count, b < y.count else {
+            throw ShapeError("Dot axes \(axes.swiftExpression) are out of range or include the batch axis for \(inputs[0]) and \(inputs[1])")
+        }
+        if let d1 = x[a], let d2 = y[b], d1 != d2 {
+            throw ShapeError("Dot axis sizes differ: \(d1) (axis \(a) of \(inputs[0])) != \(d2) (axis \(b) of \(inputs[1]))")
+        }
+        var output = x
+        output.remove(at: a)
+        var rest = y
+        rest.remove(at: b)
+        rest.removeFirst()
+        output += rest
+        if output.count == 1 { output.append(1) }
+        return TensorShape(output)
+    }
+}

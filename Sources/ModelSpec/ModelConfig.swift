@@ -1,0 +1,240 @@
+// The configs of generated models: typed layer configs plus the graph wiring them, read from
+// and written to Keras JSON.
+
+/// The typed config of a whole model: what a generated model's `Config` conforms to. The
+/// generated type lists its layers' configs as properties; the wiring is fixed by the type.
+public protocol ModelConfig: GraphLayerConfig {
+    /// The config the model was generated from.
+    init()
+    /// The model's name, `trainable` flag and dtype policy.
+    var model: ModelAttributes { get set }
+    /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
+    static var graph: ModelGraph { get }
+    /// The layers' configs in spec order (a shared layer once), as `graph` numbers them.
+    var layers: [any GraphLayerConfig] { get }
+}
+
+/// The config of a generated Sequential model.
+public protocol SequentialModelConfig: ModelConfig {}
+
+/// The config of a generated Functional model.
+public protocol FunctionalModelConfig: ModelConfig {}
+
+extension SequentialModelConfig {
+    public static var className: String { "Sequential" }
+}
+
+extension FunctionalModelConfig {
+    public static var className: String { "Functional" }
+    /// Where Keras 3 writes that the Functional class lives.
+    public static var module: String { "keras.src.models.functional" }
+}
+
+extension ModelConfig {
+    public static var module: String { "keras" }
+    /// Keras's `registered_name` for the model class: `Functional` for Functional models.
+    static var registeredName: JSONValue { className == "Functional" ? .string("Functional") : .null }
+    /// The model's Keras name.
+    public var name: String { model.name }
+
+    /// The shapes of the model's inputs.
+    public var inputShapes: [TensorShape] {
+        Self.graph.inputs.map { node in
+            (layers[Self.graph.nodes[node].layer] as? InputLayerConfig)?.batchShape ?? []
+        }
+    }
+
+    /// The output shapes of every call in `graph`, checking that every layer takes what it is
+    /// called on; errors name the layer.
+    public func nodeShapes() throws -> [[TensorShape]] {
+        let layers = self.layers
+        var firstWeights: [Int: [[Int]]] = [:]
+        do {
+            return try Self.graph.inferShapes { layer, inputs, first in
+                let config = layers[layer]
+                let outputs = try config.outputShapes(forInputs: inputs)
+                if let layerConfig = config as? any LayerConfig, !(config is InputLayerConfig) {
+                    let shapes = try layerConfig.weights(forInputs: inputs).map(\.shape)
+                    if first {
+                        firstWeights[layer] = shapes
+                    } else if shapes != firstWeights[layer] {
+                        throw ShapeError("a shared layer's later calls must fit the weights its first call made (\(firstWeights[layer] ?? []))")
+                    }
+                }
+                return outputs
+            }
+        } catch {
+            throw ShapeError("\(Self.className) '\(model.name)': layer '\(layers[error.layer].name)' \(error)")
+        }
+    }
+
+    public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
+        let expected = inputShapes
+        guard inputs.count == expected.count else {
+            throw ShapeError("model '\(model.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)")
+        }
+        for (input, wanted) in zip(inputs, expected) where !wanted.isCompatible(with: input) {
+            throw ShapeError("model '\(model.name)' expects input shape \(wanted)")
+        }
+        let shapes = try nodeShapes()
+        return Self.graph.outputs.map { shapes[$0.node][$0.index] }
+    }
+
+    /// Reads a config from Keras JSON (`model.to_json()`, a `.keras` archive's `config.json` or
+    /// a hand-written spec): the spec is checked as at generation time, then it must have this
+    /// type's architecture: the same layer classes in the same order, wired the same way.
+    public init(kerasJSON text: String) throws(SpecError) {
+        let description = try ModelSpecParser.parse(JSONReader.parse(text))
+        guard description.className == Self.className else {
+            throw SpecError("expected a \(Self.className) model, found \(description.className)")
+        }
+        let decoded = try SpecDecoder().decode(Self.self, from: description.configNode)
+        try decoded.checkGraphs(against: description)
+        self = decoded
+    }
+
+    /// Checks that `description`, which this config was decoded from, is wired like this type,
+    /// nested models included.
+    func checkGraphs(against description: ModelDescription) throws(SpecError) {
+        guard description.graph == Self.graph else {
+            throw SpecError("the model '\(description.attributes.name)' is wired differently from \(Self.self)'s: its layers are called on other inputs")
+        }
+        for (layer, described) in zip(layers, description.layers) {
+            if let nested = layer as? any ModelConfig, let nestedDescription = described.nested {
+                try nested.checkGraphs(against: nestedDescription)
+            }
+        }
+    }
+
+    /// The model as Keras JSON, in the form `model.to_json()` writes and
+    /// `keras.models.model_from_json` reads. Throws when the config's layers don't fit together.
+    public func kerasJSON() throws -> String {
+        let config = try SpecEncoder().encode(self)
+        return JSONWriter().write(.object([
+            JSONMember(key: "module", value: JSONNode(.string(Self.module))),
+            JSONMember(key: "class_name", value: JSONNode(.string(Self.className))),
+            JSONMember(key: "config", value: JSONNode(config)),
+            JSONMember(key: "registered_name", value: JSONNode(Self.registeredName)),
+        ]))
+    }
+}
+
+/// Reads a model config's layers one typed config at a time; generated `Config` types decode
+/// themselves with it.
+public struct ModelConfigReader {
+    /// The model's name, `trainable` flag and dtype policy.
+    public let attributes: ModelAttributes
+    private var layers: any UnkeyedDecodingContainer
+    private var index = 0
+
+    /// Starts reading the config in `decoder` for the model config type `type`.
+    public init<C: ModelConfig>(from decoder: any Decoder, for type: C.Type) throws {
+        attributes = try ModelHeader(from: decoder).attributes(defaultName: Naming.snakeCase(C.className))
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        layers = try container.nestedUnkeyedContainer(forKey: ConfigKey("layers"))
+    }
+
+    /// Reads the next layer, which must be of `C`'s class.
+    public mutating func next<C: GraphLayerConfig>(_ type: C.Type = C.self) throws -> C {
+        guard !layers.isAtEnd else {
+            throw DecodingError.valueNotFound(C.self, .init(
+                codingPath: layers.codingPath,
+                debugDescription: "the model has \(index) layers, but this Config expects a \(C.className) at position \(index)"))
+        }
+        let entry = try layers.nestedContainer(keyedBy: ConfigKey.self)
+        let className = try entry.decode(String.self, forKey: ConfigKey("class_name"))
+        let expected = C.className == "Functional" ? ["Functional", "Model"] : [C.className]
+        guard expected.contains(className) else {
+            throw ConfigErrors.invalid(
+                "layer \(index) is a \(className), but this Config expects a \(C.className) there",
+                at: entry.codingPath + [ConfigKey("class_name")])
+        }
+        index += 1
+        return try entry.decode(C.self, forKey: ConfigKey("config"))
+    }
+
+    /// Checks that no layers are left.
+    public mutating func finish() throws {
+        guard layers.isAtEnd else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: layers.codingPath,
+                debugDescription: "the model has more layers than this Config's \(index)"))
+        }
+    }
+}
+
+/// Writes a model config as Keras's `get_config()` does: the layers, and for Functional models
+/// each layer's calls (`inbound_nodes`) and the model's `input_layers` and `output_layers`.
+public enum ModelConfigWriter {
+    /// Writes `config` into `encoder`.
+    public static func encode<C: ModelConfig>(_ config: C, to encoder: any Encoder) throws {
+        let layers = config.layers
+        let graph = C.graph
+        let functional = C.className == "Functional"
+        let shapes = functional ? try config.nodeShapes() : []
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(config.model.name, forKey: ConfigKey("name"))
+        try container.encode(config.model.trainable, forKey: ConfigKey("trainable"))
+        if !functional {
+            try container.encode(config.model.dtype, forKey: ConfigKey("dtype"))
+        }
+        var entries = container.nestedUnkeyedContainer(forKey: ConfigKey("layers"))
+        let calls = graph.calls(layerCount: layers.count)
+        // A call's index among its layer's calls, as `keras_history` counts them.
+        var callIndex = [Int](repeating: 0, count: graph.nodes.count)
+        for layerCalls in calls { for (k, node) in layerCalls.enumerated() { callIndex[node] = k } }
+
+        func reference(_ ref: ModelGraph.TensorRef, offsetBuiltIn: Bool) -> JSONValue {
+            let layer = layers[graph.nodes[ref.node].layer]
+            let offset = offsetBuiltIn && type(of: layer).className == "Functional" ? 1 : 0
+            return .array([JSONNode(.string(layer.name)), JSONNode(.int(callIndex[ref.node] + offset)), JSONNode(.int(ref.index))])
+        }
+
+        for (index, layer) in layers.enumerated() {
+            var entry = entries.nestedContainer(keyedBy: ConfigKey.self)
+            try entry.encode(type(of: layer).module, forKey: ConfigKey("module"))
+            try entry.encode(type(of: layer).className, forKey: ConfigKey("class_name"))
+            try entry.encode(layer, forKey: ConfigKey("config"))
+            if let model = layer as? any ModelConfig {
+                try entry.encode(type(of: model).registeredName, forKey: ConfigKey("registered_name"))
+            } else {
+                try entry.encodeNil(forKey: ConfigKey("registered_name"))
+            }
+            guard functional else { continue }
+            try entry.encode(layer.name, forKey: ConfigKey("name"))
+            var inbound: [JSONNode] = []
+            for node in calls[index] where !graph.nodes[node].inputs.isEmpty {
+                let tensors: [JSONNode] = graph.nodes[node].inputs.map { ref in
+                    JSONNode(.object([
+                        JSONMember(key: "class_name", value: JSONNode(.string("__keras_tensor__"))),
+                        JSONMember(key: "config", value: JSONNode(.object([
+                            JSONMember(key: "shape", value: JSONNode(shapeJSON(shapes[ref.node][ref.index]))),
+                            JSONMember(key: "dtype", value: JSONNode(.string("float32"))),
+                            JSONMember(key: "keras_history", value: JSONNode(reference(ref, offsetBuiltIn: false))),
+                        ]))),
+                    ]))
+                }
+                let multiple = type(of: layer).className != "Functional" && (layer as? any LayerConfig).map {
+                    type(of: $0).inputArity != .exactly(1)
+                } ?? (tensors.count > 1)
+                let argument = multiple ? JSONNode(.array(tensors)) : tensors[0]
+                inbound.append(JSONNode(.object([
+                    JSONMember(key: "args", value: JSONNode(.array([argument]))),
+                    JSONMember(key: "kwargs", value: JSONNode(.object([]))),
+                ])))
+            }
+            try entry.encode(JSONValue.array(inbound), forKey: ConfigKey("inbound_nodes"))
+        }
+        guard functional else { return }
+        func list(_ refs: [JSONValue]) -> JSONValue {
+            refs.count == 1 ? refs[0] : .array(refs.map { JSONNode($0) })
+        }
+        try container.encode(list(graph.inputs.map { reference(ModelGraph.TensorRef($0), offsetBuiltIn: true) }),
+                             forKey: ConfigKey("input_layers"))
+        try container.encode(list(graph.outputs.map { reference($0, offsetBuiltIn: true) }), forKey: ConfigKey("output_layers"))
+    }
+
+    static func shapeJSON(_ shape: TensorShape) -> JSONValue {
+        .array(shape.dimensions.map { JSONNode($0.map { .int($0) } ?? .null) })
+    }
+}

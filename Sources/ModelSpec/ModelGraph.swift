@@ -1,0 +1,113 @@
+/// A model's wiring: the calls of its layers in an order where every call comes after the
+/// calls it reads from (Keras's nodes). Sequential models are a chain; Functional models any
+/// acyclic graph, with shared layers called more than once and nested models as layers.
+public struct ModelGraph: Sendable, Equatable {
+    /// One output tensor of one call.
+    public struct TensorRef: Sendable, Hashable {
+        /// The index of the call in `nodes`.
+        public var node: Int
+        /// Which output of the call (0 but for nested models with several outputs).
+        public var index: Int
+
+        /// Output `index` of call `node`.
+        public init(_ node: Int, _ index: Int = 0) {
+            self.node = node
+            self.index = index
+        }
+    }
+
+    /// One call of a layer.
+    public struct Node: Sendable, Equatable {
+        /// The index of the called layer in the model's layers.
+        public var layer: Int
+        /// What the call reads, in argument order; empty for an InputLayer.
+        public var inputs: [TensorRef]
+
+        /// A call of `layer` on `inputs`.
+        public init(_ layer: Int, _ inputs: [TensorRef] = []) {
+            self.layer = layer
+            self.inputs = inputs
+        }
+    }
+
+    /// The calls, each after the calls it reads from.
+    public var nodes: [Node]
+    /// The InputLayer calls that are the model's inputs, in `input_layers` order.
+    public var inputs: [Int]
+    /// The model's outputs, in `output_layers` order.
+    public var outputs: [TensorRef]
+
+    /// A graph of `nodes` with these inputs and outputs.
+    public init(nodes: [Node], inputs: [Int], outputs: [TensorRef]) {
+        self.nodes = nodes
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// A Sequential model's chain over `layerCount` layers, the first being the InputLayer.
+    public static func chain(_ layerCount: Int) -> ModelGraph {
+        ModelGraph(
+            nodes: (0..<layerCount).map { $0 == 0 ? Node(0) : Node($0, [TensorRef($0 - 1)]) },
+            inputs: [0], outputs: [TensorRef(layerCount - 1)])
+    }
+
+    /// For each layer, the indices of its calls in `nodes`, in call order.
+    public func calls(layerCount: Int) -> [[Int]] {
+        var calls = [[Int]](repeating: [], count: layerCount)
+        for (index, node) in nodes.enumerated() { calls[node.layer].append(index) }
+        return calls
+    }
+
+    /// The output shapes of every call: `call(layer, inputShapes, isFirstCall)` gives a call's
+    /// output shapes (an InputLayer's call gets no inputs). Throws a `GraphShapeError` naming
+    /// the layer whose call doesn't fit.
+    public func inferShapes(
+        call: (_ layer: Int, _ inputs: [TensorShape], _ firstCall: Bool) throws -> [TensorShape]
+    ) throws(GraphShapeError) -> [[TensorShape]] {
+        var shapes: [[TensorShape]] = []
+        var called = Set<Int>()
+        for node in nodes {
+            let inputs = node.inputs.map { shapes[$0.node][$0.index] }
+            let first = called.insert(node.layer).inserted
+            do {
+                shapes.append(try call(node.layer, inputs, first))
+            } catch {
+                throw GraphShapeError(layer: node.layer, inputs: inputs, message: "\(error)")
+            }
+        }
+        return shapes
+    }
+}
+
+/// A layer call in a graph whose inputs don't fit the layer.
+public struct GraphShapeError: Error, Sendable, CustomStringConvertible {
+    /// The index of the layer.
+    public var layer: Int
+    /// The shapes it was called on.
+    public var inputs: [TensorShape]
+    /// Why they don't fit.
+    public var message: String
+
+    /// "cannot take input shape (None, 3): …", for prefixing with the layer's name.
+    public var description: String {
+        let list = inputs.map(\.description).joined(separator: ", ")
+        return "cannot take input shape\(inputs.count == 1 ? "" : "s") \(list): \(message)"
+    }
+}
+
+/// Something a model graph can call: a layer's config or a nested model's config.
+public protocol GraphLayerConfig: KerasConfig {
+    /// The layer's Keras name.
+    var name: String { get }
+    /// The output shapes of a call on `inputs`.
+    func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape]
+}
+
+extension LayerConfig {
+    public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
+        guard Self.inputArity.allows(inputs.count) else {
+            throw ShapeError("\(Self.className) takes \(Self.inputArity), got \(inputs.count)")
+        }
+        return [try outputShape(forInputs: inputs)]
+    }
+}

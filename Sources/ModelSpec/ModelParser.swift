@@ -1,0 +1,523 @@
+// Reading Sequential and Functional model configs into a checked `ModelDescription`.
+
+extension ModelSpecParser {
+    /// One entry of a model's `layers`, read and typed, before its calls are wired.
+    struct Entry {
+        var name: String
+        /// How messages name the layer: position, name when the spec gives one, class.
+        var label: String
+        var className: String
+        var kind: LayerKind?
+        var config: (any LayerConfig)?
+        var nested: ModelDescription?
+        var node: JSONNode
+        var nameLocation: SourceLocation?
+        /// The entry with defaults the typed configs need filled in.
+        var normalized: JSONNode
+        /// The number of outputs of one call.
+        var outputCount: Int { nested?.graph.outputs.count ?? 1 }
+        /// Whether references to the layer's calls in `input_layers`/`output_layers` count
+        /// one extra call: Keras writes them so for nested Functional models.
+        var hasBuiltInNode: Bool { className == "Functional" || className == "Model" }
+
+        func description(weights: [WeightSpec]) -> LayerDescription {
+            LayerDescription(name: name, className: className, kind: kind, config: config, nested: nested,
+                             location: node.location, weights: weights)
+        }
+    }
+
+    /// Reads one entry of `layers`. `requireName` is set for Functional models, whose layers
+    /// refer to each other by name.
+    static func readEntry(
+        _ entry: JSONNode, index: Int, names: inout AutoNames, functional: Bool, depth: Int,
+        check: (String, String) throws(SpecError) -> Void
+    ) throws(SpecError) -> Entry {
+        guard let entryMembers = entry.value.objectMembers else {
+            throw SpecError("layer \(index): expected an object with 'class_name' and 'config', found \(entry.value.kindDescription)",
+                            at: entry.location)
+        }
+        guard let classNode = entry["class_name"] else {
+            throw SpecError("layer \(index): missing 'class_name'", at: entry.location)
+        }
+        guard let className = classNode.value.stringValue else {
+            throw SpecError("layer \(index): expected a string for 'class_name', found \(classNode.value.kindDescription)",
+                            at: classNode.location)
+        }
+        if let reason = LayerRegistry.refused[className] {
+            throw SpecError("layer \(index): \(className) is not supported: \(reason)", at: classNode.location)
+        }
+        let kind = LayerRegistry.kind(forClassName: className)
+        let isModel = modelClasses.contains(className)
+        guard kind != nil || isModel else {
+            let known = LayerRegistry.builtIn.map(\.className).joined(separator: ", ")
+            throw SpecError("layer \(index): unknown layer class '\(className)'; supported layers: \(known), and nested Sequential and Functional models (see the supported-layers table in the README)",
+                            at: classNode.location)
+        }
+        var allowed: Set<String> = ["module", "class_name", "config", "registered_name", "build_config", "name"]
+        if functional { allowed.insert("inbound_nodes") }
+        if isModel { allowed.insert("compile_config") }
+        if let unknown = entryMembers.first(where: { !allowed.contains($0.key) }) {
+            throw SpecError("layer \(index) (\(className)): unknown key '\(unknown.key)'; expected 'class_name' and 'config'",
+                            at: unknown.keyLocation)
+        }
+        let config = entry["config"] ?? JSONNode(.object([]), at: entry.location)
+        guard var configMembers = config.value.objectMembers else {
+            throw SpecError("layer \(index) (\(className)): expected an object for 'config', found \(config.value.kindDescription)",
+                            at: config.location)
+        }
+        let entryName = entry["name"]
+        if let entryName, entryName.value.stringValue == nil {
+            throw SpecError("layer \(index) (\(className)): expected a string for 'name', found \(entryName.value.kindDescription)",
+                            at: entryName.location)
+        }
+        var nameNode = config["name"]
+        if let given = entryName?.value.stringValue, let configName = nameNode?.value.stringValue, given != configName {
+            throw SpecError("layer \(index) (\(className)): the entry's name '\(given)' differs from its config's name '\(configName)'",
+                            at: entryName?.location)
+        }
+        if nameNode == nil, let entryName {
+            configMembers.append(JSONMember(key: "name", value: entryName))
+            nameNode = entryName
+        }
+        if nameNode == nil {
+            if functional {
+                throw SpecError("layer \(index) (\(className)): a layer of a Functional model needs a 'name', which other layers refer to",
+                                at: entry.location)
+            }
+            let prefix = kind?.defaultNamePrefix ?? Naming.snakeCase(className)
+            configMembers.append(JSONMember(key: "name", value: JSONNode(.string(names.next(prefix)))))
+        }
+        let givenName = nameNode?.value.stringValue
+        let label = "layer \(index)" + (givenName.map { " '\($0)'" } ?? "") + " (\(className))"
+        try check(className, label)
+
+        var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nested: nil,
+                           node: entry, nameLocation: nameNode?.location, normalized: entry)
+        if let kind {
+            let configNode = JSONNode(.object(configMembers), at: config.location)
+            do {
+                let typed = try SpecDecoder().decode(kind.configType, from: configNode)
+                result.config = typed
+                result.name = typed.name
+            } catch {
+                var error = error
+                error.message = "\(label): " + error.message
+                throw error
+            }
+            result.normalized = replacing("config", in: entry, with: configNode)
+        } else {
+            let modelNode = JSONNode(.object([
+                JSONMember(key: "class_name", value: classNode),
+                JSONMember(key: "config", value: JSONNode(.object(configMembers), at: config.location)),
+            ]), at: entry.location)
+            let nested = try parseModel(modelNode, depth: depth + 1)
+            result.nested = nested
+            result.name = nested.attributes.name
+            result.normalized = replacing("config", in: entry, with: nested.configNode)
+        }
+        return result
+    }
+
+    static func replacing(_ key: String, in node: JSONNode, with value: JSONNode) -> JSONNode {
+        guard case .object(var members) = node.value else { return node }
+        if let index = members.firstIndex(where: { $0.key == key }) {
+            members[index].value = value
+        } else {
+            members.append(JSONMember(key: key, value: value))
+        }
+        return JSONNode(.object(members), at: node.location)
+    }
+
+    /// Checks unique names across entries.
+    static func checkUniqueNames(_ entries: [Entry]) throws(SpecError) {
+        var seen: [String: SourceLocation?] = [:]
+        for entry in entries {
+            if let first = seen[entry.name] {
+                throw SpecError("\(entry.label): duplicate layer name '\(entry.name)'" + (first.map { " (first at \($0))" } ?? "")
+                                + "; layer names must be unique in a model", at: entry.nameLocation ?? entry.node.location)
+            }
+            let location: SourceLocation? = entry.nameLocation ?? entry.node.location
+            seen[entry.name] = .some(location)
+        }
+    }
+
+    /// Infers the shapes of every call, checks weights (their size, and that a shared layer's
+    /// later calls fit the weights of its first), and returns the layer descriptions.
+    static func describe(
+        _ entries: [Entry], graph: ModelGraph
+    ) throws(SpecError) -> (layers: [LayerDescription], shapes: [[TensorShape]]) {
+        var weights = [[WeightSpec]](repeating: [], count: entries.count)
+        let shapes: [[TensorShape]]
+        do {
+            shapes = try graph.inferShapes { layer, inputs, first in
+                let entry = entries[layer]
+                if let nested = entry.nested {
+                    try checkNestedInputs(inputs, nested: nested)
+                    return nested.outputShapes
+                }
+                let config = entry.config!
+                let outputs = try config.outputShapes(forInputs: inputs)
+                if entry.className == InputLayerConfig.className { return outputs }
+                let callWeights = try config.weights(forInputs: inputs)
+                if first {
+                    weights[layer] = callWeights
+                } else if callWeights.map(\.shape) != weights[layer].map(\.shape) {
+                    throw ShapeError("a shared layer's later calls must fit the weights its first call made (\(weights[layer].map(\.shape)))")
+                }
+                return outputs
+            }
+        } catch {
+            let entry = entries[error.layer]
+            throw SpecError("\(entry.label) \(error)", at: entry.node.location)
+        }
+        for (entry, layerWeights) in zip(entries, weights) {
+            for weight in layerWeights {
+                var count = 1
+                for size in weight.shape {
+                    let (product, overflow) = count.multipliedReportingOverflow(by: size)
+                    guard !overflow, product <= maxWeightCount else {
+                        throw SpecError("\(entry.label): weight '\(weight.name)' of shape \(weight.shape) has more than \(maxWeightCount) scalars",
+                                        at: entry.node.location)
+                    }
+                    count = product
+                }
+            }
+        }
+        return (zip(entries, weights).map { $0.description(weights: $1) }, shapes)
+    }
+
+    /// A nested model takes inputs of its input shapes: same rank, equal where both are known.
+    static func checkNestedInputs(_ inputs: [TensorShape], nested: ModelDescription) throws {
+        let expected = nested.inputShapes
+        guard inputs.count == expected.count else {
+            throw ShapeError("model '\(nested.attributes.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)")
+        }
+        for (input, wanted) in zip(inputs, expected) where !wanted.isCompatible(with: input) {
+            throw ShapeError("model '\(nested.attributes.name)' expects input shape \(wanted)")
+        }
+    }
+
+    // MARK: Sequential
+
+    static func parseSequential(_ config: JSONNode, depth: Int) throws(SpecError) -> ModelDescription {
+        guard var members = config.value.objectMembers else {
+            throw SpecError("expected an object for the Sequential 'config', found \(config.value.kindDescription)",
+                            at: config.location)
+        }
+        let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "build_input_shape"]
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+            throw SpecError("unknown field '\(unknown.key)' in the Sequential config; known fields: 'name', 'trainable', 'dtype', 'layers'",
+                            at: unknown.keyLocation)
+        }
+        if config["name"] == nil {
+            members.insert(JSONMember(key: "name", value: JSONNode(.string("sequential"))), at: 0)
+        }
+        guard let layersIndex = members.firstIndex(where: { $0.key == "layers" }) else {
+            throw SpecError("missing 'layers' in the Sequential config", at: config.location)
+        }
+        let layersNode = members[layersIndex].value
+        guard let entryNodes = layersNode.value.arrayElements else {
+            throw SpecError("expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
+        }
+        guard !entryNodes.isEmpty else {
+            throw SpecError("a Sequential model needs at least an InputLayer; 'layers' is empty", at: layersNode.location)
+        }
+        var names = AutoNames()
+        var entries: [Entry] = []
+        for (index, node) in entryNodes.enumerated() {
+            entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth) { className, label throws(SpecError) in
+                let isInput = className == InputLayerConfig.className
+                if index == 0 && !isInput {
+                    throw SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
+                                    at: node.location)
+                }
+                if index > 0 && isInput {
+                    throw SpecError("\(label): only the first layer of a Sequential model may be an InputLayer", at: node.location)
+                }
+            })
+        }
+        try checkUniqueNames(entries)
+        for entry in entries.dropFirst() where entry.nested.map({ $0.graph.inputs.count != 1 || $0.graph.outputs.count != 1 }) ?? false {
+            throw SpecError("\(entry.label): a Sequential model's layers take one input and give one output", at: entry.node.location)
+        }
+        let graph = ModelGraph.chain(entries.count)
+        let (layers, shapes) = try describe(entries, graph: graph)
+        members[layersIndex].value = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
+        let configNode = JSONNode(.object(members), at: config.location)
+        let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "sequential")
+        return ModelDescription(className: "Sequential", attributes: attributes, layers: layers, graph: graph,
+                                nodeShapes: shapes, configNode: configNode)
+    }
+
+    // MARK: Functional
+
+    /// A reference to a call's output as Keras writes it: `[layer, node_index, tensor_index]`.
+    struct Reference {
+        var layer: String
+        var call: Int
+        var tensor: Int
+        var location: SourceLocation?
+    }
+
+    static func parseFunctional(_ config: JSONNode, depth: Int) throws(SpecError) -> ModelDescription {
+        guard let members = config.value.objectMembers else {
+            throw SpecError("expected an object for the Functional 'config', found \(config.value.kindDescription)",
+                            at: config.location)
+        }
+        let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "input_layers", "output_layers"]
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+            throw SpecError("unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', 'layers', 'input_layers', 'output_layers'",
+                            at: unknown.keyLocation)
+        }
+        for key in ["layers", "input_layers", "output_layers"] where config[key] == nil {
+            throw SpecError("missing '\(key)' in the Functional config", at: config.location)
+        }
+        let layersNode = config["layers"]!
+        guard let entryNodes = layersNode.value.arrayElements else {
+            throw SpecError("expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
+        }
+        var names = AutoNames()
+        var entries: [Entry] = []
+        for (index, node) in entryNodes.enumerated() {
+            entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth) { _, _ throws(SpecError) in })
+        }
+        try checkUniqueNames(entries)
+        let indexByName = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
+
+        // Every call of every layer, numbered in entry order, with what it reads.
+        var callIDs: [[Int]] = []
+        var callReads: [[Reference]] = []
+        var callLayer: [Int] = []
+        for (index, entry) in entries.enumerated() {
+            let inbound = entry.node["inbound_nodes"]
+            let calls = try inbound.map { node throws(SpecError) in try parseInboundNodes(node, entry: entry) } ?? []
+            if entry.className == InputLayerConfig.className {
+                guard calls.isEmpty else {
+                    throw SpecError("\(entry.label): an InputLayer is not called; its 'inbound_nodes' must be empty",
+                                    at: inbound?.location)
+                }
+                callIDs.append([callLayer.count])
+                callLayer.append(index)
+                callReads.append([])
+                continue
+            }
+            guard !calls.isEmpty else {
+                throw SpecError("\(entry.label): the layer is never called ('inbound_nodes' is empty or missing), so it is not part of the model",
+                                at: entry.node.location)
+            }
+            var ids: [Int] = []
+            for reads in calls {
+                ids.append(callLayer.count)
+                callLayer.append(index)
+                callReads.append(reads)
+            }
+            callIDs.append(ids)
+        }
+
+        func resolve(_ reference: Reference, offsetBuiltIn: Bool) throws(SpecError) -> ModelGraph.TensorRef {
+            guard let layer = indexByName[reference.layer] else {
+                throw SpecError("reference to layer '\(reference.layer)', which is not a layer of this model", at: reference.location)
+            }
+            let entry = entries[layer]
+            let call = offsetBuiltIn && entry.hasBuiltInNode ? reference.call - 1 : reference.call
+            guard call >= 0, call < callIDs[layer].count else {
+                let count = callIDs[layer].count
+                throw SpecError("reference to call \(reference.call) of layer '\(reference.layer)', which is called \(count) time\(count == 1 ? "" : "s")",
+                                at: reference.location)
+            }
+            guard reference.tensor >= 0, reference.tensor < entry.outputCount else {
+                throw SpecError("reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(entry.outputCount)",
+                                at: reference.location)
+            }
+            return ModelGraph.TensorRef(callIDs[layer][call], reference.tensor)
+        }
+
+        var inputsOfCall: [[ModelGraph.TensorRef]] = []
+        for reads in callReads {
+            var resolved: [ModelGraph.TensorRef] = []
+            for reference in reads { resolved.append(try resolve(reference, offsetBuiltIn: false)) }
+            inputsOfCall.append(resolved)
+        }
+        for (call, inputs) in inputsOfCall.enumerated() {
+            let entry = entries[callLayer[call]]
+            if let arity = entry.config.map({ type(of: $0).inputArity }), !arity.allows(inputs.count) {
+                throw SpecError("\(entry.label): takes \(arity), but a call gives it \(inputs.count)", at: entry.node.location)
+            }
+        }
+
+        var modelInputs: [Int] = []
+        for reference in try parseReferenceList(config["input_layers"]!, key: "input_layers") {
+            let ref = try resolve(reference, offsetBuiltIn: true)
+            guard entries[callLayer[ref.node]].className == InputLayerConfig.className else {
+                throw SpecError("'input_layers' must name InputLayers; '\(reference.layer)' is a \(entries[callLayer[ref.node]].className)",
+                                at: reference.location)
+            }
+            guard !modelInputs.contains(ref.node) else {
+                throw SpecError("input '\(reference.layer)' is listed twice in 'input_layers'", at: reference.location)
+            }
+            modelInputs.append(ref.node)
+        }
+        var modelOutputs: [ModelGraph.TensorRef] = []
+        for reference in try parseReferenceList(config["output_layers"]!, key: "output_layers") {
+            modelOutputs.append(try resolve(reference, offsetBuiltIn: true))
+        }
+
+        // Order the calls so each comes after what it reads (Kahn), in entry order on ties.
+        var order: [Int] = []
+        var placed = [Bool](repeating: false, count: callLayer.count)
+        while order.count < callLayer.count {
+            let ready = (0..<callLayer.count).filter { call in
+                !placed[call] && inputsOfCall[call].allSatisfy { placed[$0.node] }
+            }
+            guard !ready.isEmpty else {
+                let stuck = (0..<callLayer.count).filter { !placed[$0] }.map { entries[callLayer[$0]].name }
+                let unique = stuck.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                let first = entries[callLayer[(0..<callLayer.count).first { !placed[$0] }!]]
+                throw SpecError("the layers \(unique.map { "'\($0)'" }.joined(separator: ", ")) read from each other in a cycle; a model's graph must be acyclic",
+                                at: first.node.location)
+            }
+            for call in ready {
+                placed[call] = true
+                order.append(call)
+            }
+        }
+        // Every call must lead to an output, and every InputLayer that does must be a model input.
+        var needed = Set<Int>()
+        var stack = modelOutputs.map(\.node)
+        while let call = stack.popLast() {
+            guard needed.insert(call).inserted else { continue }
+            stack += inputsOfCall[call].map(\.node)
+        }
+        for call in order where !needed.contains(call) {
+            let entry = entries[callLayer[call]]
+            throw SpecError("\(entry.label): the layer does not lead to any of the model's outputs", at: entry.node.location)
+        }
+        for call in order where entries[callLayer[call]].className == InputLayerConfig.className && !modelInputs.contains(call) {
+            let entry = entries[callLayer[call]]
+            throw SpecError("\(entry.label): the model's outputs depend on this input, but 'input_layers' does not list it",
+                            at: entry.node.location)
+        }
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let graph = ModelGraph(
+            nodes: order.map { ModelGraph.Node(callLayer[$0], inputsOfCall[$0].map { ModelGraph.TensorRef(position[$0.node]!, $0.index) }) },
+            inputs: modelInputs.map { position[$0]! },
+            outputs: modelOutputs.map { ModelGraph.TensorRef(position[$0.node]!, $0.index) })
+        let (layers, shapes) = try describe(entries, graph: graph)
+        let normalizedLayers = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
+        let configNode = replacing("layers", in: config, with: normalizedLayers)
+        let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "functional")
+        return ModelDescription(className: "Functional", attributes: attributes, layers: layers, graph: graph,
+                                nodeShapes: shapes, configNode: configNode)
+    }
+
+    /// The calls in a layer's `inbound_nodes`: Keras 3's `{"args": …, "kwargs": …}` objects or
+    /// Keras 2's lists of `[layer, node_index, tensor_index, kwargs]`.
+    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws(SpecError) -> [[Reference]] {
+        guard let calls = node.value.arrayElements else {
+            throw SpecError("\(entry.label): expected an array for 'inbound_nodes', found \(node.value.kindDescription)", at: node.location)
+        }
+        var result: [[Reference]] = []
+        for call in calls {
+            if let legacy = call.value.arrayElements {
+                var reads: [Reference] = []
+                for item in legacy {
+                    reads.append(try reference(item, context: "\(entry.label): 'inbound_nodes'", allowKwargs: true))
+                }
+                result.append(reads)
+                continue
+            }
+            guard call.value.objectMembers != nil, let args = call["args"] else {
+                throw SpecError("\(entry.label): expected an inbound node with 'args' and 'kwargs'", at: call.location)
+            }
+            for member in call.value.objectMembers! where member.key != "args" && member.key != "kwargs" {
+                throw SpecError("\(entry.label): unknown key '\(member.key)' in an inbound node", at: member.keyLocation)
+            }
+            if let kwargs = call["kwargs"] {
+                guard let members = kwargs.value.objectMembers else {
+                    throw SpecError("\(entry.label): expected an object for 'kwargs', found \(kwargs.value.kindDescription)", at: kwargs.location)
+                }
+                for member in members {
+                    switch member.value.value {
+                    case .null, .bool: continue
+                    default:
+                        throw SpecError("\(entry.label): keyword argument '\(member.key)' of a layer call is not supported (only null or boolean flags)",
+                                        at: member.keyLocation)
+                    }
+                }
+            }
+            guard let argList = args.value.arrayElements, !argList.isEmpty else {
+                throw SpecError("\(entry.label): expected a non-empty array for 'args'", at: args.location)
+            }
+            guard argList.count == 1 else {
+                throw SpecError("\(entry.label): a layer call with \(argList.count) positional arguments is not supported; Keras layers take one (a tensor or a list of tensors)",
+                                at: argList[1].location)
+            }
+            let tensors = argList[0].value.arrayElements ?? [argList[0]]
+            var reads: [Reference] = []
+            for tensor in tensors { reads.append(try kerasTensor(tensor, label: entry.label)) }
+            result.append(reads)
+        }
+        return result
+    }
+
+    /// A `{"class_name": "__keras_tensor__", "config": {..., "keras_history": [...]}}`.
+    static func kerasTensor(_ node: JSONNode, label: String) throws(SpecError) -> Reference {
+        guard node["class_name"]?.value.stringValue == "__keras_tensor__",
+              let history = node["config"]?["keras_history"] else {
+            throw SpecError("\(label): expected a Keras tensor ({\"class_name\": \"__keras_tensor__\", …}) in a call's 'args'",
+                            at: node.location)
+        }
+        var reference = try reference(history, context: "\(label): 'keras_history'", allowKwargs: false)
+        reference.location = node.location
+        return reference
+    }
+
+    /// `[layer, node_index, tensor_index]` (with a trailing kwargs object in Keras 2's form).
+    static func reference(_ node: JSONNode, context: String, allowKwargs: Bool) throws(SpecError) -> Reference {
+        guard let items = node.value.arrayElements, items.count == 3 || (allowKwargs && items.count == 4),
+              let layer = items[0].value.stringValue, let call = items[1].value.intValue, let tensor = items[2].value.intValue
+        else {
+            throw SpecError("\(context): expected [layer name, node index, tensor index]", at: node.location)
+        }
+        return Reference(layer: layer, call: call, tensor: tensor, location: node.location)
+    }
+
+    /// `input_layers`/`output_layers`: one `[name, node, tensor]` or a list of them.
+    static func parseReferenceList(_ node: JSONNode, key: String) throws(SpecError) -> [Reference] {
+        guard let items = node.value.arrayElements else {
+            throw SpecError("expected an array for '\(key)', found \(node.value.kindDescription)", at: node.location)
+        }
+        if items.first?.value.stringValue != nil {
+            return [try reference(node, context: "'\(key)'", allowKwargs: false)]
+        }
+        var references: [Reference] = []
+        for item in items { references.append(try reference(item, context: "'\(key)'", allowKwargs: false)) }
+        guard !references.isEmpty else { throw SpecError("'\(key)' is empty; a model needs at least one", at: node.location) }
+        return references
+    }
+}
+
+extension TensorShape {
+    /// Whether a tensor of shape `other` fits this one: same rank, equal where both are known.
+    public func isCompatible(with other: TensorShape) -> Bool {
+        rank == other.rank && zip(dimensions, other.dimensions).allSatisfy { a, b in a == nil || b == nil || a == b }
+    }
+}
+
+/// A model config's own fields.
+struct ModelHeader: Decodable {
+    var name: String?
+    var trainable: Bool
+    var dtype: DTypePolicy
+
+    func attributes(defaultName: String) -> ModelAttributes {
+        ModelAttributes(name: name ?? defaultName, trainable: trainable, dtype: dtype)
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        name = try container.decodeIfPresent(String.self, forKey: ConfigKey("name"))
+        trainable = try container.decodeIfPresent(Bool.self, forKey: ConfigKey("trainable")) ?? true
+        dtype = try container.decodeIfPresent(DTypePolicy.self, forKey: ConfigKey("dtype")) ?? .float32
+    }
+}
