@@ -63,7 +63,7 @@ extension ModelConfig {
                 }
                 return outputs
             }
-        } catch {
+        } catch let error as GraphShapeError {
             throw ShapeError("\(Self.className) '\(model.name)': layer '\(layers[error.layer].name)' \(error)")
         }
     }
@@ -89,21 +89,23 @@ extension ModelConfig {
             throw SpecError("expected a \(Self.className) model, found \(description.className)")
         }
         let decoded = try SpecDecoder().decode(Self.self, from: description.configNode)
-        try decoded.checkGraphs(against: description)
+        if let mismatch = decoded.graphMismatch(against: description) {
+            throw SpecError("the model '\(mismatch)' is wired differently from this type's: its layers are called on other inputs")
+        }
         self = decoded
     }
 
-    /// Checks that `description`, which this config was decoded from, is wired like this type,
-    /// nested models included.
-    func checkGraphs(against description: ModelDescription) throws(SpecError) {
-        guard description.graph == Self.graph else {
-            throw SpecError("the model '\(description.attributes.name)' is wired differently from \(Self.self)'s: its layers are called on other inputs")
+    /// The name of the first model, this one or a nested one, whose wiring in `description`
+    /// (which this config was decoded from) differs from its type's; `nil` when all match.
+    func graphMismatch(against description: ModelDescription) -> String? {
+        guard description.graph == Self.graph else { return description.attributes.name }
+        let layers = self.layers
+        for index in description.layers.indices {
+            guard index < layers.count, let nested = layers[index] as? any ModelConfig,
+                  let nestedDescription = description.layers[index].nested else { continue }
+            if let mismatch = nested.graphMismatch(against: nestedDescription) { return mismatch }
         }
-        for (layer, described) in zip(layers, description.layers) {
-            if let nested = layer as? any ModelConfig, let nestedDescription = described.nested {
-                try nested.checkGraphs(against: nestedDescription)
-            }
-        }
+        return nil
     }
 
     /// The model as Keras JSON, in the form `model.to_json()` writes and
@@ -226,12 +228,14 @@ public enum ModelConfigWriter {
             try entry.encode(JSONValue.array(inbound), forKey: ConfigKey("inbound_nodes"))
         }
         guard functional else { return }
-        func list(_ refs: [JSONValue]) -> JSONValue {
-            refs.count == 1 ? refs[0] : .array(refs.map { JSONNode($0) })
+        func list(_ refs: [JSONValue], listsSingle: Bool) -> JSONValue {
+            refs.count == 1 && !listsSingle ? refs[0] : .array(refs.map { JSONNode($0) })
         }
-        try container.encode(list(graph.inputs.map { reference(ModelGraph.TensorRef($0), offsetBuiltIn: true) }),
+        try container.encode(list(graph.inputs.map { reference(ModelGraph.TensorRef($0), offsetBuiltIn: true) },
+                                  listsSingle: graph.listsSingleInput),
                              forKey: ConfigKey("input_layers"))
-        try container.encode(list(graph.outputs.map { reference($0, offsetBuiltIn: true) }), forKey: ConfigKey("output_layers"))
+        try container.encode(list(graph.outputs.map { reference($0, offsetBuiltIn: true) }, listsSingle: graph.listsSingleOutput),
+                             forKey: ConfigKey("output_layers"))
     }
 
     static func shapeJSON(_ shape: TensorShape) -> JSONValue {

@@ -34,6 +34,18 @@ public struct ModelDescription: Sendable {
 
 /// One layer of a described model: a built-in layer or a nested model.
 public struct LayerDescription: Sendable {
+    /// A layer description.
+    public init(name: String, className: String, kind: LayerKind?, config: (any LayerConfig)?, nested: ModelDescription?,
+                location: SourceLocation?, weights: [WeightSpec]) {
+        self.name = name
+        self.className = className
+        self.kind = kind
+        self.config = config
+        self.nestedStorage = nested.map(Boxed.init)
+        self.location = location
+        self.weights = weights
+    }
+
     /// The layer's Keras name.
     public var name: String
     /// Keras's class name.
@@ -43,7 +55,11 @@ public struct LayerDescription: Sendable {
     /// The built-in layer's typed config; `nil` for a nested model.
     public var config: (any LayerConfig)?
     /// The nested model; `nil` for a built-in layer.
-    public var nested: ModelDescription?
+    public var nested: ModelDescription? {
+        get { nestedStorage?.value }
+        set { nestedStorage = newValue.map(Boxed.init) }
+    }
+    private var nestedStorage: Boxed<ModelDescription>?
     /// Where the layer's entry starts in the spec.
     public var location: SourceLocation?
     /// A built-in layer's weights in `get_weights()` order, made by its first call.
@@ -78,13 +94,19 @@ public enum ModelSpecParser {
 
     /// Parses and checks a spec already read as JSON.
     public static func parse(_ root: JSONNode) throws(SpecError) -> ModelDescription {
-        try parseModel(root, depth: 0)
+        do {
+            return try parseModel(root, depth: 0)
+        } catch let error as SpecError {
+            throw error
+        } catch {
+            throw SpecError("\(error)", at: root.location)
+        }
     }
 
     /// The deepest nesting of models accepted.
     static let maxModelDepth = 32
 
-    static func parseModel(_ root: JSONNode, depth: Int) throws(SpecError) -> ModelDescription {
+    static func parseModel(_ root: JSONNode, depth: Int) throws -> ModelDescription {
         guard let members = root.value.objectMembers else {
             throw SpecError("a model spec must be a JSON object with 'class_name' and 'config', found \(root.value.kindDescription)",
                             at: root.location)
@@ -128,4 +150,11 @@ struct AutoNames {
         counts[prefix] = count + 1
         return count == 0 ? prefix : "\(prefix)_\(count)"
     }
+}
+
+/// A value stored out of line, so that a model description can hold the descriptions of its
+/// nested models.
+final class Boxed<Value: Sendable>: Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -37,11 +37,20 @@ public struct ModelGraph: Sendable, Equatable {
     /// The model's outputs, in `output_layers` order.
     public var outputs: [TensorRef]
 
+    /// Whether Keras wrote a single input as a list of one (`[["x", 0, 0]]`): the model was
+    /// built with `inputs=[x]`, not `inputs=x`. Kept so configs round-trip exactly.
+    public var listsSingleInput: Bool
+    /// The same for a single output.
+    public var listsSingleOutput: Bool
+
     /// A graph of `nodes` with these inputs and outputs.
-    public init(nodes: [Node], inputs: [Int], outputs: [TensorRef]) {
+    public init(nodes: [Node], inputs: [Int], outputs: [TensorRef], listsSingleInput: Bool = false,
+                listsSingleOutput: Bool = false) {
         self.nodes = nodes
         self.inputs = inputs
         self.outputs = outputs
+        self.listsSingleInput = listsSingleInput
+        self.listsSingleOutput = listsSingleOutput
     }
 
     /// A Sequential model's chain over `layerCount` layers, the first being the InputLayer.
@@ -63,7 +72,7 @@ public struct ModelGraph: Sendable, Equatable {
     /// the layer whose call doesn't fit.
     public func inferShapes(
         call: (_ layer: Int, _ inputs: [TensorShape], _ firstCall: Bool) throws -> [TensorShape]
-    ) throws(GraphShapeError) -> [[TensorShape]] {
+    ) throws -> [[TensorShape]] {
         var shapes: [[TensorShape]] = []
         var called = Set<Int>()
         for node in nodes {

@@ -9,7 +9,11 @@ extension ModelSpecParser {
         var className: String
         var kind: LayerKind?
         var config: (any LayerConfig)?
-        var nested: ModelDescription?
+        var nested: ModelDescription? {
+            get { nestedStorage?.value }
+            set { nestedStorage = newValue.map(Boxed.init) }
+        }
+        var nestedStorage: Boxed<ModelDescription>?
         var node: JSONNode
         var nameLocation: SourceLocation?
         /// The entry with defaults the typed configs need filled in.
@@ -30,8 +34,8 @@ extension ModelSpecParser {
     /// refer to each other by name.
     static func readEntry(
         _ entry: JSONNode, index: Int, names: inout AutoNames, functional: Bool, depth: Int,
-        check: (String, String) throws(SpecError) -> Void
-    ) throws(SpecError) -> Entry {
+        check: (String, String) -> SpecError?
+    ) throws -> Entry {
         guard let entryMembers = entry.value.objectMembers else {
             throw SpecError("layer \(index): expected an object with 'class_name' and 'config', found \(entry.value.kindDescription)",
                             at: entry.location)
@@ -89,9 +93,9 @@ extension ModelSpecParser {
         }
         let givenName = nameNode?.value.stringValue
         let label = "layer \(index)" + (givenName.map { " '\($0)'" } ?? "") + " (\(className))"
-        try check(className, label)
+        if let error = check(className, label) { throw error }
 
-        var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nested: nil,
+        var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nestedStorage: nil,
                            node: entry, nameLocation: nameNode?.location, normalized: entry)
         if let kind {
             let configNode = JSONNode(.object(configMembers), at: config.location)
@@ -129,7 +133,7 @@ extension ModelSpecParser {
     }
 
     /// Checks unique names across entries.
-    static func checkUniqueNames(_ entries: [Entry]) throws(SpecError) {
+    static func checkUniqueNames(_ entries: [Entry]) throws {
         var seen: [String: SourceLocation?] = [:]
         for entry in entries {
             if let first = seen[entry.name] {
@@ -145,7 +149,7 @@ extension ModelSpecParser {
     /// later calls fit the weights of its first), and returns the layer descriptions.
     static func describe(
         _ entries: [Entry], graph: ModelGraph
-    ) throws(SpecError) -> (layers: [LayerDescription], shapes: [[TensorShape]]) {
+    ) throws -> (layers: [LayerDescription], shapes: [[TensorShape]]) {
         var weights = [[WeightSpec]](repeating: [], count: entries.count)
         let shapes: [[TensorShape]]
         do {
@@ -166,9 +170,11 @@ extension ModelSpecParser {
                 }
                 return outputs
             }
-        } catch {
+        } catch let error as GraphShapeError {
             let entry = entries[error.layer]
             throw SpecError("\(entry.label) \(error)", at: entry.node.location)
+        } catch {
+            throw SpecError("\(error)")
         }
         for (entry, layerWeights) in zip(entries, weights) {
             for weight in layerWeights {
@@ -199,7 +205,7 @@ extension ModelSpecParser {
 
     // MARK: Sequential
 
-    static func parseSequential(_ config: JSONNode, depth: Int) throws(SpecError) -> ModelDescription {
+    static func parseSequential(_ config: JSONNode, depth: Int) throws -> ModelDescription {
         guard var members = config.value.objectMembers else {
             throw SpecError("expected an object for the Sequential 'config', found \(config.value.kindDescription)",
                             at: config.location)
@@ -225,23 +231,28 @@ extension ModelSpecParser {
         var names = AutoNames()
         var entries: [Entry] = []
         for (index, node) in entryNodes.enumerated() {
-            entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth) { className, label throws(SpecError) in
+            entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth) { className, label in
                 let isInput = className == InputLayerConfig.className
                 if index == 0 && !isInput {
-                    throw SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
-                                    at: node.location)
+                    return SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
+                                     at: node.location)
                 }
                 if index > 0 && isInput {
-                    throw SpecError("\(label): only the first layer of a Sequential model may be an InputLayer", at: node.location)
+                    return SpecError("\(label): only the first layer of a Sequential model may be an InputLayer", at: node.location)
                 }
+                return nil
             })
         }
         try checkUniqueNames(entries)
-        for entry in entries.dropFirst() where entry.nested.map({ $0.graph.inputs.count != 1 || $0.graph.outputs.count != 1 }) ?? false {
-            throw SpecError("\(entry.label): a Sequential model's layers take one input and give one output", at: entry.node.location)
+        for entry in entries.dropFirst() {
+            guard let nested = entry.nested else { continue }
+            if nested.graph.inputs.count != 1 || nested.graph.outputs.count != 1 {
+                throw SpecError("\(entry.label): a Sequential model's layers take one input and give one output", at: entry.node.location)
+            }
         }
         let graph = ModelGraph.chain(entries.count)
-        let (layers, shapes) = try describe(entries, graph: graph)
+        let described = try describe(entries, graph: graph)
+        let (layers, shapes) = (described.layers, described.shapes)
         members[layersIndex].value = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = JSONNode(.object(members), at: config.location)
         let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "sequential")
@@ -259,7 +270,7 @@ extension ModelSpecParser {
         var location: SourceLocation?
     }
 
-    static func parseFunctional(_ config: JSONNode, depth: Int) throws(SpecError) -> ModelDescription {
+    static func parseFunctional(_ config: JSONNode, depth: Int) throws -> ModelDescription {
         guard let members = config.value.objectMembers else {
             throw SpecError("expected an object for the Functional 'config', found \(config.value.kindDescription)",
                             at: config.location)
@@ -279,7 +290,7 @@ extension ModelSpecParser {
         var names = AutoNames()
         var entries: [Entry] = []
         for (index, node) in entryNodes.enumerated() {
-            entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth) { _, _ throws(SpecError) in })
+            entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth) { _, _ in nil })
         }
         try checkUniqueNames(entries)
         let indexByName = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
@@ -290,7 +301,8 @@ extension ModelSpecParser {
         var callLayer: [Int] = []
         for (index, entry) in entries.enumerated() {
             let inbound = entry.node["inbound_nodes"]
-            let calls = try inbound.map { node throws(SpecError) in try parseInboundNodes(node, entry: entry) } ?? []
+            var calls: [[Reference]] = []
+            if let inbound { calls = try parseInboundNodes(inbound, entry: entry) }
             if entry.className == InputLayerConfig.className {
                 guard calls.isEmpty else {
                     throw SpecError("\(entry.label): an InputLayer is not called; its 'inbound_nodes' must be empty",
@@ -314,7 +326,7 @@ extension ModelSpecParser {
             callIDs.append(ids)
         }
 
-        func resolve(_ reference: Reference, offsetBuiltIn: Bool) throws(SpecError) -> ModelGraph.TensorRef {
+        func resolve(_ reference: Reference, offsetBuiltIn: Bool) throws -> ModelGraph.TensorRef {
             guard let layer = indexByName[reference.layer] else {
                 throw SpecError("reference to layer '\(reference.layer)', which is not a layer of this model", at: reference.location)
             }
@@ -401,8 +413,11 @@ extension ModelSpecParser {
         let graph = ModelGraph(
             nodes: order.map { ModelGraph.Node(callLayer[$0], inputsOfCall[$0].map { ModelGraph.TensorRef(position[$0.node]!, $0.index) }) },
             inputs: modelInputs.map { position[$0]! },
-            outputs: modelOutputs.map { ModelGraph.TensorRef(position[$0.node]!, $0.index) })
-        let (layers, shapes) = try describe(entries, graph: graph)
+            outputs: modelOutputs.map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
+            listsSingleInput: modelInputs.count == 1 && isNestedList(config["input_layers"]!),
+            listsSingleOutput: modelOutputs.count == 1 && isNestedList(config["output_layers"]!))
+        let described = try describe(entries, graph: graph)
+        let (layers, shapes) = (described.layers, described.shapes)
         let normalizedLayers = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = replacing("layers", in: config, with: normalizedLayers)
         let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "functional")
@@ -412,7 +427,7 @@ extension ModelSpecParser {
 
     /// The calls in a layer's `inbound_nodes`: Keras 3's `{"args": …, "kwargs": …}` objects or
     /// Keras 2's lists of `[layer, node_index, tensor_index, kwargs]`.
-    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws(SpecError) -> [[Reference]] {
+    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws -> [[Reference]] {
         guard let calls = node.value.arrayElements else {
             throw SpecError("\(entry.label): expected an array for 'inbound_nodes', found \(node.value.kindDescription)", at: node.location)
         }
@@ -461,7 +476,7 @@ extension ModelSpecParser {
     }
 
     /// A `{"class_name": "__keras_tensor__", "config": {..., "keras_history": [...]}}`.
-    static func kerasTensor(_ node: JSONNode, label: String) throws(SpecError) -> Reference {
+    static func kerasTensor(_ node: JSONNode, label: String) throws -> Reference {
         guard node["class_name"]?.value.stringValue == "__keras_tensor__",
               let history = node["config"]?["keras_history"] else {
             throw SpecError("\(label): expected a Keras tensor ({\"class_name\": \"__keras_tensor__\", …}) in a call's 'args'",
@@ -473,7 +488,7 @@ extension ModelSpecParser {
     }
 
     /// `[layer, node_index, tensor_index]` (with a trailing kwargs object in Keras 2's form).
-    static func reference(_ node: JSONNode, context: String, allowKwargs: Bool) throws(SpecError) -> Reference {
+    static func reference(_ node: JSONNode, context: String, allowKwargs: Bool) throws -> Reference {
         guard let items = node.value.arrayElements, items.count == 3 || (allowKwargs && items.count == 4),
               let layer = items[0].value.stringValue, let call = items[1].value.intValue, let tensor = items[2].value.intValue
         else {
@@ -482,8 +497,13 @@ extension ModelSpecParser {
         return Reference(layer: layer, call: call, tensor: tensor, location: node.location)
     }
 
+    /// Whether `input_layers`/`output_layers` is a list of references rather than one.
+    static func isNestedList(_ node: JSONNode) -> Bool {
+        node.value.arrayElements?.first?.value.arrayElements != nil
+    }
+
     /// `input_layers`/`output_layers`: one `[name, node, tensor]` or a list of them.
-    static func parseReferenceList(_ node: JSONNode, key: String) throws(SpecError) -> [Reference] {
+    static func parseReferenceList(_ node: JSONNode, key: String) throws -> [Reference] {
         guard let items = node.value.arrayElements else {
             throw SpecError("expected an array for '\(key)', found \(node.value.kindDescription)", at: node.location)
         }

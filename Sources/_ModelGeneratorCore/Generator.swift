@@ -234,8 +234,13 @@ struct Renderer {
             out.line("        \(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)")
         }
         out.line("    ],")
-        out.line("    inputs: [\(graph.inputs.map(String.init).joined(separator: ", "))],")
-        out.line("    outputs: [\(graph.outputs.map(ref).joined(separator: ", "))])")
+        var tail = ["inputs: [\(graph.inputs.map(String.init).joined(separator: ", "))]",
+                    "outputs: [\(graph.outputs.map(ref).joined(separator: ", "))]"]
+        if graph.listsSingleInput { tail.append("listsSingleInput: true") }
+        if graph.listsSingleOutput { tail.append("listsSingleOutput: true") }
+        for (index, item) in tail.enumerated() {
+            out.line("    " + item + (index == tail.count - 1 ? ")" : ","))
+        }
     }
 
     private func renderLayerProperties(_ out: inout SourceWriter) {

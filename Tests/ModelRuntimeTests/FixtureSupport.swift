@@ -37,8 +37,8 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, sourceLoc
 /// One Keras fixture model, with its generated type erased behind closures.
 struct FixtureModel: Sendable, CustomTestStringConvertible {
     let name: String
-    /// Builds the model with Keras's weights and runs Keras's input through it.
-    let run: @Sendable ([Tensor], Tensor) throws -> Tensor
+    /// Builds the model with Keras's weights and runs Keras's inputs through it.
+    let run: @Sendable ([Tensor], [Tensor]) throws -> [Tensor]
     let kerasJSON: @Sendable (UInt64) -> String
     /// Whether the model's config decoded from `json` equals the generated config.
     let configEquals: @Sendable (String) throws -> Bool
@@ -47,13 +47,14 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static func of<M: Model>(_ type: M.Type, _ name: String, call: @escaping @Sendable (M, Tensor) -> Tensor) -> FixtureModel {
+    /// A model whose call takes the inputs as an array and returns a `Tensor` or a tuple of them.
+    static func of<M: Model>(_ type: M.Type, _ name: String, call: @escaping @Sendable (M, [Tensor]) -> Any) -> FixtureModel {
         FixtureModel(
             name: name,
-            run: { weights, input in
+            run: { weights, inputs in
                 var model = M(seed: 1)
                 try model.setWeights(weights)
-                return call(model, input)
+                return flatten(call(model, inputs))
             },
             kerasJSON: { seed in M(seed: seed).kerasJSON() },
             configEquals: { json in try M.Config(kerasJSON: json) == M.Config() },
@@ -64,15 +65,45 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
             })
     }
 
+    /// The tensors of a call's result: one `Tensor`, or a tuple's elements in order.
+    static func flatten(_ result: Any) -> [Tensor] {
+        if let tensor = result as? Tensor { return [tensor] }
+        return Mirror(reflecting: result).children.compactMap { $0.value as? Tensor }
+    }
+
     static let all: [FixtureModel] = [
-        .of(QuickStart.self, "quick_start") { $0($1) },
-        .of(Activations1.self, "activations_1") { $0($1) },
-        .of(Activations2.self, "activations_2") { $0($1) },
-        .of(Activations3.self, "activations_3") { $0($1) },
-        .of(Activations4.self, "activations_4") { $0($1) },
-        .of(ActivationsGeluApproximate.self, "activations_gelu_approximate") { $0($1) },
-        .of(HandWritten.self, "hand_written") { $0($1) },
-        .of(HandWrittenAliases.self, "hand_written_aliases") { $0($1) },
-        .of(HandWrittenShape.self, "hand_written_shape") { $0($1) },
+        .of(QuickStart.self, "quick_start") { $0($1[0]) },
+        .of(Activations1.self, "activations_1") { $0($1[0]) },
+        .of(Activations2.self, "activations_2") { $0($1[0]) },
+        .of(Activations3.self, "activations_3") { $0($1[0]) },
+        .of(Activations4.self, "activations_4") { $0($1[0]) },
+        .of(ActivationsGeluApproximate.self, "activations_gelu_approximate") { $0($1[0]) },
+        .of(HandWritten.self, "hand_written") { $0($1[0]) },
+        .of(HandWrittenAliases.self, "hand_written_aliases") { $0($1[0]) },
+        .of(HandWrittenShape.self, "hand_written_shape") { $0($1[0]) },
+        .of(ResidualBlock.self, "residual_block") { $0($1[0]) },
+        .of(TwoInputsTwoOutputs.self, "two_inputs_two_outputs") { $0($1[0], $1[1]) },
+        .of(MergeLayers.self, "merge_layers") { $0($1[0], $1[1], $1[2], $1[3], $1[4], $1[5]) },
+        .of(Siamese.self, "siamese") { $0($1[0], $1[1]) },
+        .of(NestedTwoLevels.self, "nested_two_levels") { $0($1[0]) },
+        .of(NestedSequential.self, "nested_sequential") { $0($1[0]) },
+        .of(NestedOutputs.self, "nested_outputs") { $0($1[0], $1[1]) },
+        .of(DropoutAfterDense.self, "dropout_after_dense") { $0($1[0]) },
+        .of(NewInputShape.self, "new_input_shape") { $0($1[0]) },
+        .of(Keras2InboundNodes.self, "keras2_inbound_nodes") { $0($1[0]) },
     ]
+}
+
+extension Fixtures {
+    /// `input.npy`, or `input_0.npy`, `input_1.npy`, … (likewise for outputs) of a fixture.
+    static func tensors(_ model: String, _ kind: String) throws -> [Tensor] {
+        if FileManager.default.fileExists(atPath: url("\(model)/\(kind).npy").path) {
+            return [try tensor("\(model)/\(kind).npy")]
+        }
+        var result: [Tensor] = []
+        while FileManager.default.fileExists(atPath: url("\(model)/\(kind)_\(result.count).npy").path) {
+            result.append(try tensor("\(model)/\(kind)_\(result.count).npy"))
+        }
+        return result
+    }
 }

@@ -7,9 +7,13 @@ import Testing
     @Test(arguments: FixtureModel.all)
     func outputsMatchKeras(_ fixture: FixtureModel) throws {
         let weights = try Fixtures.weights(fixture.name)
-        let input = try Fixtures.tensor("\(fixture.name)/input.npy")
-        let expected = try Fixtures.tensor("\(fixture.name)/output.npy")
-        expectClose(try fixture.run(weights, input), expected, fixture.name)
+        let inputs = try Fixtures.tensors(fixture.name, "input")
+        let expected = try Fixtures.tensors(fixture.name, "output")
+        let outputs = try fixture.run(weights, inputs)
+        try #require(outputs.count == expected.count, "\(fixture.name): \(outputs.count) outputs, Keras has \(expected.count)")
+        for (index, (output, keras)) in zip(outputs, expected).enumerated() {
+            expectClose(output, keras, "\(fixture.name) output \(index)")
+        }
     }
 
     @Test(arguments: FixtureModel.all)
