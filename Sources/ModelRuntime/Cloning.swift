@@ -120,3 +120,32 @@ extension LayerCloner {
                      "\(model).clone(with:): layer '\(path)' was cloned with shapes \(inputs) → \(outputs), but the model needs \(expectedInputs) → \(expectedOutputs)")
     }
 }
+
+/// Sees every layer call of a model run and may replace its output: the run-time answer to
+/// the `call_function` of Keras's `clone_model` (Monte Carlo dropout, recording activations,
+/// clipping). Pass one to a generated model's `callAsFunction(_:intercepting:)`.
+///
+/// ```swift
+/// /// Records every layer's output, by path.
+/// final class Recorder: CallInterceptor {
+///     var outputs: [LayerPath: Tensor] = [:]
+///     func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+///         outputs[path()] = output
+///         return output
+///     }
+/// }
+/// ```
+public protocol CallInterceptor {
+    /// Called after `layer`, found at `path`, computed `output`; returns what the model
+    /// continues with. Nested models are entered: their layers are intercepted too, and then
+    /// the nested model's own output.
+    func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor
+}
+
+/// The interceptor of a plain call: changes nothing and costs nothing.
+public struct NoInterception: CallInterceptor {
+    /// The no-op interceptor.
+    @inlinable public init() {}
+    @inlinable @inline(__always)
+    public func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor { output }
+}

@@ -321,19 +321,39 @@ struct Renderer {
 
     private func renderCall(_ out: inout SourceWriter) {
         let inputs = zip(parameters, description.inputShapes).map { "\($0) \($1)" }.joined(separator: ", ")
-        out.line("/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes)).")
         let signature = parameters.map { "_ \($0): Tensor" }.joined(separator: ", ")
+        let arguments = parameters.joined(separator: ", ")
+        out.line("/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes)).")
         out.block("\(access)func callAsFunction(\(signature)) -> \(returnType)") { out in
+            out.line("callAsFunction(\(arguments), intercepting: NoInterception())")
+        }
+        out.line()
+        out.line("/// Runs the model, handing every layer's output to `interceptor`, which may replace it;")
+        out.line("/// `path` is where the model sits in an outer model.")
+        let full = "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
+        out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
             for (index, node) in graph.nodes.enumerated() {
                 let member = members[node.layer]
                 let local = locals[index]
                 if node.inputs.isEmpty {
                     out.line("let \(local) = self.\(member).check(\(local), model: \(typeLiteral))")
-                } else if nested[node.layer] != nil || layers[node.layer].kind?.configType.inputArity == .exactly(1) {
-                    out.line("let \(local) = self.\(member)(\(node.inputs.map(valueExpression).joined(separator: ", ")))")
-                } else {
-                    out.line("let \(local) = self.\(member)([\(node.inputs.map(valueExpression).joined(separator: ", "))])")
+                    continue
                 }
+                let argumentList = node.inputs.map(valueExpression).joined(separator: ", ")
+                let path = "path().appending(self.\(member).config.name)"
+                if let model = nested[node.layer] {
+                    let call = "self.\(member)(\(argumentList), intercepting: interceptor, at: \(path))"
+                    if model.outputLabels.count == 1 {
+                        out.line("let \(local) = interceptor.intercept(")
+                        out.line("    self.\(member), at: \(path), output: \(call))")
+                    } else {
+                        out.line("let \(local) = \(call)")
+                    }
+                    continue
+                }
+                let call = layers[node.layer].kind?.configType.inputArity == .exactly(1)
+                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)])"
+                out.line("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
             }
             if outputLabels.count == 1 {
                 out.line("return \(valueExpression(graph.outputs[0]))")

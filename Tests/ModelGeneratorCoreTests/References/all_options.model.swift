@@ -112,11 +112,17 @@ public struct AllOptions: Model {
 
     /// Runs the model on features (8, 16, 12); returns shape (8, 16, 3).
     public func callAsFunction(_ features: Tensor) -> Tensor {
+        callAsFunction(features, intercepting: NoInterception())
+    }
+
+    /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
+    /// `path` is where the model sits in an outer model.
+    public func callAsFunction(_ features: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
         let features = self.features.check(features, model: "AllOptions")
-        let projection = self.projection(features)
-        let drop = self.drop(projection)
-        let act = self.act(drop)
-        let head = self.head(act)
+        let projection = interceptor.intercept(self.projection, at: path().appending(self.projection.config.name), output: self.projection(features))
+        let drop = interceptor.intercept(self.drop, at: path().appending(self.drop.config.name), output: self.drop(projection))
+        let act = interceptor.intercept(self.act, at: path().appending(self.act.config.name), output: self.act(drop))
+        let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(act))
         return head
     }
 

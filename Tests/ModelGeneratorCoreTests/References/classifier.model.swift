@@ -80,9 +80,15 @@ struct Classifier: Model {
 
     /// Runs the model on inputLayer (None, 728); returns shape (None, 1).
     func callAsFunction(_ inputLayer: Tensor) -> Tensor {
+        callAsFunction(inputLayer, intercepting: NoInterception())
+    }
+
+    /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
+    /// `path` is where the model sits in an outer model.
+    func callAsFunction(_ inputLayer: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "Classifier")
-        let dense = self.dense(inputLayer)
-        let dense1 = self.dense1(dense)
+        let dense = interceptor.intercept(self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
+        let dense1 = interceptor.intercept(self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
         return dense1
     }
 

@@ -155,17 +155,23 @@ package struct HostileNames: Model {
 
     /// Runs the model on selfLayer (None, 3); returns shape (None, 1).
     package func callAsFunction(_ selfLayer: Tensor) -> Tensor {
+        callAsFunction(selfLayer, intercepting: NoInterception())
+    }
+
+    /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
+    /// `path` is where the model sits in an outer model.
+    package func callAsFunction(_ selfLayer: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
         let selfLayer = self.selfLayer.check(selfLayer, model: "HostileNames")
-        let defaultLayer = self.defaultLayer(selfLayer)
-        let dense = self.dense(defaultLayer)
-        let dense2 = self.dense2(dense)
-        let layer1stLayerInjected = self.layer1stLayerInjected(dense2)
-        let ubergroE = self.ubergroE(layer1stLayerInjected)
-        let configLayer = self.configLayer(ubergroE)
-        let initLayer = self.initLayer(configLayer)
-        let dropOut = self.dropOut(initLayer)
-        let dropOut2 = self.dropOut2(dropOut)
-        let fatalErrorLayer = self.fatalErrorLayer(dropOut2)
+        let defaultLayer = interceptor.intercept(self.defaultLayer, at: path().appending(self.defaultLayer.config.name), output: self.defaultLayer(selfLayer))
+        let dense = interceptor.intercept(self.dense, at: path().appending(self.dense.config.name), output: self.dense(defaultLayer))
+        let dense2 = interceptor.intercept(self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(dense))
+        let layer1stLayerInjected = interceptor.intercept(self.layer1stLayerInjected, at: path().appending(self.layer1stLayerInjected.config.name), output: self.layer1stLayerInjected(dense2))
+        let ubergroE = interceptor.intercept(self.ubergroE, at: path().appending(self.ubergroE.config.name), output: self.ubergroE(layer1stLayerInjected))
+        let configLayer = interceptor.intercept(self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(ubergroE))
+        let initLayer = interceptor.intercept(self.initLayer, at: path().appending(self.initLayer.config.name), output: self.initLayer(configLayer))
+        let dropOut = interceptor.intercept(self.dropOut, at: path().appending(self.dropOut.config.name), output: self.dropOut(initLayer))
+        let dropOut2 = interceptor.intercept(self.dropOut2, at: path().appending(self.dropOut2.config.name), output: self.dropOut2(dropOut))
+        let fatalErrorLayer = interceptor.intercept(self.fatalErrorLayer, at: path().appending(self.fatalErrorLayer.config.name), output: self.fatalErrorLayer(dropOut2))
         return fatalErrorLayer
     }
 
