@@ -149,3 +149,22 @@ public struct NoInterception: CallInterceptor {
     @inlinable @inline(__always)
     public func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor { output }
 }
+
+extension Model {
+    /// Keras's `clone_model(model, input_tensors=…)`: a clone built for other input shapes (in
+    /// `input_layers` order), e.g. a fixed batch size or another feature size. With
+    /// `FreshWeights` (the default) the layers get new weights of whatever shapes the new inputs
+    /// need; with any other cloner the clone keeps the weights that cloner gives, which must
+    /// still fit. Throws, naming the layer and the shapes, when a layer cannot take its new
+    /// input or a kept weight no longer fits.
+    public func clone(inputShapes: [TensorShape], with cloner: some LayerCloner = FreshWeights()) throws -> Self {
+        let source = clone(with: cloner)
+        let config = try source.config.withInputShapes(inputShapes)
+        let fresh = cloner as? FreshWeights
+        var clone = try Self(config: config, seed: fresh.map { $0.seed ?? Seeds.fresh() })
+        if fresh == nil {
+            try clone.setWeights(source.weights)
+        }
+        return clone
+    }
+}

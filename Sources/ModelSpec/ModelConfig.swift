@@ -242,3 +242,27 @@ public enum ModelConfigWriter {
         .array(shape.dimensions.map { JSONNode($0.map { .int($0) } ?? .null) })
     }
 }
+
+extension ModelConfig {
+    /// The same config with the model's inputs (in `input_layers` order) given other batch
+    /// shapes, as Keras's `clone_model(input_tensors=…)` rebuilds a model on new inputs. The
+    /// result is not checked here; building a model from it checks every layer.
+    public func withInputShapes(_ shapes: [TensorShape]) throws -> Self {
+        let graph = Self.graph
+        guard shapes.count == graph.inputs.count else {
+            throw ShapeError("model '\(model.name)' has \(graph.inputs.count) input\(graph.inputs.count == 1 ? "" : "s"), got \(shapes.count) shapes")
+        }
+        guard case .object(var members) = try SpecEncoder().encode(self),
+              let layersIndex = members.firstIndex(where: { $0.key == "layers" }),
+              case .array(var entries) = members[layersIndex].value.value
+        else { preconditionFailure("a model config encodes as an object with 'layers'") }
+        for (node, shape) in zip(graph.inputs, shapes) {
+            let layer = graph.nodes[node].layer
+            entries[layer] = ModelSpecParser.replacing(
+                "config", in: entries[layer],
+                with: ModelSpecParser.replacing("batch_shape", in: entries[layer]["config"]!, with: JSONNode(ModelConfigWriter.shapeJSON(shape))))
+        }
+        members[layersIndex].value = JSONNode(.array(entries))
+        return try SpecDecoder().decode(Self.self, from: JSONNode(.object(members)))
+    }
+}

@@ -125,3 +125,50 @@ final class MonteCarloDropout: CallInterceptor {
         #expect(first != model(input))
     }
 }
+
+/// Keras's `clone_model(model, input_tensors=…)` as `clone(inputShapes:with:)`.
+@Suite struct NewInputShapeTests {
+    static func kerasWeightShapes(_ key: String) throws -> [[Int]] {
+        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/weight_shapes.json")))).value
+        return (json[key]?.value.arrayElements ?? []).map { ($0.value.arrayElements ?? []).compactMap { $0.value.intValue } }
+    }
+
+    @Test func aFixedBatchKeepsTheWeightsAndTheOutputs() throws {
+        var model = NewInputShape(seed: 1)
+        try model.setWeights(try Fixtures.weights("new_input_shape"))
+        let clone = try model.clone(inputShapes: [[2, 8]], with: SharingWeights())
+        #expect(clone.inputShapes == [[2, 8]])
+        #expect(clone.weights.map(\.shape) == (try Self.kerasWeightShapes("batch2")))
+        #expect(zip(clone.weights, model.weights).allSatisfy { $0.sharesStorage(with: $1) })
+        let input = try Fixtures.tensor("new_input_shape/input.npy")
+        let pair = input.reshaped(to: input.shape).scalars.prefix(16)
+        let batch = Tensor(shape: [2, 8], scalars: Array(pair))
+        #expect(clone(batch) == model(batch))
+        // Keras's clone on the same input: the same architecture but for the batch shape.
+        let keras = try ModelSpecParser.parse(JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/batch2.json")))))
+        #expect(keras.inputShapes == clone.inputShapes)
+        #expect(keras.outputShapes == clone.outputShapes)
+    }
+
+    @Test func anotherFeatureSizeDrawsWeightsOfTheNewShapes() throws {
+        let model = NewInputShape(seed: 1)
+        let clone = try model.clone(inputShapes: [[nil, 12]])
+        #expect(clone.weights.map(\.shape) == (try Self.kerasWeightShapes("features12")))
+        let keras = try ModelSpecParser.parse(JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/features12.json")))))
+        #expect(keras.layers.flatMap(\.weights).map(\.shape) == clone.weights.map(\.shape))
+        // Keeping weights that no longer fit is an error naming the layer.
+        #expect(throws: WeightError.self) { try model.clone(inputShapes: [[nil, 12]], with: CopyingWeights()) }
+    }
+
+    @Test func aShapeThatBreaksALayerNamesItAndBothShapes() throws {
+        // Keras: "Inputs have incompatible shapes. Received shapes (12,) and (8,)".
+        let keras = try String(contentsOf: Fixtures.url("new_input_shape/error.txt"), encoding: .utf8)
+        #expect(keras.contains("incompatible shapes"))
+        do {
+            _ = try ResidualBlock(seed: 1).clone(inputShapes: [[nil, 12]])
+            Issue.record("the residual Add cannot take (None, 12) and (None, 8)")
+        } catch {
+            #expect("\(error)" == "Functional 'residual_block': layer 'add' cannot take input shapes (None, 12), (None, 8): Add inputs have incompatible shapes: (None, 12), (None, 8)")
+        }
+    }
+}
