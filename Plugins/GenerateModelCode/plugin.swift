@@ -17,7 +17,8 @@ struct GenerateModelCode: CommandPlugin {
         for case let target as SourceModuleTarget in targets {
             let files = target.sourceFiles.map(\.url)
             let specs = files.filter {
-                $0.lastPathComponent.hasSuffix(".model.json") || $0.pathExtension == "keras"
+                $0.lastPathComponent.hasSuffix(".model.json") || $0.lastPathComponent.hasSuffix(".variant.json")
+                    || $0.pathExtension == "keras"
             }
             let config = files.first { $0.lastPathComponent == "model-generator-config.json" }
             // Each folder of specs gets a GeneratedModels folder beside the specs.

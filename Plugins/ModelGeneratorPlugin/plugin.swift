@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Generates one Swift model type per `*.model.json` or `*.keras` spec in a target, by running
+/// Generates one Swift model type per `*.model.json` or `*.keras` spec (and per
+/// `*.variant.json` declaration) in a target, by running
 /// `swift-model-generator generate` on it. Each spec is its own build command with exact
 /// inputs and outputs, so only edited specs are generated again.
 @main
@@ -23,7 +24,19 @@ enum ModelSpecFiles {
     static let configName = "model-generator-config.json"
 
     static func isSpec(_ url: URL) -> Bool {
-        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras"
+        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras" || isVariant(url)
+    }
+
+    /// A variant declaration (`NAME.variant.json`), generated over its base spec.
+    static func isVariant(_ url: URL) -> Bool { url.lastPathComponent.hasSuffix(".variant.json") }
+
+    /// The base spec a variant declaration names, so edits to it regenerate the variant.
+    static func variantBase(_ url: URL) -> URL? {
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let base = object["base"] as? String
+        else { return nil }
+        return url.deletingLastPathComponent().appending(path: base)
     }
 
     static func isConfig(_ url: URL) -> Bool { url.lastPathComponent == configName }
@@ -31,7 +44,7 @@ enum ModelSpecFiles {
     /// `classifier.model.json` → `classifier.model.swift`; the CLI writes the same name.
     static func outputName(for spec: URL) -> String {
         var name = spec.lastPathComponent
-        for suffix in [".model.json", ".keras"] where name.hasSuffix(suffix) {
+        for suffix in [".model.json", ".variant.json", ".keras"] where name.hasSuffix(suffix) {
             name.removeLast(suffix.count)
         }
         return name + ".model.swift"
@@ -45,7 +58,7 @@ enum ModelSpecFiles {
                 displayName: "Generating a Swift model from \(spec.lastPathComponent)",
                 executable: tool,
                 arguments: arguments,
-                inputFiles: [spec] + (config.map { [$0] } ?? []),
+                inputFiles: [spec] + (isVariant(spec) ? variantBase(spec).map { [$0] } ?? [] : []) + (config.map { [$0] } ?? []),
                 outputFiles: [outputDirectory.appending(path: outputName(for: spec))])
         }
     }

@@ -70,7 +70,22 @@ struct Renderer {
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
 
-    init(description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions) {
+    /// What a variant needs of its base model.
+    struct VariantBase {
+        /// The base type's name.
+        var typeName: String
+        /// The base spec's file name.
+        var spec: String
+        /// The base's layers: Keras name, Swift property, whether an input.
+        var layers: [(name: String, member: String, isInput: Bool)]
+    }
+
+    /// For a variant: its base model.
+    let variantOf: VariantBase?
+
+    init(description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions,
+         variantOf: VariantBase? = nil) {
+        self.variantOf = variantOf
         self.description = description
         self.specFileName = specFileName
         self.typeName = typeName
@@ -130,6 +145,10 @@ struct Renderer {
             out.line()
             renderInitializer(&out)
             out.line()
+            if variantOf != nil {
+                renderVariantInitializer(&out)
+                out.line()
+            }
             renderConfigProperty(&out)
             out.line()
             renderCall(&out)
@@ -289,6 +308,26 @@ struct Renderer {
                     out.line("\(member) = try \(swiftType(node.layer))(")
                     out.line("    config: config.\(member), inputShapes: [\(shapes)], \(seedArgument))")
                 }
+            }
+        }
+    }
+
+    /// A variant's initializer from its base model, sharing the base's layers.
+    private func renderVariantInitializer(_ out: inout SourceWriter) {
+        guard let base = variantOf else { return }
+        let pairs: [(String, String, Bool)] = base.layers.compactMap { layer in
+            layers.firstIndex { $0.name == layer.name }.map { (members[$0], layer.member, layer.isInput) }
+        }
+        out.line("/// The variant of `\(base.typeName)` (`\(CommentText.escape(base.spec))`) built on `base`'s layers, which it")
+        out.line("/// shares (their weights are copy-on-write); the inserted layers are new, drawn from `seed`.")
+        out.block("\(access)init(sharingLayersOf base: \(base.typeName), seed: UInt64? = nil) throws") { out in
+            out.line("var config = Config()")
+            for (member, baseMember, _) in pairs {
+                out.line("config.\(member) = base.\(baseMember).config")
+            }
+            out.line("try self.init(config: config, seed: seed)")
+            for (member, baseMember, isInput) in pairs where !isInput {
+                out.line("\(member) = base.\(baseMember)")
             }
         }
     }

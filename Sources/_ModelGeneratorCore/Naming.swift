@@ -76,7 +76,7 @@ public enum Identifiers {
     /// The spec file name without its spec extension: `classifier.model.json` → `classifier`.
     public static func specBaseName(_ fileName: String) -> String {
         var name = fileName
-        for suffix in [".model.json", ".keras", ".json"] where name.hasSuffix(suffix) {
+        for suffix in [".model.json", ".variant.json", ".keras", ".json"] where name.hasSuffix(suffix) {
             name.removeLast(suffix.count)
             break
         }

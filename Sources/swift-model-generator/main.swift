@@ -8,8 +8,8 @@ let usage = """
            swift-model-generator summary SPEC
 
     generate   Writes one Swift model type per spec (*.model.json, Keras JSON) into DIR, as
-               NAME.model.swift. Nothing is written if any spec has an error; unchanged files
-               are not rewritten.
+               NAME.model.swift, and one per variant declaration (*.variant.json). Nothing is
+               written if any spec has an error; unchanged files are not rewritten.
     summary    Prints the spec's Keras model.summary() table.
     """
 
@@ -85,7 +85,18 @@ func generate(_ arguments: [String]) -> Int32 {
             typeName: configFile?.typeNames[fileName],
             additionalImports: configFile?.additionalImports ?? [])
         do {
-            let file = try Generator.generate(specAt: spec, bytes: try readBytes(spec), options: options)
+            let file: GeneratedFile
+            if VariantSpec.isVariant(spec) {
+                let variant = try VariantSpec(bytes: try readBytes(spec), path: spec)
+                let basePath = URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent(variant.base).path
+                let baseFileName = URL(fileURLWithPath: basePath).lastPathComponent
+                let baseTypeName = configFile?.typeNames[baseFileName]
+                    ?? Identifiers.typeName(Identifiers.specBaseName(baseFileName))
+                file = try Generator.generateVariant(specAt: spec, bytes: try readBytes(spec), baseBytes: try readBytes(basePath),
+                                                     basePath: basePath, baseTypeName: baseTypeName, options: options)
+            } else {
+                file = try Generator.generate(specAt: spec, bytes: try readBytes(spec), options: options)
+            }
             if let other = typeOwners[file.typeName] {
                 throw SpecError("the type name \(file.typeName) is also generated from \(other); rename one spec or set a name in model-generator-config.json",
                                 file: spec)

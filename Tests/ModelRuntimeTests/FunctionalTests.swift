@@ -172,3 +172,32 @@ final class MonteCarloDropout: CallInterceptor {
         }
     }
 }
+
+/// Keras's call_function example as a build-time variant: `dropout_after_dense_mc.variant.json`
+/// inserts a Dropout after every Dense of `dropout_after_dense.model.json`.
+@Suite struct VariantTests {
+    @Test func theVariantIsWhatKerasCallFunctionBuilds() throws {
+        let ours = try ModelSpecParser.parse(JSONReader.parse(DropoutAfterDenseMc(seed: 1).kerasJSON()))
+        let keras = try ModelSpecParser.parse(JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("dropout_after_dense/variant.json")))))
+        #expect(ours.graph == keras.graph)
+        #expect(ours.layers.map(\.className) == keras.layers.map(\.className))
+        for (a, b) in zip(ours.layers, keras.layers) where !a.isInput {
+            #expect(a.name == b.name)
+            let (x, y) = (try #require(a.config), try #require(b.config))
+            #expect(try SpecEncoder().encode(x) == SpecEncoder().encode(y), "\(a.name)")
+        }
+    }
+
+    @Test func theVariantSharesTheBaseLayersAndComputesKerasOutputs() throws {
+        var base = DropoutAfterDense(seed: 1)
+        try base.setWeights(try Fixtures.weights("dropout_after_dense"))
+        let variant = try DropoutAfterDenseMc(sharingLayersOf: base)
+        #expect(variant.weights.count == base.weights.count)
+        #expect(zip(variant.weights, base.weights).allSatisfy { $0.sharesStorage(with: $1) })
+        let input = try Fixtures.tensor("dropout_after_dense/input.npy")
+        expectClose(variant(input), try Fixtures.tensor("dropout_after_dense/variant_output.npy"), "variant")
+        // The inserted layers are ordinary typed layers, e.g. for Monte Carlo dropout.
+        #expect(variant.dropout.config.rate == 0.5)
+        #expect(variant.dropout2.config.name == "dropout_2")
+    }
+}
