@@ -12,6 +12,7 @@ import _ModelGeneratorCore
         ("classifier.model.json", GeneratorOptions()),
         ("all_options.model.json", GeneratorOptions(accessModifier: .public, additionalImports: ["Foundation"])),
         ("hostile_names.model.json", GeneratorOptions(accessModifier: .package)),
+        ("siamese.model.json", GeneratorOptions()),
     ]
 
     @Test(arguments: cases.map(\.spec))
