@@ -65,6 +65,12 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue {
         }
     }
 
+    /// A warning when applying the function over a last axis of `size` is a likely mistake.
+    public func warning(lastAxis size: Int?) -> String? {
+        guard isAxisWise, size == 1 else { return nil }
+        return "activation '\(rawValue)' over a last axis of size 1 always gives \(self == .logSoftmax ? "0" : "1"); for one unit, 'sigmoid' is the usual choice"
+    }
+
     /// Whether it works across the last axis rather than element by element.
     public var isAxisWise: Bool { self == .softmax || self == .logSoftmax || self == .sparsemax }
 

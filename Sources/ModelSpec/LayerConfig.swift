@@ -33,6 +33,9 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// The weights the layer creates when first called on `inputs`, in Keras's
     /// `get_weights()` order.
     func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec]
+    /// What looks like a mistake in a valid config called on `inputs` (e.g. a softmax over one
+    /// unit); shown as warnings.
+    func warnings(forInputs inputs: [TensorShape]) -> [String]
 }
 
 /// How many inputs a layer call takes.
@@ -168,6 +171,7 @@ extension LayerConfig {
     public static var ignoredKeys: [String: JSONValue] { [:] }
     public func validate() throws {}
     public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] { [] }
+    public func warnings(forInputs inputs: [TensorShape]) -> [String] { [] }
 
     /// Decodes the fields of `Self.fields` present in `decoder`'s object over `Self.template`,
     /// rejecting unknown keys. `callerKeys` are keys (and fields) the caller reads itself.

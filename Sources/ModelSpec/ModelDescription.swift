@@ -14,6 +14,8 @@ public struct ModelDescription: Sendable {
     /// The model's `config` object with Keras's defaults filled in where the typed configs
     /// need them (layer names); decodes into a generated `Config`.
     public var configNode: JSONNode
+    /// Valid but suspicious things in the spec, nested models' included.
+    public var warnings: [SpecWarning] = []
 
     /// The number of weight scalars.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
@@ -86,7 +88,13 @@ public enum ModelSpecParser {
     /// Parses and checks the spec in `bytes`; errors carry `file` and the spec's line and column.
     public static func parse(_ bytes: [UInt8], file: String) throws(SpecError) -> ModelDescription {
         do {
-            return try parse(JSONReader.parse(bytes))
+            var description = try parse(JSONReader.parse(bytes))
+            description.warnings = description.warnings.map { warning in
+                var warning = warning
+                warning.file = warning.file ?? file
+                return warning
+            }
+            return description
         } catch {
             throw error.inFile(file)
         }

@@ -122,6 +122,16 @@ extension ModelSpecParser {
         return result
     }
 
+    /// Runs `body`, adding a `SpecError` it throws to `errors` (the layers of a model are
+    /// checked independently, so one run reports every bad layer); other errors pass.
+    static func collect(_ errors: inout [SpecError], _ body: () throws -> Void) rethrows {
+        do {
+            try body()
+        } catch let error as SpecError {
+            errors.append(error)
+        }
+    }
+
     static func replacing(_ key: String, in node: JSONNode, with value: JSONNode) -> JSONNode {
         guard case .object(var members) = node.value else { return node }
         if let index = members.firstIndex(where: { $0.key == key }) {
@@ -149,7 +159,8 @@ extension ModelSpecParser {
     /// later calls fit the weights of its first), and returns the layer descriptions.
     static func describe(
         _ entries: [Entry], graph: ModelGraph
-    ) throws -> (layers: [LayerDescription], shapes: [[TensorShape]]) {
+    ) throws -> (layers: [LayerDescription], shapes: [[TensorShape]], warnings: [SpecWarning]) {
+        var warnings: [SpecWarning] = []
         var weights = [[WeightSpec]](repeating: [], count: entries.count)
         let shapes: [[TensorShape]]
         do {
@@ -165,6 +176,7 @@ extension ModelSpecParser {
                 let callWeights = try config.weights(forInputs: inputs)
                 if first {
                     weights[layer] = callWeights
+                    warnings += config.warnings(forInputs: inputs).map { SpecWarning("\(entry.label): \($0)", at: entry.node.location) }
                 } else if callWeights.map(\.shape) != weights[layer].map(\.shape) {
                     throw ShapeError("a shared layer's later calls must fit the weights its first call made (\(weights[layer].map(\.shape)))")
                 }
@@ -189,7 +201,8 @@ extension ModelSpecParser {
                 }
             }
         }
-        return (zip(entries, weights).map { $0.description(weights: $1) }, shapes)
+        warnings += entries.flatMap { $0.nested?.warnings ?? [] }
+        return (zip(entries, weights).map { $0.description(weights: $1) }, shapes, warnings)
     }
 
     /// A nested model takes inputs of its input shapes: same rank, equal where both are known.
@@ -230,7 +243,9 @@ extension ModelSpecParser {
         }
         var names = AutoNames()
         var entries: [Entry] = []
+        var errors: [SpecError] = []
         for (index, node) in entryNodes.enumerated() {
+            try collect(&errors) { () throws in
             entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth) { className, label in
                 let isInput = className == InputLayerConfig.className
                 if index == 0 && !isInput {
@@ -242,7 +257,9 @@ extension ModelSpecParser {
                 }
                 return nil
             })
+            }
         }
+        if let error = SpecError.combining(errors) { throw error }
         try checkUniqueNames(entries)
         for entry in entries.dropFirst() {
             guard let nested = entry.nested else { continue }
@@ -252,12 +269,11 @@ extension ModelSpecParser {
         }
         let graph = ModelGraph.chain(entries.count)
         let described = try describe(entries, graph: graph)
-        let (layers, shapes) = (described.layers, described.shapes)
         members[layersIndex].value = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = JSONNode(.object(members), at: config.location)
         let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "sequential")
-        return ModelDescription(className: "Sequential", attributes: attributes, layers: layers, graph: graph,
-                                nodeShapes: shapes, configNode: configNode)
+        return ModelDescription(className: "Sequential", attributes: attributes, layers: described.layers, graph: graph,
+                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings)
     }
 
     // MARK: Functional
@@ -289,9 +305,13 @@ extension ModelSpecParser {
         }
         var names = AutoNames()
         var entries: [Entry] = []
+        var errors: [SpecError] = []
         for (index, node) in entryNodes.enumerated() {
-            entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth) { _, _ in nil })
+            try collect(&errors) { () throws in
+                entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth) { _, _ in nil })
+            }
         }
+        if let error = SpecError.combining(errors) { throw error }
         try checkUniqueNames(entries)
         let indexByName = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
 
@@ -417,12 +437,11 @@ extension ModelSpecParser {
             listsSingleInput: modelInputs.count == 1 && isNestedList(config["input_layers"]!),
             listsSingleOutput: modelOutputs.count == 1 && isNestedList(config["output_layers"]!))
         let described = try describe(entries, graph: graph)
-        let (layers, shapes) = (described.layers, described.shapes)
         let normalizedLayers = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = replacing("layers", in: config, with: normalizedLayers)
         let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "functional")
-        return ModelDescription(className: "Functional", attributes: attributes, layers: layers, graph: graph,
-                                nodeShapes: shapes, configNode: configNode)
+        return ModelDescription(className: "Functional", attributes: attributes, layers: described.layers, graph: graph,
+                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings)
     }
 
     /// The calls in a layer's `inbound_nodes`: Keras 3's `{"args": …, "kwargs": …}` objects or

@@ -33,6 +33,8 @@ public struct GeneratedFile: Sendable, Equatable {
     public var typeName: String
     /// The Swift source.
     public var contents: String
+    /// Valid but suspicious things in the spec, for the build log.
+    public var warnings: [SpecWarning] = []
 }
 
 /// Turns a model spec into the Swift source of its typed model.
@@ -49,7 +51,8 @@ public enum Generator {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         let typeName = options.typeName ?? Identifiers.typeName(Identifiers.specBaseName(fileName))
         let contents = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options).renderFile()
-        return GeneratedFile(fileName: outputFileName(forSpec: fileName), typeName: typeName, contents: contents)
+        return GeneratedFile(fileName: outputFileName(forSpec: fileName), typeName: typeName, contents: contents,
+                             warnings: description.warnings)
     }
 }
 

@@ -232,6 +232,7 @@ extension Generator {
         let baseLayers = zip(base.layers, baseRenderer.members).map { (name: $0.name, member: $1, isInput: $0.isInput) }
         let renderer = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options,
                                 variantOf: .init(typeName: baseTypeName, spec: variant.base, layers: baseLayers))
-        return GeneratedFile(fileName: baseName + ".model.swift", typeName: typeName, contents: renderer.renderFile())
+        return GeneratedFile(fileName: baseName + ".model.swift", typeName: typeName, contents: renderer.renderFile(),
+                             warnings: description.warnings.map { SpecWarning($0.message, file: path) })
     }
 }

@@ -102,6 +102,7 @@ func generate(_ arguments: [String]) -> Int32 {
                                 file: spec)
             }
             typeOwners[file.typeName] = spec
+            file.warnings.forEach { printError($0.description) }
             files.append(file)
         } catch {
             printError(String(describing: error))
@@ -133,6 +134,7 @@ func summary(_ arguments: [String]) -> Int32 {
     }
     do {
         let description = try ModelSpecParser.parse(try readBytes(arguments[0]), file: arguments[0])
+        description.warnings.forEach { printError($0.description) }
         print(Summary.render(description), terminator: "")
         return 0
     } catch {

@@ -115,3 +115,47 @@ import Testing
         #expect(try Command.run(try Command.generator, ["--help"]).status == 0)
     }
 }
+
+/// Several errors in one run, and warnings that don't fail the build.
+@Suite struct CLIDiagnosticsTests {
+    @Test func independentLayerErrorsAreAllReportedInOneRun() throws {
+        let folder = try Command.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("three_errors.model.json")
+        try """
+            {"class_name": "Sequential", "config": {"layers": [
+              {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
+              {"class_name": "Dense", "config": {"units": 0}},
+              {"class_name": "Dropout", "config": {"rate": 3}},
+              {"class_name": "Activation", "config": {"activation": "rleu"}}]}}
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        let result = try Command.run(try Command.generator, ["generate", spec.path, "--output-directory", folder.appendingPathComponent("out").path])
+        #expect(result.status == 1)
+        let lines = result.error.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.first == "\(spec.path):3:47: error: layer 1 (Dense): invalid 'units' in Dense config: must be a positive integer, found 0")
+        #expect(lines.dropFirst().first == "\(spec.path):4:48: error: layer 2 (Dropout): invalid 'rate' in Dropout config: must be between 0 and 1, found 3.0")
+        #expect(lines.last?.hasPrefix("\(spec.path):5:57: error: layer 3 (Activation): unknown activation 'rleu'") == true)
+    }
+
+    @Test func suspiciousButValidSpecsGetWarningsAndStillGenerate() throws {
+        let folder = try Command.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("warned.model.json")
+        try """
+            {"class_name": "Sequential", "config": {"layers": [
+              {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
+              {"class_name": "Dense", "config": {"units": 1, "activation": "softmax"}},
+              {"class_name": "Dropout", "config": {"rate": 1}}]}}
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out")
+        let result = try Command.run(try Command.generator, ["generate", spec.path, "--output-directory", output.path])
+        #expect(result.status == 0)
+        #expect(result.error == """
+            \(spec.path):3:3: warning: layer 1 (Dense): activation 'softmax' over a last axis of size 1 always gives 1; for one unit, 'sigmoid' is the usual choice
+            \(spec.path):4:3: warning: layer 2 (Dropout): a Dropout rate of 1 drops every value while training
+
+            """)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("warned.model.swift").path))
+    }
+}

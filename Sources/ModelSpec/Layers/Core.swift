@@ -152,6 +152,10 @@ public struct DenseConfig: UnaryLayerConfig {
         return weights
     }
 
+    public func warnings(forInputs inputs: [TensorShape]) -> [String] {
+        activation.warning(lastAxis: units).map { [$0] } ?? []
+    }
+
     private func inputUnits(_ input: TensorShape) throws -> Int {
         guard input.rank >= 2, let last = input.last else {
             throw ShapeError("Dense needs an input of rank 2 or more with a known last axis")
@@ -186,4 +190,8 @@ public struct ActivationConfig: UnaryLayerConfig {
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
+
+    public func warnings(forInputs inputs: [TensorShape]) -> [String] {
+        activation.warning(lastAxis: inputs.first?.last).map { [$0] } ?? []
+    }
 }

@@ -40,4 +40,8 @@ public struct DropoutConfig: UnaryLayerConfig {
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
+
+    public func warnings(forInputs inputs: [TensorShape]) -> [String] {
+        rate == 1 ? ["a Dropout rate of 1 drops every value while training"] : []
+    }
 }
