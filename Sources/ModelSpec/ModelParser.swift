@@ -162,6 +162,7 @@ extension ModelSpecParser {
     ) throws -> (layers: [LayerDescription], shapes: [[TensorShape]], warnings: [SpecWarning]) {
         var warnings: [SpecWarning] = []
         var weights = [[WeightSpec]](repeating: [], count: entries.count)
+        var firstInputs: [Int: [TensorShape]] = [:]
         let shapes: [[TensorShape]]
         do {
             shapes = try graph.inferShapes { layer, inputs, first in
@@ -175,10 +176,14 @@ extension ModelSpecParser {
                 if entry.className == InputLayerConfig.className { return outputs }
                 let callWeights = try config.weights(forInputs: inputs)
                 if first {
+                    firstInputs[layer] = inputs
                     weights[layer] = callWeights
                     warnings += config.warnings(forInputs: inputs).map { SpecWarning("\(entry.label): \($0)", at: entry.node.location) }
                 } else if callWeights.map(\.shape) != weights[layer].map(\.shape) {
-                    throw ShapeError("a shared layer's later calls must fit the weights its first call made (\(weights[layer].map(\.shape)))")
+                    let made = weights[layer].map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
+                    let needed = callWeights.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
+                    let firstShapes = (firstInputs[layer] ?? []).map(\.description).joined(separator: ", ")
+                    throw ShapeError("this call needs weights \(needed), but the layer's first call, on \(firstShapes), made \(made); the calls of a shared layer must fit the same weights")
                 }
                 return outputs
             }
@@ -293,7 +298,7 @@ extension ModelSpecParser {
         }
         let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "input_layers", "output_layers"]
         if let unknown = members.first(where: { !allowed.contains($0.key) }) {
-            throw SpecError("unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', 'layers', 'input_layers', 'output_layers'",
+            throw SpecError("unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', 'dtype', 'layers', 'input_layers', 'output_layers'",
                             at: unknown.keyLocation)
         }
         for key in ["layers", "input_layers", "output_layers"] where config[key] == nil {
@@ -351,14 +356,20 @@ extension ModelSpecParser {
                 throw SpecError("reference to layer '\(reference.layer)', which is not a layer of this model", at: reference.location)
             }
             let entry = entries[layer]
-            let call = offsetBuiltIn && entry.hasBuiltInNode ? reference.call - 1 : reference.call
+            let offset = offsetBuiltIn && entry.hasBuiltInNode ? 1 : 0
+            let call = reference.call - offset
             guard call >= 0, call < callIDs[layer].count else {
                 let count = callIDs[layer].count
-                throw SpecError("reference to call \(reference.call) of layer '\(reference.layer)', which is called \(count) time\(count == 1 ? "" : "s")",
+                let valid = count == 1 ? "\(offset)" : "\(offset)…\(count - 1 + offset)"
+                let note = offset == 1
+                    ? "; Keras numbers a nested Functional model's calls from 1 in 'input_layers' and 'output_layers' (node 0 is the model's own)"
+                    : ""
+                throw SpecError("reference to node \(reference.call) of layer '\(reference.layer)', which is called \(count) time\(count == 1 ? "" : "s") (valid node index\(count == 1 ? "" : "es"): \(valid))\(note)",
                                 at: reference.location)
             }
             guard reference.tensor >= 0, reference.tensor < entry.outputCount else {
-                throw SpecError("reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(entry.outputCount)",
+                let count = entry.outputCount
+                throw SpecError("reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(count) output\(count == 1 ? "" : "s") (valid tensor index\(count == 1 ? ": 0" : "es: 0…\(count - 1)"))",
                                 at: reference.location)
             }
             return ModelGraph.TensorRef(callIDs[layer][call], reference.tensor)
@@ -402,11 +413,7 @@ extension ModelSpecParser {
                 !placed[call] && inputsOfCall[call].allSatisfy { placed[$0.node] }
             }
             guard !ready.isEmpty else {
-                let stuck = (0..<callLayer.count).filter { !placed[$0] }.map { entries[callLayer[$0]].name }
-                let unique = stuck.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                let first = entries[callLayer[(0..<callLayer.count).first { !placed[$0] }!]]
-                throw SpecError("the layers \(unique.map { "'\($0)'" }.joined(separator: ", ")) read from each other in a cycle; a model's graph must be acyclic",
-                                at: first.node.location)
+                throw cycleError(placed: placed, reads: callReads, inputs: inputsOfCall, layerOf: callLayer, entries: entries)
             }
             for call in ready {
                 placed[call] = true
@@ -444,6 +451,33 @@ extension ModelSpecParser {
                                 nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings)
     }
 
+    /// The error for calls that cannot be ordered: names the layers of the cycle (not those that
+    /// merely read from it) and points at the reference that closes it.
+    static func cycleError(
+        placed: [Bool], reads: [[Reference]], inputs: [[ModelGraph.TensorRef]], layerOf: [Int], entries: [Entry]
+    ) -> SpecError {
+        // Drop stuck calls that no stuck call reads: what remains lies on cycles.
+        var stuck = Set((0..<placed.count).filter { !placed[$0] })
+        while true {
+            let read = Set(stuck.flatMap { call in inputs[call].map(\.node) })
+            let leaves = stuck.subtracting(read)
+            if leaves.isEmpty { break }
+            stuck.subtract(leaves)
+        }
+        let calls = stuck.sorted()
+        let first = calls[0]
+        let closing = zip(reads[first], inputs[first]).first { stuck.contains($0.1.node) }?.0
+        let entry = entries[layerOf[first]]
+        let names = calls.map { entries[layerOf[$0]].name }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        if names.count == 1 {
+            return SpecError("\(entry.label) reads its own output; a model's graph must be acyclic",
+                             at: closing?.location ?? entry.node.location)
+        }
+        let list = names.map { "'\($0)'" }.joined(separator: ", ")
+        return SpecError("the layers \(list) read from each other in a cycle; a model's graph must be acyclic",
+                         at: closing?.location ?? entry.node.location)
+    }
+
     /// The calls in a layer's `inbound_nodes`: Keras 3's `{"args": …, "kwargs": …}` objects or
     /// Keras 2's lists of `[layer, node_index, tensor_index, kwargs]`.
     static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws -> [[Reference]] {
@@ -467,17 +501,7 @@ extension ModelSpecParser {
                 throw SpecError("\(entry.label): unknown key '\(member.key)' in an inbound node", at: member.keyLocation)
             }
             if let kwargs = call["kwargs"] {
-                guard let members = kwargs.value.objectMembers else {
-                    throw SpecError("\(entry.label): expected an object for 'kwargs', found \(kwargs.value.kindDescription)", at: kwargs.location)
-                }
-                for member in members {
-                    switch member.value.value {
-                    case .null, .bool: continue
-                    default:
-                        throw SpecError("\(entry.label): keyword argument '\(member.key)' of a layer call is not supported (only null or boolean flags)",
-                                        at: member.keyLocation)
-                    }
-                }
+                try checkKeywordArguments(kwargs, context: entry.label)
             }
             guard let argList = args.value.arrayElements, !argList.isEmpty else {
                 throw SpecError("\(entry.label): expected a non-empty array for 'args'", at: args.location)
@@ -492,6 +516,22 @@ extension ModelSpecParser {
             result.append(reads)
         }
         return result
+    }
+
+    /// A call's keyword arguments: only null or boolean flags (`training`, `mask: null`).
+    static func checkKeywordArguments(_ kwargs: JSONNode, context: String) throws {
+        guard let members = kwargs.value.objectMembers else {
+            throw SpecError("\(context): expected an object for a call's keyword arguments, found \(kwargs.value.kindDescription)",
+                            at: kwargs.location)
+        }
+        for member in members {
+            switch member.value.value {
+            case .null, .bool: continue
+            default:
+                throw SpecError("\(context): keyword argument '\(member.key)' of a layer call is not supported (only null or boolean flags)",
+                                at: member.keyLocation)
+            }
+        }
     }
 
     /// A `{"class_name": "__keras_tensor__", "config": {..., "keras_history": [...]}}`.
@@ -512,6 +552,9 @@ extension ModelSpecParser {
               let layer = items[0].value.stringValue, let call = items[1].value.intValue, let tensor = items[2].value.intValue
         else {
             throw SpecError("\(context): expected [layer name, node index, tensor index]", at: node.location)
+        }
+        if items.count == 4 {
+            try checkKeywordArguments(items[3], context: context)
         }
         return Reference(layer: layer, call: call, tensor: tensor, location: node.location)
     }

@@ -139,6 +139,68 @@ private let badSpecCases: [(file: String, expected: String)] = [
      "41-parameter-overflow.model.json:12:7: error: layer 1 'huge' (Dense): weight 'kernel' of shape [1000000000000, 1000000000000] has more than 2147483648 scalars"),
     ("44-weight-too-large.model.json",
      "44-weight-too-large.model.json:12:7: error: layer 1 'wide' (Dense): weight 'kernel' of shape [100000, 100000] has more than 2147483648 scalars"),
+
+    // Functional graphs: cycles.
+    ("45-cycle-two-layers.model.json",
+     "45-cycle-two-layers.model.json:35:17: error: the layers 'sum', 'hidden' read from each other in a cycle; a model's graph must be acyclic"),
+    ("46-self-loop.model.json",
+     "46-self-loop.model.json:35:17: error: layer 1 'accumulate' (Add) reads its own output; a model's graph must be acyclic"),
+    ("68-keras2-self-loop.model.json",
+     "68-keras2-self-loop.model.json:29:13: error: layer 1 'add' (Add) reads its own output; a model's graph must be acyclic"),
+    ("69-cycle-with-downstream-layer.model.json",
+     "69-cycle-with-downstream-layer.model.json:35:17: error: the layers 'sum', 'hidden' read from each other in a cycle; a model's graph must be acyclic"),
+    ("70-keras2-keyword-tensor-argument.model.json",
+     "70-keras2-keyword-tensor-argument.model.json:33:17: error: layer 1 'dense' (Dense): 'inbound_nodes': keyword argument 'mask' of a layer call is not supported (only null or boolean flags)"),
+
+    // Functional graphs: references to calls and their outputs.
+    ("47-inbound-missing-layer.model.json",
+     "47-inbound-missing-layer.model.json:50:15: error: reference to layer 'hiden', which is not a layer of this model"),
+    ("67-keras2-missing-layer.model.json",
+     "67-keras2-missing-layer.model.json:30:13: error: reference to layer 'input_2', which is not a layer of this model"),
+    ("48-inbound-call-out-of-range.model.json",
+     "48-inbound-call-out-of-range.model.json:50:15: error: reference to node 1 of layer 'hidden', which is called 1 time (valid node index: 0)"),
+    ("49-inbound-tensor-out-of-range.model.json",
+     "49-inbound-tensor-out-of-range.model.json:50:15: error: reference to output 1 of layer 'hidden', which has 1 output (valid tensor index: 0)"),
+    ("50-output-missing-layer.model.json",
+     "50-output-missing-layer.model.json:65:23: error: reference to layer 'outptu', which is not a layer of this model"),
+    ("51-nested-output-offset.model.json",
+     "51-nested-output-offset.model.json:81:23: error: reference to node 0 of layer 'encoder', which is called 1 time (valid node index: 1); Keras numbers a nested Functional model's calls from 1 in 'input_layers' and 'output_layers' (node 0 is the model's own)"),
+
+    // Functional graphs: layers and inputs that are not part of the model.
+    ("52-layer-never-called.model.json",
+     "52-layer-never-called.model.json:40:7: error: layer 2 'unused' (Dense): the layer is never called ('inbound_nodes' is empty or missing), so it is not part of the model"),
+    ("53-dangling-branch.model.json",
+     "53-dangling-branch.model.json:40:7: error: layer 2 'side' (Dense): the layer does not lead to any of the model's outputs"),
+    ("54-input-not-listed.model.json",
+     "54-input-not-listed.model.json:17:7: error: layer 1 'b' (InputLayer): the model's outputs depend on this input, but 'input_layers' does not list it"),
+    ("55-input-layers-names-dense.model.json",
+     "55-input-layers-names-dense.model.json:64:22: error: 'input_layers' must name InputLayers; 'hidden' is a Dense"),
+    ("56-input-listed-twice.model.json",
+     "56-input-listed-twice.model.json:64:35: error: input 'x' is listed twice in 'input_layers'"),
+
+    // Functional layer entries and config.
+    ("57-functional-duplicate-names.model.json",
+     "57-functional-duplicate-names.model.json:43:19: error: layer 2 'dense' (Dense): duplicate layer name 'dense' (first at 20:19); layer names must be unique in a model"),
+    ("58-functional-layer-without-name.model.json",
+     "58-functional-layer-without-name.model.json:17:7: error: layer 1 (Dense): a layer of a Functional model needs a 'name', which other layers refer to"),
+    ("65-entry-name-differs.model.json",
+     "65-entry-name-differs.model.json:23:17: error: layer 1 (Dense): the entry's name 'dense' differs from its config's name 'hidden'"),
+    ("66-unknown-functional-key.model.json",
+     "66-unknown-functional-key.model.json:66:5: error: unknown field 'outputs' in the Functional config; known fields: 'name', 'trainable', 'dtype', 'layers', 'input_layers', 'output_layers'"),
+    ("64-keyword-tensor-argument.model.json",
+     "64-keyword-tensor-argument.model.json:47:15: error: layer 2 'hidden' (Dense): keyword argument 'mask' of a layer call is not supported (only null or boolean flags)"),
+
+    // Functional graphs: calls whose inputs don't fit the layer.
+    ("59-add-shape-mismatch.model.json",
+     "59-add-shape-mismatch.model.json:27:7: error: layer 2 'sum' (Add) cannot take input shapes (None, 4), (None, 3): Add inputs have incompatible shapes: (None, 4), (None, 3)"),
+    ("60-subtract-three-inputs.model.json",
+     "60-subtract-three-inputs.model.json:37:7: error: layer 3 'difference' (Subtract): takes exactly 2 inputs, but a call gives it 3"),
+    ("61-concatenate-rank-mismatch.model.json",
+     "61-concatenate-rank-mismatch.model.json:27:7: error: layer 2 'joined' (Concatenate) cannot take input shapes (None, 4), (None, 2, 4): Concatenate inputs must have the same rank: (None, 4), (None, 2, 4)"),
+    ("62-shared-dense-feature-mismatch.model.json",
+     "62-shared-dense-feature-mismatch.model.json:27:7: error: layer 2 'shared' (Dense) cannot take input shape (None, 3): this call needs weights kernel [3, 2], bias [2], but the layer's first call, on (None, 4), made kernel [4, 2], bias [2]; the calls of a shared layer must fit the same weights"),
+    ("63-dot-axes-mismatch.model.json",
+     "63-dot-axes-mismatch.model.json:27:7: error: layer 2 'similarity' (Dot) cannot take input shapes (None, 4), (None, 3): Dot axis sizes differ: 4 (axis 1 of (None, 4)) != 3 (axis 1 of (None, 3))"),
 ]
 
 @Suite("Bad specs")

@@ -1,4 +1,5 @@
 import Foundation
+import ModelRuntime
 import Testing
 import _ModelGeneratorCore
 
@@ -13,6 +14,7 @@ import _ModelGeneratorCore
         ("all_options.model.json", GeneratorOptions(accessModifier: .public, additionalImports: ["Foundation"])),
         ("hostile_names.model.json", GeneratorOptions(accessModifier: .package)),
         ("siamese.model.json", GeneratorOptions()),
+        ("hostile_functional.model.json", GeneratorOptions(accessModifier: .public)),
     ]
 
     @Test(arguments: cases.map(\.spec))
@@ -77,6 +79,18 @@ import _ModelGeneratorCore
             code.append("\n")
         }
         return code
+    }
+
+    @Test func compiledHostileFunctionalModelKeepsOriginalNamesAndRuns() throws {
+        let model = HostileFunctional(seed: 1)
+        let json = model.kerasJSON()
+        for name in ["in\\\"put", "Type", "Encoder", "Config", "self", "\\u00e9t\\u00e9 */ \\u202e"] {
+            #expect(json.contains("\"name\": \"\(name)\""), "\(name) missing from \(json)")
+        }
+        #expect(try HostileFunctional(kerasJSON: json).config == model.config)
+        let x = Tensor(shape: [1, 3], scalars: [1, 2, 3])
+        let outputs = model(x, x)
+        #expect(outputs.0.shape == [1, 1] && outputs.1.shape == [1, 4] && outputs.2.shape == [1, 2])
     }
 
     @Test func compiledHostileModelKeepsOriginalNames() throws {
