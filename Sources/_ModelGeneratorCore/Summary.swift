@@ -1,35 +1,59 @@
+import Foundation
 import ModelSpec
 
 /// Keras's `model.summary()` table for a described model.
 public enum Summary {
-    /// The table Keras prints for the model, with its totals.
+    /// The table Keras prints for the model, with its totals. Functional models get Keras's
+    /// "Connected to" column, one `layer[node][tensor]` per line.
     public static func render(_ model: ModelDescription) -> String {
-        let widths = [33, 24, 15]
-        func row(_ cells: [String], _ left: String, _ separator: String, _ right: String, rightAlignLast: Bool = true) -> String {
-            var parts: [String] = []
-            for (index, cell) in cells.enumerated() {
-                let width = widths[index] - 2
-                let clipped = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
-                let padding = String(repeating: " ", count: width - clipped.count)
-                let aligned = index == cells.count - 1 && rightAlignLast ? padding + clipped : clipped + padding
-                parts.append(" " + aligned + " ")
+        let functional = model.className == "Functional"
+        let widths = functional ? [33, 24, 13, 24] : [33, 24, 15]
+        let headers = ["Layer (type)", "Output Shape", "Param #"] + (functional ? ["Connected to"] : [])
+
+        /// One table row; a cell may span several lines. The parameter count is right-aligned.
+        func row(_ cells: [[String]], _ border: String) -> [String] {
+            let height = cells.map(\.count).max() ?? 1
+            return (0..<height).map { line in
+                let parts = cells.enumerated().map { index, cell -> String in
+                    let width = widths[index] - 2
+                    let text = line < cell.count ? cell[line] : ""
+                    let clipped = text.count > width ? String(text.prefix(width - 1)) + "…" : text
+                    let padding = String(repeating: " ", count: width - clipped.count)
+                    return " " + (index == 2 ? padding + clipped : clipped + padding) + " "
+                }
+                return border + parts.joined(separator: border) + border
             }
-            return left + parts.joined(separator: separator) + right
         }
         func rule(_ left: String, _ fill: String, _ separator: String, _ right: String) -> String {
             left + widths.map { String(repeating: fill, count: $0) }.joined(separator: separator) + right
         }
+
+        // Keras's call numbering: `layer[node][tensor]` counts a layer's calls in this model.
+        var callNumber = [Int](repeating: 0, count: model.graph.nodes.count)
+        var calls = [Int](repeating: 0, count: model.layers.count)
+        for (index, node) in model.graph.nodes.enumerated() {
+            callNumber[index] = calls[node.layer]
+            calls[node.layer] += 1
+        }
+        let firstCall = Dictionary(model.graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
+
         var lines = ["Model: \"\(model.attributes.name)\""]
         lines.append(rule("┏", "━", "┳", "┓"))
-        lines.append(row(["Layer (type)", "Output Shape", "Param #"], "┃", "┃", "┃"))
+        lines += row(headers.map { [$0] }, "┃")
         lines.append(rule("┡", "━", "╇", "┩"))
-        let firstCall = Dictionary(model.graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
         // Keras lists a Sequential model's layers without its InputLayer, a Functional model's with.
-        let shown = model.layers.enumerated().filter { model.className == "Functional" || !$0.element.isInput }
+        let shown = model.layers.enumerated().filter { functional || !$0.element.isInput }
         for (position, (index, layer)) in shown.enumerated() {
             let shapes = firstCall[index].map { model.nodeShapes[$0] } ?? []
             let shape = shapes.count == 1 ? shapes[0].description : "[" + shapes.map(\.description).joined(separator: ", ") + "]"
-            lines.append(row(["\(layer.name) (\(layer.className))", shape, Format.grouped(layer.parameterCount)], "│", "│", "│"))
+            var cells = [["\(layer.name) (\(layer.className))"], [shape], [Format.grouped(layer.parameterCount)]]
+            if functional {
+                let connections = model.graph.nodes.filter { $0.layer == index }.flatMap { node in
+                    node.inputs.map { "\(model.layers[model.graph.nodes[$0.node].layer].name)[\(callNumber[$0.node])][\($0.index)]" }
+                }
+                cells.append(connections.isEmpty ? ["-"] : connections)
+            }
+            lines += row(cells, "│")
             if position < shown.count - 1 { lines.append(rule("├", "─", "┼", "┤")) }
         }
         lines.append(rule("└", "─", "┴", "┘"))

@@ -6,11 +6,13 @@ let usage = """
     USAGE: swift-model-generator generate SPEC... --output-directory DIR [--config FILE]
                                  [--access-modifier public|package|internal]
            swift-model-generator summary SPEC
+           swift-model-generator graph SPEC [--format mermaid|dot]
 
     generate   Writes one Swift model type per spec (*.model.json, Keras JSON) into DIR, as
                NAME.model.swift, and one per variant declaration (*.variant.json). Nothing is
                written if any spec has an error; unchanged files are not rewritten.
     summary    Prints the spec's Keras model.summary() table.
+    graph      Prints the model's graph as a Mermaid diagram (the default) or Graphviz DOT.
     """
 
 /// Prints `text` to standard error.
@@ -143,12 +145,48 @@ func summary(_ arguments: [String]) -> Int32 {
     }
 }
 
+func graph(_ arguments: [String]) -> Int32 {
+    var spec: String?
+    var format = GraphDiagram.Format.mermaid
+    var index = 0
+    while index < arguments.count {
+        if arguments[index] == "--format" {
+            index += 1
+            guard index < arguments.count, let chosen = GraphDiagram.Format(rawValue: arguments[index]) else {
+                printError("error: --format takes mermaid or dot")
+                return 1
+            }
+            format = chosen
+        } else if spec == nil, !arguments[index].hasPrefix("-") {
+            spec = arguments[index]
+        } else {
+            printError("error: unexpected argument '\(arguments[index])'\n\n\(usage)")
+            return 1
+        }
+        index += 1
+    }
+    guard let spec else {
+        printError("error: graph takes one spec\n\n\(usage)")
+        return 1
+    }
+    do {
+        let description = try ModelSpecParser.parse(try readBytes(spec), file: spec)
+        print(GraphDiagram.render(description, format: format), terminator: "")
+        return 0
+    } catch {
+        printError(error.description)
+        return 1
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "generate":
     exit(generate(Array(arguments.dropFirst())))
 case "summary":
     exit(summary(Array(arguments.dropFirst())))
+case "graph":
+    exit(graph(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

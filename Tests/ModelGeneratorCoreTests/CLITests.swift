@@ -60,8 +60,18 @@ import Testing
     }
 
     /// `summary` totals equal Keras's parameter counts: the sizes of the weights Keras saved.
-    @Test(arguments: ["quick_start", "activations_1", "activations_2", "activations_3", "activations_4",
-                      "activations_gelu_approximate", "hand_written", "hand_written_aliases", "hand_written_shape"])
+    /// Every Keras fixture model (each has a spec and the weights Keras saved).
+    static let fixtureModels: [String] = {
+        let specs = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/Specs")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: specs.path)) ?? []
+        return names.filter { $0.hasSuffix(".model.json") }.map { String($0.dropLast(".model.json".count)) }.sorted()
+    }()
+
+    @Test func everyFixtureIsSummarized() {
+        #expect(Self.fixtureModels.count >= 19)
+    }
+
+    @Test(arguments: fixtureModels)
     func summaryTotalsMatchKeras(_ fixture: String) throws {
         let spec = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/Specs/\(fixture).model.json")
         let result = try Command.run(try Command.generator, ["summary", spec.path])
@@ -157,5 +167,41 @@ import Testing
 
             """)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("warned.model.swift").path))
+    }
+}
+
+
+/// `swift-model-generator graph`: the model as Mermaid and DOT.
+@Suite struct GraphCommandTests {
+    static let siamese = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/Specs/siamese.model.json")
+
+    @Test func mermaidHasABoxPerCallAndAnEdgePerInput() throws {
+        let result = try Command.run(try Command.generator, ["graph", Self.siamese.path])
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "flowchart TD")
+        // left, right, encoder twice (shared), subtract, dense_2; edges: 1 + 1 + 2 + 1.
+        #expect(lines.filter { $0.contains("[\"") }.count == 6)
+        #expect(lines.filter { $0.contains(" --> ") }.count == 5)
+        #expect(lines.contains("    n3[\"encoder (Functional) call 2<br/>(None, 3)\"]"))
+        #expect(lines.contains("    n3 --> n4"))
+    }
+
+    @Test func dotIsTheSameGraph() throws {
+        let result = try Command.run(try Command.generator, ["graph", Self.siamese.path, "--format", "dot"])
+        #expect(result.status == 0)
+        let edges = result.output.split(separator: "\n").filter { $0.contains(" -> ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(edges == ["n0 -> n2;", "n1 -> n3;", "n2 -> n4;", "n3 -> n4;", "n4 -> n5;"])
+        #expect(result.output.hasPrefix("digraph \"siamese\" {\n"))
+    }
+
+    @Test func hostileNamesAreEscapedInBothFormats() throws {
+        let spec = Command.packageRoot.appendingPathComponent("Tests/ModelGeneratorCoreTests/References/Specs/hostile_functional.model.json")
+        let mermaid = try Command.run(try Command.generator, ["graph", spec.path]).output
+        #expect(mermaid.contains("in#quot;put (InputLayer)"))
+        #expect(!mermaid.contains("in\"put"))
+        let dot = try Command.run(try Command.generator, ["graph", spec.path, "--format", "dot"]).output
+        #expect(dot.contains("label=\"in\\\"put (InputLayer)"))
+        #expect(try Command.run(try Command.generator, ["graph", spec.path, "--format", "svg"]).status == 1)
     }
 }
