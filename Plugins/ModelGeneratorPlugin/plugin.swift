@@ -63,3 +63,20 @@ enum ModelSpecFiles {
         }
     }
 }
+
+#if canImport(XcodeProjectPlugin)
+import XcodeProjectPlugin
+
+extension ModelGeneratorPlugin: XcodeBuildToolPlugin {
+    /// The same build commands for an Xcode project's target.
+    func createBuildCommands(context: XcodePluginContext, target: XcodeTarget) throws -> [Command] {
+        let tool = try context.tool(named: "swift-model-generator")
+        let files = target.inputFiles.map(\.url)
+        return try ModelSpecFiles.commands(
+            specs: files.filter(ModelSpecFiles.isSpec),
+            config: files.first(where: ModelSpecFiles.isConfig),
+            tool: tool.url,
+            outputDirectory: context.pluginWorkDirectoryURL.appending(path: "GeneratedModels"))
+    }
+}
+#endif

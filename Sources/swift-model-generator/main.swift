@@ -7,12 +7,16 @@ let usage = """
                                  [--access-modifier public|package|internal]
            swift-model-generator summary SPEC
            swift-model-generator graph SPEC [--format mermaid|dot]
+           swift-model-generator init --template NAME [--output-directory DIR] [--name FILE]
+           swift-model-generator init --list
 
     generate   Writes one Swift model type per spec (*.model.json, Keras JSON) into DIR, as
                NAME.model.swift, and one per variant declaration (*.variant.json). Nothing is
                written if any spec has an error; unchanged files are not rewritten.
     summary    Prints the spec's Keras model.summary() table.
     graph      Prints the model's graph as a Mermaid diagram (the default) or Graphviz DOT.
+    init       Writes a starter spec (see --list) into DIR (default: the current folder) as
+               FILE (default: NAME.model.json); never overwrites a file.
     """
 
 /// Prints `text` to standard error.
@@ -179,6 +183,53 @@ func graph(_ arguments: [String]) -> Int32 {
     }
 }
 
+func initTemplate(_ arguments: [String]) -> Int32 {
+    if arguments == ["--list"] {
+        for template in Template.all { print("\(template.name): \(template.summary)") }
+        return 0
+    }
+    var name: String?
+    var directory = FileManager.default.currentDirectoryPath
+    var fileName: String?
+    var index = 0
+    while index < arguments.count {
+        let option = arguments[index]
+        index += 1
+        guard index < arguments.count else {
+            printError("error: \(option) needs a value\n\n\(usage)")
+            return 1
+        }
+        switch option {
+        case "--template": name = arguments[index]
+        case "--output-directory": directory = arguments[index]
+        case "--name": fileName = arguments[index]
+        default:
+            printError("error: unknown option '\(option)'\n\n\(usage)")
+            return 1
+        }
+        index += 1
+    }
+    guard let name, let template = Template.named(name) else {
+        let names = Template.all.map(\.name).joined(separator: ", ")
+        printError("error: init needs --template with one of: \(names)")
+        return 1
+    }
+    let target = URL(fileURLWithPath: directory).appendingPathComponent(fileName ?? "\(template.name).model.json")
+    guard !FileManager.default.fileExists(atPath: target.path) else {
+        printError("error: \(target.path) exists; choose another --name")
+        return 1
+    }
+    do {
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(template.spec.utf8).write(to: target)
+        print("Wrote \(target.path): \(template.summary)")
+        return 0
+    } catch {
+        printError("error: cannot write \(target.path): \(error.localizedDescription)")
+        return 1
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "generate":
@@ -187,6 +238,8 @@ case "summary":
     exit(summary(Array(arguments.dropFirst())))
 case "graph":
     exit(graph(Array(arguments.dropFirst())))
+case "init":
+    exit(initTemplate(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

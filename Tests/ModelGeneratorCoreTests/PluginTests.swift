@@ -7,26 +7,29 @@ import Testing
 @Suite struct PluginTests {
     static let swift = URL(fileURLWithPath: "/usr/bin/env")
 
+    /// A downstream package's manifest: one executable target using the plugin.
+    static let manifest = """
+        // swift-tools-version: 6.0
+        import PackageDescription
+        let package = Package(
+            name: "App",
+            platforms: [.macOS(.v13)],
+            dependencies: [.package(name: "swift-model-generator", path: \(String(reflecting: Command.packageRoot.path)))],
+            targets: [
+                .executableTarget(
+                    name: "App",
+                    dependencies: [.product(name: "ModelRuntime", package: "swift-model-generator")],
+                    plugins: [.plugin(name: "ModelGeneratorPlugin", package: "swift-model-generator")])
+            ])
+        """
+
     @Test(.timeLimit(.minutes(15)))
     func aDownstreamPackageBuildsRegeneratesAndReportsSpecErrors() throws {
         let package = try Command.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: package) }
         let sources = package.appendingPathComponent("Sources/App")
         try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
-        try """
-            // swift-tools-version: 6.0
-            import PackageDescription
-            let package = Package(
-                name: "App",
-                platforms: [.macOS(.v13)],
-                dependencies: [.package(name: "swift-model-generator", path: \(String(reflecting: Command.packageRoot.path)))],
-                targets: [
-                    .executableTarget(
-                        name: "App",
-                        dependencies: [.product(name: "ModelRuntime", package: "swift-model-generator")],
-                        plugins: [.plugin(name: "ModelGeneratorPlugin", package: "swift-model-generator")])
-                ])
-            """.write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        try Self.manifest.write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
         try """
             import ModelRuntime
             print(TinyNet(seed: 1).weights.map(\\.shape))
@@ -66,5 +69,63 @@ import Testing
         let log = failed.output + failed.error
         #expect(log.contains("tiny_net.model.json:3:47: error: layer 1 (Dense): expected an integer for 'units', found a string"),
                 "the build log must carry the located spec error:\n\(log)")
+    }
+
+    /// Every template, put into a target with `init`, builds with the plugin and runs; the
+    /// command plugin writes the same bytes as the build plugin.
+    @Test(.timeLimit(.minutes(15)))
+    func templatesBuildAndRunAndTheCommandPluginMatchesTheBuildPlugin() throws {
+        let package = try Command.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: package) }
+        let sources = package.appendingPathComponent("Sources/App")
+        try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
+        try Self.manifest.write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        for template in ["mlp", "residual_mlp", "wide_and_deep", "siamese"] {
+            let result = try Command.run(try Command.generator, ["init", "--template", template, "--output-directory", sources.path])
+            try #require(result.status == 0, "\(result.error)")
+        }
+        try """
+            import ModelRuntime
+            let mlp = Mlp(seed: 1)(Tensor(shape: [2, 784], repeating: 0.1))
+            let residual = ResidualMlp(seed: 1)(Tensor(shape: [2, 64], repeating: 0.1))
+            let (score, category) = WideAndDeep(seed: 1)(Tensor(shape: [2, 20], repeating: 0.1), Tensor(shape: [2, 32], repeating: 0.1))
+            let similarity = Siamese(seed: 1)(Tensor(shape: [2, 16], repeating: 0.1), Tensor(shape: [2, 16], repeating: 0.2))
+            print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape)
+            """.write(to: sources.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
+        let build = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        try #require(build.status == 0, "build failed:\n\(build.output)\n\(build.error)")
+        let run = try Command.run(Self.swift, ["swift", "run", "--skip-build", "App"], in: package)
+        #expect(run.output == "[2, 10] [2, 1] [2, 1] [2, 5] [2, 1]\n")
+
+        let command = try Command.run(Self.swift, ["swift", "package", "--allow-writing-to-package-directory",
+                                                   "generate-model-code", "--target", "App"], in: package)
+        try #require(command.status == 0, "generate-model-code failed:\n\(command.output)\n\(command.error)")
+        let committed = sources.appendingPathComponent("GeneratedModels")
+        let names = try FileManager.default.contentsOfDirectory(atPath: committed.path).sorted()
+        #expect(names == ["mlp.model.swift", "residual_mlp.model.swift", "siamese.model.swift", "wide_and_deep.model.swift"])
+        let built = try #require(FileManager.default.enumerator(atPath: package.appendingPathComponent(".build").path)?
+            .compactMap { $0 as? String }.filter { $0.hasSuffix("GeneratedModels/mlp.model.swift") }.first)
+        let buildFolder = package.appendingPathComponent(".build").appendingPathComponent(built).deletingLastPathComponent()
+        for name in names {
+            let a = try Data(contentsOf: committed.appendingPathComponent(name))
+            let b = try Data(contentsOf: buildFolder.appendingPathComponent(name))
+            #expect(a == b, "\(name): the command plugin's output differs from the build plugin's")
+        }
+    }
+
+    /// Every package under `Examples/` builds from a clean state, as a user's would.
+    @Test(.timeLimit(.minutes(15)))
+    func everyExampleBuildsFromACleanState() throws {
+        let examples = Command.packageRoot.appendingPathComponent("Examples")
+        let names = try FileManager.default.contentsOfDirectory(atPath: examples.path)
+            .filter { FileManager.default.fileExists(atPath: examples.appendingPathComponent("\($0)/Package.swift").path) }
+        #expect(!names.isEmpty)
+        for name in names.sorted() {
+            let scratch = try Command.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let build = try Command.run(Self.swift, ["swift", "build", "--package-path", examples.appendingPathComponent(name).path,
+                                                     "--scratch-path", scratch.path])
+            #expect(build.status == 0, "Examples/\(name) does not build:\n\(build.output)\n\(build.error)")
+        }
     }
 }
