@@ -1,18 +1,23 @@
 /// An activation function by its Keras 3 name, as a layer's `activation` config holds it.
 public enum ActivationFunction: String, CaseIterable, ConfigValue {
+    /// The identity: no activation.
     case linear
+    /// `max(x, 0)`.
     case relu
+    /// `min(max(x, 0), 6)`.
     case relu6
     /// `leaky_relu` with Keras's default negative slope 0.2.
     case leakyRelu = "leaky_relu"
     /// `elu` with alpha 1.
     case elu
+    /// Scaled ELU with Keras's self-normalizing constants.
     case selu
     /// Exact GELU, `0.5·x·(1 + erf(x/√2))`: Keras's `"gelu"`.
     case gelu
     /// GELU's tanh approximation. A Keras config string cannot carry `approximate=True`; this
     /// is the function KerasHub registers as `keras_hub>gelu_approximate`.
     case geluApproximate = "gelu_approximate"
+    /// `1 / (1 + exp(-x))`.
     case sigmoid
     /// `relu6(x + 3) / 6`, Keras 3's definition.
     case hardSigmoid = "hard_sigmoid"
@@ -20,27 +25,37 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue {
     case hardSilu = "hard_silu"
     /// `x · sigmoid(x)`; Keras also calls it `swish`.
     case silu
+    /// `x · tanh(softplus(x))`.
     case mish
+    /// The hyperbolic tangent.
     case tanh
     /// Softmax over the last axis.
     case softmax
     /// Log-softmax over the last axis.
     case logSoftmax = "log_softmax"
+    /// `log(1 + exp(x))`.
     case softplus
+    /// `x / (1 + |x|)`.
     case softsign
+    /// `exp(x)`.
     case exponential
     /// `celu` with alpha 1.
     case celu
+    /// `x` clipped to [-1, 1].
     case hardTanh = "hard_tanh"
     /// `hard_shrink` with threshold 0.5.
     case hardShrink = "hard_shrink"
     /// `soft_shrink` with threshold 0.5.
     case softShrink = "soft_shrink"
+    /// `log(sigmoid(x))`.
     case logSigmoid = "log_sigmoid"
+    /// 0 below -1, `x` above 1, `(x + 1)² / 4` between.
     case sparsePlus = "sparse_plus"
     /// `squareplus` with b = 4.
     case squareplus
+    /// `x - tanh(x)`.
     case tanhShrink = "tanh_shrink"
+    /// 0 below -1, 1 above 1, `(x + 1) / 2` between.
     case sparseSigmoid = "sparse_sigmoid"
     /// Sparsemax over the last axis.
     case sparsemax

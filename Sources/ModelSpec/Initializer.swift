@@ -1,34 +1,51 @@
 /// A Keras 3 weight initializer with its config. `seed`, where Keras has one, fixes the values:
 /// the same seeded initializer gives the same values for the same shape, as in Keras.
 public enum Initializer: ConfigValue {
+    /// Uniform in ±√(6 / (fan_in + fan_out)).
     case glorotUniform(seed: Int? = nil)
+    /// Truncated normal with variance 2 / (fan_in + fan_out).
     case glorotNormal(seed: Int? = nil)
+    /// Uniform in ±√(6 / fan_in).
     case heUniform(seed: Int? = nil)
+    /// Truncated normal with variance 2 / fan_in.
     case heNormal(seed: Int? = nil)
+    /// Uniform in ±√(3 / fan_in).
     case lecunUniform(seed: Int? = nil)
+    /// Truncated normal with variance 1 / fan_in.
     case lecunNormal(seed: Int? = nil)
+    /// Variance `scale / fan` (by `mode`), drawn from `distribution`.
     case varianceScaling(
         scale: Double = 1, mode: FanMode = .fanIn, distribution: Distribution = .truncatedNormal, seed: Int? = nil)
+    /// A normal distribution.
     case randomNormal(mean: Double = 0, stddev: Double = 0.05, seed: Int? = nil)
+    /// A uniform distribution in [`minval`, `maxval`).
     case randomUniform(minval: Double = -0.05, maxval: Double = 0.05, seed: Int? = nil)
     /// A normal distribution cut at two standard deviations.
     case truncatedNormal(mean: Double = 0, stddev: Double = 0.05, seed: Int? = nil)
+    /// An orthogonal matrix (of the flattened weight) times `gain`.
     case orthogonal(gain: Double = 1, seed: Int? = nil)
     /// `gain` times the identity matrix (2-D weights only).
     case identity(gain: Double = 1)
+    /// All zeros.
     case zeros
+    /// All ones.
     case ones
+    /// Every value equal to `value`.
     case constant(value: Double = 0)
 
     /// Which fan `VarianceScaling` divides by.
     public enum FanMode: String, Sendable, Equatable, CaseIterable {
+        /// `fan_in`, `fan_out`, or their mean.
         case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg"
     }
 
     /// The distribution `VarianceScaling` draws from.
     public enum Distribution: String, Sendable, Equatable, CaseIterable {
+        /// Uniform in ±√(3 · variance).
         case uniform
+        /// A normal cut at two standard deviations, rescaled to the variance.
         case truncatedNormal = "truncated_normal"
+        /// A plain normal with the variance.
         case untruncatedNormal = "untruncated_normal"
     }
 

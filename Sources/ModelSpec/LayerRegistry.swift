@@ -37,7 +37,7 @@ public enum LayerRegistry {
 
     /// Keras layers refused on purpose, with the reason.
     public static let refused: [String: String] = [
-        "Lambda": "a Lambda layer holds Python code, which cannot be translated; write a custom Swift layer instead",
+        "Lambda": "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers (custom Swift layers are not supported yet)",
         "TFSMLayer": "a TFSMLayer wraps a TensorFlow SavedModel, which cannot be translated",
     ]
 

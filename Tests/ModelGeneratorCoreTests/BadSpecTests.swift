@@ -79,7 +79,7 @@ private let badSpecCases: [(file: String, expected: String)] = [
     ("18-unknown-layer-class.model.json",
      "18-unknown-layer-class.model.json:13:23: error: layer 1: unknown layer class 'Conv2D'; supported layers: InputLayer, Dense, Activation, Dropout, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, and nested Sequential and Functional models (see the supported-layers table in the README)"),
     ("19-lambda.model.json",
-     "19-lambda.model.json:13:23: error: layer 1: Lambda is not supported: a Lambda layer holds Python code, which cannot be translated; write a custom Swift layer instead"),
+     "19-lambda.model.json:13:23: error: layer 1: Lambda is not supported: a Lambda layer holds Python code, which cannot be translated; express it with built-in layers (custom Swift layers are not supported yet)"),
     ("20-layer-not-object.model.json",
      "20-layer-not-object.model.json:12:7: error: layer 1: expected an object with 'class_name' and 'config', found a string"),
     ("21-unknown-layer-key.model.json",

@@ -43,12 +43,16 @@ public struct JSONMember: Sendable, Equatable {
 
 /// A JSON value. Numbers keep their literal text, objects keep their members in source order.
 public indirect enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// A number as its literal text: `"32"`, `"-1.5e-07"`, or one of `"NaN"`, `"Infinity"`,
     /// `"-Infinity"` (which Python's `json` writes). Numbers compare by their text.
     case number(String)
+    /// A string, unescaped.
     case string(String)
+    /// The elements in order.
     case array([JSONNode])
     /// The members in source order. Parsed objects never have duplicate keys.
     case object([JSONMember])

@@ -22,6 +22,7 @@ public struct InputLayerConfig: LayerConfig {
     public var sparse: Bool
     /// Ragged inputs are not supported; always `false`.
     public var ragged: Bool
+    /// The layer's Keras name.
     public var name: String
     /// Whether the input may be `None` (not supported; always `false`).
     public var optional: Bool
@@ -97,19 +98,31 @@ public struct DenseConfig: UnaryLayerConfig {
     ]
     public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null]
 
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// The size of the output's last axis.
     public var units: Int
+    /// The activation applied to the output.
     public var activation: ActivationFunction
+    /// Whether the layer adds a bias.
     public var useBias: Bool
+    /// How fresh kernels are drawn.
     public var kernelInitializer: Initializer
+    /// How fresh biases are drawn.
     public var biasInitializer: Initializer
+    /// Training only; kept for Keras round trips.
     public var kernelRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
     public var biasRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
     public var activityRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
     public var kernelConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
     public var biasConstraint: KerasObject?
 
     /// A Dense config with Keras's defaults for everything not given.
@@ -175,9 +188,13 @@ public struct ActivationConfig: UnaryLayerConfig {
         ConfigField("activation", \.activation, required: true),
     ]
 
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
+    /// The activation applied to the output.
     public var activation: ActivationFunction
 
     /// An Activation config applying `activation`.

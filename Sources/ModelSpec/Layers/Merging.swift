@@ -5,7 +5,9 @@
 public protocol ElementwiseMergeConfig: LayerConfig {
     /// A config with these base-layer fields.
     init(name: String, trainable: Bool, dtype: DTypePolicy)
+    /// Keras's `trainable` flag.
     var trainable: Bool { get set }
+    /// The dtype policy; only float32.
     var dtype: DTypePolicy { get set }
 }
 
@@ -59,8 +61,11 @@ public enum ElementwiseBroadcast {
 /// `keras.layers.Add`: the element-wise sum.
 public struct AddConfig: ElementwiseMergeConfig {
     public static let className = "Add"
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// An Add config.
     public init(name: String = "add", trainable: Bool = true, dtype: DTypePolicy = .float32) {
@@ -72,8 +77,11 @@ public struct AddConfig: ElementwiseMergeConfig {
 public struct SubtractConfig: ElementwiseMergeConfig {
     public static let className = "Subtract"
     public static var inputArity: InputArity { .exactly(2) }
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// A Subtract config.
     public init(name: String = "subtract", trainable: Bool = true, dtype: DTypePolicy = .float32) {
@@ -84,8 +92,11 @@ public struct SubtractConfig: ElementwiseMergeConfig {
 /// `keras.layers.Multiply`: the element-wise product.
 public struct MultiplyConfig: ElementwiseMergeConfig {
     public static let className = "Multiply"
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// A Multiply config.
     public init(name: String = "multiply", trainable: Bool = true, dtype: DTypePolicy = .float32) {
@@ -96,8 +107,11 @@ public struct MultiplyConfig: ElementwiseMergeConfig {
 /// `keras.layers.Average`: the element-wise mean.
 public struct AverageConfig: ElementwiseMergeConfig {
     public static let className = "Average"
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// An Average config.
     public init(name: String = "average", trainable: Bool = true, dtype: DTypePolicy = .float32) {
@@ -108,8 +122,11 @@ public struct AverageConfig: ElementwiseMergeConfig {
 /// `keras.layers.Maximum`: the element-wise maximum.
 public struct MaximumConfig: ElementwiseMergeConfig {
     public static let className = "Maximum"
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// A Maximum config.
     public init(name: String = "maximum", trainable: Bool = true, dtype: DTypePolicy = .float32) {
@@ -120,8 +137,11 @@ public struct MaximumConfig: ElementwiseMergeConfig {
 /// `keras.layers.Minimum`: the element-wise minimum.
 public struct MinimumConfig: ElementwiseMergeConfig {
     public static let className = "Minimum"
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// A Minimum config.
     public init(name: String = "minimum", trainable: Bool = true, dtype: DTypePolicy = .float32) {
@@ -141,8 +161,11 @@ public struct ConcatenateConfig: LayerConfig {
         ConfigField("axis", \.axis),
     ]
 
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// The axis to join along; negative counts from the end.
     public var axis: Int
@@ -241,8 +264,11 @@ public struct DotConfig: LayerConfig {
         ConfigField("normalize", \.normalize),
     ]
 
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// The axes to sum over.
     public var axes: DotAxes

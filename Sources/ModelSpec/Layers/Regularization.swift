@@ -14,8 +14,11 @@ public struct DropoutConfig: UnaryLayerConfig {
         ConfigField("noise_shape", \.noiseShape),
     ]
 
+    /// The layer's Keras name.
     public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
     public var trainable: Bool
+    /// The dtype policy; only float32.
     public var dtype: DTypePolicy
     /// The fraction of inputs dropped while training, in [0, 1].
     public var rate: Double

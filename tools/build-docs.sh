@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the ModelRuntime documentation catalog (Sources/ModelRuntime/ModelRuntime.docc) into
+# .build-docs/ModelRuntime.doccarchive with the toolchain's own `docc`, no swift-docc-plugin.
+# Fails on any DocC warning, e.g. a broken symbol link such as ``Tensor/shapez``.
+#
+#   tools/build-docs.sh [extra docc convert options, e.g. --hosting-base-path NAME]
+#
+# Environment: SWIFT (default `swift`) and DOCC (default: `docc` on PATH, else `xcrun docc`).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+scratch=.build-docs
+graphs="$scratch/symbol-graphs"                   # what the compiler emits, all modules
+catalog_graphs="$scratch/catalog-symbol-graphs"   # the ModelRuntime graphs only, handed to docc
+archive="$scratch/ModelRuntime.doccarchive"
+swift_bin="${SWIFT:-swift}"
+if [[ -n "${DOCC:-}" ]]; then
+    docc=("$DOCC")
+elif command -v docc >/dev/null 2>&1; then
+    docc=(docc)
+elif command -v xcrun >/dev/null 2>&1; then
+    docc=(xcrun docc)
+else
+    echo "build-docs: no docc found; put the toolchain's docc on PATH or set DOCC" >&2
+    exit 1
+fi
+
+emit_symbol_graphs() {
+    # The compiler writes a module's symbol graph whenever it compiles the module. ModelRuntime
+    # re-exports ModelSpec (`@_exported import`), so ModelRuntime.symbols.json already holds
+    # ModelSpec's public symbols, and ModelRuntime@Swift.symbols.json the extensions of
+    # standard-library types.
+    "$swift_bin" build --scratch-path "$scratch" --target ModelRuntime \
+        -Xswiftc -emit-symbol-graph \
+        -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs"
+}
+
+# An up-to-date build compiles nothing and writes no graphs, and an incremental one may skip
+# ModelRuntime after a ModelSpec edit that only changed doc comments. Cleaning the scratch
+# build first makes every module compile (under a minute), so the graphs match the sources.
+"$swift_bin" package --scratch-path "$scratch" clean
+rm -rf "$graphs"
+mkdir -p "$graphs"
+emit_symbol_graphs
+if [[ ! -f "$graphs/ModelRuntime.symbols.json" ]]; then
+    echo "build-docs: the build wrote no ModelRuntime symbol graph; try again after rm -rf $scratch" >&2
+    exit 1
+fi
+
+# Only ModelRuntime's graphs: ModelSpec.symbols.json (and any other module's) would add a
+# second, separate module to the archive.
+rm -rf "$catalog_graphs"
+mkdir -p "$catalog_graphs"
+cp "$graphs"/ModelRuntime.symbols.json "$catalog_graphs"/
+for extension in "$graphs"/ModelRuntime@*.symbols.json; do
+    [[ -e "$extension" ]] && cp "$extension" "$catalog_graphs"/
+done
+
+rm -rf "$archive"
+log="$scratch/docc.log"
+set +e
+"${docc[@]}" convert Sources/ModelRuntime/ModelRuntime.docc \
+    --additional-symbol-graph-dir "$catalog_graphs" \
+    --output-path "$archive" \
+    --fallback-display-name ModelRuntime \
+    --fallback-bundle-identifier swift-model-generator.ModelRuntime \
+    --warnings-as-errors \
+    "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# With --warnings-as-errors every warning is reported as an error.
+problems=$(grep -Ec '^(error|warning): ' "$log" || true)
+if [[ $status -ne 0 || $problems -ne 0 ]]; then
+    echo "build-docs: FAILED: $problems DocC warning(s)/error(s), docc exit status $status (log: $log)" >&2
+    exit 1
+fi
+echo "build-docs: 0 DocC warnings; archive at $archive"
