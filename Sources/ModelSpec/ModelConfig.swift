@@ -266,3 +266,54 @@ extension ModelConfig {
         return try SpecDecoder().decode(Self.self, from: JSONNode(.object(members)))
     }
 }
+
+/// One weight as Keras 3 stores it: its object path (`layers/dense_1/vars/0`) and shape.
+public struct KerasWeightPath: Sendable, Equatable, CustomStringConvertible {
+    /// The path in a `.weights.h5` file (and the key in our `.safetensors`/`.npz` files).
+    public var path: String
+    /// The weight's shape.
+    public var shape: [Int]
+
+    /// A weight at `path` of `shape`.
+    public init(path: String, shape: [Int]) {
+        self.path = path
+        self.shape = shape
+    }
+
+    public var description: String { "\(path) \(shape)" }
+}
+
+extension ModelConfig {
+    /// Where Keras 3 stores each weight, in `get_weights()` order. Keras names a model's
+    /// layers by class, not by their names: `to_snake_case(class)` numbered in layer order
+    /// (`dense`, `dense_1`, …), nested models under their own `layers/`.
+    public func kerasWeightPaths(prefix: String = "") throws -> [KerasWeightPath] {
+        let shapes = try nodeShapes()
+        let graph = Self.graph
+        var firstInputs: [Int: [TensorShape]] = [:]
+        for node in graph.nodes where firstInputs[node.layer] == nil {
+            firstInputs[node.layer] = node.inputs.map { shapes[$0.node][$0.index] }
+        }
+        var used: [String: Int] = [:]
+        var paths: [KerasWeightPath] = []
+        for (index, layer) in layers.enumerated() {
+            let base = Naming.snakeCase(type(of: layer).className)
+            let name: String
+            if let count = used[base] {
+                used[base] = count + 1
+                name = "\(base)_\(count + 1)"
+            } else {
+                used[base] = 0
+                name = base
+            }
+            let path = prefix + "layers/" + name
+            if let model = layer as? any ModelConfig {
+                paths += try model.kerasWeightPaths(prefix: path + "/")
+            } else if let config = layer as? any LayerConfig, !(config is InputLayerConfig) {
+                let weights = try config.weights(forInputs: firstInputs[index] ?? [])
+                paths += weights.enumerated().map { KerasWeightPath(path: "\(path)/vars/\($0.offset)", shape: $0.element.shape) }
+            }
+        }
+        return paths
+    }
+}
