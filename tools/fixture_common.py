@@ -175,3 +175,48 @@ def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2)
         f.write("\n")
+
+
+# Weight files keyed by Keras object path -------------------------------------------
+
+# Fixture models that also have ``model.weights.h5`` (Keras's
+# ``save_weights``), ``weights.safetensors``, ``weights.npz`` and
+# ``weight_paths.json``, all keyed by the HDF5 dataset path Keras writes
+# (``layers/dense/vars/0``, ``layers/functional/layers/dense/vars/1``, ...).
+WEIGHT_FILE_MODELS = [
+    "quick_start",
+    "residual_block",
+    "two_inputs_two_outputs",
+    "siamese",
+    "nested_two_levels",
+    "nested_outputs",
+    "merge_layers",
+]
+
+WEIGHT_PATHS_FILE = "weight_paths.json"
+
+
+def load_weight_paths(name):
+    """``[(path, shape), ...]`` of fixture model ``name`` from its
+    ``weight_paths.json``: the dataset path of every weight, in
+    ``model.get_weights()`` order, and its shape as a tuple."""
+    with open(os.path.join(fixture_dir(name), WEIGHT_PATHS_FILE)) as f:
+        entries = json.load(f)
+    return [(path, tuple(shape)) for path, shape in entries]
+
+
+def assign_weights_by_path(model, arrays, paths):
+    """Sets ``model.weights[i]`` to ``arrays[paths[i][0]]`` (``arrays`` maps
+    path -> array, ``paths`` as returned by ``load_weight_paths``). Raises
+    ``ValueError`` on a count, key or shape mismatch."""
+    if len(paths) != len(model.weights):
+        raise ValueError(f"the model has {len(model.weights)} weights, "
+                         f"{WEIGHT_PATHS_FILE} lists {len(paths)}")
+    for variable, (path, shape) in zip(model.weights, paths):
+        if path not in arrays:
+            raise ValueError(f"no array {path!r}")
+        value = np.asarray(arrays[path])
+        if tuple(variable.shape) != shape or value.shape != shape:
+            raise ValueError(f"{path}: array shape {value.shape}, variable "
+                             f"{variable.path} {tuple(variable.shape)}, listed {shape}")
+        variable.assign(value)

@@ -44,6 +44,12 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
     let configEquals: @Sendable (String) throws -> Bool
     /// Round-trips the model's own JSON through `init(kerasJSON:)`.
     let roundTrips: @Sendable () throws -> Bool
+    /// Keras's weight paths of the model.
+    let paths: @Sendable () -> [KerasWeightPath]
+    /// Loads a weight file into the model and runs the inputs through it.
+    let runLoading: @Sendable (URL, [Tensor]) throws -> [Tensor]
+    /// Sets the weights (in `get_weights()` order) and saves them to a weight file.
+    let save: @Sendable ([Tensor], URL) throws -> Void
 
     var testDescription: String { name }
 
@@ -62,6 +68,17 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
                 let model = M(seed: 3)
                 let reloaded = try M(kerasJSON: model.kerasJSON(), seed: 3)
                 return reloaded.config == model.config && reloaded.weights == model.weights
+            },
+            paths: { M(seed: 1).kerasWeightPaths },
+            runLoading: { url, inputs in
+                var model = M(seed: 1)
+                try model.loadWeights(from: url)
+                return flatten(call(model, inputs))
+            },
+            save: { weights, url in
+                var model = M(seed: 1)
+                try model.setWeights(weights)
+                try model.saveWeights(to: url)
             })
     }
 

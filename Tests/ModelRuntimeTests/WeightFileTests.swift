@@ -1,0 +1,133 @@
+import Foundation
+import ModelRuntime
+import Testing
+
+/// The fixture models whose weights Keras saved (`tools/make_fixtures.py`): `model.weights.h5`,
+/// and the same datasets as `.safetensors` and `.npz`.
+let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outputs", "siamese",
+                          "nested_two_levels", "nested_outputs", "merge_layers"]
+
+@Suite struct WeightFileTests {
+    static func model(_ name: String) -> FixtureModel? { FixtureModel.all.first { $0.name == name } }
+
+    /// Keras's own weight paths, in `get_weights()` order, read from its `.weights.h5`.
+    static func kerasPaths(_ fixture: String) throws -> [String] {
+        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("\(fixture)/weight_paths.json")))).value
+        return (json.arrayElements ?? []).compactMap { $0.value.arrayElements?.first?.value.stringValue }
+    }
+
+    @Test(arguments: weightFileFixtures)
+    func ourWeightPathsAreKerasPaths(_ fixture: String) throws {
+        let model = try #require(Self.model(fixture))
+        #expect(model.weightPaths().map(\.path) == (try Self.kerasPaths(fixture)))
+    }
+
+    @Test(arguments: weightFileFixtures.flatMap { [($0, "weights.safetensors"), ($0, "weights.npz")] })
+    func loadingKerasWeightsGivesKerasOutputs(_ fixture: String, _ file: String) throws {
+        let model = try #require(Self.model(fixture))
+        let outputs = try model.runLoading(Fixtures.url("\(fixture)/\(file)"), try Fixtures.tensors(fixture, "input"))
+        let expected = try Fixtures.tensors(fixture, "output")
+        try #require(outputs.count == expected.count)
+        for (index, (output, keras)) in zip(outputs, expected).enumerated() {
+            expectClose(output, keras, "\(fixture) \(file) output \(index)")
+        }
+    }
+
+    @Test(arguments: ["safetensors", "npz"])
+    func savedWeightsReloadExactly(_ ext: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.\(ext)")
+        let model = Siamese(seed: 5)
+        try model.saveWeights(to: url)
+        var other = Siamese(seed: 6)
+        #expect(other.weights != model.weights)
+        try other.loadWeights(from: url)
+        #expect(other.weights == model.weights)
+        // Deterministic bytes: saving again gives the same file.
+        let again = folder.appendingPathComponent("again.\(ext)")
+        try model.saveWeights(to: again)
+        #expect(try Data(contentsOf: url) == Data(contentsOf: again))
+    }
+
+    /// Writes every weight-file fixture's weights as our `.safetensors` and `.npz` for
+    /// `tools/check_weight_files.py`; set `MODEL_GENERATOR_WEIGHTS_EXPORT` to a folder.
+    @Test func exportWeightFilesForThePythonCheck() throws {
+        guard let folder = ProcessInfo.processInfo.environment["MODEL_GENERATOR_WEIGHTS_EXPORT"] else { return }
+        let directory = URL(fileURLWithPath: folder)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for fixture in weightFileFixtures {
+            let model = try #require(Self.model(fixture))
+            for ext in ["safetensors", "npz"] {
+                try model.save(try Fixtures.weights(fixture), directory.appendingPathComponent("\(fixture).\(ext)"))
+            }
+        }
+    }
+
+    @Test func mismatchedFilesListWhatIsWrongAndChangeNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var model = QuickStart(seed: 1)
+        let before = model.weights
+        let url = folder.appendingPathComponent("wrong.safetensors")
+        let wrong = [
+            NamedTensor(name: "layers/dense/vars/0", tensor: Tensor(shape: [728, 31], repeating: 0)),
+            NamedTensor(name: "layers/dense/vars/1", tensor: Tensor(shape: [32], repeating: 0)),
+            NamedTensor(name: "layers/dense_1/vars/0", tensor: Tensor(shape: [32, 1], repeating: 0)),
+            NamedTensor(name: "layers/dense_9/vars/0", tensor: Tensor(shape: [1], repeating: 0)),
+        ]
+        try Data(try WeightFileFormat.safetensors.write(wrong)).write(to: url)
+        do {
+            try model.loadWeights(from: url)
+            Issue.record("loading mismatched weights must fail")
+        } catch {
+            #expect("\(error)" == "QuickStart: the weights in \(url.path) do not fit the model; missing: layers/dense_1/vars/1 [1]; unexpected: layers/dense_9/vars/0; misshaped: layers/dense/vars/0 is [728, 31], expected [728, 32]")
+        }
+        #expect(model.weights == before)
+        #expect(throws: TensorFileError.self) { try model.loadWeights(from: folder.appendingPathComponent("w.keras")) }
+        #expect(throws: TensorFileError.self) { try model.loadWeights(from: folder.appendingPathComponent("w.bin")) }
+    }
+
+    /// Damaged and forged files throw a clear error, never crash or read out of bounds.
+    @Test func damagedFilesThrow() throws {
+        let good = try WeightFileFormat.safetensors.write([NamedTensor(name: "a", tensor: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))])
+        #expect(try WeightFileFormat.safetensors.read(good).first?.tensor.scalars == [1, 2, 3, 4])
+        var cases: [(String, [UInt8])] = [
+            ("empty", []),
+            ("truncated data", Array(good.dropLast(3))),
+            ("truncated header", Array(good.prefix(12))),
+            ("huge header length", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + Array(good.dropFirst(8))),
+        ]
+        func forged(_ header: String) -> [UInt8] {
+            let bytes = Array(header.utf8)
+            return (0..<8).map { UInt8(truncatingIfNeeded: bytes.count >> (8 * $0)) } + bytes + [UInt8](repeating: 0, count: 16)
+        }
+        cases.append(("offsets past the end", forged(#"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 400]}}"#)))
+        cases.append(("shape and offsets disagree", forged(#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 16]}}"#)))
+        cases.append(("absurd shape", forged(#"{"a": {"dtype": "F32", "shape": [4294967296, 4294967296, 4294967296], "data_offsets": [0, 16]}}"#)))
+        cases.append(("unsupported dtype", forged(#"{"a": {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}}"#)))
+        cases.append(("header not JSON", forged("{nope")))
+        for (name, bytes) in cases {
+            #expect(throws: TensorFileError.self, "\(name)") { try WeightFileFormat.safetensors.read(bytes) }
+        }
+        let zip = try WeightFileFormat.npz.write([NamedTensor(name: "a", tensor: Tensor(shape: [2], scalars: [1, 2]))])
+        #expect(try WeightFileFormat.npz.read(zip).first?.tensor.scalars == [1, 2])
+        var corrupted = zip
+        corrupted[40] ^= 0xFF
+        let npzCases: [(String, [UInt8])] = [
+            ("not a zip", Array("hello".utf8)),
+            ("truncated", Array(zip.prefix(zip.count - 30))),
+            ("corrupted data", corrupted),
+        ]
+        for (name, bytes) in npzCases {
+            #expect(throws: TensorFileError.self, "\(name)") { try WeightFileFormat.npz.read(bytes) }
+        }
+    }
+}
+
+extension FixtureModel {
+    /// Keras's weight paths of the model.
+    func weightPaths() -> [KerasWeightPath] { paths() }
+}

@@ -1,0 +1,163 @@
+"""Checks weight files written by the Swift side against the Keras fixtures.
+
+Usage::
+
+    pip install keras jax safetensors
+    KERAS_BACKEND=jax python tools/check_weight_files.py DIR
+
+For every ``DIR/NAME.safetensors`` and ``DIR/NAME.npz`` (NAME one of
+``fixture_common.WEIGHT_FILE_MODELS``; other files in DIR are ignored):
+
+1. loads it with ``safetensors.numpy.load_file`` or ``numpy.load``
+   (``allow_pickle=False``);
+2. checks that its keys are exactly those of the fixture's
+   ``Tests/Fixtures/NAME/weights.safetensors`` / ``weights.npz`` (the HDF5
+   dataset paths of Keras's ``save_weights``, e.g. ``layers/dense/vars/0``)
+   and that every array has the fixture's dtype (float32), shape and values,
+   exactly;
+3. builds the model from ``Tests/ModelRuntimeTests/Specs/NAME.model.json``,
+   assigns the arrays to ``model.weights`` in the order of the fixture's
+   ``weight_paths.json``, and compares ``model(inputs)`` with the fixture's
+   ``output*.npy`` within ``1e-4 * max(1, max|expected|)`` per output.
+
+Prints one line per file and a final ``N passed, M failed`` line; exits 1 on
+any failure or when DIR holds no ``*.safetensors`` or ``*.npz`` file.
+"""
+
+import glob
+import os
+import sys
+import zipfile
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import safetensors.numpy  # noqa: E402
+import keras  # noqa: E402
+
+import fixture_common as fc  # noqa: E402
+
+FORMATS = {  # extension -> fixture file
+    ".safetensors": "weights.safetensors",
+    ".npz": "weights.npz",
+}
+
+
+class CheckFailure(Exception):
+    pass
+
+
+def load_arrays(path):
+    """``{key: array}`` of a .safetensors or .npz file."""
+    if path.endswith(".safetensors"):
+        return safetensors.numpy.load_file(path)
+    with np.load(path, allow_pickle=False) as z:
+        return {key: z[key] for key in z.files}
+
+
+def compare_arrays(actual, expected):
+    """Raises CheckFailure unless ``actual`` has exactly ``expected``'s keys,
+    and every array its dtype, shape and values."""
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    if missing or extra:
+        raise CheckFailure(f"keys differ: missing {missing[:5]}, unexpected {extra[:5]}"
+                           + (" (more)" if len(missing) > 5 or len(extra) > 5 else ""))
+    for key in sorted(expected):
+        a, e = actual[key], expected[key]
+        if not isinstance(a, np.ndarray):  # np.load gives bytes for a non-.npy member
+            raise CheckFailure(f"{key}: not an array ({type(a).__name__})")
+        if a.dtype != e.dtype:
+            raise CheckFailure(f"{key}: dtype {a.dtype} != {e.dtype}")
+        if a.shape != e.shape:
+            raise CheckFailure(f"{key}: shape {a.shape} != {e.shape}")
+        if not np.array_equal(a, e):
+            diff = np.abs(a.astype(np.float64) - e)
+            raise CheckFailure(f"{key}: {int(np.count_nonzero(a != e))} values differ "
+                               f"(max |diff| {float(np.nanmax(diff)):.3g})")
+
+
+def check_outputs(name, arrays):
+    """Sets ``arrays`` on the spec's model by ``weight_paths.json`` order and
+    compares its outputs with the fixture's; returns the worst |diff|."""
+    keras.backend.clear_session()
+    model = fc.load_model_file(fc.spec_path(name), strict=False)
+    try:
+        fc.assign_weights_by_path(model, arrays, fc.load_weight_paths(name))
+    except ValueError as e:
+        raise CheckFailure(f"cannot assign to model.weights: {e}")
+    inputs, expected = fc.load_inputs(name), fc.load_outputs(name)
+    actual = fc.call_model(model, inputs)
+    if len(actual) != len(expected):
+        raise CheckFailure(f"{len(actual)} outputs, the fixture has {len(expected)}")
+    worst = 0.0
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        which = "output" if len(expected) == 1 else f"output {i}"
+        if a.shape != e.shape:
+            raise CheckFailure(f"{which} shape {a.shape} != expected {e.shape}")
+        error = float(np.max(np.abs(a.astype(np.float64) - e)))
+        tolerance = 1e-4 * max(1.0, float(np.max(np.abs(e))))
+        if not error <= tolerance:
+            raise CheckFailure(f"{which} max |diff| {error:.3g} > tolerance {tolerance:.3g}")
+        worst = max(worst, error)
+    return worst, len(expected)
+
+
+def check(path):
+    base = os.path.basename(path)
+    ext = ".safetensors" if base.endswith(".safetensors") else ".npz"
+    name = base[: -len(ext)]
+    if name not in fc.WEIGHT_FILE_MODELS:
+        raise CheckFailure(f"no weight-file fixture {name!r} (known: "
+                           f"{', '.join(fc.WEIGHT_FILE_MODELS)})")
+    try:
+        arrays = load_arrays(path)
+    except Exception as e:  # noqa: BLE001 - report whatever the reader raises
+        raise CheckFailure(f"does not load: {type(e).__name__}: {str(e)[:200]}")
+    expected = load_arrays(os.path.join(fc.fixture_dir(name), FORMATS[ext]))
+    compare_arrays(arrays, expected)
+    note = ""
+    if ext == ".npz":
+        with zipfile.ZipFile(path) as z:
+            plain = [m for m in z.namelist() if not m.endswith(".npy")]
+        if plain:  # numpy.load accepts them; numpy.savez would add ".npy"
+            note = f"; {len(plain)} members without .npy (e.g. {plain[0]!r})"
+    worst, count = check_outputs(name, arrays)
+    outputs = "output" if count == 1 else f"{count} outputs"
+    return (f"{len(arrays)} arrays equal to the fixture's, {outputs} max |diff| "
+            f"{worst:.2g}{note}")
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[0])
+        print("usage: check_weight_files.py DIR")
+        return 2
+    directory = argv[1]
+    paths = sorted(p for ext in FORMATS for p in glob.glob(os.path.join(directory, "*" + ext)))
+    if not paths:
+        print(f"no *.safetensors or *.npz files in {directory}")
+        return 1
+    passed = failed = 0
+    for path in paths:
+        base = os.path.basename(path)
+        try:
+            detail = check(path)
+        except CheckFailure as e:
+            failed += 1
+            print(f"FAIL {base}: {e}")
+        except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
+            failed += 1
+            print(f"FAIL {base}: {type(e).__name__}: {str(e)[:300]}")
+        else:
+            passed += 1
+            print(f"PASS {base}: {detail}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Fuzzes the spec reader, generator and .npy reader with libFuzzer (see tools/README.md).
+#
+#   tools/fuzz.sh [SECONDS_PER_TARGET] [RUNS]
+#
+# Builds `model-fuzz` with libFuzzer and AddressSanitizer into .build-fuzz, then runs each
+# target for at most SECONDS_PER_TARGET seconds (default 60) or RUNS inputs (default
+# unlimited, -1), whichever comes first. Seeds come from Tests/FuzzCorpus/TARGET/; inputs that
+# reach new code collect in .build-fuzz/corpus/TARGET/ and seed the next run; crashing, hanging
+# or memory-hungry inputs are written to .build-fuzz/artifacts/TARGET-*. Exits 1 if any target
+# crashed. Environment:
+#   FUZZ_TARGETS   targets to run (default: "json spec npy variant config")
+#   FUZZ_ARGS      extra libFuzzer options, e.g. "-jobs=2 -workers=2" or "-seed=1"
+set -euo pipefail
+
+seconds=${1:-60}
+runs=${2:--1}
+targets=${FUZZ_TARGETS:-json spec npy variant config}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scratch=.build-fuzz
+
+# Release + ASan + libFuzzer. lld rather than gold: gold hits an internal error linking the
+# package's other (plugin) executable with ASan. The Extern feature lets the fuzzing entry point
+# declare libFuzzer's C driver function.
+build=(swift build --scratch-path "$scratch" -c release --product model-fuzz
+       -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+       -Xswiftc -use-ld=lld -Xswiftc -enable-experimental-feature -Xswiftc Extern)
+echo "+ ${build[*]}"
+mkdir -p "$scratch"
+if ! "${build[@]}" > "$scratch/build.log" 2>&1; then
+    cat "$scratch/build.log"
+    echo "fuzz.sh: build failed" >&2
+    exit 2
+fi
+fuzzer="$scratch/release/model-fuzz"
+
+# Dictionaries (libFuzzer's format: one "token" a line, \\ \" and \xHH escaped): tokens the
+# mutator would take long to find byte by byte.
+mkdir -p "$scratch/dict"
+cat > "$scratch/dict/json.dict" <<'EOF'
+"{"
+"}"
+"["
+"]"
+":"
+","
+"\\\""
+"\\\\"
+"\\u"
+"\\u00e9"
+"\\ud83d\\ude00"
+"\\ud800"
+"null"
+"true"
+"false"
+"NaN"
+"Infinity"
+"-Infinity"
+"-0"
+"1e+308"
+"1e400"
+"\xEF\xBB\xBF"
+"\xF0\x9F\x98\x80"
+EOF
+{
+    cat "$scratch/dict/json.dict"
+    for word in class_name config layers name inbound_nodes input_layers output_layers args kwargs \
+        keras_history __keras_tensor__ batch_shape batch_input_shape shape dtype units activation use_bias \
+        kernel_initializer bias_initializer rate seed axis axes normalize trainable build_config \
+        Sequential Functional Model InputLayer Dense Dropout Activation Add Subtract Multiply Average \
+        Maximum Minimum Concatenate Dot GlorotUniform Zeros Ones float32 relu softmax \
+        base insert insert_after names accessModifier typeNames additionalImports public package internal; do
+        printf '"%s"\n' "$word"
+    done
+} > "$scratch/dict/spec.dict"
+cp "$scratch/dict/spec.dict" "$scratch/dict/variant.dict"
+cp "$scratch/dict/spec.dict" "$scratch/dict/config.dict"
+cat > "$scratch/dict/npy.dict" <<'EOF'
+"\x93NUMPY"
+"\x01\x00"
+"\x02\x00"
+"\x03\x00"
+"'descr'"
+"'fortran_order'"
+"'shape'"
+"'<f4'"
+"'>f8'"
+"'<f2'"
+"'|b1'"
+"'<i8'"
+"'>u2'"
+"True"
+"False"
+"()"
+"(0,)"
+"L"
+EOF
+
+crashed=0
+summary=()
+for target in $targets; do
+    case $target in
+        json|spec) max_len=16384 ;;
+        variant|config) max_len=4096 ;;
+        npy) max_len=1024 ;;
+        *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2 ;;
+    esac
+    corpus="$scratch/corpus/$target"
+    mkdir -p "$corpus" "$scratch/artifacts" "$scratch/logs"
+    log="$scratch/logs/$target.log"
+    echo "== $target: up to $seconds s, runs=$runs, max_len=$max_len (log: $log)"
+    start=$(date +%s)
+    status=0
+    # The first corpus folder receives new inputs; the seed folder is only read.
+    # SWIFT_BACKTRACE: let libFuzzer and ASan report a trap (the Swift backtracer's memory
+    # reader trips ASan). FUZZ_ARGS is split into words on purpose.
+    # shellcheck disable=SC2086
+    MODEL_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no "$fuzzer" "$corpus" "Tests/FuzzCorpus/$target" \
+        -runs="$runs" -max_total_time="$seconds" -max_len="$max_len" \
+        -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+        -dict="$scratch/dict/$target.dict" -print_final_stats=1 \
+        -artifact_prefix="$scratch/artifacts/$target-" ${FUZZ_ARGS:-} > "$log" 2>&1 || status=$?
+    elapsed=$(( $(date +%s) - start ))
+    executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+    if [ -z "$executions" ]; then
+        executions=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
+    fi
+    if [ "$status" -eq 0 ]; then
+        result="no crash"
+    else
+        crashed=1
+        artifact=$(grep -o 'Test unit written to .*' "$log" | tail -1 | sed 's/Test unit written to //' || true)
+        result="CRASH (exit $status): ${artifact:-see $log}"
+        # The cause and the innermost frames in the package's sources, demangled.
+        grep -E 'ERROR: |SUMMARY' "$log" | head -3 || true
+        grep -E '#[0-9]+ .* in .*/Sources/' "$log" | head -6 | swift demangle --simplified || true
+    fi
+    line=$(printf '%-8s %12s executions in %5d s  %s' "$target" "${executions:-?}" "$elapsed" "$result")
+    echo "$line"
+    summary+=("$line")
+done
+
+echo
+echo "== fuzz.sh summary"
+printf '%s\n' "${summary[@]}"
+if [ "$crashed" -ne 0 ]; then
+    echo "Reproduce in an ordinary build: swift run model-fuzz TARGET ARTIFACT"
+    exit 1
+fi
