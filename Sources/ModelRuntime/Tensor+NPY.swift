@@ -56,17 +56,17 @@ extension Tensor {
         }
         let fields = try NPYHeader(parsing: header)
         let dataStart = headerStart + headerLength
+        // The shape's scalar count, refusing overflow; a zero axis makes any shape empty.
         var count = 1
         for size in fields.shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= (bytes.count - dataStart) else {
-                throw TensorFileError("the .npy shape \(fields.shape) needs more data than the file holds")
-            }
+            guard !overflow else { throw TensorFileError("the .npy shape \(fields.shape) needs more data than the file holds") }
             count = product
         }
         let itemSize = fields.itemSize
-        guard count * itemSize <= bytes.count - dataStart else {
-            throw TensorFileError("the .npy data is truncated: shape \(fields.shape) needs \(count * itemSize) bytes, the file has \(bytes.count - dataStart)")
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
+        guard !overflow, byteCount <= bytes.count - dataStart else {
+            throw TensorFileError("the .npy data is truncated: shape \(fields.shape) needs \(overflow ? "more" : "\(byteCount)") bytes, the file has \(bytes.count - dataStart)")
         }
         var values = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { raw in

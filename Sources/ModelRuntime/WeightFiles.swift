@@ -157,13 +157,12 @@ enum SafeTensors {
             var count = 1
             for dim in dims {
                 let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-                guard !overflow, product <= dataLength else {
-                    throw TensorFileError("tensor '\(member.key)': shape \(dims) needs more data than the file holds")
-                }
+                guard !overflow else { throw TensorFileError("tensor '\(member.key)': shape \(dims) needs more data than the file holds") }
                 count = product
             }
-            guard count * itemSize == end - begin else {
-                throw TensorFileError("tensor '\(member.key)': shape \(dims) of \(dtype) needs \(count * itemSize) bytes, its offsets hold \(end - begin)")
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
+            guard !overflow, byteCount == end - begin else {
+                throw TensorFileError("tensor '\(member.key)': shape \(dims) of \(dtype) needs \(overflow ? "more" : "\(byteCount)") bytes, its offsets hold \(end - begin)")
             }
             let start = dataStart + begin
             let values = bytes.withUnsafeBufferPointer { raw -> [Float] in

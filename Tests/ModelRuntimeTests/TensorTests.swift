@@ -36,6 +36,16 @@ import Testing
         #expect(throws: TensorFileError.self) { try Tensor(npyBytes: hugeShape) }
     }
 
+    /// Found by fuzzing: a zero-sized axis makes an empty tensor, whatever the other axes.
+    @Test func emptyTensorsRoundTripThroughNPYAndSafetensors() throws {
+        for shape in [[2, 0], [0], [0, 3, 5], [7, 0, 1]] {
+            let tensor = Tensor(shape: shape, scalars: [])
+            #expect(try Tensor(npyBytes: tensor.npyBytes()) == tensor)
+            let bytes = try WeightFileFormat.safetensors.write([NamedTensor(name: "e", tensor: tensor)])
+            #expect(try WeightFileFormat.safetensors.read(bytes).first?.tensor == tensor)
+        }
+    }
+
     @Test func copiesShareStorageUntilWritten() {
         let a = Tensor(shape: [2], scalars: [1, 2])
         var b = a
