@@ -135,6 +135,8 @@ enum SafeTensors {
         guard let members = header.value.objectMembers else { throw TensorFileError("the safetensors header is not a JSON object") }
         let dataLength = bytes.count - dataStart
         var tensors: [(offset: Int, NamedTensor)] = []
+        var itemSizes: [String: Int] = [:]
+        var covered = 0
         for member in members where member.key != "__metadata__" {
             let entry = member.value
             guard let dtype = entry["dtype"]?.value.stringValue,
@@ -164,6 +166,12 @@ enum SafeTensors {
             guard !overflow, byteCount == end - begin else {
                 throw TensorFileError("tensor '\(member.key)': shape \(dims) of \(dtype) needs \(overflow ? "more" : "\(byteCount)") bytes, its offsets hold \(end - begin)")
             }
+            // Check the total before decoding, so overlapping offsets cannot multiply memory.
+            covered += end - begin
+            guard covered <= dataLength else {
+                throw TensorFileError("tensor '\(member.key)': the tensors' data overlap; safetensors data must not overlap")
+            }
+            itemSizes[member.key] = itemSize
             let start = dataStart + begin
             let values = bytes.withUnsafeBufferPointer { raw -> [Float] in
                 (0..<count).map { index in
@@ -179,7 +187,20 @@ enum SafeTensors {
             }
             tensors.append((begin, NamedTensor(name: member.key, tensor: Tensor(shape: dims, scalars: values))))
         }
-        return tensors.sorted { $0.offset < $1.offset }.map(\.1)
+        // The format requires the tensors to tile the data exactly: no overlaps (a forged
+        // file could otherwise make a small file decode into huge memory) and no holes.
+        let sorted = tensors.sorted { $0.offset < $1.offset }
+        var expected = 0
+        for (offset, item) in sorted {
+            guard offset == expected else {
+                throw TensorFileError("tensor '\(item.name)': its data starts at \(offset), but the previous tensor ends at \(expected); safetensors data must not overlap or leave holes")
+            }
+            expected += item.tensor.scalarCount * itemSizes[item.name]!
+        }
+        guard expected == dataLength else {
+            throw TensorFileError("the tensors cover \(expected) of the \(dataLength) data bytes; safetensors data must not leave holes")
+        }
+        return sorted.map(\.1)
     }
 
     static func write(_ tensors: [NamedTensor]) throws -> [UInt8] {

@@ -109,6 +109,8 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         cases.append(("absurd shape", forged(#"{"a": {"dtype": "F32", "shape": [4294967296, 4294967296, 4294967296], "data_offsets": [0, 16]}}"#)))
         cases.append(("unsupported dtype", forged(#"{"a": {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}}"#)))
         cases.append(("header not JSON", forged("{nope")))
+        cases.append(("overlapping tensors", forged(#"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#)))
+        cases.append(("a hole in the data", forged(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}"#)))
         for (name, bytes) in cases {
             #expect(throws: TensorFileError.self, "\(name)") { try WeightFileFormat.safetensors.read(bytes) }
         }
