@@ -106,15 +106,21 @@ extension Tensor {
         return out
     }
 
-    /// The tensor as `.npy` bytes: format 1.0, little-endian float32, C order.
+    /// The tensor as `.npy` bytes: format 1.0 (2.0 for a header over 64 KiB), little-endian
+    /// float32, C order.
     public func npyBytes() -> [UInt8] {
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
-        let unpadded = 10 + header.utf8.count + 1
+        // Format 1.0 has a 2-byte header length; a longer header (a very high rank) needs 2.0.
+        let version2 = 10 + header.utf8.count + 64 > 0xFFFF
+        let prefix = version2 ? 12 : 10
+        let unpadded = prefix + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0]
+        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, version2 ? 2 : 1, 0]
         let length = header.utf8.count
-        bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
+        bytes += version2
+            ? [UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF), UInt8((length >> 16) & 0xFF), UInt8((length >> 24) & 0xFF)]
+            : [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
         bytes.reserveCapacity(bytes.count + scalars.count * 4)
         for value in scalars {

@@ -349,6 +349,13 @@ struct ZipArchive {
                                  dataOffset: dataOffset, bytes: bytes))
             cursor += 46 + nameLength + extraLength + commentLength
         }
+        // Members must not share bytes: a forged directory pointing many entries at one member
+        // would make a small file decode into far more memory than it holds.
+        var ranges = entries.map { ($0.dataOffset, $0.dataOffset + $0.compressedSize, $0.name) }.sorted { $0.0 < $1.0 }
+        for index in ranges.indices.dropFirst() where ranges[index].0 < ranges[index - 1].1 {
+            throw TensorFileError("zip members '\(ranges[index - 1].2)' and '\(ranges[index].2)' overlap; the archive is corrupted or forged")
+        }
+        ranges.removeAll()
         self.entries = entries
     }
 

@@ -46,6 +46,14 @@ import Testing
         }
     }
 
+    /// Found by fuzzing: a shape whose header does not fit format 1.0's 2-byte length.
+    @Test func aHugeRankWritesFormat2() throws {
+        let tensor = Tensor(shape: [Int](repeating: 1, count: 40_000), scalars: [3])
+        let bytes = tensor.npyBytes()
+        #expect(bytes[6] == 2)
+        #expect(try Tensor(npyBytes: bytes) == tensor)
+    }
+
     @Test func copiesShareStorageUntilWritten() {
         let a = Tensor(shape: [2], scalars: [1, 2])
         var b = a

@@ -118,7 +118,14 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         #expect(try WeightFileFormat.npz.read(zip).first?.tensor.scalars == [1, 2])
         var corrupted = zip
         corrupted[40] ^= 0xFF
+        // Two directory entries pointing at one member (found by fuzzing).
+        let twoMembers = try WeightFileFormat.npz.write([NamedTensor(name: "a", tensor: Tensor(shape: [2], scalars: [1, 2])),
+                                                        NamedTensor(name: "b", tensor: Tensor(shape: [2], scalars: [3, 4]))])
+        var aliased = twoMembers
+        let centralB = try #require(Self.lastSignature([0x50, 0x4B, 0x01, 0x02], in: aliased))
+        for k in 0..<4 { aliased[centralB + 42 + k] = 0 }  // member b's local header offset → member a's
         let npzCases: [(String, [UInt8])] = [
+            ("members sharing data", aliased),
             ("not a zip", Array("hello".utf8)),
             ("truncated", Array(zip.prefix(zip.count - 30))),
             ("corrupted data", corrupted),
@@ -126,6 +133,18 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         for (name, bytes) in npzCases {
             #expect(throws: TensorFileError.self, "\(name)") { try WeightFileFormat.npz.read(bytes) }
         }
+    }
+}
+
+extension WeightFileTests {
+    /// Where the last occurrence of `signature` starts in `bytes`.
+    static func lastSignature(_ signature: [UInt8], in bytes: [UInt8]) -> Int? {
+        var index = bytes.count - signature.count
+        while index >= 0 {
+            if Array(bytes[index..<(index + signature.count)]) == signature { return index }
+            index -= 1
+        }
+        return nil
     }
 }
 
