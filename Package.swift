@@ -19,6 +19,10 @@ let package = Package(
         // Naming, translation and rendering of generated code. Underscored: not API.
         .target(name: "_ModelGeneratorCore", dependencies: ["ModelSpec"]),
         .executableTarget(name: "swift-model-generator", dependencies: ["_ModelGeneratorCore"]),
+        // Fuzz targets (bytes in, must never crash) and their libFuzzer driver / replay tool;
+        // see tools/fuzz.sh. Not products.
+        .target(name: "ModelFuzzTargets", dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelSpec"]),
+        .executableTarget(name: "model-fuzz", dependencies: ["ModelFuzzTargets"]),
         .plugin(
             name: "ModelGeneratorPlugin",
             capability: .buildTool(),
@@ -45,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelGeneratorCoreTests",
-            dependencies: ["_ModelGeneratorCore", "ModelRuntime"],
+            dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelFuzzTargets"],
             // The specs are inputs of the tests; the references generated from them are compiled.
             exclude: ["References/Specs", "BadSpecs"]
         ),

@@ -9,13 +9,13 @@
 # reach new code collect in .build-fuzz/corpus/TARGET/ and seed the next run; crashing, hanging
 # or memory-hungry inputs are written to .build-fuzz/artifacts/TARGET-*. Exits 1 if any target
 # crashed. Environment:
-#   FUZZ_TARGETS   targets to run (default: "json spec npy variant config")
+#   FUZZ_TARGETS   targets to run (default: "json spec npy variant config safetensors npz")
 #   FUZZ_ARGS      extra libFuzzer options, e.g. "-jobs=2 -workers=2" or "-seed=1"
 set -euo pipefail
 
 seconds=${1:-60}
 runs=${2:--1}
-targets=${FUZZ_TARGETS:-json spec npy variant config}
+targets=${FUZZ_TARGETS:-json spec npy variant config safetensors npz}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -77,6 +77,10 @@ EOF
 } > "$scratch/dict/spec.dict"
 cp "$scratch/dict/spec.dict" "$scratch/dict/variant.dict"
 cp "$scratch/dict/spec.dict" "$scratch/dict/config.dict"
+{
+    cat "$scratch/dict/json.dict"
+    printf '"%s"\n' dtype shape data_offsets __metadata__ F16 BF16 F32 F64 I32
+} > "$scratch/dict/safetensors.dict"
 cat > "$scratch/dict/npy.dict" <<'EOF'
 "\x93NUMPY"
 "\x01\x00"
@@ -97,13 +101,32 @@ cat > "$scratch/dict/npy.dict" <<'EOF'
 "(0,)"
 "L"
 EOF
+{
+    cat "$scratch/dict/npy.dict"
+    cat <<'EOF'
+"PK\x03\x04"
+"PK\x01\x02"
+"PK\x05\x06"
+"PK\x06\x06"
+"PK\x06\x07"
+"\xFF\xFF\xFF\xFF"
+"\x01\x00\x18\x00"
+".npy"
+EOF
+} > "$scratch/dict/npz.dict"
+
+# Prints the cause of the crash in log $1 and its innermost frames in the package's sources.
+show_crash() {
+    grep -E 'ERROR: |SUMMARY' "$1" | head -3 || true
+    grep -E '#[0-9]+ .* in .*/Sources/' "$1" | head -6 | swift demangle --simplified || true
+}
 
 crashed=0
 summary=()
 for target in $targets; do
     case $target in
         json|spec) max_len=16384 ;;
-        variant|config) max_len=4096 ;;
+        variant|config|safetensors|npz) max_len=4096 ;;
         npy) max_len=1024 ;;
         *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2 ;;
     esac
@@ -113,6 +136,20 @@ for target in $targets; do
     echo "== $target: up to $seconds s, runs=$runs, max_len=$max_len (log: $log)"
     start=$(date +%s)
     status=0
+    # First every seed, whole: fuzzing cuts inputs longer than max_len, and a committed crash
+    # reproducer must fail the run until its bug is fixed.
+    seeds=("Tests/FuzzCorpus/$target"/*)
+    MODEL_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no "$fuzzer" -timeout=10 -rss_limit_mb=2048 \
+        -malloc_limit_mb=1024 -artifact_prefix="$scratch/artifacts/$target-" "${seeds[@]}" > "$log" 2>&1 || status=$?
+    if [ "$status" -ne 0 ]; then
+        seed=$(grep -o '^Running: .*' "$log" | tail -1 | sed 's/^Running: //')
+        crashed=1
+        show_crash "$log"
+        line=$(printf '%-12s %12s executions in %5d s  %s' "$target" "${#seeds[@]} seeds" 0 "CRASH on seed $seed")
+        echo "$line"
+        summary+=("$line")
+        continue
+    fi
     # The first corpus folder receives new inputs; the seed folder is only read.
     # SWIFT_BACKTRACE: let libFuzzer and ASan report a trap (the Swift backtracer's memory
     # reader trips ASan). FUZZ_ARGS is split into words on purpose.
@@ -121,9 +158,10 @@ for target in $targets; do
         -runs="$runs" -max_total_time="$seconds" -max_len="$max_len" \
         -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
         -dict="$scratch/dict/$target.dict" -print_final_stats=1 \
-        -artifact_prefix="$scratch/artifacts/$target-" ${FUZZ_ARGS:-} > "$log" 2>&1 || status=$?
+        -artifact_prefix="$scratch/artifacts/$target-" ${FUZZ_ARGS:-} >> "$log" 2>&1 || status=$?
     elapsed=$(( $(date +%s) - start ))
     executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+    # (The seed replay above prints no stats, so these are the fuzzing run's.)
     if [ -z "$executions" ]; then
         executions=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
     fi
@@ -133,11 +171,9 @@ for target in $targets; do
         crashed=1
         artifact=$(grep -o 'Test unit written to .*' "$log" | tail -1 | sed 's/Test unit written to //' || true)
         result="CRASH (exit $status): ${artifact:-see $log}"
-        # The cause and the innermost frames in the package's sources, demangled.
-        grep -E 'ERROR: |SUMMARY' "$log" | head -3 || true
-        grep -E '#[0-9]+ .* in .*/Sources/' "$log" | head -6 | swift demangle --simplified || true
+        show_crash "$log"
     fi
-    line=$(printf '%-8s %12s executions in %5d s  %s' "$target" "${executions:-?}" "$elapsed" "$result")
+    line=$(printf '%-12s %12s executions in %5d s  %s' "$target" "${executions:-?}" "$elapsed" "$result")
     echo "$line"
     summary+=("$line")
 done

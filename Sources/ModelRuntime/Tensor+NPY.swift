@@ -197,6 +197,10 @@ private struct NPYHeader {
             }
             dims.append(dim)
         }
+        // NumPy's own limit (NPY_MAXDIMS); more axes only make reading slow.
+        guard dims.count <= 64 else {
+            throw TensorFileError("the .npy shape has \(dims.count) axes; at most 64 are supported")
+        }
         shape = dims
     }
 

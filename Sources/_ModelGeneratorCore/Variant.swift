@@ -191,8 +191,11 @@ public struct VariantSpec: Sendable {
         case .object(let members):
             return .object(members.map { member in
                 var member = member
-                member.value = JSONNode(redirecting(member.value.value, redirect, inHistory: inHistory || member.key == "keras_history"),
-                                        at: member.value.location)
+                // Keras 2's inbound nodes are lists of `[layer, node, tensor, kwargs]` triples.
+                let keras2Nodes = member.key == "inbound_nodes"
+                    && member.value.value.arrayElements?.allSatisfy { $0.value.arrayElements != nil } == true
+                let history = inHistory || member.key == "keras_history" || keras2Nodes
+                member.value = JSONNode(redirecting(member.value.value, redirect, inHistory: history), at: member.value.location)
                 return member
             })
         default:

@@ -46,12 +46,24 @@ import Testing
         }
     }
 
-    /// Found by fuzzing: a shape whose header does not fit format 1.0's 2-byte length.
-    @Test func aHugeRankWritesFormat2() throws {
+    /// Found by fuzzing: a shape whose header does not fit format 1.0's 2-byte length is written
+    /// in format 2.0 instead of trapping (reading it back is refused: NumPy allows 64 axes).
+    @Test func aHugeRankWritesFormat2WithoutTrapping() throws {
         let tensor = Tensor(shape: [Int](repeating: 1, count: 40_000), scalars: [3])
         let bytes = tensor.npyBytes()
         #expect(bytes[6] == 2)
-        #expect(try Tensor(npyBytes: bytes) == tensor)
+        #expect(throws: TensorFileError.self) { try Tensor(npyBytes: bytes) }
+    }
+
+    /// Found while fuzzing: reading a Fortran-order file costs scalars × axes, so NumPy's limit
+    /// of 64 axes is enforced.
+    @Test func moreThan64AxesAreRefused() throws {
+        let shape = "(" + String(repeating: "1, ", count: 65) + ")"
+        var header = "{'descr': '<f4', 'fortran_order': True, 'shape': \(shape), }"
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        let bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+            + Array(header.utf8) + [0, 0, 128, 63]
+        #expect(throws: TensorFileError.self) { try Tensor(npyBytes: bytes) }
     }
 
     @Test func copiesShareStorageUntilWritten() {

@@ -1,0 +1,170 @@
+import ModelRuntime
+import ModelSpec
+import _ModelGeneratorCore
+
+// Fuzz targets: each takes arbitrary bytes and must return normally whatever they are.
+// Thrown errors are the expected outcome for bad input; a trap (a failed `precondition` in a
+// self-check below, or one inside the code under test), a hang or a huge allocation is a bug.
+// `model-fuzz` drives them under libFuzzer, and `FuzzCorpusTests` replays the committed corpus
+// (`Tests/FuzzCorpus/TARGET/`) through them.
+
+/// The fuzz targets, named as on the `model-fuzz` command line, in `MODEL_FUZZ_TARGET` and as
+/// the corpus folders under `Tests/FuzzCorpus/`.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// `JSONReader.parse`, and the `JSONWriter` round trip of what it accepts.
+    case json
+    /// `Generator.generate(specAt:bytes:)` on a model spec.
+    case spec
+    /// `Tensor(npyBytes:)`.
+    case npy
+    /// `VariantSpec(bytes:path:)`, then `Generator.generateVariant` over two fixed base specs.
+    case variant
+    /// `GeneratorConfigFile(bytes:path:)`.
+    case config
+    /// `WeightFileFormat.safetensors.read`, and the write/read round trip of what it accepts.
+    case safetensors
+    /// `WeightFileFormat.npz.read`, and the write/read round trip of what it accepts.
+    case npz
+
+    /// Runs the target on `bytes`.
+    public func run(_ bytes: [UInt8]) {
+        switch self {
+        case .json: fuzzJSON(bytes)
+        case .spec: fuzzSpec(bytes)
+        case .npy: fuzzNPY(bytes)
+        case .variant: fuzzVariant(bytes)
+        case .config: fuzzGeneratorConfig(bytes)
+        case .safetensors: fuzzWeights(bytes, format: .safetensors)
+        case .npz: fuzzWeights(bytes, format: .npz)
+        }
+    }
+}
+
+/// Parses `bytes` as JSON; when that succeeds, writes the value back in both writer styles and
+/// checks that each text parses to an equal value and that writing is deterministic.
+public func fuzzJSON(_ bytes: [UInt8]) {
+    guard let node = try? JSONReader.parse(bytes) else { return }
+    let value = node.value
+    for style in [JSONWriter.Style.python, .pretty(indent: 2)] {
+        let writer = JSONWriter(style: style)
+        let text = writer.write(value)
+        let reparsed: JSONNode
+        do {
+            reparsed = try JSONReader.parse(text)
+        } catch {
+            preconditionFailure("fuzzJSON: the writer's output does not parse: \(error)\n\(text)")
+        }
+        precondition(reparsed.value == value, "fuzzJSON: parse(write(x)) != x for \(text)")
+        precondition(writer.write(reparsed.value) == text, "fuzzJSON: write(parse(write(x))) != write(x) for \(text)")
+    }
+}
+
+/// Generates the Swift source of the model spec in `bytes`; errors are fine. When it succeeds,
+/// checks the generated file is not empty and renders the spec's summary too.
+public func fuzzSpec(_ bytes: [UInt8]) {
+    guard let file = try? Generator.generate(specAt: "fuzz.model.json", bytes: bytes) else { return }
+    precondition(!file.contents.isEmpty, "fuzzSpec: the generator returned an empty file")
+    precondition(file.fileName == "fuzz.model.swift", "fuzzSpec: unexpected file name \(file.fileName)")
+    precondition(!file.typeName.isEmpty, "fuzzSpec: empty type name")
+    // The spec parsed once already, so this parse succeeds; the summary must render too.
+    let description: ModelDescription
+    do {
+        description = try ModelSpecParser.parse(bytes, file: "fuzz.model.json")
+    } catch {
+        preconditionFailure("fuzzSpec: the spec generated code but does not parse a second time: \(error)")
+    }
+    precondition(!Summary.render(description).isEmpty, "fuzzSpec: empty summary")
+}
+
+/// Reads `bytes` as a NumPy `.npy` file; when that succeeds, checks the tensor's shape and
+/// scalar count agree and that the tensor survives a round trip through `npyBytes()`.
+public func fuzzNPY(_ bytes: [UInt8]) {
+    guard let tensor = try? Tensor(npyBytes: bytes) else { return }
+    precondition(tensor.scalarCount <= bytes.count, "fuzzNPY: \(tensor.scalarCount) scalars read from \(bytes.count) bytes")
+    precondition(tensor.shape.allSatisfy { $0 >= 0 }, "fuzzNPY: negative axis in \(tensor.shape)")
+    precondition(tensor.shape.reduce(1, *) == tensor.scalarCount, "fuzzNPY: shape \(tensor.shape) vs \(tensor.scalarCount) scalars")
+    let reread: Tensor
+    do {
+        reread = try Tensor(npyBytes: tensor.npyBytes())
+    } catch {
+        preconditionFailure("fuzzNPY: npyBytes() of a tensor of shape \(tensor.shape) does not read back: \(error)")
+    }
+    precondition(reread.shape == tensor.shape, "fuzzNPY: shape \(tensor.shape) reads back as \(reread.shape)")
+    // Compare bit patterns: NaN payloads must survive, and NaN != NaN.
+    precondition(reread.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern), "fuzzNPY: scalars change in the round trip")
+}
+
+/// Reads `bytes` as a weight file of `format`; when that succeeds, checks that writing the
+/// tensors (as float32) and reading them back gives the same names, shapes and bit patterns.
+public func fuzzWeights(_ bytes: [UInt8], format: WeightFileFormat) {
+    guard let tensors = try? format.read(bytes) else { return }
+    // Neither format compresses (compressed npz members are refused) and every scalar takes at
+    // least one byte, so a file cannot hold more scalars than bytes: more means members that
+    // share their data, which lets a small file allocate without bound.
+    let scalarCount = tensors.reduce(0) { $0 + $1.tensor.scalarCount }
+    precondition(scalarCount <= bytes.count, "fuzzWeights(\(format)): \(scalarCount) scalars read from \(bytes.count) bytes")
+    let reread: [NamedTensor]
+    do {
+        reread = try format.read(try format.write(tensors))
+    } catch {
+        preconditionFailure("fuzzWeights(\(format)): what was read does not write and read back: \(error)")
+    }
+    precondition(reread.map(\.name) == tensors.map(\.name), "fuzzWeights(\(format)): names change in the round trip")
+    for (a, b) in zip(tensors, reread) {
+        precondition(a.tensor.shape == b.tensor.shape, "fuzzWeights(\(format)): '\(a.name)' shape \(a.tensor.shape) reads back as \(b.tensor.shape)")
+        precondition(a.tensor.scalars.map(\.bitPattern) == b.tensor.scalars.map(\.bitPattern),
+                     "fuzzWeights(\(format)): '\(a.name)' scalars change in the round trip")
+    }
+}
+
+/// Reads `bytes` as a variant declaration; when that succeeds, generates the variant over each
+/// of two fixed base specs (errors such as "matches no layer" are fine).
+public func fuzzVariant(_ bytes: [UInt8]) {
+    guard (try? VariantSpec(bytes: bytes, path: "fuzz.variant.json")) != nil else { return }
+    for (basePath, baseBytes) in FuzzTarget.variantBases {
+        guard let file = try? Generator.generateVariant(
+            specAt: "fuzz.variant.json", bytes: bytes, baseBytes: baseBytes, basePath: basePath, baseTypeName: "Base"
+        ) else { continue }
+        precondition(!file.contents.isEmpty, "fuzzVariant: the generator returned an empty file")
+    }
+}
+
+/// Reads `bytes` as a `model-generator-config.json`; when that succeeds, checks that every
+/// name it accepted is non-empty.
+public func fuzzGeneratorConfig(_ bytes: [UInt8]) {
+    guard let config = try? GeneratorConfigFile(bytes: bytes, path: "model-generator-config.json") else { return }
+    precondition(config.typeNames.values.allSatisfy { !$0.isEmpty }, "fuzzGeneratorConfig: empty type name accepted")
+    precondition(config.additionalImports.allSatisfy { !$0.isEmpty }, "fuzzGeneratorConfig: empty module name accepted")
+}
+
+extension FuzzTarget {
+    /// The base specs (path and bytes) `fuzzVariant` applies variants to: a Sequential model,
+    /// and a Functional one that calls a shared Dense layer twice.
+    public static let variantBases: [(path: String, bytes: [UInt8])] = [
+        ("base.model.json", Array(sequentialBase.utf8)),
+        ("shared.model.json", Array(functionalBase.utf8)),
+    ]
+
+    private static let sequentialBase = """
+        {"class_name": "Sequential", "config": {"name": "base", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
+          {"class_name": "Dense", "config": {"name": "hidden", "units": 4, "activation": "relu"}},
+          {"class_name": "Dropout", "config": {"rate": 0.25}},
+          {"class_name": "Dense", "config": {"name": "out", "units": 2}}]}}
+        """
+
+    private static let functionalBase = """
+        {"class_name": "Functional", "config": {"name": "shared", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, 3], "name": "x"}, "name": "x", "inbound_nodes": []},
+          {"class_name": "Dense", "config": {"name": "shared", "units": 3, "activation": "tanh"}, "name": "shared",
+           "inbound_nodes": [{"args": [\(tensor("x", 0))], "kwargs": {}}, {"args": [\(tensor("shared", 0))], "kwargs": {}}]},
+          {"class_name": "Add", "config": {"name": "add"}, "name": "add",
+           "inbound_nodes": [{"args": [[\(tensor("shared", 0)), \(tensor("shared", 1))]], "kwargs": {}}]}],
+          "input_layers": [["x", 0, 0]], "output_layers": [["add", 0, 0]]}}
+        """
+
+    /// A Keras 3 reference to output 0 of `call` of `layer`.
+    private static func tensor(_ layer: String, _ call: Int) -> String {
+        #"{"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["\#(layer)", \#(call), 0]}}"#
+    }
+}
