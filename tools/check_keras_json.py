@@ -41,8 +41,7 @@ import keras  # noqa: E402
 import fixture_common as fc  # noqa: E402
 
 
-class CheckFailure(Exception):
-    pass
+CheckFailure = fc.CheckFailure
 
 
 def _is_number(v):
@@ -171,22 +170,8 @@ def main(argv):
     if not paths:
         print(f"no *.json files in {export_dir}")
         return 1
-    passed = failed = 0
-    for path in paths:
-        name = os.path.basename(path)[: -len(".json")]
-        try:
-            detail = check(name, path)
-        except CheckFailure as e:
-            failed += 1
-            print(f"FAIL {name}: {e}")
-        except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
-            failed += 1
-            print(f"FAIL {name}: {type(e).__name__}: {str(e)[:300]}")
-        else:
-            passed += 1
-            print(f"PASS {name}: {detail}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    names = [os.path.basename(path)[: -len(".json")] for path in paths]
+    return fc.run_checks((name, lambda name=name, path=path: check(name, path)) for name, path in zip(names, paths))
 
 
 if __name__ == "__main__":

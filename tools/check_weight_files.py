@@ -46,8 +46,7 @@ FORMATS = {  # extension -> fixture file
 }
 
 
-class CheckFailure(Exception):
-    pass
+CheckFailure = fc.CheckFailure
 
 
 def load_arrays(path):
@@ -141,22 +140,7 @@ def main(argv):
     if not paths:
         print(f"no *.safetensors or *.npz files in {directory}")
         return 1
-    passed = failed = 0
-    for path in paths:
-        base = os.path.basename(path)
-        try:
-            detail = check(path)
-        except CheckFailure as e:
-            failed += 1
-            print(f"FAIL {base}: {e}")
-        except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
-            failed += 1
-            print(f"FAIL {base}: {type(e).__name__}: {str(e)[:300]}")
-        else:
-            passed += 1
-            print(f"PASS {base}: {detail}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return fc.run_checks((os.path.basename(path), lambda path=path: check(path)) for path in paths)
 
 
 if __name__ == "__main__":

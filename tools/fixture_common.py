@@ -220,3 +220,27 @@ def assign_weights_by_path(model, arrays, paths):
             raise ValueError(f"{path}: array shape {value.shape}, variable "
                              f"{variable.path} {tuple(variable.shape)}, listed {shape}")
         variable.assign(value)
+
+
+class CheckFailure(Exception):
+    """A check found a difference; its message says which."""
+
+
+def run_checks(items):
+    """Runs `check()` for each `(label, check)`, printing PASS/FAIL lines and the closing
+    `N passed, M failed` line; returns the exit status (1 on any failure)."""
+    passed = failed = 0
+    for label, check in items:
+        try:
+            detail = check()
+        except CheckFailure as e:
+            failed += 1
+            print(f"FAIL {label}: {e}")
+        except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
+            failed += 1
+            print(f"FAIL {label}: {type(e).__name__}: {str(e)[:300]}")
+        else:
+            passed += 1
+            print(f"PASS {label}: {detail}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
