@@ -100,6 +100,32 @@ public enum ModelSpecParser {
         }
     }
 
+    /// Parses the spec file `file` from its bytes: Keras JSON, or for a `.keras` archive the
+    /// `config.json` inside it (errors then say so and give its line and column).
+    public static func parse(specFile bytes: [UInt8], file: String) throws(SpecError) -> ModelDescription {
+        guard file.hasSuffix(".keras") else { return try parse(bytes, file: file) }
+        let config: [UInt8]
+        do {
+            let archive = try ZipArchive(bytes)
+            guard let entry = archive.entries.first(where: { $0.name == "config.json" }) else {
+                throw ArchiveError("the archive has no config.json; is it a Keras 3 .keras file?")
+            }
+            config = try entry.data()
+        } catch let error as ArchiveError {
+            throw SpecError("cannot read the .keras archive: \(error.message)", file: file)
+        } catch {
+            throw SpecError("cannot read the .keras archive: \(error)", file: file)
+        }
+        do {
+            return try parse(config, file: file)
+        } catch {
+            var error = error
+            error.message = "in config.json: " + error.message
+            error.additional = error.additional.map { var more = $0; more.message = "in config.json: " + more.message; return more }
+            throw error
+        }
+    }
+
     /// Parses and checks a spec already read as JSON.
     public static func parse(_ root: JSONNode) throws(SpecError) -> ModelDescription {
         do {

@@ -47,7 +47,7 @@ public enum Generator {
     /// Generates the model type for the spec in `bytes`. `path` names the spec in errors; only
     /// its last component appears in the generated code.
     public static func generate(specAt path: String, bytes: [UInt8], options: GeneratorOptions = .init()) throws(SpecError) -> GeneratedFile {
-        let description = try ModelSpecParser.parse(bytes, file: path)
+        let description = try ModelSpecParser.parse(specFile: bytes, file: path)
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         let typeName = options.typeName ?? Identifiers.typeName(Identifiers.specBaseName(fileName))
         let contents = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options).renderFile()

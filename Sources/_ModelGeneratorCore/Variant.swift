@@ -212,7 +212,7 @@ extension Generator {
         options: GeneratorOptions = .init()
     ) throws(SpecError) -> GeneratedFile {
         let variant = try VariantSpec(bytes: bytes, path: path)
-        let base = try ModelSpecParser.parse(baseBytes, file: basePath)
+        let base = try ModelSpecParser.parse(specFile: baseBytes, file: basePath)
         let spec: JSONNode
         do {
             spec = try variant.apply(to: base, at: nil)

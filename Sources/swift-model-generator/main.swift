@@ -25,10 +25,6 @@ func printError(_ text: String) {
 }
 
 func readBytes(_ path: String) throws(SpecError) -> [UInt8] {
-    if path.hasSuffix(".keras") {
-        throw SpecError("reading .keras archives is not supported yet; save the architecture with model.to_json() as a .model.json spec",
-                        file: path)
-    }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw SpecError("cannot read the file", file: path)
     }
@@ -139,7 +135,7 @@ func summary(_ arguments: [String]) -> Int32 {
         return 1
     }
     do {
-        let description = try ModelSpecParser.parse(try readBytes(arguments[0]), file: arguments[0])
+        let description = try ModelSpecParser.parse(specFile: try readBytes(arguments[0]), file: arguments[0])
         description.warnings.forEach { printError($0.description) }
         print(Summary.render(description), terminator: "")
         return 0
@@ -174,7 +170,7 @@ func graph(_ arguments: [String]) -> Int32 {
         return 1
     }
     do {
-        let description = try ModelSpecParser.parse(try readBytes(spec), file: spec)
+        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec)
         print(GraphDiagram.render(description, format: format), terminator: "")
         return 0
     } catch {

@@ -1,5 +1,7 @@
 import Foundation
 import ModelRuntime
+import ModelSpec
+import _ModelGeneratorCore
 import Testing
 
 /// The `swift-model-generator` command as the plugin and users run it.
@@ -203,5 +205,35 @@ import Testing
         let dot = try Command.run(try Command.generator, ["graph", spec.path, "--format", "dot"]).output
         #expect(dot.contains("label=\"in\\\"put (InputLayer)"))
         #expect(try Command.run(try Command.generator, ["graph", spec.path, "--format", "svg"]).status == 1)
+    }
+}
+
+/// A `.keras` archive as a spec: the `config.json` inside it.
+@Suite struct KerasArchiveSpecTests {
+    static let archive = Command.packageRoot.appendingPathComponent("Tests/Fixtures/quick_start/model.keras")
+    static let json = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/Specs/quick_start.model.json")
+
+    @Test func theArchiveDescribesTheModelItsJSONDoes() throws {
+        let fromArchive = try ModelSpecParser.parse(specFile: Array(Data(contentsOf: Self.archive)), file: "quick_start.keras")
+        let fromJSON = try ModelSpecParser.parse(specFile: Array(Data(contentsOf: Self.json)), file: "quick_start.model.json")
+        #expect(fromArchive.graph == fromJSON.graph)
+        #expect(fromArchive.nodeShapes == fromJSON.nodeShapes)
+        #expect(fromArchive.layers.map(\.name) == fromJSON.layers.map(\.name))
+        #expect(fromArchive.layers.flatMap(\.weights) == fromJSON.layers.flatMap(\.weights))
+        let file = try Generator.generate(specAt: "quick_start.keras", bytes: Array(Data(contentsOf: Self.archive)))
+        #expect(file.fileName == "quick_start.model.swift")
+        #expect(file.typeName == "QuickStart")
+    }
+
+    @Test func aBrokenArchiveIsAClearError() throws {
+        let folder = try Command.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("broken.keras")
+        var bytes = Array(try Data(contentsOf: Self.archive))
+        bytes.removeLast(30)
+        try Data(bytes).write(to: broken)
+        let result = try Command.run(try Command.generator, ["generate", broken.path, "--output-directory", folder.appendingPathComponent("out").path])
+        #expect(result.status == 1)
+        #expect(result.error.hasPrefix("\(broken.path): error: cannot read the .keras archive: "))
     }
 }
