@@ -92,16 +92,7 @@ def check_outputs(name, arrays):
     actual = fc.call_model(model, inputs)
     if len(actual) != len(expected):
         raise CheckFailure(f"{len(actual)} outputs, the fixture has {len(expected)}")
-    worst = 0.0
-    for i, (a, e) in enumerate(zip(actual, expected)):
-        which = "output" if len(expected) == 1 else f"output {i}"
-        if a.shape != e.shape:
-            raise CheckFailure(f"{which} shape {a.shape} != expected {e.shape}")
-        error = float(np.max(np.abs(a.astype(np.float64) - e)))
-        tolerance = 1e-4 * max(1.0, float(np.max(np.abs(e))))
-        if not error <= tolerance:
-            raise CheckFailure(f"{which} max |diff| {error:.3g} > tolerance {tolerance:.3g}")
-        worst = max(worst, error)
+    worst = fc.compare_outputs(actual, expected)
     return worst, len(expected)
 
 

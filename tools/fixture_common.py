@@ -244,3 +244,19 @@ def run_checks(items):
             print(f"PASS {label}: {detail}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def compare_outputs(actual, expected):
+    """Checks each output against Keras's within 1e-4 * max(1, max|expected|); returns the
+    largest difference or raises CheckFailure naming the output."""
+    worst = 0.0
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        which = "output" if len(expected) == 1 else f"output {i}"
+        if a.shape != e.shape:
+            raise CheckFailure(f"{which} shape {a.shape} != expected {e.shape}")
+        error = float(np.max(np.abs(a.astype(np.float64) - e)))
+        tolerance = 1e-4 * max(1.0, float(np.max(np.abs(e))))
+        if not error <= tolerance:
+            raise CheckFailure(f"{which} max |diff| {error:.3g} > tolerance {tolerance:.3g}")
+        worst = max(worst, error)
+    return worst

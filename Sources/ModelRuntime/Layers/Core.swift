@@ -86,12 +86,13 @@ public struct Dense: UnaryLayer {
 public struct Activation: WeightlessLayer {
     public let config: ActivationConfig
     public let inputShape: TensorShape
-    public var outputShape: TensorShape { inputShape }
+    public let outputShape: TensorShape
 
     public init(config: ActivationConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
+        self.outputShape = try config.outputShape(for: inputShape)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
