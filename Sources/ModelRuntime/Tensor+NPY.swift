@@ -18,20 +18,16 @@ extension Tensor {
     /// Reads a NumPy `.npy` file (format versions 1–3) of float16/32/64 or integers in either
     /// byte order, C or Fortran order, converting the values to Float32.
     public init(contentsOfNPY url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw TensorFileError("cannot read the file: \(error.localizedDescription)", path: url.path)
-        }
-        do {
-            self = try Tensor(npyBytes: [UInt8](data))
-        } catch var error as TensorFileError {
-            error.path = url.path
-            throw error
-        }
+        self = try MappedFile.read(url) { try Tensor(npyBuffer: $0) }
     }
 
     /// Reads a NumPy `.npy` file's bytes (see `init(contentsOfNPY:)`).
     public init(npyBytes bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBytes { try Tensor(npyBuffer: $0) }
+    }
+
+    /// Reads `.npy` bytes, copying the data once into the tensor.
+    init(npyBuffer bytes: UnsafeRawBufferPointer) throws {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw TensorFileError("not a NumPy .npy file (bad magic string)")
@@ -56,30 +52,14 @@ extension Tensor {
         }
         let fields = try NPYHeader(parsing: header)
         let dataStart = headerStart + headerLength
-        // The shape's scalar count, refusing overflow; a zero axis makes any shape empty.
-        var count = 1
-        for size in fields.shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw TensorFileError("the .npy shape \(fields.shape) needs more data than the file holds") }
-            count = product
+        let itemSize = fields.format.size
+        guard let (count, byteCount) = checkedByteCount(shape: fields.shape, itemSize: itemSize) else {
+            throw TensorFileError("the .npy shape \(fields.shape) needs more data than the file holds")
         }
-        let itemSize = fields.itemSize
-        let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
-        guard !overflow, byteCount <= bytes.count - dataStart else {
-            throw TensorFileError("the .npy data is truncated: shape \(fields.shape) needs \(overflow ? "more" : "\(byteCount)") bytes, the file has \(bytes.count - dataStart)")
+        guard byteCount <= bytes.count - dataStart else {
+            throw TensorFileError("the .npy data is truncated: shape \(fields.shape) needs \(byteCount) bytes, the file has \(bytes.count - dataStart)")
         }
-        var values = [Float](repeating: 0, count: count)
-        bytes.withUnsafeBufferPointer { raw in
-            for index in 0..<count {
-                let offset = dataStart + index * itemSize
-                var bits: UInt64 = 0
-                for byte in 0..<itemSize {
-                    let shift = fields.littleEndian ? byte * 8 : (itemSize - 1 - byte) * 8
-                    bits |= UInt64(raw[offset + byte]) << UInt64(shift)
-                }
-                values[index] = fields.convert(bits)
-            }
-        }
+        var values = fields.format.decode(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)]), count: count)
         if fields.fortranOrder && fields.shape.count > 1 {
             values = Tensor.rowMajor(fromColumnMajor: values, shape: fields.shape)
         }
@@ -142,10 +122,7 @@ extension Tensor {
 
 /// The fields of a `.npy` header dictionary.
 private struct NPYHeader {
-    enum Kind { case float, signed, unsigned, bool }
-    var kind: Kind
-    var itemSize: Int
-    var littleEndian: Bool
+    var format: ScalarFormat
     var fortranOrder: Bool
     var shape: [Int]
 
@@ -167,18 +144,16 @@ private struct NPYHeader {
         guard descr.count >= 3, let size = Int(String(descr[2...])) else {
             throw TensorFileError("unsupported .npy dtype '\(String(descr))'")
         }
-        littleEndian = descr[0] != ">"
+        let littleEndian = descr[0] != ">"
         if descr[0] != "<" && descr[0] != ">" && descr[0] != "|" && descr[0] != "=" {
             throw TensorFileError("unsupported .npy dtype '\(String(descr))'")
         }
         switch (descr[1], size) {
-        case ("f", 2), ("f", 4), ("f", 8): kind = .float
-        case ("i", 1), ("i", 2), ("i", 4), ("i", 8): kind = .signed
-        case ("u", 1), ("u", 2), ("u", 4), ("u", 8): kind = .unsigned
-        case ("b", 1): kind = .bool
+        case ("f", 2), ("f", 4), ("f", 8): format = ScalarFormat(kind: .float, size: size, littleEndian: littleEndian)
+        case ("i", 1), ("i", 2), ("i", 4), ("i", 8): format = ScalarFormat(kind: .signed, size: size, littleEndian: littleEndian)
+        case ("u", 1), ("u", 2), ("u", 4), ("u", 8), ("b", 1): format = ScalarFormat(kind: .unsigned, size: size, littleEndian: littleEndian)
         default: throw TensorFileError("unsupported .npy dtype '\(String(descr))'; expected floats, integers or booleans")
         }
-        itemSize = size
         let fortran = try value(of: "fortran_order")
         if fortran.hasPrefix("True") { fortranOrder = true } else if fortran.hasPrefix("False") { fortranOrder = false } else {
             throw TensorFileError("malformed .npy 'fortran_order'")
@@ -202,19 +177,6 @@ private struct NPYHeader {
             throw TensorFileError("the .npy shape has \(dims.count) axes; at most 64 are supported")
         }
         shape = dims
-    }
-
-    func convert(_ bits: UInt64) -> Float {
-        switch (kind, itemSize) {
-        case (.float, 2): return Float(Float16Bits.toFloat(UInt16(truncatingIfNeeded: bits)))
-        case (.float, 4): return Float(bitPattern: UInt32(truncatingIfNeeded: bits))
-        case (.float, 8): return Float(Double(bitPattern: bits))
-        case (.signed, _):
-            let shift = UInt64(64 - itemSize * 8)
-            return Float(Int64(bitPattern: bits << shift) >> Int64(shift))
-        case (.bool, _): return bits == 0 ? 0 : 1
-        default: return Float(bits)
-        }
     }
 }
 

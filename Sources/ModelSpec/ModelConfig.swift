@@ -273,11 +273,14 @@ public struct KerasWeightPath: Sendable, Equatable, CustomStringConvertible {
     public var path: String
     /// The weight's shape.
     public var shape: [Int]
+    /// Whether training updates it (Keras's `trainable_weights`).
+    public var trainable: Bool
 
     /// A weight at `path` of `shape`.
-    public init(path: String, shape: [Int]) {
+    public init(path: String, shape: [Int], trainable: Bool = true) {
         self.path = path
         self.shape = shape
+        self.trainable = trainable
     }
 
     public var description: String { "\(path) \(shape)" }
@@ -311,7 +314,9 @@ extension ModelConfig {
                 paths += try model.kerasWeightPaths(prefix: path + "/")
             } else if let config = layer as? any LayerConfig, !(config is InputLayerConfig) {
                 let weights = try config.weights(forInputs: firstInputs[index] ?? [])
-                paths += weights.enumerated().map { KerasWeightPath(path: "\(path)/vars/\($0.offset)", shape: $0.element.shape) }
+                paths += weights.enumerated().map {
+                    KerasWeightPath(path: "\(path)/vars/\($0.offset)", shape: $0.element.shape, trainable: $0.element.trainable)
+                }
             }
         }
         return paths

@@ -110,7 +110,7 @@ public enum ModelSpecParser {
             guard let entry = archive.entries.first(where: { $0.name == "config.json" }) else {
                 throw ArchiveError("the archive has no config.json; is it a Keras 3 .keras file?")
             }
-            config = try entry.data()
+            config = try archive.data(of: entry, in: bytes)
         } catch let error as ArchiveError {
             throw SpecError("cannot read the .keras archive: \(error.message)", file: file)
         } catch {

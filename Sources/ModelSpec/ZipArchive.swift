@@ -6,32 +6,58 @@ package struct ArchiveError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A zip archive read from memory: its central directory, with every size and offset checked
-/// against the file. Only stored (uncompressed) members can be read.
+/// against the file. Members are stored or deflated; reading one checks its CRC-32.
 package struct ZipArchive {
     package struct Entry {
         package let name: String
         let method: UInt16
         let crc: UInt32
         let compressedSize: Int
-        let size: Int
+        package let size: Int
         let dataOffset: Int
-        let bytes: [UInt8]
-
-        /// The member's bytes, checked against its CRC-32.
-        package func data() throws -> [UInt8] {
-            guard method == 0 else {
-                throw ArchiveError("zip member '\(name)' is compressed (method \(method)); only stored members are supported, so save with numpy.savez rather than savez_compressed")
-            }
-            guard compressedSize == size else { throw ArchiveError("zip member '\(name)': stored sizes disagree") }
-            let data = Array(bytes[dataOffset..<(dataOffset + size)])
-            guard CRC32.checksum(data) == crc else { throw ArchiveError("zip member '\(name)': CRC-32 mismatch, the file is corrupted") }
-            return data
-        }
     }
 
     package let entries: [Entry]
 
+    /// The archive in `bytes`.
     package init(_ bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBytes { try ZipArchive($0) }
+    }
+
+    /// The member `entry`'s bytes, decompressed and checked against its CRC-32.
+    package func data(of entry: Entry, in bytes: [UInt8]) throws -> [UInt8] {
+        try bytes.withUnsafeBytes { buffer in try withContents(of: entry, in: buffer) { Array($0) } }
+    }
+
+    /// Calls `body` with the member's bytes: a slice of `buffer` for a stored member (no copy),
+    /// the decompressed bytes for a deflated one; checked against the member's CRC-32 first.
+    package func withContents<R>(of entry: Entry, in buffer: UnsafeRawBufferPointer,
+                                 _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let raw = UnsafeRawBufferPointer(rebasing: buffer[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
+        switch entry.method {
+        case 0:
+            guard entry.compressedSize == entry.size else { throw ArchiveError("zip member '\(entry.name)': stored sizes disagree") }
+            guard CRC32.checksum(raw) == entry.crc else { throw ArchiveError("zip member '\(entry.name)': CRC-32 mismatch, the file is corrupted") }
+            return try body(raw)
+        case 8:
+            let inflated: [UInt8]
+            do { inflated = try Inflate.decompress(raw, limit: entry.size) } catch let error as ArchiveError {
+                throw ArchiveError("zip member '\(entry.name)': \(error.message)")
+            }
+            guard inflated.count == entry.size else {
+                throw ArchiveError("zip member '\(entry.name)': decompressed to \(inflated.count) bytes, the archive declares \(entry.size)")
+            }
+            return try inflated.withUnsafeBytes { data in
+                guard CRC32.checksum(data) == entry.crc else { throw ArchiveError("zip member '\(entry.name)': CRC-32 mismatch, the file is corrupted") }
+                return try body(data)
+            }
+        default:
+            throw ArchiveError("zip member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflated (8) members can be read")
+        }
+    }
+
+    /// The archive in `bytes`, which must stay valid while its entries are read.
+    package init(_ bytes: UnsafeRawBufferPointer) throws {
         func u16(_ at: Int) throws -> Int {
             guard at >= 0, at + 2 <= bytes.count else { throw ArchiveError("truncated zip archive") }
             return Int(bytes[at]) | Int(bytes[at + 1]) << 8
@@ -96,11 +122,18 @@ package struct ZipArchive {
             }
             guard try u32(local) == 0x0403_4B50 else { throw ArchiveError("bad zip local header for '\(name)'") }
             let dataOffset = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
-            guard dataOffset <= bytes.count, compressed <= bytes.count - dataOffset, size <= bytes.count else {
+            guard dataOffset <= bytes.count, compressed <= bytes.count - dataOffset else {
                 throw ArchiveError("zip member '\(name)' runs past the end of the file")
             }
-            entries.append(Entry(name: name, method: method, crc: crc, compressedSize: compressed, size: size,
-                                 dataOffset: dataOffset, bytes: bytes))
+            // DEFLATE expands at most ~1032:1; a larger declared size is a forged (bomb) entry.
+            let (bound, overflow) = compressed.multipliedReportingOverflow(by: Inflate.maximumRatio)
+            guard method != 8 || overflow || size <= bound + 64 else {
+                throw ArchiveError("zip member '\(name)' declares \(size) bytes from \(compressed) compressed bytes, more than DEFLATE can produce; the archive is forged")
+            }
+            guard method == 8 || compressed == size || method != 0 else {
+                throw ArchiveError("zip member '\(name)': stored sizes disagree")
+            }
+            entries.append(Entry(name: name, method: method, crc: crc, compressedSize: compressed, size: size, dataOffset: dataOffset))
             cursor += 46 + nameLength + extraLength + commentLength
         }
         // Members must not share bytes: a forged directory pointing many entries at one member
@@ -137,17 +170,47 @@ package struct ZipArchive {
     }
 }
 
-/// The CRC-32 of zip archives (IEEE 802.3, reflected, polynomial 0xEDB88320).
+/// The CRC-32 of zip archives (IEEE 802.3, reflected, polynomial 0xEDB88320), eight bytes at
+/// a time ("slicing by 8").
 package enum CRC32 {
-    package static let table: [UInt32] = (0..<256).map { index in
-        var value = UInt32(index)
-        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
-    }
+    /// `table[k * 256 + b]`: the CRC of byte `b` followed by `k` zero bytes.
+    static let table: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 8 * 256)
+        for index in 0..<256 {
+            var value = UInt32(index)
+            for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+            table[index] = value
+        }
+        for k in 1..<8 {
+            for index in 0..<256 {
+                let previous = table[(k - 1) * 256 + index]
+                table[k * 256 + index] = previous >> 8 ^ table[Int(previous & 0xFF)]
+            }
+        }
+        return table
+    }()
 
     package static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes { checksum($0) }
+    }
+
+    package static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        let count = bytes.count
+        var index = 0
+        table.withUnsafeBufferPointer { t in
+            while index + 8 <= count {
+                let low = crc ^ (UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24)
+                crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int(low >> 8 & 0xFF)] ^ t[5 * 256 + Int(low >> 16 & 0xFF)]
+                    ^ t[4 * 256 + Int(low >> 24)] ^ t[3 * 256 + Int(bytes[index + 4])] ^ t[2 * 256 + Int(bytes[index + 5])]
+                    ^ t[256 + Int(bytes[index + 6])] ^ t[Int(bytes[index + 7])]
+                index += 8
+            }
+            while index < count {
+                crc = t[Int((crc ^ UInt32(bytes[index])) & 0xFF)] ^ (crc >> 8)
+                index += 1
+            }
+        }
         return crc ^ 0xFFFF_FFFF
     }
 }

@@ -22,7 +22,7 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         #expect(model.weightPaths().map(\.path) == (try Self.kerasPaths(fixture)))
     }
 
-    @Test(arguments: weightFileFixtures.flatMap { [($0, "weights.safetensors"), ($0, "weights.npz")] })
+    @Test(arguments: weightFileFixtures.flatMap { [($0, "weights.safetensors"), ($0, "weights.npz"), ($0, "model.weights.h5")] })
     func loadingKerasWeightsGivesKerasOutputs(_ fixture: String, _ file: String) throws {
         let model = try #require(Self.model(fixture))
         let outputs = try model.runLoading(Fixtures.url("\(fixture)/\(file)"), try Fixtures.tensors(fixture, "input"))

@@ -1,0 +1,74 @@
+/// How a weight file stores one scalar: its kind, size and byte order. Readers of every format
+/// decode through it, so float32 in the machine's byte order is a single copy into the tensor.
+struct ScalarFormat: Equatable, CustomStringConvertible {
+    enum Kind: Equatable {
+        case float, bfloat, signed, unsigned
+    }
+
+    var kind: Kind
+    /// Bytes per scalar: 2, 4 or 8 for floats (2 for bfloat16), 1, 2, 4 or 8 for integers.
+    var size: Int
+    var littleEndian: Bool
+
+    static let float32 = ScalarFormat(kind: .float, size: 4, littleEndian: true)
+
+    var description: String {
+        let order = size == 1 ? "" : littleEndian ? " little-endian" : " big-endian"
+        switch kind {
+        case .float: return "float\(size * 8)\(order)"
+        case .bfloat: return "bfloat16\(order)"
+        case .signed: return "int\(size * 8)\(order)"
+        case .unsigned: return "uint\(size * 8)\(order)"
+        }
+    }
+
+    /// The `count` scalars in `raw` (exactly `count * size` bytes) as Float32.
+    func decode(_ raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
+        precondition(raw.count == count * size, "ScalarFormat: \(raw.count) bytes for \(count) scalars of \(size) bytes")
+        let native = littleEndian == (1.littleEndian == 1)
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            defer { initialized = count }
+            guard count > 0, let destination = buffer.baseAddress else { return }
+            if kind == .float, size == 4, native {
+                UnsafeMutableRawPointer(destination).copyMemory(from: raw.baseAddress!, byteCount: count * 4)
+                return
+            }
+            for index in 0..<count {
+                var bits: UInt64 = 0
+                let offset = index * size
+                if littleEndian {
+                    for byte in 0..<size { bits |= UInt64(raw[offset + byte]) << UInt64(8 * byte) }
+                } else {
+                    for byte in 0..<size { bits = bits << 8 | UInt64(raw[offset + byte]) }
+                }
+                destination[index] = convert(bits)
+            }
+        }
+    }
+
+    private func convert(_ bits: UInt64) -> Float {
+        switch (kind, size) {
+        case (.float, 2): return Float16Bits.toFloat(UInt16(truncatingIfNeeded: bits))
+        case (.float, 4): return Float(bitPattern: UInt32(truncatingIfNeeded: bits))
+        case (.float, _): return Float(Double(bitPattern: bits))
+        case (.bfloat, _): return Float(bitPattern: UInt32(truncatingIfNeeded: bits) << 16)
+        case (.unsigned, _): return Float(bits)
+        case (.signed, _):
+            let shift = UInt64(64 - 8 * size)
+            return Float(Int64(bitPattern: bits << shift) >> Int64(shift))
+        }
+    }
+}
+
+/// Checked `shape` arithmetic for readers: the scalar count and byte count, or nil on overflow.
+func checkedByteCount(shape: [Int], itemSize: Int) -> (count: Int, bytes: Int)? {
+    var count = 1
+    for dim in shape {
+        guard dim >= 0 else { return nil }
+        let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+        guard !overflow else { return nil }
+        count = product
+    }
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: itemSize)
+    return overflow ? nil : (count, bytes)
+}
