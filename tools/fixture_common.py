@@ -5,16 +5,18 @@ already set, imports Keras, and registers ``keras_hub>gelu_approximate`` (the
 same function KerasHub registers) so that JSON configs which refer to it can
 be written and read without installing keras_hub.
 
-Requirements: ``pip install keras jax`` (fixtures were made with keras 3.15.1).
+Requirements: ``pip install keras jax h5py`` (fixtures were made with keras 3.15.1).
 Run with ``KERAS_BACKEND=jax``.
 """
 
 import glob
 import json
 import os
+import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
+import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 
@@ -220,6 +222,57 @@ def assign_weights_by_path(model, arrays, paths):
             raise ValueError(f"{path}: array shape {value.shape}, variable "
                              f"{variable.path} {tuple(variable.shape)}, listed {shape}")
         variable.assign(value)
+
+
+def h5_datasets(path):
+    """``{dataset path without the leading '/': array}`` of an HDF5 file, in
+    h5py's visit order (sorted by name within each group)."""
+    out = {}
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            out[name] = obj[()]
+
+    with h5py.File(path, "r") as f:
+        f.visititems(visit)
+    return out
+
+
+def match_weight_paths(model, datasets, h5_path):
+    """The dataset path of each ``model.weights[i]``, found twice: by value
+    (the one dataset with the same shape and exactly equal values; the
+    weights are random, so this must be unique), and by markers (every
+    weight set to the constant i + 1, saved again, each dataset's constant
+    read back). Both must give the same 1:1 map, and each dataset's ``vars``
+    group must carry the owning layer's name as its ``name`` attribute."""
+    values = model.get_weights()
+    by_value = []
+    for i, w in enumerate(values):
+        hits = [p for p, a in datasets.items()
+                if a.shape == w.shape and np.array_equal(a, w)]
+        assert len(hits) == 1, f"weight {i} ({model.weights[i].path}) matches {hits}"
+        by_value.append(hits[0])
+    assert sorted(by_value) == sorted(datasets), (
+        f"weights and datasets are not 1:1: {by_value} vs {list(datasets)}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, variable in enumerate(model.weights):
+            variable.assign(np.full(variable.shape, i + 1, dtype=np.float32))
+        marked = os.path.join(tmp, "marked.weights.h5")
+        model.save_weights(marked)
+        model.set_weights(values)
+        by_marker = [None] * len(values)
+        for p, a in h5_datasets(marked).items():
+            marks = np.unique(a)
+            assert marks.size == 1 and by_marker[int(marks[0]) - 1] is None, p
+            by_marker[int(marks[0]) - 1] = p
+    assert by_marker == by_value, f"by marker {by_marker} != by value {by_value}"
+
+    with h5py.File(h5_path, "r") as f:
+        for variable, p in zip(model.weights, by_value):
+            owner = variable.path.rsplit("/", 1)[0]
+            assert f[p].parent.attrs["name"] == owner, (p, variable.path)
+    return by_value
 
 
 class CheckFailure(Exception):

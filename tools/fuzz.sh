@@ -9,13 +9,14 @@
 # reach new code collect in .build-fuzz/corpus/TARGET/ and seed the next run; crashing, hanging
 # or memory-hungry inputs are written to .build-fuzz/artifacts/TARGET-*. Exits 1 if any target
 # crashed. Environment:
-#   FUZZ_TARGETS   targets to run (default: "json spec npy variant config safetensors npz")
+#   FUZZ_TARGETS   targets to run (default: "json spec npy variant config safetensors npz hdf5 keras
+#                  inflate")
 #   FUZZ_ARGS      extra libFuzzer options, e.g. "-jobs=2 -workers=2" or "-seed=1"
 set -euo pipefail
 
 seconds=${1:-60}
 runs=${2:--1}
-targets=${FUZZ_TARGETS:-json spec npy variant config safetensors npz}
+targets=${FUZZ_TARGETS:-json spec npy variant config safetensors npz hdf5 keras inflate}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -114,6 +115,45 @@ EOF
 ".npy"
 EOF
 } > "$scratch/dict/npz.dict"
+cat > "$scratch/dict/hdf5.dict" <<'EOF'
+"\x89HDF\x0d\x0a\x1a\x0a"
+"TREE"
+"SNOD"
+"HEAP"
+"OHDR"
+"OCHK"
+"GCOL"
+"FRHP"
+"FHDB"
+"FHIB"
+"BTHD"
+"BTIN"
+"BTLF"
+"FAHD"
+"FADB"
+"\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+"layers"
+"vars"
+"layer_names"
+"weight_names"
+"model_weights"
+EOF
+{
+    cat "$scratch/dict/hdf5.dict"
+    cat <<'EOF'
+"PK\x03\x04"
+"PK\x01\x02"
+"PK\x05\x06"
+"model.weights.h5"
+"config.json"
+EOF
+} > "$scratch/dict/keras.dict"
+cat > "$scratch/dict/inflate.dict" <<'EOF'
+"\x78\x9c"
+"\x78\x01"
+"\x78\xda"
+"\x00\x00\xff\xff"
+EOF
 
 # Prints the cause of the crash in log $1 and its innermost frames in the package's sources.
 show_crash() {

@@ -28,8 +28,9 @@ and re-runnable; it overwrites what it wrote before. It writes:
 * Weight files (section E) for ``fixture_common.WEIGHT_FILE_MODELS``:
   ``Tests/Fixtures/NAME/model.weights.h5`` (Keras's ``save_weights``), its
   datasets keyed by HDF5 path in ``weights.safetensors`` and ``weights.npz``,
-  ``weight_paths.json`` (``[path, shape]`` in ``get_weights()`` order), and
-  ``quick_start/model.keras`` (``model.save``).
+  ``weight_paths.json`` (``[path, shape]`` in ``get_weights()`` order).
+  ``make_weight_file_fixtures.py`` (run after this script) writes the
+  ``.keras`` archives, legacy ``.h5`` files and HDF5 layout variants.
 * ``Tests/Fixtures/activations/{input,NAME}.npy``: activation kernels.
 * ``Tests/Fixtures/initializers.json``: statistics of initializer draws.
 
@@ -37,12 +38,10 @@ The initializer draws depend on the backend's random number generator, so the
 script refuses to run on any backend but JAX.
 """
 
-import io
 import json
 import os
 import shutil
 import sys
-import tempfile
 import zipfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -50,7 +49,6 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 import safetensors.numpy  # noqa: E402
 import keras  # noqa: E402
@@ -1018,108 +1016,6 @@ def make_functional_models():
 # [path, shape] of every weight in model.get_weights() order.
 
 
-def h5_datasets(path):
-    """``{dataset path without the leading '/': array}`` of an HDF5 file, in
-    h5py's visit order (sorted by name within each group)."""
-    out = {}
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            out[name] = obj[()]
-
-    with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return out
-
-
-def match_weight_paths(model, datasets, h5_path):
-    """The dataset path of each ``model.weights[i]``, found twice: by value
-    (the one dataset with the same shape and exactly equal values; the
-    weights are random, so this must be unique), and by markers (every
-    weight set to the constant i + 1, saved again, each dataset's constant
-    read back). Both must give the same 1:1 map, and each dataset's ``vars``
-    group must carry the owning layer's name as its ``name`` attribute."""
-    values = model.get_weights()
-    by_value = []
-    for i, w in enumerate(values):
-        hits = [p for p, a in datasets.items()
-                if a.shape == w.shape and np.array_equal(a, w)]
-        assert len(hits) == 1, f"weight {i} ({model.weights[i].path}) matches {hits}"
-        by_value.append(hits[0])
-    assert sorted(by_value) == sorted(datasets), (
-        f"weights and datasets are not 1:1: {by_value} vs {list(datasets)}")
-
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, variable in enumerate(model.weights):
-            variable.assign(np.full(variable.shape, i + 1, dtype=np.float32))
-        marked = os.path.join(tmp, "marked.weights.h5")
-        model.save_weights(marked)
-        model.set_weights(values)
-        by_marker = [None] * len(values)
-        for p, a in h5_datasets(marked).items():
-            marks = np.unique(a)
-            assert marks.size == 1 and by_marker[int(marks[0]) - 1] is None, p
-            by_marker[int(marks[0]) - 1] = p
-    assert by_marker == by_value, f"by marker {by_marker} != by value {by_value}"
-
-    with h5py.File(h5_path, "r") as f:
-        for variable, p in zip(model.weights, by_value):
-            owner = variable.path.rsplit("/", 1)[0]
-            assert f[p].parent.attrs["name"] == owner, (p, variable.path)
-    return by_value
-
-
-def keras_archives_equivalent(path_a, path_b):
-    """Whether two ``.keras`` files have the same members in the same order
-    with the same compression and bytes, apart from ``metadata.json``'s
-    ``date_saved`` and the members' timestamps (which change on every save)."""
-    with zipfile.ZipFile(path_a) as a, zipfile.ZipFile(path_b) as b:
-        ia, ib = a.infolist(), b.infolist()
-        if [(i.filename, i.compress_type) for i in ia] != [
-                (i.filename, i.compress_type) for i in ib]:
-            return False
-        for info in ia:
-            da, db = a.read(info.filename), b.read(info.filename)
-            if info.filename == "metadata.json":
-                da, db = json.loads(da), json.loads(db)
-                da.pop("date_saved", None)
-                db.pop("date_saved", None)
-            if da != db:
-                return False
-    return True
-
-
-def write_keras_archive(name, model):
-    """``model.save`` to ``NAME/model.keras``; an existing file that differs
-    only in the save date and timestamps is kept, so reruns do not change it."""
-    path = os.path.join(fc.fixture_dir(name), "model.keras")
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = os.path.join(tmp, "model.keras")
-        model.save(fresh)
-        kept = os.path.exists(path) and keras_archives_equivalent(path, fresh)
-        if not kept:
-            shutil.copyfile(fresh, path)
-    raw = open(path, "rb").read()
-    with zipfile.ZipFile(path) as z:
-        members = []
-        for info in z.infolist():
-            # Local header: 30 bytes, then the name and the extra field.
-            o = info.header_offset
-            start = o + 30 + int.from_bytes(raw[o + 26:o + 28], "little") + \
-                int.from_bytes(raw[o + 28:o + 30], "little")
-            method = {zipfile.ZIP_STORED: "stored",
-                      zipfile.ZIP_DEFLATED: "deflated"}.get(info.compress_type,
-                                                            info.compress_type)
-            members.append(f"{info.filename} ({method}, {info.file_size} bytes "
-                           f"at offset {start})")
-        inner = h5_datasets(io.BytesIO(z.read("model.weights.h5")))
-    print(f"    model.keras ({'kept, equivalent' if kept else 'written'}, "
-          f"{len(raw)} bytes): {'; '.join(members)}")
-    keras.backend.clear_session()
-    loaded = keras.models.load_model(path)
-    return loaded, inner
-
-
 def make_weight_files():
     print("Weight files keyed by object path:")
     total = 0
@@ -1131,9 +1027,9 @@ def make_weight_files():
         d = fc.fixture_dir(name)
         h5_path = os.path.join(d, "model.weights.h5")
         model.save_weights(h5_path)
-        datasets = h5_datasets(h5_path)
+        datasets = fc.h5_datasets(h5_path)
         assert all(a.dtype == np.float32 for a in datasets.values()), name
-        paths = match_weight_paths(model, datasets, h5_path)
+        paths = fc.match_weight_paths(model, datasets, h5_path)
         assert all(np.array_equal(datasets[p], w) for p, w in zip(paths, weights))
 
         arrays = {p: np.ascontiguousarray(a, dtype="<f4") for p, a in datasets.items()}
@@ -1170,13 +1066,6 @@ def make_weight_files():
         files = [h5_path, st_path, npz_path]
         print(f"  {name}: {len(paths)} weights, in get_weights() order: "
               + ", ".join(f"{p} {list(datasets[p].shape)}" for p in paths))
-        if name == "quick_start":
-            loaded, inner = write_keras_archive(name, model)
-            assert sorted(inner) == sorted(datasets) and all(
-                np.array_equal(inner[k], datasets[k]) for k in inner)
-            for g, y in zip(fc.call_model(loaded, xs), ys):
-                assert np.array_equal(g, y), "model.keras output"
-            files.append(os.path.join(d, "model.keras"))
         sizes = {os.path.basename(f): os.path.getsize(f) for f in files}
         total += sum(sizes.values()) + os.path.getsize(os.path.join(d, fc.WEIGHT_PATHS_FILE))
         print(f"    sizes {sizes}")

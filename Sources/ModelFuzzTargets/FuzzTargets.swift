@@ -25,6 +25,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case safetensors
     /// `WeightFileFormat.npz.read`, and the write/read round trip of what it accepts.
     case npz
+    /// `WeightFileFormat.hdf5.read` (Keras 3 `.weights.h5` and legacy Keras 2 `.h5`).
+    case hdf5
+    /// `WeightFileFormat.kerasArchive.read` (a `.keras` zip holding `model.weights.h5`).
+    case keras
+    /// Raw DEFLATE and zlib decompression, with a 1 MiB output limit.
+    case inflate
 
     /// Runs the target on `bytes`.
     public func run(_ bytes: [UInt8]) {
@@ -36,6 +42,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .config: fuzzGeneratorConfig(bytes)
         case .safetensors: fuzzWeights(bytes, format: .safetensors)
         case .npz: fuzzWeights(bytes, format: .npz)
+        case .hdf5: fuzzWeights(bytes, format: .hdf5)
+        case .keras: fuzzWeights(bytes, format: .kerasArchive)
+        case .inflate: fuzzInflate(bytes)
         }
     }
 }
@@ -94,15 +103,19 @@ public func fuzzNPY(_ bytes: [UInt8]) {
     precondition(reread.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern), "fuzzNPY: scalars change in the round trip")
 }
 
-/// Reads `bytes` as a weight file of `format`; when that succeeds, checks that writing the
-/// tensors (as float32) and reading them back gives the same names, shapes and bit patterns.
+/// Reads `bytes` as a weight file of `format`; when that succeeds, checks that the file did
+/// not decode into more scalars than its bytes justify and, for the formats we write, that
+/// writing the tensors (as float32) and reading them back gives the same names, shapes and bit
+/// patterns.
 public func fuzzWeights(_ bytes: [UInt8], format: WeightFileFormat) {
     guard let tensors = try? format.read(bytes) else { return }
-    // Neither format compresses (compressed npz members are refused) and every scalar takes at
-    // least one byte, so a file cannot hold more scalars than bytes: more means members that
-    // share their data, which lets a small file allocate without bound.
+    // Every stored scalar takes at least one byte, and DEFLATE (npz members, HDF5 chunks,
+    // .keras members) expands at most ~1032:1 (`Inflate.maximumRatio`): more scalars means
+    // structures that share their data, which would let a small file allocate without bound.
     let scalarCount = tensors.reduce(0) { $0 + $1.tensor.scalarCount }
-    precondition(scalarCount <= bytes.count, "fuzzWeights(\(format)): \(scalarCount) scalars read from \(bytes.count) bytes")
+    let bound = format == .safetensors ? bytes.count : bytes.count * 1032
+    precondition(scalarCount <= bound, "fuzzWeights(\(format)): \(scalarCount) scalars read from \(bytes.count) bytes")
+    guard format == .safetensors || format == .npz else { return }
     let reread: [NamedTensor]
     do {
         reread = try format.read(try format.write(tensors))
@@ -114,6 +127,20 @@ public func fuzzWeights(_ bytes: [UInt8], format: WeightFileFormat) {
         precondition(a.tensor.shape == b.tensor.shape, "fuzzWeights(\(format)): '\(a.name)' shape \(a.tensor.shape) reads back as \(b.tensor.shape)")
         precondition(a.tensor.scalars.map(\.bitPattern) == b.tensor.scalars.map(\.bitPattern),
                      "fuzzWeights(\(format)): '\(a.name)' scalars change in the round trip")
+    }
+}
+
+/// Decompresses `bytes` as raw DEFLATE and as a zlib stream (errors are fine); checks the
+/// output limit holds.
+public func fuzzInflate(_ bytes: [UInt8]) {
+    let limit = 1 << 20
+    bytes.withUnsafeBytes { buffer in
+        if let output = try? Inflate.decompress(buffer, limit: limit) {
+            precondition(output.count <= limit, "fuzzInflate: \(output.count) bytes past the limit")
+        }
+        if let output = try? Inflate.zlibDecompress(buffer, limit: limit) {
+            precondition(output.count <= limit, "fuzzInflate: \(output.count) bytes past the limit")
+        }
     }
 }
 

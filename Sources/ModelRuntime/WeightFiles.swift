@@ -91,14 +91,14 @@ enum KerasHDF5 {
         for root in ["model_weights", ""] {
             guard case .group(let messages)? = try file.object(atPath: root) else { continue }
             let attributes = try file.attributes(messages, what: root.isEmpty ? "the root group" : "group '\(root)'")
-            guard case .strings(let layerNames)? = attributes["layer_names"] else { continue }
+            guard let layerNames = strings("layer_names", in: attributes) else { continue }
             return .byLayer(try layerNames.map { name in
                 let path = root.isEmpty ? name : root + "/" + name
                 guard case .group(let layerMessages)? = try file.object(atPath: path) else {
                     throw HDF5File.error("legacy weights: layer '\(name)' is listed in layer_names but has no group")
                 }
                 let layerAttributes = try file.attributes(layerMessages, what: "group '\(path)'")
-                guard case .strings(let weightNames)? = layerAttributes["weight_names"] else {
+                guard let weightNames = strings("weight_names", in: layerAttributes) else {
                     throw HDF5File.error("legacy weights: group '\(path)' has no weight_names attribute")
                 }
                 return StoredWeights.Layer(name: name, weights: try weightNames.map { weightName in
@@ -110,6 +110,27 @@ enum KerasHDF5 {
             })
         }
         return .byPath(try file.datasets())
+    }
+
+    /// A list attribute as Keras's `save_attributes_to_hdf5_group` writes it: strings, an empty
+    /// numeric array for an empty list, or split into `NAME0`, `NAME1`, ... when too large for one
+    /// HDF5 attribute.
+    static func strings(_ name: String, in attributes: [String: HDF5File.AttributeValue]) -> [String]? {
+        func list(_ value: HDF5File.AttributeValue?) -> [String]? {
+            switch value {
+            case .strings(let strings)?: return strings
+            case .numbers(let tensor)? where tensor.scalarCount == 0: return []
+            default: return nil
+            }
+        }
+        if let whole = list(attributes[name]) { return whole }
+        var parts: [String] = []
+        var index = 0
+        while let part = list(attributes["\(name)\(index)"]) {
+            parts += part
+            index += 1
+        }
+        return index > 0 ? parts : nil
     }
 }
 

@@ -22,7 +22,15 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         #expect(model.weightPaths().map(\.path) == (try Self.kerasPaths(fixture)))
     }
 
-    @Test(arguments: weightFileFixtures.flatMap { [($0, "weights.safetensors"), ($0, "weights.npz"), ($0, "model.weights.h5")] })
+    /// Every file Keras (or Python's safetensors and numpy) wrote for a fixture model: Keras 3's
+    /// `.weights.h5` and `.keras`, the legacy Keras 2 `.h5` that `model.save("x.h5")` writes,
+    /// and the same weights keyed by path in `.safetensors` and `.npz`; plus a re-zipped
+    /// (deflated) `.keras`, a weights-only legacy `.h5` and a compressed `.npz`.
+    static let kerasWeightFiles: [(String, String)] = weightFileFixtures.flatMap { fixture in
+        ["weights.safetensors", "weights.npz", "model.weights.h5", "model.keras", "model.legacy.h5"].map { (fixture, $0) }
+    } + [("quick_start", "model.deflated.keras"), ("quick_start", "legacy_weights_only.h5"), ("quick_start", "weights.compressed.npz")]
+
+    @Test(arguments: kerasWeightFiles)
     func loadingKerasWeightsGivesKerasOutputs(_ fixture: String, _ file: String) throws {
         let model = try #require(Self.model(fixture))
         let outputs = try model.runLoading(Fixtures.url("\(fixture)/\(file)"), try Fixtures.tensors(fixture, "input"))
