@@ -41,6 +41,42 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         }
     }
 
+    /// A model with Dropout layers (whose seed generators Keras does not save), and the
+    /// variant that inserts Dropout after every Dense (Keras's call_function example): both load
+    /// Keras's `.weights.h5` with the paths Keras gives them.
+    @Test func dropoutModelsLoadKerasWeightFiles() throws {
+        var base = DropoutAfterDense(seed: 1)
+        try base.loadWeights(from: Fixtures.url("dropout_after_dense/model.weights.h5"))
+        #expect(base.kerasWeightPaths.map(\.path) == (try Self.kerasPaths("dropout_after_dense")))
+        let input = try Fixtures.tensor("dropout_after_dense/input.npy")
+        expectClose(base(input), try Fixtures.tensor("dropout_after_dense/output.npy"), "base")
+        var variant = DropoutAfterDenseMc(seed: 1)
+        try variant.loadWeights(from: Fixtures.url("dropout_after_dense/variant.weights.h5"))
+        let variantPaths = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("dropout_after_dense/variant_weight_paths.json"))))
+            .value.arrayElements?.compactMap { $0.value.arrayElements?.first?.value.stringValue }
+        #expect(variant.kerasWeightPaths.map(\.path) == variantPaths)
+        expectClose(variant(input), try Fixtures.tensor("dropout_after_dense/variant_output.npy"), "variant")
+    }
+
+    /// A `.keras` archive gives the config and the weights: `init(contentsOf:)` builds the
+    /// model from it, and refuses an archive of another architecture.
+    @Test func aKerasArchiveBuildsTheModel() throws {
+        let model = try QuickStart(contentsOf: Fixtures.url("quick_start/model.keras"))
+        expectClose(model(try Fixtures.tensor("quick_start/input.npy")), try Fixtures.tensor("quick_start/output.npy"), "quick_start")
+        let fromWeights = try QuickStart(contentsOf: Fixtures.url("quick_start/model.weights.h5"))
+        #expect(fromWeights.weights == model.weights)
+        #expect {
+            try Siamese(contentsOf: Fixtures.url("quick_start/model.keras"))
+        } throws: { error in
+            "\(error)".contains("config.json does not describe Siamese")
+        }
+        #expect {
+            try QuickStart(contentsOf: Fixtures.url("siamese/model.weights.h5"))
+        } throws: { error in
+            "\(error)".contains("missing: layers/dense_1/vars/0 [32, 1]") && "\(error)".contains("misshaped: layers/dense/vars/0 is [3, 1], expected [728, 32]")
+        }
+    }
+
     @Test(arguments: ["safetensors", "npz"])
     func savedWeightsReloadExactly(_ ext: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID())")
