@@ -60,10 +60,9 @@ B. Legacy (Keras 2 style) ``.h5`` files:
   and ``bytes`` (and lists of bytes) as vlen ASCII, all in a global heap
   (``GCOL``). (Keras 2 files written with h5py 2 have fixed-length NULLPAD
   strings instead, and weight names like ``dense/kernel:0``; see
-  ``hdf5/attributes.h5``.) Every group that got attributes after its
-  children (all of them here, and the ``vars`` groups of ``model.weights.h5``)
-  has an object header continuation message: its attributes are in a second
-  block.
+  ``hdf5/attributes.h5``.) In every Keras-written file (legacy ``.h5`` and
+  ``.weights.h5``) each group with attributes has a (version-1) object header
+  continuation message, and its attribute messages sit in that second block.
   ``model.load_weights("x.h5")`` (any name ending ``.h5``/``.hdf5`` but not
   ``.weights.h5``) uses ``model_weights`` when the root has no ``layer_names``;
   it matches by POSITION: the layers of ``model.layers`` that have weights, in
@@ -80,8 +79,8 @@ B. Legacy (Keras 2 style) ``.h5`` files:
   on ``.weights.h5``): no ``model_weights`` group and no ``model_config``; the
   ``layer_names``/``backend``/``keras_version`` attributes and the layer groups
   sit at the root. ``load_weights`` takes the root when it has ``layer_names``.
-  (A name ending ``.weights.h5`` would send ``load_weights`` to the Keras 3
-  reader, which fails on it.)
+  (Named ``*.weights.h5`` it goes to the Keras 3 reader, which fails: "Layer
+  'dense' expected 2 variables, but received 0".)
 
 C. ``Tests/Fixtures/hdf5/*.h5`` and ``Tests/Fixtures/hdf5/expected.json``: small
    files written with h5py, each exercising one HDF5 layout variant (the
@@ -92,7 +91,8 @@ C. ``Tests/Fixtures/hdf5/*.h5`` and ``Tests/Fixtures/hdf5/expected.json``: small
        "object_header_versions": {"/" or path: 1 | 2},
        "datasets": {path: {"shape": [...], "dtype": numpy dtype.str ("<f4", ">f8",
                     "|u1"), "layout": "contiguous"|"compact"|"chunked",
-                    ["chunks": [...], "filters": [...], "fillvalue": x,]
+                    ["chunks": [...], "filters": [...], "stored_chunks": n,
+                     "chunks_with_filter_mask": n, "fillvalue": x,]
                     "values": [flat C-order list as stored] or "npy": path}},
        "attributes": {"/" or path: {name: {"kind": "fixed_string"|"vlen_string"|
                       "numeric", "shape": [...], "value": ..., ...}}}}
@@ -656,9 +656,20 @@ def write_chunked(path, rng):
         assert p.id.get_num_chunks() == 5, p.id.get_num_chunks()
 
 
+def quantized(rng, shape):
+    """Random float32 multiples of 1/8: unlike full-precision random floats,
+    they compress well."""
+    return (np.round(rng.normal(size=shape) * 16) / 8).astype("<f4")
+
+
+# Filtered datasets: full-precision random floats barely compress (deflate
+# makes some chunks larger than their 128 raw bytes, and still stores them
+# deflated), quantized ones do. Edge chunks are stored whole (padded).
 def write_gzip(path, rng):
     with h5py.File(path, "w") as f:
         dset(f, "gzip_f4", rng_values(rng, (30, 7), "<f4"), chunks=(8, 4),
+             compression="gzip", compression_opts=4)
+        dset(f, "gzip_quantized_f4", quantized(rng, (30, 7)), chunks=(8, 4),
              compression="gzip", compression_opts=4)
         dset(f, "gzip_f8_1d", rng_values(rng, (41,), "<f8"), chunks=(10,),
              compression="gzip", compression_opts=4)
@@ -667,6 +678,8 @@ def write_gzip(path, rng):
 def write_shuffle_gzip(path, rng):
     with h5py.File(path, "w") as f:
         dset(f, "shuffle_gzip_f4", rng_values(rng, (30, 7), "<f4"), chunks=(8, 4),
+             shuffle=True, compression="gzip", compression_opts=4)
+        dset(f, "shuffle_gzip_quantized_f4", quantized(rng, (30, 7)), chunks=(8, 4),
              shuffle=True, compression="gzip", compression_opts=4)
 
 
@@ -677,8 +690,12 @@ def write_fletcher(path, rng):
 
 
 def write_lzf(path, rng):
+    # LZF is an optional filter: a chunk it cannot shrink is stored raw, with
+    # bit 0 of that chunk's filter mask (in its B-tree key) set. lzf_f4 has
+    # such chunks; every chunk of lzf_quantized_f4 is compressed.
     with h5py.File(path, "w") as f:
         dset(f, "lzf_f4", rng_values(rng, (30, 7), "<f4"), chunks=(8, 4), compression="lzf")
+        dset(f, "lzf_quantized_f4", quantized(rng, (30, 7)), chunks=(8, 4), compression="lzf")
 
 
 USERBLOCK_TEXT = b"swift-model-generator fixture: a 512-byte user block before the superblock\n"
@@ -782,16 +799,21 @@ HDF5_FILES = {
                    "partial (10, 12) in (3, 4) chunks, fill value -7.25: only 5 of 12 "
                    "chunks exist, 4 of them only partly written; missing chunks read as the "
                    "fill value (the values list has them). chunked_i4_1d (23,) in (5,) chunks.", 0),
-    "gzip.h5": (write_gzip, "Chunked + deflate (gzip) level 4; edge chunks.", 0),
+    "gzip.h5": (write_gzip,
+                "Chunked + deflate (gzip) level 4, edge chunks (stored whole). Random "
+                "floats barely compress (some deflated chunks are larger than the 128 "
+                "raw bytes); the quantized ones (multiples of 1/8) do.", 0),
     "shuffle_gzip.h5": (write_shuffle_gzip,
                         "Chunked + shuffle + deflate level 4 (pipeline order: shuffle, "
-                        "deflate; undo in reverse on read).", 0),
+                        "deflate; undo in reverse on read), random and quantized.", 0),
     "fletcher.h5": (write_fletcher,
                     "Chunked + deflate level 4 + fletcher32 (checksum last in the pipeline, "
                     "4 bytes appended to each stored chunk).", 0),
     "lzf.h5": (write_lzf,
                "Chunked + LZF (h5py's filter 32000, optional flag); a reader may refuse "
-               "it.", 0),
+               "it. LZF could not shrink some chunks of lzf_f4: they are stored raw and "
+               "their filter mask (in the chunk's B-tree key) has bit 0 set "
+               "(chunks_with_filter_mask); lzf_quantized_f4 is all compressed.", 0),
     "userblock.h5": (write_userblock,
                      "userblock_size=512: the file starts with a text line and zeros, the "
                      "superblock is at 512 and every address is relative to it.", 0),
@@ -861,6 +883,9 @@ def expected_for(path, notes, npy_for=None):
             dcpl = obj.id.get_create_plist()
             d["filters"] = [{1: "deflate", 2: "shuffle", 3: "fletcher32", 32000: "lzf"}.get(
                 dcpl.get_filter(i)[0], dcpl.get_filter(i)[0]) for i in range(dcpl.get_nfilters())]
+            stored = [obj.id.get_chunk_info(i) for i in range(obj.id.get_num_chunks())]
+            d["stored_chunks"] = len(stored)
+            d["chunks_with_filter_mask"] = sum(1 for c in stored if c.filter_mask)
         if obj.fillvalue != 0:
             d["fillvalue"] = np.asarray(obj.fillvalue).item()
         if npy_for:
@@ -904,6 +929,16 @@ def check_structure(file, path, entry):
         assert sig.get("FRHP") == 1 and sig.get("BTHD") == 2, sig  # name + creation order
     if file == "chunked.h5":
         assert 1 in chunk_levels, trees
+        assert entry["datasets"]["partial"]["stored_chunks"] == 5
+    masked = {n: d.get("chunks_with_filter_mask") for n, d in entry["datasets"].items()
+              if d.get("chunks_with_filter_mask")}
+    assert list(masked) == (["lzf_f4"] if file == "lzf.h5" else []), (file, masked)
+    for name, d in entry["datasets"].items():
+        if "quantized" in name:
+            with h5py.File(path, "r") as f:
+                stored = f[name].id.get_storage_size()
+            raw = d["stored_chunks"] * int(np.prod(d["chunks"])) * 4
+            assert stored < 0.85 * raw, (file, name, stored, raw)
     if file == "userblock.h5":
         assert superblock(open(path, "rb").read())[0] == 512
 
