@@ -757,6 +757,34 @@ def write_keras_like_latest(path, rng):
         src.visititems(visit)
 
 
+def write_latest_chunked(path, rng):
+    # libver latest: chunked datasets get a version-4 layout message and the
+    # newer chunk indexes: single chunk (chunks == shape, plain and filtered),
+    # fixed array (fixed shape, several chunks, plain and filtered) and implicit
+    # (no filters, space allocated early).
+    with h5py.File(path, "w", libver="latest") as f:
+        dset(f, "single_chunk", rng_values(rng, (6, 5), "<f4"), chunks=(6, 5))
+        dset(f, "single_chunk_gzip", quantized(rng, (6, 5)), chunks=(6, 5),
+             compression="gzip", compression_opts=4)
+        dset(f, "fixed_array", rng_values(rng, (35, 9), "<f4"), chunks=(4, 4))
+        dset(f, "fixed_array_gzip", quantized(rng, (35, 9)), chunks=(4, 4),
+             compression="gzip", compression_opts=4)
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_chunk((4, 4))
+        dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
+        dcpl.set_obj_track_times(False)
+        space = h5py.h5s.create_simple((10, 10))
+        ds = h5py.h5d.create(f.id, b"implicit", h5py.h5t.IEEE_F32LE, space, dcpl=dcpl)
+        ds.write(h5py.h5s.ALL, h5py.h5s.ALL, rng_values(rng, (10, 10), "<f4"))
+
+
+def write_latest_unlimited(path, rng):
+    # An unlimited dimension (maxshape None): libver latest indexes its chunks
+    # with an extensible array, which a reader may refuse.
+    with h5py.File(path, "w", libver="latest") as f:
+        dset(f, "unlimited", rng_values(rng, (6, 5), "<f4"), chunks=(2, 5), maxshape=(None, 5))
+
+
 # file -> (writer, notes, expected structure): superblock version and the
 # signatures / object header versions the file must show.
 HDF5_FILES = {
@@ -829,6 +857,13 @@ HDF5_FILES = {
                              "a libver latest file: same paths, values and vlen UTF-8 name "
                              "attributes. Keras's load_weights accepts it (as *.weights.h5) "
                              "and reproduces quick_start's output. Values: npy.", 3),
+    "latest_chunked.h5": (write_latest_chunked,
+                          "libver latest chunked datasets (version-4 layout message): single "
+                          "chunk (plain and gzip), fixed array index (27 chunks, edge chunks; "
+                          "plain and gzip) and implicit index (early allocation).", 3),
+    "latest_unlimited.h5": (write_latest_unlimited,
+                            "libver latest, an unlimited dimension: chunks indexed by an "
+                            "extensible array (a reader may refuse it).", 3),
 }
 
 

@@ -585,7 +585,7 @@ struct HDF5File {
                                      filters: filters, fill: fill, what: what)
             default: throw HDF5File.error("\(what): unknown layout class \(layoutClass)")
             }
-        case 3, 4:
+        case 3, 4, 5:  // version 5 (HDF5 2.0) is laid out as version 4
             let layoutClass = try cursor.u8()
             switch layoutClass {
             case 0:
