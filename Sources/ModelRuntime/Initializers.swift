@@ -1,7 +1,14 @@
+/// Whether models being built draw their initial weights (the default) or take zeros as
+/// placeholders, because a weight file is about to replace every one of them.
+enum WeightInitialization {
+    @TaskLocal static var placeholders = false
+}
+
 extension Initializer {
     /// Draws a tensor of `shape` the way Keras's initializer does. A seed in the
     /// initializer's config wins over `seed`, so a seeded config always gives the same values.
     public func sample(shape: [Int], seed: UInt64) -> Tensor {
+        if WeightInitialization.placeholders { return Tensor(shape: shape, repeating: 0) }
         let count = shape.reduce(1, *)
         let generator = Philox(seed: self.seed.map(Seeds.fromConfig) ?? seed)
         func tensor(_ values: [Double], scale: Double = 1, shift: Double = 0) -> Tensor {

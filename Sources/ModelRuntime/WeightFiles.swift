@@ -199,13 +199,17 @@ extension Model {
                     throw error
                 }
             }
-            do { self = try Self(kerasJSON: json, seed: 0) } catch let error as SpecError {
+            // Zeros stand in for the initial weights: the file replaces every one.
+            var model: Self
+            do { model = try WeightInitialization.$placeholders.withValue(true) { try Self(kerasJSON: json, seed: 0) } } catch let error as SpecError {
                 throw TensorFileError("config.json does not describe \(Self.self): \(error.description)", path: url.path)
             }
-            try setWeights(stored, source: url.path)
+            try model.setWeights(stored, source: url.path)
+            self = model
         } else {
-            self.init(seed: 0)
-            try loadWeights(from: url)
+            var model = WeightInitialization.$placeholders.withValue(true) { Self(seed: 0) }
+            try model.loadWeights(from: url)
+            self = model
         }
     }
 

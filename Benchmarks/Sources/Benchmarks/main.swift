@@ -1,0 +1,78 @@
+import Foundation
+import ModelRuntime
+
+// Usage: Benchmarks --files DIR [--runs N]
+//
+// DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
+// tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
+// runs, and a check value that the script compares with Python's.
+
+struct Options {
+    var files: URL?
+    var runs = 5
+}
+
+func parse(_ arguments: [String]) -> Options {
+    var options = Options()
+    var index = 1
+    while index < arguments.count {
+        switch arguments[index] {
+        case "--files" where index + 1 < arguments.count:
+            options.files = URL(fileURLWithPath: arguments[index + 1])
+            index += 1
+        case "--runs" where index + 1 < arguments.count:
+            options.runs = Int(arguments[index + 1]) ?? options.runs
+            index += 1
+        default:
+            FileHandle.standardError.write(Data("usage: Benchmarks --files DIR [--runs N]\n".utf8))
+            exit(2)
+        }
+        index += 1
+    }
+    return options
+}
+
+/// The median wall time of `runs` calls of `body`, after one warm-up call.
+func measure(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<runs {
+        let elapsed = try clock.measure(body)
+        times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+func report(_ name: String, _ seconds: Double, check: Double) {
+    print("\(name)\t\(seconds)\t\(check)")
+}
+
+/// The sum of every weight, for comparing with Python.
+func checksum(_ weights: [Tensor]) -> Double {
+    weights.reduce(0) { total, tensor in tensor.scalars.reduce(total) { $0 + Double($1) } }
+}
+
+let options = parse(CommandLine.arguments)
+do {
+    if let files = options.files {
+        var model = BigMlp(seed: 1)
+        let h5 = files.appendingPathComponent("big_mlp.weights.h5")
+        report("load_weights_h5", try measure(options.runs) { try model.loadWeights(from: h5) }, check: checksum(model.weights))
+        let safetensors = files.appendingPathComponent("big_mlp.safetensors")
+        report("load_weights_safetensors", try measure(options.runs) { try model.loadWeights(from: safetensors) }, check: checksum(model.weights))
+        let archive = files.appendingPathComponent("big_mlp.keras")
+        var loaded = model
+        report("load_model_keras", try measure(options.runs) { loaded = try BigMlp(contentsOf: archive) }, check: checksum(loaded.weights))
+    }
+    let mnist = MnistMlp(seed: 1)
+    for batch in [1, 256] {
+        let input = Tensor(shape: [batch, 784], scalars: (0..<(batch * 784)).map { Float($0 % 255) / 255 })
+        var output = mnist(input)
+        let runs = batch == 1 ? options.runs * 200 : options.runs * 4
+        report("mnist_mlp_batch_\(batch)", measure(runs) { output = mnist(input) }, check: Double(output.scalars.reduce(0, +)))
+    }
+} catch {
+    FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
+    exit(1)
+}

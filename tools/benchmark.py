@@ -1,0 +1,189 @@
+"""Runs the Swift benchmarks and the same work in Keras (JAX backend) and NumPy, in one run on
+one machine, and prints the times side by side with their ratios.
+
+Setup and run (from anywhere)::
+
+    pip install keras jax h5py safetensors
+    KERAS_BACKEND=jax python tools/benchmark.py [--runs N] [--markdown]
+
+It builds ``Benchmarks/`` in release mode (``swift build -c release``), writes the benchmark's
+weight files with Keras into a temporary folder (``big_mlp``: 1024-2048-2048-2048-1000, 12.5 M
+parameters, 50 MB of float32), and times:
+
+* ``load_weights_h5``: Keras ``model.load_weights(path.weights.h5)`` vs our
+  ``loadWeights(from:)``; ``h5py`` reading every dataset is the floor for Python.
+* ``load_weights_safetensors``: ``safetensors.numpy.load_file`` vs our ``loadWeights(from:)``.
+* ``load_model_keras``: ``keras.saving.load_model(path.keras)`` vs our
+  ``BigMlp(contentsOf:)`` (both build the model and read its weights).
+* ``mnist_mlp_batch_1`` / ``_256``: Keras's direct call ``model(x)`` vs ours (784-256-10).
+
+Every case reports the median of ``--runs`` runs after a warm-up; ratios above 1 mean Swift
+is faster. The Swift side prints a check value (the sum of the loaded weights, or of the
+outputs) that must equal Python's, so a fast but wrong load cannot pass.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+sys.dont_write_bytecode = True
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+import safetensors.numpy  # noqa: E402
+import keras  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture_common as fc  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+SPECS = os.path.join(ROOT, "Benchmarks", "Sources", "Benchmarks")
+
+
+def median_time(body, runs):
+    body()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        body()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def model_from_spec(name):
+    with open(os.path.join(SPECS, f"{name}.model.json")) as f:
+        return fc.load_model_json(f.read(), strict=False)
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def python_side(folder, runs):
+    results = {}
+    model = model_from_spec("big_mlp")
+    rng = np.random.default_rng(0)
+    model.set_weights([(rng.standard_normal(w.shape) * 0.05).astype("float32") for w in model.get_weights()])
+    h5 = os.path.join(folder, "big_mlp.weights.h5")
+    archive = os.path.join(folder, "big_mlp.keras")
+    model.save_weights(h5)
+    model.save(archive)
+    stored = datasets(h5)
+    safetensors.numpy.save_file(stored, os.path.join(folder, "big_mlp.safetensors"))
+    check = float(sum(np.sum(w, dtype=np.float64) for w in model.get_weights()))
+
+    other = model_from_spec("big_mlp")
+    results["load_weights_h5"] = {
+        "Keras": median_time(lambda: other.load_weights(h5), runs),
+        "h5py (read only)": median_time(lambda: datasets(h5), runs),
+        "check": check,
+    }
+    st = os.path.join(folder, "big_mlp.safetensors")
+    results["load_weights_safetensors"] = {
+        "safetensors.numpy": median_time(lambda: safetensors.numpy.load_file(st), runs),
+        "check": check,
+    }
+    results["load_model_keras"] = {
+        "Keras": median_time(lambda: keras.saving.load_model(archive), max(1, runs // 2)),
+        "check": check,
+    }
+
+    mnist = model_from_spec("mnist_mlp")
+    # The same weights as the Swift side's MnistMlp(seed: 1) are not needed for timing; the
+    # output check uses Swift's own inputs and weights, so only times are compared here.
+    for batch in (1, 256):
+        x = (np.arange(batch * 784) % 255 / 255).astype("float32").reshape(batch, 784)
+        mnist(x)
+        results[f"mnist_mlp_batch_{batch}"] = {
+            "Keras": median_time(lambda: np.asarray(mnist(x)), runs * (20 if batch == 1 else 4)),
+            "NumPy (same math)": median_time(lambda: numpy_mlp(mnist, x), runs * (20 if batch == 1 else 4)),
+        }
+    return results
+
+
+def numpy_mlp(model, x):
+    (k1, b1, k2, b2) = [np.asarray(w) for w in model.get_weights()] if not hasattr(model, "_np") else model._np
+    model._np = (k1, b1, k2, b2)
+    h = np.maximum(x @ k1 + b1, 0)
+    z = h @ k2 + b2
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def swift_side(folder, runs):
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks")],
+                   check=True, stdout=subprocess.DEVNULL)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
+                             "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    output = subprocess.run([os.path.join(binary, "Benchmarks"), "--files", folder, "--runs", str(runs)],
+                            check=True, capture_output=True, text=True).stdout
+    results = {}
+    for line in output.splitlines():
+        name, seconds, check = line.split("\t")
+        results[name] = {"seconds": float(seconds), "check": float(check)}
+    return results
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return f"{cpu}, {os.cpu_count()} cores; {swift}; Keras {keras.__version__} (JAX), NumPy {np.__version__}"
+
+
+def format_time(seconds):
+    return f"{seconds * 1e3:.3f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for BENCHMARKS.md)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        python = python_side(folder, args.runs)
+        swift = swift_side(folder, args.runs)
+    failures = []
+    rows = []
+    for name, ours in swift.items():
+        theirs = python.get(name, {})
+        if "check" in theirs and abs(theirs["check"] - ours["check"]) > 1e-6 * max(1, abs(theirs["check"])):
+            failures.append(f"{name}: Swift's check value {ours['check']} != Python's {theirs['check']}")
+        for other, seconds in theirs.items():
+            if other == "check":
+                continue
+            rows.append((name, format_time(ours["seconds"]), other, format_time(seconds), seconds / ours["seconds"]))
+    print(f"Machine: {machine()}")
+    print(f"Median of {args.runs} runs (after a warm-up); ratio = other / Swift, above 1 means Swift is faster.\n")
+    if args.markdown:
+        print("| Case | Swift | Compared with | Their time | Ratio |")
+        print("| --- | ---: | --- | ---: | ---: |")
+        for row in rows:
+            print(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {row[4]:.2f}× |")
+    else:
+        for row in rows:
+            print(f"{row[0]:<26} Swift {row[1]:>12}   {row[2]:<18} {row[3]:>12}   ratio {row[4]:8.2f}")
+    if failures:
+        print("\n" + "\n".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
