@@ -5,11 +5,12 @@ Usage::
     pip install keras jax safetensors
     KERAS_BACKEND=jax python tools/check_weight_files.py DIR
 
-For every ``DIR/NAME.safetensors`` and ``DIR/NAME.npz`` (NAME one of
-``fixture_common.WEIGHT_FILE_MODELS``; other files in DIR are ignored):
+For every ``DIR/NAME.safetensors``, ``DIR/NAME.npz`` and ``DIR/NAME.weights.h5``
+(NAME one of ``fixture_common.WEIGHT_FILE_MODELS``; other files in DIR are
+ignored):
 
-1. loads it with ``safetensors.numpy.load_file`` or ``numpy.load``
-   (``allow_pickle=False``);
+1. loads it with ``safetensors.numpy.load_file``, ``numpy.load``
+   (``allow_pickle=False``) or h5py (every dataset by path);
 2. checks that its keys are exactly those of the fixture's
    ``Tests/Fixtures/NAME/weights.safetensors`` / ``weights.npz`` (the HDF5
    dataset paths of Keras's ``save_weights``, e.g. ``layers/dense/vars/0``)
@@ -18,10 +19,12 @@ For every ``DIR/NAME.safetensors`` and ``DIR/NAME.npz`` (NAME one of
 3. builds the model from ``Tests/ModelRuntimeTests/Specs/NAME.model.json``,
    assigns the arrays to ``model.weights`` in the order of the fixture's
    ``weight_paths.json``, and compares ``model(inputs)`` with the fixture's
-   ``output*.npy`` within ``1e-4 * max(1, max|expected|)`` per output.
+   ``output*.npy`` within ``1e-4 * max(1, max|expected|)`` per output;
+4. for ``.weights.h5``, also loads it with Keras's own ``model.load_weights``
+   into a fresh model from the spec and compares that model's outputs too.
 
 Prints one line per file and a final ``N passed, M failed`` line; exits 1 on
-any failure or when DIR holds no ``*.safetensors`` or ``*.npz`` file.
+any failure or when DIR holds none of these files.
 """
 
 import glob
@@ -43,6 +46,7 @@ import fixture_common as fc  # noqa: E402
 FORMATS = {  # extension -> fixture file
     ".safetensors": "weights.safetensors",
     ".npz": "weights.npz",
+    ".weights.h5": "model.weights.h5",
 }
 
 
@@ -50,9 +54,11 @@ CheckFailure = fc.CheckFailure
 
 
 def load_arrays(path):
-    """``{key: array}`` of a .safetensors or .npz file."""
+    """``{key: array}`` of a .safetensors, .npz or .weights.h5 file."""
     if path.endswith(".safetensors"):
         return safetensors.numpy.load_file(path)
+    if path.endswith(".h5"):
+        return fc.h5_datasets(path)
     with np.load(path, allow_pickle=False) as z:
         return {key: z[key] for key in z.files}
 
@@ -98,7 +104,7 @@ def check_outputs(name, arrays):
 
 def check(path):
     base = os.path.basename(path)
-    ext = ".safetensors" if base.endswith(".safetensors") else ".npz"
+    ext = next(e for e in FORMATS if base.endswith(e))
     name = base[: -len(ext)]
     if name not in fc.WEIGHT_FILE_MODELS:
         raise CheckFailure(f"no weight-file fixture {name!r} (known: "
@@ -116,6 +122,15 @@ def check(path):
         if plain:  # numpy.load accepts them; numpy.savez would add ".npy"
             note = f"; {len(plain)} members without .npy (e.g. {plain[0]!r})"
     worst, count = check_outputs(name, arrays)
+    if ext == ".weights.h5":
+        keras.backend.clear_session()
+        model = fc.load_model_file(fc.spec_path(name), strict=False)
+        try:
+            model.load_weights(path)
+        except Exception as e:  # noqa: BLE001 - report whatever Keras raises
+            raise CheckFailure(f"Keras's load_weights refuses it: {type(e).__name__}: {str(e)[:200]}")
+        worst = max(worst, fc.compare_outputs(fc.call_model(model, fc.load_inputs(name)), fc.load_outputs(name)))
+        note += "; Keras's load_weights reads it"
     outputs = "output" if count == 1 else f"{count} outputs"
     return (f"{len(arrays)} arrays equal to the fixture's, {outputs} max |diff| "
             f"{worst:.2g}{note}")
@@ -129,7 +144,7 @@ def main(argv):
     directory = argv[1]
     paths = sorted(p for ext in FORMATS for p in glob.glob(os.path.join(directory, "*" + ext)))
     if not paths:
-        print(f"no *.safetensors or *.npz files in {directory}")
+        print(f"no *.safetensors, *.npz or *.weights.h5 files in {directory}")
         return 1
     return fc.run_checks((os.path.basename(path), lambda path=path: check(path)) for path in paths)
 

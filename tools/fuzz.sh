@@ -168,6 +168,8 @@ for target in $targets; do
         json|spec) max_len=16384 ;;
         variant|config|safetensors|npz) max_len=4096 ;;
         npy) max_len=1024 ;;
+        hdf5|keras) max_len=40000 ;;
+        inflate) max_len=8192 ;;
         *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2 ;;
     esac
     corpus="$scratch/corpus/$target"

@@ -74,6 +74,10 @@ struct HDF5File {
             _ = try cursor.offset()  // end of file
             guard let root = try cursor.offset() else { throw HDF5File.error("the superblock has no root group") }
             rootAddress = root
+            let checked = cursor.position
+            guard try UInt32(cursor.u32()) == Lookup3.hash(bytes[start..<checked]) else {
+                throw HDF5File.error("the superblock's checksum does not match; the file is corrupted")
+            }
         default:
             throw HDF5File.error("HDF5 superblock version \(superblockVersion) is not supported (versions 0–3 are)")
         }
@@ -141,6 +145,7 @@ struct HDF5File {
             if flags & 0x10 != 0 { header.position += 4 }   // attribute phase change values
             let size = try header.uint(1 << (flags & 3))
             guard size <= header.end - header.position - 4 else { throw HDF5File.error("\(what) runs past the end of the file") }
+            try Self.checkChecksum(bytes, from: base + address, to: header.position + size, what: what)
             blocks.append((header.position, header.position + size, true))
             return try readBlocks(blocks, creationOrder: flags & 0x04 != 0, into: &messages, seen: &seenBlocks, what: what)
         }
@@ -191,6 +196,7 @@ struct HDF5File {
                         guard length >= 8, Cursor.hasSignature("OCHK", bytes, at: target.position) else {
                             throw HDF5File.error("\(what): bad continuation block signature")
                         }
+                        try Self.checkChecksum(bytes, from: target.position, to: target.end - 4, what: what)
                         pending.append((target.position + 4, target.end - 4, true))
                     } else {
                         pending.append((target.position, target.end, false))
@@ -201,6 +207,15 @@ struct HDF5File {
             }
         }
         return messages
+    }
+
+    /// Checks the lookup3 checksum stored after `bytes[from..<to]`.
+    private static func checkChecksum(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int, what: String) throws {
+        guard from >= 0, from <= to, to + 4 <= bytes.count else { throw HDF5File.error("\(what) runs past the end of the file") }
+        let stored = UInt32(bytes[to]) | UInt32(bytes[to + 1]) << 8 | UInt32(bytes[to + 2]) << 16 | UInt32(bytes[to + 3]) << 24
+        guard stored == Lookup3.hash(bytes[from..<to]) else {
+            throw HDF5File.error("\(what): checksum mismatch; the file is corrupted")
+        }
     }
 
     func cursor(for message: Message, what: String) -> Cursor {
@@ -768,7 +783,7 @@ struct HDF5File {
         }
         let grid = try checkedGrid(shape: shape, chunk: Array(chunk.dropLast()), elementSize: elementSize, byteCount: byteCount, what: what)
         var out = try filled(byteCount, fill: fill, what: what)
-        guard let tree else { return .owned(out) }
+        guard let tree, byteCount > 0 else { return .owned(out) }
         try chunkTree(tree, expectedLevel: nil, grid: grid, filters: filters, into: &out, what: what)
         return .owned(out)
     }
@@ -821,6 +836,8 @@ struct HDF5File {
         }
         let grid = try checkedGrid(shape: shape, chunk: Array(chunk.dropLast()), elementSize: elementSize, byteCount: byteCount, what: what)
         var out = try filled(byteCount, fill: fill, what: what)
+        // An empty dataset (a zero axis) has no chunks to read.
+        guard byteCount > 0 else { return .owned(out) }
         let perAxis = grid.chunksPerAxis
         func origin(ofChunk number: Int) -> [Int] {
             var rest = number

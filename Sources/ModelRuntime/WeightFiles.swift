@@ -50,13 +50,15 @@ public enum WeightFileFormat: Sendable, Equatable {
         }
     }
 
-    /// The file bytes holding `tensors` as float32 (`.safetensors` and `.npz` only).
+    /// The file bytes holding `tensors` as float32: `.safetensors`, `.npz`, or HDF5 laid out
+    /// as Keras 3's `.weights.h5` (each tensor at its path). `.keras` archives are not written.
     public func write(_ tensors: [NamedTensor]) throws -> [UInt8] {
         switch self {
         case .safetensors: try SafeTensors.write(tensors)
         case .npz: try NPZ.write(tensors)
-        case .kerasArchive, .hdf5:
-            throw TensorFileError("writing .keras and .h5 files is not supported; save the weights as .safetensors or .npz (Keras reads them with the safetensors and numpy packages)")
+        case .hdf5: try HDF5Writer.write(tensors)
+        case .kerasArchive:
+            throw TensorFileError("writing .keras archives is not supported; save the weights as .weights.h5 (Keras's load_weights reads it), .safetensors or .npz")
         }
     }
 
@@ -318,10 +320,14 @@ extension Model {
         try setWeights(values)
     }
 
-    /// Writes the weights as `.safetensors` or `.npz`, keyed by Keras's weight paths, so
-    /// `loadWeights(from:)` and Python (`safetensors.numpy.load_file`, `numpy.load`) read them.
+    /// Writes the weights keyed by Keras's weight paths: as `.weights.h5`, which Keras's
+    /// `model.load_weights` reads, or as `.safetensors` or `.npz`, which `loadWeights(from:)` and
+    /// Python (`safetensors.numpy.load_file`, `numpy.load`) read.
     public func saveWeights(to url: URL) throws {
         let format = try WeightFileFormat(of: url)
+        if format == .hdf5, !url.lastPathComponent.lowercased().hasSuffix(".weights.h5") {
+            throw TensorFileError("name the file NAME.weights.h5: Keras reads a plain .h5 as a legacy Keras 2 file", path: url.path)
+        }
         let tensors = zip(kerasWeightPaths, weights).map { NamedTensor(name: $0.path, tensor: $1) }
         do {
             try Data(try format.write(tensors)).write(to: url, options: .atomic)

@@ -106,6 +106,12 @@ import Testing
             for position in positions(of: "OCHK", in: bytes) { bytes[position] = UInt8(ascii: "X") }
             for position in positions(of: "OHDR", in: bytes).dropFirst() { bytes[position] = UInt8(ascii: "X") }
         }, expected: "HDF5: object header at address"),
+        Case(name: "superblock 3 checksum", file: "hdf5/latest.h5", format: .hdf5, damage: { $0[30] ^= 0x01 },  // the end-of-file address
+             expected: "the superblock's checksum does not match; the file is corrupted"),
+        Case(name: "version 2 object header checksum", file: "hdf5/latest.h5", format: .hdf5, damage: { bytes in
+            let header = try first("OHDR", in: bytes)
+            bytes[header + 12] ^= 0x01
+        }, expected: "checksum mismatch; the file is corrupted"),
         // .keras archives.
         Case(name: ".keras: weights member corrupted", file: "quick_start/model.keras", format: .kerasArchive, damage: { bytes in
             let entry = try centralEntry("model.weights.h5", in: bytes)

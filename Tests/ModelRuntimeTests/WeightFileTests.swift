@@ -77,7 +77,7 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         }
     }
 
-    @Test(arguments: ["safetensors", "npz"])
+    @Test(arguments: ["safetensors", "npz", "weights.h5"])
     func savedWeightsReloadExactly(_ ext: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -103,7 +103,7 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for fixture in weightFileFixtures {
             let model = try #require(Self.model(fixture))
-            for ext in ["safetensors", "npz"] {
+            for ext in ["safetensors", "npz", "weights.h5"] {
                 try model.save(try Fixtures.weights(fixture), directory.appendingPathComponent("\(fixture).\(ext)"))
             }
         }
