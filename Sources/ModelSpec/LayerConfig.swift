@@ -36,6 +36,9 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// What looks like a mistake in a valid config called on `inputs` (e.g. a softmax over one
     /// unit); shown as warnings.
     func warnings(forInputs inputs: [TensorShape]) -> [String]
+    /// The Swift name generated code spells the type with, e.g. `Conv2DConfig` for
+    /// `ConvConfig<Spatial2D>`.
+    static var swiftTypeName: String { get }
 }
 
 /// How many inputs a layer call takes.
@@ -168,6 +171,7 @@ extension KerasConfig {
 }
 
 extension LayerConfig {
+    public static var swiftTypeName: String { String(describing: Self.self) }
     public static var ignoredKeys: [String: JSONValue] { [:] }
     public func validate() throws {}
     public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] { [] }
@@ -227,7 +231,7 @@ extension LayerConfig {
     /// Swift source that rebuilds this config, spelling out only the fields that differ from
     /// Keras's defaults (and the required ones).
     public var swiftExpression: String {
-        String(describing: Self.self) + "(" + swiftArguments.joined(separator: ", ") + ")"
+        Self.swiftTypeName + "(" + swiftArguments.joined(separator: ", ") + ")"
     }
 
     /// The labeled arguments of `swiftExpression`, e.g. `["name: \"dense\"", "units: 32"]`:

@@ -10,7 +10,7 @@ public struct LayerKind: Sendable {
     /// Keras's class name, e.g. `Dense`.
     public var className: String { configType.className }
     /// The Swift config type name, e.g. `DenseConfig`.
-    public var configTypeName: String { String(describing: configType) }
+    public var configTypeName: String { configType.swiftTypeName }
     /// The runtime layer type name, e.g. `Dense`: Keras's class name.
     public var runtimeTypeName: String { className }
     /// The Keras name prefix for unnamed layers, e.g. `dense`.
@@ -33,6 +33,33 @@ public enum LayerRegistry {
         LayerKind(configType: MinimumConfig.self, family: "Merging", summary: "Element-wise minimum, with broadcasting."),
         LayerKind(configType: ConcatenateConfig.self, family: "Merging", summary: "Joins inputs along any `axis` but the batch axis."),
         LayerKind(configType: DotConfig.self, family: "Merging", summary: "Per-sample dot product over `axes`, optionally `normalize`d."),
+        LayerKind(configType: Conv1DConfig.self, family: "Convolution", summary: "`strides`, `padding` (incl. `causal`), `dilation_rate`, `groups`."),
+        LayerKind(configType: Conv2DConfig.self, family: "Convolution", summary: "`strides`, `padding`, `dilation_rate`, `groups`."),
+        LayerKind(configType: Conv3DConfig.self, family: "Convolution", summary: "`strides`, `padding`, `dilation_rate`, `groups`."),
+        LayerKind(configType: Conv1DTransposeConfig.self, family: "Convolution", summary: "`strides`, `padding`, `output_padding`, `dilation_rate`."),
+        LayerKind(configType: Conv2DTransposeConfig.self, family: "Convolution", summary: "`strides`, `padding`, `output_padding`, `dilation_rate`."),
+        LayerKind(configType: Conv3DTransposeConfig.self, family: "Convolution", summary: "`strides`, `padding`, `output_padding`, `dilation_rate`."),
+        LayerKind(configType: DepthwiseConv1DConfig.self, family: "Convolution", summary: "`depth_multiplier`, `strides`, `padding`, `dilation_rate`."),
+        LayerKind(configType: DepthwiseConv2DConfig.self, family: "Convolution", summary: "`depth_multiplier`, `strides`, `padding`, `dilation_rate`."),
+        LayerKind(configType: SeparableConv1DConfig.self, family: "Convolution", summary: "Depthwise then pointwise; `depth_multiplier`, `strides`, `padding`, `dilation_rate`."),
+        LayerKind(configType: SeparableConv2DConfig.self, family: "Convolution", summary: "Depthwise then pointwise; `depth_multiplier`, `strides`, `padding`, `dilation_rate`."),
+        LayerKind(configType: MaxPooling1DConfig.self, family: "Pooling", summary: "`pool_size`, `strides`, `padding`."),
+        LayerKind(configType: MaxPooling2DConfig.self, family: "Pooling", summary: "`pool_size`, `strides`, `padding`."),
+        LayerKind(configType: MaxPooling3DConfig.self, family: "Pooling", summary: "`pool_size`, `strides`, `padding`."),
+        LayerKind(configType: AveragePooling1DConfig.self, family: "Pooling", summary: "`pool_size`, `strides`, `padding` (padding not counted)."),
+        LayerKind(configType: AveragePooling2DConfig.self, family: "Pooling", summary: "`pool_size`, `strides`, `padding` (padding not counted)."),
+        LayerKind(configType: AveragePooling3DConfig.self, family: "Pooling", summary: "`pool_size`, `strides`, `padding` (padding not counted)."),
+        LayerKind(configType: GlobalMaxPooling1DConfig.self, family: "Pooling", summary: "Over every spatial position; `keepdims`."),
+        LayerKind(configType: GlobalMaxPooling2DConfig.self, family: "Pooling", summary: "Over every spatial position; `keepdims`."),
+        LayerKind(configType: GlobalMaxPooling3DConfig.self, family: "Pooling", summary: "Over every spatial position; `keepdims`."),
+        LayerKind(configType: GlobalAveragePooling1DConfig.self, family: "Pooling", summary: "Over every spatial position; `keepdims`."),
+        LayerKind(configType: GlobalAveragePooling2DConfig.self, family: "Pooling", summary: "Over every spatial position; `keepdims`."),
+        LayerKind(configType: GlobalAveragePooling3DConfig.self, family: "Pooling", summary: "Over every spatial position; `keepdims`."),
+        LayerKind(configType: BatchNormalizationConfig.self, family: "Normalization", summary: "Inference with the moving statistics; `axis`, `center`, `scale`, `epsilon`."),
+        LayerKind(configType: LayerNormalizationConfig.self, family: "Normalization", summary: "`axis` (one or several), `center`, `scale`, `epsilon`, `rms_scaling`."),
+        LayerKind(configType: GroupNormalizationConfig.self, family: "Normalization", summary: "`groups` (-1: one per channel) over the last axis, `center`, `scale`."),
+        LayerKind(configType: UnitNormalizationConfig.self, family: "Normalization", summary: "Unit L2 norm over `axis`."),
+        LayerKind(configType: RMSNormalizationConfig.self, family: "Normalization", summary: "`x · rsqrt(mean(x²) + epsilon) · scale` over `axis`."),
     ]
 
     /// Keras layers refused on purpose, with the reason.
@@ -40,6 +67,26 @@ public enum LayerRegistry {
         "Lambda": "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers (custom Swift layers are not supported yet)",
         "TFSMLayer": "a TFSMLayer wraps a TensorFlow SavedModel, which cannot be translated",
     ]
+
+    /// The supported class name closest to `name` (ignoring case, at most two edits away), for
+    /// "did you mean" hints.
+    public static func closestClassName(to name: String) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var previous = Array(0...b.count)
+            for (i, x) in a.enumerated() {
+                var current = [i + 1]
+                for (j, y) in b.enumerated() {
+                    current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+                }
+                previous = current
+            }
+            return previous[b.count]
+        }
+        let lowered = Array(name.lowercased())
+        let scored = builtIn.map { ($0.className, distance(lowered, Array($0.className.lowercased()))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, best.1 < lowered.count else { return nil }
+        return best.0
+    }
 
     /// The layer for a Keras class name.
     public static func kind(forClassName name: String) -> LayerKind? {

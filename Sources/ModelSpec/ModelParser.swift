@@ -53,8 +53,8 @@ extension ModelSpecParser {
         let kind = LayerRegistry.kind(forClassName: className)
         let isModel = modelClasses.contains(className)
         guard kind != nil || isModel else {
-            let known = LayerRegistry.builtIn.map(\.className).joined(separator: ", ")
-            throw SpecError("layer \(index): unknown layer class '\(className)'; supported layers: \(known), and nested Sequential and Functional models (see the supported-layers table in the README)",
+            let suggestion = LayerRegistry.closestClassName(to: className).map { " (did you mean '\($0)'?)" } ?? ""
+            throw SpecError("layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too)",
                             at: classNode.location)
         }
         var allowed: Set<String> = ["module", "class_name", "config", "registered_name", "build_config", "name"]

@@ -434,6 +434,11 @@ struct Renderer {
         out.line()
         out.line("/// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.")
         out.block("\(access)mutating func setWeights(_ weights: [Tensor]) throws") { out in
+            if weighted.isEmpty {
+                // No layer has weights: only an empty list fits.
+                out.line("try WeightAssignment(weights, for: \(typeLiteral)).finish()")
+                return
+            }
             out.line("var assignment = WeightAssignment(weights, for: \(typeLiteral))")
             out.line("var updated = self")
             for (index, layer) in weighted {

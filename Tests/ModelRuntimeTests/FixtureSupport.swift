@@ -21,7 +21,9 @@ enum Fixtures {
 
     /// The Keras JSON text of a fixture spec.
     static func spec(_ model: String) throws -> String {
-        try String(contentsOf: specs.appendingPathComponent("\(model).model.json"), encoding: .utf8)
+        // Layer cases (`layers/CASE`) are synced to `Specs/layers/layer_CASE.model.json`.
+        let file = model.hasPrefix("layers/") ? "layers/layer_" + model.dropFirst("layers/".count) : model
+        return try String(contentsOf: specs.appendingPathComponent("\(file).model.json"), encoding: .utf8)
     }
 }
 
@@ -88,7 +90,10 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
         return Mirror(reflecting: result).children.compactMap { $0.value as? Tensor }
     }
 
-    static let all: [FixtureModel] = [
+    /// Every fixture model: the hand-made models below and one per layer case.
+    static let all: [FixtureModel] = models + layers
+
+    static let models: [FixtureModel] = [
         .of(QuickStart.self, "quick_start") { $0($1[0]) },
         .of(Activations1.self, "activations_1") { $0($1[0]) },
         .of(Activations2.self, "activations_2") { $0($1[0]) },

@@ -1,0 +1,338 @@
+// Normalization layers: BatchNormalization (inference), LayerNormalization,
+// GroupNormalization, UnitNormalization, RMSNormalization.
+
+import Foundation
+
+/// How a shape's elements split into groups that share statistics: the elements that differ
+/// only along `axes` form one group.
+struct AxisGroups {
+    let shape: [Int]
+    let axes: [Int]
+    /// The number of groups and the elements in each.
+    let groupCount: Int
+    let groupSize: Int
+    /// Whether the axes are the trailing ones, so each group is one contiguous block.
+    let isTrailing: Bool
+    private let strides: [Int]
+    private let groupStrides: [Int]
+
+    init(shape: [Int], axes: [Int]) {
+        self.shape = shape
+        self.axes = axes.sorted()
+        let reduced = Set(axes)
+        groupSize = axes.reduce(1) { $0 * shape[$1] }
+        groupCount = shape.indices.filter { !reduced.contains($0) }.reduce(1) { $0 * shape[$1] }
+        isTrailing = self.axes == Array((shape.count - axes.count)..<shape.count)
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+        self.strides = strides
+        var groupStrides = [Int](repeating: 0, count: shape.count)
+        var running = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) where !reduced.contains(axis) {
+            groupStrides[axis] = running
+            running *= shape[axis]
+        }
+        self.groupStrides = groupStrides
+    }
+
+    /// The group of the element at flat index `index`.
+    @inline(__always)
+    func group(of index: Int) -> Int {
+        if isTrailing { return index / max(groupSize, 1) }
+        var group = 0
+        for axis in shape.indices where groupStrides[axis] != 0 {
+            group += (index / strides[axis]) % shape[axis] * groupStrides[axis]
+        }
+        return group
+    }
+
+    /// The index into a weight shaped by the reduced axes' sizes, for flat index `index`.
+    @inline(__always)
+    func weightIndex(of index: Int) -> Int {
+        var position = 0
+        for axis in axes { position = position * shape[axis] + (index / strides[axis]) % shape[axis] }
+        return position
+    }
+
+    /// The mean and variance (population) of every group, computed in Double.
+    func moments(_ x: UnsafeBufferPointer<Float>) -> (mean: [Double], variance: [Double]) {
+        var sum = [Double](repeating: 0, count: groupCount)
+        var squares = [Double](repeating: 0, count: groupCount)
+        for index in 0..<x.count {
+            let value = Double(x[index]), group = group(of: index)
+            sum[group] += value
+            squares[group] += value * value
+        }
+        let count = Double(max(groupSize, 1))
+        let mean = sum.map { $0 / count }
+        let variance = zip(squares, mean).map { max($0 / count - $1 * $1, 0) }
+        return (mean, variance)
+    }
+}
+
+/// `keras.layers.BatchNormalization` at inference: each feature along `axis` normalized with
+/// the moving mean and variance, then scaled and shifted.
+public struct BatchNormalization: UnaryLayer {
+    public let config: BatchNormalizationConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The scale, when `scale`.
+    public private(set) var gamma: Tensor?
+    /// The shift, when `center`.
+    public private(set) var beta: Tensor?
+    /// The moving mean used at inference.
+    public private(set) var movingMean: Tensor
+    /// The moving variance used at inference.
+    public private(set) var movingVariance: Tensor
+    private let specs: [WeightSpec]
+
+    public init(config: BatchNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        var fresh = freshWeights(specs, seed: seed)[...]
+        gamma = config.scale ? fresh.removeFirst() : nil
+        beta = config.center ? fresh.removeFirst() : nil
+        movingMean = fresh.removeFirst()
+        movingVariance = fresh.removeFirst()
+    }
+
+    public var weights: [Tensor] { [gamma, beta].compactMap { $0 } + [movingMean, movingVariance] }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        var rest = weights[...]
+        gamma = config.scale ? rest.removeFirst() : nil
+        beta = config.center ? rest.removeFirst() : nil
+        movingMean = rest.removeFirst()
+        movingVariance = rest.removeFirst()
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let axis = config.axis < 0 ? config.axis + input.rank : config.axis
+        precondition(axis >= 0 && axis < input.rank && input.shape[axis] == movingMean.scalarCount,
+                     "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape \(input.shape)")
+        let features = input.shape[axis]
+        let inner = input.shape[(axis + 1)...].reduce(1, *)
+        // y = x · inv + shift, inv = gamma / sqrt(var + eps), shift = beta − mean · inv.
+        var inv = [Float](repeating: 0, count: features), shift = [Float](repeating: 0, count: features)
+        for c in 0..<features {
+            var factor = 1 / (movingVariance.scalars[c] + Float(config.epsilon)).squareRoot()
+            if let gamma { factor *= gamma.scalars[c] }
+            inv[c] = factor
+            shift[c] = (beta?.scalars[c] ?? 0) - movingMean.scalars[c] * factor
+        }
+        var output = input
+        output.withUnsafeMutableScalars { values in
+            for index in 0..<values.count {
+                let c = (index / inner) % features
+                values[index] = values[index] * inv[c] + shift[c]
+            }
+        }
+        return output
+    }
+}
+
+/// `keras.layers.LayerNormalization`: each sample normalized over `axis`.
+public struct LayerNormalization: UnaryLayer {
+    public let config: LayerNormalizationConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The scale, when `scale` (or `rms_scaling`).
+    public private(set) var gamma: Tensor?
+    /// The shift, when `center` (and not `rms_scaling`).
+    public private(set) var beta: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: LayerNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        var fresh = freshWeights(specs, seed: seed)[...]
+        gamma = config.scale || config.rmsScaling ? fresh.removeFirst() : nil
+        beta = config.center && !config.rmsScaling ? fresh.removeFirst() : nil
+    }
+
+    public var weights: [Tensor] { [gamma, beta].compactMap { $0 } }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        var rest = weights[...]
+        gamma = config.scale || config.rmsScaling ? rest.removeFirst() : nil
+        beta = config.center && !config.rmsScaling ? rest.removeFirst() : nil
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard let axes = config.axis.resolved(rank: input.rank) else {
+            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
+        }
+        let groups = AxisGroups(shape: input.shape, axes: axes)
+        let (mean, variance) = input.withUnsafeScalars { groups.moments($0) }
+        let epsilon = Double(config.epsilon)
+        var output = input
+        output.withUnsafeMutableScalars { values in
+            for index in 0..<values.count {
+                let group = groups.group(of: index)
+                let inv = 1 / (variance[group] + epsilon).squareRoot()
+                var value = config.rmsScaling ? Double(values[index]) * inv : (Double(values[index]) - mean[group]) * inv
+                if gamma != nil || beta != nil {
+                    let w = groups.weightIndex(of: index)
+                    if let gamma { value *= Double(gamma.scalars[w]) }
+                    if let beta { value += Double(beta.scalars[w]) }
+                }
+                values[index] = Float(value)
+            }
+        }
+        return output
+    }
+}
+
+/// `keras.layers.GroupNormalization`: channel groups normalized per sample.
+public struct GroupNormalization: UnaryLayer {
+    public let config: GroupNormalizationConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The per-channel scale, when `scale`.
+    public private(set) var gamma: Tensor?
+    /// The per-channel shift, when `center`.
+    public private(set) var beta: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: GroupNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        var fresh = freshWeights(specs, seed: seed)[...]
+        gamma = config.scale ? fresh.removeFirst() : nil
+        beta = config.center ? fresh.removeFirst() : nil
+    }
+
+    public var weights: [Tensor] { [gamma, beta].compactMap { $0 } }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        var rest = weights[...]
+        gamma = config.scale ? rest.removeFirst() : nil
+        beta = config.center ? rest.removeFirst() : nil
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let channels = input.shape[input.rank - 1]
+        let groupCount = config.groupCount(channels: channels)
+        let perGroup = channels / groupCount
+        let batch = input.shape[0]
+        let positions = input.scalarCount / max(batch * channels, 1)
+        var output = input
+        output.withUnsafeMutableScalars { values in
+            for n in 0..<batch {
+                let base = n * positions * channels
+                for g in 0..<groupCount {
+                    var sum = 0.0, squares = 0.0
+                    for p in 0..<positions {
+                        for c in (g * perGroup)..<((g + 1) * perGroup) {
+                            let value = Double(values[base + p * channels + c])
+                            sum += value
+                            squares += value * value
+                        }
+                    }
+                    let count = Double(max(positions * perGroup, 1))
+                    let mean = sum / count
+                    let inv = 1 / (max(squares / count - mean * mean, 0) + config.epsilon).squareRoot()
+                    for p in 0..<positions {
+                        for c in (g * perGroup)..<((g + 1) * perGroup) {
+                            let index = base + p * channels + c
+                            var value = (Double(values[index]) - mean) * inv
+                            if let gamma { value *= Double(gamma.scalars[c]) }
+                            if let beta { value += Double(beta.scalars[c]) }
+                            values[index] = Float(value)
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+}
+
+/// `keras.layers.UnitNormalization`: each sample scaled to unit L2 norm over `axis`.
+public struct UnitNormalization: WeightlessLayer {
+    public let config: UnitNormalizationConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+
+    public init(config: UnitNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard let axes = config.axis.resolved(rank: input.rank) else {
+            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
+        }
+        let groups = AxisGroups(shape: input.shape, axes: axes)
+        var squares = [Double](repeating: 0, count: groups.groupCount)
+        input.withUnsafeScalars { x in
+            for index in 0..<x.count { squares[groups.group(of: index)] += Double(x[index]) * Double(x[index]) }
+        }
+        // Keras: x · min(rsqrt(Σx²), 1 / 1e-12).
+        let scales = squares.map { min(1 / $0.squareRoot(), 1e12) }
+        var output = input
+        output.withUnsafeMutableScalars { values in
+            for index in 0..<values.count { values[index] = Float(Double(values[index]) * scales[groups.group(of: index)]) }
+        }
+        return output
+    }
+}
+
+/// `keras.layers.RMSNormalization`: `x · rsqrt(mean(x²) + epsilon) · scale` over `axis`.
+public struct RMSNormalization: UnaryLayer {
+    public let config: RMSNormalizationConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The scale, shaped by the normalized axes.
+    public private(set) var scale: Tensor
+    private let specs: [WeightSpec]
+
+    public init(config: RMSNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        scale = freshWeights(specs, seed: seed)[0]
+    }
+
+    public var weights: [Tensor] { [scale] }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        scale = weights[0]
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard let axes = config.axis.resolved(rank: input.rank) else {
+            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
+        }
+        let groups = AxisGroups(shape: input.shape, axes: axes)
+        var squares = [Double](repeating: 0, count: groups.groupCount)
+        input.withUnsafeScalars { x in
+            for index in 0..<x.count { squares[groups.group(of: index)] += Double(x[index]) * Double(x[index]) }
+        }
+        let inv = squares.map { 1 / ($0 / Double(max(groups.groupSize, 1)) + config.epsilon).squareRoot() }
+        var output = input
+        output.withUnsafeMutableScalars { values in
+            for index in 0..<values.count {
+                values[index] = Float(Double(values[index]) * inv[groups.group(of: index)] * Double(scale.scalars[groups.weightIndex(of: index)]))
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,113 @@
+// Pooling layers: windowed and global max and average pooling.
+
+/// `keras.layers.MaxPooling1D`.
+public typealias MaxPooling1D = Pooling<Spatial1D, MaxPoolingMode>
+/// `keras.layers.MaxPooling2D`.
+public typealias MaxPooling2D = Pooling<Spatial2D, MaxPoolingMode>
+/// `keras.layers.MaxPooling3D`.
+public typealias MaxPooling3D = Pooling<Spatial3D, MaxPoolingMode>
+/// `keras.layers.AveragePooling1D`.
+public typealias AveragePooling1D = Pooling<Spatial1D, AveragePoolingMode>
+/// `keras.layers.AveragePooling2D`.
+public typealias AveragePooling2D = Pooling<Spatial2D, AveragePoolingMode>
+/// `keras.layers.AveragePooling3D`.
+public typealias AveragePooling3D = Pooling<Spatial3D, AveragePoolingMode>
+/// `keras.layers.GlobalMaxPooling1D`.
+public typealias GlobalMaxPooling1D = GlobalPooling<Spatial1D, MaxPoolingMode>
+/// `keras.layers.GlobalMaxPooling2D`.
+public typealias GlobalMaxPooling2D = GlobalPooling<Spatial2D, MaxPoolingMode>
+/// `keras.layers.GlobalMaxPooling3D`.
+public typealias GlobalMaxPooling3D = GlobalPooling<Spatial3D, MaxPoolingMode>
+/// `keras.layers.GlobalAveragePooling1D`.
+public typealias GlobalAveragePooling1D = GlobalPooling<Spatial1D, AveragePoolingMode>
+/// `keras.layers.GlobalAveragePooling2D`.
+public typealias GlobalAveragePooling2D = GlobalPooling<Spatial2D, AveragePoolingMode>
+/// `keras.layers.GlobalAveragePooling3D`.
+public typealias GlobalAveragePooling3D = GlobalPooling<Spatial3D, AveragePoolingMode>
+
+/// Max or average pooling over windows of the spatial axes.
+public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
+    public let config: PoolingConfig<Rank, Mode>
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+
+    public init(config: PoolingConfig<Rank, Mode>, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
+        let geometry = Geometry3D(window: config.window, spatial: spatial)
+        let batch = input.shape[0], channels = input.shape[input.rank - 1]
+        let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
+        let isMax = Mode.self == MaxPoolingMode.self
+        return Tensor(shape: [batch] + Array(geometry.output.suffix(Rank.rank)) + [channels]) { out in
+            input.withUnsafeScalars { x in
+                for n in 0..<batch {
+                    for position in 0..<outPositions {
+                        let o2 = position % geometry.output[2]
+                        let o1 = (position / geometry.output[2]) % geometry.output[1]
+                        let o0 = position / (geometry.output[2] * geometry.output[1])
+                        let target = (n * outPositions + position) * channels
+                        for c in 0..<channels { out[target + c] = isMax ? -.infinity : 0 }
+                        var count = 0
+                        geometry.forEachTap(o0, o1, o2) { _, inputPosition in
+                            let source = (n * inPositions + inputPosition) * channels
+                            count += 1
+                            if isMax {
+                                for c in 0..<channels { out[target + c] = max(out[target + c], x[source + c]) }
+                            } else {
+                                for c in 0..<channels { out[target + c] += x[source + c] }
+                            }
+                        }
+                        if !isMax, count > 0 {
+                            let scale = 1 / Float(count)
+                            for c in 0..<channels { out[target + c] *= scale }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Max or average over every spatial position.
+public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
+    public let config: GlobalPoolingConfig<Rank, Mode>
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+
+    public init(config: GlobalPoolingConfig<Rank, Mode>, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
+        let batch = input.shape[0], channels = input.shape[input.rank - 1]
+        let positions = spatial.reduce(1, *)
+        let isMax = Mode.self == MaxPoolingMode.self
+        let shape = config.keepdims ? [batch] + Array(repeating: 1, count: Rank.rank) + [channels] : [batch, channels]
+        return Tensor(shape: shape) { out in
+            input.withUnsafeScalars { x in
+                for n in 0..<batch {
+                    for c in 0..<channels { out[n * channels + c] = isMax ? -.infinity : 0 }
+                    for position in 0..<positions {
+                        let source = (n * positions + position) * channels
+                        for c in 0..<channels {
+                            out[n * channels + c] = isMax ? max(out[n * channels + c], x[source + c]) : out[n * channels + c] + x[source + c]
+                        }
+                    }
+                    if !isMax, positions > 0 {
+                        for c in 0..<channels { out[n * channels + c] /= Float(positions) }
+                    }
+                }
+            }
+        }
+    }
+}
