@@ -39,6 +39,9 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// The Swift name generated code spells the type with, e.g. `Conv2DConfig` for
     /// `ConvConfig<Spatial2D>`.
     static var swiftTypeName: String { get }
+    /// Where Keras stores each weight under the layer's own path, in `get_weights()` order:
+    /// `vars/0`, `vars/1`, ... by default; `cell/vars/0` for recurrent layers.
+    func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String]
 }
 
 /// How many inputs a layer call takes.
@@ -172,6 +175,9 @@ extension KerasConfig {
 
 extension LayerConfig {
     public static var swiftTypeName: String { String(describing: Self.self) }
+    public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        try weights(forInputs: inputs).indices.map { "vars/\($0)" }
+    }
     public static var ignoredKeys: [String: JSONValue] { [:] }
     public func validate() throws {}
     public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] { [] }

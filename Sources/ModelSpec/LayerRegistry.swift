@@ -87,6 +87,10 @@ public enum LayerRegistry {
         LayerKind(configType: GaussianDropoutConfig.self, family: "Regularization", summary: "Identity at inference."),
         LayerKind(configType: GaussianNoiseConfig.self, family: "Regularization", summary: "Identity at inference."),
         LayerKind(configType: AlphaDropoutConfig.self, family: "Regularization", summary: "Identity at inference."),
+        LayerKind(configType: EmbeddingConfig.self, family: "Recurrent", summary: "Integer indices (passed as float values) → table rows; `mask_zero` refused."),
+        LayerKind(configType: SimpleRNNConfig.self, family: "Recurrent", summary: "`return_sequences`, `go_backwards`, `activation`; `return_state` not yet."),
+        LayerKind(configType: LSTMConfig.self, family: "Recurrent", summary: "Gates i, f, c, o; `return_sequences`, `go_backwards`, activations; `return_state` not yet."),
+        LayerKind(configType: GRUConfig.self, family: "Recurrent", summary: "`reset_after` (both), `return_sequences`, `go_backwards`, activations; `return_state` not yet."),
     ]
 
     /// Keras layers refused on purpose, with the reason.

@@ -314,8 +314,9 @@ extension ModelConfig {
                 paths += try model.kerasWeightPaths(prefix: path + "/")
             } else if let config = layer as? any LayerConfig, !(config is InputLayerConfig) {
                 let weights = try config.weights(forInputs: firstInputs[index] ?? [])
-                paths += weights.enumerated().map {
-                    KerasWeightPath(path: "\(path)/vars/\($0.offset)", shape: $0.element.shape, trainable: $0.element.trainable)
+                let subpaths = try config.kerasWeightPaths(forInputs: firstInputs[index] ?? [])
+                paths += zip(weights, subpaths).map {
+                    KerasWeightPath(path: "\(path)/\($1)", shape: $0.shape, trainable: $0.trainable)
                 }
             }
         }

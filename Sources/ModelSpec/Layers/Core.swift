@@ -16,7 +16,7 @@ public struct InputLayerConfig: LayerConfig {
 
     /// The input's shape including the batch axis, e.g. `[nil, 728]`.
     public var batchShape: TensorShape
-    /// The input dtype; only `float32` is supported.
+    /// The input dtype: `float32`, or an integer type whose values are passed as Float32.
     public var dtype: String
     /// Sparse inputs are not supported; always `false`.
     public var sparse: Bool
@@ -62,9 +62,11 @@ public struct InputLayerConfig: LayerConfig {
         for (key, flag) in [("sparse", config.sparse), ("ragged", config.ragged), ("optional", config.optional)] where flag {
             throw ConfigErrors.invalid("\(key) inputs are not supported", at: container.codingPath + [ConfigKey(key)])
         }
-        if config.dtype != "float32" {
+        // Integer inputs (token indices for an Embedding) are passed as Float32 values.
+        if !["float32", "int32", "int64", "uint8", "int8", "int16", "uint16", "uint32"].contains(config.dtype) {
             throw ConfigErrors.invalid(
-                "input dtype '\(config.dtype)' is not supported; only float32", at: container.codingPath + [ConfigKey("dtype")])
+                "input dtype '\(config.dtype)' is not supported; only float32 and integers (passed as float values)",
+                at: container.codingPath + [ConfigKey("dtype")])
         }
         if config.batchShape.rank < 1 {
             throw ConfigErrors.invalid("an input needs at least one axis", at: container.codingPath + [Self.shapeKey(given)])

@@ -1,0 +1,290 @@
+// Recurrent layers and embeddings: Embedding, SimpleRNN, LSTM, GRU.
+
+/// `keras.layers.SimpleRNN`.
+public typealias SimpleRNNConfig = RecurrentConfig<SimpleRNNCell>
+/// `keras.layers.LSTM`.
+public typealias LSTMConfig = RecurrentConfig<LSTMCell>
+/// `keras.layers.GRU`.
+public typealias GRUConfig = RecurrentConfig<GRUCell>
+
+/// The cell of a recurrent layer class.
+public protocol RecurrentCellKind: Sendable {
+    /// Keras's class name of the layer, e.g. `LSTM`.
+    static var className: String { get }
+    /// The number of gate blocks in the kernels (1, 4 for LSTM's i, f, c, o, 3 for GRU's z, r, h).
+    static var gates: Int { get }
+}
+
+/// `SimpleRNN`'s cell: `h = activation(x·W + h·U + b)`.
+public enum SimpleRNNCell: RecurrentCellKind {
+    public static let className = "SimpleRNN"
+    public static let gates = 1
+}
+
+/// `LSTM`'s cell: input, forget, cell and output gates.
+public enum LSTMCell: RecurrentCellKind {
+    public static let className = "LSTM"
+    public static let gates = 4
+}
+
+/// `GRU`'s cell: update, reset and candidate gates.
+public enum GRUCell: RecurrentCellKind {
+    public static let className = "GRU"
+    public static let gates = 3
+}
+
+/// `keras.layers.SimpleRNN`, `LSTM` and `GRU` at inference: the sequence `(batch, steps,
+/// features)` runs through the cell; the output is the last state, or every state with
+/// `return_sequences`.
+public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
+    public static var className: String { Cell.className }
+    public static var swiftTypeName: String { "\(Cell.className)Config" }
+    public static var template: Self { Self(units: 1) }
+    public static var fields: [ConfigField<Self>] {
+        var fields = [
+            ConfigField("name", \Self.name, required: true),
+            ConfigField("trainable", \Self.trainable),
+            ConfigField("dtype", \Self.dtype),
+            ConfigField("return_sequences", \Self.returnSequences),
+            ConfigField("return_state", \Self.returnState),
+            ConfigField("go_backwards", \Self.goBackwards),
+            ConfigField("stateful", \Self.stateful),
+            ConfigField("unroll", \Self.unroll),
+            ConfigField("zero_output_for_mask", \Self.zeroOutputForMask),
+            ConfigField("units", \Self.units, required: true),
+            ConfigField("activation", \Self.activation),
+        ]
+        if Cell.gates > 1 { fields.append(ConfigField("recurrent_activation", \Self.recurrentActivation)) }
+        fields += [
+            ConfigField("use_bias", \Self.useBias),
+            ConfigField("kernel_initializer", \Self.kernelInitializer),
+            ConfigField("recurrent_initializer", \Self.recurrentInitializer),
+            ConfigField("bias_initializer", \Self.biasInitializer),
+        ]
+        if Cell.gates == 4 { fields.append(ConfigField("unit_forget_bias", \Self.unitForgetBias)) }
+        fields += [
+            ConfigField("kernel_regularizer", \Self.kernelRegularizer),
+            ConfigField("recurrent_regularizer", \Self.recurrentRegularizer),
+            ConfigField("bias_regularizer", \Self.biasRegularizer),
+            ConfigField("activity_regularizer", \Self.activityRegularizer),
+            ConfigField("kernel_constraint", \Self.kernelConstraint),
+            ConfigField("recurrent_constraint", \Self.recurrentConstraint),
+            ConfigField("bias_constraint", \Self.biasConstraint),
+            ConfigField("dropout", \Self.dropout),
+            ConfigField("recurrent_dropout", \Self.recurrentDropout),
+        ]
+        if Cell.gates == 3 { fields.append(ConfigField("reset_after", \Self.resetAfter)) }
+        if Cell.gates > 1 { fields.append(ConfigField("seed", \Self.seed)) }
+        return fields
+    }
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Return the state after every step, `(batch, steps, units)`, not only the last.
+    public var returnSequences: Bool
+    /// Also return the final states (not supported: the layer would have several outputs).
+    public var returnState: Bool
+    /// Run the sequence from its end (outputs come in that order, as in Keras).
+    public var goBackwards: Bool
+    /// Keep states between calls (not supported).
+    public var stateful: Bool
+    /// Unroll the loop (changes nothing here).
+    public var unroll: Bool
+    /// Masking only (masks are not supported).
+    public var zeroOutputForMask: Bool
+    /// The state size.
+    public var units: Int
+    /// The output (and candidate) activation.
+    public var activation: ActivationFunction
+    /// The gates' activation (LSTM, GRU).
+    public var recurrentActivation: ActivationFunction
+    /// Whether the cell adds biases.
+    public var useBias: Bool
+    /// How fresh input kernels are drawn.
+    public var kernelInitializer: Initializer
+    /// How fresh recurrent kernels are drawn.
+    public var recurrentInitializer: Initializer
+    /// How fresh biases are drawn.
+    public var biasInitializer: Initializer
+    /// LSTM: fresh forget-gate biases are 1.
+    public var unitForgetBias: Bool
+    /// Training only; kept for Keras round trips.
+    public var kernelRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var recurrentRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var activityRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var kernelConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var recurrentConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasConstraint: KerasObject?
+    /// Training only: input dropout.
+    public var dropout: Double
+    /// Training only: state dropout.
+    public var recurrentDropout: Double
+    /// GRU: apply the reset gate after the recurrent product (Keras 3's default).
+    public var resetAfter: Bool
+    /// Training only: the dropout seed.
+    public var seed: Int?
+
+    /// A config with Keras's defaults for everything not given.
+    public init(
+        name: String = Naming.snakeCase(Cell.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
+        returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false, stateful: Bool = false,
+        unroll: Bool = false, zeroOutputForMask: Bool = false, units: Int, activation: ActivationFunction = .tanh,
+        recurrentActivation: ActivationFunction = .sigmoid, useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform(),
+        recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros, unitForgetBias: Bool = true,
+        kernelRegularizer: KerasObject? = nil, recurrentRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil, kernelConstraint: KerasObject? = nil, recurrentConstraint: KerasObject? = nil,
+        biasConstraint: KerasObject? = nil, dropout: Double = 0, recurrentDropout: Double = 0, resetAfter: Bool = true,
+        seed: Int? = nil
+    ) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.returnSequences = returnSequences
+        self.returnState = returnState
+        self.goBackwards = goBackwards
+        self.stateful = stateful
+        self.unroll = unroll
+        self.zeroOutputForMask = zeroOutputForMask
+        self.units = units
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.recurrentInitializer = recurrentInitializer
+        self.biasInitializer = biasInitializer
+        self.unitForgetBias = unitForgetBias
+        self.kernelRegularizer = kernelRegularizer
+        self.recurrentRegularizer = recurrentRegularizer
+        self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
+        self.kernelConstraint = kernelConstraint
+        self.recurrentConstraint = recurrentConstraint
+        self.biasConstraint = biasConstraint
+        self.dropout = dropout
+        self.recurrentDropout = recurrentDropout
+        self.resetAfter = resetAfter
+        self.seed = seed
+    }
+
+    public func validate() throws {
+        guard units > 0 else { throw ConfigFieldError(field: "units", "must be a positive integer, found \(units)") }
+        guard !returnState else {
+            throw ConfigFieldError(field: "return_state", "is not supported yet: the final states would be extra outputs of the layer; use return_sequences or the last step instead")
+        }
+        guard !stateful else { throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls") }
+        for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)] where activation.isAxisWise {
+            throw ConfigFieldError(field: field, "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
+        }
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        guard input.rank == 3, input.last != nil else {
+            throw ShapeError("\(Self.className) needs an input (batch, steps, features) with known features, got \(input)")
+        }
+        return returnSequences ? TensorShape([input.dimensions[0], input.dimensions[1], units]) : TensorShape([input.dimensions[0], units])
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        _ = try outputShape(for: input)
+        let features = input.last!, width = Cell.gates * units
+        var weights = [
+            WeightSpec(name: "kernel", shape: [features, width], initializer: kernelInitializer, trainable: trainable),
+            WeightSpec(name: "recurrent_kernel", shape: [units, width], initializer: recurrentInitializer, trainable: trainable),
+        ]
+        if useBias {
+            let shape = Cell.gates == 3 && resetAfter ? [2, width] : [width]
+            weights.append(WeightSpec(name: "bias", shape: shape, initializer: biasInitializer, trainable: trainable))
+        }
+        return weights
+    }
+
+    public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        try weights(forInputs: inputs).indices.map { "cell/vars/\($0)" }
+    }
+}
+
+/// `keras.layers.Embedding`: integer indices `(batch, ...)` (passed as float values) looked up
+/// in an `input_dim × output_dim` table.
+public struct EmbeddingConfig: UnaryLayerConfig {
+    public static let className = "Embedding"
+    public static let template = EmbeddingConfig(inputDim: 1, outputDim: 1)
+    public static let fields: [ConfigField<EmbeddingConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("input_dim", \.inputDim, required: true),
+        ConfigField("output_dim", \.outputDim, required: true),
+        ConfigField("embeddings_initializer", \.embeddingsInitializer),
+        ConfigField("embeddings_regularizer", \.embeddingsRegularizer),
+        ConfigField("activity_regularizer", \.activityRegularizer),
+        ConfigField("embeddings_constraint", \.embeddingsConstraint),
+        ConfigField("mask_zero", \.maskZero),
+    ]
+    public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null,
+                                                          "input_length": .null]
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// The number of indices (the table's rows).
+    public var inputDim: Int
+    /// The embedding size.
+    public var outputDim: Int
+    /// How a fresh table is drawn.
+    public var embeddingsInitializer: Initializer
+    /// Training only; kept for Keras round trips.
+    public var embeddingsRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var activityRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var embeddingsConstraint: KerasObject?
+    /// Index 0 as padding that masks later layers (not supported).
+    public var maskZero: Bool
+
+    /// A config with Keras's defaults.
+    public init(name: String = "embedding", trainable: Bool = true, dtype: DTypePolicy = .float32, inputDim: Int, outputDim: Int,
+                embeddingsInitializer: Initializer = .randomUniform(minval: -0.05, maxval: 0.05),
+                embeddingsRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+                embeddingsConstraint: KerasObject? = nil, maskZero: Bool = false) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.inputDim = inputDim
+        self.outputDim = outputDim
+        self.embeddingsInitializer = embeddingsInitializer
+        self.embeddingsRegularizer = embeddingsRegularizer
+        self.activityRegularizer = activityRegularizer
+        self.embeddingsConstraint = embeddingsConstraint
+        self.maskZero = maskZero
+    }
+
+    public func validate() throws {
+        guard inputDim > 0 else { throw ConfigFieldError(field: "input_dim", "must be a positive integer, found \(inputDim)") }
+        guard outputDim > 0 else { throw ConfigFieldError(field: "output_dim", "must be a positive integer, found \(outputDim)") }
+        guard !maskZero else {
+            throw ConfigFieldError(field: "mask_zero", "is not supported: the mask would change the layers after the embedding (Keras's masking is not implemented)")
+        }
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        TensorShape(input.dimensions + [outputDim])
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        [WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer, trainable: trainable)]
+    }
+}
