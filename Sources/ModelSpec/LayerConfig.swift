@@ -39,6 +39,8 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// The Swift name generated code spells the type with, e.g. `Conv2DConfig` for
     /// `ConvConfig<Spatial2D>`.
     static var swiftTypeName: String { get }
+    /// The Swift name of the runtime layer type, e.g. `Conv2D` or `TimeDistributed<Dense>`.
+    static var swiftRuntimeTypeName: String { get }
     /// Where Keras stores each weight under the layer's own path, in `get_weights()` order:
     /// `vars/0`, `vars/1`, ... by default; `cell/vars/0` for recurrent layers.
     func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String]
@@ -175,6 +177,7 @@ extension KerasConfig {
 
 extension LayerConfig {
     public static var swiftTypeName: String { String(describing: Self.self) }
+    public static var swiftRuntimeTypeName: String { className }
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
         try weights(forInputs: inputs).indices.map { "vars/\($0)" }
     }

@@ -6,6 +6,17 @@ public struct LayerKind: Sendable {
     public let family: String
     /// One line for the supported-layers table.
     public let summary: String
+    /// For wrappers, the config type for a spec's config (it depends on the wrapped layer).
+    public let resolveConfigType: (@Sendable (JSONNode) throws(SpecError) -> any LayerConfig.Type)?
+
+    /// A layer class whose config is `configType`.
+    public init(configType: any LayerConfig.Type, family: String, summary: String,
+                resolveConfigType: (@Sendable (JSONNode) throws(SpecError) -> any LayerConfig.Type)? = nil) {
+        self.configType = configType
+        self.family = family
+        self.summary = summary
+        self.resolveConfigType = resolveConfigType
+    }
 
     /// Keras's class name, e.g. `Dense`.
     public var className: String { configType.className }
@@ -13,6 +24,12 @@ public struct LayerKind: Sendable {
     public var configTypeName: String { configType.swiftTypeName }
     /// The runtime layer type name, e.g. `Dense`: Keras's class name.
     public var runtimeTypeName: String { className }
+
+    /// The config type for the layer's config in a spec: `configType`, or the wrapper's
+    /// instantiation for the layer it wraps.
+    public func configType(for config: JSONNode) throws(SpecError) -> any LayerConfig.Type {
+        try resolveConfigType?(config) ?? configType
+    }
     /// The Keras name prefix for unnamed layers, e.g. `dense`.
     public var defaultNamePrefix: String { Naming.snakeCase(className) }
 }
@@ -91,6 +108,13 @@ public enum LayerRegistry {
         LayerKind(configType: SimpleRNNConfig.self, family: "Recurrent", summary: "`return_sequences`, `go_backwards`, `activation`; `return_state` not yet."),
         LayerKind(configType: LSTMConfig.self, family: "Recurrent", summary: "Gates i, f, c, o; `return_sequences`, `go_backwards`, activations; `return_state` not yet."),
         LayerKind(configType: GRUConfig.self, family: "Recurrent", summary: "`reset_after` (both), `return_sequences`, `go_backwards`, activations; `return_state` not yet."),
+        LayerKind(configType: BidirectionalConfig<LSTMCell>.self, family: "Recurrent", summary: "SimpleRNN, LSTM or GRU run both ways; `merge_mode` concat, sum, mul, ave.",
+                  resolveConfigType: { node throws(SpecError) in try Wrappers.bidirectional(node) }),
+        LayerKind(configType: TimeDistributedConfig<DenseConfig>.self, family: "Recurrent", summary: "Any single-input layer over every time step.",
+                  resolveConfigType: { node throws(SpecError) in try Wrappers.timeDistributed(node) }),
+        LayerKind(configType: EinsumDenseConfig.self, family: "Attention", summary: "Any two-operand `equation` (with `...`), `output_shape`, `bias_axes`, `activation`."),
+        LayerKind(configType: AttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`, `score_mode` dot or concat; causal masks not yet."),
+        LayerKind(configType: AdditiveAttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`; causal masks not yet."),
     ]
 
     /// Keras layers refused on purpose, with the reason.

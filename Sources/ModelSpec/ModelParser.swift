@@ -100,7 +100,8 @@ extension ModelSpecParser {
         if let kind {
             let configNode = JSONNode(.object(configMembers), at: config.location)
             do {
-                let typed = try SpecDecoder().decode(kind.configType, from: configNode)
+                let configType = try kind.configType(for: configNode)
+                let typed = try SpecDecoder().decode(configType, from: configNode)
                 result.config = typed
                 result.name = typed.name
             } catch {
@@ -525,6 +526,11 @@ extension ModelSpecParser {
                             at: kwargs.location)
         }
         for member in members {
+            // Call options that change the result and are not implemented yet.
+            if ["use_causal_mask", "return_attention_scores"].contains(member.key), member.value.value == .bool(true) {
+                throw SpecError("\(context): the call argument '\(member.key)' is not supported yet",
+                                at: member.keyLocation)
+            }
             switch member.value.value {
             case .null, .bool: continue
             default:

@@ -170,7 +170,7 @@ struct Renderer {
 
     /// The Swift type of a layer: the runtime layer or the nested model type.
     private func swiftType(_ index: Int) -> String {
-        nested[index]?.typeName ?? layers[index].kind!.runtimeTypeName
+        nested[index]?.typeName ?? type(of: layers[index].config!).swiftRuntimeTypeName
     }
 
     /// The type column of the documentation: Keras's class, and the nested type.
@@ -209,7 +209,7 @@ struct Renderer {
                     out.line("\(access)var \(members[index]) = \(nestedType).Config()")
                 } else {
                     out.line("/// \(name(layer)) (\(layer.className)).")
-                    out.assignment("\(access)var \(members[index]) = \(layer.kind!.configTypeName)", arguments: layer.config!.swiftArguments)
+                    out.assignment("\(access)var \(members[index]) = \(type(of: layer.config!).swiftTypeName)", arguments: layer.config!.swiftArguments)
                 }
             }
             out.line()
@@ -304,7 +304,7 @@ struct Renderer {
                 } else if let nestedType = nested[node.layer]?.typeName {
                     out.line("\(member) = try \(nestedType)(config: config.\(member), \(seedArgument))")
                 } else if let kind = layers[node.layer].kind, kind.configType.inputArity == .exactly(1) {
-                    out.line("\(member) = try \(kind.runtimeTypeName)(")
+                    out.line("\(member) = try \(swiftType(node.layer))(")
                     out.line("    config: config.\(member), inputShape: \(shapeExpression(node.inputs[0])), \(seedArgument))")
                 } else {
                     let shapes = node.inputs.map(shapeExpression).joined(separator: ", ")

@@ -1,0 +1,237 @@
+// Attention layers and EinsumDense.
+
+import Foundation
+
+/// `keras.layers.EinsumDense`.
+public struct EinsumDense: UnaryLayer {
+    public let config: EinsumDenseConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The kernel, shaped by the equation's second operand.
+    public private(set) var kernel: Tensor
+    /// The bias, broadcast from the right over the output, when `bias_axes` is set.
+    public private(set) var bias: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: EinsumDenseConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        let fresh = freshWeights(specs, seed: seed)
+        kernel = fresh[0]
+        bias = fresh.count > 1 ? fresh[1] : nil
+    }
+
+    public var weights: [Tensor] { [kernel] + (bias.map { [$0] } ?? []) }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        kernel = weights[0]
+        bias = weights.count > 1 ? weights[1] : nil
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard let equation = try? EinsumEquation(config.equation, inputRank: input.rank), equation.input.count == input.rank else {
+            preconditionFailure("\(config.name): equation '\(config.equation)' does not fit shape \(input.shape)")
+        }
+        var sizes: [Character: Int] = [:]
+        for (letter, size) in zip(equation.input, input.shape) { sizes[letter] = size }
+        for (letter, size) in zip(equation.kernel, kernel.shape) {
+            precondition(sizes[letter] == nil || sizes[letter] == size, "\(config.name): axis '\(letter)' of the kernel does not fit shape \(input.shape)")
+            sizes[letter] = size
+        }
+        let outShape = equation.output.map { sizes[$0]! }
+        let summed = (equation.input + equation.kernel).filter { !equation.output.contains($0) }
+        let summedLetters = summed.reduce(into: [Character]()) { if !$0.contains($1) { $0.append($1) } }
+        func strides(_ letters: [Character], _ shape: [Int]) -> [Character: Int] {
+            var result: [Character: Int] = [:], running = 1
+            for (letter, size) in zip(letters, shape).reversed() {
+                result[letter] = running
+                running *= size
+            }
+            return result
+        }
+        let inputStrides = strides(equation.input, input.shape), kernelStrides = strides(equation.kernel, kernel.shape)
+        // Offsets into the input and kernel for every output position and every summed position.
+        func offsets(_ letters: [Character]) -> (input: [Int], kernel: [Int]) {
+            let count = letters.reduce(1) { $0 * sizes[$1]! }
+            var inputOffsets = [Int](repeating: 0, count: count), kernelOffsets = [Int](repeating: 0, count: count)
+            for position in 0..<count {
+                var rest = position, inOffset = 0, kOffset = 0
+                for letter in letters.reversed() {
+                    let size = sizes[letter]!, coordinate = rest % size
+                    rest /= size
+                    inOffset += coordinate * (inputStrides[letter] ?? 0)
+                    kOffset += coordinate * (kernelStrides[letter] ?? 0)
+                }
+                inputOffsets[position] = inOffset
+                kernelOffsets[position] = kOffset
+            }
+            return (inputOffsets, kernelOffsets)
+        }
+        let outer = offsets(equation.output), inner = offsets(summedLetters)
+        var output = Tensor(shape: outShape) { out in
+            input.withUnsafeScalars { x in
+                kernel.withUnsafeScalars { k in
+                    for o in 0..<out.count {
+                        var sum: Float = 0
+                        let xBase = outer.input[o], kBase = outer.kernel[o]
+                        for s in 0..<inner.input.count { sum += x[xBase + inner.input[s]] * k[kBase + inner.kernel[s]] }
+                        out[o] = sum
+                    }
+                }
+            }
+        }
+        if let bias {
+            let period = bias.scalarCount
+            let biasShape = bias.shape
+            // The bias covers the last `biasShape.count` output axes, broadcast where it has 1.
+            let tail = Array(outShape.suffix(biasShape.count)), tailCount = tail.reduce(1, *)
+            output.withUnsafeMutableScalars { values in
+                bias.withUnsafeScalars { b in
+                    for index in 0..<values.count {
+                        var rest = index % max(tailCount, 1), biasIndex = 0, scale = 1
+                        for axis in stride(from: tail.count - 1, through: 0, by: -1) {
+                            let coordinate = rest % tail[axis]
+                            rest /= tail[axis]
+                            biasIndex += (biasShape[axis] == 1 ? 0 : coordinate) * scale
+                            scale *= biasShape[axis]
+                        }
+                        values[index] += b[biasIndex % max(period, 1)]
+                    }
+                }
+            }
+        }
+        config.activation.apply(to: &output)
+        return output
+    }
+}
+
+/// Softmax over each row of `scores` (rows × columns), then the rows times `value` (columns ×
+/// features): the shared end of the attention layers.
+func attend(_ scores: inout [Float], rows: Int, columns: Int, value: UnsafeBufferPointer<Float>, features: Int,
+            into out: UnsafeMutableBufferPointer<Float>, outOffset: Int) {
+    for i in 0..<rows {
+        var maximum = -Float.infinity
+        for j in 0..<columns { maximum = max(maximum, scores[i * columns + j]) }
+        var sum: Float = 0
+        for j in 0..<columns {
+            scores[i * columns + j] = expf(scores[i * columns + j] - maximum)
+            sum += scores[i * columns + j]
+        }
+        for f in 0..<features {
+            var acc: Float = 0
+            for j in 0..<columns { acc += scores[i * columns + j] * value[j * features + f] }
+            out[outOffset + i * features + f] = acc / sum
+        }
+    }
+}
+
+/// `keras.layers.Attention`.
+public struct Attention: MergeLayer {
+    public let config: AttentionConfig
+    public let inputShapes: [TensorShape]
+    public let outputShape: TensorShape
+    /// The learned scale (`use_scale`).
+    public private(set) var scale: Tensor?
+    /// The learned weight of `concat` scores.
+    public private(set) var concatScoreWeight: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: AttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShapes = inputShapes
+        outputShape = try config.outputShape(forInputs: inputShapes)
+        specs = try config.weights(forInputs: inputShapes)
+        var fresh = freshWeights(specs, seed: seed)[...]
+        scale = config.useScale ? fresh.removeFirst() : nil
+        concatScoreWeight = config.scoreMode == .concat ? fresh.removeFirst() : nil
+    }
+
+    public var weights: [Tensor] { [scale, concatScoreWeight].compactMap { $0 } }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        var rest = weights[...]
+        scale = config.useScale ? rest.removeFirst() : nil
+        concatScoreWeight = config.scoreMode == .concat ? rest.removeFirst() : nil
+    }
+
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
+        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
+        let s = scale?.scalars[0] ?? 1
+        return Tensor(shape: [batch, tq, features]) { out in
+            var scores = [Float](repeating: 0, count: tq * tv)
+            for n in 0..<batch {
+                for i in 0..<tq {
+                    for j in 0..<tv {
+                        var score: Float = 0
+                        for d in 0..<dim {
+                            let q = query.scalars[(n * tq + i) * dim + d], k = key.scalars[(n * tv + j) * dim + d]
+                            score += config.scoreMode == .dot ? q * k : tanhf(scale == nil ? q + k : s * (q + k))
+                        }
+                        scores[i * tv + j] = config.scoreMode == .dot ? score * s : score * (concatScoreWeight?.scalars[0] ?? 1)
+                    }
+                }
+                value.withUnsafeScalars { v in
+                    attend(&scores, rows: tq, columns: tv, value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
+                           features: features, into: out, outOffset: n * tq * features)
+                }
+            }
+        }
+    }
+}
+
+/// `keras.layers.AdditiveAttention`.
+public struct AdditiveAttention: MergeLayer {
+    public let config: AdditiveAttentionConfig
+    public let inputShapes: [TensorShape]
+    public let outputShape: TensorShape
+    /// The learned per-feature scale (`use_scale`).
+    public private(set) var scale: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: AdditiveAttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShapes = inputShapes
+        outputShape = try config.outputShape(forInputs: inputShapes)
+        specs = try config.weights(forInputs: inputShapes)
+        scale = config.useScale ? freshWeights(specs, seed: seed)[0] : nil
+    }
+
+    public var weights: [Tensor] { scale.map { [$0] } ?? [] }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        scale = config.useScale ? weights[0] : nil
+    }
+
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
+        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
+        return Tensor(shape: [batch, tq, features]) { out in
+            var scores = [Float](repeating: 0, count: tq * tv)
+            for n in 0..<batch {
+                for i in 0..<tq {
+                    for j in 0..<tv {
+                        var score: Float = 0
+                        for d in 0..<dim {
+                            let t = tanhf(query.scalars[(n * tq + i) * dim + d] + key.scalars[(n * tv + j) * dim + d])
+                            score += (scale?.scalars[d] ?? 1) * t
+                        }
+                        scores[i * tv + j] = score
+                    }
+                }
+                value.withUnsafeScalars { v in
+                    attend(&scores, rows: tq, columns: tv, value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
+                           features: features, into: out, outOffset: n * tq * features)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+// Wrapper layers: TimeDistributed and Bidirectional.
+
+/// `keras.layers.TimeDistributed`: `Inner` applied to every time step.
+public struct TimeDistributed<Inner: UnaryLayer>: UnaryLayer {
+    public let config: TimeDistributedConfig<Inner.Config>
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The wrapped layer, built for one time step.
+    public private(set) var layer: Inner
+
+    public init(config: TimeDistributedConfig<Inner.Config>, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        layer = try Inner(config: config.layer, inputShape: try config.stepShape(for: inputShape), seed: seed)
+    }
+
+    public var weights: [Tensor] { layer.weights }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws { try layer.setWeights(weights) }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        precondition(input.rank >= 3, "\(config.name): expects (batch, steps, ...), got shape \(input.shape)")
+        let batch = input.shape[0], steps = input.shape[1]
+        let output = layer(input.reshaped(to: [batch * steps] + input.shape.dropFirst(2)))
+        return output.reshaped(to: [batch, steps] + output.shape.dropFirst())
+    }
+}
+
+/// `keras.layers.Bidirectional`: a recurrent layer run forward and backward, merged.
+public struct Bidirectional<Cell: RecurrentCellKind>: UnaryLayer {
+    public let config: BidirectionalConfig<Cell>
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The forward layer.
+    public private(set) var forward: Recurrent<Cell>
+    /// The backward layer (`go_backwards`).
+    public private(set) var backward: Recurrent<Cell>
+
+    public init(config: BidirectionalConfig<Cell>, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        forward = try Recurrent(config: config.forward.config, inputShape: inputShape, seed: Seeds.derive(seed, "forward_layer"))
+        backward = try Recurrent(config: config.backwardLayer, inputShape: inputShape, seed: Seeds.derive(seed, "backward_layer"))
+    }
+
+    public var weights: [Tensor] { forward.weights + backward.weights }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        let split = forward.weights.count
+        guard weights.count == split + backward.weights.count else {
+            throw WeightError("\(config.name): expects \(split + backward.weights.count) weights, got \(weights.count)")
+        }
+        var newForward = forward, newBackward = backward
+        try newForward.setWeights(Array(weights[..<split]))
+        try newBackward.setWeights(Array(weights[split...]))
+        forward = newForward
+        backward = newBackward
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let a = forward(input)
+        var b = backward(input)
+        // Keras flips the backward layer's sequence back into time order.
+        if config.forward.config.returnSequences {
+            let batch = b.shape[0], steps = b.shape[1], units = b.shape[2]
+            let values = b.scalars
+            b = Tensor(shape: b.shape) { out in
+                for n in 0..<batch {
+                    for t in 0..<steps {
+                        for u in 0..<units { out[(n * steps + t) * units + u] = values[(n * steps + steps - 1 - t) * units + u] }
+                    }
+                }
+            }
+        }
+        switch config.mergeMode ?? .concat {
+        case .concat:
+            let left = a.shape.last!, right = b.shape.last!, rows = a.scalarCount / max(left, 1)
+            return Tensor(shape: Array(a.shape.dropLast()) + [left + right]) { out in
+                for row in 0..<rows {
+                    for k in 0..<left { out[row * (left + right) + k] = a.scalars[row * left + k] }
+                    for k in 0..<right { out[row * (left + right) + left + k] = b.scalars[row * right + k] }
+                }
+            }
+        case .sum: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { $0 + $1 })
+        case .mul: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { $0 * $1 })
+        case .ave: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { ($0 + $1) / 2 })
+        }
+    }
+}

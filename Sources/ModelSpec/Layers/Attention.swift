@@ -1,0 +1,327 @@
+// Attention layers and EinsumDense: EinsumDense, Attention (dot-product, Luong),
+// AdditiveAttention (Bahdanau).
+
+/// An einsum equation of two operands, `input,kernel->output`, with an optional leading
+/// `...` on the input and output standing for the input's extra leading axes.
+public struct EinsumEquation: Sendable, Equatable {
+    /// The letters of the input, the kernel and the output (`...` expanded for a given rank).
+    public var input: [Character]
+    public var kernel: [Character]
+    public var output: [Character]
+
+    /// Parses `text`, expanding `...` so that the input has `rank` axes.
+    public init(_ text: String, inputRank: Int) throws {
+        let compact = text.filter { $0 != " " }
+        var parts: [String] = []
+        if let arrow = compact.firstRange(of: "->") {
+            parts = [String(compact[..<arrow.lowerBound]), String(compact[arrow.upperBound...])]
+        }
+        let operands = parts.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        guard parts.count == 2, operands.count == 2 else {
+            throw ConfigFieldError(field: "equation", "must have the form 'input,kernel->output', found '\(text)'")
+        }
+        var input = operands[0], output = parts[1]
+        let kernel = operands[1]
+        if input.hasPrefix("...") || output.hasPrefix("...") {
+            guard input.hasPrefix("..."), output.hasPrefix("...") else {
+                throw ConfigFieldError(field: "equation", "'...' must lead both the input and the output, found '\(text)'")
+            }
+            let explicit = input.count - 3
+            let extra = max(inputRank - explicit, 0)
+            let spare = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".filter { !text.contains($0) }.prefix(extra)
+            input = String(spare) + input.dropFirst(3)
+            output = String(spare) + output.dropFirst(3)
+        }
+        self.input = Array(input)
+        self.kernel = Array(kernel)
+        self.output = Array(output)
+        for (name, letters) in [("input", self.input), ("kernel", self.kernel), ("output", self.output)] {
+            guard letters.allSatisfy({ $0.isLetter }), Set(letters).count == letters.count else {
+                throw ConfigFieldError(field: "equation", "the \(name) of '\(text)' must be distinct letters")
+            }
+        }
+        for letter in self.output where !self.input.contains(letter) && !self.kernel.contains(letter) {
+            throw ConfigFieldError(field: "equation", "output axis '\(letter)' of '\(text)' is in neither operand")
+        }
+        for letter in self.kernel where !self.input.contains(letter) && !self.output.contains(letter) {
+            throw ConfigFieldError(field: "equation", "kernel axis '\(letter)' of '\(text)' is in neither the input nor the output")
+        }
+    }
+}
+
+/// `keras.layers.EinsumDense`: `activation(einsum(equation, input, kernel) + bias)`.
+public struct EinsumDenseConfig: UnaryLayerConfig {
+    public static let className = "EinsumDense"
+    public static let template = EinsumDenseConfig(outputShape: [1], equation: "ab,bc->ac")
+    public static let fields: [ConfigField<EinsumDenseConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("output_shape", \.outputShape, required: true),
+        ConfigField("equation", \.equation, required: true),
+        ConfigField("activation", \.activation),
+        ConfigField("bias_axes", \.biasAxes),
+        ConfigField("kernel_initializer", \.kernelInitializer),
+        ConfigField("bias_initializer", \.biasInitializer),
+        ConfigField("kernel_regularizer", \.kernelRegularizer),
+        ConfigField("bias_regularizer", \.biasRegularizer),
+        ConfigField("activity_regularizer", \.activityRegularizer),
+        ConfigField("kernel_constraint", \.kernelConstraint),
+        ConfigField("bias_constraint", \.biasConstraint),
+    ]
+    public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null]
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// The output's shape without the batch axis (nil where it follows the input).
+    public var outputShape: TensorShape
+    /// The einsum equation, e.g. `abc,cd->abd`.
+    public var equation: String
+    /// The activation applied to the output.
+    public var activation: ActivationFunction
+    /// The output axes (letters) that have a bias, or nil for none.
+    public var biasAxes: String?
+    /// How fresh kernels are drawn.
+    public var kernelInitializer: Initializer
+    /// How fresh biases are drawn.
+    public var biasInitializer: Initializer
+    /// Training only; kept for Keras round trips.
+    public var kernelRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var activityRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var kernelConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasConstraint: KerasObject?
+
+    /// A config with Keras's defaults for everything not given.
+    public init(name: String = "einsum_dense", trainable: Bool = true, dtype: DTypePolicy = .float32, outputShape: TensorShape,
+                equation: String, activation: ActivationFunction = .linear, biasAxes: String? = nil,
+                kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
+                kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+                kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.outputShape = outputShape
+        self.equation = equation
+        self.activation = activation
+        self.biasAxes = biasAxes
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
+        self.kernelConstraint = kernelConstraint
+        self.biasConstraint = biasConstraint
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var config = try Self.decodeFields(from: decoder)
+        // Keras accepts an integer output_shape for one axis.
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        if let single = try? container.decode(Int.self, forKey: ConfigKey("output_shape")) { config.outputShape = TensorShape([single]) }
+        self = config
+    }
+
+    public func validate() throws {
+        _ = try EinsumEquation(equation, inputRank: 2)
+    }
+
+    /// The size of every letter, for an input of `input`'s shape (the batch letter unknown).
+    public func sizes(for input: TensorShape) throws -> (equation: EinsumEquation, sizes: [Character: Int?]) {
+        let parsed = try EinsumEquation(equation, inputRank: input.rank)
+        guard parsed.input.count == input.rank else {
+            throw ShapeError("EinsumDense: equation '\(equation)' needs an input of rank \(parsed.input.count), got \(input)")
+        }
+        var sizes: [Character: Int?] = [:]
+        for (letter, size) in zip(parsed.input, input.dimensions) { sizes[letter] = size }
+        // output_shape covers the output without its first (batch) axis, aligned from the right.
+        let outputDims = outputShape.dimensions
+        let offset = parsed.output.count - outputDims.count
+        guard offset >= 0 else { throw ShapeError("EinsumDense: output_shape \(outputShape) has more axes than '\(equation)' outputs") }
+        for (index, letter) in parsed.output.enumerated() where index >= offset {
+            if let size = outputDims[index - offset] {
+                if let known = sizes[letter] ?? nil, known != size {
+                    throw ShapeError("EinsumDense: axis '\(letter)' is \(known) in the input but \(size) in output_shape")
+                }
+                sizes[letter] = size
+            } else if sizes[letter] == nil {
+                sizes[letter] = .some(nil)
+            }
+        }
+        for letter in parsed.kernel where (sizes[letter] ?? nil) == nil {
+            throw ShapeError("EinsumDense: the size of kernel axis '\(letter)' is unknown for input \(input)")
+        }
+        return (parsed, sizes)
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        let (parsed, sizes) = try self.sizes(for: input)
+        return TensorShape(parsed.output.map { sizes[$0] ?? nil })
+    }
+
+    /// The bias's shape: from the first bias axis to the end of the output, 1 on other axes.
+    public func biasShape(for input: TensorShape) throws -> [Int]? {
+        guard let biasAxes, !biasAxes.isEmpty else { return nil }
+        let (parsed, sizes) = try self.sizes(for: input)
+        guard biasAxes.allSatisfy({ parsed.output.contains($0) }) else {
+            throw ShapeError("EinsumDense: bias_axes '\(biasAxes)' must be output axes of '\(equation)'")
+        }
+        let first = parsed.output.firstIndex { biasAxes.contains($0) }!
+        return try parsed.output[first...].map { letter in
+            guard biasAxes.contains(letter) else { return 1 }
+            guard let size = sizes[letter] ?? nil else { throw ShapeError("EinsumDense: bias axis '\(letter)' needs a known size") }
+            return size
+        }
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        let (parsed, sizes) = try self.sizes(for: input)
+        var weights = [WeightSpec(name: "kernel", shape: parsed.kernel.map { (sizes[$0] ?? nil)! }, initializer: kernelInitializer,
+                                  trainable: trainable)]
+        if let bias = try biasShape(for: input) {
+            weights.append(WeightSpec(name: "bias", shape: bias, initializer: biasInitializer, trainable: trainable))
+        }
+        return weights
+    }
+}
+
+/// How `Attention` scores a query against a key.
+public enum ScoreMode: String, ConfigValue, CaseIterable {
+    /// `q · k` (Luong).
+    case dot
+    /// `Σ tanh(q + k)` weighted by `concat_score_weight`.
+    case concat
+
+    public var swiftExpression: String { "." + rawValue }
+}
+
+/// The inputs of `Attention` and `AdditiveAttention`: `[query, value]` or `[query, value, key]`.
+func attentionShapes(_ inputs: [TensorShape], layer: String) throws -> (query: TensorShape, value: TensorShape, key: TensorShape) {
+    guard inputs.count == 2 || inputs.count == 3 else { throw ShapeError("\(layer) takes [query, value] or [query, value, key], got \(inputs.count) inputs") }
+    let query = inputs[0], value = inputs[1], key = inputs.count == 3 ? inputs[2] : inputs[1]
+    for (name, shape) in [("query", query), ("value", value), ("key", key)] where shape.rank != 3 {
+        throw ShapeError("\(layer): the \(name) must be (batch, steps, features), got \(shape)")
+    }
+    guard query.last == key.last else { throw ShapeError("\(layer): query \(query) and key \(key) need the same last axis") }
+    guard value.dimensions[1] == nil || key.dimensions[1] == nil || value.dimensions[1] == key.dimensions[1] else {
+        throw ShapeError("\(layer): value \(value) and key \(key) need the same number of steps")
+    }
+    return (query, value, key)
+}
+
+/// `keras.layers.Attention`: dot-product (or concat) attention of a query over value/key
+/// sequences.
+public struct AttentionConfig: LayerConfig {
+    public static let className = "Attention"
+    public static let inputArity = InputArity.atLeast(2)
+    public static let template = AttentionConfig()
+    public static let fields: [ConfigField<AttentionConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("use_scale", \.useScale),
+        ConfigField("score_mode", \.scoreMode),
+        ConfigField("dropout", \.dropout),
+        ConfigField("seed", \.seed),
+    ]
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Multiply the scores by a learned scalar `scale`.
+    public var useScale: Bool
+    /// `dot` or `concat`.
+    public var scoreMode: ScoreMode
+    /// Training only: dropout on the attention weights.
+    public var dropout: Double
+    /// Training only: the dropout seed.
+    public var seed: Int?
+
+    /// A config with Keras's defaults.
+    public init(name: String = "attention", trainable: Bool = true, dtype: DTypePolicy = .float32, useScale: Bool = false,
+                scoreMode: ScoreMode = .dot, dropout: Double = 0, seed: Int? = nil) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.useScale = useScale
+        self.scoreMode = scoreMode
+        self.dropout = dropout
+        self.seed = seed
+    }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        guard inputs.count <= 3 else { throw ShapeError("Attention takes [query, value] or [query, value, key], got \(inputs.count) inputs") }
+        let (query, value, _) = try attentionShapes(inputs, layer: Self.className)
+        return TensorShape([query.dimensions[0], query.dimensions[1], value.dimensions[2]])
+    }
+
+    public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] {
+        var weights: [WeightSpec] = []
+        if useScale { weights.append(WeightSpec(name: "scale", shape: [], initializer: .ones, trainable: trainable)) }
+        if scoreMode == .concat { weights.append(WeightSpec(name: "concat_score_weight", shape: [], initializer: .ones, trainable: trainable)) }
+        return weights
+    }
+}
+
+/// `keras.layers.AdditiveAttention`: `Σ scale · tanh(q + k)` scores (Bahdanau).
+public struct AdditiveAttentionConfig: LayerConfig {
+    public static let className = "AdditiveAttention"
+    public static let inputArity = InputArity.atLeast(2)
+    public static let template = AdditiveAttentionConfig()
+    public static let fields: [ConfigField<AdditiveAttentionConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("use_scale", \.useScale),
+        ConfigField("dropout", \.dropout),
+        ConfigField("seed", \.seed),
+    ]
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Weight each feature's `tanh` by a learned `scale`.
+    public var useScale: Bool
+    /// Training only: dropout on the attention weights.
+    public var dropout: Double
+    /// Training only: the dropout seed.
+    public var seed: Int?
+
+    /// A config with Keras's defaults.
+    public init(name: String = "additive_attention", trainable: Bool = true, dtype: DTypePolicy = .float32, useScale: Bool = true,
+                dropout: Double = 0, seed: Int? = nil) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.useScale = useScale
+        self.dropout = dropout
+        self.seed = seed
+    }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        guard inputs.count <= 3 else { throw ShapeError("AdditiveAttention takes [query, value] or [query, value, key], got \(inputs.count) inputs") }
+        let (query, value, _) = try attentionShapes(inputs, layer: Self.className)
+        return TensorShape([query.dimensions[0], query.dimensions[1], value.dimensions[2]])
+    }
+
+    public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] {
+        guard useScale else { return [] }
+        let (query, _, _) = try attentionShapes(inputs, layer: Self.className)
+        guard let dim = query.last else { throw ShapeError("AdditiveAttention needs a known feature axis") }
+        return [WeightSpec(name: "scale", shape: [dim], initializer: .glorotUniform(), trainable: trainable)]
+    }
+}

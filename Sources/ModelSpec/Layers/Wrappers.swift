@@ -1,0 +1,247 @@
+// Wrapper layers: TimeDistributed (any single-input layer over every time step) and
+// Bidirectional (a recurrent layer run both ways). Both are generic over what they wrap; the
+// registry picks the instantiation from the wrapped layer's `class_name`.
+
+/// A layer config written as a Keras object inside another layer's config (`{"class_name":
+/// ..., "config": {...}}`), as wrappers hold the layers they wrap.
+public struct KerasLayerObject<Inner: LayerConfig>: ConfigValue {
+    /// The wrapped layer's config.
+    public var config: Inner
+
+    /// The object holding `config`.
+    public init(_ config: Inner) { self.config = config }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        let className = try container.decode(String.self, forKey: ConfigKey("class_name"))
+        guard className == Inner.className else {
+            throw ConfigErrors.invalid("expected a \(Inner.className) layer, found '\(className)'", at: container.codingPath + [ConfigKey("class_name")])
+        }
+        for key in container.allKeys where !["module", "class_name", "config", "registered_name", "build_config"].contains(key.stringValue) {
+            throw ConfigErrors.invalid("unknown key '\(key.stringValue)' in the wrapped layer", at: container.codingPath + [ConfigKey.offending(key.stringValue)])
+        }
+        config = try container.decode(Inner.self, forKey: ConfigKey("config"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(Inner.module, forKey: ConfigKey("module"))
+        try container.encode(Inner.className, forKey: ConfigKey("class_name"))
+        try container.encode(config, forKey: ConfigKey("config"))
+        try container.encodeNil(forKey: ConfigKey("registered_name"))
+    }
+
+    public var swiftExpression: String { "KerasLayerObject(\(config.swiftExpression))" }
+}
+
+/// The `class_name` of the layer a wrapper's config holds under `key`.
+func wrappedClassName(_ config: JSONNode, key: String) throws(SpecError) -> String {
+    guard let layer = config[key], let name = layer["class_name"]?.value.stringValue else {
+        throw SpecError("a wrapper layer needs '\(key)' with the wrapped layer's 'class_name' and 'config'", at: config[key]?.location ?? config.location)
+    }
+    return name
+}
+
+/// `keras.layers.TimeDistributed`: the wrapped layer applied to every time step of a `(batch,
+/// steps, ...)` input.
+public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig {
+    public static var className: String { "TimeDistributed" }
+    public static var swiftTypeName: String { "TimeDistributedConfig<\(Inner.swiftTypeName)>" }
+    public static var swiftRuntimeTypeName: String { "TimeDistributed<\(Inner.swiftRuntimeTypeName)>" }
+    public static var template: Self { Self(layer: Inner.template) }
+    public static var fields: [ConfigField<Self>] {
+        [
+            ConfigField("name", \Self.name, required: true),
+            ConfigField("trainable", \Self.trainable),
+            ConfigField("dtype", \Self.dtype),
+            ConfigField("layer", \Self.wrapped, required: true),
+        ]
+    }
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// The wrapped layer as Keras writes it.
+    public var wrapped: KerasLayerObject<Inner>
+
+    /// The wrapped layer's config.
+    public var layer: Inner {
+        get { wrapped.config }
+        set { wrapped.config = newValue }
+    }
+
+    /// A config wrapping `layer`.
+    public init(name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32, layer: Inner) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        wrapped = KerasLayerObject(layer)
+    }
+
+    /// A config wrapping the layer in `layer` (as generated code spells it).
+    public init(name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32, layer: KerasLayerObject<Inner>) {
+        self.init(name: name, trainable: trainable, dtype: dtype, layer: layer.config)
+    }
+
+    public func validate() throws { try layer.validate() }
+
+    /// The shape of one time step's input to the wrapped layer.
+    public func stepShape(for input: TensorShape) throws -> TensorShape {
+        guard input.rank >= 3 else { throw ShapeError("TimeDistributed needs an input (batch, steps, ...) of rank 3 or more, got \(input)") }
+        return TensorShape([nil] + input.dimensions.dropFirst(2))
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        let inner = try layer.outputShape(for: try stepShape(for: input))
+        return TensorShape([input.dimensions[0], input.dimensions[1]] + inner.dimensions.dropFirst())
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] { try layer.weights(for: try stepShape(for: input)) }
+
+    public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        try layer.kerasWeightPaths(forInputs: [try stepShape(for: inputs[0])]).map { "layer/" + $0 }
+    }
+
+    public func warnings(forInputs inputs: [TensorShape]) -> [String] {
+        (try? stepShape(for: inputs[0])).map { layer.warnings(forInputs: [$0]) } ?? []
+    }
+}
+
+/// How `Bidirectional` joins its two directions.
+public enum MergeMode: String, ConfigValue, CaseIterable {
+    /// Forward and backward outputs side by side on the last axis.
+    case concat
+    /// Their sum.
+    case sum
+    /// Their product.
+    case mul
+    /// Their mean.
+    case ave
+
+    public var swiftExpression: String { "." + rawValue }
+}
+
+/// `keras.layers.Bidirectional`: a recurrent layer run forward and a copy run backward, their
+/// outputs merged.
+public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
+    public static var className: String { "Bidirectional" }
+    public static var swiftTypeName: String { "BidirectionalConfig<\(Cell.className)Cell>" }
+    public static var swiftRuntimeTypeName: String { "Bidirectional<\(Cell.className)Cell>" }
+    public static var template: Self { Self(layer: RecurrentConfig<Cell>(units: 1)) }
+    public static var fields: [ConfigField<Self>] {
+        [
+            ConfigField("name", \Self.name, required: true),
+            ConfigField("trainable", \Self.trainable),
+            ConfigField("dtype", \Self.dtype),
+            ConfigField("merge_mode", \Self.mergeMode),
+            ConfigField("layer", \Self.forward, required: true),
+            ConfigField("backward_layer", \Self.backward),
+        ]
+    }
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// How the two outputs are joined; nil (two outputs) is not supported.
+    public var mergeMode: MergeMode?
+    /// The forward layer.
+    public var forward: KerasLayerObject<RecurrentConfig<Cell>>
+    /// The backward layer (`go_backwards` set); Keras derives it from the forward one when absent.
+    public var backward: KerasLayerObject<RecurrentConfig<Cell>>?
+
+    /// A config running `layer` both ways, the backward copy named and flipped as Keras does.
+    public init(name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32, mergeMode: MergeMode? = .concat,
+                layer: RecurrentConfig<Cell>, backwardLayer: RecurrentConfig<Cell>? = nil) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.mergeMode = mergeMode
+        var forwardConfig = layer
+        if !forwardConfig.name.hasPrefix("forward_") { forwardConfig.name = "forward_" + forwardConfig.name }
+        forward = KerasLayerObject(forwardConfig)
+        var backwardConfig = backwardLayer ?? layer
+        if backwardLayer == nil {
+            backwardConfig.goBackwards.toggle()
+            backwardConfig.name = "backward_" + layer.name
+        }
+        backward = KerasLayerObject(backwardConfig)
+    }
+
+    /// A config from the two layers as Keras writes them (as generated code spells it).
+    public init(name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32, mergeMode: MergeMode? = .concat,
+                layer: KerasLayerObject<RecurrentConfig<Cell>>, backwardLayer: KerasLayerObject<RecurrentConfig<Cell>>?) {
+        self.init(name: name, trainable: trainable, dtype: dtype, mergeMode: mergeMode, layer: layer.config, backwardLayer: backwardLayer?.config)
+    }
+
+    /// The backward layer's config.
+    public var backwardLayer: RecurrentConfig<Cell> {
+        backward?.config ?? {
+            var config = forward.config
+            config.goBackwards.toggle()
+            return config
+        }()
+    }
+
+    public func validate() throws {
+        guard mergeMode != nil else {
+            throw ConfigFieldError(field: "merge_mode", "None is not supported yet: the layer would have two outputs; use concat, sum, mul or ave")
+        }
+        try forward.config.validate()
+        try backwardLayer.validate()
+        guard forward.config.returnSequences == backwardLayer.returnSequences else {
+            throw ConfigFieldError(field: "backward_layer", "must return sequences exactly when the forward layer does")
+        }
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        let forwardShape = try forward.config.outputShape(for: input)
+        let backwardShape = try backwardLayer.outputShape(for: input)
+        if mergeMode == .concat {
+            return forwardShape.replacingLast(with: forwardShape.last.flatMap { a in backwardShape.last.map { a + $0 } })
+        }
+        guard forwardShape == backwardShape else {
+            throw ShapeError("Bidirectional: the forward output \(forwardShape) and the backward output \(backwardShape) cannot be merged with \(mergeMode!.rawValue)")
+        }
+        return forwardShape
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        try forward.config.weights(for: input) + backwardLayer.weights(for: input)
+    }
+
+    public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        try forward.config.kerasWeightPaths(forInputs: inputs).map { "forward_layer/" + $0 }
+            + backwardLayer.kerasWeightPaths(forInputs: inputs).map { "backward_layer/" + $0 }
+    }
+}
+
+/// The wrapper configs' instantiation for a spec, by the wrapped layer's class.
+enum Wrappers {
+    static func timeDistributed(_ config: JSONNode) throws(SpecError) -> any LayerConfig.Type {
+        let name = try wrappedClassName(config, key: "layer")
+        guard let kind = LayerRegistry.kind(forClassName: name), let inner = kind.configType as? any UnaryLayerConfig.Type,
+              kind.resolveConfigType == nil
+        else {
+            throw SpecError("TimeDistributed can wrap a single-input built-in layer; '\(name)' is not one", at: config["layer"]?.location ?? config.location)
+        }
+        return wrap(inner)
+    }
+
+    private static func wrap<Inner: UnaryLayerConfig>(_ inner: Inner.Type) -> any LayerConfig.Type { TimeDistributedConfig<Inner>.self }
+
+    static func bidirectional(_ config: JSONNode) throws(SpecError) -> any LayerConfig.Type {
+        switch try wrappedClassName(config, key: "layer") {
+        case "SimpleRNN": return BidirectionalConfig<SimpleRNNCell>.self
+        case "LSTM": return BidirectionalConfig<LSTMCell>.self
+        case "GRU": return BidirectionalConfig<GRUCell>.self
+        case let other:
+            throw SpecError("Bidirectional can wrap SimpleRNN, LSTM or GRU, not '\(other)'", at: config["layer"]?.location ?? config.location)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import ModelRuntime
+import Testing
+
+/// `keras.applications` models built with `weights=None`, every weight set from the formula in
+/// `weight_formula.json` (`tools/make_layer_fixtures.py`), against Keras's outputs and logits.
+@Suite struct ApplicationTests {
+    /// The weights of `tools/make_layer_fixtures.py`'s formula, in `get_weights()` order.
+    static func formulaWeights(_ fixture: String, shapes: [[Int]]) throws -> [Tensor] {
+        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/weight_formula.json")))).value
+        let rows = try #require(json["weights"]?.value.arrayElements)
+        try #require(rows.count == shapes.count, "\(fixture): the formula lists \(rows.count) weights, the model has \(shapes.count)")
+        let a = 0.6180339887498949, b = 0.4142135623730951
+        return try zip(rows, shapes).enumerated().map { index, item in
+            let (row, shape) = item
+            let fields = try #require(row.value.arrayElements)
+            let offset = try #require(fields[2].value.doubleValue), scale = try #require(fields[3].value.doubleValue)
+            let signed = fields[4].value.stringValue == "signed"
+            let count = shape.reduce(1, *)
+            return Tensor(shape: shape) { out in
+                for j in 0..<count {
+                    let x = a * Double(j) + b * Double(index)
+                    let u = x - x.rounded(.down)
+                    out[j] = Float(offset + scale * (signed ? 2 * u - 1 : u))
+                }
+            }
+        }
+    }
+
+    /// Records the input of the last layer (the pooled features) to recompute the logits.
+    final class Penultimate: CallInterceptor, @unchecked Sendable {
+        var last: Tensor?
+        func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+            if path().description != "predictions" { last = output }
+            return output
+        }
+    }
+
+    static func check<M: Model>(_ type: M.Type, _ fixture: String, call: (M, Tensor, Penultimate) -> Tensor) throws {
+        var model = M(seed: 1)
+        try model.setWeights(try formulaWeights(fixture, shapes: model.weights.map(\.shape)))
+        let input = try Fixtures.tensor("applications/\(fixture)/input.npy")
+        let recorder = Penultimate()
+        let output = call(model, input, recorder)
+        expectClose(output, try Fixtures.tensor("applications/\(fixture)/output.npy"), "\(fixture) output")
+        // The logits, from the pooled features and the classifier's weights (Keras's too).
+        let pooled = try #require(recorder.last)
+        let weights = model.weights
+        let kernel = weights[weights.count - 2], bias = weights[weights.count - 1]
+        let classes = kernel.shape[1], features = kernel.shape[0]
+        let logits = Tensor(shape: [pooled.shape[0], classes]) { out in
+            for row in 0..<pooled.shape[0] {
+                for k in 0..<classes {
+                    var sum = Double(bias.scalars[k])
+                    for f in 0..<features { sum += Double(pooled.scalars[row * features + f]) * Double(kernel.scalars[f * classes + k]) }
+                    out[row * classes + k] = Float(sum)
+                }
+            }
+        }
+        expectClose(logits, try Fixtures.tensor("applications/\(fixture)/logits.npy"), "\(fixture) logits")
+    }
+
+    @Test func mobileNetV2MatchesKeras() throws {
+        try Self.check(MobilenetV2.self, "mobilenet_v2") { model, input, recorder in model(input, intercepting: recorder) }
+    }
+
+    @Test func resNet50MatchesKeras() throws {
+        try Self.check(Resnet50.self, "resnet50") { model, input, recorder in model(input, intercepting: recorder) }
+    }
+
+    /// The layer counts Keras reports for each application are the generated model's.
+    @Test(arguments: ["mobilenet_v2", "resnet50"])
+    func layerCountsAreKeras(_ fixture: String) throws {
+        let counts = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/layer_counts.json")))).value
+        let spec = try ModelSpecParser.parse(Array(try String(contentsOf: Fixtures.specs.appendingPathComponent("applications/\(fixture).model.json"), encoding: .utf8).utf8),
+                                             file: "\(fixture).model.json")
+        var ours: [String: Int] = [:]
+        for layer in spec.layers { ours[layer.className, default: 0] += 1 }
+        for member in counts.objectMembers ?? [] {
+            #expect(ours[member.key] == member.value.value.intValue, "\(fixture): \(member.key)")
+        }
+    }
+}
