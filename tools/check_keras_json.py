@@ -161,7 +161,8 @@ def main(argv):
     if not paths:
         print(f"no *.json files in {export_dir}")
         return 1
-    names = [os.path.basename(path)[: -len(".json")] for path in paths]
+    # Layer cases are exported as layers--CASE.json (a file name cannot hold their '/').
+    names = [os.path.basename(path)[: -len(".json")].replace("--", "/") for path in paths]
     return fc.run_checks((name, lambda name=name, path=path: check(name, path)) for name, path in zip(names, paths))
 
 

@@ -31,7 +31,10 @@ SPEC_SUFFIX = ".model.json"
 
 
 def spec_path(name):
-    """Path of the spec JSON for fixture model ``name``."""
+    """Path of the spec JSON for fixture model ``name`` (layer cases, ``layers/CASE``, live in
+    ``Specs/layers/layer_CASE.model.json``; see tools/sync_layer_specs.py)."""
+    if name.startswith("layers/"):
+        return os.path.join(SPECS_DIR, "layers", "layer_" + name[len("layers/"):] + SPEC_SUFFIX)
     return os.path.join(SPECS_DIR, name + SPEC_SUFFIX)
 
 
@@ -87,7 +90,8 @@ def load_model_file(path, strict=True):
 def save_npy(path, array):
     """Saves ``array`` as little-endian float32 .npy (no pickle)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    array = np.ascontiguousarray(np.asarray(array, dtype="<f4"))
+    # np.asarray(order="C"), not np.ascontiguousarray: the latter turns a scalar into shape (1,).
+    array = np.asarray(array, dtype="<f4", order="C")
     np.save(path, array, allow_pickle=False)
 
 
@@ -244,7 +248,8 @@ def match_weight_paths(model, datasets, h5_path):
     weights are random, so this must be unique), and by markers (every
     weight set to the constant i + 1, saved again, each dataset's constant
     read back). Both must give the same 1:1 map, and each dataset's ``vars``
-    group must carry the owning layer's name as its ``name`` attribute."""
+    group must carry the owning layer's name (the last scope of the
+    variable's path) as its ``name`` attribute."""
     values = model.get_weights()
     by_value = []
     for i, w in enumerate(values):
@@ -270,7 +275,10 @@ def match_weight_paths(model, datasets, h5_path):
 
     with h5py.File(h5_path, "r") as f:
         for variable, p in zip(model.weights, by_value):
-            owner = variable.path.rsplit("/", 1)[0]
+            # The owning layer's name: the last scope of the variable's path
+            # (sublayers built inside a layer, e.g. an RNN's cell or a
+            # MultiHeadAttention's EinsumDense, have "outer/inner/kernel").
+            owner = variable.path.rsplit("/", 1)[0].rsplit("/", 1)[-1]
             assert f[p].parent.attrs["name"] == owner, (p, variable.path)
     return by_value
 

@@ -5,7 +5,9 @@ Run from anywhere: ``python3 tools/sync_layer_specs.py`` (standard library only)
 
 For every case folder in ``Tests/Fixtures/layers/`` whose spec uses only supported layer
 classes (the supported-layers table in README.md, which ``swift test`` keeps equal to
-``LayerRegistry``), it copies ``Tests/Fixtures/layers/CASE/spec.json`` to
+``LayerRegistry``) and that the generator accepts (``swift build`` must have built
+``.build/debug/swift-model-generator``; cases with options it refuses, such as
+``return_state``, are listed in ``Tests/Fixtures/layers/refused.json``), it copies ``Tests/Fixtures/layers/CASE/spec.json`` to
 ``Tests/ModelRuntimeTests/Specs/layers/layer_CASE.model.json`` (the build plugin turns it
 into the type ``LayerCASE`` in UpperCamelCase), removes specs of cases no longer listed, and
 writes ``Tests/ModelRuntimeTests/LayerFixtures.swift``, the list of those models that the
@@ -15,14 +17,16 @@ parity tests run. Deterministic.
 import json
 import os
 import re
-import shutil
+import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "layers")
 SPECS = os.path.join(ROOT, "Tests", "ModelRuntimeTests", "Specs", "layers")
 LIST = os.path.join(ROOT, "Tests", "ModelRuntimeTests", "LayerFixtures.swift")
+GENERATOR = os.path.join(ROOT, ".build", "debug", "swift-model-generator")
 
 
 def supported_classes():
@@ -55,16 +59,49 @@ def type_name(case):
     return "Layer" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", case) if part)
 
 
+def sync_applications(supported):
+    """Copies ``Tests/Fixtures/applications/NAME/spec.json`` to
+    ``Tests/ModelRuntimeTests/Specs/applications/NAME.model.json`` when every layer is supported."""
+    source = os.path.join(ROOT, "Tests", "Fixtures", "applications")
+    target = os.path.join(ROOT, "Tests", "ModelRuntimeTests", "Specs", "applications")
+    os.makedirs(target, exist_ok=True)
+    wanted = set()
+    for name in sorted(os.listdir(source)) if os.path.isdir(source) else []:
+        path = os.path.join(source, name, "spec.json")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if class_names(json.loads(text)) - supported:
+            continue
+        wanted.add(f"{name}.model.json")
+        out = os.path.join(target, f"{name}.model.json")
+        if not os.path.exists(out) or open(out, encoding="utf-8").read() != text:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(text)
+    for name in os.listdir(target):
+        if name not in wanted:
+            os.remove(os.path.join(target, name))
+    print(f"applications synced: {sorted(wanted)}")
+
+
 def main():
     supported = supported_classes() | {"Sequential", "Functional", "InputLayer"}
     cases = sorted(name for name in os.listdir(FIXTURES) if os.path.exists(os.path.join(FIXTURES, name, "spec.json")))
     os.makedirs(SPECS, exist_ok=True)
     kept = []
+    refused = {}
     for case in cases:
         with open(os.path.join(FIXTURES, case, "spec.json"), encoding="utf-8") as f:
             spec_text = f.read()
         missing = class_names(json.loads(spec_text)) - supported
         if missing:
+            continue
+        with tempfile.TemporaryDirectory() as out:
+            result = subprocess.run([GENERATOR, "generate", os.path.join(FIXTURES, case, "spec.json"), "--output-directory", out],
+                                    capture_output=True, text=True)
+        if result.returncode != 0:
+            refused[case] = result.stderr.strip().split("error: ", 1)[-1]
             continue
         inputs = sorted(n for n in os.listdir(os.path.join(FIXTURES, case)) if re.fullmatch(r"input(_\d+)?\.npy", n))
         target = os.path.join(SPECS, f"layer_{case}.model.json")
@@ -89,7 +126,11 @@ def main():
     lines += ["    ]", "}", ""]
     with open(LIST, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
-    print(f"{len(kept)} of {len(cases)} layer cases synced")
+    sync_applications(supported)
+    with open(os.path.join(FIXTURES, "refused.json"), "w", encoding="utf-8") as f:
+        json.dump(refused, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print(f"{len(kept)} of {len(cases)} layer cases synced, {len(refused)} refused by the generator")
 
 
 if __name__ == "__main__":

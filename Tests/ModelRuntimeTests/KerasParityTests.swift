@@ -39,7 +39,9 @@ import Testing
         let directory = URL(fileURLWithPath: folder)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for fixture in FixtureModel.all {
-            try fixture.kerasJSON(1).write(to: directory.appendingPathComponent("\(fixture.name).json"),
+            // Layer cases (`layers/CASE`) become `layers--CASE.json`.
+            let file = fixture.name.replacingOccurrences(of: "/", with: "--")
+            try fixture.kerasJSON(1).write(to: directory.appendingPathComponent("\(file).json"),
                                            atomically: true, encoding: .utf8)
         }
     }
