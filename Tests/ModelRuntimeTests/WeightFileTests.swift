@@ -44,6 +44,28 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
     /// A model with Dropout layers (whose seed generators Keras does not save), and the
     /// variant that inserts Dropout after every Dense (Keras's call_function example): both load
     /// Keras's `.weights.h5` with the paths Keras gives them.
+    /// Every layer case: our weight paths are the ones Keras saved (`weight_paths.json`, read
+    /// from Keras's `.weights.h5`: `cell/vars` for recurrent layers, `forward_layer/...` for
+    /// Bidirectional, `layer/...` for TimeDistributed), and the cases that keep Keras's
+    /// `model.weights.h5` load it and give Keras's outputs.
+    @Test(arguments: FixtureModel.layers)
+    func layerWeightPathsAndFilesAreKeras(_ fixture: FixtureModel) throws {
+        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("\(fixture.name)/weight_paths.json")))).value
+        let keras = (json.arrayElements ?? []).map { item in
+            (item.value.arrayElements?.first?.value.stringValue ?? "",
+             item.value.arrayElements?.last?.value.arrayElements?.compactMap { $0.value.intValue } ?? [])
+        }
+        let ours = fixture.paths()
+        #expect(ours.map(\.path) == keras.map(\.0), "\(fixture.name)")
+        #expect(ours.map(\.shape) == keras.map(\.1), "\(fixture.name)")
+        let file = Fixtures.url("\(fixture.name)/model.weights.h5")
+        guard FileManager.default.fileExists(atPath: file.path) else { return }
+        let outputs = try fixture.runLoading(file, try Fixtures.tensors(fixture.name, "input"))
+        for (output, expected) in zip(outputs, try Fixtures.tensors(fixture.name, "output")) {
+            expectClose(output, expected, "\(fixture.name) loaded from Keras's .weights.h5")
+        }
+    }
+
     @Test func dropoutModelsLoadKerasWeightFiles() throws {
         var base = DropoutAfterDense(seed: 1)
         try base.loadWeights(from: Fixtures.url("dropout_after_dense/model.weights.h5"))
