@@ -113,8 +113,9 @@ public enum LayerRegistry {
         LayerKind(configType: TimeDistributedConfig<DenseConfig>.self, family: "Recurrent", summary: "Any single-input layer over every time step.",
                   resolveConfigType: { node throws(SpecError) in try Wrappers.timeDistributed(node) }),
         LayerKind(configType: EinsumDenseConfig.self, family: "Attention", summary: "Any two-operand `equation` (with `...`), `output_shape`, `bias_axes`, `activation`."),
-        LayerKind(configType: AttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`, `score_mode` dot or concat; causal masks not yet."),
-        LayerKind(configType: AdditiveAttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`; causal masks not yet."),
+        LayerKind(configType: AttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`, `score_mode` dot or concat; `use_causal_mask`."),
+        LayerKind(configType: AdditiveAttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`; `use_causal_mask`."),
+        LayerKind(configType: MultiHeadAttentionConfig.self, family: "Attention", summary: "Self and cross attention, `key_dim`, `value_dim`, `output_shape`, `use_bias`, `use_causal_mask`; over the steps axis."),
     ]
 
     /// Keras layers refused on purpose, with the reason.

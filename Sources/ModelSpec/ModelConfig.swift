@@ -216,13 +216,22 @@ public enum ModelConfigWriter {
                         ]))),
                     ]))
                 }
-                let multiple = type(of: layer).className != "Functional" && (layer as? any LayerConfig).map {
-                    type(of: $0).inputArity != .exactly(1)
-                } ?? (tensors.count > 1)
-                let argument = multiple ? JSONNode(.array(tensors)) : tensors[0]
+                let layout = graph.nodes[node].layout
+                var arguments: [JSONNode]
+                var keywords: [JSONMember] = []
+                if let positional = layout.positional {
+                    arguments = Array(tensors.prefix(positional))
+                    keywords = zip(layout.keywords, tensors.dropFirst(positional)).map { JSONMember(key: $0, value: $1) }
+                } else {
+                    let multiple = type(of: layer).className != "Functional" && (layer as? any LayerConfig).map {
+                        type(of: $0).inputArity != .exactly(1)
+                    } ?? (tensors.count > 1)
+                    arguments = [multiple ? JSONNode(.array(tensors)) : tensors[0]]
+                }
+                if layout.useCausalMask { keywords.append(JSONMember(key: "use_causal_mask", value: JSONNode(.bool(true)))) }
                 inbound.append(JSONNode(.object([
-                    JSONMember(key: "args", value: JSONNode(.array([argument]))),
-                    JSONMember(key: "kwargs", value: JSONNode(.object([]))),
+                    JSONMember(key: "args", value: JSONNode(.array(arguments))),
+                    JSONMember(key: "kwargs", value: JSONNode(.object(keywords))),
                 ])))
             }
             try entry.encode(JSONValue.array(inbound), forKey: ConfigKey("inbound_nodes"))

@@ -16,17 +16,42 @@ public struct ModelGraph: Sendable, Equatable {
         }
     }
 
+    /// How a call passes its inputs, beyond Keras's usual single argument (a tensor or a list).
+    public struct CallLayout: Sendable, Hashable {
+        /// The number of inputs passed as separate positional arguments (`mha(query, value)`), or
+        /// nil for the usual single argument.
+        public var positional: Int?
+        /// The names of the inputs after the positional ones, passed by keyword (`key=`).
+        public var keywords: [String]
+        /// The call's `use_causal_mask=True`.
+        public var useCausalMask: Bool
+
+        /// The usual call: one argument, a tensor or a list of tensors.
+        public static let standard = CallLayout()
+
+        /// A layout; the defaults are the usual call.
+        public init(positional: Int? = nil, keywords: [String] = [], useCausalMask: Bool = false) {
+            self.positional = positional
+            self.keywords = keywords
+            self.useCausalMask = useCausalMask
+        }
+    }
+
     /// One call of a layer.
     public struct Node: Sendable, Equatable {
         /// The index of the called layer in the model's layers.
         public var layer: Int
-        /// What the call reads, in argument order; empty for an InputLayer.
+        /// What the call reads, in argument order (positional, then by keyword); empty for an
+        /// InputLayer.
         public var inputs: [TensorRef]
+        /// How the call passes them.
+        public var layout: CallLayout
 
         /// A call of `layer` on `inputs`.
-        public init(_ layer: Int, _ inputs: [TensorRef] = []) {
+        public init(_ layer: Int, _ inputs: [TensorRef] = [], layout: CallLayout = .standard) {
             self.layer = layer
             self.inputs = inputs
+            self.layout = layout
         }
     }
 

@@ -324,10 +324,11 @@ extension ModelSpecParser {
         // Every call of every layer, numbered in entry order, with what it reads.
         var callIDs: [[Int]] = []
         var callReads: [[Reference]] = []
+        var callLayouts: [ModelGraph.CallLayout] = []
         var callLayer: [Int] = []
         for (index, entry) in entries.enumerated() {
             let inbound = entry.node["inbound_nodes"]
-            var calls: [[Reference]] = []
+            var calls: [(reads: [Reference], layout: ModelGraph.CallLayout)] = []
             if let inbound { calls = try parseInboundNodes(inbound, entry: entry) }
             if entry.className == InputLayerConfig.className {
                 guard calls.isEmpty else {
@@ -337,6 +338,7 @@ extension ModelSpecParser {
                 callIDs.append([callLayer.count])
                 callLayer.append(index)
                 callReads.append([])
+                callLayouts.append(.standard)
                 continue
             }
             guard !calls.isEmpty else {
@@ -344,10 +346,15 @@ extension ModelSpecParser {
                                 at: entry.node.location)
             }
             var ids: [Int] = []
-            for reads in calls {
+            for (reads, layout) in calls {
+                if layout != .standard, entry.config.map({ !(type(of: $0) is any AttentionLayerConfig.Type) }) ?? true {
+                    throw SpecError("\(entry.label): only attention layers take several positional arguments, tensors by keyword or use_causal_mask",
+                                    at: inbound?.location)
+                }
                 ids.append(callLayer.count)
                 callLayer.append(index)
                 callReads.append(reads)
+                callLayouts.append(layout)
             }
             callIDs.append(ids)
         }
@@ -439,7 +446,8 @@ extension ModelSpecParser {
         }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         let graph = ModelGraph(
-            nodes: order.map { ModelGraph.Node(callLayer[$0], inputsOfCall[$0].map { ModelGraph.TensorRef(position[$0.node]!, $0.index) }) },
+            nodes: order.map { ModelGraph.Node(callLayer[$0], inputsOfCall[$0].map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
+                                               layout: callLayouts[$0]) },
             inputs: modelInputs.map { position[$0]! },
             outputs: modelOutputs.map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
             listsSingleInput: modelInputs.count == 1 && isNestedList(config["input_layers"]!),
@@ -481,18 +489,18 @@ extension ModelSpecParser {
 
     /// The calls in a layer's `inbound_nodes`: Keras 3's `{"args": …, "kwargs": …}` objects or
     /// Keras 2's lists of `[layer, node_index, tensor_index, kwargs]`.
-    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws -> [[Reference]] {
+    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws -> [(reads: [Reference], layout: ModelGraph.CallLayout)] {
         guard let calls = node.value.arrayElements else {
             throw SpecError("\(entry.label): expected an array for 'inbound_nodes', found \(node.value.kindDescription)", at: node.location)
         }
-        var result: [[Reference]] = []
+        var result: [(reads: [Reference], layout: ModelGraph.CallLayout)] = []
         for call in calls {
             if let legacy = call.value.arrayElements {
                 var reads: [Reference] = []
                 for item in legacy {
                     reads.append(try reference(item, context: "\(entry.label): 'inbound_nodes'", allowKwargs: true))
                 }
-                result.append(reads)
+                result.append((reads, .standard))
                 continue
             }
             guard call.value.objectMembers != nil, let args = call["args"] else {
@@ -501,20 +509,45 @@ extension ModelSpecParser {
             for member in call.value.objectMembers! where member.key != "args" && member.key != "kwargs" {
                 throw SpecError("\(entry.label): unknown key '\(member.key)' in an inbound node", at: member.keyLocation)
             }
+            var layout = ModelGraph.CallLayout.standard
+            var keywordTensors: [(String, JSONNode)] = []
             if let kwargs = call["kwargs"] {
-                try checkKeywordArguments(kwargs, context: entry.label)
+                // Attention inputs passed by keyword (`query=`, `value=`, `key=`) become inputs after
+                // the positional ones; `use_causal_mask` is kept; other flags change nothing here.
+                var flags: [JSONMember] = []
+                for member in kwargs.value.objectMembers ?? [] {
+                    if member.value["class_name"]?.value.stringValue == "__keras_tensor__", ["query", "value", "key"].contains(member.key) {
+                        keywordTensors.append((member.key, member.value))
+                    } else if member.key == "use_causal_mask" {
+                        layout.useCausalMask = member.value.value == .bool(true)
+                    } else {
+                        flags.append(member)
+                    }
+                }
+                try checkKeywordArguments(JSONNode(.object(flags), at: kwargs.location), context: entry.label)
+                // Attention's inputs go query, value, key whatever order the keywords came in.
+                let order = ["query", "value", "key"]
+                keywordTensors.sort { order.firstIndex(of: $0.0)! < order.firstIndex(of: $1.0)! }
+                layout.keywords = keywordTensors.map(\.0)
             }
-            guard let argList = args.value.arrayElements, !argList.isEmpty else {
+            guard let argList = args.value.arrayElements, !argList.isEmpty || !keywordTensors.isEmpty else {
                 throw SpecError("\(entry.label): expected a non-empty array for 'args'", at: args.location)
             }
-            guard argList.count == 1 else {
-                throw SpecError("\(entry.label): a layer call with \(argList.count) positional arguments is not supported; Keras layers take one (a tensor or a list of tensors)",
-                                at: argList[1].location)
-            }
-            let tensors = argList[0].value.arrayElements ?? [argList[0]]
             var reads: [Reference] = []
-            for tensor in tensors { reads.append(try kerasTensor(tensor, label: entry.label)) }
-            result.append(reads)
+            if argList.count == 1, keywordTensors.isEmpty {
+                for tensor in argList[0].value.arrayElements ?? [argList[0]] { reads.append(try kerasTensor(tensor, label: entry.label)) }
+            } else {
+                // Several positional tensors (or tensors by keyword): each argument one tensor.
+                for argument in argList {
+                    guard argument.value.arrayElements == nil else {
+                        throw SpecError("\(entry.label): a call with several arguments takes one tensor per argument", at: argument.location)
+                    }
+                    reads.append(try kerasTensor(argument, label: entry.label))
+                }
+                layout.positional = argList.count
+                for (_, tensor) in keywordTensors { reads.append(try kerasTensor(tensor, label: entry.label)) }
+            }
+            result.append((reads, layout))
         }
         return result
     }
@@ -527,7 +560,7 @@ extension ModelSpecParser {
         }
         for member in members {
             // Call options that change the result and are not implemented yet.
-            if ["use_causal_mask", "return_attention_scores"].contains(member.key), member.value.value == .bool(true) {
+            if ["return_attention_scores"].contains(member.key), member.value.value == .bool(true) {
                 throw SpecError("\(context): the call argument '\(member.key)' is not supported yet",
                                 at: member.keyLocation)
             }

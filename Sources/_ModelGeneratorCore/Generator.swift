@@ -251,7 +251,14 @@ struct Renderer {
         out.line("\(access)static let graph = ModelGraph(")
         out.line("    nodes: [")
         for (index, node) in graph.nodes.enumerated() {
-            let code = node.inputs.isEmpty ? ".init(\(node.layer))" : ".init(\(node.layer), [\(node.inputs.map(ref).joined(separator: ", "))])"
+            var code = node.inputs.isEmpty ? ".init(\(node.layer))" : ".init(\(node.layer), [\(node.inputs.map(ref).joined(separator: ", "))])"
+            if node.layout != .standard {
+                var parts: [String] = []
+                if let positional = node.layout.positional { parts.append("positional: \(positional)") }
+                if !node.layout.keywords.isEmpty { parts.append("keywords: \(node.layout.keywords.swiftExpression)") }
+                if node.layout.useCausalMask { parts.append("useCausalMask: true") }
+                code = String(code.dropLast()) + ", layout: .init(\(parts.joined(separator: ", "))))"
+            }
             let call = node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
             out.line("        \(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)")
         }
@@ -393,8 +400,9 @@ struct Renderer {
                     }
                     continue
                 }
+                let causal = node.layout.useCausalMask ? ", useCausalMask: true" : ""
                 let call = layers[node.layer].kind?.configType.inputArity == .exactly(1)
-                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)])"
+                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(causal))"
                 out.line("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
             }
             if outputLabels.count == 1 {

@@ -300,3 +300,35 @@ struct BadSpecTests {
             == "deep_objects.model.json:2:1543: error: nesting deeper than 256 levels")
     }
 }
+
+/// The Keras layer cases whose options the runtime does not compute yet (listed by
+/// `tools/sync_layer_specs.py` in `Tests/Fixtures/layers/refused.json`): Keras built them, and
+/// the generator refuses each with a located error that says it is not supported, rather than
+/// generating a model that computes something else.
+@Suite struct UnsupportedKerasOptionTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/layers")
+
+    static let cases: [String] = {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("refused.json")),
+              let members = try? JSONReader.parse([UInt8](data)).value.objectMembers
+        else { return [] }
+        return members.map(\.key)
+    }()
+
+    @Test func thereAreRefusedCases() {
+        #expect(Self.cases.count >= 5)
+    }
+
+    @Test(arguments: cases)
+    func generationRefusesTheOption(_ name: String) throws {
+        let path = "\(name).model.json"
+        let bytes = [UInt8](try Data(contentsOf: Self.folder.appendingPathComponent("\(name)/spec.json")))
+        #expect {
+            try Generator.generate(specAt: path, bytes: bytes)
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("\(path):") && text.contains(": error: ") && text.contains("not supported")
+        }
+    }
+}

@@ -160,7 +160,10 @@ public struct Attention: MergeLayer {
         concatScoreWeight = config.scoreMode == .concat ? rest.removeFirst() : nil
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, useCausalMask: false) }
+
+    /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
+    public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
         let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
         let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
         let s = scale?.scalars[0] ?? 1
@@ -175,6 +178,7 @@ public struct Attention: MergeLayer {
                             score += config.scoreMode == .dot ? q * k : tanhf(scale == nil ? q + k : s * (q + k))
                         }
                         scores[i * tv + j] = config.scoreMode == .dot ? score * s : score * (concatScoreWeight?.scalars[0] ?? 1)
+                        if useCausalMask, j > i { scores[i * tv + j] -= 1e9 }
                     }
                 }
                 value.withUnsafeScalars { v in
@@ -211,7 +215,10 @@ public struct AdditiveAttention: MergeLayer {
         scale = config.useScale ? weights[0] : nil
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, useCausalMask: false) }
+
+    /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
+    public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
         let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
         let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
         return Tensor(shape: [batch, tq, features]) { out in
@@ -225,11 +232,114 @@ public struct AdditiveAttention: MergeLayer {
                             score += (scale?.scalars[d] ?? 1) * t
                         }
                         scores[i * tv + j] = score
+                        if useCausalMask, j > i { scores[i * tv + j] -= 1e9 }
                     }
                 }
                 value.withUnsafeScalars { v in
                     attend(&scores, rows: tq, columns: tv, value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
                            features: features, into: out, outOffset: n * tq * features)
+                }
+            }
+        }
+    }
+}
+
+/// `keras.layers.MultiHeadAttention` over sequences.
+public struct MultiHeadAttention: MergeLayer {
+    public let config: MultiHeadAttentionConfig
+    public let inputShapes: [TensorShape]
+    public let outputShape: TensorShape
+    /// The query, key, value and output projections' kernels and biases, in Keras's order.
+    public private(set) var projections: [Tensor]
+    private let specs: [WeightSpec]
+
+    public init(config: MultiHeadAttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShapes = inputShapes
+        outputShape = try config.outputShape(forInputs: inputShapes)
+        specs = try config.weights(forInputs: inputShapes)
+        projections = freshWeights(specs, seed: seed)
+    }
+
+    public var weights: [Tensor] { projections }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        projections = weights
+    }
+
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, useCausalMask: false) }
+
+    /// `x (rows × features) · kernel (features × heads·size) + bias`.
+    private func project(_ x: Tensor, _ index: Int) -> [Float] {
+        let step = config.useBias ? 2 : 1
+        let kernel = projections[index * step]
+        let rows = x.scalarCount / x.shape[x.rank - 1], features = x.shape[x.rank - 1]
+        let width = kernel.scalarCount / features
+        var out = [Float](repeating: 0, count: rows * width)
+        x.withUnsafeScalars { a in
+            kernel.withUnsafeScalars { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    if config.useBias {
+                        projections[index * step + 1].withUnsafeScalars { MatrixMultiply.multiply(a, b, bias: $0, into: c, m: rows, k: features, n: width) }
+                    } else {
+                        MatrixMultiply.multiply(a, b, bias: nil, into: c, m: rows, k: features, n: width)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
+    public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
+        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let batch = query.shape[0], tq = query.shape[1], tk = key.shape[1]
+        let heads = config.numHeads, dk = config.keyDim, dv = config.headValueDim
+        let q = project(query, 0), k = project(key, 1), v = project(value, 2)
+        let scale = 1 / Float(dk).squareRoot()
+        // context (batch, tq, heads, dv)
+        var context = [Float](repeating: 0, count: batch * tq * heads * dv)
+        var scores = [Float](repeating: 0, count: tq * tk)
+        for n in 0..<batch {
+            for h in 0..<heads {
+                for i in 0..<tq {
+                    for j in 0..<tk {
+                        var sum: Float = 0
+                        for d in 0..<dk { sum += q[((n * tq + i) * heads + h) * dk + d] * scale * k[((n * tk + j) * heads + h) * dk + d] }
+                        scores[i * tk + j] = useCausalMask && j > i ? sum - 1e9 : sum
+                    }
+                }
+                for i in 0..<tq {
+                    var maximum = -Float.infinity
+                    for j in 0..<tk { maximum = max(maximum, scores[i * tk + j]) }
+                    var total: Float = 0
+                    for j in 0..<tk {
+                        scores[i * tk + j] = expf(scores[i * tk + j] - maximum)
+                        total += scores[i * tk + j]
+                    }
+                    for e in 0..<dv {
+                        var acc: Float = 0
+                        for j in 0..<tk { acc += scores[i * tk + j] * v[((n * tk + j) * heads + h) * dv + e] }
+                        context[((n * tq + i) * heads + h) * dv + e] = acc / total
+                    }
+                }
+            }
+        }
+        let step = config.useBias ? 2 : 1
+        let outputKernel = projections[3 * step]
+        let width = outputKernel.shape[2]
+        return Tensor(shape: [batch, tq, width]) { out in
+            context.withUnsafeBufferPointer { a in
+                outputKernel.withUnsafeScalars { b in
+                    if config.useBias {
+                        projections[3 * step + 1].withUnsafeScalars {
+                            MatrixMultiply.multiply(a, b, bias: $0, into: out, m: batch * tq, k: heads * dv, n: width)
+                        }
+                    } else {
+                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: batch * tq, k: heads * dv, n: width)
+                    }
                 }
             }
         }

@@ -325,3 +325,173 @@ public struct AdditiveAttentionConfig: LayerConfig {
         return [WeightSpec(name: "scale", shape: [dim], initializer: .glorotUniform(), trainable: trainable)]
     }
 }
+
+/// The attention layers: they may be called with several positional tensors, tensors by
+/// keyword and `use_causal_mask` (see `ModelGraph.CallLayout`).
+public protocol AttentionLayerConfig: LayerConfig {}
+
+extension AttentionConfig: AttentionLayerConfig {}
+extension AdditiveAttentionConfig: AttentionLayerConfig {}
+
+/// `keras.layers.MultiHeadAttention` over sequences `(batch, steps, features)`: `query`,
+/// `value` and optionally `key` (default `value`) projected into `num_heads` heads, scaled
+/// dot-product attention per head, and an output projection.
+public struct MultiHeadAttentionConfig: AttentionLayerConfig {
+    public static let className = "MultiHeadAttention"
+    public static let inputArity = InputArity.atLeast(2)
+    public static let template = MultiHeadAttentionConfig(numHeads: 1, keyDim: 1)
+    public static let fields: [ConfigField<MultiHeadAttentionConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("num_heads", \.numHeads, required: true),
+        ConfigField("key_dim", \.keyDim, required: true),
+        ConfigField("value_dim", \.valueDim),
+        ConfigField("dropout", \.dropout),
+        ConfigField("use_bias", \.useBias),
+        ConfigField("use_gate", \.useGate),
+        ConfigField("output_shape", \.outputShape),
+        ConfigField("attention_axes", \.attentionAxes),
+        ConfigField("sliding_window", \.slidingWindow),
+        ConfigField("kernel_initializer", \.kernelInitializer),
+        ConfigField("bias_initializer", \.biasInitializer),
+        ConfigField("kernel_regularizer", \.kernelRegularizer),
+        ConfigField("bias_regularizer", \.biasRegularizer),
+        ConfigField("activity_regularizer", \.activityRegularizer),
+        ConfigField("kernel_constraint", \.kernelConstraint),
+        ConfigField("bias_constraint", \.biasConstraint),
+        ConfigField("seed", \.seed),
+    ]
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// The number of heads.
+    public var numHeads: Int
+    /// The size of each head's query and key.
+    public var keyDim: Int
+    /// The size of each head's value (nil: `key_dim`).
+    public var valueDim: Int?
+    /// Training only: dropout on the attention weights.
+    public var dropout: Double
+    /// Whether the projections add biases.
+    public var useBias: Bool
+    /// A sigmoid gate on the attention output (not supported).
+    public var useGate: Bool
+    /// The output's last axis (nil: the query's).
+    public var outputShape: Axes?
+    /// The attended axes; only the steps axis (`[1]` or nil) is supported.
+    public var attentionAxes: Axes?
+    /// A sliding attention window (not supported).
+    public var slidingWindow: Int?
+    /// How fresh kernels are drawn.
+    public var kernelInitializer: Initializer
+    /// How fresh biases are drawn.
+    public var biasInitializer: Initializer
+    /// Training only; kept for Keras round trips.
+    public var kernelRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var activityRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var kernelConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasConstraint: KerasObject?
+    /// Training only: the dropout seed.
+    public var seed: Int?
+
+    /// A config with Keras's defaults for everything not given.
+    public init(name: String = "multi_head_attention", trainable: Bool = true, dtype: DTypePolicy = .float32, numHeads: Int,
+                keyDim: Int, valueDim: Int? = nil, dropout: Double = 0, useBias: Bool = true, useGate: Bool = false,
+                outputShape: Axes? = nil, attentionAxes: Axes? = nil, slidingWindow: Int? = nil,
+                kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
+                kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+                kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil, seed: Int? = nil) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.numHeads = numHeads
+        self.keyDim = keyDim
+        self.valueDim = valueDim
+        self.dropout = dropout
+        self.useBias = useBias
+        self.useGate = useGate
+        self.outputShape = outputShape
+        self.attentionAxes = attentionAxes
+        self.slidingWindow = slidingWindow
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
+        self.kernelConstraint = kernelConstraint
+        self.biasConstraint = biasConstraint
+        self.seed = seed
+    }
+
+    public func validate() throws {
+        guard numHeads > 0 else { throw ConfigFieldError(field: "num_heads", "must be a positive integer, found \(numHeads)") }
+        guard keyDim > 0 else { throw ConfigFieldError(field: "key_dim", "must be a positive integer, found \(keyDim)") }
+        if let valueDim, valueDim <= 0 { throw ConfigFieldError(field: "value_dim", "must be a positive integer, found \(valueDim)") }
+        guard !useGate else { throw ConfigFieldError(field: "use_gate", "is not supported yet") }
+        guard slidingWindow == nil else { throw ConfigFieldError(field: "sliding_window", "is not supported yet") }
+        if let attentionAxes, attentionAxes.values != [1] && attentionAxes.values != [-2] {
+            throw ConfigFieldError(field: "attention_axes", "attention over axes other than the steps axis ([1]) is not supported yet, found \(attentionAxes)")
+        }
+        if let outputShape, outputShape.values.count != 1 {
+            throw ConfigFieldError(field: "output_shape", "several output axes are not supported yet, found \(outputShape)")
+        }
+    }
+
+    /// Each head's value size.
+    public var headValueDim: Int { valueDim ?? keyDim }
+
+    /// The query, value and key shapes of a call.
+    func shapes(_ inputs: [TensorShape]) throws -> (query: TensorShape, value: TensorShape, key: TensorShape) {
+        guard inputs.count == 2 || inputs.count == 3 else {
+            throw ShapeError("MultiHeadAttention takes query, value and optionally key, got \(inputs.count) inputs")
+        }
+        let query = inputs[0], value = inputs[1], key = inputs.count == 3 ? inputs[2] : inputs[1]
+        for (name, shape) in [("query", query), ("value", value), ("key", key)] {
+            guard shape.rank == 3, shape.last != nil else {
+                throw ShapeError("MultiHeadAttention: the \(name) must be (batch, steps, features) with known features, got \(shape)")
+            }
+        }
+        guard value.dimensions[1] == nil || key.dimensions[1] == nil || value.dimensions[1] == key.dimensions[1] else {
+            throw ShapeError("MultiHeadAttention: value \(value) and key \(key) need the same number of steps")
+        }
+        return (query, value, key)
+    }
+
+    public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
+        let (query, _, _) = try shapes(inputs)
+        return TensorShape([query.dimensions[0], query.dimensions[1], outputShape?.values[0] ?? query.last])
+    }
+
+    public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] {
+        let (query, value, key) = try shapes(inputs)
+        let out = outputShape?.values[0] ?? query.last!
+        var weights: [WeightSpec] = []
+        func projection(_ input: Int, _ size: Int) {
+            weights.append(WeightSpec(name: "kernel", shape: [input, numHeads, size], initializer: kernelInitializer, trainable: trainable))
+            if useBias { weights.append(WeightSpec(name: "bias", shape: [numHeads, size], initializer: biasInitializer, trainable: trainable)) }
+        }
+        projection(query.last!, keyDim)
+        projection(key.last!, keyDim)
+        projection(value.last!, headValueDim)
+        weights.append(WeightSpec(name: "kernel", shape: [numHeads, headValueDim, out], initializer: kernelInitializer, trainable: trainable))
+        if useBias { weights.append(WeightSpec(name: "bias", shape: [out], initializer: biasInitializer, trainable: trainable)) }
+        return weights
+    }
+
+    public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        let perProjection = useBias ? 2 : 1
+        return ["query_dense", "key_dense", "value_dense", "output_dense"].flatMap { group in
+            (0..<perProjection).map { "\(group)/vars/\($0)" }
+        }
+    }
+}
