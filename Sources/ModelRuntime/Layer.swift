@@ -45,6 +45,13 @@ extension MergeLayer {
     }
 }
 
+/// A single-input layer whose calls can give several outputs (recurrent layers with
+/// `return_state`, `Bidirectional` with `merge_mode` None); generated code calls `outputs(_:)`.
+public protocol MultiOutputLayer: UnaryLayer {
+    /// Every output of a call, in Keras's order (the output, then the states).
+    func outputs(_ input: Tensor) -> [Tensor]
+}
+
 /// A merge layer without weights.
 public protocol WeightlessMerge: MergeLayer {}
 

@@ -41,6 +41,8 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     static var swiftTypeName: String { get }
     /// The Swift name of the runtime layer type, e.g. `Conv2D` or `TimeDistributed<Dense>`.
     static var swiftRuntimeTypeName: String { get }
+    /// The number of outputs a call gives: 1, or more for recurrent layers with `return_state`.
+    var outputCount: Int { get }
     /// Where Keras stores each weight under the layer's own path, in `get_weights()` order:
     /// `vars/0`, `vars/1`, ... by default; `cell/vars/0` for recurrent layers.
     func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String]
@@ -178,6 +180,7 @@ extension KerasConfig {
 extension LayerConfig {
     public static var swiftTypeName: String { String(describing: Self.self) }
     public static var swiftRuntimeTypeName: String { className }
+    public var outputCount: Int { 1 }
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
         try weights(forInputs: inputs).indices.map { "vars/\($0)" }
     }

@@ -19,7 +19,7 @@ extension ModelSpecParser {
         /// The entry with defaults the typed configs need filled in.
         var normalized: JSONNode
         /// The number of outputs of one call.
-        var outputCount: Int { nested?.graph.outputs.count ?? 1 }
+        var outputCount: Int { nested?.graph.outputs.count ?? config?.outputCount ?? 1 }
         /// Whether references to the layer's calls in `input_layers`/`output_layers` count
         /// one extra call: Keras writes them so for nested Functional models.
         var hasBuiltInNode: Bool { className == "Functional" || className == "Model" }
@@ -268,6 +268,10 @@ extension ModelSpecParser {
         if let error = SpecError.combining(errors) { throw error }
         try checkUniqueNames(entries)
         for entry in entries.dropFirst() {
+            if entry.outputCount > 1, entry.nested == nil {
+                throw SpecError("\(entry.label): the layer gives \(entry.outputCount) outputs (return_state or merge_mode None), which needs a Functional model",
+                                at: entry.node.location)
+            }
             guard let nested = entry.nested else { continue }
             if nested.graph.inputs.count != 1 || nested.graph.outputs.count != 1 {
                 throw SpecError("\(entry.label): a Sequential model's layers take one input and give one output", at: entry.node.location)

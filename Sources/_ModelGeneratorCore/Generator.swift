@@ -360,6 +360,7 @@ struct Renderer {
         if let model = nested[layer], model.outputLabels.count > 1 {
             return "\(locals[ref.node]).\(model.outputLabels[ref.index])"
         }
+        if (layers[layer].config?.outputCount ?? 1) > 1 { return "\(locals[ref.node])[\(ref.index)]" }
         return locals[ref.node]
     }
 
@@ -398,6 +399,11 @@ struct Renderer {
                     } else {
                         out.line("let \(local) = \(call)")
                     }
+                    continue
+                }
+                if (layers[node.layer].config?.outputCount ?? 1) > 1 {
+                    // Several outputs (the states of return_state): not intercepted.
+                    out.line("let \(local) = self.\(member).outputs(\(argumentList))")
                     continue
                 }
                 let causal = node.layout.useCausalMask ? ", useCausalMask: true" : ""

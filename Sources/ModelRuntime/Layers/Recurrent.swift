@@ -8,7 +8,7 @@ public typealias LSTM = Recurrent<LSTMCell>
 public typealias GRU = Recurrent<GRUCell>
 
 /// `keras.layers.SimpleRNN`, `LSTM`, `GRU` at inference.
-public struct Recurrent<Cell: RecurrentCellKind>: UnaryLayer {
+public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
     public let config: RecurrentConfig<Cell>
     public let inputShape: TensorShape
     public let outputShape: TensorShape
@@ -47,7 +47,10 @@ public struct Recurrent<Cell: RecurrentCellKind>: UnaryLayer {
         bias = config.useBias ? weights[2] : nil
     }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
+    public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
+
+    /// The output, and with `return_state` the final states (`h`, and `c` for LSTM).
+    public func outputs(_ input: Tensor) -> [Tensor] {
         precondition(input.rank == 3 && input.shape[2] == kernel.shape[0],
                      "\(config.name): expects (batch, steps, \(kernel.shape[0])), got shape \(input.shape)")
         let batch = input.shape[0], steps = input.shape[1], features = input.shape[2]
@@ -73,6 +76,7 @@ public struct Recurrent<Cell: RecurrentCellKind>: UnaryLayer {
         let outputSteps = config.returnSequences ? steps : 1
         var output = [Float](repeating: 0, count: batch * outputSteps * units)
         var h = [Float](repeating: 0, count: units), c = [Float](repeating: 0, count: units)
+        var finalH = [Float](repeating: 0, count: batch * units), finalC = [Float](repeating: 0, count: batch * units)
         var recurrent = [Float](repeating: 0, count: width)
         for b in 0..<batch {
             for j in 0..<units { h[j] = 0; c[j] = 0 }
@@ -134,8 +138,17 @@ public struct Recurrent<Cell: RecurrentCellKind>: UnaryLayer {
             if !config.returnSequences {
                 for j in 0..<units { output[b * units + j] = h[j] }
             }
+            for j in 0..<units {
+                finalH[b * units + j] = h[j]
+                finalC[b * units + j] = c[j]
+            }
         }
-        return Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units], scalars: output)
+        var result = [Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units], scalars: output)]
+        if config.returnState {
+            result.append(Tensor(shape: [batch, units], scalars: finalH))
+            if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: finalC)) }
+        }
+        return result
     }
 }
 

@@ -29,7 +29,7 @@ public struct TimeDistributed<Inner: UnaryLayer>: UnaryLayer {
 }
 
 /// `keras.layers.Bidirectional`: a recurrent layer run forward and backward, merged.
-public struct Bidirectional<Cell: RecurrentCellKind>: UnaryLayer {
+public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
     public let config: BidirectionalConfig<Cell>
     public let inputShape: TensorShape
     public let outputShape: TensorShape
@@ -61,9 +61,15 @@ public struct Bidirectional<Cell: RecurrentCellKind>: UnaryLayer {
         backward = newBackward
     }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        let a = forward(input)
-        var b = backward(input)
+    public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
+
+    /// The merged output (or both, with `merge_mode` None), then the forward layer's final
+    /// states and the backward layer's, with `return_state`.
+    public func outputs(_ input: Tensor) -> [Tensor] {
+        let forwardOutputs = forward.outputs(input), backwardOutputs = backward.outputs(input)
+        let states = Array(forwardOutputs.dropFirst()) + Array(backwardOutputs.dropFirst())
+        let a = forwardOutputs[0]
+        var b = backwardOutputs[0]
         // Keras flips the backward layer's sequence back into time order.
         if config.forward.config.returnSequences {
             let batch = b.shape[0], steps = b.shape[1], units = b.shape[2]
@@ -76,7 +82,12 @@ public struct Bidirectional<Cell: RecurrentCellKind>: UnaryLayer {
                 }
             }
         }
-        switch config.mergeMode ?? .concat {
+        guard let mergeMode = config.mergeMode else { return [a, b] + states }
+        return [merge(a, b, mergeMode)] + states
+    }
+
+    private func merge(_ a: Tensor, _ b: Tensor, _ mode: MergeMode) -> Tensor {
+        switch mode {
         case .concat:
             let left = a.shape.last!, right = b.shape.last!, rows = a.scalarCount / max(left, 1)
             return Tensor(shape: Array(a.shape.dropLast()) + [left + right]) { out in

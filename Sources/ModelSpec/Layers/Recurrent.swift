@@ -86,7 +86,7 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
     public var dtype: DTypePolicy
     /// Return the state after every step, `(batch, steps, units)`, not only the last.
     public var returnSequences: Bool
-    /// Also return the final states (not supported: the layer would have several outputs).
+    /// Also return the final states (`h`, and `c` for LSTM) as further outputs.
     public var returnState: Bool
     /// Run the sequence from its end (outputs come in that order, as in Keras).
     public var goBackwards: Bool
@@ -179,9 +179,6 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
 
     public func validate() throws {
         guard units > 0 else { throw ConfigFieldError(field: "units", "must be a positive integer, found \(units)") }
-        guard !returnState else {
-            throw ConfigFieldError(field: "return_state", "is not supported yet: the final states would be extra outputs of the layer; use return_sequences or the last step instead")
-        }
         guard !stateful else { throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls") }
         for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)] where activation.isAxisWise {
             throw ConfigFieldError(field: field, "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
@@ -193,6 +190,18 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
             throw ShapeError("\(Self.className) needs an input (batch, steps, features) with known features, got \(input)")
         }
         return returnSequences ? TensorShape([input.dimensions[0], input.dimensions[1], units]) : TensorShape([input.dimensions[0], units])
+    }
+
+    /// The states a call returns with `return_state`: `h`, and `c` for LSTM.
+    public static var stateCount: Int { Cell.gates == 4 ? 2 : 1 }
+
+    public var outputCount: Int { returnState ? 1 + Self.stateCount : 1 }
+
+    public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
+        guard inputs.count == 1 else { throw ShapeError("\(Self.className) takes one input, got \(inputs.count)") }
+        let output = try outputShape(for: inputs[0])
+        let state = TensorShape([inputs[0].dimensions[0], units])
+        return [output] + Array(repeating: state, count: returnState ? Self.stateCount : 0)
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {

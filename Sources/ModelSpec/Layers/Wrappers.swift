@@ -148,7 +148,7 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
     public var trainable: Bool
     /// The dtype policy; only float32.
     public var dtype: DTypePolicy
-    /// How the two outputs are joined; nil (two outputs) is not supported.
+    /// How the two outputs are joined; nil gives both as separate outputs.
     public var mergeMode: MergeMode?
     /// The forward layer.
     public var forward: KerasLayerObject<RecurrentConfig<Cell>>
@@ -189,20 +189,31 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard mergeMode != nil else {
-            throw ConfigFieldError(field: "merge_mode", "None is not supported yet: the layer would have two outputs; use concat, sum, mul or ave")
-        }
         try forward.config.validate()
         try backwardLayer.validate()
-        guard forward.config.returnSequences == backwardLayer.returnSequences else {
-            throw ConfigFieldError(field: "backward_layer", "must return sequences exactly when the forward layer does")
+        guard forward.config.returnSequences == backwardLayer.returnSequences, forward.config.returnState == backwardLayer.returnState else {
+            throw ConfigFieldError(field: "backward_layer", "must return sequences and states exactly when the forward layer does")
         }
+    }
+
+    public var outputCount: Int {
+        (mergeMode == nil ? 2 : 1) + (forward.config.returnState ? 2 * RecurrentConfig<Cell>.stateCount : 0)
+    }
+
+    public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
+        guard inputs.count == 1 else { throw ShapeError("Bidirectional takes one input, got \(inputs.count)") }
+        let states = try Array(forward.config.outputShapes(forInputs: inputs).dropFirst())
+            + Array(backwardLayer.outputShapes(forInputs: inputs).dropFirst())
+        if mergeMode == nil {
+            return [try forward.config.outputShape(for: inputs[0]), try backwardLayer.outputShape(for: inputs[0])] + states
+        }
+        return [try outputShape(for: inputs[0])] + states
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let forwardShape = try forward.config.outputShape(for: input)
         let backwardShape = try backwardLayer.outputShape(for: input)
-        if mergeMode == .concat {
+        if mergeMode == .concat || mergeMode == nil {
             return forwardShape.replacingLast(with: forwardShape.last.flatMap { a in backwardShape.last.map { a + $0 } })
         }
         guard forwardShape == backwardShape else {
