@@ -80,7 +80,7 @@ import Testing
         let sources = package.appendingPathComponent("Sources/App")
         try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
         try Self.manifest.write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
-        for template in ["mlp", "residual_mlp", "wide_and_deep", "siamese"] {
+        for template in ["mlp", "cnn", "residual_mlp", "text_classifier", "transformer_block", "wide_and_deep", "siamese"] {
             let result = try Command.run(try Command.generator, ["init", "--template", template, "--output-directory", sources.path])
             try #require(result.status == 0, "\(result.error)")
         }
@@ -90,19 +90,23 @@ import Testing
             let residual = ResidualMlp(seed: 1)(Tensor(shape: [2, 64], repeating: 0.1))
             let (score, category) = WideAndDeep(seed: 1)(Tensor(shape: [2, 20], repeating: 0.1), Tensor(shape: [2, 32], repeating: 0.1))
             let similarity = Siamese(seed: 1)(Tensor(shape: [2, 16], repeating: 0.1), Tensor(shape: [2, 16], repeating: 0.2))
-            print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape)
+            let digits = Cnn(seed: 1)(Tensor(shape: [2, 28, 28, 1], repeating: 0.1))
+            let sentiment = TextClassifier(seed: 1)(Tensor(shape: [2, 64], repeating: 3))
+            let classes = TransformerBlock(seed: 1)(Tensor(shape: [2, 16, 64], repeating: 0.1))
+            print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape, digits.shape, sentiment.shape, classes.shape)
             """.write(to: sources.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
         let build = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
         try #require(build.status == 0, "build failed:\n\(build.output)\n\(build.error)")
         let run = try Command.run(Self.swift, ["swift", "run", "--skip-build", "App"], in: package)
-        #expect(run.output == "[2, 10] [2, 1] [2, 1] [2, 5] [2, 1]\n")
+        #expect(run.output == "[2, 10] [2, 1] [2, 1] [2, 5] [2, 1] [2, 10] [2, 1] [2, 2]\n")
 
         let command = try Command.run(Self.swift, ["swift", "package", "--allow-writing-to-package-directory",
                                                    "generate-model-code", "--target", "App"], in: package)
         try #require(command.status == 0, "generate-model-code failed:\n\(command.output)\n\(command.error)")
         let committed = sources.appendingPathComponent("GeneratedModels")
         let names = try FileManager.default.contentsOfDirectory(atPath: committed.path).sorted()
-        #expect(names == ["mlp.model.swift", "residual_mlp.model.swift", "siamese.model.swift", "wide_and_deep.model.swift"])
+        #expect(names == ["cnn.model.swift", "mlp.model.swift", "residual_mlp.model.swift", "siamese.model.swift", "text_classifier.model.swift",
+                          "transformer_block.model.swift", "wide_and_deep.model.swift"])
         let built = try #require(FileManager.default.enumerator(atPath: package.appendingPathComponent(".build").path)?
             .compactMap { $0 as? String }.filter { $0.hasSuffix("GeneratedModels/mlp.model.swift") }.first)
         let buildFolder = package.appendingPathComponent(".build").appendingPathComponent(built).deletingLastPathComponent()

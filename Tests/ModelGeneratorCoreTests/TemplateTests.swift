@@ -1,4 +1,5 @@
 import Foundation
+import ModelSpec
 import Testing
 import _ModelGeneratorCore
 
@@ -21,6 +22,33 @@ import _ModelGeneratorCore
         let file = try Generator.generate(specAt: "\(name).model.json", bytes: Array(template.spec.utf8))
         #expect(file.warnings.isEmpty)
         #expect(file.contents.contains(": Model {"))
+    }
+
+    /// Keras loads every template (`tools/make_template_fixtures.py`); its parameter counts are
+    /// the ones our summary prints, and its outputs have the shapes our shape inference gives.
+    @Test(arguments: Template.all.map(\.name))
+    func templatesAreWhatKerasBuilds(_ name: String) throws {
+        let template = try #require(Template.named(name))
+        let url = Command.packageRoot.appendingPathComponent("Tests/Fixtures/templates/\(name).json")
+        let keras = try JSONReader.parse([UInt8](Data(contentsOf: url))).value
+        let description = try ModelSpecParser.parse(Array(template.spec.utf8), file: "\(name).model.json")
+        let summary = Summary.render(description)
+        func grouped(_ key: String) throws -> String {
+            let digits = Array(String(try #require(keras[key]?.value.intValue)))
+            return String(digits.enumerated().flatMap { index, digit in
+                index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
+            })
+        }
+        #expect(summary.contains(" Total params: \(try grouped("count_params")) ("), "\(name)")
+        #expect(summary.contains(" Trainable params: \(try grouped("trainable")) ("), "\(name)")
+        #expect(summary.contains(" Non-trainable params: \(try grouped("non_trainable")) ("), "\(name)")
+        let shapes: [[Int]] = (keras["output_shapes"]?.value.arrayElements ?? []).map { shape in
+            (shape.value.arrayElements ?? []).dropFirst().compactMap { $0.value.intValue }
+        }
+        let ours: [[Int]] = description.graph.outputs.map { ref in
+            description.nodeShapes[ref.node][ref.index].dimensions.dropFirst().map { $0 ?? -1 }
+        }
+        #expect(ours == shapes, "\(name)")
     }
 
     @Test func initWritesATemplateAndNeverOverwrites() throws {

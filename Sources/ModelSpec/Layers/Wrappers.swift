@@ -155,37 +155,32 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
     /// The backward layer (`go_backwards` set); Keras derives it from the forward one when absent.
     public var backward: KerasLayerObject<RecurrentConfig<Cell>>?
 
-    /// A config running `layer` both ways, the backward copy named and flipped as Keras does.
+    /// A config running `layer` forward and `backwardLayer` (by default a copy of `layer` with
+    /// `go_backwards` flipped, as Keras makes it) backward.
     public init(name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32, mergeMode: MergeMode? = .concat,
                 layer: RecurrentConfig<Cell>, backwardLayer: RecurrentConfig<Cell>? = nil) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
         self.mergeMode = mergeMode
-        var forwardConfig = layer
-        if !forwardConfig.name.hasPrefix("forward_") { forwardConfig.name = "forward_" + forwardConfig.name }
-        forward = KerasLayerObject(forwardConfig)
-        var backwardConfig = backwardLayer ?? layer
-        if backwardLayer == nil {
-            backwardConfig.goBackwards.toggle()
-            backwardConfig.name = "backward_" + layer.name
-        }
-        backward = KerasLayerObject(backwardConfig)
+        forward = KerasLayerObject(layer)
+        backward = backwardLayer.map(KerasLayerObject.init)
     }
 
     /// A config from the two layers as Keras writes them (as generated code spells it).
     public init(name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32, mergeMode: MergeMode? = .concat,
-                layer: KerasLayerObject<RecurrentConfig<Cell>>, backwardLayer: KerasLayerObject<RecurrentConfig<Cell>>?) {
+                layer: KerasLayerObject<RecurrentConfig<Cell>>, backwardLayer: KerasLayerObject<RecurrentConfig<Cell>>? = nil) {
         self.init(name: name, trainable: trainable, dtype: dtype, mergeMode: mergeMode, layer: layer.config, backwardLayer: backwardLayer?.config)
     }
 
-    /// The backward layer's config.
+    /// The backward layer's config: the given one, or Keras's copy of the forward layer.
     public var backwardLayer: RecurrentConfig<Cell> {
-        backward?.config ?? {
-            var config = forward.config
-            config.goBackwards.toggle()
-            return config
-        }()
+        if let backward { return backward.config }
+        var config = forward.config
+        config.goBackwards.toggle()
+        let base = config.name.hasPrefix("forward_") ? String(config.name.dropFirst("forward_".count)) : config.name
+        config.name = "backward_" + base
+        return config
     }
 
     public func validate() throws {
