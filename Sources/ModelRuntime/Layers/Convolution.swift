@@ -72,6 +72,13 @@ struct Geometry3D {
         }
     }
 
+    /// `forEachTap` at the output position with flat index `position` (row-major).
+    @inline(__always)
+    func forEachTap(at position: Int, _ body: (Int, Int) -> Void) {
+        let o2 = position % output[2], o1 = (position / output[2]) % output[1], o0 = position / (output[2] * output[1])
+        forEachTap(o0, o1, o2, body)
+    }
+
     /// Whether the window is a plain 1×1×1 with stride 1 and no padding (a matrix product).
     var isPointwise: Bool { taps == 1 && stride == [1, 1, 1] && padBefore == [0, 0, 0] }
 }
@@ -392,12 +399,9 @@ enum ConvolutionKernels {
                             patches.withUnsafeMutableBufferPointer { patch in
                                 for row in 0..<rows {
                                     let position = start + row
-                                    let o2 = position % geometry.output[2]
-                                    let o1 = (position / geometry.output[2]) % geometry.output[1]
-                                    let o0 = position / (geometry.output[2] * geometry.output[1])
                                     let rowBase = row * depth
                                     for index in 0..<depth { patch[rowBase + index] = 0 }
-                                    geometry.forEachTap(o0, o1, o2) { tap, inputPosition in
+                                    geometry.forEachTap(at: position) { tap, inputPosition in
                                         let source = xBase + inputPosition * channels + g * groupChannels
                                         let target = rowBase + tap * groupChannels
                                         for c in 0..<groupChannels { patch[target + c] = x[source + c] }
@@ -444,16 +448,13 @@ enum ConvolutionKernels {
                 kernel.withUnsafeScalars { k in
                     for n in 0..<batch {
                         for position in 0..<outPositions {
-                            let o2 = position % geometry.output[2]
-                            let o1 = (position / geometry.output[2]) % geometry.output[1]
-                            let o0 = position / (geometry.output[2] * geometry.output[1])
                             let target = (n * outPositions + position) * width
                             if let bias {
                                 bias.withUnsafeScalars { b in for j in 0..<width { out[target + j] = b[j] } }
                             } else {
                                 for j in 0..<width { out[target + j] = 0 }
                             }
-                            geometry.forEachTap(o0, o1, o2) { tap, inputPosition in
+                            geometry.forEachTap(at: position) { tap, inputPosition in
                                 let source = (n * inPositions + inputPosition) * channels
                                 let weights = tap * width
                                 if multiplier == 1 {

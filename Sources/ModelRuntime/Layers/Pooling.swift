@@ -48,13 +48,10 @@ public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
             input.withUnsafeScalars { x in
                 for n in 0..<batch {
                     for position in 0..<outPositions {
-                        let o2 = position % geometry.output[2]
-                        let o1 = (position / geometry.output[2]) % geometry.output[1]
-                        let o0 = position / (geometry.output[2] * geometry.output[1])
                         let target = (n * outPositions + position) * channels
                         for c in 0..<channels { out[target + c] = isMax ? -.infinity : 0 }
                         var count = 0
-                        geometry.forEachTap(o0, o1, o2) { _, inputPosition in
+                        geometry.forEachTap(at: position) { _, inputPosition in
                             let source = (n * inPositions + inputPosition) * channels
                             count += 1
                             if isMax {
