@@ -434,8 +434,8 @@ public struct MultiHeadAttentionConfig: AttentionLayerConfig {
     }
 
     public func validate() throws {
-        guard numHeads > 0 else { throw ConfigFieldError(field: "num_heads", "must be a positive integer, found \(numHeads)") }
-        guard keyDim > 0 else { throw ConfigFieldError(field: "key_dim", "must be a positive integer, found \(keyDim)") }
+        guard numHeads > 0, numHeads <= 1 << 20 else { throw ConfigFieldError(field: "num_heads", "must be a positive integer up to 2^20, found \(numHeads)") }
+        guard keyDim > 0, keyDim <= 1 << 20 else { throw ConfigFieldError(field: "key_dim", "must be a positive integer up to 2^20, found \(keyDim)") }
         if let valueDim, valueDim <= 0 { throw ConfigFieldError(field: "value_dim", "must be a positive integer, found \(valueDim)") }
         guard !useGate else { throw ConfigFieldError(field: "use_gate", "is not supported yet") }
         guard slidingWindow == nil else { throw ConfigFieldError(field: "sliding_window", "is not supported yet") }

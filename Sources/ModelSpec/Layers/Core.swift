@@ -71,6 +71,9 @@ public struct InputLayerConfig: LayerConfig {
         if config.batchShape.rank < 1 {
             throw ConfigErrors.invalid("an input needs at least one axis", at: container.codingPath + [Self.shapeKey(given)])
         }
+        if let size = config.batchShape.dimensions.compactMap({ $0 }).first(where: { $0 < 0 || $0 > 1 << 40 }) {
+            throw ConfigErrors.invalid("an input axis of \(size) is out of range (0...2^40)", at: container.codingPath + [Self.shapeKey(given)])
+        }
         self = config
     }
 

@@ -178,7 +178,7 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard units > 0 else { throw ConfigFieldError(field: "units", "must be a positive integer, found \(units)") }
+        guard units > 0, units <= 1 << 30 else { throw ConfigFieldError(field: "units", "must be a positive integer up to 2^30, found \(units)") }
         guard !stateful else { throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls") }
         for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)] where activation.isAxisWise {
             throw ConfigFieldError(field: field, "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")

@@ -53,7 +53,7 @@ public struct FlattenConfig: UnaryLayerConfig {
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         guard input.rank >= 1 else { throw ShapeError("Flatten needs an input with a batch axis") }
         let rest = input.dimensions.dropFirst()
-        let size = rest.contains(where: { $0 == nil }) ? nil : rest.reduce(1) { $0 * $1! }
+        let size = rest.contains(where: { $0 == nil }) ? nil : try checkedProduct(rest.map { $0! }, layer: "Flatten")
         return TensorShape([input.dimensions[0], size])
     }
 }
@@ -97,8 +97,8 @@ public struct ReshapeConfig: UnaryLayerConfig {
         guard !rest.contains(where: { $0 == nil }) else {
             throw ShapeError("Reshape needs an input whose axes (but the batch axis) are known, got \(input)")
         }
-        let count = rest.reduce(1) { $0 * $1! }
-        let known = targetShape.filter { $0 != -1 }.reduce(1, *)
+        let count = try checkedProduct(rest.map { $0! }, layer: "Reshape")
+        let known = try checkedProduct(targetShape.filter { $0 != -1 }, layer: "Reshape")
         var resolved = targetShape
         if let unknown = targetShape.firstIndex(of: -1) {
             guard known > 0, count % known == 0 else {
@@ -243,7 +243,7 @@ public struct SidePairs: ConfigValue, CustomStringConvertible {
     }
 
     func check(_ field: String, rank: Int) throws {
-        guard pairs.count == rank, pairs.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 }) else {
+        guard pairs.count == rank, pairs.allSatisfy({ $0.count == 2 && (0...IntTuple.maximum).contains($0[0]) && (0...IntTuple.maximum).contains($0[1]) }) else {
             throw ConfigFieldError(field: field, "needs a non-negative (before, after) pair for each of \(rank) spatial axes, found \(description)")
         }
     }

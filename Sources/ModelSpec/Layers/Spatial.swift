@@ -8,6 +8,10 @@ public struct IntTuple: ConfigValue, ExpressibleByArrayLiteral, ExpressibleByInt
     /// The values, one per axis once expanded to the layer's rank.
     public var values: [Int]
 
+    /// The largest window, stride or dilation accepted (larger ones are mistakes, and their
+    /// arithmetic could overflow).
+    public static let maximum = 1 << 20
+
     /// The tuple `values`.
     public init(_ values: [Int]) { self.values = values }
     public init(arrayLiteral elements: Int...) { values = elements }
@@ -42,6 +46,9 @@ public struct IntTuple: ConfigValue, ExpressibleByArrayLiteral, ExpressibleByInt
         }
         guard values.allSatisfy({ $0 >= minimum }) else {
             throw ConfigFieldError(field: field, "values must be at least \(minimum), found \(description)")
+        }
+        guard values.allSatisfy({ $0 <= Self.maximum }) else {
+            throw ConfigFieldError(field: field, "values must be at most \(Self.maximum), found \(description)")
         }
     }
 }
@@ -157,4 +164,15 @@ func spatialInput(_ input: TensorShape, rank: Int, layer: String) throws -> (spa
     }
     guard let channels = input.last else { throw ShapeError("\(layer) needs a known channel axis, got \(input)") }
     return (Array(input.dimensions[1...rank]), channels)
+}
+
+/// The product of `sizes`, or a shape error naming `layer` when it overflows.
+func checkedProduct(_ sizes: [Int], layer: String) throws -> Int {
+    var product = 1
+    for size in sizes {
+        let (next, overflow) = product.multipliedReportingOverflow(by: size)
+        guard !overflow else { throw ShapeError("\(layer): the shape \(sizes) has more values than can be counted") }
+        product = next
+    }
+    return product
 }
