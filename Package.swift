@@ -14,8 +14,11 @@ let package = Package(
         // The vocabulary shared by generator and runtime: located JSON, typed layer configs,
         // shape inference, the Keras JSON writer. No kernels.
         .target(name: "ModelSpec"),
+        // The innermost SIMD loops (AVX2/FMA chosen at run time, portable fallback); C because
+        // Swift cannot target AVX2 without compiler flags. No unsafeFlags.
+        .target(name: "CModelKernels"),
         // What generated code imports: Tensor, layers, initializers, cloning.
-        .target(name: "ModelRuntime", dependencies: ["ModelSpec"]),
+        .target(name: "ModelRuntime", dependencies: ["ModelSpec", "CModelKernels"]),
         // Naming, translation and rendering of generated code. Underscored: not API.
         .target(name: "_ModelGeneratorCore", dependencies: ["ModelSpec"]),
         .executableTarget(name: "swift-model-generator", dependencies: ["_ModelGeneratorCore"]),
@@ -44,7 +47,7 @@ let package = Package(
         .testTarget(name: "ModelSpecTests", dependencies: ["ModelSpec"]),
         .testTarget(
             name: "ModelRuntimeTests",
-            dependencies: ["ModelRuntime"],
+            dependencies: ["ModelRuntime", "CModelKernels"],
             plugins: ["ModelGeneratorPlugin"]
         ),
         .testTarget(

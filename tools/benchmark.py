@@ -15,6 +15,8 @@ parameters, 50 MB of float32), and times:
 * ``load_weights_safetensors``: ``safetensors.numpy.load_file`` vs our ``loadWeights(from:)``.
 * ``load_model_keras``: ``keras.saving.load_model(path.keras)`` vs our
   ``BigMlp(contentsOf:)`` (both build the model and read its weights).
+* ``gemm_1024``: a 1024×1024 by 1024×1024 float32 product, NumPy's ``a @ b`` (its BLAS, all
+  cores) vs our Dense layer without bias on a batch of 1024.
 * ``mnist_mlp_batch_1`` / ``_256``: Keras's direct call ``model(x)`` vs ours (784-256-10).
 
 Every case reports the median of ``--runs`` runs after a warm-up; ratios above 1 mean Swift
@@ -97,6 +99,11 @@ def python_side(folder, runs):
         "Keras": median_time(lambda: keras.saving.load_model(archive), max(1, runs // 2)),
         "check": check,
     }
+
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((1024, 1024)).astype("float32")
+    b = rng.standard_normal((1024, 1024)).astype("float32")
+    results["gemm_1024"] = {"NumPy (a @ b)": median_time(lambda: a @ b, runs)}
 
     mnist = model_from_spec("mnist_mlp")
     # The same weights as the Swift side's MnistMlp(seed: 1) are not needed for timing; the

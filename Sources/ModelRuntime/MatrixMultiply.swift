@@ -1,40 +1,40 @@
-/// Dense matrix products on row-major float32 buffers.
+import CModelKernels
+import Dispatch
+import Foundation
+
+/// Dense matrix products on row-major float32 buffers, through `CModelKernels` (an AVX2/FMA
+/// register-tiled kernel where the CPU has it, a portable loop elsewhere), split across the
+/// machine's cores by rows when the product is large enough to pay for it.
 enum MatrixMultiply {
+    /// Products with fewer multiply-adds than this run on the calling thread.
+    static let parallelThreshold = 1 << 20
+
+    /// The cores used for one product.
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     /// `c[m×n] = a[m×k] · b[k×n]` (+ `bias[n]` on every row when given), row-major.
-    /// Blocked over `k` and `n` so the panel of `b` in use stays in cache.
     static func multiply(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
         into c: UnsafeMutableBufferPointer<Float>, m: Int, k: Int, n: Int
     ) {
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "matrix buffers too small")
-        for row in 0..<m {
-            let out = c.baseAddress! + row * n
-            if let bias {
-                for j in 0..<n { out[j] = bias[j] }
-            } else {
-                for j in 0..<n { out[j] = 0 }
-            }
+        precondition(m < Int(Int32.max) && n < Int(Int32.max) && k < Int(Int32.max), "matrix too large")
+        guard m > 0, n > 0 else { return }
+        let aBase = a.baseAddress, bBase = b.baseAddress, cBase = c.baseAddress!, biasBase = bias?.baseAddress
+        let (work, overflow) = m.multipliedReportingOverflow(by: n * max(k, 1))
+        let chunks = overflow || work >= parallelThreshold ? min(cores, max(1, m / 6)) : 1
+        if chunks == 1 {
+            cmk_sgemm(Int32(m), Int32(n), Int32(k), aBase, Int32(k), bBase, Int32(n), cBase, Int32(n), biasBase)
+            return
         }
-        let kBlock = 256
-        let nBlock = 512
-        var j0 = 0
-        while j0 < n {
-            let j1 = min(j0 + nBlock, n)
-            var p0 = 0
-            while p0 < k {
-                let p1 = min(p0 + kBlock, k)
-                for row in 0..<m {
-                    let out = c.baseAddress! + row * n
-                    let aRow = a.baseAddress! + row * k
-                    for p in p0..<p1 {
-                        let scale = aRow[p]
-                        let bRow = b.baseAddress! + p * n
-                        for j in j0..<j1 { out[j] += scale * bRow[j] }
-                    }
-                }
-                p0 = p1
-            }
-            j0 = j1
+        // Row blocks, each a whole product of its own; they write disjoint rows of c.
+        let rowsPerChunk = (m + chunks - 1) / chunks
+        nonisolated(unsafe) let a = aBase, b = bBase, c = cBase, biasPointer = biasBase
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = chunk * rowsPerChunk, rows = min(rowsPerChunk, m - start)
+            guard rows > 0 else { return }
+            cmk_sgemm(Int32(rows), Int32(n), Int32(k), a.map { $0 + start * k }, Int32(k), b, Int32(n),
+                      c + start * n, Int32(n), biasPointer)
         }
     }
 }

@@ -65,6 +65,12 @@ do {
         var loaded = model
         report("load_model_keras", try measure(options.runs) { loaded = try BigMlp(contentsOf: archive) }, check: checksum(loaded.weights))
     }
+    // A 1024×1024 by 1024×1024 matrix product: a Dense layer without bias on a batch of 1024.
+    let dense = Dense1024(seed: 1)
+    let square = Tensor(shape: [1024, 1024], scalars: (0..<(1024 * 1024)).map { Float($0 % 97) / 97 })
+    var product = dense(square)
+    report("gemm_1024", measure(options.runs) { product = dense(square) }, check: Double(product.scalars[0]))
+
     let mnist = MnistMlp(seed: 1)
     for batch in [1, 256] {
         let input = Tensor(shape: [batch, 784], scalars: (0..<(batch * 784)).map { Float($0 % 255) / 255 })

@@ -1,0 +1,62 @@
+import CModelKernels
+import Foundation
+@testable import ModelRuntime
+import Testing
+
+/// The matrix product's fast path (AVX2/FMA, when the CPU has it) against the portable kernel
+/// and a Double reference, on sizes that hit every edge of the 6×16 tiling and the 256-deep
+/// and 120-row blocks.
+@Suite struct MatrixMultiplyTests {
+    static let sizes = [1, 7, 17, 100]
+
+    static func values(_ count: Int, seed: Int) -> [Float] {
+        (0..<count).map { Float(sin(Double($0 * 7 + seed) * 0.37)) }
+    }
+
+    static func reference(_ a: [Float], _ b: [Float], bias: [Float]?, m: Int, k: Int, n: Int) -> [Float] {
+        (0..<(m * n)).map { index in
+            let i = index / n, j = index % n
+            var sum = Double(bias?[j] ?? 0)
+            for p in 0..<k { sum += Double(a[i * k + p]) * Double(b[p * n + j]) }
+            return Float(sum)
+        }
+    }
+
+    @Test(arguments: sizes.flatMap { m in sizes.flatMap { k in sizes.map { n in [m, k, n] } } } + [[130, 300, 35], [13, 600, 1030]])
+    func fastPathEqualsPortableAndReference(_ size: [Int]) {
+        let (m, k, n) = (size[0], size[1], size[2])
+        let a = Self.values(m * k, seed: 1), b = Self.values(k * n, seed: 2), bias = Self.values(n, seed: 3)
+        for withBias in [false, true] {
+            var fast = [Float](repeating: .nan, count: m * n), portable = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    bias.withUnsafeBufferPointer { bias in
+                        fast.withUnsafeMutableBufferPointer {
+                            MatrixMultiply.multiply(a, b, bias: withBias ? bias : nil, into: $0, m: m, k: k, n: n)
+                        }
+                        portable.withUnsafeMutableBufferPointer {
+                            cmk_sgemm_portable(Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k), b.baseAddress, Int32(n),
+                                               $0.baseAddress, Int32(n), withBias ? bias.baseAddress : nil)
+                        }
+                    }
+                }
+            }
+            let expected = Self.reference(a, b, bias: withBias ? bias : nil, m: m, k: k, n: n)
+            let tolerance = Float(k) * 1e-6 + 1e-6
+            let fastError = zip(fast, expected).map { abs($0 - $1) }.max() ?? 0
+            let portableError = zip(portable, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(fastError <= tolerance, "m \(m) k \(k) n \(n) bias \(withBias): fast path off by \(fastError)")
+            #expect(portableError <= tolerance, "m \(m) k \(k) n \(n) bias \(withBias): portable path off by \(portableError)")
+        }
+    }
+
+    @Test func theFastKernelIsUsedWhereTheCPUHasIt() {
+        #if arch(x86_64)
+        // The CI machine and this one have AVX2 and FMA; elsewhere the portable path runs.
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if cpu.contains(" avx2") && cpu.contains(" fma") { #expect(cmk_has_avx2_fma() == 1) }
+        #else
+        #expect(cmk_has_avx2_fma() == 0)
+        #endif
+    }
+}
