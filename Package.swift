@@ -15,7 +15,7 @@ let package = Package(
         // shape inference, the Keras JSON writer. No kernels.
         .target(name: "ModelSpec"),
         // The innermost SIMD loops (AVX2/FMA chosen at run time, portable fallback); C because
-        // Swift cannot target AVX2 without compiler flags. No unsafeFlags.
+        // Swift cannot target AVX2 without per-package compiler flags, which dependencies forbid.
         .target(name: "CModelKernels"),
         // What generated code imports: Tensor, layers, initializers, cloning.
         .target(name: "ModelRuntime", dependencies: ["ModelSpec", "CModelKernels"]),

@@ -38,8 +38,8 @@ about 2.5 minutes on two cores. It writes:
     adapted means +-U(0.2, 1), moving and adapted variances U(0.5, 2), PReLU
     alphas N(0.2, 0.3^2). The one integer weight, Normalization's ``count``,
     is ``<i4`` and stays 0 (Keras's ``adapt`` never changes it).
-  - ``weight_paths.json``: ``[[path, shape], ...]`` in ``get_weights()``
-    order, the Keras 3 object paths in a ``.weights.h5`` file
+  - ``weight_paths.json`` (cases with weights only): ``[[path, shape], ...]``
+    in ``get_weights()`` order, the Keras 3 object paths in a ``.weights.h5`` file
     (``layers/gru/cell/vars/0``), matched by value and by marker
     (``fixture_common.match_weight_paths``).
   - ``model.weights.h5`` (Keras's ``save_weights``) only for cases whose
@@ -714,8 +714,10 @@ def write_case(case):
             paths = fc.match_weight_paths(model, fc.h5_datasets(h5_path), h5_path)
     else:
         assert not case.h5, case.name
-    fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE),
-                  [[p, list(w.shape)] for p, w in zip(paths, weights)])
+    # Weightless cases get no file (an absent weight_paths.json means no weights).
+    if weights:
+        fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE),
+                      [[p, list(w.shape)] for p, w in zip(paths, weights)])
 
     # Round trip: plain model_from_json plus the fixture weights.
     keras.backend.clear_session()
