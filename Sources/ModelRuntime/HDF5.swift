@@ -152,13 +152,13 @@ struct HDF5File {
         let version = try header.u8()
         guard version == 1 else { throw HDF5File.error("\(what): unknown object header version \(version); the file is damaged") }
         header.position += 1
-        let count = try header.u16()
-        header.position += 4  // reference count
+        // The message count (NIL and continuation messages included) is not needed: the
+        // blocks bound the parse.
+        header.position += 2 + 4  // message count, reference count
         let size = try header.u32()
         header.position += 4  // padding to 8 bytes
         guard size <= header.end - header.position else { throw HDF5File.error("\(what) runs past the end of the file") }
         blocks.append((header.position, header.position + size, false))
-        _ = count  // NIL and continuation messages count too; the blocks bound the parse
         return try readBlocks(blocks, creationOrder: false, into: &messages, seen: &seenBlocks, what: what)
     }
 
@@ -467,7 +467,7 @@ struct HDF5File {
         var cursor = cursor
         let version = try cursor.u8()
         let rank = try cursor.u8()
-        let flags = try cursor.u8()
+        _ = try cursor.u8()  // flags: maximum dimensions follow, which a reader does not need
         switch version {
         case 1: cursor.position += 5
         case 2:
@@ -476,7 +476,6 @@ struct HDF5File {
         default: throw HDF5File.error("\(what): dataspace version \(version) is not supported")
         }
         guard rank <= 64 else { throw HDF5File.error("\(what): \(rank) dimensions; at most 64 are supported") }
-        _ = flags
         return try (0..<rank).map { _ in
             let dim = try cursor.length()
             guard dim >= 0 else { throw HDF5File.error("\(what): invalid dimension size") }
@@ -1071,7 +1070,7 @@ private struct FractalHeap {
         _ = try cursor.u16()  // heap ID length
         let filterLength = try cursor.u16()
         guard filterLength == 0 else { throw HDF5File.error("\(what): filtered fractal heaps are not supported") }
-        let flags = try cursor.u8()
+        _ = try cursor.u8()  // flags (direct block checksums, which the reader does not need)
         let maxManaged = try cursor.u32()
         _ = try cursor.length()
         _ = try cursor.offset()
@@ -1090,8 +1089,6 @@ private struct FractalHeap {
         }
         heapOffsetBytes = (maxHeapBits + 7) / 8
         lengthBytes = min((Self.log2(maxDirect) + 7) / 8, HDF5File.bytesFor(maxManaged))
-        let checksummed = flags & 0x02 != 0
-        _ = checksummed
         guard let root else { return }
         if rows == 0 {
             try addDirect(at: root, size: startSize, what: what)
