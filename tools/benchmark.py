@@ -17,6 +17,9 @@ parameters, 50 MB of float32), and times:
   ``BigMlp(contentsOf:)`` (both build the model and read its weights).
 * ``gemm_1024``: a 1024×1024 by 1024×1024 float32 product, NumPy's ``a @ b`` (its BLAS, all
   cores) vs our Dense layer without bias on a batch of 1024.
+* ``resnet50_batch_1``, ``mobilenet_v2_batch_1``: ``keras.applications`` models at 224×224
+  (fresh weights), Keras's ``predict`` (XLA-compiled) vs our call; ``resnet50_clone``:
+  ``keras.models.clone_model`` vs our ``clone()`` (fresh weights).
 * ``mnist_mlp_batch_1`` / ``_256``: Keras's direct call ``model(x)`` vs ours (784-256-10).
 
 Every case reports the median of ``--runs`` runs after a warm-up; ratios above 1 mean Swift
@@ -104,6 +107,18 @@ def python_side(folder, runs):
     a = rng.standard_normal((1024, 1024)).astype("float32")
     b = rng.standard_normal((1024, 1024)).astype("float32")
     results["gemm_1024"] = {"NumPy (a @ b)": median_time(lambda: a @ b, runs)}
+
+    for name in ("resnet50", "mobilenet_v2"):
+        model = model_from_spec(name)
+        image = ((np.arange(224 * 224 * 3) % 255) / 255 - 0.5).astype("float32").reshape(1, 224, 224, 3)
+        model.predict(image, verbose=0)
+        results[f"{name}_batch_1"] = {
+            "Keras predict (XLA)": median_time(lambda: model.predict(image, verbose=0), max(1, runs // 2)),
+        }
+        if name == "resnet50":
+            results["resnet50_clone"] = {
+                "Keras clone_model": median_time(lambda: keras.models.clone_model(model), max(1, runs // 2)),
+            }
 
     mnist = model_from_spec("mnist_mlp")
     # The same weights as the Swift side's MnistMlp(seed: 1) are not needed for timing; the

@@ -71,6 +71,17 @@ do {
     var product = dense(square)
     report("gemm_1024", measure(options.runs) { product = dense(square) }, check: Double(product.scalars[0]))
 
+    // keras.applications at 224×224, batch 1, with their fresh weights.
+    let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
+    let resnet = Resnet50(seed: 1)
+    var classes = resnet(image)
+    report("resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) }, check: Double(classes.scalars.reduce(0, +)))
+    var cloned = resnet
+    report("resnet50_clone", measure(max(1, options.runs / 2)) { cloned = resnet.clone() }, check: Double(cloned.weights.count))
+    let mobilenet = MobilenetV2(seed: 1)
+    classes = mobilenet(image)
+    report("mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) }, check: Double(classes.scalars.reduce(0, +)))
+
     let mnist = MnistMlp(seed: 1)
     for batch in [1, 256] {
         let input = Tensor(shape: [batch, 784], scalars: (0..<(batch * 784)).map { Float($0 % 255) / 255 })
