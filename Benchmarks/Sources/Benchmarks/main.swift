@@ -1,15 +1,17 @@
 import Foundation
 import ModelRuntime
 
-// Usage: Benchmarks --files DIR [--runs N]
+// Usage: Benchmarks [--files DIR] [--runs N] [--profile]
 //
 // DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
 // tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
-// runs, and a check value that the script compares with Python's.
+// runs, and a check value that the script compares with Python's. `--profile` prints where a
+// ResNet50 call spends its time, by layer class.
 
 struct Options {
     var files: URL?
     var runs = 5
+    var profile = false
 }
 
 func parse(_ arguments: [String]) -> Options {
@@ -20,11 +22,13 @@ func parse(_ arguments: [String]) -> Options {
         case "--files" where index + 1 < arguments.count:
             options.files = URL(fileURLWithPath: arguments[index + 1])
             index += 1
+        case "--profile":
+            options.profile = true
         case "--runs" where index + 1 < arguments.count:
             options.runs = Int(arguments[index + 1]) ?? options.runs
             index += 1
         default:
-            FileHandle.standardError.write(Data("usage: Benchmarks --files DIR [--runs N]\n".utf8))
+            FileHandle.standardError.write(Data("usage: Benchmarks [--files DIR] [--runs N] [--profile]\n".utf8))
             exit(2)
         }
         index += 1
@@ -53,7 +57,32 @@ func checksum(_ weights: [Tensor]) -> Double {
     weights.reduce(0) { total, tensor in tensor.scalars.reduce(total) { $0 + Double($1) } }
 }
 
+/// Time per layer class in one call, measured between consecutive interceptions.
+final class LayerProfile: CallInterceptor, @unchecked Sendable {
+    var last = ContinuousClock.now
+    var seconds: [String: Double] = [:]
+    func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        seconds[L.Config.className, default: 0] += Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds)
+        last = ContinuousClock.now
+        return output
+    }
+}
+
 let options = parse(CommandLine.arguments)
+if options.profile {
+    // Where ResNet50's batch-1 call spends its time, by layer class.
+    let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
+    let resnet = Resnet50(seed: 1)
+    _ = resnet(image)
+    let profile = LayerProfile()
+    _ = resnet(image, intercepting: profile)
+    for (name, seconds) in profile.seconds.sorted(by: { $0.value > $1.value }) {
+        print("\(name)\t\(String(format: "%.1f", seconds * 1000)) ms")
+    }
+    exit(0)
+}
 do {
     if let files = options.files {
         var model = BigMlp(seed: 1)

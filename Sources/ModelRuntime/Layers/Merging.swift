@@ -42,11 +42,28 @@ public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, W
         precondition(Config.inputArity.allows(inputs.count),
                      "\(Config.className) '\(config.name)': takes \(Config.inputArity), got \(inputs.count)")
         if inputs.allSatisfy({ $0.shape == inputs[0].shape }) {
+            if inputs.count == 2 {
+                // The common case (residual connections): one pass over two buffers.
+                return Tensor(shape: inputs[0].shape) { out in
+                    inputs[0].withUnsafeScalars { a in
+                        inputs[1].withUnsafeScalars { b in
+                            var pair: (Float, Float) = (0, 0)
+                            for index in 0..<out.count {
+                                pair = (a[index], b[index])
+                                out[index] = withUnsafeBytes(of: &pair) { Config.combine($0.bindMemory(to: Float.self)) }
+                            }
+                        }
+                    }
+                }
+            }
+            let arrays = inputs.map(\.scalars)
             return Tensor(shape: inputs[0].shape) { out in
-                var values = [Float](repeating: 0, count: inputs.count)
-                for index in 0..<out.count {
-                    for (k, input) in inputs.enumerated() { values[k] = input.scalars[index] }
-                    out[index] = values.withUnsafeBufferPointer(Config.combine)
+                var values = [Float](repeating: 0, count: arrays.count)
+                values.withUnsafeMutableBufferPointer { values in
+                    for index in 0..<out.count {
+                        for k in 0..<arrays.count { values[k] = arrays[k][index] }
+                        out[index] = Config.combine(UnsafeBufferPointer(values))
+                    }
                 }
             }
         }
