@@ -13,6 +13,9 @@ extension ActivationFunction {
                     let row = UnsafeMutableBufferPointer(rebasing: values[start..<(start + lastAxis)])
                     applyAcrossAxis(row)
                 }
+            } else if self == .relu {
+                // The common case, without a closure call per value.
+                for index in values.indices where values[index] < 0 { values[index] = 0 }
             } else {
                 let function = elementwise
                 for index in values.indices { values[index] = function(values[index]) }

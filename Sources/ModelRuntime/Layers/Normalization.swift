@@ -126,9 +126,17 @@ public struct BatchNormalization: UnaryLayer {
         }
         var output = input
         output.withUnsafeMutableScalars { values in
-            for index in 0..<values.count {
-                let c = (index / inner) % features
-                values[index] = values[index] * inv[c] + shift[c]
+            // Runs of `inner` values share a feature; with the last axis as the feature axis
+            // (inner 1) each row is one pass over the features.
+            var index = 0
+            while index < values.count {
+                for c in 0..<features {
+                    let scale = inv[c], offset = shift[c]
+                    for _ in 0..<inner {
+                        values[index] = values[index] * scale + offset
+                        index += 1
+                    }
+                }
             }
         }
         return output
