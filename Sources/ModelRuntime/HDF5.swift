@@ -23,11 +23,6 @@ struct HDF5File {
 
     static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// Whether `bytes` starts (or has a user block followed) by the HDF5 signature.
-    static func isHDF5(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        signaturePosition(bytes) != nil
-    }
-
     private static func signaturePosition(_ bytes: UnsafeRawBufferPointer) -> Int? {
         // The superblock sits at 0, 512, 1024, 2048, ... (after a user block).
         var position = 0

@@ -197,29 +197,24 @@ public struct RepeatVectorConfig: UnaryLayerConfig {
 /// integer (every side), one per axis (both sides), or pairs. Keras writes `[l, r]` for 1D
 /// layers and `[[top, bottom], [left, right], ...]` otherwise.
 public struct SidePairs: ConfigValue, CustomStringConvertible {
-    /// `(before, after)` per spatial axis.
+    /// `(before, after)` per spatial axis; one pair is written flat, `[before, after]` (the 1D
+    /// layers).
     public var pairs: [[Int]]
-    /// Whether it is written flat, `[before, after]` (the 1D layers).
-    public var isFlat: Bool
 
     /// The amounts `pairs` (`(before, after)` per axis).
     public init(_ pairs: [[Int]]) {
         self.pairs = pairs
-        isFlat = pairs.count == 1
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let single = try? container.decode(Int.self) {
             pairs = [[single, single]]
-            isFlat = true
         } else if let flat = try? container.decode([Int].self) {
             pairs = flat.map { [$0, $0] }
-            isFlat = true
             if flat.count == 2 { pairs = [flat] }  // 1D: (before, after); expanded per rank later
         } else {
             pairs = try container.decode([[Int]].self)
-            isFlat = false
         }
     }
 
