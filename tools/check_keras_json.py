@@ -8,7 +8,8 @@ Usage::
 For every ``EXPORT_DIR/NAME.json`` (a string like ``model.to_json()``):
 
 1. loads it with plain ``keras.models.model_from_json`` (with
-   ``keras_hub>gelu_approximate`` registered), as a Keras user would;
+   ``keras_hub>gelu_approximate`` and the ``Custom>...`` layers of
+   ``tools/custom_layers.py`` registered), as a Keras user would;
 2. loads the original ``Tests/ModelRuntimeTests/Specs/NAME.model.json`` the
    same way (the minimal hand-written specs, which lack a top-level
    ``"module"``, are loaded with ``Sequential`` passed as a custom object);
@@ -39,6 +40,7 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 
 import fixture_common as fc  # noqa: E402
+import custom_layers  # noqa: E402,F401  (registers the Custom>... layers the custom-layer fixtures use)
 
 
 CheckFailure = fc.CheckFailure

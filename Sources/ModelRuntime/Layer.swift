@@ -27,6 +27,11 @@ public protocol UnaryLayer: Layer where Config: UnaryLayerConfig {
     func callAsFunction(_ input: Tensor) -> Tensor
 }
 
+/// The config type of a single-input layer type. Generated code spells a custom layer's
+/// config as `ConfigOf<ChannelScale>`, so that a type that is missing, or is not a
+/// `UnaryLayer`, fails the build at that line (which points to the spec's layer).
+public typealias ConfigOf<L: UnaryLayer> = L.Config
+
 /// A layer that merges several inputs into one output (Keras's merging layers).
 public protocol MergeLayer: Layer where Config: LayerConfig {
     /// Builds the layer for inputs of `inputShapes` with fresh weights drawn from `seed`.
@@ -187,8 +192,9 @@ public struct WeightAssignment {
     }
 }
 
-/// Checks tensors against a layer's weight specs.
-func checkWeights(_ given: [Tensor], against specs: [WeightSpec], layer: String) throws {
+/// Checks tensors against a layer's weight specs: their number and shapes. Custom layers call
+/// it first in `setWeights(_:)`; the error names the layer and the weight.
+public func checkWeights(_ given: [Tensor], against specs: [WeightSpec], layer: String) throws {
     guard given.count == specs.count else {
         let names = specs.map(\.name).joined(separator: ", ")
         throw WeightError("layer '\(layer)' expects \(specs.count) weights (\(names)), got \(given.count)")
@@ -198,7 +204,8 @@ func checkWeights(_ given: [Tensor], against specs: [WeightSpec], layer: String)
     }
 }
 
-/// Draws fresh weights for specs, each from its own seed derived from `seed` and its name.
-func freshWeights(_ specs: [WeightSpec], seed: UInt64) -> [Tensor] {
+/// Draws fresh weights for specs from their initializers, each from its own seed derived from
+/// `seed` and its name, as built-in layers do; custom layers call it in their initializer.
+public func freshWeights(_ specs: [WeightSpec], seed: UInt64) -> [Tensor] {
     specs.map { $0.initializer.sample(shape: $0.shape, seed: Seeds.derive(seed, $0.name)) }
 }

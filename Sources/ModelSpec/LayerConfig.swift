@@ -46,6 +46,10 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// Where Keras stores each weight under the layer's own path, in `get_weights()` order:
     /// `vars/0`, `vars/1`, ... by default; `cell/vars/0` for recurrent layers.
     func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String]
+    /// Keras's `registered_name` for a custom layer class (`MyLayers>Scale`, as
+    /// `@keras.saving.register_keras_serializable(package="MyLayers")` names it); `nil` for
+    /// Keras's built-in layers, which Keras writes with a `null` one.
+    static var registeredName: String? { get }
 }
 
 /// How many inputs a layer call takes.
@@ -185,6 +189,7 @@ extension LayerConfig {
         try weights(forInputs: inputs).indices.map { "vars/\($0)" }
     }
     public static var ignoredKeys: [String: JSONValue] { [:] }
+    public static var registeredName: String? { nil }
     public func validate() throws {}
     public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] { [] }
     public func warnings(forInputs inputs: [TensorShape]) -> [String] { [] }

@@ -12,6 +12,9 @@ public protocol ModelConfig: GraphLayerConfig {
     static var graph: ModelGraph { get }
     /// The layers' configs in spec order (a shared layer once), as `graph` numbers them.
     var layers: [any GraphLayerConfig] { get }
+    /// The custom layer classes the model and its nested models use, so that Keras JSON
+    /// naming them can be read back (`init(kerasJSON:)`); empty for built-in layers only.
+    static var customLayers: [CustomLayer] { get }
 }
 
 /// The config of a generated Sequential model.
@@ -31,6 +34,7 @@ extension FunctionalModelConfig {
 }
 
 extension ModelConfig {
+    public static var customLayers: [CustomLayer] { [] }
     public static var module: String { "keras" }
     /// Keras's `registered_name` for the model class: `Functional` for Functional models.
     static var registeredName: JSONValue { className == "Functional" ? .string("Functional") : .null }
@@ -84,7 +88,7 @@ extension ModelConfig {
     /// a hand-written spec): the spec is checked as at generation time, then it must have this
     /// type's architecture: the same layer classes in the same order, wired the same way.
     public init(kerasJSON text: String) throws(SpecError) {
-        let description = try ModelSpecParser.parse(JSONReader.parse(text))
+        let description = try ModelSpecParser.parse(JSONReader.parse(text), customLayers: Self.customLayers)
         guard description.className == Self.className else {
             throw SpecError("expected a \(Self.className) model, found \(description.className)")
         }
@@ -199,6 +203,8 @@ public enum ModelConfigWriter {
             try entry.encode(layer, forKey: ConfigKey("config"))
             if let model = layer as? any ModelConfig {
                 try entry.encode(type(of: model).registeredName, forKey: ConfigKey("registered_name"))
+            } else if let registered = (layer as? any LayerConfig).flatMap({ type(of: $0).registeredName }) {
+                try entry.encode(registered, forKey: ConfigKey("registered_name"))
             } else {
                 try entry.encodeNil(forKey: ConfigKey("registered_name"))
             }

@@ -38,7 +38,8 @@ public struct ModelDescription: Sendable {
 public struct LayerDescription: Sendable {
     /// A layer description.
     public init(name: String, className: String, kind: LayerKind?, config: (any LayerConfig)?, nested: ModelDescription?,
-                location: SourceLocation?, weights: [WeightSpec]) {
+                location: SourceLocation?, weights: [WeightSpec], custom: CustomLayer? = nil) {
+        self.custom = custom
         self.name = name
         self.className = className
         self.kind = kind
@@ -52,8 +53,13 @@ public struct LayerDescription: Sendable {
     public var name: String
     /// Keras's class name.
     public var className: String
-    /// The built-in layer's kind; `nil` for a nested model.
+    /// The built-in layer's kind; `nil` for a nested model or a custom layer.
     public var kind: LayerKind?
+    /// The custom layer class, for a custom layer (its `config` is then the class's config,
+    /// a `DeclaredLayerConfig` when read by the generator).
+    public var custom: CustomLayer?
+    /// Whether a call takes one input: a custom layer, or a built-in one of arity one.
+    public var isUnary: Bool { custom != nil || kind?.configType.inputArity == .exactly(1) }
     /// The built-in layer's typed config; `nil` for a nested model.
     public var config: (any LayerConfig)?
     /// The nested model; `nil` for a built-in layer.
@@ -86,9 +92,9 @@ public enum ModelSpecParser {
     static let modelClasses: Set<String> = ["Sequential", "Functional", "Model"]
 
     /// Parses and checks the spec in `bytes`; errors carry `file` and the spec's line and column.
-    public static func parse(_ bytes: [UInt8], file: String) throws(SpecError) -> ModelDescription {
+    public static func parse(_ bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
         do {
-            var description = try parse(JSONReader.parse(bytes))
+            var description = try parse(JSONReader.parse(bytes), customLayers: customLayers)
             description.warnings = description.warnings.map { warning in
                 var warning = warning
                 warning.file = warning.file ?? file
@@ -102,8 +108,8 @@ public enum ModelSpecParser {
 
     /// Parses the spec file `file` from its bytes: Keras JSON, or for a `.keras` archive the
     /// `config.json` inside it (errors then say so and give its line and column).
-    public static func parse(specFile bytes: [UInt8], file: String) throws(SpecError) -> ModelDescription {
-        guard file.hasSuffix(".keras") else { return try parse(bytes, file: file) }
+    public static func parse(specFile bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
+        guard file.hasSuffix(".keras") else { return try parse(bytes, file: file, customLayers: customLayers) }
         let config: [UInt8]
         do {
             let archive = try ZipArchive(bytes)
@@ -117,7 +123,7 @@ public enum ModelSpecParser {
             throw SpecError("cannot read the .keras archive: \(error)", file: file)
         }
         do {
-            return try parse(config, file: file)
+            return try parse(config, file: file, customLayers: customLayers)
         } catch {
             var error = error
             error.message = "in config.json: " + error.message
@@ -126,10 +132,11 @@ public enum ModelSpecParser {
         }
     }
 
-    /// Parses and checks a spec already read as JSON.
-    public static func parse(_ root: JSONNode) throws(SpecError) -> ModelDescription {
+    /// Parses and checks a spec already read as JSON. `customLayers` are the custom layer
+    /// classes its layers may use besides Keras's built-in ones.
+    public static func parse(_ root: JSONNode, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
         do {
-            return try parseModel(root, depth: 0)
+            return try parseModel(root, depth: 0, custom: customLayers)
         } catch let error as SpecError {
             throw error
         } catch {
@@ -140,7 +147,7 @@ public enum ModelSpecParser {
     /// The deepest nesting of models accepted.
     static let maxModelDepth = 32
 
-    static func parseModel(_ root: JSONNode, depth: Int) throws -> ModelDescription {
+    static func parseModel(_ root: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard let members = root.value.objectMembers else {
             throw SpecError("a model spec must be a JSON object with 'class_name' and 'config', found \(root.value.kindDescription)",
                             at: root.location)
@@ -166,9 +173,9 @@ public enum ModelSpecParser {
         }
         switch className {
         case "Sequential":
-            return try parseSequential(config, depth: depth)
+            return try parseSequential(config, depth: depth, custom: custom)
         case "Functional", "Model":
-            return try parseFunctional(config, depth: depth)
+            return try parseFunctional(config, depth: depth, custom: custom)
         default:
             throw SpecError("unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model",
                             at: classNode.location)

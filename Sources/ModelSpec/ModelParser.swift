@@ -8,6 +8,8 @@ extension ModelSpecParser {
         var label: String
         var className: String
         var kind: LayerKind?
+        /// The custom layer class, for a custom layer.
+        var custom: CustomLayer?
         var config: (any LayerConfig)?
         var nested: ModelDescription? {
             get { nestedStorage?.value }
@@ -26,14 +28,14 @@ extension ModelSpecParser {
 
         func description(weights: [WeightSpec]) -> LayerDescription {
             LayerDescription(name: name, className: className, kind: kind, config: config, nested: nested,
-                             location: node.location, weights: weights)
+                             location: node.location, weights: weights, custom: custom)
         }
     }
 
     /// Reads one entry of `layers`. `requireName` is set for Functional models, whose layers
     /// refer to each other by name.
     static func readEntry(
-        _ entry: JSONNode, index: Int, names: inout AutoNames, functional: Bool, depth: Int,
+        _ entry: JSONNode, index: Int, names: inout AutoNames, functional: Bool, depth: Int, custom: [CustomLayer],
         check: (String, String) -> SpecError?
     ) throws -> Entry {
         guard let entryMembers = entry.value.objectMembers else {
@@ -47,14 +49,25 @@ extension ModelSpecParser {
             throw SpecError("layer \(index): expected a string for 'class_name', found \(classNode.value.kindDescription)",
                             at: classNode.location)
         }
-        if let reason = LayerRegistry.refused[className] {
+        let registeredNode = entry["registered_name"]
+        if let registeredNode, registeredNode.value != .null, registeredNode.value.stringValue == nil {
+            throw SpecError("layer \(index) (\(className)): expected a string or null for 'registered_name', found \(registeredNode.value.kindDescription)",
+                            at: registeredNode.location)
+        }
+        let registeredName = registeredNode?.value.stringValue
+        let customLayer = custom.first { $0.matches(className: className, registeredName: registeredName) }
+        if customLayer == nil, let registeredName, registeredName.contains(">") {
+            throw SpecError("layer \(index) (\(className)): the custom layer '\(registeredName)' is not declared; declare it under 'customLayers' in the target's model-generator-config.json with the Swift type that computes it",
+                            at: registeredNode?.location)
+        }
+        if customLayer == nil, let reason = LayerRegistry.refused[className] {
             throw SpecError("layer \(index): \(className) is not supported: \(reason)", at: classNode.location)
         }
-        let kind = LayerRegistry.kind(forClassName: className)
-        let isModel = modelClasses.contains(className)
-        guard kind != nil || isModel else {
+        let kind = customLayer == nil ? LayerRegistry.kind(forClassName: className) : nil
+        let isModel = customLayer == nil && modelClasses.contains(className)
+        guard kind != nil || isModel || customLayer != nil else {
             let suggestion = LayerRegistry.closestClassName(to: className).map { " (did you mean '\($0)'?)" } ?? ""
-            throw SpecError("layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too)",
+            throw SpecError("layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
                             at: classNode.location)
         }
         var allowed: Set<String> = ["module", "class_name", "config", "registered_name", "build_config", "name"]
@@ -97,7 +110,20 @@ extension ModelSpecParser {
 
         var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nestedStorage: nil,
                            node: entry, nameLocation: nameNode?.location, normalized: entry)
-        if let kind {
+        if let customLayer {
+            let configNode = JSONNode(.object(configMembers), at: config.location)
+            do {
+                let typed = try customLayer.decode(configNode)
+                result.config = typed
+                result.name = typed.name
+                result.custom = customLayer
+            } catch {
+                var error = error
+                error.message = "\(label): " + error.message
+                throw error
+            }
+            result.normalized = replacing("config", in: entry, with: configNode)
+        } else if let kind {
             let configNode = JSONNode(.object(configMembers), at: config.location)
             do {
                 let configType = try kind.configType(for: configNode)
@@ -115,7 +141,7 @@ extension ModelSpecParser {
                 JSONMember(key: "class_name", value: classNode),
                 JSONMember(key: "config", value: JSONNode(.object(configMembers), at: config.location)),
             ]), at: entry.location)
-            let nested = try parseModel(modelNode, depth: depth + 1)
+            let nested = try parseModel(modelNode, depth: depth + 1, custom: custom)
             result.nested = nested
             result.name = nested.attributes.name
             result.normalized = replacing("config", in: entry, with: nested.configNode)
@@ -224,7 +250,7 @@ extension ModelSpecParser {
 
     // MARK: Sequential
 
-    static func parseSequential(_ config: JSONNode, depth: Int) throws -> ModelDescription {
+    static func parseSequential(_ config: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard var members = config.value.objectMembers else {
             throw SpecError("expected an object for the Sequential 'config', found \(config.value.kindDescription)",
                             at: config.location)
@@ -252,7 +278,7 @@ extension ModelSpecParser {
         var errors: [SpecError] = []
         for (index, node) in entryNodes.enumerated() {
             try collect(&errors) { () throws in
-            entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth) { className, label in
+            entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth, custom: custom) { className, label in
                 let isInput = className == InputLayerConfig.className
                 if index == 0 && !isInput {
                     return SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
@@ -296,7 +322,7 @@ extension ModelSpecParser {
         var location: SourceLocation?
     }
 
-    static func parseFunctional(_ config: JSONNode, depth: Int) throws -> ModelDescription {
+    static func parseFunctional(_ config: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard let members = config.value.objectMembers else {
             throw SpecError("expected an object for the Functional 'config', found \(config.value.kindDescription)",
                             at: config.location)
@@ -318,7 +344,7 @@ extension ModelSpecParser {
         var errors: [SpecError] = []
         for (index, node) in entryNodes.enumerated() {
             try collect(&errors) { () throws in
-                entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth) { _, _ in nil })
+                entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth, custom: custom) { _, _ in nil })
             }
         }
         if let error = SpecError.combining(errors) { throw error }

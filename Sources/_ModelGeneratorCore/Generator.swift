@@ -16,13 +16,21 @@ public struct GeneratorOptions: Sendable, Equatable {
     public var typeName: String?
     /// Modules imported besides ModelRuntime.
     public var additionalImports: [String]
+    /// The custom layer classes specs may use, as the target's config declares them.
+    public var customLayers: [CustomLayerDeclaration]
 
-    /// Options with the defaults: `internal`, the file-derived name, no extra imports.
-    public init(accessModifier: AccessModifier = .internal, typeName: String? = nil, additionalImports: [String] = []) {
+    /// Options with the defaults: `internal`, the file-derived name, no extra imports, no
+    /// custom layers.
+    public init(accessModifier: AccessModifier = .internal, typeName: String? = nil, additionalImports: [String] = [],
+                customLayers: [CustomLayerDeclaration] = []) {
         self.accessModifier = accessModifier
         self.typeName = typeName
         self.additionalImports = additionalImports
+        self.customLayers = customLayers
     }
+
+    /// The parser's view of the declared custom layers.
+    var parserCustomLayers: [CustomLayer] { customLayers.map(CustomLayer.init(declaration:)) }
 }
 
 /// One generated Swift file.
@@ -47,7 +55,12 @@ public enum Generator {
     /// Generates the model type for the spec in `bytes`. `path` names the spec in errors; only
     /// its last component appears in the generated code.
     public static func generate(specAt path: String, bytes: [UInt8], options: GeneratorOptions = .init()) throws(SpecError) -> GeneratedFile {
-        let description = try ModelSpecParser.parse(specFile: bytes, file: path)
+        let description = try ModelSpecParser.parse(specFile: bytes, file: path, customLayers: options.parserCustomLayers)
+        do {
+            try CustomLayerArguments.check(description)
+        } catch {
+            throw error.inFile(path)
+        }
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         let typeName = options.typeName ?? Identifiers.typeName(Identifiers.specBaseName(fileName))
         let contents = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options).renderFile()
@@ -170,12 +183,29 @@ struct Renderer {
 
     /// The Swift type of a layer: the runtime layer or the nested model type.
     private func swiftType(_ index: Int) -> String {
-        nested[index]?.typeName ?? type(of: layers[index].config!).swiftRuntimeTypeName
+        nested[index]?.typeName ?? declaration(index)?.swiftType ?? type(of: layers[index].config!).swiftRuntimeTypeName
+    }
+
+    /// The declaration of a custom layer.
+    private func declaration(_ index: Int) -> CustomLayerDeclaration? {
+        (layers[index].config as? DeclaredLayerConfig)?.declaration
+    }
+
+    /// The custom layers of this model and its nested models, by Swift type, each once.
+    var customSwiftTypes: [String] {
+        var seen = Set<String>()
+        var types: [String] = []
+        for index in layers.indices {
+            let found = nested[index]?.customSwiftTypes ?? declaration(index).map { [$0.swiftType] } ?? []
+            for type in found where seen.insert(type).inserted { types.append(type) }
+        }
+        return types
     }
 
     /// The type column of the documentation: Keras's class, and the nested type.
     private func typeDescription(_ index: Int) -> String {
-        nested[index].map { "\(layers[index].className) `\($0.typeName)`" } ?? layers[index].className
+        if let declaration = declaration(index) { return "custom \(layers[index].className) `\(declaration.swiftType)`" }
+        return nested[index].map { "\(layers[index].className) `\($0.typeName)`" } ?? layers[index].className
     }
 
     private func shapesText(_ shapes: [TensorShape]) -> String {
@@ -207,6 +237,8 @@ struct Renderer {
                 if let nestedType = nested[index]?.typeName {
                     out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
                     out.line("\(access)var \(members[index]) = \(nestedType).Config()")
+                } else if let config = layer.config as? DeclaredLayerConfig {
+                    renderCustomConfig(&out, index: index, config: config)
                 } else {
                     out.line("/// \(name(layer)) (\(layer.className)).")
                     out.assignment("\(access)var \(members[index]) = \(type(of: layer.config!).swiftTypeName)", arguments: layer.config!.swiftArguments)
@@ -214,6 +246,16 @@ struct Renderer {
             }
             out.line()
             renderGraph(&out)
+            let custom = customSwiftTypes
+            if !custom.isEmpty {
+                out.line()
+                out.line("/// The custom layer classes the model uses, to read its Keras JSON back.")
+                out.line("\(access)static let customLayers: [CustomLayer] = [")
+                for (position, type) in custom.enumerated() {
+                    out.line("    CustomLayer(ConfigOf<\(type)>.self)" + (position == custom.count - 1 ? "," : ","))
+                }
+                out.line("]")
+            }
             out.line()
             out.line("/// The config from the spec.")
             out.line("\(access)init() {}")
@@ -236,6 +278,22 @@ struct Renderer {
                 out.line("[" + members.joined(separator: ", ") + "]")
             }
         }
+    }
+
+    /// A custom layer's config property: the spec's values passed to the Swift config type's
+    /// initializer, which the compiler checks. Compiler errors there point to the spec's layer
+    /// (`#sourceLocation`), except for `.keras` archives, whose lines are those of the
+    /// archive's `config.json`.
+    private func renderCustomConfig(_ out: inout SourceWriter, index: Int, config: DeclaredLayerConfig) {
+        let layer = layers[index]
+        out.line("/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`).")
+        let located = !specFileName.hasSuffix(".keras") && layer.location != nil
+        if located, let location = layer.location {
+            out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
+        }
+        let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
+        out.assignment("\(access)var \(members[index]): ConfigOf<\(config.declaration.swiftType)> = .init", arguments: arguments)
+        if located { out.line("#sourceLocation()") }
     }
 
     /// The graph literal, each call commented with what it computes.
@@ -310,7 +368,7 @@ struct Renderer {
                     out.line("\(member) = InputLayer(config: config.\(member))")
                 } else if let nestedType = nested[node.layer]?.typeName {
                     out.line("\(member) = try \(nestedType)(config: config.\(member), \(seedArgument))")
-                } else if let kind = layers[node.layer].kind, kind.configType.inputArity == .exactly(1) {
+                } else if layers[node.layer].isUnary {
                     out.line("\(member) = try \(swiftType(node.layer))(")
                     out.line("    config: config.\(member), inputShape: \(shapeExpression(node.inputs[0])), \(seedArgument))")
                 } else {
@@ -407,7 +465,7 @@ struct Renderer {
                     continue
                 }
                 let causal = node.layout.useCausalMask ? ", useCausalMask: true" : ""
-                let call = layers[node.layer].kind?.configType.inputArity == .exactly(1)
+                let call = layers[node.layer].isUnary
                     ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(causal))"
                 out.line("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
             }
@@ -434,7 +492,8 @@ struct Renderer {
     }
 
     private func renderWeights(_ out: inout SourceWriter) {
-        let weighted = layers.enumerated().filter { $0.element.parameterCount > 0 }
+        // A custom layer's weights come from its Swift type, whatever its declaration says.
+        let weighted = layers.enumerated().filter { $0.element.parameterCount > 0 || $0.element.custom != nil }
         let count = weighted.reduce(0) { $0 + ($1.element.nested.map { _ in 0 } ?? $1.element.weights.count) }
         let nestedNote = weighted.contains { $0.element.nested != nil } ? ", nested models' included" : ""
         out.line("/// The weight tensors in Keras's `get_weights()` order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote).")

@@ -3,7 +3,8 @@ import ModelSpec
 /// The contents of a target's `model-generator-config.json`.
 ///
 /// ```json
-/// {"accessModifier": "public", "typeNames": {"classifier.model.json": "Classifier"}, "additionalImports": ["Foundation"]}
+/// {"accessModifier": "public", "typeNames": {"classifier.model.json": "Classifier"}, "additionalImports": ["Foundation"],
+///  "customLayers": {"MyLayers>ChannelScale": {"swiftType": "ChannelScale", "weights": {"gamma": ["input[-1]"]}}}}
 /// ```
 public struct GeneratorConfigFile: Sendable, Equatable {
     /// The access level of generated code (`internal` when absent).
@@ -12,6 +13,8 @@ public struct GeneratorConfigFile: Sendable, Equatable {
     public var typeNames: [String: String] = [:]
     /// Modules every generated file imports besides ModelRuntime.
     public var additionalImports: [String] = []
+    /// The custom layer classes specs may use, in the file's order.
+    public var customLayers: [CustomLayerDeclaration] = []
 
     /// Reads a config file's bytes; errors are located in `path`.
     public init(bytes: [UInt8], path: String) throws(SpecError) {
@@ -54,8 +57,22 @@ public struct GeneratorConfigFile: Sendable, Equatable {
                     }
                     additionalImports.append(name)
                 }
+            case "customLayers":
+                guard let entries = value.value.objectMembers else {
+                    throw SpecError("'customLayers' must be an object from Keras class names ('MyLayers>Scale') to declarations",
+                                    at: value.location)
+                }
+                for entry in entries {
+                    let declaration = try CustomLayerDeclaration(kerasName: entry.key, node: entry.value)
+                    if !declaration.kerasName.contains(">"), LayerRegistry.kind(forClassName: declaration.kerasName) != nil
+                        || ["Sequential", "Functional", "Model", "InputLayer"].contains(declaration.kerasName) {
+                        throw SpecError("custom layer '\(entry.key)' has the name of a built-in Keras class; register it under a package ('MyLayers>\(entry.key)'), as Keras does",
+                                        at: entry.keyLocation)
+                    }
+                    customLayers.append(declaration)
+                }
             default:
-                throw SpecError("unknown key '\(member.key)' in the generator config; known keys: 'accessModifier', 'typeNames', 'additionalImports'",
+                throw SpecError("unknown key '\(member.key)' in the generator config; known keys: 'accessModifier', 'typeNames', 'additionalImports', 'customLayers'",
                                 at: member.keyLocation)
             }
         }

@@ -212,7 +212,7 @@ extension Generator {
         options: GeneratorOptions = .init()
     ) throws(SpecError) -> GeneratedFile {
         let variant = try VariantSpec(bytes: bytes, path: path)
-        let base = try ModelSpecParser.parse(specFile: baseBytes, file: basePath)
+        let base = try ModelSpecParser.parse(specFile: baseBytes, file: basePath, customLayers: options.parserCustomLayers)
         let spec: JSONNode
         do {
             spec = try variant.apply(to: base, at: nil)
@@ -221,7 +221,7 @@ extension Generator {
         }
         let description: ModelDescription
         do {
-            description = try ModelSpecParser.parse(spec)
+            description = try ModelSpecParser.parse(spec, customLayers: options.parserCustomLayers)
         } catch {
             var error = error
             error.message = "the variant of \(variant.base) does not build: " + error.message

@@ -5,8 +5,8 @@ import _ModelGeneratorCore
 let usage = """
     USAGE: swift-model-generator generate SPEC... --output-directory DIR [--config FILE]
                                  [--access-modifier public|package|internal]
-           swift-model-generator summary SPEC
-           swift-model-generator graph SPEC [--format mermaid|dot]
+           swift-model-generator summary SPEC [--config FILE]
+           swift-model-generator graph SPEC [--format mermaid|dot] [--config FILE]
            swift-model-generator init --template NAME [--output-directory DIR] [--name FILE]
            swift-model-generator init --list
 
@@ -15,6 +15,8 @@ let usage = """
                written if any spec has an error; unchanged files are not rewritten.
     summary    Prints the spec's Keras model.summary() table.
     graph      Prints the model's graph as a Mermaid diagram (the default) or Graphviz DOT.
+    --config   A model-generator-config.json: access modifier, type names, imports, and the
+               custom layers specs may use.
     init       Writes a starter spec (see --list) into DIR (default: the current folder) as
                FILE (default: NAME.model.json); never overwrites a file.
     """
@@ -85,7 +87,8 @@ func generate(_ arguments: [String]) -> Int32 {
         let options = GeneratorOptions(
             accessModifier: accessOverride ?? configFile?.accessModifier ?? .internal,
             typeName: configFile?.typeNames[fileName],
-            additionalImports: configFile?.additionalImports ?? [])
+            additionalImports: configFile?.additionalImports ?? [],
+            customLayers: configFile?.customLayers ?? [])
         do {
             let file: GeneratedFile
             if VariantSpec.isVariant(spec) {
@@ -129,13 +132,35 @@ func generate(_ arguments: [String]) -> Int32 {
     return 0
 }
 
+/// The custom layers declared in the config file `path`, if any.
+func customLayers(configAt path: String?) throws(SpecError) -> [CustomLayer] {
+    guard let path else { return [] }
+    return try GeneratorConfigFile(bytes: try readBytes(path), path: path).customLayers.map(CustomLayer.init(declaration:))
+}
+
 func summary(_ arguments: [String]) -> Int32 {
-    guard arguments.count == 1 else {
+    var spec: String?
+    var configPath: String?
+    var index = 0
+    while index < arguments.count {
+        if arguments[index] == "--config", index + 1 < arguments.count {
+            index += 1
+            configPath = arguments[index]
+        } else if spec == nil, !arguments[index].hasPrefix("-") {
+            spec = arguments[index]
+        } else {
+            printError("error: unexpected argument '\(arguments[index])'\n\n\(usage)")
+            return 1
+        }
+        index += 1
+    }
+    guard let spec else {
         printError("error: summary takes one spec\n\n\(usage)")
         return 1
     }
     do {
-        let description = try ModelSpecParser.parse(specFile: try readBytes(arguments[0]), file: arguments[0])
+        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec,
+                                                    customLayers: try customLayers(configAt: configPath))
         description.warnings.forEach { printError($0.description) }
         print(Summary.render(description), terminator: "")
         return 0
@@ -148,9 +173,13 @@ func summary(_ arguments: [String]) -> Int32 {
 func graph(_ arguments: [String]) -> Int32 {
     var spec: String?
     var format = GraphDiagram.Format.mermaid
+    var configPath: String?
     var index = 0
     while index < arguments.count {
-        if arguments[index] == "--format" {
+        if arguments[index] == "--config", index + 1 < arguments.count {
+            index += 1
+            configPath = arguments[index]
+        } else if arguments[index] == "--format" {
             index += 1
             guard index < arguments.count, let chosen = GraphDiagram.Format(rawValue: arguments[index]) else {
                 printError("error: --format takes mermaid or dot")
@@ -170,7 +199,8 @@ func graph(_ arguments: [String]) -> Int32 {
         return 1
     }
     do {
-        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec)
+        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec,
+                                                    customLayers: try customLayers(configAt: configPath))
         print(GraphDiagram.render(description, format: format), terminator: "")
         return 0
     } catch {

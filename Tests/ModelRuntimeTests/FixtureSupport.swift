@@ -113,6 +113,8 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
         .of(DropoutAfterDense.self, "dropout_after_dense") { $0($1[0]) },
         .of(NewInputShape.self, "new_input_shape") { $0($1[0]) },
         .of(Keras2InboundNodes.self, "keras2_inbound_nodes") { $0($1[0]) },
+        .of(CustomSequential.self, "custom_sequential") { $0($1[0]) },
+        .of(CustomFunctional.self, "custom_functional") { $0($1[0]) },
     ]
 }
 

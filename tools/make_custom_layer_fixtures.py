@@ -1,0 +1,140 @@
+"""Makes the Keras fixtures of the custom-layer tests and of Examples/CustomLayers.
+
+The layers are the Python classes in tools/custom_layers.py, registered under the package
+``Custom``; their Swift twins live in Examples/CustomLayers/Sources/CustomLayers/Layers.swift
+(the test target links the same file). Run::
+
+    pip install keras jax h5py   # made with keras 3.15.1
+    KERAS_BACKEND=jax python tools/make_custom_layer_fixtures.py
+
+It writes, deterministically:
+
+* ``Tests/ModelRuntimeTests/Specs/custom_{sequential,functional}.model.json``: Keras's
+  ``model.to_json(indent=2)``;
+* ``Tests/Fixtures/custom_*/{input,output,weights_NN}.npy``, ``model.weights.h5`` (Keras's
+  ``save_weights``, whose paths for the sublayers of ``ResidualDense`` are ``inner/vars/0``...)
+  and ``weight_paths.json`` (``[path, shape]`` in ``get_weights()`` order);
+* ``Examples/CustomLayers/Sources/CustomLayers/channel_net.keras`` (``model.save``),
+  ``input.npy`` and ``keras_output.npy``.
+
+Every model is loaded back from its JSON and from its files before anything is written, and
+must give the same output.
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+
+import fixture_common as fc  # noqa: E402
+from custom_layers import ChannelScale, Linear, ResidualDense  # noqa: E402
+
+EXAMPLE_DIR = os.path.join(fc.ROOT, "Examples", "CustomLayers", "Sources", "CustomLayers")
+
+
+def custom_sequential():
+    return keras.Sequential([
+        keras.Input((6,)),
+        Linear(8, name="linear"),
+        ChannelScale(0.5, name="scale"),
+        ResidualDense(5, name="residual"),
+        keras.layers.Dense(3, activation="tanh", name="head"),
+    ], name="custom_sequential")
+
+
+def custom_functional():
+    tokens = keras.Input((5, 6), name="tokens")
+    scaled = ChannelScale(2.0, name="scale")(tokens)
+    projected = Linear(4, use_bias=False, name="project")(scaled)
+    skip = keras.layers.Dense(4, name="skip")(tokens)
+    total = keras.layers.Add(name="add")([projected, skip])
+    block = ResidualDense(3, name="block")(total)
+    return keras.Model(tokens, block, name="custom_functional")
+
+
+def channel_net():
+    return keras.Sequential([
+        keras.Input((4,)),
+        Linear(8, name="linear"),
+        ChannelScale(1.0, name="scale"),
+        ResidualDense(6, name="residual"),
+        keras.layers.Dense(3, activation="softmax", name="classes"),
+    ], name="channel_net")
+
+
+def randomize(model, rng):
+    """Non-trivial weights: every weight drawn, ChannelScale's gamma away from its start."""
+    model.set_weights([rng.normal(0.0, 0.6, w.shape).astype(np.float32) for w in model.get_weights()])
+
+
+def check_reload(model, x, y):
+    """The model's JSON and weights give the same output in a fresh Keras model."""
+    again = keras.models.model_from_json(model.to_json())
+    again.set_weights(model.get_weights())
+    assert np.allclose(np.asarray(again(x, training=False)), y, atol=1e-6), model.name
+    assert json.loads(again.to_json()) == json.loads(model.to_json()), model.name
+
+
+def write_test_fixture(name, model, input_shape, seed):
+    rng = np.random.default_rng(seed)
+    randomize(model, rng)
+    x = rng.normal(0.0, 1.0, input_shape).astype(np.float32)
+    y = np.asarray(model(x, training=False), dtype=np.float32)
+    assert np.all(np.isfinite(y)) and float(y.std()) > 1e-3, name
+    check_reload(model, x, y)
+    with open(fc.spec_path(name), "w") as f:
+        f.write(model.to_json(indent=2) + "\n")
+    d = fc.fixture_dir(name)
+    os.makedirs(d, exist_ok=True)
+    for path in fc.weight_paths(name):
+        os.remove(path)
+    fc.save_npy(os.path.join(d, "input.npy"), x)
+    fc.save_npy(os.path.join(d, "output.npy"), y)
+    for i, w in enumerate(model.get_weights()):
+        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    h5 = os.path.join(d, "model.weights.h5")
+    model.save_weights(h5)
+    datasets = fc.h5_datasets(h5)
+    paths = fc.match_weight_paths(model, datasets, h5)
+    fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE), [[p, list(datasets[p].shape)] for p in paths])
+    fresh = keras.models.model_from_json(model.to_json())
+    fresh.load_weights(h5)
+    assert np.allclose(np.asarray(fresh(x, training=False)), y, atol=1e-6), name
+    print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, {len(model.get_weights())} weights, "
+          f"paths {sorted(fc.h5_datasets(h5))}")
+
+
+def write_example():
+    model = channel_net()
+    rng = np.random.default_rng(7)
+    randomize(model, rng)
+    x = rng.normal(0.0, 1.0, (5, 4)).astype(np.float32)
+    y = np.asarray(model(x, training=False), dtype=np.float32)
+    check_reload(model, x, y)
+    os.makedirs(EXAMPLE_DIR, exist_ok=True)
+    path = os.path.join(EXAMPLE_DIR, "channel_net.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert np.allclose(np.asarray(loaded(x, training=False)), y, atol=1e-6)
+    fc.save_npy(os.path.join(EXAMPLE_DIR, "input.npy"), x)
+    fc.save_npy(os.path.join(EXAMPLE_DIR, "keras_output.npy"), y)
+    print(f"  example channel_net.keras: x{list(x.shape)} -> y{list(y.shape)}")
+
+
+def main():
+    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
+    keras.utils.set_random_seed(0)
+    print("Custom layer fixtures:")
+    write_test_fixture("custom_sequential", custom_sequential(), (4, 6), seed=11)
+    write_test_fixture("custom_functional", custom_functional(), (3, 5, 6), seed=12)
+    write_example()
+
+
+if __name__ == "__main__":
+    main()
