@@ -70,6 +70,9 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
     /// The weights a call creates, in `get_weights()` order, by Keras variable name; a weight
     /// with a condition exists only when that boolean config field is true.
     public var weights: [(name: String, shape: [DimensionRule], condition: String?)]
+    /// Keras's defaults of the config fields the rules read, for specs that leave them out
+    /// (`{"units": 32, "use_bias": true}`).
+    public var defaults: [JSONMember] = []
     /// Where the declaration is, for messages.
     public var location: SourceLocation?
 
@@ -86,13 +89,13 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
     public static func == (a: Self, b: Self) -> Bool {
         a.kerasName == b.kerasName && a.swiftType == b.swiftType && a.outputShape == b.outputShape
             && a.weights.map(\.name) == b.weights.map(\.name) && a.weights.map(\.shape) == b.weights.map(\.shape)
-            && a.weights.map(\.condition) == b.weights.map(\.condition)
+            && a.weights.map(\.condition) == b.weights.map(\.condition) && a.defaults == b.defaults
     }
 
     /// Reads the declaration of `kerasName` from its JSON object: `swiftType` (required),
     /// `outputShape` (`"same"`, the default, or a shape rule) and `weights` (an object from
     /// variable names to shape rules, or to `{"shape": RULE, "if": "bool_field"}`, in
-    /// `get_weights()` order).
+    /// `get_weights()` order) and `defaults` (Keras's defaults of fields the rules read).
     public init(kerasName: String, node: JSONNode) throws(SpecError) {
         let label = "custom layer '\(kerasName)'"
         guard !kerasName.isEmpty, kerasName.split(separator: ">", omittingEmptySubsequences: false).count <= 2,
@@ -122,6 +125,12 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
                 } else {
                     outputShape = .dimensions(try DimensionRule.list(member.value, what: "\(label): 'outputShape'"))
                 }
+            case "defaults":
+                guard let entries = member.value.value.objectMembers else {
+                    throw SpecError("\(label): 'defaults' must be an object from config keys to Keras's default values",
+                                    at: member.value.location)
+                }
+                defaults = entries
             case "weights":
                 guard let entries = member.value.value.objectMembers else {
                     throw SpecError("\(label): 'weights' must be an object from weight names to shape rules, in get_weights() order",
@@ -152,7 +161,7 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
                     weights.append((entry.key, shape, condition))
                 }
             default:
-                throw SpecError("\(label): unknown key '\(member.key)'; known keys: 'swiftType', 'outputShape', 'weights'",
+                throw SpecError("\(label): unknown key '\(member.key)'; known keys: 'swiftType', 'outputShape', 'weights', 'defaults'",
                                 at: member.keyLocation)
             }
         }
@@ -288,7 +297,7 @@ public enum DimensionRule: Sendable, Equatable, CustomStringConvertible {
             return from < to ? Array(input.dimensions[from..<to]) : []
         case .field(let key):
             guard let member = config.first(where: { $0.key == key }) else {
-                throw ShapeError("the declared shape reads the config field '\(key)', which the layer's config does not give")
+                throw ShapeError("the declared shape reads the config field '\(key)', which the layer's config does not give (declare Keras's default under 'defaults')")
             }
             guard case .number(let text) = member.value.value, let size = Int(text), size >= 0, size <= 1 << 40 else {
                 throw ShapeError("the declared shape reads the config field '\(key)', which is not a size (an integer from 0 to 2^40)")
@@ -346,25 +355,31 @@ public struct DeclaredLayerConfig: UnaryLayerConfig {
         try container.encode(JSONValue.object(members))
     }
 
+    /// The spec's fields, then the declared defaults of those it leaves out.
+    var fieldsWithDefaults: [JSONMember] {
+        members + declaration.defaults.filter { member in !members.contains { $0.key == member.key } }
+    }
+
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         switch declaration.outputShape {
         case .same: input
-        case .dimensions(let rules): try DimensionRule.shape(rules, input: input, config: members)
+        case .dimensions(let rules): try DimensionRule.shape(rules, input: input, config: fieldsWithDefaults)
         }
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
-        try declaration.weights.filter { weight in
+        let fields = fieldsWithDefaults
+        return try declaration.weights.filter { weight in
             guard let condition = weight.condition else { return true }
-            guard let member = members.first(where: { $0.key == condition }) else {
-                throw ShapeError("the declared weight '\(weight.name)' depends on the config field '\(condition)', which the layer's config does not give")
+            guard let member = fields.first(where: { $0.key == condition }) else {
+                throw ShapeError("the declared weight '\(weight.name)' depends on the config field '\(condition)', which the layer's config does not give (declare Keras's default under 'defaults')")
             }
             guard case .bool(let value) = member.value.value else {
                 throw ShapeError("the declared weight '\(weight.name)' depends on the config field '\(condition)', which is not a boolean")
             }
             return value
         }.map { weight in
-            let shape = try DimensionRule.shape(weight.shape, input: input, config: members)
+            let shape = try DimensionRule.shape(weight.shape, input: input, config: fields)
             let sizes = try shape.dimensions.map { size in
                 guard let size else {
                     throw ShapeError("the declared weight '\(weight.name)' has shape \(shape), which needs every size known")

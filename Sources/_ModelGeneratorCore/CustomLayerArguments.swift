@@ -22,12 +22,16 @@ enum CustomLayerArguments {
         }
     }
 
-    /// The labeled arguments, `name` first, then the spec's keys in their order. `trainable`
+    /// The labeled arguments: the base layer's `name`, `trainable` and `dtype` first, as Keras's
+    /// `get_config()` writes them, then the layer's own keys in the spec's order. `trainable`
     /// and `dtype` are left out at Keras's defaults (`true`, float32), which the Swift config's
     /// initializer must default to.
     static func arguments(_ config: DeclaredLayerConfig) throws(SpecError) -> [String] {
         var arguments = ["name: " + SwiftLiteral.string(config.name)]
-        for member in config.members where member.key != "name" {
+        let base = ["trainable", "dtype"]
+        let ordered = base.compactMap { key in config.members.first { $0.key == key } }
+            + config.members.filter { $0.key != "name" && !base.contains($0.key) }
+        for member in ordered {
             switch member.key {
             case "trainable":
                 guard let value = member.value.value.boolValue else {

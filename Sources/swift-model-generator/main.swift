@@ -159,8 +159,8 @@ func summary(_ arguments: [String]) -> Int32 {
         return 1
     }
     do {
-        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec,
-                                                    customLayers: try customLayers(configAt: configPath))
+        let custom = try customLayers(configAt: configPath)
+        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec, customLayers: custom)
         description.warnings.forEach { printError($0.description) }
         print(Summary.render(description), terminator: "")
         return 0

@@ -77,7 +77,7 @@ private let badSpecCases: [(file: String, expected: String)] = [
     ("17-second-input-layer.model.json",
      "17-second-input-layer.model.json:18:7: error: layer 2 (InputLayer): only the first layer of a Sequential model may be an InputLayer"),
     ("18-unknown-layer-class.model.json",
-     "18-unknown-layer-class.model.json:13:23: error: layer 1: unknown layer class 'Conv2d' (did you mean 'Conv2D'?); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too)"),
+     "18-unknown-layer-class.model.json:13:23: error: layer 1: unknown layer class 'Conv2d' (did you mean 'Conv2D'?); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json"),
     ("19-lambda.model.json",
      "19-lambda.model.json:13:23: error: layer 1: Lambda is not supported: a Lambda layer holds Python code, which cannot be translated; express it with built-in layers (custom Swift layers are not supported yet)"),
     ("20-layer-not-object.model.json",

@@ -76,7 +76,9 @@ import Testing
     @Test(arguments: fixtureModels)
     func summaryTotalsMatchKeras(_ fixture: String) throws {
         let spec = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/Specs/\(fixture).model.json")
-        let result = try Command.run(try Command.generator, ["summary", spec.path])
+        // The test target's config declares the custom layers of the custom_* fixtures.
+        let config = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/model-generator-config.json")
+        let result = try Command.run(try Command.generator, ["summary", spec.path, "--config", config.path])
         #expect(result.status == 0, "\(result.error)")
         let fixtures = Command.packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)")
         let weightFiles = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasPrefix("weights_") }

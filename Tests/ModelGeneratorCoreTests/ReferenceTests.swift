@@ -15,7 +15,17 @@ import _ModelGeneratorCore
         ("hostile_names.model.json", GeneratorOptions(accessModifier: .package)),
         ("siamese.model.json", GeneratorOptions()),
         ("hostile_functional.model.json", GeneratorOptions(accessModifier: .public)),
+        ("custom_layers.model.json", GeneratorOptions(customLayers: customLayers)),
     ]
+
+    /// The custom layers Examples/CustomLayers declares; `CustomLayers.swift` in this target is
+    /// the same file as the example's, so the reference compiles against its types.
+    static let customLayers: [CustomLayerDeclaration] = {
+        let url = folder.appendingPathComponent("../../../Examples/CustomLayers/Sources/CustomLayers/model-generator-config.json")
+        guard let data = try? Data(contentsOf: url),
+              let config = try? GeneratorConfigFile(bytes: Array(data), path: url.path) else { return [] }
+        return config.customLayers
+    }()
 
     @Test(arguments: cases.map(\.spec))
     func generatedSourceMatchesTheReference(_ spec: String) throws {

@@ -1,0 +1,1 @@
+../../Examples/CustomLayers/Sources/CustomLayers/Layers.swift
