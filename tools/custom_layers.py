@@ -85,3 +85,29 @@ class ResidualDense(keras.layers.Layer):
         config = super().get_config()
         config.update({"hidden_units": self.hidden_units})
         return config
+
+
+@keras.saving.register_keras_serializable(package="Custom")
+class ScaledMLP(keras.Model):
+    """A subclassed model: ``head(gain(body(x)))`` with a ChannelScale between two Dense layers.
+
+    Keras saves a subclassed model's sublayers under their attribute names (``body/vars/0``,
+    ``gain/vars/0``, ``head/vars/0``), and ``get_config`` gives only the constructor's arguments;
+    ``build_config`` records the input shape it was built for.
+    """
+
+    def __init__(self, hidden=8, classes=3, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = hidden
+        self.classes = classes
+        self.body = keras.layers.Dense(hidden, activation="relu", name="body")
+        self.gain = ChannelScale(0.5, name="gain")
+        self.head = keras.layers.Dense(classes, name="head")
+
+    def call(self, x):
+        return self.head(self.gain(self.body(x)))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"hidden": self.hidden, "classes": self.classes})
+        return config

@@ -161,12 +161,17 @@ def load_outputs(name):
     return [load_npy(p) for p in io_paths(name, "output")]
 
 
+def is_subclassed(model):
+    """Whether ``model`` is a subclassed model (neither Sequential nor Functional)."""
+    return not isinstance(model, keras.Sequential) and type(model).__name__ != "Functional"
+
+
 def call_model(model, inputs):
     """``model(inputs, training=False)`` with ``inputs`` (a list of arrays in
     ``model.inputs`` order) packed into the model's own input structure;
     returns the outputs as a list of float32 arrays in ``model.outputs`` order."""
     inputs = list(inputs)
-    if isinstance(model, keras.Sequential):
+    if isinstance(model, keras.Sequential) or is_subclassed(model):
         if len(inputs) != 1:
             raise ValueError(f"a Sequential model takes 1 input, got {len(inputs)}")
         packed = inputs[0]

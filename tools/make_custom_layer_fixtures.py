@@ -14,6 +14,9 @@ It writes, deterministically:
 * ``Tests/Fixtures/custom_*/{input,output,weights_NN}.npy``, ``model.weights.h5`` (Keras's
   ``save_weights``, whose paths for the sublayers of ``ResidualDense`` are ``inner/vars/0``...)
   and ``weight_paths.json`` (``[path, shape]`` in ``get_weights()`` order);
+* ``Tests/ModelRuntimeTests/Specs/subclassed_model.model.json`` and ``Tests/Fixtures/subclassed_model/``:
+  the subclassed model ``ScaledMLP`` (its spec is the class's own config at the top level), with
+  the same files and its ``model.keras``;
 * ``Examples/CustomLayers/Sources/CustomLayers/channel_net.keras`` (``model.save``),
   ``input.npy`` and ``keras_output.npy``.
 
@@ -33,7 +36,7 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 
 import fixture_common as fc  # noqa: E402
-from custom_layers import ChannelScale, Linear, ResidualDense  # noqa: E402
+from custom_layers import ChannelScale, Linear, ResidualDense, ScaledMLP  # noqa: E402
 
 EXAMPLE_DIR = os.path.join(fc.ROOT, "Examples", "CustomLayers", "Sources", "CustomLayers")
 
@@ -110,6 +113,41 @@ def write_test_fixture(name, model, input_shape, seed):
           f"paths {sorted(fc.h5_datasets(h5))}")
 
 
+def write_subclassed_fixture():
+    """A subclassed model saved whole: its spec is the class's own config at the top level."""
+    name = "subclassed_model"
+    model = ScaledMLP(hidden=7, classes=3, name="scaled_mlp")
+    rng = np.random.default_rng(13)
+    x = rng.normal(0.0, 1.0, (4, 6)).astype(np.float32)
+    model(x)  # builds it; build_config then records the input shape
+    randomize(model, rng)
+    y = np.asarray(model(x, training=False), dtype=np.float32)
+    assert np.all(np.isfinite(y)) and float(y.std()) > 1e-3, name
+    with open(fc.spec_path(name), "w") as f:
+        f.write(model.to_json(indent=2) + "\n")
+    d = fc.fixture_dir(name)
+    os.makedirs(d, exist_ok=True)
+    for path in fc.weight_paths(name):
+        os.remove(path)
+    fc.save_npy(os.path.join(d, "input.npy"), x)
+    fc.save_npy(os.path.join(d, "output.npy"), y)
+    for i, w in enumerate(model.get_weights()):
+        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    h5 = os.path.join(d, "model.weights.h5")
+    model.save_weights(h5)
+    datasets = fc.h5_datasets(h5)
+    paths = fc.match_weight_paths(model, datasets, h5)
+    fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE), [[p, list(datasets[p].shape)] for p in paths])
+    archive = os.path.join(d, "model.keras")
+    model.save(archive)
+    for loaded in (keras.saving.load_model(archive), keras.models.model_from_json(model.to_json())):
+        if loaded is not None and not loaded.weights:
+            loaded(x)
+        loaded.load_weights(h5)
+        assert np.allclose(np.asarray(loaded(x, training=False)), y, atol=1e-6), name
+    print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, paths {paths}")
+
+
 def write_example():
     model = channel_net()
     rng = np.random.default_rng(7)
@@ -133,6 +171,7 @@ def main():
     print("Custom layer fixtures:")
     write_test_fixture("custom_sequential", custom_sequential(), (4, 6), seed=11)
     write_test_fixture("custom_functional", custom_functional(), (3, 5, 6), seed=12)
+    write_subclassed_fixture()
     write_example()
 
 

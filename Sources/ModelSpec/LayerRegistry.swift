@@ -120,7 +120,7 @@ public enum LayerRegistry {
 
     /// Keras layers refused on purpose, with the reason.
     public static let refused: [String: String] = [
-        "Lambda": "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers (custom Swift layers are not supported yet)",
+        "Lambda": "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers or as a custom layer written in Swift and declared under 'customLayers' in model-generator-config.json",
         "TFSMLayer": "a TFSMLayer wraps a TensorFlow SavedModel, which cannot be translated",
     ]
 

@@ -27,6 +27,45 @@ extension SequentialModelConfig {
     public static var className: String { "Sequential" }
 }
 
+/// The config of a generated model whose spec is a subclassed Keras model: the model class's
+/// own `get_config()` at the top of its Keras JSON, computed by a custom layer you write
+/// (`modelLayer`), called on one input whose shape Keras records in `build_config`.
+public protocol SubclassedModelConfig: ModelConfig {
+    /// The config type of the custom layer that computes the model.
+    associatedtype ModelLayerConfig: UnaryLayerConfig
+    /// The model class's config.
+    var modelLayer: ModelLayerConfig { get }
+}
+
+extension SubclassedModelConfig {
+    public static var className: String { ModelLayerConfig.className }
+    public static var module: String { ModelLayerConfig.module }
+
+    /// The Keras JSON of a subclassed model: the class's config at the top, with its
+    /// `registered_name` and the input shape in `build_config`.
+    func subclassedKerasJSON() throws -> String {
+        let config = try SpecEncoder().encode(modelLayer)
+        let input = inputShapes.first ?? TensorShape([])
+        return JSONWriter().write(.object([
+            JSONMember(key: "module", value: JSONNode(.string(Self.module))),
+            JSONMember(key: "class_name", value: JSONNode(.string(Self.className))),
+            JSONMember(key: "config", value: JSONNode(config)),
+            JSONMember(key: "registered_name", value: JSONNode(ModelLayerConfig.registeredName.map { .string($0) } ?? .null)),
+            JSONMember(key: "build_config", value: JSONNode(.object([
+                JSONMember(key: "input_shape", value: JSONNode(ModelConfigWriter.shapeJSON(input))),
+            ]))),
+        ]))
+    }
+
+    /// Keras saves a subclassed model's weights where its class puts them, with no `layers/`.
+    func subclassedWeightPaths(prefix: String) throws -> [KerasWeightPath] {
+        let inputs = inputShapes
+        let weights = try modelLayer.weights(forInputs: inputs)
+        let paths = try modelLayer.kerasWeightPaths(forInputs: inputs)
+        return zip(weights, paths).map { KerasWeightPath(path: prefix + $1, shape: $0.shape, trainable: $0.trainable) }
+    }
+}
+
 extension FunctionalModelConfig {
     public static var className: String { "Functional" }
     /// Where Keras 3 writes that the Functional class lives.
@@ -115,6 +154,7 @@ extension ModelConfig {
     /// The model as Keras JSON, in the form `model.to_json()` writes and
     /// `keras.models.model_from_json` reads. Throws when the config's layers don't fit together.
     public func kerasJSON() throws -> String {
+        if let subclassed = self as? any SubclassedModelConfig { return try subclassed.subclassedKerasJSON() }
         let config = try SpecEncoder().encode(self)
         return JSONWriter().write(.object([
             JSONMember(key: "module", value: JSONNode(.string(Self.module))),
@@ -306,6 +346,7 @@ extension ModelConfig {
     /// layers by class, not by their names: `to_snake_case(class)` numbered in layer order
     /// (`dense`, `dense_1`, …), nested models under their own `layers/`.
     public func kerasWeightPaths(prefix: String = "") throws -> [KerasWeightPath] {
+        if let subclassed = self as? any SubclassedModelConfig { return try subclassed.subclassedWeightPaths(prefix: prefix) }
         let shapes = try nodeShapes()
         let graph = Self.graph
         var firstInputs: [Int: [TensorShape]] = [:]

@@ -1,7 +1,7 @@
 /// A model spec, parsed and checked: its layers' typed configs, locations, shapes, weights
 /// and the graph that wires them.
 public struct ModelDescription: Sendable {
-    /// Keras's model class: `Sequential` or `Functional`.
+    /// Keras's model class: `Sequential`, `Functional`, or a subclassed model's own class.
     public var className: String
     /// The model's name, `trainable` flag and dtype policy.
     public var attributes: ModelAttributes
@@ -17,6 +17,9 @@ public struct ModelDescription: Sendable {
     /// Valid but suspicious things in the spec, nested models' included.
     public var warnings: [SpecWarning] = []
 
+    /// Whether the spec is a subclassed model: its own class at the top, computed by its one
+    /// non-input layer, a custom layer (`layers[1]`).
+    public var isSubclassed: Bool { className != "Sequential" && className != "Functional" }
     /// The number of weight scalars.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
     /// The number of trainable weight scalars.
@@ -177,9 +180,45 @@ public enum ModelSpecParser {
         case "Functional", "Model":
             return try parseFunctional(config, depth: depth, custom: custom)
         default:
-            throw SpecError("unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model",
+            let registeredName = root["registered_name"]?.value.stringValue
+            if depth == 0, let layer = custom.first(where: { $0.matches(className: className, registeredName: registeredName) }) {
+                return try parseSubclassed(root, layer: layer, custom: custom)
+            }
+            throw SpecError("unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model, or a subclassed model declared under 'customLayers' in the target's model-generator-config.json",
                             at: classNode.location)
         }
+    }
+
+    /// A subclassed Keras model (`keras.Model` with its own `call`), saved with its class's
+    /// `get_config()` at the top and the input shape it was built for in `build_config`: read
+    /// as a model of two layers, an input and the declared custom layer that computes the model.
+    static func parseSubclassed(_ root: JSONNode, layer: CustomLayer, custom: [CustomLayer]) throws -> ModelDescription {
+        let buildConfig = root["build_config"]
+        guard let shapeNode = buildConfig?["input_shape"], let dimensions = shapeNode.value.arrayElements, !dimensions.isEmpty else {
+            throw SpecError("the subclassed model '\(layer.kerasName)' needs 'build_config' with its 'input_shape' (Keras writes it once the model has been built or called)",
+                            at: buildConfig?.location ?? root.location)
+        }
+        // The batch size the model happened to be built with is not part of its architecture.
+        let batchShape = [JSONNode(.null, at: dimensions[0].location)] + dimensions.dropFirst()
+        let input = JSONNode(.object([
+            JSONMember(key: "class_name", value: JSONNode(.string(InputLayerConfig.className))),
+            JSONMember(key: "config", value: JSONNode(.object([
+                JSONMember(key: "batch_shape", value: JSONNode(.array(batchShape), at: shapeNode.location)),
+            ]))),
+        ]), at: shapeNode.location)
+        var entry: [JSONMember] = []
+        for key in ["module", "class_name", "config", "registered_name"] {
+            if let node = root[key] { entry.append(JSONMember(key: key, value: node)) }
+        }
+        let sequential = JSONNode(.object([
+            JSONMember(key: "layers", value: JSONNode(.array([input, JSONNode(.object(entry), at: root["class_name"]?.location ?? root.location)]))),
+        ]), at: root.location)
+        var description = try parseSequential(sequential, depth: 0, custom: custom)
+        let modelLayer = description.layers[1]
+        description.className = modelLayer.className
+        description.attributes.name = modelLayer.name
+        description.configNode = description.configNode["layers"]?.value.arrayElements?.last?["config"] ?? root
+        return description
     }
 }
 

@@ -215,7 +215,8 @@ struct Renderer {
     private func renderTypeDocumentation(_ out: inout SourceWriter, nestedIn outer: String?) {
         let count = layers.filter { !$0.isInput }.count
         let origin = outer.map { "the model `\($0)` in `\(CommentText.escape(specFileName))`" } ?? "`\(CommentText.escape(specFileName))`"
-        out.line("/// The Keras \(description.className) model \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from \(origin):")
+        let kind = description.isSubclassed ? "subclassed model \(CommentText.escape(description.className))" : "\(description.className) model"
+        out.line("/// The Keras \(kind) \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from \(origin):")
         out.line("/// \(count) layer\(count == 1 ? "" : "s"), \(Format.grouped(description.parameterCount)) parameters, \(shapesText(description.inputShapes)) → \(shapesText(description.outputShapes)).")
         out.line("///")
         out.line("/// | Layer | Type | Output shape | Parameters |")
@@ -230,7 +231,8 @@ struct Renderer {
     private func renderConfig(_ out: inout SourceWriter) {
         out.line("/// The architecture: the Keras config of every layer, in spec order. Edit a copy and")
         out.line("/// pass it to `init(config:seed:)` to build a variant.")
-        out.block("\(access)struct Config: \(description.className)ModelConfig") { out in
+        let conformance = description.isSubclassed ? "SubclassedModelConfig" : "\(description.className)ModelConfig"
+        out.block("\(access)struct Config: \(conformance)") { out in
             out.line("/// The model's name, `trainable` flag and dtype policy.")
             out.line("\(access)var model = \(description.attributes.swiftExpression)")
             for (index, layer) in layers.enumerated() {
@@ -260,6 +262,10 @@ struct Renderer {
             out.line("/// The config from the spec.")
             out.line("\(access)init() {}")
             out.line()
+            if description.isSubclassed {
+                renderSubclassedCoding(&out)
+                return
+            }
             out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
                 out.line("var layers = try ModelConfigReader(from: decoder, for: Self.self)")
                 out.line("model = layers.attributes")
@@ -277,6 +283,30 @@ struct Renderer {
             out.block("\(access)var layers: [any GraphLayerConfig]") { out in
                 out.line("[" + members.joined(separator: ", ") + "]")
             }
+        }
+    }
+
+    /// A subclassed model's config reads and writes the model class's own config, which the
+    /// custom layer `members[1]` holds; the input shape is the type's.
+    private func renderSubclassedCoding(_ out: inout SourceWriter) {
+        let member = members[1]
+        out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
+            out.line("\(member) = try .init(from: decoder)")
+            out.line("model.name = \(member).name")
+        }
+        out.line()
+        out.block("\(access)func encode(to encoder: any Swift.Encoder) throws") { out in
+            out.line("try \(member).encode(to: encoder)")
+        }
+        out.line()
+        out.line("/// The model class's config.")
+        out.block("\(access)var modelLayer: ConfigOf<\(swiftType(1))>") { out in
+            out.line(member)
+        }
+        out.line()
+        out.line("/// The layers' configs in spec order, as `graph` numbers them.")
+        out.block("\(access)var layers: [any GraphLayerConfig]") { out in
+            out.line("[" + members.joined(separator: ", ") + "]")
         }
     }
 

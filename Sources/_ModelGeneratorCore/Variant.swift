@@ -213,6 +213,10 @@ extension Generator {
     ) throws(SpecError) -> GeneratedFile {
         let variant = try VariantSpec(bytes: bytes, path: path)
         let base = try ModelSpecParser.parse(specFile: baseBytes, file: basePath, customLayers: options.parserCustomLayers)
+        if base.isSubclassed {
+            throw SpecError("the base \(variant.base) is a subclassed model, computed by one custom layer; a variant inserts layers into a Sequential or Functional model",
+                            file: path)
+        }
         let spec: JSONNode
         do {
             spec = try variant.apply(to: base, at: nil)

@@ -63,7 +63,7 @@ private let badSpecCases: [(file: String, expected: String)] = [
     ("12-missing-input-reference.model.json",
      "12-missing-input-reference.model.json:8:22: error: reference to layer 'input_layer', which is not a layer of this model"),
     ("13-unknown-model-class.model.json",
-     "13-unknown-model-class.model.json:2:17: error: unknown model class 'Sequental'; a spec's top level must be a Sequential or Functional model"),
+     "13-unknown-model-class.model.json:2:17: error: unknown model class 'Sequental'; a spec's top level must be a Sequential or Functional model, or a subclassed model declared under 'customLayers' in the target's model-generator-config.json"),
     ("43-unknown-top-level-key.model.json",
      "43-unknown-top-level-key.model.json:14:3: error: unknown key 'weights' at the top of a model spec; expected 'class_name' and 'config'"),
 
@@ -79,7 +79,7 @@ private let badSpecCases: [(file: String, expected: String)] = [
     ("18-unknown-layer-class.model.json",
      "18-unknown-layer-class.model.json:13:23: error: layer 1: unknown layer class 'Conv2d' (did you mean 'Conv2D'?); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json"),
     ("19-lambda.model.json",
-     "19-lambda.model.json:13:23: error: layer 1: Lambda is not supported: a Lambda layer holds Python code, which cannot be translated; express it with built-in layers (custom Swift layers are not supported yet)"),
+     "19-lambda.model.json:13:23: error: layer 1: Lambda is not supported: a Lambda layer holds Python code, which cannot be translated; express it with built-in layers or as a custom layer written in Swift and declared under 'customLayers' in model-generator-config.json"),
     ("20-layer-not-object.model.json",
      "20-layer-not-object.model.json:12:7: error: layer 1: expected an object with 'class_name' and 'config', found a string"),
     ("21-unknown-layer-key.model.json",

@@ -104,6 +104,25 @@ import _ModelGeneratorCore
         }
     }
 
+    /// A subclassed model's spec (its class's config at the top) becomes a model of one custom
+    /// layer on the input shape of `build_config`, without the batch size it was built with.
+    @Test func subclassedModelsNeedTheirBuildConfig() throws {
+        let built = #"{"class_name": "ChannelScale", "registered_name": "Custom>ChannelScale", "config": {"name": "net", "init_value": 2}, "build_config": {"input_shape": [1, 5]}}"#
+        let file = try Generator.generate(specAt: "net.model.json", bytes: Array(built.utf8), options: try Self.options())
+        #expect(file.contents.contains("struct Config: SubclassedModelConfig"))
+        #expect(file.contents.contains("var inputLayer = InputLayerConfig(batchShape: [nil, 5], name: \"input_layer\")"))
+        #expect(file.contents.contains("var net: ConfigOf<ChannelScale> = .init(name: \"net\", initValue: 2)"))
+
+        let unbuilt = #"{"class_name": "ChannelScale", "registered_name": "Custom>ChannelScale", "config": {}}"#
+        #expect { try Generator.generate(specAt: "net.model.json", bytes: Array(unbuilt.utf8), options: try Self.options()) } throws: { error in
+            "\(error)" == "net.model.json:1:1: error: the subclassed model 'Custom>ChannelScale' needs 'build_config' with its 'input_shape' (Keras writes it once the model has been built or called)"
+        }
+        let undeclared = #"{"class_name": "MyNet", "registered_name": "Custom>MyNet", "config": {}}"#
+        #expect { try Generator.generate(specAt: "net.model.json", bytes: Array(undeclared.utf8), options: try Self.options()) } throws: { error in
+            "\(error)" == "net.model.json:1:16: error: unknown model class 'MyNet'; a spec's top level must be a Sequential or Functional model, or a subclassed model declared under 'customLayers' in the target's model-generator-config.json"
+        }
+    }
+
     /// A bare class name matches only when the entry registers no other name; a packaged one
     /// matches the entry's registered name.
     @Test func matchingFollowsKerasRegisteredNames() throws {

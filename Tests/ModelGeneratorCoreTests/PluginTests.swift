@@ -69,6 +69,33 @@ import Testing
         let log = failed.output + failed.error
         #expect(log.contains("tiny_net.model.json:3:47: error: layer 1 (Dense): expected an integer for 'units', found a string"),
                 "the build log must carry the located spec error:\n\(log)")
+
+        // Custom layers: a declared Swift type that is not a `UnaryLayer` fails the build at the
+        // spec's layer, and so does a custom layer the config file does not declare.
+        try writeSpec(units: "4")
+        try #"{"customLayers": {"Custom>Scale": {"swiftType": "Scale"}}}"#
+            .write(to: sources.appendingPathComponent("model-generator-config.json"), atomically: true, encoding: .utf8)
+        try "struct Scale {}\n".write(to: sources.appendingPathComponent("Scale.swift"), atomically: true, encoding: .utf8)
+        func writeCustomSpec(_ registeredName: String) throws {
+            try """
+                {"class_name": "Sequential", "config": {"layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 3]}},
+                  {"class_name": "Scale", "registered_name": "\(registeredName)", "config": {}}]}}
+                """.write(to: sources.appendingPathComponent("scaled.model.json"), atomically: true, encoding: .utf8)
+        }
+        try writeCustomSpec("Custom>Scale")
+        let nonconforming = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        #expect(nonconforming.status != 0)
+        let nonconformingLog = nonconforming.output + nonconforming.error
+        #expect(nonconformingLog.contains("scaled.model.json:3:") && nonconformingLog.contains("'Scale' does not conform to protocol 'UnaryLayer'"),
+                "the compiler's error must point to the spec's layer:\n\(nonconformingLog)")
+
+        try writeCustomSpec("Custom>Shift")
+        let undeclared = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        #expect(undeclared.status != 0)
+        let undeclaredLog = undeclared.output + undeclared.error
+        #expect(undeclaredLog.contains("scaled.model.json:3:46: error: layer 1 (Scale): the custom layer 'Custom>Shift' is not declared"),
+                "the build log must carry the located spec error:\n\(undeclaredLog)")
     }
 
     /// Every template, put into a target with `init`, builds with the plugin and runs; the

@@ -7,7 +7,7 @@ import Testing
 /// (`tools/custom_layers.py`, fixtures from `tools/make_custom_layer_fixtures.py`). Outputs,
 /// configs and JSON round trips are checked with every fixture in `KerasParityTests`.
 @Suite struct CustomLayerTests {
-    static let fixtures = ["custom_sequential", "custom_functional"]
+    static let fixtures = ["custom_sequential", "custom_functional", "subclassed_model"]
 
     @Test(arguments: fixtures)
     func weightPathsAreKerasPathsAndKerasWeightFilesLoad(_ name: String) throws {
@@ -15,6 +15,26 @@ import Testing
         #expect(fixture.weightPaths().map(\.path) == (try WeightFileTests.kerasPaths(name)))
         let outputs = try fixture.runLoading(Fixtures.url("\(name)/model.weights.h5"), try Fixtures.tensors(name, "input"))
         expectClose(try #require(outputs.first), try Fixtures.tensor("\(name)/output.npy"), "\(name) from model.weights.h5")
+    }
+
+    /// A subclassed Keras model (`ScaledMLP(keras.Model)` in Python), saved whole: its spec is
+    /// the class's config at the top with `build_config`, and so is the Keras JSON we write.
+    @Test func subclassedModelsAreTheirClassAtTheTop() throws {
+        let model = SubclassedModel(seed: 1)
+        let layer: ScaledMLP = model.scaledMlp
+        #expect(layer.config.hidden == 7 && layer.config.classes == 3)
+        #expect(model.inputShapes == [[nil, 6]], "the batch size Keras built it with is not kept")
+        let json = try JSONReader.parse(model.kerasJSON()).value
+        #expect(json["class_name"]?.stringValue == "ScaledMLP")
+        #expect(json["registered_name"]?.stringValue == "Custom>ScaledMLP")
+        #expect(json["config"]?["hidden"] == JSONNode(.number("7")))
+        #expect(json["build_config"]?["input_shape"] == JSONNode(.array([JSONNode(.null), JSONNode(.number("6"))])))
+
+        // Keras's whole-model archive: its config must describe the type, its weights load.
+        let loaded = try SubclassedModel(contentsOf: Fixtures.url("subclassed_model/model.keras"))
+        expectClose(loaded(try Fixtures.tensor("subclassed_model/input.npy")), try Fixtures.tensor("subclassed_model/output.npy"),
+                    "subclassed_model from model.keras")
+        #expect(throws: (any Error).self) { try SubclassedModel(kerasJSON: CustomSequential(seed: 1).kerasJSON()) }
     }
 
     @Test func customLayersHaveTheirSwiftTypesAndConfigs() throws {

@@ -115,6 +115,7 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
         .of(Keras2InboundNodes.self, "keras2_inbound_nodes") { $0($1[0]) },
         .of(CustomSequential.self, "custom_sequential") { $0($1[0]) },
         .of(CustomFunctional.self, "custom_functional") { $0($1[0]) },
+        .of(SubclassedModel.self, "subclassed_model") { $0($1[0]) },
     ]
 }
 

@@ -211,3 +211,87 @@ struct ResidualDense: UnaryLayer {
         return Tensor(shape: input.shape, scalars: scalars)
     }
 }
+
+/// The config of `Custom>ScaledMLP`, a subclassed Keras model (`keras.Model` with `call`):
+/// `head(gain(body(x)))`. A spec whose top level is this class becomes a generated model
+/// whose one layer is a `ScaledMLP`.
+struct ScaledMLPConfig: UnaryLayerConfig {
+    static let className = "ScaledMLP"
+    static let registeredName: String? = "Custom>ScaledMLP"
+    static let module = "custom_layers"
+    static let template = ScaledMLPConfig()
+    static let fields: [ConfigField<ScaledMLPConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("hidden", \.hidden),
+        ConfigField("classes", \.classes),
+    ]
+
+    var name: String
+    var trainable: Bool
+    var dtype: DTypePolicy
+    /// The width of the hidden Dense layer.
+    var hidden: Int
+    /// The number of outputs.
+    var classes: Int
+
+    init(name: String = "scaled_mlp", trainable: Bool = true, dtype: DTypePolicy = .float32, hidden: Int = 8, classes: Int = 3) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.hidden = hidden
+        self.classes = classes
+    }
+
+    func validate() throws {
+        guard hidden > 0 else { throw ConfigFieldError(field: "hidden", "must be positive, found \(hidden)") }
+        guard classes > 0 else { throw ConfigFieldError(field: "classes", "must be positive, found \(classes)") }
+    }
+
+    /// The sublayers, named as the Python model's attributes.
+    var body: DenseConfig { DenseConfig(name: "body", units: hidden, activation: .relu) }
+    var gain: ChannelScaleConfig { ChannelScaleConfig(name: "gain", initValue: 0.5) }
+    var head: DenseConfig { DenseConfig(name: "head", units: classes) }
+
+    func outputShape(for input: TensorShape) throws -> TensorShape { try head.outputShape(for: body.outputShape(for: input)) }
+
+    func weights(for input: TensorShape) throws -> [WeightSpec] {
+        let hiddenShape = try body.outputShape(for: input)
+        return try body.weights(for: input) + gain.weights(for: hiddenShape) + head.weights(for: hiddenShape)
+    }
+
+    /// Keras saves a subclassed model's sublayers under their attribute names.
+    func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        ["body/vars/0", "body/vars/1", "gain/vars/0", "head/vars/0", "head/vars/1"]
+    }
+}
+
+/// `Custom>ScaledMLP`: `head(gain(body(x)))`, built from a `Dense`, a `ChannelScale` and a `Dense`.
+struct ScaledMLP: UnaryLayer {
+    let config: ScaledMLPConfig
+    private var body: Dense
+    private var gain: ChannelScale
+    private var head: Dense
+
+    init(config: ScaledMLPConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        body = try Dense(config: config.body, inputShape: inputShape, seed: Seeds.derive(seed, "body"))
+        gain = try ChannelScale(config: config.gain, inputShape: body.outputShape, seed: Seeds.derive(seed, "gain"))
+        head = try Dense(config: config.head, inputShape: gain.outputShape, seed: Seeds.derive(seed, "head"))
+    }
+
+    var inputShape: TensorShape { body.inputShape }
+    var outputShape: TensorShape { head.outputShape }
+    var weights: [Tensor] { body.weights + gain.weights + head.weights }
+
+    mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: config.weights(for: inputShape), layer: config.name)
+        try body.setWeights(Array(weights[0..<2]))
+        try gain.setWeights([weights[2]])
+        try head.setWeights(Array(weights[3..<5]))
+    }
+
+    func callAsFunction(_ input: Tensor) -> Tensor { head(gain(body(input))) }
+}
