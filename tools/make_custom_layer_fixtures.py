@@ -84,13 +84,10 @@ def check_reload(model, x, y):
     assert json.loads(again.to_json()) == json.loads(model.to_json()), model.name
 
 
-def write_test_fixture(name, model, input_shape, seed):
-    rng = np.random.default_rng(seed)
-    randomize(model, rng)
-    x = rng.normal(0.0, 1.0, input_shape).astype(np.float32)
-    y = np.asarray(model(x, training=False), dtype=np.float32)
+def write_files(name, model, x, y):
+    """The spec, input, output, weights, ``model.weights.h5`` and ``weight_paths.json`` of
+    ``name``; returns the path of the ``.weights.h5``."""
     assert np.all(np.isfinite(y)) and float(y.std()) > 1e-3, name
-    check_reload(model, x, y)
     with open(fc.spec_path(name), "w") as f:
         f.write(model.to_json(indent=2) + "\n")
     d = fc.fixture_dir(name)
@@ -106,11 +103,26 @@ def write_test_fixture(name, model, input_shape, seed):
     datasets = fc.h5_datasets(h5)
     paths = fc.match_weight_paths(model, datasets, h5)
     fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE), [[p, list(datasets[p].shape)] for p in paths])
-    fresh = keras.models.model_from_json(model.to_json())
-    fresh.load_weights(h5)
-    assert np.allclose(np.asarray(fresh(x, training=False)), y, atol=1e-6), name
-    print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, {len(model.get_weights())} weights, "
-          f"paths {sorted(fc.h5_datasets(h5))}")
+    print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, paths {paths}")
+    return h5
+
+
+def check_loads(name, h5, loaded, x, y):
+    """A model Keras loaded from our files, given the saved weights, gives the same output."""
+    if not loaded.weights:
+        loaded(x)  # a subclassed model builds on its first call
+    loaded.load_weights(h5)
+    assert np.allclose(np.asarray(loaded(x, training=False)), y, atol=1e-6), name
+
+
+def write_test_fixture(name, model, input_shape, seed):
+    rng = np.random.default_rng(seed)
+    randomize(model, rng)
+    x = rng.normal(0.0, 1.0, input_shape).astype(np.float32)
+    y = np.asarray(model(x, training=False), dtype=np.float32)
+    check_reload(model, x, y)
+    h5 = write_files(name, model, x, y)
+    check_loads(name, h5, keras.models.model_from_json(model.to_json()), x, y)
 
 
 def write_subclassed_fixture():
@@ -122,30 +134,11 @@ def write_subclassed_fixture():
     model(x)  # builds it; build_config then records the input shape
     randomize(model, rng)
     y = np.asarray(model(x, training=False), dtype=np.float32)
-    assert np.all(np.isfinite(y)) and float(y.std()) > 1e-3, name
-    with open(fc.spec_path(name), "w") as f:
-        f.write(model.to_json(indent=2) + "\n")
-    d = fc.fixture_dir(name)
-    os.makedirs(d, exist_ok=True)
-    for path in fc.weight_paths(name):
-        os.remove(path)
-    fc.save_npy(os.path.join(d, "input.npy"), x)
-    fc.save_npy(os.path.join(d, "output.npy"), y)
-    for i, w in enumerate(model.get_weights()):
-        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
-    h5 = os.path.join(d, "model.weights.h5")
-    model.save_weights(h5)
-    datasets = fc.h5_datasets(h5)
-    paths = fc.match_weight_paths(model, datasets, h5)
-    fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE), [[p, list(datasets[p].shape)] for p in paths])
-    archive = os.path.join(d, "model.keras")
+    h5 = write_files(name, model, x, y)
+    archive = os.path.join(fc.fixture_dir(name), "model.keras")
     model.save(archive)
     for loaded in (keras.saving.load_model(archive), keras.models.model_from_json(model.to_json())):
-        if loaded is not None and not loaded.weights:
-            loaded(x)
-        loaded.load_weights(h5)
-        assert np.allclose(np.asarray(loaded(x, training=False)), y, atol=1e-6), name
-    print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, paths {paths}")
+        check_loads(name, h5, loaded, x, y)
 
 
 def write_example():

@@ -279,10 +279,7 @@ struct Renderer {
                 out.line("try ModelConfigWriter.encode(self, to: encoder)")
             }
             out.line()
-            out.line("/// The layers' configs in spec order, as `graph` numbers them.")
-            out.block("\(access)var layers: [any GraphLayerConfig]") { out in
-                out.line("[" + members.joined(separator: ", ") + "]")
-            }
+            renderLayerList(&out)
         }
     }
 
@@ -304,6 +301,11 @@ struct Renderer {
             out.line(member)
         }
         out.line()
+        renderLayerList(&out)
+    }
+
+    /// The `layers` property of a config.
+    private func renderLayerList(_ out: inout SourceWriter) {
         out.line("/// The layers' configs in spec order, as `graph` numbers them.")
         out.block("\(access)var layers: [any GraphLayerConfig]") { out in
             out.line("[" + members.joined(separator: ", ") + "]")

@@ -15,10 +15,10 @@ let usage = """
                written if any spec has an error; unchanged files are not rewritten.
     summary    Prints the spec's Keras model.summary() table.
     graph      Prints the model's graph as a Mermaid diagram (the default) or Graphviz DOT.
-    --config   A model-generator-config.json: access modifier, type names, imports, and the
-               custom layers specs may use.
     init       Writes a starter spec (see --list) into DIR (default: the current folder) as
                FILE (default: NAME.model.json); never overwrites a file.
+    --config   A model-generator-config.json: access modifier, type names, imports, and the
+               custom layers specs may use.
     """
 
 /// Prints `text` to standard error.
@@ -132,81 +132,71 @@ func generate(_ arguments: [String]) -> Int32 {
     return 0
 }
 
-/// The custom layers declared in the config file `path`, if any.
-func customLayers(configAt path: String?) throws(SpecError) -> [CustomLayer] {
-    guard let path else { return [] }
-    return try GeneratorConfigFile(bytes: try readBytes(path), path: path).customLayers.map(CustomLayer.init(declaration:))
+/// Reads one spec argument, `--config FILE` and the command's own options (`options` maps an
+/// option to what takes its value, returning false for a bad value), then parses the spec with
+/// the config's custom layers; prints the error and returns nil on any problem.
+func describeSpec(_ arguments: [String], command: String, options: [String: (String) -> Bool] = [:]) -> ModelDescription? {
+    var spec: String?
+    var configPath: String?
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--config" || options[argument] != nil {
+            index += 1
+            guard index < arguments.count else {
+                printError("error: \(argument) needs a value\n\n\(usage)")
+                return nil
+            }
+            if argument == "--config" {
+                configPath = arguments[index]
+            } else if options[argument]?(arguments[index]) == false {
+                return nil
+            }
+        } else if spec == nil, !argument.hasPrefix("-") {
+            spec = argument
+        } else {
+            printError("error: unexpected argument '\(argument)'\n\n\(usage)")
+            return nil
+        }
+        index += 1
+    }
+    guard let spec else {
+        printError("error: \(command) takes one spec\n\n\(usage)")
+        return nil
+    }
+    do {
+        var custom: [CustomLayer] = []
+        if let configPath {
+            custom = try GeneratorConfigFile(bytes: try readBytes(configPath), path: configPath).customLayers
+                .map(CustomLayer.init(declaration:))
+        }
+        return try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec, customLayers: custom)
+    } catch {
+        printError(error.description)
+        return nil
+    }
 }
 
 func summary(_ arguments: [String]) -> Int32 {
-    var spec: String?
-    var configPath: String?
-    var index = 0
-    while index < arguments.count {
-        if arguments[index] == "--config", index + 1 < arguments.count {
-            index += 1
-            configPath = arguments[index]
-        } else if spec == nil, !arguments[index].hasPrefix("-") {
-            spec = arguments[index]
-        } else {
-            printError("error: unexpected argument '\(arguments[index])'\n\n\(usage)")
-            return 1
-        }
-        index += 1
-    }
-    guard let spec else {
-        printError("error: summary takes one spec\n\n\(usage)")
-        return 1
-    }
-    do {
-        let custom = try customLayers(configAt: configPath)
-        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec, customLayers: custom)
-        description.warnings.forEach { printError($0.description) }
-        print(Summary.render(description), terminator: "")
-        return 0
-    } catch {
-        printError(error.description)
-        return 1
-    }
+    guard let description = describeSpec(arguments, command: "summary") else { return 1 }
+    description.warnings.forEach { printError($0.description) }
+    print(Summary.render(description), terminator: "")
+    return 0
 }
 
 func graph(_ arguments: [String]) -> Int32 {
-    var spec: String?
     var format = GraphDiagram.Format.mermaid
-    var configPath: String?
-    var index = 0
-    while index < arguments.count {
-        if arguments[index] == "--config", index + 1 < arguments.count {
-            index += 1
-            configPath = arguments[index]
-        } else if arguments[index] == "--format" {
-            index += 1
-            guard index < arguments.count, let chosen = GraphDiagram.Format(rawValue: arguments[index]) else {
-                printError("error: --format takes mermaid or dot")
-                return 1
-            }
-            format = chosen
-        } else if spec == nil, !arguments[index].hasPrefix("-") {
-            spec = arguments[index]
-        } else {
-            printError("error: unexpected argument '\(arguments[index])'\n\n\(usage)")
-            return 1
+    let chooseFormat: (String) -> Bool = { value in
+        guard let chosen = GraphDiagram.Format(rawValue: value) else {
+            printError("error: --format takes mermaid or dot")
+            return false
         }
-        index += 1
+        format = chosen
+        return true
     }
-    guard let spec else {
-        printError("error: graph takes one spec\n\n\(usage)")
-        return 1
-    }
-    do {
-        let description = try ModelSpecParser.parse(specFile: try readBytes(spec), file: spec,
-                                                    customLayers: try customLayers(configAt: configPath))
-        print(GraphDiagram.render(description, format: format), terminator: "")
-        return 0
-    } catch {
-        printError(error.description)
-        return 1
-    }
+    guard let description = describeSpec(arguments, command: "graph", options: ["--format": chooseFormat]) else { return 1 }
+    print(GraphDiagram.render(description, format: format), terminator: "")
+    return 0
 }
 
 func initTemplate(_ arguments: [String]) -> Int32 {
