@@ -68,17 +68,48 @@ public func fuzzJSON(_ bytes: [UInt8]) {
     }
 }
 
-/// Generates the Swift source of the model spec in `bytes`; errors are fine. When it succeeds,
-/// checks the generated file is not empty and renders the spec's summary too.
+/// Custom layer declarations the spec target knows, so that custom layers and subclassed
+/// models (the shape rules, conditions and defaults) are reachable: those of
+/// Examples/CustomLayers. Read for every input rather than kept in a global: LeakSanitizer
+/// cannot follow the pointers Swift packs into enum payloads of a global and reports them.
+func fuzzCustomLayers() -> [CustomLayerDeclaration] {
+    let config = """
+        {"customLayers": {
+          "Custom>ChannelScale": {"swiftType": "ChannelScale", "weights": {"gamma": ["input[-1]"]}},
+          "Custom>Linear": {"swiftType": "Linear", "outputShape": ["input[:-1]", "units"],
+            "weights": {"kernel": ["input[-1]", "units"], "bias": {"shape": ["units"], "if": "use_bias"}},
+            "defaults": {"units": 32, "use_bias": true}},
+          "Custom>ResidualDense": {"swiftType": "ResidualDense",
+            "weights": {"inner/kernel": ["input[-1]", "hidden_units"], "inner/bias": ["hidden_units"],
+                        "outer/kernel": ["hidden_units", "input[-1]"], "outer/bias": ["input[-1]"]},
+            "defaults": {"hidden_units": 16}},
+          "Custom>ScaledMLP": {"swiftType": "ScaledMLP", "outputShape": ["input[:-1]", "classes"],
+            "weights": {"body/kernel": ["input[-1]", "hidden"], "body/bias": ["hidden"], "gain/gamma": ["hidden"],
+                        "head/kernel": ["hidden", "classes"], "head/bias": ["classes"]},
+            "defaults": {"hidden": 8, "classes": 3}},
+          "Crop": {"swiftType": "Crop", "outputShape": [null, "input[1:-1]", 2, "input[-3:]"]}
+        }}
+        """
+    do {
+        return try GeneratorConfigFile(bytes: Array(config.utf8), path: "fuzz-config.json").customLayers
+    } catch {
+        preconditionFailure("fuzzCustomLayers: the declarations do not read: \(error)")
+    }
+}
+
+/// Generates the Swift source of the model spec in `bytes`, with the custom layers of
+/// `fuzzCustomLayers()`; errors are fine. When it succeeds, checks the generated file is not
+/// empty and renders the spec's summary too.
 public func fuzzSpec(_ bytes: [UInt8]) {
-    guard let file = try? Generator.generate(specAt: "fuzz.model.json", bytes: bytes) else { return }
+    let options = GeneratorOptions(customLayers: fuzzCustomLayers())
+    guard let file = try? Generator.generate(specAt: "fuzz.model.json", bytes: bytes, options: options) else { return }
     precondition(!file.contents.isEmpty, "fuzzSpec: the generator returned an empty file")
     precondition(file.fileName == "fuzz.model.swift", "fuzzSpec: unexpected file name \(file.fileName)")
     precondition(!file.typeName.isEmpty, "fuzzSpec: empty type name")
     // The spec parsed once already, so this parse succeeds; the summary must render too.
     let description: ModelDescription
     do {
-        description = try ModelSpecParser.parse(bytes, file: "fuzz.model.json")
+        description = try ModelSpecParser.parse(bytes, file: "fuzz.model.json", customLayers: options.customLayers.map(CustomLayer.init(declaration:)))
     } catch {
         preconditionFailure("fuzzSpec: the spec generated code but does not parse a second time: \(error)")
     }

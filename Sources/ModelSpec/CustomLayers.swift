@@ -255,7 +255,7 @@ public enum DimensionRule: Sendable, Equatable, CustomStringConvertible {
         let inner = text.dropFirst("input[".count).dropLast()
         func integer(_ part: Substring) throws(SpecError) -> Int? {
             if part.isEmpty { return nil }
-            guard let value = Int(part), abs(value) <= 64 else {
+            guard let value = Int(part), (-64...64).contains(value) else {
                 throw SpecError("\(what): '\(text)' needs integer axes from -64 to 64", at: location)
             }
             return value
