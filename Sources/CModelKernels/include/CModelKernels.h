@@ -34,6 +34,18 @@ void cmk_philox_uniform_portable(uint32_t key0, uint32_t key1, uint64_t first, i
 void cmk_philox_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
 void cmk_philox_truncated_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
 
+/// `out[r][c] = x[r][c] · scale[c] + shift[c]` over `rows` rows of `channels` values (a
+/// multiply, then an add, as the portable loop). `out` may be `x`.
+void cmk_scale_shift(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out);
+/// `out[i] = a[i] + b[i]`. `out` may be `a` or `b`.
+void cmk_add(int64_t count, const float *a, const float *b, float *out);
+/// `out[i] = x[i] < 0 ? 0 : x[i]` (NaN and −0 stay). `out` may be `x`.
+void cmk_relu(int64_t count, const float *x, float *out);
+/// The same element-wise passes with the portable loops only (for tests and other CPUs).
+void cmk_scale_shift_portable(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out);
+void cmk_add_portable(int64_t count, const float *a, const float *b, float *out);
+void cmk_relu_portable(int64_t count, const float *x, float *out);
+
 #ifdef __cplusplus
 }
 #endif
