@@ -368,10 +368,10 @@ enum ConvolutionKernels {
         let taps = geometry.taps
         let depth = taps * groupChannels
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
-        // Each group's kernel as a contiguous (taps · groupChannels) × groupFilters matrix.
-        let groupKernels: [[Float]] = kernel.withUnsafeScalars { k in
+        // Each group's kernel as a contiguous (taps · groupChannels) × groupFilters matrix; one
+        // group's is the kernel itself, used in place (copying it would cost a pass over it).
+        let groupKernels: [[Float]] = groups == 1 ? [kernel.scalars] : kernel.withUnsafeScalars { k in
             (0..<groups).map { g in
-                if groups == 1 { return Array(k) }
                 var matrix = [Float](repeating: 0, count: depth * groupFilters)
                 for row in 0..<depth {
                     for f in 0..<groupFilters { matrix[row * groupFilters + f] = k[row * filters + g * groupFilters + f] }
