@@ -68,9 +68,10 @@ static void pack_a(int mc, int kc, const float *a, int lda, float *out) {
     }
 }
 
-// C[6×16] += Apanel · Bpanel over kc, then stored to the `rows × cols` corner of C.
+// C[6×16] += Apanel · Bpanel over kc, then stored to the `rows × cols` corner of C. Row p of
+// the B panel starts at `bp + p · bstride` (NR when packed, B's own row stride when not).
 __attribute__((target("avx2,fma")))
-static void kernel_6x16(int kc, const float *ap, const float *bp, float *c, int ldc, int rows, int cols) {
+static void kernel_6x16(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
@@ -84,7 +85,7 @@ static void kernel_6x16(int kc, const float *ap, const float *bp, float *c, int 
         a = _mm256_broadcast_ss(ap + 4); c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
         a = _mm256_broadcast_ss(ap + 5); c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
         ap += MR;
-        bp += NR;
+        bp += bstride;
     }
     __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
     if (rows == MR && cols == NR) {
@@ -132,9 +133,17 @@ static void sgemm_rows_avx2(int m, int n, int k, const float *a, int lda, const 
     }
 }
 
+// Products with fewer rows than this (one or two row blocks, e.g. a convolution's im2col tile
+// or a late, small-image layer) read B in place instead of packing it: packing costs about a
+// pass over B, which only pays off when many row blocks reuse the panels.
+enum { PACK_B_ROWS = 2 * MC };
+
 __attribute__((target("avx2,fma")))
 static void sgemm_avx2(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
-    float *bpack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((NC + NR - 1) / NR * NR));
+    const int packB = m >= PACK_B_ROWS;
+    // Without packing, only a last panel narrower than NR is copied (zero-padded) into bpack.
+    const size_t bsize = packB ? (size_t)KC * (size_t)((NC + NR - 1) / NR * NR) : (size_t)KC * NR;
+    float *bpack = aligned_alloc(64, sizeof(float) * bsize);
     float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + MR - 1) / MR * MR));
     if (!bpack || !apack) {
         free(bpack);
@@ -149,15 +158,23 @@ static void sgemm_avx2(int m, int n, int k, const float *a, int lda, const float
         const int nc = n - jc < NC ? n - jc : NC;
         for (int pc = 0; pc < k; pc += KC) {
             const int kc = k - pc < KC ? k - pc : KC;
-            pack_b(kc, nc, b + (size_t)pc * ldb + jc, ldb, bpack);
+            const float *bblock = b + (size_t)pc * ldb + jc;
+            const int fullPanels = nc / NR * NR;
+            if (packB) pack_b(kc, nc, bblock, ldb, bpack);
+            else if (fullPanels < nc) pack_b(kc, nc - fullPanels, bblock + fullPanels, ldb, bpack);
             for (int ic = 0; ic < m; ic += MC) {
                 const int mc = m - ic < MC ? m - ic : MC;
                 pack_a(mc, kc, a + (size_t)ic * lda + pc, lda, apack);
                 for (int jr = 0; jr < nc; jr += NR) {
                     const int cols = nc - jr < NR ? nc - jr : NR;
+                    const float *panel;
+                    size_t bstride;
+                    if (packB) { panel = bpack + (size_t)jr * kc; bstride = NR; }
+                    else if (jr < fullPanels) { panel = bblock + jr; bstride = (size_t)ldb; }
+                    else { panel = bpack; bstride = NR; }
                     for (int ir = 0; ir < mc; ir += MR) {
                         const int rows = mc - ir < MR ? mc - ir : MR;
-                        kernel_6x16(kc, apack + (size_t)ir * kc, bpack + (size_t)jr * kc,
+                        kernel_6x16(kc, apack + (size_t)ir * kc, panel, bstride,
                                     c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols);
                     }
                 }

@@ -1,3 +1,4 @@
+import CModelKernels
 import Foundation
 
 extension ActivationFunction {
@@ -15,12 +16,27 @@ extension ActivationFunction {
                 }
             } else if self == .relu {
                 // The common case, without a closure call per value.
-                for index in values.indices where values[index] < 0 { values[index] = 0 }
+                if let base = values.baseAddress { cmk_relu(Int64(values.count), base, base) }
             } else {
                 let function = elementwise
                 for index in values.indices { values[index] = function(values[index]) }
             }
         }
+    }
+
+    /// The function applied to `input`, as a new tensor: in one pass from the input for ReLU
+    /// (the input is usually still shared, so applying in place would copy it first).
+    public func applied(to input: Tensor) -> Tensor {
+        if self == .relu {
+            return Tensor(shape: input.shape) { out in
+                input.withUnsafeScalars { x in
+                    if let base = x.baseAddress { cmk_relu(Int64(x.count), base, out.baseAddress) }
+                }
+            }
+        }
+        var output = input
+        apply(to: &output)
+        return output
     }
 
     /// The function on one value, for the element-wise functions.

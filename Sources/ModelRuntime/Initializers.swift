@@ -11,8 +11,8 @@ extension Initializer {
         if WeightInitialization.placeholders { return Tensor(shape: shape, repeating: 0) }
         let count = shape.reduce(1, *)
         let generator = Philox(seed: self.seed.map(Seeds.fromConfig) ?? seed)
-        func tensor(_ values: [Double], scale: Double = 1, shift: Double = 0) -> Tensor {
-            Tensor(shape: shape, scalars: values.map { Float($0 * scale + shift) })
+        func tensor(_ stream: PhiloxStream, scale: Double = 1, shift: Double = 0) -> Tensor {
+            generator.tensor(stream, shape: shape, scale: scale, shift: shift)
         }
         if let (scale, mode, distribution) = varianceScaling {
             let (fanIn, fanOut) = Initializer.fans(of: shape)
@@ -24,21 +24,21 @@ extension Initializer {
             let variance = scale / max(1, fan)
             switch distribution {
             case .truncatedNormal:
-                return tensor(generator.truncatedNormal(count: count), scale: variance.squareRoot() / 0.879_625_661_034_239_78)
+                return tensor(.truncatedNormal, scale: variance.squareRoot() / 0.879_625_661_034_239_78)
             case .untruncatedNormal:
-                return tensor(generator.normal(count: count), scale: variance.squareRoot())
+                return tensor(.normal, scale: variance.squareRoot())
             case .uniform:
                 let limit = (3 * variance).squareRoot()
-                return tensor(generator.uniform(count: count), scale: 2 * limit, shift: -limit)
+                return tensor(.uniform, scale: 2 * limit, shift: -limit)
             }
         }
         switch self {
         case .randomNormal(let mean, let stddev, _):
-            return tensor(generator.normal(count: count), scale: stddev, shift: mean)
+            return tensor(.normal, scale: stddev, shift: mean)
         case .randomUniform(let minval, let maxval, _):
-            return tensor(generator.uniform(count: count), scale: maxval - minval, shift: minval)
+            return tensor(.uniform, scale: maxval - minval, shift: minval)
         case .truncatedNormal(let mean, let stddev, _):
-            return tensor(generator.truncatedNormal(count: count), scale: stddev, shift: mean)
+            return tensor(.truncatedNormal, scale: stddev, shift: mean)
         case .orthogonal(let gain, _):
             return Initializer.orthogonal(shape: shape, gain: gain, generator: generator)
         case .identity(let gain):

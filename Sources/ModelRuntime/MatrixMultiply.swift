@@ -9,20 +9,39 @@ enum MatrixMultiply {
     /// Products with fewer multiply-adds than this run on the calling thread.
     static let parallelThreshold = 1 << 20
 
+    /// Products with fewer rows than this split their columns over the cores, not their rows.
+    static let columnSplitRows = 256
+
     /// The cores used for one product.
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// `c[m×n] = a[m×k] · b[k×n]` (+ `bias[n]` on every row when given), row-major.
+    /// `c[m×n] = a[m×k] · b[k×n]` (+ `bias[n]` on every row when given), row-major; on the
+    /// calling thread only when not `parallel` (the caller splits the work itself).
     static func multiply(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
-        into c: UnsafeMutableBufferPointer<Float>, m: Int, k: Int, n: Int
+        into c: UnsafeMutableBufferPointer<Float>, m: Int, k: Int, n: Int, parallel allowed: Bool = true
     ) {
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "matrix buffers too small")
         precondition(m < Int(Int32.max) && n < Int(Int32.max) && k < Int(Int32.max), "matrix too large")
         guard m > 0, n > 0 else { return }
         let aBase = a.baseAddress, bBase = b.baseAddress, cBase = c.baseAddress!, biasBase = bias?.baseAddress
         let (work, overflow) = m.multipliedReportingOverflow(by: n * max(k, 1))
-        let chunks = overflow || work >= parallelThreshold ? min(cores, max(1, m / 6)) : 1
+        let parallel = allowed && (overflow || work >= parallelThreshold)
+        // Few rows and many columns (late convolution stages, batch-1 dense layers): column
+        // blocks, so that each core reads only its part of b instead of all of it.
+        let columnChunks = parallel && m < columnSplitRows ? min(cores, n / 32) : 1
+        if columnChunks > 1 {
+            let columnsPerChunk = ((n + columnChunks - 1) / columnChunks + 15) / 16 * 16
+            nonisolated(unsafe) let a = aBase, b = bBase, c = cBase, biasPointer = biasBase
+            DispatchQueue.concurrentPerform(iterations: columnChunks) { chunk in
+                let start = chunk * columnsPerChunk, columns = min(columnsPerChunk, n - start)
+                guard columns > 0 else { return }
+                cmk_sgemm(Int32(m), Int32(columns), Int32(k), a, Int32(k), b.map { $0 + start }, Int32(n),
+                          c + start, Int32(n), biasPointer.map { $0 + start })
+            }
+            return
+        }
+        let chunks = parallel ? min(cores, max(1, m / 6)) : 1
         if chunks == 1 {
             cmk_sgemm(Int32(m), Int32(n), Int32(k), aBase, Int32(k), bBase, Int32(n), cBase, Int32(n), biasBase)
             return

@@ -1,3 +1,5 @@
+import CModelKernels
+import Dispatch
 import Foundation
 
 /// Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", 2011): a
@@ -96,6 +98,54 @@ public struct Philox: Sendable, Hashable {
         let radius = (-2 * Foundation.log(openUnit(u))).squareRoot()
         let angle = 2 * Double.pi * unit(v)
         return (radius * Foundation.cos(angle), radius * Foundation.sin(angle))
+    }
+}
+
+/// The distributions `Philox` draws float32 tensors from, straight into their buffers.
+enum PhiloxStream: Sendable {
+    /// Uniform in [0, 1): the values of `Philox.uniform(count:)`.
+    case uniform
+    /// Standard normal: the values of `Philox.normal(count:)`.
+    case normal
+    /// Standard normal cut at ±2: the values of `Philox.truncatedNormal(count:)`.
+    case truncatedNormal
+}
+
+extension Philox {
+    /// Streams with fewer values than this are drawn on the calling thread.
+    static let parallelThreshold = 1 << 15
+
+    /// Fills `buffer` with `Float(x * scale + shift)` for the stream's values `x`, bit for bit
+    /// what `uniform(count:)`, `normal(count:)` or `truncatedNormal(count:)` give, without the
+    /// `[Double]` in between: the `CModelKernels` kernels (eight Philox blocks at a time with
+    /// AVX2), large buffers split over the cores (element `i` depends only on the key and `i`).
+    func fill(_ stream: PhiloxStream, scale: Double, shift: Double, into buffer: UnsafeMutableBufferPointer<Float>) {
+        let count = buffer.count
+        guard count > 0, let base = buffer.baseAddress else { return }
+        let (k0, k1) = (key0, key1)
+        let kernel: @Sendable (UInt64, Int64, UnsafeMutablePointer<Float>) -> Void = switch stream {
+        case .uniform: { cmk_philox_uniform(k0, k1, $0, $1, scale, shift, $2) }
+        case .normal: { cmk_philox_normal(k0, k1, $0, $1, scale, shift, $2) }
+        case .truncatedNormal: { cmk_philox_truncated_normal(k0, k1, $0, $1, scale, shift, $2) }
+        }
+        let chunks = count < Philox.parallelThreshold ? 1 : min(4 * MatrixMultiply.cores, count / (Philox.parallelThreshold / 4))
+        if chunks <= 1 {
+            kernel(0, Int64(count), base)
+            return
+        }
+        // Chunks of whole Philox blocks, each writing its own part of the buffer.
+        let perChunk = ((count + chunks - 1) / chunks + 3) & ~3
+        nonisolated(unsafe) let out = base
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = chunk * perChunk
+            guard start < count else { return }
+            kernel(UInt64(start), Int64(min(perChunk, count - start)), out + start)
+        }
+    }
+
+    /// A tensor of `shape` filled by `fill(_:scale:shift:into:)`.
+    func tensor(_ stream: PhiloxStream, shape: [Int], scale: Double = 1, shift: Double = 0) -> Tensor {
+        Tensor(shape: shape) { buffer in fill(stream, scale: scale, shift: shift, into: buffer) }
     }
 }
 

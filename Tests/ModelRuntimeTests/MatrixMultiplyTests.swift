@@ -5,7 +5,8 @@ import Testing
 
 /// The matrix product's fast path (AVX2/FMA, when the CPU has it) against the portable kernel
 /// and a Double reference, on sizes that hit every edge of the 6×16 tiling and the 256-deep
-/// and 120-row blocks.
+/// and 120-row blocks, with B read in place (under 240 rows) and packed, and products split
+/// over the cores by rows and by columns (under 256 rows).
 @Suite struct MatrixMultiplyTests {
     static let sizes = [1, 7, 17, 100]
 
@@ -22,7 +23,7 @@ import Testing
         }
     }
 
-    @Test(arguments: sizes.flatMap { m in sizes.flatMap { k in sizes.map { n in [m, k, n] } } } + [[130, 300, 35], [13, 600, 1030]])
+    @Test(arguments: sizes.flatMap { m in sizes.flatMap { k in sizes.map { n in [m, k, n] } } } + [[130, 300, 35], [13, 600, 1030], [7, 300, 1030], [100, 150, 100], [250, 300, 35], [17, 1000, 100]])
     func fastPathEqualsPortableAndReference(_ size: [Int]) {
         let (m, k, n) = (size[0], size[1], size[2])
         let a = Self.values(m * k, seed: 1), b = Self.values(k * n, seed: 2), bias = Self.values(n, seed: 3)

@@ -5,6 +5,8 @@
 /// product with an AVX2/FMA register-tiled kernel, chosen at run time by CPU detection, and a
 /// portable fallback that computes the same products everywhere.
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -18,6 +20,31 @@ void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int
 
 /// The same product with the portable kernel only (for tests and other CPUs).
 void cmk_sgemm_portable(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias);
+
+/// Philox4x32-10's block for `counter` under the key `(key0, key1)`.
+void cmk_philox_block(uint32_t key0, uint32_t key1, const uint32_t counter[4], uint32_t out[4]);
+
+/// Elements `[first, first + count)` of a Philox stream into `out` as float32, each one
+/// `Float(x · scale + shift)` computed in double, bit for bit as `Philox` in Swift computes it:
+/// uniform `x` in [0, 1) (stream 0, AVX2 where the CPU has it), standard normal `x`
+/// (Box–Muller, stream 1), standard normal cut at ±2 (stream 2, redrawn per element).
+void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
+/// The uniform stream with the portable kernel only (for tests and other CPUs).
+void cmk_philox_uniform_portable(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
+void cmk_philox_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
+void cmk_philox_truncated_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
+
+/// `out[r][c] = x[r][c] · scale[c] + shift[c]` over `rows` rows of `channels` values (a
+/// multiply, then an add, as the portable loop). `out` may be `x`.
+void cmk_scale_shift(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out);
+/// `out[i] = a[i] + b[i]`. `out` may be `a` or `b`.
+void cmk_add(int64_t count, const float *a, const float *b, float *out);
+/// `out[i] = x[i] < 0 ? 0 : x[i]` (NaN and −0 stay). `out` may be `x`.
+void cmk_relu(int64_t count, const float *x, float *out);
+/// The same element-wise passes with the portable loops only (for tests and other CPUs).
+void cmk_scale_shift_portable(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out);
+void cmk_add_portable(int64_t count, const float *a, const float *b, float *out);
+void cmk_relu_portable(int64_t count, const float *x, float *out);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 // Every rank runs through one implementation over three spatial axes (missing leading axes
 // have size 1).
 
+import Dispatch
+
 /// `keras.layers.Conv1D`.
 public typealias Conv1D = Convolution<Spatial1D>
 /// `keras.layers.Conv2D`.
@@ -350,8 +352,10 @@ public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
 
 /// The convolution loops shared by the layers.
 enum ConvolutionKernels {
-    /// Output positions per im2col tile: the patch matrix stays small whatever the image size.
-    static let tileRows = 128
+    /// Output positions per im2col tile: the patch matrix stays small whatever the image size,
+    /// and a tile is one row block of the matrix product (`MC` in CModelKernels), whose
+    /// kernel panels are then read in place rather than packed.
+    static let tileRows = 120
 
     /// A grouped convolution as im2col tiles times the kernel (plus bias), `(batch, *outputSpatial,
     /// filters)`.
@@ -364,10 +368,10 @@ enum ConvolutionKernels {
         let taps = geometry.taps
         let depth = taps * groupChannels
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
-        // Each group's kernel as a contiguous (taps · groupChannels) × groupFilters matrix.
-        let groupKernels: [[Float]] = kernel.withUnsafeScalars { k in
+        // Each group's kernel as a contiguous (taps · groupChannels) × groupFilters matrix; one
+        // group's is the kernel itself, used in place (copying it would cost a pass over it).
+        let groupKernels: [[Float]] = groups == 1 ? [kernel.scalars] : kernel.withUnsafeScalars { k in
             (0..<groups).map { g in
-                if groups == 1 { return Array(k) }
                 var matrix = [Float](repeating: 0, count: depth * groupFilters)
                 for row in 0..<depth {
                     for f in 0..<groupFilters { matrix[row * groupFilters + f] = k[row * filters + g * groupFilters + f] }
@@ -387,48 +391,99 @@ enum ConvolutionKernels {
                     }
                     return
                 }
-                var patches = [Float](repeating: 0, count: tileRows * depth)
-                var product = [Float](repeating: 0, count: tileRows * groupFilters)
                 let groupBiases: [[Float]]? = bias.map { b in (0..<groups).map { g in Array(b.scalars[(g * groupFilters)..<((g + 1) * groupFilters)]) } }
-                for n in 0..<batch {
-                    let xBase = n * inPositions * channels
-                    var start = 0
-                    while start < outPositions {
+                // Tiles of output positions (never across a batch boundary); each thread
+                // gathers its own tile's patches and multiplies them, so the cores share the
+                // work without a hand-off per tile. Too few tiles: the product splits instead.
+                let tilesPerImage = (outPositions + tileRows - 1) / tileRows
+                let tiles = batch * tilesPerImage
+                let workers = tiles >= 2 * MatrixMultiply.cores ? min(tiles, 4 * MatrixMultiply.cores) : 1
+                let tilesPerWorker = (tiles + workers - 1) / workers
+                nonisolated(unsafe) let output = out, input = x
+                let work: @Sendable (Int) -> Void = { worker in
+                    let firstTile = worker * tilesPerWorker, endTile = min(tiles, firstTile + tilesPerWorker)
+                    guard firstTile < endTile else { return }
+                    let patches = UnsafeMutableBufferPointer<Float>.allocate(capacity: tileRows * depth)
+                    let product = UnsafeMutableBufferPointer<Float>.allocate(capacity: groups == 1 ? 0 : tileRows * groupFilters)
+                    defer {
+                        patches.deallocate()
+                        product.deallocate()
+                    }
+                    for tile in firstTile..<endTile {
+                        let n = tile / tilesPerImage, start = tile % tilesPerImage * tileRows
                         let rows = min(tileRows, outPositions - start)
                         for g in 0..<groups {
-                            patches.withUnsafeMutableBufferPointer { patch in
-                                for row in 0..<rows {
-                                    let position = start + row
-                                    let rowBase = row * depth
-                                    for index in 0..<depth { patch[rowBase + index] = 0 }
-                                    geometry.forEachTap(at: position) { tap, inputPosition in
-                                        let source = xBase + inputPosition * channels + g * groupChannels
-                                        let target = rowBase + tap * groupChannels
-                                        for c in 0..<groupChannels { patch[target + c] = x[source + c] }
+                            gatherPatches(input, into: patches, geometry: geometry, imageBase: n * inPositions * channels, channels: channels,
+                                          channelBase: g * groupChannels, groupChannels: groupChannels, start: start, rows: rows)
+                            let a = UnsafeBufferPointer(rebasing: patches[0..<(rows * depth)])
+                            let firstRow = n * outPositions + start
+                            // One group: the product goes straight into the output rows.
+                            let target = groups == 1
+                                ? UnsafeMutableBufferPointer(rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)])
+                                : UnsafeMutableBufferPointer(rebasing: product[0..<(rows * groupFilters)])
+                            groupKernels[g].withUnsafeBufferPointer { w in
+                                if let groupBiases {
+                                    groupBiases[g].withUnsafeBufferPointer {
+                                        MatrixMultiply.multiply(a, w, bias: $0, into: target, m: rows, k: depth, n: groupFilters,
+                                                                parallel: workers == 1)
                                     }
+                                } else {
+                                    MatrixMultiply.multiply(a, w, bias: nil, into: target, m: rows, k: depth, n: groupFilters,
+                                                            parallel: workers == 1)
                                 }
                             }
-                            patches.withUnsafeBufferPointer { patch in
-                                groupKernels[g].withUnsafeBufferPointer { w in
-                                    product.withUnsafeMutableBufferPointer { p in
-                                        let a = UnsafeBufferPointer(rebasing: patch[0..<(rows * depth)])
-                                        let c = UnsafeMutableBufferPointer(rebasing: p[0..<(rows * groupFilters)])
-                                        if let groupBiases {
-                                            groupBiases[g].withUnsafeBufferPointer {
-                                                MatrixMultiply.multiply(a, w, bias: $0, into: c, m: rows, k: depth, n: groupFilters)
-                                            }
-                                        } else {
-                                            MatrixMultiply.multiply(a, w, bias: nil, into: c, m: rows, k: depth, n: groupFilters)
-                                        }
-                                        for row in 0..<rows {
-                                            let target = (n * outPositions + start + row) * filters + g * groupFilters
-                                            for f in 0..<groupFilters { out[target + f] = p[row * groupFilters + f] }
-                                        }
-                                    }
+                            if groups > 1 {
+                                for row in 0..<rows {
+                                    let base = (firstRow + row) * filters + g * groupFilters
+                                    for f in 0..<groupFilters { output[base + f] = product[row * groupFilters + f] }
                                 }
                             }
                         }
-                        start += rows
+                    }
+                }
+                if workers == 1 {
+                    work(0)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+                }
+            }
+        }
+    }
+
+    /// im2col: the patches of output positions `start ..< start + rows` of one image, one row
+    /// of `taps · groupChannels` values per position (zeros where the window meets padding).
+    @inline(__always)
+    static func gatherPatches(
+        _ x: UnsafeBufferPointer<Float>, into patches: UnsafeMutableBufferPointer<Float>, geometry: Geometry3D, imageBase: Int,
+        channels: Int, channelBase: Int, groupChannels: Int, start: Int, rows: Int
+    ) {
+        guard let source = x.baseAddress, let target = patches.baseAddress else { return }
+        let depth = geometry.taps * groupChannels
+        let (k0s, k1s, k2s) = (geometry.kernel[0], geometry.kernel[1], geometry.kernel[2])
+        let (s0, s1, s2) = (geometry.stride[0], geometry.stride[1], geometry.stride[2])
+        let (d0, d1, d2) = (geometry.dilation[0], geometry.dilation[1], geometry.dilation[2])
+        let (p0, p1, p2) = (geometry.padBefore[0], geometry.padBefore[1], geometry.padBefore[2])
+        let (n0, n1, n2) = (geometry.input[0], geometry.input[1], geometry.input[2])
+        let (out1, out2) = (geometry.output[1], geometry.output[2])
+        for row in 0..<rows {
+            let position = start + row
+            let o2 = position % out2, o1 = (position / out2) % out1, o0 = position / (out2 * out1)
+            var dst = target + row * depth
+            for k0 in 0..<k0s {
+                let i0 = o0 * s0 + k0 * d0 - p0
+                let inside0 = i0 >= 0 && i0 < n0
+                for k1 in 0..<k1s {
+                    let i1 = o1 * s1 + k1 * d1 - p1
+                    let inside1 = inside0 && i1 >= 0 && i1 < n1
+                    for k2 in 0..<k2s {
+                        let i2 = o2 * s2 + k2 * d2 - p2
+                        if inside1 && i2 >= 0 && i2 < n2 {
+                            let src = source + imageBase + ((i0 * n1 + i1) * n2 + i2) * channels + channelBase
+                            dst.update(from: src, count: groupChannels)
+                        } else {
+                            dst.update(repeating: 0, count: groupChannels)
+                        }
+                        dst += groupChannels
                     }
                 }
             }

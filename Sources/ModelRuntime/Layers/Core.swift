@@ -96,8 +96,6 @@ public struct Activation: WeightlessLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        var output = input
-        config.activation.apply(to: &output)
-        return output
+        config.activation.applied(to: input)
     }
 }

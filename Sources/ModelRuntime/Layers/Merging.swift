@@ -1,5 +1,7 @@
 // Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot.
 
+import CModelKernels
+
 /// The element-wise operation of a merge config.
 public protocol ElementwiseMergeOperation: ElementwiseMergeConfig {
     /// Combines the inputs' values at one position.
@@ -42,6 +44,16 @@ public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, W
         precondition(Config.inputArity.allows(inputs.count),
                      "\(Config.className) '\(config.name)': takes \(Config.inputArity), got \(inputs.count)")
         if inputs.allSatisfy({ $0.shape == inputs[0].shape }) {
+            if inputs.count == 2, Config.self == AddConfig.self {
+                // Residual connections: one vectorised pass.
+                return Tensor(shape: inputs[0].shape) { out in
+                    inputs[0].withUnsafeScalars { a in
+                        inputs[1].withUnsafeScalars { b in
+                            if let a = a.baseAddress { cmk_add(Int64(out.count), a, b.baseAddress, out.baseAddress) }
+                        }
+                    }
+                }
+            }
             if inputs.count == 2 {
                 // The common case (residual connections): one pass over two buffers.
                 return Tensor(shape: inputs[0].shape) { out in

@@ -1,6 +1,7 @@
 // Normalization layers: BatchNormalization (inference), LayerNormalization,
 // GroupNormalization, UnitNormalization, RMSNormalization.
 
+import CModelKernels
 import Foundation
 
 /// How a shape's elements split into groups that share statistics: the elements that differ
@@ -124,22 +125,28 @@ public struct BatchNormalization: UnaryLayer {
             inv[c] = factor
             shift[c] = (beta?.scalars[c] ?? 0) - movingMean.scalars[c] * factor
         }
-        var output = input
-        output.withUnsafeMutableScalars { values in
-            // Runs of `inner` values share a feature; with the last axis as the feature axis
-            // (inner 1) each row is one pass over the features.
-            var index = 0
-            while index < values.count {
-                for c in 0..<features {
-                    let scale = inv[c], offset = shift[c]
-                    for _ in 0..<inner {
-                        values[index] = values[index] * scale + offset
-                        index += 1
+        // One pass from the input into a new tensor (the input is usually still shared).
+        return Tensor(shape: input.shape) { out in
+            input.withUnsafeScalars { values in
+                guard !values.isEmpty, features > 0 else { return }
+                if inner == 1 {
+                    // The feature axis is the last one: each row is one pass over the features.
+                    cmk_scale_shift(Int64(values.count / features), Int64(features), values.baseAddress, inv, shift, out.baseAddress)
+                    return
+                }
+                // Runs of `inner` values share a feature.
+                var index = 0
+                while index < values.count {
+                    for c in 0..<features {
+                        let scale = inv[c], offset = shift[c]
+                        for _ in 0..<inner {
+                            out[index] = values[index] * scale + offset
+                            index += 1
+                        }
                     }
                 }
             }
         }
-        return output
     }
 }
 

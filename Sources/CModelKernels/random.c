@@ -1,0 +1,213 @@
+// Fresh weights straight into float32 buffers: Philox4x32-10 blocks (eight at a time with AVX2
+// where the CPU has it) turned into uniform, normal (Box–Muller) and truncated normal values.
+// Element `first + i` of a stream depends only on the key and its index, so callers may fill
+// any part of a tensor, on any thread. The values are those of `Philox` in ModelRuntime's
+// Random.swift, bit for bit: the same double arithmetic, in the same order, with no fused
+// multiply-adds (contraction is off below), and the same libm `log`, `sin` and `cos`.
+
+#include "CModelKernels.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+enum { STREAM_UNIFORM = 0, STREAM_NORMAL = 1, STREAM_TRUNCATED = 2 };
+
+static inline void philox_block(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
+                                uint32_t out[4]) {
+    uint32_t x0 = c0, x1 = c1, x2 = c2, x3 = c3;
+    for (int round = 0; round < 10; round++) {
+        const uint64_t p0 = (uint64_t)0xD2511F53u * x0;
+        const uint64_t p1 = (uint64_t)0xCD9E8D57u * x2;
+        const uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1 ^ k0;
+        const uint32_t y2 = (uint32_t)(p0 >> 32) ^ x3 ^ k1;
+        x1 = (uint32_t)p1;
+        x3 = (uint32_t)p0;
+        x0 = y0;
+        x2 = y2;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    out[0] = x0;
+    out[1] = x1;
+    out[2] = x2;
+    out[3] = x3;
+}
+
+void cmk_philox_block(uint32_t key0, uint32_t key1, const uint32_t counter[4], uint32_t out[4]) {
+    philox_block(key0, key1, counter[0], counter[1], counter[2], counter[3], out);
+}
+
+static inline float uniform_value(uint32_t bits, double scale, double shift) {
+    const double unit = (double)(bits >> 8) * 0x1p-24;
+    return (float)(unit * scale + shift);
+}
+
+// Elements [first, first + count) of the uniform stream, scalar.
+static void uniform_scalar(uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    uint64_t index = first;
+    const uint64_t end = first + (uint64_t)count;
+    while (index < end) {
+        const uint64_t block = index / 4;
+        uint32_t bits[4];
+        philox_block(k0, k1, (uint32_t)block, (uint32_t)(block >> 32), STREAM_UNIFORM, 0, bits);
+        for (unsigned lane = (unsigned)(index % 4); lane < 4 && index < end; lane++, index++) {
+            *out++ = uniform_value(bits[lane], scale, shift);
+        }
+    }
+}
+
+void cmk_philox_uniform_portable(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift,
+                                 float *out) {
+    if (count > 0) uniform_scalar(key0, key1, first, count, scale, shift, out);
+}
+
+static inline void box_muller(uint32_t u, uint32_t v, double *z0, double *z1) {
+    const double radius = sqrt(-2 * log(((double)(u >> 8) + 1) * 0x1p-24));
+    const double angle = 2 * 3.141592653589793115997963468544185161590576171875 * ((double)(v >> 8) * 0x1p-24);
+    *z0 = radius * cos(angle);
+    *z1 = radius * sin(angle);
+}
+
+void cmk_philox_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    if (count <= 0) return;
+    uint64_t index = first;
+    const uint64_t end = first + (uint64_t)count;
+    while (index < end) {
+        const uint64_t block = index / 4;
+        uint32_t bits[4];
+        philox_block(key0, key1, (uint32_t)block, (uint32_t)(block >> 32), STREAM_NORMAL, 0, bits);
+        double z[4];
+        const unsigned lane = (unsigned)(index % 4);
+        if (lane < 2) box_muller(bits[0], bits[1], &z[0], &z[1]);
+        if (end - index > 2 - (uint64_t)lane || lane >= 2) box_muller(bits[2], bits[3], &z[2], &z[3]);
+        for (unsigned l = lane; l < 4 && index < end; l++, index++) *out++ = (float)(z[l] * scale + shift);
+    }
+}
+
+void cmk_philox_truncated_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift,
+                                 float *out) {
+    for (int64_t i = 0; i < count; i++) {
+        const uint64_t index = first + (uint64_t)i;
+        double value = 0;
+        for (uint32_t attempt = 0;; attempt++) {
+            uint32_t bits[4];
+            philox_block(key0, key1, (uint32_t)index, (uint32_t)(index >> 32), STREAM_TRUNCATED, attempt, bits);
+            double z0, z1;
+            box_muller(bits[0], bits[1], &z0, &z1);
+            if (fabs(z0) <= 2) { value = z0; break; }
+            if (fabs(z1) <= 2) { value = z1; break; }
+            box_muller(bits[2], bits[3], &z0, &z1);
+            if (fabs(z0) <= 2) { value = z0; break; }
+            if (fabs(z1) <= 2) { value = z1; break; }
+        }
+        out[i] = (float)(value * scale + shift);
+    }
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+// The high and low 32 bits of the lane-wise 32×32-bit products `x · m`.
+__attribute__((target("avx2")))
+static inline void mul_hi_lo(__m256i x, __m256i m, __m256i *hi, __m256i *lo) {
+    const __m256i even = _mm256_mul_epu32(x, m);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
+    *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+    *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+// Eight uniform values from eight 32-bit lanes, as the scalar `uniform_value` computes them.
+__attribute__((target("avx2")))
+static inline __m256 uniform8(__m256i bits, __m256d scale, __m256d shift) {
+    const __m256i shifted = _mm256_srli_epi32(bits, 8);
+    const __m256d unit = _mm256_set1_pd(0x1p-24);
+    const __m256d low = _mm256_cvtepi32_pd(_mm256_castsi256_si128(shifted));
+    const __m256d high = _mm256_cvtepi32_pd(_mm256_extracti128_si256(shifted, 1));
+    const __m128 a = _mm256_cvtpd_ps(_mm256_add_pd(_mm256_mul_pd(_mm256_mul_pd(low, unit), scale), shift));
+    const __m128 b = _mm256_cvtpd_ps(_mm256_add_pd(_mm256_mul_pd(_mm256_mul_pd(high, unit), scale), shift));
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1);
+}
+
+enum { GROUPS = 2 };
+
+// Blocks [block, block + 8 · GROUPS) of the uniform stream, 32 · GROUPS values in stream order.
+// The groups of eight blocks are independent, so their rounds overlap (one group alone waits
+// on the multiplier's latency).
+__attribute__((target("avx2")))
+static void uniform_blocks(uint32_t k0, uint32_t k1, uint64_t block, __m256d scale, __m256d shift, float *out) {
+    __m256i x0[GROUPS], x1[GROUPS], x2[GROUPS], x3[GROUPS];
+    for (int g = 0; g < GROUPS; g++) {
+        x0[g] = _mm256_add_epi32(_mm256_set1_epi32((int)((uint32_t)block + 8 * (uint32_t)g)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        x1[g] = _mm256_set1_epi32((int)(uint32_t)(block >> 32));
+        x2[g] = _mm256_set1_epi32(STREAM_UNIFORM);
+        x3[g] = _mm256_setzero_si256();
+    }
+    const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u), m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
+    for (int round = 0; round < 10; round++) {
+        const __m256i key0 = _mm256_set1_epi32((int)k0), key1 = _mm256_set1_epi32((int)k1);
+        for (int g = 0; g < GROUPS; g++) {
+            __m256i hi0, lo0, hi1, lo1;
+            mul_hi_lo(x0[g], m0, &hi0, &lo0);
+            mul_hi_lo(x2[g], m1, &hi1, &lo1);
+            x0[g] = _mm256_xor_si256(_mm256_xor_si256(hi1, x1[g]), key0);
+            x2[g] = _mm256_xor_si256(_mm256_xor_si256(hi0, x3[g]), key1);
+            x1[g] = lo1;
+            x3[g] = lo0;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    for (int g = 0; g < GROUPS; g++, out += 32) {
+        const __m256 f0 = uniform8(x0[g], scale, shift), f1 = uniform8(x1[g], scale, shift);
+        const __m256 f2 = uniform8(x2[g], scale, shift), f3 = uniform8(x3[g], scale, shift);
+        // Lane j of f0..f3 is block j's four values: transpose to block order.
+        const __m256 t0 = _mm256_unpacklo_ps(f0, f1), t1 = _mm256_unpackhi_ps(f0, f1);
+        const __m256 t2 = _mm256_unpacklo_ps(f2, f3), t3 = _mm256_unpackhi_ps(f2, f3);
+        const __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+        const __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+        _mm256_storeu_ps(out, _mm256_permute2f128_ps(u0, u1, 0x20));
+        _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(u2, u3, 0x20));
+        _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(u0, u1, 0x31));
+        _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(u2, u3, 0x31));
+    }
+}
+
+__attribute__((target("avx2")))
+static void uniform_avx2(uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    uint64_t index = first;
+    const uint64_t end = first + (uint64_t)count;
+    // Up to the first whole block.
+    const uint64_t head = (4 - index % 4) % 4 < end - index ? (4 - index % 4) % 4 : end - index;
+    uniform_scalar(k0, k1, index, (int64_t)head, scale, shift, out);
+    index += head;
+    out += head;
+    const __m256d vscale = _mm256_set1_pd(scale), vshift = _mm256_set1_pd(shift);
+    while (end - index >= 32 * GROUPS) {
+        const uint64_t block = index / 4;
+        // Counters whose low words do not wrap (else the scalar path handles the carry).
+        if ((uint32_t)block > 0xFFFFFFFFu - 8 * GROUPS) {
+            uniform_scalar(k0, k1, index, 32 * GROUPS, scale, shift, out);
+        } else {
+            uniform_blocks(k0, k1, block, vscale, vshift, out);
+        }
+        index += 32 * GROUPS;
+        out += 32 * GROUPS;
+    }
+    uniform_scalar(k0, k1, index, (int64_t)(end - index), scale, shift, out);
+}
+
+void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    if (count <= 0) return;
+    if (cmk_has_avx2_fma()) uniform_avx2(key0, key1, first, count, scale, shift, out);
+    else uniform_scalar(key0, key1, first, count, scale, shift, out);
+}
+
+#else
+
+void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    cmk_philox_uniform_portable(key0, key1, first, count, scale, shift, out);
+}
+
+#endif

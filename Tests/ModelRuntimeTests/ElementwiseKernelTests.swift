@@ -1,0 +1,57 @@
+import CModelKernels
+import Foundation
+@testable import ModelRuntime
+import Testing
+
+/// The element-wise kernels' fast paths (AVX2, when the CPU has it) against their portable
+/// loops and the scalar definitions, bit for bit, on odd sizes (1, 7, 17, 100).
+@Suite struct ElementwiseKernelTests {
+    static func values(_ count: Int, seed: Int) -> [Float] {
+        (0..<count).map { Float(sin(Double($0 * 7 + seed) * 0.37)) }
+    }
+
+    static let sizes = [1, 7, 17, 100]
+
+    @Test(arguments: sizes, sizes)
+    func scaleShiftFastPathEqualsPortable(_ rows: Int, _ channels: Int) {
+        let x = Self.values(rows * channels, seed: 4), scale = Self.values(channels, seed: 5), shift = Self.values(channels, seed: 6)
+        var fast = [Float](repeating: .nan, count: rows * channels), portable = fast
+        cmk_scale_shift(Int64(rows), Int64(channels), x, scale, shift, &fast)
+        cmk_scale_shift_portable(Int64(rows), Int64(channels), x, scale, shift, &portable)
+        let expected = (0..<(rows * channels)).map { x[$0] * scale[$0 % channels] + shift[$0 % channels] }
+        #expect(fast == expected)
+        #expect(portable == expected)
+    }
+
+    @Test(arguments: sizes + [1000])
+    func addAndReLUFastPathsEqualPortable(_ count: Int) {
+        var a = Self.values(count, seed: 7)
+        let b = Self.values(count, seed: 8)
+        a[0] = -0.0
+        if count > 3 { a[3] = .nan }
+        var fast = [Float](repeating: 1, count: count), portable = fast
+        cmk_add(Int64(count), a, b, &fast)
+        cmk_add_portable(Int64(count), a, b, &portable)
+        let sums = zip(a, b).map { $0 + $1 }
+        #expect(fast.map(\.bitPattern) == sums.map(\.bitPattern))
+        #expect(portable.map(\.bitPattern) == sums.map(\.bitPattern))
+        cmk_relu(Int64(count), a, &fast)
+        cmk_relu_portable(Int64(count), a, &portable)
+        let relu = a.map { $0 < 0 ? 0 : $0 }
+        #expect(fast.map(\.bitPattern) == relu.map(\.bitPattern), "NaN and −0 stay as they are")
+        #expect(portable.map(\.bitPattern) == relu.map(\.bitPattern))
+    }
+
+    /// The layers that use the kernels give what their scalar definitions give.
+    @Test(arguments: sizes)
+    func addAndReLULayersUseTheKernels(_ features: Int) throws {
+        let shape = [3, 7, features]
+        let count = shape.reduce(1, *)
+        let x = Tensor(shape: shape, scalars: Self.values(count, seed: 9))
+        let y = Tensor(shape: shape, scalars: Self.values(count, seed: 10))
+        let relu = try Activation(config: ActivationConfig(activation: .relu), inputShape: TensorShape([nil, 7, features]), seed: 0)
+        #expect(relu(x).scalars == x.scalars.map { $0 < 0 ? 0 : $0 })
+        let add = try Add(config: AddConfig(), inputShapes: [TensorShape([nil, 7, features]), TensorShape([nil, 7, features])], seed: 0)
+        #expect(add([x, y]).scalars == zip(x.scalars, y.scalars).map { $0 + $1 })
+    }
+}
