@@ -21,6 +21,19 @@ parameters, 50 MB of float32), and times:
   (fresh weights), Keras's ``predict`` (XLA-compiled) vs our call; ``resnet50_clone``:
   ``keras.models.clone_model`` vs our ``clone()`` (fresh weights).
 * ``mnist_mlp_batch_1`` / ``_256``: Keras's direct call ``model(x)`` vs ours (784-256-10).
+* ``keras_json_resnet50``: ResNet50's architecture to Keras JSON and back: Keras's
+  ``model.to_json()`` then ``model_from_json`` (which also builds the layers and draws their
+  weights; ``to_json`` alone is reported too) vs our ``kerasJSON()`` then
+  ``Resnet50.Config(kerasJSON:)`` (a typed config, checked, no weights).
+
+Build-time cases, with absolute targets and no Keras counterpart (``--skip-build-times`` leaves
+them out; the first needs a release build of the generator, the second a debug build of a
+throwaway package that uses the plugin, a few minutes the first time):
+
+* ``generate_resnet50``: ``swift-model-generator generate`` on ResNet50's spec (170 KB, 177
+  layers), the whole process as the build plugin runs it.
+* ``debug_build_resnet50``: after a one-character edit of the spec, ``swift build`` (debug) of
+  the package: the plugin regenerates the type and the compiler builds it.
 
 Every case reports the median of ``--runs`` runs after a warm-up; ratios above 1 mean Swift
 is faster. The Swift side prints a check value (the sum of the loaded weights, or of the
@@ -120,6 +133,15 @@ def python_side(folder, runs):
                 "Keras clone_model": median_time(lambda: keras.models.clone_model(model), max(1, runs // 2)),
             }
 
+    resnet = model_from_spec("resnet50")
+    text = resnet.to_json()
+    results["keras_json_resnet50"] = {
+        "Keras to_json + model_from_json": median_time(
+            lambda: keras.models.model_from_json(resnet.to_json()), max(1, runs // 2)),
+        "Keras to_json": median_time(lambda: resnet.to_json(), runs),
+        "check": float(len(text.encode())),
+    }
+
     mnist = model_from_spec("mnist_mlp")
     # The same weights as the Swift side's MnistMlp(seed: 1) are not needed for timing; the
     # output check uses Swift's own inputs and weights, so only times are compared here.
@@ -156,6 +178,52 @@ def swift_side(folder, runs):
     return results
 
 
+def build_times(runs):
+    """The build-time cases: seconds per case (median of ``runs``)."""
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--product", "swift-model-generator"],
+                   check=True, stdout=subprocess.DEVNULL)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--show-bin-path"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    generator = os.path.join(binary, "swift-model-generator")
+    spec_path = os.path.join(SPECS, "resnet50.model.json")
+    results = {}
+    with tempfile.TemporaryDirectory() as out:
+        results["generate_resnet50"] = median_time(
+            lambda: subprocess.run([generator, "generate", spec_path, "--output-directory", out], check=True), runs)
+
+    with tempfile.TemporaryDirectory() as package:
+        sources = os.path.join(package, "Sources", "App")
+        os.makedirs(sources)
+        with open(os.path.join(package, "Package.swift"), "w") as f:
+            f.write(f"""// swift-tools-version: 6.0
+import PackageDescription
+let package = Package(
+    name: "App",
+    dependencies: [.package(name: "swift-model-generator", path: {json.dumps(ROOT)})],
+    targets: [.executableTarget(
+        name: "App",
+        dependencies: [.product(name: "ModelRuntime", package: "swift-model-generator")],
+        plugins: [.plugin(name: "ModelGeneratorPlugin", package: "swift-model-generator")])])
+""")
+        with open(os.path.join(sources, "main.swift"), "w") as f:
+            f.write("import ModelRuntime\nprint(Resnet50.Config().layers.count)\n")
+        with open(spec_path) as f:
+            spec = f.read()
+        target = os.path.join(sources, "resnet50.model.json")
+        edits = iter(range(1_000_000))
+
+        def write_spec():
+            with open(target, "w") as f:
+                f.write(spec + " " * (next(edits) % 2) + "\n")
+
+        def build():
+            write_spec()
+            subprocess.run(["swift", "build", "--package-path", package], check=True, stdout=subprocess.DEVNULL)
+
+        results["debug_build_resnet50"] = median_time(build, max(1, runs // 2))
+    return results
+
+
 def machine():
     cpu = platform.processor() or platform.machine()
     try:
@@ -178,10 +246,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for BENCHMARKS.md)")
+    parser.add_argument("--skip-build-times", action="store_true", help="leave out the build-time cases")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         python = python_side(folder, args.runs)
         swift = swift_side(folder, args.runs)
+    builds = {} if args.skip_build_times else build_times(args.runs)
     failures = []
     rows = []
     for name, ours in swift.items():
@@ -202,6 +272,17 @@ def main():
     else:
         for row in rows:
             print(f"{row[0]:<26} Swift {row[1]:>12}   {row[2]:<18} {row[3]:>12}   ratio {row[4]:8.2f}")
+    targets = {"generate_resnet50": 0.050, "debug_build_resnet50": 20.0}
+    if builds:
+        print("\nBuild-time cases (absolute targets):\n")
+        if args.markdown:
+            print("| Case | Time | Target |")
+            print("| --- | ---: | ---: |")
+        for name, seconds in builds.items():
+            if args.markdown:
+                print(f"| {name} | {format_time(seconds)} | under {format_time(targets[name])} |")
+            else:
+                print(f"{name:<26} {format_time(seconds):>12}   target under {format_time(targets[name])}")
     if failures:
         print("\n" + "\n".join(failures))
         sys.exit(1)

@@ -107,6 +107,13 @@ do {
     report("resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) }, check: Double(classes.scalars.reduce(0, +)))
     var cloned = resnet
     report("resnet50_clone", measure(max(1, options.runs / 2)) { cloned = resnet.clone() }, check: Double(cloned.weights.count))
+    // The architecture to Keras JSON and back into a typed config (no weights), as
+    // `model.to_json()` and `model_from_json` move architectures around.
+    var json = resnet.kerasJSON()
+    report("keras_json_resnet50", try measure(options.runs) {
+        json = resnet.kerasJSON()
+        _ = try Resnet50.Config(kerasJSON: json)
+    }, check: Double(json.utf8.count))
     let mobilenet = MobilenetV2(seed: 1)
     classes = mobilenet(image)
     report("mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) }, check: Double(classes.scalars.reduce(0, +)))
