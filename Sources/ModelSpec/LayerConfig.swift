@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Keras object config: what `get_config()` returns for a layer or a model, typed.
 public protocol KerasConfig: Codable, Equatable, Sendable {
     /// Keras's `class_name`, e.g. `Dense`.
@@ -139,7 +141,10 @@ public struct ConfigField<Config>: Sendable {
     /// Whether a spec must give it (Keras has no default for it).
     public let isRequired: Bool
     /// The Swift type of the field, for documentation.
-    public let typeName: String
+    public var typeName: String { String(describing: valueType) }
+    /// Kept as a metatype: describing it costs more than building the whole field, and only
+    /// documentation asks.
+    private let valueType: Any.Type
     let decodeInto: @Sendable (inout Config, KeyedDecodingContainer<ConfigKey>) throws -> Void
     let encodeFrom: @Sendable (Config, inout KeyedEncodingContainer<ConfigKey>) throws -> Void
     let argument: @Sendable (Config, Config) -> String?
@@ -153,7 +158,7 @@ public struct ConfigField<Config>: Sendable {
         self.key = key
         self.label = label
         self.isRequired = required
-        self.typeName = String(describing: Value.self)
+        self.valueType = Value.self
         let codingKey = ConfigKey(key)
         decodeInto = { config, container in
             config[keyPath: keyPath] = try container.decode(Value.self, forKey: codingKey)
@@ -181,8 +186,38 @@ extension KerasConfig {
     public static var module: String { "keras.layers" }
 }
 
+/// The field tables of config types, built once per type: a generic config
+/// (`ConvConfig<Spatial2D>`) cannot store a static table, and building one instantiates its
+/// key paths at run time, which costs more than decoding the config.
+private final class FieldTables: @unchecked Sendable {
+    static let shared = FieldTables()
+    private let lock = NSLock()
+    private var tables: [ObjectIdentifier: Any] = [:]
+
+    func table<Config: LayerConfig>(for type: Config.Type) -> [ConfigField<Config>] {
+        let key = ObjectIdentifier(type)
+        lock.lock()
+        let cached = tables[key] as? [ConfigField<Config>]
+        lock.unlock()
+        if let cached { return cached }
+        // Built outside the lock: a table may read other types' tables.
+        let table = Config.fields
+        lock.lock()
+        tables[key] = table
+        lock.unlock()
+        return table
+    }
+}
+
 extension LayerConfig {
-    public static var swiftTypeName: String { String(describing: Self.self) }
+    /// `fields`, built once per type and then reused.
+    static var fieldTable: [ConfigField<Self>] { FieldTables.shared.table(for: Self.self) }
+}
+
+extension LayerConfig {
+    /// `Dense` → `DenseConfig`, the naming every built-in config follows (generic ones spell
+    /// theirs); cheaper than describing the metatype, which the generator would do per layer.
+    public static var swiftTypeName: String { className + "Config" }
     public static var swiftRuntimeTypeName: String { className }
     public var outputCount: Int { 1 }
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
@@ -198,6 +233,7 @@ extension LayerConfig {
     /// rejecting unknown keys. `callerKeys` are keys (and fields) the caller reads itself.
     public static func decodeFields(from decoder: any Decoder, callerKeys: Set<String> = []) throws -> Self {
         var config = template
+        let fields = Self.fieldTable
         let container = try decoder.container(keyedBy: ConfigKey.self)
         let known = Set(fields.map(\.key))
         for key in container.allKeys where !known.contains(key.stringValue) && !callerKeys.contains(key.stringValue) {
@@ -240,7 +276,7 @@ extension LayerConfig {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: ConfigKey.self)
-        for field in Self.fields {
+        for field in Self.fieldTable {
             try field.encodeFrom(self, &container)
         }
     }
@@ -255,7 +291,7 @@ extension LayerConfig {
     /// the required fields and those that differ from Keras's defaults.
     public var swiftArguments: [String] {
         let defaults = Self.template
-        return Self.fields.compactMap { $0.argument(self, defaults) }
+        return Self.fieldTable.compactMap { $0.argument(self, defaults) }
     }
 }
 

@@ -292,6 +292,18 @@ extension LayerConfigTests {
 extension LayerConfigTests {
     @Suite("Swift expressions")
     struct SwiftExpressions {
+        /// Generated code spells every built-in config by `swiftTypeName`, `className` +
+        /// `Config` unless the type spells its own (the generic ones); it must be the type's
+        /// Swift name, which `String(describing:)` gives (too slow to call per layer).
+        @Test("Every non-generic built-in config's Swift name is its type's name")
+        func swiftTypeNames() {
+            let plain = LayerRegistry.builtIn.filter { !String(describing: $0.configType).contains("<") }
+            #expect(plain.count >= 37)
+            for kind in plain {
+                #expect(kind.configTypeName == String(describing: kind.configType))
+            }
+        }
+
         @Test("Only required and non-default fields are spelled out")
         func dense() {
             #expect(DenseConfig(name: "d", units: 3).swiftExpression == #"DenseConfig(name: "d", units: 3)"#)
