@@ -363,14 +363,15 @@ struct Renderer {
     }
 
     private func renderLayerProperties(_ out: inout SourceWriter) {
+        let allCalls = graph.calls(layerCount: layers.count)
         for (index, layer) in layers.enumerated() {
             if layer.isInput {
-                out.line("/// \(name(layer)): an input, of shape \(description.nodeShapes[graph.calls(layerCount: layers.count)[index][0]][0]).")
+                out.line("/// \(name(layer)): an input, of shape \(description.nodeShapes[allCalls[index][0]][0]).")
                 out.line("\(access)private(set) var \(members[index]): InputLayer")
                 continue
             }
             let parameters = layer.parameterCount == 0 ? "" : ", \(Format.grouped(layer.parameterCount)) parameters"
-            let calls = graph.calls(layerCount: layers.count)[index]
+            let calls = allCalls[index]
             let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
             let first = calls[0]
             out.line("/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → \(shapesText(description.nodeShapes[first]))\(parameters)\(shared).")
