@@ -109,7 +109,7 @@ public func fuzzSpec(_ bytes: [UInt8]) {
     // The spec parsed once already, so this parse succeeds; the summary must render too.
     let description: ModelDescription
     do {
-        description = try ModelSpecParser.parse(bytes, file: "fuzz.model.json", customLayers: options.customLayers.map(CustomLayer.init(declaration:)))
+        description = try ModelSpecParser.parse(bytes, file: "fuzz.model.json", customLayers: options.parserCustomLayers)
     } catch {
         preconditionFailure("fuzzSpec: the spec generated code but does not parse a second time: \(error)")
     }

@@ -28,14 +28,6 @@ public struct CustomLayer: Sendable {
         decode = { node throws(SpecError) in try DeclaredLayerConfig(declaration: declaration, node: node) }
     }
 
-    /// Keras's `class_name` for the layer: the part of `kerasName` after the package.
-    public var className: String { CustomLayer.className(of: kerasName) }
-
-    /// The class part of a Keras name: `MyLayers>Scale` → `Scale`.
-    public static func className(of kerasName: String) -> String {
-        kerasName.split(separator: ">", omittingEmptySubsequences: false).last.map(String.init) ?? kerasName
-    }
-
     /// Whether a spec entry with `className` and `registeredName` (`nil` when absent or
     /// `null`) names this layer. A packaged name (`MyLayers>Scale`) matches the entry's
     /// `registered_name` (or a `class_name` spelled the same); a bare name matches the
@@ -73,17 +65,14 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
     /// Keras's defaults of the config fields the rules read, for specs that leave them out
     /// (`{"units": 32, "use_bias": true}`).
     public var defaults: [JSONMember] = []
-    /// Where the declaration is, for messages.
-    public var location: SourceLocation?
 
     /// A declaration.
     public init(kerasName: String, swiftType: String, outputShape: ShapeRule = .same,
-                weights: [(name: String, shape: [DimensionRule], condition: String?)] = [], location: SourceLocation? = nil) {
+                weights: [(name: String, shape: [DimensionRule], condition: String?)] = []) {
         self.kerasName = kerasName
         self.swiftType = swiftType
         self.outputShape = outputShape
         self.weights = weights
-        self.location = location
     }
 
     public static func == (a: Self, b: Self) -> Bool {
@@ -99,7 +88,7 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
     public init(kerasName: String, node: JSONNode) throws(SpecError) {
         let label = "custom layer '\(kerasName)'"
         guard !kerasName.isEmpty, kerasName.split(separator: ">", omittingEmptySubsequences: false).count <= 2,
-              !CustomLayer.className(of: kerasName).isEmpty, !kerasName.hasPrefix(">") else {
+              !kerasName.hasPrefix(">"), !kerasName.hasSuffix(">") else {
             throw SpecError("\(label): the name must be a Keras class name ('Scale') or a registered name ('MyLayers>Scale')",
                             at: node.location)
         }
@@ -110,7 +99,6 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
         swiftType = ""
         outputShape = .same
         weights = []
-        location = node.location
         for member in members {
             switch member.key {
             case "swiftType":
@@ -172,11 +160,7 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
 
     /// A (possibly module-qualified) ASCII Swift type name.
     static func isTypeName(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return !parts.isEmpty && parts.allSatisfy { part in
-            guard let first = part.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_" else { return false }
-            return part.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
-        }
+        text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(Naming.isASCIIIdentifier)
     }
 }
 
@@ -192,7 +176,7 @@ public enum ShapeRule: Sendable, Equatable {
 /// `null` (unknown), `"input[i]"` (axis `i` of the input, negative from the end),
 /// `"input[a:b]"` (those axes, as Python slices them) or the key of an integer config field
 /// (`"units"`).
-public enum DimensionRule: Sendable, Equatable, CustomStringConvertible {
+public enum DimensionRule: Sendable, Equatable {
     /// A fixed size.
     case fixed(Int)
     /// An unknown size (`None`).
@@ -203,16 +187,6 @@ public enum DimensionRule: Sendable, Equatable, CustomStringConvertible {
     case inputSlice(Int?, Int?)
     /// The value of an integer config field.
     case field(String)
-
-    public var description: String {
-        switch self {
-        case .fixed(let size): String(size)
-        case .unknown: "null"
-        case .inputAxis(let axis): "input[\(axis)]"
-        case .inputSlice(let start, let end): "input[\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")]"
-        case .field(let key): key
-        }
-    }
 
     /// Reads a JSON array of rules.
     static func list(_ node: JSONNode, what: String) throws(SpecError) -> [DimensionRule] {
@@ -242,9 +216,7 @@ public enum DimensionRule: Sendable, Equatable, CustomStringConvertible {
 
     static func parse(_ text: String, what: String, at location: SourceLocation?) throws(SpecError) -> DimensionRule {
         guard text.hasPrefix("input") else {
-            guard let first = text.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
-                  text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") })
-            else {
+            guard Naming.isASCIIIdentifier(text) else {
                 throw SpecError("\(what): '\(text)' is neither \"input[i]\", \"input[a:b]\" nor a config key", at: location)
             }
             return .field(text)

@@ -152,6 +152,16 @@ public enum LayerRegistry {
 
 /// Name conversions shared by the parser and the generator.
 public enum Naming {
+    /// Whether `text` is an ASCII Swift identifier: a letter or `_`, then letters, digits or `_`
+    /// (keywords included; callers that need more check them).
+    public static func isASCIIIdentifier(_ text: Substring) -> Bool {
+        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_" else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+    }
+
+    /// `isASCIIIdentifier` for a whole string.
+    public static func isASCIIIdentifier(_ text: String) -> Bool { isASCIIIdentifier(Substring(text)) }
+
     /// Keras's `to_snake_case`: `InputLayer` → `input_layer`, `Conv2D` → `conv2d`.
     public static func snakeCase(_ name: String) -> String {
         var out = ""

@@ -110,26 +110,19 @@ extension ModelSpecParser {
 
         var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nestedStorage: nil,
                            node: entry, nameLocation: nameNode?.location, normalized: entry)
-        if let customLayer {
+        if customLayer != nil || kind != nil {
             let configNode = JSONNode(.object(configMembers), at: config.location)
             do {
-                let typed = try customLayer.decode(configNode)
+                let typed: any LayerConfig
+                if let customLayer {
+                    typed = try customLayer.decode(configNode)
+                } else {
+                    let configType = try kind!.configType(for: configNode)
+                    typed = try SpecDecoder().decode(configType, from: configNode)
+                }
                 result.config = typed
                 result.name = typed.name
                 result.custom = customLayer
-            } catch {
-                var error = error
-                error.message = "\(label): " + error.message
-                throw error
-            }
-            result.normalized = replacing("config", in: entry, with: configNode)
-        } else if let kind {
-            let configNode = JSONNode(.object(configMembers), at: config.location)
-            do {
-                let configType = try kind.configType(for: configNode)
-                let typed = try SpecDecoder().decode(configType, from: configNode)
-                result.config = typed
-                result.name = typed.name
             } catch {
                 var error = error
                 error.message = "\(label): " + error.message

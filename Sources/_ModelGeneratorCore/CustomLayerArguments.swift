@@ -48,7 +48,7 @@ enum CustomLayerArguments {
                 break
             }
             let label = ConfigField<DeclaredLayerConfig>.label(forKey: member.key)
-            guard isLabel(label) else {
+            guard Naming.isASCIIIdentifier(label) else {
                 throw SpecError("the config key '\(member.key)' has no Swift argument label (keys are snake_case ASCII names)",
                                 at: member.keyLocation ?? member.value.location)
             }
@@ -85,11 +85,5 @@ enum CustomLayerArguments {
             throw SpecError("'\(key)' holds an object that is not a Keras initializer; a custom layer's config values must be numbers, strings, booleans, null, lists of them or initializers",
                             at: node.location)
         }
-    }
-
-    /// An ASCII Swift identifier.
-    static func isLabel(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_" else { return false }
-        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
     }
 }

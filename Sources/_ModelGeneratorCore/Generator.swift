@@ -30,7 +30,7 @@ public struct GeneratorOptions: Sendable, Equatable {
     }
 
     /// The parser's view of the declared custom layers.
-    var parserCustomLayers: [CustomLayer] { customLayers.map(CustomLayer.init(declaration:)) }
+    public var parserCustomLayers: [CustomLayer] { customLayers.map(CustomLayer.init(declaration:)) }
 }
 
 /// One generated Swift file.
@@ -253,8 +253,8 @@ struct Renderer {
                 out.line()
                 out.line("/// The custom layer classes the model uses, to read its Keras JSON back.")
                 out.line("\(access)static let customLayers: [CustomLayer] = [")
-                for (position, type) in custom.enumerated() {
-                    out.line("    CustomLayer(ConfigOf<\(type)>.self)" + (position == custom.count - 1 ? "," : ","))
+                for type in custom {
+                    out.line("    CustomLayer(ConfigOf<\(type)>.self),")
                 }
                 out.line("]")
             }
@@ -319,13 +319,13 @@ struct Renderer {
     private func renderCustomConfig(_ out: inout SourceWriter, index: Int, config: DeclaredLayerConfig) {
         let layer = layers[index]
         out.line("/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`).")
-        let located = !specFileName.hasSuffix(".keras") && layer.location != nil
-        if located, let location = layer.location {
+        let location = specFileName.hasSuffix(".keras") ? nil : layer.location
+        if let location {
             out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
         }
         let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
         out.assignment("\(access)var \(members[index]): ConfigOf<\(config.declaration.swiftType)> = .init", arguments: arguments)
-        if located { out.line("#sourceLocation()") }
+        if location != nil { out.line("#sourceLocation()") }
     }
 
     /// The graph literal, each call commented with what it computes.

@@ -80,10 +80,6 @@ public struct GeneratorConfigFile: Sendable, Equatable {
 
     /// An ASCII Swift identifier that isn't a keyword.
     static func isIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_" else {
-            return false
-        }
-        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
-            && !Identifiers.reserved.contains(name)
+        Naming.isASCIIIdentifier(name) && !Identifiers.reserved.contains(name)
     }
 }

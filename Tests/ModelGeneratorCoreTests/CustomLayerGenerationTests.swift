@@ -66,9 +66,9 @@ import _ModelGeneratorCore
 
     @Test(arguments: badLayers)
     func badCustomLayersAreLocatedErrors(_ layer: String, _ expected: String) {
-        #expect(throws: (any Error).self) { _ = try Self.generate(layer) }
         do {
             _ = try Self.generate(layer)
+            Issue.record("generated code for \(layer)")
         } catch {
             #expect(error.description == expected)
         }
