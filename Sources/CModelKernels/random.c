@@ -198,16 +198,98 @@ static void uniform_avx2(uint32_t k0, uint32_t k1, uint64_t first, int64_t count
     uniform_scalar(k0, k1, index, (int64_t)(end - index), scale, shift, out);
 }
 
-void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+// The AVX-512 kernel: the same rounds on eight blocks per register, each block's words in
+// 64-bit lanes, so one `vpmuludq` gives a word's whole product (high half: shift; low half:
+// the lane as it is, whose upper bits no later step reads) and one `vpternlogd` does each
+// round's three-way xor. Four independent groups of eight blocks overlap their rounds.
+enum { GROUPS512 = 4 };
+
+__attribute__((target("avx512f,avx512dq")))
+static inline __m256 uniform8_512(__m512i words, __m512d scale, __m512d shift) {
+    const __m512i bits = _mm512_and_si512(_mm512_srli_epi64(words, 8), _mm512_set1_epi64(0xFFFFFF));
+    const __m512d unit = _mm512_mul_pd(_mm512_cvtepi64_pd(bits), _mm512_set1_pd(0x1p-24));
+    return _mm512_cvtpd_ps(_mm512_add_pd(_mm512_mul_pd(unit, scale), shift));
+}
+
+__attribute__((target("avx512f,avx512dq")))
+static void uniform_blocks_avx512(uint32_t k0, uint32_t k1, uint64_t block, __m512d scale, __m512d shift, float *out) {
+    __m512i x0[GROUPS512], x1[GROUPS512], x2[GROUPS512], x3[GROUPS512];
+    const __m512i lanes = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int g = 0; g < GROUPS512; g++) {
+        x0[g] = _mm512_add_epi64(_mm512_set1_epi64((uint32_t)block + 8 * (uint32_t)g), lanes);
+        x1[g] = _mm512_set1_epi64((uint32_t)(block >> 32));
+        x2[g] = _mm512_set1_epi64(STREAM_UNIFORM);
+        x3[g] = _mm512_setzero_si512();
+    }
+    const __m512i m0 = _mm512_set1_epi64(0xD2511F53u), m1 = _mm512_set1_epi64(0xCD9E8D57u);
+    for (int round = 0; round < 10; round++) {
+        const __m512i key0 = _mm512_set1_epi64(k0), key1 = _mm512_set1_epi64(k1);
+        for (int g = 0; g < GROUPS512; g++) {
+            const __m512i p0 = _mm512_mul_epu32(x0[g], m0), p1 = _mm512_mul_epu32(x2[g], m1);
+            x0[g] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1[g], key0, 0x96);
+            x2[g] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3[g], key1, 0x96);
+            x1[g] = p1;
+            x3[g] = p0;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    // Lane j of word c is value 4j + c of the group's 32: interleave the four words.
+    const __m512i first = _mm512_setr_epi32(0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27);
+    const __m512i second = _mm512_setr_epi32(4, 12, 20, 28, 5, 13, 21, 29, 6, 14, 22, 30, 7, 15, 23, 31);
+    for (int g = 0; g < GROUPS512; g++, out += 32) {
+        const __m512 words01 = _mm512_insertf32x8(_mm512_castps256_ps512(uniform8_512(x0[g], scale, shift)),
+                                                  uniform8_512(x1[g], scale, shift), 1);
+        const __m512 words23 = _mm512_insertf32x8(_mm512_castps256_ps512(uniform8_512(x2[g], scale, shift)),
+                                                  uniform8_512(x3[g], scale, shift), 1);
+        _mm512_storeu_ps(out, _mm512_permutex2var_ps(words01, first, words23));
+        _mm512_storeu_ps(out + 16, _mm512_permutex2var_ps(words01, second, words23));
+    }
+}
+
+__attribute__((target("avx512f,avx512dq")))
+static void uniform_avx512(uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    uint64_t index = first;
+    const uint64_t end = first + (uint64_t)count;
+    const uint64_t head = (4 - index % 4) % 4 < end - index ? (4 - index % 4) % 4 : end - index;
+    uniform_scalar(k0, k1, index, (int64_t)head, scale, shift, out);
+    index += head;
+    out += head;
+    const __m512d vscale = _mm512_set1_pd(scale), vshift = _mm512_set1_pd(shift);
+    while (end - index >= 32 * GROUPS512) {
+        const uint64_t block = index / 4;
+        if ((uint32_t)block > 0xFFFFFFFFu - 8 * GROUPS512) {
+            uniform_scalar(k0, k1, index, 32 * GROUPS512, scale, shift, out);
+        } else {
+            uniform_blocks_avx512(k0, k1, block, vscale, vshift, out);
+        }
+        index += 32 * GROUPS512;
+        out += 32 * GROUPS512;
+    }
+    // The rest (fewer than 128 values) with the AVX2 kernel, which ends with the scalar one.
+    uniform_avx2(k0, k1, index, (int64_t)(end - index), scale, shift, out);
+}
+
+void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
+                                 double shift, float *out) {
     if (count <= 0) return;
-    if (cmk_has_avx2_fma()) uniform_avx2(key0, key1, first, count, scale, shift, out);
+    const int available = cmk_simd_level();
+    if (level > available) level = available;
+    if (level >= 2) uniform_avx512(key0, key1, first, count, scale, shift, out);
+    else if (level == 1) uniform_avx2(key0, key1, first, count, scale, shift, out);
     else uniform_scalar(key0, key1, first, count, scale, shift, out);
 }
 
 #else
 
-void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
+                                 double shift, float *out) {
+    (void)level;
     cmk_philox_uniform_portable(key0, key1, first, count, scale, shift, out);
 }
 
 #endif
+
+void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+    cmk_philox_uniform_at_level(2, key0, key1, first, count, scale, shift, out);
+}

@@ -205,3 +205,17 @@ void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int
 }
 
 #endif
+
+int cmk_simd_level(void) {
+    static int cached = -1;
+    if (cached < 0) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+        __builtin_cpu_init();
+        // The compiler's CPU model checks that the OS saves the wider registers too.
+        cached = !cmk_has_avx2_fma() ? 0 : (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) ? 2 : 1;
+#else
+        cached = 0;
+#endif
+    }
+    return cached;
+}

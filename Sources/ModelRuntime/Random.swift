@@ -114,6 +114,9 @@ enum PhiloxStream: Sendable {
 extension Philox {
     /// Streams with fewer values than this are drawn on the calling thread.
     static let parallelThreshold = 1 << 15
+    /// Buffers with at least this many values (2 MiB, the smallest that can hold a whole huge
+    /// page) are first advised into huge pages.
+    static let hugePageThreshold = 1 << 19
 
     /// Fills `buffer` with `Float(x * scale + shift)` for the stream's values `x`, bit for bit
     /// what `uniform(count:)`, `normal(count:)` or `truncatedNormal(count:)` give, without the
@@ -128,6 +131,7 @@ extension Philox {
         case .normal: { cmk_philox_normal(k0, k1, $0, $1, scale, shift, $2) }
         case .truncatedNormal: { cmk_philox_truncated_normal(k0, k1, $0, $1, scale, shift, $2) }
         }
+        if count >= Philox.hugePageThreshold { cmk_advise_huge_pages(base, Int64(count * MemoryLayout<Float>.stride)) }
         let chunks = count < Philox.parallelThreshold ? 1 : min(4 * MatrixMultiply.cores, count / (Philox.parallelThreshold / 4))
         if chunks <= 1 {
             kernel(0, Int64(count), base)

@@ -3,10 +3,10 @@ import Foundation
 @testable import ModelRuntime
 import Testing
 
-/// The float32 fills of fresh weights (`CModelKernels`' Philox kernels, AVX2 where the CPU has
-/// it, split over the cores for large tensors) against the portable kernel and the Swift
-/// `Philox` streams they replace, bit for bit, on sizes and offsets that hit every edge of the
-/// 4-value blocks and the 32-value AVX2 groups.
+/// The float32 fills of fresh weights (`CModelKernels`' Philox kernels, AVX-512 or AVX2 where
+/// the CPU has it, split over the cores for large tensors) against the portable kernel and the
+/// Swift `Philox` streams they replace, bit for bit, on sizes and offsets that hit every edge
+/// of the 4-value blocks, the 64-value AVX2 groups and the 128-value AVX-512 groups.
 @Suite struct RandomKernelTests {
     static let sizes = [1, 7, 17, 100, 1000]
     static let offsets: [UInt64] = [0, 1, 3, 5, 30, 4 * 0xFFFF_FFF6 + 1]
@@ -34,17 +34,23 @@ import Testing
     }
 
     @Test(arguments: sizes, offsets)
-    func uniformFastPathEqualsPortableAndSwift(_ count: Int, _ first: UInt64) {
+    func uniformFastPathsEqualPortableAndSwift(_ count: Int, _ first: UInt64) {
         let (k0, k1) = Self.keys(Self.seed)
         let (scale, shift) = (0.2, -0.1)
-        var fast = [Float](repeating: .nan, count: count + 1), portable = fast
-        fast.withUnsafeMutableBufferPointer { cmk_philox_uniform(k0, k1, first, Int64(count), scale, shift, $0.baseAddress) }
-        portable.withUnsafeMutableBufferPointer { cmk_philox_uniform_portable(k0, k1, first, Int64(count), scale, shift, $0.baseAddress) }
         let generator = Philox(seed: Self.seed)
         let expected = (0..<count).map { Float(Self.uniformElement(generator, first + UInt64($0)) * scale + shift) }
-        #expect(Array(fast.prefix(count)) == expected, "count \(count) first \(first): fast path")
-        #expect(Array(portable.prefix(count)) == expected, "count \(count) first \(first): portable path")
-        #expect(fast[count].isNaN && portable[count].isNaN, "count \(count) first \(first): wrote past the end")
+        func check(_ path: String, _ kernel: (UnsafeMutablePointer<Float>?) -> Void) {
+            var out = [Float](repeating: .nan, count: count + 1)
+            out.withUnsafeMutableBufferPointer { kernel($0.baseAddress) }
+            #expect(Array(out.prefix(count)) == expected, "count \(count) first \(first): \(path)")
+            #expect(out[count].isNaN, "count \(count) first \(first): \(path) wrote past the end")
+        }
+        check("portable path") { cmk_philox_uniform_portable(k0, k1, first, Int64(count), scale, shift, $0) }
+        check("default path") { cmk_philox_uniform(k0, k1, first, Int64(count), scale, shift, $0) }
+        // Each kernel this CPU runs: 1 AVX2, 2 AVX-512.
+        for level in 1...max(1, cmk_simd_level()) {
+            check("level \(level)") { cmk_philox_uniform_at_level(level, k0, k1, first, Int64(count), scale, shift, $0) }
+        }
     }
 
     /// Any part of a normal or truncated normal stream equals the same part of Swift's.
@@ -66,8 +72,8 @@ import Testing
     }
 
     /// Initializers fill tensors with what the `[Double]` streams give, including large ones
-    /// split over the cores.
-    @Test(arguments: [[1], [7], [17], [100], [3, 3, 64, 65], [300, 301]])
+    /// split over the cores and ones advised into huge pages.
+    @Test(arguments: [[1], [7], [17], [100], [3, 3, 64, 65], [300, 301], [1024, 600]])
     func initializersDrawTheSwiftStreams(_ shape: [Int]) {
         let count = shape.reduce(1, *)
         let generator = Philox(seed: Self.seed)

@@ -1,17 +1,22 @@
 import Foundation
 import ModelRuntime
 
-// Usage: Benchmarks [--files DIR] [--runs N] [--profile]
+// Usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile]
 //
 // DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
 // tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
 // runs, and a check value that the script compares with Python's. `--profile` prints where a
-// ResNet50 call spends its time, by layer class.
+// ResNet50 call spends its time, by layer class. `--only NAME` runs the cases whose names start
+// with NAME (e.g. `--only resnet50_clone`), for timing or profiling one case.
 
 struct Options {
     var files: URL?
     var runs = 5
     var profile = false
+    var only: String?
+
+    /// Whether the case `name` runs.
+    func runs(_ name: String) -> Bool { only.map { name.hasPrefix($0) } ?? true }
 }
 
 func parse(_ arguments: [String]) -> Options {
@@ -22,13 +27,16 @@ func parse(_ arguments: [String]) -> Options {
         case "--files" where index + 1 < arguments.count:
             options.files = URL(fileURLWithPath: arguments[index + 1])
             index += 1
+        case "--only" where index + 1 < arguments.count:
+            options.only = arguments[index + 1]
+            index += 1
         case "--profile":
             options.profile = true
         case "--runs" where index + 1 < arguments.count:
             options.runs = Int(arguments[index + 1]) ?? options.runs
             index += 1
         default:
-            FileHandle.standardError.write(Data("usage: Benchmarks [--files DIR] [--runs N] [--profile]\n".utf8))
+            FileHandle.standardError.write(Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile]\n".utf8))
             exit(2)
         }
         index += 1
@@ -84,7 +92,7 @@ if options.profile {
     exit(0)
 }
 do {
-    if let files = options.files {
+    if let files = options.files, ["load_weights_h5", "load_weights_safetensors", "load_model_keras"].contains(where: options.runs) {
         var model = BigMlp(seed: 1)
         let h5 = files.appendingPathComponent("big_mlp.weights.h5")
         report("load_weights_h5", try measure(options.runs) { try model.loadWeights(from: h5) }, check: checksum(model.weights))
@@ -94,32 +102,44 @@ do {
         var loaded = model
         report("load_model_keras", try measure(options.runs) { loaded = try BigMlp(contentsOf: archive) }, check: checksum(loaded.weights))
     }
-    // A 1024×1024 by 1024×1024 matrix product: a Dense layer without bias on a batch of 1024.
-    let dense = Dense1024(seed: 1)
-    let square = Tensor(shape: [1024, 1024], scalars: (0..<(1024 * 1024)).map { Float($0 % 97) / 97 })
-    var product = dense(square)
-    report("gemm_1024", measure(options.runs) { product = dense(square) }, check: Double(product.scalars[0]))
+    if options.runs("gemm_1024") {
+        // A 1024×1024 by 1024×1024 matrix product: a Dense layer without bias on a batch of 1024.
+        let dense = Dense1024(seed: 1)
+        let square = Tensor(shape: [1024, 1024], scalars: (0..<(1024 * 1024)).map { Float($0 % 97) / 97 })
+        var product = dense(square)
+        report("gemm_1024", measure(options.runs) { product = dense(square) }, check: Double(product.scalars[0]))
+    }
 
     // keras.applications at 224×224, batch 1, with their fresh weights.
     let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
-    let resnet = Resnet50(seed: 1)
-    var classes = resnet(image)
-    report("resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) }, check: Double(classes.scalars.reduce(0, +)))
-    var cloned = resnet
-    report("resnet50_clone", measure(max(1, options.runs / 2)) { cloned = resnet.clone() }, check: Double(cloned.weights.count))
-    // The architecture to Keras JSON and back into a typed config (no weights), as
-    // `model.to_json()` and `model_from_json` move architectures around.
-    var json = resnet.kerasJSON()
-    report("keras_json_resnet50", try measure(options.runs) {
-        json = resnet.kerasJSON()
-        _ = try Resnet50.Config(kerasJSON: json)
-    }, check: Double(json.utf8.count))
-    let mobilenet = MobilenetV2(seed: 1)
-    classes = mobilenet(image)
-    report("mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) }, check: Double(classes.scalars.reduce(0, +)))
+    if ["resnet50_batch_1", "resnet50_clone", "keras_json_resnet50"].contains(where: options.runs) {
+        let resnet = Resnet50(seed: 1)
+        if options.runs("resnet50_batch_1") {
+            var classes = resnet(image)
+            report("resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) }, check: Double(classes.scalars.reduce(0, +)))
+        }
+        if options.runs("resnet50_clone") {
+            var cloned = resnet
+            report("resnet50_clone", measure(max(1, options.runs / 2)) { cloned = resnet.clone() }, check: Double(cloned.weights.count))
+        }
+        if options.runs("keras_json_resnet50") {
+            // The architecture to Keras JSON and back into a typed config (no weights), as
+            // `model.to_json()` and `model_from_json` move architectures around.
+            var json = resnet.kerasJSON()
+            report("keras_json_resnet50", try measure(options.runs) {
+                json = resnet.kerasJSON()
+                _ = try Resnet50.Config(kerasJSON: json)
+            }, check: Double(json.utf8.count))
+        }
+    }
+    if options.runs("mobilenet_v2_batch_1") {
+        let mobilenet = MobilenetV2(seed: 1)
+        var classes = mobilenet(image)
+        report("mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) }, check: Double(classes.scalars.reduce(0, +)))
+    }
 
     let mnist = MnistMlp(seed: 1)
-    for batch in [1, 256] {
+    for batch in [1, 256] where options.runs("mnist_mlp_batch_\(batch)") {
         let input = Tensor(shape: [batch, 784], scalars: (0..<(batch * 784)).map { Float($0 % 255) / 255 })
         var output = mnist(input)
         let runs = batch == 1 ? options.runs * 200 : options.runs * 4

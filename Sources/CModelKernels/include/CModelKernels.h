@@ -14,6 +14,9 @@ extern "C" {
 /// Whether this CPU runs the AVX2/FMA kernel (x86-64 with AVX2 and FMA).
 int cmk_has_avx2_fma(void);
 
+/// The widest vector kernels this CPU runs: 0 portable, 1 AVX2/FMA, 2 AVX-512 (F and DQ).
+int cmk_simd_level(void);
+
 /// `C[m×n] = A[m×k] · B[k×n]` (plus `bias[n]` on every row when `bias` is not null); row-major
 /// with leading dimensions `lda`, `ldb`, `ldc`. Uses the AVX2/FMA kernel when the CPU has it.
 void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias);
@@ -26,9 +29,12 @@ void cmk_philox_block(uint32_t key0, uint32_t key1, const uint32_t counter[4], u
 
 /// Elements `[first, first + count)` of a Philox stream into `out` as float32, each one
 /// `Float(x · scale + shift)` computed in double, bit for bit as `Philox` in Swift computes it:
-/// uniform `x` in [0, 1) (stream 0, AVX2 where the CPU has it), standard normal `x`
+/// uniform `x` in [0, 1) (stream 0, AVX-512 or AVX2 where the CPU has it), standard normal `x`
 /// (Box–Muller, stream 1), standard normal cut at ±2 (stream 2, redrawn per element).
 void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
+/// The uniform stream with kernels no wider than `level` (see `cmk_simd_level`), for tests.
+void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
+                                 double shift, float *out);
 /// The uniform stream with the portable kernel only (for tests and other CPUs).
 void cmk_philox_uniform_portable(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
 void cmk_philox_normal(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
@@ -45,6 +51,11 @@ void cmk_relu(int64_t count, const float *x, float *out);
 void cmk_scale_shift_portable(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out);
 void cmk_add_portable(int64_t count, const float *a, const float *b, float *out);
 void cmk_relu_portable(int64_t count, const float *x, float *out);
+
+/// Advises the kernel to back the whole 2 MiB pages inside `[start, start + bytes)` with huge
+/// pages (Linux transparent huge pages; nothing elsewhere), before a large buffer is first
+/// written: one page fault per 2 MiB instead of one per 4 KiB.
+void cmk_advise_huge_pages(void *start, int64_t bytes);
 
 #ifdef __cplusplus
 }
