@@ -147,15 +147,14 @@ public enum Initializer: ConfigValue {
     ]
 
     public init(from decoder: any Decoder) throws {
-        let single = try decoder.singleValueContainer()
-        if let name = try? single.decode(String.self) {
+        if SpecDecoding.isString(decoder) != false, let name = try? decoder.singleValueContainer().decode(String.self) {
             self = try Self.make(className: Self.canonical(name, decoder), config: nil, decoder: decoder)
             return
         }
         let container = try decoder.container(keyedBy: ConfigKey.self)
-        for key in container.allKeys where !["module", "class_name", "config", "registered_name"].contains(key.stringValue) {
-            throw ConfigErrors.invalid("unknown key '\(key.stringValue)' in an initializer",
-                                      at: container.codingPath + [ConfigKey.offending(key.stringValue)])
+        for key in SpecDecoding.keys(of: decoder, container) where !["module", "class_name", "config", "registered_name"].contains(key) {
+            throw ConfigErrors.invalid("unknown key '\(key)' in an initializer",
+                                      at: container.codingPath + [ConfigKey.offending(key)])
         }
         let name = try container.decode(String.self, forKey: ConfigKey("class_name"))
         let className = try Self.canonical(name, decoder)

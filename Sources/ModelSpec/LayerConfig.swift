@@ -193,6 +193,7 @@ private final class FieldTables: @unchecked Sendable {
     static let shared = FieldTables()
     private let lock = NSLock()
     private var tables: [ObjectIdentifier: Any] = [:]
+    private var keySets: [ObjectIdentifier: Set<String>] = [:]
 
     func table<Config: LayerConfig>(for type: Config.Type) -> [ConfigField<Config>] {
         let key = ObjectIdentifier(type)
@@ -206,6 +207,20 @@ private final class FieldTables: @unchecked Sendable {
         tables[key] = table
         lock.unlock()
         return table
+    }
+
+    /// The keys of `table(for:)`, as a set.
+    func keys<Config: LayerConfig>(for type: Config.Type) -> Set<String> {
+        let key = ObjectIdentifier(type)
+        lock.lock()
+        let cached = keySets[key]
+        lock.unlock()
+        if let cached { return cached }
+        let keys = Set(table(for: type).map(\.key))
+        lock.lock()
+        keySets[key] = keys
+        lock.unlock()
+        return keys
     }
 }
 
@@ -235,20 +250,20 @@ extension LayerConfig {
         var config = template
         let fields = Self.fieldTable
         let container = try decoder.container(keyedBy: ConfigKey.self)
-        let known = Set(fields.map(\.key))
-        for key in container.allKeys where !known.contains(key.stringValue) && !callerKeys.contains(key.stringValue) {
-            if let accepted = ignoredKeys[key.stringValue] {
-                let value = try container.decode(JSONValue.self, forKey: key)
+        let known = FieldTables.shared.keys(for: Self.self)
+        for key in SpecDecoding.keys(of: decoder, container) where !known.contains(key) && !callerKeys.contains(key) {
+            if let accepted = ignoredKeys[key] {
+                let value = try container.decode(JSONValue.self, forKey: ConfigKey(key))
                 if value == .null || value == accepted { continue }
                 let allowed = accepted == .null ? "null" : JSONWriter().write(accepted) + " or null"
                 throw ConfigErrors.invalid(
-                    "'\(key.stringValue)' is not supported in \(className) (only \(allowed)), found \(value.kindDescription)",
-                    at: container.codingPath + [key])
+                    "'\(key)' is not supported in \(className) (only \(allowed)), found \(value.kindDescription)",
+                    at: container.codingPath + [ConfigKey(key)])
             }
             let names = fields.map { "'\($0.key)'" }.joined(separator: ", ")
             throw ConfigErrors.invalid(
-                "unknown field '\(key.stringValue)' in \(className) config; known fields: \(names)",
-                at: container.codingPath + [ConfigKey.offending(key.stringValue)])
+                "unknown field '\(key)' in \(className) config; known fields: \(names)",
+                at: container.codingPath + [ConfigKey.offending(key)])
         }
         for field in fields where !callerKeys.contains(field.key) {
             if container.contains(ConfigKey(field.key)) {

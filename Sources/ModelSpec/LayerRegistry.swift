@@ -146,8 +146,12 @@ public enum LayerRegistry {
 
     /// The layer for a Keras class name.
     public static func kind(forClassName name: String) -> LayerKind? {
-        builtIn.first { $0.className == name }
+        byClassName[name]
     }
+
+    /// `builtIn` by class name (the first entry of a name wins).
+    private static let byClassName: [String: LayerKind] =
+        Dictionary(builtIn.map { ($0.className, $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// Name conversions shared by the parser and the generator.

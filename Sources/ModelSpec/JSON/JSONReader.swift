@@ -226,8 +226,8 @@ private struct Parser {
     /// Where `key` already occurs in `container`, if it does.
     func firstLocation(of key: String, in container: inout OpenContainer) -> SourceLocation? {
         let members = container.members
-        if members.count < 16 {
-            for member in members where member.key.utf8.elementsEqual(key.utf8) {
+        if members.count < 32 {
+            for member in members where member.key.hasSameUTF8(as: key) {
                 return member.keyLocation
             }
             return nil

@@ -37,7 +37,7 @@ public struct JSONMember: Sendable, Equatable {
     }
 
     public static func == (a: JSONMember, b: JSONMember) -> Bool {
-        a.key.utf8.elementsEqual(b.key.utf8) && a.value == b.value
+        a.key.hasSameUTF8(as: b.key) && a.value == b.value
     }
 }
 
@@ -138,7 +138,7 @@ extension JSONValue {
     /// several; nil when this is not an object or has no such member.
     public subscript(key: String) -> JSONNode? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.key.utf8.elementsEqual(key.utf8) }?.value
+        return members.first { $0.key.hasSameUTF8(as: key) }?.value
     }
 
     /// The members, in source order, when this is an object.
@@ -353,10 +353,21 @@ struct ExactKey: Hashable {
 
     init(_ string: String) { self.string = string }
 
-    static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+    static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.hasSameUTF8(as: b.string) }
 
     func hash(into hasher: inout Hasher) {
-        hasher.combine(string.utf8.count)
-        for byte in string.utf8 { hasher.combine(byte) }
+        var string = string
+        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension String {
+    /// Whether the two strings have the same UTF-8 bytes: JSON's key equality, where Swift's
+    /// `==` would also identify canonically equivalent strings.
+    @inline(__always)
+    func hasSameUTF8(as other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        var (a, b) = (self, other)
+        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
     }
 }

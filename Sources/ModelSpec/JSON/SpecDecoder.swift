@@ -215,7 +215,7 @@ final class DecodingContext {
             keyLocation = nil
             switch node.value {
             case .object(let members):
-                guard let member = members.first(where: { $0.key.utf8.elementsEqual(key.stringValue.utf8) }) else { return best }
+                guard let member = members.first(where: { $0.key.hasSameUTF8(as: key.stringValue) }) else { return best }
                 node = member.value
                 keyLocation = member.keyLocation
             case .array(let elements):
@@ -260,6 +260,28 @@ final class _SpecDecoder: Decoder {
     }
 }
 
+/// Shortcuts through `_SpecDecoder` for the hot paths of config decoding. The standard
+/// library's type-erased containers make `allKeys` cost more than the rest of a layer
+/// config's decoding, and a failed `try?` builds a located error; other decoders take the
+/// general route.
+enum SpecDecoding {
+    /// The keys of the object `decoder` decodes, in source order.
+    static func keys(of decoder: any Decoder, _ container: KeyedDecodingContainer<ConfigKey>) -> [String] {
+        if let spec = decoder as? _SpecDecoder, case .object(let members) = spec.node.value {
+            return members.map(\.key)
+        }
+        return container.allKeys.map(\.stringValue)
+    }
+
+    /// Whether `decoder` decodes a JSON string (`nil` when the decoder cannot tell without
+    /// trying).
+    static func isString(_ decoder: any Decoder) -> Bool? {
+        guard let spec = decoder as? _SpecDecoder else { return nil }
+        if case .string = spec.node.value { return true }
+        return false
+    }
+}
+
 // MARK: - Keyed
 
 struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -275,7 +297,7 @@ struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         self.object = object
         self.members = members
         self.codingPath = codingPath
-        if members.count > 16 {
+        if members.count >= 32 {
             var index: [ExactKey: Int] = [:]
             for (position, member) in members.enumerated() where index[ExactKey(member.key)] == nil {
                 index[ExactKey(member.key)] = position
@@ -296,7 +318,7 @@ struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         if let index {
             return index[ExactKey(name)].map { members[$0] }
         }
-        return members.first { $0.key.utf8.elementsEqual(name.utf8) }
+        return members.first { $0.key.hasSameUTF8(as: name) }
     }
 
     private func node(for key: Key) throws -> JSONNode {
@@ -352,7 +374,7 @@ struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     private func superDecoder(named key: any CodingKey) -> any Decoder {
         let name = key.stringValue
-        let member = members.first { $0.key.utf8.elementsEqual(name.utf8) }
+        let member = members.first { $0.key.hasSameUTF8(as: name) }
         let node = member?.value ?? JSONNode(.null, at: object.location)
         return _SpecDecoder(node: node, codingPath: codingPath + [key], context: context)
     }
