@@ -1,7 +1,8 @@
-// Float32 matrix products in the BLIS style: the right-hand matrix packed into panels of 16
-// columns, the left-hand into panels of 6 rows, and a 6×16 register tile (12 AVX registers of
-// accumulators) updated with fused multiply-adds. The AVX2/FMA functions carry a per-function
-// target attribute, so the package needs no compiler flags; the CPU is checked at run time.
+// Float32 matrix products in the BLIS style: the right-hand matrix packed into panels of
+// columns, the left-hand into panels of rows, and a register tile updated with fused
+// multiply-adds: 6×16 with AVX2/FMA (12 AVX registers of accumulators), 12×32 with AVX-512
+// (24 of its 32 registers). The vector functions carry per-function target attributes, so the
+// package needs no compiler flags; the CPU is checked at run time (`cmk_simd_level`).
 
 #include "CModelKernels.h"
 
@@ -41,29 +42,29 @@ int cmk_has_avx2_fma(void) {
     return cached;
 }
 
-// Packs rows [0, kc) × columns [0, nc) of B into panels of NR columns, zero-padded.
-static void pack_b(int kc, int nc, const float *b, int ldb, float *out) {
-    for (int j0 = 0; j0 < nc; j0 += NR) {
-        const int width = nc - j0 < NR ? nc - j0 : NR;
+// Packs rows [0, kc) × columns [0, nc) of B into panels of `nr` columns, zero-padded.
+static void pack_b(int kc, int nc, const float *b, int ldb, float *out, int nr) {
+    for (int j0 = 0; j0 < nc; j0 += nr) {
+        const int width = nc - j0 < nr ? nc - j0 : nr;
         for (int p = 0; p < kc; p++) {
             const float *src = b + (size_t)p * ldb + j0;
             int j = 0;
             for (; j < width; j++) out[j] = src[j];
-            for (; j < NR; j++) out[j] = 0;
-            out += NR;
+            for (; j < nr; j++) out[j] = 0;
+            out += nr;
         }
     }
 }
 
-// Packs rows [0, mc) × columns [0, kc) of A into panels of MR rows, k-major, zero-padded.
-static void pack_a(int mc, int kc, const float *a, int lda, float *out) {
-    for (int i0 = 0; i0 < mc; i0 += MR) {
-        const int height = mc - i0 < MR ? mc - i0 : MR;
+// Packs rows [0, mc) × columns [0, kc) of A into panels of `mr` rows, k-major, zero-padded.
+static void pack_a(int mc, int kc, const float *a, int lda, float *out, int mr) {
+    for (int i0 = 0; i0 < mc; i0 += mr) {
+        const int height = mc - i0 < mr ? mc - i0 : mr;
         for (int p = 0; p < kc; p++) {
             int i = 0;
             for (; i < height; i++) out[i] = a[(size_t)(i0 + i) * lda + p];
-            for (; i < MR; i++) out[i] = 0;
-            out += MR;
+            for (; i < mr; i++) out[i] = 0;
+            out += mr;
         }
     }
 }
@@ -138,13 +139,18 @@ static void sgemm_rows_avx2(int m, int n, int k, const float *a, int lda, const 
 // pass over B, which only pays off when many row blocks reuse the panels.
 enum { PACK_B_ROWS = 2 * MC };
 
-__attribute__((target("avx2,fma")))
-static void sgemm_avx2(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
+// A register tile's kernel: C[rows×cols] += Apanel · Bpanel over kc (see kernel_6x16).
+typedef void (*tile_kernel)(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols);
+
+// The blocked product over `mr`×`nr` tiles: B packed into panels of `nr` columns (in place when
+// few row blocks reuse them), A into panels of `mr` rows, both per cache block.
+static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
+                          int mr, int nr, tile_kernel kernel) {
     const int packB = m >= PACK_B_ROWS;
-    // Without packing, only a last panel narrower than NR is copied (zero-padded) into bpack.
-    const size_t bsize = packB ? (size_t)KC * (size_t)((NC + NR - 1) / NR * NR) : (size_t)KC * NR;
+    // Without packing, only a last panel narrower than nr is copied (zero-padded) into bpack.
+    const size_t bsize = packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
     float *bpack = aligned_alloc(64, sizeof(float) * bsize);
-    float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + MR - 1) / MR * MR));
+    float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + mr - 1) / mr * mr));
     if (!bpack || !apack) {
         free(bpack);
         free(apack);
@@ -159,23 +165,22 @@ static void sgemm_avx2(int m, int n, int k, const float *a, int lda, const float
         for (int pc = 0; pc < k; pc += KC) {
             const int kc = k - pc < KC ? k - pc : KC;
             const float *bblock = b + (size_t)pc * ldb + jc;
-            const int fullPanels = nc / NR * NR;
-            if (packB) pack_b(kc, nc, bblock, ldb, bpack);
-            else if (fullPanels < nc) pack_b(kc, nc - fullPanels, bblock + fullPanels, ldb, bpack);
+            const int fullPanels = nc / nr * nr;
+            if (packB) pack_b(kc, nc, bblock, ldb, bpack, nr);
+            else if (fullPanels < nc) pack_b(kc, nc - fullPanels, bblock + fullPanels, ldb, bpack, nr);
             for (int ic = 0; ic < m; ic += MC) {
                 const int mc = m - ic < MC ? m - ic : MC;
-                pack_a(mc, kc, a + (size_t)ic * lda + pc, lda, apack);
-                for (int jr = 0; jr < nc; jr += NR) {
-                    const int cols = nc - jr < NR ? nc - jr : NR;
+                pack_a(mc, kc, a + (size_t)ic * lda + pc, lda, apack, mr);
+                for (int jr = 0; jr < nc; jr += nr) {
+                    const int cols = nc - jr < nr ? nc - jr : nr;
                     const float *panel;
                     size_t bstride;
-                    if (packB) { panel = bpack + (size_t)jr * kc; bstride = NR; }
+                    if (packB) { panel = bpack + (size_t)jr * kc; bstride = (size_t)nr; }
                     else if (jr < fullPanels) { panel = bblock + jr; bstride = (size_t)ldb; }
-                    else { panel = bpack; bstride = NR; }
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        const int rows = mc - ir < MR ? mc - ir : MR;
-                        kernel_6x16(kc, apack + (size_t)ir * kc, panel, bstride,
-                                    c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols);
+                    else { panel = bpack; bstride = (size_t)nr; }
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        const int rows = mc - ir < mr ? mc - ir : mr;
+                        kernel(kc, apack + (size_t)ir * kc, panel, bstride, c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols);
                     }
                 }
             }
@@ -185,26 +190,104 @@ static void sgemm_avx2(int m, int n, int k, const float *a, int lda, const float
     free(apack);
 }
 
-void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias) {
+// AVX-512: a 12×32 tile (24 of the 32 vector registers hold accumulators), partial tiles
+// stored through masks.
+enum { MR512 = 12, NR512 = 32 };
+
+#define ROW512(i)                                                                         \
+    do {                                                                                  \
+        const __m512 a##i = _mm512_set1_ps(ap[i]);                                        \
+        c##i##0 = _mm512_fmadd_ps(a##i, b0, c##i##0);                                     \
+        c##i##1 = _mm512_fmadd_ps(a##i, b1, c##i##1);                                     \
+    } while (0)
+
+__attribute__((target("avx512f")))
+static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    __m512 c80 = c00, c81 = c00, c90 = c00, c91 = c00, c100 = c00, c101 = c00, c110 = c00, c111 = c00;
+    for (int p = 0; p < kc; p++) {
+        const __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
+        ROW512(0); ROW512(1); ROW512(2); ROW512(3); ROW512(4); ROW512(5);
+        ROW512(6); ROW512(7); ROW512(8); ROW512(9); ROW512(10); ROW512(11);
+        ap += MR512;
+        bp += bstride;
+    }
+    const __m512 acc[MR512][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51},
+                                  {c60, c61}, {c70, c71}, {c80, c81}, {c90, c91}, {c100, c101}, {c110, c111}};
+    const __mmask16 low = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+    const __mmask16 high = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+    for (int i = 0; i < rows; i++) {
+        float *row = c + (size_t)i * ldc;
+        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, row), acc[i][0]));
+        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, row + 16), acc[i][1]));
+    }
+}
+
+#undef ROW512
+
+// Few rows: as sgemm_rows_avx2, 16 columns a register and a masked tail.
+__attribute__((target("avx512f")))
+static void sgemm_rows_avx512(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
+    const __mmask16 tail = (__mmask16)((1u << (n % 16)) - 1);
+    for (int i = 0; i < m; i++) {
+        float *row = c + (size_t)i * ldc;
+        for (int p = 0; p < k; p++) {
+            const float scale = a[(size_t)i * lda + p];
+            if (scale == 0) continue;
+            const __m512 s = _mm512_set1_ps(scale);
+            const float *brow = b + (size_t)p * ldb;
+            int j = 0;
+            for (; j + 64 <= n; j += 64) {
+                _mm512_storeu_ps(row + j, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j), _mm512_loadu_ps(row + j)));
+                _mm512_storeu_ps(row + j + 16, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j + 16), _mm512_loadu_ps(row + j + 16)));
+                _mm512_storeu_ps(row + j + 32, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j + 32), _mm512_loadu_ps(row + j + 32)));
+                _mm512_storeu_ps(row + j + 48, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j + 48), _mm512_loadu_ps(row + j + 48)));
+            }
+            for (; j + 16 <= n; j += 16) {
+                _mm512_storeu_ps(row + j, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j), _mm512_loadu_ps(row + j)));
+            }
+            if (tail) {
+                _mm512_mask_storeu_ps(row + j, tail, _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(tail, brow + j), _mm512_maskz_loadu_ps(tail, row + j)));
+            }
+        }
+    }
+}
+
+void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
+                        const float *bias) {
     if (m <= 0 || n <= 0) return;
-    if (!cmk_has_avx2_fma() || k <= 0) {
+    const int available = cmk_simd_level();
+    if (level > available) level = available;
+    if (level == 0 || k <= 0) {
         cmk_sgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, bias);
         return;
     }
     init_rows(m, n, c, ldc, bias);
-    if (m < 2 * MR) sgemm_rows_avx2(m, n, k, a, lda, b, ldb, c, ldc);
-    else sgemm_avx2(m, n, k, a, lda, b, ldb, c, ldc);
+    if (level >= 2) {
+        if (m < 2 * MR) sgemm_rows_avx512(m, n, k, a, lda, b, ldb, c, ldc);
+        else sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, MR512, NR512, kernel_12x32);
+    } else {
+        if (m < 2 * MR) sgemm_rows_avx2(m, n, k, a, lda, b, ldb, c, ldc);
+        else sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, MR, NR, kernel_6x16);
+    }
 }
 
 #else
 
 int cmk_has_avx2_fma(void) { return 0; }
 
-void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias) {
+void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
+                        const float *bias) {
+    (void)level;
     cmk_sgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, bias);
 }
 
 #endif
+
+void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias) {
+    cmk_sgemm_at_level(2, m, n, k, a, lda, b, ldb, c, ldc, bias);
+}
 
 int cmk_simd_level(void) {
     static int cached = -1;

@@ -3,10 +3,10 @@ import Foundation
 @testable import ModelRuntime
 import Testing
 
-/// The matrix product's fast path (AVX2/FMA, when the CPU has it) against the portable kernel
-/// and a Double reference, on sizes that hit every edge of the 6×16 tiling and the 256-deep
-/// and 120-row blocks, with B read in place (under 240 rows) and packed, and products split
-/// over the cores by rows and by columns (under 256 rows).
+/// The matrix product's fast paths (AVX-512 or AVX2/FMA, when the CPU has them) against the
+/// portable kernel and a Double reference, on sizes that hit every edge of the 6×16 and 12×32
+/// tilings and the 256-deep and 120-row blocks, with B read in place (under 240 rows) and
+/// packed, and products split over the cores by rows and by columns (under 256 rows).
 @Suite struct MatrixMultiplyTests {
     static let sizes = [1, 7, 17, 100]
 
@@ -51,13 +51,34 @@ import Testing
         }
     }
 
-    @Test func theFastKernelIsUsedWhereTheCPUHasIt() {
+    /// Each kernel the CPU runs (1 AVX2/FMA, 2 AVX-512), on one thread, at sizes around the
+    /// tiles' edges: rows around 6, 12 and the few-rows path, columns around 16 and 32.
+    @Test(arguments: [1, 5, 11, 12, 13, 25, 130, 250], [1, 15, 16, 17, 31, 32, 33, 100])
+    func everyKernelLevelMatchesTheReference(_ m: Int, _ n: Int) {
+        for k in [1, 7, 300] {
+            let a = Self.values(m * k, seed: 4), b = Self.values(k * n, seed: 5), bias = Self.values(n, seed: 6)
+            let expected = Self.reference(a, b, bias: bias, m: m, k: k, n: n)
+            for level in 1...max(1, cmk_simd_level()) {
+                var out = [Float](repeating: .nan, count: m * n + 1)
+                cmk_sgemm_at_level(level, Int32(m), Int32(n), Int32(k), a, Int32(k), b, Int32(n), &out, Int32(n), bias)
+                let error = zip(out, expected).map { abs($0 - $1) }.max() ?? 0
+                #expect(error <= Float(k) * 1e-6 + 1e-6, "level \(level) m \(m) k \(k) n \(n): off by \(error)")
+                #expect(out[m * n].isNaN, "level \(level) m \(m) k \(k) n \(n): wrote past the end")
+            }
+        }
+    }
+
+    @Test func theFastKernelsAreUsedWhereTheCPUHasThem() {
         #if arch(x86_64)
         // The CI machine and this one have AVX2 and FMA; elsewhere the portable path runs.
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        if cpu.contains(" avx2") && cpu.contains(" fma") { #expect(cmk_has_avx2_fma() == 1) }
+        let avx2 = cpu.contains(" avx2") && cpu.contains(" fma")
+        if avx2 { #expect(cmk_has_avx2_fma() == 1) }
+        let avx512 = avx2 && cpu.contains(" avx512f") && cpu.contains(" avx512dq")
+        #expect(cmk_simd_level() == (avx512 ? 2 : avx2 ? 1 : 0))
         #else
         #expect(cmk_has_avx2_fma() == 0)
+        #expect(cmk_simd_level() == 0)
         #endif
     }
 }

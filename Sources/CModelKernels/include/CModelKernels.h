@@ -2,7 +2,7 @@
 #define CMODELKERNELS_H
 
 /// The innermost loops that Swift cannot compile well without compiler flags: a float32 matrix
-/// product with an AVX2/FMA register-tiled kernel, chosen at run time by CPU detection, and a
+/// product with AVX-512 and AVX2/FMA register-tiled kernels, chosen at run time by CPU detection, and a
 /// portable fallback that computes the same products everywhere.
 
 #include <stdint.h>
@@ -18,9 +18,12 @@ int cmk_has_avx2_fma(void);
 int cmk_simd_level(void);
 
 /// `C[m×n] = A[m×k] · B[k×n]` (plus `bias[n]` on every row when `bias` is not null); row-major
-/// with leading dimensions `lda`, `ldb`, `ldc`. Uses the AVX2/FMA kernel when the CPU has it.
+/// with leading dimensions `lda`, `ldb`, `ldc`. Uses the widest kernel the CPU runs.
 void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias);
 
+/// The same product with kernels no wider than `level` (see `cmk_simd_level`), for tests.
+void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
+                        const float *bias);
 /// The same product with the portable kernel only (for tests and other CPUs).
 void cmk_sgemm_portable(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias);
 
