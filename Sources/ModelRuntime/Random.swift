@@ -143,7 +143,9 @@ extension Philox {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = chunk * perChunk
             guard start < count else { return }
-            kernel(UInt64(start), Int64(min(perChunk, count - start)), out + start)
+            let length = min(perChunk, count - start)
+            cmk_populate_for_writing(out + start, Int64(length * MemoryLayout<Float>.stride))
+            kernel(UInt64(start), Int64(length), out + start)
         }
     }
 
