@@ -6,7 +6,7 @@ import ModelRuntime
 // DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
 // tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
 // runs, and a check value that the script compares with Python's. `--profile` prints where a
-// ResNet50 call spends its time, by layer class. `--only NAME` runs the cases whose names start
+// ResNet50 call (MobileNetV2's with `--only mobilenet_v2`) spends its time, by layer class. `--only NAME` runs the cases whose names start
 // with NAME (e.g. `--only resnet50_clone`), for timing or profiling one case.
 
 struct Options {
@@ -80,12 +80,21 @@ final class LayerProfile: CallInterceptor, @unchecked Sendable {
 
 let options = parse(CommandLine.arguments)
 if options.profile {
-    // Where ResNet50's batch-1 call spends its time, by layer class.
+    // Where a batch-1 call spends its time, by layer class: ResNet50's, or MobileNetV2's with
+    // `--only mobilenet_v2`.
     let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
-    let resnet = Resnet50(seed: 1)
-    _ = resnet(image)
     let profile = LayerProfile()
-    _ = resnet(image, intercepting: profile)
+    if options.only?.hasPrefix("mobilenet") == true {
+        let mobilenet = MobilenetV2(seed: 1)
+        _ = mobilenet(image)
+        profile.last = ContinuousClock.now
+        _ = mobilenet(image, intercepting: profile)
+    } else {
+        let resnet = Resnet50(seed: 1)
+        _ = resnet(image)
+        profile.last = ContinuousClock.now
+        _ = resnet(image, intercepting: profile)
+    }
     for (name, seconds) in profile.seconds.sorted(by: { $0.value > $1.value }) {
         print("\(name)\t\(String(format: "%.1f", seconds * 1000)) ms")
     }

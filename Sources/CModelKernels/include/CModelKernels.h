@@ -55,6 +55,22 @@ void cmk_scale_shift_portable(int64_t rows, int64_t channels, const float *x, co
 void cmk_add_portable(int64_t count, const float *a, const float *b, float *out);
 void cmk_relu_portable(int64_t count, const float *x, float *out);
 
+/// The window of a depthwise 2-D convolution on NHWC tensors: input `batch × inH × inW ×
+/// channels`, output `batch × outH × outW × channels`, a `kH × kW × channels` kernel, and the
+/// padding before the first row and column.
+typedef struct {
+    int32_t batch, inH, inW, channels, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
+} cmk_depthwise_geometry;
+
+/// Depthwise 2-D convolution with depth multiplier 1 (`out = bias + Σ x · kernel` over the
+/// taps inside the input, in tap order, a multiply then an add), over output rows
+/// `[firstRow, endRow)` of the `batch · outH` rows; `bias` may be null. AVX2 where the CPU has it.
+void cmk_depthwise2d(const cmk_depthwise_geometry *geometry, int64_t firstRow, int64_t endRow, const float *x,
+                     const float *kernel, const float *bias, float *out);
+/// The same with the portable loop only (for tests and other CPUs).
+void cmk_depthwise2d_portable(const cmk_depthwise_geometry *geometry, int64_t firstRow, int64_t endRow, const float *x,
+                              const float *kernel, const float *bias, float *out);
+
 /// Advises the kernel to back the whole 2 MiB pages inside `[start, start + bytes)` with huge
 /// pages (Linux transparent huge pages; nothing elsewhere), before a large buffer is first
 /// written: one page fault per 2 MiB instead of one per 4 KiB.

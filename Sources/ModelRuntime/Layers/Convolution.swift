@@ -2,6 +2,7 @@
 // Every rank runs through one implementation over three spatial axes (missing leading axes
 // have size 1).
 
+import CModelKernels
 import Dispatch
 
 /// `keras.layers.Conv1D`.
@@ -498,6 +499,9 @@ enum ConvolutionKernels {
         let channels = input.shape[input.rank - 1]
         let width = channels * multiplier
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
+        if multiplier == 1, geometry.input[0] == 1, geometry.kernel[0] == 1, batch * outPositions * channels < Int(Int32.max) {
+            return depthwise2D(input, kernel: kernel, bias: bias, geometry: geometry, outputSpatial: outputSpatial)
+        }
         return Tensor(shape: [batch] + outputSpatial + [width]) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
@@ -523,6 +527,43 @@ enum ConvolutionKernels {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Depthwise convolutions of one or two spatial axes with depth multiplier 1 (MobileNet's):
+    /// `CModelKernels`' kernel, the same sums in the same order as the loop above, with the
+    /// output rows split over the cores when the layer is large enough to pay for it.
+    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, outputSpatial: [Int]) -> Tensor {
+        let batch = input.shape[0], channels = input.shape[input.rank - 1]
+        var window = cmk_depthwise_geometry(
+            batch: Int32(batch), inH: Int32(geometry.input[1]), inW: Int32(geometry.input[2]), channels: Int32(channels),
+            outH: Int32(geometry.output[1]), outW: Int32(geometry.output[2]), kH: Int32(geometry.kernel[1]),
+            kW: Int32(geometry.kernel[2]), strideH: Int32(geometry.stride[1]), strideW: Int32(geometry.stride[2]),
+            dilationH: Int32(geometry.dilation[1]), dilationW: Int32(geometry.dilation[2]),
+            padTop: Int32(geometry.padBefore[1]), padLeft: Int32(geometry.padBefore[2]))
+        let rows = batch * geometry.output[1]
+        let work = rows * geometry.output[2] * channels * geometry.taps
+        let chunks = work < MatrixMultiply.parallelThreshold ? 1 : min(rows, 4 * MatrixMultiply.cores)
+        return Tensor(shape: [batch] + outputSpatial + [channels]) { out in
+            input.withUnsafeScalars { x in
+                kernel.withUnsafeScalars { k in
+                    func run(_ bias: UnsafePointer<Float>?) {
+                        if chunks == 1 {
+                            cmk_depthwise2d(&window, 0, Int64(rows), x.baseAddress, k.baseAddress, bias, out.baseAddress)
+                            return
+                        }
+                        nonisolated(unsafe) let (xs, ks, bs, os) = (x.baseAddress, k.baseAddress, bias, out.baseAddress)
+                        let shared = window
+                        let perChunk = (rows + chunks - 1) / chunks
+                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                            var window = shared
+                            let first = chunk * perChunk, end = min(rows, first + perChunk)
+                            if first < end { cmk_depthwise2d(&window, Int64(first), Int64(end), xs, ks, bs, os) }
+                        }
+                    }
+                    if let bias { bias.withUnsafeScalars { run($0.baseAddress) } } else { run(nil) }
                 }
             }
         }
