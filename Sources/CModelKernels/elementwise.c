@@ -1,9 +1,11 @@
 // Element-wise passes of inference (normalization's per-channel scale and shift, residual
-// additions, ReLU), each reading its inputs and writing its output once, eight lanes at a time
+// additions, ReLU and capped ReLU such as ReLU6), each reading its inputs and writing its output once, eight lanes at a time
 // with AVX2 where the CPU has it. Every lane computes what the scalar loop computes (a multiply
 // then an add, no fused multiply-add), so both paths give the same bits.
 
 #include "CModelKernels.h"
+
+#include <math.h>
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -19,10 +21,12 @@ void cmk_add_portable(int64_t count, const float *a, const float *b, float *out)
     for (int64_t i = 0; i < count; i++) out[i] = a[i] + b[i];
 }
 
-void cmk_relu_portable(int64_t count, const float *x, float *out) {
-    // `x < 0 ? 0 : x` keeps NaN and −0 as they are.
-    for (int64_t i = 0; i < count; i++) out[i] = x[i] < 0 ? 0 : x[i];
+void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *out) {
+    // Keeps NaN and −0 as they are.
+    for (int64_t i = 0; i < count; i++) out[i] = x[i] < 0 ? 0 : x[i] > cap ? cap : x[i];
 }
+
+void cmk_relu_portable(int64_t count, const float *x, float *out) { cmk_relu_capped_portable(count, x, INFINITY, out); }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -52,15 +56,18 @@ static void add_avx2(int64_t count, const float *a, const float *b, float *out) 
 }
 
 __attribute__((target("avx2")))
-static void relu_avx2(int64_t count, const float *x, float *out) {
-    const __m256 zero = _mm256_setzero_ps();
+static void relu_capped_avx2(int64_t count, const float *x, float cap, float *out) {
+    const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(cap);
     int64_t i = 0;
-    // max(0, x) returns its second operand for NaN and for ±0 pairs: x itself, as the scalar loop.
+    // max(0, x) and min(cap, ·) return their second operand for NaN and for equal values:
+    // x itself where the scalar loop keeps it.
     for (; i + 32 <= count; i += 32) {
-        for (int j = 0; j < 32; j += 8) _mm256_storeu_ps(out + i + j, _mm256_max_ps(zero, _mm256_loadu_ps(x + i + j)));
+        for (int j = 0; j < 32; j += 8) {
+            _mm256_storeu_ps(out + i + j, _mm256_min_ps(top, _mm256_max_ps(zero, _mm256_loadu_ps(x + i + j))));
+        }
     }
-    for (; i + 8 <= count; i += 8) _mm256_storeu_ps(out + i, _mm256_max_ps(zero, _mm256_loadu_ps(x + i)));
-    for (; i < count; i++) out[i] = x[i] < 0 ? 0 : x[i];
+    for (; i + 8 <= count; i += 8) _mm256_storeu_ps(out + i, _mm256_min_ps(top, _mm256_max_ps(zero, _mm256_loadu_ps(x + i))));
+    for (; i < count; i++) out[i] = x[i] < 0 ? 0 : x[i] > cap ? cap : x[i];
 }
 
 void cmk_scale_shift(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out) {
@@ -73,9 +80,9 @@ void cmk_add(int64_t count, const float *a, const float *b, float *out) {
     else cmk_add_portable(count, a, b, out);
 }
 
-void cmk_relu(int64_t count, const float *x, float *out) {
-    if (cmk_has_avx2_fma()) relu_avx2(count, x, out);
-    else cmk_relu_portable(count, x, out);
+void cmk_relu_capped(int64_t count, const float *x, float cap, float *out) {
+    if (cmk_has_avx2_fma()) relu_capped_avx2(count, x, cap, out);
+    else cmk_relu_capped_portable(count, x, cap, out);
 }
 
 #else
@@ -86,6 +93,8 @@ void cmk_scale_shift(int64_t rows, int64_t channels, const float *x, const float
 
 void cmk_add(int64_t count, const float *a, const float *b, float *out) { cmk_add_portable(count, a, b, out); }
 
-void cmk_relu(int64_t count, const float *x, float *out) { cmk_relu_portable(count, x, out); }
+void cmk_relu_capped(int64_t count, const float *x, float cap, float *out) { cmk_relu_capped_portable(count, x, cap, out); }
 
 #endif
+
+void cmk_relu(int64_t count, const float *x, float *out) { cmk_relu_capped(count, x, INFINITY, out); }

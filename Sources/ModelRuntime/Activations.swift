@@ -14,9 +14,9 @@ extension ActivationFunction {
                     let row = UnsafeMutableBufferPointer(rebasing: values[start..<(start + lastAxis)])
                     applyAcrossAxis(row)
                 }
-            } else if self == .relu {
-                // The common case, without a closure call per value.
-                if let base = values.baseAddress { cmk_relu(Int64(values.count), base, base) }
+            } else if let cap = reluCap {
+                // The common cases, without a closure call per value.
+                if let base = values.baseAddress { cmk_relu_capped(Int64(values.count), base, cap, base) }
             } else {
                 let function = elementwise
                 for index in values.indices { values[index] = function(values[index]) }
@@ -24,19 +24,32 @@ extension ActivationFunction {
         }
     }
 
-    /// The function applied to `input`, as a new tensor: in one pass from the input for ReLU
+    /// The function applied to `input`, as a new tensor: in one pass from the input for ReLU and ReLU6
     /// (the input is usually still shared, so applying in place would copy it first).
     public func applied(to input: Tensor) -> Tensor {
-        if self == .relu {
-            return Tensor(shape: input.shape) { out in
-                input.withUnsafeScalars { x in
-                    if let base = x.baseAddress { cmk_relu(Int64(x.count), base, out.baseAddress) }
-                }
-            }
-        }
+        if let cap = reluCap { return ActivationFunction.relu(input, cap: cap) }
         var output = input
         apply(to: &output)
         return output
+    }
+
+    /// ReLU's and ReLU6's upper bound, for the `CModelKernels` pass.
+    private var reluCap: Float? {
+        switch self {
+        case .relu: .infinity
+        case .relu6: 6
+        default: nil
+        }
+    }
+
+    /// `min(max(x, 0), cap)` of each value of `input` (NaN and −0 stay), as a new tensor in one
+    /// pass: the input is usually still shared, so applying in place would copy it first.
+    static func relu(_ input: Tensor, cap: Float) -> Tensor {
+        Tensor(shape: input.shape) { out in
+            input.withUnsafeScalars { x in
+                if let base = x.baseAddress { cmk_relu_capped(Int64(x.count), base, cap, out.baseAddress) }
+            }
+        }
     }
 
     /// The function on one value, for the element-wise functions.

@@ -40,6 +40,14 @@ import Testing
         let relu = a.map { $0 < 0 ? 0 : $0 }
         #expect(fast.map(\.bitPattern) == relu.map(\.bitPattern), "NaN and −0 stay as they are")
         #expect(portable.map(\.bitPattern) == relu.map(\.bitPattern))
+        // ReLU6 on values scaled past the cap.
+        let wide = a.map { $0 * 10 }
+        cmk_relu_capped(Int64(count), wide, 6, &fast)
+        cmk_relu_capped_portable(Int64(count), wide, 6, &portable)
+        let relu6 = wide.map { $0 < 0 ? 0 : $0 > 6 ? 6 : $0 }
+        #expect(fast.map(\.bitPattern) == relu6.map(\.bitPattern), "capped: NaN and −0 stay as they are")
+        #expect(portable.map(\.bitPattern) == relu6.map(\.bitPattern))
+        #expect(count < 10 || (relu6.contains(6) && relu6.contains(0)), "the values reach both bounds")
     }
 
     /// The layers that use the kernels give what their scalar definitions give.
@@ -51,6 +59,11 @@ import Testing
         let y = Tensor(shape: shape, scalars: Self.values(count, seed: 10))
         let relu = try Activation(config: ActivationConfig(activation: .relu), inputShape: TensorShape([nil, 7, features]), seed: 0)
         #expect(relu(x).scalars == x.scalars.map { $0 < 0 ? 0 : $0 })
+        let wide = Tensor(shape: shape, scalars: x.scalars.map { $0 * 10 })
+        let relu6 = try Activation(config: ActivationConfig(activation: .relu6), inputShape: TensorShape([nil, 7, features]), seed: 0)
+        #expect(relu6(wide).scalars == wide.scalars.map { min(max($0, 0), 6) })
+        let cappedLayer = try ReLU(config: ReLUConfig(maxValue: 6), inputShape: TensorShape([nil, 7, features]), seed: 0)
+        #expect(cappedLayer(wide).scalars == wide.scalars.map { min(max($0, 0), 6) })
         let add = try Add(config: AddConfig(), inputShapes: [TensorShape([nil, 7, features]), TensorShape([nil, 7, features])], seed: 0)
         #expect(add([x, y]).scalars == zip(x.scalars, y.scalars).map { $0 + $1 })
     }

@@ -50,10 +50,14 @@ void cmk_scale_shift(int64_t rows, int64_t channels, const float *x, const float
 void cmk_add(int64_t count, const float *a, const float *b, float *out);
 /// `out[i] = x[i] < 0 ? 0 : x[i]` (NaN and −0 stay). `out` may be `x`.
 void cmk_relu(int64_t count, const float *x, float *out);
+/// `out[i] = x[i] < 0 ? 0 : x[i] > cap ? cap : x[i]` (ReLU6 with `cap` 6; NaN and −0 stay).
+/// `out` may be `x`.
+void cmk_relu_capped(int64_t count, const float *x, float cap, float *out);
 /// The same element-wise passes with the portable loops only (for tests and other CPUs).
 void cmk_scale_shift_portable(int64_t rows, int64_t channels, const float *x, const float *scale, const float *shift, float *out);
 void cmk_add_portable(int64_t count, const float *a, const float *b, float *out);
 void cmk_relu_portable(int64_t count, const float *x, float *out);
+void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *out);
 
 /// The window of a depthwise 2-D convolution on NHWC tensors: input `batch × inH × inW ×
 /// channels`, output `batch × outH × outW × channels`, a `kH × kW × channels` kernel, and the

@@ -19,7 +19,7 @@ public struct ReLU: WeightlessLayer {
         // Keras: x ≥ threshold → min(x, max_value); below → negative_slope · (x − threshold).
         let threshold = Float(config.threshold), slope = Float(config.negativeSlope)
         let cap = config.maxValue.map { Float($0) } ?? .infinity
-        if threshold == 0, slope == 0, cap == .infinity { return ActivationFunction.relu.applied(to: input) }
+        if threshold == 0, slope == 0 { return ActivationFunction.relu(input, cap: cap) }
         var output = input
         output.withUnsafeMutableScalars { values in
             for index in 0..<values.count {
