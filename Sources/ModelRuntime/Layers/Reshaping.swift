@@ -137,14 +137,18 @@ func copySpatialBox(_ input: Tensor, outputSpatial: [Int], from: [Int], to: [Int
     let inSize = padded(inSpatial, 1), outSize = padded(outputSpatial, 1)
     let source = padded(from, 0), target = padded(to, 0), box = padded(extent, 1)
     var output = Tensor(shape: [batch] + outputSpatial + [channels], repeating: 0)
+    let rowLength = box[2] * channels
+    guard rowLength > 0 else { return output }
     output.withUnsafeMutableScalars { out in
         input.withUnsafeScalars { x in
+            guard let outBase = out.baseAddress, let inBase = x.baseAddress else { return }
             for n in 0..<batch {
                 for a in 0..<box[0] {
                     for b in 0..<box[1] {
                         let inRow = ((n * inSize[0] + source[0] + a) * inSize[1] + source[1] + b) * inSize[2] + source[2]
                         let outRow = ((n * outSize[0] + target[0] + a) * outSize[1] + target[1] + b) * outSize[2] + target[2]
-                        for c in 0..<(box[2] * channels) { out[outRow * channels + c] = x[inRow * channels + c] }
+                        // One row of the box, contiguous in both tensors.
+                        (outBase + outRow * channels).update(from: inBase + inRow * channels, count: rowLength)
                     }
                 }
             }
