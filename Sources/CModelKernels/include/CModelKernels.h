@@ -59,21 +59,28 @@ void cmk_add_portable(int64_t count, const float *a, const float *b, float *out)
 void cmk_relu_portable(int64_t count, const float *x, float *out);
 void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *out);
 
-/// The window of a depthwise 2-D convolution on NHWC tensors: input `batch × inH × inW ×
-/// channels`, output `batch × outH × outW × channels`, a `kH × kW × channels` kernel, and the
+/// A 2-D window over NHWC tensors (a depthwise convolution's or a pooling's): input `batch ×
+/// inH × inW × channels`, output `batch × outH × outW × channels`, `kH × kW` taps, and the
 /// padding before the first row and column.
 typedef struct {
     int32_t batch, inH, inW, channels, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
-} cmk_depthwise_geometry;
+} cmk_window2d;
 
 /// Depthwise 2-D convolution with depth multiplier 1 (`out = bias + Σ x · kernel` over the
 /// taps inside the input, in tap order, a multiply then an add), over output rows
 /// `[firstRow, endRow)` of the `batch · outH` rows; `bias` may be null. AVX2 where the CPU has it.
-void cmk_depthwise2d(const cmk_depthwise_geometry *geometry, int64_t firstRow, int64_t endRow, const float *x,
+void cmk_depthwise2d(const cmk_window2d *geometry, int64_t firstRow, int64_t endRow, const float *x,
                      const float *kernel, const float *bias, float *out);
 /// The same with the portable loop only (for tests and other CPUs).
-void cmk_depthwise2d_portable(const cmk_depthwise_geometry *geometry, int64_t firstRow, int64_t endRow, const float *x,
+void cmk_depthwise2d_portable(const cmk_window2d *geometry, int64_t firstRow, int64_t endRow, const float *x,
                               const float *kernel, const float *bias, float *out);
+
+/// Max pooling (`isMax` 1: −∞, then `x ≥ m ? x : m` per tap inside the input) or average
+/// pooling (0: the sum over the taps inside the input times 1 / their number) over output rows
+/// `[firstRow, endRow)` of the `batch · outH` rows. AVX2 where the CPU has it.
+void cmk_pool2d(const cmk_window2d *geometry, int isMax, int64_t firstRow, int64_t endRow, const float *x, float *out);
+/// The same with the portable loop only (for tests and other CPUs).
+void cmk_pool2d_portable(const cmk_window2d *geometry, int isMax, int64_t firstRow, int64_t endRow, const float *x, float *out);
 
 /// Advises the kernel to back the whole 2 MiB pages inside `[start, start + bytes)` with huge
 /// pages (Linux transparent huge pages; nothing elsewhere), before a large buffer is first

@@ -499,8 +499,8 @@ enum ConvolutionKernels {
         let channels = input.shape[input.rank - 1]
         let width = channels * multiplier
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
-        if multiplier == 1, geometry.input[0] == 1, geometry.kernel[0] == 1, batch * outPositions * channels < Int(Int32.max) {
-            return depthwise2D(input, kernel: kernel, bias: bias, geometry: geometry, outputSpatial: outputSpatial)
+        if multiplier == 1, let window = geometry.window2D(batch: batch, channels: channels) {
+            return depthwise2D(input, kernel: kernel, bias: bias, window: window, geometry: geometry, outputSpatial: outputSpatial)
         }
         return Tensor(shape: [batch] + outputSpatial + [width]) { out in
             input.withUnsafeScalars { x in
@@ -535,37 +535,54 @@ enum ConvolutionKernels {
     /// Depthwise convolutions of one or two spatial axes with depth multiplier 1 (MobileNet's):
     /// `CModelKernels`' kernel, the same sums in the same order as the loop above, with the
     /// output rows split over the cores when the layer is large enough to pay for it.
-    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, outputSpatial: [Int]) -> Tensor {
-        let batch = input.shape[0], channels = input.shape[input.rank - 1]
-        var window = cmk_depthwise_geometry(
-            batch: Int32(batch), inH: Int32(geometry.input[1]), inW: Int32(geometry.input[2]), channels: Int32(channels),
-            outH: Int32(geometry.output[1]), outW: Int32(geometry.output[2]), kH: Int32(geometry.kernel[1]),
-            kW: Int32(geometry.kernel[2]), strideH: Int32(geometry.stride[1]), strideW: Int32(geometry.stride[2]),
-            dilationH: Int32(geometry.dilation[1]), dilationW: Int32(geometry.dilation[2]),
-            padTop: Int32(geometry.padBefore[1]), padLeft: Int32(geometry.padBefore[2]))
-        let rows = batch * geometry.output[1]
-        let work = rows * geometry.output[2] * channels * geometry.taps
-        let chunks = work < MatrixMultiply.parallelThreshold ? 1 : min(rows, 4 * MatrixMultiply.cores)
-        return Tensor(shape: [batch] + outputSpatial + [channels]) { out in
+    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, geometry: Geometry3D,
+                            outputSpatial: [Int]) -> Tensor {
+        Tensor(shape: [input.shape[0]] + outputSpatial + [Int(window.channels)]) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
                     func run(_ bias: UnsafePointer<Float>?) {
-                        if chunks == 1 {
-                            cmk_depthwise2d(&window, 0, Int64(rows), x.baseAddress, k.baseAddress, bias, out.baseAddress)
-                            return
-                        }
                         nonisolated(unsafe) let (xs, ks, bs, os) = (x.baseAddress, k.baseAddress, bias, out.baseAddress)
-                        let shared = window
-                        let perChunk = (rows + chunks - 1) / chunks
-                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                            var window = shared
-                            let first = chunk * perChunk, end = min(rows, first + perChunk)
-                            if first < end { cmk_depthwise2d(&window, Int64(first), Int64(end), xs, ks, bs, os) }
+                        geometry.forEachRowChunk(window) { window, first, end in
+                            cmk_depthwise2d(&window, Int64(first), Int64(end), xs, ks, bs, os)
                         }
                     }
                     if let bias { bias.withUnsafeScalars { run($0.baseAddress) } } else { run(nil) }
                 }
             }
+        }
+    }
+}
+
+extension Geometry3D {
+    /// The window for `CModelKernels`' 2-D kernels, when it spans at most two axes (the leading
+    /// one of size 1) and the tensors' sizes fit their 32-bit fields.
+    func window2D(batch: Int, channels: Int) -> cmk_window2d? {
+        guard input[0] == 1, kernel[0] == 1, output[0] == 1,
+              batch * max(inputPositions, outputPositions) * channels < Int(Int32.max) else { return nil }
+        return cmk_window2d(
+            batch: Int32(batch), inH: Int32(input[1]), inW: Int32(input[2]), channels: Int32(channels),
+            outH: Int32(output[1]), outW: Int32(output[2]), kH: Int32(kernel[1]), kW: Int32(kernel[2]),
+            strideH: Int32(stride[1]), strideW: Int32(stride[2]), dilationH: Int32(dilation[1]),
+            dilationW: Int32(dilation[2]), padTop: Int32(padBefore[1]), padLeft: Int32(padBefore[2]))
+    }
+
+    /// Calls `body(window, firstRow, endRow)` over the window's `batch · outH` output rows: on
+    /// the calling thread for small layers, else in chunks over the cores (each writes only its
+    /// own rows).
+    func forEachRowChunk(_ window: cmk_window2d, _ body: @Sendable (inout cmk_window2d, Int, Int) -> Void) {
+        let rows = Int(window.batch) * Int(window.outH)
+        let work = rows * Int(window.outW) * Int(window.channels) * taps
+        let chunks = work < MatrixMultiply.parallelThreshold ? 1 : min(rows, 4 * MatrixMultiply.cores)
+        if chunks <= 1 {
+            var window = window
+            body(&window, 0, rows)
+            return
+        }
+        let perChunk = (rows + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var window = window
+            let first = chunk * perChunk, end = min(rows, first + perChunk)
+            if first < end { body(&window, first, end) }
         }
     }
 }

@@ -1,5 +1,7 @@
 // Pooling layers: windowed and global max and average pooling.
 
+import CModelKernels
+
 /// `keras.layers.MaxPooling1D`.
 public typealias MaxPooling1D = Pooling<Spatial1D, MaxPoolingMode>
 /// `keras.layers.MaxPooling2D`.
@@ -44,6 +46,17 @@ public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
         let batch = input.shape[0], channels = input.shape[input.rank - 1]
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
         let isMax = Mode.self == MaxPoolingMode.self
+        if let window = geometry.window2D(batch: batch, channels: channels) {
+            // One or two spatial axes: `CModelKernels`' kernel, the same values as the loop below.
+            return Tensor(shape: [batch] + Array(geometry.output.suffix(Rank.rank)) + [channels]) { out in
+                input.withUnsafeScalars { x in
+                    nonisolated(unsafe) let (xs, os) = (x.baseAddress, out.baseAddress)
+                    geometry.forEachRowChunk(window) { window, first, end in
+                        cmk_pool2d(&window, isMax ? 1 : 0, Int64(first), Int64(end), xs, os)
+                    }
+                }
+            }
+        }
         return Tensor(shape: [batch] + Array(geometry.output.suffix(Rank.rank)) + [channels]) { out in
             input.withUnsafeScalars { x in
                 for n in 0..<batch {
