@@ -108,28 +108,39 @@ static void kernel_6x16(int kc, const float *ap, const float *bp, size_t bstride
     }
 }
 
-// Few rows (a single sample, a small batch): no packing, each row of C accumulates rows of B
-// scaled by A's entries, 8 columns at a time.
+// Few rows (a single sample, a small batch): no packing. A block of up to R rows × 32 columns
+// of C stays in registers over the whole depth, each row of B read once per block; the sums
+// run in depth order, one fused multiply-add each. Column tails go through masked loads.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void rows_block_avx2(int R, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, int cols) {
+    __m256i mask[4];
+    for (int g = 0; g < 4; g++) {
+        const int left = cols - 8 * g;
+        mask[g] = _mm256_cmpgt_epi32(_mm256_set1_epi32(left < 0 ? 0 : left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    }
+    __m256 acc[2][4];
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < 4; g++) acc[r][g] = _mm256_maskload_ps(c + (size_t)r * ldc + 8 * g, mask[g]);
+    for (int p = 0; p < k; p++) {
+        const float *brow = b + (size_t)p * ldb;
+        __m256 bv[4];
+        for (int g = 0; g < 4; g++) bv[g] = _mm256_maskload_ps(brow + 8 * g, mask[g]);
+        for (int r = 0; r < R; r++) {
+            const __m256 s = _mm256_broadcast_ss(a + (size_t)r * lda + p);
+            for (int g = 0; g < 4; g++) acc[r][g] = _mm256_fmadd_ps(s, bv[g], acc[r][g]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < 4; g++) _mm256_maskstore_ps(c + (size_t)r * ldc + 8 * g, mask[g], acc[r][g]);
+}
+
 __attribute__((target("avx2,fma")))
 static void sgemm_rows_avx2(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
-    for (int i = 0; i < m; i++) {
-        float *row = c + (size_t)i * ldc;
-        for (int p = 0; p < k; p++) {
-            const float scale = a[(size_t)i * lda + p];
-            if (scale == 0) continue;
-            const __m256 s = _mm256_set1_ps(scale);
-            const float *brow = b + (size_t)p * ldb;
-            int j = 0;
-            for (; j + 32 <= n; j += 32) {
-                _mm256_storeu_ps(row + j, _mm256_fmadd_ps(s, _mm256_loadu_ps(brow + j), _mm256_loadu_ps(row + j)));
-                _mm256_storeu_ps(row + j + 8, _mm256_fmadd_ps(s, _mm256_loadu_ps(brow + j + 8), _mm256_loadu_ps(row + j + 8)));
-                _mm256_storeu_ps(row + j + 16, _mm256_fmadd_ps(s, _mm256_loadu_ps(brow + j + 16), _mm256_loadu_ps(row + j + 16)));
-                _mm256_storeu_ps(row + j + 24, _mm256_fmadd_ps(s, _mm256_loadu_ps(brow + j + 24), _mm256_loadu_ps(row + j + 24)));
-            }
-            for (; j + 8 <= n; j += 8) {
-                _mm256_storeu_ps(row + j, _mm256_fmadd_ps(s, _mm256_loadu_ps(brow + j), _mm256_loadu_ps(row + j)));
-            }
-            for (; j < n; j++) row[j] += scale * brow[j];
+    for (int i = 0; i < m; i += 2) {
+        for (int j = 0; j < n; j += 32) {
+            const int cols = n - j < 32 ? n - j : 32;
+            if (m - i >= 2) rows_block_avx2(2, k, a + (size_t)i * lda, lda, b + j, ldb, c + (size_t)i * ldc + j, ldc, cols);
+            else rows_block_avx2(1, k, a + (size_t)i * lda, lda, b + j, ldb, c + (size_t)i * ldc + j, ldc, cols);
         }
     }
 }
@@ -226,29 +237,43 @@ static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstrid
 
 #undef ROW512
 
-// Few rows: as sgemm_rows_avx2, 16 columns a register and a masked tail.
+// Few rows with AVX-512: as sgemm_rows_avx2, blocks of up to four rows × 64 columns in
+// registers, tails through masks.
+__attribute__((target("avx512f"), always_inline))
+static inline void rows_block_avx512(int R, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, int cols) {
+    __mmask16 mask[4];
+    for (int g = 0; g < 4; g++) {
+        const int left = cols - 16 * g;
+        mask[g] = left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
+    }
+    __m512 acc[4][4];
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < 4; g++) acc[r][g] = _mm512_maskz_loadu_ps(mask[g], c + (size_t)r * ldc + 16 * g);
+    for (int p = 0; p < k; p++) {
+        const float *brow = b + (size_t)p * ldb;
+        __m512 bv[4];
+        for (int g = 0; g < 4; g++) bv[g] = _mm512_maskz_loadu_ps(mask[g], brow + 16 * g);
+        for (int r = 0; r < R; r++) {
+            const __m512 s = _mm512_set1_ps(a[(size_t)r * lda + p]);
+            for (int g = 0; g < 4; g++) acc[r][g] = _mm512_fmadd_ps(s, bv[g], acc[r][g]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < 4; g++) _mm512_mask_storeu_ps(c + (size_t)r * ldc + 16 * g, mask[g], acc[r][g]);
+}
+
 __attribute__((target("avx512f")))
 static void sgemm_rows_avx512(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
-    const __mmask16 tail = (__mmask16)((1u << (n % 16)) - 1);
-    for (int i = 0; i < m; i++) {
-        float *row = c + (size_t)i * ldc;
-        for (int p = 0; p < k; p++) {
-            const float scale = a[(size_t)i * lda + p];
-            if (scale == 0) continue;
-            const __m512 s = _mm512_set1_ps(scale);
-            const float *brow = b + (size_t)p * ldb;
-            int j = 0;
-            for (; j + 64 <= n; j += 64) {
-                _mm512_storeu_ps(row + j, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j), _mm512_loadu_ps(row + j)));
-                _mm512_storeu_ps(row + j + 16, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j + 16), _mm512_loadu_ps(row + j + 16)));
-                _mm512_storeu_ps(row + j + 32, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j + 32), _mm512_loadu_ps(row + j + 32)));
-                _mm512_storeu_ps(row + j + 48, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j + 48), _mm512_loadu_ps(row + j + 48)));
-            }
-            for (; j + 16 <= n; j += 16) {
-                _mm512_storeu_ps(row + j, _mm512_fmadd_ps(s, _mm512_loadu_ps(brow + j), _mm512_loadu_ps(row + j)));
-            }
-            if (tail) {
-                _mm512_mask_storeu_ps(row + j, tail, _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(tail, brow + j), _mm512_maskz_loadu_ps(tail, row + j)));
+    for (int i = 0; i < m; i += 4) {
+        for (int j = 0; j < n; j += 64) {
+            const int cols = n - j < 64 ? n - j : 64;
+            const float *ai = a + (size_t)i * lda, *bj = b + j;
+            float *cij = c + (size_t)i * ldc + j;
+            switch (m - i) {
+            case 1: rows_block_avx512(1, k, ai, lda, bj, ldb, cij, ldc, cols); break;
+            case 2: rows_block_avx512(2, k, ai, lda, bj, ldb, cij, ldc, cols); break;
+            case 3: rows_block_avx512(3, k, ai, lda, bj, ldb, cij, ldc, cols); break;
+            default: rows_block_avx512(4, k, ai, lda, bj, ldb, cij, ldc, cols); break;
             }
         }
     }
