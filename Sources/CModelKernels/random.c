@@ -136,7 +136,8 @@ enum { GROUPS = 2 };
 // The groups of eight blocks are independent, so their rounds overlap (one group alone waits
 // on the multiplier's latency).
 __attribute__((target("avx2")))
-static void uniform_blocks(uint32_t k0, uint32_t k1, uint64_t block, __m256d scale, __m256d shift, float *out) {
+static void uniform_blocks(uint32_t k0, uint32_t k1, uint64_t block, double scaleValue, double shiftValue, float *out) {
+    const __m256d scale = _mm256_set1_pd(scaleValue), shift = _mm256_set1_pd(shiftValue);
     __m256i x0[GROUPS], x1[GROUPS], x2[GROUPS], x3[GROUPS];
     for (int g = 0; g < GROUPS; g++) {
         x0[g] = _mm256_add_epi32(_mm256_set1_epi32((int)((uint32_t)block + 8 * (uint32_t)g)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -174,30 +175,6 @@ static void uniform_blocks(uint32_t k0, uint32_t k1, uint64_t block, __m256d sca
     }
 }
 
-__attribute__((target("avx2")))
-static void uniform_avx2(uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift, float *out) {
-    uint64_t index = first;
-    const uint64_t end = first + (uint64_t)count;
-    // Up to the first whole block.
-    const uint64_t head = (4 - index % 4) % 4 < end - index ? (4 - index % 4) % 4 : end - index;
-    uniform_scalar(k0, k1, index, (int64_t)head, scale, shift, out);
-    index += head;
-    out += head;
-    const __m256d vscale = _mm256_set1_pd(scale), vshift = _mm256_set1_pd(shift);
-    while (end - index >= 32 * GROUPS) {
-        const uint64_t block = index / 4;
-        // Counters whose low words do not wrap (else the scalar path handles the carry).
-        if ((uint32_t)block > 0xFFFFFFFFu - 8 * GROUPS) {
-            uniform_scalar(k0, k1, index, 32 * GROUPS, scale, shift, out);
-        } else {
-            uniform_blocks(k0, k1, block, vscale, vshift, out);
-        }
-        index += 32 * GROUPS;
-        out += 32 * GROUPS;
-    }
-    uniform_scalar(k0, k1, index, (int64_t)(end - index), scale, shift, out);
-}
-
 // The AVX-512 kernel: the same rounds on eight blocks per register, each block's words in
 // 64-bit lanes, so one `vpmuludq` gives a word's whole product (high half: shift; low half:
 // the lane as it is, whose upper bits no later step reads) and one `vpternlogd` does each
@@ -212,7 +189,8 @@ static inline __m256 uniform8_512(__m512i words, __m512d scale, __m512d shift) {
 }
 
 __attribute__((target("avx512f,avx512dq")))
-static void uniform_blocks_avx512(uint32_t k0, uint32_t k1, uint64_t block, __m512d scale, __m512d shift, float *out) {
+static void uniform_blocks_avx512(uint32_t k0, uint32_t k1, uint64_t block, double scaleValue, double shiftValue, float *out) {
+    const __m512d scale = _mm512_set1_pd(scaleValue), shift = _mm512_set1_pd(shiftValue);
     __m512i x0[GROUPS512], x1[GROUPS512], x2[GROUPS512], x3[GROUPS512];
     const __m512i lanes = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
     for (int g = 0; g < GROUPS512; g++) {
@@ -247,27 +225,39 @@ static void uniform_blocks_avx512(uint32_t k0, uint32_t k1, uint64_t block, __m5
     }
 }
 
-__attribute__((target("avx512f,avx512dq")))
-static void uniform_avx512(uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift, float *out) {
+// Fills `width` values (whole blocks) starting at block `block`.
+typedef void (*uniform_group)(uint32_t k0, uint32_t k1, uint64_t block, double scale, double shift, float *out);
+
+// Elements [first, first + count) of the uniform stream: the scalar kernel up to the first
+// whole block, then groups of 128 values with AVX-512 (level 2), then groups of 64 with AVX2,
+// then the scalar kernel for the rest.
+static void uniform_vector(int level, uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift,
+                           float *out) {
     uint64_t index = first;
     const uint64_t end = first + (uint64_t)count;
     const uint64_t head = (4 - index % 4) % 4 < end - index ? (4 - index % 4) % 4 : end - index;
     uniform_scalar(k0, k1, index, (int64_t)head, scale, shift, out);
     index += head;
     out += head;
-    const __m512d vscale = _mm512_set1_pd(scale), vshift = _mm512_set1_pd(shift);
-    while (end - index >= 32 * GROUPS512) {
-        const uint64_t block = index / 4;
-        if ((uint32_t)block > 0xFFFFFFFFu - 8 * GROUPS512) {
-            uniform_scalar(k0, k1, index, 32 * GROUPS512, scale, shift, out);
-        } else {
-            uniform_blocks_avx512(k0, k1, block, vscale, vshift, out);
+    const struct { uint64_t width; uniform_group fill; } kernels[2] = {
+        {level >= 2 ? 32 * GROUPS512 : 0, uniform_blocks_avx512},
+        {32 * GROUPS, uniform_blocks},
+    };
+    for (int kernel = 0; kernel < 2; kernel++) {
+        const uint64_t width = kernels[kernel].width;
+        while (width > 0 && end - index >= width) {
+            const uint64_t block = index / 4;
+            // Counters whose low words do not wrap (else the scalar path handles the carry).
+            if ((uint32_t)block > 0xFFFFFFFFu - (uint32_t)(width / 4)) {
+                uniform_scalar(k0, k1, index, (int64_t)width, scale, shift, out);
+            } else {
+                kernels[kernel].fill(k0, k1, block, scale, shift, out);
+            }
+            index += width;
+            out += width;
         }
-        index += 32 * GROUPS512;
-        out += 32 * GROUPS512;
     }
-    // The rest (fewer than 128 values) with the AVX2 kernel, which ends with the scalar one.
-    uniform_avx2(k0, k1, index, (int64_t)(end - index), scale, shift, out);
+    uniform_scalar(k0, k1, index, (int64_t)(end - index), scale, shift, out);
 }
 
 void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
@@ -275,8 +265,7 @@ void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64
     if (count <= 0) return;
     const int available = cmk_simd_level();
     if (level > available) level = available;
-    if (level >= 2) uniform_avx512(key0, key1, first, count, scale, shift, out);
-    else if (level == 1) uniform_avx2(key0, key1, first, count, scale, shift, out);
+    if (level >= 1) uniform_vector(level, key0, key1, first, count, scale, shift, out);
     else uniform_scalar(key0, key1, first, count, scale, shift, out);
 }
 

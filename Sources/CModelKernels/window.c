@@ -22,48 +22,37 @@ static inline void valid_taps(int o, int stride, int dilation, int pad, int size
     *last = hi;
 }
 
-static void depthwise_row_portable(const cmk_window2d *g, int64_t row, const float *x, const float *k,
-                                   const float *bias, float *out) {
+// The channels of input pixel (ih, iw) of image n.
+static inline const float *pixel(const cmk_window2d *g, const float *x, int n, int ih, int iw) {
+    return x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)g->channels;
+}
+
+// The output pixel at column ow of flat output row `row`.
+static inline float *output_pixel(const cmk_window2d *g, float *out, int64_t row, int ow) {
+    return out + ((size_t)row * (size_t)g->outW + (size_t)ow) * (size_t)g->channels;
+}
+
+enum { WINDOW_DEPTHWISE = 0, WINDOW_MAX = 1, WINDOW_AVERAGE = 2 };
+
+// One output row of a window kernel, a channel at a time.
+static void window_row_portable(const cmk_window2d *g, int mode, int64_t row, const float *x, const float *k,
+                                const float *bias, float *out) {
     const int n = (int)(row / g->outH), oh = (int)(row % g->outH), channels = g->channels;
     int kh0, kh1;
     valid_taps(oh, g->strideH, g->dilationH, g->padTop, g->inH, g->kH, &kh0, &kh1);
     for (int ow = 0; ow < g->outW; ow++) {
-        float *o = out + ((size_t)row * (size_t)g->outW + (size_t)ow) * (size_t)channels;
+        float *o = output_pixel(g, out, row, ow);
         int kw0, kw1;
         valid_taps(ow, g->strideW, g->dilationW, g->padLeft, g->inW, g->kW, &kw0, &kw1);
-        for (int c = 0; c < channels; c++) o[c] = bias ? bias[c] : 0;
+        for (int c = 0; c < channels; c++) o[c] = mode == WINDOW_MAX ? -INFINITY : bias ? bias[c] : 0;
         for (int kh = kh0; kh < kh1; kh++) {
             const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
             for (int kw = kw0; kw < kw1; kw++) {
-                const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                const float *xp = x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels;
-                const float *kp = k + ((size_t)kh * (size_t)g->kW + (size_t)kw) * (size_t)channels;
-                for (int c = 0; c < channels; c++) o[c] = o[c] + xp[c] * kp[c];
-            }
-        }
-    }
-}
-
-void cmk_depthwise2d_portable(const cmk_window2d *geometry, int64_t firstRow, int64_t endRow, const float *x,
-                              const float *kernel, const float *bias, float *out) {
-    for (int64_t row = firstRow; row < endRow; row++) depthwise_row_portable(geometry, row, x, kernel, bias, out);
-}
-
-static void pool_row_portable(const cmk_window2d *g, int isMax, int64_t row, const float *x, float *out) {
-    const int n = (int)(row / g->outH), oh = (int)(row % g->outH), channels = g->channels;
-    int kh0, kh1;
-    valid_taps(oh, g->strideH, g->dilationH, g->padTop, g->inH, g->kH, &kh0, &kh1);
-    for (int ow = 0; ow < g->outW; ow++) {
-        float *o = out + ((size_t)row * (size_t)g->outW + (size_t)ow) * (size_t)channels;
-        int kw0, kw1;
-        valid_taps(ow, g->strideW, g->dilationW, g->padLeft, g->inW, g->kW, &kw0, &kw1);
-        for (int c = 0; c < channels; c++) o[c] = isMax ? -INFINITY : 0;
-        for (int kh = kh0; kh < kh1; kh++) {
-            const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
-            for (int kw = kw0; kw < kw1; kw++) {
-                const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                const float *xp = x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels;
-                if (isMax) {
+                const float *xp = pixel(g, x, n, ih, ow * g->strideW + kw * g->dilationW - g->padLeft);
+                if (mode == WINDOW_DEPTHWISE) {
+                    const float *kp = k + ((size_t)kh * (size_t)g->kW + (size_t)kw) * (size_t)channels;
+                    for (int c = 0; c < channels; c++) o[c] = o[c] + xp[c] * kp[c];
+                } else if (mode == WINDOW_MAX) {
                     for (int c = 0; c < channels; c++) o[c] = xp[c] >= o[c] ? xp[c] : o[c];
                 } else {
                     for (int c = 0; c < channels; c++) o[c] = o[c] + xp[c];
@@ -71,15 +60,21 @@ static void pool_row_portable(const cmk_window2d *g, int isMax, int64_t row, con
             }
         }
         const int taps = (kh1 - kh0) * (kw1 - kw0);
-        if (!isMax && taps > 0) {
+        if (mode == WINDOW_AVERAGE && taps > 0) {
             const float scale = 1 / (float)taps;
             for (int c = 0; c < channels; c++) o[c] = o[c] * scale;
         }
     }
 }
 
+void cmk_depthwise2d_portable(const cmk_window2d *geometry, int64_t firstRow, int64_t endRow, const float *x,
+                              const float *kernel, const float *bias, float *out) {
+    for (int64_t row = firstRow; row < endRow; row++) window_row_portable(geometry, WINDOW_DEPTHWISE, row, x, kernel, bias, out);
+}
+
 void cmk_pool2d_portable(const cmk_window2d *geometry, int isMax, int64_t firstRow, int64_t endRow, const float *x, float *out) {
-    for (int64_t row = firstRow; row < endRow; row++) pool_row_portable(geometry, isMax, row, x, out);
+    const int mode = isMax ? WINDOW_MAX : WINDOW_AVERAGE;
+    for (int64_t row = firstRow; row < endRow; row++) window_row_portable(geometry, mode, row, x, NULL, NULL, out);
 }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -92,7 +87,7 @@ static void depthwise_row_avx2(const cmk_window2d *g, int64_t row, const float *
     int kh0, kh1;
     valid_taps(oh, g->strideH, g->dilationH, g->padTop, g->inH, g->kH, &kh0, &kh1);
     for (int ow = 0; ow < g->outW; ow++) {
-        float *o = out + ((size_t)row * (size_t)g->outW + (size_t)ow) * (size_t)channels;
+        float *o = output_pixel(g, out, row, ow);
         int kw0, kw1;
         valid_taps(ow, g->strideW, g->dilationW, g->padLeft, g->inW, g->kW, &kw0, &kw1);
         int c = 0;
@@ -109,7 +104,7 @@ static void depthwise_row_avx2(const cmk_window2d *g, int64_t row, const float *
                 const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
                 for (int kw = kw0; kw < kw1; kw++) {
                     const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                    const float *xp = x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels + c;
+                    const float *xp = pixel(g, x, n, ih, iw) + c;
                     const float *kp = k + ((size_t)kh * (size_t)g->kW + (size_t)kw) * (size_t)channels + c;
                     a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(xp), _mm256_loadu_ps(kp)));
                     a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(xp + 8), _mm256_loadu_ps(kp + 8)));
@@ -128,7 +123,7 @@ static void depthwise_row_avx2(const cmk_window2d *g, int64_t row, const float *
                 const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
                 for (int kw = kw0; kw < kw1; kw++) {
                     const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                    const float *xp = x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels + c;
+                    const float *xp = pixel(g, x, n, ih, iw) + c;
                     const float *kp = k + ((size_t)kh * (size_t)g->kW + (size_t)kw) * (size_t)channels + c;
                     a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_loadu_ps(xp), _mm256_loadu_ps(kp)));
                 }
@@ -141,8 +136,7 @@ static void depthwise_row_avx2(const cmk_window2d *g, int64_t row, const float *
                 const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
                 for (int kw = kw0; kw < kw1; kw++) {
                     const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                    a = a + x[(((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels + (size_t)c] *
-                                k[((size_t)kh * (size_t)g->kW + (size_t)kw) * (size_t)channels + (size_t)c];
+                    a = a + pixel(g, x, n, ih, iw)[c] * k[((size_t)kh * (size_t)g->kW + (size_t)kw) * (size_t)channels + (size_t)c];
                 }
             }
             o[c] = a;
@@ -164,7 +158,7 @@ static void pool_row_avx2(const cmk_window2d *g, int isMax, int64_t row, const f
     valid_taps(oh, g->strideH, g->dilationH, g->padTop, g->inH, g->kH, &kh0, &kh1);
     const __m256 start = _mm256_set1_ps(isMax ? -INFINITY : 0);
     for (int ow = 0; ow < g->outW; ow++) {
-        float *o = out + ((size_t)row * (size_t)g->outW + (size_t)ow) * (size_t)channels;
+        float *o = output_pixel(g, out, row, ow);
         int kw0, kw1;
         valid_taps(ow, g->strideW, g->dilationW, g->padLeft, g->inW, g->kW, &kw0, &kw1);
         const int taps = (kh1 - kh0) * (kw1 - kw0);
@@ -176,7 +170,7 @@ static void pool_row_avx2(const cmk_window2d *g, int isMax, int64_t row, const f
                 const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
                 for (int kw = kw0; kw < kw1; kw++) {
                     const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                    const float *xp = x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels + c;
+                    const float *xp = pixel(g, x, n, ih, iw) + c;
                     a0 = pool_step(isMax, a0, _mm256_loadu_ps(xp));
                     a1 = pool_step(isMax, a1, _mm256_loadu_ps(xp + 8));
                     a2 = pool_step(isMax, a2, _mm256_loadu_ps(xp + 16));
@@ -198,7 +192,7 @@ static void pool_row_avx2(const cmk_window2d *g, int isMax, int64_t row, const f
                 const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
                 for (int kw = kw0; kw < kw1; kw++) {
                     const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                    a = pool_step(isMax, a, _mm256_loadu_ps(x + (((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels + c));
+                    a = pool_step(isMax, a, _mm256_loadu_ps(pixel(g, x, n, ih, iw) + c));
                 }
             }
             if (!isMax && taps > 0) a = _mm256_mul_ps(a, scale);
@@ -210,7 +204,7 @@ static void pool_row_avx2(const cmk_window2d *g, int isMax, int64_t row, const f
                 const int ih = oh * g->strideH + kh * g->dilationH - g->padTop;
                 for (int kw = kw0; kw < kw1; kw++) {
                     const int iw = ow * g->strideW + kw * g->dilationW - g->padLeft;
-                    const float value = x[(((size_t)n * (size_t)g->inH + (size_t)ih) * (size_t)g->inW + (size_t)iw) * (size_t)channels + (size_t)c];
+                    const float value = pixel(g, x, n, ih, iw)[c];
                     a = isMax ? (value >= a ? value : a) : a + value;
                 }
             }

@@ -18,16 +18,21 @@ import Testing
         [1, 17, 1, 4, 2, 1, 1], [5, 6, 5, 2, 1, 1, 2], [1, 1, 3, 3, 1, 1, 1],
     ]
 
+    /// The window of `window` over two images of `channels` channels.
+    static func geometry(_ window: [Int], channels: Int) -> cmk_window2d {
+        let (inH, inW, kH, kW, stride, dilation, pad) = (window[0], window[1], window[2], window[3], window[4], window[5], window[6])
+        func outSize(_ size: Int, _ taps: Int) -> Int { (size + 2 * pad - dilation * (taps - 1) - 1) / stride + 1 }
+        return cmk_window2d(
+            batch: 2, inH: Int32(inH), inW: Int32(inW), channels: Int32(channels), outH: Int32(outSize(inH, kH)),
+            outW: Int32(outSize(inW, kW)), kH: Int32(kH), kW: Int32(kW), strideH: Int32(stride), strideW: Int32(stride),
+            dilationH: Int32(dilation), dilationW: Int32(dilation), padTop: Int32(pad), padLeft: Int32(pad))
+    }
+
     @Test(arguments: windows, [1, 7, 8, 17, 33, 100])
     func depthwiseFastPathEqualsPortableAndReference(_ window: [Int], _ channels: Int) {
         let (inH, inW, kH, kW, stride, dilation, pad) = (window[0], window[1], window[2], window[3], window[4], window[5], window[6])
-        let batch = 2
-        func outSize(_ size: Int, _ taps: Int) -> Int { (size + 2 * pad - dilation * (taps - 1) - 1) / stride + 1 }
-        let outH = outSize(inH, kH), outW = outSize(inW, kW)
-        var geometry = cmk_window2d(
-            batch: Int32(batch), inH: Int32(inH), inW: Int32(inW), channels: Int32(channels), outH: Int32(outH),
-            outW: Int32(outW), kH: Int32(kH), kW: Int32(kW), strideH: Int32(stride), strideW: Int32(stride),
-            dilationH: Int32(dilation), dilationW: Int32(dilation), padTop: Int32(pad), padLeft: Int32(pad))
+        var geometry = Self.geometry(window, channels: channels)
+        let (batch, outH, outW) = (Int(geometry.batch), Int(geometry.outH), Int(geometry.outW))
         let x = Self.values(batch * inH * inW * channels, seed: 1), k = Self.values(kH * kW * channels, seed: 2)
         let bias = Self.values(channels, seed: 3)
         let count = batch * outH * outW * channels
@@ -68,13 +73,8 @@ import Testing
     @Test(arguments: windows, [1, 7, 8, 17, 33, 100])
     func poolingFastPathEqualsPortableAndReference(_ window: [Int], _ channels: Int) {
         let (inH, inW, kH, kW, stride, dilation, pad) = (window[0], window[1], window[2], window[3], window[4], window[5], window[6])
-        let batch = 2
-        func outSize(_ size: Int, _ taps: Int) -> Int { (size + 2 * pad - dilation * (taps - 1) - 1) / stride + 1 }
-        let outH = outSize(inH, kH), outW = outSize(inW, kW)
-        var geometry = cmk_window2d(
-            batch: Int32(batch), inH: Int32(inH), inW: Int32(inW), channels: Int32(channels), outH: Int32(outH),
-            outW: Int32(outW), kH: Int32(kH), kW: Int32(kW), strideH: Int32(stride), strideW: Int32(stride),
-            dilationH: Int32(dilation), dilationW: Int32(dilation), padTop: Int32(pad), padLeft: Int32(pad))
+        var geometry = Self.geometry(window, channels: channels)
+        let (batch, outH, outW) = (Int(geometry.batch), Int(geometry.outH), Int(geometry.outW))
         var x = Self.values(batch * inH * inW * channels, seed: 4)
         x[x.count / 2] = .nan
         let count = batch * outH * outW * channels
