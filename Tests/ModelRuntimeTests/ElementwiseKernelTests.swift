@@ -67,4 +67,27 @@ import Testing
         let add = try Add(config: AddConfig(), inputShapes: [TensorShape([nil, 7, features]), TensorShape([nil, 7, features])], seed: 0)
         #expect(add([x, y]).scalars == zip(x.scalars, y.scalars).map { $0 + $1 })
     }
+
+    /// BatchNormalization, Activation, ReLU and Add give their results in new storage: the
+    /// caller's tensor keeps its values (value semantics; a guard for in-place variants).
+    @Test func layersLeaveTheirCallersTensorsAlone() throws {
+        let shape = [2, 5, 17]
+        let inputShape = TensorShape([nil, 5, 17])
+        let x = Tensor(shape: shape, scalars: Self.values(shape.reduce(1, *), seed: 11).map { $0 * 10 })
+        let before = x.scalars
+        var norm = try BatchNormalization(config: BatchNormalizationConfig(), inputShape: inputShape, seed: 1)
+        try norm.setWeights([Tensor(shape: [17], repeating: 2), Tensor(shape: [17], repeating: 1),
+                             Tensor(shape: [17], repeating: 0.5), Tensor(shape: [17], repeating: 4)])
+        let normalized = norm(x)
+        let activated = try Activation(config: ActivationConfig(activation: .relu6), inputShape: inputShape, seed: 0)(x)
+        let rectified = try ReLU(config: ReLUConfig(maxValue: 6), inputShape: inputShape, seed: 0)(x)
+        let summed = try Add(config: AddConfig(), inputShapes: [inputShape, inputShape], seed: 0)([x, x])
+        #expect(x.scalars == before, "the caller's tensor is unchanged")
+        // The runtime's order: 1 / sqrt(variance + epsilon), times gamma.
+        let scale = 1 / (4 + Float(BatchNormalizationConfig().epsilon)).squareRoot() * 2
+        #expect(normalized.scalars == before.map { $0 * scale + (1 - 0.5 * scale) })
+        #expect(activated.scalars == before.map { min(max($0, 0), 6) })
+        #expect(rectified.scalars == before.map { min(max($0, 0), 6) })
+        #expect(summed.scalars == before.map { $0 + $0 })
+    }
 }
