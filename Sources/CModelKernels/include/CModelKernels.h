@@ -59,6 +59,16 @@ void cmk_add_portable(int64_t count, const float *a, const float *b, float *out)
 void cmk_relu_portable(int64_t count, const float *x, float *out);
 void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *out);
 
+/// `out[i] = e^x[i]`, `1 / (1 + e^−x[i])` and `tanh(x[i])`, within 1, 3 and 2 units in the
+/// last place (AVX2/FMA where the CPU has it; libm otherwise). `out` may be `x`.
+void cmk_exp(int64_t count, const float *x, float *out);
+void cmk_sigmoid(int64_t count, const float *x, float *out);
+void cmk_tanh(int64_t count, const float *x, float *out);
+/// The same with libm only (for tests and other CPUs).
+void cmk_exp_portable(int64_t count, const float *x, float *out);
+void cmk_sigmoid_portable(int64_t count, const float *x, float *out);
+void cmk_tanh_portable(int64_t count, const float *x, float *out);
+
 /// A 2-D window over NHWC tensors (a depthwise convolution's or a pooling's): input `batch ×
 /// inH × inW × channels`, output `batch × outH × outW × channels`, `kH × kW` taps, and the
 /// padding before the first row and column.

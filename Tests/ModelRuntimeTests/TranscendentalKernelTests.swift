@@ -1,0 +1,88 @@
+import CModelKernels
+import Foundation
+@testable import ModelRuntime
+import Testing
+
+/// The vectorised exp, sigmoid and tanh (AVX2/FMA when the CPU has it) against double-precision
+/// references, in units in the last place, over their whole useful ranges and special values,
+/// and at odd buffer sizes (the tail of a buffer gets the same function as the rest).
+@Suite struct TranscendentalKernelTests {
+    /// The distance from `value` to `exact` in units in the last place of `Float(exact)`.
+    static func ulps(_ value: Float, _ exact: Double) -> Double {
+        if exact.isNaN { return value.isNaN ? 0 : .infinity }
+        let rounded = Float(exact)
+        if rounded.isInfinite { return value == rounded ? 0 : .infinity }
+        return abs(Double(value) - exact) / Double(max(rounded.ulp, Float.leastNonzeroMagnitude))
+    }
+
+    /// About 400 000 values from `low` to `high`, denser near zero, and the special values.
+    static func samples(_ low: Float, _ high: Float) -> [Float] {
+        let count = 400_000
+        var values = (0..<count).map { index -> Float in
+            let t = Double(index) / Double(count - 1) * 2 - 1  // −1 … 1
+            let magnitude = t * t * t                          // denser near 0
+            return Float(magnitude >= 0 ? magnitude * Double(high) : -magnitude * Double(low))
+        }
+        values += [0, -0.0, .infinity, -.infinity, .nan, 1e-30, -1e-30, .leastNonzeroMagnitude, 0.5, -0.5, 0.499_999_97]
+        return values
+    }
+
+    static func run(_ kernel: (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void, _ x: [Float]) -> [Float] {
+        var out = [Float](repeating: .nan, count: x.count)
+        kernel(Int64(x.count), x, &out)
+        return out
+    }
+
+    @Test func expIsWithinOneUlp() {
+        let x = Self.samples(-110, 95)
+        let worst = zip(Self.run(cmk_exp, x), x).map { Self.ulps($0, Foundation.exp(Double($1))) }.max() ?? 0
+        #expect(worst <= 1, "worst \(worst) ulp")
+    }
+
+    @Test func tanhIsWithinTwoUlps() {
+        let x = Self.samples(-20, 20)
+        let out = Self.run(cmk_tanh, x)
+        let worst = zip(out, x).map { Self.ulps($0, Foundation.tanh(Double($1))) }.max() ?? 0
+        #expect(worst <= 2, "worst \(worst) ulp")
+        #expect(Self.run(cmk_tanh, [-0.0])[0].sign == .minus, "tanh(−0) is −0")
+    }
+
+    /// sigmoid = 1 / (1 + e^−x), as Keras computes it: below e^−88.7 the float result is 0.
+    @Test func sigmoidIsWithinThreeUlpsOfItsFormula() {
+        let x = Self.samples(-110, 110)
+        let out = Self.run(cmk_sigmoid, x)
+        var worst = 0.0
+        for (value, input) in zip(out, x) {
+            let exact = 1 / (1 + Foundation.exp(-Double(input)))
+            if exact < Double(Float.leastNormalMagnitude) {
+                worst = max(worst, abs(Double(value) - exact) <= Double(Float.leastNormalMagnitude) ? 0 : .infinity)
+            } else {
+                worst = max(worst, Self.ulps(value, exact))
+            }
+        }
+        // e^−x's error, the add's and the division's rounding.
+        #expect(worst <= 3, "worst \(worst) ulp")
+    }
+
+    /// Every position of a buffer, tail included, gets the same function.
+    @Test(arguments: [1, 7, 17, 100])
+    func tailsMatchTheVectorBody(_ count: Int) {
+        let x = (0..<count).map { Float($0) * 0.37 - 3 }
+        let padded = x + [Float](repeating: 0, count: 8)
+        for kernel in [cmk_exp, cmk_sigmoid, cmk_tanh] as [(Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void] {
+            let alone = Self.run(kernel, x)
+            let inBody = (0..<count).map { index in Self.run(kernel, Array(padded[index..<(index + 8)]))[0] }
+            #expect(alone.map(\.bitPattern) == inBody.map(\.bitPattern))
+        }
+    }
+
+    /// The activations use the kernels: a layer's output equals the kernel's.
+    @Test func activationsUseTheKernels() throws {
+        let x = Tensor(shape: [3, 37], scalars: (0..<111).map { Float($0) * 0.21 - 11 })
+        for (activation, kernel) in [(ActivationFunction.sigmoid, cmk_sigmoid), (.tanh, cmk_tanh), (.exponential, cmk_exp)]
+            as [(ActivationFunction, (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void)] {
+            let layer = try Activation(config: ActivationConfig(activation: activation), inputShape: TensorShape([nil, 37]), seed: 0)
+            #expect(layer(x).scalars == Self.run(kernel, x.scalars), "\(activation)")
+        }
+    }
+}
