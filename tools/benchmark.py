@@ -20,6 +20,8 @@ parameters, 50 MB of float32), and times:
 * ``resnet50_batch_1``, ``mobilenet_v2_batch_1``: ``keras.applications`` models at 224×224
   (fresh weights), Keras's ``predict`` (XLA-compiled) vs our call; ``resnet50_clone``:
   ``keras.models.clone_model`` vs our ``clone()`` (fresh weights).
+* ``lstm_256_batch_32``: a 256-unit LSTM over 50 steps of 64 features, a batch of 32,
+  Keras's XLA-compiled ``predict`` against the generated model's call.
 * ``mnist_mlp_batch_1`` / ``_256``: Keras's direct call ``model(x)`` vs ours (784-256-10).
 * ``keras_json_resnet50``: ResNet50's architecture to Keras JSON and back: Keras's
   ``model.to_json()`` then ``model_from_json`` (which also builds the layers and draws their
@@ -138,6 +140,13 @@ def python_side(folder, runs):
         "Keras to_json + model_from_json": median_time(
             lambda: keras.models.model_from_json(resnet.to_json()), max(1, runs // 2)),
         "Keras to_json": median_time(lambda: resnet.to_json(), runs),
+    }
+
+    lstm = model_from_spec("lstm_text")
+    sequences = ((np.arange(32 * 50 * 64) % 255) / 255 - 0.5).astype("float32").reshape(32, 50, 64)
+    lstm.predict(sequences, verbose=0)
+    results["lstm_256_batch_32"] = {
+        "Keras predict (XLA)": median_time(lambda: lstm.predict(sequences, verbose=0), runs),
     }
 
     mnist = model_from_spec("mnist_mlp")

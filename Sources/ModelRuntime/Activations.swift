@@ -14,15 +14,23 @@ extension ActivationFunction {
                     let row = UnsafeMutableBufferPointer(rebasing: values[start..<(start + lastAxis)])
                     applyAcrossAxis(row)
                 }
-            } else if let cap = reluCap {
-                // The common cases, without a closure call per value.
-                if let base = values.baseAddress { cmk_relu_capped(Int64(values.count), base, cap, base) }
-            } else if let kernel = vectorKernel {
-                if let base = values.baseAddress { kernel(Int64(values.count), base, base) }
             } else {
-                let function = elementwise
-                for index in values.indices { values[index] = function(values[index]) }
+                applyElementwise(values)
             }
+        }
+    }
+
+    /// Applies an element-wise function to `values` in place: ReLU, ReLU6, sigmoid, tanh and
+    /// exponential through the `CModelKernels` passes, the others value by value.
+    func applyElementwise(_ values: UnsafeMutableBufferPointer<Float>) {
+        guard let base = values.baseAddress, self != .linear else { return }
+        if let cap = reluCap {
+            cmk_relu_capped(Int64(values.count), base, cap, base)
+        } else if let kernel = vectorKernel {
+            kernel(Int64(values.count), base, base)
+        } else {
+            let function = elementwise
+            for index in values.indices { values[index] = function(values[index]) }
         }
     }
 

@@ -147,6 +147,14 @@ do {
         report("mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) }, check: Double(classes.scalars.reduce(0, +)))
     }
 
+    if options.runs("lstm_256_batch_32") {
+        // A 256-unit LSTM over 50 steps of 64 features, a batch of 32 sequences.
+        let lstm = LstmText(seed: 1)
+        let sequences = Tensor(shape: [32, 50, 64], scalars: (0..<(32 * 50 * 64)).map { Float($0 % 255) / 255 - 0.5 })
+        var state = lstm(sequences)
+        report("lstm_256_batch_32", measure(options.runs) { state = lstm(sequences) }, check: Double(state.scalars.reduce(0, +)))
+    }
+
     let mnist = MnistMlp(seed: 1)
     for batch in [1, 256] where options.runs("mnist_mlp_batch_\(batch)") {
         let input = Tensor(shape: [batch, 784], scalars: (0..<(batch * 784)).map { Float($0 % 255) / 255 })

@@ -75,74 +75,93 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         let u = recurrentKernel.scalars
         let outputSteps = config.returnSequences ? steps : 1
         var output = [Float](repeating: 0, count: batch * outputSteps * units)
-        var h = [Float](repeating: 0, count: units), c = [Float](repeating: 0, count: units)
-        var finalH = [Float](repeating: 0, count: batch * units), finalC = [Float](repeating: 0, count: batch * units)
-        var recurrent = [Float](repeating: 0, count: width)
-        for b in 0..<batch {
-            for j in 0..<units { h[j] = 0; c[j] = 0 }
-            for position in 0..<steps {
-                let t = config.goBackwards ? steps - 1 - position : position
-                let xBase = (b * steps + t) * width
-                // h · U (+ the recurrent bias for GRU with reset_after).
-                for k in 0..<width { recurrent[k] = recurrentBias?[k] ?? 0 }
-                if !(isGRU && !resetAfter) {
-                    for i in 0..<units where h[i] != 0 {
-                        let hi = h[i], row = i * width
-                        for k in 0..<width { recurrent[k] += hi * u[row + k] }
+        // Every sample's state, step by step: h · U for the whole batch is one matrix product.
+        var h = [Float](repeating: 0, count: batch * units), c = [Float](repeating: 0, count: batch * units)
+        var recurrent = [Float](repeating: 0, count: batch * width)
+        var cell = [Float](repeating: 0, count: units)
+        for position in 0..<steps {
+            let t = config.goBackwards ? steps - 1 - position : position
+            // h · U (+ the recurrent bias for GRU with reset_after).
+            if isGRU && !resetAfter {
+                for k in recurrent.indices { recurrent[k] = 0 }
+            } else {
+                h.withUnsafeBufferPointer { hs in
+                    u.withUnsafeBufferPointer { us in
+                        recurrent.withUnsafeMutableBufferPointer { r in
+                            if let recurrentBias {
+                                recurrentBias.withUnsafeBufferPointer {
+                                    MatrixMultiply.multiply(hs, us, bias: $0, into: r, m: batch, k: units, n: width)
+                                }
+                            } else {
+                                MatrixMultiply.multiply(hs, us, bias: nil, into: r, m: batch, k: units, n: width)
+                            }
+                        }
                     }
                 }
+            }
+            for b in 0..<batch {
+                let xBase = (b * steps + t) * width, rBase = b * width, s = b * units
                 switch Cell.gates {
-                case 1:
-                    for j in 0..<units { h[j] = activation(projected[xBase + j] + recurrent[j]) }
-                case 4:
-                    for j in 0..<units {
-                        let i = gate(projected[xBase + j] + recurrent[j])
-                        let f = gate(projected[xBase + units + j] + recurrent[units + j])
-                        let g = activation(projected[xBase + 2 * units + j] + recurrent[2 * units + j])
-                        let o = gate(projected[xBase + 3 * units + j] + recurrent[3 * units + j])
-                        c[j] = f * c[j] + i * g
-                        h[j] = o * activation(c[j])
+                case 1, 4:
+                    // The gates' inputs x · W + h · U, then their activations, each a pass over
+                    // a run of `units` values (vectorised for sigmoid, tanh and ReLU).
+                    recurrent.withUnsafeMutableBufferPointer { pre in
+                        for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
+                        func activate(_ function: ActivationFunction, gate index: Int) {
+                            function.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[(rBase + index * units)..<(rBase + (index + 1) * units)]))
+                        }
+                        if Cell.gates == 1 {
+                            activate(config.activation, gate: 0)
+                            for j in 0..<units { h[s + j] = pre[rBase + j] }
+                            return
+                        }
+                        // LSTM: gates i, f, g, o; c = f · c + i · g, h = o · activation(c).
+                        activate(config.recurrentActivation, gate: 0)
+                        activate(config.recurrentActivation, gate: 1)
+                        activate(config.activation, gate: 2)
+                        activate(config.recurrentActivation, gate: 3)
+                        for j in 0..<units {
+                            c[s + j] = pre[rBase + units + j] * c[s + j] + pre[rBase + j] * pre[rBase + 2 * units + j]
+                            cell[j] = c[s + j]
+                        }
+                        cell.withUnsafeMutableBufferPointer { config.activation.applyElementwise($0) }
+                        for j in 0..<units { h[s + j] = pre[rBase + 3 * units + j] * cell[j] }
                     }
                 default:
                     if resetAfter {
                         for j in 0..<units {
-                            let z = gate(projected[xBase + j] + recurrent[j])
-                            let r = gate(projected[xBase + units + j] + recurrent[units + j])
-                            let candidate = activation(projected[xBase + 2 * units + j] + r * recurrent[2 * units + j])
-                            c[j] = z * h[j] + (1 - z) * candidate
+                            let z = gate(projected[xBase + j] + recurrent[rBase + j])
+                            let r = gate(projected[xBase + units + j] + recurrent[rBase + units + j])
+                            let candidate = activation(projected[xBase + 2 * units + j] + r * recurrent[rBase + 2 * units + j])
+                            c[s + j] = z * h[s + j] + (1 - z) * candidate
                         }
                     } else {
                         // z and r from h · U; the candidate from (r ∘ h) · U_h.
-                        for i in 0..<units where h[i] != 0 {
-                            let hi = h[i], row = i * width
-                            for k in 0..<(2 * units) { recurrent[k] += hi * u[row + k] }
+                        for i in 0..<units where h[s + i] != 0 {
+                            let hi = h[s + i], row = i * width
+                            for k in 0..<(2 * units) { recurrent[rBase + k] += hi * u[row + k] }
                         }
                         var z = [Float](repeating: 0, count: units), reset = [Float](repeating: 0, count: units)
                         for j in 0..<units {
-                            z[j] = gate(projected[xBase + j] + recurrent[j])
-                            reset[j] = gate(projected[xBase + units + j] + recurrent[units + j]) * h[j]
+                            z[j] = gate(projected[xBase + j] + recurrent[rBase + j])
+                            reset[j] = gate(projected[xBase + units + j] + recurrent[rBase + units + j]) * h[s + j]
                         }
                         for j in 0..<units {
                             var sum = projected[xBase + 2 * units + j]
                             for i in 0..<units { sum += reset[i] * u[i * width + 2 * units + j] }
-                            c[j] = z[j] * h[j] + (1 - z[j]) * activation(sum)
+                            c[s + j] = z[j] * h[s + j] + (1 - z[j]) * activation(sum)
                         }
                     }
-                    for j in 0..<units { h[j] = c[j] }
+                    for j in 0..<units { h[s + j] = c[s + j] }
                 }
                 if config.returnSequences {
                     let target = (b * steps + position) * units
-                    for j in 0..<units { output[target + j] = h[j] }
+                    for j in 0..<units { output[target + j] = h[s + j] }
                 }
             }
-            if !config.returnSequences {
-                for j in 0..<units { output[b * units + j] = h[j] }
-            }
-            for j in 0..<units {
-                finalH[b * units + j] = h[j]
-                finalC[b * units + j] = c[j]
-            }
         }
+        if !config.returnSequences { output = h }
+        let finalH = h, finalC = c
         var result = [Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units], scalars: output)]
         if config.returnState {
             result.append(Tensor(shape: [batch, units], scalars: finalH))
