@@ -129,11 +129,19 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                     }
                 default:
                     if resetAfter {
-                        for j in 0..<units {
-                            let z = gate(projected[xBase + j] + recurrent[rBase + j])
-                            let r = gate(projected[xBase + units + j] + recurrent[rBase + units + j])
-                            let candidate = activation(projected[xBase + 2 * units + j] + r * recurrent[rBase + 2 * units + j])
-                            c[s + j] = z * h[s + j] + (1 - z) * candidate
+                        // z and r, then the candidate from x · W_h + r ∘ (h · U_h), each run of
+                        // units activated in one pass.
+                        recurrent.withUnsafeMutableBufferPointer { pre in
+                            for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
+                            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[rBase..<(rBase + 2 * units)]))
+                            for j in 0..<units {
+                                pre[rBase + 2 * units + j] = projected[xBase + 2 * units + j] + pre[rBase + units + j] * pre[rBase + 2 * units + j]
+                            }
+                            config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[(rBase + 2 * units)..<(rBase + width)]))
+                            for j in 0..<units {
+                                let z = pre[rBase + j]
+                                c[s + j] = z * h[s + j] + (1 - z) * pre[rBase + 2 * units + j]
+                            }
                         }
                     } else {
                         // z and r from h · U; the candidate from (r ∘ h) · U_h.
