@@ -1,5 +1,5 @@
-// Fresh weights straight into float32 buffers: Philox4x32-10 blocks (eight at a time with AVX2
-// where the CPU has it) turned into uniform, normal (Box–Muller) and truncated normal values.
+// Fresh weights straight into float32 buffers: Philox4x32-10 blocks turned into uniform (with
+// AVX-512 or AVX2 where the CPU has it), normal (Box–Muller) and truncated normal values.
 // Element `first + i` of a stream depends only on the key and its index, so callers may fill
 // any part of a tensor, on any thread. The values are those of `Philox` in ModelRuntime's
 // Random.swift, bit for bit: the same double arithmetic, in the same order, with no fused
@@ -225,7 +225,7 @@ static void uniform_blocks_avx512(uint32_t k0, uint32_t k1, uint64_t block, doub
     }
 }
 
-// Fills `width` values (whole blocks) starting at block `block`.
+// Fills one group of whole blocks (a kernel's width of values) starting at block `block`.
 typedef void (*uniform_group)(uint32_t k0, uint32_t k1, uint64_t block, double scale, double shift, float *out);
 
 // Elements [first, first + count) of the uniform stream: the scalar kernel up to the first

@@ -205,6 +205,11 @@ static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const fl
 // stored through masks.
 enum { MR512 = 12, NR512 = 32 };
 
+// The mask of the first `left` of sixteen lanes (none for `left` ≤ 0, all for ≥ 16).
+static inline __mmask16 lanes16(int left) {
+    return left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
+}
+
 #define ROW512(i)                                                                         \
     do {                                                                                  \
         const __m512 a##i = _mm512_set1_ps(ap[i]);                                        \
@@ -226,8 +231,7 @@ static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstrid
     }
     const __m512 acc[MR512][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51},
                                   {c60, c61}, {c70, c71}, {c80, c81}, {c90, c91}, {c100, c101}, {c110, c111}};
-    const __mmask16 low = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-    const __mmask16 high = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+    const __mmask16 low = lanes16(cols), high = lanes16(cols - 16);
     for (int i = 0; i < rows; i++) {
         float *row = c + (size_t)i * ldc;
         _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, row), acc[i][0]));
@@ -242,10 +246,7 @@ static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstrid
 __attribute__((target("avx512f"), always_inline))
 static inline void rows_block_avx512(int R, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, int cols) {
     __mmask16 mask[4];
-    for (int g = 0; g < 4; g++) {
-        const int left = cols - 16 * g;
-        mask[g] = left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
-    }
+    for (int g = 0; g < 4; g++) mask[g] = lanes16(cols - 16 * g);
     __m512 acc[4][4];
     for (int r = 0; r < R; r++)
         for (int g = 0; g < 4; g++) acc[r][g] = _mm512_maskz_loadu_ps(mask[g], c + (size_t)r * ldc + 16 * g);

@@ -120,8 +120,8 @@ extension Philox {
 
     /// Fills `buffer` with `Float(x * scale + shift)` for the stream's values `x`, bit for bit
     /// what `uniform(count:)`, `normal(count:)` or `truncatedNormal(count:)` give, without the
-    /// `[Double]` in between: the `CModelKernels` kernels (eight Philox blocks at a time with
-    /// AVX2), large buffers split over the cores (element `i` depends only on the key and `i`).
+    /// `[Double]` in between: the `CModelKernels` kernels (AVX-512 or AVX2 for the uniform
+    /// stream), large buffers split over the cores (element `i` depends only on the key and `i`).
     func fill(_ stream: PhiloxStream, scale: Double, shift: Double, into buffer: UnsafeMutableBufferPointer<Float>) {
         let count = buffer.count
         guard count > 0, let base = buffer.baseAddress else { return }

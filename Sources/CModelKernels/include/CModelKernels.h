@@ -1,9 +1,10 @@
 #ifndef CMODELKERNELS_H
 #define CMODELKERNELS_H
 
-/// The innermost loops that Swift cannot compile well without compiler flags: a float32 matrix
-/// product with AVX-512 and AVX2/FMA register-tiled kernels, chosen at run time by CPU detection, and a
-/// portable fallback that computes the same products everywhere.
+/// The innermost loops that Swift cannot compile well without compiler flags: the float32
+/// matrix product, fresh weights, element-wise passes, exp/sigmoid/tanh and window kernels,
+/// each with AVX-512 or AVX2/FMA paths chosen at run time by CPU detection and a portable
+/// fallback that runs everywhere.
 
 #include <stdint.h>
 

@@ -500,7 +500,7 @@ enum ConvolutionKernels {
         let width = channels * multiplier
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
         if multiplier == 1, let window = geometry.window2D(batch: batch, channels: channels) {
-            return depthwise2D(input, kernel: kernel, bias: bias, window: window, geometry: geometry, outputSpatial: outputSpatial)
+            return depthwise2D(input, kernel: kernel, bias: bias, window: window, outputSpatial: outputSpatial)
         }
         return Tensor(shape: [batch] + outputSpatial + [width]) { out in
             input.withUnsafeScalars { x in
@@ -535,14 +535,13 @@ enum ConvolutionKernels {
     /// Depthwise convolutions of one or two spatial axes with depth multiplier 1 (MobileNet's):
     /// `CModelKernels`' kernel, the same sums in the same order as the loop above, with the
     /// output rows split over the cores when the layer is large enough to pay for it.
-    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, geometry: Geometry3D,
-                            outputSpatial: [Int]) -> Tensor {
+    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, outputSpatial: [Int]) -> Tensor {
         Tensor(shape: [input.shape[0]] + outputSpatial + [Int(window.channels)]) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
                     func run(_ bias: UnsafePointer<Float>?) {
                         nonisolated(unsafe) let (xs, ks, bs, os) = (x.baseAddress, k.baseAddress, bias, out.baseAddress)
-                        geometry.forEachRowChunk(window) { window, first, end in
+                        window.forEachRowChunk { window, first, end in
                             cmk_depthwise2d(&window, Int64(first), Int64(end), xs, ks, bs, os)
                         }
                     }
@@ -565,22 +564,24 @@ extension Geometry3D {
             strideH: Int32(stride[1]), strideW: Int32(stride[2]), dilationH: Int32(dilation[1]),
             dilationW: Int32(dilation[2]), padTop: Int32(padBefore[1]), padLeft: Int32(padBefore[2]))
     }
+}
 
-    /// Calls `body(window, firstRow, endRow)` over the window's `batch · outH` output rows: on
-    /// the calling thread for small layers, else in chunks over the cores (each writes only its
-    /// own rows).
-    func forEachRowChunk(_ window: cmk_window2d, _ body: @Sendable (inout cmk_window2d, Int, Int) -> Void) {
-        let rows = Int(window.batch) * Int(window.outH)
-        let work = rows * Int(window.outW) * Int(window.channels) * taps
+extension cmk_window2d {
+    /// Calls `body(window, firstRow, endRow)` over the `batch · outH` output rows: on the
+    /// calling thread for small layers, else in chunks over the cores (each writes only its own
+    /// rows).
+    func forEachRowChunk(_ body: @Sendable (inout cmk_window2d, Int, Int) -> Void) {
+        let rows = Int(batch) * Int(outH)
+        let work = rows * Int(outW) * Int(channels) * Int(kH) * Int(kW)
         let chunks = work < MatrixMultiply.parallelThreshold ? 1 : min(rows, 4 * MatrixMultiply.cores)
         if chunks <= 1 {
-            var window = window
+            var window = self
             body(&window, 0, rows)
             return
         }
         let perChunk = (rows + chunks - 1) / chunks
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var window = window
+            var window = self
             let first = chunk * perChunk, end = min(rows, first + perChunk)
             if first < end { body(&window, first, end) }
         }

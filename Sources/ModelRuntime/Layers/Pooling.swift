@@ -51,7 +51,7 @@ public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
             return Tensor(shape: [batch] + Array(geometry.output.suffix(Rank.rank)) + [channels]) { out in
                 input.withUnsafeScalars { x in
                     nonisolated(unsafe) let (xs, os) = (x.baseAddress, out.baseAddress)
-                    geometry.forEachRowChunk(window) { window, first, end in
+                    window.forEachRowChunk { window, first, end in
                         cmk_pool2d(&window, isMax ? 1 : 0, Int64(first), Int64(end), xs, os)
                     }
                 }
