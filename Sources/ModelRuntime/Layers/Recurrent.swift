@@ -73,8 +73,8 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         }
         let activation = config.activation.elementwise, gate = config.recurrentActivation.elementwise
         let u = recurrentKernel.scalars
-        let outputSteps = config.returnSequences ? steps : 1
-        var output = [Float](repeating: 0, count: batch * outputSteps * units)
+        // Every step's h, with return_sequences (otherwise the output is the last h).
+        var output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * units : 0)
         // Every sample's state, step by step: h · U for the whole batch is one matrix product.
         var h = [Float](repeating: 0, count: batch * units), c = [Float](repeating: 0, count: batch * units)
         var recurrent = [Float](repeating: 0, count: batch * width)
@@ -107,19 +107,19 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                     // a run of `units` values (vectorised for sigmoid, tanh and ReLU).
                     recurrent.withUnsafeMutableBufferPointer { pre in
                         for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
-                        func activate(_ function: ActivationFunction, gate index: Int) {
-                            function.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[(rBase + index * units)..<(rBase + (index + 1) * units)]))
+                        /// Gates `first ..< end` (runs of `units` values) through `function`, in place.
+                        func activate(_ function: ActivationFunction, gates first: Int, _ end: Int) {
+                            function.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[(rBase + first * units)..<(rBase + end * units)]))
                         }
                         if Cell.gates == 1 {
-                            activate(config.activation, gate: 0)
+                            activate(config.activation, gates: 0, 1)
                             for j in 0..<units { h[s + j] = pre[rBase + j] }
                             return
                         }
                         // LSTM: gates i, f, g, o; c = f · c + i · g, h = o · activation(c).
-                        activate(config.recurrentActivation, gate: 0)
-                        activate(config.recurrentActivation, gate: 1)
-                        activate(config.activation, gate: 2)
-                        activate(config.recurrentActivation, gate: 3)
+                        activate(config.recurrentActivation, gates: 0, 2)
+                        activate(config.activation, gates: 2, 3)
+                        activate(config.recurrentActivation, gates: 3, 4)
                         for j in 0..<units {
                             c[s + j] = pre[rBase + units + j] * c[s + j] + pre[rBase + j] * pre[rBase + 2 * units + j]
                             cell[j] = c[s + j]
@@ -132,12 +132,13 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                         // z and r, then the candidate from x · W_h + r ∘ (h · U_h), each run of
                         // units activated in one pass.
                         recurrent.withUnsafeMutableBufferPointer { pre in
+                            let (gates, candidate) = (rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width))
                             for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
-                            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[rBase..<(rBase + 2 * units)]))
+                            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[gates]))
                             for j in 0..<units {
                                 pre[rBase + 2 * units + j] = projected[xBase + 2 * units + j] + pre[rBase + units + j] * pre[rBase + 2 * units + j]
                             }
-                            config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[(rBase + 2 * units)..<(rBase + width)]))
+                            config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[candidate]))
                             for j in 0..<units {
                                 let z = pre[rBase + j]
                                 c[s + j] = z * h[s + j] + (1 - z) * pre[rBase + 2 * units + j]
@@ -168,12 +169,11 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                 }
             }
         }
-        if !config.returnSequences { output = h }
-        let finalH = h, finalC = c
-        var result = [Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units], scalars: output)]
+        var result = [Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units],
+                             scalars: config.returnSequences ? output : h)]
         if config.returnState {
-            result.append(Tensor(shape: [batch, units], scalars: finalH))
-            if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: finalC)) }
+            result.append(Tensor(shape: [batch, units], scalars: h))
+            if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: c)) }
         }
         return result
     }
