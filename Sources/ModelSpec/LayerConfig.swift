@@ -192,36 +192,28 @@ extension KerasConfig {
 private final class FieldTables: @unchecked Sendable {
     static let shared = FieldTables()
     private let lock = NSLock()
-    private var tables: [ObjectIdentifier: Any] = [:]
-    private var keySets: [ObjectIdentifier: Set<String>] = [:]
+    private var tables: [ObjectIdentifier: (fields: Any, keys: Set<String>)] = [:]
 
-    func table<Config: LayerConfig>(for type: Config.Type) -> [ConfigField<Config>] {
+    /// The type's fields and their keys, built on first use.
+    private func entry<Config: LayerConfig>(for type: Config.Type) -> (fields: [ConfigField<Config>], keys: Set<String>) {
         let key = ObjectIdentifier(type)
         lock.lock()
-        let cached = tables[key] as? [ConfigField<Config>]
+        let cached = tables[key]
         lock.unlock()
-        if let cached { return cached }
+        if let cached, let fields = cached.fields as? [ConfigField<Config>] { return (fields, cached.keys) }
         // Built outside the lock: a table may read other types' tables.
-        let table = Config.fields
+        let fields = Config.fields
+        let keys = Set(fields.map(\.key))
         lock.lock()
-        tables[key] = table
+        tables[key] = (fields, keys)
         lock.unlock()
-        return table
+        return (fields, keys)
     }
+
+    func table<Config: LayerConfig>(for type: Config.Type) -> [ConfigField<Config>] { entry(for: type).fields }
 
     /// The keys of `table(for:)`, as a set.
-    func keys<Config: LayerConfig>(for type: Config.Type) -> Set<String> {
-        let key = ObjectIdentifier(type)
-        lock.lock()
-        let cached = keySets[key]
-        lock.unlock()
-        if let cached { return cached }
-        let keys = Set(table(for: type).map(\.key))
-        lock.lock()
-        keySets[key] = keys
-        lock.unlock()
-        return keys
-    }
+    func keys<Config: LayerConfig>(for type: Config.Type) -> Set<String> { entry(for: type).keys }
 }
 
 extension LayerConfig {
