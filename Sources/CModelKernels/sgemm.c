@@ -1,11 +1,13 @@
 // Float32 matrix products in the BLIS style: the right-hand matrix packed into panels of
 // columns, the left-hand into panels of rows, and a register tile updated with fused
 // multiply-adds: 6×16 with AVX2/FMA (12 AVX registers of accumulators), 12×32 with AVX-512
-// (24 of its 32 registers). The vector functions carry per-function target attributes, so the
-// package needs no compiler flags; the CPU is checked at run time (`cmk_simd_level`).
+// (24 of its 32 registers), 8×12 with NEON on arm64 (24 of its 32). The x86 functions carry
+// per-function target attributes, so the package needs no compiler flags; the CPU is checked at
+// run time (`cmk_simd_level`). NEON is part of every arm64 CPU.
 
 #include "CModelKernels.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,17 +32,7 @@ void cmk_sgemm_portable(int m, int n, int k, const float *a, int lda, const floa
     }
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-int cmk_has_avx2_fma(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached;
-}
+#if (defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))) || defined(__aarch64__)
 
 // Packs rows [0, kc) × columns [0, nc) of B into panels of `nr` columns, zero-padded.
 static void pack_b(int kc, int nc, const float *b, int ldb, float *out, int nr) {
@@ -67,6 +59,76 @@ static void pack_a(int mc, int kc, const float *a, int lda, float *out, int mr) 
             out += mr;
         }
     }
+}
+
+// Products with fewer rows than this (one or two row blocks, e.g. a convolution's im2col tile
+// or a late, small-image layer) read B in place instead of packing it: packing costs about a
+// pass over B, which only pays off when many row blocks reuse the panels.
+enum { PACK_B_ROWS = 2 * MC };
+
+// A register tile's kernel: C[rows×cols] += Apanel · Bpanel over kc (see kernel_6x16).
+typedef void (*tile_kernel)(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols);
+
+// The blocked product over `mr`×`nr` tiles: B packed into panels of `nr` columns (in place when
+// few row blocks reuse them), A into panels of `mr` rows, both per cache block.
+static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
+                          int mr, int nr, tile_kernel kernel) {
+    const int packB = m >= PACK_B_ROWS;
+    // Without packing, only a last panel narrower than nr is copied (zero-padded) into bpack.
+    const size_t bsize = packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
+    float *bpack = aligned_alloc(64, sizeof(float) * bsize);
+    float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + mr - 1) / mr * mr));
+    if (!bpack || !apack) {
+        free(bpack);
+        free(apack);
+        // Out of memory for the panels: the portable loop needs none (C already holds the bias).
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] += a[(size_t)i * lda + p] * b[(size_t)p * ldb + j];
+        return;
+    }
+    for (int jc = 0; jc < n; jc += NC) {
+        const int nc = n - jc < NC ? n - jc : NC;
+        for (int pc = 0; pc < k; pc += KC) {
+            const int kc = k - pc < KC ? k - pc : KC;
+            const float *bblock = b + (size_t)pc * ldb + jc;
+            const int fullPanels = nc / nr * nr;
+            if (packB) pack_b(kc, nc, bblock, ldb, bpack, nr);
+            else if (fullPanels < nc) pack_b(kc, nc - fullPanels, bblock + fullPanels, ldb, bpack, nr);
+            for (int ic = 0; ic < m; ic += MC) {
+                const int mc = m - ic < MC ? m - ic : MC;
+                pack_a(mc, kc, a + (size_t)ic * lda + pc, lda, apack, mr);
+                for (int jr = 0; jr < nc; jr += nr) {
+                    const int cols = nc - jr < nr ? nc - jr : nr;
+                    const float *panel;
+                    size_t bstride;
+                    if (packB) { panel = bpack + (size_t)jr * kc; bstride = (size_t)nr; }
+                    else if (jr < fullPanels) { panel = bblock + jr; bstride = (size_t)ldb; }
+                    else { panel = bpack; bstride = (size_t)nr; }
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        const int rows = mc - ir < mr ? mc - ir : mr;
+                        kernel(kc, apack + (size_t)ir * kc, panel, bstride, c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols);
+                    }
+                }
+            }
+        }
+    }
+    free(bpack);
+    free(apack);
+}
+
+#endif
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+int cmk_has_avx2_fma(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
 }
 
 // C[6×16] += Apanel · Bpanel over kc, then stored to the `rows × cols` corner of C. Row p of
@@ -143,62 +205,6 @@ static void sgemm_rows_avx2(int m, int n, int k, const float *a, int lda, const 
             else rows_block_avx2(1, k, a + (size_t)i * lda, lda, b + j, ldb, c + (size_t)i * ldc + j, ldc, cols);
         }
     }
-}
-
-// Products with fewer rows than this (one or two row blocks, e.g. a convolution's im2col tile
-// or a late, small-image layer) read B in place instead of packing it: packing costs about a
-// pass over B, which only pays off when many row blocks reuse the panels.
-enum { PACK_B_ROWS = 2 * MC };
-
-// A register tile's kernel: C[rows×cols] += Apanel · Bpanel over kc (see kernel_6x16).
-typedef void (*tile_kernel)(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols);
-
-// The blocked product over `mr`×`nr` tiles: B packed into panels of `nr` columns (in place when
-// few row blocks reuse them), A into panels of `mr` rows, both per cache block.
-static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
-                          int mr, int nr, tile_kernel kernel) {
-    const int packB = m >= PACK_B_ROWS;
-    // Without packing, only a last panel narrower than nr is copied (zero-padded) into bpack.
-    const size_t bsize = packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
-    float *bpack = aligned_alloc(64, sizeof(float) * bsize);
-    float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + mr - 1) / mr * mr));
-    if (!bpack || !apack) {
-        free(bpack);
-        free(apack);
-        // Out of memory for the panels: the portable loop needs none (C already holds the bias).
-        for (int i = 0; i < m; i++)
-            for (int p = 0; p < k; p++)
-                for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] += a[(size_t)i * lda + p] * b[(size_t)p * ldb + j];
-        return;
-    }
-    for (int jc = 0; jc < n; jc += NC) {
-        const int nc = n - jc < NC ? n - jc : NC;
-        for (int pc = 0; pc < k; pc += KC) {
-            const int kc = k - pc < KC ? k - pc : KC;
-            const float *bblock = b + (size_t)pc * ldb + jc;
-            const int fullPanels = nc / nr * nr;
-            if (packB) pack_b(kc, nc, bblock, ldb, bpack, nr);
-            else if (fullPanels < nc) pack_b(kc, nc - fullPanels, bblock + fullPanels, ldb, bpack, nr);
-            for (int ic = 0; ic < m; ic += MC) {
-                const int mc = m - ic < MC ? m - ic : MC;
-                pack_a(mc, kc, a + (size_t)ic * lda + pc, lda, apack, mr);
-                for (int jr = 0; jr < nc; jr += nr) {
-                    const int cols = nc - jr < nr ? nc - jr : nr;
-                    const float *panel;
-                    size_t bstride;
-                    if (packB) { panel = bpack + (size_t)jr * kc; bstride = (size_t)nr; }
-                    else if (jr < fullPanels) { panel = bblock + jr; bstride = (size_t)ldb; }
-                    else { panel = bpack; bstride = (size_t)nr; }
-                    for (int ir = 0; ir < mc; ir += mr) {
-                        const int rows = mc - ir < mr ? mc - ir : mr;
-                        kernel(kc, apack + (size_t)ir * kc, panel, bstride, c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols);
-                    }
-                }
-            }
-        }
-    }
-    free(bpack);
-    free(apack);
 }
 
 // AVX-512: a 12×32 tile (24 of the 32 vector registers hold accumulators), partial tiles
@@ -299,6 +305,114 @@ void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda,
     }
 }
 
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+
+int cmk_has_avx2_fma(void) { return 0; }
+
+// NEON: an 8×12 tile, eight rows of A in two registers whose lanes scale three registers of B.
+enum { MR_NEON = 8, NR_NEON = 12 };
+
+#define ROW_NEON(i, a, lane)                              \
+    do {                                                  \
+        c##i##0 = vfmaq_laneq_f32(c##i##0, b0, a, lane); \
+        c##i##1 = vfmaq_laneq_f32(c##i##1, b1, a, lane); \
+        c##i##2 = vfmaq_laneq_f32(c##i##2, b2, a, lane); \
+    } while (0)
+
+static void kernel_8x12(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols) {
+    float32x4_t c00 = vdupq_n_f32(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00;
+    float32x4_t c22 = c00, c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00;
+    float32x4_t c51 = c00, c52 = c00, c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+    for (int p = 0; p < kc; p++) {
+        const float32x4_t b0 = vld1q_f32(bp), b1 = vld1q_f32(bp + 4), b2 = vld1q_f32(bp + 8);
+        const float32x4_t a0 = vld1q_f32(ap), a1 = vld1q_f32(ap + 4);
+        ROW_NEON(0, a0, 0); ROW_NEON(1, a0, 1); ROW_NEON(2, a0, 2); ROW_NEON(3, a0, 3);
+        ROW_NEON(4, a1, 0); ROW_NEON(5, a1, 1); ROW_NEON(6, a1, 2); ROW_NEON(7, a1, 3);
+        ap += MR_NEON;
+        bp += bstride;
+    }
+    const float32x4_t acc[MR_NEON][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32},
+                                         {c40, c41, c42}, {c50, c51, c52}, {c60, c61, c62}, {c70, c71, c72}};
+    if (rows == MR_NEON && cols == NR_NEON) {
+        for (int i = 0; i < MR_NEON; i++) {
+            float *row = c + (size_t)i * ldc;
+            for (int g = 0; g < 3; g++) vst1q_f32(row + 4 * g, vaddq_f32(vld1q_f32(row + 4 * g), acc[i][g]));
+        }
+        return;
+    }
+    float tile[MR_NEON][NR_NEON];
+    for (int i = 0; i < MR_NEON; i++)
+        for (int g = 0; g < 3; g++) vst1q_f32(tile[i] + 4 * g, acc[i][g]);
+    for (int i = 0; i < rows; i++) {
+        float *row = c + (size_t)i * ldc;
+        for (int j = 0; j < cols; j++) row[j] += tile[i][j];
+    }
+}
+
+#undef ROW_NEON
+
+// Few rows: as sgemm_rows_avx2, blocks of up to R rows × 4·G columns of C in registers over
+// the whole depth, in depth order, one fused multiply-add each.
+static inline __attribute__((always_inline)) void rows_block_neon(int R, int G, int k, const float *a, int lda, const float *b,
+                                                                  int ldb, float *c, int ldc) {
+    float32x4_t acc[4][4];
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < G; g++) acc[r][g] = vld1q_f32(c + (size_t)r * ldc + 4 * g);
+    for (int p = 0; p < k; p++) {
+        const float *brow = b + (size_t)p * ldb;
+        float32x4_t bv[4];
+        for (int g = 0; g < G; g++) bv[g] = vld1q_f32(brow + 4 * g);
+        for (int r = 0; r < R; r++) {
+            const float32x4_t s = vdupq_n_f32(a[(size_t)r * lda + p]);
+            for (int g = 0; g < G; g++) acc[r][g] = vfmaq_f32(acc[r][g], s, bv[g]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < G; g++) vst1q_f32(c + (size_t)r * ldc + 4 * g, acc[r][g]);
+}
+
+// R rows: 16 columns at a time, then four, then the last one to three one at a time (the
+// same fused multiply-adds, in the same order).
+static inline __attribute__((always_inline)) void rows_neon(int R, int n, int k, const float *a, int lda, const float *b, int ldb,
+                                                            float *c, int ldc) {
+    int j = 0;
+    for (; j + 16 <= n; j += 16) rows_block_neon(R, 4, k, a, lda, b + j, ldb, c + j, ldc);
+    for (; j + 4 <= n; j += 4) rows_block_neon(R, 1, k, a, lda, b + j, ldb, c + j, ldc);
+    for (; j < n; j++) {
+        for (int r = 0; r < R; r++) {
+            float sum = c[(size_t)r * ldc + j];
+            for (int p = 0; p < k; p++) sum = fmaf(a[(size_t)r * lda + p], b[(size_t)p * ldb + j], sum);
+            c[(size_t)r * ldc + j] = sum;
+        }
+    }
+}
+
+static void sgemm_rows_neon(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
+    for (int i = 0; i < m; i += 4) {
+        const float *ai = a + (size_t)i * lda;
+        float *ci = c + (size_t)i * ldc;
+        switch (m - i) {
+        case 1: rows_neon(1, n, k, ai, lda, b, ldb, ci, ldc); break;
+        case 2: rows_neon(2, n, k, ai, lda, b, ldb, ci, ldc); break;
+        case 3: rows_neon(3, n, k, ai, lda, b, ldb, ci, ldc); break;
+        default: rows_neon(4, n, k, ai, lda, b, ldb, ci, ldc); break;
+        }
+    }
+}
+
+void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
+                        const float *bias) {
+    if (m <= 0 || n <= 0) return;
+    if (level < 1 || k <= 0) {
+        cmk_sgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, bias);
+        return;
+    }
+    init_rows(m, n, c, ldc, bias);
+    if (m < 2 * MR_NEON) sgemm_rows_neon(m, n, k, a, lda, b, ldb, c, ldc);
+    else sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, MR_NEON, NR_NEON, kernel_8x12);
+}
+
 #else
 
 int cmk_has_avx2_fma(void) { return 0; }
@@ -322,6 +436,8 @@ int cmk_simd_level(void) {
         __builtin_cpu_init();
         // The compiler's CPU model checks that the OS saves the wider registers too.
         cached = !cmk_has_avx2_fma() ? 0 : (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) ? 2 : 1;
+#elif defined(__aarch64__)
+        cached = 1;
 #else
         cached = 0;
 #endif

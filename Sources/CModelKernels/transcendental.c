@@ -1,6 +1,7 @@
-// exp, sigmoid and tanh over float32 buffers, eight lanes at a time with AVX2/FMA where the CPU
-// has it, within a few units in the last place of the exact values (the tests bound the error
-// against a double-precision reference). The portable paths call libm.
+// exp, sigmoid and tanh over float32 buffers, eight lanes at a time with AVX2/FMA or NEON
+// (vector8.h; both give the same bits), within a few units in the last place of the exact
+// values (the tests bound the error against a double-precision reference). The portable paths
+// call libm.
 //
 // exp: e^x = 2^n · e^r with n = round(x · log2 e) and r = x − n · ln 2 in two parts (fused, so
 // r is exact to about 2^-32), e^r by its Taylor polynomial of degree 7 on |r| ≤ ln 2 / 2
@@ -9,6 +10,7 @@
 // odd Taylor polynomial of degree 17 below |x| = 1/2, else 1 − 2 / (e^2|x| + 1), with x's sign.
 
 #include "CModelKernels.h"
+#include "vector8.h"
 
 #include <math.h>
 
@@ -24,97 +26,84 @@ void cmk_tanh_portable(int64_t count, const float *x, float *out) {
     for (int64_t i = 0; i < count; i++) out[i] = tanhf(x[i]);
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
+#if CMK_VECTOR8
 
-// 2^k for integer lanes k in [-126, 127].
-__attribute__((target("avx2,fma")))
-static inline __m256 pow2i(__m256i k) {
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k, _mm256_set1_epi32(127)), 23));
-}
-
-__attribute__((target("avx2,fma")))
-static inline __m256 exp8(__m256 x) {
-    // Past these bounds the result is +inf or 0 anyway; min/max keep NaN (second operand).
-    x = _mm256_min_ps(_mm256_set1_ps(89.0f), x);
-    x = _mm256_max_ps(_mm256_set1_ps(-104.0f), x);
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440054690583e-4f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+V8 v8f exp8(v8f x) {
+    // Past these bounds the result is +inf or 0 anyway; NaN stays NaN.
+    x = v8_lesser(v8_set(89.0f), x);
+    x = v8_greater(v8_set(-104.0f), x);
+    const v8f n = v8_round(v8_mul(x, v8_set(1.44269504088896341f)));
+    v8f r = v8_fnma(n, v8_set(0.693359375f), x);
+    r = v8_fnma(n, v8_set(-2.12194440054690583e-4f), r);
+    v8f p = v8_set(1.0f / 5040);
+    p = v8_fma(p, r, v8_set(1.0f / 720));
+    p = v8_fma(p, r, v8_set(1.0f / 120));
+    p = v8_fma(p, r, v8_set(1.0f / 24));
+    p = v8_fma(p, r, v8_set(1.0f / 6));
+    p = v8_fma(p, r, v8_set(0.5f));
+    p = v8_fma(p, r, v8_set(1.0f));
+    p = v8_fma(p, r, v8_set(1.0f));
     // n in [-150, 129]: 2^n as 2^(n/2) · 2^(n − n/2), each factor a normal number.
-    const __m256i k = _mm256_cvtps_epi32(n);
-    const __m256i half = _mm256_srai_epi32(k, 1);
-    return _mm256_mul_ps(_mm256_mul_ps(p, pow2i(half)), pow2i(_mm256_sub_epi32(k, half)));
+    const v8i k = v8_to_int(n);
+    const v8i half = v8_half(k);
+    return v8_mul(v8_mul(p, v8_pow2(half)), v8_pow2(v8_isub(k, half)));
 }
 
-__attribute__((target("avx2,fma")))
-static inline __m256 sigmoid8(__m256 x) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+V8 v8f sigmoid8(v8f x) {
+    const v8f one = v8_set(1.0f);
+    return v8_div(one, v8_add(one, exp8(v8_sub(v8_set(0.0f), x))));
 }
 
-__attribute__((target("avx2,fma")))
-static inline __m256 tanh8(__m256 x) {
-    const __m256 signBit = _mm256_set1_ps(-0.0f);
-    const __m256 ax = _mm256_andnot_ps(signBit, x);
+V8 v8f tanh8(v8f x) {
+    const v8f ax = v8_abs(x);
     // Small |x|: x · (1 + x² · q(x²)), q the odd Taylor series of tanh to x^17 divided by x³.
-    const __m256 x2 = _mm256_mul_ps(ax, ax);
-    __m256 p = _mm256_set1_ps(6404582.0f / 10854718875.0f);
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-929569.0f / 638512875.0f));
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(21844.0f / 6081075.0f));
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-1382.0f / 155925.0f));
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(62.0f / 2835.0f));
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-17.0f / 315.0f));
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(2.0f / 15.0f));
-    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-1.0f / 3.0f));
-    const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, x2), ax, ax);
+    const v8f x2 = v8_mul(ax, ax);
+    v8f p = v8_set(6404582.0f / 10854718875.0f);
+    p = v8_fma(p, x2, v8_set(-929569.0f / 638512875.0f));
+    p = v8_fma(p, x2, v8_set(21844.0f / 6081075.0f));
+    p = v8_fma(p, x2, v8_set(-1382.0f / 155925.0f));
+    p = v8_fma(p, x2, v8_set(62.0f / 2835.0f));
+    p = v8_fma(p, x2, v8_set(-17.0f / 315.0f));
+    p = v8_fma(p, x2, v8_set(2.0f / 15.0f));
+    p = v8_fma(p, x2, v8_set(-1.0f / 3.0f));
+    const v8f small = v8_fma(v8_mul(p, x2), ax, ax);
     // Otherwise 1 − 2 / (e^2|x| + 1) (1 for large |x|, NaN for NaN).
-    const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 e = exp8(_mm256_add_ps(ax, ax));
-    const __m256 large = _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, one)));
-    const __m256 result = _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.5f), _CMP_LT_OQ));
-    return _mm256_or_ps(result, _mm256_and_ps(x, signBit));
+    const v8f one = v8_set(1.0f);
+    const v8f e = exp8(v8_add(ax, ax));
+    const v8f large = v8_sub(one, v8_div(v8_set(2.0f), v8_add(e, one)));
+    return v8_with_sign_of(v8_below(ax, v8_set(0.5f), small, large), x);
 }
 
-#define ELEMENTWISE_AVX2(name, vector)                                                                 \
-    __attribute__((target("avx2,fma"))) static void name(int64_t count, const float *x, float *out) { \
-        int64_t i = 0;                                                                                 \
-        for (; i + 8 <= count; i += 8) _mm256_storeu_ps(out + i, vector(_mm256_loadu_ps(x + i)));      \
-        if (i < count) {                                                                               \
-            float in[8] = {0}, result[8];                                                              \
-            for (int64_t j = i; j < count; j++) in[j - i] = x[j];                                      \
-            _mm256_storeu_ps(result, vector(_mm256_loadu_ps(in)));                                     \
-            for (int64_t j = i; j < count; j++) out[j] = result[j - i];                                \
-        }                                                                                              \
+#define ELEMENTWISE_VECTOR(name, vector)                                                  \
+    V8_TARGET static void name(int64_t count, const float *x, float *out) {               \
+        int64_t i = 0;                                                                    \
+        for (; i + 8 <= count; i += 8) v8_store(out + i, vector(v8_load(x + i)));         \
+        if (i < count) {                                                                  \
+            float in[8] = {0}, result[8];                                                 \
+            for (int64_t j = i; j < count; j++) in[j - i] = x[j];                         \
+            v8_store(result, vector(v8_load(in)));                                        \
+            for (int64_t j = i; j < count; j++) out[j] = result[j - i];                   \
+        }                                                                                 \
     }
 
 // The tail runs through the same vector code (padded), so every element of a buffer gets the
 // same function whatever its position.
-ELEMENTWISE_AVX2(exp_avx2, exp8)
-ELEMENTWISE_AVX2(sigmoid_avx2, sigmoid8)
-ELEMENTWISE_AVX2(tanh_avx2, tanh8)
+ELEMENTWISE_VECTOR(exp_vector, exp8)
+ELEMENTWISE_VECTOR(sigmoid_vector, sigmoid8)
+ELEMENTWISE_VECTOR(tanh_vector, tanh8)
 
 void cmk_exp(int64_t count, const float *x, float *out) {
-    if (cmk_has_avx2_fma()) exp_avx2(count, x, out);
+    if (cmk_vector8_available()) exp_vector(count, x, out);
     else cmk_exp_portable(count, x, out);
 }
 
 void cmk_sigmoid(int64_t count, const float *x, float *out) {
-    if (cmk_has_avx2_fma()) sigmoid_avx2(count, x, out);
+    if (cmk_vector8_available()) sigmoid_vector(count, x, out);
     else cmk_sigmoid_portable(count, x, out);
 }
 
 void cmk_tanh(int64_t count, const float *x, float *out) {
-    if (cmk_has_avx2_fma()) tanh_avx2(count, x, out);
+    if (cmk_vector8_available()) tanh_vector(count, x, out);
     else cmk_tanh_portable(count, x, out);
 }
 

@@ -1,4 +1,4 @@
-// Windows over NHWC tensors, channels eight at a time with AVX2 where the CPU has it:
+// Windows over NHWC tensors, channels eight at a time with AVX2 or NEON (vector8.h):
 // depthwise 2-D convolution (one filter per channel, depth multiplier 1) and max and average
 // pooling. Every lane computes what the scalar loop computes, in the same order, over the taps
 // inside the input in row-major tap order: for the convolution the bias (or zero), then a
@@ -7,6 +7,7 @@
 // Both paths, and the Swift loops they replace, give the same bits.
 
 #include "CModelKernels.h"
+#include "vector8.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -107,41 +108,37 @@ void cmk_pool2d_portable(const cmk_window2d *geometry, int isMax, int64_t firstR
     window_rows_portable(geometry, isMax ? WINDOW_MAX : WINDOW_AVERAGE, firstRow, endRow, x, NULL, NULL, out);
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
+#if CMK_VECTOR8
 
 // The start of eight channels' sums: the bias (or zero), or −∞ for max pooling.
-__attribute__((target("avx2")))
-static inline __m256 start8(int mode, const float *bias, int c) {
-    if (mode == WINDOW_MAX) return _mm256_set1_ps(-INFINITY);
-    return mode == WINDOW_DEPTHWISE && bias ? _mm256_loadu_ps(bias + c) : _mm256_setzero_ps();
+V8 v8f start8(int mode, const float *bias, int c) {
+    if (mode == WINDOW_MAX) return v8_set(-INFINITY);
+    return mode == WINDOW_DEPTHWISE && bias ? v8_load(bias + c) : v8_set(0);
 }
 
 // One tap on channels [c, c + 8): a multiply then an add, `x ≥ m ? x : m`, or an add.
-__attribute__((target("avx2")))
-static inline __m256 tap8(int mode, __m256 acc, const float *xp, const float *kp, int c) {
-    const __m256 value = _mm256_loadu_ps(xp + c);
-    if (mode == WINDOW_DEPTHWISE) return _mm256_add_ps(acc, _mm256_mul_ps(value, _mm256_loadu_ps(kp + c)));
-    if (mode == WINDOW_MAX) return _mm256_blendv_ps(acc, value, _mm256_cmp_ps(value, acc, _CMP_GE_OQ));
-    return _mm256_add_ps(acc, value);
+V8 v8f tap8(int mode, v8f acc, const float *xp, const float *kp, int c) {
+    const v8f value = v8_load(xp + c);
+    if (mode == WINDOW_DEPTHWISE) return v8_add(acc, v8_mul(value, v8_load(kp + c)));
+    if (mode == WINDOW_MAX) return v8_at_least(value, acc);
+    return v8_add(acc, value);
 }
 
-// Output rows with AVX2: 32 channels (four registers) at a time, then eight, then the rest
-// one at a time. Inlined into one function per mode, so that no mode test is left in the loops.
-__attribute__((target("avx2"), always_inline))
-static inline void window_rows_avx2(const cmk_window2d *g, int mode, int64_t firstRow, int64_t endRow, const float *x,
-                             const float *k, const float *bias, float *out) {
+// Output rows, 32 channels (four vectors) at a time, then eight, then the rest one at a time.
+// Inlined into one function per mode, so that no mode test is left in the loops.
+V8 void window_rows_vector(const cmk_window2d *g, int mode, int64_t firstRow, int64_t endRow, const float *x,
+                           const float *k, const float *bias, float *out) {
     const int channels = g->channels;
     for (int64_t row = firstRow; row < endRow; row++) {
         for (window_pixel next = row_start(g, row, out); next.ow < g->outW; advance(g, &next)) {
             const window_pixel p = next;
             const int taps = (p.kh1 - p.kh0) * (p.kw1 - p.kw0);
             const int average = mode == WINDOW_AVERAGE && taps > 0;
-            const __m256 scale = _mm256_set1_ps(taps > 0 ? 1 / (float)taps : 1);
+            const v8f scale = v8_set(taps > 0 ? 1 / (float)taps : 1);
             int c = 0;
             for (; c + 32 <= channels; c += 32) {
-                __m256 a0 = start8(mode, bias, c), a1 = start8(mode, bias, c + 8);
-                __m256 a2 = start8(mode, bias, c + 16), a3 = start8(mode, bias, c + 24);
+                v8f a0 = start8(mode, bias, c), a1 = start8(mode, bias, c + 8);
+                v8f a2 = start8(mode, bias, c + 16), a3 = start8(mode, bias, c + 24);
                 for (int kh = p.kh0; kh < p.kh1; kh++) {
                     for (int kw = p.kw0; kw < p.kw1; kw++) {
                         const float *xp = tap_input(g, x, &p, kh, kw);
@@ -153,49 +150,48 @@ static inline void window_rows_avx2(const cmk_window2d *g, int mode, int64_t fir
                     }
                 }
                 if (average) {
-                    a0 = _mm256_mul_ps(a0, scale); a1 = _mm256_mul_ps(a1, scale);
-                    a2 = _mm256_mul_ps(a2, scale); a3 = _mm256_mul_ps(a3, scale);
+                    a0 = v8_mul(a0, scale); a1 = v8_mul(a1, scale);
+                    a2 = v8_mul(a2, scale); a3 = v8_mul(a3, scale);
                 }
-                _mm256_storeu_ps(p.out + c, a0);
-                _mm256_storeu_ps(p.out + c + 8, a1);
-                _mm256_storeu_ps(p.out + c + 16, a2);
-                _mm256_storeu_ps(p.out + c + 24, a3);
+                v8_store(p.out + c, a0);
+                v8_store(p.out + c + 8, a1);
+                v8_store(p.out + c + 16, a2);
+                v8_store(p.out + c + 24, a3);
             }
             for (; c + 8 <= channels; c += 8) {
-                __m256 a = start8(mode, bias, c);
+                v8f a = start8(mode, bias, c);
                 for (int kh = p.kh0; kh < p.kh1; kh++) {
                     for (int kw = p.kw0; kw < p.kw1; kw++) {
                         const float *kp = mode == WINDOW_DEPTHWISE ? tap_kernel(g, k, kh, kw) : NULL;
                         a = tap8(mode, a, tap_input(g, x, &p, kh, kw), kp, c);
                     }
                 }
-                _mm256_storeu_ps(p.out + c, average ? _mm256_mul_ps(a, scale) : a);
+                v8_store(p.out + c, average ? v8_mul(a, scale) : a);
             }
             if (c < channels) window_channels_portable(g, mode, &p, c, x, k, bias, p.out);
         }
     }
 }
 
-#define WINDOW_ROWS_AVX2(name, mode)                                                                   \
-    __attribute__((target("avx2"))) static void name(const cmk_window2d *g, int64_t firstRow, int64_t endRow, \
-                                                     const float *x, const float *k, const float *bias,      \
-                                                     float *out) {                                           \
-        window_rows_avx2(g, mode, firstRow, endRow, x, k, bias, out);                                         \
+#define WINDOW_ROWS_VECTOR(name, mode)                                                                         \
+    V8_TARGET static void name(const cmk_window2d *g, int64_t firstRow, int64_t endRow, const float *x,         \
+                               const float *k, const float *bias, float *out) {                                \
+        window_rows_vector(g, mode, firstRow, endRow, x, k, bias, out);                                        \
     }
 
-WINDOW_ROWS_AVX2(depthwise_rows_avx2, WINDOW_DEPTHWISE)
-WINDOW_ROWS_AVX2(max_rows_avx2, WINDOW_MAX)
-WINDOW_ROWS_AVX2(average_rows_avx2, WINDOW_AVERAGE)
+WINDOW_ROWS_VECTOR(depthwise_rows_vector, WINDOW_DEPTHWISE)
+WINDOW_ROWS_VECTOR(max_rows_vector, WINDOW_MAX)
+WINDOW_ROWS_VECTOR(average_rows_vector, WINDOW_AVERAGE)
 
 void cmk_pool2d(const cmk_window2d *geometry, int isMax, int64_t firstRow, int64_t endRow, const float *x, float *out) {
-    if (!cmk_has_avx2_fma()) cmk_pool2d_portable(geometry, isMax, firstRow, endRow, x, out);
-    else if (isMax) max_rows_avx2(geometry, firstRow, endRow, x, NULL, NULL, out);
-    else average_rows_avx2(geometry, firstRow, endRow, x, NULL, NULL, out);
+    if (!cmk_vector8_available()) cmk_pool2d_portable(geometry, isMax, firstRow, endRow, x, out);
+    else if (isMax) max_rows_vector(geometry, firstRow, endRow, x, NULL, NULL, out);
+    else average_rows_vector(geometry, firstRow, endRow, x, NULL, NULL, out);
 }
 
 void cmk_depthwise2d(const cmk_window2d *geometry, int64_t firstRow, int64_t endRow, const float *x,
                      const float *kernel, const float *bias, float *out) {
-    if (cmk_has_avx2_fma()) depthwise_rows_avx2(geometry, firstRow, endRow, x, kernel, bias, out);
+    if (cmk_vector8_available()) depthwise_rows_vector(geometry, firstRow, endRow, x, kernel, bias, out);
     else cmk_depthwise2d_portable(geometry, firstRow, endRow, x, kernel, bias, out);
 }
 

@@ -51,9 +51,9 @@ import Testing
         }
     }
 
-    /// Each kernel the CPU runs (1 AVX2/FMA, 2 AVX-512), on one thread, at sizes around the
-    /// tiles' edges: rows around 6, 12 and the few-rows path, columns around 16 and 32.
-    @Test(arguments: [1, 5, 11, 12, 13, 25, 130, 250], [1, 15, 16, 17, 31, 32, 33, 100])
+    /// Each kernel the CPU runs (1 AVX2/FMA or NEON, 2 AVX-512), on one thread, at sizes around
+    /// the tiles' edges: rows around 6, 8, 12 and the few-rows paths, columns around 12, 16 and 32.
+    @Test(arguments: [1, 5, 8, 11, 12, 13, 16, 17, 25, 130, 250], [1, 12, 13, 15, 16, 17, 31, 32, 33, 100])
     func everyKernelLevelMatchesTheReference(_ m: Int, _ n: Int) {
         for k in [1, 7, 300] {
             let a = Self.values(m * k, seed: 4), b = Self.values(k * n, seed: 5), bias = Self.values(n, seed: 6)
@@ -76,6 +76,10 @@ import Testing
         if avx2 { #expect(cmk_has_avx2_fma() == 1) }
         let avx512 = avx2 && cpu.contains(" avx512f") && cpu.contains(" avx512dq")
         #expect(cmk_simd_level() == (avx512 ? 2 : avx2 ? 1 : 0))
+        #elseif arch(arm64)
+        // NEON is part of every arm64 CPU.
+        #expect(cmk_has_avx2_fma() == 0)
+        #expect(cmk_simd_level() == 1)
         #else
         #expect(cmk_has_avx2_fma() == 0)
         #expect(cmk_simd_level() == 0)

@@ -3,8 +3,8 @@
 
 /// The innermost loops that Swift cannot compile well without compiler flags: the float32
 /// matrix product, fresh weights, element-wise passes, exp/sigmoid/tanh and window kernels,
-/// each with AVX-512 or AVX2/FMA paths chosen at run time by CPU detection and a portable
-/// fallback that runs everywhere.
+/// each with AVX-512 or AVX2/FMA paths chosen at run time by CPU detection on x86-64, NEON
+/// paths on arm64 (the uniform stream excepted), and a portable fallback that runs everywhere.
 
 #include <stdint.h>
 
@@ -15,7 +15,8 @@ extern "C" {
 /// Whether this CPU runs the AVX2/FMA kernel (x86-64 with AVX2 and FMA).
 int cmk_has_avx2_fma(void);
 
-/// The widest vector kernels this CPU runs: 0 portable, 1 AVX2/FMA, 2 AVX-512 (F and DQ).
+/// The widest vector kernels this CPU runs: 0 portable, 1 AVX2/FMA (x86-64) or NEON (arm64),
+/// 2 AVX-512 (F and DQ).
 int cmk_simd_level(void);
 
 /// `C[m×n] = A[m×k] · B[k×n]` (plus `bias[n]` on every row when `bias` is not null); row-major
@@ -61,7 +62,7 @@ void cmk_relu_portable(int64_t count, const float *x, float *out);
 void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *out);
 
 /// `out[i] = e^x[i]`, `1 / (1 + e^−x[i])` and `tanh(x[i])`, within 1, 3 and 2 units in the
-/// last place (AVX2/FMA where the CPU has it; libm otherwise). `out` may be `x`.
+/// last place (AVX2/FMA where the CPU has it, NEON on arm64; libm otherwise). `out` may be `x`.
 void cmk_exp(int64_t count, const float *x, float *out);
 void cmk_sigmoid(int64_t count, const float *x, float *out);
 void cmk_tanh(int64_t count, const float *x, float *out);
@@ -79,7 +80,7 @@ typedef struct {
 
 /// Depthwise 2-D convolution with depth multiplier 1 (`out = bias + Σ x · kernel` over the
 /// taps inside the input, in tap order, a multiply then an add), over output rows
-/// `[firstRow, endRow)` of the `batch · outH` rows; `bias` may be null. AVX2 where the CPU has it.
+/// `[firstRow, endRow)` of the `batch · outH` rows; `bias` may be null. AVX2 or NEON.
 void cmk_depthwise2d(const cmk_window2d *geometry, int64_t firstRow, int64_t endRow, const float *x,
                      const float *kernel, const float *bias, float *out);
 /// The same with the portable loop only (for tests and other CPUs).
@@ -88,7 +89,7 @@ void cmk_depthwise2d_portable(const cmk_window2d *geometry, int64_t firstRow, in
 
 /// Max pooling (`isMax` 1: −∞, then `x ≥ m ? x : m` per tap inside the input) or average
 /// pooling (0: the sum over the taps inside the input times 1 / their number) over output rows
-/// `[firstRow, endRow)` of the `batch · outH` rows. AVX2 where the CPU has it.
+/// `[firstRow, endRow)` of the `batch · outH` rows. AVX2 or NEON.
 void cmk_pool2d(const cmk_window2d *geometry, int isMax, int64_t firstRow, int64_t endRow, const float *x, float *out);
 /// The same with the portable loop only (for tests and other CPUs).
 void cmk_pool2d_portable(const cmk_window2d *geometry, int isMax, int64_t firstRow, int64_t endRow, const float *x, float *out);

@@ -1,0 +1,230 @@
+// The CModelKernels vector paths against their portable loops and double-precision references,
+// as a plain C program, so that the arm64 (NEON) paths can be checked under emulation on an
+// x86-64 machine: tools/check-arm64-kernels.sh builds it for both and runs it. The Swift tests
+// check the same properties on the machine they run on.
+//
+// Exits 1 on the first failed check. Prints one FNV-1a hash of the exp, sigmoid and tanh
+// outputs over a fixed sweep: the script compares it across the two builds, since both vector
+// paths compute the same operations in the same order.
+
+#include "CModelKernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+
+#define CHECK(condition, ...)                                    \
+    do {                                                         \
+        if (!(condition)) {                                      \
+            fprintf(stderr, "kernel_check: FAILED: " __VA_ARGS__); \
+            fprintf(stderr, "\n");                               \
+            failures++;                                          \
+            if (failures > 20) exit(1);                          \
+        }                                                        \
+    } while (0)
+
+// A small deterministic generator (xorshift), values in [-1, 1).
+static uint64_t state = 0x9E3779B97F4A7C15u;
+static float next_value(void) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (float)((double)(state >> 40) / (double)(1u << 23) - 1.0);
+}
+
+static float *values(size_t count) {
+    float *out = malloc(sizeof(float) * (count ? count : 1));
+    for (size_t i = 0; i < count; i++) out[i] = next_value();
+    return out;
+}
+
+static int same_bits(const float *a, const float *b, size_t count) { return memcmp(a, b, sizeof(float) * count) == 0; }
+
+// Matrix products at the sizes that reach every edge of the tiles (NEON's 8×12, AVX2's 6×16,
+// AVX-512's 12×32), the few-row path (fewer than 16 rows), more depth than one cache block (256)
+// and more columns than one (1024), with leading dimensions wider than the matrices.
+static void check_sgemm(int level, int m, int n, int k, int withBias) {
+    const int lda = k + 3, ldb = n + 5, ldc = n + 2;
+    float *a = values((size_t)m * lda), *b = values((size_t)k * ldb), *bias = values((size_t)n);
+    float *c = malloc(sizeof(float) * (size_t)m * ldc);
+    for (size_t i = 0; i < (size_t)m * ldc; i++) c[i] = 12345;
+    cmk_sgemm_at_level(level, m, n, k, a, lda, b, ldb, c, ldc, withBias ? bias : NULL);
+    double worst = 0;
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+            double exact = withBias ? bias[j] : 0, magnitude = fabs(exact);
+            for (int p = 0; p < k; p++) {
+                const double term = (double)a[(size_t)i * lda + p] * b[(size_t)p * ldb + j];
+                exact += term;
+                magnitude += fabs(term);
+            }
+            // Float sums of k + 1 terms: within (k + 1) units of 2^-24 of the magnitudes' sum.
+            const double error = fabs(c[(size_t)i * ldc + j] - exact) / (magnitude * (k + 1) * 0x1p-24 + 1e-30);
+            if (error > worst) worst = error;
+        }
+        for (int j = n; j < ldc; j++) CHECK(c[(size_t)i * ldc + j] == 12345, "sgemm %dx%dx%d wrote past column %d", m, n, k, n);
+    }
+    CHECK(worst <= 1, "sgemm level %d %dx%dx%d bias %d: error %.3g of the bound", level, m, n, k, withBias, worst);
+    free(a);
+    free(b);
+    free(bias);
+    free(c);
+}
+
+static void check_sgemms(void) {
+    const int rows[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 25, 100};
+    const int columns[] = {1, 3, 4, 5, 7, 12, 13, 16, 17, 31, 33, 100};
+    const int depths[] = {1, 7, 17, 100, 300};
+    for (int level = 0; level <= cmk_simd_level(); level++)
+        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+            for (size_t j = 0; j < sizeof columns / sizeof *columns; j++)
+                for (size_t p = 0; p < sizeof depths / sizeof *depths; p++)
+                    check_sgemm(level, rows[i], columns[j], depths[p], (int)((i + j + p) % 2));
+    for (int level = 0; level <= cmk_simd_level(); level++) {
+        check_sgemm(level, 250, 1030, 10, 1);
+        check_sgemm(level, 130, 100, 513, 0);
+    }
+    // 0 · inf is NaN on every path, as in Keras.
+    const float a[2] = {0, 1}, b[2] = {INFINITY, 1};
+    float c[1];
+    cmk_sgemm(1, 1, 2, a, 2, b, 1, c, 1, NULL);
+    CHECK(isnan(c[0]), "sgemm: 0 · inf gave %g", c[0]);
+}
+
+// Depthwise convolution and pooling: the vector path gives the portable loop's bits.
+static void check_window(int channels, int kH, int kW, int stride, int dilation, int pad) {
+    cmk_window2d g = {2, 9, 11, channels, 0, 0, kH, kW, stride, stride + 1, dilation, 1, pad, pad};
+    g.outH = (g.inH + 2 * pad - (kH - 1) * dilation - 1) / g.strideH + 1;
+    g.outW = (g.inW + 2 * pad - (kW - 1) - 1) / g.strideW + 1;
+    const size_t inCount = (size_t)g.batch * g.inH * g.inW * channels;
+    const size_t outCount = (size_t)g.batch * g.outH * g.outW * channels;
+    float *x = values(inCount), *kernel = values((size_t)kH * kW * channels), *bias = values((size_t)channels);
+    x[inCount / 3] = NAN;
+    x[inCount / 2] = -0.0f;
+    float *fast = malloc(sizeof(float) * outCount), *portable = malloc(sizeof(float) * outCount);
+    const int64_t rows = (int64_t)g.batch * g.outH;
+    for (int withBias = 0; withBias < 2; withBias++) {
+        cmk_depthwise2d(&g, 0, rows, x, kernel, withBias ? bias : NULL, fast);
+        cmk_depthwise2d_portable(&g, 0, rows, x, kernel, withBias ? bias : NULL, portable);
+        CHECK(same_bits(fast, portable, outCount), "depthwise2d channels %d window %dx%d stride %d", channels, kH, kW, stride);
+    }
+    for (int isMax = 0; isMax < 2; isMax++) {
+        cmk_pool2d(&g, isMax, 0, rows, x, fast);
+        cmk_pool2d_portable(&g, isMax, 0, rows, x, portable);
+        CHECK(same_bits(fast, portable, outCount), "pool2d max %d channels %d window %dx%d", isMax, channels, kH, kW);
+    }
+    free(x);
+    free(kernel);
+    free(bias);
+    free(fast);
+    free(portable);
+}
+
+static void check_windows(void) {
+    const int channels[] = {1, 7, 8, 17, 33, 100};
+    for (size_t c = 0; c < sizeof channels / sizeof *channels; c++) {
+        check_window(channels[c], 3, 3, 1, 1, 1);
+        check_window(channels[c], 3, 3, 2, 1, 0);
+        check_window(channels[c], 2, 3, 1, 2, 2);
+        check_window(channels[c], 1, 1, 1, 1, 0);
+    }
+}
+
+// Scale-and-shift, add and (capped) ReLU: the vector path gives the portable loop's bits,
+// NaN, −0 and infinities included.
+static void check_elementwise(void) {
+    for (int count = 1; count <= 100; count += (count < 20 ? 1 : 27)) {
+        float *x = values((size_t)count), *y = values((size_t)count), *fast = values((size_t)count);
+        float *portable = values((size_t)count);
+        x[0] = NAN;
+        if (count > 1) x[1] = -0.0f;
+        if (count > 2) x[2] = INFINITY;
+        if (count > 3) x[3] = 7;
+        cmk_relu(count, x, fast);
+        cmk_relu_portable(count, x, portable);
+        CHECK(same_bits(fast, portable, (size_t)count), "relu count %d", count);
+        cmk_relu_capped(count, x, 0.5f, fast);
+        cmk_relu_capped_portable(count, x, 0.5f, portable);
+        CHECK(same_bits(fast, portable, (size_t)count), "relu_capped count %d", count);
+        cmk_add(count, x, y, fast);
+        cmk_add_portable(count, x, y, portable);
+        CHECK(same_bits(fast, portable, (size_t)count), "add count %d", count);
+        for (int channels = 1; channels <= count; channels += 6) {
+            const int rows = count / channels;
+            cmk_scale_shift(rows, channels, x, y, y + 1, fast);
+            cmk_scale_shift_portable(rows, channels, x, y, y + 1, portable);
+            CHECK(same_bits(fast, portable, (size_t)(rows * channels)), "scale_shift %d×%d", rows, channels);
+        }
+        free(x);
+        free(y);
+        free(fast);
+        free(portable);
+    }
+}
+
+// The distance from `value` to `exact` in units in the last place of (float)exact.
+static double ulps(float value, double exact) {
+    if (isnan(exact)) return isnan(value) ? 0 : INFINITY;
+    const float rounded = (float)exact;
+    if (isinf(rounded)) return value == rounded ? 0 : INFINITY;
+    const float ulp = fmaxf(nextafterf(fabsf(rounded), INFINITY) - fabsf(rounded), 0x1p-149f);
+    return fabs((double)value - exact) / ulp;
+}
+
+static uint64_t hash = 0xCBF29CE484222325u;
+static void hash_floats(const float *x, size_t count) {
+    const unsigned char *bytes = (const unsigned char *)x;
+    for (size_t i = 0; i < count * sizeof(float); i++) hash = (hash ^ bytes[i]) * 0x100000001B3u;
+}
+
+// exp within 1 ulp, tanh within 2, sigmoid within 3 of its formula (as the Swift tests bound
+// them), over about 400 000 values denser near zero, plus the special values.
+static void check_transcendental(void) {
+    enum { COUNT = 400000, SPECIAL = 11 };
+    static float x[COUNT + SPECIAL], out[COUNT + SPECIAL];
+    const float special[SPECIAL] = {0, -0.0f, INFINITY, -INFINITY, NAN, 1e-30f, -1e-30f, 0x1p-149f, 0.5f, -0.5f, 0.49999997f};
+    const struct { const char *name; float low, high; double bound; } cases[3] = {
+        {"exp", -110, 95, 1}, {"tanh", -20, 20, 2}, {"sigmoid", -110, 110, 3}};
+    for (int f = 0; f < 3; f++) {
+        for (int i = 0; i < COUNT; i++) {
+            const double t = (double)i / (COUNT - 1) * 2 - 1, magnitude = t * t * t;
+            x[i] = (float)(magnitude >= 0 ? magnitude * cases[f].high : -magnitude * cases[f].low);
+        }
+        memcpy(x + COUNT, special, sizeof special);
+        if (f == 0) cmk_exp(COUNT + SPECIAL, x, out);
+        if (f == 1) cmk_tanh(COUNT + SPECIAL, x, out);
+        if (f == 2) cmk_sigmoid(COUNT + SPECIAL, x, out);
+        double worst = 0;
+        for (int i = 0; i < COUNT + SPECIAL; i++) {
+            double error;
+            if (f == 0) error = ulps(out[i], exp((double)x[i]));
+            else if (f == 1) error = ulps(out[i], tanh((double)x[i]));
+            else {
+                // Below the smallest normal float the result is 0 or that close to it.
+                const double exact = 1 / (1 + exp(-(double)x[i]));
+                error = exact < 0x1p-126 ? (fabs(out[i] - exact) <= 0x1p-126 ? 0 : INFINITY) : ulps(out[i], exact);
+            }
+            if (error > worst) worst = error;
+        }
+        CHECK(worst <= cases[f].bound, "%s: worst %.3g ulp", cases[f].name, worst);
+        hash_floats(out, COUNT + SPECIAL);
+    }
+    float minusZero = -0.0f, result;
+    cmk_tanh(1, &minusZero, &result);
+    CHECK(signbit(result) && result == 0, "tanh(−0) gave %g", result);
+}
+
+int main(void) {
+    check_sgemms();
+    check_windows();
+    check_elementwise();
+    check_transcendental();
+    if (failures > 0) return 1;
+    printf("simd level %d: all kernel checks passed\n", cmk_simd_level());
+    printf("transcendental hash %016llx\n", (unsigned long long)hash);
+    return 0;
+}
