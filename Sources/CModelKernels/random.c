@@ -1,5 +1,5 @@
 // Fresh weights straight into float32 buffers: Philox4x32-10 blocks turned into uniform (with
-// AVX-512 or AVX2 where the CPU has it), normal (Box–Muller) and truncated normal values.
+// AVX-512 or AVX2 where the CPU has it, NEON on arm64), normal (Box–Muller) and truncated normal values.
 // Element `first + i` of a stream depends only on the key and its index, so callers may fill
 // any part of a tensor, on any thread. The values are those of `Philox` in ModelRuntime's
 // Random.swift, bit for bit: the same double arithmetic, in the same order, with no fused
@@ -105,6 +105,45 @@ void cmk_philox_truncated_normal(uint32_t key0, uint32_t key1, uint64_t first, i
         out[i] = (float)(value * scale + shift);
     }
 }
+
+#if (defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))) || defined(__aarch64__)
+
+// Fills one group of whole blocks (a kernel's width of values) starting at block `block`.
+typedef void (*uniform_group)(uint32_t k0, uint32_t k1, uint64_t block, double scale, double shift, float *out);
+typedef struct {
+    uint64_t width;  // values per group, a multiple of 4
+    uniform_group fill;
+} uniform_kernel;
+
+// Elements [first, first + count) of the uniform stream: the scalar kernel up to the first
+// whole block, then each vector kernel in turn (widest first) over as many of its groups as
+// fit, then the scalar kernel for the rest.
+static void uniform_vector(const uniform_kernel *kernels, int kernelCount, uint32_t k0, uint32_t k1, uint64_t first,
+                           int64_t count, double scale, double shift, float *out) {
+    uint64_t index = first;
+    const uint64_t end = first + (uint64_t)count;
+    const uint64_t head = (4 - index % 4) % 4 < end - index ? (4 - index % 4) % 4 : end - index;
+    uniform_scalar(k0, k1, index, (int64_t)head, scale, shift, out);
+    index += head;
+    out += head;
+    for (int kernel = 0; kernel < kernelCount; kernel++) {
+        const uint64_t width = kernels[kernel].width;
+        while (width > 0 && end - index >= width) {
+            const uint64_t block = index / 4;
+            // Counters whose low words do not wrap (else the scalar path handles the carry).
+            if ((uint32_t)block > 0xFFFFFFFFu - (uint32_t)(width / 4)) {
+                uniform_scalar(k0, k1, index, (int64_t)width, scale, shift, out);
+            } else {
+                kernels[kernel].fill(k0, k1, block, scale, shift, out);
+            }
+            index += width;
+            out += width;
+        }
+    }
+    uniform_scalar(k0, k1, index, (int64_t)(end - index), scale, shift, out);
+}
+
+#endif
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -225,47 +264,79 @@ static void uniform_blocks_avx512(uint32_t k0, uint32_t k1, uint64_t block, doub
     }
 }
 
-// Fills one group of whole blocks (a kernel's width of values) starting at block `block`.
-typedef void (*uniform_group)(uint32_t k0, uint32_t k1, uint64_t block, double scale, double shift, float *out);
-
-// Elements [first, first + count) of the uniform stream: the scalar kernel up to the first
-// whole block, then groups of 128 values with AVX-512 (level 2), then groups of 64 with AVX2,
-// then the scalar kernel for the rest.
-static void uniform_vector(int level, uint32_t k0, uint32_t k1, uint64_t first, int64_t count, double scale, double shift,
-                           float *out) {
-    uint64_t index = first;
-    const uint64_t end = first + (uint64_t)count;
-    const uint64_t head = (4 - index % 4) % 4 < end - index ? (4 - index % 4) % 4 : end - index;
-    uniform_scalar(k0, k1, index, (int64_t)head, scale, shift, out);
-    index += head;
-    out += head;
-    const struct { uint64_t width; uniform_group fill; } kernels[2] = {
-        {level >= 2 ? 32 * GROUPS512 : 0, uniform_blocks_avx512},
-        {32 * GROUPS, uniform_blocks},
-    };
-    for (int kernel = 0; kernel < 2; kernel++) {
-        const uint64_t width = kernels[kernel].width;
-        while (width > 0 && end - index >= width) {
-            const uint64_t block = index / 4;
-            // Counters whose low words do not wrap (else the scalar path handles the carry).
-            if ((uint32_t)block > 0xFFFFFFFFu - (uint32_t)(width / 4)) {
-                uniform_scalar(k0, k1, index, (int64_t)width, scale, shift, out);
-            } else {
-                kernels[kernel].fill(k0, k1, block, scale, shift, out);
-            }
-            index += width;
-            out += width;
-        }
-    }
-    uniform_scalar(k0, k1, index, (int64_t)(end - index), scale, shift, out);
-}
-
 void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
                                  double shift, float *out) {
     if (count <= 0) return;
     const int available = cmk_simd_level();
     if (level > available) level = available;
-    if (level >= 1) uniform_vector(level, key0, key1, first, count, scale, shift, out);
+    const uniform_kernel kernels[2] = {{32 * GROUPS512, uniform_blocks_avx512}, {32 * GROUPS, uniform_blocks}};
+    if (level >= 1) uniform_vector(kernels + (level >= 2 ? 0 : 1), level >= 2 ? 2 : 1, key0, key1, first, count, scale, shift, out);
+    else uniform_scalar(key0, key1, first, count, scale, shift, out);
+}
+
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+
+// NEON: four blocks per group of registers (block j's words in lane j), two groups overlapping
+// their rounds. `vmull_u32` gives two lanes' 64-bit products; the high and low words are
+// gathered back with `vuzp`.
+enum { GROUPS_NEON = 2 };
+
+static inline void mul_hi_lo_neon(uint32x4_t x, uint32x4_t m, uint32x4_t *hi, uint32x4_t *lo) {
+    const uint32x4_t first = vreinterpretq_u32_u64(vmull_u32(vget_low_u32(x), vget_low_u32(m)));
+    const uint32x4_t second = vreinterpretq_u32_u64(vmull_high_u32(x, m));
+    *lo = vuzp1q_u32(first, second);
+    *hi = vuzp2q_u32(first, second);
+}
+
+// Four uniform values from four 32-bit lanes, as the scalar `uniform_value` computes them.
+static inline float32x4_t uniform4(uint32x4_t bits, float64x2_t scale, float64x2_t shift) {
+    const uint32x4_t shifted = vshrq_n_u32(bits, 8);
+    const float64x2_t unit = vdupq_n_f64(0x1p-24);
+    const float64x2_t low = vcvtq_f64_u64(vmovl_u32(vget_low_u32(shifted)));
+    const float64x2_t high = vcvtq_f64_u64(vmovl_high_u32(shifted));
+    const float32x2_t a = vcvt_f32_f64(vaddq_f64(vmulq_f64(vmulq_f64(low, unit), scale), shift));
+    return vcvt_high_f32_f64(a, vaddq_f64(vmulq_f64(vmulq_f64(high, unit), scale), shift));
+}
+
+static void uniform_blocks_neon(uint32_t k0, uint32_t k1, uint64_t block, double scaleValue, double shiftValue, float *out) {
+    const float64x2_t scale = vdupq_n_f64(scaleValue), shift = vdupq_n_f64(shiftValue);
+    const uint32_t lanes[4] = {0, 1, 2, 3};
+    uint32x4_t x0[GROUPS_NEON], x1[GROUPS_NEON], x2[GROUPS_NEON], x3[GROUPS_NEON];
+    for (int g = 0; g < GROUPS_NEON; g++) {
+        x0[g] = vaddq_u32(vdupq_n_u32((uint32_t)block + 4 * (uint32_t)g), vld1q_u32(lanes));
+        x1[g] = vdupq_n_u32((uint32_t)(block >> 32));
+        x2[g] = vdupq_n_u32(STREAM_UNIFORM);
+        x3[g] = vdupq_n_u32(0);
+    }
+    const uint32x4_t m0 = vdupq_n_u32(0xD2511F53u), m1 = vdupq_n_u32(0xCD9E8D57u);
+    for (int round = 0; round < 10; round++) {
+        const uint32x4_t key0 = vdupq_n_u32(k0), key1 = vdupq_n_u32(k1);
+        for (int g = 0; g < GROUPS_NEON; g++) {
+            uint32x4_t hi0, lo0, hi1, lo1;
+            mul_hi_lo_neon(x0[g], m0, &hi0, &lo0);
+            mul_hi_lo_neon(x2[g], m1, &hi1, &lo1);
+            x0[g] = veorq_u32(veorq_u32(hi1, x1[g]), key0);
+            x2[g] = veorq_u32(veorq_u32(hi0, x3[g]), key1);
+            x1[g] = lo1;
+            x3[g] = lo0;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    // Lane j of word c is value 4j + c: an interleaving store puts them in stream order.
+    for (int g = 0; g < GROUPS_NEON; g++, out += 16) {
+        const float32x4x4_t words = {{uniform4(x0[g], scale, shift), uniform4(x1[g], scale, shift),
+                                      uniform4(x2[g], scale, shift), uniform4(x3[g], scale, shift)}};
+        vst4q_f32(out, words);
+    }
+}
+
+void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
+                                 double shift, float *out) {
+    if (count <= 0) return;
+    const uniform_kernel kernels[1] = {{16 * GROUPS_NEON, uniform_blocks_neon}};
+    if (level >= 1) uniform_vector(kernels, 1, key0, key1, first, count, scale, shift, out);
     else uniform_scalar(key0, key1, first, count, scale, shift, out);
 }
 

@@ -3,7 +3,7 @@
 // x86-64 machine: tools/check-arm64-kernels.sh builds it for both and runs it. The Swift tests
 // check the same properties on the machine they run on.
 //
-// Exits 1 on the first failed check. Prints one FNV-1a hash of the exp, sigmoid and tanh
+// Exits 1 when a check fails. Prints one FNV-1a hash of the exp, sigmoid and tanh
 // outputs over a fixed sweep: the script compares it across the two builds, since both vector
 // paths compute the same operations in the same order.
 
@@ -166,6 +166,22 @@ static void check_elementwise(void) {
     }
 }
 
+// The uniform stream's vector kernels give the portable loop's bits, from any first element
+// (whole and partial blocks, counters whose low word wraps) and for any count.
+static void check_uniform(void) {
+    const uint64_t firsts[] = {0, 1, 3, 4, 5, 1000, 4 * (uint64_t)0xFFFFFFF0u + 1, 4 * (uint64_t)0xFFFFFFFFu - 6};
+    const int64_t counts[] = {1, 3, 4, 15, 16, 17, 31, 33, 127, 129, 1000};
+    for (int level = 1; level <= (cmk_simd_level() > 0 ? cmk_simd_level() : 1); level++)
+        for (size_t f = 0; f < sizeof firsts / sizeof *firsts; f++)
+            for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+                float fast[1000], portable[1000];
+                cmk_philox_uniform_at_level(level, 0x12345678u, 0x9ABCDEF0u, firsts[f], counts[c], 0.25, -0.125, fast);
+                cmk_philox_uniform_portable(0x12345678u, 0x9ABCDEF0u, firsts[f], counts[c], 0.25, -0.125, portable);
+                CHECK(same_bits(fast, portable, (size_t)counts[c]), "uniform level %d first %llu count %lld", level,
+                      (unsigned long long)firsts[f], (long long)counts[c]);
+            }
+}
+
 // The distance from `value` to `exact` in units in the last place of (float)exact.
 static double ulps(float value, double exact) {
     if (isnan(exact)) return isnan(value) ? 0 : INFINITY;
@@ -222,6 +238,7 @@ int main(void) {
     check_sgemms();
     check_windows();
     check_elementwise();
+    check_uniform();
     check_transcendental();
     if (failures > 0) return 1;
     printf("simd level %d: all kernel checks passed\n", cmk_simd_level());

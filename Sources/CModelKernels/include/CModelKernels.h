@@ -4,7 +4,7 @@
 /// The innermost loops that Swift cannot compile well without compiler flags: the float32
 /// matrix product, fresh weights, element-wise passes, exp/sigmoid/tanh and window kernels,
 /// each with AVX-512 or AVX2/FMA paths chosen at run time by CPU detection on x86-64, NEON
-/// paths on arm64 (the uniform stream excepted), and a portable fallback that runs everywhere.
+/// paths on arm64, and a portable fallback that runs everywhere.
 
 #include <stdint.h>
 
@@ -34,8 +34,9 @@ void cmk_philox_block(uint32_t key0, uint32_t key1, const uint32_t counter[4], u
 
 /// Elements `[first, first + count)` of a Philox stream into `out` as float32, each one
 /// `Float(x · scale + shift)` computed in double, bit for bit as `Philox` in Swift computes it:
-/// uniform `x` in [0, 1) (stream 0, AVX-512 or AVX2 where the CPU has it), standard normal `x`
-/// (Box–Muller, stream 1), standard normal cut at ±2 (stream 2, redrawn per element).
+/// uniform `x` in [0, 1) (stream 0, AVX-512 or AVX2 where the CPU has it, NEON on arm64),
+/// standard normal `x` (Box–Muller, stream 1), standard normal cut at ±2 (stream 2, redrawn per
+/// element).
 void cmk_philox_uniform(uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale, double shift, float *out);
 /// The uniform stream with kernels no wider than `level` (see `cmk_simd_level`), for tests.
 void cmk_philox_uniform_at_level(int level, uint32_t key0, uint32_t key1, uint64_t first, int64_t count, double scale,
