@@ -34,6 +34,19 @@ extension ActivationFunction {
         }
     }
 
+    /// The function as a matrix product's output pass (see `MatrixMultiply.OutputPass`): nil for
+    /// `linear` and for the functions over the last axis, which run as a pass of their own.
+    var outputPass: MatrixMultiply.OutputPass? {
+        if self == .linear || isAxisWise { return nil }
+        let function = self
+        return { @Sendable values in function.applyElementwise(values) }
+    }
+
+    /// Applies the function to `tensor` in place unless `outputPass` already did.
+    func applyUnlessFused(to tensor: inout Tensor) {
+        if outputPass == nil { apply(to: &tensor) }
+    }
+
     /// The function applied to `input`, as a new tensor: in one pass from the input for ReLU and ReLU6
     /// (the input is usually still shared, so applying in place would copy it first).
     public func applied(to input: Tensor) -> Tensor {

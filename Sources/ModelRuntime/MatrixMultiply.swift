@@ -6,6 +6,11 @@ import Foundation
 /// register-tiled kernel where the CPU has it, a portable loop elsewhere), split across the
 /// machine's cores by rows when the product is large enough to pay for it.
 enum MatrixMultiply {
+    /// Work on a block of whole rows of a product's output, run on the thread that computed the
+    /// block, right after it, while the block is still in cache: a layer's element-wise
+    /// activation, fused into the product's output pass.
+    typealias OutputPass = @Sendable (UnsafeMutableBufferPointer<Float>) -> Void
+
     /// Products with fewer multiply-adds than this run on the calling thread.
     static let parallelThreshold = 1 << 20
 
@@ -15,11 +20,13 @@ enum MatrixMultiply {
     /// The cores used for one product.
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// `c[m×n] = a[m×k] · b[k×n]` (+ `bias[n]` on every row when given), row-major; on the
-    /// calling thread only when not `parallel` (the caller splits the work itself).
+    /// `c[m×n] = a[m×k] · b[k×n]` (+ `bias[n]` on every row when given), row-major, then
+    /// `outputPass` over each block of rows as it is done; on the calling thread only when not
+    /// `parallel` (the caller splits the work itself).
     static func multiply(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
-        into c: UnsafeMutableBufferPointer<Float>, m: Int, k: Int, n: Int, parallel allowed: Bool = true
+        into c: UnsafeMutableBufferPointer<Float>, m: Int, k: Int, n: Int, parallel allowed: Bool = true,
+        then outputPass: OutputPass? = nil
     ) {
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "matrix buffers too small")
         precondition(m < Int(Int32.max) && n < Int(Int32.max) && k < Int(Int32.max), "matrix too large")
@@ -39,11 +46,14 @@ enum MatrixMultiply {
                 cmk_sgemm(Int32(m), Int32(columns), Int32(k), a, Int32(k), b.map { $0 + start }, Int32(n),
                           c + start, Int32(n), biasPointer.map { $0 + start })
             }
+            // Each core holds some columns of every row: the pass runs once all are done.
+            outputPass?(UnsafeMutableBufferPointer(start: cBase, count: m * n))
             return
         }
         let chunks = parallel ? min(cores, max(1, m / 6)) : 1
         if chunks == 1 {
             cmk_sgemm(Int32(m), Int32(n), Int32(k), aBase, Int32(k), bBase, Int32(n), cBase, Int32(n), biasBase)
+            outputPass?(UnsafeMutableBufferPointer(start: cBase, count: m * n))
             return
         }
         // Row blocks, each a whole product of its own; they write disjoint rows of c.
@@ -54,6 +64,7 @@ enum MatrixMultiply {
             guard rows > 0 else { return }
             cmk_sgemm(Int32(rows), Int32(n), Int32(k), a.map { $0 + start * k }, Int32(k), b, Int32(n),
                       c + start * n, Int32(n), biasPointer)
+            outputPass?(UnsafeMutableBufferPointer(start: c + start * n, count: rows * n))
         }
     }
 }

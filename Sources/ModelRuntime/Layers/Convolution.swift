@@ -129,8 +129,9 @@ public struct Convolution<Rank: SpatialRank>: UnaryLayer {
                      "\(config.name): expects \(kernel.shape[Rank.rank] * config.groups) channels, got shape \(input.shape)")
         let geometry = Geometry3D(window: config.window, spatial: spatial)
         var output = ConvolutionKernels.convolve(input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
-                                                 outputSpatial: Array(geometry.output.suffix(Rank.rank)))
-        config.activation.apply(to: &output)
+                                                 outputSpatial: Array(geometry.output.suffix(Rank.rank)),
+                                                 then: config.activation.outputPass)
+        config.activation.applyUnlessFused(to: &output)
         return output
     }
 }
@@ -338,15 +339,18 @@ public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
         var output = Tensor(shape: [input.shape[0]] + outputSpatial + [filters]) { out in
             depthwise.withUnsafeScalars { a in
                 pointwiseKernel.withUnsafeScalars { b in
+                    let activation = config.activation.outputPass
                     if let bias {
-                        bias.withUnsafeScalars { MatrixMultiply.multiply(a, b, bias: $0, into: out, m: rows, k: middle, n: filters) }
+                        bias.withUnsafeScalars {
+                            MatrixMultiply.multiply(a, b, bias: $0, into: out, m: rows, k: middle, n: filters, then: activation)
+                        }
                     } else {
-                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: middle, n: filters)
+                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: middle, n: filters, then: activation)
                     }
                 }
             }
         }
-        config.activation.apply(to: &output)
+        config.activation.applyUnlessFused(to: &output)
         return output
     }
 }
@@ -359,9 +363,9 @@ enum ConvolutionKernels {
     static let tileRows = 120
 
     /// A grouped convolution as im2col tiles times the kernel (plus bias), `(batch, *outputSpatial,
-    /// filters)`.
+    /// filters)`, with `outputPass` over each tile's output rows once they are done.
     static func convolve(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, groups: Int,
-                         outputSpatial: [Int]) -> Tensor {
+                         outputSpatial: [Int], then outputPass: MatrixMultiply.OutputPass? = nil) -> Tensor {
         let batch = input.shape[0]
         let channels = input.shape[input.rank - 1]
         let filters = kernel.shape[kernel.rank - 1]
@@ -384,10 +388,11 @@ enum ConvolutionKernels {
             input.withUnsafeScalars { x in
                 if geometry.isPointwise, groups == 1 {
                     kernel.withUnsafeScalars { k in
+                        let m = batch * inPositions
                         if let bias {
-                            bias.withUnsafeScalars { MatrixMultiply.multiply(x, k, bias: $0, into: out, m: batch * inPositions, k: channels, n: filters) }
+                            bias.withUnsafeScalars { MatrixMultiply.multiply(x, k, bias: $0, into: out, m: m, k: channels, n: filters, then: outputPass) }
                         } else {
-                            MatrixMultiply.multiply(x, k, bias: nil, into: out, m: batch * inPositions, k: channels, n: filters)
+                            MatrixMultiply.multiply(x, k, bias: nil, into: out, m: m, k: channels, n: filters, then: outputPass)
                         }
                     }
                     return
@@ -413,11 +418,11 @@ enum ConvolutionKernels {
                     for tile in firstTile..<endTile {
                         let n = tile / tilesPerImage, start = tile % tilesPerImage * tileRows
                         let rows = min(tileRows, outPositions - start)
+                        let firstRow = n * outPositions + start
                         for g in 0..<groups {
                             gatherPatches(input, into: patches, geometry: geometry, imageBase: n * inPositions * channels, channels: channels,
                                           channelBase: g * groupChannels, groupChannels: groupChannels, start: start, rows: rows)
                             let a = UnsafeBufferPointer(rebasing: patches[0..<(rows * depth)])
-                            let firstRow = n * outPositions + start
                             // One group: the product goes straight into the output rows.
                             let target = groups == 1
                                 ? UnsafeMutableBufferPointer(rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)])
@@ -440,6 +445,8 @@ enum ConvolutionKernels {
                                 }
                             }
                         }
+                        // The tile's output rows are done (every group's): the output pass, in cache.
+                        outputPass?(UnsafeMutableBufferPointer(rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)]))
                     }
                 }
                 if workers == 1 {

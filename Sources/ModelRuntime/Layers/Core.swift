@@ -67,17 +67,18 @@ public struct Dense: UnaryLayer {
         var output = Tensor(shape: outputShape) { out in
             input.withUnsafeScalars { a in
                 kernel.withUnsafeScalars { b in
+                    let activation = config.activation.outputPass
                     if let bias {
                         bias.withUnsafeScalars { biasValues in
-                            MatrixMultiply.multiply(a, b, bias: biasValues, into: out, m: rows, k: inputUnits, n: units)
+                            MatrixMultiply.multiply(a, b, bias: biasValues, into: out, m: rows, k: inputUnits, n: units, then: activation)
                         }
                     } else {
-                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: inputUnits, n: units)
+                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: inputUnits, n: units, then: activation)
                     }
                 }
             }
         }
-        config.activation.apply(to: &output)
+        config.activation.applyUnlessFused(to: &output)
         return output
     }
 }
