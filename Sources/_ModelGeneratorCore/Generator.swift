@@ -473,9 +473,17 @@ struct Renderer {
         out.line("/// `path` is where the model sits in an outer model.")
         let full = "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
         out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
-            for (index, node) in graph.nodes.enumerated() {
+            let chains = fusableChains()
+            let folded = Set(chains.values.flatMap { $0.dropLast() })
+            for (index, node) in graph.nodes.enumerated() where !folded.contains(index) {
                 let member = members[node.layer]
                 let local = locals[index]
+                if let chain = chains[index] {
+                    let chained = chain.map { "self.\(members[graph.nodes[$0].layer])" }.joined(separator: ", ")
+                    let input = valueExpression(graph.nodes[chain[0]].inputs[0])
+                    out.line("let \(local) = interceptor.interceptChain(\(chained), input: \(input), at: path())")
+                    continue
+                }
                 if node.inputs.isEmpty {
                     out.line("let \(local) = self.\(member).check(\(local), model: \(typeLiteral))")
                     continue
@@ -508,6 +516,45 @@ struct Renderer {
                 out.line("return (" + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")")
             }
         }
+    }
+
+    /// The chains the call runs through `interceptChain` (one convolution with output passes
+    /// when nothing intercepts): a convolution read only by a BatchNormalization, and that
+    /// read only by an `Activation` or `ReLU` when one follows. Each layer is built in and
+    /// called once, and no middle output is a model output. Keyed by the chain's last node.
+    private func fusableChains() -> [Int: [Int]] {
+        let nodes = graph.nodes
+        var readers = [Int](repeating: 0, count: nodes.count), calls = [Int](repeating: 0, count: layers.count)
+        for node in nodes {
+            calls[node.layer] += 1
+            for ref in node.inputs { readers[ref.node] += 1 }
+        }
+        for ref in graph.outputs { readers[ref.node] += 2 }
+        // The node that alone reads `index`'s only output, if it is a plain call of a built-in
+        // layer of one of `classes`, called once.
+        func onlyReader(of index: Int, among classes: Set<String>) -> Int? {
+            guard readers[index] == 1 else { return nil }
+            for (candidate, node) in nodes.enumerated() {
+                let layer = layers[node.layer]
+                guard node.inputs.count == 1, node.inputs[0].node == index, node.inputs[0].index == 0 else { continue }
+                let plain = node.layout == .standard && calls[node.layer] == 1 && layer.custom == nil && layer.nested == nil
+                return plain && classes.contains(layer.className) ? candidate : nil
+            }
+            return nil
+        }
+        var chains: [Int: [Int]] = [:]
+        let convolutions: Set<String> = ["Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D"]
+        for (index, node) in nodes.enumerated() {
+            let layer = layers[node.layer]
+            guard convolutions.contains(layer.className), layer.custom == nil, calls[node.layer] == 1, node.inputs.count == 1,
+                  node.layout == .standard, let norm = onlyReader(of: index, among: ["BatchNormalization"]) else { continue }
+            if let activation = onlyReader(of: norm, among: ["Activation", "ReLU"]) {
+                chains[activation] = [index, norm, activation]
+            } else {
+                chains[norm] = [index, norm]
+            }
+        }
+        return chains
     }
 
     private func renderClone(_ out: inout SourceWriter) {

@@ -16,6 +16,7 @@ import _ModelGeneratorCore
         ("siamese.model.json", GeneratorOptions()),
         ("hostile_functional.model.json", GeneratorOptions(accessModifier: .public)),
         ("custom_layers.model.json", GeneratorOptions(customLayers: customLayers)),
+        ("fused_chains.model.json", GeneratorOptions()),
     ]
 
     /// The custom layers Examples/CustomLayers declares; `CustomLayers.swift` in this target is

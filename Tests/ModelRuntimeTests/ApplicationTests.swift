@@ -36,13 +36,20 @@ import Testing
         }
     }
 
-    static func check<M: Model>(_ type: M.Type, _ fixture: String, call: (M, Tensor, Penultimate) -> Tensor) throws {
+    /// `call` runs the model with the recorder, or without an interceptor when given nil.
+    static func check<M: Model>(_ type: M.Type, _ fixture: String, call: (M, Tensor, Penultimate?) -> Tensor) throws {
         var model = M(seed: 1)
         try model.setWeights(try formulaWeights(fixture, shapes: model.weights.map(\.shape)))
         let input = try Fixtures.tensor("applications/\(fixture)/input.npy")
         let recorder = Penultimate()
         let output = call(model, input, recorder)
         expectClose(output, try Fixtures.tensor("applications/\(fixture)/output.npy"), "\(fixture) output")
+        // A plain call runs its convolution, normalization and activation chains as convolutions
+        // with output passes: the bits of the layer-by-layer call above.
+        let plain = call(model, input, nil)
+        #expect(plain.shape == output.shape)
+        let difference = plain.scalars.indices.first { plain.scalars[$0].bitPattern != output.scalars[$0].bitPattern }
+        #expect(difference == nil, "\(fixture): the plain call differs from the intercepted one at \(difference ?? -1)")
         // The logits, from the pooled features and the classifier's weights (Keras's too).
         let pooled = try #require(recorder.last)
         let weights = model.weights
@@ -61,11 +68,15 @@ import Testing
     }
 
     @Test func mobileNetV2MatchesKeras() throws {
-        try Self.check(MobilenetV2.self, "mobilenet_v2") { model, input, recorder in model(input, intercepting: recorder) }
+        try Self.check(MobilenetV2.self, "mobilenet_v2") { model, input, recorder in
+            recorder.map { model(input, intercepting: $0) } ?? model(input)
+        }
     }
 
     @Test func resNet50MatchesKeras() throws {
-        try Self.check(Resnet50.self, "resnet50") { model, input, recorder in model(input, intercepting: recorder) }
+        try Self.check(Resnet50.self, "resnet50") { model, input, recorder in
+            recorder.map { model(input, intercepting: $0) } ?? model(input)
+        }
     }
 
     /// The layer counts Keras reports for each application are the generated model's.

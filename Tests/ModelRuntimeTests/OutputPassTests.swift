@@ -75,4 +75,71 @@ import Testing
             #expect(Self.firstDifference(fused(x), expected) == nil, "\(activation)")
         }
     }
+
+    /// Records what an interceptor is shown, and hands the output on unchanged.
+    final class Recorder: CallInterceptor, @unchecked Sendable {
+        var seen: [(path: String, output: Tensor)] = []
+        func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+            seen.append((path().description, output))
+            return output
+        }
+    }
+
+    /// A BatchNormalization with weights away from the identity, on `features` features.
+    static func normalization(_ features: Int, axis: Int = -1, shape: TensorShape) throws -> BatchNormalization {
+        var norm = try BatchNormalization(config: BatchNormalizationConfig(name: "bn", axis: axis), inputShape: shape, seed: 1)
+        try norm.setWeights([Tensor(shape: [features], scalars: values(features, seed: 4)),
+                             Tensor(shape: [features], scalars: values(features, seed: 5)),
+                             Tensor(shape: [features], scalars: values(features, seed: 6)),
+                             Tensor(shape: [features], scalars: values(features, seed: 7).map { $0 * $0 + 0.5 })])
+        return norm
+    }
+
+    /// `interceptChain` without an interceptor (one convolution with output passes where the
+    /// layers allow it) gives the bits of the three calls an interceptor is shown one by one,
+    /// for the chains that fuse and for those that cannot (normalization over another axis,
+    /// a ReLU with a threshold, a softmax convolution).
+    @Test(arguments: [
+        // The first four fuse.
+        ("conv 3x3, relu6", 3, 1, ActivationFunction.linear, -1, "relu6"),
+        ("conv 1x1, own relu, then sigmoid", 1, 1, .relu, -1, "sigmoid"),
+        ("depthwise 3x3, relu", 3, 0, .linear, -1, "relu"),
+        ("depthwise, own tanh, then gelu", 3, 0, .tanh, -1, "gelu"),
+        ("conv, normalized over axis 1", 3, 1, .linear, 1, "relu"),
+        ("conv, ReLU with a threshold", 3, 1, .linear, -1, "threshold"),
+        ("conv with softmax", 1, 1, .softmax, -1, "relu"),
+    ])
+    func chainsMatchTheirLayers(_ name: String, _ kernel: Int, _ isConv: Int, _ own: ActivationFunction, _ axis: Int,
+                                _ last: String) throws {
+        let channels = 12, size = 15
+        let inputShape = TensorShape([nil, size, size, channels])
+        let x = Tensor(shape: [2, size, size, channels], scalars: Self.values(2 * size * size * channels, seed: 9))
+        let first: any UnaryLayer = isConv == 1
+            ? try Conv2D(config: ConvConfig(name: "conv", filters: channels, kernelSize: IntTuple([kernel]), padding: .same,
+                                            activation: own), inputShape: inputShape, seed: 2)
+            : try DepthwiseConv2D(config: DepthwiseConvConfig(name: "dw", kernelSize: IntTuple([kernel]), padding: .same,
+                                                              activation: own), inputShape: inputShape, seed: 2)
+        let features = axis == 1 ? size : channels
+        let norm = try Self.normalization(features, axis: axis, shape: inputShape)
+        let activation: any UnaryLayer = switch last {
+        case "relu6": try ReLU(config: ReLUConfig(name: "act", maxValue: 6), inputShape: inputShape, seed: 0)
+        case "threshold": try ReLU(config: ReLUConfig(name: "act", threshold: 0.25), inputShape: inputShape, seed: 0)
+        default: try Activation(config: ActivationConfig(name: "act", activation: ActivationFunction(kerasName: last)!),
+                                inputShape: inputShape, seed: 0)
+        }
+        func chain<A: UnaryLayer, B: UnaryLayer, C: UnaryLayer>(_ a: A, _ b: B, _ c: C) throws {
+            let recorder = Recorder()
+            let expected = recorder.interceptChain(a, b, c, input: x, at: LayerPath(["model"]))
+            #expect(recorder.seen.map(\.path) == ["model/\(a.config.name)", "model/bn", "model/act"], "\(name)")
+            #expect(Self.firstDifference(recorder.seen[2].output, expected) == nil)
+            #expect(Self.firstDifference(expected, c(b(a(x)))) == nil, "\(name): the recorded chain is the three calls")
+            let plain = NoInterception().interceptChain(a, b, c, input: x, at: LayerPath(["model"]))
+            #expect(Self.firstDifference(plain, expected) == nil, "\(name)")
+            let pair = NoInterception().interceptChain(a, b, input: x, at: LayerPath(["model"]))
+            #expect(Self.firstDifference(pair, b(a(x))) == nil, "\(name): without the activation")
+            let fuses = ["conv 3x3, relu6", "conv 1x1, own relu, then sigmoid", "depthwise 3x3, relu", "depthwise, own tanh, then gelu"]
+            #expect((fusedCall([b, c], after: a, input: x) != nil) == fuses.contains(name), "\(name): fused or not")
+        }
+        try chain(first, norm, activation)
+    }
 }

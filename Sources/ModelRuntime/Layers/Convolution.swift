@@ -501,15 +501,15 @@ enum ConvolutionKernels {
     /// A depthwise convolution: output channel `c · multiplier + m` is channel `c` convolved
     /// with kernel `[..., c, m]`.
     static func depthwise(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, multiplier: Int,
-                          outputSpatial: [Int]) -> Tensor {
+                          outputSpatial: [Int], then outputPass: MatrixMultiply.OutputPass? = nil) -> Tensor {
         let batch = input.shape[0]
         let channels = input.shape[input.rank - 1]
         let width = channels * multiplier
         let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
         if multiplier == 1, let window = geometry.window2D(batch: batch, channels: channels) {
-            return depthwise2D(input, kernel: kernel, bias: bias, window: window, outputSpatial: outputSpatial)
+            return depthwise2D(input, kernel: kernel, bias: bias, window: window, outputSpatial: outputSpatial, then: outputPass)
         }
-        return Tensor(shape: [batch] + outputSpatial + [width]) { out in
+        var output = Tensor(shape: [batch] + outputSpatial + [width]) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
                     for n in 0..<batch {
@@ -537,19 +537,27 @@ enum ConvolutionKernels {
                 }
             }
         }
+        if let outputPass { output.withUnsafeMutableScalars { outputPass($0) } }
+        return output
     }
 
     /// Depthwise convolutions of one or two spatial axes with depth multiplier 1 (MobileNet's):
     /// `CModelKernels`' kernel, the same sums in the same order as the loop above, with the
-    /// output rows split over the cores when the layer is large enough to pay for it.
-    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, outputSpatial: [Int]) -> Tensor {
+    /// output rows split over the cores when the layer is large enough to pay for it, and
+    /// `outputPass` over each chunk of rows once it is done.
+    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, outputSpatial: [Int],
+                            then outputPass: MatrixMultiply.OutputPass? = nil) -> Tensor {
         Tensor(shape: [input.shape[0]] + outputSpatial + [Int(window.channels)]) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
                     func run(_ bias: UnsafePointer<Float>?) {
                         nonisolated(unsafe) let (xs, ks, bs, os) = (x.baseAddress, k.baseAddress, bias, out.baseAddress)
+                        let rowValues = Int(window.outW) * Int(window.channels)
                         window.forEachRowChunk { window, first, end in
                             cmk_depthwise2d(&window, Int64(first), Int64(end), xs, ks, bs, os)
+                            if let outputPass, let os {
+                                outputPass(UnsafeMutableBufferPointer(start: os + first * rowValues, count: (end - first) * rowValues))
+                            }
                         }
                     }
                     if let bias { bias.withUnsafeScalars { run($0.baseAddress) } } else { run(nil) }

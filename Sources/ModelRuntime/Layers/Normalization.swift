@@ -111,13 +111,8 @@ public struct BatchNormalization: UnaryLayer {
         movingVariance = rest.removeFirst()
     }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        let axis = config.axis < 0 ? config.axis + input.rank : config.axis
-        precondition(axis >= 0 && axis < input.rank && input.shape[axis] == movingMean.scalarCount,
-                     "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape \(input.shape)")
-        let features = input.shape[axis]
-        let inner = input.shape[(axis + 1)...].reduce(1, *)
-        // y = x · inv + shift, inv = gamma / sqrt(var + eps), shift = beta − mean · inv.
+    /// y = x · inv + shift per feature: inv = gamma / sqrt(var + eps), shift = beta − mean · inv.
+    func scaleAndShift(features: Int) -> (inv: [Float], shift: [Float]) {
         var inv = [Float](repeating: 0, count: features), shift = [Float](repeating: 0, count: features)
         for c in 0..<features {
             var factor = 1 / (movingVariance.scalars[c] + Float(config.epsilon)).squareRoot()
@@ -125,6 +120,16 @@ public struct BatchNormalization: UnaryLayer {
             inv[c] = factor
             shift[c] = (beta?.scalars[c] ?? 0) - movingMean.scalars[c] * factor
         }
+        return (inv, shift)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let axis = config.axis < 0 ? config.axis + input.rank : config.axis
+        precondition(axis >= 0 && axis < input.rank && input.shape[axis] == movingMean.scalarCount,
+                     "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape \(input.shape)")
+        let features = input.shape[axis]
+        let inner = input.shape[(axis + 1)...].reduce(1, *)
+        let (inv, shift) = scaleAndShift(features: features)
         // One pass from the input into a new tensor (the input is usually still shared).
         return Tensor(shape: input.shape) { out in
             input.withUnsafeScalars { values in
