@@ -66,13 +66,19 @@ static void pack_a(int mc, int kc, const float *a, int lda, float *out, int mr) 
 // pass over B, which only pays off when many row blocks reuse the panels.
 enum { PACK_B_ROWS = 2 * MC };
 
-// A register tile's kernel: C[rows×cols] += Apanel · Bpanel over kc (see kernel_6x16).
-typedef void (*tile_kernel)(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols);
+// A register tile's kernel: C[rows×cols] += Apanel · Bpanel over kc, or, for the first depth
+// block, C = Apanel · Bpanel + init (init: the bias's columns, or zeros) (see kernel_6x16).
+typedef void (*tile_kernel)(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols,
+                            const float *init);
+
+// The first depth block's `init` without a bias: adding zeros gives what adding the products
+// to a zeroed C gives (−0 products become +0).
+static const float zeros[32];
 
 // The blocked product over `mr`×`nr` tiles: B packed into panels of `nr` columns (in place when
 // few row blocks reuse them), A into panels of `mr` rows, both per cache block.
 static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
-                          int mr, int nr, tile_kernel kernel) {
+                          const float *bias, int mr, int nr, tile_kernel kernel) {
     const int packB = m >= PACK_B_ROWS;
     // Without packing, only a last panel narrower than nr is copied (zero-padded) into bpack.
     const size_t bsize = packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
@@ -81,7 +87,8 @@ static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const fl
     if (!bpack || !apack) {
         free(bpack);
         free(apack);
-        // Out of memory for the panels: the portable loop needs none (C already holds the bias).
+        // Out of memory for the panels: the portable loop needs none.
+        init_rows(m, n, c, ldc, bias);
         for (int i = 0; i < m; i++)
             for (int p = 0; p < k; p++)
                 for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] += a[(size_t)i * lda + p] * b[(size_t)p * ldb + j];
@@ -105,9 +112,12 @@ static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const fl
                     if (packB) { panel = bpack + (size_t)jr * kc; bstride = (size_t)nr; }
                     else if (jr < fullPanels) { panel = bblock + jr; bstride = (size_t)ldb; }
                     else { panel = bpack; bstride = (size_t)nr; }
+                    // The first depth block writes C (with the bias) instead of adding to it.
+                    const float *init = pc > 0 ? NULL : bias ? bias + jc + jr : zeros;
                     for (int ir = 0; ir < mc; ir += mr) {
                         const int rows = mc - ir < mr ? mc - ir : mr;
-                        kernel(kc, apack + (size_t)ir * kc, panel, bstride, c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols);
+                        kernel(kc, apack + (size_t)ir * kc, panel, bstride, c + (size_t)(ic + ir) * ldc + jc + jr, ldc, rows, cols,
+                               init);
                     }
                 }
             }
@@ -134,7 +144,8 @@ int cmk_has_avx2_fma(void) {
 // C[6×16] += Apanel · Bpanel over kc, then stored to the `rows × cols` corner of C. Row p of
 // the B panel starts at `bp + p · bstride` (NR when packed, B's own row stride when not).
 __attribute__((target("avx2,fma")))
-static void kernel_6x16(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols) {
+static void kernel_6x16(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols,
+                        const float *init) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
@@ -154,8 +165,9 @@ static void kernel_6x16(int kc, const float *ap, const float *bp, size_t bstride
     if (rows == MR && cols == NR) {
         for (int i = 0; i < MR; i++) {
             float *row = c + (size_t)i * ldc;
-            _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), acc[i][0]));
-            _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), acc[i][1]));
+            const float *base = init ? init : row;
+            _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(base), acc[i][0]));
+            _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(base + 8), acc[i][1]));
         }
         return;
     }
@@ -166,7 +178,7 @@ static void kernel_6x16(int kc, const float *ap, const float *bp, size_t bstride
     }
     for (int i = 0; i < rows; i++) {
         float *row = c + (size_t)i * ldc;
-        for (int j = 0; j < cols; j++) row[j] += tile[i][j];
+        for (int j = 0; j < cols; j++) row[j] = (init ? init[j] : row[j]) + tile[i][j];
     }
 }
 
@@ -224,7 +236,8 @@ static inline __mmask16 lanes16(int left) {
     } while (0)
 
 __attribute__((target("avx512f")))
-static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols) {
+static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols,
+                         const float *init) {
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     __m512 c80 = c00, c81 = c00, c90 = c00, c91 = c00, c100 = c00, c101 = c00, c110 = c00, c111 = c00;
@@ -240,8 +253,9 @@ static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstrid
     const __mmask16 low = lanes16(cols), high = lanes16(cols - 16);
     for (int i = 0; i < rows; i++) {
         float *row = c + (size_t)i * ldc;
-        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, row), acc[i][0]));
-        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, row + 16), acc[i][1]));
+        const float *base = init ? init : row;
+        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, base), acc[i][0]));
+        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, base + 16), acc[i][1]));
     }
 }
 
@@ -295,13 +309,14 @@ void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda,
         cmk_sgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, bias);
         return;
     }
-    init_rows(m, n, c, ldc, bias);
-    if (level >= 2) {
-        if (m < 2 * MR) sgemm_rows_avx512(m, n, k, a, lda, b, ldb, c, ldc);
-        else sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, MR512, NR512, kernel_12x32);
+    if (m < 2 * MR) {
+        init_rows(m, n, c, ldc, bias);
+        if (level >= 2) sgemm_rows_avx512(m, n, k, a, lda, b, ldb, c, ldc);
+        else sgemm_rows_avx2(m, n, k, a, lda, b, ldb, c, ldc);
+    } else if (level >= 2) {
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR512, NR512, kernel_12x32);
     } else {
-        if (m < 2 * MR) sgemm_rows_avx2(m, n, k, a, lda, b, ldb, c, ldc);
-        else sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, MR, NR, kernel_6x16);
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR, NR, kernel_6x16);
     }
 }
 
@@ -320,7 +335,8 @@ enum { MR_NEON = 8, NR_NEON = 12 };
         c##i##2 = vfmaq_laneq_f32(c##i##2, b2, a, lane); \
     } while (0)
 
-static void kernel_8x12(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols) {
+static void kernel_8x12(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols,
+                        const float *init) {
     float32x4_t c00 = vdupq_n_f32(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00;
     float32x4_t c22 = c00, c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00;
     float32x4_t c51 = c00, c52 = c00, c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
@@ -337,7 +353,8 @@ static void kernel_8x12(int kc, const float *ap, const float *bp, size_t bstride
     if (rows == MR_NEON && cols == NR_NEON) {
         for (int i = 0; i < MR_NEON; i++) {
             float *row = c + (size_t)i * ldc;
-            for (int g = 0; g < 3; g++) vst1q_f32(row + 4 * g, vaddq_f32(vld1q_f32(row + 4 * g), acc[i][g]));
+            const float *base = init ? init : row;
+            for (int g = 0; g < 3; g++) vst1q_f32(row + 4 * g, vaddq_f32(vld1q_f32(base + 4 * g), acc[i][g]));
         }
         return;
     }
@@ -346,7 +363,7 @@ static void kernel_8x12(int kc, const float *ap, const float *bp, size_t bstride
         for (int g = 0; g < 3; g++) vst1q_f32(tile[i] + 4 * g, acc[i][g]);
     for (int i = 0; i < rows; i++) {
         float *row = c + (size_t)i * ldc;
-        for (int j = 0; j < cols; j++) row[j] += tile[i][j];
+        for (int j = 0; j < cols; j++) row[j] = (init ? init[j] : row[j]) + tile[i][j];
     }
 }
 
@@ -408,9 +425,12 @@ void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda,
         cmk_sgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, bias);
         return;
     }
-    init_rows(m, n, c, ldc, bias);
-    if (m < 2 * MR_NEON) sgemm_rows_neon(m, n, k, a, lda, b, ldb, c, ldc);
-    else sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, MR_NEON, NR_NEON, kernel_8x12);
+    if (m < 2 * MR_NEON) {
+        init_rows(m, n, c, ldc, bias);
+        sgemm_rows_neon(m, n, k, a, lda, b, ldb, c, ldc);
+    } else {
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR_NEON, NR_NEON, kernel_8x12);
+    }
 }
 
 #else
