@@ -1,6 +1,6 @@
 # The reference spec Tests/ModelGeneratorCoreTests/References/Specs/fused_chains.model.json:
 # convolution, normalization and activation chains that generated calls run through
-# interceptChain, and chains that must not fuse. pip install keras jax; KERAS_BACKEND=jax.
+# interceptChain, and chains cut short. pip install keras jax; KERAS_BACKEND=jax.
 import os
 os.environ["KERAS_BACKEND"] = "jax"
 import keras

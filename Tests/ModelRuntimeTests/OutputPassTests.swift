@@ -28,13 +28,21 @@ import Testing
         let (rows, inputs, units) = shape
         let x = Tensor(shape: [rows, inputs], scalars: Self.values(rows * inputs, seed: 1))
         let plain = try Dense(config: DenseConfig(name: "d", units: units), inputShape: TensorShape([nil, inputs]), seed: 3)
-        for activation in Self.activations {
-            var fused = try Dense(config: DenseConfig(name: "d", units: units, activation: activation),
-                                  inputShape: TensorShape([nil, inputs]), seed: 4)
+        try Self.expectActivationsMatch(plain, on: x, "\(shape)") { activation in
+            try Dense(config: DenseConfig(name: "d", units: units, activation: activation), inputShape: TensorShape([nil, inputs]), seed: 4)
+        }
+    }
+
+    /// For each activation, `make(activation)` with `plain`'s weights gives the bits of
+    /// `plain` followed by the activation on its own.
+    static func expectActivationsMatch<L: UnaryLayer>(_ plain: L, on x: Tensor, _ label: String,
+                                                      make: (ActivationFunction) throws -> L) throws {
+        for activation in activations {
+            var fused = try make(activation)
             try fused.setWeights(plain.weights)
             var expected = plain(x)
             activation.apply(to: &expected)
-            #expect(Self.firstDifference(fused(x), expected) == nil, "\(activation) at \(shape)")
+            #expect(firstDifference(fused(x), expected) == nil, "\(activation) at \(label)")
         }
     }
 
@@ -50,13 +58,7 @@ import Testing
                        activation: activation)
         }
         let plain = try Conv2D(config: config(.linear), inputShape: inputShape, seed: 5)
-        for activation in Self.activations {
-            var fused = try Conv2D(config: config(activation), inputShape: inputShape, seed: 6)
-            try fused.setWeights(plain.weights)
-            var expected = plain(x)
-            activation.apply(to: &expected)
-            #expect(Self.firstDifference(fused(x), expected) == nil, "\(activation) at \(shape)")
-        }
+        try Self.expectActivationsMatch(plain, on: x, "\(shape)") { try Conv2D(config: config($0), inputShape: inputShape, seed: 6) }
     }
 
     /// SeparableConv2D's pointwise product carries the activation too.
@@ -67,12 +69,8 @@ import Testing
             SeparableConvConfig(name: "s", filters: 9, kernelSize: 3, activation: activation)
         }
         let plain = try SeparableConv2D(config: config(.linear), inputShape: inputShape, seed: 7)
-        for activation in Self.activations {
-            var fused = try SeparableConv2D(config: config(activation), inputShape: inputShape, seed: 8)
-            try fused.setWeights(plain.weights)
-            var expected = plain(x)
-            activation.apply(to: &expected)
-            #expect(Self.firstDifference(fused(x), expected) == nil, "\(activation)")
+        try Self.expectActivationsMatch(plain, on: x, "separable") {
+            try SeparableConv2D(config: config($0), inputShape: inputShape, seed: 8)
         }
     }
 
