@@ -2,8 +2,9 @@
 # Checks the CModelKernels vector paths for both architectures from an x86-64 machine: builds
 # Tests/KernelChecks/kernel_check.c with the kernels natively and for arm64 (the toolchain's
 # clang, as SwiftPM compiles them, with warnings as errors), runs the arm64 build under
-# qemu-user, and compares the two builds' exp/sigmoid/tanh hashes (AVX2 and NEON give the same
-# bits). Needs Debian's qemu-user and gcc-aarch64-linux-gnu (for the arm64 C library):
+# qemu-user, and compares the two builds' hashes of the exp, sigmoid, tanh, SiLU and GELU
+# outputs (AVX2 and NEON give the same bits). Needs Debian's qemu-user and
+# gcc-aarch64-linux-gnu (for the arm64 C library):
 #
 #   apt-get install qemu-user gcc-aarch64-linux-gnu
 #
@@ -43,7 +44,7 @@ qemu-aarch64 -L /usr/aarch64-linux-gnu "$work/arm64" | tee "$work/arm64.out"
 native_hash=$(grep '^transcendental hash' "$work/native.out")
 arm64_hash=$(grep '^transcendental hash' "$work/arm64.out")
 if ! grep -q 'simd level 0' "$work/native.out" && [ "$native_hash" != "$arm64_hash" ]; then
-    echo "check-arm64-kernels: exp/sigmoid/tanh differ between AVX2 and NEON ($native_hash, $arm64_hash)" >&2
+    echo "check-arm64-kernels: the transcendental kernels differ between AVX2 and NEON ($native_hash, $arm64_hash)" >&2
     exit 1
 fi
-echo "check-arm64-kernels: both architectures passed; exp/sigmoid/tanh bits agree"
+echo "check-arm64-kernels: both architectures passed; exp, sigmoid, tanh, SiLU and GELU bits agree"

@@ -8,6 +8,7 @@
 // (truncation under 2^-27 of the result), and 2^n applied in two halves so that results down
 // to the subnormal range and up to overflow come out right. sigmoid: 1 / (1 + e^−x). tanh: its
 // odd Taylor polynomial of degree 17 below |x| = 1/2, else 1 − 2 / (e^2|x| + 1), with x's sign.
+// SiLU: x · sigmoid(x). Approximate GELU: Keras's formula over the tanh above.
 
 #include "CModelKernels.h"
 #include "vector8.h"
@@ -24,6 +25,17 @@ void cmk_sigmoid_portable(int64_t count, const float *x, float *out) {
 
 void cmk_tanh_portable(int64_t count, const float *x, float *out) {
     for (int64_t i = 0; i < count; i++) out[i] = tanhf(x[i]);
+}
+
+void cmk_silu_portable(int64_t count, const float *x, float *out) {
+    for (int64_t i = 0; i < count; i++) out[i] = x[i] / (1 + expf(-x[i]));
+}
+
+// Keras's approximate GELU, 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))).
+static inline float gelu_tanh_inner(float x) { return 0.7978845608028654f * (x + 0.044715f * x * x * x); }
+
+void cmk_gelu_tanh_portable(int64_t count, const float *x, float *out) {
+    for (int64_t i = 0; i < count; i++) out[i] = 0.5f * x[i] * (1 + tanhf(gelu_tanh_inner(x[i])));
 }
 
 #if CMK_VECTOR8
@@ -74,6 +86,15 @@ V8 v8f tanh8(v8f x) {
     return v8_with_sign_of(v8_below(ax, v8_set(0.5f), small, large), x);
 }
 
+// x · sigmoid(x) (SiLU, swish).
+V8 v8f silu8(v8f x) { return v8_mul(x, sigmoid8(x)); }
+
+V8 v8f gelu_tanh8(v8f x) {
+    const v8f cube = v8_mul(v8_mul(v8_mul(v8_set(0.044715f), x), x), x);
+    const v8f inner = v8_mul(v8_set(0.7978845608028654f), v8_add(x, cube));
+    return v8_mul(v8_mul(v8_set(0.5f), x), v8_add(v8_set(1.0f), tanh8(inner)));
+}
+
 #define ELEMENTWISE_VECTOR(name, vector)                                                  \
     V8_TARGET static void name(int64_t count, const float *x, float *out) {               \
         int64_t i = 0;                                                                    \
@@ -91,6 +112,8 @@ V8 v8f tanh8(v8f x) {
 ELEMENTWISE_VECTOR(exp_vector, exp8)
 ELEMENTWISE_VECTOR(sigmoid_vector, sigmoid8)
 ELEMENTWISE_VECTOR(tanh_vector, tanh8)
+ELEMENTWISE_VECTOR(silu_vector, silu8)
+ELEMENTWISE_VECTOR(gelu_tanh_vector, gelu_tanh8)
 
 void cmk_exp(int64_t count, const float *x, float *out) {
     if (cmk_vector8_available()) exp_vector(count, x, out);
@@ -107,10 +130,22 @@ void cmk_tanh(int64_t count, const float *x, float *out) {
     else cmk_tanh_portable(count, x, out);
 }
 
+void cmk_silu(int64_t count, const float *x, float *out) {
+    if (cmk_vector8_available()) silu_vector(count, x, out);
+    else cmk_silu_portable(count, x, out);
+}
+
+void cmk_gelu_tanh(int64_t count, const float *x, float *out) {
+    if (cmk_vector8_available()) gelu_tanh_vector(count, x, out);
+    else cmk_gelu_tanh_portable(count, x, out);
+}
+
 #else
 
 void cmk_exp(int64_t count, const float *x, float *out) { cmk_exp_portable(count, x, out); }
 void cmk_sigmoid(int64_t count, const float *x, float *out) { cmk_sigmoid_portable(count, x, out); }
 void cmk_tanh(int64_t count, const float *x, float *out) { cmk_tanh_portable(count, x, out); }
+void cmk_silu(int64_t count, const float *x, float *out) { cmk_silu_portable(count, x, out); }
+void cmk_gelu_tanh(int64_t count, const float *x, float *out) { cmk_gelu_tanh_portable(count, x, out); }
 
 #endif

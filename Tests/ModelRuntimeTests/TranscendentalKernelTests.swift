@@ -3,7 +3,7 @@ import Foundation
 @testable import ModelRuntime
 import Testing
 
-/// The vectorised exp, sigmoid and tanh (AVX2/FMA when the CPU has it) against double-precision
+/// The vectorised exp, sigmoid, tanh, SiLU and approximate GELU (AVX2/FMA or NEON) against double-precision
 /// references, in units in the last place, over their whole useful ranges and special values,
 /// and at odd buffer sizes (the tail of a buffer gets the same function as the rest).
 @Suite struct TranscendentalKernelTests {
@@ -64,12 +64,50 @@ import Testing
         #expect(worst <= 3, "worst \(worst) ulp")
     }
 
+    /// SiLU, x · sigmoid(x): sigmoid's error and one multiply. Where the sigmoid is below the
+    /// smallest normal float (x < −87.3), it has only its subnormal spacing, as in Keras's float32
+    /// formula: the result is then within |x| times that spacing.
+    @Test func siluIsWithinFourUlpsOfItsFormula() {
+        let x = Self.samples(-110, 110)
+        let out = Self.run(cmk_silu, x)
+        var worst = 0.0
+        for (value, input) in zip(out, x) {
+            let sigmoid = 1 / (1 + Foundation.exp(-Double(input)))
+            let exact = Double(input) * sigmoid
+            if input.isNaN || input.isInfinite {
+                worst = max(worst, value.isNaN == exact.isNaN && (exact.isNaN || value == Float(exact)) ? 0 : .infinity)
+            } else if sigmoid < Double(Float.leastNormalMagnitude) {
+                let allowed = abs(Double(input)) * Double(Float.leastNormalMagnitude)
+                worst = max(worst, abs(Double(value) - exact) <= allowed ? 0 : .infinity)
+            } else {
+                worst = max(worst, Self.ulps(value, exact))
+            }
+        }
+        #expect(worst <= 4, "worst \(worst) ulp")
+    }
+
+    /// Keras's approximate GELU over the vector tanh: within 4 ulp of the formula in double, plus
+    /// tanh's error (2 ulp of 1) carried through `1 + tanh` where the two nearly cancel.
+    @Test func approximateGeluIsWithinItsFormulasError() {
+        let x = Self.samples(-12, 12)
+        let out = Self.run(cmk_gelu_tanh, x)
+        var worst = 0.0
+        for (value, input) in zip(out, x) where input.isFinite {
+            let v = Double(input)
+            let exact = 0.5 * v * (1 + Foundation.tanh(0.797_884_560_802_865_4 * (v + 0.044_715 * v * v * v)))
+            let allowed = 4 * Double(max(Float(abs(exact)).ulp, Float.leastNonzeroMagnitude)) + 0.5 * abs(v) * 2 * 0x1p-24
+            worst = max(worst, abs(Double(value) - exact) / allowed)
+        }
+        #expect(worst <= 1, "worst \(worst) of the allowed error")
+        #expect(Self.run(cmk_gelu_tanh, [.nan])[0].isNaN)
+    }
+
     /// Every position of a buffer, tail included, gets the same function.
     @Test(arguments: [1, 7, 17, 100])
     func tailsMatchTheVectorBody(_ count: Int) {
         let x = (0..<count).map { Float($0) * 0.37 - 3 }
         let padded = x + [Float](repeating: 0, count: 8)
-        for kernel in [cmk_exp, cmk_sigmoid, cmk_tanh] as [(Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void] {
+        for kernel in [cmk_exp, cmk_sigmoid, cmk_tanh, cmk_silu, cmk_gelu_tanh] as [(Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void] {
             let alone = Self.run(kernel, x)
             let inBody = (0..<count).map { index in Self.run(kernel, Array(padded[index..<(index + 8)]))[0] }
             #expect(alone.map(\.bitPattern) == inBody.map(\.bitPattern))
@@ -79,7 +117,8 @@ import Testing
     /// The activations use the kernels: a layer's output equals the kernel's.
     @Test func activationsUseTheKernels() throws {
         let x = Tensor(shape: [3, 37], scalars: (0..<111).map { Float($0) * 0.21 - 11 })
-        for (activation, kernel) in [(ActivationFunction.sigmoid, cmk_sigmoid), (.tanh, cmk_tanh), (.exponential, cmk_exp)]
+        for (activation, kernel) in [(ActivationFunction.sigmoid, cmk_sigmoid), (.tanh, cmk_tanh), (.exponential, cmk_exp),
+                                     (.silu, cmk_silu), (.geluApproximate, cmk_gelu_tanh)]
             as [(ActivationFunction, (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void)] {
             let layer = try Activation(config: ActivationConfig(activation: activation), inputShape: TensorShape([nil, 37]), seed: 0)
             #expect(layer(x).scalars == Self.run(kernel, x.scalars), "\(activation)")

@@ -67,10 +67,17 @@ void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *o
 void cmk_exp(int64_t count, const float *x, float *out);
 void cmk_sigmoid(int64_t count, const float *x, float *out);
 void cmk_tanh(int64_t count, const float *x, float *out);
+/// `out[i] = x[i] · sigmoid(x[i])` (SiLU, swish) and Keras's approximate GELU
+/// `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))`, over the same vector sigmoid and tanh.
+/// `out` may be `x`.
+void cmk_silu(int64_t count, const float *x, float *out);
+void cmk_gelu_tanh(int64_t count, const float *x, float *out);
 /// The same with libm only (for tests and other CPUs).
 void cmk_exp_portable(int64_t count, const float *x, float *out);
 void cmk_sigmoid_portable(int64_t count, const float *x, float *out);
 void cmk_tanh_portable(int64_t count, const float *x, float *out);
+void cmk_silu_portable(int64_t count, const float *x, float *out);
+void cmk_gelu_tanh_portable(int64_t count, const float *x, float *out);
 
 /// A 2-D window over NHWC tensors (a depthwise convolution's or a pooling's): input `batch ×
 /// inH × inW × channels`, output `batch × outH × outW × channels`, `kH × kW` taps, and the
