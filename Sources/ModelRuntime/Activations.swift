@@ -21,8 +21,7 @@ extension ActivationFunction {
     }
 
     /// Applies an element-wise function to `values` in place: ReLU, ReLU6, sigmoid, tanh,
-    /// exponential, SiLU and approximate GELU through the `CModelKernels` passes, the others
-    /// value by value.
+    /// exponential, SiLU and GELU through the `CModelKernels` passes, the others value by value.
     func applyElementwise(_ values: UnsafeMutableBufferPointer<Float>) {
         guard let base = values.baseAddress, self != .linear else { return }
         if let cap = reluCap {
@@ -66,14 +65,16 @@ extension ActivationFunction {
         }
     }
 
-    /// The `CModelKernels` pass for sigmoid, tanh, exponential, SiLU and approximate GELU
-    /// (vectorised, over an exp within 1 and a tanh within 2 units in the last place).
+    /// The `CModelKernels` pass for sigmoid, tanh, exponential, SiLU and GELU (exact and
+    /// approximate): vectorised, over an exp within 1, a tanh within 2 and an erf within a few
+    /// units in the last place.
     private var vectorKernel: ((Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void)? {
         switch self {
         case .sigmoid: cmk_sigmoid
         case .tanh: cmk_tanh
         case .exponential: cmk_exp
         case .silu: cmk_silu
+        case .gelu: cmk_gelu
         case .geluApproximate: cmk_gelu_tanh
         default: nil
         }

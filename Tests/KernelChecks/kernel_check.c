@@ -3,9 +3,9 @@
 // x86-64 machine: tools/check-arm64-kernels.sh builds it for both and runs it. The Swift tests
 // check the same properties on the machine they run on.
 //
-// Exits 1 when a check fails. Prints one FNV-1a hash of the exp, sigmoid, tanh, SiLU and
-// approximate GELU outputs over a fixed sweep: the script compares it across the two builds,
-// since both vector paths compute the same operations in the same order.
+// Exits 1 when a check fails. Prints one FNV-1a hash of the exp, sigmoid, tanh, SiLU and GELU
+// outputs over a fixed sweep: the script compares it across the two builds, since both vector
+// paths compute the same operations in the same order.
 
 #include "CModelKernels.h"
 
@@ -229,7 +229,7 @@ static void check_transcendental(void) {
         CHECK(worst <= cases[f].bound, "%s: worst %.3g ulp", cases[f].name, worst);
         hash_floats(out, COUNT + SPECIAL);
     }
-    // SiLU and approximate GELU (bounds as in the Swift tests), and into the hash.
+    // SiLU and GELU, exact and approximate (bounds as in the Swift tests), and into the hash.
     for (int i = 0; i < COUNT; i++) {
         const double t = (double)i / (COUNT - 1) * 2 - 1;
         x[i] = (float)(t * t * t * 100);
@@ -254,6 +254,17 @@ static void check_transcendental(void) {
         if (error > worst) worst = error;
     }
     CHECK(worst <= 1, "gelu_tanh: worst %.3g of the allowed error", worst);
+    hash_floats(out, COUNT);
+    cmk_gelu(COUNT, x, out);
+    worst = 0;
+    for (int i = 0; i < COUNT; i++) {
+        const double v = x[i], exact = 0.5 * v * (1 + erf(v * 0.7071067811865476));
+        const float rounded = fabsf((float)exact);
+        const double ulp = fmaxf(nextafterf(rounded, INFINITY) - rounded, 0x1p-149f);
+        const double error = fabs(out[i] - exact) / (4 * ulp + 0.5 * fabs(v) * 2 * 0x1p-24);
+        if (error > worst) worst = error;
+    }
+    CHECK(worst <= 1, "gelu: worst %.3g of the allowed error", worst);
     hash_floats(out, COUNT);
     float minusZero = -0.0f, result;
     cmk_tanh(1, &minusZero, &result);

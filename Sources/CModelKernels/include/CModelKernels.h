@@ -72,12 +72,16 @@ void cmk_tanh(int64_t count, const float *x, float *out);
 /// `out` may be `x`.
 void cmk_silu(int64_t count, const float *x, float *out);
 void cmk_gelu_tanh(int64_t count, const float *x, float *out);
+/// Keras's exact GELU, `0.5 · x · (1 + erf(x / √2))`, over a vector erf within a few units in
+/// the last place. `out` may be `x`.
+void cmk_gelu(int64_t count, const float *x, float *out);
 /// The same with libm only (for tests and other CPUs).
 void cmk_exp_portable(int64_t count, const float *x, float *out);
 void cmk_sigmoid_portable(int64_t count, const float *x, float *out);
 void cmk_tanh_portable(int64_t count, const float *x, float *out);
 void cmk_silu_portable(int64_t count, const float *x, float *out);
 void cmk_gelu_tanh_portable(int64_t count, const float *x, float *out);
+void cmk_gelu_portable(int64_t count, const float *x, float *out);
 
 /// A 2-D window over NHWC tensors (a depthwise convolution's or a pooling's): input `batch ×
 /// inH × inW × channels`, output `batch × outH × outW × channels`, `kH × kW` taps, and the
