@@ -42,9 +42,10 @@ extension ActivationFunction {
         return { @Sendable values in function.applyElementwise(values) }
     }
 
-    /// Applies the function to `tensor` in place unless `outputPass` already did.
+    /// Applies the function to `tensor` in place unless `outputPass` already did (it does all
+    /// but the functions over the last axis; linear does nothing).
     func applyUnlessFused(to tensor: inout Tensor) {
-        if outputPass == nil { apply(to: &tensor) }
+        if isAxisWise { apply(to: &tensor) }
     }
 
     /// The function applied to `input`, as a new tensor: in one pass from the input for ReLU and ReLU6

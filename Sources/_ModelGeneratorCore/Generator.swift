@@ -530,25 +530,29 @@ struct Renderer {
             for ref in node.inputs { readers[ref.node] += 1 }
         }
         for ref in graph.outputs { readers[ref.node] += 2 }
-        // The node that alone reads `index`'s only output, if it is a plain call of a built-in
-        // layer of one of `classes`, called once.
-        func onlyReader(of index: Int, among classes: Set<String>) -> Int? {
-            guard readers[index] == 1 else { return nil }
-            for (candidate, node) in nodes.enumerated() {
-                let layer = layers[node.layer]
-                guard node.inputs.count == 1, node.inputs[0].node == index, node.inputs[0].index == 0 else { continue }
-                let plain = node.layout == .standard && calls[node.layer] == 1 && layer.custom == nil && layer.nested == nil
-                return plain && classes.contains(layer.className) ? candidate : nil
-            }
-            return nil
+        // A plain call (no keywords) of a built-in layer called once, whose config `matches`.
+        func isPlainCall(_ node: ModelGraph.Node, _ matches: ((any LayerConfig)?) -> Bool) -> Bool {
+            let layer = layers[node.layer]
+            return node.layout == .standard && calls[node.layer] == 1 && layer.custom == nil && layer.nested == nil
+                && matches(layer.config)
+        }
+        // The node that alone reads `index`'s only output, if it is such a call.
+        func onlyReader(of index: Int, _ matches: ((any LayerConfig)?) -> Bool) -> Int? {
+            guard readers[index] == 1,
+                  let reader = nodes.indices.first(where: { nodes[$0].inputs.contains { $0.node == index } }) else { return nil }
+            let node = nodes[reader]
+            let readsOutputZero = node.inputs.count == 1 && node.inputs[0].index == 0
+            return readsOutputZero && isPlainCall(node, matches) ? reader : nil
+        }
+        let isConvolution = { (config: (any LayerConfig)?) in
+            config is Conv1DConfig || config is Conv2DConfig || config is Conv3DConfig
+                || config is DepthwiseConv1DConfig || config is DepthwiseConv2DConfig
         }
         var chains: [Int: [Int]] = [:]
-        let convolutions: Set<String> = ["Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D"]
         for (index, node) in nodes.enumerated() {
-            let layer = layers[node.layer]
-            guard convolutions.contains(layer.className), layer.custom == nil, calls[node.layer] == 1, node.inputs.count == 1,
-                  node.layout == .standard, let norm = onlyReader(of: index, among: ["BatchNormalization"]) else { continue }
-            if let activation = onlyReader(of: norm, among: ["Activation", "ReLU"]) {
+            guard node.inputs.count == 1, isPlainCall(node, isConvolution),
+                  let norm = onlyReader(of: index, { $0 is BatchNormalizationConfig }) else { continue }
+            if let activation = onlyReader(of: norm, { $0 is ActivationConfig || $0 is ReLUConfig }) {
                 chains[activation] = [index, norm, activation]
             } else {
                 chains[norm] = [index, norm]

@@ -86,38 +86,34 @@ import Testing
         #expect(worst <= 4, "worst \(worst) ulp")
     }
 
-    /// Keras's approximate GELU over the vector tanh: within 4 ulp of the formula in double, plus
-    /// tanh's error (2 ulp of 1) carried through `1 + tanh` where the two nearly cancel.
-    @Test func approximateGeluIsWithinItsFormulasError() {
-        let x = Self.samples(-12, 12)
-        let out = Self.run(cmk_gelu_tanh, x)
-        var worst = 0.0
-        for (value, input) in zip(out, x) where input.isFinite {
-            let v = Double(input)
-            let exact = 0.5 * v * (1 + Foundation.tanh(0.797_884_560_802_865_4 * (v + 0.044_715 * v * v * v)))
+    /// A GELU kernel's worst error over ±12, as a fraction of 4 ulp of the formula in double
+    /// plus the tanh's or erf's error (2 ulp of 1) carried through `1 + tanh` or `1 + erf` where
+    /// the two nearly cancel; and its worst error in ulp for positive x.
+    static func geluErrors(_ kernel: (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void,
+                           exact formula: (Double) -> Double) -> (allowed: Double, positiveUlps: Double) {
+        let x = samples(-12, 12)
+        var worst = 0.0, worstPositive = 0.0
+        for (value, input) in zip(run(kernel, x), x) where input.isFinite {
+            let v = Double(input), exact = formula(v)
             let allowed = 4 * Double(max(Float(abs(exact)).ulp, Float.leastNonzeroMagnitude)) + 0.5 * abs(v) * 2 * 0x1p-24
             worst = max(worst, abs(Double(value) - exact) / allowed)
+            if input > 0 { worstPositive = max(worstPositive, ulps(value, exact)) }
         }
-        #expect(worst <= 1, "worst \(worst) of the allowed error")
+        return (worst, worstPositive)
+    }
+
+    /// Keras's approximate GELU over the vector tanh.
+    @Test func approximateGeluIsWithinItsFormulasError() {
+        let worst = Self.geluErrors(cmk_gelu_tanh) { v in 0.5 * v * (1 + Foundation.tanh(0.797_884_560_802_865_4 * (v + 0.044_715 * v * v * v))) }
+        #expect(worst.allowed <= 1, "worst \(worst.allowed) of the allowed error")
         #expect(Self.run(cmk_gelu_tanh, [.nan])[0].isNaN)
     }
 
-    /// Keras's exact GELU over the vector erf: within 4 ulp of the formula in double, plus the
-    /// erf's error (2 ulp of 1) carried through `1 + erf` where the two nearly cancel; within
-    /// 2 ulp for positive x.
+    /// Keras's exact GELU over the vector erf; within 2 ulp for positive x.
     @Test func geluIsWithinItsFormulasError() {
-        let x = Self.samples(-12, 12)
-        let out = Self.run(cmk_gelu, x)
-        var worst = 0.0, worstPositive = 0.0
-        for (value, input) in zip(out, x) where input.isFinite {
-            let v = Double(input)
-            let exact = 0.5 * v * (1 + Foundation.erf(v * 0.707_106_781_186_547_5))
-            let allowed = 4 * Double(max(Float(abs(exact)).ulp, Float.leastNonzeroMagnitude)) + 0.5 * abs(v) * 2 * 0x1p-24
-            worst = max(worst, abs(Double(value) - exact) / allowed)
-            if input > 0 { worstPositive = max(worstPositive, Self.ulps(value, exact)) }
-        }
-        #expect(worst <= 1, "worst \(worst) of the allowed error")
-        #expect(worstPositive <= 2, "worst \(worstPositive) ulp for positive x")
+        let worst = Self.geluErrors(cmk_gelu) { v in 0.5 * v * (1 + Foundation.erf(v * 0.707_106_781_186_547_5)) }
+        #expect(worst.allowed <= 1, "worst \(worst.allowed) of the allowed error")
+        #expect(worst.positiveUlps <= 2, "worst \(worst.positiveUlps) ulp for positive x")
         #expect(Self.run(cmk_gelu, [.nan])[0].isNaN)
         // As the float formula: +inf, and −inf · (1 − 1) = NaN.
         let infinities = Self.run(cmk_gelu, [.infinity, -.infinity]), portable = Self.run(cmk_gelu_portable, [.infinity, -.infinity])
