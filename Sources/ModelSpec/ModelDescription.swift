@@ -139,7 +139,7 @@ public enum ModelSpecParser {
     /// classes its layers may use besides Keras's built-in ones.
     public static func parse(_ root: JSONNode, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
         do {
-            return try parseModel(root, depth: 0, custom: customLayers)
+            return try parseModel(try removingSharedObjectIDs(root), depth: 0, custom: customLayers)
         } catch let error as SpecError {
             throw error
         } catch {
