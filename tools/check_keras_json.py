@@ -160,6 +160,35 @@ def check(name, export_path):
     return f"config equal, {len(expected)} outputs, max |diff| {worst:.2g}"
 
 
+def check_saved(name, export_path):
+    """A model saved with ``model.save()``: ``Specs/NAME.keras`` and ``Fixtures/NAME.json``.
+    The export must load in Keras with the same config as the archive's model, take its
+    weights, and give the fixture's outputs."""
+    archive = os.path.join(fc.SPECS_DIR, name + ".keras")
+    with open(export_path) as f:
+        text = f.read()
+    keras.backend.clear_session()
+    try:
+        exported = fc.load_model_json(text, strict=True)
+    except Exception as e:  # noqa: BLE001 - report whatever Keras raises
+        raise CheckFailure(f"model_from_json rejects the export: {type(e).__name__}: {str(e)[:300]}")
+    keras.backend.clear_session()
+    original = keras.saving.load_model(archive)
+    diff = first_difference(original.get_config(), exported.get_config())
+    if diff:
+        raise CheckFailure("config differs at " + describe_path(original, diff))
+    exported.set_weights(original.get_weights())
+    for layer in exported._flatten_layers(include_self=False):
+        if isinstance(layer, keras.layers.Normalization):
+            layer.finalize_state()
+    inputs, expected = fc.load_io_json(os.path.join(fc.FIXTURES_DIR, name + ".json"))
+    actual = fc.call_model(exported, inputs)
+    if len(actual) != len(expected):
+        raise CheckFailure(f"the export gives {len(actual)} outputs, the fixture has {len(expected)}")
+    worst = fc.compare_outputs(actual, expected)
+    return f"config equal, {len(expected)} output(s), max |diff| {worst:.2g}"
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[0])
@@ -172,7 +201,12 @@ def main(argv):
         return 1
     # Layer cases are exported as layers--CASE.json (a file name cannot hold their '/').
     names = [os.path.basename(path)[: -len(".json")].replace("--", "/") for path in paths]
-    return fc.run_checks((name, lambda name=name, path=path: check(name, path)) for name, path in zip(names, paths))
+    def checker(name, path):
+        if name.startswith("saved/"):
+            return lambda: check_saved(name[len("saved/"):], path)
+        return lambda: check(name, path)
+
+    return fc.run_checks((name, checker(name, path)) for name, path in zip(names, paths))
 
 
 if __name__ == "__main__":

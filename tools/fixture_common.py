@@ -326,3 +326,44 @@ def compare_outputs(actual, expected):
             raise CheckFailure(f"{which} max |diff| {error:.3g} > tolerance {tolerance:.3g}")
         worst = max(worst, error)
     return worst
+
+
+# Inputs and outputs in one JSON file -------------------------------------------------
+
+
+def _flat(array):
+    """Row-major values of ``array``: ints for integer and bool arrays, floats (exact float32
+    values, which JSON's shortest repr of the float64 keeps) otherwise."""
+    array = np.asarray(array)
+    if array.dtype.kind in "iub":
+        return [int(v) for v in array.reshape(-1)]
+    return [float(v) for v in array.astype(np.float32).reshape(-1)]
+
+
+def write_io_json(path, model, inputs, outputs, output_names=None, extra=None):
+    """Writes ``{"inputs": [...], "outputs": [...]}`` (plus ``extra``) to ``path``: each
+    input ``{"name", "shape", "dtype", "data"}`` in ``model.inputs`` order, each output
+    ``{"name", "shape", "data"}`` in ``model.outputs`` order; data row-major. One small file
+    instead of an ``.npy`` per tensor."""
+    names = output_names or [t.name for t in model.outputs]
+    document = dict(extra or {})
+    document["inputs"] = [
+        {"name": t.name, "shape": list(np.shape(x)), "dtype": str(np.asarray(x).dtype), "data": _flat(x)}
+        for t, x in zip(model.inputs, inputs)
+    ]
+    document["outputs"] = [
+        {"name": name, "shape": list(np.shape(y)), "data": _flat(y)} for name, y in zip(names, outputs)
+    ]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(document, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def load_io_json(path):
+    """The inputs (with their dtypes) and outputs (float32) of a ``write_io_json`` file."""
+    with open(path) as f:
+        document = json.load(f)
+    inputs = [np.asarray(i["data"], dtype=i["dtype"]).reshape(i["shape"]) for i in document["inputs"]]
+    outputs = [np.asarray(o["data"], dtype=np.float32).reshape(o["shape"]) for o in document["outputs"]]
+    return inputs, outputs

@@ -116,6 +116,9 @@ public enum LayerRegistry {
         LayerKind(configType: AttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`, `score_mode` dot or concat; `use_causal_mask`."),
         LayerKind(configType: AdditiveAttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`; `use_causal_mask`."),
         LayerKind(configType: MultiHeadAttentionConfig.self, family: "Attention", summary: "Self and cross attention, `key_dim`, `value_dim`, `output_shape`, `use_bias`, `use_causal_mask`; over the steps axis."),
+        LayerKind(configType: LayerScaleConfig.self, family: "Applications", summary: "ConvNeXt's `x · gamma` per channel (`keras.applications`)."),
+        LayerKind(configType: StochasticDepthConfig.self, family: "Applications", summary: "ConvNeXt's branch dropping; identity at inference (`keras.applications`)."),
+        LayerKind(configType: CustomScaleLayerConfig.self, family: "Applications", summary: "InceptionResNetV2's `[a, b]` → `a + b · scale` (`keras.applications`)."),
     ]
 
     /// Keras layers refused on purpose, with the reason.

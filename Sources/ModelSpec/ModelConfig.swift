@@ -196,7 +196,19 @@ public struct ModelConfigReader {
                 at: entry.codingPath + [ConfigKey("class_name")])
         }
         index += 1
-        return try entry.decode(C.self, forKey: ConfigKey("config"))
+        guard C.self is any AnyOperationConfig.Type else {
+            return try entry.decode(C.self, forKey: ConfigKey("config"))
+        }
+        // An operation's config takes its call's arguments from its one inbound node.
+        var config = try entry.decode(JSONValue.self, forKey: ConfigKey("config"))
+        let inbound = try entry.decode(JSONValue.self, forKey: ConfigKey("inbound_nodes"))
+        guard let args = inbound.arrayElements?.first?.value["args"], case .object(var members) = config else {
+            throw ConfigErrors.invalid("the operation \(C.className) needs its call in 'inbound_nodes'",
+                                      at: entry.codingPath + [ConfigKey("inbound_nodes")])
+        }
+        members.append(JSONMember(key: OperationCall.key, value: args))
+        config = .object(members)
+        return try SpecDecoder().decode(C.self, from: JSONNode(config))
     }
 
     /// Checks that no layers are left.
@@ -240,7 +252,16 @@ public enum ModelConfigWriter {
             var entry = entries.nestedContainer(keyedBy: ConfigKey.self)
             try entry.encode(type(of: layer).module, forKey: ConfigKey("module"))
             try entry.encode(type(of: layer).className, forKey: ConfigKey("class_name"))
-            try entry.encode(layer, forKey: ConfigKey("config"))
+            let operation = layer as? any AnyOperationConfig
+            if let operation {
+                // The call's arguments go to `inbound_nodes`, not the config.
+                guard case .object(let members) = try SpecEncoder().encode(operation) else {
+                    preconditionFailure("an operation config encodes as an object")
+                }
+                try entry.encode(JSONValue.object(members.filter { $0.key != OperationCall.key }), forKey: ConfigKey("config"))
+            } else {
+                try entry.encode(layer, forKey: ConfigKey("config"))
+            }
             if let model = layer as? any ModelConfig {
                 try entry.encode(type(of: model).registeredName, forKey: ConfigKey("registered_name"))
             } else if let registered = (layer as? any LayerConfig).flatMap({ type(of: $0).registeredName }) {
@@ -265,7 +286,18 @@ public enum ModelConfigWriter {
                 let layout = graph.nodes[node].layout
                 var arguments: [JSONNode]
                 var keywords: [JSONMember] = []
-                if let positional = layout.positional {
+                if let operation {
+                    // The call's constants as they were, each tensor in its place.
+                    var next = tensors.makeIterator()
+                    func fill(_ argument: OperationArgument) -> JSONNode {
+                        switch argument {
+                        case .tensor: return next.next()!
+                        case .list(let items) where argument.tensorCount > 0: return JSONNode(.array(items.map(fill)))
+                        default: return JSONNode(argument.json)
+                        }
+                    }
+                    arguments = operation.call.map(fill)
+                } else if let positional = layout.positional {
                     arguments = Array(tensors.prefix(positional))
                     keywords = zip(layout.keywords, tensors.dropFirst(positional)).map { JSONMember(key: $0, value: $1) }
                 } else {
@@ -355,7 +387,8 @@ extension ModelConfig {
         }
         var used: [String: Int] = [:]
         var paths: [KerasWeightPath] = []
-        for (index, layer) in layers.enumerated() {
+        // Operations are not layers: Keras neither numbers nor saves them.
+        for (index, layer) in layers.enumerated() where !(layer is any AnyOperationConfig) {
             let base = Naming.snakeCase(type(of: layer).className)
             let name: String
             if let count = used[base] {

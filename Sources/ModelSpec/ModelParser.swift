@@ -63,8 +63,17 @@ extension ModelSpecParser {
         if customLayer == nil, let reason = LayerRegistry.refused[className] {
             throw SpecError("layer \(index): \(className) is not supported: \(reason)", at: classNode.location)
         }
-        let kind = customLayer == nil ? LayerRegistry.kind(forClassName: className) : nil
-        let isModel = customLayer == nil && modelClasses.contains(className)
+        let isOperation = customLayer == nil && Operations.isOperationModule(entry["module"]?.value.stringValue)
+        if isOperation, Operations.kinds[className] == nil {
+            let module = entry["module"]?.value.stringValue ?? ""
+            throw SpecError("layer \(index) (\(className)): the Keras operation '\(className)' (\(module)) is not supported yet; the supported operations are listed in the README's supported-layers table",
+                            at: classNode.location)
+        }
+        if isOperation, !functional {
+            throw SpecError("layer \(index) (\(className)): a Keras operation can only be part of a Functional model", at: classNode.location)
+        }
+        let kind = customLayer == nil ? (isOperation ? Operations.kinds[className] : LayerRegistry.kind(forClassName: className)) : nil
+        let isModel = customLayer == nil && !isOperation && modelClasses.contains(className)
         guard kind != nil || isModel || customLayer != nil else {
             let suggestion = LayerRegistry.closestClassName(to: className).map { " (did you mean '\($0)'?)" } ?? ""
             throw SpecError("layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
@@ -112,13 +121,15 @@ extension ModelSpecParser {
                            node: entry, nameLocation: nameNode?.location, normalized: entry)
         if customLayer != nil || kind != nil {
             let configNode = JSONNode(.object(configMembers), at: config.location)
+            // An operation's constants are in its call's arguments, which its config holds.
+            let decodedNode = isOperation ? try withOperationCall(configNode, entry: entry, label: label) : configNode
             do {
                 let typed: any LayerConfig
                 if let customLayer {
                     typed = try customLayer.decode(configNode)
                 } else {
                     let configType = try kind!.configType(for: configNode)
-                    typed = try SpecDecoder().decode(configType, from: configNode)
+                    typed = try SpecDecoder().decode(configType, from: decodedNode)
                 }
                 result.config = typed
                 result.name = typed.name
@@ -140,6 +151,34 @@ extension ModelSpecParser {
             result.normalized = replacing("config", in: entry, with: nested.configNode)
         }
         return result
+    }
+
+    /// An operation's config with its call's positional arguments under `OperationCall.key`.
+    /// Keras makes one operation object per call, so an operation has exactly one inbound node,
+    /// and passes every option but the tensors to its constructor, so `kwargs` is empty.
+    static func withOperationCall(_ config: JSONNode, entry: JSONNode, label: String) throws -> JSONNode {
+        let inbound = entry["inbound_nodes"]
+        guard let calls = inbound?.value.arrayElements, calls.count == 1 else {
+            throw SpecError("\(label): an operation is called exactly once; expected one entry in 'inbound_nodes'",
+                            at: inbound?.location ?? entry.location)
+        }
+        let call = calls[0]
+        guard call.value.objectMembers != nil, let args = call["args"], args.value.arrayElements != nil else {
+            throw SpecError("\(label): expected an inbound node with an 'args' array", at: call.location)
+        }
+        if let kwargs = call["kwargs"], kwargs.value.objectMembers?.isEmpty != true {
+            throw SpecError("\(label): keyword arguments of an operation's call are not supported; Keras 3 passes an operation's options to its config",
+                            at: kwargs.location)
+        }
+        guard case .object(var members) = config.value else { return config }
+        members.append(JSONMember(key: OperationCall.key, at: args.location, value: args))
+        return JSONNode(.object(members), at: config.location)
+    }
+
+    /// The Keras tensors in an operation's arguments, depth first: the inputs of its call.
+    static func operationInputs(_ node: JSONNode, label: String) throws -> [Reference] {
+        if node["class_name"]?.value.stringValue == "__keras_tensor__" { return [try kerasTensor(node, label: label)] }
+        return try (node.value.arrayElements ?? []).flatMap { try operationInputs($0, label: label) }
     }
 
     /// Runs `body`, adding a `SpecError` it throws to `errors` (the layers of a model are
@@ -352,7 +391,13 @@ extension ModelSpecParser {
         for (index, entry) in entries.enumerated() {
             let inbound = entry.node["inbound_nodes"]
             var calls: [(reads: [Reference], layout: ModelGraph.CallLayout)] = []
-            if let inbound { calls = try parseInboundNodes(inbound, entry: entry) }
+            if let inbound, entry.config is any AnyOperationConfig {
+                // Checked when the entry was read: one call, with positional arguments only.
+                let args = inbound.value.arrayElements![0]["args"]!
+                calls = [(try operationInputs(args, label: entry.label), .standard)]
+            } else if let inbound {
+                calls = try parseInboundNodes(inbound, entry: entry)
+            }
             if entry.className == InputLayerConfig.className {
                 guard calls.isEmpty else {
                     throw SpecError("\(entry.label): an InputLayer is not called; its 'inbound_nodes' must be empty",

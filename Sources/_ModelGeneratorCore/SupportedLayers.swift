@@ -8,6 +8,17 @@ public enum SupportedLayers {
         for kind in LayerRegistry.builtIn {
             lines.append("| \(kind.className) | \(kind.family) | \(kind.summary) |")
         }
+        lines += [
+            "",
+            "Operations on Keras tensors in Functional models (`x + 3.0`, `ops.mean(x, axis=1)`,",
+            "`x[:, -1]`), which Keras saves as nodes of the operation's class:",
+            "",
+            "| Operation | Module | Notes |",
+            "| --- | --- | --- |",
+        ]
+        for (className, kind) in Operations.kinds.sorted(by: { $0.key < $1.key }) {
+            lines.append("| \(className) | `\(kind.configType.module)` | \(kind.summary) |")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

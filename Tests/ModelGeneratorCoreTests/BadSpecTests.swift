@@ -201,6 +201,17 @@ private let badSpecCases: [(file: String, expected: String)] = [
      "62-shared-dense-feature-mismatch.model.json:27:7: error: layer 2 'shared' (Dense) cannot take input shape (None, 3): this call needs weights kernel [3, 2], bias [2], but the layer's first call, on (None, 4), made kernel [4, 2], bias [2]; the calls of a shared layer must fit the same weights"),
     ("63-dot-axes-mismatch.model.json",
      "63-dot-axes-mismatch.model.json:27:7: error: layer 2 'similarity' (Dot) cannot take input shapes (None, 4), (None, 3): Dot axis sizes differ: 4 (axis 1 of (None, 4)) != 3 (axis 1 of (None, 3))"),
+    // Keras operations in Functional graphs and objects `model.save()` writes.
+    ("71-unsupported-operation.model.json",
+     "71-unsupported-operation.model.json:20:23: error: layer 1 (Cumsum): the Keras operation 'Cumsum' (keras.src.ops.numpy) is not supported yet; the supported operations are listed in the README's supported-layers table"),
+    ("72-operation-kwargs.model.json",
+     "72-operation-kwargs.model.json:45:23: error: layer 1 'add' (Add): keyword arguments of an operation's call are not supported; Keras 3 passes an operation's options to its config"),
+    ("73-operation-tensor-index.model.json",
+     "73-operation-tensor-index.model.json:44:15: error: layer 1 'get_item' (GetItem): a slice's 'start' must be an integer or null, found an object (slicing by tensors is not supported)"),
+    ("74-operation-bad-axis.model.json",
+     "74-operation-bad-axis.model.json:18:7: error: layer 1 'mean' (Mean) cannot take input shape (None, 3): Mean: axis 3 is out of range for rank 2"),
+    ("75-shared-object-id-string.model.json",
+     "75-shared-object-id-string.model.json:26:33: error: expected an integer for 'shared_object_id', found a string"),
 ]
 
 @Suite("Bad specs")

@@ -44,6 +44,11 @@ import Testing
             try fixture.kerasJSON(1).write(to: directory.appendingPathComponent("\(file).json"),
                                            atomically: true, encoding: .utf8)
         }
+        // Models saved with `model.save()` become `saved--NAME.json` (`saved--wild--unet.json`).
+        for model in SavedModel.all {
+            let file = "saved--" + model.name.replacingOccurrences(of: "/", with: "--")
+            try model.kerasJSON().write(to: directory.appendingPathComponent("\(file).json"), atomically: true, encoding: .utf8)
+        }
     }
 
     @Test(arguments: ActivationFunction.allCases)

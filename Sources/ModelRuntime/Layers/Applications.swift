@@ -1,0 +1,67 @@
+// Layers that keras.applications defines for its own models: LayerScale, StochasticDepth,
+// CustomScaleLayer.
+
+/// `LayerScale` of ConvNeXt: `x · gamma` over the last axis.
+public struct LayerScale: UnaryLayer {
+    public let config: LayerScaleConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// One scale per channel.
+    public private(set) var gamma: Tensor
+    private let specs: [WeightSpec]
+
+    public init(config: LayerScaleConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        gamma = freshWeights(specs, seed: seed)[0]
+    }
+
+    public var weights: [Tensor] { [gamma] }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        gamma = weights[0]
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        Elementwise.map([input, gamma]) { x, scale, _ in x * scale }
+    }
+}
+
+/// `StochasticDepth` of ConvNeXt: the identity at inference.
+public struct StochasticDepth: WeightlessLayer {
+    public let config: StochasticDepthConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+
+    public init(config: StochasticDepthConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor { input }
+}
+
+/// `CustomScaleLayer` of InceptionResNetV2: `shortcut + residual · scale`.
+public struct CustomScaleLayer: MergeLayer, WeightlessMerge {
+    public let config: CustomScaleLayerConfig
+    public let inputShapes: [TensorShape]
+    public let outputShape: TensorShape
+
+    public init(config: CustomScaleLayerConfig, inputShapes: [TensorShape], seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShapes = inputShapes
+        outputShape = try config.outputShape(forInputs: inputShapes)
+    }
+
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
+        let scale = Float(config.scale)
+        return Elementwise.map([inputs[0], inputs[1]]) { shortcut, residual, _ in shortcut + residual * scale }
+    }
+}

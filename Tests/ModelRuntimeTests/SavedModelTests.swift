@@ -1,0 +1,87 @@
+import Foundation
+import ModelRuntime
+import Testing
+
+/// A model as users save it, with `model.save()`: the generated type of `Specs/NAME.keras`,
+/// its inputs and Keras's outputs in `Fixtures/NAME.json`.
+struct SavedModel: Sendable, CustomTestStringConvertible {
+    /// The path of the spec and the fixture, without extension: `keras_operations`, `wild/unet`.
+    let name: String
+    var spec: URL { Fixtures.specs.appendingPathComponent(name + ".keras") }
+    var io: String { name + ".json" }
+    /// The model's `kerasJSON()`.
+    let kerasJSON: @Sendable () -> String
+    /// Loads the weights of the `.keras` file and runs the inputs.
+    let run: @Sendable (URL, [Tensor]) throws -> [Tensor]
+    /// Whether `init(kerasJSON:)` of the model's `kerasJSON()` gives the same config.
+    let roundTrips: @Sendable () throws -> Bool
+    /// Whether a fresh clone keeps the config, and a copying clone the outputs.
+    let clones: @Sendable (URL, [Tensor]) throws -> Bool
+
+    var testDescription: String { name }
+
+    static func of<M: Model>(_ type: M.Type, _ name: String, call: @escaping @Sendable (M, [Tensor]) -> Any) -> SavedModel {
+        SavedModel(
+            name: name, kerasJSON: { M(seed: 1).kerasJSON() },
+            run: { url, inputs in
+                var model = M(seed: 1)
+                try model.loadWeights(from: url)
+                return FixtureModel.flatten(call(model, inputs))
+            },
+            roundTrips: {
+                let model = M(seed: 2)
+                return try M(kerasJSON: model.kerasJSON(), seed: 2).config == model.config
+            },
+            clones: { url, inputs in
+                var model = M(seed: 1)
+                try model.loadWeights(from: url)
+                let fresh = model.clone(with: FreshWeights(seed: 5))
+                let copy = model.clone(with: CopyingWeights())
+                return fresh.config == model.config
+                    && FixtureModel.flatten(call(copy, inputs)) == FixtureModel.flatten(call(model, inputs))
+            })
+    }
+
+    static let all: [SavedModel] = [
+        .of(KerasOperations.self, "keras_operations") { $0($1[0], $1[1], $1[2]) },
+        .of(SavedRecurrent.self, "saved_recurrent") { $0($1[0]) },
+        .of(ApplicationsLayers.self, "applications_layers") { $0($1[0]) },
+    ]
+}
+
+extension Fixtures {
+    /// The inputs and outputs of an `io.json` fixture (`tools/fixture_common.write_io_json`).
+    static func io(_ path: String) throws -> (inputs: [Tensor], outputs: [(name: String, tensor: Tensor)]) {
+        let data = try Data(contentsOf: url(path))
+        guard let document = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let inputs = document["inputs"] as? [[String: Any]], let outputs = document["outputs"] as? [[String: Any]]
+        else { throw CocoaError(.fileReadCorruptFile) }
+        func tensor(_ entry: [String: Any]) throws -> Tensor {
+            guard let shape = entry["shape"] as? [Int], let data = entry["data"] as? [NSNumber] else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            return Tensor(shape: shape, scalars: data.map(\.floatValue))
+        }
+        return (try inputs.map(tensor), try outputs.map { ($0["name"] as? String ?? "?", try tensor($0)) })
+    }
+}
+
+@Suite("Models saved with model.save()")
+struct SavedModelTests {
+    @Test("matches Keras, with the weights of its own .keras file", arguments: SavedModel.all)
+    func matchesKeras(_ model: SavedModel) throws {
+        let io = try Fixtures.io(model.io)
+        let outputs = try model.run(model.spec, io.inputs)
+        #expect(outputs.count == io.outputs.count)
+        for (output, expected) in zip(outputs, io.outputs) {
+            expectClose(output, expected.tensor, "\(model.name): \(expected.name)")
+        }
+    }
+
+    @Test("round-trips its Keras JSON and clones", arguments: SavedModel.all)
+    func roundTripsAndClones(_ model: SavedModel) throws {
+        #expect(try model.roundTrips())
+        let io = try Fixtures.io(model.io)
+        #expect(try model.clones(model.spec, io.inputs))
+    }
+}
