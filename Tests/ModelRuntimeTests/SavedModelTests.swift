@@ -46,6 +46,31 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(KerasOperations.self, "keras_operations") { $0($1[0], $1[1], $1[2]) },
         .of(SavedRecurrent.self, "saved_recurrent") { $0($1[0]) },
         .of(ApplicationsLayers.self, "applications_layers") { $0($1[0]) },
+        // The in-the-wild corpus of tools/make_wild_corpus.py: models written as keras.io
+        // examples and everyday code write them.
+        .of(StructuredMlp.self, "wild/structured_mlp") { $0($1[0]) },
+        .of(StructuredMixedInputs.self, "wild/structured_mixed_inputs") { $0($1[0], $1[1], $1[2]) },
+        .of(MnistConvnet.self, "wild/mnist_convnet") { $0($1[0]) },
+        .of(CnnBatchnormGap.self, "wild/cnn_batchnorm_gap") { $0($1[0]) },
+        .of(ResidualSeparable.self, "wild/residual_separable") { $0($1[0]) },
+        .of(UnetSmall.self, "wild/unet_small") { $0($1[0]) },
+        .of(PositionEmbeddingConstant.self, "wild/position_embedding_constant") { $0($1[0]) },
+        .of(Mobilenetv3Block.self, "wild/mobilenetv3_block") { $0($1[0]) },
+        .of(OpsReshapeTranspose.self, "wild/ops_reshape_transpose") { $0($1[0]) },
+        .of(OpsArithmetic.self, "wild/ops_arithmetic") { $0($1[0]) },
+        .of(SlicingRnn.self, "wild/slicing_rnn") { $0($1[0]) },
+        .of(ManualMaskedMean.self, "wild/manual_masked_mean") { $0($1[0]) },
+        .of(BilinearMatmul.self, "wild/bilinear_matmul") { $0($1[0], $1[1]) },
+        .of(TicketClassifier.self, "wild/ticket_classifier") { $0($1[0], $1[1], $1[2]) },
+        .of(SiameseNestedSequential.self, "wild/siamese_nested_sequential") { $0($1[0], $1[1]) },
+        .of(TimeDistributedModel.self, "wild/time_distributed") { $0($1[0]) },
+        .of(TextCnn.self, "wild/text_cnn") { $0($1[0]) },
+        .of(ConvAutoencoder.self, "wild/conv_autoencoder") { $0($1[0]) },
+        .of(VaeEncoder.self, "wild/vae_encoder") { $0($1[0]) },
+        .of(WideAndDeep.self, "wild/wide_and_deep") { $0($1[0], $1[1]) },
+        .of(AttentionQueryValue.self, "wild/attention_query_value") { $0($1[0], $1[1]) },
+        .of(StackedRnn.self, "wild/stacked_rnn") { $0($1[0]) },
+        .of(EfficientnetBlock.self, "wild/efficientnet_block") { $0($1[0]) },
     ]
 }
 
