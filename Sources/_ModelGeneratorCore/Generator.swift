@@ -18,6 +18,9 @@ public struct GeneratorOptions: Sendable, Equatable {
     public var additionalImports: [String]
     /// The custom layer classes specs may use, as the target's config declares them.
     public var customLayers: [CustomLayerDeclaration]
+    /// The names generated identifiers avoid; `Identifiers.taken` when nil. Only the probes
+    /// that find the renderer's own identifiers set it (to the keywords alone).
+    var takenNames: Set<String>?
 
     /// Options with the defaults: `internal`, the file-derived name, no extra imports, no
     /// custom layers.
@@ -106,20 +109,22 @@ struct Renderer {
         self.specFileName = specFileName
         self.typeName = typeName
         self.options = options
-        var names = UniqueNames(reserving: Identifiers.memberNames)
-        let members = description.layers.map { names.claim(Identifiers.memberName($0.name)) }
+        let taken = options.takenNames ?? Identifiers.taken
+        var names = UniqueNames(reserving: taken)
+        let members = description.layers.map { names.claim(Identifiers.memberName($0.name, avoiding: taken)) }
         self.members = members
-        var typeNames = UniqueNames(reserving: ["Config", typeName])
+        var typeNames = UniqueNames(reserving: taken.union(["Config", typeName]))
         var nested: [Int: Renderer] = [:]
         for (index, layer) in description.layers.enumerated() {
             if let model = layer.nested {
                 nested[index] = Renderer(description: model, specFileName: specFileName,
-                                         typeName: typeNames.claim(Identifiers.typeName(model.attributes.name)), options: options)
+                                         typeName: typeNames.claim(Identifiers.typeName(model.attributes.name, avoiding: taken)),
+                                         options: options)
             }
         }
         self.nested = nested
         // Locals: a layer's first call is named after it, later calls get a number.
-        var localNames = UniqueNames()
+        var localNames = UniqueNames(reserving: taken)
         var callCount = [Int](repeating: 0, count: description.layers.count)
         var locals: [String] = []
         for node in description.graph.nodes {
@@ -275,8 +280,8 @@ struct Renderer {
                 out.line("try layers.finish()")
             }
             out.line()
-            out.block("\(access)func encode(to encoder: any Swift.Encoder) throws") { out in
-                out.line("try ModelConfigWriter.encode(self, to: encoder)")
+            out.block("\(access)func encode(to coder: any Swift.Encoder) throws") { out in
+                out.line("try ModelConfigWriter.encode(self, to: coder)")
             }
             out.line()
             renderLayerList(&out)
@@ -292,8 +297,8 @@ struct Renderer {
             out.line("model.name = \(member).name")
         }
         out.line()
-        out.block("\(access)func encode(to encoder: any Swift.Encoder) throws") { out in
-            out.line("try \(member).encode(to: encoder)")
+        out.block("\(access)func encode(to coder: any Swift.Encoder) throws") { out in
+            out.line("try \(member).encode(to: coder)")
         }
         out.line()
         out.line("/// The model class's config.")

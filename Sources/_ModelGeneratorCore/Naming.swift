@@ -13,24 +13,14 @@ public enum Identifiers {
         "while", "Any", "as", "await", "false", "is", "nil", "self", "Self", "super", "throws", "true", "try", "Type",
         "Protocol", "async", "package", "some", "any", "consume", "copy", "borrowing", "consuming", "actor",
         "nonisolated", "isolated", "macro", "each", "then", "sending", "Sendable", "Never", "Void", "String",
-        "Int", "Double", "Float", "Bool", "Array", "Optional", "Error",
+        "Int", "Double", "Float", "Bool", "Array", "Optional", "Error", "fatalError", "precondition",
+        "preconditionFailure", "assert", "print",
     ]
 
-    /// Names the generated type itself uses for its members.
-    static let memberNames: Set<String> = [
-        "config", "weights", "setWeights", "clone", "kerasJSON", "callAsFunction", "attributes", "model",
-        "loadWeights", "rebuilt", "input", "output", "seed", "cloner", "recursive", "assignment", "layers",
-        "decoder", "description", "name", "graph", "inputShapes", "outputShapes", "nodeShapes",
-        "checkGraphs", "inputShape", "outputShape", "fatalError", "precondition", "preconditionFailure", "assert", "print",
-    ]
-
-    /// Public type names of the runtime that a generated type must not shadow.
-    static let runtimeTypeNames: Set<String> = Set(LayerRegistry.builtIn.flatMap { [$0.runtimeTypeName, $0.configTypeName] })
-        .union(["Tensor", "Model", "Layer", "UnaryLayer", "LayerCloner", "LayerPath", "FreshWeights", "SharingWeights",
-                "CopyingWeights", "Initializer", "ActivationFunction", "ModelAttributes", "Config", "TensorShape",
-                "ModelRuntime", "ModelSpec", "Foundation", "Seeds", "Philox", "KerasObject", "DTypePolicy", "ModelGraph",
-                "ModelConfigReader", "ModelConfigWriter", "GraphLayerConfig", "WeightAssignment", "UInt64", "Swift",
-                "SequentialModelConfig", "FunctionalModelConfig", "ModelConfig", "MergeLayer", "ElementwiseMerge"])
+    /// The names generated code must not give a layer, a local or a type: Swift's keywords and
+    /// every identifier the renderer writes itself (`path`, `interceptor`, `Tensor`, `ConfigOf`,
+    /// …), found by rendering probe specs (see `ReservedNames`), so the set follows the renderer.
+    static let taken: Set<String> = reserved.union(ReservedNames.emitted)
 
     /// The words of `name`, splitting at anything that isn't an ASCII letter or digit.
     static func words(_ name: String) -> [String] {
@@ -52,24 +42,30 @@ public enum Identifiers {
 
     /// `tabular_mlp` → `TabularMlp`, `ResNet50` → `ResNet50`: each word capitalized, the rest
     /// of the word kept.
-    public static func typeName(_ name: String) -> String {
+    public static func typeName(_ name: String) -> String { typeName(name, avoiding: taken) }
+
+    /// `typeName(_:)`, with `Model` appended to a name in `avoiding`.
+    static func typeName(_ name: String, avoiding taken: Set<String>) -> String {
         var result = words(name).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         if result.isEmpty { result = "Model" }
         if result.first!.isNumber { result = "Model" + result }
-        if reserved.contains(result) || runtimeTypeNames.contains(result) { result += "Model" }
+        if taken.contains(result) { result += "Model" }
         return result
     }
 
     /// `dense_1` → `dense1`, `Conv 2D!` → `conv2D`: lower camel case, never a keyword or a
     /// member name of the generated type.
-    public static func memberName(_ name: String) -> String {
+    public static func memberName(_ name: String) -> String { memberName(name, avoiding: taken) }
+
+    /// `memberName(_:)`, with `Layer` appended to a name in `avoiding`.
+    static func memberName(_ name: String, avoiding taken: Set<String>) -> String {
         let parts = words(name)
         var result = parts.enumerated().map { index, word in
             index == 0 ? word.prefix(1).lowercased() + word.dropFirst() : word.prefix(1).uppercased() + word.dropFirst()
         }.joined()
         if result.isEmpty { result = "layer" }
         if result.first!.isNumber { result = "layer" + result }
-        if reserved.contains(result) || memberNames.contains(result) { result += "Layer" }
+        if taken.contains(result) { result += "Layer" }
         return result
     }
 

@@ -109,8 +109,8 @@ struct FusedChains: Model {
             try layers.finish()
         }
 
-        func encode(to encoder: any Swift.Encoder) throws {
-            try ModelConfigWriter.encode(self, to: encoder)
+        func encode(to coder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: coder)
         }
 
         /// The layers' configs in spec order, as `graph` numbers them.

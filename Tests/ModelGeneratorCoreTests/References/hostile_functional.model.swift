@@ -54,8 +54,8 @@ public struct HostileFunctional: Model {
             try layers.finish()
         }
 
-        public func encode(to encoder: any Swift.Encoder) throws {
-            try ModelConfigWriter.encode(self, to: encoder)
+        public func encode(to coder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: coder)
         }
 
         /// The layers' configs in spec order, as `graph` numbers them.
@@ -186,8 +186,8 @@ public struct HostileFunctional: Model {
                 try layers.finish()
             }
 
-            public func encode(to encoder: any Swift.Encoder) throws {
-                try ModelConfigWriter.encode(self, to: encoder)
+            public func encode(to coder: any Swift.Encoder) throws {
+                try ModelConfigWriter.encode(self, to: coder)
             }
 
             /// The layers' configs in spec order, as `graph` numbers them.

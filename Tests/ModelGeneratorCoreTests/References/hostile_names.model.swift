@@ -72,8 +72,8 @@ package struct HostileNames: Model {
             try layers.finish()
         }
 
-        package func encode(to encoder: any Swift.Encoder) throws {
-            try ModelConfigWriter.encode(self, to: encoder)
+        package func encode(to coder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: coder)
         }
 
         /// The layers' configs in spec order, as `graph` numbers them.

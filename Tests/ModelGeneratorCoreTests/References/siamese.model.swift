@@ -54,8 +54,8 @@ struct Siamese: Model {
             try layers.finish()
         }
 
-        func encode(to encoder: any Swift.Encoder) throws {
-            try ModelConfigWriter.encode(self, to: encoder)
+        func encode(to coder: any Swift.Encoder) throws {
+            try ModelConfigWriter.encode(self, to: coder)
         }
 
         /// The layers' configs in spec order, as `graph` numbers them.
@@ -189,8 +189,8 @@ struct Siamese: Model {
                 try layers.finish()
             }
 
-            func encode(to encoder: any Swift.Encoder) throws {
-                try ModelConfigWriter.encode(self, to: encoder)
+            func encode(to coder: any Swift.Encoder) throws {
+                try ModelConfigWriter.encode(self, to: coder)
             }
 
             /// The layers' configs in spec order, as `graph` numbers them.
