@@ -79,9 +79,9 @@ OUT_DIR = os.path.join(fc.FIXTURES_DIR, "wild")
 SPECS_DIR = os.path.join(fc.SPECS_DIR, "wild")
 UNSUPPORTED_DIR = os.path.join(fc.ROOT, "Tests", "ModelGeneratorCoreTests", "Unsupported")
 UNSUPPORTED = {
-    "augmentation_convnet", "category_encoding", "convlstm1d", "convlstm_next_frame", "gru_seq2seq",
-    "lstm_seq2seq", "masking_lstm", "reshape_permute_repeat", "text_bilstm_masked", "text_masked_average",
-    "ticket_classifier_dict", "transformer_text",
+    "convlstm1d", "convlstm_next_frame", "gru_seq2seq",
+    "lstm_seq2seq", "masking_lstm", "text_bilstm_masked", "text_masked_average",
+    "ticket_classifier_dict",
 }
 
 

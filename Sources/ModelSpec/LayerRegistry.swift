@@ -93,6 +93,7 @@ public enum LayerRegistry {
         LayerKind(configType: ResizingConfig.self, family: "Preprocessing", summary: "`nearest`, `bilinear`, `bicubic`, `lanczos3`, `lanczos5`; `antialias`; crop or pad to the aspect ratio."),
         LayerKind(configType: RescalingConfig.self, family: "Preprocessing", summary: "`x · scale + offset`, scalars or per channel."),
         LayerKind(configType: NormalizationConfig.self, family: "Preprocessing", summary: "Mean and variance from the config or adapted (weights); `axis`, `invert`."),
+        LayerKind(configType: CategoryEncodingConfig.self, family: "Preprocessing", summary: "Integer tokens to `one_hot`, `multi_hot` or `count` vectors of `num_tokens`."),
         LayerKind(configType: ReLUConfig.self, family: "Activation", summary: "`max_value`, `negative_slope`, `threshold`."),
         LayerKind(configType: LeakyReLUConfig.self, family: "Activation", summary: "`negative_slope`."),
         LayerKind(configType: PReLUConfig.self, family: "Activation", summary: "Learned slopes, `shared_axes`."),
@@ -116,6 +117,13 @@ public enum LayerRegistry {
         LayerKind(configType: AttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`, `score_mode` dot or concat; `use_causal_mask`."),
         LayerKind(configType: AdditiveAttentionConfig.self, family: "Attention", summary: "`[query, value(, key)]`; `use_scale`; `use_causal_mask`."),
         LayerKind(configType: MultiHeadAttentionConfig.self, family: "Attention", summary: "Self and cross attention, `key_dim`, `value_dim`, `output_shape`, `use_bias`, `use_causal_mask`; over the steps axis."),
+        LayerKind(configType: IdentityConfig.self, family: "Core", summary: "Its input."),
+        LayerKind(configType: RandomFlipConfig.self, family: "Augmentation", summary: "Identity at inference."),
+        LayerKind(configType: RandomRotationConfig.self, family: "Augmentation", summary: "Identity at inference."),
+        LayerKind(configType: RandomZoomConfig.self, family: "Augmentation", summary: "Identity at inference."),
+        LayerKind(configType: RandomTranslationConfig.self, family: "Augmentation", summary: "Identity at inference."),
+        LayerKind(configType: RandomContrastConfig.self, family: "Augmentation", summary: "Identity at inference."),
+        LayerKind(configType: RandomBrightnessConfig.self, family: "Augmentation", summary: "Identity at inference."),
         LayerKind(configType: LayerScaleConfig.self, family: "Applications", summary: "ConvNeXt's `x · gamma` per channel (`keras.applications`)."),
         LayerKind(configType: StochasticDepthConfig.self, family: "Applications", summary: "ConvNeXt's branch dropping; identity at inference (`keras.applications`)."),
         LayerKind(configType: CustomScaleLayerConfig.self, family: "Applications", summary: "InceptionResNetV2's `[a, b]` → `a + b · scale` (`keras.applications`)."),
@@ -125,6 +133,22 @@ public enum LayerRegistry {
     public static let refused: [String: String] = [
         "Lambda": "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers or as a custom layer written in Swift and declared under 'customLayers' in model-generator-config.json",
         "TFSMLayer": "a TFSMLayer wraps a TensorFlow SavedModel, which cannot be translated",
+    ]
+
+    /// Keras 3 layer classes this version does not support yet (keras 3.15's `keras.layers`,
+    /// aliases aside), so that a spec using one gets an error that says so rather than
+    /// "unknown class".
+    public static let notYetSupported: Set<String> = [
+        "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+        "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "AugMix", "AutoContrast", "CenterCrop",
+        "ContrastLimitedAdaptiveHistogramEqualization", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "CutMix",
+        "Discretization", "Equalization", "FlaxLayer", "GRUCell", "GroupQueryAttention", "HashedCrossing", "Hashing",
+        "IntegerLookup", "JaxLayer", "LSTMCell", "Masking", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp", "Pipeline",
+        "RNN", "RandAugment", "RandomColorDegeneration", "RandomColorJitter", "RandomCrop", "RandomElasticTransform",
+        "RandomErasing", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPerspective",
+        "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear", "ReversibleEmbedding",
+        "STFTSpectrogram", "SimpleRNNCell", "Solarization", "SpectralNormalization", "StackedRNNCells", "StringLookup",
+        "TextVectorization", "TorchModuleWrapper",
     ]
 
     /// The supported class name closest to `name` (ignoring case, at most two edits away), for

@@ -74,6 +74,10 @@ extension ModelSpecParser {
         }
         let kind = customLayer == nil ? (isOperation ? Operations.kinds[className] : LayerRegistry.kind(forClassName: className)) : nil
         let isModel = customLayer == nil && !isOperation && modelClasses.contains(className)
+        if kind == nil, !isModel, customLayer == nil, LayerRegistry.notYetSupported.contains(className) {
+            throw SpecError("layer \(index) (\(className)): the Keras layer '\(className)' is not supported yet; the supported layers are listed in the README's supported-layers table",
+                            at: classNode.location)
+        }
         guard kind != nil || isModel || customLayer != nil else {
             let suggestion = LayerRegistry.closestClassName(to: className).map { " (did you mean '\($0)'?)" } ?? ""
             throw SpecError("layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
@@ -632,6 +636,14 @@ extension ModelSpecParser {
                 throw SpecError("\(context): the call argument '\(member.key)' is not supported yet",
                                 at: member.keyLocation)
             }
+            if member.key.hasSuffix("mask"), member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
+                throw SpecError("\(context): Keras masking (a mask from Embedding(mask_zero=True), Masking or a merge of masked tensors) is not supported yet",
+                                at: member.keyLocation)
+            }
+            if member.key == "initial_state" {
+                throw SpecError("\(context): a recurrent layer's 'initial_state' (states wired from another layer, as in seq2seq models) is not supported yet",
+                                at: member.keyLocation)
+            }
             switch member.value.value {
             case .null, .bool: continue
             default:
@@ -674,6 +686,10 @@ extension ModelSpecParser {
     /// `input_layers`/`output_layers`: one `[name, node, tensor]` or a list of them.
     static func parseReferenceList(_ node: JSONNode, key: String) throws -> [Reference] {
         guard let items = node.value.arrayElements else {
+            if node.value.objectMembers != nil {
+                throw SpecError("'\(key)' is a dict (a model built with dict inputs or outputs): structured inputs and outputs are not supported yet; build the model with lists",
+                                at: node.location)
+            }
             throw SpecError("expected an array for '\(key)', found \(node.value.kindDescription)", at: node.location)
         }
         if items.first?.value.stringValue != nil {

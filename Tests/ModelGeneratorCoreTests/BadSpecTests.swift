@@ -188,7 +188,7 @@ private let badSpecCases: [(file: String, expected: String)] = [
     ("66-unknown-functional-key.model.json",
      "66-unknown-functional-key.model.json:66:5: error: unknown field 'outputs' in the Functional config; known fields: 'name', 'trainable', 'dtype', 'layers', 'input_layers', 'output_layers'"),
     ("64-keyword-tensor-argument.model.json",
-     "64-keyword-tensor-argument.model.json:47:15: error: layer 2 'hidden' (Dense): keyword argument 'mask' of a layer call is not supported (only null or boolean flags)"),
+     "64-keyword-tensor-argument.model.json:47:15: error: layer 2 'hidden' (Dense): Keras masking (a mask from Embedding(mask_zero=True), Masking or a merge of masked tensors) is not supported yet"),
 
     // Functional graphs: calls whose inputs don't fit the layer.
     ("59-add-shape-mismatch.model.json",

@@ -71,6 +71,10 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(AttentionQueryValue.self, "wild/attention_query_value") { $0($1[0], $1[1]) },
         .of(StackedRnn.self, "wild/stacked_rnn") { $0($1[0]) },
         .of(EfficientnetBlock.self, "wild/efficientnet_block") { $0($1[0]) },
+        .of(AugmentationConvnet.self, "wild/augmentation_convnet") { $0($1[0]) },
+        .of(CategoryEncodingModel.self, "wild/category_encoding") { $0($1[0], $1[1], $1[2]) },
+        .of(ReshapePermuteRepeat.self, "wild/reshape_permute_repeat") { $0($1[0]) },
+        .of(TransformerText.self, "wild/transformer_text") { $0($1[0]) },
     ]
 }
 

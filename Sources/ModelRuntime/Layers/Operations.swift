@@ -241,6 +241,18 @@ extension Ops.Clip: OperationKernel {
     }
 }
 
+extension Ops.ZerosLike: OperationKernel {
+    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
+        Tensor(shape: inputs[0].shape, repeating: 0)
+    }
+}
+
+extension Ops.OnesLike: OperationKernel {
+    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
+        Tensor(shape: inputs[0].shape, repeating: 1)
+    }
+}
+
 extension Ops.Cast: OperationKernel {
     public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
         guard case .string(let dtype) = operation.config.dtype else { return inputs[0] }

@@ -204,3 +204,38 @@ public struct Normalization: UnaryLayer {
         return output
     }
 }
+
+/// `keras.layers.CategoryEncoding`: one-hot, multi-hot or count vectors of integer tokens
+/// (held as integral floats); tokens outside `0 ..< num_tokens` count for nothing.
+public struct CategoryEncoding: WeightlessLayer {
+    public let config: CategoryEncodingConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+
+    public init(config: CategoryEncodingConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let tokens = config.numTokens
+        // One output vector per group of tokens: each token alone for one_hot, else each last-axis row.
+        let oneHot = config.outputMode == "one_hot"
+        let group = oneHot ? 1 : (input.shape.last ?? 1)
+        let shape = oneHot && input.shape.last != 1 ? input.shape + [tokens] : Array(input.shape.dropLast()) + [tokens]
+        let counts = config.outputMode == "count"
+        return Tensor(shape: shape) { out in
+            out.initialize(repeating: 0)
+            input.withUnsafeScalars { x in
+                for index in x.indices {
+                    let value = x[index]
+                    guard value >= 0, value < Float(tokens), value == value.rounded() else { continue }
+                    let slot = (index / group) * tokens + Int(value)
+                    out[slot] = counts ? out[slot] + 1 : 1
+                }
+            }
+        }
+    }
+}

@@ -531,7 +531,7 @@ public enum Ops {
         Ceil.self, Reciprocal.self, Erf.self, LogicalNot.self, Sin.self, Cos.self, Tanh.self, Relu.self, Relu6.self,
         Sigmoid.self, Silu.self, HardSigmoid.self, HardSilu.self, Softplus.self, Softsign.self, Selu.self, Gelu.self,
         LeakyRelu.self, Elu.self, Clip.self, Softmax.self, LogSoftmax.self, Cast.self, Mean.self, Sum.self, Max.self,
-        Min.self, Prod.self, Argmax.self, Argmin.self, Reshape.self, Transpose.self, ExpandDims.self, Squeeze.self,
+        Min.self, Prod.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, Reshape.self, Transpose.self, ExpandDims.self, Squeeze.self,
         Concatenate.self, Stack.self, GetItem.self, Matmul.self,
     ]
 
@@ -769,6 +769,18 @@ public enum Ops {
     public enum Selu: ElementwiseOperation {
         public static let className = "Selu", module = "keras.src.ops.nn", arity = 1
         public static let summary = "Scaled ELU."
+    }
+    /// `keras.ops`' `zeros_like`: zeros of the input's shape.
+    public enum ZerosLike: ShapePreservingOperation {
+        public static let className = "ZerosLike", module = "keras.src.ops.numpy"
+        public static let summary = "Zeros of the input's shape."
+        public static var parameters: KeyValuePairs<String, OperationArgument> { ["dtype": nil] }
+    }
+    /// `keras.ops`' `ones_like`: ones of the input's shape.
+    public enum OnesLike: ShapePreservingOperation {
+        public static let className = "OnesLike", module = "keras.src.ops.numpy"
+        public static let summary = "Ones of the input's shape."
+        public static var parameters: KeyValuePairs<String, OperationArgument> { ["dtype": nil] }
     }
     /// `keras.ops`' `Gelu`: GELU, exact or (Keras's default for the operation) tanh-approximated.
     public enum Gelu: ShapePreservingOperation {

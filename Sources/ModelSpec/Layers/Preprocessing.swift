@@ -257,3 +257,49 @@ public struct NormalizationConfig: UnaryLayerConfig {
         ]
     }
 }
+
+/// `keras.layers.CategoryEncoding`: integer tokens to `one_hot`, `multi_hot` or `count`
+/// vectors of `num_tokens`.
+public struct CategoryEncodingConfig: UnaryLayerConfig {
+    public static let className = "CategoryEncoding"
+    public static let template = CategoryEncodingConfig(numTokens: 1)
+    public static let fields: [ConfigField<CategoryEncodingConfig>] = [
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("num_tokens", \.numTokens, required: true), ConfigField("output_mode", \.outputMode),
+        ConfigField("sparse", \.sparse),
+    ]
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// The number of tokens; tokens are `0 ..< num_tokens`.
+    public var numTokens: Int
+    /// `one_hot`, `multi_hot` or `count`.
+    public var outputMode: String
+    /// Sparse output; only false.
+    public var sparse: Bool
+    /// A config.
+    public init(name: String = "category_encoding", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                numTokens: Int, outputMode: String = "multi_hot", sparse: Bool = false) {
+        (self.name, self.trainable, self.dtype, self.numTokens, self.outputMode, self.sparse) =
+            (name, trainable, dtype, numTokens, outputMode, sparse)
+    }
+
+    public func validate() throws {
+        guard numTokens > 0 else { throw ConfigFieldError(field: "num_tokens", "must be positive, got \(numTokens)") }
+        guard ["one_hot", "multi_hot", "count"].contains(outputMode) else {
+            throw ConfigFieldError(field: "output_mode", "must be one_hot, multi_hot or count, got '\(outputMode)'")
+        }
+        guard !sparse else { throw ConfigFieldError(field: "sparse", "sparse output is not supported") }
+    }
+
+    /// Keras's shape: a `one_hot` encoding adds an axis (replacing a last axis of 1), the others
+    /// replace the last axis by `num_tokens`.
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        guard input.rank >= 2 else { throw ShapeError("CategoryEncoding needs a batch axis and a token axis, got \(input)") }
+        if outputMode == "one_hot" && input.last != 1 { return TensorShape(input.dimensions + [numTokens]) }
+        return input.replacingLast(with: numTokens)
+    }
+}

@@ -1,0 +1,250 @@
+// Image augmentation layers: random flips, rotations, zooms, translations, contrast and
+// brightness while training; the identity at inference, which is all a generated model runs.
+// keras.io's image classification examples put them in front of the model.
+
+/// A layer that changes its input only in training.
+public protocol InferenceIdentityConfig: UnaryLayerConfig {}
+
+extension InferenceIdentityConfig {
+    public func outputShape(for input: TensorShape) throws -> TensorShape { input }
+}
+
+/// `keras.layers.RandomFlip`.
+public struct RandomFlipConfig: InferenceIdentityConfig {
+    public static let className = "RandomFlip"
+    public static let template = RandomFlipConfig()
+    public static let fields: [ConfigField<RandomFlipConfig>] = [
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("data_format", \.dataFormat), ConfigField("seed", \.seed), ConfigField("mode", \.mode),
+    ]
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Where the channels are.
+    public var dataFormat: String
+    /// The seed of the training-time draws.
+    public var seed: Int?
+    /// `horizontal`, `vertical` or `horizontal_and_vertical`.
+    public var mode: String
+    /// A config.
+    public init(name: String = "random_flip", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", seed: Int? = nil, mode: String = "horizontal_and_vertical") {
+        (self.name, self.trainable, self.dtype, self.dataFormat, self.seed, self.mode) = (name, trainable, dtype, dataFormat, seed, mode)
+    }
+}
+
+/// `keras.layers.RandomRotation`.
+public struct RandomRotationConfig: InferenceIdentityConfig {
+    public static let className = "RandomRotation"
+    public static let template = RandomRotationConfig(factor: 0)
+    public static let fields: [ConfigField<RandomRotationConfig>] = [
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("data_format", \.dataFormat), ConfigField("factor", \.factor, required: true),
+        ConfigField("fill_mode", \.fillMode), ConfigField("fill_value", \.fillValue),
+        ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed),
+    ]
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Where the channels are.
+    public var dataFormat: String
+    /// The range of rotations, in turns: one number or `[lower, upper]`.
+    public var factor: OperationArgument
+    /// How points outside the input are filled.
+    public var fillMode: String
+    /// The value for `fill_mode` `constant`.
+    public var fillValue: Double
+    /// `bilinear` or `nearest`.
+    public var interpolation: String
+    /// The seed of the training-time draws.
+    public var seed: Int?
+    /// A config.
+    public init(name: String = "random_rotation", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", factor: OperationArgument, fillMode: String = "reflect",
+                fillValue: Double = 0, interpolation: String = "bilinear", seed: Int? = nil) {
+        (self.name, self.trainable, self.dtype, self.dataFormat, self.factor) = (name, trainable, dtype, dataFormat, factor)
+        (self.fillMode, self.fillValue, self.interpolation, self.seed) = (fillMode, fillValue, interpolation, seed)
+    }
+}
+
+/// `keras.layers.RandomZoom`.
+public struct RandomZoomConfig: InferenceIdentityConfig {
+    public static let className = "RandomZoom"
+    public static let template = RandomZoomConfig(heightFactor: 0)
+    public static let fields: [ConfigField<RandomZoomConfig>] = [
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
+        ConfigField("width_factor", \.widthFactor), ConfigField("fill_mode", \.fillMode),
+        ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed), ConfigField("fill_value", \.fillValue),
+    ]
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Where the channels are.
+    public var dataFormat: String
+    /// The range of vertical zoom: one number or `[lower, upper]`.
+    public var heightFactor: OperationArgument
+    /// The range of horizontal zoom (`None`: as the vertical one).
+    public var widthFactor: OperationArgument
+    /// How points outside the input are filled.
+    public var fillMode: String
+    /// `bilinear` or `nearest`.
+    public var interpolation: String
+    /// The seed of the training-time draws.
+    public var seed: Int?
+    /// The value for `fill_mode` `constant`.
+    public var fillValue: Double
+    /// A config.
+    public init(name: String = "random_zoom", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument = nil,
+                fillMode: String = "reflect", interpolation: String = "bilinear", seed: Int? = nil, fillValue: Double = 0) {
+        (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
+        (self.heightFactor, self.widthFactor, self.fillMode) = (heightFactor, widthFactor, fillMode)
+        (self.interpolation, self.seed, self.fillValue) = (interpolation, seed, fillValue)
+    }
+}
+
+/// `keras.layers.RandomTranslation`.
+public struct RandomTranslationConfig: InferenceIdentityConfig {
+    public static let className = "RandomTranslation"
+    public static let template = RandomTranslationConfig(heightFactor: 0, widthFactor: 0)
+    public static let fields: [ConfigField<RandomTranslationConfig>] = [
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
+        ConfigField("width_factor", \.widthFactor, required: true), ConfigField("fill_mode", \.fillMode),
+        ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed), ConfigField("fill_value", \.fillValue),
+    ]
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Where the channels are.
+    public var dataFormat: String
+    /// The range of vertical shifts, as fractions of the height: one number or `[lower, upper]`.
+    public var heightFactor: OperationArgument
+    /// The range of horizontal shifts, as fractions of the width.
+    public var widthFactor: OperationArgument
+    /// How points outside the input are filled.
+    public var fillMode: String
+    /// `bilinear` or `nearest`.
+    public var interpolation: String
+    /// The seed of the training-time draws.
+    public var seed: Int?
+    /// The value for `fill_mode` `constant`.
+    public var fillValue: Double
+    /// A config.
+    public init(name: String = "random_translation", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument,
+                fillMode: String = "reflect", interpolation: String = "bilinear", seed: Int? = nil, fillValue: Double = 0) {
+        (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
+        (self.heightFactor, self.widthFactor, self.fillMode) = (heightFactor, widthFactor, fillMode)
+        (self.interpolation, self.seed, self.fillValue) = (interpolation, seed, fillValue)
+    }
+}
+
+/// `keras.layers.RandomContrast` and `keras.layers.RandomBrightness` share these fields.
+public protocol ValueRangeAugmentationConfig: InferenceIdentityConfig {
+    init(name: String, trainable: Bool, dtype: DTypePolicy, dataFormat: String, factor: OperationArgument,
+         valueRange: OperationArgument, seed: Int?)
+    var name: String { get set }
+    var trainable: Bool { get set }
+    var dtype: DTypePolicy { get set }
+    var dataFormat: String { get set }
+    var factor: OperationArgument { get set }
+    var valueRange: OperationArgument { get set }
+    var seed: Int? { get set }
+}
+
+extension ValueRangeAugmentationConfig {
+    public static var template: Self {
+        Self(name: Naming.snakeCase(className), trainable: true, dtype: .float32, dataFormat: "channels_last", factor: 0,
+             valueRange: [0, 255], seed: nil)
+    }
+    public static var fields: [ConfigField<Self>] {
+        [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+         ConfigField("data_format", \.dataFormat), ConfigField("factor", \.factor, required: true),
+         ConfigField("value_range", \.valueRange), ConfigField("seed", \.seed)]
+    }
+}
+
+/// `keras.layers.RandomContrast`.
+public struct RandomContrastConfig: ValueRangeAugmentationConfig {
+    public static let className = "RandomContrast"
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Where the channels are.
+    public var dataFormat: String
+    /// The range of contrast changes: one number or `[lower, upper]`.
+    public var factor: OperationArgument
+    /// The range of the input's values.
+    public var valueRange: OperationArgument
+    /// The seed of the training-time draws.
+    public var seed: Int?
+    /// A config.
+    public init(name: String = "random_contrast", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", factor: OperationArgument, valueRange: OperationArgument = [0, 255],
+                seed: Int? = nil) {
+        (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
+        (self.factor, self.valueRange, self.seed) = (factor, valueRange, seed)
+    }
+}
+
+/// `keras.layers.RandomBrightness`.
+public struct RandomBrightnessConfig: ValueRangeAugmentationConfig {
+    public static let className = "RandomBrightness"
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Where the channels are.
+    public var dataFormat: String
+    /// The range of brightness changes: one number or `[lower, upper]`.
+    public var factor: OperationArgument
+    /// The range of the input's values.
+    public var valueRange: OperationArgument
+    /// The seed of the training-time draws.
+    public var seed: Int?
+    /// A config.
+    public init(name: String = "random_brightness", trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", factor: OperationArgument, valueRange: OperationArgument = [0, 255],
+                seed: Int? = nil) {
+        (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
+        (self.factor, self.valueRange, self.seed) = (factor, valueRange, seed)
+    }
+}
+
+/// `keras.layers.Identity`.
+public struct IdentityConfig: InferenceIdentityConfig {
+    public static let className = "Identity"
+    public static let template = IdentityConfig()
+    public static let fields: [ConfigField<IdentityConfig>] = [
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+    ]
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag.
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// A config.
+    public init(name: String = "identity", trainable: Bool = true, dtype: DTypePolicy = .float32) {
+        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
+    }
+}

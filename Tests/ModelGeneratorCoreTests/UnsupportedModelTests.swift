@@ -1,0 +1,50 @@
+import Foundation
+import ModelSpec
+import Testing
+import _ModelGeneratorCore
+
+/// Models of the in-the-wild corpus (`tools/make_wild_corpus.py`) that use what this version
+/// does not support yet: each fails with one located error that names the layer or the part
+/// of the model, and says it is not supported. When one becomes supported, its archive moves
+/// to the runtime tests' `Specs/wild/`, where it must match Keras.
+@Suite struct UnsupportedModelTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Unsupported")
+
+    static let cases: [(file: String, expected: String)] = [
+        ("convlstm1d.keras",
+         "convlstm1d.keras:1:441: error: in config.json: layer 1 (ConvLSTM1D): the Keras layer 'ConvLSTM1D' is not supported yet; the supported layers are listed in the README's supported-layers table"),
+        ("convlstm_next_frame.keras",
+         "convlstm_next_frame.keras:1:446: error: in config.json: layer 1 (ConvLSTM2D): the Keras layer 'ConvLSTM2D' is not supported yet; the supported layers are listed in the README's supported-layers table"),
+        ("gru_seq2seq.keras",
+         "gru_seq2seq.keras:1:5623: error: in config.json: layer 5 'gru_1' (GRU): a recurrent layer's 'initial_state' (states wired from another layer, as in seq2seq models) is not supported yet"),
+        ("lstm_seq2seq.keras",
+         "lstm_seq2seq.keras:1:3928: error: in config.json: layer 3 'lstm_1' (LSTM): a recurrent layer's 'initial_state' (states wired from another layer, as in seq2seq models) is not supported yet"),
+        ("masking_lstm.keras",
+         "masking_lstm.keras:1:764: error: in config.json: layer 2 (Masking): the Keras layer 'Masking' is not supported yet; the supported layers are listed in the README's supported-layers table"),
+        ("text_bilstm_masked.keras",
+         "text_bilstm_masked.keras:1:929: error: in config.json: layer 1 'embedding' (Embedding): invalid 'mask_zero' in Embedding config: is not supported: the mask would change the layers after the embedding (Keras's masking is not implemented)"),
+        ("text_masked_average.keras",
+         "text_masked_average.keras:1:1013: error: in config.json: layer 1 'embedding' (Embedding): invalid 'mask_zero' in Embedding config: is not supported: the mask would change the layers after the embedding (Keras's masking is not implemented)"),
+        ("ticket_classifier_dict.keras",
+         "ticket_classifier_dict.keras:1:8639: error: in config.json: 'input_layers' is a dict (a model built with dict inputs or outputs): structured inputs and outputs are not supported yet; build the model with lists"),
+    ]
+
+    @Test(arguments: cases)
+    func failsWithALocatedErrorThatSaysWhat(file: String, expected: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.folder.appendingPathComponent(file)))
+        #expect(throws: SpecError.self) { _ = try Generator.generate(specAt: file, bytes: bytes) }
+        do {
+            _ = try Generator.generate(specAt: file, bytes: bytes)
+        } catch {
+            // Several unsupported layers give an error each; the first is the one here.
+            let first = error.description.split(separator: "\n").first.map(String.init)
+            #expect(first == expected)
+            #expect(expected.contains("not supported"))
+        }
+    }
+
+    @Test func everyArchiveHasACase() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".keras") }
+        #expect(Set(files) == Set(Self.cases.map(\.file)))
+    }
+}
