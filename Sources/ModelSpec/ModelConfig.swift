@@ -306,6 +306,11 @@ public enum ModelConfigWriter {
                     } ?? (tensors.count > 1)
                     arguments = [multiple ? JSONNode(.array(tensors)) : tensors[0]]
                 }
+                if layout.initialStates > 0 {
+                    let states = Array(tensors.suffix(layout.initialStates))
+                    keywords.append(JSONMember(key: "initial_state",
+                                               value: layout.singleInitialState ? states[0] : JSONNode(.array(states))))
+                }
                 if layout.useCausalMask { keywords.append(JSONMember(key: "use_causal_mask", value: JSONNode(.bool(true)))) }
                 inbound.append(JSONNode(.object([
                     JSONMember(key: "args", value: JSONNode(.array(arguments))),
@@ -383,7 +388,7 @@ extension ModelConfig {
         let graph = Self.graph
         var firstInputs: [Int: [TensorShape]] = [:]
         for node in graph.nodes where firstInputs[node.layer] == nil {
-            firstInputs[node.layer] = node.inputs.map { shapes[$0.node][$0.index] }
+            firstInputs[node.layer] = node.inputs.dropLast(node.layout.initialStates).map { shapes[$0.node][$0.index] }
         }
         var used: [String: Int] = [:]
         var paths: [KerasWeightPath] = []

@@ -25,15 +25,22 @@ public struct ModelGraph: Sendable, Equatable {
         public var keywords: [String]
         /// The call's `use_causal_mask=True`.
         public var useCausalMask: Bool
+        /// How many of the inputs, the last ones, are a recurrent layer's `initial_state`.
+        public var initialStates: Int
+        /// Whether Keras wrote the `initial_state` as one tensor rather than a list.
+        public var singleInitialState: Bool
 
         /// The usual call: one argument, a tensor or a list of tensors.
         public static let standard = CallLayout()
 
         /// A layout; the defaults are the usual call.
-        public init(positional: Int? = nil, keywords: [String] = [], useCausalMask: Bool = false) {
+        public init(positional: Int? = nil, keywords: [String] = [], useCausalMask: Bool = false, initialStates: Int = 0,
+                    singleInitialState: Bool = false) {
             self.positional = positional
             self.keywords = keywords
             self.useCausalMask = useCausalMask
+            self.initialStates = initialStates
+            self.singleInitialState = singleInitialState
         }
     }
 
@@ -101,7 +108,8 @@ public struct ModelGraph: Sendable, Equatable {
         var shapes: [[TensorShape]] = []
         var called = Set<Int>()
         for node in nodes {
-            let inputs = node.inputs.map { shapes[$0.node][$0.index] }
+            // A recurrent layer's initial states are checked by its caller, not passed here.
+            let inputs = node.inputs.dropLast(node.layout.initialStates).map { shapes[$0.node][$0.index] }
             let first = called.insert(node.layer).inserted
             do {
                 shapes.append(try call(node.layer, inputs, first))

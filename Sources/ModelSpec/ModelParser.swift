@@ -256,6 +256,18 @@ extension ModelSpecParser {
         } catch {
             throw SpecError("\(error)")
         }
+        // A recurrent layer's initial states: (batch, units) each.
+        for node in graph.nodes where node.layout.initialStates > 0 {
+            let entry = entries[node.layer]
+            guard let recurrent = entry.config as? any RecurrentLayerConfig else { continue }
+            for ref in node.inputs.suffix(node.layout.initialStates) {
+                let shape = shapes[ref.node][ref.index]
+                guard shape.isCompatible(with: TensorShape([nil, recurrent.units])) else {
+                    throw SpecError("\(entry.label): an initial state must have shape (None, \(recurrent.units)), got \(shape)",
+                                    at: entry.node.location)
+                }
+            }
+        }
         for (entry, layerWeights) in zip(entries, weights) {
             for weight in layerWeights {
                 var count = 1
@@ -419,9 +431,21 @@ extension ModelSpecParser {
             }
             var ids: [Int] = []
             for (reads, layout) in calls {
-                if layout != .standard, entry.config.map({ !(type(of: $0) is any AttentionLayerConfig.Type) }) ?? true {
+                var other = layout
+                (other.initialStates, other.singleInitialState) = (0, false)
+                if other != .standard, entry.config.map({ !(type(of: $0) is any AttentionLayerConfig.Type) }) ?? true {
                     throw SpecError("\(entry.label): only attention layers take several positional arguments, tensors by keyword or use_causal_mask",
                                     at: inbound?.location)
+                }
+                if layout.initialStates > 0 {
+                    guard let recurrent = entry.config as? any RecurrentLayerConfig else {
+                        throw SpecError("\(entry.label): 'initial_state' is supported for SimpleRNN, LSTM and GRU only",
+                                        at: inbound?.location)
+                    }
+                    guard layout.initialStates == recurrent.stateCount, reads.count == 1 + layout.initialStates else {
+                        throw SpecError("\(entry.label): 'initial_state' takes \(recurrent.stateCount) tensor\(recurrent.stateCount == 1 ? "" : "s") (\(recurrent.stateCount == 1 ? "h" : "h, c")), got \(layout.initialStates)",
+                                        at: inbound?.location)
+                    }
                 }
                 ids.append(callLayer.count)
                 callLayer.append(index)
@@ -463,8 +487,9 @@ extension ModelSpecParser {
         }
         for (call, inputs) in inputsOfCall.enumerated() {
             let entry = entries[callLayer[call]]
-            if let arity = entry.config.map({ type(of: $0).inputArity }), !arity.allows(inputs.count) {
-                throw SpecError("\(entry.label): takes \(arity), but a call gives it \(inputs.count)", at: entry.node.location)
+            let given = inputs.count - callLayouts[call].initialStates
+            if let arity = entry.config.map({ type(of: $0).inputArity }), !arity.allows(given) {
+                throw SpecError("\(entry.label): takes \(arity), but a call gives it \(given)", at: entry.node.location)
             }
         }
 
@@ -583,6 +608,7 @@ extension ModelSpecParser {
             }
             var layout = ModelGraph.CallLayout.standard
             var keywordTensors: [(String, JSONNode)] = []
+            var initialStates: [Reference] = []
             if let kwargs = call["kwargs"] {
                 // Attention inputs passed by keyword (`query=`, `value=`, `key=`) become inputs after
                 // the positional ones; `use_causal_mask` is kept; other flags change nothing here.
@@ -590,6 +616,15 @@ extension ModelSpecParser {
                 for member in kwargs.value.objectMembers ?? [] {
                     if member.value["class_name"]?.value.stringValue == "__keras_tensor__", ["query", "value", "key"].contains(member.key) {
                         keywordTensors.append((member.key, member.value))
+                    } else if member.key == "initial_state", member.value.value != .null {
+                        // A recurrent layer's states from other layers (seq2seq decoders): one
+                        // tensor or a list, read after the sequence.
+                        let single = member.value.value.arrayElements == nil
+                        for tensor in member.value.value.arrayElements ?? [member.value] {
+                            initialStates.append(try kerasTensor(tensor, label: entry.label))
+                        }
+                        layout.initialStates = initialStates.count
+                        layout.singleInitialState = single
                     } else if member.key == "use_causal_mask" {
                         layout.useCausalMask = member.value.value == .bool(true)
                     } else {
@@ -619,7 +654,7 @@ extension ModelSpecParser {
                 layout.positional = argList.count
                 for (_, tensor) in keywordTensors { reads.append(try kerasTensor(tensor, label: entry.label)) }
             }
-            result.append((reads, layout))
+            result.append((reads + initialStates, layout))
         }
         return result
     }
@@ -638,10 +673,6 @@ extension ModelSpecParser {
             }
             if member.key.hasSuffix("mask"), member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
                 throw SpecError("\(context): Keras masking (a mask from Embedding(mask_zero=True), Masking or a merge of masked tensors) is not supported yet",
-                                at: member.keyLocation)
-            }
-            if member.key == "initial_state" {
-                throw SpecError("\(context): a recurrent layer's 'initial_state' (states wired from another layer, as in seq2seq models) is not supported yet",
                                 at: member.keyLocation)
             }
             switch member.value.value {

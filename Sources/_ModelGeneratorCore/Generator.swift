@@ -352,6 +352,8 @@ struct Renderer {
                 if let positional = node.layout.positional { parts.append("positional: \(positional)") }
                 if !node.layout.keywords.isEmpty { parts.append("keywords: \(node.layout.keywords.swiftExpression)") }
                 if node.layout.useCausalMask { parts.append("useCausalMask: true") }
+                if node.layout.initialStates > 0 { parts.append("initialStates: \(node.layout.initialStates)") }
+                if node.layout.singleInitialState { parts.append("singleInitialState: true") }
                 code = String(code.dropLast()) + ", layout: .init(\(parts.joined(separator: ", "))))"
             }
             let call = node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
@@ -493,7 +495,10 @@ struct Renderer {
                     out.line("let \(local) = self.\(member).check(\(local), model: \(typeLiteral))")
                     continue
                 }
-                let argumentList = node.inputs.map(valueExpression).joined(separator: ", ")
+                let states = node.layout.initialStates
+                let stateArgument = states == 0 ? ""
+                    : ", initialState: [" + node.inputs.suffix(states).map(valueExpression).joined(separator: ", ") + "]"
+                let argumentList = node.inputs.dropLast(states).map(valueExpression).joined(separator: ", ") + stateArgument
                 let path = "path().appending(self.\(member).config.name)"
                 if let model = nested[node.layer] {
                     let call = "self.\(member)(\(argumentList), intercepting: interceptor, at: \(path))"

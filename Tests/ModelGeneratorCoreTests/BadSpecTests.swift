@@ -212,6 +212,8 @@ private let badSpecCases: [(file: String, expected: String)] = [
      "74-operation-bad-axis.model.json:18:7: error: layer 1 'mean' (Mean) cannot take input shape (None, 3): Mean: axis 3 is out of range for rank 2"),
     ("75-shared-object-id-string.model.json",
      "75-shared-object-id-string.model.json:26:33: error: expected an integer for 'shared_object_id', found a string"),
+    ("76-lstm-one-initial-state.model.json",
+     "76-lstm-one-initial-state.model.json:38:26: error: layer 2 'decoder' (LSTM): 'initial_state' takes 2 tensors (h, c), got 1"),
 ]
 
 @Suite("Bad specs")

@@ -71,6 +71,8 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(AttentionQueryValue.self, "wild/attention_query_value") { $0($1[0], $1[1]) },
         .of(StackedRnn.self, "wild/stacked_rnn") { $0($1[0]) },
         .of(EfficientnetBlock.self, "wild/efficientnet_block") { $0($1[0]) },
+        .of(LstmSeq2seq.self, "wild/lstm_seq2seq") { $0($1[0], $1[1]) },
+        .of(GruSeq2seq.self, "wild/gru_seq2seq") { $0($1[0], $1[1]) },
         .of(AugmentationConvnet.self, "wild/augmentation_convnet") { $0($1[0]) },
         .of(CategoryEncodingModel.self, "wild/category_encoding") { $0($1[0], $1[1], $1[2]) },
         .of(ReshapePermuteRepeat.self, "wild/reshape_permute_repeat") { $0($1[0]) },

@@ -49,11 +49,24 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
 
+    /// The output, starting from `initialState` (Keras's `initial_state`: `h`, and `c` for LSTM).
+    public func callAsFunction(_ input: Tensor, initialState: [Tensor]) -> Tensor {
+        outputs(input, initialState: initialState)[0]
+    }
+
     /// The output, and with `return_state` the final states (`h`, and `c` for LSTM).
-    public func outputs(_ input: Tensor) -> [Tensor] {
+    public func outputs(_ input: Tensor) -> [Tensor] { outputs(input, initialState: []) }
+
+    /// The output and final states, starting from `initialState` (`h`, and `c` for LSTM, each
+    /// `(batch, units)`) instead of zeros.
+    public func outputs(_ input: Tensor, initialState: [Tensor]) -> [Tensor] {
         precondition(input.rank == 3 && input.shape[2] == kernel.shape[0],
                      "\(config.name): expects (batch, steps, \(kernel.shape[0])), got shape \(input.shape)")
         let batch = input.shape[0], steps = input.shape[1], features = input.shape[2]
+        let stateCount = Cell.gates == 4 ? 2 : 1
+        precondition(initialState.isEmpty || (initialState.count == stateCount
+                     && initialState.allSatisfy { $0.shape == [batch, config.units] }),
+                     "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got \(initialState.map(\.shape))")
         let units = config.units, width = Cell.gates * units
         let isGRU = Cell.gates == 3, resetAfter = isGRU && config.resetAfter
         // The input projections of every step at once; the input half of the bias added.
@@ -76,7 +89,8 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         // Every step's h, with return_sequences (otherwise the output is the last h).
         var output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * units : 0)
         // Every sample's state, step by step: h · U for the whole batch is one matrix product.
-        var h = [Float](repeating: 0, count: batch * units), c = [Float](repeating: 0, count: batch * units)
+        var h = initialState.first?.scalars ?? [Float](repeating: 0, count: batch * units)
+        var c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * units)
         var recurrent = [Float](repeating: 0, count: batch * width)
         var cell = [Float](repeating: 0, count: units)
         for position in 0..<steps {

@@ -15,6 +15,18 @@ public protocol RecurrentCellKind: Sendable {
     static var gates: Int { get }
 }
 
+/// A recurrent layer whose state can come from other layers (Keras's `initial_state`).
+public protocol RecurrentLayerConfig: LayerConfig {
+    /// The number of state tensors: 2 (`h`, `c`) for LSTM, else 1.
+    var stateCount: Int { get }
+    /// The size of each state, `(batch, units)`.
+    var units: Int { get }
+}
+
+extension RecurrentConfig: RecurrentLayerConfig {
+    public var stateCount: Int { Cell.gates == 4 ? 2 : 1 }
+}
+
 /// `SimpleRNN`'s cell: `h = activation(x·W + h·U + b)`.
 public enum SimpleRNNCell: RecurrentCellKind {
     public static let className = "SimpleRNN"
