@@ -15,6 +15,9 @@ once), which `to_json()` never writes.
 `Normalization` of constant statistics and a `Rescaling`, as ConvNeXt's and EfficientNet's stems
 have them.
 
+`augmentation_layers`: the image augmentation layers keras.io puts in front of a model and
+`Identity`, the identity at inference.
+
 For each NAME, writes:
 - `Tests/ModelRuntimeTests/Specs/NAME.keras` from `model.save()` (the build plugin generates a
   type from it; its weights are in the archive);
@@ -153,6 +156,19 @@ def build_applications_layers():
     return keras.Model(x, out, name="applications_layers"), ["custom_scale_layer"]
 
 
+def build_augmentation_layers():
+    x = keras.Input((6, 6, 3), name="image")
+    h = layers.RandomFlip("horizontal", seed=1, name="flip")(x)
+    h = layers.RandomRotation((-0.2, 0.3), fill_mode="nearest", name="rotation")(h)
+    h = layers.RandomZoom(0.1, width_factor=(-0.2, 0.1), name="zoom")(h)
+    h = layers.RandomTranslation(0.1, 0.2, fill_value=1.0, name="translation")(h)
+    h = layers.RandomContrast(0.3, name="contrast")(h)
+    h = layers.RandomBrightness(0.2, value_range=(0.0, 1.0), name="brightness")(h)
+    h = layers.Identity(name="identity")(h)
+    out = layers.Conv2D(4, 3, name="conv")(h)
+    return keras.Model(x, out, name="augmentation_layers"), ["conv"]
+
+
 def save(model, names, inputs, rng, check_shared_objects=False):
     for weight in model.weights:
         weight.assign(rng.normal(0, 0.5, weight.shape).astype("float32"))
@@ -190,6 +206,8 @@ def main():
     save(model, names, [rng.normal(0, 1, (2, 5, 3)).astype("float32")], rng, check_shared_objects=True)
     model, names = build_applications_layers()
     save(model, names, [rng.uniform(0, 255, (2, 4, 4, 3)).astype("float32")], rng)
+    model, names = build_augmentation_layers()
+    save(model, names, [rng.uniform(0, 1, (2, 6, 6, 3)).astype("float32")], rng)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(KerasOperations.self, "keras_operations") { $0($1[0], $1[1], $1[2]) },
         .of(SavedRecurrent.self, "saved_recurrent") { $0($1[0]) },
         .of(ApplicationsLayers.self, "applications_layers") { $0($1[0]) },
+        .of(AugmentationLayers.self, "augmentation_layers") { $0($1[0]) },
         // The in-the-wild corpus of tools/make_wild_corpus.py: models written as keras.io
         // examples and everyday code write them.
         .of(StructuredMlp.self, "wild/structured_mlp") { $0($1[0]) },

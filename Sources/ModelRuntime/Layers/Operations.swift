@@ -437,21 +437,26 @@ private func listedTensors<Kind: OperationKernel>(_ operation: Operation<Kind>, 
     }
 }
 
+/// `tensors` joined along `axis` by the `Concatenate` layer.
+private func joined(_ tensors: [Tensor], axis: Int, name: String) -> Tensor {
+    do {
+        let layer = try ModelRuntime.Concatenate(
+            config: ConcatenateConfig(name: name, axis: axis), inputShapes: tensors.map { TensorShape($0.shape.map { $0 }) },
+            seed: 0)
+        return layer(tensors)
+    } catch {
+        preconditionFailure("'\(name)': \(error)")
+    }
+}
+
 extension Ops.Concatenate: OperationKernel {
     public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
-        let tensors = listedTensors(operation, inputs)
-        let config = ConcatenateConfig(name: operation.config.name, axis: operation.config.axis.int ?? 0)
-        do {
-            let layer = try ModelRuntime.Concatenate(
-                config: config, inputShapes: tensors.map { TensorShape($0.shape.map { $0 }) }, seed: 0)
-            return layer(tensors)
-        } catch {
-            preconditionFailure("Concatenate '\(operation.config.name)': \(error)")
-        }
+        joined(listedTensors(operation, inputs), axis: operation.config.axis.int ?? 0, name: operation.config.name)
     }
 }
 
 extension Ops.Stack: OperationKernel {
+    /// Each tensor given an axis of size 1 at `axis`, then joined along it.
     public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
         let tensors = listedTensors(operation, inputs)
         let rank = tensors[0].rank + 1
@@ -462,14 +467,7 @@ extension Ops.Stack: OperationKernel {
             shape.insert(1, at: axis)
             return tensor.reshaped(to: shape)
         }
-        let config = ConcatenateConfig(name: operation.config.name, axis: axis)
-        do {
-            let layer = try ModelRuntime.Concatenate(
-                config: config, inputShapes: expanded.map { TensorShape($0.shape.map { $0 }) }, seed: 0)
-            return layer(expanded)
-        } catch {
-            preconditionFailure("Stack '\(operation.config.name)': \(error)")
-        }
+        return joined(expanded, axis: axis, name: operation.config.name)
     }
 }
 

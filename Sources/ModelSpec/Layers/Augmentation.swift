@@ -153,34 +153,31 @@ public struct RandomTranslationConfig: InferenceIdentityConfig {
     }
 }
 
-/// `keras.layers.RandomContrast` and `keras.layers.RandomBrightness` share these fields.
-public protocol ValueRangeAugmentationConfig: InferenceIdentityConfig {
-    init(name: String, trainable: Bool, dtype: DTypePolicy, dataFormat: String, factor: OperationArgument,
-         valueRange: OperationArgument, seed: Int?)
-    var name: String { get set }
-    var trainable: Bool { get set }
-    var dtype: DTypePolicy { get set }
-    var dataFormat: String { get set }
-    var factor: OperationArgument { get set }
-    var valueRange: OperationArgument { get set }
-    var seed: Int? { get set }
+/// Which of `RandomContrast` and `RandomBrightness` a ``ValueRangeAugmentationConfig`` is.
+public protocol ValueRangeAugmentation: Sendable {
+    /// Keras's class name.
+    static var className: String { get }
 }
 
-extension ValueRangeAugmentationConfig {
-    public static var template: Self {
-        Self(name: Naming.snakeCase(className), trainable: true, dtype: .float32, dataFormat: "channels_last", factor: 0,
-             valueRange: [0, 255], seed: nil)
-    }
+/// `RandomContrast`'s kind.
+public enum RandomContrastKind: ValueRangeAugmentation { public static let className = "RandomContrast" }
+/// `RandomBrightness`'s kind.
+public enum RandomBrightnessKind: ValueRangeAugmentation { public static let className = "RandomBrightness" }
+
+/// `keras.layers.RandomContrast`.
+public typealias RandomContrastConfig = ValueRangeAugmentationConfig<RandomContrastKind>
+/// `keras.layers.RandomBrightness`.
+public typealias RandomBrightnessConfig = ValueRangeAugmentationConfig<RandomBrightnessKind>
+
+/// The config of `keras.layers.RandomContrast` and `RandomBrightness`, which share their fields.
+public struct ValueRangeAugmentationConfig<Kind: ValueRangeAugmentation>: InferenceIdentityConfig {
+    public static var className: String { Kind.className }
+    public static var template: Self { Self(factor: 0) }
     public static var fields: [ConfigField<Self>] {
         [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
          ConfigField("data_format", \.dataFormat), ConfigField("factor", \.factor, required: true),
          ConfigField("value_range", \.valueRange), ConfigField("seed", \.seed)]
     }
-}
-
-/// `keras.layers.RandomContrast`.
-public struct RandomContrastConfig: ValueRangeAugmentationConfig {
-    public static let className = "RandomContrast"
     /// The layer's Keras name.
     public var name: String
     /// Keras's `trainable` flag (inference ignores it).
@@ -189,40 +186,14 @@ public struct RandomContrastConfig: ValueRangeAugmentationConfig {
     public var dtype: DTypePolicy
     /// Where the channels are.
     public var dataFormat: String
-    /// The range of contrast changes: one number or `[lower, upper]`.
+    /// The range of changes: one number or `[lower, upper]`.
     public var factor: OperationArgument
     /// The range of the input's values.
     public var valueRange: OperationArgument
     /// The seed of the training-time draws.
     public var seed: Int?
     /// A config.
-    public init(name: String = "random_contrast", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", factor: OperationArgument, valueRange: OperationArgument = [0, 255],
-                seed: Int? = nil) {
-        (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
-        (self.factor, self.valueRange, self.seed) = (factor, valueRange, seed)
-    }
-}
-
-/// `keras.layers.RandomBrightness`.
-public struct RandomBrightnessConfig: ValueRangeAugmentationConfig {
-    public static let className = "RandomBrightness"
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Where the channels are.
-    public var dataFormat: String
-    /// The range of brightness changes: one number or `[lower, upper]`.
-    public var factor: OperationArgument
-    /// The range of the input's values.
-    public var valueRange: OperationArgument
-    /// The seed of the training-time draws.
-    public var seed: Int?
-    /// A config.
-    public init(name: String = "random_brightness", trainable: Bool = true, dtype: DTypePolicy = .float32,
+    public init(name: String = Naming.snakeCase(Kind.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
                 dataFormat: String = "channels_last", factor: OperationArgument, valueRange: OperationArgument = [0, 255],
                 seed: Int? = nil) {
         (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
