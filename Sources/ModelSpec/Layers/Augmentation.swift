@@ -73,56 +73,42 @@ public struct RandomRotationConfig: InferenceIdentityConfig {
     }
 }
 
-/// `keras.layers.RandomZoom`.
-public struct RandomZoomConfig: InferenceIdentityConfig {
-    public static let className = "RandomZoom"
-    public static let template = RandomZoomConfig(heightFactor: 0)
-    public static let fields: [ConfigField<RandomZoomConfig>] = [
-        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
-        ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
-        ConfigField("width_factor", \.widthFactor), ConfigField("fill_mode", \.fillMode),
-        ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed), ConfigField("fill_value", \.fillValue),
-    ]
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Where the channels are.
-    public var dataFormat: String
-    /// The range of vertical zoom: one number or `[lower, upper]`.
-    public var heightFactor: OperationArgument
-    /// The range of horizontal zoom (`None`: as the vertical one).
-    public var widthFactor: OperationArgument
-    /// How points outside the input are filled.
-    public var fillMode: String
-    /// `bilinear` or `nearest`.
-    public var interpolation: String
-    /// The seed of the training-time draws.
-    public var seed: Int?
-    /// The value for `fill_mode` `constant`.
-    public var fillValue: Double
-    /// A config.
-    public init(name: String = "random_zoom", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument = nil,
-                fillMode: String = "reflect", interpolation: String = "bilinear", seed: Int? = nil, fillValue: Double = 0) {
-        (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
-        (self.heightFactor, self.widthFactor, self.fillMode) = (heightFactor, widthFactor, fillMode)
-        (self.interpolation, self.seed, self.fillValue) = (interpolation, seed, fillValue)
-    }
+/// Which of `RandomZoom` and `RandomTranslation` a ``GeometricAugmentationConfig`` is.
+public protocol GeometricAugmentation: Sendable {
+    /// Keras's class name.
+    static var className: String { get }
+    /// Whether a spec must give `width_factor` (RandomTranslation), rather than `None` standing
+    /// for the height's range (RandomZoom).
+    static var widthFactorIsRequired: Bool { get }
 }
 
-/// `keras.layers.RandomTranslation`.
-public struct RandomTranslationConfig: InferenceIdentityConfig {
+/// `RandomZoom`'s kind.
+public enum RandomZoomKind: GeometricAugmentation {
+    public static let className = "RandomZoom"
+    public static let widthFactorIsRequired = false
+}
+/// `RandomTranslation`'s kind.
+public enum RandomTranslationKind: GeometricAugmentation {
     public static let className = "RandomTranslation"
-    public static let template = RandomTranslationConfig(heightFactor: 0, widthFactor: 0)
-    public static let fields: [ConfigField<RandomTranslationConfig>] = [
-        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
-        ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
-        ConfigField("width_factor", \.widthFactor, required: true), ConfigField("fill_mode", \.fillMode),
-        ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed), ConfigField("fill_value", \.fillValue),
-    ]
+    public static let widthFactorIsRequired = true
+}
+
+/// `keras.layers.RandomZoom`.
+public typealias RandomZoomConfig = GeometricAugmentationConfig<RandomZoomKind>
+/// `keras.layers.RandomTranslation`.
+public typealias RandomTranslationConfig = GeometricAugmentationConfig<RandomTranslationKind>
+
+/// The config of `keras.layers.RandomZoom` and `RandomTranslation`, which share their fields.
+public struct GeometricAugmentationConfig<Kind: GeometricAugmentation>: InferenceIdentityConfig {
+    public static var className: String { Kind.className }
+    public static var template: Self { Self(heightFactor: 0, widthFactor: Kind.widthFactorIsRequired ? 0 : nil) }
+    public static var fields: [ConfigField<Self>] {
+        [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+         ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
+         ConfigField("width_factor", \.widthFactor, required: Kind.widthFactorIsRequired),
+         ConfigField("fill_mode", \.fillMode), ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed),
+         ConfigField("fill_value", \.fillValue)]
+    }
     /// The layer's Keras name.
     public var name: String
     /// Keras's `trainable` flag (inference ignores it).
@@ -131,9 +117,9 @@ public struct RandomTranslationConfig: InferenceIdentityConfig {
     public var dtype: DTypePolicy
     /// Where the channels are.
     public var dataFormat: String
-    /// The range of vertical shifts, as fractions of the height: one number or `[lower, upper]`.
+    /// The vertical range (zoom, or shift as a fraction of the height): one number or `[lower, upper]`.
     public var heightFactor: OperationArgument
-    /// The range of horizontal shifts, as fractions of the width.
+    /// The horizontal range (RandomZoom: `None` means the vertical one).
     public var widthFactor: OperationArgument
     /// How points outside the input are filled.
     public var fillMode: String
@@ -144,8 +130,8 @@ public struct RandomTranslationConfig: InferenceIdentityConfig {
     /// The value for `fill_mode` `constant`.
     public var fillValue: Double
     /// A config.
-    public init(name: String = "random_translation", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument,
+    public init(name: String = Naming.snakeCase(Kind.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
+                dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument = nil,
                 fillMode: String = "reflect", interpolation: String = "bilinear", seed: Int? = nil, fillValue: Double = 0) {
         (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
         (self.heightFactor, self.widthFactor, self.fillMode) = (heightFactor, widthFactor, fillMode)

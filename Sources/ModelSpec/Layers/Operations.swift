@@ -310,10 +310,6 @@ public struct OperationConfig<Kind: OperationKind>: LayerConfig {
 
     public static var template: Self { Self(name: Naming.snakeCase(Kind.className)) }
 
-    /// The key under which the call's arguments travel with the config between the model
-    /// reader and writer, which move them to and from `inbound_nodes`; never in Keras's config.
-    public static var callKey: String { OperationCall.key }
-
     public static var fields: [ConfigField<Self>] {
         func field(_ key: String) -> ConfigField<Self> {
             switch key {
