@@ -48,6 +48,8 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// Where Keras stores each weight under the layer's own path, in `get_weights()` order:
     /// `vars/0`, `vars/1`, ... by default; `cell/vars/0` for recurrent layers.
     func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String]
+    /// How the layer treats its inputs' Keras masks (see `MaskPlan`); most layers drop them.
+    var maskBehavior: MaskBehavior { get }
     /// Keras's `registered_name` for a custom layer class (`MyLayers>Scale`, as
     /// `@keras.saving.register_keras_serializable(package="MyLayers")` names it); `nil` for
     /// Keras's built-in layers, which Keras writes with a `null` one.

@@ -303,13 +303,19 @@ public enum ModelConfigWriter {
                 } else {
                     let multiple = type(of: layer).className != "Functional" && (layer as? any LayerConfig).map {
                         type(of: $0).inputArity != .exactly(1)
-                    } ?? (tensors.count > 1)
-                    arguments = [multiple ? JSONNode(.array(tensors)) : tensors[0]]
+                    } ?? (graph.nodes[node].arguments.count > 1)
+                    let argumentTensors = Array(tensors.prefix(graph.nodes[node].arguments.count))
+                    arguments = [multiple ? JSONNode(.array(argumentTensors)) : argumentTensors[0]]
                 }
+                let argumentCount = graph.nodes[node].arguments.count
+                if let training = layout.training { keywords.append(JSONMember(key: "training", value: JSONNode(.bool(training)))) }
                 if layout.initialStates > 0 {
-                    let states = Array(tensors.suffix(layout.initialStates))
+                    let states = Array(tensors[argumentCount..<(argumentCount + layout.initialStates)])
                     keywords.append(JSONMember(key: "initial_state",
                                                value: layout.singleInitialState ? states[0] : JSONNode(.array(states))))
+                }
+                for (keyword, tensor) in zip(layout.maskKeywords, tensors.suffix(layout.maskKeywords.count)) {
+                    keywords.append(JSONMember(key: keyword, value: tensor))
                 }
                 if layout.useCausalMask { keywords.append(JSONMember(key: "use_causal_mask", value: JSONNode(.bool(true)))) }
                 inbound.append(JSONNode(.object([
@@ -388,7 +394,7 @@ extension ModelConfig {
         let graph = Self.graph
         var firstInputs: [Int: [TensorShape]] = [:]
         for node in graph.nodes where firstInputs[node.layer] == nil {
-            firstInputs[node.layer] = node.inputs.dropLast(node.layout.initialStates).map { shapes[$0.node][$0.index] }
+            firstInputs[node.layer] = node.arguments.map { shapes[$0.node][$0.index] }
         }
         var used: [String: Int] = [:]
         var paths: [KerasWeightPath] = []

@@ -16,6 +16,8 @@ public struct ModelDescription: Sendable {
     public var configNode: JSONNode
     /// Valid but suspicious things in the spec, nested models' included.
     public var warnings: [SpecWarning] = []
+    /// Where the Keras masks of the calls come from.
+    public var masks: MaskPlan = .none
 
     /// Whether the spec is a subclassed model: its own class at the top, computed by its one
     /// non-input layer, a custom layer (`layers[1]`).

@@ -18,6 +18,10 @@ public struct ModelGraph: Sendable, Equatable {
 
     /// How a call passes its inputs, beyond Keras's usual single argument (a tensor or a list).
     public struct CallLayout: Sendable, Hashable {
+        /// The `training` flag Keras recorded beside a mask tensor (`training=False` on a masked
+        /// RNN call), nil otherwise. Kept so configs round-trip (Keras restores the flag of other
+        /// calls itself); the runtime always infers.
+        public var training: Bool?
         /// The number of inputs passed as separate positional arguments (`mha(query, value)`), or
         /// nil for the usual single argument.
         public var positional: Int?
@@ -29,18 +33,24 @@ public struct ModelGraph: Sendable, Equatable {
         public var initialStates: Int
         /// Whether Keras wrote the `initial_state` as one tensor rather than a list.
         public var singleInitialState: Bool
+        /// The call's keyword arguments that name mask tensors, in order: `mask` (Keras records
+        /// the mask a layer got when it was built), `attention_mask` (MultiHeadAttention). They
+        /// are the call's last inputs, after the initial states.
+        public var maskKeywords: [String]
 
         /// The usual call: one argument, a tensor or a list of tensors.
         public static let standard = CallLayout()
 
         /// A layout; the defaults are the usual call.
         public init(positional: Int? = nil, keywords: [String] = [], useCausalMask: Bool = false, initialStates: Int = 0,
-                    singleInitialState: Bool = false) {
+                    singleInitialState: Bool = false, maskKeywords: [String] = [], training: Bool? = nil) {
             self.positional = positional
             self.keywords = keywords
             self.useCausalMask = useCausalMask
             self.initialStates = initialStates
             self.singleInitialState = singleInitialState
+            self.maskKeywords = maskKeywords
+            self.training = training
         }
     }
 
@@ -59,6 +69,19 @@ public struct ModelGraph: Sendable, Equatable {
             self.layer = layer
             self.inputs = inputs
             self.layout = layout
+        }
+
+        /// The tensors the layer computes on: the inputs without the initial states and mask.
+        public var arguments: ArraySlice<TensorRef> {
+            inputs.dropLast(layout.initialStates + layout.maskKeywords.count)
+        }
+        /// A recurrent layer's initial states (`initial_state`).
+        public var initialStateInputs: ArraySlice<TensorRef> {
+            inputs.dropLast(layout.maskKeywords.count).suffix(layout.initialStates)
+        }
+        /// The tensor passed as the mask keyword `keyword` (`mask`, `attention_mask`).
+        public func maskInput(_ keyword: String = "mask") -> TensorRef? {
+            layout.maskKeywords.firstIndex(of: keyword).map { inputs[inputs.count - layout.maskKeywords.count + $0] }
         }
     }
 
@@ -108,8 +131,8 @@ public struct ModelGraph: Sendable, Equatable {
         var shapes: [[TensorShape]] = []
         var called = Set<Int>()
         for node in nodes {
-            // A recurrent layer's initial states are checked by its caller, not passed here.
-            let inputs = node.inputs.dropLast(node.layout.initialStates).map { shapes[$0.node][$0.index] }
+            // A recurrent layer's initial states and a recorded mask are checked by the caller.
+            let inputs = node.arguments.map { shapes[$0.node][$0.index] }
             let first = called.insert(node.layer).inserted
             do {
                 shapes.append(try call(node.layer, inputs, first))

@@ -222,7 +222,7 @@ extension ModelSpecParser {
     /// later calls fit the weights of its first), and returns the layer descriptions.
     static func describe(
         _ entries: [Entry], graph: ModelGraph
-    ) throws -> (layers: [LayerDescription], shapes: [[TensorShape]], warnings: [SpecWarning]) {
+    ) throws -> (layers: [LayerDescription], shapes: [[TensorShape]], warnings: [SpecWarning], masks: MaskPlan) {
         var warnings: [SpecWarning] = []
         var weights = [[WeightSpec]](repeating: [], count: entries.count)
         var firstInputs: [Int: [TensorShape]] = [:]
@@ -256,11 +256,25 @@ extension ModelSpecParser {
         } catch {
             throw SpecError("\(error)")
         }
+        // A recorded mask read by a recurrent layer or masked pooling: one value per step,
+        // the shape of the sequence without its feature axis.
+        for node in graph.nodes {
+            guard let ref = node.maskInput(), let first = node.arguments.first,
+                  case .uses? = entries[node.layer].config?.maskBehavior else { continue }
+            let sequence = shapes[first.node][first.index]
+            let expected = TensorShape(Array(sequence.dimensions.dropLast()))
+            let shape = shapes[ref.node][ref.index]
+            guard shape.isCompatible(with: expected) else {
+                let entry = entries[node.layer]
+                throw SpecError("\(entry.label): the 'mask' must have shape \(expected) for an input of shape \(sequence), got \(shape)",
+                                at: entry.node.location)
+            }
+        }
         // A recurrent layer's initial states: (batch, units) each.
         for node in graph.nodes where node.layout.initialStates > 0 {
             let entry = entries[node.layer]
             guard let recurrent = entry.config as? any RecurrentLayerConfig else { continue }
-            for ref in node.inputs.suffix(node.layout.initialStates) {
+            for ref in node.initialStateInputs {
                 let shape = shapes[ref.node][ref.index]
                 guard shape.isCompatible(with: TensorShape([nil, recurrent.units])) else {
                     throw SpecError("\(entry.label): an initial state must have shape (None, \(recurrent.units)), got \(shape)",
@@ -282,7 +296,32 @@ extension ModelSpecParser {
             }
         }
         warnings += entries.flatMap { $0.nested?.warnings ?? [] }
-        return (zip(entries, weights).map { $0.description(weights: $1) }, shapes, warnings)
+        let behavior: (Int) -> MaskBehavior? = { layer in
+            if let nested = entries[layer].nested {
+                // A nested model whose own layers make no output mask takes one from outside
+                // when it only passes it on or drops it.
+                return nestedMasksOutput(nested) ? nil : nested.masks.passage
+            }
+            return entries[layer].custom == nil ? entries[layer].config?.maskBehavior : nil
+        }
+        var masks: MaskPlan
+        do {
+            masks = try MaskPlan.make(
+                graph: graph, behavior: behavior, outputs: { entries[$0].outputCount },
+                nestedOutputMasked: { layer in entries[layer].nested.map(nestedMasksOutput) ?? false },
+                name: { entries[$0].name })
+        } catch let error as MaskError {
+            let entry = entries[graph.nodes[error.node].layer]
+            throw SpecError("\(entry.label) \(error)", at: entry.node.location)
+        }
+        masks.passage = MaskPlan.passage(graph: graph, behavior: behavior, outputs: { entries[$0].outputCount },
+                                         name: { entries[$0].name })
+        return (zip(entries, weights).map { $0.description(weights: $1) }, shapes, warnings, masks)
+    }
+
+    /// Whether a nested model's own layers put a mask on one of its outputs.
+    static func nestedMasksOutput(_ nested: ModelDescription) -> Bool {
+        nested.graph.outputs.contains { nested.masks.outputMask($0) != nil }
     }
 
     /// A nested model takes inputs of its input shapes: same rank, equal where both are known.
@@ -357,7 +396,8 @@ extension ModelSpecParser {
         let configNode = JSONNode(.object(members), at: config.location)
         let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "sequential")
         return ModelDescription(className: "Sequential", attributes: attributes, layers: described.layers, graph: graph,
-                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings)
+                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings,
+                                masks: described.masks)
     }
 
     // MARK: Functional
@@ -433,6 +473,11 @@ extension ModelSpecParser {
             for (reads, layout) in calls {
                 var other = layout
                 (other.initialStates, other.singleInitialState) = (0, false)
+                other.maskKeywords.removeAll { $0 == "mask" }
+                other.training = nil
+                if layout.maskKeywords.contains("attention_mask"), !(entry.config is MultiHeadAttentionConfig) {
+                    throw SpecError("\(entry.label): only MultiHeadAttention takes an 'attention_mask'", at: inbound?.location)
+                }
                 if other != .standard, entry.config.map({ !(type(of: $0) is any AttentionLayerConfig.Type) }) ?? true {
                     throw SpecError("\(entry.label): only attention layers take several positional arguments, tensors by keyword or use_causal_mask",
                                     at: inbound?.location)
@@ -442,7 +487,7 @@ extension ModelSpecParser {
                         throw SpecError("\(entry.label): 'initial_state' is supported for SimpleRNN, LSTM and GRU only",
                                         at: inbound?.location)
                     }
-                    guard layout.initialStates == recurrent.stateCount, reads.count == 1 + layout.initialStates else {
+                    guard layout.initialStates == recurrent.stateCount, reads.count == 1 + layout.initialStates + layout.maskKeywords.count else {
                         throw SpecError("\(entry.label): 'initial_state' takes \(recurrent.stateCount) tensor\(recurrent.stateCount == 1 ? "" : "s") (\(recurrent.stateCount == 1 ? "h" : "h, c")), got \(layout.initialStates)",
                                         at: inbound?.location)
                     }
@@ -487,7 +532,7 @@ extension ModelSpecParser {
         }
         for (call, inputs) in inputsOfCall.enumerated() {
             let entry = entries[callLayer[call]]
-            let given = inputs.count - callLayouts[call].initialStates
+            let given = inputs.count - callLayouts[call].initialStates - callLayouts[call].maskKeywords.count
             if let arity = entry.config.map({ type(of: $0).inputArity }), !arity.allows(given) {
                 throw SpecError("\(entry.label): takes \(arity), but a call gives it \(given)", at: entry.node.location)
             }
@@ -554,7 +599,8 @@ extension ModelSpecParser {
         let configNode = replacing("layers", in: config, with: normalizedLayers)
         let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "functional")
         return ModelDescription(className: "Functional", attributes: attributes, layers: described.layers, graph: graph,
-                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings)
+                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings,
+                                masks: described.masks)
     }
 
     /// The error for calls that cannot be ordered: names the layers of the cycle (not those that
@@ -609,6 +655,7 @@ extension ModelSpecParser {
             var layout = ModelGraph.CallLayout.standard
             var keywordTensors: [(String, JSONNode)] = []
             var initialStates: [Reference] = []
+            var maskTensors: [(String, Reference)] = []
             if let kwargs = call["kwargs"] {
                 // Attention inputs passed by keyword (`query=`, `value=`, `key=`) become inputs after
                 // the positional ones; `use_causal_mask` is kept; other flags change nothing here.
@@ -625,6 +672,18 @@ extension ModelSpecParser {
                         }
                         layout.initialStates = initialStates.count
                         layout.singleInitialState = single
+                    } else if ["mask", "attention_mask"].contains(member.key),
+                              member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
+                        // The mask the layer got when Keras built the model (see `MaskPlan`), or
+                        // MultiHeadAttention's explicit one.
+                        maskTensors.append((member.key, try kerasTensor(member.value, label: entry.label)))
+                    } else if member.key == "mask", let masks = member.value.value.arrayElements,
+                              masks.contains(where: { $0.value != .null }) {
+                        throw SpecError("\(entry.label): a list of masks in a call's 'mask' is not supported yet", at: member.keyLocation)
+                    } else if member.key == "mask", member.value.value.arrayElements != nil {
+                        continue
+                    } else if member.key == "training", case .bool(let training) = member.value.value {
+                        layout.training = training
                     } else if member.key == "use_causal_mask" {
                         layout.useCausalMask = member.value.value == .bool(true)
                     } else {
@@ -654,7 +713,12 @@ extension ModelSpecParser {
                 layout.positional = argList.count
                 for (_, tensor) in keywordTensors { reads.append(try kerasTensor(tensor, label: entry.label)) }
             }
-            result.append((reads + initialStates, layout))
+            // Masks last, `mask` before `attention_mask`.
+            maskTensors.sort { $0.0 == "mask" && $1.0 != "mask" }
+            layout.maskKeywords = maskTensors.map(\.0)
+            // Keras rebuilds `training` itself except beside an explicit mask.
+            if maskTensors.isEmpty { layout.training = nil }
+            result.append((reads + initialStates + maskTensors.map(\.1), layout))
         }
         return result
     }
@@ -672,7 +736,7 @@ extension ModelSpecParser {
                                 at: member.keyLocation)
             }
             if member.key.hasSuffix("mask"), member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
-                throw SpecError("\(context): Keras masking (a mask from Embedding(mask_zero=True), Masking or a merge of masked tensors) is not supported yet",
+                throw SpecError("\(context): a mask passed as '\(member.key)' is not supported yet (masks from Embedding(mask_zero=True) and Masking are)",
                                 at: member.keyLocation)
             }
             switch member.value.value {

@@ -84,6 +84,8 @@ struct Renderer {
     let nested: [Int: Renderer]
     /// The local constant holding each call's output.
     let locals: [String]
+    /// The local constant holding the mask a call computes, for the calls whose masks are read.
+    let maskLocals: [Int: String]
     /// The call's parameters: one per model input.
     let parameters: [String]
     /// The labels of the returned tuple when the model has several outputs.
@@ -133,6 +135,10 @@ struct Renderer {
             locals.append(localNames.claim(callCount[node.layer] == 1 ? base : base + "Call\(callCount[node.layer])"))
         }
         self.locals = locals
+        // The masks calls compute (Embedding, Masking, merges of masked inputs): `<local>Mask`.
+        var maskLocals: [Int: String] = [:]
+        for node in description.masks.computed { maskLocals[node] = localNames.claim(locals[node] + "Mask") }
+        self.maskLocals = maskLocals
         parameters = description.graph.inputs.map { locals[$0] }
         var labels = UniqueNames()
         outputLabels = description.graph.outputs.map { labels.claim(members[description.graph.nodes[$0.node].layer]) }
@@ -354,6 +360,8 @@ struct Renderer {
                 if node.layout.useCausalMask { parts.append("useCausalMask: true") }
                 if node.layout.initialStates > 0 { parts.append("initialStates: \(node.layout.initialStates)") }
                 if node.layout.singleInitialState { parts.append("singleInitialState: true") }
+                if !node.layout.maskKeywords.isEmpty { parts.append("maskKeywords: \(node.layout.maskKeywords.swiftExpression)") }
+                if let training = node.layout.training { parts.append("training: \(training)") }
                 code = String(code.dropLast()) + ", layout: .init(\(parts.joined(separator: ", "))))"
             }
             let call = node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
@@ -412,7 +420,7 @@ struct Renderer {
                     out.line("\(member) = try \(swiftType(node.layer))(")
                     out.line("    config: config.\(member), inputShape: \(shapeExpression(node.inputs[0])), \(seedArgument))")
                 } else {
-                    let shapes = node.inputs.map(shapeExpression).joined(separator: ", ")
+                    let shapes = node.arguments.map(shapeExpression).joined(separator: ", ")
                     out.line("\(member) = try \(swiftType(node.layer))(")
                     out.line("    config: config.\(member), inputShapes: [\(shapes)], \(seedArgument))")
                 }
@@ -495,10 +503,19 @@ struct Renderer {
                     out.line("let \(local) = self.\(member).check(\(local), model: \(typeLiteral))")
                     continue
                 }
-                let states = node.layout.initialStates
-                let stateArgument = states == 0 ? ""
-                    : ", initialState: [" + node.inputs.suffix(states).map(valueExpression).joined(separator: ", ") + "]"
-                let argumentList = node.inputs.dropLast(states).map(valueExpression).joined(separator: ", ") + stateArgument
+                defer { renderComputedMask(of: index, &out) }
+                let stateArgument = node.layout.initialStates == 0 ? ""
+                    : ", initialState: [" + node.initialStateInputs.map(valueExpression).joined(separator: ", ") + "]"
+                let readMasks = description.masks.masksRead(by: index)
+                let isUnary = layers[node.layer].isUnary
+                // A layer that reads masks gets them after its inputs: one for a unary layer, one
+                // per input for attention.
+                let maskArgument = readMasks.map { masks in
+                    isUnary ? ", mask: " + maskExpression(masks[0])
+                        : ", masks: [" + masks.map(maskExpression).joined(separator: ", ") + "]"
+                } ?? ""
+                let argumentList = node.arguments.map(valueExpression).joined(separator: ", ") + stateArgument
+                    + (isUnary ? maskArgument : "")
                 let path = "path().appending(self.\(member).config.name)"
                 if let model = nested[node.layer] {
                     let call = "self.\(member)(\(argumentList), intercepting: interceptor, at: \(path))"
@@ -515,9 +532,10 @@ struct Renderer {
                     out.line("let \(local) = self.\(member).outputs(\(argumentList))")
                     continue
                 }
-                let causal = node.layout.useCausalMask ? ", useCausalMask: true" : ""
-                let call = layers[node.layer].isUnary
-                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(causal))"
+                let causal = (node.maskInput("attention_mask").map { ", attentionMask: " + valueExpression($0) } ?? "")
+                    + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
+                let call = isUnary
+                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(maskArgument)\(causal))"
                 out.line("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
             }
             if outputLabels.count == 1 {
@@ -526,6 +544,34 @@ struct Renderer {
                 out.line("return (" + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")")
             }
         }
+    }
+
+    /// The Swift for a mask: the local of a computed mask, or a graph tensor Keras recorded.
+    private func maskExpression(_ source: MaskPlan.Source?) -> String {
+        switch source {
+        case nil: "nil"
+        case .computed(let node)?: maskLocals[node]!
+        case .tensor(let ref)?: valueExpression(ref)
+        }
+    }
+
+    /// `let <local>Mask = …` after the call of `node`, when the model reads the mask it computes.
+    private func renderComputedMask(of node: Int, _ out: inout SourceWriter) {
+        guard let name = maskLocals[node] else { return }
+        let call = graph.nodes[node]
+        let member = "self.\(members[call.layer])"
+        let masks = description.masks.argumentMasks[node]
+        let expression: String
+        switch layers[call.layer].config?.maskBehavior {
+        case .merges(requiresAll: true, _)?:
+            expression = "\(member).computeMask([\(masks.map(maskExpression).joined(separator: ", "))])"
+        case .merges(requiresAll: false, _)?:
+            let inputs = call.arguments.map(valueExpression).joined(separator: ", ")
+            expression = "\(member).computeMask([\(inputs)], masks: [\(masks.map(maskExpression).joined(separator: ", "))])"
+        default:
+            expression = "\(member).computeMask(\(valueExpression(call.arguments[call.arguments.startIndex])))"
+        }
+        out.line("let \(name) = \(expression)")
     }
 
     /// The chains the call runs through `interceptChain` (one convolution with output passes

@@ -129,6 +129,33 @@ func attend(_ scores: inout [Float], rows: Int, columns: Int, value: UnsafeBuffe
     }
 }
 
+// Masks in `Attention` and `AdditiveAttention` (Keras's `Attention.call`): a key step the value
+// mask masks gets 1e9 subtracted from its score (with the causal mask, once), and the output
+// rows of query steps the query mask masks are zeros.
+
+/// The query and value masks' scalars, checked against `(batch, tq)` and `(batch, tv)`.
+func attentionMasks(_ masks: [Tensor?], batch: Int, tq: Int, tv: Int, layer: String) -> (query: [Float]?, value: [Float]?) {
+    func scalars(_ index: Int, _ steps: Int) -> [Float]? {
+        guard masks.indices.contains(index), let mask = masks[index] else { return nil }
+        precondition(mask.shape == [batch, steps], "\(layer): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
+        return mask.scalars
+    }
+    return (scalars(0, tq), scalars(1, tv))
+}
+
+/// `output` (batch, tq, features) with the rows of masked query steps set to 0.
+func zeroingMaskedQueries(_ output: Tensor, _ queryMask: [Float]?) -> Tensor {
+    guard let queryMask else { return output }
+    var output = output
+    let features = output.shape[2]
+    output.withUnsafeMutableScalars { values in
+        for row in queryMask.indices where queryMask[row] == 0 {
+            for f in 0..<features { values[row * features + f] = 0 }
+        }
+    }
+    return output
+}
+
 /// `keras.layers.Attention`.
 public struct Attention: MergeLayer {
     public let config: AttentionConfig
@@ -160,14 +187,22 @@ public struct Attention: MergeLayer {
         concatScoreWeight = config.scoreMode == .concat ? rest.removeFirst() : nil
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, useCausalMask: false) }
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
     /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
     public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
+        self(inputs, masks: [], useCausalMask: useCausalMask)
+    }
+
+    /// The attention output with the inputs' Keras masks (`[query, value]`, nil where there is
+    /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows
+    /// of query steps the query mask masks are zeros.
+    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false) -> Tensor {
         let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
         let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
         let s = scale?.scalars[0] ?? 1
-        return Tensor(shape: [batch, tq, features]) { out in
+        let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
+        let output = Tensor(shape: [batch, tq, features]) { out in
             var scores = [Float](repeating: 0, count: tq * tv)
             for n in 0..<batch {
                 for i in 0..<tq {
@@ -178,7 +213,7 @@ public struct Attention: MergeLayer {
                             score += config.scoreMode == .dot ? q * k : tanhf(scale == nil ? q + k : s * (q + k))
                         }
                         scores[i * tv + j] = config.scoreMode == .dot ? score * s : score * (concatScoreWeight?.scalars[0] ?? 1)
-                        if useCausalMask, j > i { scores[i * tv + j] -= 1e9 }
+                        if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
                     }
                 }
                 value.withUnsafeScalars { v in
@@ -187,6 +222,7 @@ public struct Attention: MergeLayer {
                 }
             }
         }
+        return zeroingMaskedQueries(output, queryMask)
     }
 }
 
@@ -215,13 +251,21 @@ public struct AdditiveAttention: MergeLayer {
         scale = config.useScale ? weights[0] : nil
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, useCausalMask: false) }
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
     /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
     public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
+        self(inputs, masks: [], useCausalMask: useCausalMask)
+    }
+
+    /// The attention output with the inputs' Keras masks (`[query, value]`, nil where there is
+    /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows
+    /// of query steps the query mask masks are zeros.
+    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false) -> Tensor {
         let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
         let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
-        return Tensor(shape: [batch, tq, features]) { out in
+        let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
+        let output = Tensor(shape: [batch, tq, features]) { out in
             var scores = [Float](repeating: 0, count: tq * tv)
             for n in 0..<batch {
                 for i in 0..<tq {
@@ -232,7 +276,7 @@ public struct AdditiveAttention: MergeLayer {
                             score += (scale?.scalars[d] ?? 1) * t
                         }
                         scores[i * tv + j] = score
-                        if useCausalMask, j > i { scores[i * tv + j] -= 1e9 }
+                        if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
                     }
                 }
                 value.withUnsafeScalars { v in
@@ -241,6 +285,7 @@ public struct AdditiveAttention: MergeLayer {
                 }
             }
         }
+        return zeroingMaskedQueries(output, queryMask)
     }
 }
 
@@ -269,7 +314,7 @@ public struct MultiHeadAttention: MergeLayer {
         projections = weights
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, useCausalMask: false) }
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
     /// `x (rows × features) · kernel (features × heads·size) + bias`.
     private func project(_ x: Tensor, _ index: Int) -> [Float] {
@@ -294,8 +339,38 @@ public struct MultiHeadAttention: MergeLayer {
 
     /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
     public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
+        self(inputs, masks: [], useCausalMask: useCausalMask)
+    }
+
+    /// The attention output with the inputs' Keras masks (`[query, value(, key)]`, nil where
+    /// there is none) and an `attentionMask` (`(batch, tq or 1, tk)`, Keras's `attention_mask`).
+    /// Query step `i` attends to key step `j` when the query mask keeps `i`, the value and key
+    /// masks keep `j`, the attention mask allows `(i, j)`, and `j ≤ i` with `useCausalMask`. As in Keras on
+    /// JAX, without dropout a disallowed score becomes −0.7 · `Float.greatestFiniteMagnitude`
+    /// before the softmax (a row with none allowed averages every value step); with `dropout`
+    /// set, Keras's `Softmax` layer gives it −1e9 and a weight of 0 (such a row gives zeros).
+    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?] = [], attentionMask: Tensor? = nil,
+                               useCausalMask: Bool = false) -> Tensor {
         let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
         let batch = query.shape[0], tq = query.shape[1], tk = key.shape[1]
+        if let attentionMask {
+            precondition(attentionMask.shape == [batch, tq, tk] || attentionMask.shape == [batch, 1, tk],
+                         "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, \(tk))")
+        }
+        let attentionRows = attentionMask.map { $0.shape[1] } ?? 0, attentionScalars = attentionMask?.scalars
+        func scalars(_ index: Int, _ steps: Int) -> [Float]? {
+            guard masks.indices.contains(index), let mask = masks[index] else { return nil }
+            precondition(mask.shape == [batch, steps], "\(config.name): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
+            return mask.scalars
+        }
+        let queryMask = scalars(0, tq), valueMask = scalars(1, tk), keyMask = scalars(2, tk)
+        let isMasked = queryMask != nil || valueMask != nil || keyMask != nil || attentionMask != nil
+        let throughSoftmaxLayer = config.dropout > 0
+        let disallowed: Float = throughSoftmaxLayer ? -1e9 : -0.7 * Float.greatestFiniteMagnitude
+        func allowed(_ n: Int, _ i: Int, _ j: Int) -> Bool {
+            (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0 && keyMask?[n * tk + j] != 0
+                && attentionScalars?[(n * attentionRows + (attentionRows == 1 ? 0 : i)) * tk + j] != 0
+        }
         let heads = config.numHeads, dk = config.keyDim, dv = config.headValueDim
         let q = project(query, 0), k = project(key, 1), v = project(value, 2)
         let scale = 1 / Float(dk).squareRoot()
@@ -308,7 +383,11 @@ public struct MultiHeadAttention: MergeLayer {
                     for j in 0..<tk {
                         var sum: Float = 0
                         for d in 0..<dk { sum += q[((n * tq + i) * heads + h) * dk + d] * scale * k[((n * tk + j) * heads + h) * dk + d] }
-                        scores[i * tk + j] = useCausalMask && j > i ? sum - 1e9 : sum
+                        if isMasked {
+                            scores[i * tk + j] = allowed(n, i, j) ? sum : disallowed
+                        } else {
+                            scores[i * tk + j] = useCausalMask && j > i ? sum - 1e9 : sum
+                        }
                     }
                 }
                 for i in 0..<tq {
@@ -318,6 +397,11 @@ public struct MultiHeadAttention: MergeLayer {
                     for j in 0..<tk {
                         scores[i * tk + j] = expf(scores[i * tk + j] - maximum)
                         total += scores[i * tk + j]
+                    }
+                    if isMasked && throughSoftmaxLayer {
+                        // Keras's Softmax layer: the weights of masked positions are 0 after
+                        // normalizing.
+                        for j in 0..<tk where !allowed(n, i, j) { scores[i * tk + j] = 0 }
                     }
                     for e in 0..<dv {
                         var acc: Float = 0

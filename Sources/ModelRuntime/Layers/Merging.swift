@@ -6,6 +6,8 @@ import CModelKernels
 public protocol ElementwiseMergeOperation: ElementwiseMergeConfig {
     /// Combines the inputs' values at one position.
     static func combine(_ values: UnsafeBufferPointer<Float>) -> Float
+    /// How the call uses its inputs' Keras masks.
+    static var maskedMergeRule: MaskedMergeRule { get }
 }
 
 extension AddConfig: ElementwiseMergeOperation {

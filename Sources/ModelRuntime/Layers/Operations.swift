@@ -347,6 +347,12 @@ extension Ops.Prod: ReductionKernel {
         return Float(product)
     }
 }
+extension Ops.`Any`: ReductionKernel {
+    static func reduce(count: Int, _ value: (Int) -> Float) -> Float {
+        for index in 0..<count where value(index) != 0 { return 1 }
+        return 0
+    }
+}
 extension Ops.Max: ReductionKernel {
     static func reduce(count: Int, _ value: (Int) -> Float) -> Float {
         var result = -Float.infinity

@@ -97,9 +97,17 @@ public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLay
         outputShape = try config.outputShape(for: inputShape)
     }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
+    public func callAsFunction(_ input: Tensor) -> Tensor { self(input, mask: nil) }
+
+    /// The pooled input; `GlobalAveragePooling1D` with a `(batch, steps)` mask averages the
+    /// kept steps only (Keras's masked mean: the sum of the kept steps over their count).
+    public func callAsFunction(_ input: Tensor, mask: Tensor?) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let batch = input.shape[0], channels = input.shape[input.rank - 1]
+        if let mask {
+            precondition(Rank.rank == 1 && Mode.self == AveragePoolingMode.self, "\(config.name): only GlobalAveragePooling1D reads a mask")
+            return maskedMean(input, mask: mask, steps: spatial[0], batch: batch, channels: channels)
+        }
         let positions = spatial.reduce(1, *)
         let isMax = Mode.self == MaxPoolingMode.self
         let shape = config.keepdims ? [batch] + Array(repeating: 1, count: Rank.rank) + [channels] : [batch, channels]
@@ -115,6 +123,26 @@ public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLay
                     }
                     if !isMax, positions > 0 {
                         for c in 0..<channels { out[n * channels + c] /= Float(positions) }
+                    }
+                }
+            }
+        }
+    }
+
+    private func maskedMean(_ input: Tensor, mask: Tensor?, steps: Int, batch: Int, channels: Int) -> Tensor {
+        let shape = config.keepdims ? [batch, 1, channels] : [batch, channels]
+        return mask.withMaskScalars(batch: batch, steps: steps, layer: config.name) { keep in
+            Tensor(shape: shape) { out in
+                input.withUnsafeScalars { x in
+                    for n in 0..<batch {
+                        var count: Float = 0
+                        for c in 0..<channels { out[n * channels + c] = 0 }
+                        for t in 0..<steps where isKept(keep, sample: n, step: t, steps: steps) {
+                            count += 1
+                            for c in 0..<channels { out[n * channels + c] += x[(n * steps + t) * channels + c] }
+                        }
+                        // No kept step: 0 / 0, NaN, as in Keras.
+                        for c in 0..<channels { out[n * channels + c] /= count }
                     }
                 }
             }

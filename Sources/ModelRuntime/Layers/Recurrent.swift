@@ -49,19 +49,48 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
 
+    /// The output, skipping the steps `mask` (`(batch, steps)`, 0 or 1) masks.
+    public func callAsFunction(_ input: Tensor, mask: Tensor?) -> Tensor {
+        outputs(input, initialState: [], mask: mask)[0]
+    }
+
     /// The output, starting from `initialState` (Keras's `initial_state`: `h`, and `c` for LSTM).
     public func callAsFunction(_ input: Tensor, initialState: [Tensor]) -> Tensor {
-        outputs(input, initialState: initialState)[0]
+        outputs(input, initialState: initialState, mask: nil)[0]
+    }
+
+    /// The output, starting from `initialState` and skipping the steps `mask` masks.
+    public func callAsFunction(_ input: Tensor, initialState: [Tensor], mask: Tensor?) -> Tensor {
+        outputs(input, initialState: initialState, mask: mask)[0]
     }
 
     /// The output, and with `return_state` the final states (`h`, and `c` for LSTM).
-    public func outputs(_ input: Tensor) -> [Tensor] { outputs(input, initialState: []) }
+    public func outputs(_ input: Tensor) -> [Tensor] { outputs(input, initialState: [], mask: nil) }
+
+    /// The output and final states, skipping the steps `mask` masks.
+    public func outputs(_ input: Tensor, mask: Tensor?) -> [Tensor] { outputs(input, initialState: [], mask: mask) }
 
     /// The output and final states, starting from `initialState` (`h`, and `c` for LSTM, each
     /// `(batch, units)`) instead of zeros.
     public func outputs(_ input: Tensor, initialState: [Tensor]) -> [Tensor] {
+        outputs(input, initialState: initialState, mask: nil)
+    }
+
+    /// The output and final states, starting from `initialState` (or zeros when empty), with
+    /// the steps `mask` (`(batch, steps)`, 1 kept and 0 masked; nil keeps all) skipped as
+    /// Keras skips them: a masked step leaves the states as they were, and its output is the
+    /// previous output, or zeros with `zero_output_for_mask` (with `unroll`, the previous
+    /// output, zeros before the first kept step).
+    public func outputs(_ input: Tensor, initialState: [Tensor], mask: Tensor?) -> [Tensor] {
         precondition(input.rank == 3 && input.shape[2] == kernel.shape[0],
                      "\(config.name): expects (batch, steps, \(kernel.shape[0])), got shape \(input.shape)")
+        let batch = input.shape[0], steps = input.shape[1]
+        return mask.withMaskScalars(batch: batch, steps: steps, layer: config.name) { keep in
+            run(input, initialState: initialState, keep: keep)
+        }
+    }
+
+    private func run(_ input: Tensor, initialState: [Tensor], keep: UnsafeBufferPointer<Float>?) -> [Tensor] {
         let batch = input.shape[0], steps = input.shape[1], features = input.shape[2]
         let stateCount = Cell.gates == 4 ? 2 : 1
         precondition(initialState.isEmpty || (initialState.count == stateCount
@@ -93,6 +122,8 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         var c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * units)
         var recurrent = [Float](repeating: 0, count: batch * width)
         var cell = [Float](repeating: 0, count: units)
+        // With a mask: whether each sample has had a kept step, and whether its last output is zeros.
+        var seenKept = [Bool](repeating: false, count: batch), lastIsZero = [Bool](repeating: false, count: batch)
         for position in 0..<steps {
             let t = config.goBackwards ? steps - 1 - position : position
             // h · U (+ the recurrent bias for GRU with reset_after).
@@ -115,6 +146,17 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
             }
             for b in 0..<batch {
                 let xBase = (b * steps + t) * width, rBase = b * width, s = b * units
+                let kept = isKept(keep, sample: b, step: t, steps: steps)
+                let zeroOutput = !kept && (config.unroll ? !seenKept[b] : config.zeroOutputForMask)
+                seenKept[b] = seenKept[b] || kept
+                lastIsZero[b] = zeroOutput
+                if !kept {
+                    if config.returnSequences {
+                        let target = (b * steps + position) * units
+                        for j in 0..<units { output[target + j] = zeroOutput ? 0 : h[s + j] }
+                    }
+                    continue
+                }
                 switch Cell.gates {
                 case 1, 4:
                     // The gates' inputs x · W + h · U, then their activations, each a pass over
@@ -183,8 +225,12 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                 }
             }
         }
+        var last = h
+        for b in 0..<batch where lastIsZero[b] {
+            for j in 0..<units { last[b * units + j] = 0 }
+        }
         var result = [Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units],
-                             scalars: config.returnSequences ? output : h)]
+                             scalars: config.returnSequences ? output : last)]
         if config.returnState {
             result.append(Tensor(shape: [batch, units], scalars: h))
             if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: c)) }

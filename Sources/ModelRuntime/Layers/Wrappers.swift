@@ -63,10 +63,17 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
 
+    /// The merged output, both layers skipping the steps `mask` masks.
+    public func callAsFunction(_ input: Tensor, mask: Tensor?) -> Tensor { outputs(input, mask: mask)[0] }
+
     /// The merged output (or both, with `merge_mode` None), then the forward layer's final
     /// states and the backward layer's, with `return_state`.
-    public func outputs(_ input: Tensor) -> [Tensor] {
-        let forwardOutputs = forward.outputs(input), backwardOutputs = backward.outputs(input)
+    public func outputs(_ input: Tensor) -> [Tensor] { outputs(input, mask: nil) }
+
+    /// The outputs, both layers skipping the steps `mask` (`(batch, steps)`) masks.
+    public func outputs(_ input: Tensor, mask: Tensor?) -> [Tensor] {
+        let forwardOutputs = forward.outputs(input, initialState: [], mask: mask)
+        let backwardOutputs = backward.outputs(input, initialState: [], mask: mask)
         let states = Array(forwardOutputs.dropFirst()) + Array(backwardOutputs.dropFirst())
         let a = forwardOutputs[0]
         var b = backwardOutputs[0]

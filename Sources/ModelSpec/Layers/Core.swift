@@ -217,3 +217,38 @@ public struct ActivationConfig: UnaryLayerConfig {
         activation.warning(lastAxis: inputs.first?.last).map { [$0] } ?? []
     }
 }
+
+/// `keras.layers.Masking`: zeroes the steps whose features all equal `mask_value` and masks
+/// them for the layers after it.
+public struct MaskingConfig: UnaryLayerConfig {
+    public static let className = "Masking"
+    public static let template = MaskingConfig()
+    public static let fields: [ConfigField<MaskingConfig>] = [
+        ConfigField("name", \.name, required: true),
+        ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
+        ConfigField("mask_value", \.maskValue),
+    ]
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// The value that marks a padded step (in every feature of the last axis).
+    public var maskValue: Double
+
+    /// A config with Keras's defaults.
+    public init(name: String = "masking", trainable: Bool = true, dtype: DTypePolicy = .float32, maskValue: Double = 0) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.maskValue = maskValue
+    }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        guard input.rank >= 2 else { throw ShapeError("Masking needs at least (batch, features), got \(input)") }
+        return input
+    }
+}

@@ -253,8 +253,10 @@ public struct OperationConfig<Kind: OperationKind>: LayerConfig {
     public static var className: String { Kind.className }
     public static var module: String { Kind.module }
     public static var registeredName: String? { Kind.className }
-    public static var swiftTypeName: String { "OperationConfig<Ops.\(Kind.className)>" }
-    public static var swiftRuntimeTypeName: String { "Operation<Ops.\(Kind.className)>" }
+    public static var swiftTypeName: String { "OperationConfig<Ops.\(swiftKindName)>" }
+    public static var swiftRuntimeTypeName: String { "Operation<Ops.\(swiftKindName)>" }
+    /// The kind's name in `Ops`, in backticks where it is a Swift keyword (`Any`).
+    static var swiftKindName: String { Kind.className == "Any" ? "`Any`" : Kind.className }
     public static var inputArity: InputArity { .atLeast(1) }
 
     /// The operation's Keras name.
@@ -527,7 +529,7 @@ public enum Ops {
         Ceil.self, Reciprocal.self, Erf.self, LogicalNot.self, Sin.self, Cos.self, Tanh.self, Relu.self, Relu6.self,
         Sigmoid.self, Silu.self, HardSigmoid.self, HardSilu.self, Softplus.self, Softsign.self, Selu.self, Gelu.self,
         LeakyRelu.self, Elu.self, Clip.self, Softmax.self, LogSoftmax.self, Cast.self, Mean.self, Sum.self, Max.self,
-        Min.self, Prod.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, Reshape.self, Transpose.self, ExpandDims.self, Squeeze.self,
+        Min.self, Prod.self, `Any`.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, Reshape.self, Transpose.self, ExpandDims.self, Squeeze.self,
         Concatenate.self, Stack.self, GetItem.self, Matmul.self,
     ]
 
@@ -847,6 +849,11 @@ public enum Ops {
         public static let className = "Prod", module = "keras.src.ops.numpy"
         public static let summary = "Product over `axis`, `keepdims`."
         public static var parameters: KeyValuePairs<String, OperationArgument> { ["axis": nil, "keepdims": false, "dtype": nil] }
+    }
+    /// `keras.ops`' `Any`: Whether any value over `axis` is nonzero (1 or 0), `keepdims`.
+    public enum `Any`: ReductionOperation {
+        public static let className = "Any", module = "keras.src.ops.numpy"
+        public static let summary = "Whether any value over `axis` is nonzero (1 or 0), `keepdims`."
     }
     /// `keras.ops`' `Argmax`: Index of the maximum over `axis` (one axis or None), `keepdims`.
     public enum Argmax: ReductionOperation {

@@ -104,9 +104,10 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
     public var goBackwards: Bool
     /// Keep states between calls (not supported).
     public var stateful: Bool
-    /// Unroll the loop (changes nothing here).
+    /// Unroll the loop: the same numbers, but for the output of masked steps (see
+    /// `zeroOutputForMask`), which Keras's unrolled loop computes its own way.
     public var unroll: Bool
-    /// Masking only (masks are not supported).
+    /// At a masked step, whether the output is zeros rather than the previous output.
     public var zeroOutputForMask: Bool
     /// The state size.
     public var units: Int
@@ -273,7 +274,8 @@ public struct EmbeddingConfig: UnaryLayerConfig {
     public var activityRegularizer: KerasObject?
     /// Training only; kept for Keras round trips.
     public var embeddingsConstraint: KerasObject?
-    /// Index 0 as padding that masks later layers (not supported).
+    /// Index 0 as padding: the output carries a Keras mask, false where the index is 0, that
+    /// the layers after it read (see `MaskPlan`).
     public var maskZero: Bool
 
     /// A config with Keras's defaults.
@@ -296,9 +298,6 @@ public struct EmbeddingConfig: UnaryLayerConfig {
     public func validate() throws {
         guard inputDim > 0 else { throw ConfigFieldError(field: "input_dim", "must be a positive integer, found \(inputDim)") }
         guard outputDim > 0 else { throw ConfigFieldError(field: "output_dim", "must be a positive integer, found \(outputDim)") }
-        guard !maskZero else {
-            throw ConfigFieldError(field: "mask_zero", "is not supported: the mask would change the layers after the embedding (Keras's masking is not implemented)")
-        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
