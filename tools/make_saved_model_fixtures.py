@@ -18,14 +18,47 @@ have them.
 `augmentation_layers`: the image augmentation layers keras.io puts in front of a model and
 `Identity`, the identity at inference.
 
+`masking` (group of eight models, `masking_*`): Keras masks, written as keras.io and the Keras
+masking guide write them. Token inputs are zero-padded at the end, the start and in the middle;
+a fully padded row is included wherever Keras's outputs stay finite (a masked
+GlobalAveragePooling1D of a fully masked row is 0/0). The script asserts that every mask changes
+every output: each model is rebuilt without its masks (`mask_zero=False`, no `Masking`, no
+explicit mask), given the same weights, and must give different outputs.
+- `masking_embedding_lstm`: Embedding(mask_zero) -> LSTM; the same mask through Dense,
+  Dropout and TimeDistributed(Dense) into an LSTM; and into and out of a nested Sequential
+  (the GRU after it records `"mask": null`, yet Keras masks it at run time).
+- `masking_layer`: Masking on float steps equal to `mask_value` -> LSTM(return_sequences) ->
+  GRU; a step with some zeros is not masked.
+- `masking_bidirectional`: Embedding(mask_zero) -> Bidirectional(LSTM, return_sequences)
+  (Keras forces `zero_output_for_mask`) -> masked GlobalAveragePooling1D.
+- `masking_rnn_directions`: SimpleRNN(go_backwards, zero_output_for_mask, return_sequences),
+  whose output keeps the unreversed mask, into GRU(zero_output_for_mask) (last output zero
+  when the last step is masked); GRU(reset_after=False, go_backwards); SimpleRNN(unroll), which
+  ignores `zero_output_for_mask`.
+- `masking_merges`: two masked branches through Add, Maximum and Multiply (which use the
+  masks), Concatenate on the features and on the time axis, then GRU and LSTM.
+- `masking_transformer`: token + position Embeddings added with `+` (an operation, which drops
+  the Keras mask), so the padding mask is taken from `token_embedding.compute_mask(tokens)` and
+  passed as MultiHeadAttention's `attention_mask` and GlobalAveragePooling1D's `mask`.
+- `masking_attention`: Attention and AdditiveAttention on `[masked query, masked value]`, and
+  MultiHeadAttention on implicitly masked query and value (fully masked rows).
+- `masking_seq2seq`: an encoder LSTM(return_state) over masked tokens gives `initial_state` to
+  a decoder LSTM over its own masked tokens. Keras does not pass a mask to a layer called with
+  `initial_state` (asserted: an explicit mask would change the outputs), but the decoder's
+  output keeps the mask, which its GlobalAveragePooling1D uses.
+
 For each NAME, writes:
 - `Tests/ModelRuntimeTests/Specs/NAME.keras` from `model.save()` (the build plugin generates a
   type from it; its weights are in the archive);
 - `Tests/Fixtures/NAME.json`: the inputs and Keras's outputs (see `fixture_common.write_io_json`).
 
-Run: `KERAS_BACKEND=jax venv/bin/python tools/make_saved_model_fixtures.py` (keras 3.15.1).
+Run: `KERAS_BACKEND=jax venv/bin/python tools/make_saved_model_fixtures.py [--only GROUP,...]`
+(keras 3.15.1). Groups: `keras_operations`, `saved_recurrent`, `applications_layers`,
+`augmentation_layers`, `masking`. The first four share one random generator; a group left out
+still draws its weights, so the others get the same weights as in a full run.
 """
 
+import argparse
 import os
 import zipfile
 
@@ -169,9 +202,138 @@ def build_augmentation_layers():
     return keras.Model(x, out, name="augmentation_layers"), ["conv"]
 
 
-def save(model, names, inputs, rng, check_shared_objects=False):
+# Masking ------------------------------------------------------------------------------------
+# Each builder takes `masked`: False builds the same layers and weights without any mask
+# (`mask_zero=False`, no `Masking`, no explicit mask), for the check that every mask matters.
+
+
+def build_masking_embedding_lstm(masked=True):
+    tokens = keras.Input((6,), dtype="int32", name="tokens")
+    embedded = layers.Embedding(8, 4, mask_zero=masked, name="embedding")(tokens)
+    direct = layers.LSTM(3, name="lstm")(embedded)
+    # The mask passes through Dense, Dropout and TimeDistributed(Dense) unchanged.
+    x = layers.Dense(4, activation="relu", name="dense")(embedded)
+    x = layers.Dropout(0.2, name="dropout")(x)
+    x = layers.TimeDistributed(layers.Dense(3), name="time_distributed")(x)
+    projected = layers.LSTM(3, name="projected_lstm")(x)
+    # Into a nested model (Functional.call(mask=...)) and out of it at run time.
+    projection = keras.Sequential([
+        keras.Input((6, 4)),
+        layers.Dense(3, activation="tanh", name="nested_dense"),
+        layers.Dropout(0.1, name="nested_dropout"),
+    ], name="projection")
+    nested = layers.GRU(2, name="gru_after_nested")(projection(embedded))
+    model = keras.Model(tokens, [direct, projected, nested], name="masking_embedding_lstm")
+    return model, ["lstm", "projected_lstm", "gru_after_nested"]
+
+
+def build_masking_layer(masked=True):
+    sequence = keras.Input((5, 3), name="sequence")
+    x = layers.Masking(mask_value=0.0, name="masking")(sequence) if masked else sequence
+    x = layers.LSTM(4, return_sequences=True, name="lstm")(x)
+    last = layers.GRU(3, name="gru")(x)
+    return keras.Model(sequence, [x, last], name="masking_layer"), ["lstm", "gru"]
+
+
+def build_masking_bidirectional(masked=True):
+    tokens = keras.Input((6,), dtype="int32", name="tokens")
+    x = layers.Embedding(8, 3, mask_zero=masked, name="embedding")(tokens)
+    x = layers.Bidirectional(layers.LSTM(3, return_sequences=True), name="bidirectional")(x)
+    pooled = layers.GlobalAveragePooling1D(name="average")(x)
+    return keras.Model(tokens, [x, pooled], name="masking_bidirectional"), ["bidirectional", "average"]
+
+
+def build_masking_rnn_directions(masked=True):
+    tokens = keras.Input((6,), dtype="int32", name="tokens")
+    x = layers.Embedding(8, 3, mask_zero=masked, name="embedding")(tokens)
+    backward = layers.SimpleRNN(4, go_backwards=True, zero_output_for_mask=True, return_sequences=True,
+                                name="backward_simple_rnn")(x)
+    zero_last = layers.GRU(3, zero_output_for_mask=True, name="gru_zero_output")(backward)
+    reset_before = layers.GRU(3, reset_after=False, go_backwards=True, name="gru_reset_before")(x)
+    unrolled = layers.SimpleRNN(3, unroll=True, zero_output_for_mask=True, return_sequences=True,
+                                name="unrolled_simple_rnn")(x)
+    outputs = [backward, zero_last, reset_before, unrolled]
+    names = ["backward_simple_rnn", "gru_zero_output", "gru_reset_before", "unrolled_simple_rnn"]
+    return keras.Model(tokens, outputs, name="masking_rnn_directions"), names
+
+
+def build_masking_merges(masked=True):
+    tokens_a = keras.Input((5,), dtype="int32", name="tokens_a")
+    tokens_b = keras.Input((5,), dtype="int32", name="tokens_b")
+    a = layers.Embedding(8, 3, mask_zero=masked, name="embedding_a")(tokens_a)
+    b = layers.Embedding(8, 3, mask_zero=masked, name="embedding_b")(tokens_b)
+    added = layers.Add(name="add")([a, b])
+    largest = layers.Maximum(name="maximum")([a, b])
+    product = layers.Multiply(name="multiply")([a, b])
+    features = layers.Concatenate(name="concatenate_features")([added, largest, product])
+    gru = layers.GRU(4, name="gru")(features)
+    steps = layers.Concatenate(axis=1, name="concatenate_steps")([a, b])
+    lstm = layers.LSTM(3, name="lstm")(steps)
+    return keras.Model([tokens_a, tokens_b], [gru, lstm], name="masking_merges"), ["gru", "lstm"]
+
+
+def build_masking_transformer(masked=True):
+    maxlen, vocab_size, embed_dim = 6, 10, 4
+    tokens = keras.Input((maxlen,), dtype="int32", name="tokens")
+    token_embedding = layers.Embedding(vocab_size, embed_dim, mask_zero=masked, name="token_embedding")
+    # ops.zeros_like(tokens) keeps the position Embedding in the graph (an Embedding of a bare
+    # ops.arange would run once, eagerly, and be baked in as a constant).
+    positions = ops.zeros_like(tokens) + ops.arange(0, maxlen)
+    x = token_embedding(tokens) + layers.Embedding(maxlen, embed_dim, name="position_embedding")(positions)
+    # `+` is an operation: it drops the Keras mask, so the padding mask is passed explicitly.
+    padding_mask = token_embedding.compute_mask(tokens)
+    attention_mask = None if padding_mask is None else padding_mask[:, None, :]
+    attention = layers.MultiHeadAttention(num_heads=2, key_dim=2, name="self_attention")(
+        x, x, attention_mask=attention_mask)
+    attention = layers.Dropout(0.1, name="attention_dropout")(attention)
+    x = layers.LayerNormalization(epsilon=1e-6, name="attention_norm")(x + attention)
+    ffn = layers.Dense(8, activation="relu", name="ffn_in")(x)
+    ffn = layers.Dense(embed_dim, name="ffn_out")(ffn)
+    x = layers.LayerNormalization(epsilon=1e-6, name="ffn_norm")(x + ffn)
+    pooled = layers.GlobalAveragePooling1D(name="average")(x, mask=padding_mask)
+    probabilities = layers.Dense(2, activation="softmax", name="classifier")(pooled)
+    return keras.Model(tokens, [pooled, probabilities], name="masking_transformer"), ["average", "classifier"]
+
+
+def build_masking_attention(masked=True):
+    query_tokens = keras.Input((4,), dtype="int32", name="query_tokens")
+    value_tokens = keras.Input((5,), dtype="int32", name="value_tokens")
+    query = layers.Embedding(8, 4, mask_zero=masked, name="query_embedding")(query_tokens)
+    value = layers.Embedding(8, 4, mask_zero=masked, name="value_embedding")(value_tokens)
+    dot = layers.Attention(name="attention")([query, value])
+    additive = layers.AdditiveAttention(name="additive_attention")([query, value])
+    # MultiHeadAttention removes the masks of the tensors it is called on: give it its own.
+    cross = layers.MultiHeadAttention(num_heads=2, key_dim=2, name="cross_attention")(
+        layers.LayerNormalization(name="query_norm")(query),
+        layers.LayerNormalization(name="value_norm")(value))
+    names = ["attention", "additive_attention", "cross_attention"]
+    return keras.Model([query_tokens, value_tokens], [dot, additive, cross], name="masking_attention"), names
+
+
+def build_masking_seq2seq(masked=True, decoder_mask=False):
+    encoder_tokens = keras.Input((5,), dtype="int32", name="encoder_tokens")
+    decoder_tokens = keras.Input((4,), dtype="int32", name="decoder_tokens")
+    encoded = layers.Embedding(8, 3, mask_zero=masked, name="encoder_embedding")(encoder_tokens)
+    _, state_h, state_c = layers.LSTM(4, return_state=True, name="encoder")(encoded)
+    decoder_embedding = layers.Embedding(8, 3, mask_zero=masked, name="decoder_embedding")
+    decoded = decoder_embedding(decoder_tokens)
+    decoder = layers.LSTM(4, return_sequences=True, name="decoder")
+    if decoder_mask:  # only for the check that Keras ignores the decoder's own mask
+        mask = decoder_embedding.compute_mask(decoder_tokens)
+        decoded = decoder(decoded, initial_state=[state_h, state_c], mask=mask)
+    else:
+        decoded = decoder(decoded, initial_state=[state_h, state_c])
+    next_token = layers.Dense(6, activation="softmax", name="next_token")(decoded)
+    summary = layers.GlobalAveragePooling1D(name="decoder_summary")(decoded)
+    model = keras.Model([encoder_tokens, decoder_tokens], [next_token, summary], name="masking_seq2seq")
+    return model, ["next_token", "decoder_summary"]
+
+
+def save(model, names, inputs, rng, check_shared_objects=False, write=True):
     for weight in model.weights:
         weight.assign(rng.normal(0, 0.5, weight.shape).astype("float32"))
+    if not write:
+        return
     packed = inputs[0] if len(inputs) == 1 else inputs
     outputs = model(packed, training=False)
     outputs = [np.asarray(o) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
@@ -192,7 +354,76 @@ def save(model, names, inputs, rng, check_shared_objects=False):
     print(f"{model.name}: {len(names)} output(s), {len(model.layers)} layers")
 
 
+def outputs_of(model, inputs):
+    outputs = model(inputs[0] if len(inputs) == 1 else inputs, training=False)
+    return [np.asarray(o) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
+
+
+def assert_outputs_differ(model, other, names, inputs, what):
+    """Gives `other` the weights of `model` and asserts that every output differs."""
+    other.set_weights(model.get_weights())
+    for name, a, b in zip(names, outputs_of(model, inputs), outputs_of(other, inputs)):
+        assert a.shape == b.shape and np.max(np.abs(a - b)) > 1e-3, f"{model.name}/{name}: {what} does not change it"
+
+
+def make_masking():
+    # A group of its own: fresh names and its own random generator, the same alone or in a full run.
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(7)
+    rng = np.random.default_rng(23)
+    # Rows padded at the end, at the start, in the middle; the last row fully padded, or unpadded
+    # where a fully padded row would make Keras's output 0/0 (masked GlobalAveragePooling1D).
+    tokens = np.array([[3, 1, 4, 2, 0, 0], [0, 0, 5, 2, 6, 1], [2, 0, 7, 0, 3, 5], [0, 0, 0, 0, 0, 0]],
+                      dtype="int32")
+    full_row = np.array([[4, 6, 1, 3, 2, 7]], dtype="int32")
+    unpadded_last = np.concatenate([tokens[:3], full_row])
+    sequence = rng.normal(0, 1, (4, 5, 3)).astype("float32")
+    sequence[0, 3:] = 0.0   # post-padded
+    sequence[1, :2] = 0.0   # pre-padded
+    sequence[2, 2] = 0.0    # a masked step in the middle
+    sequence[2, 4, :2] = 0.0  # some zeros, not masked
+    sequence[3] = 0.0       # fully padded
+    cases = [
+        (build_masking_embedding_lstm, [tokens]),
+        (build_masking_layer, [sequence]),
+        (build_masking_bidirectional, [unpadded_last]),
+        (build_masking_rnn_directions, [tokens]),
+        (build_masking_merges, [
+            np.array([[3, 1, 4, 0, 0], [0, 0, 5, 2, 6], [2, 0, 7, 0, 3], [0, 0, 0, 0, 0]], dtype="int32"),
+            np.array([[5, 2, 0, 0, 0], [0, 3, 0, 1, 4], [0, 6, 1, 0, 0], [0, 0, 0, 0, 0]], dtype="int32"),
+        ]),
+        (build_masking_transformer, [np.concatenate([tokens[:3] + (tokens[:3] > 0) * 2, full_row])]),
+        (build_masking_attention, [
+            np.array([[2, 5, 0, 0], [0, 3, 1, 4], [6, 0, 2, 0], [0, 0, 0, 0]], dtype="int32"),
+            np.array([[1, 2, 3, 0, 0], [0, 0, 4, 5, 6], [0, 0, 0, 0, 0], [3, 0, 0, 2, 1]], dtype="int32"),
+        ]),
+        (build_masking_seq2seq, [
+            np.array([[3, 1, 4, 0, 0], [0, 0, 5, 2, 6], [2, 0, 7, 0, 3], [0, 0, 0, 0, 0]], dtype="int32"),
+            np.array([[1, 5, 2, 0], [0, 0, 3, 6], [4, 0, 0, 2], [1, 0, 7, 0]], dtype="int32"),
+        ]),
+    ]
+    for builder, inputs in cases:
+        model, names = builder()
+        save(model, names, inputs, rng)
+        assert_outputs_differ(model, builder(masked=False)[0], names, inputs, "the mask")
+    # Keras passes no mask to an RNN called with `initial_state`: the decoder ignores its own.
+    model = keras.saving.load_model(os.path.join(SPECS_DIR, "masking_seq2seq.keras"))
+    explicit, names = build_masking_seq2seq(decoder_mask=True)
+    assert_outputs_differ(model, explicit, names, cases[-1][1], "an explicit decoder mask")
+
+
+GROUPS = ["keras_operations", "saved_recurrent", "applications_layers", "augmentation_layers", "masking"]
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated groups: " + ", ".join(GROUPS))
+    args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else set(GROUPS)
+    unknown = only - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s) {sorted(unknown)}; groups: {', '.join(GROUPS)}")
+
     keras.utils.set_random_seed(7)
     rng = np.random.default_rng(11)
     model, names = build()
@@ -201,13 +432,18 @@ def main():
         rng.normal(0, 1, (2, 4)).astype("float32"),
         np.array([[1, 3, 0, 0, 9], [4, 3, 2, 1, 0]], dtype="int32"),
     ]
-    save(model, names, inputs, rng)
+    save(model, names, inputs, rng, write="keras_operations" in only)
     model, names = build_recurrent()
-    save(model, names, [rng.normal(0, 1, (2, 5, 3)).astype("float32")], rng, check_shared_objects=True)
+    save(model, names, [rng.normal(0, 1, (2, 5, 3)).astype("float32")], rng, check_shared_objects=True,
+         write="saved_recurrent" in only)
     model, names = build_applications_layers()
-    save(model, names, [rng.uniform(0, 255, (2, 4, 4, 3)).astype("float32")], rng)
+    save(model, names, [rng.uniform(0, 255, (2, 4, 4, 3)).astype("float32")], rng,
+         write="applications_layers" in only)
     model, names = build_augmentation_layers()
-    save(model, names, [rng.uniform(0, 1, (2, 6, 6, 3)).astype("float32")], rng)
+    save(model, names, [rng.uniform(0, 1, (2, 6, 6, 3)).astype("float32")], rng,
+         write="augmentation_layers" in only)
+    if "masking" in only:
+        make_masking()
 
 
 if __name__ == "__main__":

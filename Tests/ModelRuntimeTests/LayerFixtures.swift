@@ -75,6 +75,7 @@ extension FixtureModel {
         .of(LayerEluAlpha05.self, "layers/elu_alpha0_5") { $0($1[0]) },
         .of(LayerEluDefault.self, "layers/elu_default") { $0($1[0]) },
         .of(LayerEmbedding.self, "layers/embedding") { $0($1[0]) },
+        .of(LayerEmbeddingMaskZeroLstm.self, "layers/embedding_mask_zero_lstm") { $0($1[0]) },
         .of(LayerFlatten.self, "layers/flatten") { $0($1[0]) },
         .of(LayerGaussianDropout.self, "layers/gaussian_dropout") { $0($1[0]) },
         .of(LayerGaussianNoise.self, "layers/gaussian_noise") { $0($1[0]) },

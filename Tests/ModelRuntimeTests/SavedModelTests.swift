@@ -47,6 +47,15 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(SavedRecurrent.self, "saved_recurrent") { $0($1[0]) },
         .of(ApplicationsLayers.self, "applications_layers") { $0($1[0]) },
         .of(AugmentationLayers.self, "augmentation_layers") { $0($1[0]) },
+        // Keras masks (the `masking` group of tools/make_saved_model_fixtures.py).
+        .of(MaskingEmbeddingLstm.self, "masking_embedding_lstm") { $0($1[0]) },
+        .of(MaskingLayer.self, "masking_layer") { $0($1[0]) },
+        .of(MaskingBidirectional.self, "masking_bidirectional") { $0($1[0]) },
+        .of(MaskingRnnDirections.self, "masking_rnn_directions") { $0($1[0]) },
+        .of(MaskingMerges.self, "masking_merges") { $0($1[0], $1[1]) },
+        .of(MaskingTransformer.self, "masking_transformer") { $0($1[0]) },
+        .of(MaskingAttention.self, "masking_attention") { $0($1[0], $1[1]) },
+        .of(MaskingSeq2seq.self, "masking_seq2seq") { $0($1[0], $1[1]) },
         // The in-the-wild corpus of tools/make_wild_corpus.py: models written as keras.io
         // examples and everyday code write them.
         .of(StructuredMlp.self, "wild/structured_mlp") { $0($1[0]) },
@@ -78,6 +87,9 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(CategoryEncodingModel.self, "wild/category_encoding") { $0($1[0], $1[1], $1[2]) },
         .of(ReshapePermuteRepeat.self, "wild/reshape_permute_repeat") { $0($1[0]) },
         .of(TransformerText.self, "wild/transformer_text") { $0($1[0]) },
+        .of(TextBilstmMasked.self, "wild/text_bilstm_masked") { $0($1[0]) },
+        .of(TextMaskedAverage.self, "wild/text_masked_average") { $0($1[0]) },
+        .of(MaskingLstm.self, "wild/masking_lstm") { $0($1[0]) },
     ]
 }
 
