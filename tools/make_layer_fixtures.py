@@ -43,10 +43,6 @@ about 2.5 minutes on two cores. It writes:
       alphas N(0.2, 0.3^2). The one integer weight, Normalization's ``count``,
       is ``<i4`` and stays 0 (Keras's ``adapt`` never changes it).
 
-  - ``weight_paths.json`` (cases with weights only): ``[[path, shape], ...]``
-    in ``get_weights()`` order, the Keras 3 object paths in a ``.weights.h5`` file
-    (``layers/gru/cell/vars/0``), matched by value and by marker
-    (``fixture_common.match_weight_paths``).
   - ``model.weights.h5`` (Keras's ``save_weights``) only for cases whose
     paths are interesting: BatchNormalization, RNN cells, Bidirectional,
     TimeDistributed, MultiHeadAttention, EinsumDense, adapted Normalization.
@@ -56,7 +52,11 @@ about 2.5 minutes on two cores. It writes:
   order), ``model`` (Sequential/Functional), ``options`` (the constructor
   arguments the case passes, i.e. the non-default config values exercised),
   ``input_shapes``, ``input_dtypes``, ``output_shapes``, ``weights``
-  (``[name, shape, trainable]``), ``weights_h5`` and ``notes``.
+  (``[name, shape, trainable]``), ``weight_paths`` (``[[path, shape], ...]``
+  in ``get_weights()`` order, the Keras 3 object paths in a ``.weights.h5``
+  file, e.g. ``layers/gru/cell/vars/0``, matched by value and by marker,
+  ``fixture_common.match_weight_paths``; empty for weightless cases),
+  ``weights_h5`` and ``notes``.
 * ``Tests/Fixtures/layers/defaults.json``: per layer class, the required
   arguments used and Keras's ``get_config()`` (name removed, key order kept)
   of that minimally configured, built layer, with its weights
@@ -717,10 +717,6 @@ def write_case(case):
             paths = fc.match_weight_paths(model, fc.h5_datasets(h5_path), h5_path)
     else:
         assert not case.h5, case.name
-    # Weightless cases get no file (an absent weight_paths.json means no weights).
-    if weights:
-        fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE),
-                      [[p, list(w.shape)] for p, w in zip(paths, weights)])
 
     # Round trip: plain model_from_json plus the fixture weights.
     keras.backend.clear_session()
@@ -748,6 +744,7 @@ def write_case(case):
         "input_dtypes": [str(t.dtype) for t in model.inputs],
         "output_shapes": [list(y.shape) for y in ys],
         "weights": [[v.name, list(v.shape), bool(v.trainable)] for v in model.weights],
+        "weight_paths": [[p, list(w.shape)] for p, w in zip(paths, weights)],
         "weights_h5": case.h5,
     }
     if case.notes:
