@@ -9,7 +9,6 @@ Requirements: ``pip install keras jax h5py`` (fixtures were made with keras 3.15
 Run with ``KERAS_BACKEND=jax``.
 """
 
-import glob
 import io
 import json
 import os
@@ -95,10 +94,11 @@ def load_model_file(path, strict=True):
 # ``Tests/Fixtures`` small on disk (every file takes at least one 4 KiB
 # block). The members are, in this order: ``input.npy`` (or ``input_0.npy``,
 # ``input_1.npy``, ... in ``model.inputs`` order), ``output.npy`` (or
-# ``output_N.npy`` in ``model.outputs`` order), then any other arrays, then
-# ``weights_00.npy``, ``weights_01.npy``, ... in ``model.get_weights()`` order.
-# N is not zero-padded, so inputs and outputs are ordered by the number, not by
-# name.
+# ``output_N.npy`` in ``model.outputs`` order), ``weights_00.npy``,
+# ``weights_01.npy``, ... in ``model.get_weights()`` order, then the folder's
+# other arrays (``logits.npy``, ``variant_output.npy``, the activations'
+# ``NAME.npy`` by name). N is not zero-padded, so inputs and outputs are
+# ordered by the number, not by name.
 
 ARRAYS_FILE = "arrays.npz"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every member's date, so that a rerun writes the same bytes
@@ -138,15 +138,19 @@ def save_arrays(folder, arrays):
             z.writestr(zipfile.ZipInfo(name + ".npy", date_time=ZIP_DATE), buffer.getvalue())
 
 
+def add_arrays(folder, arrays):
+    """Appends ``arrays`` (as for ``save_arrays``) to ``folder/arrays.npz``."""
+    with np.load(os.path.join(folder, ARRAYS_FILE), allow_pickle=False) as z:
+        existing = [(key, z[key]) for key in z.files]
+    items = list(arrays.items()) if isinstance(arrays, dict) else list(arrays)
+    save_arrays(folder, existing + items)
+
+
 def load_arrays(name):
     """``{NAME: array}`` of fixture folder ``name`` (``quick_start``,
     ``layers/conv1d_valid``): the members ``NAME.npy`` of its ``arrays.npz``,
     in file order."""
-    path = os.path.join(fixture_dir(name), ARRAYS_FILE)
-    if not os.path.exists(path):  # a folder not packed yet: its loose NAME.npy files
-        files = sorted(glob.glob(os.path.join(fixture_dir(name), "*.npy")))
-        return {os.path.basename(p)[:-4]: load_npy(p) for p in files}
-    with np.load(path, allow_pickle=False) as z:
+    with np.load(os.path.join(fixture_dir(name), ARRAYS_FILE), allow_pickle=False) as z:
         return {key: z[key] for key in z.files}
 
 
@@ -194,31 +198,6 @@ def load_outputs(name):
     """The expected output arrays of fixture model ``name`` (a list, in
     model.outputs order)."""
     return io_arrays(load_arrays(name), "output", fixture_dir(name))
-
-
-# Loose .npy files (folders not packed into arrays.npz yet) ---------------------------
-
-
-def weight_paths(name):
-    """Sorted ``weights_NN.npy`` paths of fixture model ``name``."""
-    return sorted(glob.glob(os.path.join(fixture_dir(name), "weights_*.npy")))
-
-
-def io_file_names(kind, count):
-    """File names for ``count`` arrays of ``kind`` ("input" or "output")."""
-    return [n + ".npy" for n in io_names(kind, count)]
-
-
-def io_paths(name, kind):
-    """Existing ``kind.npy`` or ``kind_N.npy`` paths of fixture ``name``, in
-    order (N ascending)."""
-    d = fixture_dir(name)
-    single = os.path.join(d, f"{kind}.npy")
-    numbered = glob.glob(os.path.join(d, f"{kind}_*.npy"))
-    numbered = [p for p in numbered
-                if os.path.basename(p)[len(kind) + 1:-4].isdigit()]
-    numbered.sort(key=lambda p: int(os.path.basename(p)[len(kind) + 1:-4]))
-    return [single] if os.path.exists(single) else numbered
 
 
 def is_subclassed(model):

@@ -18,13 +18,7 @@ enum Fixtures {
     /// The `.npy` members of fixture folder `folder`'s `arrays.npz`, in file order, read by
     /// the package's own zip reader.
     static func npyFiles(_ folder: String) throws -> [(name: String, bytes: [UInt8])] {
-        let file = url("\(folder)/\(arraysFile)")
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            // A folder not packed yet: its loose NAME.npy files.
-            let names = try FileManager.default.contentsOfDirectory(atPath: url(folder).path).filter { $0.hasSuffix(".npy") }.sorted()
-            return try names.map { ($0, [UInt8](try Data(contentsOf: url("\(folder)/\($0)")))) }
-        }
-        let bytes = [UInt8](try Data(contentsOf: file))
+        let bytes = [UInt8](try Data(contentsOf: url("\(folder)/\(arraysFile)")))
         let archive = try ZipArchive(bytes)
         return try archive.entries.map { ($0.name, try archive.data(of: $0, in: bytes)) }
     }

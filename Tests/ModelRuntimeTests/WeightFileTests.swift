@@ -110,6 +110,17 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         }
     }
 
+    /// A NumPy `.npz` of plain arrays (here a fixture's `arrays.npz`) read with
+    /// `WeightFileFormat.npz.read` gives its members in file order, ready for `setWeights`.
+    @Test func npzArraysInFileOrderSetTheWeights() throws {
+        let arrays = try WeightFileFormat.npz.read([UInt8](Data(contentsOf: Fixtures.url("quick_start/arrays.npz"))))
+        #expect(arrays.map(\.name) == ["input", "output", "weights_00", "weights_01", "weights_02", "weights_03"])
+        try #require(arrays.count == 6)
+        var model = QuickStart(seed: 1)
+        try model.setWeights(arrays.dropFirst(2).map(\.tensor))
+        expectClose(model(arrays[0].tensor), arrays[1].tensor, "quick_start from arrays.npz")
+    }
+
     @Test(arguments: ["safetensors", "npz", "weights.h5"])
     func savedWeightsReloadExactly(_ ext: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID())")
