@@ -15,8 +15,9 @@ For every ``EXPORT_DIR/NAME.json`` (a string like ``model.to_json()``):
    ``"module"``, are loaded with ``Sequential`` passed as a custom object);
 3. compares the two models' ``get_config()`` and reports the first differing
    key path;
-4. sets ``Tests/Fixtures/NAME/weights_*.npy`` on the model loaded from the
-   export and compares its output on ``input.npy`` with ``output.npy`` within
+4. sets the ``weights_NN.npy`` arrays of ``Tests/Fixtures/NAME/arrays.npz``
+   (``fixture_common.load_weights``) on the model loaded from the export and
+   compares its output on ``input.npy`` with ``output.npy`` within
    ``1e-4 * max(1, max|expected|)``. A multi-input or multi-output model
    has ``input_0.npy``, ``input_1.npy``, ... (``model.inputs`` order) and
    ``output_0.npy``, ... (``model.outputs`` order); the inputs are passed
@@ -143,7 +144,7 @@ def check(name, export_path):
 
     inputs, expected = fc.load_inputs(name), fc.load_outputs(name)
     if not inputs or not expected:
-        raise CheckFailure("no input(s) or output(s) .npy in "
+        raise CheckFailure("no input(s) or output(s) arrays in "
                            f"{os.path.relpath(fc.fixture_dir(name), fc.ROOT)}")
     # A subclassed model (its class at the top) has no symbolic inputs: it takes one tensor.
     model_inputs = 1 if fc.is_subclassed(exported) else len(exported.inputs)

@@ -9,10 +9,11 @@ Requirements: ``pip install keras jax h5py`` (fixtures were made with keras 3.15
 Run with ``KERAS_BACKEND=jax``.
 """
 
-import glob
+import io
 import json
 import os
 import tempfile
+import zipfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -84,81 +85,119 @@ def load_model_file(path, strict=True):
         return load_model_json(f.read(), strict=strict)
 
 
-# npy helpers ---------------------------------------------------------------------
+# Arrays ------------------------------------------------------------------------------
+
+# A fixture folder keeps its arrays in one file, ``arrays.npz``: a NumPy .npz
+# (a zip of .npy members, what ``numpy.savez`` writes, readable with
+# ``numpy.load``) whose member ``NAME.npy`` is what ``numpy.save`` would write
+# to a file ``NAME.npy``. One file instead of a file per array keeps
+# ``Tests/Fixtures`` small on disk (every file takes at least one 4 KiB
+# block). The members are, in this order: ``input.npy`` (or ``input_0.npy``,
+# ``input_1.npy``, ... in ``model.inputs`` order), ``output.npy`` (or
+# ``output_N.npy`` in ``model.outputs`` order), ``weights_00.npy``,
+# ``weights_01.npy``, ... in ``model.get_weights()`` order, then the folder's
+# other arrays (``logits.npy``, ``variant_output.npy``, the activations'
+# ``NAME.npy`` by name). N is not zero-padded, so inputs and outputs are
+# ordered by the number, not by name.
+
+ARRAYS_FILE = "arrays.npz"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every member's date, so that a rerun writes the same bytes
+
+
+def f4(array):
+    """``array`` as little-endian float32 in C order."""
+    # np.asarray(order="C"), not np.ascontiguousarray: the latter turns a scalar into shape (1,).
+    return np.asarray(array, dtype="<f4", order="C")
 
 
 def save_npy(path, array):
     """Saves ``array`` as little-endian float32 .npy (no pickle)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    # np.asarray(order="C"), not np.ascontiguousarray: the latter turns a scalar into shape (1,).
-    array = np.asarray(array, dtype="<f4", order="C")
-    np.save(path, array, allow_pickle=False)
+    np.save(path, f4(array), allow_pickle=False)
 
 
 def load_npy(path):
     return np.load(path, allow_pickle=False)
 
 
-def weight_paths(name):
-    """Sorted ``weights_NN.npy`` paths of fixture model ``name``."""
-    return sorted(glob.glob(os.path.join(fixture_dir(name), "weights_*.npy")))
+def save_arrays(folder, arrays):
+    """Writes ``folder/arrays.npz``: one stored (uncompressed) member
+    ``NAME.npy`` per ``(NAME, array)`` of ``arrays`` (a list of pairs or a
+    dict), in that order, each array stored as given (no pickle; pass float
+    arrays through ``f4``). This is the zip ``numpy.savez`` writes, except
+    that every member is dated 1980-01-01, so the file depends only on the
+    arrays."""
+    os.makedirs(folder, exist_ok=True)
+    items = list(arrays.items()) if isinstance(arrays, dict) else list(arrays)
+    names = [name for name, _ in items]
+    assert len(set(names)) == len(names), f"duplicate array names in {names}"
+    with zipfile.ZipFile(os.path.join(folder, ARRAYS_FILE), "w", zipfile.ZIP_STORED) as z:
+        for name, array in items:
+            buffer = io.BytesIO()
+            np.save(buffer, np.asarray(array), allow_pickle=False)
+            z.writestr(zipfile.ZipInfo(name + ".npy", date_time=ZIP_DATE), buffer.getvalue())
+
+
+def add_arrays(folder, arrays):
+    """Appends ``arrays`` (as for ``save_arrays``) to ``folder/arrays.npz``."""
+    with np.load(os.path.join(folder, ARRAYS_FILE), allow_pickle=False) as z:
+        existing = [(key, z[key]) for key in z.files]
+    items = list(arrays.items()) if isinstance(arrays, dict) else list(arrays)
+    save_arrays(folder, existing + items)
+
+
+def load_arrays(name):
+    """``{NAME: array}`` of fixture folder ``name`` (``quick_start``,
+    ``layers/conv1d_valid``): the members ``NAME.npy`` of its ``arrays.npz``,
+    in file order."""
+    with np.load(os.path.join(fixture_dir(name), ARRAYS_FILE), allow_pickle=False) as z:
+        return {key: z[key] for key in z.files}
+
+
+def load_array(path):
+    """The array ``FOLDER/NAME.npy`` (relative to ``Tests/Fixtures``, e.g.
+    ``quick_start/weights_00.npy``): member ``NAME.npy`` of ``FOLDER/arrays.npz``."""
+    folder, file = os.path.split(path)
+    assert file.endswith(".npy"), path
+    return load_arrays(folder)[file[:-4]]
+
+
+def io_names(kind, count):
+    """Array names for ``count`` arrays of ``kind`` ("input" or "output")."""
+    if count == 1:
+        return [kind]
+    return [f"{kind}_{i}" for i in range(count)]
+
+
+def io_arrays(arrays, kind, where=""):
+    """The ``kind`` or ``kind_N`` arrays of ``arrays`` (``load_arrays``), in
+    order (N ascending)."""
+    numbered = {int(key[len(kind) + 1:]): a for key, a in arrays.items()
+                if key.startswith(kind + "_") and key[len(kind) + 1:].isdigit()}
+    if kind in arrays and numbered:
+        raise ValueError(f"{where} has both {kind} and {kind}_N arrays")
+    if kind in arrays:
+        return [arrays[kind]]
+    if sorted(numbered) != list(range(len(numbered))):
+        raise ValueError(f"{where}: {kind}_N arrays are not numbered 0, 1, ...")
+    return [numbered[i] for i in range(len(numbered))]
 
 
 def load_weights(name):
     """The weights of fixture model ``name`` in ``model.get_weights()`` order."""
-    return [load_npy(p) for p in weight_paths(name)]
-
-
-def load_io(name):
-    """``(input, expected_output)`` arrays of single-input, single-output
-    fixture model ``name``."""
-    d = fixture_dir(name)
-    return load_npy(os.path.join(d, "input.npy")), load_npy(
-        os.path.join(d, "output.npy")
-    )
-
-
-# A model with one input has ``input.npy``; one with several has
-# ``input_0.npy``, ``input_1.npy``, ... in ``model.inputs`` order (likewise
-# ``output.npy`` / ``output_N.npy`` in ``model.outputs`` order). N is not
-# zero-padded, so the files are ordered by the number, not by name.
-
-
-def io_file_names(kind, count):
-    """File names for ``count`` arrays of ``kind`` ("input" or "output")."""
-    if count == 1:
-        return [f"{kind}.npy"]
-    return [f"{kind}_{i}.npy" for i in range(count)]
-
-
-def io_paths(name, kind):
-    """Existing ``kind.npy`` or ``kind_N.npy`` paths of fixture ``name``, in
-    order (N ascending)."""
-    d = fixture_dir(name)
-    single = os.path.join(d, f"{kind}.npy")
-    numbered = glob.glob(os.path.join(d, f"{kind}_*.npy"))
-    numbered = [p for p in numbered
-                if os.path.basename(p)[len(kind) + 1:-4].isdigit()]
-    numbered.sort(key=lambda p: int(os.path.basename(p)[len(kind) + 1:-4]))
-    if os.path.exists(single) and numbered:
-        raise ValueError(f"{d} has both {kind}.npy and {kind}_N.npy files")
-    if os.path.exists(single):
-        return [single]
-    if [int(os.path.basename(p)[len(kind) + 1:-4]) for p in numbered] != list(
-            range(len(numbered))):
-        raise ValueError(f"{d}: {kind}_N.npy files are not numbered 0, 1, ...")
-    return numbered
+    arrays = load_arrays(name)
+    return [arrays[key] for key in sorted(arrays) if key.startswith("weights_")]
 
 
 def load_inputs(name):
     """The input arrays of fixture model ``name`` (a list, in model.inputs order)."""
-    return [load_npy(p) for p in io_paths(name, "input")]
+    return io_arrays(load_arrays(name), "input", fixture_dir(name))
 
 
 def load_outputs(name):
     """The expected output arrays of fixture model ``name`` (a list, in
     model.outputs order)."""
-    return [load_npy(p) for p in io_paths(name, "output")]
+    return io_arrays(load_arrays(name), "output", fixture_dir(name))
 
 
 def is_subclassed(model):

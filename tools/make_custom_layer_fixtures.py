@@ -11,7 +11,8 @@ It writes, deterministically:
 
 * ``Tests/ModelRuntimeTests/Specs/custom_{sequential,functional}.model.json``: Keras's
   ``model.to_json(indent=2)``;
-* ``Tests/Fixtures/custom_*/{input,output,weights_NN}.npy``, ``model.weights.h5`` (Keras's
+* ``Tests/Fixtures/custom_*/arrays.npz`` (``input.npy``, ``output.npy``, ``weights_NN.npy``;
+  ``fixture_common.save_arrays``), ``model.weights.h5`` (Keras's
   ``save_weights``, whose paths for the sublayers of ``ResidualDense`` are ``inner/vars/0``...)
   and ``weight_paths.json`` (``[path, shape]`` in ``get_weights()`` order);
 * ``Tests/ModelRuntimeTests/Specs/subclassed_model.model.json`` and ``Tests/Fixtures/subclassed_model/``:
@@ -85,19 +86,14 @@ def check_reload(model, x, y):
 
 
 def write_files(name, model, x, y):
-    """The spec, input, output, weights, ``model.weights.h5`` and ``weight_paths.json`` of
+    """The spec, ``arrays.npz`` (input, output, weights), ``model.weights.h5`` and ``weight_paths.json`` of
     ``name``; returns the path of the ``.weights.h5``."""
     assert np.all(np.isfinite(y)) and float(y.std()) > 1e-3, name
     with open(fc.spec_path(name), "w") as f:
         f.write(model.to_json(indent=2) + "\n")
     d = fc.fixture_dir(name)
-    os.makedirs(d, exist_ok=True)
-    for path in fc.weight_paths(name):
-        os.remove(path)
-    fc.save_npy(os.path.join(d, "input.npy"), x)
-    fc.save_npy(os.path.join(d, "output.npy"), y)
-    for i, w in enumerate(model.get_weights()):
-        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    fc.save_arrays(d, [("input", fc.f4(x)), ("output", fc.f4(y))]
+                   + [(f"weights_{i:02d}", fc.f4(w)) for i, w in enumerate(model.get_weights())])
     h5 = os.path.join(d, "model.weights.h5")
     model.save_weights(h5)
     datasets = fc.h5_datasets(h5)

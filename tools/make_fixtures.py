@@ -13,14 +13,16 @@ and re-runnable; it overwrites what it wrote before. It writes:
 
 * ``Tests/ModelRuntimeTests/Specs/NAME.model.json``: ``model.to_json(indent=2)``
   for the Keras-made models (the hand-written specs are written verbatim).
-* ``Tests/Fixtures/NAME/{input,output,weights_NN}.npy``: float32 arrays;
-  weights in ``model.get_weights()`` order, output = ``model(x, training=False)``.
-  Functional models with several inputs/outputs write ``input_N.npy`` /
-  ``output_N.npy`` (N = 0, 1, ... in ``model.inputs`` / ``model.outputs``
-  order) instead of ``input.npy`` / ``output.npy``.
+* ``Tests/Fixtures/NAME/arrays.npz`` (``fixture_common.save_arrays``: one
+  zip of ``.npy`` members) with ``input.npy``, ``output.npy`` and
+  ``weights_NN.npy``: float32 arrays; weights in ``model.get_weights()``
+  order, output = ``model(x, training=False)``. Functional models with
+  several inputs/outputs have ``input_N.npy`` / ``output_N.npy`` (N = 0, 1,
+  ... in ``model.inputs`` / ``model.outputs`` order) instead of
+  ``input.npy`` / ``output.npy``.
 * Functional extras: ``merge_layers/broadcasting.json``,
   ``nested_two_levels/clone_model.json``, ``dropout_after_dense/variant.json``
-  and ``variant_output.npy``, ``new_input_shape/{batch2,features12,
+  and ``variant_output.npy`` (in its ``arrays.npz``), ``new_input_shape/{batch2,features12,
   weight_shapes}.json`` and ``error.txt``, ``keras2_inbound_nodes/keras.json``
   (see tools/README.md).
 * ``Tests/Fixtures/hand_written*/keras.json``: Keras's full ``to_json`` of the
@@ -31,7 +33,8 @@ and re-runnable; it overwrites what it wrote before. It writes:
   ``weight_paths.json`` (``[path, shape]`` in ``get_weights()`` order).
   ``make_weight_file_fixtures.py`` (run after this script) writes the
   ``.keras`` archives, legacy ``.h5`` files and HDF5 layout variants.
-* ``Tests/Fixtures/activations/{input,NAME}.npy``: activation kernels.
+* ``Tests/Fixtures/activations/arrays.npz``: ``input.npy`` and one
+  ``NAME.npy`` per activation (by name): activation kernels.
 * ``Tests/Fixtures/initializers.json``: statistics of initializer draws.
 
 The initializer draws depend on the backend's random number generator, so the
@@ -339,15 +342,9 @@ def write_model_fixture(name, model, p):
     y = np.asarray(model(x, training=False), dtype=np.float32)
     assert np.all(np.isfinite(y))
 
-    d = fc.fixture_dir(name)
-    os.makedirs(d, exist_ok=True)
-    for p in fc.weight_paths(name):
-        os.remove(p)
-    fc.save_npy(os.path.join(d, "input.npy"), x)
-    fc.save_npy(os.path.join(d, "output.npy"), y)
     weights = model.get_weights()
-    for i, w in enumerate(weights):
-        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    fc.save_arrays(fc.fixture_dir(name), [("input", fc.f4(x)), ("output", fc.f4(y))]
+                   + [(f"weights_{i:02d}", fc.f4(w)) for i, w in enumerate(weights)])
     print(f"  {name}: x{list(x.shape)} -> y{list(y.shape)}, {len(weights)} weights; "
           f"layer stds {' '.join(stds)}")
 
@@ -444,7 +441,7 @@ def make_activation_kernels():
     d = os.path.join(fc.FIXTURES_DIR, "activations")
     if os.path.isdir(d):
         shutil.rmtree(d)
-    fc.save_npy(os.path.join(d, "input.npy"), x)
+    outputs = {}
     for name in ALL_ACTIVATIONS:
         # softmax, log_softmax and sparsemax act along the last axis (default).
         y = np.asarray(activation_fn(name)(keras.ops.convert_to_tensor(x)), dtype=np.float32)
@@ -458,8 +455,9 @@ def make_activation_kernels():
                   f"{support.tolist()}; Keras {keras.__version__} agrees on rows "
                   f"{np.flatnonzero(agree).tolist()}")
             assert np.allclose(y.sum(axis=-1), 1.0, atol=1e-5)
-        fc.save_npy(os.path.join(d, name + ".npy"), y)
-    print(f"Activation kernels: {len(ALL_ACTIVATIONS)} files over input {list(x.shape)}")
+        outputs[name] = fc.f4(y)
+    fc.save_arrays(d, [("input", fc.f4(x))] + sorted(outputs.items()))
+    print(f"Activation kernels: {len(ALL_ACTIVATIONS)} arrays over input {list(x.shape)}")
 
 
 # ----------------------------------------------------------------------------
@@ -769,15 +767,6 @@ def check_node_outputs(name, model, xs):
     return report, [np.asarray(y, dtype=np.float32) for y in keras.tree.flatten(outputs)]
 
 
-def clear_npy(name):
-    """Removes the .npy files a previous run wrote for fixture ``name``."""
-    for kind in ("input", "output"):
-        for p in fc.io_paths(name, kind) if os.path.isdir(fc.fixture_dir(name)) else []:
-            os.remove(p)
-    for p in fc.weight_paths(name):
-        os.remove(p)
-
-
 def write_functional_fixture(name, model, p):
     """Random weights, random inputs; writes input(s), output(s) and weights.
     Returns ``(inputs, outputs)`` as lists of arrays."""
@@ -790,16 +779,10 @@ def write_functional_fixture(name, model, p):
     for y, y_node in zip(ys, by_node):
         assert np.all(np.isfinite(y)) and np.array_equal(y, y_node)
 
-    d = fc.fixture_dir(name)
-    os.makedirs(d, exist_ok=True)
-    clear_npy(name)
-    for file, x in zip(fc.io_file_names("input", len(xs)), xs):
-        fc.save_npy(os.path.join(d, file), x)
-    for file, y in zip(fc.io_file_names("output", len(ys)), ys):
-        fc.save_npy(os.path.join(d, file), y)
     weights = model.get_weights()
-    for i, w in enumerate(weights):
-        fc.save_npy(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    fc.save_arrays(fc.fixture_dir(name), list(zip(fc.io_names("input", len(xs)), map(fc.f4, xs)))
+                   + list(zip(fc.io_names("output", len(ys)), map(fc.f4, ys)))
+                   + [(f"weights_{i:02d}", fc.f4(w)) for i, w in enumerate(weights)])
     print(f"  {name}: inputs {[list(x.shape) for x in xs]} -> outputs "
           f"{[list(y.shape) for y in ys]}, {len(weights)} weights")
     print(f"    node stds {' '.join(stds)}")
@@ -884,7 +867,7 @@ def dropout_after_dense_extras(model, xs, ys):
         f.write(variant.to_json(indent=2) + "\n")
     vy = fc.call_model(variant, xs)
     assert len(vy) == 1 and np.array_equal(vy[0], ys[0]), "variant output differs"
-    fc.save_npy(os.path.join(d, "variant_output.npy"), vy[0])
+    fc.add_arrays(d, [("variant_output", fc.f4(vy[0]))])
     order = [f"{l.name}({type(l).__name__})" for l in variant.layers]
     assert all(a is b for a, b in zip(
         [l for l in variant.layers if isinstance(l, layers.Dense)], model.layers[1:]))

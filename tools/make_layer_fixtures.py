@@ -26,22 +26,23 @@ about 2.5 minutes on two cores. It writes:
     where the layer takes several inputs (attention) or gives several outputs
     (``return_state``, Bidirectional ``merge_mode=None``). Deliberately not
     ``*.model.json``, so the build plugin does not pick it up.
-  - ``input.npy`` (or ``input_0.npy``, ``input_1.npy``, ... in
-    ``model.inputs`` order): float32, batch 2, N(0, 1) values; Embedding
-    cases hold integer token ids stored as float32.
-  - ``output.npy`` (or ``output_N.npy`` in ``model.outputs`` order):
-    ``model(x, training=False)``, float32.
-  - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
-    (never the initializers' zeros/ones): kernels N(0, min(0.5,
-    1/sqrt(fan_in))^2) with fan_in = size / last dim, biases, betas and
-    other vectors N(0, 0.5^2), gammas and scales N(1, 0.4^2), moving and
-    adapted means +-U(0.2, 1), moving and adapted variances U(0.5, 2), PReLU
-    alphas N(0.2, 0.3^2). The one integer weight, Normalization's ``count``,
-    is ``<i4`` and stays 0 (Keras's ``adapt`` never changes it).
-  - ``weight_paths.json`` (cases with weights only): ``[[path, shape], ...]``
-    in ``get_weights()`` order, the Keras 3 object paths in a ``.weights.h5`` file
-    (``layers/gru/cell/vars/0``), matched by value and by marker
-    (``fixture_common.match_weight_paths``).
+  - ``arrays.npz``: the case's arrays, one zip of ``.npy`` members
+    (``fixture_common.save_arrays``: stored, dated 1980-01-01; ``numpy.load``
+    reads it), in this order:
+
+    - ``input.npy`` (or ``input_0.npy``, ``input_1.npy``, ... in
+      ``model.inputs`` order): float32, batch 2, N(0, 1) values; Embedding
+      cases hold integer token ids stored as float32.
+    - ``output.npy`` (or ``output_N.npy`` in ``model.outputs`` order):
+      ``model(x, training=False)``, float32.
+    - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
+      (never the initializers' zeros/ones): kernels N(0, min(0.5,
+      1/sqrt(fan_in))^2) with fan_in = size / last dim, biases, betas and
+      other vectors N(0, 0.5^2), gammas and scales N(1, 0.4^2), moving and
+      adapted means +-U(0.2, 1), moving and adapted variances U(0.5, 2), PReLU
+      alphas N(0.2, 0.3^2). The one integer weight, Normalization's ``count``,
+      is ``<i4`` and stays 0 (Keras's ``adapt`` never changes it).
+
   - ``model.weights.h5`` (Keras's ``save_weights``) only for cases whose
     paths are interesting: BatchNormalization, RNN cells, Bidirectional,
     TimeDistributed, MultiHeadAttention, EinsumDense, adapted Normalization.
@@ -51,7 +52,11 @@ about 2.5 minutes on two cores. It writes:
   order), ``model`` (Sequential/Functional), ``options`` (the constructor
   arguments the case passes, i.e. the non-default config values exercised),
   ``input_shapes``, ``input_dtypes``, ``output_shapes``, ``weights``
-  (``[name, shape, trainable]``), ``weights_h5`` and ``notes``.
+  (``[name, shape, trainable]``), ``weight_paths`` (``[[path, shape], ...]``
+  in ``get_weights()`` order, the Keras 3 object paths in a ``.weights.h5``
+  file, e.g. ``layers/gru/cell/vars/0``, matched by value and by marker,
+  ``fixture_common.match_weight_paths``; empty for weightless cases),
+  ``weights_h5`` and ``notes``.
 * ``Tests/Fixtures/layers/defaults.json``: per layer class, the required
   arguments used and Keras's ``get_config()`` (name removed, key order kept)
   of that minimally configured, built layer, with its weights
@@ -63,9 +68,10 @@ about 2.5 minutes on two cores. It writes:
   ``spec.json`` (``keras.applications.MobileNetV2(alpha=0.35,
   input_shape=(96, 96, 3), weights=None)`` and ``keras.applications.ResNet50(
   weights=None, input_shape=(64, 64, 3))``, ``to_json(indent=2)``),
-  ``input.npy`` (batch 1, U(-1, 1), numpy seed 1 resp. 2), ``output.npy``
-  (the softmax probabilities), ``logits.npy`` (the pre-softmax values of the
-  final Dense ``predictions``, for a sharper comparison), ``weight_paths.json``,
+  ``arrays.npz`` (as above) with ``input.npy`` (batch 1, U(-1, 1), numpy
+  seed 1 resp. 2), ``output.npy`` (the softmax probabilities) and
+  ``logits.npy`` (the pre-softmax values of the final Dense ``predictions``,
+  for a sharper comparison), ``weight_paths.json``,
   ``weight_formula.json`` (per weight: name, layer class, offset, scale, mode)
   and ``layer_counts.json`` (class name -> count). No weights are stored:
   every weight is set from this formula, which both sides can compute
@@ -652,12 +658,12 @@ def make_input(shape, kind, rng):
     raise ValueError(kind)
 
 
-def save_weight(path, w):
+def weight_array(w):
+    """A weight as stored: int32 for Normalization's count, float32 otherwise."""
     if np.issubdtype(w.dtype, np.integer):
         # np.asarray, not np.ascontiguousarray: the latter turns a scalar into shape (1,).
-        np.save(path, np.asarray(w).astype("<i4"), allow_pickle=False)
-    else:
-        fc.save_npy(path, w)
+        return np.asarray(w).astype("<i4")
+    return fc.f4(w)
 
 
 def check_output(label, y):
@@ -698,12 +704,9 @@ def write_case(case):
     spec = model.to_json(indent=2) + "\n"
     with open(os.path.join(d, "spec.json"), "w") as f:
         f.write(spec)
-    for file, x in zip(fc.io_file_names("input", len(xs)), xs):
-        fc.save_npy(os.path.join(d, file), x)
-    for file, y in zip(fc.io_file_names("output", len(ys)), ys):
-        fc.save_npy(os.path.join(d, file), y)
-    for i, w in enumerate(weights):
-        save_weight(os.path.join(d, f"weights_{i:02d}.npy"), w)
+    fc.save_arrays(d, list(zip(fc.io_names("input", len(xs)), map(fc.f4, xs)))
+                   + list(zip(fc.io_names("output", len(ys)), map(fc.f4, ys)))
+                   + [(f"weights_{i:02d}", weight_array(w)) for i, w in enumerate(weights)])
 
     # Object paths: match each variable to its dataset in save_weights' file.
     paths = []
@@ -714,10 +717,6 @@ def write_case(case):
             paths = fc.match_weight_paths(model, fc.h5_datasets(h5_path), h5_path)
     else:
         assert not case.h5, case.name
-    # Weightless cases get no file (an absent weight_paths.json means no weights).
-    if weights:
-        fc.write_json(os.path.join(d, fc.WEIGHT_PATHS_FILE),
-                      [[p, list(w.shape)] for p, w in zip(paths, weights)])
 
     # Round trip: plain model_from_json plus the fixture weights.
     keras.backend.clear_session()
@@ -745,6 +744,7 @@ def write_case(case):
         "input_dtypes": [str(t.dtype) for t in model.inputs],
         "output_shapes": [list(y.shape) for y in ys],
         "weights": [[v.name, list(v.shape), bool(v.trainable)] for v in model.weights],
+        "weight_paths": [[p, list(w.shape)] for p, w in zip(paths, weights)],
         "weights_h5": case.h5,
     }
     if case.notes:
@@ -1053,9 +1053,7 @@ def make_applications():
         spec = model.to_json(indent=2) + "\n"
         with open(os.path.join(d, "spec.json"), "w") as f:
             f.write(spec)
-        fc.save_npy(os.path.join(d, "input.npy"), x)
-        fc.save_npy(os.path.join(d, "output.npy"), y_direct)
-        fc.save_npy(os.path.join(d, "logits.npy"), logits)
+        fc.save_arrays(d, [("input", fc.f4(x)), ("output", fc.f4(y_direct)), ("logits", fc.f4(logits))])
         with tempfile.TemporaryDirectory() as tmp:
             h5_path = os.path.join(tmp, "model.weights.h5")
             model.save_weights(h5_path)

@@ -3,7 +3,7 @@
 Keras and h5py are the oracles: every file below is written by Keras or by h5py
 (HDF5 2.0.0 through h5py 3.16), and every value in ``expected.json`` is read back
 from the file it describes. Run it after ``make_fixtures.py`` (it starts from the
-specs and ``weights_NN.npy`` that script writes)::
+specs and the ``weights_NN.npy`` arrays of the ``arrays.npz`` files that script writes)::
 
     pip install keras jax h5py safetensors   # made with keras 3.15.1, jax 0.10, h5py 3.16
     KERAS_BACKEND=jax python tools/make_weight_file_fixtures.py
@@ -98,8 +98,9 @@ C. ``Tests/Fixtures/hdf5/*.h5`` and ``Tests/Fixtures/hdf5/expected.json``: small
                       "numeric", "shape": [...], "value": ..., ...}}}}
 
    ``values`` are Python floats/ints of the stored numbers (exact); a dataset too
-   big to list (``keras_like_latest.h5``) has ``npy``, a ``weights_NN.npy`` path
-   relative to ``Tests/Fixtures`` instead.
+   big to list (``keras_like_latest.h5``) has ``npy``, a ``FOLDER/weights_NN.npy`` path
+   relative to ``Tests/Fixtures`` instead: member ``weights_NN.npy`` of
+   ``FOLDER/arrays.npz`` (``fixture_common.load_array``).
 
 D. ``Tests/Fixtures/quick_start/weights.compressed.npz``: ``numpy.savez_compressed``
    of the same arrays, keys and order as ``weights.npz`` (members
@@ -1032,7 +1033,7 @@ def check_expected(expected):
             for name, d in entry["datasets"].items():
                 data = np.asarray(h[name][()])
                 assert data.dtype.str == d["dtype"] and list(data.shape) == d["shape"]
-                want = (fc.load_npy(os.path.join(fc.FIXTURES_DIR, d["npy"])) if "npy" in d
+                want = (fc.load_array(d["npy"]) if "npy" in d
                         else np.array(d["values"], dtype=d["dtype"]).reshape(d["shape"]))
                 assert np.array_equal(data, want) and data.tobytes() == want.astype(
                     d["dtype"]).tobytes(), (file, name)

@@ -11,7 +11,8 @@ classes (the supported-layers table in README.md, which ``swift test`` keeps equ
 ``Tests/ModelRuntimeTests/Specs/layers/layer_CASE.model.json`` (the build plugin turns it
 into the type ``LayerCASE`` in UpperCamelCase), removes specs of cases no longer listed, and
 writes ``Tests/ModelRuntimeTests/LayerFixtures.swift``, the list of those models that the
-parity tests run. Deterministic.
+parity tests run, each called with as many inputs as the case's ``arrays.npz`` holds
+(``input.npy`` or ``input_0.npy``, ``input_1.npy``, ...). Deterministic.
 """
 
 import json
@@ -20,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 sys.dont_write_bytecode = True
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -103,7 +105,8 @@ def main():
         if result.returncode != 0:
             refused[case] = result.stderr.strip().split("error: ", 1)[-1]
             continue
-        inputs = sorted(n for n in os.listdir(os.path.join(FIXTURES, case)) if re.fullmatch(r"input(_\d+)?\.npy", n))
+        with zipfile.ZipFile(os.path.join(FIXTURES, case, "arrays.npz")) as arrays:
+            inputs = [n for n in arrays.namelist() if re.fullmatch(r"input(_\d+)?\.npy", n)]
         target = os.path.join(SPECS, f"layer_{case}.model.json")
         if not os.path.exists(target) or open(target, encoding="utf-8").read() != spec_text:
             with open(target, "w", encoding="utf-8") as f:

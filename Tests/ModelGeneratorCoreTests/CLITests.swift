@@ -80,9 +80,11 @@ import Testing
         let config = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/model-generator-config.json")
         let result = try Command.run(try Command.generator, ["summary", spec.path, "--config", config.path])
         #expect(result.status == 0, "\(result.error)")
-        let fixtures = Command.packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)")
-        let weightFiles = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasPrefix("weights_") }
-        let kerasCount = try weightFiles.reduce(0) { $0 + (try Tensor(contentsOfNPY: fixtures.appendingPathComponent($1))).scalarCount }
+        // The fixture's arrays.npz holds Keras's weights as weights_00.npy, weights_01.npy, …
+        let arrays = Command.packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)/arrays.npz")
+        let weights = try WeightFileFormat.npz.read([UInt8](Data(contentsOf: arrays))).filter { $0.name.hasPrefix("weights_") }
+        #expect(!weights.isEmpty, "\(fixture): no weights")
+        let kerasCount = weights.reduce(0) { $0 + $1.tensor.scalarCount }
         let grouped = kerasCount.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
         #expect(result.output.contains("\n Total params: \(grouped) ("), "\(result.output)")
         #expect(result.output.hasPrefix("Model: \""))

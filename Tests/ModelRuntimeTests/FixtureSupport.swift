@@ -10,13 +10,36 @@ enum Fixtures {
 
     static func url(_ path: String) -> URL { root.appendingPathComponent(path) }
 
-    static func tensor(_ path: String) throws -> Tensor { try Tensor(contentsOfNPY: url(path)) }
+    /// A fixture folder keeps its `.npy` arrays in one file, `arrays.npz` (a zip of `.npy`
+    /// members, `tools/fixture_common.py`'s `save_arrays`): `FOLDER/NAME.npy` below means its
+    /// member `NAME.npy`, byte for byte what `numpy.save` wrote.
+    static let arraysFile = "arrays.npz"
+
+    /// The `.npy` members of fixture folder `folder`'s `arrays.npz`, in file order, read by
+    /// the package's own zip reader.
+    static func npyFiles(_ folder: String) throws -> [(name: String, bytes: [UInt8])] {
+        let bytes = [UInt8](try Data(contentsOf: url("\(folder)/\(arraysFile)")))
+        let archive = try ZipArchive(bytes)
+        return try archive.entries.map { ($0.name, try archive.data(of: $0, in: bytes)) }
+    }
+
+    /// The bytes of `FOLDER/NAME.npy`: the member `NAME.npy` of `FOLDER/arrays.npz`.
+    static func npy(_ path: String) throws -> [UInt8] {
+        let parts = path.split(separator: "/")
+        let folder = parts.dropLast().joined(separator: "/"), name = String(parts.last ?? "")
+        guard let member = try npyFiles(folder).first(where: { $0.name == name }) else {
+            throw TensorFileError("no member \(name)", path: url("\(folder)/\(arraysFile)").path)
+        }
+        return member.bytes
+    }
+
+    /// The array `FOLDER/NAME.npy` (see `npy(_:)`).
+    static func tensor(_ path: String) throws -> Tensor { try Tensor(npyBytes: npy(path)) }
 
     /// `weights_00.npy`, `weights_01.npy`, … of a fixture model, in `get_weights()` order.
     static func weights(_ model: String) throws -> [Tensor] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: url(model).path)
-            .filter { $0.hasPrefix("weights_") && $0.hasSuffix(".npy") }.sorted()
-        return try names.map { try tensor("\(model)/\($0)") }
+        try npyFiles(model).filter { $0.name.hasPrefix("weights_") }.sorted { $0.name < $1.name }
+            .map { try Tensor(npyBytes: $0.bytes) }
     }
 
     /// The Keras JSON text of a fixture spec.
@@ -122,12 +145,11 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
 extension Fixtures {
     /// `input.npy`, or `input_0.npy`, `input_1.npy`, … (likewise for outputs) of a fixture.
     static func tensors(_ model: String, _ kind: String) throws -> [Tensor] {
-        if FileManager.default.fileExists(atPath: url("\(model)/\(kind).npy").path) {
-            return [try tensor("\(model)/\(kind).npy")]
-        }
+        let files = Dictionary(try npyFiles(model).map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        if let single = files["\(kind).npy"] { return [try Tensor(npyBytes: single)] }
         var result: [Tensor] = []
-        while FileManager.default.fileExists(atPath: url("\(model)/\(kind)_\(result.count).npy").path) {
-            result.append(try tensor("\(model)/\(kind)_\(result.count).npy"))
+        while let bytes = files["\(kind)_\(result.count).npy"] {
+            result.append(try Tensor(npyBytes: bytes))
         }
         return result
     }

@@ -36,8 +36,9 @@ import Testing
             let shape = entry["shape"]?.value.arrayElements?.compactMap { $0.value.intValue } ?? []
             guard let tensor = byName[member.key] else { continue }
             #expect(tensor.shape == shape, "\(name) \(member.key)")
-            // Exactly the stored values (listed, or in a fixture's .npy file), converted to
-            // Float32 the way Python converts them.
+            // Exactly the stored values (listed, or a fixture array such as
+            // quick_start/weights_00.npy in its arrays.npz), converted to Float32 the way Python
+            // converts them.
             let values: [Float]
             if let npy = entry["npy"]?.value.stringValue {
                 values = try Fixtures.tensor(npy).scalars

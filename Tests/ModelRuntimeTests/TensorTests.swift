@@ -18,7 +18,7 @@ import Testing
         // input.npy of the quick start fixture was written by NumPy: 4 rows of 728 float32.
         let input = try Fixtures.tensor("quick_start/input.npy")
         #expect(input.shape == [4, 728])
-        #expect(input.npyBytes() == (try Array(Data(contentsOf: Fixtures.url("quick_start/input.npy")))))
+        #expect(input.npyBytes() == (try Fixtures.npy("quick_start/input.npy")))
     }
 
     @Test func damagedFilesThrow() throws {

@@ -44,16 +44,24 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
     /// A model with Dropout layers (whose seed generators Keras does not save), and the
     /// variant that inserts Dropout after every Dense (Keras's call_function example): both load
     /// Keras's `.weights.h5` with the paths Keras gives them.
-    /// Every layer case: our weight paths are the ones Keras saved (`weight_paths.json`, read
-    /// from Keras's `.weights.h5`: `cell/vars` for recurrent layers, `forward_layer/...` for
-    /// Bidirectional, `layer/...` for TimeDistributed), and the cases that keep Keras's
-    /// `model.weights.h5` load it and give Keras's outputs.
+    /// The entries of `layers/cases.json` by case name (`conv1d_valid`).
+    static let layerCases: [String: JSONValue] = {
+        guard let data = try? Data(contentsOf: Fixtures.url("layers/cases.json")),
+              let cases = try? JSONReader.parse([UInt8](data)).value.arrayElements
+        else { return [:] }
+        return Dictionary(cases.compactMap { entry in entry.value["case"]?.value.stringValue.map { ($0, entry.value) } },
+                          uniquingKeysWith: { a, _ in a })
+    }()
+
+    /// Every layer case: our weight paths are the ones Keras saved (`weight_paths` in
+    /// `layers/cases.json`, read from Keras's `.weights.h5`: `cell/vars` for recurrent layers,
+    /// `forward_layer/...` for Bidirectional, `layer/...` for TimeDistributed), and the cases
+    /// that keep Keras's `model.weights.h5` load it and give Keras's outputs.
     @Test(arguments: FixtureModel.layers)
     func layerWeightPathsAndFilesAreKeras(_ fixture: FixtureModel) throws {
-        // Weightless cases have no weight_paths.json.
-        let pathsFile = Fixtures.url("\(fixture.name)/weight_paths.json")
-        let json = FileManager.default.fileExists(atPath: pathsFile.path)
-            ? try JSONReader.parse([UInt8](Data(contentsOf: pathsFile))).value : JSONValue.array([])
+        // Weightless cases list no paths.
+        let entry = try #require(Self.layerCases[String(fixture.name.dropFirst("layers/".count))], "\(fixture.name)")
+        let json = try #require(entry["weight_paths"]?.value, "\(fixture.name)")
         let keras = (json.arrayElements ?? []).map { item in
             (item.value.arrayElements?.first?.value.stringValue ?? "",
              item.value.arrayElements?.last?.value.arrayElements?.compactMap { $0.value.intValue } ?? [])
@@ -100,6 +108,17 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         } throws: { error in
             "\(error)".contains("missing: layers/dense_1/vars/0 [32, 1]") && "\(error)".contains("misshaped: layers/dense/vars/0 is [3, 1], expected [728, 32]")
         }
+    }
+
+    /// A NumPy `.npz` of plain arrays (here a fixture's `arrays.npz`) read with
+    /// `WeightFileFormat.npz.read` gives its members in file order, ready for `setWeights`.
+    @Test func npzArraysInFileOrderSetTheWeights() throws {
+        let arrays = try WeightFileFormat.npz.read([UInt8](Data(contentsOf: Fixtures.url("quick_start/arrays.npz"))))
+        #expect(arrays.map(\.name) == ["input", "output", "weights_00", "weights_01", "weights_02", "weights_03"])
+        try #require(arrays.count == 6)
+        var model = QuickStart(seed: 1)
+        try model.setWeights(arrays.dropFirst(2).map(\.tensor))
+        expectClose(model(arrays[0].tensor), arrays[1].tensor, "quick_start from arrays.npz")
     }
 
     @Test(arguments: ["safetensors", "npz", "weights.h5"])
