@@ -19,6 +19,14 @@ also has `training_config` and `optimizer_weights`, as a trained model's file do
 `series` (5, 3) -> Conv1D 4 (kernel 3, relu) -> GlobalAveragePooling1D; Concatenate ->
 Dense `score` (2) and, from the first branch, Dense `gate` (1, sigmoid). Not compiled.
 
+Also writes three small files with h5py into `Tests/Fixtures/legacy_h5/`, root attributes
+only (no weights), for the generator's tests:
+- `fixed_length_config.h5`: `keras2_sequential.h5`'s `model_config`, `keras_version` and
+  `backend` as fixed-length strings, as Keras 2 with h5py 2 wrote them (h5py 3 writes
+  Keras 2's `json.dumps(...).encode("utf8")` as a variable-length ASCII string);
+- `malformed_config.h5`: a `model_config` cut off in the middle of the JSON;
+- `numeric_config.h5`: a `model_config` of three numbers instead of a string.
+
 Needs TensorFlow 2.x with its own Keras 2 (not Keras 3), in a venv of its own:
 
     python3 -m venv /work/tfvenv
@@ -134,6 +142,26 @@ def check_layout(path, compiled):
                         for name, info in kinds.items()}
 
 
+def write_small_files(config_text):
+    """The files of `Tests/Fixtures/legacy_h5/` (see the module docstring)."""
+    folder = os.path.join(FIXTURES_DIR, "legacy_h5")
+    os.makedirs(folder, exist_ok=True)
+    config = config_text.encode("utf8")
+    cut = config[:config.index(b'"layers"') + 40]
+    for name, model_config in [("fixed_length_config.h5", np.bytes_(config)),
+                               ("malformed_config.h5", np.bytes_(cut)),
+                               ("numeric_config.h5", np.array([1.0, 2.0, 3.0], dtype="<f4"))]:
+        path = os.path.join(folder, name)
+        with h5py.File(path, "w") as f:
+            f.attrs["backend"] = np.bytes_(b"tensorflow")
+            f.attrs["keras_version"] = np.bytes_(KERAS_VERSION.encode())
+            f.attrs["model_config"] = model_config
+        with h5py.File(path, "r") as f:
+            info = h5py.h5t.check_string_dtype(f.attrs.get_id("model_config").dtype)
+            assert (info is None) == (name == "numeric_config.h5") and (info is None or info.length is not None), name
+        print(f"legacy_h5/{name}: {os.path.getsize(path)} bytes")
+
+
 def main():
     tf.keras.utils.set_random_seed(7)
     rng = np.random.default_rng(7)
@@ -150,6 +178,9 @@ def main():
         for mine, theirs in zip(call(reloaded, inputs), outputs):
             assert np.array_equal(mine, theirs), name
         write_io_json(os.path.join(FIXTURES_DIR, name + ".json"), model, inputs, outputs)
+        if name == "keras2_sequential":
+            with h5py.File(path, "r") as f:
+                write_small_files(f.attrs["model_config"])
         print(f"{name}.h5: {os.path.getsize(path)} bytes, {config['class_name']}, Keras {KERAS_VERSION}, "
               f"root attributes {kinds}; outputs {[o.shape for o in outputs]}")
 
