@@ -177,10 +177,13 @@ def without_built_batch_size(config):
 
 
 def check_saved(name, export_path):
-    """A model saved with ``model.save()``: ``Specs/NAME.keras`` and ``Fixtures/NAME.json``.
-    The export must load in Keras with the same config as the archive's model, take its
+    """A model saved with ``model.save()``: ``Specs/NAME.keras`` (or a legacy Keras 2
+    ``Specs/NAME.h5``, which Keras 3's ``load_model`` reads too) and ``Fixtures/NAME.json``.
+    The export must load in Keras with the same config as the saved model, take its
     weights, and give the fixture's outputs."""
     archive = os.path.join(fc.SPECS_DIR, name + ".keras")
+    if not os.path.exists(archive):
+        archive = os.path.join(fc.SPECS_DIR, name + ".h5")
     with open(export_path) as f:
         text = f.read()
     keras.backend.clear_session()

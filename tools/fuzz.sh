@@ -9,14 +9,14 @@
 # reach new code collect in .build-fuzz/corpus/TARGET/ and seed the next run; crashing, hanging
 # or memory-hungry inputs are written to .build-fuzz/artifacts/TARGET-*. Exits 1 if any target
 # crashed. Environment:
-#   FUZZ_TARGETS   targets to run (default: "json spec npy variant config safetensors npz hdf5 keras
+#   FUZZ_TARGETS   targets to run (default: "json spec h5spec npy variant config safetensors npz hdf5 keras
 #                  inflate")
 #   FUZZ_ARGS      extra libFuzzer options, e.g. "-jobs=2 -workers=2" or "-seed=1"
 set -euo pipefail
 
 seconds=${1:-60}
 runs=${2:--1}
-targets=${FUZZ_TARGETS:-json spec npy variant config safetensors npz hdf5 keras inflate}
+targets=${FUZZ_TARGETS:-json spec h5spec npy variant config safetensors npz hdf5 keras inflate}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -137,7 +137,11 @@ cat > "$scratch/dict/hdf5.dict" <<'EOF'
 "layer_names"
 "weight_names"
 "model_weights"
+"model_config"
+"keras_version"
+"backend"
 EOF
+cp "$scratch/dict/hdf5.dict" "$scratch/dict/h5spec.dict"
 {
     cat "$scratch/dict/hdf5.dict"
     cat <<'EOF'
@@ -168,7 +172,7 @@ for target in $targets; do
         json|spec) max_len=16384 ;;
         variant|config|safetensors|npz) max_len=4096 ;;
         npy) max_len=1024 ;;
-        hdf5|keras) max_len=40000 ;;
+        hdf5|h5spec|keras) max_len=40000 ;;
         inflate) max_len=8192 ;;
         *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2 ;;
     esac

@@ -16,9 +16,12 @@ struct GenerateModelCode: CommandPlugin {
         let tool = try context.tool(named: "swift-model-generator")
         for case let target as SourceModuleTarget in targets {
             let files = target.sourceFiles.map(\.url)
+            // The build plugin's spec files: Keras JSON, .keras archives, legacy Keras 2 .h5
+            // files (not Keras 3's weights-only .weights.h5) and variant declarations.
             let specs = files.filter {
                 $0.lastPathComponent.hasSuffix(".model.json") || $0.lastPathComponent.hasSuffix(".variant.json")
                     || $0.pathExtension == "keras"
+                    || (["h5", "hdf5"].contains($0.pathExtension) && !$0.lastPathComponent.hasSuffix(".weights.h5"))
             }
             let config = files.first { $0.lastPathComponent == "model-generator-config.json" }
             // Each folder of specs gets a GeneratedModels folder beside the specs.

@@ -1,8 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Generates one Swift model type per `*.model.json` or `*.keras` spec (and per
-/// `*.variant.json` declaration) in a target, by running
+/// Generates one Swift model type per `*.model.json`, `*.keras` or legacy Keras 2 `*.h5`
+/// spec (and per `*.variant.json` declaration) in a target, by running
 /// `swift-model-generator generate` on it. Each spec is its own build command with exact
 /// inputs and outputs, so only edited specs are generated again.
 @main
@@ -24,7 +24,13 @@ enum ModelSpecFiles {
     static let configName = "model-generator-config.json"
 
     static func isSpec(_ url: URL) -> Bool {
-        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras" || isVariant(url)
+        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras" || isLegacyH5(url) || isVariant(url)
+    }
+
+    /// A legacy Keras 2 full-model file (`model.save("NAME.h5")`, or `.hdf5`), read for its
+    /// `model_config`. Keras 3's weights-only `NAME.weights.h5` files are not specs.
+    static func isLegacyH5(_ url: URL) -> Bool {
+        ["h5", "hdf5"].contains(url.pathExtension) && !url.lastPathComponent.hasSuffix(".weights.h5")
     }
 
     /// A variant declaration (`NAME.variant.json`), generated over its base spec.
@@ -44,8 +50,9 @@ enum ModelSpecFiles {
     /// `classifier.model.json` → `classifier.model.swift`; the CLI writes the same name.
     static func outputName(for spec: URL) -> String {
         var name = spec.lastPathComponent
-        for suffix in [".model.json", ".variant.json", ".keras"] where name.hasSuffix(suffix) {
+        for suffix in [".model.json", ".variant.json", ".keras", ".h5", ".hdf5"] where name.hasSuffix(suffix) {
             name.removeLast(suffix.count)
+            break
         }
         return name + ".model.swift"
     }

@@ -15,6 +15,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case json
     /// `Generator.generate(specAt:bytes:)` on a model spec.
     case spec
+    /// `Generator.generate(specAt:bytes:)` on a legacy Keras 2 `.h5` spec (its `model_config`).
+    case h5spec
     /// `Tensor(npyBytes:)`.
     case npy
     /// `VariantSpec(bytes:path:)`, then `Generator.generateVariant` over two fixed base specs.
@@ -37,6 +39,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .json: fuzzJSON(bytes)
         case .spec: fuzzSpec(bytes)
+        case .h5spec: fuzzSpec(bytes, file: "fuzz.h5")
         case .npy: fuzzNPY(bytes)
         case .variant: fuzzVariant(bytes)
         case .config: fuzzGeneratorConfig(bytes)
@@ -97,19 +100,20 @@ func fuzzCustomLayers() -> [CustomLayerDeclaration] {
     }
 }
 
-/// Generates the Swift source of the model spec in `bytes`, with the custom layers of
+/// Generates the Swift source of the model spec in `bytes`, read as the spec file `file`
+/// (Keras JSON by default, a legacy `.h5` file for `fuzz.h5`), with the custom layers of
 /// `fuzzCustomLayers()`; errors are fine. When it succeeds, checks the generated file is not
 /// empty and renders the spec's summary too.
-public func fuzzSpec(_ bytes: [UInt8]) {
+public func fuzzSpec(_ bytes: [UInt8], file specFile: String = "fuzz.model.json") {
     let options = GeneratorOptions(customLayers: fuzzCustomLayers())
-    guard let file = try? Generator.generate(specAt: "fuzz.model.json", bytes: bytes, options: options) else { return }
+    guard let file = try? Generator.generate(specAt: specFile, bytes: bytes, options: options) else { return }
     precondition(!file.contents.isEmpty, "fuzzSpec: the generator returned an empty file")
     precondition(file.fileName == "fuzz.model.swift", "fuzzSpec: unexpected file name \(file.fileName)")
     precondition(!file.typeName.isEmpty, "fuzzSpec: empty type name")
     // The spec parsed once already, so this parse succeeds; the summary must render too.
     let description: ModelDescription
     do {
-        description = try ModelSpecParser.parse(bytes, file: "fuzz.model.json", customLayers: options.parserCustomLayers)
+        description = try ModelSpecParser.parse(specFile: bytes, file: specFile, customLayers: options.parserCustomLayers)
     } catch {
         preconditionFailure("fuzzSpec: the spec generated code but does not parse a second time: \(error)")
     }

@@ -179,19 +179,3 @@ private struct NPYHeader {
         shape = dims
     }
 }
-
-/// IEEE half-precision conversion without relying on `Float16` (unavailable on some platforms).
-enum Float16Bits {
-    static func toFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h >> 15) << 31
-        let exponent = Int((h >> 10) & 0x1F)
-        let mantissa = UInt32(h & 0x3FF)
-        if exponent == 0 {
-            if mantissa == 0 { return Float(bitPattern: sign) }
-            let value = Float(mantissa) * 0x1p-24
-            return sign == 0 ? value : -value
-        }
-        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
-        return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
-    }
-}

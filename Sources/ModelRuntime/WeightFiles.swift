@@ -87,6 +87,10 @@ enum StoredWeights {
 /// Keras's HDF5 weight layouts.
 enum KerasHDF5 {
     static func read(_ bytes: UnsafeRawBufferPointer) throws -> StoredWeights {
+        do { return try readLayout(bytes) } catch let error as HDF5Error { throw TensorFileError(error.message) }
+    }
+
+    private static func readLayout(_ bytes: UnsafeRawBufferPointer) throws -> StoredWeights {
         let file = try HDF5File(bytes)
         // Legacy Keras 2: `layer_names` on the root (weights only) or on `model_weights`
         // (a full model saved with `model.save("x.h5")`).
@@ -121,7 +125,7 @@ enum KerasHDF5 {
         func list(_ value: HDF5File.AttributeValue?) -> [String]? {
             switch value {
             case .strings(let strings)?: return strings
-            case .numbers(let tensor)? where tensor.scalarCount == 0: return []
+            case .numbers(_, let scalars)? where scalars.isEmpty: return []
             default: return nil
             }
         }

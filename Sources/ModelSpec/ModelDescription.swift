@@ -111,9 +111,14 @@ public enum ModelSpecParser {
         }
     }
 
-    /// Parses the spec file `file` from its bytes: Keras JSON, or for a `.keras` archive the
-    /// `config.json` inside it (errors then say so and give its line and column).
+    /// Parses the spec file `file` from its bytes: Keras JSON; for a `.keras` archive the
+    /// `config.json` inside it; for a legacy Keras 2 `.h5` (or `.hdf5`) file its `model_config`
+    /// attribute. Errors in an embedded config say where it is and give its line and column.
     public static func parse(specFile bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
+        if LegacyKerasH5.isSpec(file) {
+            return try parse(embedded: LegacyKerasH5.modelConfig(bytes, file: file), named: "model_config", file: file,
+                             customLayers: customLayers)
+        }
         guard file.hasSuffix(".keras") else { return try parse(bytes, file: file, customLayers: customLayers) }
         let config: [UInt8]
         do {
@@ -127,12 +132,25 @@ public enum ModelSpecParser {
         } catch {
             throw SpecError("cannot read the .keras archive: \(error)", file: file)
         }
+        return try parse(embedded: config, named: "config.json", file: file, customLayers: customLayers)
+    }
+
+    /// Whether the spec file `file` holds its config embedded (a `.keras` archive's
+    /// `config.json`, a legacy `.h5` file's `model_config`), so that lines and columns in the
+    /// config are not lines of the file.
+    package static func embedsConfig(_ file: String) -> Bool {
+        file.hasSuffix(".keras") || LegacyKerasH5.isSpec(file)
+    }
+
+    /// Parses a config embedded in `file` as `name`; errors are prefixed with `in NAME: `.
+    private static func parse(embedded config: [UInt8], named name: String, file: String,
+                              customLayers: [CustomLayer]) throws(SpecError) -> ModelDescription {
         do {
             return try parse(config, file: file, customLayers: customLayers)
         } catch {
             var error = error
-            error.message = "in config.json: " + error.message
-            error.additional = error.additional.map { var more = $0; more.message = "in config.json: " + more.message; return more }
+            error.message = "in \(name): " + error.message
+            error.additional = error.additional.map { var more = $0; more.message = "in \(name): " + more.message; return more }
             throw error
         }
     }

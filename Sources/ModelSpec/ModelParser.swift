@@ -123,6 +123,7 @@ extension ModelSpecParser {
 
         var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nestedStorage: nil,
                            node: entry, nameLocation: nameNode?.location, normalized: entry)
+        if customLayer == nil, kind != nil, entry["module"] == nil { configMembers = legacyLayerConfig(configMembers) }
         if customLayer != nil || kind != nil {
             let configNode = JSONNode(.object(configMembers), at: config.location)
             // An operation's constants are in its call's arguments, which its config holds.

@@ -325,12 +325,12 @@ struct Renderer {
 
     /// A custom layer's config property: the spec's values passed to the Swift config type's
     /// initializer, which the compiler checks. Compiler errors there point to the spec's layer
-    /// (`#sourceLocation`), except for `.keras` archives, whose lines are those of the
-    /// archive's `config.json`.
+    /// (`#sourceLocation`), except for `.keras` archives and legacy `.h5` files, whose lines
+    /// are those of the config embedded in them.
     private func renderCustomConfig(_ out: inout SourceWriter, index: Int, config: DeclaredLayerConfig) {
         let layer = layers[index]
         out.line("/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`).")
-        let location = specFileName.hasSuffix(".keras") ? nil : layer.location
+        let location = ModelSpecParser.embedsConfig(specFileName) ? nil : layer.location
         if let location {
             out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
         }

@@ -69,10 +69,11 @@ public enum Identifiers {
         return result
     }
 
-    /// The spec file name without its spec extension: `classifier.model.json` → `classifier`.
+    /// The spec file name without its spec extension: `classifier.model.json` → `classifier`,
+    /// `classifier.h5` → `classifier`.
     public static func specBaseName(_ fileName: String) -> String {
         var name = fileName
-        for suffix in [".model.json", ".variant.json", ".keras", ".json"] where name.hasSuffix(suffix) {
+        for suffix in [".model.json", ".variant.json", ".keras", ".json", ".h5", ".hdf5"] where name.hasSuffix(suffix) {
             name.removeLast(suffix.count)
             break
         }

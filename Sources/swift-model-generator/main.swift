@@ -10,7 +10,8 @@ let usage = """
            swift-model-generator init --template NAME [--output-directory DIR] [--name FILE]
            swift-model-generator init --list
 
-    generate   Writes one Swift model type per spec (*.model.json, Keras JSON) into DIR, as
+    generate   Writes one Swift model type per spec (*.model.json, Keras JSON; *.keras, a
+               Keras 3 archive; *.h5, a whole model saved by Keras 2) into DIR, as
                NAME.model.swift, and one per variant declaration (*.variant.json). Nothing is
                written if any spec has an error; unchanged files are not rewritten.
     summary    Prints the spec's Keras model.summary() table.

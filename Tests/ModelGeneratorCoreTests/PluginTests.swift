@@ -70,6 +70,18 @@ import Testing
         #expect(log.contains("tiny_net.model.json:3:47: error: layer 1 (Dense): expected an integer for 'units', found a string"),
                 "the build log must carry the located spec error:\n\(log)")
 
+        // A legacy .h5 file without a model_config (weights only) is a spec error naming it.
+        try writeSpec(units: "4")
+        let weightsOnly = sources.appendingPathComponent("weights.h5")
+        try FileManager.default.copyItem(at: Command.packageRoot.appendingPathComponent("Tests/Fixtures/quick_start/legacy_weights_only.h5"),
+                                         to: weightsOnly)
+        let notASpec = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        #expect(notASpec.status != 0)
+        let notASpecLog = notASpec.output + notASpec.error
+        #expect(notASpecLog.contains("weights.h5: error: no 'model_config' attribute at the root of the .h5 file: it holds only weights"),
+                "the build log must carry the spec error:\n\(notASpecLog)")
+        try FileManager.default.removeItem(at: weightsOnly)
+
         // Custom layers: a declared Swift type that is not a `UnaryLayer` fails the build at the
         // spec's layer, and so does a custom layer the config file does not declare.
         try writeSpec(units: "4")
@@ -111,6 +123,13 @@ import Testing
             let result = try Command.run(try Command.generator, ["init", "--template", template, "--output-directory", sources.path])
             try #require(result.status == 0, "\(result.error)")
         }
+        // A model tf.keras 2.15 saved as .h5 is a spec too; Keras 3's weights-only .weights.h5
+        // beside it is not.
+        let fixtures = Command.packageRoot.appendingPathComponent("Tests")
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("ModelRuntimeTests/Specs/keras2_functional.h5"),
+                                         to: sources.appendingPathComponent("legacy_net.h5"))
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("Fixtures/quick_start/model.weights.h5"),
+                                         to: sources.appendingPathComponent("classifier.weights.h5"))
         try """
             import ModelRuntime
             let mlp = Mlp(seed: 1)(Tensor(shape: [2, 784], repeating: 0.1))
@@ -120,20 +139,22 @@ import Testing
             let digits = Cnn(seed: 1)(Tensor(shape: [2, 28, 28, 1], repeating: 0.1))
             let sentiment = TextClassifier(seed: 1)(Tensor(shape: [2, 64], repeating: 3))
             let classes = TransformerBlock(seed: 1)(Tensor(shape: [2, 16, 64], repeating: 0.1))
-            print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape, digits.shape, sentiment.shape, classes.shape)
+            let legacy = LegacyNet(seed: 1)(Tensor(shape: [2, 6], repeating: 0.1), Tensor(shape: [2, 5, 3], repeating: 0.1))
+            print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape, digits.shape, sentiment.shape, classes.shape,
+                  legacy.score.shape, legacy.gate.shape)
             """.write(to: sources.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
         let build = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
         try #require(build.status == 0, "build failed:\n\(build.output)\n\(build.error)")
         let run = try Command.run(Self.swift, ["swift", "run", "--skip-build", "App"], in: package)
-        #expect(run.output == "[2, 10] [2, 1] [2, 1] [2, 5] [2, 1] [2, 10] [2, 1] [2, 2]\n")
+        #expect(run.output == "[2, 10] [2, 1] [2, 1] [2, 5] [2, 1] [2, 10] [2, 1] [2, 2] [2, 2] [2, 1]\n")
 
         let command = try Command.run(Self.swift, ["swift", "package", "--allow-writing-to-package-directory",
                                                    "generate-model-code", "--target", "App"], in: package)
         try #require(command.status == 0, "generate-model-code failed:\n\(command.output)\n\(command.error)")
         let committed = sources.appendingPathComponent("GeneratedModels")
         let names = try FileManager.default.contentsOfDirectory(atPath: committed.path).sorted()
-        #expect(names == ["cnn.model.swift", "mlp.model.swift", "residual_mlp.model.swift", "siamese.model.swift", "text_classifier.model.swift",
-                          "transformer_block.model.swift", "wide_and_deep.model.swift"])
+        #expect(names == ["cnn.model.swift", "legacy_net.model.swift", "mlp.model.swift", "residual_mlp.model.swift", "siamese.model.swift",
+                          "text_classifier.model.swift", "transformer_block.model.swift", "wide_and_deep.model.swift"])
         let built = try #require(FileManager.default.enumerator(atPath: package.appendingPathComponent(".build").path)?
             .compactMap { $0 as? String }.filter { $0.hasSuffix("GeneratedModels/mlp.model.swift") }.first)
         let buildFolder = package.appendingPathComponent(".build").appendingPathComponent(built).deletingLastPathComponent()

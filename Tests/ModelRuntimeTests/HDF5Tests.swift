@@ -68,8 +68,8 @@ import Testing
                     switch entry["kind"]?.value.stringValue {
                     case "numeric":
                         let numbers = value.arrayElements.map { $0.compactMap { $0.value.doubleValue } } ?? [value.doubleValue ?? .nan]
-                        guard case .numbers(let tensor)? = read[attribute.key] else { Issue.record("\(label): not numbers"); continue }
-                        #expect(tensor.scalars == numbers.map { Float($0) }, "\(label)")
+                        guard case .numbers(_, let scalars)? = read[attribute.key] else { Issue.record("\(label): not numbers"); continue }
+                        #expect(scalars == numbers.map { Float($0) }, "\(label)")
                     default:
                         let strings = value.arrayElements.map { $0.compactMap { $0.value.stringValue } } ?? [value.stringValue ?? ""]
                         #expect(read[attribute.key] == .strings(strings), "\(label)")

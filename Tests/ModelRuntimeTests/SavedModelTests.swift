@@ -2,12 +2,15 @@ import Foundation
 import ModelRuntime
 import Testing
 
-/// A model as users save it, with `model.save()`: the generated type of `Specs/NAME.keras`,
-/// its inputs and Keras's outputs in `Fixtures/NAME.json`.
+/// A model as users save it, with `model.save()`: the generated type of `Specs/NAME.keras`
+/// (or of a legacy Keras 2 `Specs/NAME.h5`), its inputs and Keras's outputs in
+/// `Fixtures/NAME.json`.
 struct SavedModel: Sendable, CustomTestStringConvertible {
     /// The path of the spec and the fixture, without extension: `keras_operations`, `wild/unet`.
     let name: String
-    var spec: URL { Fixtures.specs.appendingPathComponent(name + ".keras") }
+    /// The spec's extension: `keras`, or `h5` for a file tf.keras 2.x saved.
+    var fileExtension = "keras"
+    var spec: URL { Fixtures.specs.appendingPathComponent(name + "." + fileExtension) }
     var io: String { name + ".json" }
     /// The model's `kerasJSON()`.
     let kerasJSON: @Sendable () -> String
@@ -20,9 +23,10 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static func of<M: Model>(_ type: M.Type, _ name: String, call: @escaping @Sendable (M, [Tensor]) -> Any) -> SavedModel {
+    static func of<M: Model>(_ type: M.Type, _ name: String, fileExtension: String = "keras",
+                             call: @escaping @Sendable (M, [Tensor]) -> Any) -> SavedModel {
         SavedModel(
-            name: name, kerasJSON: { M(seed: 1).kerasJSON() },
+            name: name, fileExtension: fileExtension, kerasJSON: { M(seed: 1).kerasJSON() },
             run: { url, inputs in
                 var model = M(seed: 1)
                 try model.loadWeights(from: url)
@@ -90,6 +94,10 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(TextBilstmMasked.self, "wild/text_bilstm_masked") { $0($1[0]) },
         .of(TextMaskedAverage.self, "wild/text_masked_average") { $0($1[0]) },
         .of(MaskingLstm.self, "wild/masking_lstm") { $0($1[0]) },
+        // Legacy full-model .h5 files of tf.keras 2.15 (tools/make_legacy_h5_fixtures.py): the
+        // spec is the file's model_config, the weights its model_weights group.
+        .of(Keras2Sequential.self, "keras2_sequential", fileExtension: "h5") { $0($1[0]) },
+        .of(Keras2Functional.self, "keras2_functional", fileExtension: "h5") { $0($1[0], $1[1]) },
     ]
 }
 
@@ -112,7 +120,7 @@ extension Fixtures {
 
 @Suite("Models saved with model.save()")
 struct SavedModelTests {
-    @Test("matches Keras, with the weights of its own .keras file", arguments: SavedModel.all)
+    @Test("matches Keras, with the weights of its own .keras or .h5 file", arguments: SavedModel.all)
     func matchesKeras(_ model: SavedModel) throws {
         let io = try Fixtures.io(model.io)
         let outputs = try model.run(model.spec, io.inputs)

@@ -1,18 +1,24 @@
 /// How a weight file stores one scalar: its kind, size and byte order. Readers of every format
 /// decode through it, so float32 in the machine's byte order is a single copy into the tensor.
-struct ScalarFormat: Equatable, CustomStringConvertible {
-    enum Kind: Equatable {
+package struct ScalarFormat: Equatable, CustomStringConvertible {
+    package enum Kind: Equatable {
         case float, bfloat, signed, unsigned
     }
 
-    var kind: Kind
+    package var kind: Kind
     /// Bytes per scalar: 2, 4 or 8 for floats (2 for bfloat16), 1, 2, 4 or 8 for integers.
-    var size: Int
-    var littleEndian: Bool
+    package var size: Int
+    package var littleEndian: Bool
 
-    static let float32 = ScalarFormat(kind: .float, size: 4, littleEndian: true)
+    package init(kind: Kind, size: Int, littleEndian: Bool) {
+        self.kind = kind
+        self.size = size
+        self.littleEndian = littleEndian
+    }
 
-    var description: String {
+    package static let float32 = ScalarFormat(kind: .float, size: 4, littleEndian: true)
+
+    package var description: String {
         let order = size == 1 ? "" : littleEndian ? " little-endian" : " big-endian"
         switch kind {
         case .float: return "float\(size * 8)\(order)"
@@ -23,7 +29,7 @@ struct ScalarFormat: Equatable, CustomStringConvertible {
     }
 
     /// The `count` scalars in `raw` (exactly `count * size` bytes) as Float32.
-    func decode(_ raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
+    package func decode(_ raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
         precondition(raw.count == count * size, "ScalarFormat: \(raw.count) bytes for \(count) scalars of \(size) bytes")
         let native = littleEndian == (1.littleEndian == 1)
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -61,7 +67,7 @@ struct ScalarFormat: Equatable, CustomStringConvertible {
 }
 
 /// Checked `shape` arithmetic for readers: the scalar count and byte count, or nil on overflow.
-func checkedByteCount(shape: [Int], itemSize: Int) -> (count: Int, bytes: Int)? {
+package func checkedByteCount(shape: [Int], itemSize: Int) -> (count: Int, bytes: Int)? {
     var count = 1
     for dim in shape {
         guard dim >= 0 else { return nil }
@@ -71,4 +77,20 @@ func checkedByteCount(shape: [Int], itemSize: Int) -> (count: Int, bytes: Int)? 
     }
     let (bytes, overflow) = count.multipliedReportingOverflow(by: itemSize)
     return overflow ? nil : (count, bytes)
+}
+
+/// IEEE half-precision conversion without relying on `Float16` (unavailable on some platforms).
+package enum Float16Bits {
+    package static func toFloat(_ h: UInt16) -> Float {
+        let sign = UInt32(h >> 15) << 31
+        let exponent = Int((h >> 10) & 0x1F)
+        let mantissa = UInt32(h & 0x3FF)
+        if exponent == 0 {
+            if mantissa == 0 { return Float(bitPattern: sign) }
+            let value = Float(mantissa) * 0x1p-24
+            return sign == 0 ? value : -value
+        }
+        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
+        return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
+    }
 }
