@@ -326,13 +326,15 @@ public enum ModelConfigWriter {
             try entry.encode(JSONValue.array(inbound), forKey: ConfigKey("inbound_nodes"))
         }
         guard functional else { return }
-        func list(_ refs: [JSONValue], listsSingle: Bool) -> JSONValue {
-            refs.count == 1 && !listsSingle ? refs[0] : .array(refs.map { JSONNode($0) })
+        func list(_ refs: [JSONValue], listsSingle: Bool, keys: [String]?) -> JSONValue {
+            if let keys { return .object(zip(keys, refs).map { JSONMember(key: $0, value: JSONNode($1)) }) }
+            return refs.count == 1 && !listsSingle ? refs[0] : .array(refs.map { JSONNode($0) })
         }
         try container.encode(list(graph.inputs.map { reference(ModelGraph.TensorRef($0), offsetBuiltIn: true) },
-                                  listsSingle: graph.listsSingleInput),
+                                  listsSingle: graph.listsSingleInput, keys: graph.inputKeys),
                              forKey: ConfigKey("input_layers"))
-        try container.encode(list(graph.outputs.map { reference($0, offsetBuiltIn: true) }, listsSingle: graph.listsSingleOutput),
+        try container.encode(list(graph.outputs.map { reference($0, offsetBuiltIn: true) }, listsSingle: graph.listsSingleOutput,
+                                  keys: graph.outputKeys),
                              forKey: ConfigKey("output_layers"))
     }
 

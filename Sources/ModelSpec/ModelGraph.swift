@@ -98,14 +98,22 @@ public struct ModelGraph: Sendable, Equatable {
     /// The same for a single output.
     public var listsSingleOutput: Bool
 
+    /// The keys of a model built with dict inputs (`keras.Model({"title": ..., ...}, ...)`), one
+    /// per input in spec order; nil for a list.
+    public var inputKeys: [String]?
+    /// The keys of a model's dict outputs, one per output in spec order; nil for a list.
+    public var outputKeys: [String]?
+
     /// A graph of `nodes` with these inputs and outputs.
     public init(nodes: [Node], inputs: [Int], outputs: [TensorRef], listsSingleInput: Bool = false,
-                listsSingleOutput: Bool = false) {
+                listsSingleOutput: Bool = false, inputKeys: [String]? = nil, outputKeys: [String]? = nil) {
         self.nodes = nodes
         self.inputs = inputs
         self.outputs = outputs
         self.listsSingleInput = listsSingleInput
         self.listsSingleOutput = listsSingleOutput
+        self.inputKeys = inputKeys
+        self.outputKeys = outputKeys
     }
 
     /// A Sequential model's chain over `layerCount` layers, the first being the InputLayer.

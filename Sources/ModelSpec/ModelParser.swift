@@ -151,6 +151,10 @@ extension ModelSpecParser {
                 JSONMember(key: "config", value: JSONNode(.object(configMembers), at: config.location)),
             ]), at: entry.location)
             let nested = try parseModel(modelNode, depth: depth + 1, custom: custom)
+            if nested.graph.inputKeys != nil || nested.graph.outputKeys != nil {
+                throw SpecError("\(label): a nested model with dict inputs or outputs is not supported yet",
+                                at: entry.location)
+            }
             result.nested = nested
             result.name = nested.attributes.name
             result.normalized = replacing("config", in: entry, with: nested.configNode)
@@ -540,7 +544,8 @@ extension ModelSpecParser {
         }
 
         var modelInputs: [Int] = []
-        for reference in try parseReferenceList(config["input_layers"]!, key: "input_layers") {
+        let (inputReferences, inputKeys) = try parseReferenceList(config["input_layers"]!, key: "input_layers")
+        for reference in inputReferences {
             let ref = try resolve(reference, offsetBuiltIn: true)
             guard entries[callLayer[ref.node]].className == InputLayerConfig.className else {
                 throw SpecError("'input_layers' must name InputLayers; '\(reference.layer)' is a \(entries[callLayer[ref.node]].className)",
@@ -552,7 +557,8 @@ extension ModelSpecParser {
             modelInputs.append(ref.node)
         }
         var modelOutputs: [ModelGraph.TensorRef] = []
-        for reference in try parseReferenceList(config["output_layers"]!, key: "output_layers") {
+        let (outputReferences, outputKeys) = try parseReferenceList(config["output_layers"]!, key: "output_layers")
+        for reference in outputReferences {
             modelOutputs.append(try resolve(reference, offsetBuiltIn: true))
         }
 
@@ -594,7 +600,8 @@ extension ModelSpecParser {
             inputs: modelInputs.map { position[$0]! },
             outputs: modelOutputs.map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
             listsSingleInput: modelInputs.count == 1 && isNestedList(config["input_layers"]!),
-            listsSingleOutput: modelOutputs.count == 1 && isNestedList(config["output_layers"]!))
+            listsSingleOutput: modelOutputs.count == 1 && isNestedList(config["output_layers"]!),
+            inputKeys: inputKeys, outputKeys: outputKeys)
         let described = try describe(entries, graph: graph)
         let normalizedLayers = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = replacing("layers", in: config, with: normalizedLayers)
@@ -779,14 +786,28 @@ extension ModelSpecParser {
         node.value.arrayElements?.first?.value.arrayElements != nil
     }
 
-    /// `input_layers`/`output_layers`: one `[name, node, tensor]` or a list of them.
-    static func parseReferenceList(_ node: JSONNode, key: String) throws -> [Reference] {
-        guard let items = node.value.arrayElements else {
-            if node.value.objectMembers != nil {
-                throw SpecError("'\(key)' is a dict (a model built with dict inputs or outputs): structured inputs and outputs are not supported yet; build the model with lists",
-                                at: node.location)
+    /// `input_layers`/`output_layers`: one `[name, node, tensor]`, a list of them, or a dict of
+    /// them (a model built with dict inputs or outputs), whose keys come back in spec order.
+    static func parseReferenceList(_ node: JSONNode, key: String) throws -> (references: [Reference], keys: [String]?) {
+        if let members = node.value.objectMembers {
+            guard !members.isEmpty else { throw SpecError("'\(key)' is empty; a model needs at least one", at: node.location) }
+            var references: [Reference] = []
+            for member in members {
+                guard member.value.value.arrayElements?.first?.value.stringValue != nil else {
+                    throw SpecError("'\(key)': '\(member.key)' holds a nested structure; only a flat dict of tensors is supported yet",
+                                    at: member.value.location)
+                }
+                references.append(try reference(member.value, context: "'\(key)'", allowKwargs: false))
             }
-            throw SpecError("expected an array for '\(key)', found \(node.value.kindDescription)", at: node.location)
+            return (references, members.map(\.key))
+        }
+        return (try parseReferenceArray(node, key: key), nil)
+    }
+
+    /// `input_layers`/`output_layers` as one `[name, node, tensor]` or a list of them.
+    static func parseReferenceArray(_ node: JSONNode, key: String) throws -> [Reference] {
+        guard let items = node.value.arrayElements else {
+            throw SpecError("expected an array or a dict for '\(key)', found \(node.value.kindDescription)", at: node.location)
         }
         if items.first?.value.stringValue != nil {
             return [try reference(node, context: "'\(key)'", allowKwargs: false)]

@@ -88,6 +88,8 @@ struct Renderer {
     let maskLocals: [Int: String]
     /// The call's parameters: one per model input.
     let parameters: [String]
+    /// The call's argument labels, the keys of a model built with dict inputs; nil for a list.
+    let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
 
@@ -140,8 +142,16 @@ struct Renderer {
         for node in description.masks.computed { maskLocals[node] = localNames.claim(locals[node] + "Mask") }
         self.maskLocals = maskLocals
         parameters = description.graph.inputs.map { locals[$0] }
+        // Dict inputs and outputs keep Keras's keys as argument labels and tuple labels.
+        let labelReserved = Identifiers.reserved.union(["intercepting", "at"])
+        var argumentLabels = UniqueNames(reserving: labelReserved)
+        parameterLabels = description.graph.inputKeys?.map { argumentLabels.claim(Identifiers.memberName($0, avoiding: labelReserved)) }
         var labels = UniqueNames()
-        outputLabels = description.graph.outputs.map { labels.claim(members[description.graph.nodes[$0.node].layer]) }
+        if let keys = description.graph.outputKeys {
+            outputLabels = keys.map { labels.claim(Identifiers.memberName($0, avoiding: Identifiers.reserved)) }
+        } else {
+            outputLabels = description.graph.outputs.map { labels.claim(members[description.graph.nodes[$0.node].layer]) }
+        }
     }
 
     private var access: String { options.accessModifier.prefix }
@@ -372,6 +382,8 @@ struct Renderer {
                     "outputs: [\(graph.outputs.map(ref).joined(separator: ", "))]"]
         if graph.listsSingleInput { tail.append("listsSingleInput: true") }
         if graph.listsSingleOutput { tail.append("listsSingleOutput: true") }
+        if let keys = graph.inputKeys { tail.append("inputKeys: \(keys.swiftExpression)") }
+        if let keys = graph.outputKeys { tail.append("outputKeys: \(keys.swiftExpression)") }
         for (index, item) in tail.enumerated() {
             out.line("    " + item + (index == tail.count - 1 ? ")" : ","))
         }
@@ -477,8 +489,9 @@ struct Renderer {
 
     private func renderCall(_ out: inout SourceWriter) {
         let inputs = zip(parameters, description.inputShapes).map { "\($0) \($1)" }.joined(separator: ", ")
-        let signature = parameters.map { "_ \($0): Tensor" }.joined(separator: ", ")
-        let arguments = parameters.joined(separator: ", ")
+        let labels = parameterLabels ?? parameters.map { _ in "_" }
+        let signature = zip(labels, parameters).map { $0 == $1 ? "\($1): Tensor" : "\($0) \($1): Tensor" }.joined(separator: ", ")
+        let arguments = zip(labels, parameters).map { $0 == "_" ? $1 : "\($0): \($1)" }.joined(separator: ", ")
         out.line("/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes)).")
         out.block("\(access)func callAsFunction(\(signature)) -> \(returnType)") { out in
             out.line("callAsFunction(\(arguments), intercepting: NoInterception())")

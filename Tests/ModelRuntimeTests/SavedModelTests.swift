@@ -94,6 +94,12 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         .of(TextBilstmMasked.self, "wild/text_bilstm_masked") { $0($1[0]) },
         .of(TextMaskedAverage.self, "wild/text_masked_average") { $0($1[0]) },
         .of(MaskingLstm.self, "wild/masking_lstm") { $0($1[0]) },
+        // Dict inputs and outputs: labeled arguments and tuple labels named by Keras's keys; the
+        // fixture lists inputs and outputs in sorted key order, as Keras flattens dicts.
+        .of(TicketClassifierDict.self, "wild/ticket_classifier_dict") { model, inputs in
+            let result = model(title: inputs[2], body: inputs[0], tags: inputs[1])
+            return (result.department, result.priority)
+        },
         // Legacy full-model .h5 files of tf.keras 2.15 (tools/make_legacy_h5_fixtures.py): the
         // spec is the file's model_config, the weights its model_weights group.
         .of(Keras2Sequential.self, "keras2_sequential", fileExtension: "h5") { $0($1[0]) },
