@@ -79,7 +79,7 @@ OUT_DIR = os.path.join(fc.FIXTURES_DIR, "wild")
 SPECS_DIR = os.path.join(fc.SPECS_DIR, "wild")
 UNSUPPORTED_DIR = os.path.join(fc.ROOT, "Tests", "ModelGeneratorCoreTests", "Unsupported")
 UNSUPPORTED = {
-    "convlstm1d", "convlstm_next_frame", "ticket_classifier_dict",
+    "ticket_classifier_dict",
 }
 
 

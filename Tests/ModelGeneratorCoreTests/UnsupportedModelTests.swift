@@ -11,10 +11,6 @@ import _ModelGeneratorCore
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Unsupported")
 
     static let cases: [(file: String, expected: String)] = [
-        ("convlstm1d.keras",
-         "convlstm1d.keras:1:441: error: in config.json: layer 1 (ConvLSTM1D): the Keras layer 'ConvLSTM1D' is not supported yet; the supported layers are listed in the README's supported-layers table"),
-        ("convlstm_next_frame.keras",
-         "convlstm_next_frame.keras:1:446: error: in config.json: layer 1 (ConvLSTM2D): the Keras layer 'ConvLSTM2D' is not supported yet; the supported layers are listed in the README's supported-layers table"),
         ("ticket_classifier_dict.keras",
          "ticket_classifier_dict.keras:1:8639: error: in config.json: 'input_layers' is a dict (a model built with dict inputs or outputs): structured inputs and outputs are not supported yet; build the model with lists"),
     ]
