@@ -237,6 +237,9 @@ private let badSpecCases: [(file: String, expected: String)] = [
      "84-convlstm-unknown-spatial.model.json:12:7: error: layer 1 'conv_lstm2d' (ConvLSTM2D) cannot take input shape "
         + "(None, None, None, None, 3): ConvLSTM2D needs known spatial sizes (Keras supports only static ones), got "
         + "(None, None, None, None, 3)"),
+    ("85-convlstm-initial-state-shape.model.json",
+     "85-convlstm-initial-state-shape.model.json:50:7: error: layer 3 'conv_lstm2d' (ConvLSTM2D): an initial state "
+        + "must have shape (None, 5, 4, 2), got (None, 7, 6, 2)"),
 ]
 
 @Suite("Bad specs")
