@@ -54,7 +54,7 @@ let package = Package(
             name: "ModelGeneratorCoreTests",
             dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelFuzzTargets"],
             // The specs are inputs of the tests; the references generated from them are compiled.
-            exclude: ["References/Specs", "BadSpecs", "Unsupported"]
+            exclude: ["References/Specs", "BadSpecs"]
         ),
     ],
     swiftLanguageModes: [.v6]

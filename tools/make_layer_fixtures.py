@@ -547,6 +547,46 @@ stack("time_distributed_conv2d", 6, "TimeDistributed", (3, 7, 6, 2),
       lambda: [layers.TimeDistributed(layers.Conv2D(3, 3, padding="same"))],
       {"layer": "Conv2D(3, 3, padding='same')"})
 
+# ConvLSTM: (steps, *spatial, channels); odd, unequal spatial sizes as for the convolutions.
+C1 = (4, 9, 3)
+C2 = (3, 7, 6, 2)
+C3 = (3, 5, 4, 4, 2)
+
+single("conv_lstm1d_default", 6, "ConvLSTM1D", C1, h5=True, filters=3, kernel_size=3,
+       notes="kernel (3, 3, 12), recurrent_kernel (3, 3, 12): gates i, f, c, o along the last axis")
+single("conv_lstm1d_same_kernel4_go_backwards_sequences", 6, "ConvLSTM1D", C1, filters=2,
+       kernel_size=4, padding="same", go_backwards=True, return_sequences=True,
+       notes="even kernel: 'same' pads 1 before / 2 after, in the recurrent convolution too; "
+             "outputs in processing order")
+single("conv_lstm1d_strides2_no_bias", 6, "ConvLSTM1D", C1, filters=2, kernel_size=3,
+       strides=2, use_bias=False)
+single("conv_lstm2d_default", 6, "ConvLSTM2D", C2, h5=True, filters=3, kernel_size=3)
+single("conv_lstm2d_same_strides2_sequences", 6, "ConvLSTM2D", C2, filters=3,
+       kernel_size=3, strides=2, padding="same", return_sequences=True,
+       notes="the input convolution has strides 2; the recurrent one over the 4x3 state has "
+             "stride 1 and 'same' padding")
+single("conv_lstm2d_dilation2_relu_hard_sigmoid", 6, "ConvLSTM2D", C2, filters=2,
+       kernel_size=(3, 2), dilation_rate=2, activation="relu", recurrent_activation="hard_sigmoid",
+       notes="the input convolution is dilated; the recurrent one is not")
+functional("conv_lstm2d_return_state", 6, "ConvLSTM2D", [("x", C2)],
+           lambda x: layers.ConvLSTM2D(3, 3, padding="same", return_state=True)(x),
+           {"filters": 3, "kernel_size": 3, "padding": "same", "return_state": True},
+           notes="outputs [output, h, c]; output == h")
+functional("conv_lstm2d_return_sequences_state_go_backwards", 6, "ConvLSTM2D", [("x", C2)],
+           lambda x: layers.ConvLSTM2D(2, 2, return_sequences=True, return_state=True,
+                                       go_backwards=True)(x),
+           {"filters": 2, "kernel_size": 2, "return_sequences": True, "return_state": True,
+            "go_backwards": True})
+functional("conv_lstm2d_initial_state", 6, "ConvLSTM2D",
+           [("x", C2), ("h0", (5, 4, 2)), ("c0", (5, 4, 2))],
+           lambda x, h0, c0: layers.ConvLSTM2D(2, 3, return_sequences=True)(
+               x, initial_state=[h0, c0]),
+           {"filters": 2, "kernel_size": 3, "return_sequences": True},
+           notes="initial_state [h, c], each (batch, 5, 4, filters)")
+single("conv_lstm3d_default", 6, "ConvLSTM3D", C3, h5=True, filters=2, kernel_size=3)
+single("conv_lstm3d_same_strides_sequences", 6, "ConvLSTM3D", C3, filters=2,
+       kernel_size=(2, 3, 2), strides=(1, 2, 1), padding="same", return_sequences=True)
+
 Q, V = (4, 6), (5, 6)  # query and value sequences
 
 functional("multi_head_attention_self", 7, "MultiHeadAttention", [("x", V)],
@@ -821,6 +861,9 @@ DEFAULTS = {
     "SimpleRNN": ({"units": 3}, T),
     "LSTM": ({"units": 3}, T),
     "GRU": ({"units": 3}, T),
+    "ConvLSTM1D": ({"filters": 2, "kernel_size": 3}, C1),
+    "ConvLSTM2D": ({"filters": 2, "kernel_size": 3}, C2),
+    "ConvLSTM3D": ({"filters": 2, "kernel_size": 3}, C3),
     "Bidirectional": ({"layer": "LSTM(3)"}, T),
     "TimeDistributed": ({"layer": "Dense(3)"}, (5, 4)),
     "MultiHeadAttention": ({"num_heads": 2, "key_dim": 3}, V),
@@ -886,6 +929,9 @@ REFUSALS = [
      {"filters": 2, "kernel_size": 3, "padding": "causal"}, S1),
     ("depthwise_conv2d_strides2_dilation2_accepted", "DepthwiseConv2D",
      {"kernel_size": 3, "strides": 2, "dilation_rate": 2}, S2),
+    ("conv_lstm1d_causal", "ConvLSTM1D", {"filters": 2, "kernel_size": 3, "padding": "causal"}, C1),
+    ("conv_lstm2d_strides2_dilation2", "ConvLSTM2D",
+     {"filters": 2, "kernel_size": 3, "strides": 2, "dilation_rate": 2}, C2),
     ("max_pooling2d_causal", "MaxPooling2D", {"padding": "causal"}, S2),
     ("max_pooling2d_valid_too_small", "MaxPooling2D", {"pool_size": 8}, S2),
     ("batch_normalization_synchronized_on_jax", "BatchNormalization",

@@ -9,8 +9,7 @@ Run (from anywhere; paths are relative to this file)::
 For every model NAME it writes:
 
 * ``NAME.keras``: ``model.save(path)``, exactly as a user would save it, into
-  ``Tests/ModelRuntimeTests/Specs/wild/`` (a spec of the Swift tests), or into
-  ``Tests/ModelGeneratorCoreTests/Unsupported/`` for the models in ``UNSUPPORTED``.
+  ``Tests/ModelRuntimeTests/Specs/wild/`` (a spec of the Swift tests).
 * ``Tests/Fixtures/wild/NAME.json``: ``name``, ``description``, ``features`` (tags), ``params``
   (``count_params()``), ``inputs`` and ``outputs``. Each input is ``{"name",
   "shape", "dtype", "data"}`` (``data`` flat, row-major; ``name`` is the
@@ -74,17 +73,12 @@ if keras.backend.backend() != "jax":
 
 OUT_DIR = os.path.join(fc.FIXTURES_DIR, "wild")
 # The archives are specs: the Swift tests' build plugin generates a type from each one in
-# SPECS_DIR. Those the generator does not support yet live apart, where a test checks that
-# each fails with a located error naming what is unsupported.
+# SPECS_DIR, and each must match Keras.
 SPECS_DIR = os.path.join(fc.SPECS_DIR, "wild")
-UNSUPPORTED_DIR = os.path.join(fc.ROOT, "Tests", "ModelGeneratorCoreTests", "Unsupported")
-UNSUPPORTED = {
-    "convlstm1d", "convlstm_next_frame",
-}
 
 
 def archive_path(name):
-    return os.path.join(UNSUPPORTED_DIR if name in UNSUPPORTED else SPECS_DIR, name + ".keras")
+    return os.path.join(SPECS_DIR, name + ".keras")
 
 MAX_PARAMS = 20_000
 MAX_KERAS_BYTES = 40 * 1024
@@ -1112,7 +1106,7 @@ def make(entry):
 
 
 def main(argv):
-    for folder in (OUT_DIR, SPECS_DIR, UNSUPPORTED_DIR):
+    for folder in (OUT_DIR, SPECS_DIR):
         os.makedirs(folder, exist_ok=True)
     names = [e["name"] for e in MODELS]
     assert len(set(names)) == len(names), "duplicate model names"

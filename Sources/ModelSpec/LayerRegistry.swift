@@ -109,6 +109,15 @@ public enum LayerRegistry {
         LayerKind(configType: SimpleRNNConfig.self, family: "Recurrent", summary: "`return_sequences`, `return_state`, `go_backwards`, `activation`."),
         LayerKind(configType: LSTMConfig.self, family: "Recurrent", summary: "Gates i, f, c, o; `return_sequences`, `return_state`, `go_backwards`, activations."),
         LayerKind(configType: GRUConfig.self, family: "Recurrent", summary: "`reset_after` (both), `return_sequences`, `return_state`, `go_backwards`, activations."),
+        LayerKind(configType: ConvLSTM1DConfig.self, family: "Recurrent",
+                  summary: "LSTM over convolutions; `strides`, `padding`, `dilation_rate`, `return_sequences`, "
+                      + "`return_state`, `go_backwards`, `initial_state`; no masks yet."),
+        LayerKind(configType: ConvLSTM2DConfig.self, family: "Recurrent",
+                  summary: "LSTM over convolutions; `strides`, `padding`, `dilation_rate`, `return_sequences`, "
+                      + "`return_state`, `go_backwards`, `initial_state`; no masks yet."),
+        LayerKind(configType: ConvLSTM3DConfig.self, family: "Recurrent",
+                  summary: "LSTM over convolutions; `strides`, `padding`, `dilation_rate`, `return_sequences`, "
+                      + "`return_state`, `go_backwards`, `initial_state`; no masks yet."),
         LayerKind(configType: BidirectionalConfig<LSTMCell>.self, family: "Recurrent", summary: "SimpleRNN, LSTM or GRU run both ways; every `merge_mode` (None: two outputs), `return_state`.",
                   resolveConfigType: { node throws(SpecError) in try Wrappers.bidirectional(node) }),
         LayerKind(configType: TimeDistributedConfig<DenseConfig>.self, family: "Recurrent", summary: "Any single-input layer over every time step.",
@@ -142,7 +151,7 @@ public enum LayerRegistry {
     public static let notYetSupported: Set<String> = [
         "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
         "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "AugMix", "AutoContrast", "CenterCrop",
-        "ContrastLimitedAdaptiveHistogramEqualization", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "CutMix",
+        "ContrastLimitedAdaptiveHistogramEqualization", "CutMix",
         "Discretization", "Equalization", "FlaxLayer", "GRUCell", "GroupQueryAttention", "HashedCrossing", "Hashing",
         "IntegerLookup", "JaxLayer", "LSTMCell", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp", "Pipeline",
         "RNN", "RandAugment", "RandomColorDegeneration", "RandomColorJitter", "RandomCrop", "RandomElasticTransform",

@@ -55,6 +55,11 @@ extension MaximumConfig { public var maskBehavior: MaskBehavior { .merges(requir
 extension MinimumConfig { public var maskBehavior: MaskBehavior { .merges(requiresAll: true, readsMasks: true) } }
 extension ConcatenateConfig { public var maskBehavior: MaskBehavior { .merges(requiresAll: false) } }
 extension RecurrentConfig { public var maskBehavior: MaskBehavior { .uses(maskedOutputs: returnSequences ? 1 : 0) } }
+extension ConvLSTMConfig {
+    public var maskBehavior: MaskBehavior {
+        .unsupported("\(Self.className) with a Keras mask is not supported yet")
+    }
+}
 extension BidirectionalConfig {
     public var maskBehavior: MaskBehavior {
         .uses(maskedOutputs: forward.config.returnSequences ? (mergeMode == nil ? 2 : 1) : 0)

@@ -275,14 +275,23 @@ extension ModelSpecParser {
                                 at: entry.node.location)
             }
         }
-        // A recurrent layer's initial states: (batch, units) each.
+        // A recurrent layer's initial states: (batch, units) each, (batch, *spatial', filters) for ConvLSTM.
         for node in graph.nodes where node.layout.initialStates > 0 {
             let entry = entries[node.layer]
-            guard let recurrent = entry.config as? any RecurrentLayerConfig else { continue }
+            guard let recurrent = entry.config as? any RecurrentLayerConfig, let first = node.arguments.first else {
+                continue
+            }
+            let sequence = shapes[first.node][first.index]
+            let expected: TensorShape
+            do {
+                expected = TensorShape([nil] + (try recurrent.stateShape(forSequence: sequence)).dimensions.dropFirst())
+            } catch {
+                throw SpecError("\(entry.label): \(error)", at: entry.node.location)
+            }
             for ref in node.initialStateInputs {
                 let shape = shapes[ref.node][ref.index]
-                guard shape.isCompatible(with: TensorShape([nil, recurrent.units])) else {
-                    throw SpecError("\(entry.label): an initial state must have shape (None, \(recurrent.units)), got \(shape)",
+                guard shape.isCompatible(with: expected) else {
+                    throw SpecError("\(entry.label): an initial state must have shape \(expected), got \(shape)",
                                     at: entry.node.location)
                 }
             }
@@ -489,7 +498,8 @@ extension ModelSpecParser {
                 }
                 if layout.initialStates > 0 {
                     guard let recurrent = entry.config as? any RecurrentLayerConfig else {
-                        throw SpecError("\(entry.label): 'initial_state' is supported for SimpleRNN, LSTM and GRU only",
+                        throw SpecError("\(entry.label): 'initial_state' is supported for SimpleRNN, LSTM, GRU and "
+                                        + "ConvLSTM only",
                                         at: inbound?.location)
                     }
                     guard layout.initialStates == recurrent.stateCount, reads.count == 1 + layout.initialStates + layout.maskKeywords.count else {

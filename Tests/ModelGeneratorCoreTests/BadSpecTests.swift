@@ -223,6 +223,23 @@ private let badSpecCases: [(file: String, expected: String)] = [
      "79-mask-into-nested-lstm.model.json:46:7: error: layer 2 'encoder' (Sequential) gets a Keras mask (from 'embedding'): inside, 'lstm' uses the Keras mask given to the model, which a nested model does not support yet"),
     ("80-query-mask-tensor.model.json",
      "80-query-mask-tensor.model.json:64:15: error: layer 2 'attention' (MultiHeadAttention): a mask passed as 'query_mask' is not supported yet (masks from Embedding(mask_zero=True) and Masking are)"),
+    // ConvLSTM: what Keras allows but this version refuses, and what Keras refuses too.
+    ("81-convlstm-channels-first.model.json",
+     "81-convlstm-channels-first.model.json:18:26: error: layer 1 'conv_lstm2d' (ConvLSTM2D): invalid 'data_format' in "
+        + "ConvLSTM2D config: 'channels_first' is not supported; only 'channels_last' (Keras's default on CPU)"),
+    ("82-convlstm-stateful.model.json",
+     "82-convlstm-stateful.model.json:18:23: error: layer 1 'conv_lstm1d' (ConvLSTM1D): invalid 'stateful' in "
+        + "ConvLSTM1D config: is not supported: generated models keep no state between calls"),
+    ("83-mask-into-convlstm.model.json",
+     "83-mask-into-convlstm.model.json:18:7: error: layer 2 'conv_lstm2d' (ConvLSTM2D) gets a Keras mask (from "
+        + "'masking'): ConvLSTM2D with a Keras mask is not supported yet"),
+    ("84-convlstm-unknown-spatial.model.json",
+     "84-convlstm-unknown-spatial.model.json:12:7: error: layer 1 'conv_lstm2d' (ConvLSTM2D) cannot take input shape "
+        + "(None, None, None, None, 3): ConvLSTM2D needs known spatial sizes (Keras supports only static ones), got "
+        + "(None, None, None, None, 3)"),
+    ("85-convlstm-initial-state-shape.model.json",
+     "85-convlstm-initial-state-shape.model.json:50:7: error: layer 3 'conv_lstm2d' (ConvLSTM2D): an initial state "
+        + "must have shape (None, 5, 4, 2), got (None, 7, 6, 2)"),
 ]
 
 @Suite("Bad specs")

@@ -100,6 +100,8 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
             let result = model(title: inputs[2], body: inputs[0], tags: inputs[1])
             return (result.department, result.priority)
         },
+        .of(Convlstm1d.self, "wild/convlstm1d") { $0($1[0]) },
+        .of(ConvlstmNextFrame.self, "wild/convlstm_next_frame") { $0($1[0]) },
         // Legacy full-model .h5 files of tf.keras 2.15 (tools/make_legacy_h5_fixtures.py): the
         // spec is the file's model_config, the weights its model_weights group.
         .of(Keras2Sequential.self, "keras2_sequential", fileExtension: "h5") { $0($1[0]) },

@@ -603,3 +603,78 @@ extension LayerConfigTests {
         }
     }
 }
+
+// MARK: - ConvLSTM
+
+extension LayerConfigTests {
+    @Suite("ConvLSTM")
+    struct ConvLSTM {
+        /// Keras 3.15's `get_config()` of each class built with `filters=2, kernel_size=3`
+        /// (`tools/make_layer_fixtures.py`'s `defaults.json`, which leaves out `name`).
+        static func kerasDefaults(_ className: String) throws -> JSONNode {
+            let defaults = try TestFiles.json("Fixtures/layers/defaults.json")
+            return try #require(defaults[className]?["config"])
+        }
+
+        @Test("Fields are Keras's get_config() keys, in order, and its defaults are ours")
+        func kerasDefaults() throws {
+            func check<C: LayerConfig>(_ type: C.Type, _ expected: C) throws {
+                let keras = try Self.kerasDefaults(C.className)
+                let keys = try #require(keras.objectMembers).map(\.key)
+                #expect(C.fields.map(\.key) == ["name"] + keys, "\(C.className)")
+                // Keras's JSON with the name added decodes to the config with only the
+                // required fields given.
+                guard case .object(let members) = keras.value else { return }
+                let name = JSONMember(key: "name", value: JSONNode(.string(expected.name)))
+                let named = JSONNode(.object([name] + members))
+                #expect(try SpecDecoder().decode(C.self, from: named) == expected, "\(C.className)")
+            }
+            try check(ConvLSTM1DConfig.self, ConvLSTM1DConfig(filters: 2, kernelSize: 3))
+            try check(ConvLSTM2DConfig.self, ConvLSTM2DConfig(filters: 2, kernelSize: 3))
+            try check(ConvLSTM3DConfig.self, ConvLSTM3DConfig(filters: 2, kernelSize: 3))
+            #expect(ConvLSTM2DConfig.template.name == "conv_lstm2d")
+            #expect(ConvLSTM2DConfig(filters: 2, kernelSize: 3).kernelSize == [3, 3])
+        }
+
+        @Test("Outputs and states follow the input convolution; weights are Keras's")
+        func shapes() throws {
+            let config = ConvLSTM2DConfig(returnSequences: true, returnState: true, filters: 4, kernelSize: [3, 2],
+                                          strides: 2, padding: .same)
+            let input: TensorShape = [nil, nil, 7, 6, 3]
+            #expect(try config.outputShapes(forInputs: [input])
+                == [[nil, nil, 4, 3, 4], [nil, 4, 3, 4], [nil, 4, 3, 4]])
+            #expect(try config.stateShape(forSequence: input) == [nil, 4, 3, 4])
+            #expect(config.outputCount == 3 && config.stateCount == 2)
+            #expect(try config.weights(for: input).map(\.shape) == [[3, 2, 3, 16], [3, 2, 4, 16], [16]])
+            #expect(try config.weights(for: input).map(\.name) == ["kernel", "recurrent_kernel", "bias"])
+            #expect(try config.kerasWeightPaths(forInputs: [input]) == ["cell/vars/0", "cell/vars/1", "cell/vars/2"])
+            let valid = ConvLSTM1DConfig(filters: 2, kernelSize: 3, dilationRate: 2, useBias: false)
+            #expect(try valid.outputShape(for: [nil, 5, 9, 1]) == [nil, 5, 2])
+            #expect(try valid.weights(for: [nil, 5, 9, 1]).map(\.shape) == [[3, 1, 8], [3, 2, 8]])
+            let recurrent = valid.recurrentWindow
+            #expect(recurrent.size == [3] && recurrent.strides == [1] && recurrent.dilation == [1])
+            #expect(recurrent.padding == .same)
+            // Keras needs every spatial size.
+            #expect(throws: ShapeError.self) { try config.outputShape(for: [nil, 3, nil, 6, 3]) }
+            #expect(throws: ShapeError.self) { try config.outputShape(for: [nil, 7, 6, 3]) }
+        }
+
+        @Test("What Keras refuses, and what is not supported, is refused naming the field")
+        func refused() {
+            #expect(decodeFailure(ConvLSTM2DConfig.self,
+                                  #"{"name": "c", "filters": 2, "kernel_size": 3, "padding": "causal"}"#)
+                == "1:58: error: invalid 'padding' in ConvLSTM2D config: must be 'valid' or 'same' for a ConvLSTM "
+                    + "layer, found 'causal'")
+            #expect(decodeFailure(ConvLSTM1DConfig.self,
+                                  #"{"name": "c", "filters": 2, "kernel_size": 3, "strides": 2, "dilation_rate": 2}"#)
+                == "1:78: error: invalid 'dilation_rate' in ConvLSTM1D config: strides greater than 1 cannot be "
+                    + "combined with a dilation rate greater than 1 (Keras refuses it)")
+            #expect(decodeFailure(ConvLSTM3DConfig.self, #"{"name": "c", "filters": 0, "kernel_size": 3}"#)
+                == "1:26: error: invalid 'filters' in ConvLSTM3D config: must be a positive integer up to 2^30, "
+                    + "found 0")
+            #expect(decodeFailure(ConvLSTM2DConfig.self, #"{"name": "c", "filters": 2, "kernel_size": [3, 3, 3]}"#)
+                == "1:44: error: invalid 'kernel_size' in ConvLSTM2D config: needs 2 values, one per spatial axis, "
+                    + "found 3")
+        }
+    }
+}

@@ -1,4 +1,4 @@
-// Recurrent layers and embeddings: SimpleRNN, LSTM, GRU, Embedding.
+// Recurrent layers and embeddings: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D, Embedding.
 
 /// `keras.layers.SimpleRNN`.
 public typealias SimpleRNN = Recurrent<SimpleRNNCell>
@@ -234,6 +234,142 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         if config.returnState {
             result.append(Tensor(shape: [batch, units], scalars: h))
             if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: c)) }
+        }
+        return result
+    }
+}
+
+/// `keras.layers.ConvLSTM1D`.
+public typealias ConvLSTM1D = ConvLSTM<Spatial1D>
+/// `keras.layers.ConvLSTM2D`.
+public typealias ConvLSTM2D = ConvLSTM<Spatial2D>
+/// `keras.layers.ConvLSTM3D`.
+public typealias ConvLSTM3D = ConvLSTM<Spatial3D>
+
+/// `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: LSTM gates i, f, c, o
+/// from `conv(x_t, kernel) + bias + conv(h, recurrent_kernel)`, the input convolution with the
+/// layer's strides, padding and dilation, the recurrent one with stride 1 and `same` padding.
+public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
+    public let config: ConvLSTMConfig<Rank>
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The input kernel, `(*kernel_size, channels, 4 · filters)`.
+    public private(set) var kernel: Tensor
+    /// The recurrent kernel, `(*kernel_size, filters, 4 · filters)`.
+    public private(set) var recurrentKernel: Tensor
+    /// The bias, `(4 · filters)`, when `useBias`.
+    public private(set) var bias: Tensor?
+    private let specs: [WeightSpec]
+
+    public init(config: ConvLSTMConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        specs = try config.weights(for: inputShape)
+        let fresh = freshWeights(specs, seed: seed)
+        kernel = fresh[0]
+        recurrentKernel = fresh[1]
+        bias = config.useBias ? fresh[2] : nil
+        // Keras's unit_forget_bias: the forget gate's fresh biases are 1.
+        if config.unitForgetBias, var initial = bias {
+            let filters = config.filters
+            initial.withUnsafeMutableScalars { values in for j in filters..<(2 * filters) { values[j] = 1 } }
+            bias = initial
+        }
+    }
+
+    public var weights: [Tensor] { [kernel, recurrentKernel] + (bias.map { [$0] } ?? []) }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try checkWeights(weights, against: specs, layer: config.name)
+        kernel = weights[0]
+        recurrentKernel = weights[1]
+        bias = config.useBias ? weights[2] : nil
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input, initialState: [])[0] }
+
+    /// The output, starting from `initialState` (Keras's `initial_state`: `h` and `c`).
+    public func callAsFunction(_ input: Tensor, initialState: [Tensor]) -> Tensor {
+        outputs(input, initialState: initialState)[0]
+    }
+
+    /// The output, and with `return_state` the final states `h` and `c`.
+    public func outputs(_ input: Tensor) -> [Tensor] { outputs(input, initialState: []) }
+
+    /// The output and, with `return_state`, the final states, starting from `initialState`
+    /// (`h` and `c`, each `(batch, *spatial', filters)`) or zeros when it is empty.
+    public func outputs(_ input: Tensor, initialState: [Tensor]) -> [Tensor] {
+        let rank = Rank.rank, filters = config.filters, width = 4 * filters
+        let channels = kernel.shape[rank]
+        precondition(input.rank == rank + 3 && input.shape[input.rank - 1] == channels,
+                     "\(config.name): expects (batch, steps, \(rank) spatial axes, \(channels)), "
+                        + "got shape \(input.shape)")
+        let batch = input.shape[0], steps = input.shape[1], spatial = Array(input.shape[2..<(rank + 2)])
+        let geometry = Geometry3D(window: config.window, spatial: spatial)
+        let stateSpatial = Array(geometry.output.suffix(rank))
+        let recurrentGeometry = Geometry3D(window: config.recurrentWindow, spatial: stateSpatial)
+        let positions = geometry.outputPositions, stateCount = positions * filters
+        let stateShape = [batch] + stateSpatial + [filters]
+        precondition(initialState.isEmpty
+                        || (initialState.count == 2 && initialState.allSatisfy { $0.shape == stateShape }),
+                     "\(config.name): initial_state takes 2 tensors of shape \(stateShape), "
+                        + "got \(initialState.map(\.shape))")
+        // The input convolution of every step at once (the steps as a larger batch), bias added.
+        let frames = input.reshaped(to: [batch * steps] + spatial + [channels])
+        let projected = ConvolutionKernels.convolve(frames, kernel: kernel, bias: bias, geometry: geometry, groups: 1,
+                                                    outputSpatial: stateSpatial).scalars
+        var h = initialState.first?.scalars ?? [Float](repeating: 0, count: batch * stateCount)
+        var c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * stateCount)
+        var output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * stateCount : 0)
+        // Per step, the candidate gate's inputs and activation(c), for every sample and position.
+        let rows = batch * positions
+        var candidate = [Float](repeating: 0, count: rows * filters), cell = candidate
+        for position in 0..<steps {
+            let t = config.goBackwards ? steps - 1 - position : position
+            // conv(h, recurrent_kernel) for the whole batch, plus x_t's projection: the gates' inputs,
+            // `(rows, 4 · filters)` for gates i, f, c, o.
+            var recurrent = ConvolutionKernels.convolve(Tensor(shape: stateShape, scalars: h), kernel: recurrentKernel,
+                                                        bias: nil, geometry: recurrentGeometry, groups: 1,
+                                                        outputSpatial: stateSpatial)
+            recurrent.withUnsafeMutableScalars { pre in
+                let block = positions * width
+                for b in 0..<batch {
+                    let source = (b * steps + t) * block, target = b * block
+                    for k in 0..<block { pre[target + k] += projected[source + k] }
+                }
+                // Each activation in one pass over the whole step: the candidate gate's inputs set
+                // aside, then the gate activation over every slot (the candidate's unused).
+                for r in 0..<rows {
+                    for j in 0..<filters { candidate[r * filters + j] = pre[r * width + 2 * filters + j] }
+                }
+                candidate.withUnsafeMutableBufferPointer { config.activation.applyElementwise($0) }
+                config.recurrentActivation.applyElementwise(pre)
+                // c = f · c + i · g, h = o · activation(c).
+                for r in 0..<rows {
+                    let (i, f, s) = (r * width, r * width + filters, r * filters)
+                    for j in 0..<filters { c[s + j] = pre[f + j] * c[s + j] + pre[i + j] * candidate[s + j] }
+                }
+                for k in cell.indices { cell[k] = c[k] }
+                cell.withUnsafeMutableBufferPointer { config.activation.applyElementwise($0) }
+                for r in 0..<rows {
+                    let (o, s) = (r * width + 3 * filters, r * filters)
+                    for j in 0..<filters { h[s + j] = pre[o + j] * cell[s + j] }
+                }
+            }
+            if config.returnSequences {
+                for b in 0..<batch {
+                    let target = (b * steps + position) * stateCount, source = b * stateCount
+                    for k in 0..<stateCount { output[target + k] = h[source + k] }
+                }
+            }
+        }
+        var result = [config.returnSequences
+            ? Tensor(shape: [batch, steps] + stateSpatial + [filters], scalars: output)
+            : Tensor(shape: stateShape, scalars: h)]
+        if config.returnState {
+            result += [Tensor(shape: stateShape, scalars: h), Tensor(shape: stateShape, scalars: c)]
         }
         return result
     }

@@ -1,4 +1,4 @@
-// Recurrent layers and embeddings: Embedding, SimpleRNN, LSTM, GRU.
+// Recurrent layers and embeddings: Embedding, SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D.
 
 /// `keras.layers.SimpleRNN`.
 public typealias SimpleRNNConfig = RecurrentConfig<SimpleRNNCell>
@@ -17,14 +17,19 @@ public protocol RecurrentCellKind: Sendable {
 
 /// A recurrent layer whose state can come from other layers (Keras's `initial_state`).
 public protocol RecurrentLayerConfig: LayerConfig {
-    /// The number of state tensors: 2 (`h`, `c`) for LSTM, else 1.
+    /// The number of state tensors: 2 (`h`, `c`) for LSTM and ConvLSTM, else 1.
     var stateCount: Int { get }
-    /// The size of each state, `(batch, units)`.
-    var units: Int { get }
+    /// The shape of each state for an input sequence of shape `input`: `(batch, units)`, or
+    /// `(batch, *spatial', filters)` for ConvLSTM.
+    func stateShape(forSequence input: TensorShape) throws -> TensorShape
 }
 
 extension RecurrentConfig: RecurrentLayerConfig {
     public var stateCount: Int { Cell.gates == 4 ? 2 : 1 }
+
+    public func stateShape(forSequence input: TensorShape) throws -> TensorShape {
+        TensorShape([input.dimensions.first ?? nil, units])
+    }
 }
 
 /// `SimpleRNN`'s cell: `h = activation(x·W + h·U + b)`.
@@ -306,5 +311,279 @@ public struct EmbeddingConfig: UnaryLayerConfig {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         [WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer, trainable: trainable)]
+    }
+}
+
+/// `keras.layers.ConvLSTM1D`.
+public typealias ConvLSTM1DConfig = ConvLSTMConfig<Spatial1D>
+/// `keras.layers.ConvLSTM2D`.
+public typealias ConvLSTM2DConfig = ConvLSTMConfig<Spatial2D>
+/// `keras.layers.ConvLSTM3D`.
+public typealias ConvLSTM3DConfig = ConvLSTMConfig<Spatial3D>
+
+/// `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: an LSTM whose input and
+/// recurrent transformations are convolutions. The sequence `(batch, steps, *spatial,
+/// channels)` runs through the cell; the states `h` and `c` are `(batch, *spatial', filters)`,
+/// where `spatial'` is the input convolution's output (its `strides`, `padding` and
+/// `dilation_rate`); the recurrent convolution over `h` has stride 1 and `same` padding.
+public struct ConvLSTMConfig<Rank: SpatialRank>: UnaryLayerConfig, RecurrentLayerConfig {
+    public static var className: String { "ConvLSTM" + Rank.suffix }
+    public static var swiftTypeName: String { "ConvLSTM\(Rank.suffix)Config" }
+    public static var template: Self { Self(filters: 1, kernelSize: 1) }
+    public static var fields: [ConfigField<Self>] {
+        [
+            ConfigField("name", \.name, required: true),
+            ConfigField("trainable", \.trainable),
+            ConfigField("dtype", \.dtype),
+            ConfigField("return_sequences", \.returnSequences),
+            ConfigField("return_state", \.returnState),
+            ConfigField("go_backwards", \.goBackwards),
+            ConfigField("stateful", \.stateful),
+            ConfigField("unroll", \.unroll),
+            ConfigField("zero_output_for_mask", \.zeroOutputForMask),
+            ConfigField("filters", \.filters, required: true),
+            ConfigField("kernel_size", \.kernelSize, required: true),
+            ConfigField("strides", \.strides),
+            ConfigField("padding", \.padding),
+            ConfigField("data_format", \.dataFormat),
+            ConfigField("dilation_rate", \.dilationRate),
+            ConfigField("activation", \.activation),
+            ConfigField("recurrent_activation", \.recurrentActivation),
+            ConfigField("use_bias", \.useBias),
+            ConfigField("kernel_initializer", \.kernelInitializer),
+            ConfigField("recurrent_initializer", \.recurrentInitializer),
+            ConfigField("bias_initializer", \.biasInitializer),
+            ConfigField("unit_forget_bias", \.unitForgetBias),
+            ConfigField("kernel_regularizer", \.kernelRegularizer),
+            ConfigField("recurrent_regularizer", \.recurrentRegularizer),
+            ConfigField("bias_regularizer", \.biasRegularizer),
+            ConfigField("activity_regularizer", \.activityRegularizer),
+            ConfigField("kernel_constraint", \.kernelConstraint),
+            ConfigField("recurrent_constraint", \.recurrentConstraint),
+            ConfigField("bias_constraint", \.biasConstraint),
+            ConfigField("dropout", \.dropout),
+            ConfigField("recurrent_dropout", \.recurrentDropout),
+            ConfigField("seed", \.seed),
+        ]
+    }
+
+    /// The layer's Keras name.
+    public var name: String
+    /// Keras's `trainable` flag (inference ignores it).
+    public var trainable: Bool
+    /// The dtype policy; only float32.
+    public var dtype: DTypePolicy
+    /// Return `h` after every step, `(batch, steps, *spatial', filters)`, not only the last.
+    public var returnSequences: Bool
+    /// Also return the final states `h` and `c` as further outputs.
+    public var returnState: Bool
+    /// Run the sequence from its end (outputs come in that order, as in Keras).
+    public var goBackwards: Bool
+    /// Keep states between calls (not supported).
+    public var stateful: Bool
+    /// Unroll the loop (the same numbers at inference).
+    public var unroll: Bool
+    /// At a masked step, whether the output is zeros (masks are not supported here yet).
+    public var zeroOutputForMask: Bool
+    /// The number of channels of the states and the output.
+    public var filters: Int
+    /// The window size per spatial axis, of both convolutions.
+    public var kernelSize: IntTuple
+    /// The input convolution's step per spatial axis.
+    public var strides: IntTuple
+    /// The input convolution's padding, `valid` or `same` (the recurrent one is always `same`).
+    public var padding: Padding
+    /// Only `channels_last`.
+    public var dataFormat: String
+    /// The spacing of the input convolution's taps per spatial axis.
+    public var dilationRate: IntTuple
+    /// The output (and candidate) activation.
+    public var activation: ActivationFunction
+    /// The gates' activation.
+    public var recurrentActivation: ActivationFunction
+    /// Whether the cell adds biases.
+    public var useBias: Bool
+    /// How fresh input kernels are drawn.
+    public var kernelInitializer: Initializer
+    /// How fresh recurrent kernels are drawn.
+    public var recurrentInitializer: Initializer
+    /// How fresh biases are drawn.
+    public var biasInitializer: Initializer
+    /// Fresh forget-gate biases are 1.
+    public var unitForgetBias: Bool
+    /// Training only; kept for Keras round trips.
+    public var kernelRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var recurrentRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var activityRegularizer: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var kernelConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var recurrentConstraint: KerasObject?
+    /// Training only; kept for Keras round trips.
+    public var biasConstraint: KerasObject?
+    /// Training only: input dropout.
+    public var dropout: Double
+    /// Training only: state dropout.
+    public var recurrentDropout: Double
+    /// Training only: the dropout seed.
+    public var seed: Int?
+
+    /// A config with Keras's defaults for everything not given; single sizes apply to every axis.
+    public init(
+        name: String = "conv_lstm\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false, stateful: Bool = false,
+        unroll: Bool = false, zeroOutputForMask: Bool = false, filters: Int, kernelSize: IntTuple,
+        strides: IntTuple = 1, padding: Padding = .valid, dataFormat: String = "channels_last",
+        dilationRate: IntTuple = 1, activation: ActivationFunction = .tanh,
+        recurrentActivation: ActivationFunction = .sigmoid, useBias: Bool = true,
+        kernelInitializer: Initializer = .glorotUniform(), recurrentInitializer: Initializer = .orthogonal(),
+        biasInitializer: Initializer = .zeros, unitForgetBias: Bool = true, kernelRegularizer: KerasObject? = nil,
+        recurrentRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil, kernelConstraint: KerasObject? = nil,
+        recurrentConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil, dropout: Double = 0,
+        recurrentDropout: Double = 0, seed: Int? = nil
+    ) {
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype
+        self.returnSequences = returnSequences
+        self.returnState = returnState
+        self.goBackwards = goBackwards
+        self.stateful = stateful
+        self.unroll = unroll
+        self.zeroOutputForMask = zeroOutputForMask
+        self.filters = filters
+        self.kernelSize = kernelSize.expanded(to: Rank.rank)
+        self.strides = strides.expanded(to: Rank.rank)
+        self.padding = padding
+        self.dataFormat = dataFormat
+        self.dilationRate = dilationRate.expanded(to: Rank.rank)
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.recurrentInitializer = recurrentInitializer
+        self.biasInitializer = biasInitializer
+        self.unitForgetBias = unitForgetBias
+        self.kernelRegularizer = kernelRegularizer
+        self.recurrentRegularizer = recurrentRegularizer
+        self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
+        self.kernelConstraint = kernelConstraint
+        self.recurrentConstraint = recurrentConstraint
+        self.biasConstraint = biasConstraint
+        self.dropout = dropout
+        self.recurrentDropout = recurrentDropout
+        self.seed = seed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var config = try Self.decodeFields(from: decoder)
+        config.kernelSize = config.kernelSize.expanded(to: Rank.rank)
+        config.strides = config.strides.expanded(to: Rank.rank)
+        config.dilationRate = config.dilationRate.expanded(to: Rank.rank)
+        self = config
+    }
+
+    public func validate() throws {
+        guard filters > 0, filters <= 1 << 30 else {
+            throw ConfigFieldError(field: "filters", "must be a positive integer up to 2^30, found \(filters)")
+        }
+        try kernelSize.check("kernel_size", rank: Rank.rank)
+        try strides.check("strides", rank: Rank.rank)
+        try dilationRate.check("dilation_rate", rank: Rank.rank)
+        try checkChannelsLast(dataFormat)
+        guard padding != .causal else {
+            throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a ConvLSTM layer, found 'causal'")
+        }
+        if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
+            throw ConfigFieldError(field: "dilation_rate",
+                                   "strides greater than 1 cannot be combined with a dilation rate greater than 1 "
+                                   + "(Keras refuses it)")
+        }
+        guard !stateful else {
+            throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls")
+        }
+        for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)]
+        where activation.isAxisWise {
+            throw ConfigFieldError(field: field,
+                                   "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
+        }
+    }
+
+    /// The input convolution's window.
+    public var window: SpatialWindow {
+        SpatialWindow(size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
+                      dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
+    }
+
+    /// The recurrent convolution's window: the kernel size, stride 1, no dilation, `same`.
+    public var recurrentWindow: SpatialWindow {
+        let size = kernelSize.expanded(to: Rank.rank).values
+        return SpatialWindow(size: size, strides: size.map { _ in 1 }, dilation: size.map { _ in 1 }, padding: .same)
+    }
+
+    /// The input's spatial sizes (all known, as Keras requires) and channels.
+    private func sequenceInput(_ input: TensorShape) throws -> (spatial: [Int], channels: Int) {
+        guard input.rank == Rank.rank + 3 else {
+            throw ShapeError("\(Self.className) needs an input of rank \(Rank.rank + 3) (batch, steps, "
+                             + "\(Rank.rank == 1 ? "length" : "\(Rank.rank) spatial axes"), channels), got \(input)")
+        }
+        let spatial = Array(input.dimensions[2..<(Rank.rank + 2)])
+        guard spatial.allSatisfy({ $0 != nil }) else {
+            throw ShapeError("\(Self.className) needs known spatial sizes (Keras supports only static ones), "
+                             + "got \(input)")
+        }
+        guard let channels = input.last else {
+            throw ShapeError("\(Self.className) needs a known channel axis, got \(input)")
+        }
+        try window.checkFits(spatial, layer: Self.className)
+        return (spatial.map { $0! }, channels)
+    }
+
+    /// The shape of each state, `(batch, *spatial', filters)`, for an input sequence.
+    public func stateShape(forSequence input: TensorShape) throws -> TensorShape {
+        let (spatial, _) = try sequenceInput(input)
+        return TensorShape([input.dimensions[0]] + window.outputSizes(spatial) + [filters])
+    }
+
+    public var stateCount: Int { 2 }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        let state = try stateShape(forSequence: input)
+        guard returnSequences else { return state }
+        return TensorShape([input.dimensions[0], input.dimensions[1]] + state.dimensions.dropFirst())
+    }
+
+    public var outputCount: Int { returnState ? 3 : 1 }
+
+    public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
+        guard inputs.count == 1 else { throw ShapeError("\(Self.className) takes one input, got \(inputs.count)") }
+        let output = try outputShape(for: inputs[0])
+        let state = try stateShape(forSequence: inputs[0])
+        return [output] + (returnState ? [state, state] : [])
+    }
+
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        let (_, channels) = try sequenceInput(input)
+        let size = window.size, width = 4 * filters
+        var weights = [
+            WeightSpec(name: "kernel", shape: size + [channels, width], initializer: kernelInitializer,
+                       trainable: trainable),
+            WeightSpec(name: "recurrent_kernel", shape: size + [filters, width], initializer: recurrentInitializer,
+                       trainable: trainable),
+        ]
+        if useBias {
+            weights.append(WeightSpec(name: "bias", shape: [width], initializer: biasInitializer, trainable: trainable))
+        }
+        return weights
+    }
+
+    public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
+        try weights(forInputs: inputs).indices.map { "cell/vars/\($0)" }
     }
 }
