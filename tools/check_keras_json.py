@@ -164,12 +164,13 @@ def check(name, export_path):
 def without_built_batch_size(config):
     """``config`` with the batch size of every ``build_config`` input shape set to None.
     ``adapt()`` builds a preprocessing layer on its data, so Keras records that data's batch
-    size (64) in the layer's ``build_config``; the architecture does not depend on it."""
+    size (64) in the layer's ``build_config``, and a Sequential model without an ``Input``
+    built by a call records that call's batch size; the architecture does not depend on it."""
     if isinstance(config, dict):
         result = {key: without_built_batch_size(value) for key, value in config.items()}
         shape = result.get("build_config", {}).get("input_shape") if isinstance(result.get("build_config"), dict) else None
-        if isinstance(shape, list) and shape and isinstance(shape[0], int):
-            result["build_config"] = dict(result["build_config"], input_shape=[None] + shape[1:])
+        if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], int):
+            result["build_config"] = dict(result["build_config"], input_shape=[None] + list(shape[1:]))
         return result
     if isinstance(config, list):
         return [without_built_batch_size(item) for item in config]
@@ -193,7 +194,10 @@ def check_saved(name, export_path):
         raise CheckFailure(f"model_from_json rejects the export: {type(e).__name__}: {str(e)[:300]}")
     keras.backend.clear_session()
     original = keras.saving.load_model(archive)
-    diff = first_difference(without_built_batch_size(original.get_config()), exported.get_config())
+    # Both sides: a model built on data (adapted, or a Sequential without an Input called on a
+    # batch) keeps that batch size in its build_config, in the archive and in the export.
+    diff = first_difference(without_built_batch_size(original.get_config()),
+                            without_built_batch_size(exported.get_config()))
     if diff:
         raise CheckFailure("config differs at " + describe_path(original, diff))
     exported.set_weights(original.get_weights())

@@ -371,3 +371,21 @@ struct BadSpecTests {
         }
     }
 }
+
+/// Keras's clone tests build a Sequential model without an `Input` ("deferred") and call it
+/// before cloning. Saved before that call (`Fixtures/cloning/deferred_sequential_unbuilt.keras`
+/// from tools/make_cloning_test_fixtures.py), it has no InputLayer and no `build_config`: no
+/// input shape anywhere, so no type can be generated from it. The error says what is missing.
+@Test func anUnbuiltDeferredSequentialModelIsALocatedError() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/cloning/deferred_sequential_unbuilt.keras")
+    let bytes = [UInt8](try Data(contentsOf: url))
+    #expect {
+        try Generator.generate(specAt: "deferred_sequential_unbuilt.keras", bytes: bytes)
+    } throws: { error in
+        let message = "\(error)"
+        return message.hasPrefix("deferred_sequential_unbuilt.keras:1:")
+            && message.contains("a Sequential spec must start with an InputLayer that fixes the input shape")
+            && message.contains("layer 0 'dense' (Dense) is not one")
+    }
+}

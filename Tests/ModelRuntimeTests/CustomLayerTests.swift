@@ -37,6 +37,23 @@ import Testing
         #expect(throws: (any Error).self) { try SubclassedModel(kerasJSON: CustomSequential(seed: 1).kerasJSON()) }
     }
 
+    /// This target's model-generator-config.json declares Examples/CustomLayers' layers as that
+    /// example declares them (it compiles the example's Layers.swift), plus `ExampleModel` of
+    /// Keras's clone tests (`ExampleModelLayer.swift`).
+    @Test func theTargetDeclaresTheExampleLayersAsTheExampleDoes() throws {
+        func declarations(_ url: URL) throws -> [String: NSDictionary] {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+            return try #require(object?["customLayers"] as? [String: NSDictionary])
+        }
+        let tests = try declarations(Fixtures.specs.deletingLastPathComponent()
+            .appendingPathComponent("model-generator-config.json"))
+        let example = try declarations(Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Examples/CustomLayers/Sources/CustomLayers/model-generator-config.json"))
+        #expect(!example.isEmpty)
+        #expect(tests.filter { $0.key != "ExampleModel" } == example)
+        #expect(tests["ExampleModel"]?["swiftType"] as? String == "ExampleModel")
+    }
+
     @Test func customLayersHaveTheirSwiftTypesAndConfigs() throws {
         let model = CustomSequential(seed: 1)
         // The generated properties are the user's types, with the spec's values.

@@ -102,6 +102,24 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
         },
         .of(Convlstm1d.self, "wild/convlstm1d") { $0($1[0]) },
         .of(ConvlstmNextFrame.self, "wild/convlstm_next_frame") { $0($1[0]) },
+        // The models of Keras's own clone tests (tools/make_cloning_test_fixtures.py; their
+        // cloning is checked in KerasCloningTestCases). The subclassed one is left out: Keras
+        // loads its class only from the script that defines it.
+        .of(CloningMlpFunctional.self, "cloning/cloning_mlp_functional") { $0($1[0]) },
+        .of(CloningMlpShared.self, "cloning/cloning_mlp_shared") { $0($1[0]) },
+        .of(CloningCnnFunctional.self, "cloning/cloning_cnn_functional") { $0($1[0]) },
+        .of(CloningSequential.self, "cloning/cloning_sequential") { $0($1[0]) },
+        .of(CloningDeferredSequential.self, "cloning/cloning_deferred_sequential") { $0($1[0]) },
+        .of(CloningCnnSequential.self, "cloning/cloning_cnn_sequential") { $0($1[0]) },
+        .of(CloningCnnSequentialNoInput.self, "cloning/cloning_cnn_sequential_no_input") { $0($1[0]) },
+        .of(CloningStructuredIo.self, "cloning/cloning_structured_io") { model, inputs in
+            model(x: inputs[0], y: inputs[1])
+        },
+        .of(CloningNestedFunctional.self, "cloning/cloning_nested_functional") { $0($1[0]) },
+        .of(CloningNestedSequential.self, "cloning/cloning_nested_sequential") { $0($1[0]) },
+        .of(CloningDoublyNestedFunctional.self, "cloning/cloning_doubly_nested_functional") { $0($1[0]) },
+        .of(CloningDoublyNestedSequential.self, "cloning/cloning_doubly_nested_sequential") { $0($1[0]) },
+        .of(CloningCompiled.self, "cloning/cloning_compiled") { $0($1[0]) },
         // Legacy full-model .h5 files of tf.keras 2.15 (tools/make_legacy_h5_fixtures.py): the
         // spec is the file's model_config, the weights its model_weights group.
         .of(Keras2Sequential.self, "keras2_sequential", fileExtension: "h5") { $0($1[0]) },
