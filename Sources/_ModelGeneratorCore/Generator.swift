@@ -21,6 +21,10 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The names generated identifiers avoid; `Identifiers.taken` when nil. Only the probes
     /// that find the renderer's own identifiers set it (to the keywords alone).
     var takenNames: Set<String>?
+    /// The most layers a generated struct stores, calls a generated function runs and nodes a
+    /// graph literal holds; larger models are split into parts and stages of this size (see
+    /// `Renderer`). Tests and the reserved-name probes set it small.
+    var partSize = 64
 
     /// Options with the defaults: `internal`, the file-derived name, no extra imports, no
     /// custom layers.
@@ -92,6 +96,16 @@ struct Renderer {
     let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
+    /// The layers of each part (spec order) when the model has more than `options.partSize`
+    /// layers; nil when its layers are stored together.
+    let layerParts: [[Int]]?
+    /// The part (0-based) of each layer, when the layers are in parts.
+    let partOfLayer: [Int]
+    /// The part types' names (`Part1`, …), nested in `Layers` and in the config's `Fields`.
+    let partTypes: [String]
+    /// The names of the call's stage functions, one per `options.partSize` statements, when
+    /// the call has more statements than that.
+    let stageNames: [String]
 
     /// What a variant needs of its base model.
     struct VariantBase {
@@ -127,6 +141,28 @@ struct Renderer {
             }
         }
         self.nested = nested
+        // Large models: layers in parts, each a struct (see `renderLayerStorage`).
+        if description.layers.count > options.partSize {
+            let parts = stride(from: 0, to: description.layers.count, by: options.partSize).map {
+                Array($0..<min($0 + options.partSize, description.layers.count))
+            }
+            layerParts = parts
+            partOfLayer = description.layers.indices.map { $0 / options.partSize }
+            // The part types are the renderer's own names (so `taken` holds some): they only
+            // have to differ from the nested models' types.
+            var partNames = UniqueNames(reserving: Set(nested.values.map(\.typeName)).union(["Config", "Layers", "Fields", typeName]))
+            partTypes = parts.indices.map { partNames.claim("Part\($0 + 1)") }
+        } else {
+            layerParts = nil
+            partOfLayer = []
+            partTypes = []
+        }
+        let statementCount = Renderer.statementCount(description)
+        // The stage functions (the renderer's own names too) only have to differ from the
+        // layers' properties and the model's other members.
+        var stageNames = UniqueNames(reserving: Set(members).union(taken.filter { !$0.hasPrefix("callStage") }))
+        self.stageNames = statementCount > options.partSize
+            ? (0..<(statementCount + options.partSize - 1) / options.partSize).map { stageNames.claim("callStage\($0 + 1)") } : []
         // Locals: a layer's first call is named after it, later calls get a number.
         var localNames = UniqueNames(reserving: taken)
         var callCount = [Int](repeating: 0, count: description.layers.count)
@@ -193,6 +229,8 @@ struct Renderer {
             renderClone(&out)
             out.line()
             renderWeights(&out)
+            out.line()
+            renderLayerStorage(&out)
             for index in nested.keys.sorted() {
                 out.line()
                 nested[index]!.render(&out, nestedIn: typeName)
@@ -205,6 +243,41 @@ struct Renderer {
     /// The Swift type of a layer: the runtime layer or the nested model type.
     private func swiftType(_ index: Int) -> String {
         nested[index]?.typeName ?? declaration(index)?.swiftType ?? type(of: layers[index].config!).swiftRuntimeTypeName
+    }
+
+    /// The Swift type of a layer's config.
+    private func configType(_ index: Int) -> String {
+        if let nestedType = nested[index]?.typeName { return nestedType + ".Config" }
+        if let declaration = declaration(index) { return "ConfigOf<\(declaration.swiftType)>" }
+        return type(of: layers[index].config!).swiftTypeName
+    }
+
+    /// Where a layer (in the model's `storage`) or its config (in the config's `storage`) is
+    /// kept: `storage.value.dense.value`, or `storage.value.part2.dense.value` in a large model.
+    /// Each is behind its own reference, so that the structs holding them are cheap to copy
+    /// and their value witnesses stay small.
+    private func storagePath(_ index: Int) -> String {
+        (layerParts == nil ? "storage.value." : "storage.value.part\(partOfLayer[index] + 1).") + members[index] + ".value"
+    }
+
+    /// The layers of `part`, or all of them.
+    private func layerIndices(part: Int?) -> [Int] {
+        part.map { layerParts![$0] } ?? Array(layers.indices)
+    }
+
+    /// A computed property reading and changing a stored one in place (`_modify`, so a tensor
+    /// changed through it is not copied).
+    private func renderForwardingProperty(_ out: inout SourceWriter, _ declaration: String, to path: String) {
+        out.block(declaration) { out in
+            out.line("get { \(path) }")
+            out.line("_modify { yield &\(path) }")
+        }
+    }
+
+    /// "Layers 65–128 (`a` … `b`)": a part's range of layers.
+    private func partDescription(_ part: Int) -> String {
+        let indices = layerParts![part]
+        return "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … \(name(layers[indices.last!])))"
     }
 
     /// The declaration of a custom layer.
@@ -255,17 +328,16 @@ struct Renderer {
         let conformance = description.isSubclassed ? "SubclassedModelConfig" : "\(description.className)ModelConfig"
         out.block("\(access)struct Config: \(conformance)") { out in
             out.line("/// The model's name, `trainable` flag and dtype policy.")
-            out.line("\(access)var model = \(description.attributes.swiftExpression)")
+            renderForwardingProperty(&out, "\(access)var model: ModelAttributes", to: "storage.value.model")
             for (index, layer) in layers.enumerated() {
                 if let nestedType = nested[index]?.typeName {
                     out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
-                    out.line("\(access)var \(members[index]) = \(nestedType).Config()")
                 } else if let config = layer.config as? DeclaredLayerConfig {
-                    renderCustomConfig(&out, index: index, config: config)
+                    out.line("/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`).")
                 } else {
                     out.line("/// \(name(layer)) (\(layer.className)).")
-                    out.assignment("\(access)var \(members[index]) = \(type(of: layer.config!).swiftTypeName)", arguments: layer.config!.swiftArguments)
                 }
+                renderForwardingProperty(&out, "\(access)var \(members[index]): \(configType(index))", to: storagePath(index))
             }
             out.line()
             renderGraph(&out)
@@ -285,22 +357,88 @@ struct Renderer {
             out.line()
             if description.isSubclassed {
                 renderSubclassedCoding(&out)
-                return
-            }
-            out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
-                out.line("var layers = try ModelConfigReader(from: decoder, for: Self.self)")
-                out.line("model = layers.attributes")
-                for member in members {
-                    out.line("\(member) = try layers.next()")
+            } else {
+                out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
+                    out.line("var layers = try ModelConfigReader(from: decoder, for: Self.self)")
+                    out.line("model = layers.attributes")
+                    if layerParts == nil {
+                        for member in members {
+                            out.line("\(member) = try layers.next()")
+                        }
+                    } else {
+                        for part in partTypes.indices {
+                            out.line("try storage.value.part\(part + 1).read(from: &layers)")
+                        }
+                    }
+                    out.line("try layers.finish()")
                 }
-                out.line("try layers.finish()")
+                out.line()
+                out.block("\(access)func encode(to coder: any Swift.Encoder) throws") { out in
+                    out.line("try ModelConfigWriter.encode(self, to: coder)")
+                }
+                out.line()
+                renderLayerList(&out)
             }
             out.line()
-            out.block("\(access)func encode(to coder: any Swift.Encoder) throws") { out in
-                out.line("try ModelConfigWriter.encode(self, to: coder)")
-            }
+            out.line("/// The layers' configs, behind one copy-on-write reference: copying a config copies")
+            out.line("/// none of them until one copy changes.")
+            out.line("private var storage = CopyOnWrite(Fields())")
             out.line()
-            renderLayerList(&out)
+            renderFields(&out)
+        }
+    }
+
+    /// The config's stored properties: the spec's values.
+    private func renderFields(_ out: inout SourceWriter) {
+        guard let parts = layerParts else {
+            out.line("/// The configs of the spec, each behind its own copy-on-write reference.")
+            out.block("private struct Fields: Equatable, Sendable") { out in
+                out.line("var model = \(description.attributes.swiftExpression)")
+                for index in layers.indices {
+                    renderConfigField(&out, index: index)
+                }
+            }
+            return
+        }
+        out.line("/// The configs of the spec in parts of at most \(options.partSize) layers, so that no")
+        out.line("/// initializer grows with the model.")
+        out.block("private struct Fields: Equatable, Sendable") { out in
+            out.line("var model = \(description.attributes.swiftExpression)")
+            for part in parts.indices {
+                out.line("/// \(partDescription(part)).")
+                out.line("var part\(part + 1) = \(partTypes[part])()")
+            }
+            for part in parts.indices {
+                out.line()
+                out.block("struct \(partTypes[part]): Equatable, Sendable") { out in
+                    for index in parts[part] {
+                        renderConfigField(&out, index: index)
+                    }
+                    out.line()
+                    out.block("mutating func read(from layers: inout ModelConfigReader) throws") { out in
+                        for index in parts[part] {
+                            out.line("\(members[index]).value = try layers.next()")
+                        }
+                    }
+                    out.line()
+                    out.block("var layers: [any GraphLayerConfig]") { out in
+                        out.line("[" + parts[part].map { members[$0] + ".value" }.joined(separator: ", ") + "]")
+                    }
+                }
+            }
+        }
+    }
+
+    /// One config's stored property, with the spec's values.
+    private func renderConfigField(_ out: inout SourceWriter, index: Int) {
+        let layer = layers[index]
+        if let nestedType = nested[index]?.typeName {
+            out.line("var \(members[index]) = CopyOnWrite(\(nestedType).Config())")
+        } else if let config = layer.config as? DeclaredLayerConfig {
+            renderCustomConfig(&out, index: index, config: config)
+        } else {
+            out.assignment("var \(members[index]) = CopyOnWrite(\(type(of: layer.config!).swiftTypeName)", arguments: layer.config!.swiftArguments,
+                           suffix: ")")
         }
     }
 
@@ -329,7 +467,15 @@ struct Renderer {
     private func renderLayerList(_ out: inout SourceWriter) {
         out.line("/// The layers' configs in spec order, as `graph` numbers them.")
         out.block("\(access)var layers: [any GraphLayerConfig]") { out in
-            out.line("[" + members.joined(separator: ", ") + "]")
+            if layerParts == nil {
+                out.line("[" + members.joined(separator: ", ") + "]")
+                return
+            }
+            out.line("var layers = storage.value.part1.layers")
+            for part in partTypes.indices.dropFirst() {
+                out.line("layers += storage.value.part\(part + 1).layers")
+            }
+            out.line("return layers")
         }
     }
 
@@ -339,17 +485,17 @@ struct Renderer {
     /// are those of the config embedded in them.
     private func renderCustomConfig(_ out: inout SourceWriter, index: Int, config: DeclaredLayerConfig) {
         let layer = layers[index]
-        out.line("/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`).")
         let location = ModelSpecParser.embedsConfig(specFileName) ? nil : layer.location
         if let location {
             out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
         }
         let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
-        out.assignment("\(access)var \(members[index]): ConfigOf<\(config.declaration.swiftType)> = .init", arguments: arguments)
+        out.assignment("var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init", arguments: arguments, suffix: ")")
         if location != nil { out.line("#sourceLocation()") }
     }
 
-    /// The graph literal, each call commented with what it computes.
+    /// The graph literal, each call commented with what it computes. A large graph's calls are
+    /// appended in literals of `options.partSize`, each quick to type-check.
     private func renderGraph(_ out: inout SourceWriter) {
         out.line("/// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.")
         if !isFunctional {
@@ -359,9 +505,8 @@ struct Renderer {
         func ref(_ ref: ModelGraph.TensorRef) -> String {
             ref.index == 0 ? ".init(\(ref.node))" : ".init(\(ref.node), \(ref.index))"
         }
-        out.line("\(access)static let graph = ModelGraph(")
-        out.line("    nodes: [")
-        for (index, node) in graph.nodes.enumerated() {
+        func nodeLine(_ index: Int) -> String {
+            let node = graph.nodes[index]
             var code = node.inputs.isEmpty ? ".init(\(node.layer))" : ".init(\(node.layer), [\(node.inputs.map(ref).joined(separator: ", "))])"
             if node.layout != .standard {
                 var parts: [String] = []
@@ -375,9 +520,19 @@ struct Renderer {
                 code = String(code.dropLast()) + ", layout: .init(\(parts.joined(separator: ", "))))"
             }
             let call = node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
-            out.line("        \(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)")
+            return "\(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
         }
-        out.line("    ],")
+        let large = graph.nodes.count > options.partSize
+        out.line("\(access)static let graph = ModelGraph(")
+        if large {
+            out.line("    nodes: graphNodes,")
+        } else {
+            out.line("    nodes: [")
+            for index in graph.nodes.indices {
+                out.line("        " + nodeLine(index))
+            }
+            out.line("    ],")
+        }
         var tail = ["inputs: [\(graph.inputs.map(String.init).joined(separator: ", "))]",
                     "outputs: [\(graph.outputs.map(ref).joined(separator: ", "))]"]
         if graph.listsSingleInput { tail.append("listsSingleInput: true") }
@@ -387,6 +542,19 @@ struct Renderer {
         for (index, item) in tail.enumerated() {
             out.line("    " + item + (index == tail.count - 1 ? ")" : ","))
         }
+        guard large else { return }
+        out.line()
+        out.line("/// The graph's calls, in literals of \(options.partSize).")
+        out.block("private static var graphNodes: [ModelGraph.Node]") { out in
+            for start in stride(from: 0, to: graph.nodes.count, by: options.partSize) {
+                out.line(start == 0 ? "var nodes: [ModelGraph.Node] = [" : "nodes += [")
+                for index in start..<min(start + options.partSize, graph.nodes.count) {
+                    out.line("    " + nodeLine(index))
+                }
+                out.line("]")
+            }
+            out.line("return nodes")
+        }
     }
 
     private func renderLayerProperties(_ out: inout SourceWriter) {
@@ -394,7 +562,7 @@ struct Renderer {
         for (index, layer) in layers.enumerated() {
             if layer.isInput {
                 out.line("/// \(name(layer)): an input, of shape \(description.nodeShapes[allCalls[index][0]][0]).")
-                out.line("\(access)private(set) var \(members[index]): InputLayer")
+                out.line("\(access)var \(members[index]): InputLayer { \(storagePath(index)) }")
                 continue
             }
             let parameters = layer.parameterCount == 0 ? "" : ", \(Format.grouped(layer.parameterCount)) parameters"
@@ -402,42 +570,154 @@ struct Renderer {
             let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
             let first = calls[0]
             out.line("/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → \(shapesText(description.nodeShapes[first]))\(parameters)\(shared).")
-            out.line("\(access)var \(members[index]): \(swiftType(index))")
+            renderForwardingProperty(&out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
         }
-        out.line("private var attributes: ModelAttributes")
-    }
-
-    /// Swift for the shape of a call's output, read from the layer that makes it.
-    private func shapeExpression(_ ref: ModelGraph.TensorRef) -> String {
-        let layer = graph.nodes[ref.node].layer
-        return nested[layer] != nil ? "\(members[layer]).outputShapes[\(ref.index)]" : "\(members[layer]).outputShape"
+        out.line()
+        out.line("/// The layers, behind one copy-on-write reference: a model is one reference whatever its")
+        out.line("/// size, and copying it copies no layer until one copy changes.")
+        out.line("private var storage: CopyOnWrite<Layers>")
     }
 
     private func renderInitializer(_ out: inout SourceWriter) {
         out.line("/// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).")
         out.line("/// Throws when the config's layers don't fit together.")
         out.block("\(access)init(config: Config, seed: UInt64? = nil) throws") { out in
-            out.line("let seed = seed ?? Seeds.fresh()")
-            out.line("_ = try config.nodeShapes()")
-            out.line("attributes = config.model")
-            var built = Set<Int>()
-            for node in graph.nodes where built.insert(node.layer).inserted {
-                let member = members[node.layer]
-                let seedArgument = "seed: Seeds.derive(seed, config.\(member).name)"
-                if layers[node.layer].isInput {
-                    out.line("\(member) = InputLayer(config: config.\(member))")
-                } else if let nestedType = nested[node.layer]?.typeName {
-                    out.line("\(member) = try \(nestedType)(config: config.\(member), \(seedArgument))")
-                } else if layers[node.layer].isUnary {
-                    out.line("\(member) = try \(swiftType(node.layer))(")
-                    out.line("    config: config.\(member), inputShape: \(shapeExpression(node.inputs[0])), \(seedArgument))")
-                } else {
-                    let shapes = node.arguments.map(shapeExpression).joined(separator: ", ")
-                    out.line("\(member) = try \(swiftType(node.layer))(")
-                    out.line("    config: config.\(member), inputShapes: [\(shapes)], \(seedArgument))")
+            out.line("storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))")
+        }
+    }
+
+    /// The layers' stored properties and the code that goes through each of them: all in
+    /// `Layers`, or, in a large model, in parts of `options.partSize` layers.
+    private func renderLayerStorage(_ out: inout SourceWriter) {
+        guard let parts = layerParts else {
+            out.line("/// The model's layers, each behind its own copy-on-write reference.")
+            out.block("private struct Layers: Sendable") { out in
+                out.line("var attributes: ModelAttributes")
+                renderStoredLayers(&out, part: nil)
+                out.line()
+                out.block("init(config: Config, seed: UInt64) throws") { out in
+                    let shapes = builds(part: nil).contains { $0.contains("shapes[") }
+                    out.line("\(shapes ? "let shapes" : "_") = try config.nodeShapes()")
+                    out.line("attributes = config.model")
+                    for line in builds(part: nil) { out.line(line) }
+                }
+            }
+            return
+        }
+        out.line("/// The model's layers, each behind its own copy-on-write reference, in parts of at most")
+        out.line("/// \(options.partSize), so that no initializer grows with the model.")
+        out.block("private struct Layers: Sendable") { out in
+            out.line("var attributes: ModelAttributes")
+            for part in parts.indices {
+                out.line("/// \(partDescription(part)).")
+                out.line("var part\(part + 1): \(partTypes[part])")
+            }
+            out.line()
+            out.block("init(config: Config, seed: UInt64) throws") { out in
+                out.line("let shapes = try config.nodeShapes()")
+                out.line("attributes = config.model")
+                for part in parts.indices {
+                    out.line("part\(part + 1) = try \(partTypes[part])(config: config, shapes: shapes, seed: seed)")
+                }
+            }
+            for part in parts.indices {
+                out.line()
+                out.block("struct \(partTypes[part]): Sendable") { out in
+                    renderStoredLayers(&out, part: part)
+                    out.line()
+                    out.block("init(config: Config, shapes: [[TensorShape]], seed: UInt64) throws") { out in
+                        for line in builds(part: part) { out.line(line) }
+                    }
+                    out.line()
+                    out.block("func copyConfigs(into config: inout Config)") { out in
+                        for line in configCopies(part: part, field: ".value") { out.line(line) }
+                    }
+                    out.line()
+                    out.block("mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath)") { out in
+                        for line in clones(part: part, target: "", field: ".value") { out.line(line) }
+                    }
+                    if !weighted(part: part).isEmpty {
+                        out.line()
+                        out.block("func appendWeights(to weights: inout [Tensor])") { out in
+                            for index in weighted(part: part) {
+                                out.line("weights += \(members[index]).value.weights")
+                            }
+                        }
+                        out.line()
+                        out.block("mutating func setWeights(from assignment: inout WeightAssignment) throws") { out in
+                            for line in assignments(part: part, target: "&", field: ".value") { out.line(line) }
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// The stored properties of the layers of `part` (or all).
+    private func renderStoredLayers(_ out: inout SourceWriter, part: Int?) {
+        for index in layerIndices(part: part) {
+            out.line("var \(members[index]): CopyOnWrite<\(layers[index].isInput ? "InputLayer" : swiftType(index))>")
+        }
+    }
+
+    /// Swift for the shape of a call's output, where the layers of `part` (or all) are being
+    /// built: read from the layer that makes it when it is built there, else from `shapes`
+    /// (the config's `nodeShapes()`).
+    private func shapeExpression(_ ref: ModelGraph.TensorRef, part: Int?) -> String {
+        let layer = graph.nodes[ref.node].layer
+        let here = part == nil || partOfLayer[layer] == part
+        if here && nested[layer] != nil { return "\(members[layer]).value.outputShapes[\(ref.index)]" }
+        if here && ref.index == 0 { return "\(members[layer]).value.outputShape" }
+        return "shapes[\(ref.node)][\(ref.index)]"
+    }
+
+    /// The statements that build the layers of `part` (or all), each after the layers whose
+    /// shapes it reads: in the order of their first calls.
+    private func builds(part: Int?) -> [String] {
+        var lines: [String] = []
+        var built = Set<Int>()
+        for node in graph.nodes where built.insert(node.layer).inserted && (part == nil || partOfLayer[node.layer] == part) {
+            let member = members[node.layer]
+            let seedArgument = "seed: Seeds.derive(seed, config.\(member).name)"
+            if layers[node.layer].isInput {
+                lines.append("\(member) = CopyOnWrite(InputLayer(config: config.\(member)))")
+            } else if let nestedType = nested[node.layer]?.typeName {
+                lines.append("\(member) = CopyOnWrite(try \(nestedType)(config: config.\(member), \(seedArgument)))")
+            } else if layers[node.layer].isUnary {
+                lines.append("\(member) = CopyOnWrite(try \(swiftType(node.layer))(")
+                lines.append("    config: config.\(member), inputShape: \(shapeExpression(node.inputs[0], part: part)), \(seedArgument)))")
+            } else {
+                let shapes = node.arguments.map { shapeExpression($0, part: part) }.joined(separator: ", ")
+                lines.append("\(member) = CopyOnWrite(try \(swiftType(node.layer))(")
+                lines.append("    config: config.\(member), inputShapes: [\(shapes)], \(seedArgument)))")
+            }
+        }
+        return lines
+    }
+
+    /// `config.dense = dense<field>.config` for the layers of `part` (or all).
+    private func configCopies(part: Int?, field: String = "") -> [String] {
+        layerIndices(part: part).map { "config.\(members[$0]) = \(members[$0])\(field).config" }
+    }
+
+    /// `<target>dense<field> = cloner.cloneLayer(dense<field>, …)` for the layers of `part` (or all).
+    private func clones(part: Int?, target: String, field: String = "") -> [String] {
+        layerIndices(part: part).filter { !layers[$0].isInput }.map { index in
+            let member = members[index] + field
+            let recursive = nested[index] != nil ? ", recursive: recursive" : ""
+            return "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))"
+        }
+    }
+
+    /// The layers of `part` (or all) with weights; a custom layer's weights come from its Swift
+    /// type, whatever its declaration says.
+    private func weighted(part: Int?) -> [Int] {
+        layerIndices(part: part).filter { layers[$0].parameterCount > 0 || layers[$0].custom != nil }
+    }
+
+    /// `try assignment.assign(to: <target>dense<field>, name: "dense")` for the layers of `part` (or all).
+    private func assignments(part: Int?, target: String, field: String = "") -> [String] {
+        weighted(part: part).map { "try assignment.assign(to: \(target)\(members[$0])\(field), name: \(SwiftLiteral.string(layers[$0].name)))" }
     }
 
     /// A variant's initializer from its base model, sharing the base's layers.
@@ -464,9 +744,13 @@ struct Renderer {
         out.line("/// The config of the model as it is now.")
         out.block("\(access)var config: Config") { out in
             out.line("var config = Config()")
-            out.line("config.model = attributes")
-            for member in members {
-                out.line("config.\(member) = \(member).config")
+            out.line("config.model = storage.value.attributes")
+            if layerParts == nil {
+                for line in configCopies(part: nil) { out.line(line) }
+            } else {
+                for part in partTypes.indices {
+                    out.line("storage.value.part\(part + 1).copyConfigs(into: &config)")
+                }
             }
             out.line("return config")
         }
@@ -482,9 +766,31 @@ struct Renderer {
         return locals[ref.node]
     }
 
+    /// The Swift type of a call's local: a `Tensor`, the outputs of a layer with several, or
+    /// the labeled tuple of a nested model with several.
+    private func localType(_ node: Int) -> String {
+        let layer = graph.nodes[node].layer
+        if let model = nested[layer], model.outputLabels.count > 1 { return model.returnType }
+        return (layers[layer].config?.outputCount ?? 1) > 1 ? "[Tensor]" : "Tensor"
+    }
+
     /// The call's return type: a `Tensor`, or a tuple labeled by output name.
     var returnType: String {
         outputLabels.count == 1 ? "Tensor" : "(" + outputLabels.map { "\($0): Tensor" }.joined(separator: ", ") + ")"
+    }
+
+    /// One statement of the call: its lines, the locals it defines and the locals it reads.
+    struct CallStatement {
+        var lines: [String]
+        var defines: [String]
+        var reads: [String]
+        /// The call it makes (the last of a fused chain).
+        var node: Int
+    }
+
+    /// The number of statements of the call: one per call, a fused chain's calls counted once.
+    static func statementCount(_ description: ModelDescription) -> Int {
+        description.graph.nodes.count - fusableChains(description).values.reduce(0) { $0 + $1.count - 1 }
     }
 
     private func renderCall(_ out: inout SourceWriter) {
@@ -500,63 +806,140 @@ struct Renderer {
         out.line("/// Runs the model, handing every layer's output to `interceptor`, which may replace it;")
         out.line("/// `path` is where the model sits in an outer model.")
         let full = "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
+        let statements = callStatements()
+        let result = outputLabels.count == 1 ? "return \(valueExpression(graph.outputs[0]))"
+            : "return (" + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")"
+        guard !stageNames.isEmpty else {
+            out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
+                for statement in statements {
+                    for line in statement.lines { out.line(line) }
+                }
+                out.line(result)
+            }
+            return
+        }
+        // A large call runs in stages of `partSize` statements, each a function that takes the
+        // locals it reads and returns those it defines that later stages read.
+        let stages = stride(from: 0, to: statements.count, by: options.partSize).map {
+            statements[$0..<min($0 + options.partSize, statements.count)]
+        }
+        var types: [String: String] = [:], order: [String: Int] = [:], lastRead: [String: Int] = [:]
+        var definedIn = [Set<String>](repeating: [], count: stages.count), readIn = definedIn
+        func define(_ name: String, type: String) {
+            if order[name] == nil { order[name] = order.count }
+            types[name] = type
+        }
+        for name in parameters { define(name, type: "Tensor") }
+        for (stage, statements) in stages.enumerated() {
+            for statement in statements {
+                for name in statement.reads where !definedIn[stage].contains(name) {
+                    readIn[stage].insert(name)
+                    lastRead[name] = stage
+                }
+                for name in statement.defines {
+                    define(name, type: maskLocals[statement.node] == name ? "Tensor" : localType(statement.node))
+                    definedIn[stage].insert(name)
+                }
+            }
+        }
+        for ref in graph.outputs { lastRead[locals[ref.node]] = stages.count }
+        func sorted(_ names: Set<String>) -> [String] { names.sorted { order[$0]! < order[$1]! } }
+        func stageArguments(_ stage: Int) -> [String] { sorted(readIn[stage]) }
+        func stageResults(_ stage: Int) -> [String] { sorted(definedIn[stage].filter { lastRead[$0, default: -1] > stage }) }
+        func tuple(_ items: [String]) -> String { items.count == 1 ? items[0] : "(" + items.joined(separator: ", ") + ")" }
         out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
-            let chains = fusableChains()
-            let folded = Set(chains.values.flatMap { $0.dropLast() })
-            for (index, node) in graph.nodes.enumerated() where !folded.contains(index) {
-                let member = members[node.layer]
-                let local = locals[index]
-                if let chain = chains[index] {
-                    let chained = chain.map { "self.\(members[graph.nodes[$0].layer])" }.joined(separator: ", ")
-                    let input = valueExpression(graph.nodes[chain[0]].inputs[0])
-                    out.line("let \(local) = interceptor.interceptChain(\(chained), input: \(input), at: path())")
-                    continue
+            for (stage, name) in stageNames.enumerated() {
+                let call = "\(name)(" + (stageArguments(stage) + ["interceptor: interceptor", "path: path"]).joined(separator: ", ") + ")"
+                let results = stageResults(stage)
+                out.line(results.isEmpty ? call : "let \(tuple(results)) = \(call)")
+            }
+            out.line(result)
+        }
+        for (stage, stageName) in stageNames.enumerated() {
+            let statements = stages[stage]
+            let first = statements.first!, last = statements.last!
+            let parameters = stageArguments(stage).map { "_ \($0): \(types[$0]!)" } + ["interceptor: some CallInterceptor", "path: () -> LayerPath"]
+            let results = stageResults(stage)
+            let returns = results.isEmpty ? "" : " -> " + tuple(results.map { types[$0]! })
+            out.line()
+            let range = statements.count == 1 ? "Call \(statements.endIndex)" : "Calls \(statements.startIndex + 1)–\(statements.endIndex)"
+            let span = statements.count == 1 ? name(layers[graph.nodes[first.node].layer])
+                : "\(name(layers[graph.nodes[first.node].layer])) … \(name(layers[graph.nodes[last.node].layer]))"
+            out.line("/// \(range) of the model's call: \(span).")
+            out.block("private func \(stageName)(\(parameters.joined(separator: ", ")))\(returns)") { out in
+                for statement in statements {
+                    for line in statement.lines { out.line(line) }
                 }
-                if node.inputs.isEmpty {
-                    out.line("let \(local) = self.\(member).check(\(local), model: \(typeLiteral))")
-                    continue
+                if !results.isEmpty { out.line("return \(tuple(results))") }
+            }
+        }
+    }
+
+    /// The call's statements, in graph order: a fused chain is one statement; a call whose
+    /// mask the model reads is followed by the mask's.
+    private func callStatements() -> [CallStatement] {
+        let chains = Renderer.fusableChains(description)
+        let folded = Set(chains.values.flatMap { $0.dropLast() })
+        var statements: [CallStatement] = []
+        for (index, node) in graph.nodes.enumerated() where !folded.contains(index) {
+            let member = members[node.layer]
+            let local = locals[index]
+            if let chain = chains[index] {
+                let chained = chain.map { "self.\(members[graph.nodes[$0].layer])" }.joined(separator: ", ")
+                let first = graph.nodes[chain[0]]
+                statements.append(CallStatement(
+                    lines: ["let \(local) = interceptor.interceptChain(\(chained), input: \(valueExpression(first.inputs[0])), at: path())"],
+                    defines: [local], reads: first.inputs.map { locals[$0.node] }, node: index))
+                continue
+            }
+            if node.inputs.isEmpty {
+                statements.append(CallStatement(
+                    lines: ["let \(local) = self.\(member).check(\(local), model: \(typeLiteral))"], defines: [local], reads: [local], node: index))
+                continue
+            }
+            var lines: [String] = []
+            var reads = node.inputs.map { locals[$0.node] }
+            let stateArgument = node.layout.initialStates == 0 ? ""
+                : ", initialState: [" + node.initialStateInputs.map(valueExpression).joined(separator: ", ") + "]"
+            let readMasks = description.masks.masksRead(by: index)
+            reads += (readMasks ?? []).flatMap(maskReads)
+            let isUnary = layers[node.layer].isUnary
+            // A layer that reads masks gets them after its inputs: one for a unary layer, one
+            // per input for attention.
+            let maskArgument = readMasks.map { masks in
+                isUnary ? ", mask: " + maskExpression(masks[0])
+                    : ", masks: [" + masks.map(maskExpression).joined(separator: ", ") + "]"
+            } ?? ""
+            let argumentList = node.arguments.map(valueExpression).joined(separator: ", ") + stateArgument
+                + (isUnary ? maskArgument : "")
+            let path = "path().appending(self.\(member).config.name)"
+            if let model = nested[node.layer] {
+                let call = "self.\(member)(\(argumentList), intercepting: interceptor, at: \(path))"
+                if model.outputLabels.count == 1 {
+                    lines.append("let \(local) = interceptor.intercept(")
+                    lines.append("    self.\(member), at: \(path), output: \(call))")
+                } else {
+                    lines.append("let \(local) = \(call)")
                 }
-                defer { renderComputedMask(of: index, &out) }
-                let stateArgument = node.layout.initialStates == 0 ? ""
-                    : ", initialState: [" + node.initialStateInputs.map(valueExpression).joined(separator: ", ") + "]"
-                let readMasks = description.masks.masksRead(by: index)
-                let isUnary = layers[node.layer].isUnary
-                // A layer that reads masks gets them after its inputs: one for a unary layer, one
-                // per input for attention.
-                let maskArgument = readMasks.map { masks in
-                    isUnary ? ", mask: " + maskExpression(masks[0])
-                        : ", masks: [" + masks.map(maskExpression).joined(separator: ", ") + "]"
-                } ?? ""
-                let argumentList = node.arguments.map(valueExpression).joined(separator: ", ") + stateArgument
-                    + (isUnary ? maskArgument : "")
-                let path = "path().appending(self.\(member).config.name)"
-                if let model = nested[node.layer] {
-                    let call = "self.\(member)(\(argumentList), intercepting: interceptor, at: \(path))"
-                    if model.outputLabels.count == 1 {
-                        out.line("let \(local) = interceptor.intercept(")
-                        out.line("    self.\(member), at: \(path), output: \(call))")
-                    } else {
-                        out.line("let \(local) = \(call)")
-                    }
-                    continue
-                }
-                if (layers[node.layer].config?.outputCount ?? 1) > 1 {
-                    // Several outputs (the states of return_state): not intercepted.
-                    out.line("let \(local) = self.\(member).outputs(\(argumentList))")
-                    continue
-                }
+            } else if (layers[node.layer].config?.outputCount ?? 1) > 1 {
+                // Several outputs (the states of return_state): not intercepted.
+                lines.append("let \(local) = self.\(member).outputs(\(argumentList))")
+            } else {
                 let causal = (node.maskInput("attention_mask").map { ", attentionMask: " + valueExpression($0) } ?? "")
                     + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
                 let call = isUnary
                     ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(maskArgument)\(causal))"
-                out.line("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
+                lines.append("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
             }
-            if outputLabels.count == 1 {
-                out.line("return \(valueExpression(graph.outputs[0]))")
-            } else {
-                out.line("return (" + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")")
+            var defines = [local]
+            if let mask = computedMask(of: index) {
+                lines.append(mask.line)
+                defines.append(mask.name)
+                reads += mask.reads
             }
+            statements.append(CallStatement(lines: lines, defines: defines, reads: reads, node: index))
         }
+        return statements
     }
 
     /// The Swift for a mask: the local of a computed mask, or a graph tensor Keras recorded.
@@ -568,9 +951,19 @@ struct Renderer {
         }
     }
 
-    /// `let <local>Mask = …` after the call of `node`, when the model reads the mask it computes.
-    private func renderComputedMask(of node: Int, _ out: inout SourceWriter) {
-        guard let name = maskLocals[node] else { return }
+    /// The locals a mask reads.
+    private func maskReads(_ source: MaskPlan.Source?) -> [String] {
+        switch source {
+        case nil: []
+        case .computed(let node)?: [maskLocals[node]!]
+        case .tensor(let ref)?: [locals[ref.node]]
+        }
+    }
+
+    /// `let <local>Mask = …` after the call of `node`, when the model reads the mask it
+    /// computes: the line, the local and the locals it reads.
+    private func computedMask(of node: Int) -> (line: String, name: String, reads: [String])? {
+        guard let name = maskLocals[node] else { return nil }
         let call = graph.nodes[node]
         let member = "self.\(members[call.layer])"
         let masks = description.masks.argumentMasks[node]
@@ -584,14 +977,15 @@ struct Renderer {
         default:
             expression = "\(member).computeMask(\(valueExpression(call.arguments[call.arguments.startIndex])))"
         }
-        out.line("let \(name) = \(expression)")
+        return ("let \(name) = \(expression)", name, masks.flatMap(maskReads) + call.arguments.map { locals[$0.node] })
     }
 
     /// The chains the call runs through `interceptChain` (one convolution with output passes
     /// when nothing intercepts): a convolution read only by a BatchNormalization, and that
     /// read only by an `Activation` or `ReLU` when one follows. Each layer is built in and
     /// called once, and no middle output is a model output. Keyed by the chain's last node.
-    private func fusableChains() -> [Int: [Int]] {
+    static func fusableChains(_ description: ModelDescription) -> [Int: [Int]] {
+        let graph = description.graph, layers = description.layers
         let nodes = graph.nodes
         var readers = [Int](repeating: 0, count: nodes.count), calls = [Int](repeating: 0, count: layers.count)
         for node in nodes {
@@ -605,10 +999,14 @@ struct Renderer {
             return node.layout == .standard && calls[node.layer] == 1 && layer.custom == nil && layer.nested == nil
                 && matches(layer.config)
         }
+        // The first reader of each node (the only one, where it matters).
+        var firstReader = [Int?](repeating: nil, count: nodes.count)
+        for (index, node) in nodes.enumerated() {
+            for ref in node.inputs where firstReader[ref.node] == nil { firstReader[ref.node] = index }
+        }
         // The node that alone reads `index`'s only output, if it is such a call.
         func onlyReader(of index: Int, _ matches: ((any LayerConfig)?) -> Bool) -> Int? {
-            guard readers[index] == 1,
-                  let reader = nodes.indices.first(where: { nodes[$0].inputs.contains { $0.node == index } }) else { return nil }
+            guard readers[index] == 1, let reader = firstReader[index] else { return nil }
             let node = nodes[reader]
             let readsOutputZero = node.inputs.count == 1 && node.inputs[0].index == 0
             return readsOutputZero && isPlainCall(node, matches) ? reader : nil
@@ -635,26 +1033,41 @@ struct Renderer {
         out.line("/// `clone(with:recursive:)`.")
         out.block("\(access)func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> \(typeName)") { out in
             out.line("var clone = self")
-            for (index, layer) in layers.enumerated() where !layer.isInput {
-                let member = members[index]
-                let recursive = nested[index] != nil ? ", recursive: recursive" : ""
-                out.line("clone.\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))")
+            if layerParts == nil {
+                for line in clones(part: nil, target: "clone.") { out.line(line) }
+            } else {
+                for part in partTypes.indices {
+                    out.line("clone.storage.value.part\(part + 1).clone(with: cloner, recursive: recursive, at: path)")
+                }
             }
             out.line("return clone")
         }
     }
 
     private func renderWeights(_ out: inout SourceWriter) {
-        // A custom layer's weights come from its Swift type, whatever its declaration says.
-        let weighted = layers.enumerated().filter { $0.element.parameterCount > 0 || $0.element.custom != nil }
-        let count = weighted.reduce(0) { $0 + ($1.element.nested.map { _ in 0 } ?? $1.element.weights.count) }
-        let nestedNote = weighted.contains { $0.element.nested != nil } ? ", nested models' included" : ""
+        let weighted = weighted(part: nil)
+        let count = weighted.reduce(0) { $0 + (layers[$1].nested.map { _ in 0 } ?? layers[$1].weights.count) }
+        let nestedNote = weighted.contains { layers[$0].nested != nil } ? ", nested models' included" : ""
+        let weightedParts = partTypes.indices.filter { !self.weighted(part: $0).isEmpty }
         out.line("/// The weight tensors in Keras's `get_weights()` order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote).")
         out.block("\(access)var weights: [Tensor]") { out in
             if weighted.isEmpty {
                 out.line("[]")
+            } else if layerParts != nil {
+                out.line("var weights: [Tensor] = []")
+                for part in weightedParts {
+                    out.line("storage.value.part\(part + 1).appendWeights(to: &weights)")
+                }
+                out.line("return weights")
+            } else if weighted.count == 1 {
+                out.line("\(members[weighted[0]]).weights")
             } else {
-                out.line(weighted.map { "\(members[$0.offset]).weights" }.joined(separator: " + "))
+                // One statement a layer: a long `+` chain takes the type checker a long time.
+                out.line("var weights = \(members[weighted[0]]).weights")
+                for index in weighted.dropFirst() {
+                    out.line("weights += \(members[index]).weights")
+                }
+                out.line("return weights")
             }
         }
         out.line()
@@ -667,8 +1080,12 @@ struct Renderer {
             }
             out.line("var assignment = WeightAssignment(weights, for: \(typeLiteral))")
             out.line("var updated = self")
-            for (index, layer) in weighted {
-                out.line("try assignment.assign(to: &updated.\(members[index]), name: \(SwiftLiteral.string(layer.name)))")
+            if layerParts == nil {
+                for line in assignments(part: nil, target: "&updated.") { out.line(line) }
+            } else {
+                for part in weightedParts {
+                    out.line("try updated.storage.value.part\(part + 1).setWeights(from: &assignment)")
+                }
             }
             out.line("try assignment.finish()")
             out.line("self = updated")
@@ -689,9 +1106,9 @@ struct SourceWriter {
         }
     }
 
-    /// `prefix(arguments)` on one line when it fits in 110 columns, else one argument a line.
-    mutating func assignment(_ prefix: String, arguments: [String]) {
-        let single = prefix + "(" + arguments.joined(separator: ", ") + ")"
+    /// `prefix(arguments)suffix` on one line when it fits in 110 columns, else one argument a line.
+    mutating func assignment(_ prefix: String, arguments: [String], suffix: String = "") {
+        let single = prefix + "(" + arguments.joined(separator: ", ") + ")" + suffix
         if String(repeating: "    ", count: depth).count + single.count <= 110 {
             line(single)
             return
@@ -702,7 +1119,7 @@ struct SourceWriter {
             line(argument + (index == arguments.count - 1 ? "" : ","))
         }
         depth -= 1
-        line(")")
+        line(")" + suffix)
     }
 
     mutating func block(_ header: String, _ body: (inout SourceWriter) -> Void) {

@@ -8,8 +8,9 @@ import ModelSpec
 /// The set is not kept by hand: it is read off the code generated for probe specs that take
 /// every path of the renderer (Sequential and Functional models, several inputs and outputs,
 /// nested models, shared layers, layers with several outputs, attention's call layouts,
-/// fused convolution chains, operations, custom layers, subclassed models, variants). Every
-/// name in the probes starts with `zq`, so what else the code holds is the renderer's own.
+/// fused convolution chains, operations, custom layers, subclassed models, variants, and the
+/// parts and stages of large models). Every name in the probes starts with `zq`, so what else
+/// the code holds is the renderer's own.
 public enum ReservedNames {
     /// The renderer's own identifiers and every runtime type name a spec's layers can bring in.
     public static let emitted: Set<String> = rendered.union(runtimeTypes)
@@ -29,6 +30,16 @@ public enum ReservedNames {
             } catch {
                 preconditionFailure("the reserved-name probe \(index) does not generate: \(error)")
             }
+        }
+        // The functional probe again, split as a large model is: layers in parts, the call in
+        // stages, the graph in several literals.
+        var large = options
+        large.typeName = "ZqLarge"
+        large.partSize = 2
+        do {
+            sources.append(try Generator.generate(specAt: "zq.model.json", bytes: Array(functionalProbe.utf8), options: large).contents)
+        } catch {
+            preconditionFailure("the reserved-name probe for large models does not generate: \(error)")
         }
         options.typeName = "ZqVariant"
         do {

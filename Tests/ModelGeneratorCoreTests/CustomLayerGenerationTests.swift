@@ -38,7 +38,7 @@ import _ModelGeneratorCore
     @Test func declaredRulesGiveShapesAndParameterCounts() throws {
         let file = try Self.generate(#"{"class_name": "Linear", "registered_name": "Custom>Linear", "config": {"units": 4, "use_bias": false}}"#)
         #expect(file.contents.contains("/// | `linear` | custom Linear `Linear` | (None, 3, 4) | 24 |"))
-        #expect(file.contents.contains("var linear: ConfigOf<Linear> = .init(name: \"linear\", units: 4, useBias: false)"))
+        #expect(file.contents.contains("var linear = CopyOnWrite<ConfigOf<Linear>>(.init(name: \"linear\", units: 4, useBias: false))"))
         #expect(file.contents.contains("#sourceLocation(file: \"net.model.json\", line: 3)"))
         #expect(file.contents.contains("CustomLayer(ConfigOf<Linear>.self)"))
         let scaled = try Self.generate(#"{"class_name": "ChannelScale", "registered_name": "Custom>ChannelScale", "config": {"name": "s", "init_value": 0.5, "trainable": false}}"#)
@@ -110,8 +110,8 @@ import _ModelGeneratorCore
         let built = #"{"class_name": "ChannelScale", "registered_name": "Custom>ChannelScale", "config": {"name": "net", "init_value": 2}, "build_config": {"input_shape": [1, 5]}}"#
         let file = try Generator.generate(specAt: "net.model.json", bytes: Array(built.utf8), options: try Self.options())
         #expect(file.contents.contains("struct Config: SubclassedModelConfig"))
-        #expect(file.contents.contains("var inputLayer = InputLayerConfig(batchShape: [nil, 5], name: \"input_layer\")"))
-        #expect(file.contents.contains("var net: ConfigOf<ChannelScale> = .init(name: \"net\", initValue: 2)"))
+        #expect(file.contents.contains("var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: \"input_layer\"))"))
+        #expect(file.contents.contains("var net = CopyOnWrite<ConfigOf<ChannelScale>>(.init(name: \"net\", initValue: 2))"))
 
         let unbuilt = #"{"class_name": "ChannelScale", "registered_name": "Custom>ChannelScale", "config": {}}"#
         #expect { try Generator.generate(specAt: "net.model.json", bytes: Array(unbuilt.utf8), options: try Self.options()) } throws: { error in
@@ -130,7 +130,7 @@ import _ModelGeneratorCore
         let options = GeneratorOptions(customLayers: bare.customLayers)
         for entry in [#"{"class_name": "Scale", "config": {}}"#, #"{"class_name": "Scale", "registered_name": "Scale", "config": {}}"#] {
             let file = try Generator.generate(specAt: "n.model.json", bytes: Array(Self.spec(entry).utf8), options: options)
-            #expect(file.contents.contains("var scale: ConfigOf<Scale> = .init(name: \"scale\")"))
+            #expect(file.contents.contains("var scale = CopyOnWrite<ConfigOf<Scale>>(.init(name: \"scale\"))"))
         }
         #expect(throws: SpecError.self) {
             _ = try Generator.generate(specAt: "n.model.json",

@@ -1,7 +1,7 @@
 import Foundation
 import ModelRuntime
 import Testing
-import _ModelGeneratorCore
+@testable import _ModelGeneratorCore
 
 /// Generated sources checked in under `References/`, compared byte for byte. The references
 /// are also compiled into this test target, so they must be valid Swift. Run with
@@ -17,6 +17,15 @@ import _ModelGeneratorCore
         ("hostile_functional.model.json", GeneratorOptions(accessModifier: .public)),
         ("custom_layers.model.json", GeneratorOptions(customLayers: customLayers)),
         ("fused_chains.model.json", GeneratorOptions()),
+        // A model split as a large one is (layers in parts, the call in stages, the graph in
+        // several literals), with parts of 4 instead of 64 so that the reference stays short.
+        ("large_model.model.json", {
+            var options = GeneratorOptions()
+            options.partSize = 4
+            return options
+        }()),
+        // The same spec in one part, to check that the split model computes the same.
+        ("large_model_unsplit.model.json", GeneratorOptions()),
     ]
 
     /// The custom layers Examples/CustomLayers declares; `CustomLayers.swift` in this target is

@@ -17,30 +17,35 @@ public struct AllOptions: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     public struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        public var model = ModelAttributes(name: "all_options", trainable: false)
+        public var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `features` (InputLayer).
-        public var features = InputLayerConfig(batchShape: [8, 16, 12], name: "features")
+        public var features: InputLayerConfig {
+            get { storage.value.features.value }
+            _modify { yield &storage.value.features.value }
+        }
         /// `projection` (Dense).
-        public var projection = DenseConfig(
-            name: "projection",
-            units: 24,
-            activation: .geluApproximate,
-            useBias: false,
-            kernelInitializer: .varianceScaling(scale: 0.5, mode: .fanOut, distribution: .uniform, seed: 3),
-            kernelRegularizer: KerasObject(validJSON: "{\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}, \"registered_name\": null}")
-        )
+        public var projection: DenseConfig {
+            get { storage.value.projection.value }
+            _modify { yield &storage.value.projection.value }
+        }
         /// `drop` (Dropout).
-        public var drop = DropoutConfig(name: "drop", rate: 0.25, seed: 1337, noiseShape: [nil, 1, 24])
+        public var drop: DropoutConfig {
+            get { storage.value.drop.value }
+            _modify { yield &storage.value.drop.value }
+        }
         /// `act` (Activation).
-        public var act = ActivationConfig(name: "act", trainable: false, activation: .silu)
+        public var act: ActivationConfig {
+            get { storage.value.act.value }
+            _modify { yield &storage.value.act.value }
+        }
         /// `head` (Dense).
-        public var head = DenseConfig(
-            name: "head",
-            units: 3,
-            activation: .logSoftmax,
-            kernelInitializer: .orthogonal(),
-            biasInitializer: .constant(value: -0.5)
-        )
+        public var head: DenseConfig {
+            get { storage.value.head.value }
+            _modify { yield &storage.value.head.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         public static let graph = ModelGraph.chain(5)
@@ -67,41 +72,77 @@ public struct AllOptions: Model {
         public var layers: [any GraphLayerConfig] {
             [features, projection, drop, act, head]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "all_options", trainable: false)
+            var features = CopyOnWrite(InputLayerConfig(batchShape: [8, 16, 12], name: "features"))
+            var projection = CopyOnWrite(DenseConfig(
+                name: "projection",
+                units: 24,
+                activation: .geluApproximate,
+                useBias: false,
+                kernelInitializer: .varianceScaling(scale: 0.5, mode: .fanOut, distribution: .uniform, seed: 3),
+                kernelRegularizer: KerasObject(validJSON: "{\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}, \"registered_name\": null}")
+            ))
+            var drop = CopyOnWrite(DropoutConfig(
+                name: "drop",
+                rate: 0.25,
+                seed: 1337,
+                noiseShape: [nil, 1, 24]
+            ))
+            var act = CopyOnWrite(ActivationConfig(name: "act", trainable: false, activation: .silu))
+            var head = CopyOnWrite(DenseConfig(
+                name: "head",
+                units: 3,
+                activation: .logSoftmax,
+                kernelInitializer: .orthogonal(),
+                biasInitializer: .constant(value: -0.5)
+            ))
+        }
     }
 
     /// `features`: an input, of shape (8, 16, 12).
-    public private(set) var features: InputLayer
+    public var features: InputLayer { storage.value.features.value }
     /// `projection` (Dense): (8, 16, 12) → (8, 16, 24), 288 parameters.
-    public var projection: Dense
+    public var projection: Dense {
+        get { storage.value.projection.value }
+        _modify { yield &storage.value.projection.value }
+    }
     /// `drop` (Dropout): (8, 16, 24) → (8, 16, 24).
-    public var drop: Dropout
+    public var drop: Dropout {
+        get { storage.value.drop.value }
+        _modify { yield &storage.value.drop.value }
+    }
     /// `act` (Activation): (8, 16, 24) → (8, 16, 24).
-    public var act: Activation
+    public var act: Activation {
+        get { storage.value.act.value }
+        _modify { yield &storage.value.act.value }
+    }
     /// `head` (Dense): (8, 16, 24) → (8, 16, 3), 75 parameters.
-    public var head: Dense
-    private var attributes: ModelAttributes
+    public var head: Dense {
+        get { storage.value.head.value }
+        _modify { yield &storage.value.head.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     public init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        features = InputLayer(config: config.features)
-        projection = try Dense(
-            config: config.projection, inputShape: features.outputShape, seed: Seeds.derive(seed, config.projection.name))
-        drop = try Dropout(
-            config: config.drop, inputShape: projection.outputShape, seed: Seeds.derive(seed, config.drop.name))
-        act = try Activation(
-            config: config.act, inputShape: drop.outputShape, seed: Seeds.derive(seed, config.act.name))
-        head = try Dense(
-            config: config.head, inputShape: act.outputShape, seed: Seeds.derive(seed, config.head.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     public var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.features = features.config
         config.projection = projection.config
         config.drop = drop.config
@@ -139,7 +180,9 @@ public struct AllOptions: Model {
 
     /// The weight tensors in Keras's `get_weights()` order (3).
     public var weights: [Tensor] {
-        projection.weights + head.weights
+        var weights = projection.weights
+        weights += head.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -150,5 +193,29 @@ public struct AllOptions: Model {
         try assignment.assign(to: &updated.head, name: "head")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var features: CopyOnWrite<InputLayer>
+        var projection: CopyOnWrite<Dense>
+        var drop: CopyOnWrite<Dropout>
+        var act: CopyOnWrite<Activation>
+        var head: CopyOnWrite<Dense>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            features = CopyOnWrite(InputLayer(config: config.features))
+            projection = CopyOnWrite(try Dense(
+                config: config.projection, inputShape: features.value.outputShape, seed: Seeds.derive(seed, config.projection.name)))
+            drop = CopyOnWrite(try Dropout(
+                config: config.drop, inputShape: projection.value.outputShape, seed: Seeds.derive(seed, config.drop.name)))
+            act = CopyOnWrite(try Activation(
+                config: config.act, inputShape: drop.value.outputShape, seed: Seeds.derive(seed, config.act.name)))
+            head = CopyOnWrite(try Dense(
+                config: config.head, inputShape: act.value.outputShape, seed: Seeds.derive(seed, config.head.name)))
+        }
     }
 }

@@ -14,13 +14,25 @@ struct Classifier: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        var model = ModelAttributes(name: "classifier")
+        var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `input_layer` (InputLayer).
-        var inputLayer = InputLayerConfig(batchShape: [nil, 728], name: "input_layer")
+        var inputLayer: InputLayerConfig {
+            get { storage.value.inputLayer.value }
+            _modify { yield &storage.value.inputLayer.value }
+        }
         /// `dense` (Dense).
-        var dense = DenseConfig(name: "dense", units: 32, activation: .relu)
+        var dense: DenseConfig {
+            get { storage.value.dense.value }
+            _modify { yield &storage.value.dense.value }
+        }
         /// `dense_1` (Dense).
-        var dense1 = DenseConfig(name: "dense_1", units: 1, activation: .sigmoid)
+        var dense1: DenseConfig {
+            get { storage.value.dense1.value }
+            _modify { yield &storage.value.dense1.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         static let graph = ModelGraph.chain(3)
@@ -45,33 +57,47 @@ struct Classifier: Model {
         var layers: [any GraphLayerConfig] {
             [inputLayer, dense, dense1]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "classifier")
+            var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 728], name: "input_layer"))
+            var dense = CopyOnWrite(DenseConfig(name: "dense", units: 32, activation: .relu))
+            var dense1 = CopyOnWrite(DenseConfig(name: "dense_1", units: 1, activation: .sigmoid))
+        }
     }
 
     /// `input_layer`: an input, of shape (None, 728).
-    private(set) var inputLayer: InputLayer
+    var inputLayer: InputLayer { storage.value.inputLayer.value }
     /// `dense` (Dense): (None, 728) → (None, 32), 23,328 parameters.
-    var dense: Dense
+    var dense: Dense {
+        get { storage.value.dense.value }
+        _modify { yield &storage.value.dense.value }
+    }
     /// `dense_1` (Dense): (None, 32) → (None, 1), 33 parameters.
-    var dense1: Dense
-    private var attributes: ModelAttributes
+    var dense1: Dense {
+        get { storage.value.dense1.value }
+        _modify { yield &storage.value.dense1.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        inputLayer = InputLayer(config: config.inputLayer)
-        dense = try Dense(
-            config: config.dense, inputShape: inputLayer.outputShape, seed: Seeds.derive(seed, config.dense.name))
-        dense1 = try Dense(
-            config: config.dense1, inputShape: dense.outputShape, seed: Seeds.derive(seed, config.dense1.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.inputLayer = inputLayer.config
         config.dense = dense.config
         config.dense1 = dense1.config
@@ -103,7 +129,9 @@ struct Classifier: Model {
 
     /// The weight tensors in Keras's `get_weights()` order (4).
     var weights: [Tensor] {
-        dense.weights + dense1.weights
+        var weights = dense.weights
+        weights += dense1.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -114,5 +142,23 @@ struct Classifier: Model {
         try assignment.assign(to: &updated.dense1, name: "dense_1")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var inputLayer: CopyOnWrite<InputLayer>
+        var dense: CopyOnWrite<Dense>
+        var dense1: CopyOnWrite<Dense>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
+            dense = CopyOnWrite(try Dense(
+                config: config.dense, inputShape: inputLayer.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
+            dense1 = CopyOnWrite(try Dense(
+                config: config.dense1, inputShape: dense.value.outputShape, seed: Seeds.derive(seed, config.dense1.name)))
+        }
     }
 }

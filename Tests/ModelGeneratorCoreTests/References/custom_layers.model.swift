@@ -16,23 +16,35 @@ struct CustomLayers: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        var model = ModelAttributes(name: "custom_layers")
+        var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `input_layer` (InputLayer).
-        var inputLayer = InputLayerConfig(batchShape: [nil, 10], name: "input_layer")
+        var inputLayer: InputLayerConfig {
+            get { storage.value.inputLayer.value }
+            _modify { yield &storage.value.inputLayer.value }
+        }
         /// `linear` (Linear, the custom layer `Linear`).
-        #sourceLocation(file: "custom_layers.model.json", line: 3)
-        var linear: ConfigOf<Linear> = .init(name: "linear", units: 16)
-        #sourceLocation()
+        var linear: ConfigOf<Linear> {
+            get { storage.value.linear.value }
+            _modify { yield &storage.value.linear.value }
+        }
         /// `channel_scale` (ChannelScale, the custom layer `ChannelScale`).
-        #sourceLocation(file: "custom_layers.model.json", line: 4)
-        var channelScale: ConfigOf<ChannelScale> = .init(name: "channel_scale", initValue: 0.1)
-        #sourceLocation()
+        var channelScale: ConfigOf<ChannelScale> {
+            get { storage.value.channelScale.value }
+            _modify { yield &storage.value.channelScale.value }
+        }
         /// `residual_dense` (ResidualDense, the custom layer `ResidualDense`).
-        #sourceLocation(file: "custom_layers.model.json", line: 5)
-        var residualDense: ConfigOf<ResidualDense> = .init(name: "residual_dense")
-        #sourceLocation()
+        var residualDense: ConfigOf<ResidualDense> {
+            get { storage.value.residualDense.value }
+            _modify { yield &storage.value.residualDense.value }
+        }
         /// `dense` (Dense).
-        var dense = DenseConfig(name: "dense", units: 2, activation: .softmax)
+        var dense: DenseConfig {
+            get { storage.value.dense.value }
+            _modify { yield &storage.value.dense.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         static let graph = ModelGraph.chain(5)
@@ -66,41 +78,68 @@ struct CustomLayers: Model {
         var layers: [any GraphLayerConfig] {
             [inputLayer, linear, channelScale, residualDense, dense]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "custom_layers")
+            var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 10], name: "input_layer"))
+            #sourceLocation(file: "custom_layers.model.json", line: 3)
+            var linear = CopyOnWrite<ConfigOf<Linear>>(.init(name: "linear", units: 16))
+            #sourceLocation()
+            #sourceLocation(file: "custom_layers.model.json", line: 4)
+            var channelScale = CopyOnWrite<ConfigOf<ChannelScale>>(.init(
+                name: "channel_scale",
+                initValue: 0.1
+            ))
+            #sourceLocation()
+            #sourceLocation(file: "custom_layers.model.json", line: 5)
+            var residualDense = CopyOnWrite<ConfigOf<ResidualDense>>(.init(name: "residual_dense"))
+            #sourceLocation()
+            var dense = CopyOnWrite(DenseConfig(name: "dense", units: 2, activation: .softmax))
+        }
     }
 
     /// `input_layer`: an input, of shape (None, 10).
-    private(set) var inputLayer: InputLayer
+    var inputLayer: InputLayer { storage.value.inputLayer.value }
     /// `linear` (custom Linear `Linear`): (None, 10) → (None, 16), 176 parameters.
-    var linear: Linear
+    var linear: Linear {
+        get { storage.value.linear.value }
+        _modify { yield &storage.value.linear.value }
+    }
     /// `channel_scale` (custom ChannelScale `ChannelScale`): (None, 16) → (None, 16), 16 parameters.
-    var channelScale: ChannelScale
+    var channelScale: ChannelScale {
+        get { storage.value.channelScale.value }
+        _modify { yield &storage.value.channelScale.value }
+    }
     /// `residual_dense` (custom ResidualDense `ResidualDense`): (None, 16) → (None, 16), 544 parameters.
-    var residualDense: ResidualDense
+    var residualDense: ResidualDense {
+        get { storage.value.residualDense.value }
+        _modify { yield &storage.value.residualDense.value }
+    }
     /// `dense` (Dense): (None, 16) → (None, 2), 34 parameters.
-    var dense: Dense
-    private var attributes: ModelAttributes
+    var dense: Dense {
+        get { storage.value.dense.value }
+        _modify { yield &storage.value.dense.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        inputLayer = InputLayer(config: config.inputLayer)
-        linear = try Linear(
-            config: config.linear, inputShape: inputLayer.outputShape, seed: Seeds.derive(seed, config.linear.name))
-        channelScale = try ChannelScale(
-            config: config.channelScale, inputShape: linear.outputShape, seed: Seeds.derive(seed, config.channelScale.name))
-        residualDense = try ResidualDense(
-            config: config.residualDense, inputShape: channelScale.outputShape, seed: Seeds.derive(seed, config.residualDense.name))
-        dense = try Dense(
-            config: config.dense, inputShape: residualDense.outputShape, seed: Seeds.derive(seed, config.dense.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.inputLayer = inputLayer.config
         config.linear = linear.config
         config.channelScale = channelScale.config
@@ -138,7 +177,11 @@ struct CustomLayers: Model {
 
     /// The weight tensors in Keras's `get_weights()` order (9).
     var weights: [Tensor] {
-        linear.weights + channelScale.weights + residualDense.weights + dense.weights
+        var weights = linear.weights
+        weights += channelScale.weights
+        weights += residualDense.weights
+        weights += dense.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -151,5 +194,29 @@ struct CustomLayers: Model {
         try assignment.assign(to: &updated.dense, name: "dense")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var inputLayer: CopyOnWrite<InputLayer>
+        var linear: CopyOnWrite<Linear>
+        var channelScale: CopyOnWrite<ChannelScale>
+        var residualDense: CopyOnWrite<ResidualDense>
+        var dense: CopyOnWrite<Dense>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
+            linear = CopyOnWrite(try Linear(
+                config: config.linear, inputShape: inputLayer.value.outputShape, seed: Seeds.derive(seed, config.linear.name)))
+            channelScale = CopyOnWrite(try ChannelScale(
+                config: config.channelScale, inputShape: linear.value.outputShape, seed: Seeds.derive(seed, config.channelScale.name)))
+            residualDense = CopyOnWrite(try ResidualDense(
+                config: config.residualDense, inputShape: channelScale.value.outputShape, seed: Seeds.derive(seed, config.residualDense.name)))
+            dense = CopyOnWrite(try Dense(
+                config: config.dense, inputShape: residualDense.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
+        }
     }
 }

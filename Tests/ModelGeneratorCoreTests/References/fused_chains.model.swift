@@ -27,39 +27,90 @@ struct FusedChains: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        var model = ModelAttributes(name: "fused_chains")
+        var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `image` (InputLayer).
-        var image = InputLayerConfig(batchShape: [nil, 16, 16, 3], name: "image")
+        var image: InputLayerConfig {
+            get { storage.value.image.value }
+            _modify { yield &storage.value.image.value }
+        }
         /// `stem_conv` (Conv2D).
-        var stemConv = Conv2DConfig(name: "stem_conv", filters: 8, kernelSize: [3, 3], padding: .same)
+        var stemConv: Conv2DConfig {
+            get { storage.value.stemConv.value }
+            _modify { yield &storage.value.stemConv.value }
+        }
         /// `stem_bn` (BatchNormalization).
-        var stemBn = BatchNormalizationConfig(name: "stem_bn")
+        var stemBn: BatchNormalizationConfig {
+            get { storage.value.stemBn.value }
+            _modify { yield &storage.value.stemBn.value }
+        }
         /// `stem_relu` (ReLU).
-        var stemRelu = ReLUConfig(name: "stem_relu", maxValue: 6.0)
+        var stemRelu: ReLUConfig {
+            get { storage.value.stemRelu.value }
+            _modify { yield &storage.value.stemRelu.value }
+        }
         /// `dw` (DepthwiseConv2D).
-        var dw = DepthwiseConv2DConfig(name: "dw", kernelSize: [3, 3], padding: .same)
+        var dw: DepthwiseConv2DConfig {
+            get { storage.value.dw.value }
+            _modify { yield &storage.value.dw.value }
+        }
         /// `dw_bn` (BatchNormalization).
-        var dwBn = BatchNormalizationConfig(name: "dw_bn")
+        var dwBn: BatchNormalizationConfig {
+            get { storage.value.dwBn.value }
+            _modify { yield &storage.value.dwBn.value }
+        }
         /// `dw_relu` (Activation).
-        var dwRelu = ActivationConfig(name: "dw_relu", activation: .relu)
+        var dwRelu: ActivationConfig {
+            get { storage.value.dwRelu.value }
+            _modify { yield &storage.value.dwRelu.value }
+        }
         /// `project` (Conv2D).
-        var project = Conv2DConfig(name: "project", filters: 8, kernelSize: [1, 1])
+        var project: Conv2DConfig {
+            get { storage.value.project.value }
+            _modify { yield &storage.value.project.value }
+        }
         /// `project_bn` (BatchNormalization).
-        var projectBn = BatchNormalizationConfig(name: "project_bn")
+        var projectBn: BatchNormalizationConfig {
+            get { storage.value.projectBn.value }
+            _modify { yield &storage.value.projectBn.value }
+        }
         /// `add` (Add).
-        var add = AddConfig(name: "add")
+        var add: AddConfig {
+            get { storage.value.add.value }
+            _modify { yield &storage.value.add.value }
+        }
         /// `side_conv` (Conv2D).
-        var sideConv = Conv2DConfig(name: "side_conv", filters: 4, kernelSize: [1, 1])
+        var sideConv: Conv2DConfig {
+            get { storage.value.sideConv.value }
+            _modify { yield &storage.value.sideConv.value }
+        }
         /// `side_bn` (BatchNormalization).
-        var sideBn = BatchNormalizationConfig(name: "side_bn")
+        var sideBn: BatchNormalizationConfig {
+            get { storage.value.sideBn.value }
+            _modify { yield &storage.value.sideBn.value }
+        }
         /// `side_relu` (Activation).
-        var sideRelu = ActivationConfig(name: "side_relu", activation: .relu)
+        var sideRelu: ActivationConfig {
+            get { storage.value.sideRelu.value }
+            _modify { yield &storage.value.sideRelu.value }
+        }
         /// `gate` (Multiply).
-        var gate = MultiplyConfig(name: "gate")
+        var gate: MultiplyConfig {
+            get { storage.value.gate.value }
+            _modify { yield &storage.value.gate.value }
+        }
         /// `head` (Conv2D).
-        var head = Conv2DConfig(name: "head", filters: 4, kernelSize: [1, 1])
+        var head: Conv2DConfig {
+            get { storage.value.head.value }
+            _modify { yield &storage.value.head.value }
+        }
         /// `head_bn` (BatchNormalization).
-        var headBn = BatchNormalizationConfig(name: "head_bn")
+        var headBn: BatchNormalizationConfig {
+            get { storage.value.headBn.value }
+            _modify { yield &storage.value.headBn.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         static let graph = ModelGraph(
@@ -117,85 +168,130 @@ struct FusedChains: Model {
         var layers: [any GraphLayerConfig] {
             [image, stemConv, stemBn, stemRelu, dw, dwBn, dwRelu, project, projectBn, add, sideConv, sideBn, sideRelu, gate, head, headBn]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "fused_chains")
+            var image = CopyOnWrite(InputLayerConfig(batchShape: [nil, 16, 16, 3], name: "image"))
+            var stemConv = CopyOnWrite(Conv2DConfig(
+                name: "stem_conv",
+                filters: 8,
+                kernelSize: [3, 3],
+                padding: .same
+            ))
+            var stemBn = CopyOnWrite(BatchNormalizationConfig(name: "stem_bn"))
+            var stemRelu = CopyOnWrite(ReLUConfig(name: "stem_relu", maxValue: 6.0))
+            var dw = CopyOnWrite(DepthwiseConv2DConfig(name: "dw", kernelSize: [3, 3], padding: .same))
+            var dwBn = CopyOnWrite(BatchNormalizationConfig(name: "dw_bn"))
+            var dwRelu = CopyOnWrite(ActivationConfig(name: "dw_relu", activation: .relu))
+            var project = CopyOnWrite(Conv2DConfig(name: "project", filters: 8, kernelSize: [1, 1]))
+            var projectBn = CopyOnWrite(BatchNormalizationConfig(name: "project_bn"))
+            var add = CopyOnWrite(AddConfig(name: "add"))
+            var sideConv = CopyOnWrite(Conv2DConfig(name: "side_conv", filters: 4, kernelSize: [1, 1]))
+            var sideBn = CopyOnWrite(BatchNormalizationConfig(name: "side_bn"))
+            var sideRelu = CopyOnWrite(ActivationConfig(name: "side_relu", activation: .relu))
+            var gate = CopyOnWrite(MultiplyConfig(name: "gate"))
+            var head = CopyOnWrite(Conv2DConfig(name: "head", filters: 4, kernelSize: [1, 1]))
+            var headBn = CopyOnWrite(BatchNormalizationConfig(name: "head_bn"))
+        }
     }
 
     /// `image`: an input, of shape (None, 16, 16, 3).
-    private(set) var image: InputLayer
+    var image: InputLayer { storage.value.image.value }
     /// `stem_conv` (Conv2D): (None, 16, 16, 3) → (None, 16, 16, 8), 224 parameters.
-    var stemConv: Conv2D
+    var stemConv: Conv2D {
+        get { storage.value.stemConv.value }
+        _modify { yield &storage.value.stemConv.value }
+    }
     /// `stem_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
-    var stemBn: BatchNormalization
+    var stemBn: BatchNormalization {
+        get { storage.value.stemBn.value }
+        _modify { yield &storage.value.stemBn.value }
+    }
     /// `stem_relu` (ReLU): (None, 16, 16, 8) → (None, 16, 16, 8).
-    var stemRelu: ReLU
+    var stemRelu: ReLU {
+        get { storage.value.stemRelu.value }
+        _modify { yield &storage.value.stemRelu.value }
+    }
     /// `dw` (DepthwiseConv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 80 parameters.
-    var dw: DepthwiseConv2D
+    var dw: DepthwiseConv2D {
+        get { storage.value.dw.value }
+        _modify { yield &storage.value.dw.value }
+    }
     /// `dw_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
-    var dwBn: BatchNormalization
+    var dwBn: BatchNormalization {
+        get { storage.value.dwBn.value }
+        _modify { yield &storage.value.dwBn.value }
+    }
     /// `dw_relu` (Activation): (None, 16, 16, 8) → (None, 16, 16, 8).
-    var dwRelu: Activation
+    var dwRelu: Activation {
+        get { storage.value.dwRelu.value }
+        _modify { yield &storage.value.dwRelu.value }
+    }
     /// `project` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 72 parameters.
-    var project: Conv2D
+    var project: Conv2D {
+        get { storage.value.project.value }
+        _modify { yield &storage.value.project.value }
+    }
     /// `project_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
-    var projectBn: BatchNormalization
+    var projectBn: BatchNormalization {
+        get { storage.value.projectBn.value }
+        _modify { yield &storage.value.projectBn.value }
+    }
     /// `add` (Add): [(None, 16, 16, 8), (None, 16, 16, 8)] → (None, 16, 16, 8).
-    var add: Add
+    var add: Add {
+        get { storage.value.add.value }
+        _modify { yield &storage.value.add.value }
+    }
     /// `side_conv` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 4), 36 parameters.
-    var sideConv: Conv2D
+    var sideConv: Conv2D {
+        get { storage.value.sideConv.value }
+        _modify { yield &storage.value.sideConv.value }
+    }
     /// `side_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
-    var sideBn: BatchNormalization
+    var sideBn: BatchNormalization {
+        get { storage.value.sideBn.value }
+        _modify { yield &storage.value.sideBn.value }
+    }
     /// `side_relu` (Activation): (None, 16, 16, 4) → (None, 16, 16, 4).
-    var sideRelu: Activation
+    var sideRelu: Activation {
+        get { storage.value.sideRelu.value }
+        _modify { yield &storage.value.sideRelu.value }
+    }
     /// `gate` (Multiply): [(None, 16, 16, 4), (None, 16, 16, 4)] → (None, 16, 16, 4).
-    var gate: Multiply
+    var gate: Multiply {
+        get { storage.value.gate.value }
+        _modify { yield &storage.value.gate.value }
+    }
     /// `head` (Conv2D): (None, 16, 16, 4) → (None, 16, 16, 4), 20 parameters.
-    var head: Conv2D
+    var head: Conv2D {
+        get { storage.value.head.value }
+        _modify { yield &storage.value.head.value }
+    }
     /// `head_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
-    var headBn: BatchNormalization
-    private var attributes: ModelAttributes
+    var headBn: BatchNormalization {
+        get { storage.value.headBn.value }
+        _modify { yield &storage.value.headBn.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        image = InputLayer(config: config.image)
-        stemConv = try Conv2D(
-            config: config.stemConv, inputShape: image.outputShape, seed: Seeds.derive(seed, config.stemConv.name))
-        stemBn = try BatchNormalization(
-            config: config.stemBn, inputShape: stemConv.outputShape, seed: Seeds.derive(seed, config.stemBn.name))
-        stemRelu = try ReLU(
-            config: config.stemRelu, inputShape: stemBn.outputShape, seed: Seeds.derive(seed, config.stemRelu.name))
-        dw = try DepthwiseConv2D(
-            config: config.dw, inputShape: stemRelu.outputShape, seed: Seeds.derive(seed, config.dw.name))
-        dwBn = try BatchNormalization(
-            config: config.dwBn, inputShape: dw.outputShape, seed: Seeds.derive(seed, config.dwBn.name))
-        dwRelu = try Activation(
-            config: config.dwRelu, inputShape: dwBn.outputShape, seed: Seeds.derive(seed, config.dwRelu.name))
-        project = try Conv2D(
-            config: config.project, inputShape: dwRelu.outputShape, seed: Seeds.derive(seed, config.project.name))
-        projectBn = try BatchNormalization(
-            config: config.projectBn, inputShape: project.outputShape, seed: Seeds.derive(seed, config.projectBn.name))
-        add = try Add(
-            config: config.add, inputShapes: [stemRelu.outputShape, projectBn.outputShape], seed: Seeds.derive(seed, config.add.name))
-        sideConv = try Conv2D(
-            config: config.sideConv, inputShape: add.outputShape, seed: Seeds.derive(seed, config.sideConv.name))
-        sideBn = try BatchNormalization(
-            config: config.sideBn, inputShape: sideConv.outputShape, seed: Seeds.derive(seed, config.sideBn.name))
-        sideRelu = try Activation(
-            config: config.sideRelu, inputShape: sideBn.outputShape, seed: Seeds.derive(seed, config.sideRelu.name))
-        gate = try Multiply(
-            config: config.gate, inputShapes: [sideBn.outputShape, sideRelu.outputShape], seed: Seeds.derive(seed, config.gate.name))
-        head = try Conv2D(
-            config: config.head, inputShape: gate.outputShape, seed: Seeds.derive(seed, config.head.name))
-        headBn = try BatchNormalization(
-            config: config.headBn, inputShape: head.outputShape, seed: Seeds.derive(seed, config.headBn.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.image = image.config
         config.stemConv = stemConv.config
         config.stemBn = stemBn.config
@@ -260,7 +356,17 @@ struct FusedChains: Model {
 
     /// The weight tensors in Keras's `get_weights()` order (30).
     var weights: [Tensor] {
-        stemConv.weights + stemBn.weights + dw.weights + dwBn.weights + project.weights + projectBn.weights + sideConv.weights + sideBn.weights + head.weights + headBn.weights
+        var weights = stemConv.weights
+        weights += stemBn.weights
+        weights += dw.weights
+        weights += dwBn.weights
+        weights += project.weights
+        weights += projectBn.weights
+        weights += sideConv.weights
+        weights += sideBn.weights
+        weights += head.weights
+        weights += headBn.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -279,5 +385,62 @@ struct FusedChains: Model {
         try assignment.assign(to: &updated.headBn, name: "head_bn")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var image: CopyOnWrite<InputLayer>
+        var stemConv: CopyOnWrite<Conv2D>
+        var stemBn: CopyOnWrite<BatchNormalization>
+        var stemRelu: CopyOnWrite<ReLU>
+        var dw: CopyOnWrite<DepthwiseConv2D>
+        var dwBn: CopyOnWrite<BatchNormalization>
+        var dwRelu: CopyOnWrite<Activation>
+        var project: CopyOnWrite<Conv2D>
+        var projectBn: CopyOnWrite<BatchNormalization>
+        var add: CopyOnWrite<Add>
+        var sideConv: CopyOnWrite<Conv2D>
+        var sideBn: CopyOnWrite<BatchNormalization>
+        var sideRelu: CopyOnWrite<Activation>
+        var gate: CopyOnWrite<Multiply>
+        var head: CopyOnWrite<Conv2D>
+        var headBn: CopyOnWrite<BatchNormalization>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            image = CopyOnWrite(InputLayer(config: config.image))
+            stemConv = CopyOnWrite(try Conv2D(
+                config: config.stemConv, inputShape: image.value.outputShape, seed: Seeds.derive(seed, config.stemConv.name)))
+            stemBn = CopyOnWrite(try BatchNormalization(
+                config: config.stemBn, inputShape: stemConv.value.outputShape, seed: Seeds.derive(seed, config.stemBn.name)))
+            stemRelu = CopyOnWrite(try ReLU(
+                config: config.stemRelu, inputShape: stemBn.value.outputShape, seed: Seeds.derive(seed, config.stemRelu.name)))
+            dw = CopyOnWrite(try DepthwiseConv2D(
+                config: config.dw, inputShape: stemRelu.value.outputShape, seed: Seeds.derive(seed, config.dw.name)))
+            dwBn = CopyOnWrite(try BatchNormalization(
+                config: config.dwBn, inputShape: dw.value.outputShape, seed: Seeds.derive(seed, config.dwBn.name)))
+            dwRelu = CopyOnWrite(try Activation(
+                config: config.dwRelu, inputShape: dwBn.value.outputShape, seed: Seeds.derive(seed, config.dwRelu.name)))
+            project = CopyOnWrite(try Conv2D(
+                config: config.project, inputShape: dwRelu.value.outputShape, seed: Seeds.derive(seed, config.project.name)))
+            projectBn = CopyOnWrite(try BatchNormalization(
+                config: config.projectBn, inputShape: project.value.outputShape, seed: Seeds.derive(seed, config.projectBn.name)))
+            add = CopyOnWrite(try Add(
+                config: config.add, inputShapes: [stemRelu.value.outputShape, projectBn.value.outputShape], seed: Seeds.derive(seed, config.add.name)))
+            sideConv = CopyOnWrite(try Conv2D(
+                config: config.sideConv, inputShape: add.value.outputShape, seed: Seeds.derive(seed, config.sideConv.name)))
+            sideBn = CopyOnWrite(try BatchNormalization(
+                config: config.sideBn, inputShape: sideConv.value.outputShape, seed: Seeds.derive(seed, config.sideBn.name)))
+            sideRelu = CopyOnWrite(try Activation(
+                config: config.sideRelu, inputShape: sideBn.value.outputShape, seed: Seeds.derive(seed, config.sideRelu.name)))
+            gate = CopyOnWrite(try Multiply(
+                config: config.gate, inputShapes: [sideBn.value.outputShape, sideRelu.value.outputShape], seed: Seeds.derive(seed, config.gate.name)))
+            head = CopyOnWrite(try Conv2D(
+                config: config.head, inputShape: gate.value.outputShape, seed: Seeds.derive(seed, config.head.name)))
+            headBn = CopyOnWrite(try BatchNormalization(
+                config: config.headBn, inputShape: head.value.outputShape, seed: Seeds.derive(seed, config.headBn.name)))
+        }
     }
 }

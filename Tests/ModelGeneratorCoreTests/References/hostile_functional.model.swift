@@ -15,17 +15,35 @@ public struct HostileFunctional: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     public struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        public var model = ModelAttributes(name: "Config")
+        public var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `in"put` (InputLayer).
-        public var inPut = InputLayerConfig(batchShape: [nil, 3], name: "in\"put")
+        public var inPut: InputLayerConfig {
+            get { storage.value.inPut.value }
+            _modify { yield &storage.value.inPut.value }
+        }
         /// `Type` (InputLayer).
-        public var type = InputLayerConfig(batchShape: [nil, 3], name: "Type")
+        public var type: InputLayerConfig {
+            get { storage.value.type.value }
+            _modify { yield &storage.value.type.value }
+        }
         /// `Encoder`: the nested model `Encoder`.
-        public var encoder = Encoder.Config()
+        public var encoder: Encoder.Config {
+            get { storage.value.encoder.value }
+            _modify { yield &storage.value.encoder.value }
+        }
         /// `self` (Concatenate).
-        public var selfLayer = ConcatenateConfig(name: "self")
+        public var selfLayer: ConcatenateConfig {
+            get { storage.value.selfLayer.value }
+            _modify { yield &storage.value.selfLayer.value }
+        }
         /// `été */ \u{202e}` (Dense).
-        public var ete = DenseConfig(name: "\u{e9}t\u{e9} */ \u{202e}", units: 1)
+        public var ete: DenseConfig {
+            get { storage.value.ete.value }
+            _modify { yield &storage.value.ete.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         public static let graph = ModelGraph(
@@ -62,39 +80,56 @@ public struct HostileFunctional: Model {
         public var layers: [any GraphLayerConfig] {
             [inPut, type, encoder, selfLayer, ete]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "Config")
+            var inPut = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "in\"put"))
+            var type = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "Type"))
+            var encoder = CopyOnWrite(Encoder.Config())
+            var selfLayer = CopyOnWrite(ConcatenateConfig(name: "self"))
+            var ete = CopyOnWrite(DenseConfig(name: "\u{e9}t\u{e9} */ \u{202e}", units: 1))
+        }
     }
 
     /// `in"put`: an input, of shape (None, 3).
-    public private(set) var inPut: InputLayer
+    public var inPut: InputLayer { storage.value.inPut.value }
     /// `Type`: an input, of shape (None, 3).
-    public private(set) var type: InputLayer
+    public var type: InputLayer { storage.value.type.value }
     /// `Encoder` (Functional `Encoder`): (None, 3) → (None, 2), 8 parameters, called 2 times.
-    public var encoder: Encoder
+    public var encoder: Encoder {
+        get { storage.value.encoder.value }
+        _modify { yield &storage.value.encoder.value }
+    }
     /// `self` (Concatenate): [(None, 2), (None, 2)] → (None, 4).
-    public var selfLayer: Concatenate
+    public var selfLayer: Concatenate {
+        get { storage.value.selfLayer.value }
+        _modify { yield &storage.value.selfLayer.value }
+    }
     /// `été */ \u{202e}` (Dense): (None, 4) → (None, 1), 5 parameters.
-    public var ete: Dense
-    private var attributes: ModelAttributes
+    public var ete: Dense {
+        get { storage.value.ete.value }
+        _modify { yield &storage.value.ete.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     public init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        inPut = InputLayer(config: config.inPut)
-        type = InputLayer(config: config.type)
-        encoder = try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name))
-        selfLayer = try Concatenate(
-            config: config.selfLayer, inputShapes: [encoder.outputShapes[0], encoder.outputShapes[0]], seed: Seeds.derive(seed, config.selfLayer.name))
-        ete = try Dense(
-            config: config.ete, inputShape: selfLayer.outputShape, seed: Seeds.derive(seed, config.ete.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     public var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.inPut = inPut.config
         config.type = type.config
         config.encoder = encoder.config
@@ -134,7 +169,9 @@ public struct HostileFunctional: Model {
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     public var weights: [Tensor] {
-        encoder.weights + ete.weights
+        var weights = encoder.weights
+        weights += ete.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -145,6 +182,28 @@ public struct HostileFunctional: Model {
         try assignment.assign(to: &updated.ete, name: "\u{e9}t\u{e9} */ \u{202e}")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var inPut: CopyOnWrite<InputLayer>
+        var type: CopyOnWrite<InputLayer>
+        var encoder: CopyOnWrite<Encoder>
+        var selfLayer: CopyOnWrite<Concatenate>
+        var ete: CopyOnWrite<Dense>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            inPut = CopyOnWrite(InputLayer(config: config.inPut))
+            type = CopyOnWrite(InputLayer(config: config.type))
+            encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
+            selfLayer = CopyOnWrite(try Concatenate(
+                config: config.selfLayer, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], seed: Seeds.derive(seed, config.selfLayer.name)))
+            ete = CopyOnWrite(try Dense(
+                config: config.ete, inputShape: selfLayer.value.outputShape, seed: Seeds.derive(seed, config.ete.name)))
+        }
     }
 
     /// The Keras Functional model "Encoder" from the model `HostileFunctional` in `hostile_functional.model.json`:
@@ -158,11 +217,20 @@ public struct HostileFunctional: Model {
         /// pass it to `init(config:seed:)` to build a variant.
         public struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
-            public var model = ModelAttributes(name: "Encoder")
+            public var model: ModelAttributes {
+                get { storage.value.model }
+                _modify { yield &storage.value.model }
+            }
             /// `x` (InputLayer).
-            public var x = InputLayerConfig(batchShape: [nil, 3], name: "x")
+            public var x: InputLayerConfig {
+                get { storage.value.x.value }
+                _modify { yield &storage.value.x.value }
+            }
             /// `Config` (Dense).
-            public var configLayer = DenseConfig(name: "Config", units: 2)
+            public var configLayer: DenseConfig {
+                get { storage.value.configLayer.value }
+                _modify { yield &storage.value.configLayer.value }
+            }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
             public static let graph = ModelGraph(
@@ -194,29 +262,41 @@ public struct HostileFunctional: Model {
             public var layers: [any GraphLayerConfig] {
                 [x, configLayer]
             }
+
+            /// The layers' configs, behind one copy-on-write reference: copying a config copies
+            /// none of them until one copy changes.
+            private var storage = CopyOnWrite(Fields())
+
+            /// The configs of the spec, each behind its own copy-on-write reference.
+            private struct Fields: Equatable, Sendable {
+                var model = ModelAttributes(name: "Encoder")
+                var x = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "x"))
+                var configLayer = CopyOnWrite(DenseConfig(name: "Config", units: 2))
+            }
         }
 
         /// `x`: an input, of shape (None, 3).
-        public private(set) var x: InputLayer
+        public var x: InputLayer { storage.value.x.value }
         /// `Config` (Dense): (None, 3) → (None, 2), 8 parameters.
-        public var configLayer: Dense
-        private var attributes: ModelAttributes
+        public var configLayer: Dense {
+            get { storage.value.configLayer.value }
+            _modify { yield &storage.value.configLayer.value }
+        }
+
+        /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+        /// size, and copying it copies no layer until one copy changes.
+        private var storage: CopyOnWrite<Layers>
 
         /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
         /// Throws when the config's layers don't fit together.
         public init(config: Config, seed: UInt64? = nil) throws {
-            let seed = seed ?? Seeds.fresh()
-            _ = try config.nodeShapes()
-            attributes = config.model
-            x = InputLayer(config: config.x)
-            configLayer = try Dense(
-                config: config.configLayer, inputShape: x.outputShape, seed: Seeds.derive(seed, config.configLayer.name))
+            storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
         }
 
         /// The config of the model as it is now.
         public var config: Config {
             var config = Config()
-            config.model = attributes
+            config.model = storage.value.attributes
             config.x = x.config
             config.configLayer = configLayer.config
             return config
@@ -255,6 +335,21 @@ public struct HostileFunctional: Model {
             try assignment.assign(to: &updated.configLayer, name: "Config")
             try assignment.finish()
             self = updated
+        }
+
+        /// The model's layers, each behind its own copy-on-write reference.
+        private struct Layers: Sendable {
+            var attributes: ModelAttributes
+            var x: CopyOnWrite<InputLayer>
+            var configLayer: CopyOnWrite<Dense>
+
+            init(config: Config, seed: UInt64) throws {
+                _ = try config.nodeShapes()
+                attributes = config.model
+                x = CopyOnWrite(InputLayer(config: config.x))
+                configLayer = CopyOnWrite(try Dense(
+                    config: config.configLayer, inputShape: x.value.outputShape, seed: Seeds.derive(seed, config.configLayer.name)))
+            }
         }
     }
 }

@@ -22,32 +22,65 @@ package struct HostileNames: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     package struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        package var model = ModelAttributes(name: "evil\"name\n\u{202e}*/ #warning(\"x\")")
+        package var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `self` (InputLayer).
-        package var selfLayer = InputLayerConfig(batchShape: [nil, 3], name: "self")
+        package var selfLayer: InputLayerConfig {
+            get { storage.value.selfLayer.value }
+            _modify { yield &storage.value.selfLayer.value }
+        }
         /// `default` (Dense).
-        package var defaultLayer = DenseConfig(name: "default", units: 2)
+        package var defaultLayer: DenseConfig {
+            get { storage.value.defaultLayer.value }
+            _modify { yield &storage.value.defaultLayer.value }
+        }
         /// `Dense` (Dense).
-        package var dense = DenseConfig(name: "Dense", units: 2)
+        package var dense: DenseConfig {
+            get { storage.value.dense.value }
+            _modify { yield &storage.value.dense.value }
+        }
         /// `dense` (Dense).
-        package var dense2 = DenseConfig(name: "dense", units: 2)
+        package var dense2: DenseConfig {
+            get { storage.value.dense2.value }
+            _modify { yield &storage.value.dense2.value }
+        }
         /// `1st 'layer'\u{a}// injected` (Activation).
-        package var layer1stLayerInjected = ActivationConfig(
-            name: "1st `layer`\n// injected",
-            activation: .relu
-        )
+        package var layer1stLayerInjected: ActivationConfig {
+            get { storage.value.layer1stLayerInjected.value }
+            _modify { yield &storage.value.layer1stLayerInjected.value }
+        }
         /// `übergröße` (Activation).
-        package var ubergroE = ActivationConfig(name: "\u{fc}bergr\u{f6}\u{df}e", activation: .tanh)
+        package var ubergroE: ActivationConfig {
+            get { storage.value.ubergroE.value }
+            _modify { yield &storage.value.ubergroE.value }
+        }
         /// `config` (Activation).
-        package var configLayer = ActivationConfig(name: "config", activation: .linear)
+        package var configLayer: ActivationConfig {
+            get { storage.value.configLayer.value }
+            _modify { yield &storage.value.configLayer.value }
+        }
         /// `init` (Dropout).
-        package var initLayer = DropoutConfig(name: "init", rate: 0.1)
+        package var initLayer: DropoutConfig {
+            get { storage.value.initLayer.value }
+            _modify { yield &storage.value.initLayer.value }
+        }
         /// `drop-out` (Dropout).
-        package var dropOut = DropoutConfig(name: "drop-out", rate: 0.1)
+        package var dropOut: DropoutConfig {
+            get { storage.value.dropOut.value }
+            _modify { yield &storage.value.dropOut.value }
+        }
         /// `drop_out` (Dropout).
-        package var dropOut2 = DropoutConfig(name: "drop_out", rate: 0.1)
+        package var dropOut2: DropoutConfig {
+            get { storage.value.dropOut2.value }
+            _modify { yield &storage.value.dropOut2.value }
+        }
         /// `\"); fatalError("` (Dense).
-        package var fatalErrorLayer = DenseConfig(name: "\\\"); fatalError(\"", units: 1)
+        package var fatalErrorLayer: DenseConfig {
+            get { storage.value.fatalErrorLayer.value }
+            _modify { yield &storage.value.fatalErrorLayer.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         package static let graph = ModelGraph.chain(11)
@@ -80,65 +113,98 @@ package struct HostileNames: Model {
         package var layers: [any GraphLayerConfig] {
             [selfLayer, defaultLayer, dense, dense2, layer1stLayerInjected, ubergroE, configLayer, initLayer, dropOut, dropOut2, fatalErrorLayer]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "evil\"name\n\u{202e}*/ #warning(\"x\")")
+            var selfLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "self"))
+            var defaultLayer = CopyOnWrite(DenseConfig(name: "default", units: 2))
+            var dense = CopyOnWrite(DenseConfig(name: "Dense", units: 2))
+            var dense2 = CopyOnWrite(DenseConfig(name: "dense", units: 2))
+            var layer1stLayerInjected = CopyOnWrite(ActivationConfig(
+                name: "1st `layer`\n// injected",
+                activation: .relu
+            ))
+            var ubergroE = CopyOnWrite(ActivationConfig(name: "\u{fc}bergr\u{f6}\u{df}e", activation: .tanh))
+            var configLayer = CopyOnWrite(ActivationConfig(name: "config", activation: .linear))
+            var initLayer = CopyOnWrite(DropoutConfig(name: "init", rate: 0.1))
+            var dropOut = CopyOnWrite(DropoutConfig(name: "drop-out", rate: 0.1))
+            var dropOut2 = CopyOnWrite(DropoutConfig(name: "drop_out", rate: 0.1))
+            var fatalErrorLayer = CopyOnWrite(DenseConfig(name: "\\\"); fatalError(\"", units: 1))
+        }
     }
 
     /// `self`: an input, of shape (None, 3).
-    package private(set) var selfLayer: InputLayer
+    package var selfLayer: InputLayer { storage.value.selfLayer.value }
     /// `default` (Dense): (None, 3) → (None, 2), 8 parameters.
-    package var defaultLayer: Dense
+    package var defaultLayer: Dense {
+        get { storage.value.defaultLayer.value }
+        _modify { yield &storage.value.defaultLayer.value }
+    }
     /// `Dense` (Dense): (None, 2) → (None, 2), 6 parameters.
-    package var dense: Dense
+    package var dense: Dense {
+        get { storage.value.dense.value }
+        _modify { yield &storage.value.dense.value }
+    }
     /// `dense` (Dense): (None, 2) → (None, 2), 6 parameters.
-    package var dense2: Dense
+    package var dense2: Dense {
+        get { storage.value.dense2.value }
+        _modify { yield &storage.value.dense2.value }
+    }
     /// `1st 'layer'\u{a}// injected` (Activation): (None, 2) → (None, 2).
-    package var layer1stLayerInjected: Activation
+    package var layer1stLayerInjected: Activation {
+        get { storage.value.layer1stLayerInjected.value }
+        _modify { yield &storage.value.layer1stLayerInjected.value }
+    }
     /// `übergröße` (Activation): (None, 2) → (None, 2).
-    package var ubergroE: Activation
+    package var ubergroE: Activation {
+        get { storage.value.ubergroE.value }
+        _modify { yield &storage.value.ubergroE.value }
+    }
     /// `config` (Activation): (None, 2) → (None, 2).
-    package var configLayer: Activation
+    package var configLayer: Activation {
+        get { storage.value.configLayer.value }
+        _modify { yield &storage.value.configLayer.value }
+    }
     /// `init` (Dropout): (None, 2) → (None, 2).
-    package var initLayer: Dropout
+    package var initLayer: Dropout {
+        get { storage.value.initLayer.value }
+        _modify { yield &storage.value.initLayer.value }
+    }
     /// `drop-out` (Dropout): (None, 2) → (None, 2).
-    package var dropOut: Dropout
+    package var dropOut: Dropout {
+        get { storage.value.dropOut.value }
+        _modify { yield &storage.value.dropOut.value }
+    }
     /// `drop_out` (Dropout): (None, 2) → (None, 2).
-    package var dropOut2: Dropout
+    package var dropOut2: Dropout {
+        get { storage.value.dropOut2.value }
+        _modify { yield &storage.value.dropOut2.value }
+    }
     /// `\"); fatalError("` (Dense): (None, 2) → (None, 1), 3 parameters.
-    package var fatalErrorLayer: Dense
-    private var attributes: ModelAttributes
+    package var fatalErrorLayer: Dense {
+        get { storage.value.fatalErrorLayer.value }
+        _modify { yield &storage.value.fatalErrorLayer.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     package init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        selfLayer = InputLayer(config: config.selfLayer)
-        defaultLayer = try Dense(
-            config: config.defaultLayer, inputShape: selfLayer.outputShape, seed: Seeds.derive(seed, config.defaultLayer.name))
-        dense = try Dense(
-            config: config.dense, inputShape: defaultLayer.outputShape, seed: Seeds.derive(seed, config.dense.name))
-        dense2 = try Dense(
-            config: config.dense2, inputShape: dense.outputShape, seed: Seeds.derive(seed, config.dense2.name))
-        layer1stLayerInjected = try Activation(
-            config: config.layer1stLayerInjected, inputShape: dense2.outputShape, seed: Seeds.derive(seed, config.layer1stLayerInjected.name))
-        ubergroE = try Activation(
-            config: config.ubergroE, inputShape: layer1stLayerInjected.outputShape, seed: Seeds.derive(seed, config.ubergroE.name))
-        configLayer = try Activation(
-            config: config.configLayer, inputShape: ubergroE.outputShape, seed: Seeds.derive(seed, config.configLayer.name))
-        initLayer = try Dropout(
-            config: config.initLayer, inputShape: configLayer.outputShape, seed: Seeds.derive(seed, config.initLayer.name))
-        dropOut = try Dropout(
-            config: config.dropOut, inputShape: initLayer.outputShape, seed: Seeds.derive(seed, config.dropOut.name))
-        dropOut2 = try Dropout(
-            config: config.dropOut2, inputShape: dropOut.outputShape, seed: Seeds.derive(seed, config.dropOut2.name))
-        fatalErrorLayer = try Dense(
-            config: config.fatalErrorLayer, inputShape: dropOut2.outputShape, seed: Seeds.derive(seed, config.fatalErrorLayer.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     package var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.selfLayer = selfLayer.config
         config.defaultLayer = defaultLayer.config
         config.dense = dense.config
@@ -194,7 +260,11 @@ package struct HostileNames: Model {
 
     /// The weight tensors in Keras's `get_weights()` order (8).
     package var weights: [Tensor] {
-        defaultLayer.weights + dense.weights + dense2.weights + fatalErrorLayer.weights
+        var weights = defaultLayer.weights
+        weights += dense.weights
+        weights += dense2.weights
+        weights += fatalErrorLayer.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -207,5 +277,47 @@ package struct HostileNames: Model {
         try assignment.assign(to: &updated.fatalErrorLayer, name: "\\\"); fatalError(\"")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var selfLayer: CopyOnWrite<InputLayer>
+        var defaultLayer: CopyOnWrite<Dense>
+        var dense: CopyOnWrite<Dense>
+        var dense2: CopyOnWrite<Dense>
+        var layer1stLayerInjected: CopyOnWrite<Activation>
+        var ubergroE: CopyOnWrite<Activation>
+        var configLayer: CopyOnWrite<Activation>
+        var initLayer: CopyOnWrite<Dropout>
+        var dropOut: CopyOnWrite<Dropout>
+        var dropOut2: CopyOnWrite<Dropout>
+        var fatalErrorLayer: CopyOnWrite<Dense>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            selfLayer = CopyOnWrite(InputLayer(config: config.selfLayer))
+            defaultLayer = CopyOnWrite(try Dense(
+                config: config.defaultLayer, inputShape: selfLayer.value.outputShape, seed: Seeds.derive(seed, config.defaultLayer.name)))
+            dense = CopyOnWrite(try Dense(
+                config: config.dense, inputShape: defaultLayer.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
+            dense2 = CopyOnWrite(try Dense(
+                config: config.dense2, inputShape: dense.value.outputShape, seed: Seeds.derive(seed, config.dense2.name)))
+            layer1stLayerInjected = CopyOnWrite(try Activation(
+                config: config.layer1stLayerInjected, inputShape: dense2.value.outputShape, seed: Seeds.derive(seed, config.layer1stLayerInjected.name)))
+            ubergroE = CopyOnWrite(try Activation(
+                config: config.ubergroE, inputShape: layer1stLayerInjected.value.outputShape, seed: Seeds.derive(seed, config.ubergroE.name)))
+            configLayer = CopyOnWrite(try Activation(
+                config: config.configLayer, inputShape: ubergroE.value.outputShape, seed: Seeds.derive(seed, config.configLayer.name)))
+            initLayer = CopyOnWrite(try Dropout(
+                config: config.initLayer, inputShape: configLayer.value.outputShape, seed: Seeds.derive(seed, config.initLayer.name)))
+            dropOut = CopyOnWrite(try Dropout(
+                config: config.dropOut, inputShape: initLayer.value.outputShape, seed: Seeds.derive(seed, config.dropOut.name)))
+            dropOut2 = CopyOnWrite(try Dropout(
+                config: config.dropOut2, inputShape: dropOut.value.outputShape, seed: Seeds.derive(seed, config.dropOut2.name)))
+            fatalErrorLayer = CopyOnWrite(try Dense(
+                config: config.fatalErrorLayer, inputShape: dropOut2.value.outputShape, seed: Seeds.derive(seed, config.fatalErrorLayer.name)))
+        }
     }
 }

@@ -15,17 +15,35 @@ struct Siamese: Model {
     /// pass it to `init(config:seed:)` to build a variant.
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
-        var model = ModelAttributes(name: "siamese")
+        var model: ModelAttributes {
+            get { storage.value.model }
+            _modify { yield &storage.value.model }
+        }
         /// `left` (InputLayer).
-        var left = InputLayerConfig(batchShape: [nil, 5], name: "left")
+        var left: InputLayerConfig {
+            get { storage.value.left.value }
+            _modify { yield &storage.value.left.value }
+        }
         /// `right` (InputLayer).
-        var right = InputLayerConfig(batchShape: [nil, 5], name: "right")
+        var right: InputLayerConfig {
+            get { storage.value.right.value }
+            _modify { yield &storage.value.right.value }
+        }
         /// `encoder`: the nested model `Encoder`.
-        var encoder = Encoder.Config()
+        var encoder: Encoder.Config {
+            get { storage.value.encoder.value }
+            _modify { yield &storage.value.encoder.value }
+        }
         /// `subtract` (Subtract).
-        var subtract = SubtractConfig(name: "subtract")
+        var subtract: SubtractConfig {
+            get { storage.value.subtract.value }
+            _modify { yield &storage.value.subtract.value }
+        }
         /// `dense_2` (Dense).
-        var dense2 = DenseConfig(name: "dense_2", units: 1, activation: .sigmoid)
+        var dense2: DenseConfig {
+            get { storage.value.dense2.value }
+            _modify { yield &storage.value.dense2.value }
+        }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         static let graph = ModelGraph(
@@ -62,39 +80,56 @@ struct Siamese: Model {
         var layers: [any GraphLayerConfig] {
             [left, right, encoder, subtract, dense2]
         }
+
+        /// The layers' configs, behind one copy-on-write reference: copying a config copies
+        /// none of them until one copy changes.
+        private var storage = CopyOnWrite(Fields())
+
+        /// The configs of the spec, each behind its own copy-on-write reference.
+        private struct Fields: Equatable, Sendable {
+            var model = ModelAttributes(name: "siamese")
+            var left = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: "left"))
+            var right = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: "right"))
+            var encoder = CopyOnWrite(Encoder.Config())
+            var subtract = CopyOnWrite(SubtractConfig(name: "subtract"))
+            var dense2 = CopyOnWrite(DenseConfig(name: "dense_2", units: 1, activation: .sigmoid))
+        }
     }
 
     /// `left`: an input, of shape (None, 5).
-    private(set) var left: InputLayer
+    var left: InputLayer { storage.value.left.value }
     /// `right`: an input, of shape (None, 5).
-    private(set) var right: InputLayer
+    var right: InputLayer { storage.value.right.value }
     /// `encoder` (Functional `Encoder`): (None, 5) → (None, 3), 39 parameters, called 2 times.
-    var encoder: Encoder
+    var encoder: Encoder {
+        get { storage.value.encoder.value }
+        _modify { yield &storage.value.encoder.value }
+    }
     /// `subtract` (Subtract): [(None, 3), (None, 3)] → (None, 3).
-    var subtract: Subtract
+    var subtract: Subtract {
+        get { storage.value.subtract.value }
+        _modify { yield &storage.value.subtract.value }
+    }
     /// `dense_2` (Dense): (None, 3) → (None, 1), 4 parameters.
-    var dense2: Dense
-    private var attributes: ModelAttributes
+    var dense2: Dense {
+        get { storage.value.dense2.value }
+        _modify { yield &storage.value.dense2.value }
+    }
+
+    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+    /// size, and copying it copies no layer until one copy changes.
+    private var storage: CopyOnWrite<Layers>
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        let seed = seed ?? Seeds.fresh()
-        _ = try config.nodeShapes()
-        attributes = config.model
-        left = InputLayer(config: config.left)
-        right = InputLayer(config: config.right)
-        encoder = try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name))
-        subtract = try Subtract(
-            config: config.subtract, inputShapes: [encoder.outputShapes[0], encoder.outputShapes[0]], seed: Seeds.derive(seed, config.subtract.name))
-        dense2 = try Dense(
-            config: config.dense2, inputShape: subtract.outputShape, seed: Seeds.derive(seed, config.dense2.name))
+        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
     }
 
     /// The config of the model as it is now.
     var config: Config {
         var config = Config()
-        config.model = attributes
+        config.model = storage.value.attributes
         config.left = left.config
         config.right = right.config
         config.encoder = encoder.config
@@ -134,7 +169,9 @@ struct Siamese: Model {
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     var weights: [Tensor] {
-        encoder.weights + dense2.weights
+        var weights = encoder.weights
+        weights += dense2.weights
+        return weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -145,6 +182,28 @@ struct Siamese: Model {
         try assignment.assign(to: &updated.dense2, name: "dense_2")
         try assignment.finish()
         self = updated
+    }
+
+    /// The model's layers, each behind its own copy-on-write reference.
+    private struct Layers: Sendable {
+        var attributes: ModelAttributes
+        var left: CopyOnWrite<InputLayer>
+        var right: CopyOnWrite<InputLayer>
+        var encoder: CopyOnWrite<Encoder>
+        var subtract: CopyOnWrite<Subtract>
+        var dense2: CopyOnWrite<Dense>
+
+        init(config: Config, seed: UInt64) throws {
+            _ = try config.nodeShapes()
+            attributes = config.model
+            left = CopyOnWrite(InputLayer(config: config.left))
+            right = CopyOnWrite(InputLayer(config: config.right))
+            encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
+            subtract = CopyOnWrite(try Subtract(
+                config: config.subtract, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], seed: Seeds.derive(seed, config.subtract.name)))
+            dense2 = CopyOnWrite(try Dense(
+                config: config.dense2, inputShape: subtract.value.outputShape, seed: Seeds.derive(seed, config.dense2.name)))
+        }
     }
 
     /// The Keras Functional model "encoder" from the model `Siamese` in `siamese.model.json`:
@@ -159,13 +218,25 @@ struct Siamese: Model {
         /// pass it to `init(config:seed:)` to build a variant.
         struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
-            var model = ModelAttributes(name: "encoder")
+            var model: ModelAttributes {
+                get { storage.value.model }
+                _modify { yield &storage.value.model }
+            }
             /// `input_layer` (InputLayer).
-            var inputLayer = InputLayerConfig(batchShape: [nil, 5], name: "input_layer")
+            var inputLayer: InputLayerConfig {
+                get { storage.value.inputLayer.value }
+                _modify { yield &storage.value.inputLayer.value }
+            }
             /// `dense` (Dense).
-            var dense = DenseConfig(name: "dense", units: 4, activation: .tanh)
+            var dense: DenseConfig {
+                get { storage.value.dense.value }
+                _modify { yield &storage.value.dense.value }
+            }
             /// `dense_1` (Dense).
-            var dense1 = DenseConfig(name: "dense_1", units: 3)
+            var dense1: DenseConfig {
+                get { storage.value.dense1.value }
+                _modify { yield &storage.value.dense1.value }
+            }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
             static let graph = ModelGraph(
@@ -197,33 +268,47 @@ struct Siamese: Model {
             var layers: [any GraphLayerConfig] {
                 [inputLayer, dense, dense1]
             }
+
+            /// The layers' configs, behind one copy-on-write reference: copying a config copies
+            /// none of them until one copy changes.
+            private var storage = CopyOnWrite(Fields())
+
+            /// The configs of the spec, each behind its own copy-on-write reference.
+            private struct Fields: Equatable, Sendable {
+                var model = ModelAttributes(name: "encoder")
+                var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: "input_layer"))
+                var dense = CopyOnWrite(DenseConfig(name: "dense", units: 4, activation: .tanh))
+                var dense1 = CopyOnWrite(DenseConfig(name: "dense_1", units: 3))
+            }
         }
 
         /// `input_layer`: an input, of shape (None, 5).
-        private(set) var inputLayer: InputLayer
+        var inputLayer: InputLayer { storage.value.inputLayer.value }
         /// `dense` (Dense): (None, 5) → (None, 4), 24 parameters.
-        var dense: Dense
+        var dense: Dense {
+            get { storage.value.dense.value }
+            _modify { yield &storage.value.dense.value }
+        }
         /// `dense_1` (Dense): (None, 4) → (None, 3), 15 parameters.
-        var dense1: Dense
-        private var attributes: ModelAttributes
+        var dense1: Dense {
+            get { storage.value.dense1.value }
+            _modify { yield &storage.value.dense1.value }
+        }
+
+        /// The layers, behind one copy-on-write reference: a model is one reference whatever its
+        /// size, and copying it copies no layer until one copy changes.
+        private var storage: CopyOnWrite<Layers>
 
         /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
         /// Throws when the config's layers don't fit together.
         init(config: Config, seed: UInt64? = nil) throws {
-            let seed = seed ?? Seeds.fresh()
-            _ = try config.nodeShapes()
-            attributes = config.model
-            inputLayer = InputLayer(config: config.inputLayer)
-            dense = try Dense(
-                config: config.dense, inputShape: inputLayer.outputShape, seed: Seeds.derive(seed, config.dense.name))
-            dense1 = try Dense(
-                config: config.dense1, inputShape: dense.outputShape, seed: Seeds.derive(seed, config.dense1.name))
+            storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
         }
 
         /// The config of the model as it is now.
         var config: Config {
             var config = Config()
-            config.model = attributes
+            config.model = storage.value.attributes
             config.inputLayer = inputLayer.config
             config.dense = dense.config
             config.dense1 = dense1.config
@@ -255,7 +340,9 @@ struct Siamese: Model {
 
         /// The weight tensors in Keras's `get_weights()` order (4).
         var weights: [Tensor] {
-            dense.weights + dense1.weights
+            var weights = dense.weights
+            weights += dense1.weights
+            return weights
         }
 
         /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
@@ -266,6 +353,24 @@ struct Siamese: Model {
             try assignment.assign(to: &updated.dense1, name: "dense_1")
             try assignment.finish()
             self = updated
+        }
+
+        /// The model's layers, each behind its own copy-on-write reference.
+        private struct Layers: Sendable {
+            var attributes: ModelAttributes
+            var inputLayer: CopyOnWrite<InputLayer>
+            var dense: CopyOnWrite<Dense>
+            var dense1: CopyOnWrite<Dense>
+
+            init(config: Config, seed: UInt64) throws {
+                _ = try config.nodeShapes()
+                attributes = config.model
+                inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
+                dense = CopyOnWrite(try Dense(
+                    config: config.dense, inputShape: inputLayer.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
+                dense1 = CopyOnWrite(try Dense(
+                    config: config.dense1, inputShape: dense.value.outputShape, seed: Seeds.derive(seed, config.dense1.name)))
+            }
         }
     }
 }
