@@ -20,6 +20,8 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
     let roundTrips: @Sendable () throws -> Bool
     /// Whether a fresh clone keeps the config, and a copying clone the outputs.
     let clones: @Sendable (URL, [Tensor]) throws -> Bool
+    /// `MemoryLayout.size` of the model and of its config.
+    let sizes: (model: Int, config: Int)
 
     var testDescription: String { name }
 
@@ -43,7 +45,8 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
                 let copy = model.clone(with: CopyingWeights())
                 return fresh.config == model.config
                     && FixtureModel.flatten(call(copy, inputs)) == FixtureModel.flatten(call(model, inputs))
-            })
+            },
+            sizes: (MemoryLayout<M>.size, MemoryLayout<M.Config>.size))
     }
 
     static let all: [SavedModel] = [
@@ -162,13 +165,16 @@ struct SavedModelTests {
         let io = try Fixtures.io(model.io)
         #expect(try model.clones(model.spec, io.inputs))
     }
+
+    /// A generated model holds one reference to its layers and a config one to the layers'
+    /// configs (`CopyOnWrite`), whatever the number of layers: copies are cheap and need no
+    /// stack in proportion to the model.
+    @Test("is one reference, whatever its number of layers", arguments: SavedModel.all)
+    func isOneReference(_ model: SavedModel) {
+        #expect(model.sizes.model == MemoryLayout<AnyObject>.size)
+        #expect(model.sizes.config == MemoryLayout<AnyObject>.size)
+    }
 }
-
-
-
-
-
-
 
 /// `generated/reserved_names.model.json` (written by `ReservedNameTests`) names its inputs, layers and
 /// nested models like the identifiers the generated code uses itself: it compiled, builds,
