@@ -29,7 +29,8 @@ parameters, 50 MB of float32), and times:
   ``Resnet50.Config(kerasJSON:)`` (a typed config, checked, no weights).
 
 Build-time cases, with absolute targets and no Keras counterpart (``--skip-build-times`` leaves
-them out; the first needs a release build of the generator, the second a debug build of a
+them out, ``--build-times-only`` runs only them, without Keras, NumPy, h5py or safetensors;
+the first needs a release build of the generator, the second a debug build of a
 throwaway package that uses the plugin, a few minutes the first time):
 
 * ``generate_resnet50``: ``swift-model-generator generate`` on ResNet50's spec (170 KB, 177
@@ -55,13 +56,9 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "jax")
 sys.dont_write_bytecode = True
 
-import h5py  # noqa: E402
-import numpy as np  # noqa: E402
-import safetensors.numpy  # noqa: E402
-import keras  # noqa: E402
-
+# Keras, NumPy, h5py and safetensors are imported where they are used, so that
+# --build-times-only runs without them.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fixture_common as fc  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 SPECS = os.path.join(ROOT, "Benchmarks", "Sources", "Benchmarks")
@@ -78,11 +75,15 @@ def median_time(body, runs):
 
 
 def model_from_spec(name):
+    import fixture_common as fc
+
     with open(os.path.join(SPECS, f"{name}.model.json")) as f:
         return fc.load_model_json(f.read(), strict=False)
 
 
 def datasets(path):
+    import h5py
+
     out = {}
     with h5py.File(path, "r") as f:
         f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
@@ -90,6 +91,10 @@ def datasets(path):
 
 
 def python_side(folder, runs):
+    import keras
+    import numpy as np
+    import safetensors.numpy
+
     results = {}
     model = model_from_spec("big_mlp")
     rng = np.random.default_rng(0)
@@ -157,12 +162,12 @@ def python_side(folder, runs):
         mnist(x)
         results[f"mnist_mlp_batch_{batch}"] = {
             "Keras": median_time(lambda: np.asarray(mnist(x)), runs * (20 if batch == 1 else 4)),
-            "NumPy (same math)": median_time(lambda: numpy_mlp(mnist, x), runs * (20 if batch == 1 else 4)),
+            "NumPy (same math)": median_time(lambda: numpy_mlp(mnist, x, np), runs * (20 if batch == 1 else 4)),
         }
     return results
 
 
-def numpy_mlp(model, x):
+def numpy_mlp(model, x, np):
     (k1, b1, k2, b2) = [np.asarray(w) for w in model.get_weights()] if not hasattr(model, "_np") else model._np
     model._np = (k1, b1, k2, b2)
     h = np.maximum(x @ k1 + b1, 0)
@@ -243,7 +248,13 @@ def machine():
     except OSError:
         pass
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    return f"{cpu}, {os.cpu_count()} cores; {swift}; Keras {keras.__version__} (JAX), NumPy {np.__version__}"
+    text = f"{cpu}, {os.cpu_count()} cores; {swift}"
+    keras, np = sys.modules.get("keras"), sys.modules.get("numpy")
+    if keras is not None:
+        text += f"; Keras {keras.__version__} (JAX)"
+    if np is not None:
+        text += f"{',' if keras is not None else ';'} NumPy {np.__version__}"
+    return text
 
 
 def format_time(seconds):
@@ -255,10 +266,16 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for BENCHMARKS.md)")
     parser.add_argument("--skip-build-times", action="store_true", help="leave out the build-time cases")
+    parser.add_argument("--build-times-only", action="store_true",
+                        help="run only the build-time cases (no Keras/NumPy comparison)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        python = python_side(folder, args.runs)
-        swift = swift_side(folder, args.runs)
+    if args.build_times_only and args.skip_build_times:
+        parser.error("--build-times-only and --skip-build-times exclude each other")
+    python, swift = {}, {}
+    if not args.build_times_only:
+        with tempfile.TemporaryDirectory() as folder:
+            python = python_side(folder, args.runs)
+            swift = swift_side(folder, args.runs)
     builds = {} if args.skip_build_times else build_times(args.runs)
     failures = []
     rows = []
@@ -271,8 +288,9 @@ def main():
                 continue
             rows.append((name, format_time(ours["seconds"]), other, format_time(seconds), seconds / ours["seconds"]))
     print(f"Machine: {machine()}")
-    print(f"Median of {args.runs} runs (after a warm-up); ratio = other / Swift, above 1 means Swift is faster.\n")
-    if args.markdown:
+    if rows:
+        print(f"Median of {args.runs} runs (after a warm-up); ratio = other / Swift, above 1 means Swift is faster.\n")
+    if rows and args.markdown:
         print("| Case | Swift | Compared with | Their time | Ratio |")
         print("| --- | ---: | --- | ---: | ---: |")
         for row in rows:
