@@ -19,32 +19,32 @@ public struct AllOptions: Model {
         /// The model's name, `trainable` flag and dtype policy.
         public var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `features` (InputLayer).
         public var features: InputLayerConfig {
             get { storage.value.features.value }
-            _modify { yield &storage.value.features.value }
+            set { storage.value.features.value = newValue }
         }
         /// `projection` (Dense).
         public var projection: DenseConfig {
             get { storage.value.projection.value }
-            _modify { yield &storage.value.projection.value }
+            set { storage.value.projection.value = newValue }
         }
         /// `drop` (Dropout).
         public var drop: DropoutConfig {
             get { storage.value.drop.value }
-            _modify { yield &storage.value.drop.value }
+            set { storage.value.drop.value = newValue }
         }
         /// `act` (Activation).
         public var act: ActivationConfig {
             get { storage.value.act.value }
-            _modify { yield &storage.value.act.value }
+            set { storage.value.act.value = newValue }
         }
         /// `head` (Dense).
         public var head: DenseConfig {
             get { storage.value.head.value }
-            _modify { yield &storage.value.head.value }
+            set { storage.value.head.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -111,22 +111,22 @@ public struct AllOptions: Model {
     /// `projection` (Dense): (8, 16, 12) → (8, 16, 24), 288 parameters.
     public var projection: Dense {
         get { storage.value.projection.value }
-        _modify { yield &storage.value.projection.value }
+        set { storage.value.projection.value = newValue }
     }
     /// `drop` (Dropout): (8, 16, 24) → (8, 16, 24).
     public var drop: Dropout {
         get { storage.value.drop.value }
-        _modify { yield &storage.value.drop.value }
+        set { storage.value.drop.value = newValue }
     }
     /// `act` (Activation): (8, 16, 24) → (8, 16, 24).
     public var act: Activation {
         get { storage.value.act.value }
-        _modify { yield &storage.value.act.value }
+        set { storage.value.act.value = newValue }
     }
     /// `head` (Dense): (8, 16, 24) → (8, 16, 3), 75 parameters.
     public var head: Dense {
         get { storage.value.head.value }
-        _modify { yield &storage.value.head.value }
+        set { storage.value.head.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its

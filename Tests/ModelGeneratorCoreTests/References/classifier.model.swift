@@ -16,22 +16,22 @@ struct Classifier: Model {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `input_layer` (InputLayer).
         var inputLayer: InputLayerConfig {
             get { storage.value.inputLayer.value }
-            _modify { yield &storage.value.inputLayer.value }
+            set { storage.value.inputLayer.value = newValue }
         }
         /// `dense` (Dense).
         var dense: DenseConfig {
             get { storage.value.dense.value }
-            _modify { yield &storage.value.dense.value }
+            set { storage.value.dense.value = newValue }
         }
         /// `dense_1` (Dense).
         var dense1: DenseConfig {
             get { storage.value.dense1.value }
-            _modify { yield &storage.value.dense1.value }
+            set { storage.value.dense1.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -76,12 +76,12 @@ struct Classifier: Model {
     /// `dense` (Dense): (None, 728) → (None, 32), 23,328 parameters.
     var dense: Dense {
         get { storage.value.dense.value }
-        _modify { yield &storage.value.dense.value }
+        set { storage.value.dense.value = newValue }
     }
     /// `dense_1` (Dense): (None, 32) → (None, 1), 33 parameters.
     var dense1: Dense {
         get { storage.value.dense1.value }
-        _modify { yield &storage.value.dense1.value }
+        set { storage.value.dense1.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its

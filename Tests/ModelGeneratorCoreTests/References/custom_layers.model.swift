@@ -18,32 +18,32 @@ struct CustomLayers: Model {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `input_layer` (InputLayer).
         var inputLayer: InputLayerConfig {
             get { storage.value.inputLayer.value }
-            _modify { yield &storage.value.inputLayer.value }
+            set { storage.value.inputLayer.value = newValue }
         }
         /// `linear` (Linear, the custom layer `Linear`).
         var linear: ConfigOf<Linear> {
             get { storage.value.linear.value }
-            _modify { yield &storage.value.linear.value }
+            set { storage.value.linear.value = newValue }
         }
         /// `channel_scale` (ChannelScale, the custom layer `ChannelScale`).
         var channelScale: ConfigOf<ChannelScale> {
             get { storage.value.channelScale.value }
-            _modify { yield &storage.value.channelScale.value }
+            set { storage.value.channelScale.value = newValue }
         }
         /// `residual_dense` (ResidualDense, the custom layer `ResidualDense`).
         var residualDense: ConfigOf<ResidualDense> {
             get { storage.value.residualDense.value }
-            _modify { yield &storage.value.residualDense.value }
+            set { storage.value.residualDense.value = newValue }
         }
         /// `dense` (Dense).
         var dense: DenseConfig {
             get { storage.value.dense.value }
-            _modify { yield &storage.value.dense.value }
+            set { storage.value.dense.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -108,22 +108,22 @@ struct CustomLayers: Model {
     /// `linear` (custom Linear `Linear`): (None, 10) → (None, 16), 176 parameters.
     var linear: Linear {
         get { storage.value.linear.value }
-        _modify { yield &storage.value.linear.value }
+        set { storage.value.linear.value = newValue }
     }
     /// `channel_scale` (custom ChannelScale `ChannelScale`): (None, 16) → (None, 16), 16 parameters.
     var channelScale: ChannelScale {
         get { storage.value.channelScale.value }
-        _modify { yield &storage.value.channelScale.value }
+        set { storage.value.channelScale.value = newValue }
     }
     /// `residual_dense` (custom ResidualDense `ResidualDense`): (None, 16) → (None, 16), 544 parameters.
     var residualDense: ResidualDense {
         get { storage.value.residualDense.value }
-        _modify { yield &storage.value.residualDense.value }
+        set { storage.value.residualDense.value = newValue }
     }
     /// `dense` (Dense): (None, 16) → (None, 2), 34 parameters.
     var dense: Dense {
         get { storage.value.dense.value }
-        _modify { yield &storage.value.dense.value }
+        set { storage.value.dense.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its

@@ -29,87 +29,87 @@ struct FusedChains: Model {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `image` (InputLayer).
         var image: InputLayerConfig {
             get { storage.value.image.value }
-            _modify { yield &storage.value.image.value }
+            set { storage.value.image.value = newValue }
         }
         /// `stem_conv` (Conv2D).
         var stemConv: Conv2DConfig {
             get { storage.value.stemConv.value }
-            _modify { yield &storage.value.stemConv.value }
+            set { storage.value.stemConv.value = newValue }
         }
         /// `stem_bn` (BatchNormalization).
         var stemBn: BatchNormalizationConfig {
             get { storage.value.stemBn.value }
-            _modify { yield &storage.value.stemBn.value }
+            set { storage.value.stemBn.value = newValue }
         }
         /// `stem_relu` (ReLU).
         var stemRelu: ReLUConfig {
             get { storage.value.stemRelu.value }
-            _modify { yield &storage.value.stemRelu.value }
+            set { storage.value.stemRelu.value = newValue }
         }
         /// `dw` (DepthwiseConv2D).
         var dw: DepthwiseConv2DConfig {
             get { storage.value.dw.value }
-            _modify { yield &storage.value.dw.value }
+            set { storage.value.dw.value = newValue }
         }
         /// `dw_bn` (BatchNormalization).
         var dwBn: BatchNormalizationConfig {
             get { storage.value.dwBn.value }
-            _modify { yield &storage.value.dwBn.value }
+            set { storage.value.dwBn.value = newValue }
         }
         /// `dw_relu` (Activation).
         var dwRelu: ActivationConfig {
             get { storage.value.dwRelu.value }
-            _modify { yield &storage.value.dwRelu.value }
+            set { storage.value.dwRelu.value = newValue }
         }
         /// `project` (Conv2D).
         var project: Conv2DConfig {
             get { storage.value.project.value }
-            _modify { yield &storage.value.project.value }
+            set { storage.value.project.value = newValue }
         }
         /// `project_bn` (BatchNormalization).
         var projectBn: BatchNormalizationConfig {
             get { storage.value.projectBn.value }
-            _modify { yield &storage.value.projectBn.value }
+            set { storage.value.projectBn.value = newValue }
         }
         /// `add` (Add).
         var add: AddConfig {
             get { storage.value.add.value }
-            _modify { yield &storage.value.add.value }
+            set { storage.value.add.value = newValue }
         }
         /// `side_conv` (Conv2D).
         var sideConv: Conv2DConfig {
             get { storage.value.sideConv.value }
-            _modify { yield &storage.value.sideConv.value }
+            set { storage.value.sideConv.value = newValue }
         }
         /// `side_bn` (BatchNormalization).
         var sideBn: BatchNormalizationConfig {
             get { storage.value.sideBn.value }
-            _modify { yield &storage.value.sideBn.value }
+            set { storage.value.sideBn.value = newValue }
         }
         /// `side_relu` (Activation).
         var sideRelu: ActivationConfig {
             get { storage.value.sideRelu.value }
-            _modify { yield &storage.value.sideRelu.value }
+            set { storage.value.sideRelu.value = newValue }
         }
         /// `gate` (Multiply).
         var gate: MultiplyConfig {
             get { storage.value.gate.value }
-            _modify { yield &storage.value.gate.value }
+            set { storage.value.gate.value = newValue }
         }
         /// `head` (Conv2D).
         var head: Conv2DConfig {
             get { storage.value.head.value }
-            _modify { yield &storage.value.head.value }
+            set { storage.value.head.value = newValue }
         }
         /// `head_bn` (BatchNormalization).
         var headBn: BatchNormalizationConfig {
             get { storage.value.headBn.value }
-            _modify { yield &storage.value.headBn.value }
+            set { storage.value.headBn.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -205,77 +205,77 @@ struct FusedChains: Model {
     /// `stem_conv` (Conv2D): (None, 16, 16, 3) → (None, 16, 16, 8), 224 parameters.
     var stemConv: Conv2D {
         get { storage.value.stemConv.value }
-        _modify { yield &storage.value.stemConv.value }
+        set { storage.value.stemConv.value = newValue }
     }
     /// `stem_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
     var stemBn: BatchNormalization {
         get { storage.value.stemBn.value }
-        _modify { yield &storage.value.stemBn.value }
+        set { storage.value.stemBn.value = newValue }
     }
     /// `stem_relu` (ReLU): (None, 16, 16, 8) → (None, 16, 16, 8).
     var stemRelu: ReLU {
         get { storage.value.stemRelu.value }
-        _modify { yield &storage.value.stemRelu.value }
+        set { storage.value.stemRelu.value = newValue }
     }
     /// `dw` (DepthwiseConv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 80 parameters.
     var dw: DepthwiseConv2D {
         get { storage.value.dw.value }
-        _modify { yield &storage.value.dw.value }
+        set { storage.value.dw.value = newValue }
     }
     /// `dw_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
     var dwBn: BatchNormalization {
         get { storage.value.dwBn.value }
-        _modify { yield &storage.value.dwBn.value }
+        set { storage.value.dwBn.value = newValue }
     }
     /// `dw_relu` (Activation): (None, 16, 16, 8) → (None, 16, 16, 8).
     var dwRelu: Activation {
         get { storage.value.dwRelu.value }
-        _modify { yield &storage.value.dwRelu.value }
+        set { storage.value.dwRelu.value = newValue }
     }
     /// `project` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 72 parameters.
     var project: Conv2D {
         get { storage.value.project.value }
-        _modify { yield &storage.value.project.value }
+        set { storage.value.project.value = newValue }
     }
     /// `project_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
     var projectBn: BatchNormalization {
         get { storage.value.projectBn.value }
-        _modify { yield &storage.value.projectBn.value }
+        set { storage.value.projectBn.value = newValue }
     }
     /// `add` (Add): [(None, 16, 16, 8), (None, 16, 16, 8)] → (None, 16, 16, 8).
     var add: Add {
         get { storage.value.add.value }
-        _modify { yield &storage.value.add.value }
+        set { storage.value.add.value = newValue }
     }
     /// `side_conv` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 4), 36 parameters.
     var sideConv: Conv2D {
         get { storage.value.sideConv.value }
-        _modify { yield &storage.value.sideConv.value }
+        set { storage.value.sideConv.value = newValue }
     }
     /// `side_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
     var sideBn: BatchNormalization {
         get { storage.value.sideBn.value }
-        _modify { yield &storage.value.sideBn.value }
+        set { storage.value.sideBn.value = newValue }
     }
     /// `side_relu` (Activation): (None, 16, 16, 4) → (None, 16, 16, 4).
     var sideRelu: Activation {
         get { storage.value.sideRelu.value }
-        _modify { yield &storage.value.sideRelu.value }
+        set { storage.value.sideRelu.value = newValue }
     }
     /// `gate` (Multiply): [(None, 16, 16, 4), (None, 16, 16, 4)] → (None, 16, 16, 4).
     var gate: Multiply {
         get { storage.value.gate.value }
-        _modify { yield &storage.value.gate.value }
+        set { storage.value.gate.value = newValue }
     }
     /// `head` (Conv2D): (None, 16, 16, 4) → (None, 16, 16, 4), 20 parameters.
     var head: Conv2D {
         get { storage.value.head.value }
-        _modify { yield &storage.value.head.value }
+        set { storage.value.head.value = newValue }
     }
     /// `head_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
     var headBn: BatchNormalization {
         get { storage.value.headBn.value }
-        _modify { yield &storage.value.headBn.value }
+        set { storage.value.headBn.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its

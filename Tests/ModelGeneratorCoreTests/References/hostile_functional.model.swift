@@ -17,32 +17,32 @@ public struct HostileFunctional: Model {
         /// The model's name, `trainable` flag and dtype policy.
         public var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `in"put` (InputLayer).
         public var inPut: InputLayerConfig {
             get { storage.value.inPut.value }
-            _modify { yield &storage.value.inPut.value }
+            set { storage.value.inPut.value = newValue }
         }
         /// `Type` (InputLayer).
         public var type: InputLayerConfig {
             get { storage.value.type.value }
-            _modify { yield &storage.value.type.value }
+            set { storage.value.type.value = newValue }
         }
         /// `Encoder`: the nested model `Encoder`.
         public var encoder: Encoder.Config {
             get { storage.value.encoder.value }
-            _modify { yield &storage.value.encoder.value }
+            set { storage.value.encoder.value = newValue }
         }
         /// `self` (Concatenate).
         public var selfLayer: ConcatenateConfig {
             get { storage.value.selfLayer.value }
-            _modify { yield &storage.value.selfLayer.value }
+            set { storage.value.selfLayer.value = newValue }
         }
         /// `été */ \u{202e}` (Dense).
         public var ete: DenseConfig {
             get { storage.value.ete.value }
-            _modify { yield &storage.value.ete.value }
+            set { storage.value.ete.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -103,17 +103,17 @@ public struct HostileFunctional: Model {
     /// `Encoder` (Functional `Encoder`): (None, 3) → (None, 2), 8 parameters, called 2 times.
     public var encoder: Encoder {
         get { storage.value.encoder.value }
-        _modify { yield &storage.value.encoder.value }
+        set { storage.value.encoder.value = newValue }
     }
     /// `self` (Concatenate): [(None, 2), (None, 2)] → (None, 4).
     public var selfLayer: Concatenate {
         get { storage.value.selfLayer.value }
-        _modify { yield &storage.value.selfLayer.value }
+        set { storage.value.selfLayer.value = newValue }
     }
     /// `été */ \u{202e}` (Dense): (None, 4) → (None, 1), 5 parameters.
     public var ete: Dense {
         get { storage.value.ete.value }
-        _modify { yield &storage.value.ete.value }
+        set { storage.value.ete.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its
@@ -219,17 +219,17 @@ public struct HostileFunctional: Model {
             /// The model's name, `trainable` flag and dtype policy.
             public var model: ModelAttributes {
                 get { storage.value.model }
-                _modify { yield &storage.value.model }
+                set { storage.value.model = newValue }
             }
             /// `x` (InputLayer).
             public var x: InputLayerConfig {
                 get { storage.value.x.value }
-                _modify { yield &storage.value.x.value }
+                set { storage.value.x.value = newValue }
             }
             /// `Config` (Dense).
             public var configLayer: DenseConfig {
                 get { storage.value.configLayer.value }
-                _modify { yield &storage.value.configLayer.value }
+                set { storage.value.configLayer.value = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -280,7 +280,7 @@ public struct HostileFunctional: Model {
         /// `Config` (Dense): (None, 3) → (None, 2), 8 parameters.
         public var configLayer: Dense {
             get { storage.value.configLayer.value }
-            _modify { yield &storage.value.configLayer.value }
+            set { storage.value.configLayer.value = newValue }
         }
 
         /// The layers, behind one copy-on-write reference: a model is one reference whatever its

@@ -24,62 +24,62 @@ package struct HostileNames: Model {
         /// The model's name, `trainable` flag and dtype policy.
         package var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `self` (InputLayer).
         package var selfLayer: InputLayerConfig {
             get { storage.value.selfLayer.value }
-            _modify { yield &storage.value.selfLayer.value }
+            set { storage.value.selfLayer.value = newValue }
         }
         /// `default` (Dense).
         package var defaultLayer: DenseConfig {
             get { storage.value.defaultLayer.value }
-            _modify { yield &storage.value.defaultLayer.value }
+            set { storage.value.defaultLayer.value = newValue }
         }
         /// `Dense` (Dense).
         package var dense: DenseConfig {
             get { storage.value.dense.value }
-            _modify { yield &storage.value.dense.value }
+            set { storage.value.dense.value = newValue }
         }
         /// `dense` (Dense).
         package var dense2: DenseConfig {
             get { storage.value.dense2.value }
-            _modify { yield &storage.value.dense2.value }
+            set { storage.value.dense2.value = newValue }
         }
         /// `1st 'layer'\u{a}// injected` (Activation).
         package var layer1stLayerInjected: ActivationConfig {
             get { storage.value.layer1stLayerInjected.value }
-            _modify { yield &storage.value.layer1stLayerInjected.value }
+            set { storage.value.layer1stLayerInjected.value = newValue }
         }
         /// `übergröße` (Activation).
         package var ubergroE: ActivationConfig {
             get { storage.value.ubergroE.value }
-            _modify { yield &storage.value.ubergroE.value }
+            set { storage.value.ubergroE.value = newValue }
         }
         /// `config` (Activation).
         package var configLayer: ActivationConfig {
             get { storage.value.configLayer.value }
-            _modify { yield &storage.value.configLayer.value }
+            set { storage.value.configLayer.value = newValue }
         }
         /// `init` (Dropout).
         package var initLayer: DropoutConfig {
             get { storage.value.initLayer.value }
-            _modify { yield &storage.value.initLayer.value }
+            set { storage.value.initLayer.value = newValue }
         }
         /// `drop-out` (Dropout).
         package var dropOut: DropoutConfig {
             get { storage.value.dropOut.value }
-            _modify { yield &storage.value.dropOut.value }
+            set { storage.value.dropOut.value = newValue }
         }
         /// `drop_out` (Dropout).
         package var dropOut2: DropoutConfig {
             get { storage.value.dropOut2.value }
-            _modify { yield &storage.value.dropOut2.value }
+            set { storage.value.dropOut2.value = newValue }
         }
         /// `\"); fatalError("` (Dense).
         package var fatalErrorLayer: DenseConfig {
             get { storage.value.fatalErrorLayer.value }
-            _modify { yield &storage.value.fatalErrorLayer.value }
+            set { storage.value.fatalErrorLayer.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -143,52 +143,52 @@ package struct HostileNames: Model {
     /// `default` (Dense): (None, 3) → (None, 2), 8 parameters.
     package var defaultLayer: Dense {
         get { storage.value.defaultLayer.value }
-        _modify { yield &storage.value.defaultLayer.value }
+        set { storage.value.defaultLayer.value = newValue }
     }
     /// `Dense` (Dense): (None, 2) → (None, 2), 6 parameters.
     package var dense: Dense {
         get { storage.value.dense.value }
-        _modify { yield &storage.value.dense.value }
+        set { storage.value.dense.value = newValue }
     }
     /// `dense` (Dense): (None, 2) → (None, 2), 6 parameters.
     package var dense2: Dense {
         get { storage.value.dense2.value }
-        _modify { yield &storage.value.dense2.value }
+        set { storage.value.dense2.value = newValue }
     }
     /// `1st 'layer'\u{a}// injected` (Activation): (None, 2) → (None, 2).
     package var layer1stLayerInjected: Activation {
         get { storage.value.layer1stLayerInjected.value }
-        _modify { yield &storage.value.layer1stLayerInjected.value }
+        set { storage.value.layer1stLayerInjected.value = newValue }
     }
     /// `übergröße` (Activation): (None, 2) → (None, 2).
     package var ubergroE: Activation {
         get { storage.value.ubergroE.value }
-        _modify { yield &storage.value.ubergroE.value }
+        set { storage.value.ubergroE.value = newValue }
     }
     /// `config` (Activation): (None, 2) → (None, 2).
     package var configLayer: Activation {
         get { storage.value.configLayer.value }
-        _modify { yield &storage.value.configLayer.value }
+        set { storage.value.configLayer.value = newValue }
     }
     /// `init` (Dropout): (None, 2) → (None, 2).
     package var initLayer: Dropout {
         get { storage.value.initLayer.value }
-        _modify { yield &storage.value.initLayer.value }
+        set { storage.value.initLayer.value = newValue }
     }
     /// `drop-out` (Dropout): (None, 2) → (None, 2).
     package var dropOut: Dropout {
         get { storage.value.dropOut.value }
-        _modify { yield &storage.value.dropOut.value }
+        set { storage.value.dropOut.value = newValue }
     }
     /// `drop_out` (Dropout): (None, 2) → (None, 2).
     package var dropOut2: Dropout {
         get { storage.value.dropOut2.value }
-        _modify { yield &storage.value.dropOut2.value }
+        set { storage.value.dropOut2.value = newValue }
     }
     /// `\"); fatalError("` (Dense): (None, 2) → (None, 1), 3 parameters.
     package var fatalErrorLayer: Dense {
         get { storage.value.fatalErrorLayer.value }
-        _modify { yield &storage.value.fatalErrorLayer.value }
+        set { storage.value.fatalErrorLayer.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its

@@ -27,82 +27,82 @@ struct LargeModel: Model {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `image` (InputLayer).
         var image: InputLayerConfig {
-            get { storage.value.part1.image.value }
-            _modify { yield &storage.value.part1.image.value }
+            get { storage.value.part1.value.image.value }
+            set { storage.value.part1.value.image.value = newValue }
         }
         /// `tokens` (InputLayer).
         var tokens: InputLayerConfig {
-            get { storage.value.part1.tokens.value }
-            _modify { yield &storage.value.part1.tokens.value }
+            get { storage.value.part1.value.tokens.value }
+            set { storage.value.part1.value.tokens.value = newValue }
         }
         /// `conv` (Conv2D).
         var conv: Conv2DConfig {
-            get { storage.value.part1.conv.value }
-            _modify { yield &storage.value.part1.conv.value }
+            get { storage.value.part1.value.conv.value }
+            set { storage.value.part1.value.conv.value = newValue }
         }
         /// `norm` (BatchNormalization).
         var norm: BatchNormalizationConfig {
-            get { storage.value.part1.norm.value }
-            _modify { yield &storage.value.part1.norm.value }
+            get { storage.value.part1.value.norm.value }
+            set { storage.value.part1.value.norm.value = newValue }
         }
         /// `relu` (ReLU).
         var relu: ReLUConfig {
-            get { storage.value.part2.relu.value }
-            _modify { yield &storage.value.part2.relu.value }
+            get { storage.value.part2.value.relu.value }
+            set { storage.value.part2.value.relu.value = newValue }
         }
         /// `pool` (GlobalAveragePooling2D).
         var pool: GlobalAveragePooling2DConfig {
-            get { storage.value.part2.pool.value }
-            _modify { yield &storage.value.part2.pool.value }
+            get { storage.value.part2.value.pool.value }
+            set { storage.value.part2.value.pool.value = newValue }
         }
         /// `dense_a` (Dense).
         var denseA: DenseConfig {
-            get { storage.value.part2.denseA.value }
-            _modify { yield &storage.value.part2.denseA.value }
+            get { storage.value.part2.value.denseA.value }
+            set { storage.value.part2.value.denseA.value = newValue }
         }
         /// `dense_b` (Dense).
         var denseB: DenseConfig {
-            get { storage.value.part2.denseB.value }
-            _modify { yield &storage.value.part2.denseB.value }
+            get { storage.value.part2.value.denseB.value }
+            set { storage.value.part2.value.denseB.value = newValue }
         }
         /// `skip` (Add).
         var skip: AddConfig {
-            get { storage.value.part3.skip.value }
-            _modify { yield &storage.value.part3.skip.value }
+            get { storage.value.part3.value.skip.value }
+            set { storage.value.part3.value.skip.value = newValue }
         }
         /// `embedding` (Embedding).
         var embedding: EmbeddingConfig {
-            get { storage.value.part3.embedding.value }
-            _modify { yield &storage.value.part3.embedding.value }
+            get { storage.value.part3.value.embedding.value }
+            set { storage.value.part3.value.embedding.value = newValue }
         }
         /// `lstm` (LSTM).
         var lstm: LSTMConfig {
-            get { storage.value.part3.lstm.value }
-            _modify { yield &storage.value.part3.lstm.value }
+            get { storage.value.part3.value.lstm.value }
+            set { storage.value.part3.value.lstm.value = newValue }
         }
         /// `heads`: the nested model `Heads`.
         var heads: Heads.Config {
-            get { storage.value.part3.heads.value }
-            _modify { yield &storage.value.part3.heads.value }
+            get { storage.value.part3.value.heads.value }
+            set { storage.value.part3.value.heads.value = newValue }
         }
         /// `joined` (Concatenate).
         var joined: ConcatenateConfig {
-            get { storage.value.part4.joined.value }
-            _modify { yield &storage.value.part4.joined.value }
+            get { storage.value.part4.value.joined.value }
+            set { storage.value.part4.value.joined.value = newValue }
         }
         /// `head` (Dense).
         var head: DenseConfig {
-            get { storage.value.part4.head.value }
-            _modify { yield &storage.value.part4.head.value }
+            get { storage.value.part4.value.head.value }
+            set { storage.value.part4.value.head.value = newValue }
         }
         /// `aux` (Dense).
         var aux: DenseConfig {
-            get { storage.value.part4.aux.value }
-            _modify { yield &storage.value.part4.aux.value }
+            get { storage.value.part4.value.aux.value }
+            set { storage.value.part4.value.aux.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -145,10 +145,10 @@ struct LargeModel: Model {
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
             model = layers.attributes
-            try storage.value.part1.read(from: &layers)
-            try storage.value.part2.read(from: &layers)
-            try storage.value.part3.read(from: &layers)
-            try storage.value.part4.read(from: &layers)
+            try storage.value.part1.value.read(from: &layers)
+            try storage.value.part2.value.read(from: &layers)
+            try storage.value.part3.value.read(from: &layers)
+            try storage.value.part4.value.read(from: &layers)
             try layers.finish()
         }
 
@@ -158,10 +158,10 @@ struct LargeModel: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            var layers = storage.value.part1.layers
-            layers += storage.value.part2.layers
-            layers += storage.value.part3.layers
-            layers += storage.value.part4.layers
+            var layers = storage.value.part1.value.layers
+            layers += storage.value.part2.value.layers
+            layers += storage.value.part3.value.layers
+            layers += storage.value.part4.value.layers
             return layers
         }
 
@@ -169,18 +169,19 @@ struct LargeModel: Model {
         /// none of them until one copy changes.
         private var storage = CopyOnWrite(Fields())
 
-        /// The configs of the spec in parts of at most 4 layers, so that no
-        /// initializer grows with the model.
+        /// The configs of the spec, each behind its own copy-on-write reference, in parts of at
+        /// most 4 layers (each behind one too), so that no initializer grows with the
+        /// model.
         private struct Fields: Equatable, Sendable {
             var model = ModelAttributes(name: "large_model")
             /// Layers 1–4 (`image` … `norm`).
-            var part1 = Part1()
+            var part1 = CopyOnWrite(Part1())
             /// Layers 5–8 (`relu` … `dense_b`).
-            var part2 = Part2()
+            var part2 = CopyOnWrite(Part2())
             /// Layers 9–12 (`skip` … `heads`).
-            var part3 = Part3()
+            var part3 = CopyOnWrite(Part3())
             /// Layers 13–15 (`joined` … `aux`).
-            var part4 = Part4()
+            var part4 = CopyOnWrite(Part4())
 
             struct Part1: Equatable, Sendable {
                 var image = CopyOnWrite(InputLayerConfig(batchShape: [nil, 8, 8, 3], name: "image"))
@@ -269,73 +270,73 @@ struct LargeModel: Model {
     }
 
     /// `image`: an input, of shape (None, 8, 8, 3).
-    var image: InputLayer { storage.value.part1.image.value }
+    var image: InputLayer { storage.value.part1.value.image.value }
     /// `tokens`: an input, of shape (None, 6).
-    var tokens: InputLayer { storage.value.part1.tokens.value }
+    var tokens: InputLayer { storage.value.part1.value.tokens.value }
     /// `conv` (Conv2D): (None, 8, 8, 3) → (None, 8, 8, 4), 112 parameters.
     var conv: Conv2D {
-        get { storage.value.part1.conv.value }
-        _modify { yield &storage.value.part1.conv.value }
+        get { storage.value.part1.value.conv.value }
+        set { storage.value.part1.value.conv.value = newValue }
     }
     /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
     var norm: BatchNormalization {
-        get { storage.value.part1.norm.value }
-        _modify { yield &storage.value.part1.norm.value }
+        get { storage.value.part1.value.norm.value }
+        set { storage.value.part1.value.norm.value = newValue }
     }
     /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
     var relu: ReLU {
-        get { storage.value.part2.relu.value }
-        _modify { yield &storage.value.part2.relu.value }
+        get { storage.value.part2.value.relu.value }
+        set { storage.value.part2.value.relu.value = newValue }
     }
     /// `pool` (GlobalAveragePooling2D): (None, 8, 8, 4) → (None, 4).
     var pool: GlobalAveragePooling2D {
-        get { storage.value.part2.pool.value }
-        _modify { yield &storage.value.part2.pool.value }
+        get { storage.value.part2.value.pool.value }
+        set { storage.value.part2.value.pool.value = newValue }
     }
     /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
     var denseA: Dense {
-        get { storage.value.part2.denseA.value }
-        _modify { yield &storage.value.part2.denseA.value }
+        get { storage.value.part2.value.denseA.value }
+        set { storage.value.part2.value.denseA.value = newValue }
     }
     /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
     var denseB: Dense {
-        get { storage.value.part2.denseB.value }
-        _modify { yield &storage.value.part2.denseB.value }
+        get { storage.value.part2.value.denseB.value }
+        set { storage.value.part2.value.denseB.value = newValue }
     }
     /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
     var skip: Add {
-        get { storage.value.part3.skip.value }
-        _modify { yield &storage.value.part3.skip.value }
+        get { storage.value.part3.value.skip.value }
+        set { storage.value.part3.value.skip.value = newValue }
     }
     /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
     var embedding: Embedding {
-        get { storage.value.part3.embedding.value }
-        _modify { yield &storage.value.part3.embedding.value }
+        get { storage.value.part3.value.embedding.value }
+        set { storage.value.part3.value.embedding.value = newValue }
     }
     /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
     var lstm: LSTM {
-        get { storage.value.part3.lstm.value }
-        _modify { yield &storage.value.part3.lstm.value }
+        get { storage.value.part3.value.lstm.value }
+        set { storage.value.part3.value.lstm.value = newValue }
     }
     /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
     var heads: Heads {
-        get { storage.value.part3.heads.value }
-        _modify { yield &storage.value.part3.heads.value }
+        get { storage.value.part3.value.heads.value }
+        set { storage.value.part3.value.heads.value = newValue }
     }
     /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
     var joined: Concatenate {
-        get { storage.value.part4.joined.value }
-        _modify { yield &storage.value.part4.joined.value }
+        get { storage.value.part4.value.joined.value }
+        set { storage.value.part4.value.joined.value = newValue }
     }
     /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
     var head: Dense {
-        get { storage.value.part4.head.value }
-        _modify { yield &storage.value.part4.head.value }
+        get { storage.value.part4.value.head.value }
+        set { storage.value.part4.value.head.value = newValue }
     }
     /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
     var aux: Dense {
-        get { storage.value.part4.aux.value }
-        _modify { yield &storage.value.part4.aux.value }
+        get { storage.value.part4.value.aux.value }
+        set { storage.value.part4.value.aux.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its
@@ -352,10 +353,10 @@ struct LargeModel: Model {
     var config: Config {
         var config = Config()
         config.model = storage.value.attributes
-        storage.value.part1.copyConfigs(into: &config)
-        storage.value.part2.copyConfigs(into: &config)
-        storage.value.part3.copyConfigs(into: &config)
-        storage.value.part4.copyConfigs(into: &config)
+        storage.value.part1.value.copyConfigs(into: &config)
+        storage.value.part2.value.copyConfigs(into: &config)
+        storage.value.part3.value.copyConfigs(into: &config)
+        storage.value.part4.value.copyConfigs(into: &config)
         return config
     }
 
@@ -412,20 +413,20 @@ struct LargeModel: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> LargeModel {
         var clone = self
-        clone.storage.value.part1.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part2.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part3.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part4.clone(with: cloner, recursive: recursive, at: path)
+        clone.storage.value.part1.value.clone(with: cloner, recursive: recursive, at: path)
+        clone.storage.value.part2.value.clone(with: cloner, recursive: recursive, at: path)
+        clone.storage.value.part3.value.clone(with: cloner, recursive: recursive, at: path)
+        clone.storage.value.part4.value.clone(with: cloner, recursive: recursive, at: path)
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     var weights: [Tensor] {
         var weights: [Tensor] = []
-        storage.value.part1.appendWeights(to: &weights)
-        storage.value.part2.appendWeights(to: &weights)
-        storage.value.part3.appendWeights(to: &weights)
-        storage.value.part4.appendWeights(to: &weights)
+        storage.value.part1.value.appendWeights(to: &weights)
+        storage.value.part2.value.appendWeights(to: &weights)
+        storage.value.part3.value.appendWeights(to: &weights)
+        storage.value.part4.value.appendWeights(to: &weights)
         return weights
     }
 
@@ -433,34 +434,34 @@ struct LargeModel: Model {
     mutating func setWeights(_ weights: [Tensor]) throws {
         var assignment = WeightAssignment(weights, for: "LargeModel")
         var updated = self
-        try updated.storage.value.part1.setWeights(from: &assignment)
-        try updated.storage.value.part2.setWeights(from: &assignment)
-        try updated.storage.value.part3.setWeights(from: &assignment)
-        try updated.storage.value.part4.setWeights(from: &assignment)
+        try updated.storage.value.part1.value.setWeights(from: &assignment)
+        try updated.storage.value.part2.value.setWeights(from: &assignment)
+        try updated.storage.value.part3.value.setWeights(from: &assignment)
+        try updated.storage.value.part4.value.setWeights(from: &assignment)
         try assignment.finish()
         self = updated
     }
 
     /// The model's layers, each behind its own copy-on-write reference, in parts of at most
-    /// 4, so that no initializer grows with the model.
+    /// 4 (each behind one too), so that no initializer grows with the model.
     private struct Layers: Sendable {
         var attributes: ModelAttributes
         /// Layers 1–4 (`image` … `norm`).
-        var part1: Part1
+        var part1: CopyOnWrite<Part1>
         /// Layers 5–8 (`relu` … `dense_b`).
-        var part2: Part2
+        var part2: CopyOnWrite<Part2>
         /// Layers 9–12 (`skip` … `heads`).
-        var part3: Part3
+        var part3: CopyOnWrite<Part3>
         /// Layers 13–15 (`joined` … `aux`).
-        var part4: Part4
+        var part4: CopyOnWrite<Part4>
 
         init(config: Config, seed: UInt64) throws {
             let shapes = try config.nodeShapes()
             attributes = config.model
-            part1 = try Part1(config: config, shapes: shapes, seed: seed)
-            part2 = try Part2(config: config, shapes: shapes, seed: seed)
-            part3 = try Part3(config: config, shapes: shapes, seed: seed)
-            part4 = try Part4(config: config, shapes: shapes, seed: seed)
+            part1 = CopyOnWrite(try Part1(config: config, shapes: shapes, seed: seed))
+            part2 = CopyOnWrite(try Part2(config: config, shapes: shapes, seed: seed))
+            part3 = CopyOnWrite(try Part3(config: config, shapes: shapes, seed: seed))
+            part4 = CopyOnWrite(try Part4(config: config, shapes: shapes, seed: seed))
         }
 
         struct Part1: Sendable {
@@ -638,22 +639,22 @@ struct LargeModel: Model {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
                 get { storage.value.model }
-                _modify { yield &storage.value.model }
+                set { storage.value.model = newValue }
             }
             /// `heads_in` (InputLayer).
             var headsIn: InputLayerConfig {
                 get { storage.value.headsIn.value }
-                _modify { yield &storage.value.headsIn.value }
+                set { storage.value.headsIn.value = newValue }
             }
             /// `heads_left` (Dense).
             var headsLeft: DenseConfig {
                 get { storage.value.headsLeft.value }
-                _modify { yield &storage.value.headsLeft.value }
+                set { storage.value.headsLeft.value = newValue }
             }
             /// `heads_right` (Dense).
             var headsRight: DenseConfig {
                 get { storage.value.headsRight.value }
-                _modify { yield &storage.value.headsRight.value }
+                set { storage.value.headsRight.value = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -706,12 +707,12 @@ struct LargeModel: Model {
         /// `heads_left` (Dense): (None, 8) → (None, 4), 36 parameters.
         var headsLeft: Dense {
             get { storage.value.headsLeft.value }
-            _modify { yield &storage.value.headsLeft.value }
+            set { storage.value.headsLeft.value = newValue }
         }
         /// `heads_right` (Dense): (None, 8) → (None, 2), 18 parameters.
         var headsRight: Dense {
             get { storage.value.headsRight.value }
-            _modify { yield &storage.value.headsRight.value }
+            set { storage.value.headsRight.value = newValue }
         }
 
         /// The layers, behind one copy-on-write reference: a model is one reference whatever its

@@ -27,82 +27,82 @@ struct LargeModelUnsplit: Model {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `image` (InputLayer).
         var image: InputLayerConfig {
             get { storage.value.image.value }
-            _modify { yield &storage.value.image.value }
+            set { storage.value.image.value = newValue }
         }
         /// `tokens` (InputLayer).
         var tokens: InputLayerConfig {
             get { storage.value.tokens.value }
-            _modify { yield &storage.value.tokens.value }
+            set { storage.value.tokens.value = newValue }
         }
         /// `conv` (Conv2D).
         var conv: Conv2DConfig {
             get { storage.value.conv.value }
-            _modify { yield &storage.value.conv.value }
+            set { storage.value.conv.value = newValue }
         }
         /// `norm` (BatchNormalization).
         var norm: BatchNormalizationConfig {
             get { storage.value.norm.value }
-            _modify { yield &storage.value.norm.value }
+            set { storage.value.norm.value = newValue }
         }
         /// `relu` (ReLU).
         var relu: ReLUConfig {
             get { storage.value.relu.value }
-            _modify { yield &storage.value.relu.value }
+            set { storage.value.relu.value = newValue }
         }
         /// `pool` (GlobalAveragePooling2D).
         var pool: GlobalAveragePooling2DConfig {
             get { storage.value.pool.value }
-            _modify { yield &storage.value.pool.value }
+            set { storage.value.pool.value = newValue }
         }
         /// `dense_a` (Dense).
         var denseA: DenseConfig {
             get { storage.value.denseA.value }
-            _modify { yield &storage.value.denseA.value }
+            set { storage.value.denseA.value = newValue }
         }
         /// `dense_b` (Dense).
         var denseB: DenseConfig {
             get { storage.value.denseB.value }
-            _modify { yield &storage.value.denseB.value }
+            set { storage.value.denseB.value = newValue }
         }
         /// `skip` (Add).
         var skip: AddConfig {
             get { storage.value.skip.value }
-            _modify { yield &storage.value.skip.value }
+            set { storage.value.skip.value = newValue }
         }
         /// `embedding` (Embedding).
         var embedding: EmbeddingConfig {
             get { storage.value.embedding.value }
-            _modify { yield &storage.value.embedding.value }
+            set { storage.value.embedding.value = newValue }
         }
         /// `lstm` (LSTM).
         var lstm: LSTMConfig {
             get { storage.value.lstm.value }
-            _modify { yield &storage.value.lstm.value }
+            set { storage.value.lstm.value = newValue }
         }
         /// `heads`: the nested model `Heads`.
         var heads: Heads.Config {
             get { storage.value.heads.value }
-            _modify { yield &storage.value.heads.value }
+            set { storage.value.heads.value = newValue }
         }
         /// `joined` (Concatenate).
         var joined: ConcatenateConfig {
             get { storage.value.joined.value }
-            _modify { yield &storage.value.joined.value }
+            set { storage.value.joined.value = newValue }
         }
         /// `head` (Dense).
         var head: DenseConfig {
             get { storage.value.head.value }
-            _modify { yield &storage.value.head.value }
+            set { storage.value.head.value = newValue }
         }
         /// `aux` (Dense).
         var aux: DenseConfig {
             get { storage.value.aux.value }
-            _modify { yield &storage.value.aux.value }
+            set { storage.value.aux.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -197,67 +197,67 @@ struct LargeModelUnsplit: Model {
     /// `conv` (Conv2D): (None, 8, 8, 3) → (None, 8, 8, 4), 112 parameters.
     var conv: Conv2D {
         get { storage.value.conv.value }
-        _modify { yield &storage.value.conv.value }
+        set { storage.value.conv.value = newValue }
     }
     /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
     var norm: BatchNormalization {
         get { storage.value.norm.value }
-        _modify { yield &storage.value.norm.value }
+        set { storage.value.norm.value = newValue }
     }
     /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
     var relu: ReLU {
         get { storage.value.relu.value }
-        _modify { yield &storage.value.relu.value }
+        set { storage.value.relu.value = newValue }
     }
     /// `pool` (GlobalAveragePooling2D): (None, 8, 8, 4) → (None, 4).
     var pool: GlobalAveragePooling2D {
         get { storage.value.pool.value }
-        _modify { yield &storage.value.pool.value }
+        set { storage.value.pool.value = newValue }
     }
     /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
     var denseA: Dense {
         get { storage.value.denseA.value }
-        _modify { yield &storage.value.denseA.value }
+        set { storage.value.denseA.value = newValue }
     }
     /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
     var denseB: Dense {
         get { storage.value.denseB.value }
-        _modify { yield &storage.value.denseB.value }
+        set { storage.value.denseB.value = newValue }
     }
     /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
     var skip: Add {
         get { storage.value.skip.value }
-        _modify { yield &storage.value.skip.value }
+        set { storage.value.skip.value = newValue }
     }
     /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
     var embedding: Embedding {
         get { storage.value.embedding.value }
-        _modify { yield &storage.value.embedding.value }
+        set { storage.value.embedding.value = newValue }
     }
     /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
     var lstm: LSTM {
         get { storage.value.lstm.value }
-        _modify { yield &storage.value.lstm.value }
+        set { storage.value.lstm.value = newValue }
     }
     /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
     var heads: Heads {
         get { storage.value.heads.value }
-        _modify { yield &storage.value.heads.value }
+        set { storage.value.heads.value = newValue }
     }
     /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
     var joined: Concatenate {
         get { storage.value.joined.value }
-        _modify { yield &storage.value.joined.value }
+        set { storage.value.joined.value = newValue }
     }
     /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
     var head: Dense {
         get { storage.value.head.value }
-        _modify { yield &storage.value.head.value }
+        set { storage.value.head.value = newValue }
     }
     /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
     var aux: Dense {
         get { storage.value.aux.value }
-        _modify { yield &storage.value.aux.value }
+        set { storage.value.aux.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its
@@ -434,22 +434,22 @@ struct LargeModelUnsplit: Model {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
                 get { storage.value.model }
-                _modify { yield &storage.value.model }
+                set { storage.value.model = newValue }
             }
             /// `heads_in` (InputLayer).
             var headsIn: InputLayerConfig {
                 get { storage.value.headsIn.value }
-                _modify { yield &storage.value.headsIn.value }
+                set { storage.value.headsIn.value = newValue }
             }
             /// `heads_left` (Dense).
             var headsLeft: DenseConfig {
                 get { storage.value.headsLeft.value }
-                _modify { yield &storage.value.headsLeft.value }
+                set { storage.value.headsLeft.value = newValue }
             }
             /// `heads_right` (Dense).
             var headsRight: DenseConfig {
                 get { storage.value.headsRight.value }
-                _modify { yield &storage.value.headsRight.value }
+                set { storage.value.headsRight.value = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -502,12 +502,12 @@ struct LargeModelUnsplit: Model {
         /// `heads_left` (Dense): (None, 8) → (None, 4), 36 parameters.
         var headsLeft: Dense {
             get { storage.value.headsLeft.value }
-            _modify { yield &storage.value.headsLeft.value }
+            set { storage.value.headsLeft.value = newValue }
         }
         /// `heads_right` (Dense): (None, 8) → (None, 2), 18 parameters.
         var headsRight: Dense {
             get { storage.value.headsRight.value }
-            _modify { yield &storage.value.headsRight.value }
+            set { storage.value.headsRight.value = newValue }
         }
 
         /// The layers, behind one copy-on-write reference: a model is one reference whatever its

@@ -17,32 +17,32 @@ struct Siamese: Model {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.value.model }
-            _modify { yield &storage.value.model }
+            set { storage.value.model = newValue }
         }
         /// `left` (InputLayer).
         var left: InputLayerConfig {
             get { storage.value.left.value }
-            _modify { yield &storage.value.left.value }
+            set { storage.value.left.value = newValue }
         }
         /// `right` (InputLayer).
         var right: InputLayerConfig {
             get { storage.value.right.value }
-            _modify { yield &storage.value.right.value }
+            set { storage.value.right.value = newValue }
         }
         /// `encoder`: the nested model `Encoder`.
         var encoder: Encoder.Config {
             get { storage.value.encoder.value }
-            _modify { yield &storage.value.encoder.value }
+            set { storage.value.encoder.value = newValue }
         }
         /// `subtract` (Subtract).
         var subtract: SubtractConfig {
             get { storage.value.subtract.value }
-            _modify { yield &storage.value.subtract.value }
+            set { storage.value.subtract.value = newValue }
         }
         /// `dense_2` (Dense).
         var dense2: DenseConfig {
             get { storage.value.dense2.value }
-            _modify { yield &storage.value.dense2.value }
+            set { storage.value.dense2.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -103,17 +103,17 @@ struct Siamese: Model {
     /// `encoder` (Functional `Encoder`): (None, 5) → (None, 3), 39 parameters, called 2 times.
     var encoder: Encoder {
         get { storage.value.encoder.value }
-        _modify { yield &storage.value.encoder.value }
+        set { storage.value.encoder.value = newValue }
     }
     /// `subtract` (Subtract): [(None, 3), (None, 3)] → (None, 3).
     var subtract: Subtract {
         get { storage.value.subtract.value }
-        _modify { yield &storage.value.subtract.value }
+        set { storage.value.subtract.value = newValue }
     }
     /// `dense_2` (Dense): (None, 3) → (None, 1), 4 parameters.
     var dense2: Dense {
         get { storage.value.dense2.value }
-        _modify { yield &storage.value.dense2.value }
+        set { storage.value.dense2.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its
@@ -220,22 +220,22 @@ struct Siamese: Model {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
                 get { storage.value.model }
-                _modify { yield &storage.value.model }
+                set { storage.value.model = newValue }
             }
             /// `input_layer` (InputLayer).
             var inputLayer: InputLayerConfig {
                 get { storage.value.inputLayer.value }
-                _modify { yield &storage.value.inputLayer.value }
+                set { storage.value.inputLayer.value = newValue }
             }
             /// `dense` (Dense).
             var dense: DenseConfig {
                 get { storage.value.dense.value }
-                _modify { yield &storage.value.dense.value }
+                set { storage.value.dense.value = newValue }
             }
             /// `dense_1` (Dense).
             var dense1: DenseConfig {
                 get { storage.value.dense1.value }
-                _modify { yield &storage.value.dense1.value }
+                set { storage.value.dense1.value = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -287,12 +287,12 @@ struct Siamese: Model {
         /// `dense` (Dense): (None, 5) → (None, 4), 24 parameters.
         var dense: Dense {
             get { storage.value.dense.value }
-            _modify { yield &storage.value.dense.value }
+            set { storage.value.dense.value = newValue }
         }
         /// `dense_1` (Dense): (None, 4) → (None, 3), 15 parameters.
         var dense1: Dense {
             get { storage.value.dense1.value }
-            _modify { yield &storage.value.dense1.value }
+            set { storage.value.dense1.value = newValue }
         }
 
         /// The layers, behind one copy-on-write reference: a model is one reference whatever its
