@@ -34,10 +34,6 @@ public struct CopyOnWrite<Value> {
             yield &box.value
         }
     }
-
-    /// Whether `self` and `other` share one copy of the value.
-    @inlinable
-    public func sharesValue(with other: CopyOnWrite) -> Bool { box === other.box }
 }
 
 // Safe for the same reason `Array` is: the box is changed only through `value`'s `_modify`,
