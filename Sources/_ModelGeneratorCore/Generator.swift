@@ -21,10 +21,15 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The names generated identifiers avoid; `Identifiers.taken` when nil. Only the probes
     /// that find the renderer's own identifiers set it (to the keywords alone).
     var takenNames: Set<String>?
-    /// The most layers a generated struct stores, calls a generated function runs and nodes a
-    /// graph literal holds; larger models are split into parts and stages of this size (see
-    /// `Renderer`). Tests and the reserved-name probes set it small.
-    var partSize = 64
+    /// The layers of each part of a model of more than `stageSize` layers (see `Renderer`).
+    /// Release builds optimize each part's initializer, clone and weight code as one function,
+    /// in time that grows faster than its length, so parts stay small. Tests and the
+    /// reserved-name probes set it small.
+    var partSize = 16
+    /// The most layers a generated struct stores unsplit, calls a generated function runs and
+    /// nodes a graph function lists: a larger model keeps its layers in parts of `partSize`,
+    /// runs its call in stages of this size and lists its graph in functions of this size.
+    var stageSize = 64
 
     /// Options with the defaults: `internal`, the file-derived name, no extra imports, no
     /// custom layers.
@@ -96,14 +101,14 @@ struct Renderer {
     let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
-    /// The layers of each part (spec order) when the model has more than `options.partSize`
-    /// layers; nil when its layers are stored together.
+    /// The layers of each part (spec order, `options.partSize` each) when the model has more
+    /// than `options.stageSize` layers; nil when its layers are stored together.
     let layerParts: [[Int]]?
     /// The part (0-based) of each layer, when the layers are in parts.
     let partOfLayer: [Int]
     /// The part types' names (`Part1`, …), nested in `Layers` and in the config's `Fields`.
     let partTypes: [String]
-    /// The names of the call's stage functions, one per `options.partSize` statements, when
+    /// The names of the call's stage functions, one per `options.stageSize` statements, when
     /// the call has more statements than that.
     let stageNames: [String]
 
@@ -142,7 +147,7 @@ struct Renderer {
         }
         self.nested = nested
         // Large models: layers in parts, each a struct (see `renderLayerStorage`).
-        if description.layers.count > options.partSize {
+        if description.layers.count > options.stageSize {
             let parts = stride(from: 0, to: description.layers.count, by: options.partSize).map {
                 Array($0..<min($0 + options.partSize, description.layers.count))
             }
@@ -161,8 +166,8 @@ struct Renderer {
         // The stage functions (the renderer's own names too) only have to differ from the
         // layers' properties and the model's other members.
         var stageNames = UniqueNames(reserving: Set(members).union(taken.filter { !$0.hasPrefix("callStage") }))
-        self.stageNames = statementCount > options.partSize
-            ? (0..<(statementCount + options.partSize - 1) / options.partSize).map { stageNames.claim("callStage\($0 + 1)") } : []
+        self.stageNames = statementCount > options.stageSize
+            ? (0..<(statementCount + options.stageSize - 1) / options.stageSize).map { stageNames.claim("callStage\($0 + 1)") } : []
         // Locals: a layer's first call is named after it, later calls get a number.
         var localNames = UniqueNames(reserving: taken)
         var callCount = [Int](repeating: 0, count: description.layers.count)
@@ -255,7 +260,7 @@ struct Renderer {
     /// Where a layer (in the model's `storage`) or its config (in the config's `storage`) is
     /// kept: `storage.value.dense.value`, or `storage.value.part2.value.dense.value` in a large
     /// model. Each layer and each part is behind its own reference, so that every struct holding
-    /// them is at most `partSize` references: cheap to copy, with small value witnesses.
+    /// them is at most `stageSize` references: cheap to copy, with small value witnesses.
     private func storagePath(_ index: Int) -> String {
         (layerParts == nil ? "storage.value." : "storage.value.\(partMember(partOfLayer[index])).value.") + members[index] + ".value"
     }
@@ -386,7 +391,8 @@ struct Renderer {
             out.line()
             out.line("/// The layers' configs, behind one copy-on-write reference: copying a config copies")
             out.line("/// none of them until one copy changes.")
-            out.line("private var storage = CopyOnWrite(Fields())")
+            // A large model's layer parts are built from the config's parts, so they see them.
+            out.line("\(layerParts == nil ? "private" : "fileprivate") var storage = CopyOnWrite(Fields())")
             out.line()
             renderFields(&out)
         }
@@ -406,8 +412,8 @@ struct Renderer {
         }
         out.line("/// The configs of the spec, each behind its own copy-on-write reference, in parts of at")
         out.line("/// most \(options.partSize) layers (each behind one too), so that no initializer grows with the")
-        out.line("/// model.")
-        out.block("private struct Fields: Equatable, Sendable") { out in
+        out.line("/// model. The model's layer parts are built from these parts.")
+        out.block("fileprivate struct Fields: Equatable, Sendable") { out in
             out.line("var model = \(description.attributes.swiftExpression)")
             for part in parts.indices {
                 out.line("/// \(partDescription(part)).")
@@ -422,7 +428,7 @@ struct Renderer {
                     out.line()
                     out.block("mutating func read(from layers: inout ModelConfigReader) throws") { out in
                         for index in parts[part] {
-                            out.line("\(members[index]).value = try layers.next()")
+                            out.line("try layers.next(into: &\(members[index]))")
                         }
                     }
                     out.line()
@@ -500,7 +506,7 @@ struct Renderer {
     }
 
     /// The graph literal, each call commented with what it computes. A large graph's calls are
-    /// appended in literals of `options.partSize`, each quick to type-check.
+    /// listed by functions of `options.stageSize`, each quick to type-check and optimize.
     private func renderGraph(_ out: inout SourceWriter) {
         out.line("/// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.")
         if !isFunctional {
@@ -527,7 +533,7 @@ struct Renderer {
             let call = node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
             return "\(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
         }
-        let large = graph.nodes.count > options.partSize
+        let large = graph.nodes.count > options.stageSize
         out.line("\(access)static let graph = ModelGraph(")
         if large {
             out.line("    nodes: graphNodes,")
@@ -549,16 +555,31 @@ struct Renderer {
         }
         guard large else { return }
         out.line()
-        out.line("/// The graph's calls, in literals of \(options.partSize).")
+        let chunks = Array(stride(from: 0, to: graph.nodes.count, by: options.stageSize))
+        // The list functions are the renderer's own names; they only have to differ from the
+        // config's layer properties.
+        var functionNames = UniqueNames(reserving: Set(members).union(Identifiers.reserved))
+        let functions = chunks.indices.map { functionNames.claim("graphNodes\($0 + 1)") }
+        out.line("/// The graph's calls, listed by functions of at most \(options.stageSize).")
         out.block("private static var graphNodes: [ModelGraph.Node]") { out in
-            for start in stride(from: 0, to: graph.nodes.count, by: options.partSize) {
-                out.line(start == 0 ? "var nodes: [ModelGraph.Node] = [" : "nodes += [")
-                for index in start..<min(start + options.partSize, graph.nodes.count) {
+            for (index, function) in functions.enumerated() {
+                out.line(index == 0 ? "var nodes = \(function)()" : "nodes += \(function)()")
+            }
+            out.line("return nodes")
+        }
+        for (chunk, start) in chunks.enumerated() {
+            let end = min(start + options.stageSize, graph.nodes.count)
+            out.line()
+            out.line("/// Calls \(start)–\(end - 1) of the graph; out of line, so that a release build optimizes")
+            out.line("/// each list alone.")
+            out.line("@inline(never)")
+            out.block("private static func \(functions[chunk])() -> [ModelGraph.Node]") { out in
+                out.line("[")
+                for index in start..<end {
                     out.line("    " + nodeLine(index))
                 }
                 out.line("]")
             }
-            out.line("return nodes")
         }
     }
 
@@ -622,7 +643,8 @@ struct Renderer {
                 out.line("let shapes = try config.nodeShapes()")
                 out.line("attributes = config.model")
                 for part in parts.indices {
-                    out.line("\(partMember(part)) = CopyOnWrite(try \(partTypes[part])(config: config, shapes: shapes, seed: seed))")
+                    out.line("\(partMember(part)) = CopyOnWrite(try \(partTypes[part])(")
+                    out.line("    config: config.storage.value.\(partMember(part)).value, shapes: shapes, seed: seed))")
                 }
             }
             for part in parts.indices {
@@ -630,7 +652,7 @@ struct Renderer {
                 out.block("struct \(partTypes[part]): Sendable") { out in
                     renderStoredLayers(&out, part: part)
                     out.line()
-                    out.block("init(config: Config, shapes: [[TensorShape]], seed: UInt64) throws") { out in
+                    out.block("init(config: Config.Fields.\(partTypes[part]), shapes: [[TensorShape]], seed: UInt64) throws") { out in
                         for line in builds(part: part) { out.line(line) }
                     }
                     out.line()
@@ -639,7 +661,10 @@ struct Renderer {
                     }
                     out.line()
                     out.block("mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath)") { out in
-                        for line in clones(part: part, target: "", field: ".value") { out.line(line) }
+                        for index in layerIndices(part: part) where !layers[index].isInput {
+                            let recursive = nested[index] != nil ? ", recursive: recursive" : ""
+                            out.line("cloner.replaceWithClone(&\(members[index]), at: path, in: \(typeLiteral)\(recursive))")
+                        }
                     }
                     if !weighted(part: part).isEmpty {
                         out.line()
@@ -678,23 +703,30 @@ struct Renderer {
 
     /// The statements that build the layers of `part` (or all), each after the layers whose
     /// shapes it reads: in the order of their first calls.
+    /// A part reads its layers' configs from the config's part of the same layers (`.value` of
+    /// each field), the whole model from the `Config`.
     private func builds(part: Int?) -> [String] {
         var lines: [String] = []
         var built = Set<Int>()
+        let field = part == nil ? "" : ".value"
         for node in graph.nodes where built.insert(node.layer).inserted && (part == nil || partOfLayer[node.layer] == part) {
             let member = members[node.layer]
-            let seedArgument = "seed: Seeds.derive(seed, config.\(member).name)"
+            let config = "config.\(member)\(field)"
             if layers[node.layer].isInput {
-                lines.append("\(member) = CopyOnWrite(InputLayer(config: config.\(member)))")
+                lines.append("\(member) = CopyOnWrite(InputLayer(config: \(config)))")
             } else if let nestedType = nested[node.layer]?.typeName {
-                lines.append("\(member) = CopyOnWrite(try \(nestedType)(config: config.\(member), \(seedArgument)))")
-            } else if layers[node.layer].isUnary {
-                lines.append("\(member) = CopyOnWrite(try \(swiftType(node.layer))(")
-                lines.append("    config: config.\(member), inputShape: \(shapeExpression(node.inputs[0], part: part)), \(seedArgument)))")
+                lines.append("\(member) = CopyOnWrite(try \(nestedType)(config: \(config), seed: Seeds.derive(seed, \(config).name)))")
             } else {
-                let shapes = node.arguments.map { shapeExpression($0, part: part) }.joined(separator: ", ")
-                lines.append("\(member) = CopyOnWrite(try \(swiftType(node.layer))(")
-                lines.append("    config: config.\(member), inputShapes: [\(shapes)], \(seedArgument)))")
+                let shape = layers[node.layer].isUnary
+                    ? "inputShape: \(shapeExpression(node.inputs[0], part: part))"
+                    : "inputShapes: [\(node.arguments.map { shapeExpression($0, part: part) }.joined(separator: ", "))]"
+                let arguments = "config: \(config), \(shape), modelSeed: seed"
+                if member.count + arguments.count <= 80 {
+                    lines.append("\(member) = try CopyOnWrite(\(arguments))")
+                } else {
+                    lines.append("\(member) = try CopyOnWrite(")
+                    lines.append("    \(arguments))")
+                }
             }
         }
         return lines
@@ -705,10 +737,10 @@ struct Renderer {
         layerIndices(part: part).map { "config.\(members[$0]) = \(members[$0])\(field).config" }
     }
 
-    /// `<target>dense<field> = cloner.cloneLayer(dense<field>, …)` for the layers of `part` (or all).
-    private func clones(part: Int?, target: String, field: String = "") -> [String] {
+    /// `<target>dense = cloner.cloneLayer(dense, …)` for the layers of `part` (or all).
+    private func clones(part: Int?, target: String) -> [String] {
         layerIndices(part: part).filter { !layers[$0].isInput }.map { index in
-            let member = members[index] + field
+            let member = members[index]
             let recursive = nested[index] != nil ? ", recursive: recursive" : ""
             return "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))"
         }
@@ -823,10 +855,10 @@ struct Renderer {
             }
             return
         }
-        // A large call runs in stages of `partSize` statements, each a function that takes the
+        // A large call runs in stages of `stageSize` statements, each a function that takes the
         // locals it reads and returns those it defines that later stages read.
-        let stages = stride(from: 0, to: statements.count, by: options.partSize).map {
-            statements[$0..<min($0 + options.partSize, statements.count)]
+        let stages = stride(from: 0, to: statements.count, by: options.stageSize).map {
+            statements[$0..<min($0 + options.stageSize, statements.count)]
         }
         var types: [String: String] = [:], order: [String: Int] = [:], lastRead: [String: Int] = [:]
         var definedIn = [Set<String>](repeating: [], count: stages.count), readIn = definedIn

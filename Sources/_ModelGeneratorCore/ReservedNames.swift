@@ -36,6 +36,7 @@ public enum ReservedNames {
         var large = options
         large.typeName = "ZqLarge"
         large.partSize = 2
+        large.stageSize = 2
         do {
             sources.append(try Generator.generate(specAt: "zq.model.json", bytes: Array(functionalProbe.utf8), options: large).contents)
         } catch {

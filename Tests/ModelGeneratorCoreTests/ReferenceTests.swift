@@ -18,10 +18,12 @@ import Testing
         ("custom_layers.model.json", GeneratorOptions(customLayers: customLayers)),
         ("fused_chains.model.json", GeneratorOptions()),
         // A model split as a large one is (layers in parts, the call in stages, the graph in
-        // several literals), with parts of 4 instead of 64 so that the reference stays short.
+        // several functions), with parts of 3 layers and stages of 4 calls instead of 16 and
+        // 64, so that the reference stays short.
         ("large_model.model.json", {
             var options = GeneratorOptions()
-            options.partSize = 4
+            options.partSize = 3
+            options.stageSize = 4
             return options
         }()),
         // The same spec in one part, to check that the split model computes the same.

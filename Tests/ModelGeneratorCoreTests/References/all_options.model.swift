@@ -208,14 +208,12 @@ public struct AllOptions: Model {
             _ = try config.nodeShapes()
             attributes = config.model
             features = CopyOnWrite(InputLayer(config: config.features))
-            projection = CopyOnWrite(try Dense(
-                config: config.projection, inputShape: features.value.outputShape, seed: Seeds.derive(seed, config.projection.name)))
-            drop = CopyOnWrite(try Dropout(
-                config: config.drop, inputShape: projection.value.outputShape, seed: Seeds.derive(seed, config.drop.name)))
-            act = CopyOnWrite(try Activation(
-                config: config.act, inputShape: drop.value.outputShape, seed: Seeds.derive(seed, config.act.name)))
-            head = CopyOnWrite(try Dense(
-                config: config.head, inputShape: act.value.outputShape, seed: Seeds.derive(seed, config.head.name)))
+            projection = try CopyOnWrite(
+                config: config.projection, inputShape: features.value.outputShape, modelSeed: seed)
+            drop = try CopyOnWrite(
+                config: config.drop, inputShape: projection.value.outputShape, modelSeed: seed)
+            act = try CopyOnWrite(config: config.act, inputShape: drop.value.outputShape, modelSeed: seed)
+            head = try CopyOnWrite(config: config.head, inputShape: act.value.outputShape, modelSeed: seed)
         }
     }
 }

@@ -155,10 +155,10 @@ struct Classifier: Model {
             _ = try config.nodeShapes()
             attributes = config.model
             inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
-            dense = CopyOnWrite(try Dense(
-                config: config.dense, inputShape: inputLayer.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
-            dense1 = CopyOnWrite(try Dense(
-                config: config.dense1, inputShape: dense.value.outputShape, seed: Seeds.derive(seed, config.dense1.name)))
+            dense = try CopyOnWrite(
+                config: config.dense, inputShape: inputLayer.value.outputShape, modelSeed: seed)
+            dense1 = try CopyOnWrite(
+                config: config.dense1, inputShape: dense.value.outputShape, modelSeed: seed)
         }
     }
 }

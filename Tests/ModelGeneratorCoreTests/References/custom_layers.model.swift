@@ -209,14 +209,14 @@ struct CustomLayers: Model {
             _ = try config.nodeShapes()
             attributes = config.model
             inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
-            linear = CopyOnWrite(try Linear(
-                config: config.linear, inputShape: inputLayer.value.outputShape, seed: Seeds.derive(seed, config.linear.name)))
-            channelScale = CopyOnWrite(try ChannelScale(
-                config: config.channelScale, inputShape: linear.value.outputShape, seed: Seeds.derive(seed, config.channelScale.name)))
-            residualDense = CopyOnWrite(try ResidualDense(
-                config: config.residualDense, inputShape: channelScale.value.outputShape, seed: Seeds.derive(seed, config.residualDense.name)))
-            dense = CopyOnWrite(try Dense(
-                config: config.dense, inputShape: residualDense.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
+            linear = try CopyOnWrite(
+                config: config.linear, inputShape: inputLayer.value.outputShape, modelSeed: seed)
+            channelScale = try CopyOnWrite(
+                config: config.channelScale, inputShape: linear.value.outputShape, modelSeed: seed)
+            residualDense = try CopyOnWrite(
+                config: config.residualDense, inputShape: channelScale.value.outputShape, modelSeed: seed)
+            dense = try CopyOnWrite(
+                config: config.dense, inputShape: residualDense.value.outputShape, modelSeed: seed)
         }
     }
 }

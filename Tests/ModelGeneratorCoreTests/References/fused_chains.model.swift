@@ -411,36 +411,31 @@ struct FusedChains: Model {
             _ = try config.nodeShapes()
             attributes = config.model
             image = CopyOnWrite(InputLayer(config: config.image))
-            stemConv = CopyOnWrite(try Conv2D(
-                config: config.stemConv, inputShape: image.value.outputShape, seed: Seeds.derive(seed, config.stemConv.name)))
-            stemBn = CopyOnWrite(try BatchNormalization(
-                config: config.stemBn, inputShape: stemConv.value.outputShape, seed: Seeds.derive(seed, config.stemBn.name)))
-            stemRelu = CopyOnWrite(try ReLU(
-                config: config.stemRelu, inputShape: stemBn.value.outputShape, seed: Seeds.derive(seed, config.stemRelu.name)))
-            dw = CopyOnWrite(try DepthwiseConv2D(
-                config: config.dw, inputShape: stemRelu.value.outputShape, seed: Seeds.derive(seed, config.dw.name)))
-            dwBn = CopyOnWrite(try BatchNormalization(
-                config: config.dwBn, inputShape: dw.value.outputShape, seed: Seeds.derive(seed, config.dwBn.name)))
-            dwRelu = CopyOnWrite(try Activation(
-                config: config.dwRelu, inputShape: dwBn.value.outputShape, seed: Seeds.derive(seed, config.dwRelu.name)))
-            project = CopyOnWrite(try Conv2D(
-                config: config.project, inputShape: dwRelu.value.outputShape, seed: Seeds.derive(seed, config.project.name)))
-            projectBn = CopyOnWrite(try BatchNormalization(
-                config: config.projectBn, inputShape: project.value.outputShape, seed: Seeds.derive(seed, config.projectBn.name)))
-            add = CopyOnWrite(try Add(
-                config: config.add, inputShapes: [stemRelu.value.outputShape, projectBn.value.outputShape], seed: Seeds.derive(seed, config.add.name)))
-            sideConv = CopyOnWrite(try Conv2D(
-                config: config.sideConv, inputShape: add.value.outputShape, seed: Seeds.derive(seed, config.sideConv.name)))
-            sideBn = CopyOnWrite(try BatchNormalization(
-                config: config.sideBn, inputShape: sideConv.value.outputShape, seed: Seeds.derive(seed, config.sideBn.name)))
-            sideRelu = CopyOnWrite(try Activation(
-                config: config.sideRelu, inputShape: sideBn.value.outputShape, seed: Seeds.derive(seed, config.sideRelu.name)))
-            gate = CopyOnWrite(try Multiply(
-                config: config.gate, inputShapes: [sideBn.value.outputShape, sideRelu.value.outputShape], seed: Seeds.derive(seed, config.gate.name)))
-            head = CopyOnWrite(try Conv2D(
-                config: config.head, inputShape: gate.value.outputShape, seed: Seeds.derive(seed, config.head.name)))
-            headBn = CopyOnWrite(try BatchNormalization(
-                config: config.headBn, inputShape: head.value.outputShape, seed: Seeds.derive(seed, config.headBn.name)))
+            stemConv = try CopyOnWrite(
+                config: config.stemConv, inputShape: image.value.outputShape, modelSeed: seed)
+            stemBn = try CopyOnWrite(
+                config: config.stemBn, inputShape: stemConv.value.outputShape, modelSeed: seed)
+            stemRelu = try CopyOnWrite(
+                config: config.stemRelu, inputShape: stemBn.value.outputShape, modelSeed: seed)
+            dw = try CopyOnWrite(config: config.dw, inputShape: stemRelu.value.outputShape, modelSeed: seed)
+            dwBn = try CopyOnWrite(config: config.dwBn, inputShape: dw.value.outputShape, modelSeed: seed)
+            dwRelu = try CopyOnWrite(config: config.dwRelu, inputShape: dwBn.value.outputShape, modelSeed: seed)
+            project = try CopyOnWrite(
+                config: config.project, inputShape: dwRelu.value.outputShape, modelSeed: seed)
+            projectBn = try CopyOnWrite(
+                config: config.projectBn, inputShape: project.value.outputShape, modelSeed: seed)
+            add = try CopyOnWrite(
+                config: config.add, inputShapes: [stemRelu.value.outputShape, projectBn.value.outputShape], modelSeed: seed)
+            sideConv = try CopyOnWrite(
+                config: config.sideConv, inputShape: add.value.outputShape, modelSeed: seed)
+            sideBn = try CopyOnWrite(
+                config: config.sideBn, inputShape: sideConv.value.outputShape, modelSeed: seed)
+            sideRelu = try CopyOnWrite(
+                config: config.sideRelu, inputShape: sideBn.value.outputShape, modelSeed: seed)
+            gate = try CopyOnWrite(
+                config: config.gate, inputShapes: [sideBn.value.outputShape, sideRelu.value.outputShape], modelSeed: seed)
+            head = try CopyOnWrite(config: config.head, inputShape: gate.value.outputShape, modelSeed: seed)
+            headBn = try CopyOnWrite(config: config.headBn, inputShape: head.value.outputShape, modelSeed: seed)
         }
     }
 }

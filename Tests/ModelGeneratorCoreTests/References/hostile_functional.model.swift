@@ -199,10 +199,9 @@ public struct HostileFunctional: Model {
             inPut = CopyOnWrite(InputLayer(config: config.inPut))
             type = CopyOnWrite(InputLayer(config: config.type))
             encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
-            selfLayer = CopyOnWrite(try Concatenate(
-                config: config.selfLayer, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], seed: Seeds.derive(seed, config.selfLayer.name)))
-            ete = CopyOnWrite(try Dense(
-                config: config.ete, inputShape: selfLayer.value.outputShape, seed: Seeds.derive(seed, config.ete.name)))
+            selfLayer = try CopyOnWrite(
+                config: config.selfLayer, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], modelSeed: seed)
+            ete = try CopyOnWrite(config: config.ete, inputShape: selfLayer.value.outputShape, modelSeed: seed)
         }
     }
 
@@ -347,8 +346,8 @@ public struct HostileFunctional: Model {
                 _ = try config.nodeShapes()
                 attributes = config.model
                 x = CopyOnWrite(InputLayer(config: config.x))
-                configLayer = CopyOnWrite(try Dense(
-                    config: config.configLayer, inputShape: x.value.outputShape, seed: Seeds.derive(seed, config.configLayer.name)))
+                configLayer = try CopyOnWrite(
+                    config: config.configLayer, inputShape: x.value.outputShape, modelSeed: seed)
             }
         }
     }

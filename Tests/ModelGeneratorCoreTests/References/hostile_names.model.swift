@@ -298,26 +298,26 @@ package struct HostileNames: Model {
             _ = try config.nodeShapes()
             attributes = config.model
             selfLayer = CopyOnWrite(InputLayer(config: config.selfLayer))
-            defaultLayer = CopyOnWrite(try Dense(
-                config: config.defaultLayer, inputShape: selfLayer.value.outputShape, seed: Seeds.derive(seed, config.defaultLayer.name)))
-            dense = CopyOnWrite(try Dense(
-                config: config.dense, inputShape: defaultLayer.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
-            dense2 = CopyOnWrite(try Dense(
-                config: config.dense2, inputShape: dense.value.outputShape, seed: Seeds.derive(seed, config.dense2.name)))
-            layer1stLayerInjected = CopyOnWrite(try Activation(
-                config: config.layer1stLayerInjected, inputShape: dense2.value.outputShape, seed: Seeds.derive(seed, config.layer1stLayerInjected.name)))
-            ubergroE = CopyOnWrite(try Activation(
-                config: config.ubergroE, inputShape: layer1stLayerInjected.value.outputShape, seed: Seeds.derive(seed, config.ubergroE.name)))
-            configLayer = CopyOnWrite(try Activation(
-                config: config.configLayer, inputShape: ubergroE.value.outputShape, seed: Seeds.derive(seed, config.configLayer.name)))
-            initLayer = CopyOnWrite(try Dropout(
-                config: config.initLayer, inputShape: configLayer.value.outputShape, seed: Seeds.derive(seed, config.initLayer.name)))
-            dropOut = CopyOnWrite(try Dropout(
-                config: config.dropOut, inputShape: initLayer.value.outputShape, seed: Seeds.derive(seed, config.dropOut.name)))
-            dropOut2 = CopyOnWrite(try Dropout(
-                config: config.dropOut2, inputShape: dropOut.value.outputShape, seed: Seeds.derive(seed, config.dropOut2.name)))
-            fatalErrorLayer = CopyOnWrite(try Dense(
-                config: config.fatalErrorLayer, inputShape: dropOut2.value.outputShape, seed: Seeds.derive(seed, config.fatalErrorLayer.name)))
+            defaultLayer = try CopyOnWrite(
+                config: config.defaultLayer, inputShape: selfLayer.value.outputShape, modelSeed: seed)
+            dense = try CopyOnWrite(
+                config: config.dense, inputShape: defaultLayer.value.outputShape, modelSeed: seed)
+            dense2 = try CopyOnWrite(
+                config: config.dense2, inputShape: dense.value.outputShape, modelSeed: seed)
+            layer1stLayerInjected = try CopyOnWrite(
+                config: config.layer1stLayerInjected, inputShape: dense2.value.outputShape, modelSeed: seed)
+            ubergroE = try CopyOnWrite(
+                config: config.ubergroE, inputShape: layer1stLayerInjected.value.outputShape, modelSeed: seed)
+            configLayer = try CopyOnWrite(
+                config: config.configLayer, inputShape: ubergroE.value.outputShape, modelSeed: seed)
+            initLayer = try CopyOnWrite(
+                config: config.initLayer, inputShape: configLayer.value.outputShape, modelSeed: seed)
+            dropOut = try CopyOnWrite(
+                config: config.dropOut, inputShape: initLayer.value.outputShape, modelSeed: seed)
+            dropOut2 = try CopyOnWrite(
+                config: config.dropOut2, inputShape: dropOut.value.outputShape, modelSeed: seed)
+            fatalErrorLayer = try CopyOnWrite(
+                config: config.fatalErrorLayer, inputShape: dropOut2.value.outputShape, modelSeed: seed)
         }
     }
 }

@@ -46,8 +46,8 @@ struct LargeModel: Model {
         }
         /// `norm` (BatchNormalization).
         var norm: BatchNormalizationConfig {
-            get { storage.value.part1.value.norm.value }
-            set { storage.value.part1.value.norm.value = newValue }
+            get { storage.value.part2.value.norm.value }
+            set { storage.value.part2.value.norm.value = newValue }
         }
         /// `relu` (ReLU).
         var relu: ReLUConfig {
@@ -61,13 +61,13 @@ struct LargeModel: Model {
         }
         /// `dense_a` (Dense).
         var denseA: DenseConfig {
-            get { storage.value.part2.value.denseA.value }
-            set { storage.value.part2.value.denseA.value = newValue }
+            get { storage.value.part3.value.denseA.value }
+            set { storage.value.part3.value.denseA.value = newValue }
         }
         /// `dense_b` (Dense).
         var denseB: DenseConfig {
-            get { storage.value.part2.value.denseB.value }
-            set { storage.value.part2.value.denseB.value = newValue }
+            get { storage.value.part3.value.denseB.value }
+            set { storage.value.part3.value.denseB.value = newValue }
         }
         /// `skip` (Add).
         var skip: AddConfig {
@@ -76,33 +76,33 @@ struct LargeModel: Model {
         }
         /// `embedding` (Embedding).
         var embedding: EmbeddingConfig {
-            get { storage.value.part3.value.embedding.value }
-            set { storage.value.part3.value.embedding.value = newValue }
+            get { storage.value.part4.value.embedding.value }
+            set { storage.value.part4.value.embedding.value = newValue }
         }
         /// `lstm` (LSTM).
         var lstm: LSTMConfig {
-            get { storage.value.part3.value.lstm.value }
-            set { storage.value.part3.value.lstm.value = newValue }
+            get { storage.value.part4.value.lstm.value }
+            set { storage.value.part4.value.lstm.value = newValue }
         }
         /// `heads`: the nested model `Heads`.
         var heads: Heads.Config {
-            get { storage.value.part3.value.heads.value }
-            set { storage.value.part3.value.heads.value = newValue }
+            get { storage.value.part4.value.heads.value }
+            set { storage.value.part4.value.heads.value = newValue }
         }
         /// `joined` (Concatenate).
         var joined: ConcatenateConfig {
-            get { storage.value.part4.value.joined.value }
-            set { storage.value.part4.value.joined.value = newValue }
+            get { storage.value.part5.value.joined.value }
+            set { storage.value.part5.value.joined.value = newValue }
         }
         /// `head` (Dense).
         var head: DenseConfig {
-            get { storage.value.part4.value.head.value }
-            set { storage.value.part4.value.head.value = newValue }
+            get { storage.value.part5.value.head.value }
+            set { storage.value.part5.value.head.value = newValue }
         }
         /// `aux` (Dense).
         var aux: DenseConfig {
-            get { storage.value.part4.value.aux.value }
-            set { storage.value.part4.value.aux.value = newValue }
+            get { storage.value.part5.value.aux.value }
+            set { storage.value.part5.value.aux.value = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -111,32 +111,60 @@ struct LargeModel: Model {
             inputs: [0, 1],
             outputs: [.init(14), .init(10), .init(12)])
 
-        /// The graph's calls, in literals of 4.
+        /// The graph's calls, listed by functions of at most 4.
         private static var graphNodes: [ModelGraph.Node] {
-            var nodes: [ModelGraph.Node] = [
+            var nodes = graphNodes1()
+            nodes += graphNodes2()
+            nodes += graphNodes3()
+            nodes += graphNodes4()
+            return nodes
+        }
+
+        /// Calls 0–3 of the graph; out of line, so that a release build optimizes
+        /// each list alone.
+        @inline(never)
+        private static func graphNodes1() -> [ModelGraph.Node] {
+            [
                 .init(0),  // 0: image = image (input)
                 .init(1),  // 1: tokens = tokens (input)
                 .init(2, [.init(0)]),  // 2: conv = conv(image)
                 .init(9, [.init(1)]),  // 3: embedding = embedding(tokens)
             ]
-            nodes += [
+        }
+
+        /// Calls 4–7 of the graph; out of line, so that a release build optimizes
+        /// each list alone.
+        @inline(never)
+        private static func graphNodes2() -> [ModelGraph.Node] {
+            [
                 .init(3, [.init(2)]),  // 4: norm = norm(conv)
                 .init(10, [.init(3)]),  // 5: lstm = lstm(embedding)
                 .init(4, [.init(4)]),  // 6: relu = relu(norm)
                 .init(5, [.init(6)]),  // 7: pool = pool(relu)
             ]
-            nodes += [
+        }
+
+        /// Calls 8–11 of the graph; out of line, so that a release build optimizes
+        /// each list alone.
+        @inline(never)
+        private static func graphNodes3() -> [ModelGraph.Node] {
+            [
                 .init(6, [.init(7)]),  // 8: denseA = denseA(pool)
                 .init(7, [.init(8)]),  // 9: denseB = denseB(denseA)
                 .init(14, [.init(8)]),  // 10: aux = aux(denseA)
                 .init(8, [.init(8), .init(9)]),  // 11: skip = skip(denseA, denseB)
             ]
-            nodes += [
+        }
+
+        /// Calls 12–14 of the graph; out of line, so that a release build optimizes
+        /// each list alone.
+        @inline(never)
+        private static func graphNodes4() -> [ModelGraph.Node] {
+            [
                 .init(11, [.init(11)]),  // 12: heads = heads(skip)
                 .init(12, [.init(11), .init(5), .init(5, 2), .init(12, 1)]),  // 13: joined = joined(skip, lstm, lstm, heads)
                 .init(13, [.init(13)]),  // 14: head = head(joined)
             ]
-            return nodes
         }
 
         /// The config from the spec.
@@ -149,6 +177,7 @@ struct LargeModel: Model {
             try storage.value.part2.value.read(from: &layers)
             try storage.value.part3.value.read(from: &layers)
             try storage.value.part4.value.read(from: &layers)
+            try storage.value.part5.value.read(from: &layers)
             try layers.finish()
         }
 
@@ -162,26 +191,29 @@ struct LargeModel: Model {
             layers += storage.value.part2.value.layers
             layers += storage.value.part3.value.layers
             layers += storage.value.part4.value.layers
+            layers += storage.value.part5.value.layers
             return layers
         }
 
         /// The layers' configs, behind one copy-on-write reference: copying a config copies
         /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        fileprivate var storage = CopyOnWrite(Fields())
 
         /// The configs of the spec, each behind its own copy-on-write reference, in parts of at
-        /// most 4 layers (each behind one too), so that no initializer grows with the
-        /// model.
-        private struct Fields: Equatable, Sendable {
+        /// most 3 layers (each behind one too), so that no initializer grows with the
+        /// model. The model's layer parts are built from these parts.
+        fileprivate struct Fields: Equatable, Sendable {
             var model = ModelAttributes(name: "large_model")
-            /// Layers 1–4 (`image` … `norm`).
+            /// Layers 1–3 (`image` … `conv`).
             var part1 = CopyOnWrite(Part1())
-            /// Layers 5–8 (`relu` … `dense_b`).
+            /// Layers 4–6 (`norm` … `pool`).
             var part2 = CopyOnWrite(Part2())
-            /// Layers 9–12 (`skip` … `heads`).
+            /// Layers 7–9 (`dense_a` … `skip`).
             var part3 = CopyOnWrite(Part3())
-            /// Layers 13–15 (`joined` … `aux`).
+            /// Layers 10–12 (`embedding` … `heads`).
             var part4 = CopyOnWrite(Part4())
+            /// Layers 13–15 (`joined` … `aux`).
+            var part5 = CopyOnWrite(Part5())
 
             struct Part1: Equatable, Sendable {
                 var image = CopyOnWrite(InputLayerConfig(batchShape: [nil, 8, 8, 3], name: "image"))
@@ -196,40 +228,51 @@ struct LargeModel: Model {
                     kernelSize: [3, 3],
                     padding: .same
                 ))
-                var norm = CopyOnWrite(BatchNormalizationConfig(name: "norm"))
 
                 mutating func read(from layers: inout ModelConfigReader) throws {
-                    image.value = try layers.next()
-                    tokens.value = try layers.next()
-                    conv.value = try layers.next()
-                    norm.value = try layers.next()
+                    try layers.next(into: &image)
+                    try layers.next(into: &tokens)
+                    try layers.next(into: &conv)
                 }
 
                 var layers: [any GraphLayerConfig] {
-                    [image.value, tokens.value, conv.value, norm.value]
+                    [image.value, tokens.value, conv.value]
                 }
             }
 
             struct Part2: Equatable, Sendable {
+                var norm = CopyOnWrite(BatchNormalizationConfig(name: "norm"))
                 var relu = CopyOnWrite(ReLUConfig(name: "relu"))
                 var pool = CopyOnWrite(GlobalAveragePooling2DConfig(name: "pool"))
-                var denseA = CopyOnWrite(DenseConfig(name: "dense_a", units: 8, activation: .relu))
-                var denseB = CopyOnWrite(DenseConfig(name: "dense_b", units: 8))
 
                 mutating func read(from layers: inout ModelConfigReader) throws {
-                    relu.value = try layers.next()
-                    pool.value = try layers.next()
-                    denseA.value = try layers.next()
-                    denseB.value = try layers.next()
+                    try layers.next(into: &norm)
+                    try layers.next(into: &relu)
+                    try layers.next(into: &pool)
                 }
 
                 var layers: [any GraphLayerConfig] {
-                    [relu.value, pool.value, denseA.value, denseB.value]
+                    [norm.value, relu.value, pool.value]
                 }
             }
 
             struct Part3: Equatable, Sendable {
+                var denseA = CopyOnWrite(DenseConfig(name: "dense_a", units: 8, activation: .relu))
+                var denseB = CopyOnWrite(DenseConfig(name: "dense_b", units: 8))
                 var skip = CopyOnWrite(AddConfig(name: "skip"))
+
+                mutating func read(from layers: inout ModelConfigReader) throws {
+                    try layers.next(into: &denseA)
+                    try layers.next(into: &denseB)
+                    try layers.next(into: &skip)
+                }
+
+                var layers: [any GraphLayerConfig] {
+                    [denseA.value, denseB.value, skip.value]
+                }
+            }
+
+            struct Part4: Equatable, Sendable {
                 var embedding = CopyOnWrite(EmbeddingConfig(
                     name: "embedding",
                     inputDim: 20,
@@ -240,26 +283,25 @@ struct LargeModel: Model {
                 var heads = CopyOnWrite(Heads.Config())
 
                 mutating func read(from layers: inout ModelConfigReader) throws {
-                    skip.value = try layers.next()
-                    embedding.value = try layers.next()
-                    lstm.value = try layers.next()
-                    heads.value = try layers.next()
+                    try layers.next(into: &embedding)
+                    try layers.next(into: &lstm)
+                    try layers.next(into: &heads)
                 }
 
                 var layers: [any GraphLayerConfig] {
-                    [skip.value, embedding.value, lstm.value, heads.value]
+                    [embedding.value, lstm.value, heads.value]
                 }
             }
 
-            struct Part4: Equatable, Sendable {
+            struct Part5: Equatable, Sendable {
                 var joined = CopyOnWrite(ConcatenateConfig(name: "joined"))
                 var head = CopyOnWrite(DenseConfig(name: "head", units: 3, activation: .softmax))
                 var aux = CopyOnWrite(DenseConfig(name: "aux", units: 1))
 
                 mutating func read(from layers: inout ModelConfigReader) throws {
-                    joined.value = try layers.next()
-                    head.value = try layers.next()
-                    aux.value = try layers.next()
+                    try layers.next(into: &joined)
+                    try layers.next(into: &head)
+                    try layers.next(into: &aux)
                 }
 
                 var layers: [any GraphLayerConfig] {
@@ -280,8 +322,8 @@ struct LargeModel: Model {
     }
     /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
     var norm: BatchNormalization {
-        get { storage.value.part1.value.norm.value }
-        set { storage.value.part1.value.norm.value = newValue }
+        get { storage.value.part2.value.norm.value }
+        set { storage.value.part2.value.norm.value = newValue }
     }
     /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
     var relu: ReLU {
@@ -295,13 +337,13 @@ struct LargeModel: Model {
     }
     /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
     var denseA: Dense {
-        get { storage.value.part2.value.denseA.value }
-        set { storage.value.part2.value.denseA.value = newValue }
+        get { storage.value.part3.value.denseA.value }
+        set { storage.value.part3.value.denseA.value = newValue }
     }
     /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
     var denseB: Dense {
-        get { storage.value.part2.value.denseB.value }
-        set { storage.value.part2.value.denseB.value = newValue }
+        get { storage.value.part3.value.denseB.value }
+        set { storage.value.part3.value.denseB.value = newValue }
     }
     /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
     var skip: Add {
@@ -310,33 +352,33 @@ struct LargeModel: Model {
     }
     /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
     var embedding: Embedding {
-        get { storage.value.part3.value.embedding.value }
-        set { storage.value.part3.value.embedding.value = newValue }
+        get { storage.value.part4.value.embedding.value }
+        set { storage.value.part4.value.embedding.value = newValue }
     }
     /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
     var lstm: LSTM {
-        get { storage.value.part3.value.lstm.value }
-        set { storage.value.part3.value.lstm.value = newValue }
+        get { storage.value.part4.value.lstm.value }
+        set { storage.value.part4.value.lstm.value = newValue }
     }
     /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
     var heads: Heads {
-        get { storage.value.part3.value.heads.value }
-        set { storage.value.part3.value.heads.value = newValue }
+        get { storage.value.part4.value.heads.value }
+        set { storage.value.part4.value.heads.value = newValue }
     }
     /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
     var joined: Concatenate {
-        get { storage.value.part4.value.joined.value }
-        set { storage.value.part4.value.joined.value = newValue }
+        get { storage.value.part5.value.joined.value }
+        set { storage.value.part5.value.joined.value = newValue }
     }
     /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
     var head: Dense {
-        get { storage.value.part4.value.head.value }
-        set { storage.value.part4.value.head.value = newValue }
+        get { storage.value.part5.value.head.value }
+        set { storage.value.part5.value.head.value = newValue }
     }
     /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
     var aux: Dense {
-        get { storage.value.part4.value.aux.value }
-        set { storage.value.part4.value.aux.value = newValue }
+        get { storage.value.part5.value.aux.value }
+        set { storage.value.part5.value.aux.value = newValue }
     }
 
     /// The layers, behind one copy-on-write reference: a model is one reference whatever its
@@ -357,6 +399,7 @@ struct LargeModel: Model {
         storage.value.part2.value.copyConfigs(into: &config)
         storage.value.part3.value.copyConfigs(into: &config)
         storage.value.part4.value.copyConfigs(into: &config)
+        storage.value.part5.value.copyConfigs(into: &config)
         return config
     }
 
@@ -417,6 +460,7 @@ struct LargeModel: Model {
         clone.storage.value.part2.value.clone(with: cloner, recursive: recursive, at: path)
         clone.storage.value.part3.value.clone(with: cloner, recursive: recursive, at: path)
         clone.storage.value.part4.value.clone(with: cloner, recursive: recursive, at: path)
+        clone.storage.value.part5.value.clone(with: cloner, recursive: recursive, at: path)
         return clone
     }
 
@@ -427,6 +471,7 @@ struct LargeModel: Model {
         storage.value.part2.value.appendWeights(to: &weights)
         storage.value.part3.value.appendWeights(to: &weights)
         storage.value.part4.value.appendWeights(to: &weights)
+        storage.value.part5.value.appendWeights(to: &weights)
         return weights
     }
 
@@ -438,99 +483,129 @@ struct LargeModel: Model {
         try updated.storage.value.part2.value.setWeights(from: &assignment)
         try updated.storage.value.part3.value.setWeights(from: &assignment)
         try updated.storage.value.part4.value.setWeights(from: &assignment)
+        try updated.storage.value.part5.value.setWeights(from: &assignment)
         try assignment.finish()
         self = updated
     }
 
     /// The model's layers, each behind its own copy-on-write reference, in parts of at most
-    /// 4 (each behind one too), so that no initializer grows with the model.
+    /// 3 (each behind one too), so that no initializer grows with the model.
     private struct Layers: Sendable {
         var attributes: ModelAttributes
-        /// Layers 1–4 (`image` … `norm`).
+        /// Layers 1–3 (`image` … `conv`).
         var part1: CopyOnWrite<Part1>
-        /// Layers 5–8 (`relu` … `dense_b`).
+        /// Layers 4–6 (`norm` … `pool`).
         var part2: CopyOnWrite<Part2>
-        /// Layers 9–12 (`skip` … `heads`).
+        /// Layers 7–9 (`dense_a` … `skip`).
         var part3: CopyOnWrite<Part3>
-        /// Layers 13–15 (`joined` … `aux`).
+        /// Layers 10–12 (`embedding` … `heads`).
         var part4: CopyOnWrite<Part4>
+        /// Layers 13–15 (`joined` … `aux`).
+        var part5: CopyOnWrite<Part5>
 
         init(config: Config, seed: UInt64) throws {
             let shapes = try config.nodeShapes()
             attributes = config.model
-            part1 = CopyOnWrite(try Part1(config: config, shapes: shapes, seed: seed))
-            part2 = CopyOnWrite(try Part2(config: config, shapes: shapes, seed: seed))
-            part3 = CopyOnWrite(try Part3(config: config, shapes: shapes, seed: seed))
-            part4 = CopyOnWrite(try Part4(config: config, shapes: shapes, seed: seed))
+            part1 = CopyOnWrite(try Part1(
+                config: config.storage.value.part1.value, shapes: shapes, seed: seed))
+            part2 = CopyOnWrite(try Part2(
+                config: config.storage.value.part2.value, shapes: shapes, seed: seed))
+            part3 = CopyOnWrite(try Part3(
+                config: config.storage.value.part3.value, shapes: shapes, seed: seed))
+            part4 = CopyOnWrite(try Part4(
+                config: config.storage.value.part4.value, shapes: shapes, seed: seed))
+            part5 = CopyOnWrite(try Part5(
+                config: config.storage.value.part5.value, shapes: shapes, seed: seed))
         }
 
         struct Part1: Sendable {
             var image: CopyOnWrite<InputLayer>
             var tokens: CopyOnWrite<InputLayer>
             var conv: CopyOnWrite<Conv2D>
-            var norm: CopyOnWrite<BatchNormalization>
 
-            init(config: Config, shapes: [[TensorShape]], seed: UInt64) throws {
-                image = CopyOnWrite(InputLayer(config: config.image))
-                tokens = CopyOnWrite(InputLayer(config: config.tokens))
-                conv = CopyOnWrite(try Conv2D(
-                    config: config.conv, inputShape: image.value.outputShape, seed: Seeds.derive(seed, config.conv.name)))
-                norm = CopyOnWrite(try BatchNormalization(
-                    config: config.norm, inputShape: conv.value.outputShape, seed: Seeds.derive(seed, config.norm.name)))
+            init(config: Config.Fields.Part1, shapes: [[TensorShape]], seed: UInt64) throws {
+                image = CopyOnWrite(InputLayer(config: config.image.value))
+                tokens = CopyOnWrite(InputLayer(config: config.tokens.value))
+                conv = try CopyOnWrite(
+                    config: config.conv.value, inputShape: image.value.outputShape, modelSeed: seed)
             }
 
             func copyConfigs(into config: inout Config) {
                 config.image = image.value.config
                 config.tokens = tokens.value.config
                 config.conv = conv.value.config
-                config.norm = norm.value.config
             }
 
             mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                conv.value = cloner.cloneLayer(conv.value, at: path.appending(conv.value.config.name), in: "LargeModel")
-                norm.value = cloner.cloneLayer(norm.value, at: path.appending(norm.value.config.name), in: "LargeModel")
+                cloner.replaceWithClone(&conv, at: path, in: "LargeModel")
             }
 
             func appendWeights(to weights: inout [Tensor]) {
                 weights += conv.value.weights
-                weights += norm.value.weights
             }
 
             mutating func setWeights(from assignment: inout WeightAssignment) throws {
                 try assignment.assign(to: &conv.value, name: "conv")
-                try assignment.assign(to: &norm.value, name: "norm")
             }
         }
 
         struct Part2: Sendable {
+            var norm: CopyOnWrite<BatchNormalization>
             var relu: CopyOnWrite<ReLU>
             var pool: CopyOnWrite<GlobalAveragePooling2D>
-            var denseA: CopyOnWrite<Dense>
-            var denseB: CopyOnWrite<Dense>
 
-            init(config: Config, shapes: [[TensorShape]], seed: UInt64) throws {
-                relu = CopyOnWrite(try ReLU(
-                    config: config.relu, inputShape: shapes[4][0], seed: Seeds.derive(seed, config.relu.name)))
-                pool = CopyOnWrite(try GlobalAveragePooling2D(
-                    config: config.pool, inputShape: relu.value.outputShape, seed: Seeds.derive(seed, config.pool.name)))
-                denseA = CopyOnWrite(try Dense(
-                    config: config.denseA, inputShape: pool.value.outputShape, seed: Seeds.derive(seed, config.denseA.name)))
-                denseB = CopyOnWrite(try Dense(
-                    config: config.denseB, inputShape: denseA.value.outputShape, seed: Seeds.derive(seed, config.denseB.name)))
+            init(config: Config.Fields.Part2, shapes: [[TensorShape]], seed: UInt64) throws {
+                norm = try CopyOnWrite(config: config.norm.value, inputShape: shapes[2][0], modelSeed: seed)
+                relu = try CopyOnWrite(
+                    config: config.relu.value, inputShape: norm.value.outputShape, modelSeed: seed)
+                pool = try CopyOnWrite(
+                    config: config.pool.value, inputShape: relu.value.outputShape, modelSeed: seed)
             }
 
             func copyConfigs(into config: inout Config) {
+                config.norm = norm.value.config
                 config.relu = relu.value.config
                 config.pool = pool.value.config
-                config.denseA = denseA.value.config
-                config.denseB = denseB.value.config
             }
 
             mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                relu.value = cloner.cloneLayer(relu.value, at: path.appending(relu.value.config.name), in: "LargeModel")
-                pool.value = cloner.cloneLayer(pool.value, at: path.appending(pool.value.config.name), in: "LargeModel")
-                denseA.value = cloner.cloneLayer(denseA.value, at: path.appending(denseA.value.config.name), in: "LargeModel")
-                denseB.value = cloner.cloneLayer(denseB.value, at: path.appending(denseB.value.config.name), in: "LargeModel")
+                cloner.replaceWithClone(&norm, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&relu, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&pool, at: path, in: "LargeModel")
+            }
+
+            func appendWeights(to weights: inout [Tensor]) {
+                weights += norm.value.weights
+            }
+
+            mutating func setWeights(from assignment: inout WeightAssignment) throws {
+                try assignment.assign(to: &norm.value, name: "norm")
+            }
+        }
+
+        struct Part3: Sendable {
+            var denseA: CopyOnWrite<Dense>
+            var denseB: CopyOnWrite<Dense>
+            var skip: CopyOnWrite<Add>
+
+            init(config: Config.Fields.Part3, shapes: [[TensorShape]], seed: UInt64) throws {
+                denseA = try CopyOnWrite(config: config.denseA.value, inputShape: shapes[7][0], modelSeed: seed)
+                denseB = try CopyOnWrite(
+                    config: config.denseB.value, inputShape: denseA.value.outputShape, modelSeed: seed)
+                skip = try CopyOnWrite(
+                    config: config.skip.value, inputShapes: [denseA.value.outputShape, denseB.value.outputShape], modelSeed: seed)
+            }
+
+            func copyConfigs(into config: inout Config) {
+                config.denseA = denseA.value.config
+                config.denseB = denseB.value.config
+                config.skip = skip.value.config
+            }
+
+            mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
+                cloner.replaceWithClone(&denseA, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&denseB, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&skip, at: path, in: "LargeModel")
             }
 
             func appendWeights(to weights: inout [Tensor]) {
@@ -544,34 +619,29 @@ struct LargeModel: Model {
             }
         }
 
-        struct Part3: Sendable {
-            var skip: CopyOnWrite<Add>
+        struct Part4: Sendable {
             var embedding: CopyOnWrite<Embedding>
             var lstm: CopyOnWrite<LSTM>
             var heads: CopyOnWrite<Heads>
 
-            init(config: Config, shapes: [[TensorShape]], seed: UInt64) throws {
-                embedding = CopyOnWrite(try Embedding(
-                    config: config.embedding, inputShape: shapes[1][0], seed: Seeds.derive(seed, config.embedding.name)))
-                lstm = CopyOnWrite(try LSTM(
-                    config: config.lstm, inputShape: embedding.value.outputShape, seed: Seeds.derive(seed, config.lstm.name)))
-                skip = CopyOnWrite(try Add(
-                    config: config.skip, inputShapes: [shapes[8][0], shapes[9][0]], seed: Seeds.derive(seed, config.skip.name)))
-                heads = CopyOnWrite(try Heads(config: config.heads, seed: Seeds.derive(seed, config.heads.name)))
+            init(config: Config.Fields.Part4, shapes: [[TensorShape]], seed: UInt64) throws {
+                embedding = try CopyOnWrite(
+                    config: config.embedding.value, inputShape: shapes[1][0], modelSeed: seed)
+                lstm = try CopyOnWrite(
+                    config: config.lstm.value, inputShape: embedding.value.outputShape, modelSeed: seed)
+                heads = CopyOnWrite(try Heads(config: config.heads.value, seed: Seeds.derive(seed, config.heads.value.name)))
             }
 
             func copyConfigs(into config: inout Config) {
-                config.skip = skip.value.config
                 config.embedding = embedding.value.config
                 config.lstm = lstm.value.config
                 config.heads = heads.value.config
             }
 
             mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                skip.value = cloner.cloneLayer(skip.value, at: path.appending(skip.value.config.name), in: "LargeModel")
-                embedding.value = cloner.cloneLayer(embedding.value, at: path.appending(embedding.value.config.name), in: "LargeModel")
-                lstm.value = cloner.cloneLayer(lstm.value, at: path.appending(lstm.value.config.name), in: "LargeModel")
-                heads.value = cloner.cloneLayer(heads.value, at: path.appending(heads.value.config.name), in: "LargeModel", recursive: recursive)
+                cloner.replaceWithClone(&embedding, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&lstm, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&heads, at: path, in: "LargeModel", recursive: recursive)
             }
 
             func appendWeights(to weights: inout [Tensor]) {
@@ -587,18 +657,17 @@ struct LargeModel: Model {
             }
         }
 
-        struct Part4: Sendable {
+        struct Part5: Sendable {
             var joined: CopyOnWrite<Concatenate>
             var head: CopyOnWrite<Dense>
             var aux: CopyOnWrite<Dense>
 
-            init(config: Config, shapes: [[TensorShape]], seed: UInt64) throws {
-                aux = CopyOnWrite(try Dense(
-                    config: config.aux, inputShape: shapes[8][0], seed: Seeds.derive(seed, config.aux.name)))
-                joined = CopyOnWrite(try Concatenate(
-                    config: config.joined, inputShapes: [shapes[11][0], shapes[5][0], shapes[5][2], shapes[12][1]], seed: Seeds.derive(seed, config.joined.name)))
-                head = CopyOnWrite(try Dense(
-                    config: config.head, inputShape: joined.value.outputShape, seed: Seeds.derive(seed, config.head.name)))
+            init(config: Config.Fields.Part5, shapes: [[TensorShape]], seed: UInt64) throws {
+                aux = try CopyOnWrite(config: config.aux.value, inputShape: shapes[8][0], modelSeed: seed)
+                joined = try CopyOnWrite(
+                    config: config.joined.value, inputShapes: [shapes[11][0], shapes[5][0], shapes[5][2], shapes[12][1]], modelSeed: seed)
+                head = try CopyOnWrite(
+                    config: config.head.value, inputShape: joined.value.outputShape, modelSeed: seed)
             }
 
             func copyConfigs(into config: inout Config) {
@@ -608,9 +677,9 @@ struct LargeModel: Model {
             }
 
             mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                joined.value = cloner.cloneLayer(joined.value, at: path.appending(joined.value.config.name), in: "LargeModel")
-                head.value = cloner.cloneLayer(head.value, at: path.appending(head.value.config.name), in: "LargeModel")
-                aux.value = cloner.cloneLayer(aux.value, at: path.appending(aux.value.config.name), in: "LargeModel")
+                cloner.replaceWithClone(&joined, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&head, at: path, in: "LargeModel")
+                cloner.replaceWithClone(&aux, at: path, in: "LargeModel")
             }
 
             func appendWeights(to weights: inout [Tensor]) {
@@ -786,10 +855,10 @@ struct LargeModel: Model {
                 _ = try config.nodeShapes()
                 attributes = config.model
                 headsIn = CopyOnWrite(InputLayer(config: config.headsIn))
-                headsLeft = CopyOnWrite(try Dense(
-                    config: config.headsLeft, inputShape: headsIn.value.outputShape, seed: Seeds.derive(seed, config.headsLeft.name)))
-                headsRight = CopyOnWrite(try Dense(
-                    config: config.headsRight, inputShape: headsIn.value.outputShape, seed: Seeds.derive(seed, config.headsRight.name)))
+                headsLeft = try CopyOnWrite(
+                    config: config.headsLeft, inputShape: headsIn.value.outputShape, modelSeed: seed)
+                headsRight = try CopyOnWrite(
+                    config: config.headsRight, inputShape: headsIn.value.outputShape, modelSeed: seed)
             }
         }
     }

@@ -392,31 +392,24 @@ struct LargeModelUnsplit: Model {
             attributes = config.model
             image = CopyOnWrite(InputLayer(config: config.image))
             tokens = CopyOnWrite(InputLayer(config: config.tokens))
-            conv = CopyOnWrite(try Conv2D(
-                config: config.conv, inputShape: image.value.outputShape, seed: Seeds.derive(seed, config.conv.name)))
-            embedding = CopyOnWrite(try Embedding(
-                config: config.embedding, inputShape: tokens.value.outputShape, seed: Seeds.derive(seed, config.embedding.name)))
-            norm = CopyOnWrite(try BatchNormalization(
-                config: config.norm, inputShape: conv.value.outputShape, seed: Seeds.derive(seed, config.norm.name)))
-            lstm = CopyOnWrite(try LSTM(
-                config: config.lstm, inputShape: embedding.value.outputShape, seed: Seeds.derive(seed, config.lstm.name)))
-            relu = CopyOnWrite(try ReLU(
-                config: config.relu, inputShape: norm.value.outputShape, seed: Seeds.derive(seed, config.relu.name)))
-            pool = CopyOnWrite(try GlobalAveragePooling2D(
-                config: config.pool, inputShape: relu.value.outputShape, seed: Seeds.derive(seed, config.pool.name)))
-            denseA = CopyOnWrite(try Dense(
-                config: config.denseA, inputShape: pool.value.outputShape, seed: Seeds.derive(seed, config.denseA.name)))
-            denseB = CopyOnWrite(try Dense(
-                config: config.denseB, inputShape: denseA.value.outputShape, seed: Seeds.derive(seed, config.denseB.name)))
-            aux = CopyOnWrite(try Dense(
-                config: config.aux, inputShape: denseA.value.outputShape, seed: Seeds.derive(seed, config.aux.name)))
-            skip = CopyOnWrite(try Add(
-                config: config.skip, inputShapes: [denseA.value.outputShape, denseB.value.outputShape], seed: Seeds.derive(seed, config.skip.name)))
+            conv = try CopyOnWrite(config: config.conv, inputShape: image.value.outputShape, modelSeed: seed)
+            embedding = try CopyOnWrite(
+                config: config.embedding, inputShape: tokens.value.outputShape, modelSeed: seed)
+            norm = try CopyOnWrite(config: config.norm, inputShape: conv.value.outputShape, modelSeed: seed)
+            lstm = try CopyOnWrite(
+                config: config.lstm, inputShape: embedding.value.outputShape, modelSeed: seed)
+            relu = try CopyOnWrite(config: config.relu, inputShape: norm.value.outputShape, modelSeed: seed)
+            pool = try CopyOnWrite(config: config.pool, inputShape: relu.value.outputShape, modelSeed: seed)
+            denseA = try CopyOnWrite(config: config.denseA, inputShape: pool.value.outputShape, modelSeed: seed)
+            denseB = try CopyOnWrite(
+                config: config.denseB, inputShape: denseA.value.outputShape, modelSeed: seed)
+            aux = try CopyOnWrite(config: config.aux, inputShape: denseA.value.outputShape, modelSeed: seed)
+            skip = try CopyOnWrite(
+                config: config.skip, inputShapes: [denseA.value.outputShape, denseB.value.outputShape], modelSeed: seed)
             heads = CopyOnWrite(try Heads(config: config.heads, seed: Seeds.derive(seed, config.heads.name)))
-            joined = CopyOnWrite(try Concatenate(
-                config: config.joined, inputShapes: [skip.value.outputShape, lstm.value.outputShape, shapes[5][2], heads.value.outputShapes[1]], seed: Seeds.derive(seed, config.joined.name)))
-            head = CopyOnWrite(try Dense(
-                config: config.head, inputShape: joined.value.outputShape, seed: Seeds.derive(seed, config.head.name)))
+            joined = try CopyOnWrite(
+                config: config.joined, inputShapes: [skip.value.outputShape, lstm.value.outputShape, shapes[5][2], heads.value.outputShapes[1]], modelSeed: seed)
+            head = try CopyOnWrite(config: config.head, inputShape: joined.value.outputShape, modelSeed: seed)
         }
     }
 
@@ -581,10 +574,10 @@ struct LargeModelUnsplit: Model {
                 _ = try config.nodeShapes()
                 attributes = config.model
                 headsIn = CopyOnWrite(InputLayer(config: config.headsIn))
-                headsLeft = CopyOnWrite(try Dense(
-                    config: config.headsLeft, inputShape: headsIn.value.outputShape, seed: Seeds.derive(seed, config.headsLeft.name)))
-                headsRight = CopyOnWrite(try Dense(
-                    config: config.headsRight, inputShape: headsIn.value.outputShape, seed: Seeds.derive(seed, config.headsRight.name)))
+                headsLeft = try CopyOnWrite(
+                    config: config.headsLeft, inputShape: headsIn.value.outputShape, modelSeed: seed)
+                headsRight = try CopyOnWrite(
+                    config: config.headsRight, inputShape: headsIn.value.outputShape, modelSeed: seed)
             }
         }
     }

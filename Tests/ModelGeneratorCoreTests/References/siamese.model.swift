@@ -199,10 +199,10 @@ struct Siamese: Model {
             left = CopyOnWrite(InputLayer(config: config.left))
             right = CopyOnWrite(InputLayer(config: config.right))
             encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
-            subtract = CopyOnWrite(try Subtract(
-                config: config.subtract, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], seed: Seeds.derive(seed, config.subtract.name)))
-            dense2 = CopyOnWrite(try Dense(
-                config: config.dense2, inputShape: subtract.value.outputShape, seed: Seeds.derive(seed, config.dense2.name)))
+            subtract = try CopyOnWrite(
+                config: config.subtract, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], modelSeed: seed)
+            dense2 = try CopyOnWrite(
+                config: config.dense2, inputShape: subtract.value.outputShape, modelSeed: seed)
         }
     }
 
@@ -366,10 +366,10 @@ struct Siamese: Model {
                 _ = try config.nodeShapes()
                 attributes = config.model
                 inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
-                dense = CopyOnWrite(try Dense(
-                    config: config.dense, inputShape: inputLayer.value.outputShape, seed: Seeds.derive(seed, config.dense.name)))
-                dense1 = CopyOnWrite(try Dense(
-                    config: config.dense1, inputShape: dense.value.outputShape, seed: Seeds.derive(seed, config.dense1.name)))
+                dense = try CopyOnWrite(
+                    config: config.dense, inputShape: inputLayer.value.outputShape, modelSeed: seed)
+                dense1 = try CopyOnWrite(
+                    config: config.dense1, inputShape: dense.value.outputShape, modelSeed: seed)
             }
         }
     }
