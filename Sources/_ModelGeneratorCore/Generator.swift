@@ -737,9 +737,9 @@ struct Renderer {
         layerIndices(part: part).map { "config.\(members[$0]) = \(members[$0])\(field).config" }
     }
 
-    /// `<target>dense = cloner.cloneLayer(dense, …)` for the layers of `part` (or all).
-    private func clones(part: Int?, target: String) -> [String] {
-        layerIndices(part: part).filter { !layers[$0].isInput }.map { index in
+    /// `<target>dense = cloner.cloneLayer(dense, …)` for the layers of a model stored unsplit.
+    private func clones(target: String) -> [String] {
+        layerIndices(part: nil).filter { !layers[$0].isInput }.map { index in
             let member = members[index]
             let recursive = nested[index] != nil ? ", recursive: recursive" : ""
             return "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))"
@@ -1071,7 +1071,7 @@ struct Renderer {
         out.block("\(access)func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> \(typeName)") { out in
             out.line("var clone = self")
             if layerParts == nil {
-                for line in clones(part: nil, target: "clone.") { out.line(line) }
+                for line in clones(target: "clone.") { out.line(line) }
             } else {
                 for part in partTypes.indices {
                     out.line("clone.storage.value.\(partMember(part)).value.clone(with: cloner, recursive: recursive, at: path)")
