@@ -2,6 +2,8 @@
 # Builds the ModelRuntime documentation catalog (Sources/ModelRuntime/ModelRuntime.docc) into
 # .build-docs/ModelRuntime.doccarchive with the toolchain's own `docc`, no swift-docc-plugin.
 # Fails on any DocC warning, e.g. a broken symbol link such as ``Tensor/shapez``.
+# From the same symbol graphs it checks ModelRuntime's public API against the committed list,
+# Tests/PublicAPI/ModelRuntime.txt (tools/public_api.py); UPDATE_PUBLIC_API=1 rewrites the list.
 #
 #   tools/build-docs.sh [extra docc convert options, e.g. --hosting-base-path NAME]
 #
@@ -75,3 +77,10 @@ if [[ $status -ne 0 || $problems -ne 0 ]]; then
     exit 1
 fi
 echo "build-docs: 0 DocC warnings; archive at $archive"
+
+api_list=Tests/PublicAPI/ModelRuntime.txt
+if [[ "${UPDATE_PUBLIC_API:-}" == 1 ]]; then
+    python3 tools/public_api.py "$graphs" "$api_list" --update
+else
+    python3 tools/public_api.py "$graphs" "$api_list"
+fi

@@ -1,5 +1,5 @@
 /// An activation function by its Keras 3 name, as a layer's `activation` config holds it.
-public enum ActivationFunction: String, CaseIterable, ConfigValue {
+public enum ActivationFunction: String, CaseIterable, ConfigValue, SwiftExpressible {
     /// The identity: no activation.
     case linear
     /// `max(x, 0)`.
@@ -89,7 +89,7 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue {
     /// Whether it works across the last axis rather than element by element.
     public var isAxisWise: Bool { self == .softmax || self == .logSoftmax || self == .sparsemax }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         "." + ConfigField<Never>.label(forKey: rawValue)
     }
 

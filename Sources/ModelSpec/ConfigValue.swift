@@ -1,15 +1,19 @@
-/// A value that a layer config field can hold: `Codable` in Keras's JSON form, comparable, and
-/// writable as Swift source, so the generator can spell out a config without knowing its type.
-public protocol ConfigValue: Codable, Equatable, Sendable {
+/// A value that a layer config field can hold: `Codable` in Keras's JSON form, comparable and
+/// sendable. A custom layer's config may use its own types.
+public protocol ConfigValue: Codable, Equatable, Sendable {}
+
+/// A value the generator can write as Swift source, so that it spells out a built-in config
+/// without knowing its type. Code generation only, so not public: apps never need it.
+package protocol SwiftExpressible {
     /// Swift source that evaluates to this value, e.g. `32`, `"dense"`, `.relu`, `[nil, 728]`.
     var swiftExpression: String { get }
 }
 
 /// Swift source spellings of plain values, with every string escaped.
-public enum SwiftLiteral {
+package enum SwiftLiteral {
     /// A Swift string literal for `text`: quotes, backslashes, control characters and every
     /// non-ASCII scalar are escaped, so no spec string can end the literal or hide code.
-    public static func string(_ text: String) -> String {
+    package static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -26,39 +30,43 @@ public enum SwiftLiteral {
     }
 
     /// A Swift literal for a `Double` that reads back as the same value.
-    public static func double(_ value: Double) -> String {
+    package static func double(_ value: Double) -> String {
         if value.isNaN { return ".nan" }
         if value.isInfinite { return value < 0 ? "-.infinity" : ".infinity" }
         return value.description
     }
 }
 
-extension Int: ConfigValue {
-    public var swiftExpression: String { String(self) }
+extension Int: ConfigValue, SwiftExpressible {
+    package var swiftExpression: String { String(self) }
 }
 
-extension Double: ConfigValue {
-    public var swiftExpression: String { SwiftLiteral.double(self) }
+extension Double: ConfigValue, SwiftExpressible {
+    package var swiftExpression: String { SwiftLiteral.double(self) }
 }
 
-extension Bool: ConfigValue {
-    public var swiftExpression: String { self ? "true" : "false" }
+extension Bool: ConfigValue, SwiftExpressible {
+    package var swiftExpression: String { self ? "true" : "false" }
 }
 
-extension String: ConfigValue {
-    public var swiftExpression: String { SwiftLiteral.string(self) }
+extension String: ConfigValue, SwiftExpressible {
+    package var swiftExpression: String { SwiftLiteral.string(self) }
 }
 
-extension Optional: ConfigValue where Wrapped: ConfigValue {
-    public var swiftExpression: String { self.map(\.swiftExpression) ?? "nil" }
+extension Optional: ConfigValue where Wrapped: ConfigValue {}
+
+extension Optional: SwiftExpressible where Wrapped: SwiftExpressible {
+    package var swiftExpression: String { self.map(\.swiftExpression) ?? "nil" }
 }
 
-extension Array: ConfigValue where Element: ConfigValue {
-    public var swiftExpression: String { "[" + map(\.swiftExpression).joined(separator: ", ") + "]" }
+extension Array: ConfigValue where Element: ConfigValue {}
+
+extension Array: SwiftExpressible where Element: SwiftExpressible {
+    package var swiftExpression: String { "[" + map(\.swiftExpression).joined(separator: ", ") + "]" }
 }
 
-extension TensorShape: ConfigValue {
-    public var swiftExpression: String { dimensions.swiftExpression }
+extension TensorShape: ConfigValue, SwiftExpressible {
+    package var swiftExpression: String { dimensions.swiftExpression }
 }
 
 /// A coding key made from any string: config keys are Keras's own.

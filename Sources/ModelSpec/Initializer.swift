@@ -1,6 +1,6 @@
 /// A Keras 3 weight initializer with its config. `seed`, where Keras has one, fixes the values:
 /// the same seeded initializer gives the same values for the same shape, as in Keras.
-public enum Initializer: ConfigValue {
+public enum Initializer: ConfigValue, SwiftExpressible {
     /// Uniform in ±√(6 / (fan_in + fan_out)).
     case glorotUniform(seed: Int? = nil)
     /// Truncated normal with variance 2 / (fan_in + fan_out).
@@ -292,7 +292,7 @@ public enum Initializer: ConfigValue {
         ]))
     }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         func call(_ name: String, _ arguments: [(String, String?)]) -> String {
             let given = arguments.compactMap { label, value in value.map { "\(label): \($0)" } }
             return given.isEmpty ? "." + name + "()" : "." + name + "(" + given.joined(separator: ", ") + ")"

@@ -1,6 +1,6 @@
 /// A layer's or model's dtype policy. The runtime computes in float32, so `float32` is the
 /// only policy a spec may use.
-public struct DTypePolicy: ConfigValue {
+public struct DTypePolicy: ConfigValue, SwiftExpressible {
     /// The policy name, e.g. `float32`.
     public var name: String
 
@@ -43,12 +43,12 @@ public struct DTypePolicy: ConfigValue {
         ]))
     }
 
-    public var swiftExpression: String { name == "float32" ? ".float32" : "DTypePolicy(name: \(SwiftLiteral.string(name)))" }
+    package var swiftExpression: String { name == "float32" ? ".float32" : "DTypePolicy(name: \(SwiftLiteral.string(name)))" }
 }
 
 /// A Keras object kept as its JSON: regularizers and constraints, which only matter for
 /// training. They survive config round-trips unchanged.
-public struct KerasObject: ConfigValue {
+public struct KerasObject: ConfigValue, SwiftExpressible {
     /// The object's Keras JSON, e.g. `{"class_name": "L2", "config": {"l2": 0.01}}`.
     public var json: JSONValue
 
@@ -75,13 +75,13 @@ public struct KerasObject: ConfigValue {
         try container.encode(json)
     }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         "KerasObject(validJSON: " + SwiftLiteral.string(JSONWriter().write(json)) + ")"
     }
 }
 
 /// A model's own Keras attributes: its name, `trainable` flag and dtype policy.
-public struct ModelAttributes: ConfigValue {
+public struct ModelAttributes: ConfigValue, SwiftExpressible {
     /// The model's Keras name.
     public var name: String
     /// Keras's `trainable` flag.
@@ -96,7 +96,7 @@ public struct ModelAttributes: ConfigValue {
         self.dtype = dtype
     }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         var arguments = ["name: " + SwiftLiteral.string(name)]
         if !trainable { arguments.append("trainable: false") }
         if dtype != .float32 { arguments.append("dtype: " + dtype.swiftExpression) }

@@ -38,11 +38,6 @@ public protocol LayerConfig: GraphLayerConfig, ConfigValue {
     /// What looks like a mistake in a valid config called on `inputs` (e.g. a softmax over one
     /// unit); shown as warnings.
     func warnings(forInputs inputs: [TensorShape]) -> [String]
-    /// The Swift name generated code spells the type with, e.g. `Conv2DConfig` for
-    /// `ConvConfig<Spatial2D>`.
-    static var swiftTypeName: String { get }
-    /// The Swift name of the runtime layer type, e.g. `Conv2D` or `TimeDistributed<Dense>`.
-    static var swiftRuntimeTypeName: String { get }
     /// The number of outputs a call gives: 1, or more for recurrent layers with `return_state`.
     var outputCount: Int { get }
     /// Where Keras stores each weight under the layer's own path, in `get_weights()` order:
@@ -149,14 +144,35 @@ public struct ConfigField<Config>: Sendable {
     private let valueType: Any.Type
     let decodeInto: @Sendable (inout Config, KeyedDecodingContainer<ConfigKey>) throws -> Void
     let encodeFrom: @Sendable (Config, inout KeyedEncodingContainer<ConfigKey>) throws -> Void
+    /// The field as a labeled Swift argument (`units: 32`) when it is required or differs from
+    /// the defaults; for the generator, which spells built-in configs only.
     let argument: @Sendable (Config, Config) -> String?
-    let defaultDescription: @Sendable (Config) -> String
+    /// Whether `argument` writes Swift source (every built-in config's fields do), rather than a
+    /// description of a custom value type.
+    package let spellsSwift: Bool
 
     /// A field stored at `keyPath` under the Keras key `key`.
     public init<Value: ConfigValue>(
         _ key: String, _ keyPath: WritableKeyPath<Config, Value> & Sendable, required: Bool = false
     ) {
+        // A custom layer's value types need no Swift spelling: the generator spells custom
+        // layers from their spec's JSON, never from a typed config.
+        self.init(key, keyPath, required: required, spellsSwift: false) { String(describing: $0) }
+    }
+
+    /// A field of a built-in config, whose values the generator spells as Swift source.
+    package init<Value: ConfigValue & SwiftExpressible>(
+        _ key: String, _ keyPath: WritableKeyPath<Config, Value> & Sendable, required: Bool = false
+    ) {
+        self.init(key, keyPath, required: required, spellsSwift: true) { $0.swiftExpression }
+    }
+
+    private init<Value: ConfigValue>(
+        _ key: String, _ keyPath: WritableKeyPath<Config, Value> & Sendable, required: Bool,
+        spellsSwift: Bool, spelling: @escaping @Sendable (Value) -> String
+    ) {
         let label = ConfigField.label(forKey: key)
+        self.spellsSwift = spellsSwift
         self.key = key
         self.label = label
         self.isRequired = required
@@ -171,9 +187,8 @@ public struct ConfigField<Config>: Sendable {
         argument = { config, defaults in
             let value = config[keyPath: keyPath]
             guard required || value != defaults[keyPath: keyPath] else { return nil }
-            return label + ": " + value.swiftExpression
+            return label + ": " + spelling(value)
         }
-        defaultDescription = { defaults in defaults[keyPath: keyPath].swiftExpression }
     }
 
     /// The camelCase Swift label for a snake_case Keras key.
@@ -223,11 +238,35 @@ extension LayerConfig {
     static var fieldTable: [ConfigField<Self>] { FieldTables.shared.table(for: Self.self) }
 }
 
+/// A generic built-in config, which spells its generated-code names itself rather than as
+/// `className + "Config"` and `className`. Code generation only, so not public.
+package protocol SwiftSpelledConfig: LayerConfig {
+    /// The Swift name generated code spells the type with, e.g. `Conv2DConfig` for
+    /// `ConvConfig<Spatial2D>`.
+    static var spelledTypeName: String { get }
+    /// The Swift name of the runtime layer type, e.g. `TimeDistributed<Dense>`.
+    static var spelledRuntimeTypeName: String { get }
+}
+
+extension SwiftSpelledConfig {
+    package static var spelledRuntimeTypeName: String { className }
+}
+
 extension LayerConfig {
-    /// `Dense` → `DenseConfig`, the naming every built-in config follows (generic ones spell
-    /// theirs); cheaper than describing the metatype, which the generator would do per layer.
-    public static var swiftTypeName: String { className + "Config" }
-    public static var swiftRuntimeTypeName: String { className }
+    /// The Swift name generated code spells the config type with: `Dense` → `DenseConfig`, the
+    /// naming every built-in config follows, or a generic config's own spelling. Cheaper than
+    /// describing the metatype, which the generator would do per layer.
+    package static var swiftTypeName: String {
+        (Self.self as? any SwiftSpelledConfig.Type)?.spelledTypeName ?? className + "Config"
+    }
+    /// The Swift name of the runtime layer type, e.g. `Dense`, `Conv2D` or
+    /// `TimeDistributed<Dense>`.
+    package static var swiftRuntimeTypeName: String {
+        (Self.self as? any SwiftSpelledConfig.Type)?.spelledRuntimeTypeName ?? className
+    }
+}
+
+extension LayerConfig {
     public var outputCount: Int { 1 }
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
         try weights(forInputs: inputs).indices.map { "vars/\($0)" }
@@ -292,13 +331,13 @@ extension LayerConfig {
 
     /// Swift source that rebuilds this config, spelling out only the fields that differ from
     /// Keras's defaults (and the required ones).
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         Self.swiftTypeName + "(" + swiftArguments.joined(separator: ", ") + ")"
     }
 
     /// The labeled arguments of `swiftExpression`, e.g. `["name: \"dense\"", "units: 32"]`:
     /// the required fields and those that differ from Keras's defaults.
-    public var swiftArguments: [String] {
+    package var swiftArguments: [String] {
         let defaults = Self.template
         return Self.fieldTable.compactMap { $0.argument(self, defaults) }
     }

@@ -21,7 +21,7 @@ public struct LayerKind: Sendable {
     /// Keras's class name, e.g. `Dense`.
     public var className: String { configType.className }
     /// The Swift config type name, e.g. `DenseConfig`.
-    public var configTypeName: String { configType.swiftTypeName }
+    package var configTypeName: String { configType.swiftTypeName }
     /// The runtime layer type name, e.g. `Dense`: Keras's class name.
     public var runtimeTypeName: String { className }
 

@@ -304,6 +304,34 @@ extension LayerConfigTests {
             }
         }
 
+        /// A generic config spells its names itself; the casts that find that spelling are
+        /// what a wrong conformance would break.
+        @Test("Generic built-in configs spell their own Swift names")
+        func genericSwiftTypeNames() {
+            #expect(ConvConfig<Spatial2D>.swiftTypeName == "Conv2DConfig")
+            #expect(ConvConfig<Spatial2D>.swiftRuntimeTypeName == "Conv2D")
+            #expect(TimeDistributedConfig<ConvConfig<Spatial1D>>.swiftTypeName == "TimeDistributedConfig<Conv1DConfig>")
+            #expect(TimeDistributedConfig<ConvConfig<Spatial1D>>.swiftRuntimeTypeName == "TimeDistributed<Conv1D>")
+            #expect(DenseConfig.swiftRuntimeTypeName == "Dense")
+        }
+
+        /// Every field of a built-in config is written as Swift source by the generator: a
+        /// value type without a Swift spelling would be written as its description instead.
+        @Test("Every field of every built-in config has a Swift spelling")
+        func everyBuiltInFieldSpellsSwift() {
+            func unspelled<Config: LayerConfig>(_ type: Config.Type) -> [String] {
+                Config.fields.filter { !$0.spellsSwift }.map { "\(Config.className).\($0.key)" }
+            }
+            var missing: [String] = []
+            for kind in LayerRegistry.builtIn {
+                let type: any LayerConfig.Type = kind.configType
+                missing.append(contentsOf: unspelled(type))
+            }
+            missing += unspelled(TimeDistributedConfig<DenseConfig>.self)
+            #expect(LayerRegistry.builtIn.count >= 60)
+            #expect(missing == [])
+        }
+
         @Test("Only required and non-default fields are spelled out")
         func dense() {
             #expect(DenseConfig(name: "d", units: 3).swiftExpression == #"DenseConfig(name: "d", units: 3)"#)

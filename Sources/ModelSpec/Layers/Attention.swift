@@ -194,13 +194,13 @@ public struct EinsumDenseConfig: UnaryLayerConfig {
 }
 
 /// How `Attention` scores a query against a key.
-public enum ScoreMode: String, ConfigValue, CaseIterable {
+public enum ScoreMode: String, ConfigValue, SwiftExpressible, CaseIterable {
     /// `q · k` (Luong).
     case dot
     /// `Σ tanh(q + k)` weighted by `concat_score_weight`.
     case concat
 
-    public var swiftExpression: String { "." + rawValue }
+    package var swiftExpression: String { "." + rawValue }
 }
 
 /// The inputs of `Attention` and `AdditiveAttention`: `[query, value]` or `[query, value, key]`.

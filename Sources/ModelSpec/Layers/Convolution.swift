@@ -49,9 +49,9 @@ public struct SpatialWindow: Sendable, Equatable {
 
 /// `keras.layers.Conv1D`, `Conv2D`, `Conv3D`: `activation(conv(input, kernel) + bias)`, in
 /// `groups` independent channel groups.
-public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "Conv" + Rank.suffix }
-    public static var swiftTypeName: String { "Conv\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "Conv\(Rank.suffix)Config" }
     public static var template: Self { Self(filters: 1, kernelSize: 1) }
     public static var fields: [ConfigField<Self>] {
         [
@@ -198,9 +198,9 @@ public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig {
 
 /// `keras.layers.Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: the transpose
 /// (gradient) of a convolution, which upsamples by its strides.
-public struct ConvTransposeConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct ConvTransposeConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "Conv\(Rank.suffix)Transpose" }
-    public static var swiftTypeName: String { "Conv\(Rank.suffix)TransposeConfig" }
+    package static var spelledTypeName: String { "Conv\(Rank.suffix)TransposeConfig" }
     public static var template: Self { Self(filters: 1, kernelSize: 1) }
     public static var fields: [ConfigField<Self>] {
         [
@@ -348,9 +348,9 @@ public struct ConvTransposeConfig<Rank: SpatialRank>: UnaryLayerConfig {
 
 /// `keras.layers.DepthwiseConv1D`, `DepthwiseConv2D`: each input channel convolved with its
 /// own `depth_multiplier` kernels.
-public struct DepthwiseConvConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct DepthwiseConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "DepthwiseConv\(Rank.suffix)" }
-    public static var swiftTypeName: String { "DepthwiseConv\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "DepthwiseConv\(Rank.suffix)Config" }
     public static var template: Self { Self(kernelSize: 1) }
     public static var fields: [ConfigField<Self>] {
         [
@@ -488,9 +488,9 @@ public struct DepthwiseConvConfig<Rank: SpatialRank>: UnaryLayerConfig {
 
 /// `keras.layers.SeparableConv1D`, `SeparableConv2D`: a depthwise convolution followed by a
 /// 1×1 (pointwise) convolution to `filters` channels.
-public struct SeparableConvConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct SeparableConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "SeparableConv\(Rank.suffix)" }
-    public static var swiftTypeName: String { "SeparableConv\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "SeparableConv\(Rank.suffix)Config" }
     public static var template: Self { Self(filters: 1, kernelSize: 1) }
     public static var fields: [ConfigField<Self>] {
         [

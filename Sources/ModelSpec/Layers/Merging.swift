@@ -206,7 +206,7 @@ public struct ConcatenateConfig: LayerConfig {
 }
 
 /// `Dot`'s `axes`: one axis for both inputs, or one for each.
-public enum DotAxes: ConfigValue {
+public enum DotAxes: ConfigValue, SwiftExpressible {
     /// The same axis of both inputs.
     case same(Int)
     /// Axis `first` of the first input and `second` of the second.
@@ -242,7 +242,7 @@ public enum DotAxes: ConfigValue {
         }
     }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         switch self {
         case .same(let axis): ".same(\(axis))"
         case .pair(let a, let b): ".pair(\(a), \(b))"

@@ -2,7 +2,7 @@
 // LayerNormalization, GroupNormalization, UnitNormalization, RMSNormalization.
 
 /// One axis or a list of axes, as Keras's `axis` arguments: written back in the form given.
-public struct Axes: ConfigValue, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+public struct Axes: ConfigValue, SwiftExpressible, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
     /// The axes, negative ones counting from the end.
     public var values: [Int]
     /// Whether Keras wrote a list (`[-1]`) rather than an integer (`-1`).
@@ -34,7 +34,7 @@ public struct Axes: ConfigValue, ExpressibleByIntegerLiteral, ExpressibleByArray
         if isList { try container.encode(values) } else { try container.encode(values[0]) }
     }
 
-    public var swiftExpression: String { isList ? values.swiftExpression : String(values[0]) }
+    package var swiftExpression: String { isList ? values.swiftExpression : String(values[0]) }
     public var description: String { isList ? "\(values)" : String(values[0]) }
 
     /// The axes as indices into a shape of `rank` axes, or nil when one is out of range or

@@ -4,7 +4,7 @@
 
 /// One argument of an operation's call as Keras writes it in `inbound_nodes`: a Keras tensor
 /// (the call's next input, in order), or a Python constant.
-public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, ExpressibleByIntegerLiteral,
+public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, SwiftExpressible, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
 {
     /// A Keras tensor: the call's next input.
@@ -77,7 +77,7 @@ public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, Express
         }
     }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         switch self {
         case .tensor: ".tensor"
         case .none: "nil"
@@ -249,12 +249,12 @@ public enum Operand: Sendable, Equatable {
 /// Keras makes one operation object per call, so each is called once. All fields but `name`
 /// are `OperationArgument`s, as Python passes them; each kind has only the fields its
 /// `parameters` list, the others stay `nil`.
-public struct OperationConfig<Kind: OperationKind>: LayerConfig {
+public struct OperationConfig<Kind: OperationKind>: LayerConfig, SwiftSpelledConfig {
     public static var className: String { Kind.className }
     public static var module: String { Kind.module }
     public static var registeredName: String? { Kind.className }
-    public static var swiftTypeName: String { "OperationConfig<Ops.\(swiftKindName)>" }
-    public static var swiftRuntimeTypeName: String { "Operation<Ops.\(swiftKindName)>" }
+    package static var spelledTypeName: String { "OperationConfig<Ops.\(swiftKindName)>" }
+    package static var spelledRuntimeTypeName: String { "Operation<Ops.\(swiftKindName)>" }
     /// The kind's name in `Ops`, in backticks where it is a Swift keyword (`Any`).
     static var swiftKindName: String { Kind.className == "Any" ? "`Any`" : Kind.className }
     public static var inputArity: InputArity { .atLeast(1) }

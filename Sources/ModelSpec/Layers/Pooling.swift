@@ -38,9 +38,9 @@ public enum MaxPoolingMode: PoolingMode { public static let name = "Max" }
 public enum AveragePoolingMode: PoolingMode { public static let name = "Average" }
 
 /// `keras.layers.MaxPooling1D/2D/3D` and `AveragePooling1D/2D/3D`.
-public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerConfig {
+public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "\(Mode.name)Pooling\(Rank.suffix)" }
-    public static var swiftTypeName: String { "\(Mode.name)Pooling\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "\(Mode.name)Pooling\(Rank.suffix)Config" }
     public static var template: Self { Self() }
     public static var fields: [ConfigField<Self>] {
         [
@@ -111,9 +111,9 @@ public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerCon
 }
 
 /// `keras.layers.GlobalMaxPooling1D/2D/3D` and `GlobalAveragePooling1D/2D/3D`.
-public struct GlobalPoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerConfig {
+public struct GlobalPoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "Global\(Mode.name)Pooling\(Rank.suffix)" }
-    public static var swiftTypeName: String { "Global\(Mode.name)Pooling\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "Global\(Mode.name)Pooling\(Rank.suffix)Config" }
     public static var template: Self { Self() }
     public static var fields: [ConfigField<Self>] {
         [

@@ -3,7 +3,7 @@
 
 /// A number or a list of numbers (one per channel), as Rescaling's `scale` and `offset` and
 /// Normalization's `mean` and `variance` take them.
-public struct Numbers: ConfigValue, ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+public struct Numbers: ConfigValue, SwiftExpressible, ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
     /// The values.
     public var values: [Double]
     /// Whether Keras wrote a list.
@@ -47,7 +47,7 @@ public struct Numbers: ConfigValue, ExpressibleByFloatLiteral, ExpressibleByArra
         if isList { try container.encode(values) } else { try container.encode(values[0]) }
     }
 
-    public var swiftExpression: String {
+    package var swiftExpression: String {
         isList ? "[" + values.map(SwiftLiteral.double).joined(separator: ", ") + "]" : SwiftLiteral.double(values[0])
     }
     public var description: String { isList ? "\(values)" : "\(values[0])" }

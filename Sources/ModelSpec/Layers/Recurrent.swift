@@ -53,9 +53,9 @@ public enum GRUCell: RecurrentCellKind {
 /// `keras.layers.SimpleRNN`, `LSTM` and `GRU` at inference: the sequence `(batch, steps,
 /// features)` runs through the cell; the output is the last state, or every state with
 /// `return_sequences`.
-public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
+public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { Cell.className }
-    public static var swiftTypeName: String { "\(Cell.className)Config" }
+    package static var spelledTypeName: String { "\(Cell.className)Config" }
     public static var template: Self { Self(units: 1) }
     public static var fields: [ConfigField<Self>] {
         var fields = [
@@ -326,9 +326,9 @@ public typealias ConvLSTM3DConfig = ConvLSTMConfig<Spatial3D>
 /// channels)` runs through the cell; the states `h` and `c` are `(batch, *spatial', filters)`,
 /// where `spatial'` is the input convolution's output (its `strides`, `padding` and
 /// `dilation_rate`); the recurrent convolution over `h` has stride 1 and `same` padding.
-public struct ConvLSTMConfig<Rank: SpatialRank>: UnaryLayerConfig, RecurrentLayerConfig {
+public struct ConvLSTMConfig<Rank: SpatialRank>: UnaryLayerConfig, RecurrentLayerConfig, SwiftSpelledConfig {
     public static var className: String { "ConvLSTM" + Rank.suffix }
-    public static var swiftTypeName: String { "ConvLSTM\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "ConvLSTM\(Rank.suffix)Config" }
     public static var template: Self { Self(filters: 1, kernelSize: 1) }
     public static var fields: [ConfigField<Self>] {
         [

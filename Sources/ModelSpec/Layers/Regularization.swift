@@ -58,9 +58,9 @@ public typealias SpatialDropout3DConfig = SpatialDropoutConfig<Spatial3D>
 
 /// `keras.layers.SpatialDropout1D/2D/3D`: drops whole channels while training; the identity at
 /// inference.
-public struct SpatialDropoutConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct SpatialDropoutConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "SpatialDropout\(Rank.suffix)" }
-    public static var swiftTypeName: String { "SpatialDropout\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "SpatialDropout\(Rank.suffix)Config" }
     public static var template: Self { Self(rate: 0) }
     public static var fields: [ConfigField<Self>] {
         var fields = [

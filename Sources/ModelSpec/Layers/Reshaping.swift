@@ -196,7 +196,7 @@ public struct RepeatVectorConfig: UnaryLayerConfig {
 /// Amounts before and after each spatial axis, as `ZeroPadding` and `Cropping` take them: one
 /// integer (every side), one per axis (both sides), or pairs. Keras writes `[l, r]` for 1D
 /// layers and `[[top, bottom], [left, right], ...]` otherwise.
-public struct SidePairs: ConfigValue, CustomStringConvertible {
+public struct SidePairs: ConfigValue, SwiftExpressible, CustomStringConvertible {
     /// `(before, after)` per spatial axis; one pair is written flat, `[before, after]` (the 1D
     /// layers).
     public var pairs: [[Int]]
@@ -223,7 +223,7 @@ public struct SidePairs: ConfigValue, CustomStringConvertible {
         if pairs.count == 1 { try container.encode(pairs[0]) } else { try container.encode(pairs) }
     }
 
-    public var swiftExpression: String { "SidePairs(\(pairs.swiftExpression))" }
+    package var swiftExpression: String { "SidePairs(\(pairs.swiftExpression))" }
     public var description: String { pairs.count == 1 ? "\(pairs[0])" : "\(pairs)" }
 
     /// The pairs for `rank` axes, given what a spec may write: one integer for every side, an
@@ -254,9 +254,9 @@ private func expandedPairs(_ pairs: SidePairs, key: String, rank: Int, decoder: 
 }
 
 /// `keras.layers.ZeroPadding1D/2D/3D`: zeros added before and after each spatial axis.
-public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "ZeroPadding\(Rank.suffix)" }
-    public static var swiftTypeName: String { "ZeroPadding\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "ZeroPadding\(Rank.suffix)Config" }
     public static var template: Self { Self() }
     public static var fields: [ConfigField<Self>] {
         [
@@ -307,9 +307,9 @@ public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig {
 }
 
 /// `keras.layers.Cropping1D/2D/3D`: positions removed before and after each spatial axis.
-public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "Cropping\(Rank.suffix)" }
-    public static var swiftTypeName: String { "Cropping\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "Cropping\(Rank.suffix)Config" }
     public static var template: Self { Self() }
     public static var fields: [ConfigField<Self>] {
         var fields = [
@@ -369,7 +369,7 @@ public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig {
 }
 
 /// How `UpSampling2D` and `Resizing` compute new positions.
-public enum Interpolation: String, ConfigValue, CaseIterable {
+public enum Interpolation: String, ConfigValue, SwiftExpressible, CaseIterable {
     /// The nearest input position.
     case nearest
     /// Linear in each axis, half-pixel centers.
@@ -383,14 +383,14 @@ public enum Interpolation: String, ConfigValue, CaseIterable {
     /// Area averaging (refused: Keras's JAX backend does not support it either).
     case area
 
-    public var swiftExpression: String { "." + rawValue }
+    package var swiftExpression: String { "." + rawValue }
 }
 
 /// `keras.layers.UpSampling1D/2D/3D`: each spatial axis enlarged by `size` (repeating
 /// positions, or interpolating for `UpSampling2D`).
-public struct UpSamplingConfig<Rank: SpatialRank>: UnaryLayerConfig {
+public struct UpSamplingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "UpSampling\(Rank.suffix)" }
-    public static var swiftTypeName: String { "UpSampling\(Rank.suffix)Config" }
+    package static var spelledTypeName: String { "UpSampling\(Rank.suffix)Config" }
     public static var template: Self { Self() }
     public static var fields: [ConfigField<Self>] {
         var fields = [

@@ -4,7 +4,7 @@
 
 /// One integer per spatial axis, as Keras's `kernel_size`, `strides` and `dilation_rate`:
 /// a spec may give one integer for every axis (`3`), Keras writes a list (`[3, 3]`).
-public struct IntTuple: ConfigValue, ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral, CustomStringConvertible {
+public struct IntTuple: ConfigValue, SwiftExpressible, ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral, CustomStringConvertible {
     /// The values, one per axis once expanded to the layer's rank.
     public var values: [Int]
 
@@ -31,7 +31,7 @@ public struct IntTuple: ConfigValue, ExpressibleByArrayLiteral, ExpressibleByInt
         try container.encode(values)
     }
 
-    public var swiftExpression: String { values.swiftExpression }
+    package var swiftExpression: String { values.swiftExpression }
     public var description: String { "(" + values.map(String.init).joined(separator: ", ") + ")" }
 
     /// The tuple with one value per axis of `rank` axes: a single value repeated.
@@ -54,7 +54,7 @@ public struct IntTuple: ConfigValue, ExpressibleByArrayLiteral, ExpressibleByInt
 }
 
 /// How a convolution or pooling window treats the input's edges.
-public enum Padding: String, ConfigValue, CaseIterable {
+public enum Padding: String, ConfigValue, SwiftExpressible, CaseIterable {
     /// No padding: windows lie wholly inside the input.
     case valid
     /// Zero padding so that the output has `ceil(input / stride)` positions; an odd total pad
@@ -63,7 +63,7 @@ public enum Padding: String, ConfigValue, CaseIterable {
     /// Padding before the sequence only, so no output sees later inputs (1D convolutions).
     case causal
 
-    public var swiftExpression: String { "." + rawValue }
+    package var swiftExpression: String { "." + rawValue }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

@@ -4,7 +4,7 @@
 
 /// A layer config written as a Keras object inside another layer's config (`{"class_name":
 /// ..., "config": {...}}`), as wrappers hold the layers they wrap.
-public struct KerasLayerObject<Inner: LayerConfig>: ConfigValue {
+public struct KerasLayerObject<Inner: LayerConfig>: ConfigValue, SwiftExpressible {
     /// The wrapped layer's config.
     public var config: Inner
 
@@ -31,7 +31,7 @@ public struct KerasLayerObject<Inner: LayerConfig>: ConfigValue {
         try container.encodeNil(forKey: ConfigKey("registered_name"))
     }
 
-    public var swiftExpression: String { "KerasLayerObject(\(config.swiftExpression))" }
+    package var swiftExpression: String { "KerasLayerObject(\(config.swiftExpression))" }
 }
 
 /// The `class_name` of the layer a wrapper's config holds under `key`.
@@ -44,10 +44,10 @@ func wrappedClassName(_ config: JSONNode, key: String) throws(SpecError) -> Stri
 
 /// `keras.layers.TimeDistributed`: the wrapped layer applied to every time step of a `(batch,
 /// steps, ...)` input.
-public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig {
+public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "TimeDistributed" }
-    public static var swiftTypeName: String { "TimeDistributedConfig<\(Inner.swiftTypeName)>" }
-    public static var swiftRuntimeTypeName: String { "TimeDistributed<\(Inner.swiftRuntimeTypeName)>" }
+    package static var spelledTypeName: String { "TimeDistributedConfig<\(Inner.swiftTypeName)>" }
+    package static var spelledRuntimeTypeName: String { "TimeDistributed<\(Inner.swiftRuntimeTypeName)>" }
     public static var template: Self { Self(layer: Inner.template) }
     public static var fields: [ConfigField<Self>] {
         [
@@ -111,7 +111,7 @@ public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig {
 }
 
 /// How `Bidirectional` joins its two directions.
-public enum MergeMode: String, ConfigValue, CaseIterable {
+public enum MergeMode: String, ConfigValue, SwiftExpressible, CaseIterable {
     /// Forward and backward outputs side by side on the last axis.
     case concat
     /// Their sum.
@@ -121,15 +121,15 @@ public enum MergeMode: String, ConfigValue, CaseIterable {
     /// Their mean.
     case ave
 
-    public var swiftExpression: String { "." + rawValue }
+    package var swiftExpression: String { "." + rawValue }
 }
 
 /// `keras.layers.Bidirectional`: a recurrent layer run forward and a copy run backward, their
 /// outputs merged.
-public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig {
+public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, SwiftSpelledConfig {
     public static var className: String { "Bidirectional" }
-    public static var swiftTypeName: String { "BidirectionalConfig<\(Cell.className)Cell>" }
-    public static var swiftRuntimeTypeName: String { "Bidirectional<\(Cell.className)Cell>" }
+    package static var spelledTypeName: String { "BidirectionalConfig<\(Cell.className)Cell>" }
+    package static var spelledRuntimeTypeName: String { "Bidirectional<\(Cell.className)Cell>" }
     public static var template: Self { Self(layer: RecurrentConfig<Cell>(units: 1)) }
     public static var fields: [ConfigField<Self>] {
         [
