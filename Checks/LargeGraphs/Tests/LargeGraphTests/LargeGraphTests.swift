@@ -2,12 +2,12 @@ import Foundation
 import ModelRuntime
 import Testing
 
-/// The largest graphs of the fixtures, built in debug like every test, do everything a model
-/// offers on a thread whose stack is 512 KB (a Dispatch worker thread's on Apple platforms):
-/// generated code needs no stack in proportion to its number of layers. NASNetMobile (771
-/// layers, `Specs/applications/nasnet_mobile.keras`: the config Keras saved, without weights,
-/// from `tools/make_large_graph_specs.py`) is the largest; ResNet50 and MobileNetV2 are
-/// checked against Keras in `ApplicationTests`.
+/// The largest graphs of the fixtures, built in debug, do everything a model offers on a
+/// thread whose stack is 512 KB (a Dispatch worker thread's on Apple platforms): generated code
+/// needs no stack in proportion to its number of layers. NASNetMobile (771 layers,
+/// `nasnet_mobile.keras`: the config Keras saved, without weights, from
+/// `tools/make_large_graph_specs.py`) is the largest; ResNet50 and MobileNetV2 are the root
+/// package's specs (linked here), checked against Keras in its `ApplicationTests`.
 @Suite struct LargeGraphTests {
     static let stackSize = 512 * 1024
 
