@@ -2,6 +2,10 @@
 
 import ModelRuntime
 
+// ModelRuntime and this file must come from the same release of swift-model-generator: if
+// the next line does not compile, generate this file again with the release the package uses.
+private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
+
 /// The Keras Sequential model "classifier" from `classifier.model.json`:
 /// 2 layers, 23,361 parameters, (None, 728) → (None, 1).
 ///

@@ -2,6 +2,10 @@
 
 import ModelRuntime
 
+// ModelRuntime and this file must come from the same release of swift-model-generator: if
+// the next line does not compile, generate this file again with the release the package uses.
+private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
+
 /// The Keras Sequential model "custom_layers" from `custom_layers.model.json`:
 /// 4 layers, 770 parameters, (None, 10) → (None, 2).
 ///

@@ -2,6 +2,10 @@
 
 import ModelRuntime
 
+// ModelRuntime and this file must come from the same release of swift-model-generator: if
+// the next line does not compile, generate this file again with the release the package uses.
+private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
+
 /// The Keras Functional model "fused_chains" from `fused_chains.model.json`:
 /// 15 layers, 560 parameters, (None, 16, 16, 3) → [(None, 16, 16, 4), (None, 16, 16, 4)].
 ///

@@ -2,6 +2,10 @@
 
 import ModelRuntime
 
+// ModelRuntime and this file must come from the same release of swift-model-generator: if
+// the next line does not compile, generate this file again with the release the package uses.
+private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
+
 /// The Keras Sequential model "evil\"name\n\u{202e}*/ #warning(\"x\")" from `hostile_names.model.json`:
 /// 10 layers, 23 parameters, (None, 3) → (None, 1).
 ///

@@ -2,6 +2,10 @@
 
 import ModelRuntime
 
+// ModelRuntime and this file must come from the same release of swift-model-generator: if
+// the next line does not compile, generate this file again with the release the package uses.
+private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
+
 /// The Keras Functional model "large_model" from `large_model_unsplit.model.json`:
 /// 13 layers, 1,088 parameters, [(None, 8, 8, 3), (None, 6)] → [(None, 3), (None, 1), (None, 4)].
 ///

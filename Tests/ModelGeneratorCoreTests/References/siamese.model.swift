@@ -2,6 +2,10 @@
 
 import ModelRuntime
 
+// ModelRuntime and this file must come from the same release of swift-model-generator: if
+// the next line does not compile, generate this file again with the release the package uses.
+private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
+
 /// The Keras Functional model "siamese" from `siamese.model.json`:
 /// 3 layers, 43 parameters, [(None, 5), (None, 5)] → (None, 1).
 ///
