@@ -7,7 +7,7 @@ Run (from anywhere; keras 3.15.1, JAX backend)::
 
     KERAS_BACKEND=jax python tools/make_large_graph_specs.py
 
-It writes ``Checks/LargeGraphs/Tests/LargeGraphTests/NAME.keras`` for each model below. That
+It writes ``Checks/Tests/LargeGraphTests/NAME.keras`` for each model below. That
 package's tests (``LargeGraphTests``, run by CI) build the generated type in a debug build and
 run it, with fresh weights, on a thread whose stack is 512 KB; nothing there is compared with
 Keras's numbers (``tools/check_applications.py`` does that for every application, with weights).
@@ -24,7 +24,7 @@ if os.environ.get("KERAS_BACKEND") != "jax":
 import keras  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_DIR = os.path.join(ROOT, "Checks", "LargeGraphs", "Tests", "LargeGraphTests")
+OUT_DIR = os.path.join(ROOT, "Checks", "Tests", "LargeGraphTests")
 
 # name: (builder, input shape); the smallest input Keras allows, 10 classes, logits.
 MODELS = {
