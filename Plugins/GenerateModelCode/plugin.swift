@@ -10,7 +10,8 @@ struct GenerateModelCode: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
         var extractor = ArgumentExtractor(arguments)
         let names = extractor.extractOption(named: "target")
-        let targets = try names.isEmpty
+        let targets =
+            try names.isEmpty
             ? context.package.targets
             : context.package.targets(named: names)
         let tool = try context.tool(named: "swift-model-generator")
@@ -29,7 +30,9 @@ struct GenerateModelCode: CommandPlugin {
             for folder in folders.keys.sorted() {
                 let folderSpecs = folders[folder]!.sorted { $0.path < $1.path }
                 var arguments = ["generate"] + folderSpecs.map(\.path)
-                arguments += ["--output-directory", URL(fileURLWithPath: folder).appending(path: "GeneratedModels").path]
+                arguments += [
+                    "--output-directory", URL(fileURLWithPath: folder).appending(path: "GeneratedModels").path,
+                ]
                 if let config { arguments += ["--config", config.path] }
                 let process = Process()
                 process.executableURL = tool.url

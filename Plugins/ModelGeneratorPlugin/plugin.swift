@@ -24,7 +24,8 @@ enum ModelSpecFiles {
     static let configName = "model-generator-config.json"
 
     static func isSpec(_ url: URL) -> Bool {
-        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras" || isLegacyH5(url) || isVariant(url)
+        url.lastPathComponent.hasSuffix(".model.json") || url.pathExtension == "keras" || isLegacyH5(url)
+            || isVariant(url)
     }
 
     /// A legacy Keras 2 full-model file (`model.save("NAME.h5")`, or `.hdf5`), read for its
@@ -39,8 +40,8 @@ enum ModelSpecFiles {
     /// The base spec a variant declaration names, so edits to it regenerate the variant.
     static func variantBase(_ url: URL) -> URL? {
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let base = object["base"] as? String
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let base = object["base"] as? String
         else { return nil }
         return url.deletingLastPathComponent().appending(path: base)
     }
@@ -65,25 +66,26 @@ enum ModelSpecFiles {
                 displayName: "Generating a Swift model from \(spec.lastPathComponent)",
                 executable: tool,
                 arguments: arguments,
-                inputFiles: [spec] + (isVariant(spec) ? variantBase(spec).map { [$0] } ?? [] : []) + (config.map { [$0] } ?? []),
+                inputFiles: [spec] + (isVariant(spec) ? variantBase(spec).map { [$0] } ?? [] : [])
+                    + (config.map { [$0] } ?? []),
                 outputFiles: [outputDirectory.appending(path: outputName(for: spec))])
         }
     }
 }
 
 #if canImport(XcodeProjectPlugin)
-import XcodeProjectPlugin
+    import XcodeProjectPlugin
 
-extension ModelGeneratorPlugin: XcodeBuildToolPlugin {
-    /// The same build commands for an Xcode project's target.
-    func createBuildCommands(context: XcodePluginContext, target: XcodeTarget) throws -> [Command] {
-        let tool = try context.tool(named: "swift-model-generator")
-        let files = target.inputFiles.map(\.url)
-        return try ModelSpecFiles.commands(
-            specs: files.filter(ModelSpecFiles.isSpec),
-            config: files.first(where: ModelSpecFiles.isConfig),
-            tool: tool.url,
-            outputDirectory: context.pluginWorkDirectoryURL.appending(path: "GeneratedModels"))
+    extension ModelGeneratorPlugin: XcodeBuildToolPlugin {
+        /// The same build commands for an Xcode project's target.
+        func createBuildCommands(context: XcodePluginContext, target: XcodeTarget) throws -> [Command] {
+            let tool = try context.tool(named: "swift-model-generator")
+            let files = target.inputFiles.map(\.url)
+            return try ModelSpecFiles.commands(
+                specs: files.filter(ModelSpecFiles.isSpec),
+                config: files.first(where: ModelSpecFiles.isConfig),
+                tool: tool.url,
+                outputDirectory: context.pluginWorkDirectoryURL.appending(path: "GeneratedModels"))
+        }
     }
-}
 #endif

@@ -113,7 +113,8 @@ public func fuzzSpec(_ bytes: [UInt8], file specFile: String = "fuzz.model.json"
     // The spec parsed once already, so this parse succeeds; the summary must render too.
     let description: ModelDescription
     do {
-        description = try ModelSpecParser.parse(specFile: bytes, file: specFile, customLayers: options.parserCustomLayers)
+        description = try ModelSpecParser.parse(
+            specFile: bytes, file: specFile, customLayers: options.parserCustomLayers)
     } catch {
         preconditionFailure("fuzzSpec: the spec generated code but does not parse a second time: \(error)")
     }
@@ -124,9 +125,12 @@ public func fuzzSpec(_ bytes: [UInt8], file specFile: String = "fuzz.model.json"
 /// scalar count agree and that the tensor survives a round trip through `npyBytes()`.
 public func fuzzNPY(_ bytes: [UInt8]) {
     guard let tensor = try? Tensor(npyBytes: bytes) else { return }
-    precondition(tensor.scalarCount <= bytes.count, "fuzzNPY: \(tensor.scalarCount) scalars read from \(bytes.count) bytes")
+    precondition(
+        tensor.scalarCount <= bytes.count, "fuzzNPY: \(tensor.scalarCount) scalars read from \(bytes.count) bytes")
     precondition(tensor.shape.allSatisfy { $0 >= 0 }, "fuzzNPY: negative axis in \(tensor.shape)")
-    precondition(tensor.shape.reduce(1, *) == tensor.scalarCount, "fuzzNPY: shape \(tensor.shape) vs \(tensor.scalarCount) scalars")
+    precondition(
+        tensor.shape.reduce(1, *) == tensor.scalarCount,
+        "fuzzNPY: shape \(tensor.shape) vs \(tensor.scalarCount) scalars")
     let reread: Tensor
     do {
         reread = try Tensor(npyBytes: tensor.npyBytes())
@@ -135,7 +139,9 @@ public func fuzzNPY(_ bytes: [UInt8]) {
     }
     precondition(reread.shape == tensor.shape, "fuzzNPY: shape \(tensor.shape) reads back as \(reread.shape)")
     // Compare bit patterns: NaN payloads must survive, and NaN != NaN.
-    precondition(reread.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern), "fuzzNPY: scalars change in the round trip")
+    precondition(
+        reread.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern),
+        "fuzzNPY: scalars change in the round trip")
 }
 
 /// Reads `bytes` as a weight file of `format`; when that succeeds, checks that the file did
@@ -159,9 +165,12 @@ public func fuzzWeights(_ bytes: [UInt8], format: WeightFileFormat) {
     }
     precondition(reread.map(\.name) == tensors.map(\.name), "fuzzWeights(\(format)): names change in the round trip")
     for (a, b) in zip(tensors, reread) {
-        precondition(a.tensor.shape == b.tensor.shape, "fuzzWeights(\(format)): '\(a.name)' shape \(a.tensor.shape) reads back as \(b.tensor.shape)")
-        precondition(a.tensor.scalars.map(\.bitPattern) == b.tensor.scalars.map(\.bitPattern),
-                     "fuzzWeights(\(format)): '\(a.name)' scalars change in the round trip")
+        precondition(
+            a.tensor.shape == b.tensor.shape,
+            "fuzzWeights(\(format)): '\(a.name)' shape \(a.tensor.shape) reads back as \(b.tensor.shape)")
+        precondition(
+            a.tensor.scalars.map(\.bitPattern) == b.tensor.scalars.map(\.bitPattern),
+            "fuzzWeights(\(format)): '\(a.name)' scalars change in the round trip")
     }
 }
 
@@ -184,9 +193,12 @@ public func fuzzInflate(_ bytes: [UInt8]) {
 public func fuzzVariant(_ bytes: [UInt8]) {
     guard (try? VariantSpec(bytes: bytes, path: "fuzz.variant.json")) != nil else { return }
     for (basePath, baseBytes) in FuzzTarget.variantBases {
-        guard let file = try? Generator.generateVariant(
-            specAt: "fuzz.variant.json", bytes: bytes, baseBytes: baseBytes, basePath: basePath, baseTypeName: "Base"
-        ) else { continue }
+        guard
+            let file = try? Generator.generateVariant(
+                specAt: "fuzz.variant.json", bytes: bytes, baseBytes: baseBytes, basePath: basePath,
+                baseTypeName: "Base"
+            )
+        else { continue }
         precondition(!file.contents.isEmpty, "fuzzVariant: the generator returned an empty file")
     }
 }

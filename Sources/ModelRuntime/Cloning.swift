@@ -128,8 +128,10 @@ extension LayerCloner {
 
     /// Replaces the nested model in `box` with its clone (`cloneLayer(_:at:in:recursive:)`).
     @inline(never)
-    public func replaceWithClone<M: Model>(_ box: inout CopyOnWrite<M>, at path: LayerPath, in outer: String,
-                                           recursive: Bool) {
+    public func replaceWithClone<M: Model>(
+        _ box: inout CopyOnWrite<M>, at path: LayerPath, in outer: String,
+        recursive: Bool
+    ) {
         box.value = cloneLayer(box.value, at: path.appending(box.value.config.name), in: outer, recursive: recursive)
     }
 
@@ -137,8 +139,10 @@ extension LayerCloner {
         _ inputs: [TensorShape], _ outputs: [TensorShape], _ expectedInputs: [TensorShape],
         _ expectedOutputs: [TensorShape], _ path: LayerPath, _ model: String
     ) {
-        precondition(inputs == expectedInputs && outputs == expectedOutputs,
-                     "\(model).clone(with:): layer '\(path)' was cloned with shapes \(inputs) → \(outputs), but the model needs \(expectedInputs) → \(expectedOutputs)")
+        precondition(
+            inputs == expectedInputs && outputs == expectedOutputs,
+            "\(model).clone(with:): layer '\(path)' was cloned with shapes \(inputs) → \(outputs), but the model needs \(expectedInputs) → \(expectedOutputs)"
+        )
     }
 }
 
@@ -168,7 +172,9 @@ public struct NoInterception: CallInterceptor {
     /// The no-op interceptor.
     @inlinable public init() {}
     @inlinable @inline(__always)
-    public func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor { output }
+    public func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+        output
+    }
 }
 
 extension Model {

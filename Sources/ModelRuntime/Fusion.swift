@@ -22,7 +22,9 @@ protocol OutputPassLayer {
 
 /// `pass` after a layer's own activation (none when linear), or nil when that activation works
 /// over the last axis and so needs a pass of its own.
-private func passAfterActivation(_ pass: @escaping MatrixMultiply.OutputPass, _ activation: ActivationFunction) -> MatrixMultiply.OutputPass? {
+private func passAfterActivation(_ pass: @escaping MatrixMultiply.OutputPass, _ activation: ActivationFunction)
+    -> MatrixMultiply.OutputPass?
+{
     if activation == .linear { return pass }
     guard let own = activation.outputPass else { return nil }
     return { @Sendable values in
@@ -37,8 +39,9 @@ extension Convolution: OutputPassCarrier {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         guard input.shape.last == kernel.shape[Rank.rank] * config.groups else { return nil }
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        return ConvolutionKernels.convolve(input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
-                                           outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: combined)
+        return ConvolutionKernels.convolve(
+            input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
+            outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: combined)
     }
 }
 
@@ -48,8 +51,9 @@ extension DepthwiseConvolution: OutputPassCarrier {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         guard input.shape.last == kernel.shape[Rank.rank] else { return nil }
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        return ConvolutionKernels.depthwise(input, kernel: kernel, bias: bias, geometry: geometry, multiplier: config.depthMultiplier,
-                                            outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: combined)
+        return ConvolutionKernels.depthwise(
+            input, kernel: kernel, bias: bias, geometry: geometry, multiplier: config.depthMultiplier,
+            outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: combined)
     }
 }
 
@@ -57,7 +61,8 @@ extension BatchNormalization: OutputPassLayer {
     func outputPass(for inputShape: [Int]) -> MatrixMultiply.OutputPass? {
         // Only over the last axis: a block of whole rows is then whole runs of the features.
         guard let features = inputShape.last, features > 0, features == movingMean.scalarCount,
-              config.axis == -1 || config.axis == inputShape.count - 1 else { return nil }
+            config.axis == -1 || config.axis == inputShape.count - 1
+        else { return nil }
         let (inv, shift) = scaleAndShift(features: features)
         return { values in
             guard let base = values.baseAddress else { return }

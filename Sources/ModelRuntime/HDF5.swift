@@ -8,8 +8,8 @@ extension HDF5File {
     /// The dataset whose object header messages are `messages`, as a tensor of Float32.
     func dataset(_ messages: [Message], what: String) throws -> Tensor {
         guard let spaceMessage = messages.first(where: { $0.type == 1 }),
-              let typeMessage = messages.first(where: { $0.type == 3 }),
-              let layoutMessage = messages.first(where: { $0.type == 8 })
+            let typeMessage = messages.first(where: { $0.type == 3 }),
+            let layoutMessage = messages.first(where: { $0.type == 8 })
         else { throw HDF5File.error("\(what): a dataset needs a dataspace, a datatype and a layout") }
         let type = try datatype(cursor(for: typeMessage, what: what), what: what)
         guard case .number(let format) = type.kind else {
@@ -23,11 +23,13 @@ extension HDF5File {
         if let pipeline = messages.first(where: { $0.type == 11 }) {
             filters = try filterPipeline(cursor(for: pipeline, what: what), what: what)
         }
-        let raw = try layoutData(cursor(for: layoutMessage, what: what), shape: shape, elementSize: format.size,
-                                 byteCount: byteCount, filters: filters, fill: fillValue(messages, what: what), what: what)
+        let raw = try layoutData(
+            cursor(for: layoutMessage, what: what), shape: shape, elementSize: format.size,
+            byteCount: byteCount, filters: filters, fill: fillValue(messages, what: what), what: what)
         switch raw {
         case .slice(let slice): return Tensor(shape: shape, scalars: format.decode(slice, count: count))
-        case .owned(let bytes): return bytes.withUnsafeBytes { Tensor(shape: shape, scalars: format.decode($0, count: count)) }
+        case .owned(let bytes):
+            return bytes.withUnsafeBytes { Tensor(shape: shape, scalars: format.decode($0, count: count)) }
         }
     }
 
@@ -73,7 +75,9 @@ extension HDF5File {
         var cursor = cursor
         let version = try cursor.u8()
         let count = try cursor.u8()
-        guard version == 1 || version == 2 else { throw HDF5File.error("\(what): filter pipeline version \(version) is not supported") }
+        guard version == 1 || version == 2 else {
+            throw HDF5File.error("\(what): filter pipeline version \(version) is not supported")
+        }
         if version == 1 { cursor.position += 6 }
         var filters: [Filter] = []
         for _ in 0..<count {
@@ -92,13 +96,17 @@ extension HDF5File {
         }
         for filter in filters where ![1, 2, 3].contains(filter.id) {
             let name = filter.name.isEmpty ? "" : " (\(filter.name))"
-            throw HDF5File.error("\(what) uses HDF5 filter \(filter.id)\(name); only deflate (gzip), shuffle and fletcher32 are supported — re-save the weights without it")
+            throw HDF5File.error(
+                "\(what) uses HDF5 filter \(filter.id)\(name); only deflate (gzip), shuffle and fletcher32 are supported — re-save the weights without it"
+            )
         }
         return filters
     }
 
-    private func layoutData(_ cursor: Cursor, shape: [Int], elementSize: Int, byteCount: Int, filters: [Filter],
-                            fill: [UInt8]?, what: String) throws -> RawData {
+    private func layoutData(
+        _ cursor: Cursor, shape: [Int], elementSize: Int, byteCount: Int, filters: [Filter],
+        fill: [UInt8]?, what: String
+    ) throws -> RawData {
         var cursor = cursor
         let version = try cursor.u8()
         switch version {
@@ -117,8 +125,9 @@ extension HDF5File {
             case 2:
                 let address = try cursor.offset()
                 let dims = try (0..<rank).map { _ in try cursor.u32() }
-                return try chunkedV1(tree: address, chunk: dims, shape: shape, elementSize: elementSize, byteCount: byteCount,
-                                     filters: filters, fill: fill, what: what)
+                return try chunkedV1(
+                    tree: address, chunk: dims, shape: shape, elementSize: elementSize, byteCount: byteCount,
+                    filters: filters, fill: fill, what: what)
             default: throw HDF5File.error("\(what): unknown layout class \(layoutClass)")
             }
         case 3, 4, 5:  // version 5 (HDF5 2.0) is laid out as version 4
@@ -135,8 +144,9 @@ extension HDF5File {
                 let rank = try cursor.u8()
                 let address = try cursor.offset()
                 let dims = try (0..<rank).map { _ in try cursor.u32() }
-                return try chunkedV1(tree: address, chunk: dims, shape: shape, elementSize: elementSize, byteCount: byteCount,
-                                     filters: filters, fill: fill, what: what)
+                return try chunkedV1(
+                    tree: address, chunk: dims, shape: shape, elementSize: elementSize, byteCount: byteCount,
+                    filters: filters, fill: fill, what: what)
             case 2:
                 let flags = try cursor.u8()
                 let rank = try cursor.u8()
@@ -144,8 +154,9 @@ extension HDF5File {
                 guard (1...8).contains(width) else { throw HDF5File.error("\(what): invalid chunk dimension width") }
                 let dims = try (0..<rank).map { _ in try cursor.uint(width) }
                 let index = try cursor.u8()
-                return try chunkedV4(cursor, flags: flags, index: index, chunk: dims, shape: shape, elementSize: elementSize,
-                                     byteCount: byteCount, filters: filters, fill: fill, what: what)
+                return try chunkedV4(
+                    cursor, flags: flags, index: index, chunk: dims, shape: shape, elementSize: elementSize,
+                    byteCount: byteCount, filters: filters, fill: fill, what: what)
             case 3: throw HDF5File.error("\(what) is a virtual dataset, which is not supported")
             default: throw HDF5File.error("\(what): unknown layout class \(layoutClass)")
             }
@@ -156,7 +167,9 @@ extension HDF5File {
 
     private func compact(_ cursor: Cursor, size: Int, byteCount: Int, what: String) throws -> RawData {
         var cursor = cursor
-        guard size == byteCount else { throw HDF5File.error("\(what): compact data holds \(size) bytes, the shape needs \(byteCount)") }
+        guard size == byteCount else {
+            throw HDF5File.error("\(what): compact data holds \(size) bytes, the shape needs \(byteCount)")
+        }
         return .slice(try cursor.bytes(count: size))
     }
 
@@ -166,7 +179,9 @@ extension HDF5File {
             // own size times the largest compression ratio, like chunked data.
             return .owned(try filled(byteCount, fill: fill, what: what))
         }
-        guard size == byteCount else { throw HDF5File.error("\(what): contiguous data holds \(size) bytes, the shape needs \(byteCount)") }
+        guard size == byteCount else {
+            throw HDF5File.error("\(what): contiguous data holds \(size) bytes, the shape needs \(byteCount)")
+        }
         return .slice(try slice(at: address, count: size, what: what))
     }
 
@@ -174,19 +189,25 @@ extension HDF5File {
         guard byteCount / Inflate.maximumRatio <= bytes.count else {
             throw HDF5File.error("\(what): \(byteCount) bytes of data is more than this file can hold")
         }
-        guard let fill, !fill.isEmpty, fill.contains(where: { $0 != 0 }) else { return [UInt8](repeating: 0, count: byteCount) }
+        guard let fill, !fill.isEmpty, fill.contains(where: { $0 != 0 }) else {
+            return [UInt8](repeating: 0, count: byteCount)
+        }
         var out = [UInt8](repeating: 0, count: byteCount)
         for index in 0..<byteCount { out[index] = fill[index % fill.count] }
         return out
     }
 
     /// A chunk's stored bytes, unfiltered: exactly `chunkBytes` bytes.
-    private func unfilter(_ stored: UnsafeRawBufferPointer, mask: Int, filters: [Filter], chunkBytes: Int, what: String) throws -> [UInt8] {
+    private func unfilter(_ stored: UnsafeRawBufferPointer, mask: Int, filters: [Filter], chunkBytes: Int, what: String)
+        throws -> [UInt8]
+    {
         var data = Array(stored)
         for (index, filter) in filters.enumerated().reversed() where mask >> index & 1 == 0 {
             switch filter.id {
             case 1:
-                do { data = try data.withUnsafeBytes { try Inflate.zlibDecompress($0, limit: chunkBytes) } } catch let error as ArchiveError {
+                do { data = try data.withUnsafeBytes { try Inflate.zlibDecompress($0, limit: chunkBytes) } } catch let
+                    error as ArchiveError
+                {
                     throw HDF5File.error("\(what): a deflated chunk is damaged: \(error.message)")
                 }
             case 2:
@@ -200,12 +221,15 @@ extension HDF5File {
                     data = out
                 }
             default:  // Fletcher-32: the last four bytes are the checksum of the rest.
-                guard data.count >= 4 else { throw HDF5File.error("\(what): a chunk is too short for its Fletcher-32 checksum") }
+                guard data.count >= 4 else {
+                    throw HDF5File.error("\(what): a chunk is too short for its Fletcher-32 checksum")
+                }
                 let payload = data[..<(data.count - 4)]
                 let stored = data[(data.count - 4)...].reduce(into: UInt32(0)) { $0 = $0 << 8 | UInt32($1) }
                 let computed = Self.fletcher32(payload)
                 guard stored == computed || stored == computed.byteSwapped else {
-                    throw HDF5File.error("\(what): a chunk's Fletcher-32 checksum does not match; the file is corrupted")
+                    throw HDF5File.error(
+                        "\(what): a chunk's Fletcher-32 checksum does not match; the file is corrupted")
                 }
                 data.removeLast(4)
             }
@@ -218,7 +242,8 @@ extension HDF5File {
 
     /// HDF5's Fletcher-32: sums of big-endian 16-bit words (a trailing odd byte as the high byte).
     static func fletcher32(_ data: ArraySlice<UInt8>) -> UInt32 {
-        var sum1: UInt32 = 0, sum2: UInt32 = 0
+        var sum1: UInt32 = 0
+        var sum2: UInt32 = 0
         var index = data.startIndex
         while index < data.endIndex {
             var block = 0
@@ -259,7 +284,8 @@ extension HDF5File {
             var index = [Int](repeating: 0, count: rank - 1)
             let rowBytes = extent[rank - 1] * elementSize
             while true {
-                var source = 0, target = 0
+                var source = 0
+                var target = 0
                 for axis in 0..<(rank - 1) {
                     source = (source + index[axis]) * chunk[axis + 1]
                     target = (target + origin[axis] + index[axis]) * shape[axis + 1]
@@ -268,7 +294,8 @@ extension HDF5File {
                 target = (target + origin[rank - 1]) * elementSize
                 out.withUnsafeMutableBytes { destination in
                     data.withUnsafeBytes { from in
-                        destination.baseAddress!.advanced(by: target).copyMemory(from: from.baseAddress!.advanced(by: source), byteCount: rowBytes)
+                        destination.baseAddress!.advanced(by: target).copyMemory(
+                            from: from.baseAddress!.advanced(by: source), byteCount: rowBytes)
                     }
                 }
                 var axis = rank - 2
@@ -283,11 +310,15 @@ extension HDF5File {
         }
     }
 
-    private func checkedGrid(shape: [Int], chunk: [Int], elementSize: Int, byteCount: Int, what: String) throws -> ChunkGrid {
+    private func checkedGrid(shape: [Int], chunk: [Int], elementSize: Int, byteCount: Int, what: String) throws
+        -> ChunkGrid
+    {
         guard chunk.count == shape.count, chunk.allSatisfy({ $0 > 0 }) || shape.isEmpty else {
             throw HDF5File.error("\(what): chunk dimensions \(chunk) do not fit shape \(shape)")
         }
-        guard let (_, chunkBytes) = checkedByteCount(shape: chunk, itemSize: elementSize), chunkBytes / Inflate.maximumRatio <= bytes.count else {
+        guard let (_, chunkBytes) = checkedByteCount(shape: chunk, itemSize: elementSize),
+            chunkBytes / Inflate.maximumRatio <= bytes.count
+        else {
             throw HDF5File.error("\(what): chunks of \(chunk) are larger than this file can hold")
         }
         guard byteCount / Inflate.maximumRatio <= bytes.count else {
@@ -296,28 +327,37 @@ extension HDF5File {
         return ChunkGrid(shape: shape, chunk: chunk, elementSize: elementSize)
     }
 
-    private func chunkedV1(tree: Int?, chunk: [Int], shape: [Int], elementSize: Int, byteCount: Int, filters: [Filter],
-                           fill: [UInt8]?, what: String) throws -> RawData {
+    private func chunkedV1(
+        tree: Int?, chunk: [Int], shape: [Int], elementSize: Int, byteCount: Int, filters: [Filter],
+        fill: [UInt8]?, what: String
+    ) throws -> RawData {
         // The layout's last chunk dimension is the element size.
         guard chunk.count == shape.count + 1, chunk.last == elementSize else {
             throw HDF5File.error("\(what): chunk dimensions \(chunk) do not fit shape \(shape)")
         }
-        let grid = try checkedGrid(shape: shape, chunk: Array(chunk.dropLast()), elementSize: elementSize, byteCount: byteCount, what: what)
+        let grid = try checkedGrid(
+            shape: shape, chunk: Array(chunk.dropLast()), elementSize: elementSize, byteCount: byteCount, what: what)
         var out = try filled(byteCount, fill: fill, what: what)
         guard let tree, byteCount > 0 else { return .owned(out) }
         try chunkTree(tree, expectedLevel: nil, grid: grid, filters: filters, into: &out, what: what)
         return .owned(out)
     }
 
-    private func chunkTree(_ address: Int, expectedLevel: Int?, grid: ChunkGrid, filters: [Filter],
-                           into out: inout [UInt8], what: String) throws {
+    private func chunkTree(
+        _ address: Int, expectedLevel: Int?, grid: ChunkGrid, filters: [Filter],
+        into out: inout [UInt8], what: String
+    ) throws {
         try budget.spend(what: what)
         var cursor = try self.cursor(at: address, what: "chunk B-tree node")
-        guard cursor.peekSignature("TREE") else { throw HDF5File.error("\(what): bad chunk B-tree signature at address \(address)") }
+        guard cursor.peekSignature("TREE") else {
+            throw HDF5File.error("\(what): bad chunk B-tree signature at address \(address)")
+        }
         cursor.position += 4
         guard try cursor.u8() == 1 else { throw HDF5File.error("\(what): the chunk index is not a chunk B-tree") }
         let level = try cursor.u8()
-        if let expectedLevel, level != expectedLevel { throw HDF5File.error("\(what): chunk B-tree levels are inconsistent (a loop or damage)") }
+        if let expectedLevel, level != expectedLevel {
+            throw HDF5File.error("\(what): chunk B-tree levels are inconsistent (a loop or damage)")
+        }
         let entries = try cursor.u16()
         _ = try cursor.offset()
         _ = try cursor.offset()
@@ -330,32 +370,41 @@ extension HDF5File {
             if level > 0 {
                 try chunkTree(child, expectedLevel: level - 1, grid: grid, filters: filters, into: &out, what: what)
             } else {
-                try readChunk(at: child, size: size, mask: mask, origin: Array(origin.prefix(rank)), grid: grid,
-                              filters: filters, into: &out, what: what)
+                try readChunk(
+                    at: child, size: size, mask: mask, origin: Array(origin.prefix(rank)), grid: grid,
+                    filters: filters, into: &out, what: what)
             }
         }
     }
 
-    private func readChunk(at address: Int, size: Int, mask: Int, origin: [Int], grid: ChunkGrid, filters: [Filter],
-                           into out: inout [UInt8], what: String) throws {
+    private func readChunk(
+        at address: Int, size: Int, mask: Int, origin: [Int], grid: ChunkGrid, filters: [Filter],
+        into out: inout [UInt8], what: String
+    ) throws {
         guard origin.count == grid.shape.count,
-              zip(origin, zip(grid.shape, grid.chunk)).allSatisfy({ $0 >= 0 && $0 < max($1.0, 1) && $0 % $1.1 == 0 })
+            zip(origin, zip(grid.shape, grid.chunk)).allSatisfy({ $0 >= 0 && $0 < max($1.0, 1) && $0 % $1.1 == 0 })
         else { throw HDF5File.error("\(what): a chunk's offset \(origin) lies outside the shape \(grid.shape)") }
         let stored = try slice(at: address, count: size, what: "a chunk of \(what)")
-        let data = filters.isEmpty && mask == 0
+        let data =
+            filters.isEmpty && mask == 0
             ? (size == grid.chunkBytes ? Array(stored) : nil)
             : try unfilter(stored, mask: mask, filters: filters, chunkBytes: grid.chunkBytes, what: what)
-        guard let data else { throw HDF5File.error("\(what): a chunk holds \(size) bytes, \(grid.chunkBytes) expected") }
+        guard let data else {
+            throw HDF5File.error("\(what): a chunk holds \(size) bytes, \(grid.chunkBytes) expected")
+        }
         grid.place(data, origin: origin, into: &out)
     }
 
-    private func chunkedV4(_ cursor: Cursor, flags: Int, index: Int, chunk: [Int], shape: [Int], elementSize: Int, byteCount: Int,
-                           filters: [Filter], fill: [UInt8]?, what: String) throws -> RawData {
+    private func chunkedV4(
+        _ cursor: Cursor, flags: Int, index: Int, chunk: [Int], shape: [Int], elementSize: Int, byteCount: Int,
+        filters: [Filter], fill: [UInt8]?, what: String
+    ) throws -> RawData {
         var cursor = cursor
         guard chunk.count == shape.count + 1, chunk.last == elementSize else {
             throw HDF5File.error("\(what): chunk dimensions \(chunk) do not fit shape \(shape)")
         }
-        let grid = try checkedGrid(shape: shape, chunk: Array(chunk.dropLast()), elementSize: elementSize, byteCount: byteCount, what: what)
+        let grid = try checkedGrid(
+            shape: shape, chunk: Array(chunk.dropLast()), elementSize: elementSize, byteCount: byteCount, what: what)
         var out = try filled(byteCount, fill: fill, what: what)
         // An empty dataset (a zero axis) has no chunks to read.
         guard byteCount > 0 else { return .owned(out) }
@@ -372,49 +421,67 @@ extension HDF5File {
         let chunkCount = perAxis.reduce(1, *)
         switch index {
         case 1:  // a single chunk
-            var size = grid.chunkBytes, mask = 0
+            var size = grid.chunkBytes
+            var mask = 0
             if flags & 0x02 != 0 {
                 size = try cursor.length()
                 mask = try cursor.u32()
             }
             guard let address = try cursor.offset() else { return .owned(out) }
-            try readChunk(at: address, size: size, mask: mask, origin: origin(ofChunk: 0), grid: grid, filters: filters, into: &out, what: what)
+            try readChunk(
+                at: address, size: size, mask: mask, origin: origin(ofChunk: 0), grid: grid, filters: filters,
+                into: &out, what: what)
         case 2:  // implicit: chunks stored contiguously in order
             guard filters.isEmpty, let address = try cursor.offset() else { return .owned(out) }
             for number in 0..<chunkCount {
-                try readChunk(at: address + number * grid.chunkBytes, size: grid.chunkBytes, mask: 0, origin: origin(ofChunk: number),
-                              grid: grid, filters: filters, into: &out, what: what)
+                try readChunk(
+                    at: address + number * grid.chunkBytes, size: grid.chunkBytes, mask: 0,
+                    origin: origin(ofChunk: number),
+                    grid: grid, filters: filters, into: &out, what: what)
             }
         case 3:  // fixed array
             cursor.position += 1
             guard let address = try cursor.offset() else { return .owned(out) }
             var header = try self.cursor(at: address, what: "fixed array header")
-            guard header.peekSignature("FAHD") else { throw HDF5File.error("\(what): bad fixed array header signature") }
+            guard header.peekSignature("FAHD") else {
+                throw HDF5File.error("\(what): bad fixed array header signature")
+            }
             header.position += 5
             let client = try header.u8()
             let entrySize = try header.u8()
             let pageBits = try header.u8()
             let entries = try header.length()
             guard let block = try header.offset() else { return .owned(out) }
-            guard entries == chunkCount else { throw HDF5File.error("\(what): the chunk index holds \(entries) chunks, the shape needs \(chunkCount)") }
-            guard entries <= 1 << pageBits else { throw HDF5File.error("\(what): paged fixed-array chunk indexes are not supported") }
+            guard entries == chunkCount else {
+                throw HDF5File.error("\(what): the chunk index holds \(entries) chunks, the shape needs \(chunkCount)")
+            }
+            guard entries <= 1 << pageBits else {
+                throw HDF5File.error("\(what): paged fixed-array chunk indexes are not supported")
+            }
             var data = try self.cursor(at: block, what: "fixed array data block")
-            guard data.peekSignature("FADB") else { throw HDF5File.error("\(what): bad fixed array data block signature") }
+            guard data.peekSignature("FADB") else {
+                throw HDF5File.error("\(what): bad fixed array data block signature")
+            }
             data.position += 6 + offsetSize
             for number in 0..<entries {
                 try budget.spend(what: what)
                 let chunkAddress = try data.offset()
-                var size = grid.chunkBytes, mask = 0
+                var size = grid.chunkBytes
+                var mask = 0
                 if client == 1 {
                     size = try data.uint(entrySize - offsetSize - 4)
                     mask = try data.u32()
                 }
                 guard let chunkAddress else { continue }
-                try readChunk(at: chunkAddress, size: size, mask: mask, origin: origin(ofChunk: number), grid: grid, filters: filters, into: &out, what: what)
+                try readChunk(
+                    at: chunkAddress, size: size, mask: mask, origin: origin(ofChunk: number), grid: grid,
+                    filters: filters, into: &out, what: what)
             }
         default:
             let names = [4: "extensible array", 5: "version 2 B-tree"]
-            throw HDF5File.error("\(what): chunks indexed by a \(names[index] ?? "type \(index)") are not supported (datasets with unlimited dimensions); re-save without maxshape")
+            throw HDF5File.error(
+                "\(what): chunks indexed by a \(names[index] ?? "type \(index)") are not supported (datasets with unlimited dimensions); re-save without maxshape"
+            )
         }
         return .owned(out)
     }
@@ -431,8 +498,10 @@ extension HDF5File {
         return out
     }
 
-    private func walk(address: Int, path: String, visitedGroups: inout Set<Int>, depth: Int,
-                      _ body: (String, [Message]) throws -> Void) throws {
+    private func walk(
+        address: Int, path: String, visitedGroups: inout Set<Int>, depth: Int,
+        _ body: (String, [Message]) throws -> Void
+    ) throws {
         let what = path.isEmpty ? "the root group" : "group '\(path)'"
         guard depth < 256 else { throw HDF5File.error("\(what) is nested too deeply") }
         switch try object(at: address) {
@@ -443,8 +512,9 @@ extension HDF5File {
                 throw HDF5File.error("\(what) is linked more than once (a loop); not a weights file")
             }
             for link in try links(of: messages, what: what) {
-                try walk(address: link.address, path: path.isEmpty ? link.name : path + "/" + link.name,
-                         visitedGroups: &visitedGroups, depth: depth + 1, body)
+                try walk(
+                    address: link.address, path: path.isEmpty ? link.name : path + "/" + link.name,
+                    visitedGroups: &visitedGroups, depth: depth + 1, body)
             }
         }
     }

@@ -16,11 +16,12 @@ extension Initializer {
         }
         if let (scale, mode, distribution) = varianceScaling {
             let (fanIn, fanOut) = Initializer.fans(of: shape)
-            let fan: Double = switch mode {
-            case .fanIn: Double(fanIn)
-            case .fanOut: Double(fanOut)
-            case .fanAvg: Double(fanIn + fanOut) / 2
-            }
+            let fan: Double =
+                switch mode {
+                case .fanIn: Double(fanIn)
+                case .fanOut: Double(fanOut)
+                case .fanAvg: Double(fanIn + fanOut) / 2
+                }
             let variance = scale / max(1, fan)
             switch distribution {
             case .truncatedNormal:

@@ -174,7 +174,9 @@ public struct WeightAssignment {
     public mutating func assign<L: Layer>(to layer: inout L, name: String) throws {
         let count = layer.weights.count
         guard next + count <= weights.count else {
-            throw WeightError("\(owner).setWeights: got \(weights.count) tensors, but layer '\(name)' needs tensors \(next)..<\(next + count)")
+            throw WeightError(
+                "\(owner).setWeights: got \(weights.count) tensors, but layer '\(name)' needs tensors \(next)..<\(next + count)"
+            )
         }
         do {
             try layer.setWeights(Array(weights[next..<(next + count)]))

@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file's bytes, memory-mapped where the platform allows (read in full otherwise), so weight
@@ -18,23 +18,25 @@ final class MappedFile {
     /// Maps (or reads) the file at `url`; errors name the file.
     init(_ url: URL) throws {
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw TensorFileError("cannot read the file: \(String(cString: strerror(errno)))", path: url.path)
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw TensorFileError("cannot read the file: \(String(cString: strerror(errno)))", path: url.path)
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw TensorFileError("not a regular file", path: url.path) }
-        let size = Int(status.st_size)
-        if size > 0, let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), pointer != MAP_FAILED {
-            base = UnsafeRawPointer(pointer)
-            count = size
-            fallback = nil
-            return
-        }
+            let descriptor = open(url.path, O_RDONLY)
+            guard descriptor >= 0 else {
+                throw TensorFileError("cannot read the file: \(String(cString: strerror(errno)))", path: url.path)
+            }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0 else {
+                throw TensorFileError("cannot read the file: \(String(cString: strerror(errno)))", path: url.path)
+            }
+            guard status.st_mode & S_IFMT == S_IFREG else {
+                throw TensorFileError("not a regular file", path: url.path)
+            }
+            let size = Int(status.st_size)
+            if size > 0, let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), pointer != MAP_FAILED {
+                base = UnsafeRawPointer(pointer)
+                count = size
+                fallback = nil
+                return
+            }
         #endif
         do { fallback = [UInt8](try Data(contentsOf: url)) } catch {
             throw TensorFileError("cannot read the file: \(error.localizedDescription)", path: url.path)
@@ -45,7 +47,7 @@ final class MappedFile {
 
     deinit {
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+            if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
         #endif
     }
 

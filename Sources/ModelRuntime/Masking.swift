@@ -33,7 +33,8 @@ public struct Masking: WeightlessLayer {
 
     /// The mask: 1 where any feature differs from `mask_value`.
     public func computeMask(_ input: Tensor) -> Tensor {
-        let features = input.shape[input.rank - 1], value = Float(config.maskValue)
+        let features = input.shape[input.rank - 1]
+        let value = Float(config.maskValue)
         return Tensor(shape: Array(input.shape.dropLast())) { out in
             input.withUnsafeScalars { x in
                 for step in 0..<out.count {
@@ -97,10 +98,16 @@ extension ElementwiseMerge {
     /// The merge of `inputs` whose Keras masks are `masks` (nil for an unmasked input), as
     /// Keras's Maximum, Minimum and Multiply use them; other merges ignore them.
     public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?]) -> Tensor {
-        precondition(masks.count == inputs.count, "\(Config.className) '\(config.name)': \(inputs.count) inputs, \(masks.count) masks")
+        precondition(
+            masks.count == inputs.count,
+            "\(Config.className) '\(config.name)': \(inputs.count) inputs, \(masks.count) masks")
         // Each mask spread over its input's shape (Keras's `broadcast_to(expand_dims(mask, -1))`).
         let spread: [Tensor?] = zip(inputs, masks).map { input, mask in
-            mask.map { Elementwise.map([$0.reshaped(to: $0.shape + [1]), Tensor(shape: input.shape, repeating: 0)]) { m, _, _ in m } }
+            mask.map {
+                Elementwise.map([$0.reshaped(to: $0.shape + [1]), Tensor(shape: input.shape, repeating: 0)]) {
+                    m, _, _ in m
+                }
+            }
         }
         func select(_ mask: Tensor, _ kept: Tensor, _ other: Tensor) -> Tensor {
             Elementwise.map([mask, kept, other]) { m, a, b in m != 0 ? a : b }
@@ -148,7 +155,8 @@ extension Concatenate {
         let full = zip(inputs, masks).map { input, mask -> Tensor in
             guard let mask else { return Tensor(shape: input.shape, repeating: 1) }
             guard mask.rank < input.rank else { return mask }
-            return Elementwise.map([mask.reshaped(to: mask.shape + [1]), Tensor(shape: input.shape, repeating: 0)]) { a, b, _ in
+            return Elementwise.map([mask.reshaped(to: mask.shape + [1]), Tensor(shape: input.shape, repeating: 0)]) {
+                a, b, _ in
                 a != 0 || b != 0 ? 1 : 0
             }
         }
@@ -181,7 +189,9 @@ extension Optional where Wrapped == Tensor {
     /// `(batch, steps)`.
     func withMaskScalars<R>(batch: Int, steps: Int, layer: String, _ body: (UnsafeBufferPointer<Float>?) -> R) -> R {
         guard let mask = self else { return body(nil) }
-        precondition(mask.shape == [batch, steps], "\(layer): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
+        precondition(
+            mask.shape == [batch, steps],
+            "\(layer): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
         return mask.withUnsafeScalars { body($0) }
     }
 }

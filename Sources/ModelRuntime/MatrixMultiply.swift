@@ -31,7 +31,10 @@ enum MatrixMultiply {
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "matrix buffers too small")
         precondition(m < Int(Int32.max) && n < Int(Int32.max) && k < Int(Int32.max), "matrix too large")
         guard m > 0, n > 0 else { return }
-        let aBase = a.baseAddress, bBase = b.baseAddress, cBase = c.baseAddress!, biasBase = bias?.baseAddress
+        let aBase = a.baseAddress
+        let bBase = b.baseAddress
+        let cBase = c.baseAddress!
+        let biasBase = bias?.baseAddress
         let (work, overflow) = m.multipliedReportingOverflow(by: n * max(k, 1))
         let parallel = allowed && (overflow || work >= parallelThreshold)
         // Few rows and many columns (late convolution stages, batch-1 dense layers): column
@@ -39,12 +42,17 @@ enum MatrixMultiply {
         let columnChunks = parallel && m < columnSplitRows ? min(cores, n / 32) : 1
         if columnChunks > 1 {
             let columnsPerChunk = ((n + columnChunks - 1) / columnChunks + 15) / 16 * 16
-            nonisolated(unsafe) let a = aBase, b = bBase, c = cBase, biasPointer = biasBase
+            nonisolated(unsafe) let a = aBase
+            nonisolated(unsafe) let b = bBase
+            nonisolated(unsafe) let c = cBase
+            nonisolated(unsafe) let biasPointer = biasBase
             DispatchQueue.concurrentPerform(iterations: columnChunks) { chunk in
-                let start = chunk * columnsPerChunk, columns = min(columnsPerChunk, n - start)
+                let start = chunk * columnsPerChunk
+                let columns = min(columnsPerChunk, n - start)
                 guard columns > 0 else { return }
-                cmk_sgemm(Int32(m), Int32(columns), Int32(k), a, Int32(k), b.map { $0 + start }, Int32(n),
-                          c + start, Int32(n), biasPointer.map { $0 + start })
+                cmk_sgemm(
+                    Int32(m), Int32(columns), Int32(k), a, Int32(k), b.map { $0 + start }, Int32(n),
+                    c + start, Int32(n), biasPointer.map { $0 + start })
             }
             // Each core holds some columns of every row: the pass runs once all are done.
             outputPass?(UnsafeMutableBufferPointer(start: cBase, count: m * n))
@@ -58,12 +66,17 @@ enum MatrixMultiply {
         }
         // Row blocks, each a whole product of its own; they write disjoint rows of c.
         let rowsPerChunk = (m + chunks - 1) / chunks
-        nonisolated(unsafe) let a = aBase, b = bBase, c = cBase, biasPointer = biasBase
+        nonisolated(unsafe) let a = aBase
+        nonisolated(unsafe) let b = bBase
+        nonisolated(unsafe) let c = cBase
+        nonisolated(unsafe) let biasPointer = biasBase
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = chunk * rowsPerChunk, rows = min(rowsPerChunk, m - start)
+            let start = chunk * rowsPerChunk
+            let rows = min(rowsPerChunk, m - start)
             guard rows > 0 else { return }
-            cmk_sgemm(Int32(rows), Int32(n), Int32(k), a.map { $0 + start * k }, Int32(k), b, Int32(n),
-                      c + start * n, Int32(n), biasPointer)
+            cmk_sgemm(
+                Int32(rows), Int32(n), Int32(k), a.map { $0 + start * k }, Int32(k), b, Int32(n),
+                c + start * n, Int32(n), biasPointer)
             outputPass?(UnsafeMutableBufferPointer(start: c + start * n, count: rows * n))
         }
     }

@@ -23,8 +23,10 @@ public struct Philox: Sendable, Hashable {
         for round in 0..<10 {
             let p0 = UInt64(0xD251_1F53) &* UInt64(x0)
             let p1 = UInt64(0xCD9E_8D57) &* UInt64(x2)
-            (x0, x1, x2, x3) = (UInt32(p1 >> 32) ^ x1 ^ k0, UInt32(truncatingIfNeeded: p1),
-                                UInt32(p0 >> 32) ^ x3 ^ k1, UInt32(truncatingIfNeeded: p0))
+            (x0, x1, x2, x3) = (
+                UInt32(p1 >> 32) ^ x1 ^ k0, UInt32(truncatingIfNeeded: p1),
+                UInt32(p0 >> 32) ^ x3 ^ k1, UInt32(truncatingIfNeeded: p0)
+            )
             if round < 9 {
                 k0 = k0 &+ 0x9E37_79B9
                 k1 = k1 &+ 0xBB67_AE85
@@ -47,7 +49,8 @@ public struct Philox: Sendable, Hashable {
         var index = 0
         var counter: UInt64 = 0
         while index < count {
-            let (a, b, c, d) = block(UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), 0, 0)
+            let (a, b, c, d) = block(
+                UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), 0, 0)
             for bits in [a, b, c, d] where index < count {
                 out[index] = Philox.unit(bits)
                 index += 1
@@ -63,11 +66,18 @@ public struct Philox: Sendable, Hashable {
         var index = 0
         var counter: UInt64 = 0
         while index < count {
-            let (a, b, c, d) = block(UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), 1, 0)
+            let (a, b, c, d) = block(
+                UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), 1, 0)
             for (u, v) in [(a, b), (c, d)] {
                 let (z0, z1) = Philox.boxMuller(u, v)
-                if index < count { out[index] = z0; index += 1 }
-                if index < count { out[index] = z1; index += 1 }
+                if index < count {
+                    out[index] = z0
+                    index += 1
+                }
+                if index < count {
+                    out[index] = z1
+                    index += 1
+                }
             }
             counter += 1
         }
@@ -81,11 +91,18 @@ public struct Philox: Sendable, Hashable {
         for index in 0..<count {
             var attempt: UInt32 = 0
             search: while true {
-                let (a, b, c, d) = block(UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32), 2, attempt)
+                let (a, b, c, d) = block(
+                    UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32), 2, attempt)
                 for (u, v) in [(a, b), (c, d)] {
                     let (z0, z1) = Philox.boxMuller(u, v)
-                    if abs(z0) <= 2 { out[index] = z0; break search }
-                    if abs(z1) <= 2 { out[index] = z1; break search }
+                    if abs(z0) <= 2 {
+                        out[index] = z0
+                        break search
+                    }
+                    if abs(z1) <= 2 {
+                        out[index] = z1
+                        break search
+                    }
                 }
                 attempt &+= 1
             }
@@ -126,13 +143,15 @@ extension Philox {
         let count = buffer.count
         guard count > 0, let base = buffer.baseAddress else { return }
         let (k0, k1) = (key0, key1)
-        let kernel: @Sendable (UInt64, Int64, UnsafeMutablePointer<Float>) -> Void = switch stream {
-        case .uniform: { cmk_philox_uniform(k0, k1, $0, $1, scale, shift, $2) }
-        case .normal: { cmk_philox_normal(k0, k1, $0, $1, scale, shift, $2) }
-        case .truncatedNormal: { cmk_philox_truncated_normal(k0, k1, $0, $1, scale, shift, $2) }
-        }
+        let kernel: @Sendable (UInt64, Int64, UnsafeMutablePointer<Float>) -> Void =
+            switch stream {
+            case .uniform: { cmk_philox_uniform(k0, k1, $0, $1, scale, shift, $2) }
+            case .normal: { cmk_philox_normal(k0, k1, $0, $1, scale, shift, $2) }
+            case .truncatedNormal: { cmk_philox_truncated_normal(k0, k1, $0, $1, scale, shift, $2) }
+            }
         if count >= Philox.hugePageThreshold { cmk_advise_huge_pages(base, Int64(count * MemoryLayout<Float>.stride)) }
-        let chunks = count < Philox.parallelThreshold ? 1 : min(4 * MatrixMultiply.cores, count / (Philox.parallelThreshold / 4))
+        let chunks =
+            count < Philox.parallelThreshold ? 1 : min(4 * MatrixMultiply.cores, count / (Philox.parallelThreshold / 4))
         if chunks <= 1 {
             kernel(0, Int64(count), base)
             return

@@ -57,9 +57,12 @@ extension Tensor {
             throw TensorFileError("the .npy shape \(fields.shape) needs more data than the file holds")
         }
         guard byteCount <= bytes.count - dataStart else {
-            throw TensorFileError("the .npy data is truncated: shape \(fields.shape) needs \(byteCount) bytes, the file has \(bytes.count - dataStart)")
+            throw TensorFileError(
+                "the .npy data is truncated: shape \(fields.shape) needs \(byteCount) bytes, the file has \(bytes.count - dataStart)"
+            )
         }
-        var values = fields.format.decode(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)]), count: count)
+        var values = fields.format.decode(
+            UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)]), count: count)
         if fields.fortranOrder && fields.shape.count > 1 {
             values = Tensor.rowMajor(fromColumnMajor: values, shape: fields.shape)
         }
@@ -98,8 +101,12 @@ extension Tensor {
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, version2 ? 2 : 1, 0]
         let length = header.utf8.count
-        bytes += version2
-            ? [UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF), UInt8((length >> 16) & 0xFF), UInt8((length >> 24) & 0xFF)]
+        bytes +=
+            version2
+            ? [
+                UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF), UInt8((length >> 16) & 0xFF),
+                UInt8((length >> 24) & 0xFF),
+            ]
             : [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
         bytes.reserveCapacity(bytes.count + scalars.count * 4)
@@ -150,12 +157,19 @@ private struct NPYHeader {
         }
         switch (descr[1], size) {
         case ("f", 2), ("f", 4), ("f", 8): format = ScalarFormat(kind: .float, size: size, littleEndian: littleEndian)
-        case ("i", 1), ("i", 2), ("i", 4), ("i", 8): format = ScalarFormat(kind: .signed, size: size, littleEndian: littleEndian)
-        case ("u", 1), ("u", 2), ("u", 4), ("u", 8), ("b", 1): format = ScalarFormat(kind: .unsigned, size: size, littleEndian: littleEndian)
-        default: throw TensorFileError("unsupported .npy dtype '\(String(descr))'; expected floats, integers or booleans")
+        case ("i", 1), ("i", 2), ("i", 4), ("i", 8):
+            format = ScalarFormat(kind: .signed, size: size, littleEndian: littleEndian)
+        case ("u", 1), ("u", 2), ("u", 4), ("u", 8), ("b", 1):
+            format = ScalarFormat(kind: .unsigned, size: size, littleEndian: littleEndian)
+        default:
+            throw TensorFileError("unsupported .npy dtype '\(String(descr))'; expected floats, integers or booleans")
         }
         let fortran = try value(of: "fortran_order")
-        if fortran.hasPrefix("True") { fortranOrder = true } else if fortran.hasPrefix("False") { fortranOrder = false } else {
+        if fortran.hasPrefix("True") {
+            fortranOrder = true
+        } else if fortran.hasPrefix("False") {
+            fortranOrder = false
+        } else {
             throw TensorFileError("malformed .npy 'fortran_order'")
         }
         let shapeText = try value(of: "shape")

@@ -10,8 +10,9 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     /// - Precondition: `scalars.count` equals the product of `shape`, and no axis is negative.
     public init(shape: [Int], scalars: [Float]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative axis size in shape \(shape)")
-        precondition(shape.reduce(1, *) == scalars.count,
-                     "Tensor: shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
+        precondition(
+            shape.reduce(1, *) == scalars.count,
+            "Tensor: shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
     }
@@ -42,7 +43,9 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Gives mutable access to the scalars (copying them first if they are shared).
-    public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+    public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R)
+        rethrows -> R
+    {
         try scalars.withUnsafeMutableBufferPointer { try body(&$0) }
     }
 

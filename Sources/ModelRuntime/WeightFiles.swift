@@ -35,7 +35,9 @@ public enum WeightFileFormat: Sendable, Equatable {
         case "keras": self = .kerasArchive
         case "h5", "hdf5": self = .hdf5
         default:
-            throw TensorFileError("unknown weight file type '.\(url.pathExtension)'; expected .keras, .weights.h5, .h5, .safetensors or .npz", path: url.path)
+            throw TensorFileError(
+                "unknown weight file type '.\(url.pathExtension)'; expected .keras, .weights.h5, .h5, .safetensors or .npz",
+                path: url.path)
         }
     }
 
@@ -45,7 +47,10 @@ public enum WeightFileFormat: Sendable, Equatable {
         try bytes.withUnsafeBytes { buffer in
             switch try storedWeights(buffer) {
             case .byPath(let tensors): return tensors
-            case .byLayer(let layers): return layers.flatMap { layer in layer.weights.map { NamedTensor(name: layer.name + "/" + $0.name, tensor: $0.tensor) } }
+            case .byLayer(let layers):
+                return layers.flatMap { layer in
+                    layer.weights.map { NamedTensor(name: layer.name + "/" + $0.name, tensor: $0.tensor) }
+                }
             }
         }
     }
@@ -58,7 +63,9 @@ public enum WeightFileFormat: Sendable, Equatable {
         case .npz: try NPZ.write(tensors)
         case .hdf5: try HDF5Writer.write(tensors)
         case .kerasArchive:
-            throw TensorFileError("writing .keras archives is not supported; save the weights as .weights.h5 (Keras's load_weights reads it), .safetensors or .npz")
+            throw TensorFileError(
+                "writing .keras archives is not supported; save the weights as .weights.h5 (Keras's load_weights reads it), .safetensors or .npz"
+            )
         }
     }
 
@@ -98,22 +105,30 @@ enum KerasHDF5 {
             guard case .group(let messages)? = try file.object(atPath: root) else { continue }
             let attributes = try file.attributes(messages, what: root.isEmpty ? "the root group" : "group '\(root)'")
             guard let layerNames = strings("layer_names", in: attributes) else { continue }
-            return .byLayer(try layerNames.map { name in
-                let path = root.isEmpty ? name : root + "/" + name
-                guard case .group(let layerMessages)? = try file.object(atPath: path) else {
-                    throw HDF5File.error("legacy weights: layer '\(name)' is listed in layer_names but has no group")
-                }
-                let layerAttributes = try file.attributes(layerMessages, what: "group '\(path)'")
-                guard let weightNames = strings("weight_names", in: layerAttributes) else {
-                    throw HDF5File.error("legacy weights: group '\(path)' has no weight_names attribute")
-                }
-                return StoredWeights.Layer(name: name, weights: try weightNames.map { weightName in
-                    guard case .dataset(let datasetMessages)? = try file.object(atPath: path + "/" + weightName) else {
-                        throw HDF5File.error("legacy weights: weight '\(weightName)' of layer '\(name)' is missing")
+            return .byLayer(
+                try layerNames.map { name in
+                    let path = root.isEmpty ? name : root + "/" + name
+                    guard case .group(let layerMessages)? = try file.object(atPath: path) else {
+                        throw HDF5File.error(
+                            "legacy weights: layer '\(name)' is listed in layer_names but has no group")
                     }
-                    return NamedTensor(name: weightName, tensor: try file.dataset(datasetMessages, what: "dataset '\(path)/\(weightName)'"))
+                    let layerAttributes = try file.attributes(layerMessages, what: "group '\(path)'")
+                    guard let weightNames = strings("weight_names", in: layerAttributes) else {
+                        throw HDF5File.error("legacy weights: group '\(path)' has no weight_names attribute")
+                    }
+                    return StoredWeights.Layer(
+                        name: name,
+                        weights: try weightNames.map { weightName in
+                            guard case .dataset(let datasetMessages)? = try file.object(atPath: path + "/" + weightName)
+                            else {
+                                throw HDF5File.error(
+                                    "legacy weights: weight '\(weightName)' of layer '\(name)' is missing")
+                            }
+                            return NamedTensor(
+                                name: weightName,
+                                tensor: try file.dataset(datasetMessages, what: "dataset '\(path)/\(weightName)'"))
+                        })
                 })
-            })
         }
         return .byPath(try file.datasets())
     }
@@ -171,7 +186,9 @@ enum KerasArchive {
         guard let entry = archive.entries.first(where: { $0.name == "config.json" }) else {
             throw TensorFileError("the .keras archive holds no config.json")
         }
-        do { return try archive.withContents(of: entry, in: bytes) { String(decoding: $0, as: UTF8.self) } } catch let error as ArchiveError {
+        do { return try archive.withContents(of: entry, in: bytes) { String(decoding: $0, as: UTF8.self) } } catch let
+            error as ArchiveError
+        {
             throw TensorFileError("in the .keras archive: \(error.message)")
         }
     }
@@ -200,15 +217,20 @@ extension Model {
         if try WeightFileFormat(of: url) == .kerasArchive {
             let file = try MappedFile(url)
             let (json, stored) = try file.withBytes { bytes in
-                do { return (try KerasArchive.configJSON(bytes), try KerasArchive.weights(bytes)) } catch var error as TensorFileError {
+                do { return (try KerasArchive.configJSON(bytes), try KerasArchive.weights(bytes)) } catch var error
+                    as TensorFileError
+                {
                     error.path = url.path
                     throw error
                 }
             }
             // Zeros stand in for the initial weights: the file replaces every one.
             var model: Self
-            do { model = try WeightInitialization.$placeholders.withValue(true) { try Self(kerasJSON: json, seed: 0) } } catch let error as SpecError {
-                throw TensorFileError("config.json does not describe \(Self.self): \(error.description)", path: url.path)
+            do {
+                model = try WeightInitialization.$placeholders.withValue(true) { try Self(kerasJSON: json, seed: 0) }
+            } catch let error as SpecError {
+                throw TensorFileError(
+                    "config.json does not describe \(Self.self): \(error.description)", path: url.path)
             }
             try model.setWeights(stored, source: url.path)
             self = model
@@ -226,8 +248,11 @@ extension Model {
         let url = URL(fileURLWithPath: name)
         let stem = url.deletingPathExtension().lastPathComponent
         let fileExtension = url.pathExtension
-        guard let found = bundle.url(forResource: stem, withExtension: fileExtension.isEmpty ? nil : fileExtension) else {
-            throw TensorFileError("no resource '\(name)' in \(bundle.bundlePath); declare it in the target's resources, e.g. resources: [.copy(\"\(name)\")]")
+        guard let found = bundle.url(forResource: stem, withExtension: fileExtension.isEmpty ? nil : fileExtension)
+        else {
+            throw TensorFileError(
+                "no resource '\(name)' in \(bundle.bundlePath); declare it in the target's resources, e.g. resources: [.copy(\"\(name)\")]"
+            )
         }
         try self.init(contentsOf: found)
     }
@@ -278,7 +303,8 @@ extension Model {
             if !missing.isEmpty { parts.append("missing: " + missing.joined(separator: ", ")) }
             if !unexpected.isEmpty { parts.append("unexpected: " + unexpected.joined(separator: ", ")) }
             if !misshaped.isEmpty { parts.append("misshaped: " + misshaped.joined(separator: "; ")) }
-            throw WeightError("\(Self.self): the weights in \(source) do not fit the model; " + parts.joined(separator: "; "))
+            throw WeightError(
+                "\(Self.self): the weights in \(source) do not fit the model; " + parts.joined(separator: "; "))
         }
         try setWeights(expected.map { byName[$0.path]! })
     }
@@ -291,7 +317,11 @@ extension Model {
         var layers: [(name: String, indices: [Int])] = []
         for (index, weight) in kerasWeightPaths.enumerated() {
             let name = weight.path.split(separator: "/").dropFirst().first.map(String.init) ?? weight.path
-            if layers.last?.name == name { layers[layers.count - 1].indices.append(index) } else { layers.append((name, [index])) }
+            if layers.last?.name == name {
+                layers[layers.count - 1].indices.append(index)
+            } else {
+                layers.append((name, [index]))
+            }
         }
         let paths = kerasWeightPaths
         for position in layers.indices {
@@ -300,26 +330,33 @@ extension Model {
         }
         let fileLayers = stored.filter { !$0.weights.isEmpty }
         guard fileLayers.count == layers.count else {
-            throw WeightError("\(Self.self): the legacy weights in \(source) hold \(fileLayers.count) layers with weights ("
-                + fileLayers.map(\.name).joined(separator: ", ") + "), the model has \(layers.count)")
+            throw WeightError(
+                "\(Self.self): the legacy weights in \(source) hold \(fileLayers.count) layers with weights ("
+                    + fileLayers.map(\.name).joined(separator: ", ") + "), the model has \(layers.count)")
         }
         var values = weights
         var problems: [String] = []
         for (layer, fileLayer) in zip(layers, fileLayers) {
             guard layer.indices.count == fileLayer.weights.count else {
-                problems.append("layer '\(fileLayer.name)' holds \(fileLayer.weights.count) weights, the model's \(layer.name) has \(layer.indices.count)")
+                problems.append(
+                    "layer '\(fileLayer.name)' holds \(fileLayer.weights.count) weights, the model's \(layer.name) has \(layer.indices.count)"
+                )
                 continue
             }
             for (index, item) in zip(layer.indices, fileLayer.weights) {
                 guard item.tensor.shape == paths[index].shape else {
-                    problems.append("\(fileLayer.name)/\(item.name) is \(item.tensor.shape), expected \(paths[index].shape) for \(paths[index].path)")
+                    problems.append(
+                        "\(fileLayer.name)/\(item.name) is \(item.tensor.shape), expected \(paths[index].shape) for \(paths[index].path)"
+                    )
                     continue
                 }
                 values[index] = item.tensor
             }
         }
         guard problems.isEmpty else {
-            throw WeightError("\(Self.self): the legacy weights in \(source) do not fit the model; " + problems.joined(separator: "; "))
+            throw WeightError(
+                "\(Self.self): the legacy weights in \(source) do not fit the model; "
+                    + problems.joined(separator: "; "))
         }
         try setWeights(values)
     }
@@ -330,7 +367,8 @@ extension Model {
     public func saveWeights(to url: URL) throws {
         let format = try WeightFileFormat(of: url)
         if format == .hdf5, !url.lastPathComponent.lowercased().hasSuffix(".weights.h5") {
-            throw TensorFileError("name the file NAME.weights.h5: Keras reads a plain .h5 as a legacy Keras 2 file", path: url.path)
+            throw TensorFileError(
+                "name the file NAME.weights.h5: Keras reads a plain .h5 as a legacy Keras 2 file", path: url.path)
         }
         let tensors = zip(kerasWeightPaths, weights).map { NamedTensor(name: $0.path, tensor: $1) }
         do {
@@ -346,18 +384,23 @@ extension Model {
 /// mapping names to `dtype`, `shape` and `data_offsets`, then the data.
 enum SafeTensors {
     static func read(_ bytes: UnsafeRawBufferPointer) throws -> [NamedTensor] {
-        guard bytes.count >= 8 else { throw TensorFileError("not a safetensors file: shorter than its 8-byte header length") }
+        guard bytes.count >= 8 else {
+            throw TensorFileError("not a safetensors file: shorter than its 8-byte header length")
+        }
         var headerLength: UInt64 = 0
         for index in 0..<8 { headerLength |= UInt64(bytes[index]) << UInt64(8 * index) }
         guard headerLength <= UInt64(bytes.count - 8) else {
-            throw TensorFileError("safetensors header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
+            throw TensorFileError(
+                "safetensors header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
         }
         let dataStart = 8 + Int(headerLength)
         let header: JSONNode
         do { header = try JSONReader.parse(Array(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart]))) } catch {
             throw TensorFileError("the safetensors header is not valid JSON: \(error.message)")
         }
-        guard let members = header.value.objectMembers else { throw TensorFileError("the safetensors header is not a JSON object") }
+        guard let members = header.value.objectMembers else {
+            throw TensorFileError("the safetensors header is not a JSON object")
+        }
         let dataLength = bytes.count - dataStart
         var tensors: [(offset: Int, NamedTensor)] = []
         var itemSizes: [String: Int] = [:]
@@ -365,14 +408,18 @@ enum SafeTensors {
         for member in members where member.key != "__metadata__" {
             let entry = member.value
             guard let dtype = entry["dtype"]?.value.stringValue,
-                  let shape = entry["shape"]?.value.arrayElements?.map({ $0.value.intValue }),
-                  let offsets = entry["data_offsets"]?.value.arrayElements?.map({ $0.value.intValue }), offsets.count == 2,
-                  let begin = offsets[0], let end = offsets[1]
+                let shape = entry["shape"]?.value.arrayElements?.map({ $0.value.intValue }),
+                let offsets = entry["data_offsets"]?.value.arrayElements?.map({ $0.value.intValue }),
+                offsets.count == 2,
+                let begin = offsets[0], let end = offsets[1]
             else { throw TensorFileError("tensor '\(member.key)': expected 'dtype', 'shape' and 'data_offsets'") }
-            guard shape.allSatisfy({ ($0 ?? -1) >= 0 }) else { throw TensorFileError("tensor '\(member.key)': invalid shape") }
+            guard shape.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw TensorFileError("tensor '\(member.key)': invalid shape")
+            }
             let dims = shape.map { $0! }
             guard 0 <= begin, begin <= end, end <= dataLength else {
-                throw TensorFileError("tensor '\(member.key)': data offsets \(begin)..<\(end) lie outside the \(dataLength) data bytes")
+                throw TensorFileError(
+                    "tensor '\(member.key)': data offsets \(begin)..<\(end) lie outside the \(dataLength) data bytes")
             }
             let format: ScalarFormat
             switch dtype {
@@ -380,20 +427,27 @@ enum SafeTensors {
             case "F16": format = ScalarFormat(kind: .float, size: 2, littleEndian: true)
             case "BF16": format = ScalarFormat(kind: .bfloat, size: 2, littleEndian: true)
             case "F64": format = ScalarFormat(kind: .float, size: 8, littleEndian: true)
-            default: throw TensorFileError("tensor '\(member.key)': dtype \(dtype) is not supported; expected F16, BF16, F32 or F64")
+            default:
+                throw TensorFileError(
+                    "tensor '\(member.key)': dtype \(dtype) is not supported; expected F16, BF16, F32 or F64")
             }
             let itemSize = format.size
-            guard let (count, byteCount) = checkedByteCount(shape: dims, itemSize: itemSize), byteCount == end - begin else {
-                throw TensorFileError("tensor '\(member.key)': shape \(dims) of \(dtype) does not fit the \(end - begin) bytes of its offsets")
+            guard let (count, byteCount) = checkedByteCount(shape: dims, itemSize: itemSize), byteCount == end - begin
+            else {
+                throw TensorFileError(
+                    "tensor '\(member.key)': shape \(dims) of \(dtype) does not fit the \(end - begin) bytes of its offsets"
+                )
             }
             // Check the total before decoding, so overlapping offsets cannot multiply memory.
             covered += end - begin
             guard covered <= dataLength else {
-                throw TensorFileError("tensor '\(member.key)': the tensors' data overlap; safetensors data must not overlap")
+                throw TensorFileError(
+                    "tensor '\(member.key)': the tensors' data overlap; safetensors data must not overlap")
             }
             itemSizes[member.key] = itemSize
             let start = dataStart + begin
-            let values = format.decode(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + byteCount)]), count: count)
+            let values = format.decode(
+                UnsafeRawBufferPointer(rebasing: bytes[start..<(start + byteCount)]), count: count)
             tensors.append((begin, NamedTensor(name: member.key, tensor: Tensor(shape: dims, scalars: values))))
         }
         // The format requires the tensors to tile the data exactly: no overlaps (a forged
@@ -402,12 +456,15 @@ enum SafeTensors {
         var expected = 0
         for (offset, item) in sorted {
             guard offset == expected else {
-                throw TensorFileError("tensor '\(item.name)': its data starts at \(offset), but the previous tensor ends at \(expected); safetensors data must not overlap or leave holes")
+                throw TensorFileError(
+                    "tensor '\(item.name)': its data starts at \(offset), but the previous tensor ends at \(expected); safetensors data must not overlap or leave holes"
+                )
             }
             expected += item.tensor.scalarCount * itemSizes[item.name]!
         }
         guard expected == dataLength else {
-            throw TensorFileError("the tensors cover \(expected) of the \(dataLength) data bytes; safetensors data must not leave holes")
+            throw TensorFileError(
+                "the tensors cover \(expected) of the \(dataLength) data bytes; safetensors data must not leave holes")
         }
         return sorted.map(\.1)
     }
@@ -417,11 +474,18 @@ enum SafeTensors {
         var offset = 0
         for item in tensors {
             let length = item.tensor.scalarCount * 4
-            members.append(JSONMember(key: item.name, value: JSONNode(.object([
-                JSONMember(key: "dtype", value: JSONNode(.string("F32"))),
-                JSONMember(key: "shape", value: JSONNode(.array(item.tensor.shape.map { JSONNode(.int($0)) }))),
-                JSONMember(key: "data_offsets", value: JSONNode(.array([JSONNode(.int(offset)), JSONNode(.int(offset + length))]))),
-            ]))))
+            members.append(
+                JSONMember(
+                    key: item.name,
+                    value: JSONNode(
+                        .object([
+                            JSONMember(key: "dtype", value: JSONNode(.string("F32"))),
+                            JSONMember(
+                                key: "shape", value: JSONNode(.array(item.tensor.shape.map { JSONNode(.int($0)) }))),
+                            JSONMember(
+                                key: "data_offsets",
+                                value: JSONNode(.array([JSONNode(.int(offset)), JSONNode(.int(offset + length))]))),
+                        ]))))
             offset += length
         }
         var header = Array(JSONWriter(style: .python).write(.object(members)).utf8)
@@ -448,7 +512,9 @@ enum NPZ {
         let archive: ZipArchive
         do { archive = try ZipArchive(bytes) } catch let error as ArchiveError { throw TensorFileError(error.message) }
         return try archive.entries.map { entry in
-            guard entry.name.hasSuffix(".npy") else { throw TensorFileError("npz member '\(entry.name)' is not a .npy file") }
+            guard entry.name.hasSuffix(".npy") else {
+                throw TensorFileError("npz member '\(entry.name)' is not a .npy file")
+            }
             do {
                 let tensor = try archive.withContents(of: entry, in: bytes) { try Tensor(npyBuffer: $0) }
                 return NamedTensor(name: String(entry.name.dropLast(4)), tensor: tensor)

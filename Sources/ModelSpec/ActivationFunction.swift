@@ -83,7 +83,8 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue, SwiftExpressi
     /// A warning when applying the function over a last axis of `size` is a likely mistake.
     public func warning(lastAxis size: Int?) -> String? {
         guard isAxisWise, size == 1 else { return nil }
-        return "activation '\(rawValue)' over a last axis of size 1 always gives \(self == .logSoftmax ? "0" : "1"); for one unit, 'sigmoid' is the usual choice"
+        return
+            "activation '\(rawValue)' over a last axis of size 1 always gives \(self == .logSoftmax ? "0" : "1"); for one unit, 'sigmoid' is the usual choice"
     }
 
     /// Whether it works across the last axis rather than element by element.
@@ -106,7 +107,7 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue, SwiftExpressi
             // The serialized-function form: {"class_name": "function", "config": NAME, ...}.
             let object = try container.decode(JSONValue.self)
             guard object["class_name"]?.value.stringValue == "function",
-                  let configName = object["config"]?.value.stringValue
+                let configName = object["config"]?.value.stringValue
             else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "expected an activation name or a serialized Keras function")
@@ -129,12 +130,13 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue, SwiftExpressi
         var container = encoder.singleValueContainer()
         if self == .geluApproximate {
             // How Keras writes a registered function (KerasHub's `gelu_approximate`).
-            try container.encode(JSONValue.object([
-                JSONMember(key: "module", value: JSONNode(.string("builtins"))),
-                JSONMember(key: "class_name", value: JSONNode(.string("function"))),
-                JSONMember(key: "config", value: JSONNode(.string("keras_hub>gelu_approximate"))),
-                JSONMember(key: "registered_name", value: JSONNode(.string("function"))),
-            ]))
+            try container.encode(
+                JSONValue.object([
+                    JSONMember(key: "module", value: JSONNode(.string("builtins"))),
+                    JSONMember(key: "class_name", value: JSONNode(.string("function"))),
+                    JSONMember(key: "config", value: JSONNode(.string("keras_hub>gelu_approximate"))),
+                    JSONMember(key: "registered_name", value: JSONNode(.string("function"))),
+                ]))
         } else {
             try container.encode(rawValue)
         }

@@ -67,8 +67,10 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
     public var defaults: [JSONMember] = []
 
     /// A declaration.
-    public init(kerasName: String, swiftType: String, outputShape: ShapeRule = .same,
-                weights: [(name: String, shape: [DimensionRule], condition: String?)] = []) {
+    public init(
+        kerasName: String, swiftType: String, outputShape: ShapeRule = .same,
+        weights: [(name: String, shape: [DimensionRule], condition: String?)] = []
+    ) {
         self.kerasName = kerasName
         self.swiftType = swiftType
         self.outputShape = outputShape
@@ -88,12 +90,15 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
     public init(kerasName: String, node: JSONNode) throws(SpecError) {
         let label = "custom layer '\(kerasName)'"
         guard !kerasName.isEmpty, kerasName.split(separator: ">", omittingEmptySubsequences: false).count <= 2,
-              !kerasName.hasPrefix(">"), !kerasName.hasSuffix(">") else {
-            throw SpecError("\(label): the name must be a Keras class name ('Scale') or a registered name ('MyLayers>Scale')",
-                            at: node.location)
+            !kerasName.hasPrefix(">"), !kerasName.hasSuffix(">")
+        else {
+            throw SpecError(
+                "\(label): the name must be a Keras class name ('Scale') or a registered name ('MyLayers>Scale')",
+                at: node.location)
         }
         guard let members = node.value.objectMembers else {
-            throw SpecError("\(label): expected an object with 'swiftType', found \(node.value.kindDescription)", at: node.location)
+            throw SpecError(
+                "\(label): expected an object with 'swiftType', found \(node.value.kindDescription)", at: node.location)
         }
         self.kerasName = kerasName
         swiftType = ""
@@ -103,8 +108,9 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
             switch member.key {
             case "swiftType":
                 guard let text = member.value.value.stringValue, Self.isTypeName(text) else {
-                    throw SpecError("\(label): 'swiftType' must be a Swift type name such as \"ChannelScale\" or \"MyLayers.ChannelScale\"",
-                                    at: member.value.location)
+                    throw SpecError(
+                        "\(label): 'swiftType' must be a Swift type name such as \"ChannelScale\" or \"MyLayers.ChannelScale\"",
+                        at: member.value.location)
                 }
                 swiftType = text
             case "outputShape":
@@ -115,14 +121,16 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
                 }
             case "defaults":
                 guard let entries = member.value.value.objectMembers else {
-                    throw SpecError("\(label): 'defaults' must be an object from config keys to Keras's default values",
-                                    at: member.value.location)
+                    throw SpecError(
+                        "\(label): 'defaults' must be an object from config keys to Keras's default values",
+                        at: member.value.location)
                 }
                 defaults = entries
             case "weights":
                 guard let entries = member.value.value.objectMembers else {
-                    throw SpecError("\(label): 'weights' must be an object from weight names to shape rules, in get_weights() order",
-                                    at: member.value.location)
+                    throw SpecError(
+                        "\(label): 'weights' must be an object from weight names to shape rules, in get_weights() order",
+                        at: member.value.location)
                 }
                 for entry in entries {
                     let what = "\(label): weight '\(entry.key)'"
@@ -137,20 +145,25 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
                         case "shape":
                             shape = try DimensionRule.list(part.value, what: what)
                         case "if":
-                            guard let field = part.value.value.stringValue, case .field = try DimensionRule.parse(field, what: what, at: part.value.location) else {
-                                throw SpecError("\(what): 'if' must name a boolean config field", at: part.value.location)
+                            guard let field = part.value.value.stringValue,
+                                case .field = try DimensionRule.parse(field, what: what, at: part.value.location)
+                            else {
+                                throw SpecError(
+                                    "\(what): 'if' must name a boolean config field", at: part.value.location)
                             }
                             condition = field
                         default:
-                            throw SpecError("\(what): unknown key '\(part.key)'; known keys: 'shape', 'if'", at: part.keyLocation)
+                            throw SpecError(
+                                "\(what): unknown key '\(part.key)'; known keys: 'shape', 'if'", at: part.keyLocation)
                         }
                     }
                     guard let shape else { throw SpecError("\(what): missing 'shape'", at: entry.value.location) }
                     weights.append((entry.key, shape, condition))
                 }
             default:
-                throw SpecError("\(label): unknown key '\(member.key)'; known keys: 'swiftType', 'outputShape', 'weights', 'defaults'",
-                                at: member.keyLocation)
+                throw SpecError(
+                    "\(label): unknown key '\(member.key)'; known keys: 'swiftType', 'outputShape', 'weights', 'defaults'",
+                    at: member.keyLocation)
             }
         }
         guard !swiftType.isEmpty else {
@@ -191,8 +204,9 @@ public enum DimensionRule: Sendable, Equatable {
     /// Reads a JSON array of rules.
     static func list(_ node: JSONNode, what: String) throws(SpecError) -> [DimensionRule] {
         guard let elements = node.value.arrayElements else {
-            throw SpecError("\(what) must be \"same\" or an array of sizes: integers, null, \"input[i]\", \"input[a:b]\" or config keys",
-                            at: node.location)
+            throw SpecError(
+                "\(what) must be \"same\" or an array of sizes: integers, null, \"input[i]\", \"input[a:b]\" or config keys",
+                at: node.location)
         }
         var rules: [DimensionRule] = []
         for element in elements {
@@ -201,14 +215,16 @@ public enum DimensionRule: Sendable, Equatable {
                 rules.append(.unknown)
             case .number(let text):
                 guard let size = Int(text), size >= 0, size <= 1 << 40 else {
-                    throw SpecError("\(what): a size must be an integer from 0 to 2^40, found \(text)", at: element.location)
+                    throw SpecError(
+                        "\(what): a size must be an integer from 0 to 2^40, found \(text)", at: element.location)
                 }
                 rules.append(.fixed(size))
             case .string(let text):
                 rules.append(try parse(text, what: what, at: element.location))
             default:
-                throw SpecError("\(what): expected an integer, null or a string, found \(element.value.kindDescription)",
-                                at: element.location)
+                throw SpecError(
+                    "\(what): expected an integer, null or a string, found \(element.value.kindDescription)",
+                    at: element.location)
             }
         }
         return rules
@@ -217,12 +233,14 @@ public enum DimensionRule: Sendable, Equatable {
     static func parse(_ text: String, what: String, at location: SourceLocation?) throws(SpecError) -> DimensionRule {
         guard text.hasPrefix("input") else {
             guard Naming.isASCIIIdentifier(text) else {
-                throw SpecError("\(what): '\(text)' is neither \"input[i]\", \"input[a:b]\" nor a config key", at: location)
+                throw SpecError(
+                    "\(what): '\(text)' is neither \"input[i]\", \"input[a:b]\" nor a config key", at: location)
             }
             return .field(text)
         }
         guard text.hasPrefix("input["), text.hasSuffix("]") else {
-            throw SpecError("\(what): write an input axis as \"input[i]\" or \"input[a:b]\", found '\(text)'", at: location)
+            throw SpecError(
+                "\(what): write an input axis as \"input[i]\" or \"input[a:b]\", found '\(text)'", at: location)
         }
         let inner = text.dropFirst("input[".count).dropLast()
         func integer(_ part: Substring) throws(SpecError) -> Int? {
@@ -242,7 +260,8 @@ public enum DimensionRule: Sendable, Equatable {
         case 2:
             return .inputSlice(try integer(parts[0]), try integer(parts[1]))
         default:
-            throw SpecError("\(what): write an input axis as \"input[i]\" or \"input[a:b]\", found '\(text)'", at: location)
+            throw SpecError(
+                "\(what): write an input axis as \"input[i]\" or \"input[a:b]\", found '\(text)'", at: location)
         }
     }
 
@@ -265,14 +284,19 @@ public enum DimensionRule: Sendable, Equatable {
                 guard let value else { return fallback }
                 return min(max(value < 0 ? rank + value : value, 0), rank)
             }
-            let from = clamp(start, 0), to = clamp(end, rank)
+            let from = clamp(start, 0)
+            let to = clamp(end, rank)
             return from < to ? Array(input.dimensions[from..<to]) : []
         case .field(let key):
             guard let member = config.first(where: { $0.key == key }) else {
-                throw ShapeError("the declared shape reads the config field '\(key)', which the layer's config does not give (declare Keras's default under 'defaults')")
+                throw ShapeError(
+                    "the declared shape reads the config field '\(key)', which the layer's config does not give (declare Keras's default under 'defaults')"
+                )
             }
             guard case .number(let text) = member.value.value, let size = Int(text), size >= 0, size <= 1 << 40 else {
-                throw ShapeError("the declared shape reads the config field '\(key)', which is not a size (an integer from 0 to 2^40)")
+                throw ShapeError(
+                    "the declared shape reads the config field '\(key)', which is not a size (an integer from 0 to 2^40)"
+                )
             }
             return [size]
         }
@@ -291,7 +315,8 @@ public enum DimensionRule: Sendable, Equatable {
 /// Swift type instead.
 public struct DeclaredLayerConfig: UnaryLayerConfig {
     public static let className = "CustomLayer"
-    public static let template = DeclaredLayerConfig(declaration: CustomLayerDeclaration(kerasName: "", swiftType: ""), members: [])
+    public static let template = DeclaredLayerConfig(
+        declaration: CustomLayerDeclaration(kerasName: "", swiftType: ""), members: [])
     public static let fields: [ConfigField<DeclaredLayerConfig>] = []
 
     /// The declaration the layer's class matched.
@@ -312,14 +337,17 @@ public struct DeclaredLayerConfig: UnaryLayerConfig {
             throw SpecError("expected an object for 'config', found \(node.value.kindDescription)", at: node.location)
         }
         if let nameNode = members.first(where: { $0.key == "name" })?.value, nameNode.value.stringValue == nil {
-            throw SpecError("expected a string for 'name', found \(nameNode.value.kindDescription)", at: nameNode.location)
+            throw SpecError(
+                "expected a string for 'name', found \(nameNode.value.kindDescription)", at: nameNode.location)
         }
         self.init(declaration: declaration, members: members)
     }
 
     public init(from decoder: any Decoder) throws {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                debugDescription: "a declared custom layer's config is read by its declaration"))
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a declared custom layer's config is read by its declaration"))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -344,17 +372,22 @@ public struct DeclaredLayerConfig: UnaryLayerConfig {
         return try declaration.weights.filter { weight in
             guard let condition = weight.condition else { return true }
             guard let member = fields.first(where: { $0.key == condition }) else {
-                throw ShapeError("the declared weight '\(weight.name)' depends on the config field '\(condition)', which the layer's config does not give (declare Keras's default under 'defaults')")
+                throw ShapeError(
+                    "the declared weight '\(weight.name)' depends on the config field '\(condition)', which the layer's config does not give (declare Keras's default under 'defaults')"
+                )
             }
             guard case .bool(let value) = member.value.value else {
-                throw ShapeError("the declared weight '\(weight.name)' depends on the config field '\(condition)', which is not a boolean")
+                throw ShapeError(
+                    "the declared weight '\(weight.name)' depends on the config field '\(condition)', which is not a boolean"
+                )
             }
             return value
         }.map { weight in
             let shape = try DimensionRule.shape(weight.shape, input: input, config: fields)
             let sizes = try shape.dimensions.map { size in
                 guard let size else {
-                    throw ShapeError("the declared weight '\(weight.name)' has shape \(shape), which needs every size known")
+                    throw ShapeError(
+                        "the declared weight '\(weight.name)' has shape \(shape), which needs every size known")
                 }
                 return size
             }

@@ -38,7 +38,8 @@ package struct HDF5File {
     package init(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes = bytes
         guard let start = Self.signaturePosition(bytes) else { throw HDF5File.error("not an HDF5 file (no signature)") }
-        var cursor = Cursor(position: start + 8, end: bytes.count, bytes: bytes, offsetSize: 8, lengthSize: 8, what: "superblock")
+        var cursor = Cursor(
+            position: start + 8, end: bytes.count, bytes: bytes, offsetSize: 8, lengthSize: 8, what: "superblock")
         superblockVersion = try cursor.u8()
         switch superblockVersion {
         case 0, 1:
@@ -78,7 +79,9 @@ package struct HDF5File {
         default:
             throw HDF5File.error("HDF5 superblock version \(superblockVersion) is not supported (versions 0–3 are)")
         }
-        guard base >= 0, base <= bytes.count else { throw HDF5File.error("the superblock's base address lies outside the file") }
+        guard base >= 0, base <= bytes.count else {
+            throw HDF5File.error("the superblock's base address lies outside the file")
+        }
     }
 
     private static func checkSizes(_ offsetSize: Int, _ lengthSize: Int) throws {
@@ -107,7 +110,8 @@ package struct HDF5File {
             }
             end = position + length
         }
-        return Cursor(position: position, end: end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize, what: what)
+        return Cursor(
+            position: position, end: end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize, what: what)
     }
 
     /// The bytes at `address`, checked to lie in the file.
@@ -139,36 +143,49 @@ package struct HDF5File {
             guard version == 2 else { throw HDF5File.error("\(what): version \(version) is not supported") }
             let flags = try header.u8()
             if flags & 0x20 != 0 { header.position += 16 }  // access, modification, change, birth times
-            if flags & 0x10 != 0 { header.position += 4 }   // attribute phase change values
+            if flags & 0x10 != 0 { header.position += 4 }  // attribute phase change values
             let size = try header.uint(1 << (flags & 3))
-            guard size <= header.end - header.position - 4 else { throw HDF5File.error("\(what) runs past the end of the file") }
+            guard size <= header.end - header.position - 4 else {
+                throw HDF5File.error("\(what) runs past the end of the file")
+            }
             try Self.checkChecksum(bytes, from: base + address, to: header.position + size, what: what)
             blocks.append((header.position, header.position + size, true))
-            return try readBlocks(blocks, creationOrder: flags & 0x04 != 0, into: &messages, seen: &seenBlocks, what: what)
+            return try readBlocks(
+                blocks, creationOrder: flags & 0x04 != 0, into: &messages, seen: &seenBlocks, what: what)
         }
         let version = try header.u8()
-        guard version == 1 else { throw HDF5File.error("\(what): unknown object header version \(version); the file is damaged") }
+        guard version == 1 else {
+            throw HDF5File.error("\(what): unknown object header version \(version); the file is damaged")
+        }
         header.position += 1
         // The message count (NIL and continuation messages included) is not needed: the
         // blocks bound the parse.
         header.position += 2 + 4  // message count, reference count
         let size = try header.u32()
         header.position += 4  // padding to 8 bytes
-        guard size <= header.end - header.position else { throw HDF5File.error("\(what) runs past the end of the file") }
+        guard size <= header.end - header.position else {
+            throw HDF5File.error("\(what) runs past the end of the file")
+        }
         blocks.append((header.position, header.position + size, false))
         return try readBlocks(blocks, creationOrder: false, into: &messages, seen: &seenBlocks, what: what)
     }
 
-    private func readBlocks(_ initial: [(start: Int, end: Int, version2: Bool)], creationOrder: Bool,
-                            into messages: inout [Message], seen: inout Set<Int>, what: String) throws -> [Message] {
+    private func readBlocks(
+        _ initial: [(start: Int, end: Int, version2: Bool)], creationOrder: Bool,
+        into messages: inout [Message], seen: inout Set<Int>, what: String
+    ) throws -> [Message] {
         var pending = initial
         while !pending.isEmpty {
             let block = pending.removeFirst()
-            var cursor = Cursor(position: block.start, end: block.end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize, what: what)
+            var cursor = Cursor(
+                position: block.start, end: block.end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize,
+                what: what)
             let headerSize = block.version2 ? (creationOrder ? 6 : 4) : 8
             while cursor.remaining >= headerSize {
                 try budget.spend(what: what)
-                let type: Int, size: Int, flags: Int
+                let type: Int
+                let size: Int
+                let flags: Int
                 if block.version2 {
                     type = try cursor.u8()
                     size = try cursor.u16()
@@ -180,14 +197,22 @@ package struct HDF5File {
                     flags = try cursor.u8()
                     cursor.position += 3
                 }
-                guard size <= cursor.remaining else { throw HDF5File.error("\(what): a message runs past its header block") }
+                guard size <= cursor.remaining else {
+                    throw HDF5File.error("\(what): a message runs past its header block")
+                }
                 let message = Message(type: type, flags: flags, start: cursor.position, end: cursor.position + size)
                 cursor.position += size
                 if type == 0x10 {
-                    var continuation = Cursor(position: message.start, end: message.end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize, what: what)
-                    guard let address = try continuation.offset() else { throw HDF5File.error("\(what): continuation without an address") }
+                    var continuation = Cursor(
+                        position: message.start, end: message.end, bytes: bytes, offsetSize: offsetSize,
+                        lengthSize: lengthSize, what: what)
+                    guard let address = try continuation.offset() else {
+                        throw HDF5File.error("\(what): continuation without an address")
+                    }
                     let length = try continuation.length()
-                    guard seen.insert(address).inserted else { throw HDF5File.error("\(what): its continuation blocks form a loop") }
+                    guard seen.insert(address).inserted else {
+                        throw HDF5File.error("\(what): its continuation blocks form a loop")
+                    }
                     let target = try self.cursor(at: address, length: length, what: "continuation block of the \(what)")
                     if block.version2 {
                         guard length >= 8, Cursor.hasSignature("OCHK", bytes, at: target.position) else {
@@ -208,15 +233,20 @@ package struct HDF5File {
 
     /// Checks the lookup3 checksum stored after `bytes[from..<to]`.
     private static func checkChecksum(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int, what: String) throws {
-        guard from >= 0, from <= to, to + 4 <= bytes.count else { throw HDF5File.error("\(what) runs past the end of the file") }
-        let stored = UInt32(bytes[to]) | UInt32(bytes[to + 1]) << 8 | UInt32(bytes[to + 2]) << 16 | UInt32(bytes[to + 3]) << 24
+        guard from >= 0, from <= to, to + 4 <= bytes.count else {
+            throw HDF5File.error("\(what) runs past the end of the file")
+        }
+        let stored =
+            UInt32(bytes[to]) | UInt32(bytes[to + 1]) << 8 | UInt32(bytes[to + 2]) << 16 | UInt32(bytes[to + 3]) << 24
         guard stored == Lookup3.hash(bytes[from..<to]) else {
             throw HDF5File.error("\(what): checksum mismatch; the file is corrupted")
         }
     }
 
     package func cursor(for message: Message, what: String) -> Cursor {
-        Cursor(position: message.start, end: message.end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize, what: what)
+        Cursor(
+            position: message.start, end: message.end, bytes: bytes, offsetSize: offsetSize, lengthSize: lengthSize,
+            what: what)
     }
 
     // MARK: Groups
@@ -255,7 +285,9 @@ package struct HDF5File {
                 let flags = try cursor.u8()
                 if flags & 1 != 0 { cursor.position += 8 }
                 if let heap = try cursor.offset() {
-                    guard let nameIndex = try cursor.offset() else { throw HDF5File.error("\(what): dense links without a name index") }
+                    guard let nameIndex = try cursor.offset() else {
+                        throw HDF5File.error("\(what): dense links without a name index")
+                    }
                     try denseLinks(heap: heap, nameIndex: nameIndex, into: &links, what: what)
                 }
             default:
@@ -279,28 +311,37 @@ package struct HDF5File {
         let nameLength = try cursor.uint(1 << (flags & 3))
         let name = try cursor.string(count: nameLength)
         guard type == 0 else {
-            throw HDF5File.error("\(what): '\(name)' is a \(type == 1 ? "soft" : "external") link; only hard links are supported")
+            throw HDF5File.error(
+                "\(what): '\(name)' is a \(type == 1 ? "soft" : "external") link; only hard links are supported")
         }
         guard let address = try cursor.offset() else { throw HDF5File.error("\(what): link '\(name)' has no address") }
         return (name, address)
     }
 
-    private func symbolTableLinks(node: Int, expectedLevel: Int?, heap: LocalHeap,
-                                  into links: inout [(name: String, address: Int)], what: String) throws {
+    private func symbolTableLinks(
+        node: Int, expectedLevel: Int?, heap: LocalHeap,
+        into links: inout [(name: String, address: Int)], what: String
+    ) throws {
         try budget.spend(what: what)
         var cursor = try self.cursor(at: node, what: "group B-tree node")
-        guard cursor.peekSignature("TREE") else { throw HDF5File.error("\(what): bad B-tree node signature at address \(node)") }
+        guard cursor.peekSignature("TREE") else {
+            throw HDF5File.error("\(what): bad B-tree node signature at address \(node)")
+        }
         cursor.position += 4
         guard try cursor.u8() == 0 else { throw HDF5File.error("\(what): the group's B-tree is not a group B-tree") }
         let level = try cursor.u8()
         // Levels strictly decrease towards the leaves, so a forged tree cannot loop.
-        if let expectedLevel, level != expectedLevel { throw HDF5File.error("\(what): B-tree levels are inconsistent (a loop or damage)") }
+        if let expectedLevel, level != expectedLevel {
+            throw HDF5File.error("\(what): B-tree levels are inconsistent (a loop or damage)")
+        }
         let entries = try cursor.u16()
         _ = try cursor.offset()
         _ = try cursor.offset()
         for _ in 0..<entries {
             _ = try cursor.length()  // key: heap offset of the largest name in the child
-            guard let child = try cursor.offset() else { throw HDF5File.error("\(what): B-tree child without an address") }
+            guard let child = try cursor.offset() else {
+                throw HDF5File.error("\(what): B-tree child without an address")
+            }
             if level > 0 {
                 try symbolTableLinks(node: child, expectedLevel: level - 1, heap: heap, into: &links, what: what)
             } else {
@@ -309,15 +350,21 @@ package struct HDF5File {
         }
     }
 
-    private func symbolNodeLinks(_ address: Int, heap: LocalHeap, into links: inout [(name: String, address: Int)], what: String) throws {
+    private func symbolNodeLinks(
+        _ address: Int, heap: LocalHeap, into links: inout [(name: String, address: Int)], what: String
+    ) throws {
         var cursor = try self.cursor(at: address, what: "symbol table node")
-        guard cursor.peekSignature("SNOD") else { throw HDF5File.error("\(what): bad symbol table node signature at address \(address)") }
+        guard cursor.peekSignature("SNOD") else {
+            throw HDF5File.error("\(what): bad symbol table node signature at address \(address)")
+        }
         cursor.position += 6
         let count = try cursor.u16()
         for _ in 0..<count {
             try budget.spend(what: what)
             let nameOffset = try cursor.length(offsetSized: true)
-            guard let header = try cursor.offset() else { throw HDF5File.error("\(what): symbol without an object header") }
+            guard let header = try cursor.offset() else {
+                throw HDF5File.error("\(what): symbol without an object header")
+            }
             cursor.position += 24  // cache type, reserved, scratch pad
             links.append((try heap.string(at: nameOffset, what: what), header))
         }
@@ -325,7 +372,9 @@ package struct HDF5File {
 
     // MARK: Dense link storage (fractal heap + v2 B-tree)
 
-    private func denseLinks(heap: Int, nameIndex: Int, into links: inout [(name: String, address: Int)], what: String) throws {
+    private func denseLinks(heap: Int, nameIndex: Int, into links: inout [(name: String, address: Int)], what: String)
+        throws
+    {
         let fractal = try FractalHeap(file: self, address: heap, what: what)
         var heapIDs: [[UInt8]] = []
         try v2BTreeRecords(header: nameIndex, what: what) { record in
@@ -335,8 +384,9 @@ package struct HDF5File {
         }
         for id in heapIDs {
             let object = try fractal.object(id: id)
-            let cursor = Cursor(position: object.lowerBound, end: object.upperBound, bytes: bytes,
-                                offsetSize: offsetSize, lengthSize: lengthSize, what: what)
+            let cursor = Cursor(
+                position: object.lowerBound, end: object.upperBound, bytes: bytes,
+                offsetSize: offsetSize, lengthSize: lengthSize, what: what)
             if let link = try linkMessage(cursor, what: what) { links.append(link) }
         }
     }
@@ -352,7 +402,9 @@ package struct HDF5File {
         cursor.position += 2
         let root = try cursor.offset()
         let rootRecords = try cursor.u16()
-        guard recordSize > 0, nodeSize > 10, depth < 32 else { throw HDF5File.error("\(what): invalid v2 B-tree header") }
+        guard recordSize > 0, nodeSize > 10, depth < 32 else {
+            throw HDF5File.error("\(what): invalid v2 B-tree header")
+        }
         guard let root else { return }
         // The byte widths of child record counts depend on the most records a node can hold.
         let leafCapacity = (nodeSize - 10) / recordSize
@@ -360,7 +412,9 @@ package struct HDF5File {
         var totalRecords = [leafCapacity]  // records in a full subtree of that depth
         if depth > 0 {
             for level in 1...depth {
-                let pointerSize = offsetSize + Self.bytesFor(maxRecords[level - 1]) + (level > 1 ? Self.bytesFor(totalRecords[level - 1]) : 0)
+                let pointerSize =
+                    offsetSize + Self.bytesFor(maxRecords[level - 1])
+                    + (level > 1 ? Self.bytesFor(totalRecords[level - 1]) : 0)
                 let capacity = (nodeSize - 10 - pointerSize) / (recordSize + pointerSize)
                 guard capacity > 0 else { throw HDF5File.error("\(what): invalid v2 B-tree node size") }
                 maxRecords.append(capacity)
@@ -372,9 +426,13 @@ package struct HDF5File {
             try budget.spend(what: what)
             var node = try self.cursor(at: address, length: nodeSize, what: "v2 B-tree node")
             let signature = depth == 0 ? "BTLF" : "BTIN"
-            guard node.peekSignature(signature) else { throw HDF5File.error("\(what): bad v2 B-tree node signature at address \(address)") }
+            guard node.peekSignature(signature) else {
+                throw HDF5File.error("\(what): bad v2 B-tree node signature at address \(address)")
+            }
             node.position += 6
-            guard records <= maxRecords[depth] else { throw HDF5File.error("\(what): v2 B-tree node claims too many records") }
+            guard records <= maxRecords[depth] else {
+                throw HDF5File.error("\(what): v2 B-tree node claims too many records")
+            }
             var recordStarts: [Int] = []
             for _ in 0..<records {
                 guard recordSize <= node.remaining else { throw HDF5File.error("\(what): v2 B-tree node overflows") }
@@ -382,13 +440,17 @@ package struct HDF5File {
                 node.position += recordSize
             }
             if depth == 0 {
-                for start in recordStarts { try body(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + recordSize)])) }
+                for start in recordStarts {
+                    try body(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + recordSize)]))
+                }
                 return
             }
             // Children interleave with records: child 0, record 0, child 1, ... (in key order).
             var children: [(Int, Int)] = []
             for _ in 0...records {
-                guard let child = try node.offset() else { throw HDF5File.error("\(what): v2 B-tree child without an address") }
+                guard let child = try node.offset() else {
+                    throw HDF5File.error("\(what): v2 B-tree child without an address")
+                }
                 let count = try node.uint(Self.bytesFor(maxRecords[depth - 1]))
                 if depth > 1 { _ = try node.uint(Self.bytesFor(totalRecords[depth - 1])) }
                 children.append((child, count))
@@ -433,23 +495,35 @@ package struct HDF5File {
         switch typeClass {
         case 0:
             let signed = bits0 & 0x08 != 0
-            let offset = try cursor.u16(), precision = try cursor.u16()
+            let offset = try cursor.u16()
+            let precision = try cursor.u16()
             guard [1, 2, 4, 8].contains(size), offset == 0, precision == size * 8 else {
-                throw HDF5File.error("\(what): an integer type of \(size) bytes with \(precision) bits at offset \(offset) is not supported")
+                throw HDF5File.error(
+                    "\(what): an integer type of \(size) bytes with \(precision) bits at offset \(offset) is not supported"
+                )
             }
-            return Datatype(kind: .number(ScalarFormat(kind: signed ? .signed : .unsigned, size: size, littleEndian: bits0 & 1 == 0)), size: size)
+            return Datatype(
+                kind: .number(
+                    ScalarFormat(kind: signed ? .signed : .unsigned, size: size, littleEndian: bits0 & 1 == 0)),
+                size: size)
         case 1:
-            let offset = try cursor.u16(), precision = try cursor.u16()
-            let exponentLocation = try cursor.u8(), exponentSize = try cursor.u8()
-            let mantissaLocation = try cursor.u8(), mantissaSize = try cursor.u8()
+            let offset = try cursor.u16()
+            let precision = try cursor.u16()
+            let exponentLocation = try cursor.u8()
+            let exponentSize = try cursor.u8()
+            let mantissaLocation = try cursor.u8()
+            let mantissaSize = try cursor.u8()
             let bias = try cursor.u32()
             let ieee: [Int: (Int, Int, Int, Int)] = [2: (10, 5, 10, 15), 4: (23, 8, 23, 127), 8: (52, 11, 52, 1023)]
             guard let layout = ieee[size], offset == 0, precision == size * 8, bits0 & 0x40 == 0,
-                  (exponentLocation, exponentSize, mantissaSize, bias) == layout, mantissaLocation == 0
+                (exponentLocation, exponentSize, mantissaSize, bias) == layout, mantissaLocation == 0
             else {
-                throw HDF5File.error("\(what): a floating-point type of \(size) bytes that is not IEEE half, single or double precision is not supported")
+                throw HDF5File.error(
+                    "\(what): a floating-point type of \(size) bytes that is not IEEE half, single or double precision is not supported"
+                )
             }
-            return Datatype(kind: .number(ScalarFormat(kind: .float, size: size, littleEndian: bits0 & 1 == 0)), size: size)
+            return Datatype(
+                kind: .number(ScalarFormat(kind: .float, size: size, littleEndian: bits0 & 1 == 0)), size: size)
         case 3:
             return Datatype(kind: .fixedString, size: size)
         case 9:
@@ -495,10 +569,14 @@ package struct HDF5File {
         for message in messages where message.type == 0x0C {
             var cursor = cursor(for: message, what: what)
             let version = try cursor.u8()
-            guard (1...3).contains(version) else { throw HDF5File.error("\(what): attribute version \(version) is not supported") }
+            guard (1...3).contains(version) else {
+                throw HDF5File.error("\(what): attribute version \(version) is not supported")
+            }
             let flags = try cursor.u8()
             guard flags & 0x03 == 0 else { throw HDF5File.error("\(what): shared attribute types are not supported") }
-            let nameSize = try cursor.u16(), typeSize = try cursor.u16(), spaceSize = try cursor.u16()
+            let nameSize = try cursor.u16()
+            let typeSize = try cursor.u16()
+            let spaceSize = try cursor.u16()
             if version == 3 { cursor.position += 1 }
             func padded(_ size: Int) -> Int { version == 1 ? (size + 7) / 8 * 8 : size }
             let nameBytes = try cursor.bytes(count: padded(nameSize))
@@ -507,12 +585,21 @@ package struct HDF5File {
             cursor.position += padded(typeSize)
             let spaceStart = cursor.position
             cursor.position += padded(spaceSize)
-            guard cursor.position <= cursor.end else { throw HDF5File.error("\(what): attribute '\(name)' runs past its message") }
-            let type = try datatype(Cursor(position: typeStart, end: typeStart + typeSize, bytes: bytes, offsetSize: offsetSize,
-                                           lengthSize: lengthSize, what: what), what: what)
-            let shape = try dataspace(Cursor(position: spaceStart, end: spaceStart + spaceSize, bytes: bytes, offsetSize: offsetSize,
-                                             lengthSize: lengthSize, what: what), what: what) ?? [0]
-            guard let (count, byteCount) = checkedByteCount(shape: shape, itemSize: type.size), byteCount <= cursor.remaining else {
+            guard cursor.position <= cursor.end else {
+                throw HDF5File.error("\(what): attribute '\(name)' runs past its message")
+            }
+            let type = try datatype(
+                Cursor(
+                    position: typeStart, end: typeStart + typeSize, bytes: bytes, offsetSize: offsetSize,
+                    lengthSize: lengthSize, what: what), what: what)
+            let shape =
+                try dataspace(
+                    Cursor(
+                        position: spaceStart, end: spaceStart + spaceSize, bytes: bytes, offsetSize: offsetSize,
+                        lengthSize: lengthSize, what: what), what: what) ?? [0]
+            guard let (count, byteCount) = checkedByteCount(shape: shape, itemSize: type.size),
+                byteCount <= cursor.remaining
+            else {
                 throw HDF5File.error("\(what): attribute '\(name)' holds less data than its shape \(shape) needs")
             }
             let data = try cursor.bytes(count: byteCount)
@@ -520,19 +607,24 @@ package struct HDF5File {
             case .number(let format):
                 result[name] = .numbers(shape: shape, scalars: format.decode(data, count: count))
             case .fixedString:
-                result[name] = .strings((0..<count).map { index in
-                    let raw = UnsafeRawBufferPointer(rebasing: data[(index * type.size)..<((index + 1) * type.size)])
-                    return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self).trimmingTrailingSpaces()
-                })
+                result[name] = .strings(
+                    (0..<count).map { index in
+                        let raw = UnsafeRawBufferPointer(
+                            rebasing: data[(index * type.size)..<((index + 1) * type.size)])
+                        return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self).trimmingTrailingSpaces()
+                    })
             case .variableString:
-                var element = Cursor(position: 0, end: data.count, bytes: data, offsetSize: offsetSize, lengthSize: lengthSize, what: what)
-                result[name] = .strings(try (0..<count).map { _ in
-                    let length = try element.u32()
-                    let collection = try element.offset()
-                    let index = try element.u32()
-                    guard let collection else { return "" }
-                    return try globalHeapString(collection: collection, index: index, length: length, what: what)
-                })
+                var element = Cursor(
+                    position: 0, end: data.count, bytes: data, offsetSize: offsetSize, lengthSize: lengthSize,
+                    what: what)
+                result[name] = .strings(
+                    try (0..<count).map { _ in
+                        let length = try element.u32()
+                        let collection = try element.offset()
+                        let index = try element.u32()
+                        guard let collection else { return "" }
+                        return try globalHeapString(collection: collection, index: index, length: length, what: what)
+                    })
             case .other:
                 continue
             }
@@ -546,7 +638,9 @@ package struct HDF5File {
         cursor.position += 8
         let size = try cursor.length()
         let end = base + collection + size
-        guard size >= 16, end <= bytes.count else { throw HDF5File.error("\(what): the global heap runs past the end of the file") }
+        guard size >= 16, end <= bytes.count else {
+            throw HDF5File.error("\(what): the global heap runs past the end of the file")
+        }
         cursor.end = end
         while cursor.remaining >= 8 + lengthSize {
             try budget.spend(what: what)
@@ -554,9 +648,13 @@ package struct HDF5File {
             cursor.position += 6
             let objectSize = try cursor.length()
             if objectIndex == 0 { break }
-            guard objectSize <= cursor.remaining else { throw HDF5File.error("\(what): a global heap object runs past its collection") }
+            guard objectSize <= cursor.remaining else {
+                throw HDF5File.error("\(what): a global heap object runs past its collection")
+            }
             if objectIndex == index {
-                guard length <= objectSize else { throw HDF5File.error("\(what): a string is longer than its heap object") }
+                guard length <= objectSize else {
+                    throw HDF5File.error("\(what): a string is longer than its heap object")
+                }
                 return String(decoding: try cursor.bytes(count: length), as: UTF8.self)
             }
             cursor.position += (objectSize + 7) / 8 * 8
@@ -571,7 +669,9 @@ package struct HDF5File {
         for component in path.split(separator: "/") {
             guard case .group(let messages) = try object(at: address) else { return nil }
             let what = current.isEmpty ? "the root group" : "group '\(current)'"
-            guard let link = try links(of: messages, what: what).first(where: { $0.name == component }) else { return nil }
+            guard let link = try links(of: messages, what: what).first(where: { $0.name == component }) else {
+                return nil
+            }
             address = link.address
             current += (current.isEmpty ? "" : "/") + component
         }
@@ -594,7 +694,9 @@ private struct LocalHeap {
 
     init(file: HDF5File, address: Int) throws {
         var cursor = try file.cursor(at: address, what: "local heap")
-        guard cursor.peekSignature("HEAP") else { throw HDF5File.error("bad local heap signature at address \(address)") }
+        guard cursor.peekSignature("HEAP") else {
+            throw HDF5File.error("bad local heap signature at address \(address)")
+        }
         cursor.position += 8
         let size = try cursor.length()
         _ = try cursor.length()
@@ -649,22 +751,31 @@ private struct FractalHeap {
         if rows == 0 {
             try addDirect(at: root, size: startSize, what: what)
         } else {
-            try addIndirect(at: root, rows: rows, width: width, startSize: startSize, maxDirect: maxDirect, depth: 0, what: what)
+            try addIndirect(
+                at: root, rows: rows, width: width, startSize: startSize, maxDirect: maxDirect, depth: 0, what: what)
         }
     }
 
     private mutating func addDirect(at address: Int, size: Int, what: String) throws {
         var cursor = try file.cursor(at: address, length: size, what: "fractal heap direct block")
-        guard cursor.peekSignature("FHDB") else { throw HDF5File.error("\(what): bad fractal heap direct block signature") }
+        guard cursor.peekSignature("FHDB") else {
+            throw HDF5File.error("\(what): bad fractal heap direct block signature")
+        }
         cursor.position += 5 + file.offsetSize
         let offset = try cursor.uint(heapOffsetBytes)
         blocks.append((offset, size, file.base + address))
     }
 
-    private mutating func addIndirect(at address: Int, rows: Int, width: Int, startSize: Int, maxDirect: Int, depth: Int, what: String) throws {
-        guard depth < 16, blocks.count < 1_000_000 else { throw HDF5File.error("\(what): the fractal heap is nested too deeply") }
+    private mutating func addIndirect(
+        at address: Int, rows: Int, width: Int, startSize: Int, maxDirect: Int, depth: Int, what: String
+    ) throws {
+        guard depth < 16, blocks.count < 1_000_000 else {
+            throw HDF5File.error("\(what): the fractal heap is nested too deeply")
+        }
         var cursor = try file.cursor(at: address, what: "fractal heap indirect block")
-        guard cursor.peekSignature("FHIB") else { throw HDF5File.error("\(what): bad fractal heap indirect block signature") }
+        guard cursor.peekSignature("FHIB") else {
+            throw HDF5File.error("\(what): bad fractal heap indirect block signature")
+        }
         cursor.position += 5 + file.offsetSize + heapOffsetBytes
         // Rows 0 and 1 hold blocks of the starting size, each later row doubles, up to the
         // largest direct block; rows past that hold indirect blocks.
@@ -679,9 +790,12 @@ private struct FractalHeap {
                 } else {
                     // An indirect block of `size` bytes has rows up to that size's doubling.
                     let childRows = Self.log2(size) - Self.log2(startSize) - Self.log2(width) + 1
-                    guard childRows > 0, childRows < rows else { throw HDF5File.error("\(what): invalid fractal heap indirect block") }
-                    try addIndirect(at: child, rows: childRows, width: width, startSize: startSize, maxDirect: maxDirect,
-                                    depth: depth + 1, what: what)
+                    guard childRows > 0, childRows < rows else {
+                        throw HDF5File.error("\(what): invalid fractal heap indirect block")
+                    }
+                    try addIndirect(
+                        at: child, rows: childRows, width: width, startSize: startSize, maxDirect: maxDirect,
+                        depth: depth + 1, what: what)
                 }
             }
         }
@@ -707,7 +821,7 @@ private struct FractalHeap {
         let offset = value(1, heapOffsetBytes)
         let length = value(1 + heapOffsetBytes, lengthBytes)
         guard let block = blocks.first(where: { $0.offset <= offset && offset < $0.offset + $0.size }),
-              length <= block.offset + block.size - offset
+            length <= block.offset + block.size - offset
         else { throw HDF5File.error("a fractal heap object lies outside the heap's blocks") }
         let start = block.position + (offset - block.offset)
         return start..<(start + length)
@@ -822,7 +936,8 @@ package enum Lookup3 {
         func rotate(_ x: UInt32, _ k: UInt32) -> UInt32 { (x << k) | (x >> (32 - k)) }
         var length = bytes.count
         var a = 0xDEAD_BEEF &+ UInt32(truncatingIfNeeded: length)
-        var b = a, c = a
+        var b = a
+        var c = a
         var index = bytes.startIndex
         func word(_ at: Int, _ count: Int) -> UInt32 {
             var value: UInt32 = 0
@@ -833,12 +948,24 @@ package enum Lookup3 {
             a &+= word(index, 4)
             b &+= word(index + 4, 4)
             c &+= word(index + 8, 4)
-            a &-= c; a ^= rotate(c, 4); c &+= b
-            b &-= a; b ^= rotate(a, 6); a &+= c
-            c &-= b; c ^= rotate(b, 8); b &+= a
-            a &-= c; a ^= rotate(c, 16); c &+= b
-            b &-= a; b ^= rotate(a, 19); a &+= c
-            c &-= b; c ^= rotate(b, 4); b &+= a
+            a &-= c
+            a ^= rotate(c, 4)
+            c &+= b
+            b &-= a
+            b ^= rotate(a, 6)
+            a &+= c
+            c &-= b
+            c ^= rotate(b, 8)
+            b &+= a
+            a &-= c
+            a ^= rotate(c, 16)
+            c &+= b
+            b &-= a
+            b ^= rotate(a, 19)
+            a &+= c
+            c &-= b
+            c ^= rotate(b, 4)
+            b &+= a
             length -= 12
             index += 12
         }
@@ -846,13 +973,20 @@ package enum Lookup3 {
         a &+= word(index, min(length, 4))
         if length > 4 { b &+= word(index + 4, min(length - 4, 4)) }
         if length > 8 { c &+= word(index + 8, length - 8) }
-        c ^= b; c &-= rotate(b, 14)
-        a ^= c; a &-= rotate(c, 11)
-        b ^= a; b &-= rotate(a, 25)
-        c ^= b; c &-= rotate(b, 16)
-        a ^= c; a &-= rotate(c, 4)
-        b ^= a; b &-= rotate(a, 14)
-        c ^= b; c &-= rotate(b, 24)
+        c ^= b
+        c &-= rotate(b, 14)
+        a ^= c
+        a &-= rotate(c, 11)
+        b ^= a
+        b &-= rotate(a, 25)
+        c ^= b
+        c &-= rotate(b, 16)
+        a ^= c
+        a &-= rotate(c, 4)
+        b ^= a
+        b &-= rotate(a, 14)
+        c ^= b
+        c &-= rotate(b, 24)
         return c
     }
 }

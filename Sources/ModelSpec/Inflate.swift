@@ -20,17 +20,24 @@ package enum Inflate {
     /// output), as HDF5's deflate filter and `compress2` write them.
     package static func zlibDecompress(_ input: UnsafeRawBufferPointer, limit: Int) throws -> [UInt8] {
         guard input.count >= 6 else { throw ArchiveError("zlib stream is truncated") }
-        let cmf = Int(input[0]), flags = Int(input[1])
+        let cmf = Int(input[0])
+        let flags = Int(input[1])
         guard cmf & 0x0F == 8, cmf >> 4 <= 7, (cmf << 8 | flags) % 31 == 0 else {
             throw ArchiveError("not a zlib stream (bad header)")
         }
-        guard flags & 0x20 == 0 else { throw ArchiveError("zlib stream needs a preset dictionary, which is not supported") }
+        guard flags & 0x20 == 0 else {
+            throw ArchiveError("zlib stream needs a preset dictionary, which is not supported")
+        }
         var state = Inflater(input: UnsafeRawBufferPointer(rebasing: input[2...]), limit: limit)
         try state.run()
         let end = 2 + state.consumedBytes
         guard end + 4 <= input.count else { throw ArchiveError("zlib stream is truncated (no Adler-32)") }
-        let stored = UInt32(input[end]) << 24 | UInt32(input[end + 1]) << 16 | UInt32(input[end + 2]) << 8 | UInt32(input[end + 3])
-        guard Adler32.checksum(state.output) == stored else { throw ArchiveError("zlib stream's Adler-32 does not match; the data is corrupted") }
+        let stored =
+            UInt32(input[end]) << 24 | UInt32(input[end + 1]) << 16 | UInt32(input[end + 2]) << 8
+            | UInt32(input[end + 3])
+        guard Adler32.checksum(state.output) == stored else {
+            throw ArchiveError("zlib stream's Adler-32 does not match; the data is corrupted")
+        }
         return state.output
     }
 }
@@ -38,7 +45,8 @@ package enum Inflate {
 /// The Adler-32 checksum of zlib streams.
 package enum Adler32 {
     package static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         var index = 0
         while index < bytes.count {
             // 5552 bytes is the most that cannot overflow 32 bits before the modulo.
@@ -145,7 +153,9 @@ private struct Inflater {
     }
 
     mutating func append(_ byte: UInt8) throws {
-        guard output.count < limit else { throw ArchiveError("deflate data expands past its declared size of \(limit) bytes") }
+        guard output.count < limit else {
+            throw ArchiveError("deflate data expands past its declared size of \(limit) bytes")
+        }
         output.append(byte)
     }
 
@@ -180,19 +190,32 @@ private struct Inflater {
         guard position + 4 <= input.count else { throw ArchiveError("deflate data is truncated") }
         let length = Int(input[position]) | Int(input[position + 1]) << 8
         let complement = Int(input[position + 2]) | Int(input[position + 3]) << 8
-        guard length == complement ^ 0xFFFF else { throw ArchiveError("invalid deflate data: stored block length check failed") }
+        guard length == complement ^ 0xFFFF else {
+            throw ArchiveError("invalid deflate data: stored block length check failed")
+        }
         position += 4
         guard length <= input.count - position else { throw ArchiveError("deflate data is truncated") }
-        guard length <= limit - output.count else { throw ArchiveError("deflate data expands past its declared size of \(limit) bytes") }
+        guard length <= limit - output.count else {
+            throw ArchiveError("deflate data expands past its declared size of \(limit) bytes")
+        }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[position..<(position + length)]))
         position += length
     }
 
-    static let lengthBase: [Int] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtra: [Int] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    static let distanceBase: [Int] = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-                                      4097, 6145, 8193, 12289, 16385, 24577]
-    static let distanceExtra: [Int] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+    static let lengthBase: [Int] = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227,
+        258,
+    ]
+    static let lengthExtra: [Int] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
+    static let distanceBase: [Int] = [
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+        4097, 6145, 8193, 12289, 16385, 24577,
+    ]
+    static let distanceExtra: [Int] = [
+        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+    ]
     static let codeLengthOrder: [Int] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
     static let fixedLiterals: HuffmanTable = {
@@ -207,7 +230,9 @@ private struct Inflater {
         let literalCount = try bits(5) + 257
         let distanceCount = try bits(5) + 1
         let codeLengthCount = try bits(4) + 4
-        guard literalCount <= 286, distanceCount <= 30 else { throw ArchiveError("invalid deflate data: too many codes") }
+        guard literalCount <= 286, distanceCount <= 30 else {
+            throw ArchiveError("invalid deflate data: too many codes")
+        }
         var codeLengthLengths = [UInt8](repeating: 0, count: 19)
         for index in 0..<codeLengthCount { codeLengthLengths[Self.codeLengthOrder[index]] = UInt8(try bits(3)) }
         let codeLengths = try HuffmanTable(lengths: codeLengthLengths[...])
@@ -218,15 +243,21 @@ private struct Inflater {
             switch symbol {
             case 0..<16: lengths.append(UInt8(symbol))
             case 16:
-                guard let previous = lengths.last else { throw ArchiveError("invalid deflate data: repeat with no previous length") }
+                guard let previous = lengths.last else {
+                    throw ArchiveError("invalid deflate data: repeat with no previous length")
+                }
                 lengths += repeatElement(previous, count: 3 + (try bits(2)))
             case 17: lengths += repeatElement(0, count: 3 + (try bits(3)))
             default: lengths += repeatElement(0, count: 11 + (try bits(7)))
             }
         }
-        guard lengths.count == literalCount + distanceCount else { throw ArchiveError("invalid deflate data: code lengths overrun") }
+        guard lengths.count == literalCount + distanceCount else {
+            throw ArchiveError("invalid deflate data: code lengths overrun")
+        }
         guard lengths[256] != 0 else { throw ArchiveError("invalid deflate data: no end-of-block code") }
-        return (try HuffmanTable(lengths: lengths[0..<literalCount]), try HuffmanTable(lengths: lengths[literalCount...]))
+        return (
+            try HuffmanTable(lengths: lengths[0..<literalCount]), try HuffmanTable(lengths: lengths[literalCount...])
+        )
     }
 
     mutating func huffmanBlock(_ literals: HuffmanTable, _ distances: HuffmanTable) throws {
@@ -243,8 +274,12 @@ private struct Inflater {
             let distanceSymbol = try decode(distances)
             guard distanceSymbol < 30 else { throw ArchiveError("invalid deflate data: bad distance symbol") }
             let distance = Self.distanceBase[distanceSymbol] + (try bits(Self.distanceExtra[distanceSymbol]))
-            guard distance <= output.count else { throw ArchiveError("invalid deflate data: distance reaches before the start of the output") }
-            guard length <= limit - output.count else { throw ArchiveError("deflate data expands past its declared size of \(limit) bytes") }
+            guard distance <= output.count else {
+                throw ArchiveError("invalid deflate data: distance reaches before the start of the output")
+            }
+            guard length <= limit - output.count else {
+                throw ArchiveError("deflate data expands past its declared size of \(limit) bytes")
+            }
             let start = output.count - distance
             for offset in 0..<length { output.append(output[start + offset]) }
         }

@@ -35,8 +35,12 @@ public enum Initializer: ConfigValue, SwiftExpressible {
 
     /// Which fan `VarianceScaling` divides by.
     public enum FanMode: String, Sendable, Equatable, CaseIterable {
-        /// `fan_in`, `fan_out`, or their mean.
-        case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg"
+        /// `fan_in`: the number of inputs of a unit.
+        case fanIn = "fan_in"
+        /// `fan_out`: the number of outputs.
+        case fanOut = "fan_out"
+        /// `fan_avg`: their mean.
+        case fanAvg = "fan_avg"
     }
 
     /// The distribution `VarianceScaling` draws from.
@@ -92,7 +96,8 @@ public enum Initializer: ConfigValue, SwiftExpressible {
             case .lecunNormal: self = .lecunNormal(seed: newValue)
             case .varianceScaling(let scale, let mode, let distribution, _):
                 self = .varianceScaling(scale: scale, mode: mode, distribution: distribution, seed: newValue)
-            case .randomNormal(let mean, let stddev, _): self = .randomNormal(mean: mean, stddev: stddev, seed: newValue)
+            case .randomNormal(let mean, let stddev, _):
+                self = .randomNormal(mean: mean, stddev: stddev, seed: newValue)
             case .randomUniform(let lo, let hi, _): self = .randomUniform(minval: lo, maxval: hi, seed: newValue)
             case .truncatedNormal(let mean, let stddev, _):
                 self = .truncatedNormal(mean: mean, stddev: stddev, seed: newValue)
@@ -152,9 +157,11 @@ public enum Initializer: ConfigValue, SwiftExpressible {
             return
         }
         let container = try decoder.container(keyedBy: ConfigKey.self)
-        for key in SpecDecoding.keys(of: decoder, container) where !["module", "class_name", "config", "registered_name"].contains(key) {
-            throw ConfigErrors.invalid("unknown key '\(key)' in an initializer",
-                                      at: container.codingPath + [ConfigKey.offending(key)])
+        for key in SpecDecoding.keys(of: decoder, container)
+        where !["module", "class_name", "config", "registered_name"].contains(key) {
+            throw ConfigErrors.invalid(
+                "unknown key '\(key)' in an initializer",
+                at: container.codingPath + [ConfigKey.offending(key)])
         }
         let name = try container.decode(String.self, forKey: ConfigKey("class_name"))
         let className = try Self.canonical(name, decoder)
@@ -169,9 +176,12 @@ public enum Initializer: ConfigValue, SwiftExpressible {
     private static func canonical(_ name: String, _ decoder: any Decoder) throws -> String {
         if classNames.contains(name) { return name }
         if let known = names[name] { return known }
-        throw DecodingError.dataCorrupted(.init(
-            codingPath: decoder.codingPath,
-            debugDescription: "unknown initializer '\(name)'\(field(decoder, "for")); supported: \(classNames.joined(separator: ", ")) (or their snake_case names)"))
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription:
+                    "unknown initializer '\(name)'\(field(decoder, "for")); supported: \(classNames.joined(separator: ", ")) (or their snake_case names)"
+            ))
     }
 
     /// ` for 'kernel_initializer'`: the field being decoded, for messages.
@@ -193,7 +203,8 @@ public enum Initializer: ConfigValue, SwiftExpressible {
             guard let config, config.contains(ConfigKey("seed")) else { return nil }
             if try config.decodeNil(forKey: ConfigKey("seed")) { return nil }
             guard let seed = try? config.decode(Int.self, forKey: ConfigKey("seed")) else {
-                let found = (try? config.decode(JSONValue.self, forKey: ConfigKey("seed")))?.kindDescription ?? "another value"
+                let found =
+                    (try? config.decode(JSONValue.self, forKey: ConfigKey("seed")))?.kindDescription ?? "another value"
                 throw ConfigErrors.invalid(
                     "'seed' of the \(className)\(field(decoder, "in")) must be an integer or null, found \(found)",
                     at: config.codingPath + [ConfigKey("seed")])
@@ -204,11 +215,13 @@ public enum Initializer: ConfigValue, SwiftExpressible {
             for key in ["input_axes", "output_axes"] {
                 allowed.insert(key)
                 if let config, config.contains(ConfigKey(key)), !(try config.decodeNil(forKey: ConfigKey(key))) {
-                    throw ConfigErrors.invalid("'\(key)' is not supported; only null", at: config.codingPath + [ConfigKey(key)])
+                    throw ConfigErrors.invalid(
+                        "'\(key)' is not supported; only null", at: config.codingPath + [ConfigKey(key)])
                 }
             }
         }
-        func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) throws -> E where E.RawValue == String {
+        func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) throws -> E
+        where E.RawValue == String {
             let raw = try value(key, fallback.rawValue)
             let lowered = key == "distribution" && raw.lowercased() == "normal" ? "truncated_normal" : raw.lowercased()
             guard let result = E(rawValue: lowered) else {
@@ -220,18 +233,31 @@ public enum Initializer: ConfigValue, SwiftExpressible {
         }
         let result: Initializer
         switch className {
-        case "GlorotUniform": try axes(); result = .glorotUniform(seed: try seed())
-        case "GlorotNormal": try axes(); result = .glorotNormal(seed: try seed())
-        case "HeUniform": try axes(); result = .heUniform(seed: try seed())
-        case "HeNormal": try axes(); result = .heNormal(seed: try seed())
-        case "LecunUniform": try axes(); result = .lecunUniform(seed: try seed())
-        case "LecunNormal": try axes(); result = .lecunNormal(seed: try seed())
+        case "GlorotUniform":
+            try axes()
+            result = .glorotUniform(seed: try seed())
+        case "GlorotNormal":
+            try axes()
+            result = .glorotNormal(seed: try seed())
+        case "HeUniform":
+            try axes()
+            result = .heUniform(seed: try seed())
+        case "HeNormal":
+            try axes()
+            result = .heNormal(seed: try seed())
+        case "LecunUniform":
+            try axes()
+            result = .lecunUniform(seed: try seed())
+        case "LecunNormal":
+            try axes()
+            result = .lecunNormal(seed: try seed())
         case "VarianceScaling":
             try axes()
             let scale = try value("scale", 1.0)
             if !(scale > 0) {
-                throw ConfigErrors.invalid("'scale' must be positive, found \(scale)",
-                                           at: (config?.codingPath ?? []) + [ConfigKey("scale")])
+                throw ConfigErrors.invalid(
+                    "'scale' must be positive, found \(scale)",
+                    at: (config?.codingPath ?? []) + [ConfigKey("scale")])
             }
             result = .varianceScaling(
                 scale: scale, mode: try enumValue("mode", FanMode.fanIn),
@@ -239,7 +265,8 @@ public enum Initializer: ConfigValue, SwiftExpressible {
         case "RandomNormal":
             result = .randomNormal(mean: try value("mean", 0.0), stddev: try value("stddev", 0.05), seed: try seed())
         case "RandomUniform":
-            result = .randomUniform(minval: try value("minval", -0.05), maxval: try value("maxval", 0.05), seed: try seed())
+            result = .randomUniform(
+                minval: try value("minval", -0.05), maxval: try value("maxval", 0.05), seed: try seed())
         case "TruncatedNormal":
             result = .truncatedNormal(mean: try value("mean", 0.0), stddev: try value("stddev", 0.05), seed: try seed())
         case "Orthogonal": result = .orthogonal(gain: try value("gain", 1.0), seed: try seed())
@@ -265,8 +292,10 @@ public enum Initializer: ConfigValue, SwiftExpressible {
         case .glorotUniform, .glorotNormal, .heUniform, .heNormal, .lecunUniform, .lecunNormal:
             return [("seed", seedValue)]
         case .varianceScaling(let scale, let mode, let distribution, _):
-            return [("seed", seedValue), ("scale", .double(scale)), ("mode", .string(mode.rawValue)),
-                    ("distribution", .string(distribution.rawValue))]
+            return [
+                ("seed", seedValue), ("scale", .double(scale)), ("mode", .string(mode.rawValue)),
+                ("distribution", .string(distribution.rawValue)),
+            ]
         case .randomNormal(let mean, let stddev, _), .truncatedNormal(let mean, let stddev, _):
             return [("seed", seedValue), ("mean", .double(mean)), ("stddev", .double(stddev))]
         case .randomUniform(let minval, let maxval, _):
@@ -284,12 +313,15 @@ public enum Initializer: ConfigValue, SwiftExpressible {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(JSONValue.object([
-            JSONMember(key: "module", value: JSONNode(.string("keras.initializers"))),
-            JSONMember(key: "class_name", value: JSONNode(.string(className))),
-            JSONMember(key: "config", value: JSONNode(.object(kerasConfig.map { JSONMember(key: $0.0, value: JSONNode($0.1)) }))),
-            JSONMember(key: "registered_name", value: JSONNode(.null)),
-        ]))
+        try container.encode(
+            JSONValue.object([
+                JSONMember(key: "module", value: JSONNode(.string("keras.initializers"))),
+                JSONMember(key: "class_name", value: JSONNode(.string(className))),
+                JSONMember(
+                    key: "config",
+                    value: JSONNode(.object(kerasConfig.map { JSONMember(key: $0.0, value: JSONNode($0.1)) }))),
+                JSONMember(key: "registered_name", value: JSONNode(.null)),
+            ]))
     }
 
     package var swiftExpression: String {
@@ -309,19 +341,30 @@ public enum Initializer: ConfigValue, SwiftExpressible {
         case .lecunUniform: return call("lecunUniform", [("seed", seedText)])
         case .lecunNormal: return call("lecunNormal", [("seed", seedText)])
         case .varianceScaling(let scale, let mode, let distribution, _):
-            return call("varianceScaling", [
-                ("scale", nonDefault(scale, 1)),
-                ("mode", mode == .fanIn ? nil : "." + ConfigField<Never>.label(forKey: mode.rawValue)),
-                ("distribution", distribution == .truncatedNormal
-                    ? nil : "." + ConfigField<Never>.label(forKey: distribution.rawValue)),
-                ("seed", seedText),
-            ])
+            return call(
+                "varianceScaling",
+                [
+                    ("scale", nonDefault(scale, 1)),
+                    ("mode", mode == .fanIn ? nil : "." + ConfigField<Never>.label(forKey: mode.rawValue)),
+                    (
+                        "distribution",
+                        distribution == .truncatedNormal
+                            ? nil : "." + ConfigField<Never>.label(forKey: distribution.rawValue)
+                    ),
+                    ("seed", seedText),
+                ])
         case .randomNormal(let mean, let stddev, _):
-            return call("randomNormal", [("mean", nonDefault(mean, 0)), ("stddev", nonDefault(stddev, 0.05)), ("seed", seedText)])
+            return call(
+                "randomNormal",
+                [("mean", nonDefault(mean, 0)), ("stddev", nonDefault(stddev, 0.05)), ("seed", seedText)])
         case .randomUniform(let lo, let hi, _):
-            return call("randomUniform", [("minval", nonDefault(lo, -0.05)), ("maxval", nonDefault(hi, 0.05)), ("seed", seedText)])
+            return call(
+                "randomUniform",
+                [("minval", nonDefault(lo, -0.05)), ("maxval", nonDefault(hi, 0.05)), ("seed", seedText)])
         case .truncatedNormal(let mean, let stddev, _):
-            return call("truncatedNormal", [("mean", nonDefault(mean, 0)), ("stddev", nonDefault(stddev, 0.05)), ("seed", seedText)])
+            return call(
+                "truncatedNormal",
+                [("mean", nonDefault(mean, 0)), ("stddev", nonDefault(stddev, 0.05)), ("seed", seedText)])
         case .orthogonal(let gain, _): return call("orthogonal", [("gain", nonDefault(gain, 1)), ("seed", seedText)])
         case .identity(let gain): return call("identity", [("gain", nonDefault(gain, 1))])
         case .zeros: return ".zeros"

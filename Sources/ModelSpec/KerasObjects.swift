@@ -21,29 +21,35 @@ public struct DTypePolicy: ConfigValue, SwiftExpressible {
             let className = try container.decode(String.self, forKey: ConfigKey("class_name"))
             guard className == "DTypePolicy" || className == "FloatDTypePolicy" else {
                 throw ConfigErrors.invalid(
-                    "unsupported dtype policy class '\(className)'", at: container.codingPath + [ConfigKey("class_name")])
+                    "unsupported dtype policy class '\(className)'",
+                    at: container.codingPath + [ConfigKey("class_name")])
             }
             let config = try container.nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey("config"))
             name = try config.decode(String.self, forKey: ConfigKey("name"))
         }
         guard name == "float32" else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "dtype policy '\(name)' is not supported; the runtime computes in float32"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "dtype policy '\(name)' is not supported; the runtime computes in float32"))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(JSONValue.object([
-            JSONMember(key: "module", value: JSONNode(.string("keras"))),
-            JSONMember(key: "class_name", value: JSONNode(.string("DTypePolicy"))),
-            JSONMember(key: "config", value: JSONNode(.object([JSONMember(key: "name", value: JSONNode(.string(name)))]))),
-            JSONMember(key: "registered_name", value: JSONNode(.null)),
-        ]))
+        try container.encode(
+            JSONValue.object([
+                JSONMember(key: "module", value: JSONNode(.string("keras"))),
+                JSONMember(key: "class_name", value: JSONNode(.string("DTypePolicy"))),
+                JSONMember(
+                    key: "config", value: JSONNode(.object([JSONMember(key: "name", value: JSONNode(.string(name)))]))),
+                JSONMember(key: "registered_name", value: JSONNode(.null)),
+            ]))
     }
 
-    package var swiftExpression: String { name == "float32" ? ".float32" : "DTypePolicy(name: \(SwiftLiteral.string(name)))" }
+    package var swiftExpression: String {
+        name == "float32" ? ".float32" : "DTypePolicy(name: \(SwiftLiteral.string(name)))"
+    }
 }
 
 /// A Keras object kept as its JSON: regularizers and constraints, which only matter for

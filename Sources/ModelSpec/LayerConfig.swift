@@ -212,7 +212,8 @@ private final class FieldTables: @unchecked Sendable {
     private var tables: [ObjectIdentifier: (fields: Any, keys: Set<String>)] = [:]
 
     /// The type's fields and their keys, built on first use.
-    private func entry<Config: LayerConfig>(for type: Config.Type) -> (fields: [ConfigField<Config>], keys: Set<String>) {
+    private func entry<Config: LayerConfig>(for type: Config.Type) -> (fields: [ConfigField<Config>], keys: Set<String>)
+    {
         let key = ObjectIdentifier(type)
         lock.lock()
         let cached = tables[key]
@@ -304,8 +305,9 @@ extension LayerConfig {
             } else if field.isRequired {
                 throw DecodingError.keyNotFound(
                     ConfigKey(field.key),
-                    .init(codingPath: container.codingPath,
-                          debugDescription: "missing required field '\(field.key)' in \(className) config"))
+                    .init(
+                        codingPath: container.codingPath,
+                        debugDescription: "missing required field '\(field.key)' in \(className) config"))
             }
         }
         do {
@@ -353,7 +355,8 @@ extension KerasConfig {
             let json = try SpecEncoder().encode(self)
             return try SpecDecoder().decode(Self.self, from: JSONNode(SeedRewriter.rewrite(json, seed: seed)))
         } catch {
-            preconditionFailure("\(Self.self).withSeeds: the config does not round-trip through its Keras JSON: \(error)")
+            preconditionFailure(
+                "\(Self.self).withSeeds: the config does not round-trip through its Keras JSON: \(error)")
         }
     }
 }
@@ -363,11 +366,14 @@ enum SeedRewriter {
     static func rewrite(_ value: JSONValue, seed: Int?) -> JSONValue {
         switch value {
         case .object(let members):
-            return .object(members.map { member in
-                var member = member
-                member.value = JSONNode(member.key == "seed" ? (seed.map { .int($0) } ?? .null) : rewrite(member.value.value, seed: seed))
-                return member
-            })
+            return .object(
+                members.map { member in
+                    var member = member
+                    member.value = JSONNode(
+                        member.key == "seed"
+                            ? (seed.map { .int($0) } ?? .null) : rewrite(member.value.value, seed: seed))
+                    return member
+                })
         case .array(let elements):
             return .array(elements.map { JSONNode(rewrite($0.value, seed: seed)) })
         default:

@@ -25,7 +25,8 @@ package enum LegacyKerasH5 {
     }
 
     /// A model saved whole by Keras 2 is what the file must hold.
-    private static let whatASpecIs = "a legacy .h5 spec is a whole model saved by Keras 2 (tf.keras: model.save(\"NAME.h5\"))"
+    private static let whatASpecIs =
+        "a legacy .h5 spec is a whole model saved by Keras 2 (tf.keras: model.save(\"NAME.h5\"))"
 
     private static func modelConfig(_ file: HDF5File) throws -> [UInt8] {
         guard case .group(let messages)? = try file.object(atPath: "") else {
@@ -36,9 +37,12 @@ package enum LegacyKerasH5 {
         case .strings(let strings)? where strings.count == 1:
             return Array(strings[0].utf8)
         case .strings(let strings)?:
-            throw SpecError("the 'model_config' attribute holds \(strings.count) strings, expected one: the model's JSON; \(whatASpecIs)")
+            throw SpecError(
+                "the 'model_config' attribute holds \(strings.count) strings, expected one: the model's JSON; \(whatASpecIs)"
+            )
         case .numbers?:
-            throw SpecError("the 'model_config' attribute holds numbers, expected a string: the model's JSON; \(whatASpecIs)")
+            throw SpecError(
+                "the 'model_config' attribute holds numbers, expected a string: the model's JSON; \(whatASpecIs)")
         case nil:
             break
         }
@@ -53,8 +57,9 @@ package enum LegacyKerasH5 {
         } else {
             holds = "it holds no Keras model"
         }
-        throw SpecError("no 'model_config' attribute at the root of the .h5 file: \(holds); \(whatASpecIs), or Keras JSON "
-                        + "(model.to_json()) in NAME.model.json; a weights file can stay in a target named NAME.weights.h5, "
-                        + "which the build plugin does not take as a spec")
+        throw SpecError(
+            "no 'model_config' attribute at the root of the .h5 file: \(holds); \(whatASpecIs), or Keras JSON "
+                + "(model.to_json()) in NAME.model.json; a weights file can stay in a target named NAME.weights.h5, "
+                + "which the build plugin does not take as a spec")
     }
 }

@@ -8,7 +8,7 @@ extension ModelSpecParser {
     static func legacyLayerConfig(_ members: [JSONMember]) -> [JSONMember] {
         members.map { member in
             guard member.key == "axis", let elements = member.value.value.arrayElements, elements.count == 1,
-                  elements[0].value.intValue != nil
+                elements[0].value.intValue != nil
             else { return member }
             return JSONMember(key: member.key, at: member.keyLocation, value: elements[0])
         }

@@ -121,7 +121,8 @@ public struct MaskPlan: Sendable, Equatable {
 
     /// The mask of a call's output.
     public func outputMask(_ ref: ModelGraph.TensorRef) -> Source? {
-        outputMasks.indices.contains(ref.node) && outputMasks[ref.node].indices.contains(ref.index) ? outputMasks[ref.node][ref.index] : nil
+        outputMasks.indices.contains(ref.node) && outputMasks[ref.node].indices.contains(ref.index)
+            ? outputMasks[ref.node][ref.index] : nil
     }
 
     /// The masks a call's arguments carry, or nil when its layer doesn't read masks or none is masked.
@@ -133,24 +134,31 @@ public struct MaskPlan: Sendable, Equatable {
     /// model or a custom layer), `outputs(layer)` its output count, `nestedOutputMasked(layer)`
     /// whether a nested model's output carries a mask, and `name(layer)` its name for errors.
     /// Throws `MaskError` for a mask that reaches what cannot take it.
-    public static func make(graph: ModelGraph, behavior: (Int) -> MaskBehavior?, outputs: (Int) -> Int,
-                            nestedOutputMasked: (Int) -> Bool, name: (Int) -> String) throws -> MaskPlan {
-        try make(graph: graph, behavior: behavior, outputs: outputs, nestedOutputMasked: nestedOutputMasked,
-                 name: name, maskedInputs: false).plan
+    public static func make(
+        graph: ModelGraph, behavior: (Int) -> MaskBehavior?, outputs: (Int) -> Int,
+        nestedOutputMasked: (Int) -> Bool, name: (Int) -> String
+    ) throws -> MaskPlan {
+        try make(
+            graph: graph, behavior: behavior, outputs: outputs, nestedOutputMasked: nestedOutputMasked,
+            name: name, maskedInputs: false
+        ).plan
     }
 
     /// What a nested model does with a mask given to its input (Keras's `Functional.call(mask=)`
     /// sets it on the inner input): `.passes` when layers that pass masks on carry it to the
     /// output, `.drops` when none reaches the output, `.unsupported` when a layer inside would
     /// read or combine it, which needs a masked call of the nested type (not supported yet).
-    public static func passage(graph: ModelGraph, behavior: (Int) -> MaskBehavior?, outputs: (Int) -> Int,
-                               name: (Int) -> String) -> MaskBehavior {
+    public static func passage(
+        graph: ModelGraph, behavior: (Int) -> MaskBehavior?, outputs: (Int) -> Int,
+        name: (Int) -> String
+    ) -> MaskBehavior {
         guard graph.inputs.count == 1, graph.outputs.count == 1 else {
             return .unsupported("masks into nested models with several inputs or outputs are not supported yet")
         }
         do {
-            let result = try make(graph: graph, behavior: behavior, outputs: outputs, nestedOutputMasked: { _ in false },
-                                  name: name, maskedInputs: true)
+            let result = try make(
+                graph: graph, behavior: behavior, outputs: outputs, nestedOutputMasked: { _ in false },
+                name: name, maskedInputs: true)
             return result.outputCarriesInputMask ? .passes : .drops
         } catch let error as MaskError {
             return .unsupported("inside, '\(name(graph.nodes[error.node].layer))' \(error.message)")
@@ -161,12 +169,18 @@ public struct MaskPlan: Sendable, Equatable {
 
     /// `make`, optionally with the model's inputs carrying a mask from outside (for `passage`),
     /// which only layers that pass masks on may see.
-    private static func make(graph: ModelGraph, behavior: (Int) -> MaskBehavior?, outputs: (Int) -> Int,
-                             nestedOutputMasked: (Int) -> Bool, name: (Int) -> String,
-                             maskedInputs: Bool) throws -> (plan: MaskPlan, outputCarriesInputMask: Bool) {
+    private static func make(
+        graph: ModelGraph, behavior: (Int) -> MaskBehavior?, outputs: (Int) -> Int,
+        nestedOutputMasked: (Int) -> Bool, name: (Int) -> String,
+        maskedInputs: Bool
+    ) throws -> (plan: MaskPlan, outputCarriesInputMask: Bool) {
         /// A mask, one this runtime can't follow (from a nested model's output), or the mask
         /// given to the model from outside.
-        enum Mask: Equatable { case source(Source), foreign(String), outer }
+        enum Mask: Equatable {
+            case source(Source)
+            case foreign(String)
+            case outer
+        }
         func origin(_ mask: Mask) -> String {
             switch mask {
             case .source(.computed(let node)): "from '\(name(graph.nodes[node].layer))'"
@@ -175,7 +189,8 @@ public struct MaskPlan: Sendable, Equatable {
             case .outer: "given to the nested model"
             }
         }
-        var argumentMasks: [[Mask?]] = [], outputMasks: [[Mask?]] = []
+        var argumentMasks: [[Mask?]] = []
+        var outputMasks: [[Mask?]] = []
         var plan = MaskPlan.none
         var readers: [MaskBehavior?] = []
         for (index, node) in graph.nodes.enumerated() {
@@ -185,11 +200,16 @@ public struct MaskPlan: Sendable, Equatable {
                 outputMasks.append([.outer])
                 continue
             }
-            var masks = node.arguments.map { ref in outputMasks[ref.node].indices.contains(ref.index) ? outputMasks[ref.node][ref.index] : nil }
+            var masks = node.arguments.map { ref in
+                outputMasks[ref.node].indices.contains(ref.index) ? outputMasks[ref.node][ref.index] : nil
+            }
             if masks.contains(.outer), let kind = behavior(node.layer) {
                 switch kind {
                 case .drops, .passes: break
-                default: throw MaskError(node: index, "uses the Keras mask given to the model, which a nested model does not support yet")
+                default:
+                    throw MaskError(
+                        node: index, "uses the Keras mask given to the model, which a nested model does not support yet"
+                    )
                 }
             }
             if let recorded = node.maskInput(), !masks.isEmpty { masks[0] = .source(.tensor(recorded)) }
@@ -202,7 +222,10 @@ public struct MaskPlan: Sendable, Equatable {
             guard let kind else {
                 // A nested model or a custom layer: masks don't cross into them here.
                 if let mask = masks.first(where: { $0 != nil }) ?? nil {
-                    throw MaskError(node: index, "gets a Keras mask (\(origin(mask))); masks into nested models and custom layers are not supported yet")
+                    throw MaskError(
+                        node: index,
+                        "gets a Keras mask (\(origin(mask))); masks into nested models and custom layers are not supported yet"
+                    )
                 }
                 if nestedOutputMasked(node.layer) {
                     out = out.indices.map { _ in .foreign("nested model '\(name(node.layer))'") }
@@ -220,15 +243,27 @@ public struct MaskPlan: Sendable, Equatable {
             case .merges(let requiresAll, let readsMasks):
                 let present = masks.filter { $0 != nil }
                 if readsMasks && !present.isEmpty {
-                    if let firstForeign { throw MaskError(node: index, "reads the Keras mask \(firstForeign); masks out of nested models are not supported yet") }
+                    if let firstForeign {
+                        throw MaskError(
+                            node: index,
+                            "reads the Keras mask \(firstForeign); masks out of nested models are not supported yet")
+                    }
                     plan.masked.insert(index)
                 }
                 if requiresAll ? present.count == masks.count && !masks.isEmpty : !present.isEmpty {
-                    if let firstForeign { throw MaskError(node: index, "merges the Keras mask \(firstForeign); masks out of nested models are not supported yet") }
+                    if let firstForeign {
+                        throw MaskError(
+                            node: index,
+                            "merges the Keras mask \(firstForeign); masks out of nested models are not supported yet")
+                    }
                     out[0] = .source(.computed(node: index))
                 }
             case .uses(let maskedOutputs):
-                if let firstForeign { throw MaskError(node: index, "reads the Keras mask \(firstForeign); masks out of nested models are not supported yet") }
+                if let firstForeign {
+                    throw MaskError(
+                        node: index,
+                        "reads the Keras mask \(firstForeign); masks out of nested models are not supported yet")
+                }
                 // Keras fills in `mask` only for a call with one tensor argument: an RNN called
                 // with `initial_state` reads no mask unless the call passes one explicitly; its
                 // output still carries the sequence's mask.
@@ -264,7 +299,8 @@ public struct MaskPlan: Sendable, Equatable {
             for case .computed(let node)? in plan.argumentMasks[index] { needed.insert(node) }
         }
         plan.computed = needed.sorted()
-        let carries = graph.outputs.count == 1 && outputMasks[graph.outputs[0].node].indices.contains(graph.outputs[0].index)
+        let carries =
+            graph.outputs.count == 1 && outputMasks[graph.outputs[0].node].indices.contains(graph.outputs[0].index)
             && outputMasks[graph.outputs[0].node][graph.outputs[0].index] == .outer
         return (plan, carries)
     }

@@ -46,15 +46,21 @@ extension SubclassedModelConfig {
     func subclassedKerasJSON() throws -> String {
         let config = try SpecEncoder().encode(modelLayer)
         let input = inputShapes.first ?? TensorShape([])
-        return JSONWriter().write(.object([
-            JSONMember(key: "module", value: JSONNode(.string(Self.module))),
-            JSONMember(key: "class_name", value: JSONNode(.string(Self.className))),
-            JSONMember(key: "config", value: JSONNode(config)),
-            JSONMember(key: "registered_name", value: JSONNode(ModelLayerConfig.registeredName.map { .string($0) } ?? .null)),
-            JSONMember(key: "build_config", value: JSONNode(.object([
-                JSONMember(key: "input_shape", value: JSONNode(ModelConfigWriter.shapeJSON(input))),
-            ]))),
-        ]))
+        return JSONWriter().write(
+            .object([
+                JSONMember(key: "module", value: JSONNode(.string(Self.module))),
+                JSONMember(key: "class_name", value: JSONNode(.string(Self.className))),
+                JSONMember(key: "config", value: JSONNode(config)),
+                JSONMember(
+                    key: "registered_name",
+                    value: JSONNode(ModelLayerConfig.registeredName.map { .string($0) } ?? .null)),
+                JSONMember(
+                    key: "build_config",
+                    value: JSONNode(
+                        .object([
+                            JSONMember(key: "input_shape", value: JSONNode(ModelConfigWriter.shapeJSON(input)))
+                        ]))),
+            ]))
     }
 
     /// Keras saves a subclassed model's weights where its class puts them, with no `layers/`.
@@ -101,7 +107,9 @@ extension ModelConfig {
                     if first {
                         firstWeights[layer] = shapes
                     } else if shapes != firstWeights[layer] {
-                        throw ShapeError("a shared layer's later calls must fit the weights its first call made (\(firstWeights[layer] ?? []))")
+                        throw ShapeError(
+                            "a shared layer's later calls must fit the weights its first call made (\(firstWeights[layer] ?? []))"
+                        )
                     }
                 }
                 return outputs
@@ -114,7 +122,9 @@ extension ModelConfig {
     public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
         let expected = inputShapes
         guard inputs.count == expected.count else {
-            throw ShapeError("model '\(model.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)")
+            throw ShapeError(
+                "model '\(model.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)"
+            )
         }
         for (input, wanted) in zip(inputs, expected) where !wanted.isCompatible(with: input) {
             throw ShapeError("model '\(model.name)' expects input shape \(wanted)")
@@ -133,7 +143,8 @@ extension ModelConfig {
         }
         let decoded = try SpecDecoder().decode(Self.self, from: description.configNode)
         if let mismatch = decoded.graphMismatch(against: description) {
-            throw SpecError("the model '\(mismatch)' is wired differently from this type's: its layers are called on other inputs")
+            throw SpecError(
+                "the model '\(mismatch)' is wired differently from this type's: its layers are called on other inputs")
         }
         self = decoded
     }
@@ -145,7 +156,8 @@ extension ModelConfig {
         let layers = self.layers
         for index in description.layers.indices {
             guard index < layers.count, let nested = layers[index] as? any ModelConfig,
-                  let nestedDescription = description.layers[index].nested else { continue }
+                let nestedDescription = description.layers[index].nested
+            else { continue }
             if let mismatch = nested.graphMismatch(against: nestedDescription) { return mismatch }
         }
         return nil
@@ -156,12 +168,13 @@ extension ModelConfig {
     public func kerasJSON() throws -> String {
         if let subclassed = self as? any SubclassedModelConfig { return try subclassed.subclassedKerasJSON() }
         let config = try SpecEncoder().encode(self)
-        return JSONWriter().write(.object([
-            JSONMember(key: "module", value: JSONNode(.string(Self.module))),
-            JSONMember(key: "class_name", value: JSONNode(.string(Self.className))),
-            JSONMember(key: "config", value: JSONNode(config)),
-            JSONMember(key: "registered_name", value: JSONNode(Self.registeredName)),
-        ]))
+        return JSONWriter().write(
+            .object([
+                JSONMember(key: "module", value: JSONNode(.string(Self.module))),
+                JSONMember(key: "class_name", value: JSONNode(.string(Self.className))),
+                JSONMember(key: "config", value: JSONNode(config)),
+                JSONMember(key: "registered_name", value: JSONNode(Self.registeredName)),
+            ]))
     }
 }
 
@@ -189,9 +202,12 @@ public struct ModelConfigReader {
     /// Reads the next layer, which must be of `C`'s class.
     public mutating func next<C: GraphLayerConfig>(_ type: C.Type = C.self) throws -> C {
         guard !layers.isAtEnd else {
-            throw DecodingError.valueNotFound(C.self, .init(
-                codingPath: layers.codingPath,
-                debugDescription: "the model has \(index) layers, but this Config expects a \(C.className) at position \(index)"))
+            throw DecodingError.valueNotFound(
+                C.self,
+                .init(
+                    codingPath: layers.codingPath,
+                    debugDescription:
+                        "the model has \(index) layers, but this Config expects a \(C.className) at position \(index)"))
         }
         let entry = try layers.nestedContainer(keyedBy: ConfigKey.self)
         let className = try entry.decode(String.self, forKey: ConfigKey("class_name"))
@@ -209,8 +225,9 @@ public struct ModelConfigReader {
         var config = try entry.decode(JSONValue.self, forKey: ConfigKey("config"))
         let inbound = try entry.decode(JSONValue.self, forKey: ConfigKey("inbound_nodes"))
         guard let args = inbound.arrayElements?.first?.value["args"], case .object(var members) = config else {
-            throw ConfigErrors.invalid("the operation \(C.className) needs its call in 'inbound_nodes'",
-                                      at: entry.codingPath + [ConfigKey("inbound_nodes")])
+            throw ConfigErrors.invalid(
+                "the operation \(C.className) needs its call in 'inbound_nodes'",
+                at: entry.codingPath + [ConfigKey("inbound_nodes")])
         }
         members.append(JSONMember(key: OperationCall.key, value: args))
         config = .object(members)
@@ -220,9 +237,10 @@ public struct ModelConfigReader {
     /// Checks that no layers are left.
     public mutating func finish() throws {
         guard layers.isAtEnd else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: layers.codingPath,
-                debugDescription: "the model has more layers than this Config's \(index)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: layers.codingPath,
+                    debugDescription: "the model has more layers than this Config's \(index)"))
         }
     }
 }
@@ -251,7 +269,9 @@ public enum ModelConfigWriter {
         func reference(_ ref: ModelGraph.TensorRef, offsetBuiltIn: Bool) -> JSONValue {
             let layer = layers[graph.nodes[ref.node].layer]
             let offset = offsetBuiltIn && type(of: layer).className == "Functional" ? 1 : 0
-            return .array([JSONNode(.string(layer.name)), JSONNode(.int(callIndex[ref.node] + offset)), JSONNode(.int(ref.index))])
+            return .array([
+                JSONNode(.string(layer.name)), JSONNode(.int(callIndex[ref.node] + offset)), JSONNode(.int(ref.index)),
+            ])
         }
 
         for (index, layer) in layers.enumerated() {
@@ -264,7 +284,8 @@ public enum ModelConfigWriter {
                 guard case .object(let members) = try SpecEncoder().encode(operation) else {
                     preconditionFailure("an operation config encodes as an object")
                 }
-                try entry.encode(JSONValue.object(members.filter { $0.key != OperationCall.key }), forKey: ConfigKey("config"))
+                try entry.encode(
+                    JSONValue.object(members.filter { $0.key != OperationCall.key }), forKey: ConfigKey("config"))
             } else {
                 try entry.encode(layer, forKey: ConfigKey("config"))
             }
@@ -280,14 +301,20 @@ public enum ModelConfigWriter {
             var inbound: [JSONNode] = []
             for node in calls[index] where !graph.nodes[node].inputs.isEmpty {
                 let tensors: [JSONNode] = graph.nodes[node].inputs.map { ref in
-                    JSONNode(.object([
-                        JSONMember(key: "class_name", value: JSONNode(.string("__keras_tensor__"))),
-                        JSONMember(key: "config", value: JSONNode(.object([
-                            JSONMember(key: "shape", value: JSONNode(shapeJSON(shapes[ref.node][ref.index]))),
-                            JSONMember(key: "dtype", value: JSONNode(.string("float32"))),
-                            JSONMember(key: "keras_history", value: JSONNode(reference(ref, offsetBuiltIn: false))),
-                        ]))),
-                    ]))
+                    JSONNode(
+                        .object([
+                            JSONMember(key: "class_name", value: JSONNode(.string("__keras_tensor__"))),
+                            JSONMember(
+                                key: "config",
+                                value: JSONNode(
+                                    .object([
+                                        JSONMember(
+                                            key: "shape", value: JSONNode(shapeJSON(shapes[ref.node][ref.index]))),
+                                        JSONMember(key: "dtype", value: JSONNode(.string("float32"))),
+                                        JSONMember(
+                                            key: "keras_history", value: JSONNode(reference(ref, offsetBuiltIn: false))),
+                                    ]))),
+                        ]))
                 }
                 let layout = graph.nodes[node].layout
                 var arguments: [JSONNode]
@@ -305,29 +332,41 @@ public enum ModelConfigWriter {
                     arguments = operation.call.map(fill)
                 } else if let positional = layout.positional {
                     arguments = Array(tensors.prefix(positional))
-                    keywords = zip(layout.keywords, tensors.dropFirst(positional)).map { JSONMember(key: $0, value: $1) }
+                    keywords = zip(layout.keywords, tensors.dropFirst(positional)).map {
+                        JSONMember(key: $0, value: $1)
+                    }
                 } else {
-                    let multiple = type(of: layer).className != "Functional" && (layer as? any LayerConfig).map {
-                        type(of: $0).inputArity != .exactly(1)
-                    } ?? (graph.nodes[node].arguments.count > 1)
+                    let multiple =
+                        type(of: layer).className != "Functional"
+                        && (layer as? any LayerConfig).map {
+                            type(of: $0).inputArity != .exactly(1)
+                        } ?? (graph.nodes[node].arguments.count > 1)
                     let argumentTensors = Array(tensors.prefix(graph.nodes[node].arguments.count))
                     arguments = [multiple ? JSONNode(.array(argumentTensors)) : argumentTensors[0]]
                 }
                 let argumentCount = graph.nodes[node].arguments.count
-                if let training = layout.training { keywords.append(JSONMember(key: "training", value: JSONNode(.bool(training)))) }
+                if let training = layout.training {
+                    keywords.append(JSONMember(key: "training", value: JSONNode(.bool(training))))
+                }
                 if layout.initialStates > 0 {
                     let states = Array(tensors[argumentCount..<(argumentCount + layout.initialStates)])
-                    keywords.append(JSONMember(key: "initial_state",
-                                               value: layout.singleInitialState ? states[0] : JSONNode(.array(states))))
+                    keywords.append(
+                        JSONMember(
+                            key: "initial_state",
+                            value: layout.singleInitialState ? states[0] : JSONNode(.array(states))))
                 }
                 for (keyword, tensor) in zip(layout.maskKeywords, tensors.suffix(layout.maskKeywords.count)) {
                     keywords.append(JSONMember(key: keyword, value: tensor))
                 }
-                if layout.useCausalMask { keywords.append(JSONMember(key: "use_causal_mask", value: JSONNode(.bool(true)))) }
-                inbound.append(JSONNode(.object([
-                    JSONMember(key: "args", value: JSONNode(.array(arguments))),
-                    JSONMember(key: "kwargs", value: JSONNode(.object(keywords))),
-                ])))
+                if layout.useCausalMask {
+                    keywords.append(JSONMember(key: "use_causal_mask", value: JSONNode(.bool(true))))
+                }
+                inbound.append(
+                    JSONNode(
+                        .object([
+                            JSONMember(key: "args", value: JSONNode(.array(arguments))),
+                            JSONMember(key: "kwargs", value: JSONNode(.object(keywords))),
+                        ])))
             }
             try entry.encode(JSONValue.array(inbound), forKey: ConfigKey("inbound_nodes"))
         }
@@ -336,12 +375,16 @@ public enum ModelConfigWriter {
             if let keys { return .object(zip(keys, refs).map { JSONMember(key: $0, value: JSONNode($1)) }) }
             return refs.count == 1 && !listsSingle ? refs[0] : .array(refs.map { JSONNode($0) })
         }
-        try container.encode(list(graph.inputs.map { reference(ModelGraph.TensorRef($0), offsetBuiltIn: true) },
-                                  listsSingle: graph.listsSingleInput, keys: graph.inputKeys),
-                             forKey: ConfigKey("input_layers"))
-        try container.encode(list(graph.outputs.map { reference($0, offsetBuiltIn: true) }, listsSingle: graph.listsSingleOutput,
-                                  keys: graph.outputKeys),
-                             forKey: ConfigKey("output_layers"))
+        try container.encode(
+            list(
+                graph.inputs.map { reference(ModelGraph.TensorRef($0), offsetBuiltIn: true) },
+                listsSingle: graph.listsSingleInput, keys: graph.inputKeys),
+            forKey: ConfigKey("input_layers"))
+        try container.encode(
+            list(
+                graph.outputs.map { reference($0, offsetBuiltIn: true) }, listsSingle: graph.listsSingleOutput,
+                keys: graph.outputKeys),
+            forKey: ConfigKey("output_layers"))
     }
 
     static func shapeJSON(_ shape: TensorShape) -> JSONValue {
@@ -356,17 +399,20 @@ extension ModelConfig {
     public func withInputShapes(_ shapes: [TensorShape]) throws -> Self {
         let graph = Self.graph
         guard shapes.count == graph.inputs.count else {
-            throw ShapeError("model '\(model.name)' has \(graph.inputs.count) input\(graph.inputs.count == 1 ? "" : "s"), got \(shapes.count) shapes")
+            throw ShapeError(
+                "model '\(model.name)' has \(graph.inputs.count) input\(graph.inputs.count == 1 ? "" : "s"), got \(shapes.count) shapes"
+            )
         }
         guard case .object(var members) = try SpecEncoder().encode(self),
-              let layersIndex = members.firstIndex(where: { $0.key == "layers" }),
-              case .array(var entries) = members[layersIndex].value.value
+            let layersIndex = members.firstIndex(where: { $0.key == "layers" }),
+            case .array(var entries) = members[layersIndex].value.value
         else { preconditionFailure("a model config encodes as an object with 'layers'") }
         for (node, shape) in zip(graph.inputs, shapes) {
             let layer = graph.nodes[node].layer
             entries[layer] = ModelSpecParser.replacing(
                 "config", in: entries[layer],
-                with: ModelSpecParser.replacing("batch_shape", in: entries[layer]["config"]!, with: JSONNode(ModelConfigWriter.shapeJSON(shape))))
+                with: ModelSpecParser.replacing(
+                    "batch_shape", in: entries[layer]["config"]!, with: JSONNode(ModelConfigWriter.shapeJSON(shape))))
         }
         members[layersIndex].value = JSONNode(.array(entries))
         return try SpecDecoder().decode(Self.self, from: JSONNode(.object(members)))
@@ -397,7 +443,9 @@ extension ModelConfig {
     /// layers by class, not by their names: `to_snake_case(class)` numbered in layer order
     /// (`dense`, `dense_1`, …), nested models under their own `layers/`.
     public func kerasWeightPaths(prefix: String = "") throws -> [KerasWeightPath] {
-        if let subclassed = self as? any SubclassedModelConfig { return try subclassed.subclassedWeightPaths(prefix: prefix) }
+        if let subclassed = self as? any SubclassedModelConfig {
+            return try subclassed.subclassedWeightPaths(prefix: prefix)
+        }
         let shapes = try nodeShapes()
         let graph = Self.graph
         var firstInputs: [Int: [TensorShape]] = [:]

@@ -42,8 +42,10 @@ public struct ModelDescription: Sendable {
 /// One layer of a described model: a built-in layer or a nested model.
 public struct LayerDescription: Sendable {
     /// A layer description.
-    public init(name: String, className: String, kind: LayerKind?, config: (any LayerConfig)?, nested: ModelDescription?,
-                location: SourceLocation?, weights: [WeightSpec], custom: CustomLayer? = nil) {
+    public init(
+        name: String, className: String, kind: LayerKind?, config: (any LayerConfig)?, nested: ModelDescription?,
+        location: SourceLocation?, weights: [WeightSpec], custom: CustomLayer? = nil
+    ) {
         self.custom = custom
         self.name = name
         self.className = className
@@ -97,7 +99,9 @@ public enum ModelSpecParser {
     static let modelClasses: Set<String> = ["Sequential", "Functional", "Model"]
 
     /// Parses and checks the spec in `bytes`; errors carry `file` and the spec's line and column.
-    public static func parse(_ bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
+    public static func parse(_ bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError)
+        -> ModelDescription
+    {
         do {
             var description = try parse(JSONReader.parse(bytes), customLayers: customLayers)
             description.warnings = description.warnings.map { warning in
@@ -114,10 +118,13 @@ public enum ModelSpecParser {
     /// Parses the spec file `file` from its bytes: Keras JSON; for a `.keras` archive the
     /// `config.json` inside it; for a legacy Keras 2 `.h5` (or `.hdf5`) file its `model_config`
     /// attribute. Errors in an embedded config say where it is and give its line and column.
-    public static func parse(specFile bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError) -> ModelDescription {
+    public static func parse(specFile bytes: [UInt8], file: String, customLayers: [CustomLayer] = []) throws(SpecError)
+        -> ModelDescription
+    {
         if LegacyKerasH5.isSpec(file) {
-            return try parse(embedded: LegacyKerasH5.modelConfig(bytes, file: file), named: "model_config", file: file,
-                             customLayers: customLayers)
+            return try parse(
+                embedded: LegacyKerasH5.modelConfig(bytes, file: file), named: "model_config", file: file,
+                customLayers: customLayers)
         }
         guard file.hasSuffix(".keras") else { return try parse(bytes, file: file, customLayers: customLayers) }
         let config: [UInt8]
@@ -143,14 +150,20 @@ public enum ModelSpecParser {
     }
 
     /// Parses a config embedded in `file` as `name`; errors are prefixed with `in NAME: `.
-    private static func parse(embedded config: [UInt8], named name: String, file: String,
-                              customLayers: [CustomLayer]) throws(SpecError) -> ModelDescription {
+    private static func parse(
+        embedded config: [UInt8], named name: String, file: String,
+        customLayers: [CustomLayer]
+    ) throws(SpecError) -> ModelDescription {
         do {
             return try parse(config, file: file, customLayers: customLayers)
         } catch {
             var error = error
             error.message = "in \(name): " + error.message
-            error.additional = error.additional.map { var more = $0; more.message = "in \(name): " + more.message; return more }
+            error.additional = error.additional.map {
+                var more = $0
+                more.message = "in \(name): " + more.message
+                return more
+            }
             throw error
         }
     }
@@ -172,21 +185,26 @@ public enum ModelSpecParser {
 
     static func parseModel(_ root: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard let members = root.value.objectMembers else {
-            throw SpecError("a model spec must be a JSON object with 'class_name' and 'config', found \(root.value.kindDescription)",
-                            at: root.location)
+            throw SpecError(
+                "a model spec must be a JSON object with 'class_name' and 'config', found \(root.value.kindDescription)",
+                at: root.location)
         }
         // Keras 2 files also carry the Keras version and backend that wrote them.
-        let allowed: Set<String> = ["module", "class_name", "config", "registered_name", "build_config", "compile_config",
-                                    "keras_version", "backend"]
+        let allowed: Set<String> = [
+            "module", "class_name", "config", "registered_name", "build_config", "compile_config",
+            "keras_version", "backend",
+        ]
         if depth == 0, let unknown = members.first(where: { !allowed.contains($0.key) }) {
-            throw SpecError("unknown key '\(unknown.key)' at the top of a model spec; expected 'class_name' and 'config'",
-                            at: unknown.keyLocation)
+            throw SpecError(
+                "unknown key '\(unknown.key)' at the top of a model spec; expected 'class_name' and 'config'",
+                at: unknown.keyLocation)
         }
         guard let classNode = root["class_name"] else {
             throw SpecError("missing 'class_name' at the top of the model spec", at: root.location)
         }
         guard let className = classNode.value.stringValue else {
-            throw SpecError("expected a string for 'class_name', found \(classNode.value.kindDescription)", at: classNode.location)
+            throw SpecError(
+                "expected a string for 'class_name', found \(classNode.value.kindDescription)", at: classNode.location)
         }
         guard let config = root["config"] else {
             throw SpecError("missing 'config' in the model spec", at: root.location)
@@ -201,38 +219,53 @@ public enum ModelSpecParser {
             return try parseFunctional(config, depth: depth, custom: custom)
         default:
             let registeredName = root["registered_name"]?.value.stringValue
-            if depth == 0, let layer = custom.first(where: { $0.matches(className: className, registeredName: registeredName) }) {
+            if depth == 0,
+                let layer = custom.first(where: { $0.matches(className: className, registeredName: registeredName) })
+            {
                 return try parseSubclassed(root, layer: layer, custom: custom)
             }
-            throw SpecError("unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model, or a subclassed model declared under 'customLayers' in the target's model-generator-config.json",
-                            at: classNode.location)
+            throw SpecError(
+                "unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model, or a subclassed model declared under 'customLayers' in the target's model-generator-config.json",
+                at: classNode.location)
         }
     }
 
     /// A subclassed Keras model (`keras.Model` with its own `call`), saved with its class's
     /// `get_config()` at the top and the input shape it was built for in `build_config`: read
     /// as a model of two layers, an input and the declared custom layer that computes the model.
-    static func parseSubclassed(_ root: JSONNode, layer: CustomLayer, custom: [CustomLayer]) throws -> ModelDescription {
+    static func parseSubclassed(_ root: JSONNode, layer: CustomLayer, custom: [CustomLayer]) throws -> ModelDescription
+    {
         let buildConfig = root["build_config"]
-        guard let shapeNode = buildConfig?["input_shape"], let dimensions = shapeNode.value.arrayElements, !dimensions.isEmpty else {
-            throw SpecError("the subclassed model '\(layer.kerasName)' needs 'build_config' with its 'input_shape' (Keras writes it once the model has been built or called)",
-                            at: buildConfig?.location ?? root.location)
+        guard let shapeNode = buildConfig?["input_shape"], let dimensions = shapeNode.value.arrayElements,
+            !dimensions.isEmpty
+        else {
+            throw SpecError(
+                "the subclassed model '\(layer.kerasName)' needs 'build_config' with its 'input_shape' (Keras writes it once the model has been built or called)",
+                at: buildConfig?.location ?? root.location)
         }
         // The batch size the model happened to be built with is not part of its architecture.
         let batchShape = [JSONNode(.null, at: dimensions[0].location)] + dimensions.dropFirst()
-        let input = JSONNode(.object([
-            JSONMember(key: "class_name", value: JSONNode(.string(InputLayerConfig.className))),
-            JSONMember(key: "config", value: JSONNode(.object([
-                JSONMember(key: "batch_shape", value: JSONNode(.array(batchShape), at: shapeNode.location)),
-            ]))),
-        ]), at: shapeNode.location)
+        let input = JSONNode(
+            .object([
+                JSONMember(key: "class_name", value: JSONNode(.string(InputLayerConfig.className))),
+                JSONMember(
+                    key: "config",
+                    value: JSONNode(
+                        .object([
+                            JSONMember(key: "batch_shape", value: JSONNode(.array(batchShape), at: shapeNode.location))
+                        ]))),
+            ]), at: shapeNode.location)
         var entry: [JSONMember] = []
         for key in ["module", "class_name", "config", "registered_name"] {
             if let node = root[key] { entry.append(JSONMember(key: key, value: node)) }
         }
-        let sequential = JSONNode(.object([
-            JSONMember(key: "layers", value: JSONNode(.array([input, JSONNode(.object(entry), at: root["class_name"]?.location ?? root.location)]))),
-        ]), at: root.location)
+        let sequential = JSONNode(
+            .object([
+                JSONMember(
+                    key: "layers",
+                    value: JSONNode(
+                        .array([input, JSONNode(.object(entry), at: root["class_name"]?.location ?? root.location)])))
+            ]), at: root.location)
         var description = try parseSequential(sequential, depth: 0, custom: custom)
         let modelLayer = description.layers[1]
         description.className = modelLayer.className

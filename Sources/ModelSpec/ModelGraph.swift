@@ -42,8 +42,10 @@ public struct ModelGraph: Sendable, Equatable {
         public static let standard = CallLayout()
 
         /// A layout; the defaults are the usual call.
-        public init(positional: Int? = nil, keywords: [String] = [], useCausalMask: Bool = false, initialStates: Int = 0,
-                    singleInitialState: Bool = false, maskKeywords: [String] = [], training: Bool? = nil) {
+        public init(
+            positional: Int? = nil, keywords: [String] = [], useCausalMask: Bool = false, initialStates: Int = 0,
+            singleInitialState: Bool = false, maskKeywords: [String] = [], training: Bool? = nil
+        ) {
             self.positional = positional
             self.keywords = keywords
             self.useCausalMask = useCausalMask
@@ -105,8 +107,10 @@ public struct ModelGraph: Sendable, Equatable {
     public var outputKeys: [String]?
 
     /// A graph of `nodes` with these inputs and outputs.
-    public init(nodes: [Node], inputs: [Int], outputs: [TensorRef], listsSingleInput: Bool = false,
-                listsSingleOutput: Bool = false, inputKeys: [String]? = nil, outputKeys: [String]? = nil) {
+    public init(
+        nodes: [Node], inputs: [Int], outputs: [TensorRef], listsSingleInput: Bool = false,
+        listsSingleOutput: Bool = false, inputKeys: [String]? = nil, outputKeys: [String]? = nil
+    ) {
         self.nodes = nodes
         self.inputs = inputs
         self.outputs = outputs

@@ -27,8 +27,9 @@ extension ModelSpecParser {
         var hasBuiltInNode: Bool { className == "Functional" || className == "Model" }
 
         func description(weights: [WeightSpec]) -> LayerDescription {
-            LayerDescription(name: name, className: className, kind: kind, config: config, nested: nested,
-                             location: node.location, weights: weights, custom: custom)
+            LayerDescription(
+                name: name, className: className, kind: kind, config: config, nested: nested,
+                location: node.location, weights: weights, custom: custom)
         }
     }
 
@@ -39,26 +40,30 @@ extension ModelSpecParser {
         check: (String, String) -> SpecError?
     ) throws -> Entry {
         guard let entryMembers = entry.value.objectMembers else {
-            throw SpecError("layer \(index): expected an object with 'class_name' and 'config', found \(entry.value.kindDescription)",
-                            at: entry.location)
+            throw SpecError(
+                "layer \(index): expected an object with 'class_name' and 'config', found \(entry.value.kindDescription)",
+                at: entry.location)
         }
         guard let classNode = entry["class_name"] else {
             throw SpecError("layer \(index): missing 'class_name'", at: entry.location)
         }
         guard let className = classNode.value.stringValue else {
-            throw SpecError("layer \(index): expected a string for 'class_name', found \(classNode.value.kindDescription)",
-                            at: classNode.location)
+            throw SpecError(
+                "layer \(index): expected a string for 'class_name', found \(classNode.value.kindDescription)",
+                at: classNode.location)
         }
         let registeredNode = entry["registered_name"]
         if let registeredNode, registeredNode.value != .null, registeredNode.value.stringValue == nil {
-            throw SpecError("layer \(index) (\(className)): expected a string or null for 'registered_name', found \(registeredNode.value.kindDescription)",
-                            at: registeredNode.location)
+            throw SpecError(
+                "layer \(index) (\(className)): expected a string or null for 'registered_name', found \(registeredNode.value.kindDescription)",
+                at: registeredNode.location)
         }
         let registeredName = registeredNode?.value.stringValue
         let customLayer = custom.first { $0.matches(className: className, registeredName: registeredName) }
         if customLayer == nil, let registeredName, registeredName.contains(">") {
-            throw SpecError("layer \(index) (\(className)): the custom layer '\(registeredName)' is not declared; declare it under 'customLayers' in the target's model-generator-config.json with the Swift type that computes it",
-                            at: registeredNode?.location)
+            throw SpecError(
+                "layer \(index) (\(className)): the custom layer '\(registeredName)' is not declared; declare it under 'customLayers' in the target's model-generator-config.json with the Swift type that computes it",
+                at: registeredNode?.location)
         }
         if customLayer == nil, let reason = LayerRegistry.refused[className] {
             throw SpecError("layer \(index): \(className) is not supported: \(reason)", at: classNode.location)
@@ -66,44 +71,55 @@ extension ModelSpecParser {
         let isOperation = customLayer == nil && Operations.isOperationModule(entry["module"]?.value.stringValue)
         if isOperation, Operations.kinds[className] == nil {
             let module = entry["module"]?.value.stringValue ?? ""
-            throw SpecError("layer \(index) (\(className)): the Keras operation '\(className)' (\(module)) is not supported yet; the supported operations are listed in the README's supported-layers table",
-                            at: classNode.location)
+            throw SpecError(
+                "layer \(index) (\(className)): the Keras operation '\(className)' (\(module)) is not supported yet; the supported operations are listed in the README's supported-layers table",
+                at: classNode.location)
         }
         if isOperation, !functional {
-            throw SpecError("layer \(index) (\(className)): a Keras operation can only be part of a Functional model", at: classNode.location)
+            throw SpecError(
+                "layer \(index) (\(className)): a Keras operation can only be part of a Functional model",
+                at: classNode.location)
         }
-        let kind = customLayer == nil ? (isOperation ? Operations.kinds[className] : LayerRegistry.kind(forClassName: className)) : nil
+        let kind =
+            customLayer == nil
+            ? (isOperation ? Operations.kinds[className] : LayerRegistry.kind(forClassName: className)) : nil
         let isModel = customLayer == nil && !isOperation && modelClasses.contains(className)
         if kind == nil, !isModel, customLayer == nil, LayerRegistry.notYetSupported.contains(className) {
-            throw SpecError("layer \(index) (\(className)): the Keras layer '\(className)' is not supported yet; the supported layers are listed in the README's supported-layers table",
-                            at: classNode.location)
+            throw SpecError(
+                "layer \(index) (\(className)): the Keras layer '\(className)' is not supported yet; the supported layers are listed in the README's supported-layers table",
+                at: classNode.location)
         }
         guard kind != nil || isModel || customLayer != nil else {
             let suggestion = LayerRegistry.closestClassName(to: className).map { " (did you mean '\($0)'?)" } ?? ""
-            throw SpecError("layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
-                            at: classNode.location)
+            throw SpecError(
+                "layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
+                at: classNode.location)
         }
         var allowed: Set<String> = ["module", "class_name", "config", "registered_name", "build_config", "name"]
         if functional { allowed.insert("inbound_nodes") }
         if isModel { allowed.insert("compile_config") }
         if let unknown = entryMembers.first(where: { !allowed.contains($0.key) }) {
-            throw SpecError("layer \(index) (\(className)): unknown key '\(unknown.key)'; expected 'class_name' and 'config'",
-                            at: unknown.keyLocation)
+            throw SpecError(
+                "layer \(index) (\(className)): unknown key '\(unknown.key)'; expected 'class_name' and 'config'",
+                at: unknown.keyLocation)
         }
         let config = entry["config"] ?? JSONNode(.object([]), at: entry.location)
         guard var configMembers = config.value.objectMembers else {
-            throw SpecError("layer \(index) (\(className)): expected an object for 'config', found \(config.value.kindDescription)",
-                            at: config.location)
+            throw SpecError(
+                "layer \(index) (\(className)): expected an object for 'config', found \(config.value.kindDescription)",
+                at: config.location)
         }
         let entryName = entry["name"]
         if let entryName, entryName.value.stringValue == nil {
-            throw SpecError("layer \(index) (\(className)): expected a string for 'name', found \(entryName.value.kindDescription)",
-                            at: entryName.location)
+            throw SpecError(
+                "layer \(index) (\(className)): expected a string for 'name', found \(entryName.value.kindDescription)",
+                at: entryName.location)
         }
         var nameNode = config["name"]
         if let given = entryName?.value.stringValue, let configName = nameNode?.value.stringValue, given != configName {
-            throw SpecError("layer \(index) (\(className)): the entry's name '\(given)' differs from its config's name '\(configName)'",
-                            at: entryName?.location)
+            throw SpecError(
+                "layer \(index) (\(className)): the entry's name '\(given)' differs from its config's name '\(configName)'",
+                at: entryName?.location)
         }
         if nameNode == nil, let entryName {
             configMembers.append(JSONMember(key: "name", value: entryName))
@@ -111,8 +127,9 @@ extension ModelSpecParser {
         }
         if nameNode == nil {
             if functional {
-                throw SpecError("layer \(index) (\(className)): a layer of a Functional model needs a 'name', which other layers refer to",
-                                at: entry.location)
+                throw SpecError(
+                    "layer \(index) (\(className)): a layer of a Functional model needs a 'name', which other layers refer to",
+                    at: entry.location)
             }
             let prefix = kind?.defaultNamePrefix ?? Naming.snakeCase(className)
             configMembers.append(JSONMember(key: "name", value: JSONNode(.string(names.next(prefix)))))
@@ -121,8 +138,9 @@ extension ModelSpecParser {
         let label = "layer \(index)" + (givenName.map { " '\($0)'" } ?? "") + " (\(className))"
         if let error = check(className, label) { throw error }
 
-        var result = Entry(name: "", label: label, className: className, kind: kind, config: nil, nestedStorage: nil,
-                           node: entry, nameLocation: nameNode?.location, normalized: entry)
+        var result = Entry(
+            name: "", label: label, className: className, kind: kind, config: nil, nestedStorage: nil,
+            node: entry, nameLocation: nameNode?.location, normalized: entry)
         if customLayer == nil, kind != nil, entry["module"] == nil { configMembers = legacyLayerConfig(configMembers) }
         if customLayer != nil || kind != nil {
             let configNode = JSONNode(.object(configMembers), at: config.location)
@@ -146,14 +164,16 @@ extension ModelSpecParser {
             }
             result.normalized = replacing("config", in: entry, with: configNode)
         } else {
-            let modelNode = JSONNode(.object([
-                JSONMember(key: "class_name", value: classNode),
-                JSONMember(key: "config", value: JSONNode(.object(configMembers), at: config.location)),
-            ]), at: entry.location)
+            let modelNode = JSONNode(
+                .object([
+                    JSONMember(key: "class_name", value: classNode),
+                    JSONMember(key: "config", value: JSONNode(.object(configMembers), at: config.location)),
+                ]), at: entry.location)
             let nested = try parseModel(modelNode, depth: depth + 1, custom: custom)
             if nested.graph.inputKeys != nil || nested.graph.outputKeys != nil {
-                throw SpecError("\(label): a nested model with dict inputs or outputs is not supported yet",
-                                at: entry.location)
+                throw SpecError(
+                    "\(label): a nested model with dict inputs or outputs is not supported yet",
+                    at: entry.location)
             }
             result.nested = nested
             result.name = nested.attributes.name
@@ -168,16 +188,18 @@ extension ModelSpecParser {
     static func withOperationCall(_ config: JSONNode, entry: JSONNode, label: String) throws -> JSONNode {
         let inbound = entry["inbound_nodes"]
         guard let calls = inbound?.value.arrayElements, calls.count == 1 else {
-            throw SpecError("\(label): an operation is called exactly once; expected one entry in 'inbound_nodes'",
-                            at: inbound?.location ?? entry.location)
+            throw SpecError(
+                "\(label): an operation is called exactly once; expected one entry in 'inbound_nodes'",
+                at: inbound?.location ?? entry.location)
         }
         let call = calls[0]
         guard call.value.objectMembers != nil, let args = call["args"], args.value.arrayElements != nil else {
             throw SpecError("\(label): expected an inbound node with an 'args' array", at: call.location)
         }
         if let kwargs = call["kwargs"], kwargs.value.objectMembers?.isEmpty != true {
-            throw SpecError("\(label): keyword arguments of an operation's call are not supported; Keras 3 passes an operation's options to its config",
-                            at: kwargs.location)
+            throw SpecError(
+                "\(label): keyword arguments of an operation's call are not supported; Keras 3 passes an operation's options to its config",
+                at: kwargs.location)
         }
         guard case .object(var members) = config.value else { return config }
         members.append(JSONMember(key: OperationCall.key, at: args.location, value: args))
@@ -215,8 +237,9 @@ extension ModelSpecParser {
         var seen: [String: SourceLocation?] = [:]
         for entry in entries {
             if let first = seen[entry.name] {
-                throw SpecError("\(entry.label): duplicate layer name '\(entry.name)'" + (first.map { " (first at \($0))" } ?? "")
-                                + "; layer names must be unique in a model", at: entry.nameLocation ?? entry.node.location)
+                throw SpecError(
+                    "\(entry.label): duplicate layer name '\(entry.name)'" + (first.map { " (first at \($0))" } ?? "")
+                        + "; layer names must be unique in a model", at: entry.nameLocation ?? entry.node.location)
             }
             let location: SourceLocation? = entry.nameLocation ?? entry.node.location
             seen[entry.name] = .some(location)
@@ -246,12 +269,16 @@ extension ModelSpecParser {
                 if first {
                     firstInputs[layer] = inputs
                     weights[layer] = callWeights
-                    warnings += config.warnings(forInputs: inputs).map { SpecWarning("\(entry.label): \($0)", at: entry.node.location) }
+                    warnings += config.warnings(forInputs: inputs).map {
+                        SpecWarning("\(entry.label): \($0)", at: entry.node.location)
+                    }
                 } else if callWeights.map(\.shape) != weights[layer].map(\.shape) {
                     let made = weights[layer].map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
                     let needed = callWeights.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
                     let firstShapes = (firstInputs[layer] ?? []).map(\.description).joined(separator: ", ")
-                    throw ShapeError("this call needs weights \(needed), but the layer's first call, on \(firstShapes), made \(made); the calls of a shared layer must fit the same weights")
+                    throw ShapeError(
+                        "this call needs weights \(needed), but the layer's first call, on \(firstShapes), made \(made); the calls of a shared layer must fit the same weights"
+                    )
                 }
                 return outputs
             }
@@ -265,14 +292,16 @@ extension ModelSpecParser {
         // the shape of the sequence without its feature axis.
         for node in graph.nodes {
             guard let ref = node.maskInput(), let first = node.arguments.first,
-                  case .uses? = entries[node.layer].config?.maskBehavior else { continue }
+                case .uses? = entries[node.layer].config?.maskBehavior
+            else { continue }
             let sequence = shapes[first.node][first.index]
             let expected = TensorShape(Array(sequence.dimensions.dropLast()))
             let shape = shapes[ref.node][ref.index]
             guard shape.isCompatible(with: expected) else {
                 let entry = entries[node.layer]
-                throw SpecError("\(entry.label): the 'mask' must have shape \(expected) for an input of shape \(sequence), got \(shape)",
-                                at: entry.node.location)
+                throw SpecError(
+                    "\(entry.label): the 'mask' must have shape \(expected) for an input of shape \(sequence), got \(shape)",
+                    at: entry.node.location)
             }
         }
         // A recurrent layer's initial states: (batch, units) each, (batch, *spatial', filters) for ConvLSTM.
@@ -291,8 +320,9 @@ extension ModelSpecParser {
             for ref in node.initialStateInputs {
                 let shape = shapes[ref.node][ref.index]
                 guard shape.isCompatible(with: expected) else {
-                    throw SpecError("\(entry.label): an initial state must have shape \(expected), got \(shape)",
-                                    at: entry.node.location)
+                    throw SpecError(
+                        "\(entry.label): an initial state must have shape \(expected), got \(shape)",
+                        at: entry.node.location)
                 }
             }
         }
@@ -302,8 +332,9 @@ extension ModelSpecParser {
                 for size in weight.shape {
                     let (product, overflow) = count.multipliedReportingOverflow(by: size)
                     guard !overflow, product <= maxWeightCount else {
-                        throw SpecError("\(entry.label): weight '\(weight.name)' of shape \(weight.shape) has more than \(maxWeightCount) scalars",
-                                        at: entry.node.location)
+                        throw SpecError(
+                            "\(entry.label): weight '\(weight.name)' of shape \(weight.shape) has more than \(maxWeightCount) scalars",
+                            at: entry.node.location)
                     }
                     count = product
                 }
@@ -328,8 +359,9 @@ extension ModelSpecParser {
             let entry = entries[graph.nodes[error.node].layer]
             throw SpecError("\(entry.label) \(error)", at: entry.node.location)
         }
-        masks.passage = MaskPlan.passage(graph: graph, behavior: behavior, outputs: { entries[$0].outputCount },
-                                         name: { entries[$0].name })
+        masks.passage = MaskPlan.passage(
+            graph: graph, behavior: behavior, outputs: { entries[$0].outputCount },
+            name: { entries[$0].name })
         return (zip(entries, weights).map { $0.description(weights: $1) }, shapes, warnings, masks)
     }
 
@@ -342,7 +374,9 @@ extension ModelSpecParser {
     static func checkNestedInputs(_ inputs: [TensorShape], nested: ModelDescription) throws {
         let expected = nested.inputShapes
         guard inputs.count == expected.count else {
-            throw ShapeError("model '\(nested.attributes.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)")
+            throw ShapeError(
+                "model '\(nested.attributes.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)"
+            )
         }
         for (input, wanted) in zip(inputs, expected) where !wanted.isCompatible(with: input) {
             throw ShapeError("model '\(nested.attributes.name)' expects input shape \(wanted)")
@@ -353,13 +387,15 @@ extension ModelSpecParser {
 
     static func parseSequential(_ config: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard var members = config.value.objectMembers else {
-            throw SpecError("expected an object for the Sequential 'config', found \(config.value.kindDescription)",
-                            at: config.location)
+            throw SpecError(
+                "expected an object for the Sequential 'config', found \(config.value.kindDescription)",
+                at: config.location)
         }
         let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "build_input_shape"]
         if let unknown = members.first(where: { !allowed.contains($0.key) }) {
-            throw SpecError("unknown field '\(unknown.key)' in the Sequential config; known fields: 'name', 'trainable', 'dtype', 'layers'",
-                            at: unknown.keyLocation)
+            throw SpecError(
+                "unknown field '\(unknown.key)' in the Sequential config; known fields: 'name', 'trainable', 'dtype', 'layers'",
+                at: unknown.keyLocation)
         }
         if config["name"] == nil {
             members.insert(JSONMember(key: "name", value: JSONNode(.string("sequential"))), at: 0)
@@ -369,49 +405,61 @@ extension ModelSpecParser {
         }
         let layersNode = members[layersIndex].value
         guard let entryNodes = layersNode.value.arrayElements else {
-            throw SpecError("expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
+            throw SpecError(
+                "expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
         }
         guard !entryNodes.isEmpty else {
-            throw SpecError("a Sequential model needs at least an InputLayer; 'layers' is empty", at: layersNode.location)
+            throw SpecError(
+                "a Sequential model needs at least an InputLayer; 'layers' is empty", at: layersNode.location)
         }
         var names = AutoNames()
         var entries: [Entry] = []
         var errors: [SpecError] = []
         for (index, node) in entryNodes.enumerated() {
             try collect(&errors) { () throws in
-            entries.append(try readEntry(node, index: index, names: &names, functional: false, depth: depth, custom: custom) { className, label in
-                let isInput = className == InputLayerConfig.className
-                if index == 0 && !isInput {
-                    return SpecError("a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
-                                     at: node.location)
-                }
-                if index > 0 && isInput {
-                    return SpecError("\(label): only the first layer of a Sequential model may be an InputLayer", at: node.location)
-                }
-                return nil
-            })
+                entries.append(
+                    try readEntry(node, index: index, names: &names, functional: false, depth: depth, custom: custom) {
+                        className, label in
+                        let isInput = className == InputLayerConfig.className
+                        if index == 0 && !isInput {
+                            return SpecError(
+                                "a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
+                                at: node.location)
+                        }
+                        if index > 0 && isInput {
+                            return SpecError(
+                                "\(label): only the first layer of a Sequential model may be an InputLayer",
+                                at: node.location)
+                        }
+                        return nil
+                    })
             }
         }
         if let error = SpecError.combining(errors) { throw error }
         try checkUniqueNames(entries)
         for entry in entries.dropFirst() {
             if entry.outputCount > 1, entry.nested == nil {
-                throw SpecError("\(entry.label): the layer gives \(entry.outputCount) outputs (return_state or merge_mode None), which needs a Functional model",
-                                at: entry.node.location)
+                throw SpecError(
+                    "\(entry.label): the layer gives \(entry.outputCount) outputs (return_state or merge_mode None), which needs a Functional model",
+                    at: entry.node.location)
             }
             guard let nested = entry.nested else { continue }
             if nested.graph.inputs.count != 1 || nested.graph.outputs.count != 1 {
-                throw SpecError("\(entry.label): a Sequential model's layers take one input and give one output", at: entry.node.location)
+                throw SpecError(
+                    "\(entry.label): a Sequential model's layers take one input and give one output",
+                    at: entry.node.location)
             }
         }
         let graph = ModelGraph.chain(entries.count)
         let described = try describe(entries, graph: graph)
         members[layersIndex].value = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = JSONNode(.object(members), at: config.location)
-        let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "sequential")
-        return ModelDescription(className: "Sequential", attributes: attributes, layers: described.layers, graph: graph,
-                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings,
-                                masks: described.masks)
+        let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(
+            defaultName: "sequential")
+        return ModelDescription(
+            className: "Sequential", attributes: attributes, layers: described.layers, graph: graph,
+            nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings,
+            masks: described.masks)
     }
 
     // MARK: Functional
@@ -426,27 +474,33 @@ extension ModelSpecParser {
 
     static func parseFunctional(_ config: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard let members = config.value.objectMembers else {
-            throw SpecError("expected an object for the Functional 'config', found \(config.value.kindDescription)",
-                            at: config.location)
+            throw SpecError(
+                "expected an object for the Functional 'config', found \(config.value.kindDescription)",
+                at: config.location)
         }
         let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "input_layers", "output_layers"]
         if let unknown = members.first(where: { !allowed.contains($0.key) }) {
-            throw SpecError("unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', 'dtype', 'layers', 'input_layers', 'output_layers'",
-                            at: unknown.keyLocation)
+            throw SpecError(
+                "unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', 'dtype', 'layers', 'input_layers', 'output_layers'",
+                at: unknown.keyLocation)
         }
         for key in ["layers", "input_layers", "output_layers"] where config[key] == nil {
             throw SpecError("missing '\(key)' in the Functional config", at: config.location)
         }
         let layersNode = config["layers"]!
         guard let entryNodes = layersNode.value.arrayElements else {
-            throw SpecError("expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
+            throw SpecError(
+                "expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
         }
         var names = AutoNames()
         var entries: [Entry] = []
         var errors: [SpecError] = []
         for (index, node) in entryNodes.enumerated() {
             try collect(&errors) { () throws in
-                entries.append(try readEntry(node, index: index, names: &names, functional: true, depth: depth, custom: custom) { _, _ in nil })
+                entries.append(
+                    try readEntry(node, index: index, names: &names, functional: true, depth: depth, custom: custom) {
+                        _, _ in nil
+                    })
             }
         }
         if let error = SpecError.combining(errors) { throw error }
@@ -470,8 +524,9 @@ extension ModelSpecParser {
             }
             if entry.className == InputLayerConfig.className {
                 guard calls.isEmpty else {
-                    throw SpecError("\(entry.label): an InputLayer is not called; its 'inbound_nodes' must be empty",
-                                    at: inbound?.location)
+                    throw SpecError(
+                        "\(entry.label): an InputLayer is not called; its 'inbound_nodes' must be empty",
+                        at: inbound?.location)
                 }
                 callIDs.append([callLayer.count])
                 callLayer.append(index)
@@ -480,8 +535,9 @@ extension ModelSpecParser {
                 continue
             }
             guard !calls.isEmpty else {
-                throw SpecError("\(entry.label): the layer is never called ('inbound_nodes' is empty or missing), so it is not part of the model",
-                                at: entry.node.location)
+                throw SpecError(
+                    "\(entry.label): the layer is never called ('inbound_nodes' is empty or missing), so it is not part of the model",
+                    at: entry.node.location)
             }
             var ids: [Int] = []
             for (reads, layout) in calls {
@@ -490,21 +546,27 @@ extension ModelSpecParser {
                 other.maskKeywords.removeAll { $0 == "mask" }
                 other.training = nil
                 if layout.maskKeywords.contains("attention_mask"), !(entry.config is MultiHeadAttentionConfig) {
-                    throw SpecError("\(entry.label): only MultiHeadAttention takes an 'attention_mask'", at: inbound?.location)
+                    throw SpecError(
+                        "\(entry.label): only MultiHeadAttention takes an 'attention_mask'", at: inbound?.location)
                 }
                 if other != .standard, entry.config.map({ !(type(of: $0) is any AttentionLayerConfig.Type) }) ?? true {
-                    throw SpecError("\(entry.label): only attention layers take several positional arguments, tensors by keyword or use_causal_mask",
-                                    at: inbound?.location)
+                    throw SpecError(
+                        "\(entry.label): only attention layers take several positional arguments, tensors by keyword or use_causal_mask",
+                        at: inbound?.location)
                 }
                 if layout.initialStates > 0 {
                     guard let recurrent = entry.config as? any RecurrentLayerConfig else {
-                        throw SpecError("\(entry.label): 'initial_state' is supported for SimpleRNN, LSTM, GRU and "
-                                        + "ConvLSTM only",
-                                        at: inbound?.location)
+                        throw SpecError(
+                            "\(entry.label): 'initial_state' is supported for SimpleRNN, LSTM, GRU and "
+                                + "ConvLSTM only",
+                            at: inbound?.location)
                     }
-                    guard layout.initialStates == recurrent.stateCount, reads.count == 1 + layout.initialStates + layout.maskKeywords.count else {
-                        throw SpecError("\(entry.label): 'initial_state' takes \(recurrent.stateCount) tensor\(recurrent.stateCount == 1 ? "" : "s") (\(recurrent.stateCount == 1 ? "h" : "h, c")), got \(layout.initialStates)",
-                                        at: inbound?.location)
+                    guard layout.initialStates == recurrent.stateCount,
+                        reads.count == 1 + layout.initialStates + layout.maskKeywords.count
+                    else {
+                        throw SpecError(
+                            "\(entry.label): 'initial_state' takes \(recurrent.stateCount) tensor\(recurrent.stateCount == 1 ? "" : "s") (\(recurrent.stateCount == 1 ? "h" : "h, c")), got \(layout.initialStates)",
+                            at: inbound?.location)
                     }
                 }
                 ids.append(callLayer.count)
@@ -517,7 +579,9 @@ extension ModelSpecParser {
 
         func resolve(_ reference: Reference, offsetBuiltIn: Bool) throws -> ModelGraph.TensorRef {
             guard let layer = indexByName[reference.layer] else {
-                throw SpecError("reference to layer '\(reference.layer)', which is not a layer of this model", at: reference.location)
+                throw SpecError(
+                    "reference to layer '\(reference.layer)', which is not a layer of this model",
+                    at: reference.location)
             }
             let entry = entries[layer]
             let offset = offsetBuiltIn && entry.hasBuiltInNode ? 1 : 0
@@ -525,16 +589,19 @@ extension ModelSpecParser {
             guard call >= 0, call < callIDs[layer].count else {
                 let count = callIDs[layer].count
                 let valid = count == 1 ? "\(offset)" : "\(offset)…\(count - 1 + offset)"
-                let note = offset == 1
+                let note =
+                    offset == 1
                     ? "; Keras numbers a nested Functional model's calls from 1 in 'input_layers' and 'output_layers' (node 0 is the model's own)"
                     : ""
-                throw SpecError("reference to node \(reference.call) of layer '\(reference.layer)', which is called \(count) time\(count == 1 ? "" : "s") (valid node index\(count == 1 ? "" : "es"): \(valid))\(note)",
-                                at: reference.location)
+                throw SpecError(
+                    "reference to node \(reference.call) of layer '\(reference.layer)', which is called \(count) time\(count == 1 ? "" : "s") (valid node index\(count == 1 ? "" : "es"): \(valid))\(note)",
+                    at: reference.location)
             }
             guard reference.tensor >= 0, reference.tensor < entry.outputCount else {
                 let count = entry.outputCount
-                throw SpecError("reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(count) output\(count == 1 ? "" : "s") (valid tensor index\(count == 1 ? ": 0" : "es: 0…\(count - 1)"))",
-                                at: reference.location)
+                throw SpecError(
+                    "reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(count) output\(count == 1 ? "" : "s") (valid tensor index\(count == 1 ? ": 0" : "es: 0…\(count - 1)"))",
+                    at: reference.location)
             }
             return ModelGraph.TensorRef(callIDs[layer][call], reference.tensor)
         }
@@ -558,8 +625,9 @@ extension ModelSpecParser {
         for reference in inputReferences {
             let ref = try resolve(reference, offsetBuiltIn: true)
             guard entries[callLayer[ref.node]].className == InputLayerConfig.className else {
-                throw SpecError("'input_layers' must name InputLayers; '\(reference.layer)' is a \(entries[callLayer[ref.node]].className)",
-                                at: reference.location)
+                throw SpecError(
+                    "'input_layers' must name InputLayers; '\(reference.layer)' is a \(entries[callLayer[ref.node]].className)",
+                    at: reference.location)
             }
             guard !modelInputs.contains(ref.node) else {
                 throw SpecError("input '\(reference.layer)' is listed twice in 'input_layers'", at: reference.location)
@@ -580,7 +648,8 @@ extension ModelSpecParser {
                 !placed[call] && inputsOfCall[call].allSatisfy { placed[$0.node] }
             }
             guard !ready.isEmpty else {
-                throw cycleError(placed: placed, reads: callReads, inputs: inputsOfCall, layerOf: callLayer, entries: entries)
+                throw cycleError(
+                    placed: placed, reads: callReads, inputs: inputsOfCall, layerOf: callLayer, entries: entries)
             }
             for call in ready {
                 placed[call] = true
@@ -596,17 +665,23 @@ extension ModelSpecParser {
         }
         for call in order where !needed.contains(call) {
             let entry = entries[callLayer[call]]
-            throw SpecError("\(entry.label): the layer does not lead to any of the model's outputs", at: entry.node.location)
+            throw SpecError(
+                "\(entry.label): the layer does not lead to any of the model's outputs", at: entry.node.location)
         }
-        for call in order where entries[callLayer[call]].className == InputLayerConfig.className && !modelInputs.contains(call) {
+        for call in order
+        where entries[callLayer[call]].className == InputLayerConfig.className && !modelInputs.contains(call) {
             let entry = entries[callLayer[call]]
-            throw SpecError("\(entry.label): the model's outputs depend on this input, but 'input_layers' does not list it",
-                            at: entry.node.location)
+            throw SpecError(
+                "\(entry.label): the model's outputs depend on this input, but 'input_layers' does not list it",
+                at: entry.node.location)
         }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         let graph = ModelGraph(
-            nodes: order.map { ModelGraph.Node(callLayer[$0], inputsOfCall[$0].map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
-                                               layout: callLayouts[$0]) },
+            nodes: order.map {
+                ModelGraph.Node(
+                    callLayer[$0], inputsOfCall[$0].map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
+                    layout: callLayouts[$0])
+            },
             inputs: modelInputs.map { position[$0]! },
             outputs: modelOutputs.map { ModelGraph.TensorRef(position[$0.node]!, $0.index) },
             listsSingleInput: modelInputs.count == 1 && isNestedList(config["input_layers"]!),
@@ -615,10 +690,12 @@ extension ModelSpecParser {
         let described = try describe(entries, graph: graph)
         let normalizedLayers = JSONNode(.array(entries.map(\.normalized)), at: layersNode.location)
         let configNode = replacing("layers", in: config, with: normalizedLayers)
-        let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(defaultName: "functional")
-        return ModelDescription(className: "Functional", attributes: attributes, layers: described.layers, graph: graph,
-                                nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings,
-                                masks: described.masks)
+        let attributes = try SpecDecoder().decode(ModelHeader.self, from: configNode).attributes(
+            defaultName: "functional")
+        return ModelDescription(
+            className: "Functional", attributes: attributes, layers: described.layers, graph: graph,
+            nodeShapes: described.shapes, configNode: configNode, warnings: described.warnings,
+            masks: described.masks)
     }
 
     /// The error for calls that cannot be ordered: names the layers of the cycle (not those that
@@ -638,21 +715,29 @@ extension ModelSpecParser {
         let first = calls[0]
         let closing = zip(reads[first], inputs[first]).first { stuck.contains($0.1.node) }?.0
         let entry = entries[layerOf[first]]
-        let names = calls.map { entries[layerOf[$0]].name }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let names = calls.map { entries[layerOf[$0]].name }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
         if names.count == 1 {
-            return SpecError("\(entry.label) reads its own output; a model's graph must be acyclic",
-                             at: closing?.location ?? entry.node.location)
+            return SpecError(
+                "\(entry.label) reads its own output; a model's graph must be acyclic",
+                at: closing?.location ?? entry.node.location)
         }
         let list = names.map { "'\($0)'" }.joined(separator: ", ")
-        return SpecError("the layers \(list) read from each other in a cycle; a model's graph must be acyclic",
-                         at: closing?.location ?? entry.node.location)
+        return SpecError(
+            "the layers \(list) read from each other in a cycle; a model's graph must be acyclic",
+            at: closing?.location ?? entry.node.location)
     }
 
     /// The calls in a layer's `inbound_nodes`: Keras 3's `{"args": …, "kwargs": …}` objects or
     /// Keras 2's lists of `[layer, node_index, tensor_index, kwargs]`.
-    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws -> [(reads: [Reference], layout: ModelGraph.CallLayout)] {
+    static func parseInboundNodes(_ node: JSONNode, entry: Entry) throws -> [(
+        reads: [Reference], layout: ModelGraph.CallLayout
+    )] {
         guard let calls = node.value.arrayElements else {
-            throw SpecError("\(entry.label): expected an array for 'inbound_nodes', found \(node.value.kindDescription)", at: node.location)
+            throw SpecError(
+                "\(entry.label): expected an array for 'inbound_nodes', found \(node.value.kindDescription)",
+                at: node.location)
         }
         var result: [(reads: [Reference], layout: ModelGraph.CallLayout)] = []
         for call in calls {
@@ -668,7 +753,8 @@ extension ModelSpecParser {
                 throw SpecError("\(entry.label): expected an inbound node with 'args' and 'kwargs'", at: call.location)
             }
             for member in call.value.objectMembers! where member.key != "args" && member.key != "kwargs" {
-                throw SpecError("\(entry.label): unknown key '\(member.key)' in an inbound node", at: member.keyLocation)
+                throw SpecError(
+                    "\(entry.label): unknown key '\(member.key)' in an inbound node", at: member.keyLocation)
             }
             var layout = ModelGraph.CallLayout.standard
             var keywordTensors: [(String, JSONNode)] = []
@@ -679,7 +765,9 @@ extension ModelSpecParser {
                 // the positional ones; `use_causal_mask` is kept; other flags change nothing here.
                 var flags: [JSONMember] = []
                 for member in kwargs.value.objectMembers ?? [] {
-                    if member.value["class_name"]?.value.stringValue == "__keras_tensor__", ["query", "value", "key"].contains(member.key) {
+                    if member.value["class_name"]?.value.stringValue == "__keras_tensor__",
+                        ["query", "value", "key"].contains(member.key)
+                    {
                         keywordTensors.append((member.key, member.value))
                     } else if member.key == "initial_state", member.value.value != .null {
                         // A recurrent layer's states from other layers (seq2seq decoders): one
@@ -691,13 +779,17 @@ extension ModelSpecParser {
                         layout.initialStates = initialStates.count
                         layout.singleInitialState = single
                     } else if ["mask", "attention_mask"].contains(member.key),
-                              member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
+                        member.value["class_name"]?.value.stringValue == "__keras_tensor__"
+                    {
                         // The mask the layer got when Keras built the model (see `MaskPlan`), or
                         // MultiHeadAttention's explicit one.
                         maskTensors.append((member.key, try kerasTensor(member.value, label: entry.label)))
                     } else if member.key == "mask", let masks = member.value.value.arrayElements,
-                              masks.contains(where: { $0.value != .null }) {
-                        throw SpecError("\(entry.label): a list of masks in a call's 'mask' is not supported yet", at: member.keyLocation)
+                        masks.contains(where: { $0.value != .null })
+                    {
+                        throw SpecError(
+                            "\(entry.label): a list of masks in a call's 'mask' is not supported yet",
+                            at: member.keyLocation)
                     } else if member.key == "mask", member.value.value.arrayElements != nil {
                         continue
                     } else if member.key == "training", case .bool(let training) = member.value.value {
@@ -719,12 +811,16 @@ extension ModelSpecParser {
             }
             var reads: [Reference] = []
             if argList.count == 1, keywordTensors.isEmpty {
-                for tensor in argList[0].value.arrayElements ?? [argList[0]] { reads.append(try kerasTensor(tensor, label: entry.label)) }
+                for tensor in argList[0].value.arrayElements ?? [argList[0]] {
+                    reads.append(try kerasTensor(tensor, label: entry.label))
+                }
             } else {
                 // Several positional tensors (or tensors by keyword): each argument one tensor.
                 for argument in argList {
                     guard argument.value.arrayElements == nil else {
-                        throw SpecError("\(entry.label): a call with several arguments takes one tensor per argument", at: argument.location)
+                        throw SpecError(
+                            "\(entry.label): a call with several arguments takes one tensor per argument",
+                            at: argument.location)
                     }
                     reads.append(try kerasTensor(argument, label: entry.label))
                 }
@@ -744,24 +840,28 @@ extension ModelSpecParser {
     /// A call's keyword arguments: only null or boolean flags (`training`, `mask: null`).
     static func checkKeywordArguments(_ kwargs: JSONNode, context: String) throws {
         guard let members = kwargs.value.objectMembers else {
-            throw SpecError("\(context): expected an object for a call's keyword arguments, found \(kwargs.value.kindDescription)",
-                            at: kwargs.location)
+            throw SpecError(
+                "\(context): expected an object for a call's keyword arguments, found \(kwargs.value.kindDescription)",
+                at: kwargs.location)
         }
         for member in members {
             // Call options that change the result and are not implemented yet.
             if ["return_attention_scores"].contains(member.key), member.value.value == .bool(true) {
-                throw SpecError("\(context): the call argument '\(member.key)' is not supported yet",
-                                at: member.keyLocation)
+                throw SpecError(
+                    "\(context): the call argument '\(member.key)' is not supported yet",
+                    at: member.keyLocation)
             }
             if member.key.hasSuffix("mask"), member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
-                throw SpecError("\(context): a mask passed as '\(member.key)' is not supported yet (masks from Embedding(mask_zero=True) and Masking are)",
-                                at: member.keyLocation)
+                throw SpecError(
+                    "\(context): a mask passed as '\(member.key)' is not supported yet (masks from Embedding(mask_zero=True) and Masking are)",
+                    at: member.keyLocation)
             }
             switch member.value.value {
             case .null, .bool: continue
             default:
-                throw SpecError("\(context): keyword argument '\(member.key)' of a layer call is not supported (only null or boolean flags)",
-                                at: member.keyLocation)
+                throw SpecError(
+                    "\(context): keyword argument '\(member.key)' of a layer call is not supported (only null or boolean flags)",
+                    at: member.keyLocation)
             }
         }
     }
@@ -769,9 +869,11 @@ extension ModelSpecParser {
     /// A `{"class_name": "__keras_tensor__", "config": {..., "keras_history": [...]}}`.
     static func kerasTensor(_ node: JSONNode, label: String) throws -> Reference {
         guard node["class_name"]?.value.stringValue == "__keras_tensor__",
-              let history = node["config"]?["keras_history"] else {
-            throw SpecError("\(label): expected a Keras tensor ({\"class_name\": \"__keras_tensor__\", …}) in a call's 'args'",
-                            at: node.location)
+            let history = node["config"]?["keras_history"]
+        else {
+            throw SpecError(
+                "\(label): expected a Keras tensor ({\"class_name\": \"__keras_tensor__\", …}) in a call's 'args'",
+                at: node.location)
         }
         var reference = try reference(history, context: "\(label): 'keras_history'", allowKwargs: false)
         reference.location = node.location
@@ -781,7 +883,8 @@ extension ModelSpecParser {
     /// `[layer, node_index, tensor_index]` (with a trailing kwargs object in Keras 2's form).
     static func reference(_ node: JSONNode, context: String, allowKwargs: Bool) throws -> Reference {
         guard let items = node.value.arrayElements, items.count == 3 || (allowKwargs && items.count == 4),
-              let layer = items[0].value.stringValue, let call = items[1].value.intValue, let tensor = items[2].value.intValue
+            let layer = items[0].value.stringValue, let call = items[1].value.intValue,
+            let tensor = items[2].value.intValue
         else {
             throw SpecError("\(context): expected [layer name, node index, tensor index]", at: node.location)
         }
@@ -800,12 +903,15 @@ extension ModelSpecParser {
     /// them (a model built with dict inputs or outputs), whose keys come back in spec order.
     static func parseReferenceList(_ node: JSONNode, key: String) throws -> (references: [Reference], keys: [String]?) {
         if let members = node.value.objectMembers {
-            guard !members.isEmpty else { throw SpecError("'\(key)' is empty; a model needs at least one", at: node.location) }
+            guard !members.isEmpty else {
+                throw SpecError("'\(key)' is empty; a model needs at least one", at: node.location)
+            }
             var references: [Reference] = []
             for member in members {
                 guard member.value.value.arrayElements?.first?.value.stringValue != nil else {
-                    throw SpecError("'\(key)': '\(member.key)' holds a nested structure; only a flat dict of tensors is supported yet",
-                                    at: member.value.location)
+                    throw SpecError(
+                        "'\(key)': '\(member.key)' holds a nested structure; only a flat dict of tensors is supported yet",
+                        at: member.value.location)
                 }
                 references.append(try reference(member.value, context: "'\(key)'", allowKwargs: false))
             }
@@ -817,14 +923,17 @@ extension ModelSpecParser {
     /// `input_layers`/`output_layers` as one `[name, node, tensor]` or a list of them.
     static func parseReferenceArray(_ node: JSONNode, key: String) throws -> [Reference] {
         guard let items = node.value.arrayElements else {
-            throw SpecError("expected an array or a dict for '\(key)', found \(node.value.kindDescription)", at: node.location)
+            throw SpecError(
+                "expected an array or a dict for '\(key)', found \(node.value.kindDescription)", at: node.location)
         }
         if items.first?.value.stringValue != nil {
             return [try reference(node, context: "'\(key)'", allowKwargs: false)]
         }
         var references: [Reference] = []
         for item in items { references.append(try reference(item, context: "'\(key)'", allowKwargs: false)) }
-        guard !references.isEmpty else { throw SpecError("'\(key)' is empty; a model needs at least one", at: node.location) }
+        guard !references.isEmpty else {
+            throw SpecError("'\(key)' is empty; a model needs at least one", at: node.location)
+        }
         return references
     }
 }

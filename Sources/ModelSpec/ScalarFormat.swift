@@ -30,7 +30,8 @@ package struct ScalarFormat: Equatable, CustomStringConvertible {
 
     /// The `count` scalars in `raw` (exactly `count * size` bytes) as Float32.
     package func decode(_ raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
-        precondition(raw.count == count * size, "ScalarFormat: \(raw.count) bytes for \(count) scalars of \(size) bytes")
+        precondition(
+            raw.count == count * size, "ScalarFormat: \(raw.count) bytes for \(count) scalars of \(size) bytes")
         let native = littleEndian == (1.littleEndian == 1)
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             defer { initialized = count }

@@ -30,12 +30,14 @@ extension ModelSpecParser {
             for (index, member) in members.enumerated() {
                 if member.key == "shared_object_id" {
                     guard member.value.value.intValue != nil else {
-                        throw SpecError("expected an integer for 'shared_object_id', found \(member.value.value.kindDescription)",
-                                        at: member.value.location)
+                        throw SpecError(
+                            "expected an integer for 'shared_object_id', found \(member.value.value.kindDescription)",
+                            at: member.value.location)
                     }
                     guard members.contains(where: { $0.key == "class_name" }) else {
-                        throw SpecError("'shared_object_id' belongs to a serialized Keras object, one with a 'class_name'",
-                                        at: member.keyLocation)
+                        throw SpecError(
+                            "'shared_object_id' belongs to a serialized Keras object, one with a 'class_name'",
+                            at: member.keyLocation)
                     }
                     if changed == nil { changed = Array(members[..<index]) }
                     continue
@@ -43,7 +45,8 @@ extension ModelSpecParser {
                 let stripped = try strippingSharedObjectIDs(member.value)
                 if changed == nil, stripped != nil { changed = Array(members[..<index]) }
                 if changed != nil {
-                    changed!.append(JSONMember(key: member.key, at: member.keyLocation, value: stripped ?? member.value))
+                    changed!.append(
+                        JSONMember(key: member.key, at: member.keyLocation, value: stripped ?? member.value))
                 }
             }
             return changed.map { JSONNode(.object($0), at: node.location) }

@@ -40,7 +40,9 @@ public struct TensorShape: Sendable, Hashable, Codable, ExpressibleByArrayLitera
         dimensions = try decoder.singleValueContainer().decode([Int?].self)
         if let bad = dimensions.first(where: { ($0 ?? 1) < 0 }) {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "axis sizes must be positive or null, found \(bad!)"))
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "axis sizes must be positive or null, found \(bad!)"))
         }
     }
 

@@ -31,13 +31,19 @@ package struct ZipArchive {
 
     /// Calls `body` with the member's bytes: a slice of `buffer` for a stored member (no copy),
     /// the decompressed bytes for a deflated one; checked against the member's CRC-32 first.
-    package func withContents<R>(of entry: Entry, in buffer: UnsafeRawBufferPointer,
-                                 _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    package func withContents<R>(
+        of entry: Entry, in buffer: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
         let raw = UnsafeRawBufferPointer(rebasing: buffer[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
         switch entry.method {
         case 0:
-            guard entry.compressedSize == entry.size else { throw ArchiveError("zip member '\(entry.name)': stored sizes disagree") }
-            guard CRC32.checksum(raw) == entry.crc else { throw ArchiveError("zip member '\(entry.name)': CRC-32 mismatch, the file is corrupted") }
+            guard entry.compressedSize == entry.size else {
+                throw ArchiveError("zip member '\(entry.name)': stored sizes disagree")
+            }
+            guard CRC32.checksum(raw) == entry.crc else {
+                throw ArchiveError("zip member '\(entry.name)': CRC-32 mismatch, the file is corrupted")
+            }
             return try body(raw)
         case 8:
             let inflated: [UInt8]
@@ -45,14 +51,20 @@ package struct ZipArchive {
                 throw ArchiveError("zip member '\(entry.name)': \(error.message)")
             }
             guard inflated.count == entry.size else {
-                throw ArchiveError("zip member '\(entry.name)': decompressed to \(inflated.count) bytes, the archive declares \(entry.size)")
+                throw ArchiveError(
+                    "zip member '\(entry.name)': decompressed to \(inflated.count) bytes, the archive declares \(entry.size)"
+                )
             }
             return try inflated.withUnsafeBytes { data in
-                guard CRC32.checksum(data) == entry.crc else { throw ArchiveError("zip member '\(entry.name)': CRC-32 mismatch, the file is corrupted") }
+                guard CRC32.checksum(data) == entry.crc else {
+                    throw ArchiveError("zip member '\(entry.name)': CRC-32 mismatch, the file is corrupted")
+                }
                 return try body(data)
             }
         default:
-            throw ArchiveError("zip member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflated (8) members can be read")
+            throw ArchiveError(
+                "zip member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflated (8) members can be read"
+            )
         }
     }
 
@@ -67,7 +79,8 @@ package struct ZipArchive {
             return Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
         }
         func u64(_ at: Int) throws -> Int {
-            let low = try u32(at), high = try u32(at + 4)
+            let low = try u32(at)
+            let high = try u32(at + 4)
             guard high < 1 << 20 else { throw ArchiveError("zip64 size or offset out of range") }
             return low | high << 32
         }
@@ -77,7 +90,9 @@ package struct ZipArchive {
         var position = bytes.count - 22
         let lowest = max(0, bytes.count - 22 - 65_535)
         while position >= lowest {
-            if bytes[position] == 0x50, bytes[position + 1] == 0x4B, bytes[position + 2] == 0x05, bytes[position + 3] == 0x06 {
+            if bytes[position] == 0x50, bytes[position + 1] == 0x4B, bytes[position + 2] == 0x05,
+                bytes[position + 3] == 0x06
+            {
                 end = position
                 break
             }
@@ -92,11 +107,15 @@ package struct ZipArchive {
             count = try u64(record + 32)
             directory = try u64(record + 48)
         }
-        guard count <= bytes.count / 46 else { throw ArchiveError("zip central directory claims \(count) members, more than the file can hold") }
+        guard count <= bytes.count / 46 else {
+            throw ArchiveError("zip central directory claims \(count) members, more than the file can hold")
+        }
         var entries: [Entry] = []
         var cursor = directory
         for _ in 0..<count {
-            guard try u32(cursor) == 0x0201_4B50 else { throw ArchiveError("bad zip central directory entry at \(cursor)") }
+            guard try u32(cursor) == 0x0201_4B50 else {
+                throw ArchiveError("bad zip central directory entry at \(cursor)")
+            }
             let method = UInt16(try u16(cursor + 10))
             let crc = UInt32(try u32(cursor + 16))
             var compressed = try u32(cursor + 20)
@@ -105,17 +124,26 @@ package struct ZipArchive {
             let extraLength = try u16(cursor + 30)
             let commentLength = try u16(cursor + 32)
             var local = try u32(cursor + 42)
-            guard cursor + 46 + nameLength + extraLength + commentLength <= bytes.count else { throw ArchiveError("truncated zip archive") }
+            guard cursor + 46 + nameLength + extraLength + commentLength <= bytes.count else {
+                throw ArchiveError("truncated zip archive")
+            }
             let name = String(decoding: bytes[(cursor + 46)..<(cursor + 46 + nameLength)], as: UTF8.self)
             // Zip64 extra field: the sizes and offset that did not fit in 32 bits, in order.
             var extra = cursor + 46 + nameLength
             let extraEnd = extra + extraLength
             while extra + 4 <= extraEnd {
-                let id = try u16(extra), length = try u16(extra + 2)
+                let id = try u16(extra)
+                let length = try u16(extra + 2)
                 if id == 0x0001 {
                     var field = extra + 4
-                    if size == 0xFFFF_FFFF { size = try u64(field); field += 8 }
-                    if compressed == 0xFFFF_FFFF { compressed = try u64(field); field += 8 }
+                    if size == 0xFFFF_FFFF {
+                        size = try u64(field)
+                        field += 8
+                    }
+                    if compressed == 0xFFFF_FFFF {
+                        compressed = try u64(field)
+                        field += 8
+                    }
                     if local == 0xFFFF_FFFF { local = try u64(field) }
                 }
                 extra += 4 + length
@@ -128,19 +156,26 @@ package struct ZipArchive {
             // DEFLATE expands at most ~1032:1; a larger declared size is a forged (bomb) entry.
             let (bound, overflow) = compressed.multipliedReportingOverflow(by: Inflate.maximumRatio)
             guard method != 8 || overflow || size <= bound + 64 else {
-                throw ArchiveError("zip member '\(name)' declares \(size) bytes from \(compressed) compressed bytes, more than DEFLATE can produce; the archive is forged")
+                throw ArchiveError(
+                    "zip member '\(name)' declares \(size) bytes from \(compressed) compressed bytes, more than DEFLATE can produce; the archive is forged"
+                )
             }
             guard method == 8 || compressed == size || method != 0 else {
                 throw ArchiveError("zip member '\(name)': stored sizes disagree")
             }
-            entries.append(Entry(name: name, method: method, crc: crc, compressedSize: compressed, size: size, dataOffset: dataOffset))
+            entries.append(
+                Entry(
+                    name: name, method: method, crc: crc, compressedSize: compressed, size: size, dataOffset: dataOffset
+                ))
             cursor += 46 + nameLength + extraLength + commentLength
         }
         // Members must not share bytes: a forged directory pointing many entries at one member
         // would make a small file decode into far more memory than it holds.
         var ranges = entries.map { ($0.dataOffset, $0.dataOffset + $0.compressedSize, $0.name) }.sorted { $0.0 < $1.0 }
         for index in ranges.indices.dropFirst() where ranges[index].0 < ranges[index - 1].1 {
-            throw ArchiveError("zip members '\(ranges[index - 1].2)' and '\(ranges[index].2)' overlap; the archive is corrupted or forged")
+            throw ArchiveError(
+                "zip members '\(ranges[index - 1].2)' and '\(ranges[index].2)' overlap; the archive is corrupted or forged"
+            )
         }
         ranges.removeAll()
         self.entries = entries
@@ -157,14 +192,16 @@ package struct ZipArchive {
             let crc = Int(CRC32.checksum(data))
             let offset = out.count
             // Version 2.0, no flags, stored, DOS time 1980-01-01 00:00 (deterministic).
-            let common = u16(20) + u16(0) + u16(0) + u16(0) + u16(0x21) + u32(crc) + u32(data.count) + u32(data.count)
+            let common =
+                u16(20) + u16(0) + u16(0) + u16(0) + u16(0x21) + u32(crc) + u32(data.count) + u32(data.count)
                 + u16(nameBytes.count) + u16(0)
             out += u32(0x0403_4B50) + common + nameBytes + data
             central += u32(0x0201_4B50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u32(0) + u32(offset) + nameBytes
         }
         let directoryOffset = out.count
         out += central
-        out += u32(0x0605_4B50) + u16(0) + u16(0) + u16(members.count) + u16(members.count) + u32(central.count)
+        out +=
+            u32(0x0605_4B50) + u16(0) + u16(0) + u16(members.count) + u16(members.count) + u32(central.count)
             + u32(directoryOffset) + u16(0)
         return out
     }
@@ -200,9 +237,15 @@ package enum CRC32 {
         var index = 0
         table.withUnsafeBufferPointer { t in
             while index + 8 <= count {
-                let low = crc ^ (UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24)
-                crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int(low >> 8 & 0xFF)] ^ t[5 * 256 + Int(low >> 16 & 0xFF)]
-                    ^ t[4 * 256 + Int(low >> 24)] ^ t[3 * 256 + Int(bytes[index + 4])] ^ t[2 * 256 + Int(bytes[index + 5])]
+                let low =
+                    crc
+                    ^ (UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(
+                        bytes[index + 3]) << 24)
+                crc =
+                    t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int(low >> 8 & 0xFF)]
+                    ^ t[5 * 256 + Int(low >> 16 & 0xFF)]
+                    ^ t[4 * 256 + Int(low >> 24)] ^ t[3 * 256 + Int(bytes[index + 4])]
+                    ^ t[2 * 256 + Int(bytes[index + 5])]
                     ^ t[256 + Int(bytes[index + 6])] ^ t[Int(bytes[index + 7])]
                 index += 8
             }

@@ -29,14 +29,16 @@ enum CustomLayerArguments {
     static func arguments(_ config: DeclaredLayerConfig) throws(SpecError) -> [String] {
         var arguments = ["name: " + SwiftLiteral.string(config.name)]
         let base = ["trainable", "dtype"]
-        let ordered = base.compactMap { key in config.members.first { $0.key == key } }
+        let ordered =
+            base.compactMap { key in config.members.first { $0.key == key } }
             + config.members.filter { $0.key != "name" && !base.contains($0.key) }
         for member in ordered {
             switch member.key {
             case "trainable":
                 guard let value = member.value.value.boolValue else {
-                    throw SpecError("expected a boolean for 'trainable', found \(member.value.value.kindDescription)",
-                                    at: member.value.location)
+                    throw SpecError(
+                        "expected a boolean for 'trainable', found \(member.value.value.kindDescription)",
+                        at: member.value.location)
                 }
                 if !value { arguments.append("trainable: false") }
                 continue
@@ -49,8 +51,9 @@ enum CustomLayerArguments {
             }
             let label = ConfigField<DeclaredLayerConfig>.label(forKey: member.key)
             guard Naming.isASCIIIdentifier(label) else {
-                throw SpecError("the config key '\(member.key)' has no Swift argument label (keys are snake_case ASCII names)",
-                                at: member.keyLocation ?? member.value.location)
+                throw SpecError(
+                    "the config key '\(member.key)' has no Swift argument label (keys are snake_case ASCII names)",
+                    at: member.keyLocation ?? member.value.location)
             }
             let spelled = ["inout", "var", "let"].contains(label) ? "`\(label)`" : label
             arguments.append(spelled + ": " + (try expression(member.value, key: member.key)))
@@ -82,8 +85,9 @@ enum CustomLayerArguments {
             if let initializer = try? SpecDecoder().decode(Initializer.self, from: node) {
                 return initializer.swiftExpression
             }
-            throw SpecError("'\(key)' holds an object that is not a Keras initializer; a custom layer's config values must be numbers, strings, booleans, null, lists of them or initializers",
-                            at: node.location)
+            throw SpecError(
+                "'\(key)' holds an object that is not a Keras initializer; a custom layer's config values must be numbers, strings, booleans, null, lists of them or initializers",
+                at: node.location)
         }
     }
 }

@@ -33,8 +33,10 @@ public struct GeneratorOptions: Sendable, Equatable {
 
     /// Options with the defaults: `internal`, the file-derived name, no extra imports, no
     /// custom layers.
-    public init(accessModifier: AccessModifier = .internal, typeName: String? = nil, additionalImports: [String] = [],
-                customLayers: [CustomLayerDeclaration] = []) {
+    public init(
+        accessModifier: AccessModifier = .internal, typeName: String? = nil, additionalImports: [String] = [],
+        customLayers: [CustomLayerDeclaration] = []
+    ) {
         self.accessModifier = accessModifier
         self.typeName = typeName
         self.additionalImports = additionalImports
@@ -66,8 +68,11 @@ public enum Generator {
 
     /// Generates the model type for the spec in `bytes`. `path` names the spec in errors; only
     /// its last component appears in the generated code.
-    public static func generate(specAt path: String, bytes: [UInt8], options: GeneratorOptions = .init()) throws(SpecError) -> GeneratedFile {
-        let description = try ModelSpecParser.parse(specFile: bytes, file: path, customLayers: options.parserCustomLayers)
+    public static func generate(specAt path: String, bytes: [UInt8], options: GeneratorOptions = .init())
+        throws(SpecError) -> GeneratedFile
+    {
+        let description = try ModelSpecParser.parse(
+            specFile: bytes, file: path, customLayers: options.parserCustomLayers)
         do {
             try CustomLayerArguments.check(description)
         } catch {
@@ -75,9 +80,11 @@ public enum Generator {
         }
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         let typeName = options.typeName ?? Identifiers.typeName(Identifiers.specBaseName(fileName))
-        let contents = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options).renderFile()
-        return GeneratedFile(fileName: outputFileName(forSpec: fileName), typeName: typeName, contents: contents,
-                             warnings: description.warnings)
+        let contents = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options)
+            .renderFile()
+        return GeneratedFile(
+            fileName: outputFileName(forSpec: fileName), typeName: typeName, contents: contents,
+            warnings: description.warnings)
     }
 }
 
@@ -125,8 +132,10 @@ struct Renderer {
     /// For a variant: its base model.
     let variantOf: VariantBase?
 
-    init(description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions,
-         variantOf: VariantBase? = nil) {
+    init(
+        description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions,
+        variantOf: VariantBase? = nil
+    ) {
         self.variantOf = variantOf
         self.description = description
         self.specFileName = specFileName
@@ -140,9 +149,10 @@ struct Renderer {
         var nested: [Int: Renderer] = [:]
         for (index, layer) in description.layers.enumerated() {
             if let model = layer.nested {
-                nested[index] = Renderer(description: model, specFileName: specFileName,
-                                         typeName: typeNames.claim(Identifiers.typeName(model.attributes.name, avoiding: taken)),
-                                         options: options)
+                nested[index] = Renderer(
+                    description: model, specFileName: specFileName,
+                    typeName: typeNames.claim(Identifiers.typeName(model.attributes.name, avoiding: taken)),
+                    options: options)
             }
         }
         self.nested = nested
@@ -155,7 +165,8 @@ struct Renderer {
             partOfLayer = description.layers.indices.map { $0 / options.partSize }
             // The part types are the renderer's own names (so `taken` holds some): they only
             // have to differ from the nested models' types.
-            var partNames = UniqueNames(reserving: Set(nested.values.map(\.typeName)).union(["Config", "Layers", "Fields", typeName]))
+            var partNames = UniqueNames(
+                reserving: Set(nested.values.map(\.typeName)).union(["Config", "Layers", "Fields", typeName]))
             partTypes = parts.indices.map { partNames.claim("Part\($0 + 1)") }
         } else {
             layerParts = nil
@@ -166,8 +177,11 @@ struct Renderer {
         // The stage functions (the renderer's own names too) only have to differ from the
         // layers' properties and the model's other members.
         var stageNames = UniqueNames(reserving: Set(members).union(taken.filter { !$0.hasPrefix("callStage") }))
-        self.stageNames = statementCount > options.stageSize
-            ? (0..<(statementCount + options.stageSize - 1) / options.stageSize).map { stageNames.claim("callStage\($0 + 1)") } : []
+        self.stageNames =
+            statementCount > options.stageSize
+            ? (0..<(statementCount + options.stageSize - 1) / options.stageSize).map {
+                stageNames.claim("callStage\($0 + 1)")
+            } : []
         // Locals: a layer's first call is named after it, later calls get a number.
         var localNames = UniqueNames(reserving: taken)
         var callCount = [Int](repeating: 0, count: description.layers.count)
@@ -186,12 +200,16 @@ struct Renderer {
         // Dict inputs and outputs keep Keras's keys as argument labels and tuple labels.
         let labelReserved = Identifiers.reserved.union(["intercepting", "at"])
         var argumentLabels = UniqueNames(reserving: labelReserved)
-        parameterLabels = description.graph.inputKeys?.map { argumentLabels.claim(Identifiers.memberName($0, avoiding: labelReserved)) }
+        parameterLabels = description.graph.inputKeys?.map {
+            argumentLabels.claim(Identifiers.memberName($0, avoiding: labelReserved))
+        }
         var labels = UniqueNames()
         if let keys = description.graph.outputKeys {
             outputLabels = keys.map { labels.claim(Identifiers.memberName($0, avoiding: Identifiers.reserved)) }
         } else {
-            outputLabels = description.graph.outputs.map { labels.claim(members[description.graph.nodes[$0.node].layer]) }
+            outputLabels = description.graph.outputs.map {
+                labels.claim(members[description.graph.nodes[$0.node].layer])
+            }
         }
     }
 
@@ -270,7 +288,8 @@ struct Renderer {
     /// model. Each layer and each part is behind its own reference, so that every struct holding
     /// them is at most `stageSize` references: cheap to copy, with small value witnesses.
     private func storagePath(_ index: Int) -> String {
-        (layerParts == nil ? "storage.value." : "storage.value.\(partMember(partOfLayer[index])).value.") + members[index] + ".value"
+        (layerParts == nil ? "storage.value." : "storage.value.\(partMember(partOfLayer[index])).value.")
+            + members[index] + ".value"
     }
 
     /// `part2`: the property holding a part.
@@ -294,7 +313,8 @@ struct Renderer {
     /// "Layers 65–128 (`a` … `b`)": a part's range of layers.
     private func partDescription(_ part: Int) -> String {
         let indices = layerParts![part]
-        return "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … \(name(layers[indices.last!])))"
+        return
+            "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … \(name(layers[indices.last!])))"
     }
 
     /// The declaration of a custom layer.
@@ -315,7 +335,9 @@ struct Renderer {
 
     /// The type column of the documentation: Keras's class, and the nested type.
     private func typeDescription(_ index: Int) -> String {
-        if let declaration = declaration(index) { return "custom \(layers[index].className) `\(declaration.swiftType)`" }
+        if let declaration = declaration(index) {
+            return "custom \(layers[index].className) `\(declaration.swiftType)`"
+        }
         return nested[index].map { "\(layers[index].className) `\($0.typeName)`" } ?? layers[index].className
     }
 
@@ -325,17 +347,28 @@ struct Renderer {
 
     private func renderTypeDocumentation(_ out: inout SourceWriter, nestedIn outer: String?) {
         let count = layers.filter { !$0.isInput }.count
-        let origin = outer.map { "the model `\($0)` in `\(CommentText.escape(specFileName))`" } ?? "`\(CommentText.escape(specFileName))`"
-        let kind = description.isSubclassed ? "subclassed model \(CommentText.escape(description.className))" : "\(description.className) model"
-        out.line("/// The Keras \(kind) \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from \(origin):")
-        out.line("/// \(count) layer\(count == 1 ? "" : "s"), \(Format.grouped(description.parameterCount)) parameters, \(shapesText(description.inputShapes)) → \(shapesText(description.outputShapes)).")
+        let origin =
+            outer.map { "the model `\($0)` in `\(CommentText.escape(specFileName))`" }
+            ?? "`\(CommentText.escape(specFileName))`"
+        let kind =
+            description.isSubclassed
+            ? "subclassed model \(CommentText.escape(description.className))" : "\(description.className) model"
+        out.line(
+            "/// The Keras \(kind) \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from \(origin):"
+        )
+        out.line(
+            "/// \(count) layer\(count == 1 ? "" : "s"), \(Format.grouped(description.parameterCount)) parameters, \(shapesText(description.inputShapes)) → \(shapesText(description.outputShapes))."
+        )
         out.line("///")
         out.line("/// | Layer | Type | Output shape | Parameters |")
         out.line("/// | --- | --- | --- | ---: |")
-        let firstCall = Dictionary(graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
+        let firstCall = Dictionary(
+            graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, layer) in layers.enumerated() where !layer.isInput {
             let shape = firstCall[index].map { shapesText(description.nodeShapes[$0]) } ?? "?"
-            out.line("/// | \(name(layer)) | \(typeDescription(index)) | \(shape) | \(Format.grouped(layer.parameterCount)) |")
+            out.line(
+                "/// | \(name(layer)) | \(typeDescription(index)) | \(shape) | \(Format.grouped(layer.parameterCount)) |"
+            )
         }
     }
 
@@ -350,11 +383,14 @@ struct Renderer {
                 if let nestedType = nested[index]?.typeName {
                     out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
                 } else if let config = layer.config as? DeclaredLayerConfig {
-                    out.line("/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`).")
+                    out.line(
+                        "/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`)."
+                    )
                 } else {
                     out.line("/// \(name(layer)) (\(layer.className)).")
                 }
-                renderForwardingProperty(&out, "\(access)var \(members[index]): \(configType(index))", to: storagePath(index))
+                renderForwardingProperty(
+                    &out, "\(access)var \(members[index]): \(configType(index))", to: storagePath(index))
             }
             out.line()
             renderGraph(&out)
@@ -456,8 +492,10 @@ struct Renderer {
         } else if let config = layer.config as? DeclaredLayerConfig {
             renderCustomConfig(&out, index: index, config: config)
         } else {
-            out.assignment("var \(members[index]) = CopyOnWrite(\(type(of: layer.config!).swiftTypeName)", arguments: layer.config!.swiftArguments,
-                           suffix: ")")
+            out.assignment(
+                "var \(members[index]) = CopyOnWrite(\(type(of: layer.config!).swiftTypeName)",
+                arguments: layer.config!.swiftArguments,
+                suffix: ")")
         }
     }
 
@@ -509,7 +547,9 @@ struct Renderer {
             out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
         }
         let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
-        out.assignment("var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init", arguments: arguments, suffix: ")")
+        out.assignment(
+            "var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init",
+            arguments: arguments, suffix: ")")
         if location != nil { out.line("#sourceLocation()") }
     }
 
@@ -526,7 +566,9 @@ struct Renderer {
         }
         func nodeLine(_ index: Int) -> String {
             let node = graph.nodes[index]
-            var code = node.inputs.isEmpty ? ".init(\(node.layer))" : ".init(\(node.layer), [\(node.inputs.map(ref).joined(separator: ", "))])"
+            var code =
+                node.inputs.isEmpty
+                ? ".init(\(node.layer))" : ".init(\(node.layer), [\(node.inputs.map(ref).joined(separator: ", "))])"
             if node.layout != .standard {
                 var parts: [String] = []
                 if let positional = node.layout.positional { parts.append("positional: \(positional)") }
@@ -534,12 +576,16 @@ struct Renderer {
                 if node.layout.useCausalMask { parts.append("useCausalMask: true") }
                 if node.layout.initialStates > 0 { parts.append("initialStates: \(node.layout.initialStates)") }
                 if node.layout.singleInitialState { parts.append("singleInitialState: true") }
-                if !node.layout.maskKeywords.isEmpty { parts.append("maskKeywords: \(node.layout.maskKeywords.swiftExpression)") }
+                if !node.layout.maskKeywords.isEmpty {
+                    parts.append("maskKeywords: \(node.layout.maskKeywords.swiftExpression)")
+                }
                 if let training = node.layout.training { parts.append("training: \(training)") }
                 code = String(code.dropLast()) + ", layout: .init(\(parts.joined(separator: ", "))))"
             }
-            let call = node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
-            return "\(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
+            let call =
+                node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
+            return
+                "\(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
         }
         let large = graph.nodes.count > options.stageSize
         out.line("\(access)static let graph = ModelGraph(")
@@ -552,8 +598,10 @@ struct Renderer {
             }
             out.line("    ],")
         }
-        var tail = ["inputs: [\(graph.inputs.map(String.init).joined(separator: ", "))]",
-                    "outputs: [\(graph.outputs.map(ref).joined(separator: ", "))]"]
+        var tail = [
+            "inputs: [\(graph.inputs.map(String.init).joined(separator: ", "))]",
+            "outputs: [\(graph.outputs.map(ref).joined(separator: ", "))]",
+        ]
         if graph.listsSingleInput { tail.append("listsSingleInput: true") }
         if graph.listsSingleOutput { tail.append("listsSingleOutput: true") }
         if let keys = graph.inputKeys { tail.append("inputKeys: \(keys.swiftExpression)") }
@@ -603,8 +651,11 @@ struct Renderer {
             let calls = allCalls[index]
             let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
             let first = calls[0]
-            out.line("/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → \(shapesText(description.nodeShapes[first]))\(parameters)\(shared).")
-            renderForwardingProperty(&out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
+            out.line(
+                "/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → \(shapesText(description.nodeShapes[first]))\(parameters)\(shared)."
+            )
+            renderForwardingProperty(
+                &out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
         }
         out.line()
         out.line("/// The layers, behind one copy-on-write reference: a model is one reference whatever its")
@@ -660,7 +711,9 @@ struct Renderer {
                 out.block("struct \(partTypes[part]): Sendable") { out in
                     renderStoredLayers(&out, part: part)
                     out.line()
-                    out.block("init(config: Config.Fields.\(partTypes[part]), shapes: [[TensorShape]], seed: UInt64) throws") { out in
+                    out.block(
+                        "init(config: Config.Fields.\(partTypes[part]), shapes: [[TensorShape]], seed: UInt64) throws"
+                    ) { out in
                         for line in builds(part: part) { out.line(line) }
                     }
                     out.line()
@@ -668,10 +721,12 @@ struct Renderer {
                         for line in configCopies(part: part, field: ".value") { out.line(line) }
                     }
                     out.line()
-                    out.block("mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath)") { out in
+                    out.block("mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath)")
+                    { out in
                         for index in layerIndices(part: part) where !layers[index].isInput {
                             let recursive = nested[index] != nil ? ", recursive: recursive" : ""
-                            out.line("cloner.replaceWithClone(&\(members[index]), at: path, in: \(typeLiteral)\(recursive))")
+                            out.line(
+                                "cloner.replaceWithClone(&\(members[index]), at: path, in: \(typeLiteral)\(recursive))")
                         }
                     }
                     if !weighted(part: part).isEmpty {
@@ -717,15 +772,19 @@ struct Renderer {
         var lines: [String] = []
         var built = Set<Int>()
         let field = part == nil ? "" : ".value"
-        for node in graph.nodes where built.insert(node.layer).inserted && (part == nil || partOfLayer[node.layer] == part) {
+        for node in graph.nodes
+        where built.insert(node.layer).inserted && (part == nil || partOfLayer[node.layer] == part) {
             let member = members[node.layer]
             let config = "config.\(member)\(field)"
             if layers[node.layer].isInput {
                 lines.append("\(member) = CopyOnWrite(InputLayer(config: \(config)))")
             } else if let nestedType = nested[node.layer]?.typeName {
-                lines.append("\(member) = CopyOnWrite(try \(nestedType)(config: \(config), seed: Seeds.derive(seed, \(config).name)))")
+                lines.append(
+                    "\(member) = CopyOnWrite(try \(nestedType)(config: \(config), seed: Seeds.derive(seed, \(config).name)))"
+                )
             } else {
-                let shape = layers[node.layer].isUnary
+                let shape =
+                    layers[node.layer].isUnary
                     ? "inputShape: \(shapeExpression(node.inputs[0], part: part))"
                     : "inputShapes: [\(node.arguments.map { shapeExpression($0, part: part) }.joined(separator: ", "))]"
                 let arguments = "config: \(config), \(shape), modelSeed: seed"
@@ -750,7 +809,8 @@ struct Renderer {
         layerIndices(part: nil).filter { !layers[$0].isInput }.map { index in
             let member = members[index]
             let recursive = nested[index] != nil ? ", recursive: recursive" : ""
-            return "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))"
+            return
+                "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))"
         }
     }
 
@@ -762,7 +822,9 @@ struct Renderer {
 
     /// `try assignment.assign(to: <target>dense<field>, name: "dense")` for the layers of `part` (or all).
     private func assignments(part: Int?, target: String, field: String = "") -> [String] {
-        weighted(part: part).map { "try assignment.assign(to: \(target)\(members[$0])\(field), name: \(SwiftLiteral.string(layers[$0].name)))" }
+        weighted(part: part).map {
+            "try assignment.assign(to: \(target)\(members[$0])\(field), name: \(SwiftLiteral.string(layers[$0].name)))"
+        }
     }
 
     /// A variant's initializer from its base model, sharing the base's layers.
@@ -771,7 +833,9 @@ struct Renderer {
         let pairs: [(String, String, Bool)] = base.layers.compactMap { layer in
             layers.firstIndex { $0.name == layer.name }.map { (members[$0], layer.member, layer.isInput) }
         }
-        out.line("/// The variant of `\(base.typeName)` (`\(CommentText.escape(base.spec))`) built on `base`'s layers, which it")
+        out.line(
+            "/// The variant of `\(base.typeName)` (`\(CommentText.escape(base.spec))`) built on `base`'s layers, which it"
+        )
         out.line("/// shares (their weights are copy-on-write); the inserted layers are new, drawn from `seed`.")
         out.block("\(access)init(sharingLayersOf base: \(base.typeName), seed: UInt64? = nil) throws") { out in
             out.line("var config = Config()")
@@ -841,19 +905,26 @@ struct Renderer {
     private func renderCall(_ out: inout SourceWriter) {
         let inputs = zip(parameters, description.inputShapes).map { "\($0) \($1)" }.joined(separator: ", ")
         let labels = parameterLabels ?? parameters.map { _ in "_" }
-        let signature = zip(labels, parameters).map { $0 == $1 ? "\($1): Tensor" : "\($0) \($1): Tensor" }.joined(separator: ", ")
+        let signature = zip(labels, parameters).map { $0 == $1 ? "\($1): Tensor" : "\($0) \($1): Tensor" }.joined(
+            separator: ", ")
         let arguments = zip(labels, parameters).map { $0 == "_" ? $1 : "\($0): \($1)" }.joined(separator: ", ")
-        out.line("/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes)).")
+        out.line(
+            "/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes))."
+        )
         out.block("\(access)func callAsFunction(\(signature)) -> \(returnType)") { out in
             out.line("callAsFunction(\(arguments), intercepting: NoInterception())")
         }
         out.line()
         out.line("/// Runs the model, handing every layer's output to `interceptor`, which may replace it;")
         out.line("/// `path` is where the model sits in an outer model.")
-        let full = "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
+        let full =
+            "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
         let statements = callStatements()
-        let result = outputLabels.count == 1 ? "return \(valueExpression(graph.outputs[0]))"
-            : "return (" + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")"
+        let result =
+            outputLabels.count == 1
+            ? "return \(valueExpression(graph.outputs[0]))"
+            : "return ("
+                + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")"
         guard !stageNames.isEmpty else {
             out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
                 for statement in statements {
@@ -868,8 +939,11 @@ struct Renderer {
         let stages = stride(from: 0, to: statements.count, by: options.stageSize).map {
             statements[$0..<min($0 + options.stageSize, statements.count)]
         }
-        var types: [String: String] = [:], order: [String: Int] = [:], lastRead: [String: Int] = [:]
-        var definedIn = [Set<String>](repeating: [], count: stages.count), readIn = definedIn
+        var types: [String: String] = [:]
+        var order: [String: Int] = [:]
+        var lastRead: [String: Int] = [:]
+        var definedIn = [Set<String>](repeating: [], count: stages.count)
+        var readIn = definedIn
         func define(_ name: String, type: String) {
             if order[name] == nil { order[name] = order.count }
             types[name] = type
@@ -890,11 +964,17 @@ struct Renderer {
         for ref in graph.outputs { lastRead[locals[ref.node]] = stages.count }
         func sorted(_ names: Set<String>) -> [String] { names.sorted { order[$0]! < order[$1]! } }
         func stageArguments(_ stage: Int) -> [String] { sorted(readIn[stage]) }
-        func stageResults(_ stage: Int) -> [String] { sorted(definedIn[stage].filter { lastRead[$0, default: -1] > stage }) }
-        func tuple(_ items: [String]) -> String { items.count == 1 ? items[0] : "(" + items.joined(separator: ", ") + ")" }
+        func stageResults(_ stage: Int) -> [String] {
+            sorted(definedIn[stage].filter { lastRead[$0, default: -1] > stage })
+        }
+        func tuple(_ items: [String]) -> String {
+            items.count == 1 ? items[0] : "(" + items.joined(separator: ", ") + ")"
+        }
         out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
             for (stage, name) in stageNames.enumerated() {
-                let call = "\(name)(" + (stageArguments(stage) + ["interceptor: interceptor", "path: path"]).joined(separator: ", ") + ")"
+                let call =
+                    "\(name)("
+                    + (stageArguments(stage) + ["interceptor: interceptor", "path: path"]).joined(separator: ", ") + ")"
                 let results = stageResults(stage)
                 out.line(results.isEmpty ? call : "let \(tuple(results)) = \(call)")
             }
@@ -902,13 +982,21 @@ struct Renderer {
         }
         for (stage, stageName) in stageNames.enumerated() {
             let statements = stages[stage]
-            let first = statements.first!, last = statements.last!
-            let parameters = stageArguments(stage).map { "_ \($0): \(types[$0]!)" } + ["interceptor: some CallInterceptor", "path: () -> LayerPath"]
+            let first = statements.first!
+            let last = statements.last!
+            let parameters =
+                stageArguments(stage).map { "_ \($0): \(types[$0]!)" } + [
+                    "interceptor: some CallInterceptor", "path: () -> LayerPath",
+                ]
             let results = stageResults(stage)
             let returns = results.isEmpty ? "" : " -> " + tuple(results.map { types[$0]! })
             out.line()
-            let range = statements.count == 1 ? "Call \(statements.endIndex)" : "Calls \(statements.startIndex + 1)–\(statements.endIndex)"
-            let span = statements.count == 1 ? name(layers[graph.nodes[first.node].layer])
+            let range =
+                statements.count == 1
+                ? "Call \(statements.endIndex)" : "Calls \(statements.startIndex + 1)–\(statements.endIndex)"
+            let span =
+                statements.count == 1
+                ? name(layers[graph.nodes[first.node].layer])
                 : "\(name(layers[graph.nodes[first.node].layer])) … \(name(layers[graph.nodes[last.node].layer]))"
             out.line("/// \(range) of the model's call: \(span).")
             out.block("private func \(stageName)(\(parameters.joined(separator: ", ")))\(returns)") { out in
@@ -932,30 +1020,40 @@ struct Renderer {
             if let chain = chains[index] {
                 let chained = chain.map { "self.\(members[graph.nodes[$0].layer])" }.joined(separator: ", ")
                 let first = graph.nodes[chain[0]]
-                statements.append(CallStatement(
-                    lines: ["let \(local) = interceptor.interceptChain(\(chained), input: \(valueExpression(first.inputs[0])), at: path())"],
-                    defines: [local], reads: first.inputs.map { locals[$0.node] }, node: index))
+                statements.append(
+                    CallStatement(
+                        lines: [
+                            "let \(local) = interceptor.interceptChain(\(chained), input: \(valueExpression(first.inputs[0])), at: path())"
+                        ],
+                        defines: [local], reads: first.inputs.map { locals[$0.node] }, node: index))
                 continue
             }
             if node.inputs.isEmpty {
-                statements.append(CallStatement(
-                    lines: ["let \(local) = self.\(member).check(\(local), model: \(typeLiteral))"], defines: [local], reads: [local], node: index))
+                statements.append(
+                    CallStatement(
+                        lines: ["let \(local) = self.\(member).check(\(local), model: \(typeLiteral))"],
+                        defines: [local], reads: [local], node: index))
                 continue
             }
             var lines: [String] = []
             var reads = node.inputs.map { locals[$0.node] }
-            let stateArgument = node.layout.initialStates == 0 ? ""
+            let stateArgument =
+                node.layout.initialStates == 0
+                ? ""
                 : ", initialState: [" + node.initialStateInputs.map(valueExpression).joined(separator: ", ") + "]"
             let readMasks = description.masks.masksRead(by: index)
             reads += (readMasks ?? []).flatMap(maskReads)
             let isUnary = layers[node.layer].isUnary
             // A layer that reads masks gets them after its inputs: one for a unary layer, one
             // per input for attention.
-            let maskArgument = readMasks.map { masks in
-                isUnary ? ", mask: " + maskExpression(masks[0])
-                    : ", masks: [" + masks.map(maskExpression).joined(separator: ", ") + "]"
-            } ?? ""
-            let argumentList = node.arguments.map(valueExpression).joined(separator: ", ") + stateArgument
+            let maskArgument =
+                readMasks.map { masks in
+                    isUnary
+                        ? ", mask: " + maskExpression(masks[0])
+                        : ", masks: [" + masks.map(maskExpression).joined(separator: ", ") + "]"
+                } ?? ""
+            let argumentList =
+                node.arguments.map(valueExpression).joined(separator: ", ") + stateArgument
                 + (isUnary ? maskArgument : "")
             let path = "path().appending(self.\(member).config.name)"
             if let model = nested[node.layer] {
@@ -970,9 +1068,11 @@ struct Renderer {
                 // Several outputs (the states of return_state): not intercepted.
                 lines.append("let \(local) = self.\(member).outputs(\(argumentList))")
             } else {
-                let causal = (node.maskInput("attention_mask").map { ", attentionMask: " + valueExpression($0) } ?? "")
+                let causal =
+                    (node.maskInput("attention_mask").map { ", attentionMask: " + valueExpression($0) } ?? "")
                     + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
-                let call = isUnary
+                let call =
+                    isUnary
                     ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(maskArgument)\(causal))"
                 lines.append("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
             }
@@ -1018,7 +1118,8 @@ struct Renderer {
             expression = "\(member).computeMask([\(masks.map(maskExpression).joined(separator: ", "))])"
         case .merges(requiresAll: false, _)?:
             let inputs = call.arguments.map(valueExpression).joined(separator: ", ")
-            expression = "\(member).computeMask([\(inputs)], masks: [\(masks.map(maskExpression).joined(separator: ", "))])"
+            expression =
+                "\(member).computeMask([\(inputs)], masks: [\(masks.map(maskExpression).joined(separator: ", "))])"
         default:
             expression = "\(member).computeMask(\(valueExpression(call.arguments[call.arguments.startIndex])))"
         }
@@ -1030,9 +1131,11 @@ struct Renderer {
     /// read only by an `Activation` or `ReLU` when one follows. Each layer is built in and
     /// called once, and no middle output is a model output. Keyed by the chain's last node.
     static func fusableChains(_ description: ModelDescription) -> [Int: [Int]] {
-        let graph = description.graph, layers = description.layers
+        let graph = description.graph
+        let layers = description.layers
         let nodes = graph.nodes
-        var readers = [Int](repeating: 0, count: nodes.count), calls = [Int](repeating: 0, count: layers.count)
+        var readers = [Int](repeating: 0, count: nodes.count)
+        var calls = [Int](repeating: 0, count: layers.count)
         for node in nodes {
             calls[node.layer] += 1
             for ref in node.inputs { readers[ref.node] += 1 }
@@ -1063,7 +1166,8 @@ struct Renderer {
         var chains: [Int: [Int]] = [:]
         for (index, node) in nodes.enumerated() {
             guard node.inputs.count == 1, isPlainCall(node, isConvolution),
-                  let norm = onlyReader(of: index, { $0 is BatchNormalizationConfig }) else { continue }
+                let norm = onlyReader(of: index, { $0 is BatchNormalizationConfig })
+            else { continue }
             if let activation = onlyReader(of: norm, { $0 is ActivationConfig || $0 is ReLUConfig }) {
                 chains[activation] = [index, norm, activation]
             } else {
@@ -1076,13 +1180,17 @@ struct Renderer {
     private func renderClone(_ out: inout SourceWriter) {
         out.line("/// A copy whose layers `cloner` made, for a model at `path` in an outer model; see")
         out.line("/// `clone(with:recursive:)`.")
-        out.block("\(access)func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> \(typeName)") { out in
+        out.block(
+            "\(access)func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> \(typeName)"
+        ) { out in
             out.line("var clone = self")
             if layerParts == nil {
                 for line in clones(target: "clone.") { out.line(line) }
             } else {
                 for part in partTypes.indices {
-                    out.line("clone.storage.value.\(partMember(part)).value.clone(with: cloner, recursive: recursive, at: path)")
+                    out.line(
+                        "clone.storage.value.\(partMember(part)).value.clone(with: cloner, recursive: recursive, at: path)"
+                    )
                 }
             }
             out.line("return clone")
@@ -1094,7 +1202,9 @@ struct Renderer {
         let count = weighted.reduce(0) { $0 + (layers[$1].nested.map { _ in 0 } ?? layers[$1].weights.count) }
         let nestedNote = weighted.contains { layers[$0].nested != nil } ? ", nested models' included" : ""
         let weightedParts = partTypes.indices.filter { !self.weighted(part: $0).isEmpty }
-        out.line("/// The weight tensors in Keras's `get_weights()` order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote).")
+        out.line(
+            "/// The weight tensors in Keras's `get_weights()` order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote)."
+        )
         out.block("\(access)var weights: [Tensor]") { out in
             if weighted.isEmpty {
                 out.line("[]")

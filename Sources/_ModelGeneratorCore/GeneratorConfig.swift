@@ -27,23 +27,27 @@ public struct GeneratorConfigFile: Sendable, Equatable {
 
     init(_ root: JSONNode) throws(SpecError) {
         guard let members = root.value.objectMembers else {
-            throw SpecError("the generator config must be a JSON object, found \(root.value.kindDescription)", at: root.location)
+            throw SpecError(
+                "the generator config must be a JSON object, found \(root.value.kindDescription)", at: root.location)
         }
         for member in members {
             let value = member.value
             switch member.key {
             case "accessModifier":
                 guard let text = value.value.stringValue, let modifier = AccessModifier(rawValue: text) else {
-                    throw SpecError("'accessModifier' must be one of \"public\", \"package\", \"internal\"", at: value.location)
+                    throw SpecError(
+                        "'accessModifier' must be one of \"public\", \"package\", \"internal\"", at: value.location)
                 }
                 accessModifier = modifier
             case "typeNames":
                 guard let entries = value.value.objectMembers else {
-                    throw SpecError("'typeNames' must be an object from spec file names to type names", at: value.location)
+                    throw SpecError(
+                        "'typeNames' must be an object from spec file names to type names", at: value.location)
                 }
                 for entry in entries {
                     guard let name = entry.value.value.stringValue, Self.isIdentifier(name) else {
-                        throw SpecError("type name for '\(entry.key)' must be a Swift identifier", at: entry.value.location)
+                        throw SpecError(
+                            "type name for '\(entry.key)' must be a Swift identifier", at: entry.value.location)
                     }
                     typeNames[entry.key] = name
                 }
@@ -59,21 +63,26 @@ public struct GeneratorConfigFile: Sendable, Equatable {
                 }
             case "customLayers":
                 guard let entries = value.value.objectMembers else {
-                    throw SpecError("'customLayers' must be an object from Keras class names ('MyLayers>Scale') to declarations",
-                                    at: value.location)
+                    throw SpecError(
+                        "'customLayers' must be an object from Keras class names ('MyLayers>Scale') to declarations",
+                        at: value.location)
                 }
                 for entry in entries {
                     let declaration = try CustomLayerDeclaration(kerasName: entry.key, node: entry.value)
-                    if !declaration.kerasName.contains(">"), LayerRegistry.kind(forClassName: declaration.kerasName) != nil
-                        || ["Sequential", "Functional", "Model", "InputLayer"].contains(declaration.kerasName) {
-                        throw SpecError("custom layer '\(entry.key)' has the name of a built-in Keras class; register it under a package ('MyLayers>\(entry.key)'), as Keras does",
-                                        at: entry.keyLocation)
+                    if !declaration.kerasName.contains(">"),
+                        LayerRegistry.kind(forClassName: declaration.kerasName) != nil
+                            || ["Sequential", "Functional", "Model", "InputLayer"].contains(declaration.kerasName)
+                    {
+                        throw SpecError(
+                            "custom layer '\(entry.key)' has the name of a built-in Keras class; register it under a package ('MyLayers>\(entry.key)'), as Keras does",
+                            at: entry.keyLocation)
                     }
                     customLayers.append(declaration)
                 }
             default:
-                throw SpecError("unknown key '\(member.key)' in the generator config; known keys: 'accessModifier', 'typeNames', 'additionalImports', 'customLayers'",
-                                at: member.keyLocation)
+                throw SpecError(
+                    "unknown key '\(member.key)' in the generator config; known keys: 'accessModifier', 'typeNames', 'additionalImports', 'customLayers'",
+                    at: member.keyLocation)
             }
         }
     }

@@ -26,7 +26,9 @@ public enum ReservedNames {
         for (index, probe) in [functionalProbe, sequentialProbe, subclassedProbe].enumerated() {
             options.typeName = "ZqProbe\(index)"
             do {
-                sources.append(try Generator.generate(specAt: "zq.model.json", bytes: Array(probe.utf8), options: options).contents)
+                sources.append(
+                    try Generator.generate(specAt: "zq.model.json", bytes: Array(probe.utf8), options: options).contents
+                )
             } catch {
                 preconditionFailure("the reserved-name probe \(index) does not generate: \(error)")
             }
@@ -38,24 +40,30 @@ public enum ReservedNames {
         large.partSize = 2
         large.stageSize = 2
         do {
-            sources.append(try Generator.generate(specAt: "zq.model.json", bytes: Array(functionalProbe.utf8), options: large).contents)
+            sources.append(
+                try Generator.generate(specAt: "zq.model.json", bytes: Array(functionalProbe.utf8), options: large)
+                    .contents)
         } catch {
             preconditionFailure("the reserved-name probe for large models does not generate: \(error)")
         }
         options.typeName = "ZqVariant"
         do {
-            sources.append(try Generator.generateVariant(
-                specAt: "zq.variant.json", bytes: Array(variantProbe.utf8), baseBytes: Array(sequentialProbe.utf8),
-                basePath: "zq.model.json", baseTypeName: "ZqProbe1", options: options).contents)
+            sources.append(
+                try Generator.generateVariant(
+                    specAt: "zq.variant.json", bytes: Array(variantProbe.utf8), baseBytes: Array(sequentialProbe.utf8),
+                    basePath: "zq.model.json", baseTypeName: "ZqProbe1", options: options
+                ).contents)
         } catch {
             preconditionFailure("the reserved-name variant probe does not generate: \(error)")
         }
         // What the probes' own names became: `zq…`, the `input_layer` Keras names the input of a
         // subclassed model, and the `dropout` the variant inserts.
-        let fromSpecs = Set(["input_layer", "dropout"].map { Identifiers.memberName($0, avoiding: Identifiers.reserved) })
+        let fromSpecs = Set(
+            ["input_layer", "dropout"].map { Identifiers.memberName($0, avoiding: Identifiers.reserved) })
         var names = Set<String>()
         for source in sources {
-            for name in identifiers(inSwift: source) where !name.lowercased().hasPrefix("zq") && !fromSpecs.contains(name) {
+            for name in identifiers(inSwift: source)
+            where !name.lowercased().hasPrefix("zq") && !fromSpecs.contains(name) {
                 names.insert(name)
             }
         }
@@ -66,7 +74,8 @@ public enum ReservedNames {
     public static let runtimeTypes: Set<String> = {
         var names = Set<String>()
         for kind in LayerRegistry.builtIn + Array(Operations.kinds.values) {
-            names.formUnion(identifiers(inSwift: kind.configType.swiftTypeName + " " + kind.configType.swiftRuntimeTypeName))
+            names.formUnion(
+                identifiers(inSwift: kind.configType.swiftTypeName + " " + kind.configType.swiftRuntimeTypeName))
         }
         return names
     }()
@@ -76,7 +85,9 @@ public enum ReservedNames {
         var names = Set<String>()
         var current = ""
         var iterator = source.unicodeScalars.makeIterator()
-        var inString = false, inComment = false, previous: Unicode.Scalar = " "
+        var inString = false
+        var inComment = false
+        var previous: Unicode.Scalar = " "
         // A name after a dot (`Swift.Encoder`, `self.config`, `.init`) is looked up in another
         // type's scope, where the spec's names don't reach.
         var qualified = false

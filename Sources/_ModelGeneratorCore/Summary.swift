@@ -35,7 +35,8 @@ public enum Summary {
             callNumber[index] = calls[node.layer]
             calls[node.layer] += 1
         }
-        let firstCall = Dictionary(model.graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
+        let firstCall = Dictionary(
+            model.graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
 
         var lines = ["Model: \"\(model.attributes.name)\""]
         lines.append(rule("┏", "━", "┳", "┓"))
@@ -45,11 +46,15 @@ public enum Summary {
         let shown = model.layers.enumerated().filter { functional || !$0.element.isInput }
         for (position, (index, layer)) in shown.enumerated() {
             let shapes = firstCall[index].map { model.nodeShapes[$0] } ?? []
-            let shape = shapes.count == 1 ? shapes[0].description : "[" + shapes.map(\.description).joined(separator: ", ") + "]"
+            let shape =
+                shapes.count == 1
+                ? shapes[0].description : "[" + shapes.map(\.description).joined(separator: ", ") + "]"
             var cells = [["\(layer.name) (\(layer.className))"], [shape], [Format.grouped(layer.parameterCount)]]
             if functional {
                 let connections = model.graph.nodes.filter { $0.layer == index }.flatMap { node in
-                    node.inputs.map { "\(model.layers[model.graph.nodes[$0.node].layer].name)[\(callNumber[$0.node])][\($0.index)]" }
+                    node.inputs.map {
+                        "\(model.layers[model.graph.nodes[$0.node].layer].name)[\(callNumber[$0.node])][\($0.index)]"
+                    }
                 }
                 cells.append(connections.isEmpty ? ["-"] : connections)
             }
@@ -61,7 +66,8 @@ public enum Summary {
         let trainable = model.trainableParameterCount
         lines.append(" Total params: \(Format.grouped(total)) (\(memorySize(total * 4)))")
         lines.append(" Trainable params: \(Format.grouped(trainable)) (\(memorySize(trainable * 4)))")
-        lines.append(" Non-trainable params: \(Format.grouped(total - trainable)) (\(memorySize((total - trainable) * 4)))")
+        lines.append(
+            " Non-trainable params: \(Format.grouped(total - trainable)) (\(memorySize((total - trainable) * 4)))")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -35,27 +35,36 @@ public struct VariantSpec: Sendable {
 
     init(_ root: JSONNode) throws(SpecError) {
         guard let members = root.value.objectMembers else {
-            throw SpecError("a variant declaration must be a JSON object with 'base', 'insert_after' and 'insert'", at: root.location)
+            throw SpecError(
+                "a variant declaration must be a JSON object with 'base', 'insert_after' and 'insert'",
+                at: root.location)
         }
         for member in members where !["base", "insert_after", "insert"].contains(member.key) {
-            throw SpecError("unknown key '\(member.key)' in a variant declaration; known keys: 'base', 'insert_after', 'insert'",
-                            at: member.keyLocation)
+            throw SpecError(
+                "unknown key '\(member.key)' in a variant declaration; known keys: 'base', 'insert_after', 'insert'",
+                at: member.keyLocation)
         }
         guard let base = root["base"]?.value.stringValue else {
-            throw SpecError("a variant declaration needs 'base': the file name of the model spec it changes", at: root["base"]?.location ?? root.location)
+            throw SpecError(
+                "a variant declaration needs 'base': the file name of the model spec it changes",
+                at: root["base"]?.location ?? root.location)
         }
         self.base = base
         guard let after = root["insert_after"], let afterMembers = after.value.objectMembers else {
-            throw SpecError("a variant declaration needs 'insert_after': {\"class_name\": …} and/or {\"names\": […]}",
-                            at: root["insert_after"]?.location ?? root.location)
+            throw SpecError(
+                "a variant declaration needs 'insert_after': {\"class_name\": …} and/or {\"names\": […]}",
+                at: root["insert_after"]?.location ?? root.location)
         }
         for member in afterMembers where member.key != "class_name" && member.key != "names" {
-            throw SpecError("unknown key '\(member.key)' in 'insert_after'; known keys: 'class_name', 'names'", at: member.keyLocation)
+            throw SpecError(
+                "unknown key '\(member.key)' in 'insert_after'; known keys: 'class_name', 'names'",
+                at: member.keyLocation)
         }
         afterClass = after["class_name"]?.value.stringValue
         if let names = after["names"] {
             guard let list = names.value.arrayElements?.compactMap({ $0.value.stringValue }),
-                  list.count == names.value.arrayElements?.count else {
+                list.count == names.value.arrayElements?.count
+            else {
                 throw SpecError("'names' in 'insert_after' must be an array of layer names", at: names.location)
             }
             afterNames = list
@@ -64,12 +73,14 @@ public struct VariantSpec: Sendable {
             throw SpecError("'insert_after' must give 'class_name' or 'names'", at: after.location)
         }
         guard let insert = root["insert"], insert["class_name"]?.value.stringValue != nil else {
-            throw SpecError("a variant declaration needs 'insert': the layer to insert, with 'class_name' and 'config'",
-                            at: root["insert"]?.location ?? root.location)
+            throw SpecError(
+                "a variant declaration needs 'insert': the layer to insert, with 'class_name' and 'config'",
+                at: root["insert"]?.location ?? root.location)
         }
         if insert["config"]?["name"] != nil {
-            throw SpecError("the inserted layer gets a new name at every place; leave 'name' out of its config",
-                            at: insert["config"]?["name"]?.location)
+            throw SpecError(
+                "the inserted layer gets a new name at every place; leave 'name' out of its config",
+                at: insert["config"]?["name"]?.location)
         }
         self.insert = insert
     }
@@ -86,8 +97,8 @@ public struct VariantSpec: Sendable {
     /// the parser checks like any other.
     func apply(to base: ModelDescription, at location: SourceLocation?) throws(SpecError) -> JSONNode {
         guard case .object(var members) = base.configNode.value,
-              let layersIndex = members.firstIndex(where: { $0.key == "layers" }),
-              let entries = members[layersIndex].value.value.arrayElements
+            let layersIndex = members.firstIndex(where: { $0.key == "layers" }),
+            let entries = members[layersIndex].value.value.arrayElements
         else { throw SpecError("the base model has no layers", at: location) }
         let className = insert["class_name"]!.value.stringValue!
         var used = Set(base.layers.map(\.name))
@@ -109,10 +120,17 @@ public struct VariantSpec: Sendable {
             ]
             if let (layer, call) = source {
                 entry.append(JSONMember(key: "name", value: JSONNode(.string(name))))
-                entry.append(JSONMember(key: "inbound_nodes", value: JSONNode(.array([JSONNode(.object([
-                    JSONMember(key: "args", value: JSONNode(.array([Self.tensor(layer, call)]))),
-                    JSONMember(key: "kwargs", value: JSONNode(.object([]))),
-                ]))]))))
+                entry.append(
+                    JSONMember(
+                        key: "inbound_nodes",
+                        value: JSONNode(
+                            .array([
+                                JSONNode(
+                                    .object([
+                                        JSONMember(key: "args", value: JSONNode(.array([Self.tensor(layer, call)]))),
+                                        JSONMember(key: "kwargs", value: JSONNode(.object([]))),
+                                    ]))
+                            ]))))
             }
             return JSONNode(.object(entry))
         }
@@ -151,7 +169,8 @@ public struct VariantSpec: Sendable {
             }
             for key in ["output_layers"] {
                 if let index = members.firstIndex(where: { $0.key == key }) {
-                    members[index].value = JSONNode(Self.redirecting(members[index].value.value, redirect, inHistory: true))
+                    members[index].value = JSONNode(
+                        Self.redirecting(members[index].value.value, redirect, inHistory: true))
                 }
             }
         }
@@ -160,21 +179,29 @@ public struct VariantSpec: Sendable {
         }
         members[layersIndex].value = JSONNode(.array(newEntries))
         members = members.filter { $0.key != "build_input_shape" }
-        return JSONNode(.object([
-            JSONMember(key: "class_name", value: JSONNode(.string(base.className))),
-            JSONMember(key: "config", value: JSONNode(.object(members))),
-        ]))
+        return JSONNode(
+            .object([
+                JSONMember(key: "class_name", value: JSONNode(.string(base.className))),
+                JSONMember(key: "config", value: JSONNode(.object(members))),
+            ]))
     }
 
     static func tensor(_ layer: String, _ call: Int) -> JSONNode {
-        JSONNode(.object([
-            JSONMember(key: "class_name", value: JSONNode(.string("__keras_tensor__"))),
-            JSONMember(key: "config", value: JSONNode(.object([
-                JSONMember(key: "keras_history", value: JSONNode(.array([
-                    JSONNode(.string(layer)), JSONNode(.int(call)), JSONNode(.int(0)),
-                ]))),
-            ]))),
-        ]))
+        JSONNode(
+            .object([
+                JSONMember(key: "class_name", value: JSONNode(.string("__keras_tensor__"))),
+                JSONMember(
+                    key: "config",
+                    value: JSONNode(
+                        .object([
+                            JSONMember(
+                                key: "keras_history",
+                                value: JSONNode(
+                                    .array([
+                                        JSONNode(.string(layer)), JSONNode(.int(call)), JSONNode(.int(0)),
+                                    ])))
+                        ]))),
+            ]))
     }
 
     /// `value` with every `[layer, call, tensor]` reference to a redirected call replaced by
@@ -184,20 +211,25 @@ public struct VariantSpec: Sendable {
         switch value {
         case .array(let items):
             if inHistory, items.count >= 3, let layer = items[0].value.stringValue, let call = items[1].value.intValue,
-               let target = redirect[layer]?[call] {
+                let target = redirect[layer]?[call]
+            {
                 return .array([JSONNode(.string(target)), JSONNode(.int(0))] + items.dropFirst(2))
             }
-            return .array(items.map { JSONNode(redirecting($0.value, redirect, inHistory: inHistory), at: $0.location) })
+            return .array(
+                items.map { JSONNode(redirecting($0.value, redirect, inHistory: inHistory), at: $0.location) })
         case .object(let members):
-            return .object(members.map { member in
-                var member = member
-                // Keras 2's inbound nodes are lists of `[layer, node, tensor, kwargs]` triples.
-                let keras2Nodes = member.key == "inbound_nodes"
-                    && member.value.value.arrayElements?.allSatisfy { $0.value.arrayElements != nil } == true
-                let history = inHistory || member.key == "keras_history" || keras2Nodes
-                member.value = JSONNode(redirecting(member.value.value, redirect, inHistory: history), at: member.value.location)
-                return member
-            })
+            return .object(
+                members.map { member in
+                    var member = member
+                    // Keras 2's inbound nodes are lists of `[layer, node, tensor, kwargs]` triples.
+                    let keras2Nodes =
+                        member.key == "inbound_nodes"
+                        && member.value.value.arrayElements?.allSatisfy { $0.value.arrayElements != nil } == true
+                    let history = inHistory || member.key == "keras_history" || keras2Nodes
+                    member.value = JSONNode(
+                        redirecting(member.value.value, redirect, inHistory: history), at: member.value.location)
+                    return member
+                })
         default:
             return value
         }
@@ -212,10 +244,12 @@ extension Generator {
         options: GeneratorOptions = .init()
     ) throws(SpecError) -> GeneratedFile {
         let variant = try VariantSpec(bytes: bytes, path: path)
-        let base = try ModelSpecParser.parse(specFile: baseBytes, file: basePath, customLayers: options.parserCustomLayers)
+        let base = try ModelSpecParser.parse(
+            specFile: baseBytes, file: basePath, customLayers: options.parserCustomLayers)
         if base.isSubclassed {
-            throw SpecError("the base \(variant.base) is a subclassed model, computed by one custom layer; a variant inserts layers into a Sequential or Functional model",
-                            file: path)
+            throw SpecError(
+                "the base \(variant.base) is a subclassed model, computed by one custom layer; a variant inserts layers into a Sequential or Functional model",
+                file: path)
         }
         let spec: JSONNode
         do {
@@ -235,11 +269,14 @@ extension Generator {
         let baseName = String(fileName.dropLast(".variant.json".count))
         let typeName = options.typeName ?? Identifiers.typeName(baseName)
         let baseFileName = basePath.split(separator: "/").last.map(String.init) ?? basePath
-        let baseRenderer = Renderer(description: base, specFileName: baseFileName, typeName: baseTypeName, options: options)
+        let baseRenderer = Renderer(
+            description: base, specFileName: baseFileName, typeName: baseTypeName, options: options)
         let baseLayers = zip(base.layers, baseRenderer.members).map { (name: $0.name, member: $1, isInput: $0.isInput) }
-        let renderer = Renderer(description: description, specFileName: fileName, typeName: typeName, options: options,
-                                variantOf: .init(typeName: baseTypeName, spec: variant.base, layers: baseLayers))
-        return GeneratedFile(fileName: baseName + ".model.swift", typeName: typeName, contents: renderer.renderFile(),
-                             warnings: description.warnings.map { SpecWarning($0.message, file: path) })
+        let renderer = Renderer(
+            description: description, specFileName: fileName, typeName: typeName, options: options,
+            variantOf: .init(typeName: baseTypeName, spec: variant.base, layers: baseLayers))
+        return GeneratedFile(
+            fileName: baseName + ".model.swift", typeName: typeName, contents: renderer.renderFile(),
+            warnings: description.warnings.map { SpecWarning($0.message, file: path) })
     }
 }

@@ -94,18 +94,23 @@ func generate(_ arguments: [String]) -> Int32 {
             let file: GeneratedFile
             if VariantSpec.isVariant(spec) {
                 let variant = try VariantSpec(bytes: try readBytes(spec), path: spec)
-                let basePath = URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent(variant.base).path
+                let basePath = URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent(
+                    variant.base
+                ).path
                 let baseFileName = URL(fileURLWithPath: basePath).lastPathComponent
-                let baseTypeName = configFile?.typeNames[baseFileName]
+                let baseTypeName =
+                    configFile?.typeNames[baseFileName]
                     ?? Identifiers.typeName(Identifiers.specBaseName(baseFileName))
-                file = try Generator.generateVariant(specAt: spec, bytes: try readBytes(spec), baseBytes: try readBytes(basePath),
-                                                     basePath: basePath, baseTypeName: baseTypeName, options: options)
+                file = try Generator.generateVariant(
+                    specAt: spec, bytes: try readBytes(spec), baseBytes: try readBytes(basePath),
+                    basePath: basePath, baseTypeName: baseTypeName, options: options)
             } else {
                 file = try Generator.generate(specAt: spec, bytes: try readBytes(spec), options: options)
             }
             if let other = typeOwners[file.typeName] {
-                throw SpecError("the type name \(file.typeName) is also generated from \(other); rename one spec or set a name in model-generator-config.json",
-                                file: spec)
+                throw SpecError(
+                    "the type name \(file.typeName) is also generated from \(other); rename one spec or set a name in model-generator-config.json",
+                    file: spec)
             }
             typeOwners[file.typeName] = spec
             file.warnings.forEach { printError($0.description) }
@@ -136,7 +141,9 @@ func generate(_ arguments: [String]) -> Int32 {
 /// Reads one spec argument, `--config FILE` and the command's own options (`options` maps an
 /// option to what takes its value, returning false for a bad value), then parses the spec with
 /// the config's custom layers; prints the error and returns nil on any problem.
-func describeSpec(_ arguments: [String], command: String, options: [String: (String) -> Bool] = [:]) -> ModelDescription? {
+func describeSpec(_ arguments: [String], command: String, options: [String: (String) -> Bool] = [:])
+    -> ModelDescription?
+{
     var spec: String?
     var configPath: String?
     var index = 0
@@ -195,7 +202,9 @@ func graph(_ arguments: [String]) -> Int32 {
         format = chosen
         return true
     }
-    guard let description = describeSpec(arguments, command: "graph", options: ["--format": chooseFormat]) else { return 1 }
+    guard let description = describeSpec(arguments, command: "graph", options: ["--format": chooseFormat]) else {
+        return 1
+    }
     print(GraphDiagram.render(description, format: format), terminator: "")
     return 0
 }
@@ -237,7 +246,8 @@ func initTemplate(_ arguments: [String]) -> Int32 {
         return 1
     }
     do {
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(template.spec.utf8).write(to: target)
         print("Wrote \(target.path): \(template.summary)")
         return 0

@@ -1,18 +1,20 @@
 import Foundation
 import ModelRuntime
 import ModelSpec
-import _ModelGeneratorCore
 import Testing
+import _ModelGeneratorCore
 
 /// The `swift-model-generator` command as the plugin and users run it.
 @Suite struct CLITests {
-    static let classifier = Command.packageRoot.appendingPathComponent("Examples/QuickStart/Sources/QuickStart/classifier.model.json")
+    static let classifier = Command.packageRoot.appendingPathComponent(
+        "Examples/QuickStart/Sources/QuickStart/classifier.model.json")
 
     @Test func generateWritesOneFilePerSpecOnlyWhenItChanges() throws {
         let folder = try Command.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("Generated")
-        let first = try Command.run(try Command.generator, ["generate", Self.classifier.path, "--output-directory", output.path])
+        let first = try Command.run(
+            try Command.generator, ["generate", Self.classifier.path, "--output-directory", output.path])
         #expect(first.status == 0, "\(first.error)")
         let file = output.appendingPathComponent("classifier.model.swift")
         let source = try String(contentsOf: file, encoding: .utf8)
@@ -22,7 +24,8 @@ import Testing
         // Unchanged output is not rewritten: its modification date stays where we put it.
         let past = Date(timeIntervalSince1970: 1_000_000)
         try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: file.path)
-        let second = try Command.run(try Command.generator, ["generate", Self.classifier.path, "--output-directory", output.path])
+        let second = try Command.run(
+            try Command.generator, ["generate", Self.classifier.path, "--output-directory", output.path])
         #expect(second.status == 0)
         let date = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
         #expect(date == past)
@@ -33,15 +36,19 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let bad = folder.appendingPathComponent("bad.model.json")
         try """
-            {"class_name": "Sequential", "config": {"layers": [
-              {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
-              {"class_name": "Dense", "config": {"units": 3, "activation": "rleu"}}]}}
-            """.write(to: bad, atomically: true, encoding: .utf8)
+        {"class_name": "Sequential", "config": {"layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
+          {"class_name": "Dense", "config": {"units": 3, "activation": "rleu"}}]}}
+        """.write(to: bad, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("Generated")
-        let result = try Command.run(try Command.generator,
-                                     ["generate", Self.classifier.path, bad.path, "--output-directory", output.path])
+        let result = try Command.run(
+            try Command.generator,
+            ["generate", Self.classifier.path, bad.path, "--output-directory", output.path])
         #expect(result.status == 1)
-        #expect(result.error.hasPrefix("\(bad.path):3:64: error: layer 1 (Dense): unknown activation 'rleu'; Keras 3 names supported: linear, relu,"))
+        #expect(
+            result.error.hasPrefix(
+                "\(bad.path):3:64: error: layer 1 (Dense): unknown activation 'rleu'; Keras 3 names supported: linear, relu,"
+            ))
         #expect(!FileManager.default.fileExists(atPath: output.path), "nothing may be written when a spec is bad")
     }
 
@@ -49,12 +56,14 @@ import Testing
         let folder = try Command.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let specFolder = Self.classifier.deletingLastPathComponent()
-        let relative = try Command.run(try Command.generator,
-                                       ["generate", "classifier.model.json", "--output-directory", folder.appendingPathComponent("a").path],
-                                       in: specFolder)
-        let absolute = try Command.run(try Command.generator,
-                                       ["generate", Self.classifier.path, "--output-directory", folder.appendingPathComponent("b").path],
-                                       in: folder)
+        let relative = try Command.run(
+            try Command.generator,
+            ["generate", "classifier.model.json", "--output-directory", folder.appendingPathComponent("a").path],
+            in: specFolder)
+        let absolute = try Command.run(
+            try Command.generator,
+            ["generate", Self.classifier.path, "--output-directory", folder.appendingPathComponent("b").path],
+            in: folder)
         #expect(relative.status == 0 && absolute.status == 0)
         let a = try Data(contentsOf: folder.appendingPathComponent("a/classifier.model.swift"))
         let b = try Data(contentsOf: folder.appendingPathComponent("b/classifier.model.swift"))
@@ -82,7 +91,9 @@ import Testing
         #expect(result.status == 0, "\(result.error)")
         // The fixture's arrays.npz holds Keras's weights as weights_00.npy, weights_01.npy, …
         let arrays = Command.packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)/arrays.npz")
-        let weights = try WeightFileFormat.npz.read([UInt8](Data(contentsOf: arrays))).filter { $0.name.hasPrefix("weights_") }
+        let weights = try WeightFileFormat.npz.read([UInt8](Data(contentsOf: arrays))).filter {
+            $0.name.hasPrefix("weights_")
+        }
         #expect(!weights.isEmpty, "\(fixture): no weights")
         let kerasCount = weights.reduce(0) { $0 + $1.tensor.scalarCount }
         let grouped = kerasCount.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
@@ -94,19 +105,24 @@ import Testing
         let folder = try Command.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("model-generator-config.json")
-        try #"{"accessModifier": "public", "typeNames": {"classifier.model.json": "SpamFilter"}, "additionalImports": ["Foundation"]}"#
+        try
+            #"{"accessModifier": "public", "typeNames": {"classifier.model.json": "SpamFilter"}, "additionalImports": ["Foundation"]}"#
             .write(to: config, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out")
-        let result = try Command.run(try Command.generator,
-                                     ["generate", Self.classifier.path, "--output-directory", output.path, "--config", config.path])
+        let result = try Command.run(
+            try Command.generator,
+            ["generate", Self.classifier.path, "--output-directory", output.path, "--config", config.path])
         #expect(result.status == 0, "\(result.error)")
         let source = try String(contentsOf: output.appendingPathComponent("classifier.model.swift"), encoding: .utf8)
         #expect(source.contains("public struct SpamFilter: Model"))
         #expect(source.contains("import Foundation\n"))
 
-        let overridden = try Command.run(try Command.generator,
-                                         ["generate", Self.classifier.path, "--output-directory", output.path,
-                                          "--config", config.path, "--access-modifier", "package"])
+        let overridden = try Command.run(
+            try Command.generator,
+            [
+                "generate", Self.classifier.path, "--output-directory", output.path,
+                "--config", config.path, "--access-modifier", "package",
+            ])
         #expect(overridden.status == 0)
         let packaged = try String(contentsOf: output.appendingPathComponent("classifier.model.swift"), encoding: .utf8)
         #expect(packaged.contains("package struct SpamFilter: Model"))
@@ -117,11 +133,17 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("model-generator-config.json")
         try "{\n  \"accessModifier\": \"open\"\n}\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = try Command.run(try Command.generator,
-                                     ["generate", Self.classifier.path, "--output-directory", folder.appendingPathComponent("out").path,
-                                      "--config", config.path])
+        let result = try Command.run(
+            try Command.generator,
+            [
+                "generate", Self.classifier.path, "--output-directory", folder.appendingPathComponent("out").path,
+                "--config", config.path,
+            ])
         #expect(result.status == 1)
-        #expect(result.error == "\(config.path):2:21: error: 'accessModifier' must be one of \"public\", \"package\", \"internal\"\n")
+        #expect(
+            result.error
+                == "\(config.path):2:21: error: 'accessModifier' must be one of \"public\", \"package\", \"internal\"\n"
+        )
     }
 
     @Test func unknownCommandsAndOptionsExitOne() throws {
@@ -139,19 +161,28 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = folder.appendingPathComponent("three_errors.model.json")
         try """
-            {"class_name": "Sequential", "config": {"layers": [
-              {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
-              {"class_name": "Dense", "config": {"units": 0}},
-              {"class_name": "Dropout", "config": {"rate": 3}},
-              {"class_name": "Activation", "config": {"activation": "rleu"}}]}}
-            """.write(to: spec, atomically: true, encoding: .utf8)
-        let result = try Command.run(try Command.generator, ["generate", spec.path, "--output-directory", folder.appendingPathComponent("out").path])
+        {"class_name": "Sequential", "config": {"layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
+          {"class_name": "Dense", "config": {"units": 0}},
+          {"class_name": "Dropout", "config": {"rate": 3}},
+          {"class_name": "Activation", "config": {"activation": "rleu"}}]}}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let result = try Command.run(
+            try Command.generator,
+            ["generate", spec.path, "--output-directory", folder.appendingPathComponent("out").path])
         #expect(result.status == 1)
         let lines = result.error.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
-        #expect(lines.first == "\(spec.path):3:47: error: layer 1 (Dense): invalid 'units' in Dense config: must be a positive integer, found 0")
-        #expect(lines.dropFirst().first == "\(spec.path):4:48: error: layer 2 (Dropout): invalid 'rate' in Dropout config: must be between 0 and 1, found 3.0")
-        #expect(lines.last?.hasPrefix("\(spec.path):5:57: error: layer 3 (Activation): unknown activation 'rleu'") == true)
+        #expect(
+            lines.first
+                == "\(spec.path):3:47: error: layer 1 (Dense): invalid 'units' in Dense config: must be a positive integer, found 0"
+        )
+        #expect(
+            lines.dropFirst().first
+                == "\(spec.path):4:48: error: layer 2 (Dropout): invalid 'rate' in Dropout config: must be between 0 and 1, found 3.0"
+        )
+        #expect(
+            lines.last?.hasPrefix("\(spec.path):5:57: error: layer 3 (Activation): unknown activation 'rleu'") == true)
     }
 
     @Test func suspiciousButValidSpecsGetWarningsAndStillGenerate() throws {
@@ -159,23 +190,23 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = folder.appendingPathComponent("warned.model.json")
         try """
-            {"class_name": "Sequential", "config": {"layers": [
-              {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
-              {"class_name": "Dense", "config": {"units": 1, "activation": "softmax"}},
-              {"class_name": "Dropout", "config": {"rate": 1}}]}}
-            """.write(to: spec, atomically: true, encoding: .utf8)
+        {"class_name": "Sequential", "config": {"layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, 4]}},
+          {"class_name": "Dense", "config": {"units": 1, "activation": "softmax"}},
+          {"class_name": "Dropout", "config": {"rate": 1}}]}}
+        """.write(to: spec, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out")
         let result = try Command.run(try Command.generator, ["generate", spec.path, "--output-directory", output.path])
         #expect(result.status == 0)
-        #expect(result.error == """
-            \(spec.path):3:3: warning: layer 1 (Dense): activation 'softmax' over a last axis of size 1 always gives 1; for one unit, 'sigmoid' is the usual choice
-            \(spec.path):4:3: warning: layer 2 (Dropout): a Dropout rate of 1 drops every value while training
+        #expect(
+            result.error == """
+                \(spec.path):3:3: warning: layer 1 (Dense): activation 'softmax' over a last axis of size 1 always gives 1; for one unit, 'sigmoid' is the usual choice
+                \(spec.path):4:3: warning: layer 2 (Dropout): a Dropout rate of 1 drops every value while training
 
-            """)
+                """)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("warned.model.swift").path))
     }
 }
-
 
 /// `swift-model-generator graph`: the model as Mermaid and DOT.
 @Suite struct GraphCommandTests {
@@ -196,13 +227,16 @@ import Testing
     @Test func dotIsTheSameGraph() throws {
         let result = try Command.run(try Command.generator, ["graph", Self.siamese.path, "--format", "dot"])
         #expect(result.status == 0)
-        let edges = result.output.split(separator: "\n").filter { $0.contains(" -> ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let edges = result.output.split(separator: "\n").filter { $0.contains(" -> ") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(edges == ["n0 -> n2;", "n1 -> n3;", "n2 -> n4;", "n3 -> n4;", "n4 -> n5;"])
         #expect(result.output.hasPrefix("digraph \"siamese\" {\n"))
     }
 
     @Test func hostileNamesAreEscapedInBothFormats() throws {
-        let spec = Command.packageRoot.appendingPathComponent("Tests/ModelGeneratorCoreTests/References/Specs/hostile_functional.model.json")
+        let spec = Command.packageRoot.appendingPathComponent(
+            "Tests/ModelGeneratorCoreTests/References/Specs/hostile_functional.model.json")
         let mermaid = try Command.run(try Command.generator, ["graph", spec.path]).output
         #expect(mermaid.contains("in#quot;put (InputLayer)"))
         #expect(!mermaid.contains("in\"put"))
@@ -218,8 +252,10 @@ import Testing
     static let json = Command.packageRoot.appendingPathComponent("Tests/ModelRuntimeTests/Specs/quick_start.model.json")
 
     @Test func theArchiveDescribesTheModelItsJSONDoes() throws {
-        let fromArchive = try ModelSpecParser.parse(specFile: Array(Data(contentsOf: Self.archive)), file: "quick_start.keras")
-        let fromJSON = try ModelSpecParser.parse(specFile: Array(Data(contentsOf: Self.json)), file: "quick_start.model.json")
+        let fromArchive = try ModelSpecParser.parse(
+            specFile: Array(Data(contentsOf: Self.archive)), file: "quick_start.keras")
+        let fromJSON = try ModelSpecParser.parse(
+            specFile: Array(Data(contentsOf: Self.json)), file: "quick_start.model.json")
         #expect(fromArchive.graph == fromJSON.graph)
         #expect(fromArchive.nodeShapes == fromJSON.nodeShapes)
         #expect(fromArchive.layers.map(\.name) == fromJSON.layers.map(\.name))
@@ -236,7 +272,9 @@ import Testing
         var bytes = Array(try Data(contentsOf: Self.archive))
         bytes.removeLast(30)
         try Data(bytes).write(to: broken)
-        let result = try Command.run(try Command.generator, ["generate", broken.path, "--output-directory", folder.appendingPathComponent("out").path])
+        let result = try Command.run(
+            try Command.generator,
+            ["generate", broken.path, "--output-directory", folder.appendingPathComponent("out").path])
         #expect(result.status == 1)
         #expect(result.error.hasPrefix("\(broken.path): error: cannot read the .keras archive: "))
     }

@@ -18,8 +18,9 @@ enum Command {
         get throws {
             let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             let url = products.appendingPathComponent("swift-model-generator")
-            try #require(FileManager.default.isExecutableFile(atPath: url.path),
-                         "swift-model-generator was not built next to the tests at \(products.path)")
+            try #require(
+                FileManager.default.isExecutableFile(atPath: url.path),
+                "swift-model-generator was not built next to the tests at \(products.path)")
             return url
         }
     }
@@ -42,9 +43,10 @@ enum Command {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      output: try String(contentsOf: outURL, encoding: .utf8),
-                      error: try String(contentsOf: errURL, encoding: .utf8))
+        return Result(
+            status: process.terminationStatus,
+            output: try String(contentsOf: outURL, encoding: .utf8),
+            error: try String(contentsOf: errURL, encoding: .utf8))
     }
 
     /// A new empty folder.

@@ -70,10 +70,13 @@ struct FuzzCorpusTests {
         }
         // And a variant that matches their Dense layers builds over both, so fuzzing reaches
         // variant generation.
-        let variant = Array(#"{"base": "b", "insert_after": {"class_name": "Dense"}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#.utf8)
+        let variant = Array(
+            #"{"base": "b", "insert_after": {"class_name": "Dense"}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#
+                .utf8)
         for (path, bytes) in FuzzTarget.variantBases {
-            let file = try Generator.generateVariant(specAt: "v.variant.json", bytes: variant, baseBytes: bytes,
-                                                     basePath: path, baseTypeName: "Base")
+            let file = try Generator.generateVariant(
+                specAt: "v.variant.json", bytes: variant, baseBytes: bytes,
+                basePath: path, baseTypeName: "Base")
             #expect(file.contents.contains("Dropout"))
         }
     }

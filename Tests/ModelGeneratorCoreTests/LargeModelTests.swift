@@ -13,9 +13,11 @@ import Testing
     static let tokens = Tensor(shape: [2, 6], scalars: [3, 7, 1, 19, 0, 0, 5, 2, 0, 0, 0, 0])
 
     @Test func theSplitModelComputesWhatTheWholeOneDoes() throws {
-        let split = LargeModel(seed: 7), whole = LargeModelUnsplit(seed: 7)
+        let split = LargeModel(seed: 7)
+        let whole = LargeModelUnsplit(seed: 7)
         #expect(split.weights == whole.weights)
-        let a = split(Self.image, Self.tokens), b = whole(Self.image, Self.tokens)
+        let a = split(Self.image, Self.tokens)
+        let b = whole(Self.image, Self.tokens)
         #expect(a.head == b.head && a.aux == b.aux && a.heads == b.heads)
         #expect(a.head.shape == [2, 3] && a.aux.shape == [2, 1] && a.heads.shape == [2, 4])
         #expect(split.kerasJSON() == whole.kerasJSON())

@@ -1,6 +1,7 @@
 import Foundation
 import ModelRuntime
 import Testing
+
 @testable import _ModelGeneratorCore
 
 /// Generated sources checked in under `References/`, compared byte for byte. The references
@@ -20,12 +21,15 @@ import Testing
         // A model split as a large one is (layers in parts, the call in stages, the graph in
         // several functions), with parts of 3 layers and stages of 4 calls instead of 16 and
         // 64, so that the reference stays short.
-        ("large_model.model.json", {
-            var options = GeneratorOptions()
-            options.partSize = 3
-            options.stageSize = 4
-            return options
-        }()),
+        (
+            "large_model.model.json",
+            {
+                var options = GeneratorOptions()
+                options.partSize = 3
+                options.stageSize = 4
+                return options
+            }()
+        ),
         // The same spec in one part, to check that the split model computes the same.
         ("large_model_unsplit.model.json", GeneratorOptions()),
     ]
@@ -33,9 +37,11 @@ import Testing
     /// The custom layers Examples/CustomLayers declares; `CustomLayers.swift` in this target is
     /// the same file as the example's, so the reference compiles against its types.
     static let customLayers: [CustomLayerDeclaration] = {
-        let url = folder.appendingPathComponent("../../../Examples/CustomLayers/Sources/CustomLayers/model-generator-config.json")
+        let url = folder.appendingPathComponent(
+            "../../../Examples/CustomLayers/Sources/CustomLayers/model-generator-config.json")
         guard let data = try? Data(contentsOf: url),
-              let config = try? GeneratorConfigFile(bytes: Array(data), path: url.path) else { return [] }
+            let config = try? GeneratorConfigFile(bytes: Array(data), path: url.path)
+        else { return [] }
         return config.customLayers
     }()
 
@@ -50,7 +56,8 @@ import Testing
         }
         let reference = try String(contentsOf: referenceURL, encoding: .utf8)
         let diff = LineDiff.unified(expected: reference, actual: file.contents)
-        #expect(diff.isEmpty, "generated \(file.fileName) differs from the reference (- reference, + generated):\n\(diff)")
+        #expect(
+            diff.isEmpty, "generated \(file.fileName) differs from the reference (- reference, + generated):\n\(diff)")
     }
 
     @Test func generationIsDeterministic() throws {
@@ -65,16 +72,22 @@ import Testing
 
     @Test func readmeListsTheRegistrysLayers() throws {
         let readme = try String(contentsOf: Self.folder.appendingPathComponent("../../../README.md"), encoding: .utf8)
-        let start = try #require(readme.range(of: "<!-- supported-layers: generated from LayerRegistry by `swift test`; do not edit -->\n"))
+        let start = try #require(
+            readme.range(of: "<!-- supported-layers: generated from LayerRegistry by `swift test`; do not edit -->\n"))
         let end = try #require(readme.range(of: "<!-- end supported-layers -->"))
         let table = String(readme[start.upperBound..<end.lowerBound])
         // MODEL_GENERATOR_UPDATE_README=1 rewrites the table instead of checking it.
         if ProcessInfo.processInfo.environment["MODEL_GENERATOR_UPDATE_README"] == "1" {
-            let updated = readme.replacingCharacters(in: start.upperBound..<end.lowerBound, with: SupportedLayers.markdownTable())
-            try updated.write(to: Self.folder.appendingPathComponent("../../../README.md"), atomically: true, encoding: .utf8)
+            let updated = readme.replacingCharacters(
+                in: start.upperBound..<end.lowerBound, with: SupportedLayers.markdownTable())
+            try updated.write(
+                to: Self.folder.appendingPathComponent("../../../README.md"), atomically: true, encoding: .utf8)
             return
         }
-        #expect(table == SupportedLayers.markdownTable(), "README's table is out of date (run MODEL_GENERATOR_UPDATE_README=1 swift test --filter readmeListsTheRegistrysLayers); expected:\n\(SupportedLayers.markdownTable())")
+        #expect(
+            table == SupportedLayers.markdownTable(),
+            "README's table is out of date (run MODEL_GENERATOR_UPDATE_README=1 swift test --filter readmeListsTheRegistrysLayers); expected:\n\(SupportedLayers.markdownTable())"
+        )
     }
 
     @Test func hostileNamesAreEscapedAndKeptForKeras() throws {
@@ -98,7 +111,13 @@ import Testing
             var escaped = false
             for character in line {
                 if inString {
-                    if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                    if escaped {
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        inString = false
+                    }
                 } else {
                     if character == "\"" { inString = true }
                     code.append(character)
@@ -124,7 +143,10 @@ import Testing
     @Test func compiledHostileModelKeepsOriginalNames() throws {
         let model = HostileNames(seed: 1)
         let json = model.kerasJSON()
-        for name in ["self", "default", "Dense", "dense", "1st `layer`\\n// injected", "\\u00fcbergr\\u00f6\\u00dfe", "config", "init", "drop-out", "drop_out", "\\\\\\\"); fatalError(\\\""] {
+        for name in [
+            "self", "default", "Dense", "dense", "1st `layer`\\n// injected", "\\u00fcbergr\\u00f6\\u00dfe", "config",
+            "init", "drop-out", "drop_out", "\\\\\\\"); fatalError(\\\"",
+        ] {
             #expect(json.contains("\"name\": \"\(name)\""), "\(name) missing from \(json)")
         }
         let reloaded = try HostileNames(kerasJSON: json)
@@ -149,11 +171,15 @@ enum LineDiff {
         var (i, j) = (0, 0)
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
-                lines.append((" ", a[i])); i += 1; j += 1
+                lines.append((" ", a[i]))
+                i += 1
+                j += 1
             } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
-                lines.append(("-", a[i])); i += 1
+                lines.append(("-", a[i]))
+                i += 1
             } else {
-                lines.append(("+", b[j])); j += 1
+                lines.append(("+", b[j]))
+                j += 1
             }
         }
         let changed = Set(lines.indices.filter { lines[$0].0 != " " })

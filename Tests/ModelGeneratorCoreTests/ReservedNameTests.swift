@@ -16,14 +16,18 @@ import _ModelGeneratorCore
         func tensor(_ layer: String, _ node: Int = 0) -> String {
             #"{"class_name": "__keras_tensor__", "config": {"keras_history": [\#(literal(layer)), \#(node), 0]}}"#
         }
-        func call(_ layer: String, _ node: Int = 0) -> String { #"[{"args": [\#(tensor(layer, node))], "kwargs": {}}]"# }
+        func call(_ layer: String, _ node: Int = 0) -> String {
+            #"[{"args": [\#(tensor(layer, node))], "kwargs": {}}]"#
+        }
         func input(_ name: String, _ size: Int) -> String {
             #"{"class_name": "InputLayer", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "batch_shape": [null, \#(size)]}, "inbound_nodes": []}"#
         }
         func linear(_ name: String, after: String, node: Int = 0) -> String {
             #"{"class_name": "Activation", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "activation": "linear"}, "inbound_nodes": \#(call(after, node))}"#
         }
-        func model(_ name: String, layers: [String], input: String, output: String, outputNode: Int = 0, after: String) -> String {
+        func model(_ name: String, layers: [String], input: String, output: String, outputNode: Int = 0, after: String)
+            -> String
+        {
             #"{"class_name": "Functional", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "layers": [\#n"#
                 + layers.joined(separator: ",\n")
                 + #"], "input_layers": [[\#(literal(input)), 0, 0]], "output_layers": [[\#(literal(output)), \#(outputNode), 0]]}, "inbound_nodes": \#(call(after))}"#
@@ -31,23 +35,30 @@ import _ModelGeneratorCore
         let size = names.count
         var layers = names.map { input($0, 1) }
         let joinedInputs = names.map { tensor($0) }.joined(separator: ", ")
-        layers.append(#"{"class_name": "Concatenate", "name": "joined", "config": {"name": "joined"}, "inbound_nodes": [{"args": [[\#(joinedInputs)]], "kwargs": {}}]}"#)
+        layers.append(
+            #"{"class_name": "Concatenate", "name": "joined", "config": {"name": "joined"}, "inbound_nodes": [{"args": [[\#(joinedInputs)]], "kwargs": {}}]}"#
+        )
         var chain = [input("x", size)]
         var previous = "x"
         for name in names {
             chain.append(linear(name, after: previous))
             previous = name
         }
-        layers.append(model("layers_named_like_the_renderer", layers: chain, input: "x", output: previous, after: "joined"))
+        layers.append(
+            model("layers_named_like_the_renderer", layers: chain, input: "x", output: previous, after: "joined"))
         var models = [input("x", size)]
         previous = "x"
         for name in names where name.first!.isUppercase {
-            models.append(model(name, layers: [input("x", size), linear("y", after: "x")], input: "x", output: "y",
-                                after: previous))
+            models.append(
+                model(
+                    name, layers: [input("x", size), linear("y", after: "x")], input: "x", output: "y",
+                    after: previous))
             previous = name
         }
-        layers.append(model("models_named_like_the_renderer", layers: models, input: "x", output: previous,
-                            outputNode: 1, after: "layers_named_like_the_renderer"))
+        layers.append(
+            model(
+                "models_named_like_the_renderer", layers: models, input: "x", output: previous,
+                outputNode: 1, after: "layers_named_like_the_renderer"))
         let inputs = names.map { "[\(literal($0)), 0, 0]" }.joined(separator: ", ")
         return #"{"class_name": "Functional", "config": {"name": "reserved_names", "layers": [\#n"#
             + layers.joined(separator: ",\n")
@@ -66,14 +77,19 @@ import _ModelGeneratorCore
             try expected.write(to: Self.spec, atomically: true, encoding: .utf8)
         }
         let actual = try String(contentsOf: Self.spec, encoding: .utf8)
-        #expect(actual == expected, "reserved_names.model.json does not try every name the renderer writes; run MODEL_GENERATOR_UPDATE_RESERVED_NAMES=1 swift test --filter theSpecUsesEveryNameTheRendererWrites")
+        #expect(
+            actual == expected,
+            "reserved_names.model.json does not try every name the renderer writes; run MODEL_GENERATOR_UPDATE_RESERVED_NAMES=1 swift test --filter theSpecUsesEveryNameTheRendererWrites"
+        )
     }
 
     @Test func probesFindTheNamesThatBrokeBuilds() {
         // An input named `path` or `interceptor` once made the call redeclare them; nested models
         // named like runtime types shadowed them.
-        for name in ["path", "interceptor", "seed", "config", "CallInterceptor", "NoInterception", "ConfigOf",
-                     "CustomLayer", "SubclassedModelConfig", "Tensor", "Operation", "Ops"] {
+        for name in [
+            "path", "interceptor", "seed", "config", "CallInterceptor", "NoInterception", "ConfigOf",
+            "CustomLayer", "SubclassedModelConfig", "Tensor", "Operation", "Ops",
+        ] {
             #expect(ReservedNames.emitted.contains(name), "\(name)")
         }
         #expect(!ReservedNames.emitted.contains("dense"))

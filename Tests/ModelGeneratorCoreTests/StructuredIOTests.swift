@@ -28,8 +28,9 @@ import _ModelGeneratorCore
 
     @Test func keysBecomeLabelsInSpecOrder() throws {
         // Keras's clone_model test: Model(dict(x=x, y=y), dict(z1=x + y, z2=Dense(5)(x + y))).
-        let file = try Self.generate(inputs: #"{"y": ["y", 0, 0], "x": ["x", 0, 0]}"#,
-                                     outputs: #"{"z1": ["add", 0, 0], "z2": ["dense", 0, 0]}"#)
+        let file = try Self.generate(
+            inputs: #"{"y": ["y", 0, 0], "x": ["x", 0, 0]}"#,
+            outputs: #"{"z1": ["add", 0, 0], "z2": ["dense", 0, 0]}"#)
         #expect(file.contents.contains("func callAsFunction(y: Tensor, x: Tensor) -> (z1: Tensor, z2: Tensor) {"))
         #expect(file.contents.contains("callAsFunction(y: y, x: x, intercepting: NoInterception())"))
         #expect(file.contents.contains(#"inputKeys: ["y", "x"],"#))
@@ -37,9 +38,12 @@ import _ModelGeneratorCore
     }
 
     @Test func keysAreSanitizedAndKeptApartFromTheInputNames() throws {
-        let file = try Self.generate(inputs: #"{"class": ["x", 0, 0], "at": ["y", 0, 0]}"#,
-                                     outputs: #"{"z-1": ["add", 0, 0], "z 1": ["dense", 0, 0]}"#)
-        #expect(file.contents.contains("func callAsFunction(classLayer x: Tensor, atLayer y: Tensor) -> (z1: Tensor, z12: Tensor) {"))
+        let file = try Self.generate(
+            inputs: #"{"class": ["x", 0, 0], "at": ["y", 0, 0]}"#,
+            outputs: #"{"z-1": ["add", 0, 0], "z 1": ["dense", 0, 0]}"#)
+        #expect(
+            file.contents.contains(
+                "func callAsFunction(classLayer x: Tensor, atLayer y: Tensor) -> (z1: Tensor, z12: Tensor) {"))
         #expect(file.contents.contains(#"inputKeys: ["class", "at"],"#))
     }
 
@@ -53,7 +57,8 @@ import _ModelGeneratorCore
         #expect {
             try Self.generate(inputs: #"{"pair": [["x", 0, 0], ["y", 0, 0]]}"#, outputs: #"[["dense", 0, 0]]"#)
         } throws: { error in
-            "\(error)".contains("m.model.json:") && "\(error)".contains("'input_layers': 'pair' holds a nested structure")
+            "\(error)".contains("m.model.json:")
+                && "\(error)".contains("'input_layers': 'pair' holds a nested structure")
         }
     }
 }

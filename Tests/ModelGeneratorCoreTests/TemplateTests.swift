@@ -8,10 +8,13 @@ import _ModelGeneratorCore
     static let folder = Command.packageRoot.appendingPathComponent("Templates")
 
     @Test func theEmbeddedTemplatesAreTheFilesInTemplates() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".model.json") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter {
+            $0.hasSuffix(".model.json")
+        }.sorted()
         #expect(files == Template.all.map { "\($0.name).model.json" }.sorted())
         for template in Template.all {
-            let file = try String(contentsOf: Self.folder.appendingPathComponent("\(template.name).model.json"), encoding: .utf8)
+            let file = try String(
+                contentsOf: Self.folder.appendingPathComponent("\(template.name).model.json"), encoding: .utf8)
             #expect(file == template.spec, "Templates/\(template.name).model.json differs from its embedded copy")
         }
     }
@@ -35,9 +38,10 @@ import _ModelGeneratorCore
         let summary = Summary.render(description)
         func grouped(_ key: String) throws -> String {
             let digits = Array(String(try #require(keras[key]?.value.intValue)))
-            return String(digits.enumerated().flatMap { index, digit in
-                index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
-            })
+            return String(
+                digits.enumerated().flatMap { index, digit in
+                    index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
+                })
         }
         #expect(summary.contains(" Total params: \(try grouped("count_params")) ("), "\(name)")
         #expect(summary.contains(" Trainable params: \(try grouped("trainable")) ("), "\(name)")
@@ -54,11 +58,13 @@ import _ModelGeneratorCore
     @Test func initWritesATemplateAndNeverOverwrites() throws {
         let folder = try Command.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try Command.run(try Command.generator, ["init", "--template", "mlp", "--output-directory", folder.path])
+        let first = try Command.run(
+            try Command.generator, ["init", "--template", "mlp", "--output-directory", folder.path])
         #expect(first.status == 0)
         let written = try String(contentsOf: folder.appendingPathComponent("mlp.model.json"), encoding: .utf8)
         #expect(written == Template.named("mlp")?.spec)
-        let again = try Command.run(try Command.generator, ["init", "--template", "mlp", "--output-directory", folder.path])
+        let again = try Command.run(
+            try Command.generator, ["init", "--template", "mlp", "--output-directory", folder.path])
         #expect(again.status == 1)
         #expect(try Command.run(try Command.generator, ["init", "--template", "nope"]).status == 1)
         let list = try Command.run(try Command.generator, ["init", "--list"])

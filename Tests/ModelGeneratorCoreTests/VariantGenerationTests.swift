@@ -14,7 +14,8 @@ import _ModelGeneratorCore
         """
 
     @Test func anInsertedLayerIsReadByTheLayersAfterItInKeras2Form() throws {
-        let variant = #"{"base": "k2.model.json", "insert_after": {"names": ["d1"]}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#
+        let variant =
+            #"{"base": "k2.model.json", "insert_after": {"names": ["d1"]}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#
         let file = try Generator.generateVariant(
             specAt: "k2_drop.variant.json", bytes: Array(variant.utf8), baseBytes: Array(Self.base.utf8),
             basePath: "k2.model.json", baseTypeName: "K2")
@@ -24,10 +25,12 @@ import _ModelGeneratorCore
     }
 
     @Test func aVariantMatchingNothingIsAnError() throws {
-        let variant = #"{"base": "k2.model.json", "insert_after": {"class_name": "Conv2D"}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#
+        let variant =
+            #"{"base": "k2.model.json", "insert_after": {"class_name": "Conv2D"}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#
         #expect(throws: SpecError.self) {
-            try Generator.generateVariant(specAt: "none.variant.json", bytes: Array(variant.utf8), baseBytes: Array(Self.base.utf8),
-                                          basePath: "k2.model.json", baseTypeName: "K2")
+            try Generator.generateVariant(
+                specAt: "none.variant.json", bytes: Array(variant.utf8), baseBytes: Array(Self.base.utf8),
+                basePath: "k2.model.json", baseTypeName: "K2")
         }
     }
 }

@@ -7,14 +7,20 @@ import Testing
 @Suite struct ApplicationTests {
     /// The weights of `tools/make_layer_fixtures.py`'s formula, in `get_weights()` order.
     static func formulaWeights(_ fixture: String, shapes: [[Int]]) throws -> [Tensor] {
-        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/weight_formula.json")))).value
+        let json = try JSONReader.parse(
+            [UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/weight_formula.json")))
+        ).value
         let rows = try #require(json["weights"]?.value.arrayElements)
-        try #require(rows.count == shapes.count, "\(fixture): the formula lists \(rows.count) weights, the model has \(shapes.count)")
-        let a = 0.6180339887498949, b = 0.4142135623730951
+        try #require(
+            rows.count == shapes.count,
+            "\(fixture): the formula lists \(rows.count) weights, the model has \(shapes.count)")
+        let a = 0.6180339887498949
+        let b = 0.4142135623730951
         return try zip(rows, shapes).enumerated().map { index, item in
             let (row, shape) = item
             let fields = try #require(row.value.arrayElements)
-            let offset = try #require(fields[2].value.doubleValue), scale = try #require(fields[3].value.doubleValue)
+            let offset = try #require(fields[2].value.doubleValue)
+            let scale = try #require(fields[3].value.doubleValue)
             let signed = fields[4].value.stringValue == "signed"
             let count = shape.reduce(1, *)
             return Tensor(shape: shape) { out in
@@ -53,13 +59,17 @@ import Testing
         // The logits, from the pooled features and the classifier's weights (Keras's too).
         let pooled = try #require(recorder.last)
         let weights = model.weights
-        let kernel = weights[weights.count - 2], bias = weights[weights.count - 1]
-        let classes = kernel.shape[1], features = kernel.shape[0]
+        let kernel = weights[weights.count - 2]
+        let bias = weights[weights.count - 1]
+        let classes = kernel.shape[1]
+        let features = kernel.shape[0]
         let logits = Tensor(shape: [pooled.shape[0], classes]) { out in
             for row in 0..<pooled.shape[0] {
                 for k in 0..<classes {
                     var sum = Double(bias.scalars[k])
-                    for f in 0..<features { sum += Double(pooled.scalars[row * features + f]) * Double(kernel.scalars[f * classes + k]) }
+                    for f in 0..<features {
+                        sum += Double(pooled.scalars[row * features + f]) * Double(kernel.scalars[f * classes + k])
+                    }
                     out[row * classes + k] = Float(sum)
                 }
             }
@@ -82,9 +92,16 @@ import Testing
     /// The layer counts Keras reports for each application are the generated model's.
     @Test(arguments: ["mobilenet_v2", "resnet50"])
     func layerCountsAreKeras(_ fixture: String) throws {
-        let counts = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/layer_counts.json")))).value
-        let spec = try ModelSpecParser.parse(Array(try String(contentsOf: Fixtures.specs.appendingPathComponent("applications/\(fixture).model.json"), encoding: .utf8).utf8),
-                                             file: "\(fixture).model.json")
+        let counts = try JSONReader.parse(
+            [UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/layer_counts.json")))
+        ).value
+        let spec = try ModelSpecParser.parse(
+            Array(
+                try String(
+                    contentsOf: Fixtures.specs.appendingPathComponent("applications/\(fixture).model.json"),
+                    encoding: .utf8
+                ).utf8),
+            file: "\(fixture).model.json")
         var ours: [String: Int] = [:]
         for layer in spec.layers { ours[layer.className, default: 0] += 1 }
         for member in counts.objectMembers ?? [] {

@@ -81,7 +81,9 @@ struct Seed1337: LayerCloner {
         do {
             try model.setWeights(wrongShape)
         } catch {
-            #expect("\(error)" == "QuickStart.setWeights: layer 'dense_1': weight 'kernel' must have shape [32, 1], got [31, 1]")
+            #expect(
+                "\(error)"
+                    == "QuickStart.setWeights: layer 'dense_1': weight 'kernel' must have shape [32, 1], got [31, 1]")
         }
     }
 

@@ -13,7 +13,9 @@ import Testing
         let shared = model
         let results = await withTaskGroup(of: [Tensor].self) { group in
             for _ in 0..<32 {
-                group.addTask { FixtureModel.flatten(shared(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], inputs[5])) }
+                group.addTask {
+                    FixtureModel.flatten(shared(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], inputs[5]))
+                }
             }
             var all: [[Tensor]] = []
             for await result in group { all.append(result) }

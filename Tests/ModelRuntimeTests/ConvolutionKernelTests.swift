@@ -1,8 +1,9 @@
 import CModelKernels
 import Foundation
+import Testing
+
 @testable import ModelRuntime
 @testable import ModelSpec
-import Testing
 
 /// Convolutions as tiled im2col products (tiles split over the cores, or the product split when
 /// there are few tiles) against a direct Double loop, on odd sizes (1, 7, 17, 100) that hit
@@ -36,7 +37,8 @@ import Testing
     /// The convolution by its definition, in Double.
     static func reference(_ c: Case, input: [Float], kernel: [Float], bias: [Float], geometry: Geometry3D) -> [Float] {
         let (outH, outW) = (geometry.output[1], geometry.output[2])
-        let groupChannels = c.channels / c.groups, groupFilters = c.filters / c.groups
+        let groupChannels = c.channels / c.groups
+        let groupFilters = c.filters / c.groups
         var out = [Float](repeating: 0, count: c.batch * outH * outW * c.filters)
         for n in 0..<c.batch {
             for oy in 0..<outH {
@@ -51,7 +53,8 @@ import Testing
                                 let ix = ox * c.stride + kx - geometry.padBefore[2]
                                 guard ix >= 0, ix < c.width else { continue }
                                 for ci in 0..<groupChannels {
-                                    let xValue = input[((n * c.height + iy) * c.width + ix) * c.channels + g * groupChannels + ci]
+                                    let xValue = input[
+                                        ((n * c.height + iy) * c.width + ix) * c.channels + g * groupChannels + ci]
                                     let kValue = kernel[((ky * c.kernel + kx) * groupChannels + ci) * c.filters + f]
                                     sum += Double(xValue) * Double(kValue)
                                 }
@@ -67,18 +70,23 @@ import Testing
 
     @Test(arguments: cases)
     func tiledConvolutionEqualsTheDefinition(_ c: Case) {
-        let window = SpatialWindow(size: [c.kernel, c.kernel], strides: [c.stride, c.stride], dilation: [1, 1], padding: c.padding)
+        let window = SpatialWindow(
+            size: [c.kernel, c.kernel], strides: [c.stride, c.stride], dilation: [1, 1], padding: c.padding)
         let geometry = Geometry3D(window: window, spatial: [c.height, c.width])
-        let input = Tensor(shape: [c.batch, c.height, c.width, c.channels],
-                           scalars: Self.values(c.batch * c.height * c.width * c.channels, seed: 1))
-        let kernel = Tensor(shape: [c.kernel, c.kernel, c.channels / c.groups, c.filters],
-                            scalars: Self.values(c.kernel * c.kernel * c.channels / c.groups * c.filters, seed: 2))
+        let input = Tensor(
+            shape: [c.batch, c.height, c.width, c.channels],
+            scalars: Self.values(c.batch * c.height * c.width * c.channels, seed: 1))
+        let kernel = Tensor(
+            shape: [c.kernel, c.kernel, c.channels / c.groups, c.filters],
+            scalars: Self.values(c.kernel * c.kernel * c.channels / c.groups * c.filters, seed: 2))
         let bias = Tensor(shape: [c.filters], scalars: Self.values(c.filters, seed: 3))
         for withBias in [false, true] {
-            let output = ConvolutionKernels.convolve(input, kernel: kernel, bias: withBias ? bias : nil, geometry: geometry,
-                                                     groups: c.groups, outputSpatial: Array(geometry.output.suffix(2)))
-            let expected = Self.reference(c, input: input.scalars, kernel: kernel.scalars,
-                                          bias: withBias ? bias.scalars : [Float](repeating: 0, count: c.filters), geometry: geometry)
+            let output = ConvolutionKernels.convolve(
+                input, kernel: kernel, bias: withBias ? bias : nil, geometry: geometry,
+                groups: c.groups, outputSpatial: Array(geometry.output.suffix(2)))
+            let expected = Self.reference(
+                c, input: input.scalars, kernel: kernel.scalars,
+                bias: withBias ? bias.scalars : [Float](repeating: 0, count: c.filters), geometry: geometry)
             #expect(output.shape == [c.batch, geometry.output[1], geometry.output[2], c.filters])
             let error = zip(output.scalars, expected).map { abs($0 - $1) }.max() ?? 0
             let depth = c.kernel * c.kernel * c.channels / c.groups

@@ -13,8 +13,10 @@ import Testing
     func weightPathsAreKerasPathsAndKerasWeightFilesLoad(_ name: String) throws {
         let fixture = try #require(WeightFileTests.model(name))
         #expect(fixture.weightPaths().map(\.path) == (try WeightFileTests.kerasPaths(name)))
-        let outputs = try fixture.runLoading(Fixtures.url("\(name)/model.weights.h5"), try Fixtures.tensors(name, "input"))
-        expectClose(try #require(outputs.first), try Fixtures.tensor("\(name)/output.npy"), "\(name) from model.weights.h5")
+        let outputs = try fixture.runLoading(
+            Fixtures.url("\(name)/model.weights.h5"), try Fixtures.tensors(name, "input"))
+        expectClose(
+            try #require(outputs.first), try Fixtures.tensor("\(name)/output.npy"), "\(name) from model.weights.h5")
     }
 
     /// A subclassed Keras model (`ScaledMLP(keras.Model)` in Python), saved whole: its spec is
@@ -32,8 +34,10 @@ import Testing
 
         // Keras's whole-model archive: its config must describe the type, its weights load.
         let loaded = try SubclassedModel(contentsOf: Fixtures.url("subclassed_model/model.keras"))
-        expectClose(loaded(try Fixtures.tensor("subclassed_model/input.npy")), try Fixtures.tensor("subclassed_model/output.npy"),
-                    "subclassed_model from model.keras")
+        expectClose(
+            loaded(try Fixtures.tensor("subclassed_model/input.npy")),
+            try Fixtures.tensor("subclassed_model/output.npy"),
+            "subclassed_model from model.keras")
         #expect(throws: (any Error).self) { try SubclassedModel(kerasJSON: CustomSequential(seed: 1).kerasJSON()) }
     }
 
@@ -45,10 +49,12 @@ import Testing
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
             return try #require(object?["customLayers"] as? [String: NSDictionary])
         }
-        let tests = try declarations(Fixtures.specs.deletingLastPathComponent()
-            .appendingPathComponent("model-generator-config.json"))
-        let example = try declarations(Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Examples/CustomLayers/Sources/CustomLayers/model-generator-config.json"))
+        let tests = try declarations(
+            Fixtures.specs.deletingLastPathComponent()
+                .appendingPathComponent("model-generator-config.json"))
+        let example = try declarations(
+            Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Examples/CustomLayers/Sources/CustomLayers/model-generator-config.json"))
         #expect(!example.isEmpty)
         #expect(tests.filter { $0.key != "ExampleModel" } == example)
         #expect(tests["ExampleModel"]?["swiftType"] as? String == "ExampleModel")

@@ -1,7 +1,8 @@
 import CModelKernels
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// The element-wise kernels' fast paths (AVX2, when the CPU has it) against their portable
 /// loops and the scalar definitions, bit for bit, on odd sizes (1, 7, 17, 100).
@@ -14,8 +15,11 @@ import Testing
 
     @Test(arguments: sizes, sizes)
     func scaleShiftFastPathEqualsPortable(_ rows: Int, _ channels: Int) {
-        let x = Self.values(rows * channels, seed: 4), scale = Self.values(channels, seed: 5), shift = Self.values(channels, seed: 6)
-        var fast = [Float](repeating: .nan, count: rows * channels), portable = fast
+        let x = Self.values(rows * channels, seed: 4)
+        let scale = Self.values(channels, seed: 5)
+        let shift = Self.values(channels, seed: 6)
+        var fast = [Float](repeating: .nan, count: rows * channels)
+        var portable = fast
         cmk_scale_shift(Int64(rows), Int64(channels), x, scale, shift, &fast)
         cmk_scale_shift_portable(Int64(rows), Int64(channels), x, scale, shift, &portable)
         let expected = (0..<(rows * channels)).map { x[$0] * scale[$0 % channels] + shift[$0 % channels] }
@@ -29,7 +33,8 @@ import Testing
         let b = Self.values(count, seed: 8)
         a[0] = -0.0
         if count > 3 { a[3] = .nan }
-        var fast = [Float](repeating: 1, count: count), portable = fast
+        var fast = [Float](repeating: 1, count: count)
+        var portable = fast
         cmk_add(Int64(count), a, b, &fast)
         cmk_add_portable(Int64(count), a, b, &portable)
         let sums = zip(a, b).map { $0 + $1 }
@@ -57,14 +62,19 @@ import Testing
         let count = shape.reduce(1, *)
         let x = Tensor(shape: shape, scalars: Self.values(count, seed: 9))
         let y = Tensor(shape: shape, scalars: Self.values(count, seed: 10))
-        let relu = try Activation(config: ActivationConfig(activation: .relu), inputShape: TensorShape([nil, 7, features]), seed: 0)
+        let relu = try Activation(
+            config: ActivationConfig(activation: .relu), inputShape: TensorShape([nil, 7, features]), seed: 0)
         #expect(relu(x).scalars == x.scalars.map { $0 < 0 ? 0 : $0 })
         let wide = Tensor(shape: shape, scalars: x.scalars.map { $0 * 10 })
-        let relu6 = try Activation(config: ActivationConfig(activation: .relu6), inputShape: TensorShape([nil, 7, features]), seed: 0)
+        let relu6 = try Activation(
+            config: ActivationConfig(activation: .relu6), inputShape: TensorShape([nil, 7, features]), seed: 0)
         #expect(relu6(wide).scalars == wide.scalars.map { min(max($0, 0), 6) })
-        let cappedLayer = try ReLU(config: ReLUConfig(maxValue: 6), inputShape: TensorShape([nil, 7, features]), seed: 0)
+        let cappedLayer = try ReLU(
+            config: ReLUConfig(maxValue: 6), inputShape: TensorShape([nil, 7, features]), seed: 0)
         #expect(cappedLayer(wide).scalars == wide.scalars.map { min(max($0, 0), 6) })
-        let add = try Add(config: AddConfig(), inputShapes: [TensorShape([nil, 7, features]), TensorShape([nil, 7, features])], seed: 0)
+        let add = try Add(
+            config: AddConfig(), inputShapes: [TensorShape([nil, 7, features]), TensorShape([nil, 7, features])],
+            seed: 0)
         #expect(add([x, y]).scalars == zip(x.scalars, y.scalars).map { $0 + $1 })
     }
 
@@ -76,8 +86,10 @@ import Testing
         let x = Tensor(shape: shape, scalars: Self.values(shape.reduce(1, *), seed: 11).map { $0 * 10 })
         let before = x.scalars
         var norm = try BatchNormalization(config: BatchNormalizationConfig(), inputShape: inputShape, seed: 1)
-        try norm.setWeights([Tensor(shape: [17], repeating: 2), Tensor(shape: [17], repeating: 1),
-                             Tensor(shape: [17], repeating: 0.5), Tensor(shape: [17], repeating: 4)])
+        try norm.setWeights([
+            Tensor(shape: [17], repeating: 2), Tensor(shape: [17], repeating: 1),
+            Tensor(shape: [17], repeating: 0.5), Tensor(shape: [17], repeating: 4),
+        ])
         let normalized = norm(x)
         let activated = try Activation(config: ActivationConfig(activation: .relu6), inputShape: inputShape, seed: 0)(x)
         let rectified = try ReLU(config: ReLUConfig(maxValue: 6), inputShape: inputShape, seed: 0)(x)

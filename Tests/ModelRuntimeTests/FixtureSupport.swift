@@ -26,7 +26,8 @@ enum Fixtures {
     /// The bytes of `FOLDER/NAME.npy`: the member `NAME.npy` of `FOLDER/arrays.npz`.
     static func npy(_ path: String) throws -> [UInt8] {
         let parts = path.split(separator: "/")
-        let folder = parts.dropLast().joined(separator: "/"), name = String(parts.last ?? "")
+        let folder = parts.dropLast().joined(separator: "/")
+        let name = String(parts.last ?? "")
         guard let member = try npyFiles(folder).first(where: { $0.name == name }) else {
             throw TensorFileError("no member \(name)", path: url("\(folder)/\(arraysFile)").path)
         }
@@ -51,7 +52,9 @@ enum Fixtures {
 }
 
 /// The parity bound of the design: max |ours − Keras| ≤ 1e-4 · max(1, max |Keras|).
-func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
     #expect(actual.shape == expected.shape, "\(what): shape", sourceLocation: sourceLocation)
     guard actual.shape == expected.shape else { return }
     let scale = max(1, expected.scalars.map(abs).max() ?? 0)
@@ -79,7 +82,9 @@ struct FixtureModel: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// A model whose call takes the inputs as an array and returns a `Tensor` or a tuple of them.
-    static func of<M: Model>(_ type: M.Type, _ name: String, call: @escaping @Sendable (M, [Tensor]) -> Any) -> FixtureModel {
+    static func of<M: Model>(_ type: M.Type, _ name: String, call: @escaping @Sendable (M, [Tensor]) -> Any)
+        -> FixtureModel
+    {
         FixtureModel(
             name: name,
             run: { weights, inputs in

@@ -105,7 +105,10 @@ final class MonteCarloDropout: CallInterceptor {
         let input = try Fixtures.tensor("nested_two_levels/input.npy")
         let output = model(input, intercepting: recorder)
         #expect(output == model(input))
-        #expect(recorder.outputs.map(\.0.description) == ["middle/inner/inner_dense", "middle/inner", "middle/middle_dense", "middle", "outer_dense"])
+        #expect(
+            recorder.outputs.map(\.0.description) == [
+                "middle/inner/inner_dense", "middle/inner", "middle/middle_dense", "middle", "outer_dense",
+            ])
         #expect(recorder.outputs.last?.1 == output)
     }
 
@@ -129,8 +132,11 @@ final class MonteCarloDropout: CallInterceptor {
 /// Keras's `clone_model(model, input_tensors=…)` as `clone(inputShapes:with:)`.
 @Suite struct NewInputShapeTests {
     static func kerasWeightShapes(_ key: String) throws -> [[Int]] {
-        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/weight_shapes.json")))).value
-        return (json[key]?.value.arrayElements ?? []).map { ($0.value.arrayElements ?? []).compactMap { $0.value.intValue } }
+        let json = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/weight_shapes.json"))))
+            .value
+        return (json[key]?.value.arrayElements ?? []).map {
+            ($0.value.arrayElements ?? []).compactMap { $0.value.intValue }
+        }
     }
 
     @Test func aFixedBatchKeepsTheWeightsAndTheOutputs() throws {
@@ -145,7 +151,8 @@ final class MonteCarloDropout: CallInterceptor {
         let batch = Tensor(shape: [2, 8], scalars: Array(pair))
         #expect(clone(batch) == model(batch))
         // Keras's clone on the same input: the same architecture but for the batch shape.
-        let keras = try ModelSpecParser.parse(JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/batch2.json")))))
+        let keras = try ModelSpecParser.parse(
+            JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/batch2.json")))))
         #expect(keras.inputShapes == clone.inputShapes)
         #expect(keras.outputShapes == clone.outputShapes)
     }
@@ -154,7 +161,8 @@ final class MonteCarloDropout: CallInterceptor {
         let model = NewInputShape(seed: 1)
         let clone = try model.clone(inputShapes: [[nil, 12]])
         #expect(clone.weights.map(\.shape) == (try Self.kerasWeightShapes("features12")))
-        let keras = try ModelSpecParser.parse(JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/features12.json")))))
+        let keras = try ModelSpecParser.parse(
+            JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("new_input_shape/features12.json")))))
         #expect(keras.layers.flatMap(\.weights).map(\.shape) == clone.weights.map(\.shape))
         // Keeping weights that no longer fit is an error naming the layer.
         #expect(throws: WeightError.self) { try model.clone(inputShapes: [[nil, 12]], with: CopyingWeights()) }
@@ -168,7 +176,10 @@ final class MonteCarloDropout: CallInterceptor {
             _ = try ResidualBlock(seed: 1).clone(inputShapes: [[nil, 12]])
             Issue.record("the residual Add cannot take (None, 12) and (None, 8)")
         } catch {
-            #expect("\(error)" == "Functional 'residual_block': layer 'add' cannot take input shapes (None, 12), (None, 8): Add inputs have incompatible shapes: (None, 12), (None, 8)")
+            #expect(
+                "\(error)"
+                    == "Functional 'residual_block': layer 'add' cannot take input shapes (None, 12), (None, 8): Add inputs have incompatible shapes: (None, 12), (None, 8)"
+            )
         }
     }
 }
@@ -178,7 +189,8 @@ final class MonteCarloDropout: CallInterceptor {
 @Suite struct VariantTests {
     @Test func theVariantIsWhatKerasCallFunctionBuilds() throws {
         let ours = try ModelSpecParser.parse(JSONReader.parse(DropoutAfterDenseMc(seed: 1).kerasJSON()))
-        let keras = try ModelSpecParser.parse(JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("dropout_after_dense/variant.json")))))
+        let keras = try ModelSpecParser.parse(
+            JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("dropout_after_dense/variant.json")))))
         #expect(ours.graph == keras.graph)
         #expect(ours.layers.map(\.className) == keras.layers.map(\.className))
         for (a, b) in zip(ours.layers, keras.layers) where !a.isInput {

@@ -1,13 +1,14 @@
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// The HDF5 reader against files h5py wrote in every layout it offers
 /// (`tools/make_weight_file_fixtures.py`, `Tests/Fixtures/hdf5/expected.json`).
 @Suite struct HDF5Tests {
     static let expected: [String: JSONValue] = {
         guard let data = try? Data(contentsOf: Fixtures.url("hdf5/expected.json")),
-              let members = try? JSONReader.parse([UInt8](data)).value.objectMembers
+            let members = try? JSONReader.parse([UInt8](data)).value.objectMembers
         else { return [:] }
         return Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { a, _ in a })
     }()
@@ -43,7 +44,9 @@ import Testing
             if let npy = entry["npy"]?.value.stringValue {
                 values = try Fixtures.tensor(npy).scalars
             } else {
-                values = try #require(entry["values"]?.value.arrayElements).compactMap { $0.value.doubleValue }.map { Float($0) }
+                values = try #require(entry["values"]?.value.arrayElements).compactMap { $0.value.doubleValue }.map {
+                    Float($0)
+                }
             }
             #expect(tensor.scalars == values, "\(name) \(member.key)")
         }
@@ -58,7 +61,9 @@ import Testing
                 let messages: [HDF5File.Message]
                 switch try file.object(atPath: path) {
                 case .group(let m)?, .dataset(let m)?: messages = m
-                case nil: Issue.record("\(name): no object at \(path)"); continue
+                case nil:
+                    Issue.record("\(name): no object at \(path)")
+                    continue
                 }
                 let read = try file.attributes(messages, what: path)
                 for attribute in object.value.value.objectMembers ?? [] {
@@ -67,11 +72,20 @@ import Testing
                     let label = "\(name) \(object.key) @\(attribute.key)"
                     switch entry["kind"]?.value.stringValue {
                     case "numeric":
-                        let numbers = value.arrayElements.map { $0.compactMap { $0.value.doubleValue } } ?? [value.doubleValue ?? .nan]
-                        guard case .numbers(_, let scalars)? = read[attribute.key] else { Issue.record("\(label): not numbers"); continue }
+                        let numbers =
+                            value.arrayElements.map { $0.compactMap { $0.value.doubleValue } } ?? [
+                                value.doubleValue ?? .nan
+                            ]
+                        guard case .numbers(_, let scalars)? = read[attribute.key] else {
+                            Issue.record("\(label): not numbers")
+                            continue
+                        }
                         #expect(scalars == numbers.map { Float($0) }, "\(label)")
                     default:
-                        let strings = value.arrayElements.map { $0.compactMap { $0.value.stringValue } } ?? [value.stringValue ?? ""]
+                        let strings =
+                            value.arrayElements.map { $0.compactMap { $0.value.stringValue } } ?? [
+                                value.stringValue ?? ""
+                            ]
                         #expect(read[attribute.key] == .strings(strings), "\(label)")
                     }
                 }

@@ -48,7 +48,8 @@ struct InitializerStatistics: Decodable, Sendable, CustomTestStringConvertible {
         }
         let meanTolerance = 5 * (2 * keras.variance / Double(keras.count)).squareRoot()
         #expect(abs(mean - keras.mean) <= meanTolerance, "mean \(mean) vs Keras \(keras.mean)")
-        #expect(abs(variance - keras.variance) <= 0.06 * keras.variance, "variance \(variance) vs Keras \(keras.variance)")
+        #expect(
+            abs(variance - keras.variance) <= 0.06 * keras.variance, "variance \(variance) vs Keras \(keras.variance)")
         #expect(abs(values.min()! - keras.min) <= 0.15 * spread, "min \(values.min()!) vs Keras \(keras.min)")
         #expect(abs(values.max()! - keras.max) <= 0.15 * spread, "max \(values.max()!) vs Keras \(keras.max)")
         if let bound = keras.gramMaxError, case .orthogonal(let gain, _) = initializer {

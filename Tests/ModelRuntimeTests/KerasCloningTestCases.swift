@@ -57,8 +57,10 @@ func flattenedLayerCount(_ model: ModelDescription) -> Int {
     1 + model.layers.reduce(0) { count, layer in count + (layer.nested.map(flattenedLayerCount) ?? 1) }
 }
 
-func expectOutputs(_ actual: [Tensor], _ fixture: KerasCloneFixture, _ what: String,
-                   sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+func expectOutputs(
+    _ actual: [Tensor], _ fixture: KerasCloneFixture, _ what: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
     #expect(actual.count == fixture.outputs.count, "\(what): outputs", sourceLocation: sourceLocation)
     for (index, (ours, keras)) in zip(actual, fixture.outputs).enumerated() {
         expectClose(ours, keras, "\(fixture.name) \(what), output \(index)", sourceLocation: sourceLocation)
@@ -194,8 +196,9 @@ func checkInputTensors<M: Model>(_: M.Type, _ name: String, call: (M, [Tensor]) 
         #expect(fresh.weights.map(\.shape) == intLists(keras["weight_shapes"]), "\(key), fresh weights")
         if let input = keras["input"], let output = keras["output"] {
             let tensor = { (node: JSONNode) in
-                Tensor(shape: (node["shape"]?.arrayElements ?? []).compactMap(\.intValue),
-                       scalars: (node["data"]?.arrayElements ?? []).compactMap(\.doubleValue).map { Float($0) })
+                Tensor(
+                    shape: (node["shape"]?.arrayElements ?? []).compactMap(\.intValue),
+                    scalars: (node["data"]?.arrayElements ?? []).compactMap(\.doubleValue).map { Float($0) })
             }
             expectClose(call(clone, [tensor(input)])[0], tensor(output), "\(name) on 11 steps")
         }
@@ -232,56 +235,66 @@ func checkRecursiveCloning<M: Model>(_: M.Type, _ name: String, call: (M, [Tenso
 
 @Suite("Keras's cloning_test.py")
 struct KerasCloningTestCases {
-    @Test("test_cloning_correctness", arguments: [
-        KerasCase("mlp_functional") {
-            try checkCloningCorrectness(CloningMlpFunctional.self, "cloning_mlp_functional") { [$0($1[0])] }
-        },
-        KerasCase("cnn_functional") {
-            try checkCloningCorrectness(CloningCnnFunctional.self, "cloning_cnn_functional") { [$0($1[0])] }
-        },
-        KerasCase("sequential") {
-            try checkCloningCorrectness(CloningSequential.self, "cloning_sequential") { [$0($1[0])] }
-        },
-        KerasCase("deferred_sequential (built on the test's batch of 2)") {
-            try checkCloningCorrectness(CloningDeferredSequential.self, "cloning_deferred_sequential") { [$0($1[0])] }
-        },
-        // test_structured_io_cloning and test_compiled_model_cloning clone these too.
-        KerasCase("structured_io") {
-            try checkCloningCorrectness(CloningStructuredIo.self, "cloning_structured_io") {
-                let result = $0(x: $1[0], y: $1[1])
-                return [result.z1, result.z2]
-            }
-        },
-        KerasCase("compiled") {
-            try checkCloningCorrectness(CloningCompiled.self, "cloning_compiled") { [$0($1[0])] }
-        },
-    ])
+    @Test(
+        "test_cloning_correctness",
+        arguments: [
+            KerasCase("mlp_functional") {
+                try checkCloningCorrectness(CloningMlpFunctional.self, "cloning_mlp_functional") { [$0($1[0])] }
+            },
+            KerasCase("cnn_functional") {
+                try checkCloningCorrectness(CloningCnnFunctional.self, "cloning_cnn_functional") { [$0($1[0])] }
+            },
+            KerasCase("sequential") {
+                try checkCloningCorrectness(CloningSequential.self, "cloning_sequential") { [$0($1[0])] }
+            },
+            KerasCase("deferred_sequential (built on the test's batch of 2)") {
+                try checkCloningCorrectness(CloningDeferredSequential.self, "cloning_deferred_sequential") {
+                    [$0($1[0])]
+                }
+            },
+            // test_structured_io_cloning and test_compiled_model_cloning clone these too.
+            KerasCase("structured_io") {
+                try checkCloningCorrectness(CloningStructuredIo.self, "cloning_structured_io") {
+                    let result = $0(x: $1[0], y: $1[1])
+                    return [result.z1, result.z2]
+                }
+            },
+            KerasCase("compiled") {
+                try checkCloningCorrectness(CloningCompiled.self, "cloning_compiled") { [$0($1[0])] }
+            },
+        ])
     func cloningCorrectness(_ keras: KerasCase) throws { try keras.run() }
 
-    @Test("test_custom_clone_function", arguments: [
-        KerasCase("mlp_functional") {
-            try checkCustomCloneFunction(CloningMlpFunctional.self, "cloning_mlp_functional") { [$0($1[0])] }
-        },
-        KerasCase("cnn_functional") {
-            try checkCustomCloneFunction(CloningCnnFunctional.self, "cloning_cnn_functional") { [$0($1[0])] }
-        },
-        KerasCase("sequential") {
-            try checkCustomCloneFunction(CloningSequential.self, "cloning_sequential") { [$0($1[0])] }
-        },
-    ])
+    @Test(
+        "test_custom_clone_function",
+        arguments: [
+            KerasCase("mlp_functional") {
+                try checkCustomCloneFunction(CloningMlpFunctional.self, "cloning_mlp_functional") { [$0($1[0])] }
+            },
+            KerasCase("cnn_functional") {
+                try checkCustomCloneFunction(CloningCnnFunctional.self, "cloning_cnn_functional") { [$0($1[0])] }
+            },
+            KerasCase("sequential") {
+                try checkCustomCloneFunction(CloningSequential.self, "cloning_sequential") { [$0($1[0])] }
+            },
+        ])
     func customCloneFunction(_ keras: KerasCase) throws { try keras.run() }
 
-    @Test("test_input_tensors", arguments: [
-        KerasCase("cnn_functional") {
-            try checkInputTensors(CloningCnnFunctional.self, "cloning_cnn_functional") { [$0($1[0])] }
-        },
-        KerasCase("cnn_sequential") {
-            try checkInputTensors(CloningCnnSequential.self, "cloning_cnn_sequential") { [$0($1[0])] }
-        },
-        KerasCase("cnn_sequential_noinputlayer (built on the test's batch of 2)") {
-            try checkInputTensors(CloningCnnSequentialNoInput.self, "cloning_cnn_sequential_no_input") { [$0($1[0])] }
-        },
-    ])
+    @Test(
+        "test_input_tensors",
+        arguments: [
+            KerasCase("cnn_functional") {
+                try checkInputTensors(CloningCnnFunctional.self, "cloning_cnn_functional") { [$0($1[0])] }
+            },
+            KerasCase("cnn_sequential") {
+                try checkInputTensors(CloningCnnSequential.self, "cloning_cnn_sequential") { [$0($1[0])] }
+            },
+            KerasCase("cnn_sequential_noinputlayer (built on the test's batch of 2)") {
+                try checkInputTensors(CloningCnnSequentialNoInput.self, "cloning_cnn_sequential_no_input") {
+                    [$0($1[0])]
+                }
+            },
+        ])
     func inputTensors(_ keras: KerasCase) throws { try keras.run() }
 
     /// test_shared_layers_cloning: the clone has 4 layers; the shared layer is cloned once and
@@ -398,28 +411,32 @@ struct KerasCloningTestCases {
         #expect(model(fixture.inputs[0], intercepting: dropout) != model(fixture.inputs[0]))
     }
 
-    @Test("test_recursive (clone_function)", arguments: [
-        KerasCase("nested Sequential (built on the test's batch of 2)") {
-            try checkRecursiveCloning(CloningNestedSequential.self, "cloning_nested_sequential") { [$0($1[0])] }
-        },
-        KerasCase("nested Functional") {
-            try checkRecursiveCloning(CloningNestedFunctional.self, "cloning_nested_functional") { [$0($1[0])] }
-        },
-    ])
+    @Test(
+        "test_recursive (clone_function)",
+        arguments: [
+            KerasCase("nested Sequential (built on the test's batch of 2)") {
+                try checkRecursiveCloning(CloningNestedSequential.self, "cloning_nested_sequential") { [$0($1[0])] }
+            },
+            KerasCase("nested Functional") {
+                try checkRecursiveCloning(CloningNestedFunctional.self, "cloning_nested_functional") { [$0($1[0])] }
+            },
+        ])
     func recursive(_ keras: KerasCase) throws { try keras.run() }
 
-    @Test("test_recursive_multi_level", arguments: [
-        KerasCase("doubly nested Functional") {
-            try checkRecursiveCloning(CloningDoublyNestedFunctional.self, "cloning_doubly_nested_functional") {
-                [$0($1[0])]
-            }
-        },
-        KerasCase("doubly nested Sequential (built on the test's batch of 2)") {
-            try checkRecursiveCloning(CloningDoublyNestedSequential.self, "cloning_doubly_nested_sequential") {
-                [$0($1[0])]
-            }
-        },
-    ])
+    @Test(
+        "test_recursive_multi_level",
+        arguments: [
+            KerasCase("doubly nested Functional") {
+                try checkRecursiveCloning(CloningDoublyNestedFunctional.self, "cloning_doubly_nested_functional") {
+                    [$0($1[0])]
+                }
+            },
+            KerasCase("doubly nested Sequential (built on the test's batch of 2)") {
+                try checkRecursiveCloning(CloningDoublyNestedSequential.self, "cloning_doubly_nested_sequential") {
+                    [$0($1[0])]
+                }
+            },
+        ])
     func recursiveMultiLevel(_ keras: KerasCase) throws { try keras.run() }
 
     /// test_compiled_model_cloning: Keras's clone is compiled as the model is. A generated type

@@ -10,7 +10,8 @@ import Testing
         let inputs = try Fixtures.tensors(fixture.name, "input")
         let expected = try Fixtures.tensors(fixture.name, "output")
         let outputs = try fixture.run(weights, inputs)
-        try #require(outputs.count == expected.count, "\(fixture.name): \(outputs.count) outputs, Keras has \(expected.count)")
+        try #require(
+            outputs.count == expected.count, "\(fixture.name): \(outputs.count) outputs, Keras has \(expected.count)")
         for (index, (output, keras)) in zip(outputs, expected).enumerated() {
             expectClose(output, keras, "\(fixture.name) output \(index)")
         }
@@ -41,13 +42,15 @@ import Testing
         for fixture in FixtureModel.all {
             // Layer cases (`layers/CASE`) become `layers--CASE.json`.
             let file = fixture.name.replacingOccurrences(of: "/", with: "--")
-            try fixture.kerasJSON(1).write(to: directory.appendingPathComponent("\(file).json"),
-                                           atomically: true, encoding: .utf8)
+            try fixture.kerasJSON(1).write(
+                to: directory.appendingPathComponent("\(file).json"),
+                atomically: true, encoding: .utf8)
         }
         // Models saved with `model.save()` become `saved--NAME.json` (`saved--wild--unet.json`).
         for model in SavedModel.all {
             let file = "saved--" + model.name.replacingOccurrences(of: "/", with: "--")
-            try model.kerasJSON().write(to: directory.appendingPathComponent("\(file).json"), atomically: true, encoding: .utf8)
+            try model.kerasJSON().write(
+                to: directory.appendingPathComponent("\(file).json"), atomically: true, encoding: .utf8)
         }
     }
 

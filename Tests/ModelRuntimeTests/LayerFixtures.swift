@@ -4,21 +4,28 @@ extension FixtureModel {
     /// One model per layer fixture case whose layers are supported: InputLayer → the layer(s).
     static let layers: [FixtureModel] = [
         .of(LayerAdditiveAttentionDefault.self, "layers/additive_attention_default") { $0($1[0], $1[1]) },
-        .of(LayerAdditiveAttentionNoScaleKey.self, "layers/additive_attention_no_scale_key") { $0($1[0], $1[1], $1[2]) },
+        .of(LayerAdditiveAttentionNoScaleKey.self, "layers/additive_attention_no_scale_key") {
+            $0($1[0], $1[1], $1[2])
+        },
         .of(LayerAlphaDropout.self, "layers/alpha_dropout") { $0($1[0]) },
         .of(LayerAttentionCausalScaled.self, "layers/attention_causal_scaled") { $0($1[0]) },
         .of(LayerAttentionDot.self, "layers/attention_dot") { $0($1[0], $1[1]) },
         .of(LayerAttentionScaleConcatKey.self, "layers/attention_scale_concat_key") { $0($1[0], $1[1], $1[2]) },
         .of(LayerAveragePooling1dSamePool3Strides2.self, "layers/average_pooling1d_same_pool3_strides2") { $0($1[0]) },
-        .of(LayerAveragePooling1dValidPool3Strides2.self, "layers/average_pooling1d_valid_pool3_strides2") { $0($1[0]) },
+        .of(LayerAveragePooling1dValidPool3Strides2.self, "layers/average_pooling1d_valid_pool3_strides2") {
+            $0($1[0])
+        },
         .of(LayerAveragePooling2dPool2.self, "layers/average_pooling2d_pool2") { $0($1[0]) },
         .of(LayerAveragePooling2dSamePool2Strides1.self, "layers/average_pooling2d_same_pool2_strides1") { $0($1[0]) },
         .of(LayerAveragePooling2dSamePool3Strides2.self, "layers/average_pooling2d_same_pool3_strides2") { $0($1[0]) },
         .of(LayerAveragePooling3dSame.self, "layers/average_pooling3d_same") { $0($1[0]) },
-        .of(LayerAveragePooling3dValidPool2x3x2Strides1.self, "layers/average_pooling3d_valid_pool_2x3x2_strides1") { $0($1[0]) },
+        .of(LayerAveragePooling3dValidPool2x3x2Strides1.self, "layers/average_pooling3d_valid_pool_2x3x2_strides1") {
+            $0($1[0])
+        },
         .of(LayerBatchNormalizationAxis1.self, "layers/batch_normalization_axis1") { $0($1[0]) },
         .of(LayerBatchNormalizationDefault.self, "layers/batch_normalization_default") { $0($1[0]) },
-        .of(LayerBatchNormalizationDenseEpsilon01NoCenter.self, "layers/batch_normalization_dense_epsilon0_1_no_center") { $0($1[0]) },
+        .of(LayerBatchNormalizationDenseEpsilon01NoCenter.self, "layers/batch_normalization_dense_epsilon0_1_no_center")
+        { $0($1[0]) },
         .of(LayerBatchNormalizationNoCenterNoScale.self, "layers/batch_normalization_no_center_no_scale") { $0($1[0]) },
         .of(LayerBatchNormalizationNoScale.self, "layers/batch_normalization_no_scale") { $0($1[0]) },
         .of(LayerBidirectionalGruReturnState.self, "layers/bidirectional_gru_return_state") { $0($1[0]) },
@@ -26,7 +33,9 @@ extension FixtureModel {
         .of(LayerBidirectionalLstmConcatSequences.self, "layers/bidirectional_lstm_concat_sequences") { $0($1[0]) },
         .of(LayerBidirectionalLstmMergeNone.self, "layers/bidirectional_lstm_merge_none") { $0($1[0]) },
         .of(LayerBidirectionalLstmMul.self, "layers/bidirectional_lstm_mul") { $0($1[0]) },
-        .of(LayerBidirectionalSimpleRnnAveSequences.self, "layers/bidirectional_simple_rnn_ave_sequences") { $0($1[0]) },
+        .of(LayerBidirectionalSimpleRnnAveSequences.self, "layers/bidirectional_simple_rnn_ave_sequences") {
+            $0($1[0])
+        },
         .of(LayerConv1dCausalDilation2.self, "layers/conv1d_causal_dilation2") { $0($1[0]) },
         .of(LayerConv1dCausalStrides2.self, "layers/conv1d_causal_strides2") { $0($1[0]) },
         .of(LayerConv1dGroups2Relu.self, "layers/conv1d_groups2_relu") { $0($1[0]) },
@@ -34,10 +43,17 @@ extension FixtureModel {
         .of(LayerConv1dSameStrides2.self, "layers/conv1d_same_strides2") { $0($1[0]) },
         .of(LayerConv1dTransposeSameDilation2.self, "layers/conv1d_transpose_same_dilation2") { $0($1[0]) },
         .of(LayerConv1dTransposeSameStrides2.self, "layers/conv1d_transpose_same_strides2") { $0($1[0]) },
-        .of(LayerConv1dTransposeSameStrides3OutputPadding1.self, "layers/conv1d_transpose_same_strides3_output_padding1") { $0($1[0]) },
+        .of(
+            LayerConv1dTransposeSameStrides3OutputPadding1.self, "layers/conv1d_transpose_same_strides3_output_padding1"
+        ) { $0($1[0]) },
         .of(LayerConv1dTransposeValid.self, "layers/conv1d_transpose_valid") { $0($1[0]) },
-        .of(LayerConv1dTransposeValidKernel2Strides3.self, "layers/conv1d_transpose_valid_kernel2_strides3") { $0($1[0]) },
-        .of(LayerConv1dTransposeValidStrides3OutputPadding2.self, "layers/conv1d_transpose_valid_strides3_output_padding2") { $0($1[0]) },
+        .of(LayerConv1dTransposeValidKernel2Strides3.self, "layers/conv1d_transpose_valid_kernel2_strides3") {
+            $0($1[0])
+        },
+        .of(
+            LayerConv1dTransposeValidStrides3OutputPadding2.self,
+            "layers/conv1d_transpose_valid_strides3_output_padding2"
+        ) { $0($1[0]) },
         .of(LayerConv1dValid.self, "layers/conv1d_valid") { $0($1[0]) },
         .of(LayerConv1dValidStrides3NoBias.self, "layers/conv1d_valid_strides3_no_bias") { $0($1[0]) },
         .of(LayerConv2d1x1Sigmoid.self, "layers/conv2d_1x1_sigmoid") { $0($1[0]) },
@@ -45,10 +61,17 @@ extension FixtureModel {
         .of(LayerConv2dSameDilation2.self, "layers/conv2d_same_dilation2") { $0($1[0]) },
         .of(LayerConv2dSameKernel4.self, "layers/conv2d_same_kernel4") { $0($1[0]) },
         .of(LayerConv2dSameStrides2.self, "layers/conv2d_same_strides2") { $0($1[0]) },
-        .of(LayerConv2dTransposeSameKernel4Strides2.self, "layers/conv2d_transpose_same_kernel4_strides2") { $0($1[0]) },
+        .of(LayerConv2dTransposeSameKernel4Strides2.self, "layers/conv2d_transpose_same_kernel4_strides2") {
+            $0($1[0])
+        },
         .of(LayerConv2dTransposeSameStrides2.self, "layers/conv2d_transpose_same_strides2") { $0($1[0]) },
-        .of(LayerConv2dTransposeSameStrides2x3OutputPadding1x0.self, "layers/conv2d_transpose_same_strides2x3_output_padding1x0") { $0($1[0]) },
-        .of(LayerConv2dTransposeValidDilation2NoBias.self, "layers/conv2d_transpose_valid_dilation2_no_bias") { $0($1[0]) },
+        .of(
+            LayerConv2dTransposeSameStrides2x3OutputPadding1x0.self,
+            "layers/conv2d_transpose_same_strides2x3_output_padding1x0"
+        ) { $0($1[0]) },
+        .of(LayerConv2dTransposeValidDilation2NoBias.self, "layers/conv2d_transpose_valid_dilation2_no_bias") {
+            $0($1[0])
+        },
         .of(LayerConv2dTransposeValidStrides2.self, "layers/conv2d_transpose_valid_strides2") { $0($1[0]) },
         .of(LayerConv2dValid.self, "layers/conv2d_valid") { $0($1[0]) },
         .of(LayerConv2dValidDilation2x1Tanh.self, "layers/conv2d_valid_dilation2x1_tanh") { $0($1[0]) },
@@ -59,12 +82,20 @@ extension FixtureModel {
         .of(LayerConv3dTransposeValid.self, "layers/conv3d_transpose_valid") { $0($1[0]) },
         .of(LayerConv3dValid.self, "layers/conv3d_valid") { $0($1[0]) },
         .of(LayerConvLstm1dDefault.self, "layers/conv_lstm1d_default") { $0($1[0]) },
-        .of(LayerConvLstm1dSameKernel4GoBackwardsSequences.self, "layers/conv_lstm1d_same_kernel4_go_backwards_sequences") { $0($1[0]) },
+        .of(
+            LayerConvLstm1dSameKernel4GoBackwardsSequences.self,
+            "layers/conv_lstm1d_same_kernel4_go_backwards_sequences"
+        ) { $0($1[0]) },
         .of(LayerConvLstm1dStrides2NoBias.self, "layers/conv_lstm1d_strides2_no_bias") { $0($1[0]) },
         .of(LayerConvLstm2dDefault.self, "layers/conv_lstm2d_default") { $0($1[0]) },
-        .of(LayerConvLstm2dDilation2ReluHardSigmoid.self, "layers/conv_lstm2d_dilation2_relu_hard_sigmoid") { $0($1[0]) },
+        .of(LayerConvLstm2dDilation2ReluHardSigmoid.self, "layers/conv_lstm2d_dilation2_relu_hard_sigmoid") {
+            $0($1[0])
+        },
         .of(LayerConvLstm2dInitialState.self, "layers/conv_lstm2d_initial_state") { $0($1[0], $1[1], $1[2]) },
-        .of(LayerConvLstm2dReturnSequencesStateGoBackwards.self, "layers/conv_lstm2d_return_sequences_state_go_backwards") { $0($1[0]) },
+        .of(
+            LayerConvLstm2dReturnSequencesStateGoBackwards.self,
+            "layers/conv_lstm2d_return_sequences_state_go_backwards"
+        ) { $0($1[0]) },
         .of(LayerConvLstm2dReturnState.self, "layers/conv_lstm2d_return_state") { $0($1[0]) },
         .of(LayerConvLstm2dSameStrides2Sequences.self, "layers/conv_lstm2d_same_strides2_sequences") { $0($1[0]) },
         .of(LayerConvLstm3dDefault.self, "layers/conv_lstm3d_default") { $0($1[0]) },
@@ -77,7 +108,9 @@ extension FixtureModel {
         .of(LayerDepthwiseConv1dSameStrides2.self, "layers/depthwise_conv1d_same_strides2") { $0($1[0]) },
         .of(LayerDepthwiseConv1dValidMultiplier3.self, "layers/depthwise_conv1d_valid_multiplier3") { $0($1[0]) },
         .of(LayerDepthwiseConv2dSameDilation2Relu6.self, "layers/depthwise_conv2d_same_dilation2_relu6") { $0($1[0]) },
-        .of(LayerDepthwiseConv2dSameStrides2Multiplier2.self, "layers/depthwise_conv2d_same_strides2_multiplier2") { $0($1[0]) },
+        .of(LayerDepthwiseConv2dSameStrides2Multiplier2.self, "layers/depthwise_conv2d_same_strides2_multiplier2") {
+            $0($1[0])
+        },
         .of(LayerDepthwiseConv2dValid.self, "layers/depthwise_conv2d_valid") { $0($1[0]) },
         .of(LayerEinsumDenseHeads.self, "layers/einsum_dense_heads") { $0($1[0]) },
         .of(LayerEinsumDenseMatrix.self, "layers/einsum_dense_matrix") { $0($1[0]) },
@@ -102,7 +135,8 @@ extension FixtureModel {
         .of(LayerGlobalMaxPooling2dKeepdims.self, "layers/global_max_pooling2d_keepdims") { $0($1[0]) },
         .of(LayerGlobalMaxPooling3d.self, "layers/global_max_pooling3d") { $0($1[0]) },
         .of(LayerGlobalMaxPooling3dKeepdims.self, "layers/global_max_pooling3d_keepdims") { $0($1[0]) },
-        .of(LayerGroupNormalizationGroups1NoCenterNoScale.self, "layers/group_normalization_groups1_no_center_no_scale") { $0($1[0]) },
+        .of(LayerGroupNormalizationGroups1NoCenterNoScale.self, "layers/group_normalization_groups1_no_center_no_scale")
+        { $0($1[0]) },
         .of(LayerGroupNormalizationGroups2.self, "layers/group_normalization_groups2") { $0($1[0]) },
         .of(LayerGroupNormalizationGroups3Sequence.self, "layers/group_normalization_groups3_sequence") { $0($1[0]) },
         .of(LayerGroupNormalizationInstance.self, "layers/group_normalization_instance") { $0($1[0]) },
@@ -113,7 +147,9 @@ extension FixtureModel {
         .of(LayerLayerNormalizationAxes12.self, "layers/layer_normalization_axes_1_2") { $0($1[0]) },
         .of(LayerLayerNormalizationAxes13.self, "layers/layer_normalization_axes_1_3") { $0($1[0]) },
         .of(LayerLayerNormalizationDefault.self, "layers/layer_normalization_default") { $0($1[0]) },
-        .of(LayerLayerNormalizationNoCenterEpsilon01.self, "layers/layer_normalization_no_center_epsilon0_1") { $0($1[0]) },
+        .of(LayerLayerNormalizationNoCenterEpsilon01.self, "layers/layer_normalization_no_center_epsilon0_1") {
+            $0($1[0])
+        },
         .of(LayerLayerNormalizationNoScale.self, "layers/layer_normalization_no_scale") { $0($1[0]) },
         .of(LayerLayerNormalizationRmsScaling.self, "layers/layer_normalization_rms_scaling") { $0($1[0]) },
         .of(LayerLeakyRelu005.self, "layers/leaky_relu_0_05") { $0($1[0]) },
@@ -127,16 +163,23 @@ extension FixtureModel {
         .of(LayerMaxPooling1dSamePool3Strides1.self, "layers/max_pooling1d_same_pool3_strides1") { $0($1[0]) },
         .of(LayerMaxPooling2dDefault.self, "layers/max_pooling2d_default") { $0($1[0]) },
         .of(LayerMaxPooling2dSamePool3Strides2.self, "layers/max_pooling2d_same_pool3_strides2") { $0($1[0]) },
-        .of(LayerMaxPooling2dValidPool3x2Strides1x2.self, "layers/max_pooling2d_valid_pool3x2_strides1x2") { $0($1[0]) },
+        .of(LayerMaxPooling2dValidPool3x2Strides1x2.self, "layers/max_pooling2d_valid_pool3x2_strides1x2") {
+            $0($1[0])
+        },
         .of(LayerMaxPooling3dDefault.self, "layers/max_pooling3d_default") { $0($1[0]) },
         .of(LayerMaxPooling3dSamePool3Strides2.self, "layers/max_pooling3d_same_pool3_strides2") { $0($1[0]) },
         .of(LayerMultiHeadAttentionCausalNoBias.self, "layers/multi_head_attention_causal_no_bias") { $0($1[0]) },
-        .of(LayerMultiHeadAttentionCrossValueDimOutputShape.self, "layers/multi_head_attention_cross_value_dim_output_shape") { $0($1[0], $1[1], $1[2]) },
+        .of(
+            LayerMultiHeadAttentionCrossValueDimOutputShape.self,
+            "layers/multi_head_attention_cross_value_dim_output_shape"
+        ) { $0($1[0], $1[1], $1[2]) },
         .of(LayerMultiHeadAttentionSelf.self, "layers/multi_head_attention_self") { $0($1[0]) },
         .of(LayerNormalizationAdapted.self, "layers/normalization_adapted") { $0($1[0]) },
         .of(LayerNormalizationAdaptedAxes13.self, "layers/normalization_adapted_axes_1_3") { $0($1[0]) },
         .of(LayerNormalizationMeanVarianceInConfig.self, "layers/normalization_mean_variance_in_config") { $0($1[0]) },
-        .of(LayerNormalizationScalarMeanVarianceInvert.self, "layers/normalization_scalar_mean_variance_invert") { $0($1[0]) },
+        .of(LayerNormalizationScalarMeanVarianceInvert.self, "layers/normalization_scalar_mean_variance_invert") {
+            $0($1[0])
+        },
         .of(LayerPermute21.self, "layers/permute_2_1") { $0($1[0]) },
         .of(LayerPermute312.self, "layers/permute_3_1_2") { $0($1[0]) },
         .of(LayerPreluDefault.self, "layers/prelu_default") { $0($1[0]) },
@@ -162,13 +205,21 @@ extension FixtureModel {
         .of(LayerResizingPadToAspectRatio.self, "layers/resizing_pad_to_aspect_ratio") { $0($1[0]) },
         .of(LayerRmsNormalizationAxesEpsilon.self, "layers/rms_normalization_axes_epsilon") { $0($1[0]) },
         .of(LayerRmsNormalizationDefault.self, "layers/rms_normalization_default") { $0($1[0]) },
-        .of(LayerSeparableConv1dSameStrides2Multiplier2.self, "layers/separable_conv1d_same_strides2_multiplier2") { $0($1[0]) },
+        .of(LayerSeparableConv1dSameStrides2Multiplier2.self, "layers/separable_conv1d_same_strides2_multiplier2") {
+            $0($1[0])
+        },
         .of(LayerSeparableConv1dValid.self, "layers/separable_conv1d_valid") { $0($1[0]) },
-        .of(LayerSeparableConv2dSameDilation2NoBias.self, "layers/separable_conv2d_same_dilation2_no_bias") { $0($1[0]) },
-        .of(LayerSeparableConv2dSameStrides2Multiplier2.self, "layers/separable_conv2d_same_strides2_multiplier2") { $0($1[0]) },
+        .of(LayerSeparableConv2dSameDilation2NoBias.self, "layers/separable_conv2d_same_dilation2_no_bias") {
+            $0($1[0])
+        },
+        .of(LayerSeparableConv2dSameStrides2Multiplier2.self, "layers/separable_conv2d_same_strides2_multiplier2") {
+            $0($1[0])
+        },
         .of(LayerSeparableConv2dValid.self, "layers/separable_conv2d_valid") { $0($1[0]) },
         .of(LayerSimpleRnnDefault.self, "layers/simple_rnn_default") { $0($1[0]) },
-        .of(LayerSimpleRnnGoBackwardsReturnSequences.self, "layers/simple_rnn_go_backwards_return_sequences") { $0($1[0]) },
+        .of(LayerSimpleRnnGoBackwardsReturnSequences.self, "layers/simple_rnn_go_backwards_return_sequences") {
+            $0($1[0])
+        },
         .of(LayerSimpleRnnReturnSequencesRelu.self, "layers/simple_rnn_return_sequences_relu") { $0($1[0]) },
         .of(LayerSoftmaxAxes12.self, "layers/softmax_axes_1_2") { $0($1[0]) },
         .of(LayerSoftmaxAxis1.self, "layers/softmax_axis1") { $0($1[0]) },

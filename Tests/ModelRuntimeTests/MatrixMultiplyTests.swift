@@ -1,7 +1,8 @@
 import CModelKernels
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// The matrix product's fast paths (AVX-512 or AVX2/FMA, when the CPU has them) against the
 /// portable kernel and a Double reference, on sizes that hit every edge of the 6×16 and 12×32
@@ -16,19 +17,26 @@ import Testing
 
     static func reference(_ a: [Float], _ b: [Float], bias: [Float]?, m: Int, k: Int, n: Int) -> [Float] {
         (0..<(m * n)).map { index in
-            let i = index / n, j = index % n
+            let i = index / n
+            let j = index % n
             var sum = Double(bias?[j] ?? 0)
             for p in 0..<k { sum += Double(a[i * k + p]) * Double(b[p * n + j]) }
             return Float(sum)
         }
     }
 
-    @Test(arguments: sizes.flatMap { m in sizes.flatMap { k in sizes.map { n in [m, k, n] } } } + [[130, 300, 35], [13, 600, 1030], [7, 300, 1030], [100, 150, 100], [250, 300, 35], [17, 1000, 100]])
+    @Test(
+        arguments: sizes.flatMap { m in sizes.flatMap { k in sizes.map { n in [m, k, n] } } } + [
+            [130, 300, 35], [13, 600, 1030], [7, 300, 1030], [100, 150, 100], [250, 300, 35], [17, 1000, 100],
+        ])
     func fastPathEqualsPortableAndReference(_ size: [Int]) {
         let (m, k, n) = (size[0], size[1], size[2])
-        let a = Self.values(m * k, seed: 1), b = Self.values(k * n, seed: 2), bias = Self.values(n, seed: 3)
+        let a = Self.values(m * k, seed: 1)
+        let b = Self.values(k * n, seed: 2)
+        let bias = Self.values(n, seed: 3)
         for withBias in [false, true] {
-            var fast = [Float](repeating: .nan, count: m * n), portable = [Float](repeating: .nan, count: m * n)
+            var fast = [Float](repeating: .nan, count: m * n)
+            var portable = [Float](repeating: .nan, count: m * n)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     bias.withUnsafeBufferPointer { bias in
@@ -36,8 +44,9 @@ import Testing
                             MatrixMultiply.multiply(a, b, bias: withBias ? bias : nil, into: $0, m: m, k: k, n: n)
                         }
                         portable.withUnsafeMutableBufferPointer {
-                            cmk_sgemm_portable(Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k), b.baseAddress, Int32(n),
-                                               $0.baseAddress, Int32(n), withBias ? bias.baseAddress : nil)
+                            cmk_sgemm_portable(
+                                Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k), b.baseAddress, Int32(n),
+                                $0.baseAddress, Int32(n), withBias ? bias.baseAddress : nil)
                         }
                     }
                 }
@@ -47,7 +56,9 @@ import Testing
             let fastError = zip(fast, expected).map { abs($0 - $1) }.max() ?? 0
             let portableError = zip(portable, expected).map { abs($0 - $1) }.max() ?? 0
             #expect(fastError <= tolerance, "m \(m) k \(k) n \(n) bias \(withBias): fast path off by \(fastError)")
-            #expect(portableError <= tolerance, "m \(m) k \(k) n \(n) bias \(withBias): portable path off by \(portableError)")
+            #expect(
+                portableError <= tolerance,
+                "m \(m) k \(k) n \(n) bias \(withBias): portable path off by \(portableError)")
         }
     }
 
@@ -56,7 +67,9 @@ import Testing
     @Test(arguments: [1, 5, 8, 11, 12, 13, 16, 17, 25, 130, 250], [1, 12, 13, 15, 16, 17, 31, 32, 33, 100])
     func everyKernelLevelMatchesTheReference(_ m: Int, _ n: Int) {
         for k in [1, 7, 300] {
-            let a = Self.values(m * k, seed: 4), b = Self.values(k * n, seed: 5), bias = Self.values(n, seed: 6)
+            let a = Self.values(m * k, seed: 4)
+            let b = Self.values(k * n, seed: 5)
+            let bias = Self.values(n, seed: 6)
             let expected = Self.reference(a, b, bias: bias, m: m, k: k, n: n)
             for level in 1...max(1, cmk_simd_level()) {
                 var out = [Float](repeating: .nan, count: m * n + 1)
@@ -70,19 +83,19 @@ import Testing
 
     @Test func theFastKernelsAreUsedWhereTheCPUHasThem() {
         #if arch(x86_64)
-        // The CI machine and this one have AVX2 and FMA; elsewhere the portable path runs.
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let avx2 = cpu.contains(" avx2") && cpu.contains(" fma")
-        if avx2 { #expect(cmk_has_avx2_fma() == 1) }
-        let avx512 = avx2 && cpu.contains(" avx512f") && cpu.contains(" avx512dq")
-        #expect(cmk_simd_level() == (avx512 ? 2 : avx2 ? 1 : 0))
+            // The CI machine and this one have AVX2 and FMA; elsewhere the portable path runs.
+            let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+            let avx2 = cpu.contains(" avx2") && cpu.contains(" fma")
+            if avx2 { #expect(cmk_has_avx2_fma() == 1) }
+            let avx512 = avx2 && cpu.contains(" avx512f") && cpu.contains(" avx512dq")
+            #expect(cmk_simd_level() == (avx512 ? 2 : avx2 ? 1 : 0))
         #elseif arch(arm64)
-        // NEON is part of every arm64 CPU.
-        #expect(cmk_has_avx2_fma() == 0)
-        #expect(cmk_simd_level() == 1)
+            // NEON is part of every arm64 CPU.
+            #expect(cmk_has_avx2_fma() == 0)
+            #expect(cmk_simd_level() == 1)
         #else
-        #expect(cmk_has_avx2_fma() == 0)
-        #expect(cmk_simd_level() == 0)
+            #expect(cmk_has_avx2_fma() == 0)
+            #expect(cmk_simd_level() == 0)
         #endif
     }
 }

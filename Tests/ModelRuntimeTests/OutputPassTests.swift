@@ -1,6 +1,7 @@
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// A layer's element-wise activation runs in the matrix product's output pass, on each block of
 /// rows right after the block is computed. It gives the bits of the product followed by the
@@ -27,16 +28,21 @@ import Testing
     func denseMatchesASeparatePass(_ shape: (Int, Int, Int)) throws {
         let (rows, inputs, units) = shape
         let x = Tensor(shape: [rows, inputs], scalars: Self.values(rows * inputs, seed: 1))
-        let plain = try Dense(config: DenseConfig(name: "d", units: units), inputShape: TensorShape([nil, inputs]), seed: 3)
+        let plain = try Dense(
+            config: DenseConfig(name: "d", units: units), inputShape: TensorShape([nil, inputs]), seed: 3)
         try Self.expectActivationsMatch(plain, on: x, "\(shape)") { activation in
-            try Dense(config: DenseConfig(name: "d", units: units, activation: activation), inputShape: TensorShape([nil, inputs]), seed: 4)
+            try Dense(
+                config: DenseConfig(name: "d", units: units, activation: activation),
+                inputShape: TensorShape([nil, inputs]), seed: 4)
         }
     }
 
     /// For each activation, `make(activation)` with `plain`'s weights gives the bits of
     /// `plain` followed by the activation on its own.
-    static func expectActivationsMatch<L: UnaryLayer>(_ plain: L, on x: Tensor, _ label: String,
-                                                      make: (ActivationFunction) throws -> L) throws {
+    static func expectActivationsMatch<L: UnaryLayer>(
+        _ plain: L, on x: Tensor, _ label: String,
+        make: (ActivationFunction) throws -> L
+    ) throws {
         for activation in activations {
             var fused = try make(activation)
             try fused.setWeights(plain.weights)
@@ -52,13 +58,17 @@ import Testing
     func convolutionMatchesASeparatePass(_ shape: (Int, Int, Int, Int, Int, Int)) throws {
         let (batch, size, channels, kernel, groups, filters) = shape
         let inputShape = TensorShape([nil, size, size, channels])
-        let x = Tensor(shape: [batch, size, size, channels], scalars: Self.values(batch * size * size * channels, seed: 2))
+        let x = Tensor(
+            shape: [batch, size, size, channels], scalars: Self.values(batch * size * size * channels, seed: 2))
         func config(_ activation: ActivationFunction) -> ConvConfig<Spatial2D> {
-            ConvConfig(name: "c", filters: filters, kernelSize: IntTuple([kernel]), padding: .same, groups: groups,
-                       activation: activation)
+            ConvConfig(
+                name: "c", filters: filters, kernelSize: IntTuple([kernel]), padding: .same, groups: groups,
+                activation: activation)
         }
         let plain = try Conv2D(config: config(.linear), inputShape: inputShape, seed: 5)
-        try Self.expectActivationsMatch(plain, on: x, "\(shape)") { try Conv2D(config: config($0), inputShape: inputShape, seed: 6) }
+        try Self.expectActivationsMatch(plain, on: x, "\(shape)") {
+            try Conv2D(config: config($0), inputShape: inputShape, seed: 6)
+        }
     }
 
     /// SeparableConv2D's pointwise product carries the activation too.
@@ -85,11 +95,14 @@ import Testing
 
     /// A BatchNormalization with weights away from the identity, on `features` features.
     static func normalization(_ features: Int, axis: Int = -1, shape: TensorShape) throws -> BatchNormalization {
-        var norm = try BatchNormalization(config: BatchNormalizationConfig(name: "bn", axis: axis), inputShape: shape, seed: 1)
-        try norm.setWeights([Tensor(shape: [features], scalars: values(features, seed: 4)),
-                             Tensor(shape: [features], scalars: values(features, seed: 5)),
-                             Tensor(shape: [features], scalars: values(features, seed: 6)),
-                             Tensor(shape: [features], scalars: values(features, seed: 7).map { $0 * $0 + 0.5 })])
+        var norm = try BatchNormalization(
+            config: BatchNormalizationConfig(name: "bn", axis: axis), inputShape: shape, seed: 1)
+        try norm.setWeights([
+            Tensor(shape: [features], scalars: values(features, seed: 4)),
+            Tensor(shape: [features], scalars: values(features, seed: 5)),
+            Tensor(shape: [features], scalars: values(features, seed: 6)),
+            Tensor(shape: [features], scalars: values(features, seed: 7).map { $0 * $0 + 0.5 }),
+        ])
         return norm
     }
 
@@ -107,24 +120,36 @@ import Testing
         ("conv, ReLU with a threshold", 3, 1, .linear, -1, "threshold"),
         ("conv with softmax", 1, 1, .softmax, -1, "relu"),
     ])
-    func chainsMatchTheirLayers(_ name: String, _ kernel: Int, _ isConv: Int, _ own: ActivationFunction, _ axis: Int,
-                                _ last: String) throws {
-        let channels = 12, size = 15
+    func chainsMatchTheirLayers(
+        _ name: String, _ kernel: Int, _ isConv: Int, _ own: ActivationFunction, _ axis: Int,
+        _ last: String
+    ) throws {
+        let channels = 12
+        let size = 15
         let inputShape = TensorShape([nil, size, size, channels])
         let x = Tensor(shape: [2, size, size, channels], scalars: Self.values(2 * size * size * channels, seed: 9))
-        let first: any UnaryLayer = isConv == 1
-            ? try Conv2D(config: ConvConfig(name: "conv", filters: channels, kernelSize: IntTuple([kernel]), padding: .same,
-                                            activation: own), inputShape: inputShape, seed: 2)
-            : try DepthwiseConv2D(config: DepthwiseConvConfig(name: "dw", kernelSize: IntTuple([kernel]), padding: .same,
-                                                              activation: own), inputShape: inputShape, seed: 2)
+        let first: any UnaryLayer =
+            isConv == 1
+            ? try Conv2D(
+                config: ConvConfig(
+                    name: "conv", filters: channels, kernelSize: IntTuple([kernel]), padding: .same,
+                    activation: own), inputShape: inputShape, seed: 2)
+            : try DepthwiseConv2D(
+                config: DepthwiseConvConfig(
+                    name: "dw", kernelSize: IntTuple([kernel]), padding: .same,
+                    activation: own), inputShape: inputShape, seed: 2)
         let features = axis == 1 ? size : channels
         let norm = try Self.normalization(features, axis: axis, shape: inputShape)
-        let activation: any UnaryLayer = switch last {
-        case "relu6": try ReLU(config: ReLUConfig(name: "act", maxValue: 6), inputShape: inputShape, seed: 0)
-        case "threshold": try ReLU(config: ReLUConfig(name: "act", threshold: 0.25), inputShape: inputShape, seed: 0)
-        default: try Activation(config: ActivationConfig(name: "act", activation: ActivationFunction(kerasName: last)!),
-                                inputShape: inputShape, seed: 0)
-        }
+        let activation: any UnaryLayer =
+            switch last {
+            case "relu6": try ReLU(config: ReLUConfig(name: "act", maxValue: 6), inputShape: inputShape, seed: 0)
+            case "threshold":
+                try ReLU(config: ReLUConfig(name: "act", threshold: 0.25), inputShape: inputShape, seed: 0)
+            default:
+                try Activation(
+                    config: ActivationConfig(name: "act", activation: ActivationFunction(kerasName: last)!),
+                    inputShape: inputShape, seed: 0)
+            }
         func chain<A: UnaryLayer, B: UnaryLayer, C: UnaryLayer>(_ a: A, _ b: B, _ c: C) throws {
             let recorder = Recorder()
             let expected = recorder.interceptChain(a, b, c, input: x, at: LayerPath(["model"]))
@@ -135,7 +160,10 @@ import Testing
             #expect(Self.firstDifference(plain, expected) == nil, "\(name)")
             let pair = NoInterception().interceptChain(a, b, input: x, at: LayerPath(["model"]))
             #expect(Self.firstDifference(pair, b(a(x))) == nil, "\(name): without the activation")
-            let fuses = ["conv 3x3, relu6", "conv 1x1, own relu, then sigmoid", "depthwise 3x3, relu", "depthwise, own tanh, then gelu"]
+            let fuses = [
+                "conv 3x3, relu6", "conv 1x1, own relu, then sigmoid", "depthwise 3x3, relu",
+                "depthwise, own tanh, then gelu",
+            ]
             #expect((fusedCall([b, c], after: a, input: x) != nil) == fuses.contains(name), "\(name): fused or not")
         }
         try chain(first, norm, activation)

@@ -1,7 +1,8 @@
 import CModelKernels
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// The float32 fills of fresh weights (`CModelKernels`' Philox kernels, AVX-512 or AVX2 where
 /// the CPU has it, split over the cores for large tensors) against the portable kernel and the
@@ -49,7 +50,9 @@ import Testing
         check("default path") { cmk_philox_uniform(k0, k1, first, Int64(count), scale, shift, $0) }
         // Each kernel this CPU runs: 1 AVX2, 2 AVX-512.
         for level in 1...max(1, cmk_simd_level()) {
-            check("level \(level)") { cmk_philox_uniform_at_level(level, k0, k1, first, Int64(count), scale, shift, $0) }
+            check("level \(level)") {
+                cmk_philox_uniform_at_level(level, k0, k1, first, Int64(count), scale, shift, $0)
+            }
         }
     }
 
@@ -62,9 +65,12 @@ import Testing
         for (name, reference, kernel) in [
             ("normal", generator.normal(count: first + count), cmk_philox_normal),
             ("truncated normal", generator.truncatedNormal(count: first + count), cmk_philox_truncated_normal),
-        ] as [(String, [Double], (UInt32, UInt32, UInt64, Int64, Double, Double, UnsafeMutablePointer<Float>?) -> Void)] {
+        ] as [(String, [Double], (UInt32, UInt32, UInt64, Int64, Double, Double, UnsafeMutablePointer<Float>?) -> Void)]
+        {
             var out = [Float](repeating: .nan, count: count + 1)
-            out.withUnsafeMutableBufferPointer { kernel(k0, k1, UInt64(first), Int64(count), scale, shift, $0.baseAddress) }
+            out.withUnsafeMutableBufferPointer {
+                kernel(k0, k1, UInt64(first), Int64(count), scale, shift, $0.baseAddress)
+            }
             let expected = reference[first...].map { Float($0 * scale + shift) }
             #expect(Array(out.prefix(count)) == expected, "\(name) count \(count) first \(first)")
             #expect(out[count].isNaN, "\(name) count \(count) first \(first): wrote past the end")

@@ -25,8 +25,10 @@ struct SavedModel: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static func of<M: Model>(_ type: M.Type, _ name: String, fileExtension: String = "keras",
-                             call: @escaping @Sendable (M, [Tensor]) -> Any) -> SavedModel {
+    static func of<M: Model>(
+        _ type: M.Type, _ name: String, fileExtension: String = "keras",
+        call: @escaping @Sendable (M, [Tensor]) -> Any
+    ) -> SavedModel {
         SavedModel(
             name: name, fileExtension: fileExtension, kerasJSON: { M(seed: 1).kerasJSON() },
             run: { url, inputs in
@@ -135,7 +137,7 @@ extension Fixtures {
     static func io(_ path: String) throws -> (inputs: [Tensor], outputs: [(name: String, tensor: Tensor)]) {
         let data = try Data(contentsOf: url(path))
         guard let document = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let inputs = document["inputs"] as? [[String: Any]], let outputs = document["outputs"] as? [[String: Any]]
+            let inputs = document["inputs"] as? [[String: Any]], let outputs = document["outputs"] as? [[String: Any]]
         else { throw CocoaError(.fileReadCorruptFile) }
         func tensor(_ entry: [String: Any]) throws -> Tensor {
             guard let shape = entry["shape"] as? [Int], let data = entry["data"] as? [NSNumber] else {

@@ -31,7 +31,8 @@ import Testing
         // A shape that needs more data than the file holds.
         var hugeShape = good
         let pattern = Array("(3,)".utf8)
-        let offset = try #require((0...(good.count - pattern.count)).first { Array(good[$0..<($0 + pattern.count)]) == pattern })
+        let offset = try #require(
+            (0...(good.count - pattern.count)).first { Array(good[$0..<($0 + pattern.count)]) == pattern })
         hugeShape.replaceSubrange(offset..<(offset + 4), with: Array("(9,)".utf8))
         #expect(throws: TensorFileError.self) { try Tensor(npyBytes: hugeShape) }
     }
@@ -61,7 +62,8 @@ import Testing
         let shape = "(" + String(repeating: "1, ", count: 65) + ")"
         var header = "{'descr': '<f4', 'fortran_order': True, 'shape': \(shape), }"
         header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
-        let bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+        let bytes: [UInt8] =
+            [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
             + Array(header.utf8) + [0, 0, 128, 63]
         #expect(throws: TensorFileError.self) { try Tensor(npyBytes: bytes) }
     }

@@ -1,7 +1,8 @@
 import CModelKernels
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// The vectorised exp, sigmoid, tanh, SiLU and GELU (AVX2/FMA or NEON) against double-precision
 /// references, in units in the last place, over their whole useful ranges and special values,
@@ -20,14 +21,18 @@ import Testing
         let count = 400_000
         var values = (0..<count).map { index -> Float in
             let t = Double(index) / Double(count - 1) * 2 - 1  // −1 … 1
-            let magnitude = t * t * t                          // denser near 0
+            let magnitude = t * t * t  // denser near 0
             return Float(magnitude >= 0 ? magnitude * Double(high) : -magnitude * Double(low))
         }
-        values += [0, -0.0, .infinity, -.infinity, .nan, 1e-30, -1e-30, .leastNonzeroMagnitude, 0.5, -0.5, 0.499_999_97]
+        values += [
+            0, -0.0, .infinity, -.infinity, .nan, 1e-30, -1e-30, .leastNonzeroMagnitude, 0.5, -0.5, 0.499_999_97,
+        ]
         return values
     }
 
-    static func run(_ kernel: (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void, _ x: [Float]) -> [Float] {
+    static func run(_ kernel: (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void, _ x: [Float])
+        -> [Float]
+    {
         var out = [Float](repeating: .nan, count: x.count)
         kernel(Int64(x.count), x, &out)
         return out
@@ -89,13 +94,18 @@ import Testing
     /// A GELU kernel's worst error over ±12, as a fraction of 4 ulp of the formula in double
     /// plus the tanh's or erf's error (2 ulp of 1) carried through `1 + tanh` or `1 + erf` where
     /// the two nearly cancel; and its worst error in ulp for positive x.
-    static func geluErrors(_ kernel: (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void,
-                           exact formula: (Double) -> Double) -> (allowed: Double, positiveUlps: Double) {
+    static func geluErrors(
+        _ kernel: (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void,
+        exact formula: (Double) -> Double
+    ) -> (allowed: Double, positiveUlps: Double) {
         let x = samples(-12, 12)
-        var worst = 0.0, worstPositive = 0.0
+        var worst = 0.0
+        var worstPositive = 0.0
         for (value, input) in zip(run(kernel, x), x) where input.isFinite {
-            let v = Double(input), exact = formula(v)
-            let allowed = 4 * Double(max(Float(abs(exact)).ulp, Float.leastNonzeroMagnitude)) + 0.5 * abs(v) * 2 * 0x1p-24
+            let v = Double(input)
+            let exact = formula(v)
+            let allowed =
+                4 * Double(max(Float(abs(exact)).ulp, Float.leastNonzeroMagnitude)) + 0.5 * abs(v) * 2 * 0x1p-24
             worst = max(worst, abs(Double(value) - exact) / allowed)
             if input > 0 { worstPositive = max(worstPositive, ulps(value, exact)) }
         }
@@ -104,7 +114,9 @@ import Testing
 
     /// Keras's approximate GELU over the vector tanh.
     @Test func approximateGeluIsWithinItsFormulasError() {
-        let worst = Self.geluErrors(cmk_gelu_tanh) { v in 0.5 * v * (1 + Foundation.tanh(0.797_884_560_802_865_4 * (v + 0.044_715 * v * v * v))) }
+        let worst = Self.geluErrors(cmk_gelu_tanh) { v in
+            0.5 * v * (1 + Foundation.tanh(0.797_884_560_802_865_4 * (v + 0.044_715 * v * v * v)))
+        }
         #expect(worst.allowed <= 1, "worst \(worst.allowed) of the allowed error")
         #expect(Self.run(cmk_gelu_tanh, [.nan])[0].isNaN)
     }
@@ -116,7 +128,8 @@ import Testing
         #expect(worst.positiveUlps <= 2, "worst \(worst.positiveUlps) ulp for positive x")
         #expect(Self.run(cmk_gelu, [.nan])[0].isNaN)
         // As the float formula: +inf, and −inf · (1 − 1) = NaN.
-        let infinities = Self.run(cmk_gelu, [.infinity, -.infinity]), portable = Self.run(cmk_gelu_portable, [.infinity, -.infinity])
+        let infinities = Self.run(cmk_gelu, [.infinity, -.infinity])
+        let portable = Self.run(cmk_gelu_portable, [.infinity, -.infinity])
         #expect(infinities[0] == .infinity && portable[0] == .infinity && infinities[1].isNaN && portable[1].isNaN)
     }
 
@@ -125,7 +138,9 @@ import Testing
     func tailsMatchTheVectorBody(_ count: Int) {
         let x = (0..<count).map { Float($0) * 0.37 - 3 }
         let padded = x + [Float](repeating: 0, count: 8)
-        for kernel in [cmk_exp, cmk_sigmoid, cmk_tanh, cmk_silu, cmk_gelu_tanh, cmk_gelu] as [(Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void] {
+        for kernel in [cmk_exp, cmk_sigmoid, cmk_tanh, cmk_silu, cmk_gelu_tanh, cmk_gelu]
+            as [(Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void]
+        {
             let alone = Self.run(kernel, x)
             let inBody = (0..<count).map { index in Self.run(kernel, Array(padded[index..<(index + 8)]))[0] }
             #expect(alone.map(\.bitPattern) == inBody.map(\.bitPattern))
@@ -135,10 +150,14 @@ import Testing
     /// The activations use the kernels: a layer's output equals the kernel's.
     @Test func activationsUseTheKernels() throws {
         let x = Tensor(shape: [3, 37], scalars: (0..<111).map { Float($0) * 0.21 - 11 })
-        for (activation, kernel) in [(ActivationFunction.sigmoid, cmk_sigmoid), (.tanh, cmk_tanh), (.exponential, cmk_exp),
-                                     (.silu, cmk_silu), (.geluApproximate, cmk_gelu_tanh), (.gelu, cmk_gelu)]
-            as [(ActivationFunction, (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void)] {
-            let layer = try Activation(config: ActivationConfig(activation: activation), inputShape: TensorShape([nil, 37]), seed: 0)
+        for (activation, kernel) in [
+            (ActivationFunction.sigmoid, cmk_sigmoid), (.tanh, cmk_tanh), (.exponential, cmk_exp),
+            (.silu, cmk_silu), (.geluApproximate, cmk_gelu_tanh), (.gelu, cmk_gelu),
+        ]
+            as [(ActivationFunction, (Int64, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void)]
+        {
+            let layer = try Activation(
+                config: ActivationConfig(activation: activation), inputShape: TensorShape([nil, 37]), seed: 0)
             #expect(layer(x).scalars == Self.run(kernel, x.scalars), "\(activation)")
         }
     }

@@ -4,8 +4,10 @@ import Testing
 
 /// The fixture models whose weights Keras saved (`tools/make_fixtures.py`): `model.weights.h5`,
 /// and the same datasets as `.safetensors` and `.npz`.
-let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outputs", "siamese",
-                          "nested_two_levels", "nested_outputs", "merge_layers"]
+let weightFileFixtures = [
+    "quick_start", "residual_block", "two_inputs_two_outputs", "siamese",
+    "nested_two_levels", "nested_outputs", "merge_layers",
+]
 
 @Suite struct WeightFileTests {
     static func model(_ name: String) -> FixtureModel? { FixtureModel.all.first { $0.name == name } }
@@ -26,9 +28,15 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
     /// `.weights.h5` and `.keras`, the legacy Keras 2 `.h5` that `model.save("x.h5")` writes,
     /// and the same weights keyed by path in `.safetensors` and `.npz`; plus a re-zipped
     /// (deflated) `.keras`, a weights-only legacy `.h5` and a compressed `.npz`.
-    static let kerasWeightFiles: [(String, String)] = weightFileFixtures.flatMap { fixture in
-        ["weights.safetensors", "weights.npz", "model.weights.h5", "model.keras", "model.legacy.h5"].map { (fixture, $0) }
-    } + [("quick_start", "model.deflated.keras"), ("quick_start", "legacy_weights_only.h5"), ("quick_start", "weights.compressed.npz")]
+    static let kerasWeightFiles: [(String, String)] =
+        weightFileFixtures.flatMap { fixture in
+            ["weights.safetensors", "weights.npz", "model.weights.h5", "model.keras", "model.legacy.h5"].map {
+                (fixture, $0)
+            }
+        } + [
+            ("quick_start", "model.deflated.keras"), ("quick_start", "legacy_weights_only.h5"),
+            ("quick_start", "weights.compressed.npz"),
+        ]
 
     @Test(arguments: kerasWeightFiles)
     func loadingKerasWeightsGivesKerasOutputs(_ fixture: String, _ file: String) throws {
@@ -47,10 +55,11 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
     /// The entries of `layers/cases.json` by case name (`conv1d_valid`).
     static let layerCases: [String: JSONValue] = {
         guard let data = try? Data(contentsOf: Fixtures.url("layers/cases.json")),
-              let cases = try? JSONReader.parse([UInt8](data)).value.arrayElements
+            let cases = try? JSONReader.parse([UInt8](data)).value.arrayElements
         else { return [:] }
-        return Dictionary(cases.compactMap { entry in entry.value["case"]?.value.stringValue.map { ($0, entry.value) } },
-                          uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            cases.compactMap { entry in entry.value["case"]?.value.stringValue.map { ($0, entry.value) } },
+            uniquingKeysWith: { a, _ in a })
     }()
 
     /// Every layer case: our weight paths are the ones Keras saved (`weight_paths` in
@@ -63,8 +72,10 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         let entry = try #require(Self.layerCases[String(fixture.name.dropFirst("layers/".count))], "\(fixture.name)")
         let json = try #require(entry["weight_paths"]?.value, "\(fixture.name)")
         let keras = (json.arrayElements ?? []).map { item in
-            (item.value.arrayElements?.first?.value.stringValue ?? "",
-             item.value.arrayElements?.last?.value.arrayElements?.compactMap { $0.value.intValue } ?? [])
+            (
+                item.value.arrayElements?.first?.value.stringValue ?? "",
+                item.value.arrayElements?.last?.value.arrayElements?.compactMap { $0.value.intValue } ?? []
+            )
         }
         let ours = fixture.paths()
         #expect(ours.map(\.path) == keras.map(\.0), "\(fixture.name)")
@@ -85,8 +96,10 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         expectClose(base(input), try Fixtures.tensor("dropout_after_dense/output.npy"), "base")
         var variant = DropoutAfterDenseMc(seed: 1)
         try variant.loadWeights(from: Fixtures.url("dropout_after_dense/variant.weights.h5"))
-        let variantPaths = try JSONReader.parse([UInt8](Data(contentsOf: Fixtures.url("dropout_after_dense/variant_weight_paths.json"))))
-            .value.arrayElements?.compactMap { $0.value.arrayElements?.first?.value.stringValue }
+        let variantPaths = try JSONReader.parse(
+            [UInt8](Data(contentsOf: Fixtures.url("dropout_after_dense/variant_weight_paths.json")))
+        )
+        .value.arrayElements?.compactMap { $0.value.arrayElements?.first?.value.stringValue }
         #expect(variant.kerasWeightPaths.map(\.path) == variantPaths)
         expectClose(variant(input), try Fixtures.tensor("dropout_after_dense/variant_output.npy"), "variant")
     }
@@ -95,7 +108,9 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
     /// model from it, and refuses an archive of another architecture.
     @Test func aKerasArchiveBuildsTheModel() throws {
         let model = try QuickStart(contentsOf: Fixtures.url("quick_start/model.keras"))
-        expectClose(model(try Fixtures.tensor("quick_start/input.npy")), try Fixtures.tensor("quick_start/output.npy"), "quick_start")
+        expectClose(
+            model(try Fixtures.tensor("quick_start/input.npy")), try Fixtures.tensor("quick_start/output.npy"),
+            "quick_start")
         let fromWeights = try QuickStart(contentsOf: Fixtures.url("quick_start/model.weights.h5"))
         #expect(fromWeights.weights == model.weights)
         #expect {
@@ -106,7 +121,8 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         #expect {
             try QuickStart(contentsOf: Fixtures.url("siamese/model.weights.h5"))
         } throws: { error in
-            "\(error)".contains("missing: layers/dense_1/vars/0 [32, 1]") && "\(error)".contains("misshaped: layers/dense/vars/0 is [3, 1], expected [728, 32]")
+            "\(error)".contains("missing: layers/dense_1/vars/0 [32, 1]")
+                && "\(error)".contains("misshaped: layers/dense/vars/0 is [3, 1], expected [728, 32]")
         }
     }
 
@@ -171,7 +187,10 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
             try model.loadWeights(from: url)
             Issue.record("loading mismatched weights must fail")
         } catch {
-            #expect("\(error)" == "QuickStart: the weights in \(url.path) do not fit the model; missing: layers/dense_1/vars/1 [1]; unexpected: layers/dense_9/vars/0; misshaped: layers/dense/vars/0 is [728, 31], expected [728, 32]")
+            #expect(
+                "\(error)"
+                    == "QuickStart: the weights in \(url.path) do not fit the model; missing: layers/dense_1/vars/1 [1]; unexpected: layers/dense_9/vars/0; misshaped: layers/dense/vars/0 is [728, 31], expected [728, 32]"
+            )
         }
         #expect(model.weights == before)
         #expect(throws: TensorFileError.self) { try model.loadWeights(from: folder.appendingPathComponent("w.keras")) }
@@ -180,7 +199,9 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
 
     /// Damaged and forged files throw a clear error, never crash or read out of bounds.
     @Test func damagedFilesThrow() throws {
-        let good = try WeightFileFormat.safetensors.write([NamedTensor(name: "a", tensor: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))])
+        let good = try WeightFileFormat.safetensors.write([
+            NamedTensor(name: "a", tensor: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))
+        ])
         #expect(try WeightFileFormat.safetensors.read(good).first?.tensor.scalars == [1, 2, 3, 4])
         var cases: [(String, [UInt8])] = [
             ("empty", []),
@@ -190,14 +211,28 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         ]
         func forged(_ header: String) -> [UInt8] {
             let bytes = Array(header.utf8)
-            return (0..<8).map { UInt8(truncatingIfNeeded: bytes.count >> (8 * $0)) } + bytes + [UInt8](repeating: 0, count: 16)
+            return (0..<8).map { UInt8(truncatingIfNeeded: bytes.count >> (8 * $0)) } + bytes
+                + [UInt8](repeating: 0, count: 16)
         }
-        cases.append(("offsets past the end", forged(#"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 400]}}"#)))
-        cases.append(("shape and offsets disagree", forged(#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 16]}}"#)))
-        cases.append(("absurd shape", forged(#"{"a": {"dtype": "F32", "shape": [4294967296, 4294967296, 4294967296], "data_offsets": [0, 16]}}"#)))
+        cases.append(
+            ("offsets past the end", forged(#"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 400]}}"#)))
+        cases.append(
+            ("shape and offsets disagree", forged(#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 16]}}"#)))
+        cases.append(
+            (
+                "absurd shape",
+                forged(
+                    #"{"a": {"dtype": "F32", "shape": [4294967296, 4294967296, 4294967296], "data_offsets": [0, 16]}}"#)
+            ))
         cases.append(("unsupported dtype", forged(#"{"a": {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}}"#)))
         cases.append(("header not JSON", forged("{nope")))
-        cases.append(("overlapping tensors", forged(#"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#)))
+        cases.append(
+            (
+                "overlapping tensors",
+                forged(
+                    #"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#
+                )
+            ))
         cases.append(("a hole in the data", forged(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}"#)))
         for (name, bytes) in cases {
             #expect(throws: TensorFileError.self, "\(name)") { try WeightFileFormat.safetensors.read(bytes) }
@@ -207,8 +242,10 @@ let weightFileFixtures = ["quick_start", "residual_block", "two_inputs_two_outpu
         var corrupted = zip
         corrupted[40] ^= 0xFF
         // Two directory entries pointing at one member (found by fuzzing).
-        let twoMembers = try WeightFileFormat.npz.write([NamedTensor(name: "a", tensor: Tensor(shape: [2], scalars: [1, 2])),
-                                                        NamedTensor(name: "b", tensor: Tensor(shape: [2], scalars: [3, 4]))])
+        let twoMembers = try WeightFileFormat.npz.write([
+            NamedTensor(name: "a", tensor: Tensor(shape: [2], scalars: [1, 2])),
+            NamedTensor(name: "b", tensor: Tensor(shape: [2], scalars: [3, 4])),
+        ])
         var aliased = twoMembers
         let centralB = try #require(Self.lastSignature([0x50, 0x4B, 0x01, 0x02], in: aliased))
         for k in 0..<4 { aliased[centralB + 42 + k] = 0 }  // member b's local header offset → member a's

@@ -1,7 +1,8 @@
 import CModelKernels
 import Foundation
-@testable import ModelRuntime
 import Testing
+
+@testable import ModelRuntime
 
 /// The window kernels, depthwise convolution and max and average pooling (AVX2 when the CPU
 /// has it, 32 and 8 channels at a time), against their portable loops bit for bit and against
@@ -20,7 +21,9 @@ import Testing
 
     /// The window of `window` over two images of `channels` channels.
     static func geometry(_ window: [Int], channels: Int) -> cmk_window2d {
-        let (inH, inW, kH, kW, stride, dilation, pad) = (window[0], window[1], window[2], window[3], window[4], window[5], window[6])
+        let (inH, inW, kH, kW, stride, dilation, pad) = (
+            window[0], window[1], window[2], window[3], window[4], window[5], window[6]
+        )
         func outSize(_ size: Int, _ taps: Int) -> Int { (size + 2 * pad - dilation * (taps - 1) - 1) / stride + 1 }
         return cmk_window2d(
             batch: 2, inH: Int32(inH), inW: Int32(inW), channels: Int32(channels), outH: Int32(outSize(inH, kH)),
@@ -30,14 +33,18 @@ import Testing
 
     @Test(arguments: windows, [1, 7, 8, 17, 33, 100])
     func depthwiseFastPathEqualsPortableAndReference(_ window: [Int], _ channels: Int) {
-        let (inH, inW, kH, kW, stride, dilation, pad) = (window[0], window[1], window[2], window[3], window[4], window[5], window[6])
+        let (inH, inW, kH, kW, stride, dilation, pad) = (
+            window[0], window[1], window[2], window[3], window[4], window[5], window[6]
+        )
         var geometry = Self.geometry(window, channels: channels)
         let (batch, outH, outW) = (Int(geometry.batch), Int(geometry.outH), Int(geometry.outW))
-        let x = Self.values(batch * inH * inW * channels, seed: 1), k = Self.values(kH * kW * channels, seed: 2)
+        let x = Self.values(batch * inH * inW * channels, seed: 1)
+        let k = Self.values(kH * kW * channels, seed: 2)
         let bias = Self.values(channels, seed: 3)
         let count = batch * outH * outW * channels
         for withBias in [false, true] {
-            var fast = [Float](repeating: .nan, count: count + 1), portable = fast
+            var fast = [Float](repeating: .nan, count: count + 1)
+            var portable = fast
             let rows = Int64(batch * outH)
             bias.withUnsafeBufferPointer { b in
                 let biasPointer = withBias ? b.baseAddress : nil
@@ -46,7 +53,8 @@ import Testing
                 cmk_depthwise2d(&geometry, rows / 2, rows, x, k, biasPointer, &fast)
                 cmk_depthwise2d_portable(&geometry, 0, rows, x, k, biasPointer, &portable)
             }
-            #expect(fast.map(\.bitPattern) == portable.map(\.bitPattern), "\(window) channels \(channels) bias \(withBias)")
+            #expect(
+                fast.map(\.bitPattern) == portable.map(\.bitPattern), "\(window) channels \(channels) bias \(withBias)")
             #expect(fast[count].isNaN, "\(window) channels \(channels): wrote past the end")
             var worst = 0.0
             for n in 0..<batch {
@@ -56,9 +64,12 @@ import Testing
                             var sum = withBias ? Double(bias[c]) : 0
                             for kh in 0..<kH {
                                 for kw in 0..<kW {
-                                    let ih = oh * stride + kh * dilation - pad, iw = ow * stride + kw * dilation - pad
+                                    let ih = oh * stride + kh * dilation - pad
+                                    let iw = ow * stride + kw * dilation - pad
                                     guard ih >= 0, ih < inH, iw >= 0, iw < inW else { continue }
-                                    sum += Double(x[((n * inH + ih) * inW + iw) * channels + c]) * Double(k[(kh * kW + kw) * channels + c])
+                                    sum +=
+                                        Double(x[((n * inH + ih) * inW + iw) * channels + c])
+                                        * Double(k[(kh * kW + kw) * channels + c])
                                 }
                             }
                             worst = max(worst, abs(sum - Double(fast[((n * outH + oh) * outW + ow) * channels + c])))
@@ -72,7 +83,9 @@ import Testing
 
     @Test(arguments: windows, [1, 7, 8, 17, 33, 100])
     func poolingFastPathEqualsPortableAndReference(_ window: [Int], _ channels: Int) {
-        let (inH, inW, kH, kW, stride, dilation, pad) = (window[0], window[1], window[2], window[3], window[4], window[5], window[6])
+        let (inH, inW, kH, kW, stride, dilation, pad) = (
+            window[0], window[1], window[2], window[3], window[4], window[5], window[6]
+        )
         var geometry = Self.geometry(window, channels: channels)
         let (batch, outH, outW) = (Int(geometry.batch), Int(geometry.outH), Int(geometry.outW))
         var x = Self.values(batch * inH * inW * channels, seed: 4)
@@ -80,7 +93,8 @@ import Testing
         let count = batch * outH * outW * channels
         let rows = Int64(batch * outH)
         for isMax in [true, false] {
-            var fast = [Float](repeating: .nan, count: count + 1), portable = fast
+            var fast = [Float](repeating: .nan, count: count + 1)
+            var portable = fast
             cmk_pool2d(&geometry, isMax ? 1 : 0, 0, rows / 2, x, &fast)
             cmk_pool2d(&geometry, isMax ? 1 : 0, rows / 2, rows, x, &fast)
             cmk_pool2d_portable(&geometry, isMax ? 1 : 0, 0, rows, x, &portable)
@@ -94,7 +108,8 @@ import Testing
                             var values: [Float] = []
                             for kh in 0..<kH {
                                 for kw in 0..<kW {
-                                    let ih = oh * stride + kh * dilation - pad, iw = ow * stride + kw * dilation - pad
+                                    let ih = oh * stride + kh * dilation - pad
+                                    let iw = ow * stride + kw * dilation - pad
                                     guard ih >= 0, ih < inH, iw >= 0, iw < inW else { continue }
                                     values.append(x[((n * inH + ih) * inW + iw) * channels + c])
                                 }
@@ -107,7 +122,8 @@ import Testing
                             } else if values.contains(where: \.isNaN) {
                                 if !got.isNaN { mismatches += 1 }
                             } else {
-                                let expected = values.isEmpty ? 0 : values.map(Double.init).reduce(0, +) / Double(values.count)
+                                let expected =
+                                    values.isEmpty ? 0 : values.map(Double.init).reduce(0, +) / Double(values.count)
                                 if abs(Double(got) - expected) > 1e-6 { mismatches += 1 }
                             }
                         }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ModelSpec
 import Testing
+
+@testable import ModelSpec
 
 /// The inflater against zlib's own streams (`tools/make_deflate_fixtures.py`).
 @Suite struct InflateTests {
@@ -8,7 +9,8 @@ import Testing
         .appendingPathComponent("Fixtures/deflate")
 
     static func files(_ suffix: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(suffix) }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(suffix) }
+            .sorted()
     }
 
     static func bytes(_ name: String) throws -> [UInt8] {
@@ -27,32 +29,41 @@ import Testing
 
     @Test(arguments: files(".deflate"))
     func rawStreamsDecompressToTheOriginal(_ name: String) throws {
-        let stream = try Self.bytes(name), original = try Self.original(of: name)
+        let stream = try Self.bytes(name)
+        let original = try Self.original(of: name)
         let output = try stream.withUnsafeBytes { try Inflate.decompress($0, limit: original.count) }
         #expect(output == original)
     }
 
     @Test(arguments: files(".zlib"))
     func zlibStreamsDecompressAndCheckAdler32(_ name: String) throws {
-        let stream = try Self.bytes(name), original = try Self.original(of: name)
+        let stream = try Self.bytes(name)
+        let original = try Self.original(of: name)
         #expect(try stream.withUnsafeBytes { try Inflate.zlibDecompress($0, limit: original.count) } == original)
         var corrupted = stream
         corrupted[corrupted.count - 1] ^= 0x01
-        #expect(throws: ArchiveError.self) { try corrupted.withUnsafeBytes { try Inflate.zlibDecompress($0, limit: original.count) } }
+        #expect(throws: ArchiveError.self) {
+            try corrupted.withUnsafeBytes { try Inflate.zlibDecompress($0, limit: original.count) }
+        }
     }
 
     @Test func outputBeyondTheLimitThrows() throws {
         let stream = try Self.bytes("runs.9_default.deflate")
         let original = try Self.bytes("runs.bin")
-        #expect(throws: ArchiveError.self) { try stream.withUnsafeBytes { try Inflate.decompress($0, limit: original.count - 1) } }
+        #expect(throws: ArchiveError.self) {
+            try stream.withUnsafeBytes { try Inflate.decompress($0, limit: original.count - 1) }
+        }
     }
 
     @Test(arguments: ["text.6_fixed.deflate", "floats.1_default.deflate", "one_byte.0_default.deflate"])
     func everyTruncationThrows(_ name: String) throws {
-        let stream = try Self.bytes(name), original = try Self.original(of: name)
+        let stream = try Self.bytes(name)
+        let original = try Self.original(of: name)
         // Every cut for short streams, about 300 evenly spaced ones (and the last few) for long ones.
         let step = max(1, stream.count / 300)
-        for length in Set(Array(stride(from: 0, to: stream.count, by: step)) + Array(max(0, stream.count - 8)..<stream.count)).sorted() {
+        for length in Set(
+            Array(stride(from: 0, to: stream.count, by: step)) + Array(max(0, stream.count - 8)..<stream.count)
+        ).sorted() {
             let prefix = Array(stream.prefix(length))
             #expect(throws: ArchiveError.self, "\(name) cut to \(length) bytes") {
                 try prefix.withUnsafeBytes { try Inflate.decompress($0, limit: original.count) }
@@ -72,7 +83,8 @@ import Testing
         for (name, bytes) in cases {
             #expect(throws: ArchiveError.self, "\(name)") {
                 try bytes.withUnsafeBytes {
-                    name == "zlib header" ? try Inflate.zlibDecompress($0, limit: 100) : try Inflate.decompress($0, limit: 100)
+                    name == "zlib header"
+                        ? try Inflate.zlibDecompress($0, limit: 100) : try Inflate.decompress($0, limit: 100)
                 }
             }
         }

@@ -21,7 +21,9 @@ private struct Layer: Codable, Equatable {
     var config: Config
 
     enum CodingKeys: String, CodingKey {
-        case name, units, useBias = "use_bias", rate, shape, config
+        case name, units
+        case useBias = "use_bias"
+        case rate, shape, config
     }
 }
 
@@ -48,7 +50,9 @@ private func layerDocument(
 }
 
 /// Decodes a `T` from `text`; the error as `LINE:COLUMN: error: MESSAGE`, or nil on success.
-private func decodeFailure<T: Decodable>(_ type: T.Type, _ text: String, decoder: SpecDecoder = SpecDecoder()) -> String? {
+private func decodeFailure<T: Decodable>(_ type: T.Type, _ text: String, decoder: SpecDecoder = SpecDecoder())
+    -> String?
+{
     do {
         let node = try JSONReader.parse(text)
         _ = try decoder.decode(T.self, from: node)
@@ -71,7 +75,9 @@ private struct Box<T: Decodable>: Decodable {
 @Suite struct SpecDecoderTests {
     @Test func decodesAValidDocument() throws {
         let layer = try decode(Layer.self, layerDocument())
-        #expect(layer == Layer(name: "dense", units: 32, useBias: true, rate: 0.5, shape: [nil, 28], config: Config(seed: 7)))
+        #expect(
+            layer
+                == Layer(name: "dense", units: 32, useBias: true, rate: 0.5, shape: [nil, 28], config: Config(seed: 7)))
         #expect(try decode(Layer.self, layerDocument(rate: "null", config: "{}")).rate == nil)
         #expect(try decode([String: [Int]].self, #"{"a": [1, 2], "b": []}"#) == ["a": [1, 2], "b": []])
         #expect(try decode([Int?].self, "[1, null, 3]") == [1, nil, 3])
@@ -90,14 +96,20 @@ private struct Box<T: Decodable>: Decodable {
         (layerDocument(units: "3.0"), "3:12: error: expected an integer for 'units', found 3.0"),
         (layerDocument(units: "1e2"), "3:12: error: expected an integer for 'units', found 1e2"),
         (layerDocument(units: "null"), "3:12: error: expected an integer for 'units', found null"),
-        (layerDocument(units: "99999999999999999999"), "3:12: error: number 99999999999999999999 is out of range for Int in 'units'"),
+        (
+            layerDocument(units: "99999999999999999999"),
+            "3:12: error: number 99999999999999999999 is out of range for Int in 'units'"
+        ),
         (layerDocument(units: nil), "1:1: error: missing required field 'units'"),
         (layerDocument(name: "5"), "2:11: error: expected a string for 'name', found 5"),
         (layerDocument(useBias: "1"), "4:15: error: expected a boolean for 'use_bias', found 1"),
         (layerDocument(rate: "1e400"), "5:11: error: number 1e400 is out of range for Double in 'rate'"),
         (layerDocument(rate: "\"fast\""), "5:11: error: expected a number for 'rate', found a string \"fast\""),
         (layerDocument(shape: "{}"), "6:12: error: expected an array for 'shape', found an object"),
-        (layerDocument(shape: "[null, \"x\"]"), "6:19: error: expected an integer for 'shape[1]', found a string \"x\""),
+        (
+            layerDocument(shape: "[null, \"x\"]"),
+            "6:19: error: expected an integer for 'shape[1]', found a string \"x\""
+        ),
         (layerDocument(config: "[]"), "7:13: error: expected an object for 'config', found an array"),
         (layerDocument(config: "{\"seed\": true}"), "7:22: error: expected an integer for 'seed', found true"),
     ]
@@ -108,19 +120,35 @@ private struct Box<T: Decodable>: Decodable {
     }
 
     @Test func locatesRangeErrors() {
-        #expect(decodeFailure(Box<Int8>.self, #"{"v": 300}"#) == "1:7: error: number 300 is out of range for Int8 in 'v'")
-        #expect(decodeFailure(Box<UInt8>.self, #"{"v": -1}"#) == "1:7: error: number -1 is out of range for UInt8 in 'v'")
-        #expect(decodeFailure(Box<UInt64>.self, #"{"v": 18446744073709551616}"#) == "1:7: error: number 18446744073709551616 is out of range for UInt64 in 'v'")
-        #expect(decodeFailure(Box<Float>.self, #"{"v": 1e39}"#) == "1:7: error: number 1e39 is out of range for Float in 'v'")
-        #expect(decodeFailure(Box<Double>.self, #"{"v": -1e400}"#) == "1:7: error: number -1e400 is out of range for Double in 'v'")
-        #expect(decodeFailure(Box<[[Int16]]>.self, "{\"v\": [[1],\n [2, 40000]]}") == "2:6: error: number 40000 is out of range for Int16 in 'v[1][1]'")
+        #expect(
+            decodeFailure(Box<Int8>.self, #"{"v": 300}"#) == "1:7: error: number 300 is out of range for Int8 in 'v'")
+        #expect(
+            decodeFailure(Box<UInt8>.self, #"{"v": -1}"#) == "1:7: error: number -1 is out of range for UInt8 in 'v'")
+        #expect(
+            decodeFailure(Box<UInt64>.self, #"{"v": 18446744073709551616}"#)
+                == "1:7: error: number 18446744073709551616 is out of range for UInt64 in 'v'")
+        #expect(
+            decodeFailure(Box<Float>.self, #"{"v": 1e39}"#)
+                == "1:7: error: number 1e39 is out of range for Float in 'v'")
+        #expect(
+            decodeFailure(Box<Double>.self, #"{"v": -1e400}"#)
+                == "1:7: error: number -1e400 is out of range for Double in 'v'")
+        #expect(
+            decodeFailure(Box<[[Int16]]>.self, "{\"v\": [[1],\n [2, 40000]]}")
+                == "2:6: error: number 40000 is out of range for Int16 in 'v[1][1]'")
     }
 
     @Test func locatesTopLevelErrors() {
-        #expect(decodeFailure([Int].self, " {}") == "1:2: error: expected an array for the top-level value, found an object")
-        #expect(decodeFailure(Int.self, "\"1\"") == "1:1: error: expected an integer for the top-level value, found a string \"1\"")
-        #expect(decodeFailure(String.self, "null") == "1:1: error: expected a string for the top-level value, found null")
-        #expect(decodeFailure(Bool.self, "[1]") == "1:1: error: expected a boolean for the top-level value, found an array")
+        #expect(
+            decodeFailure([Int].self, " {}") == "1:2: error: expected an array for the top-level value, found an object"
+        )
+        #expect(
+            decodeFailure(Int.self, "\"1\"")
+                == "1:1: error: expected an integer for the top-level value, found a string \"1\"")
+        #expect(
+            decodeFailure(String.self, "null") == "1:1: error: expected a string for the top-level value, found null")
+        #expect(
+            decodeFailure(Bool.self, "[1]") == "1:1: error: expected a boolean for the top-level value, found an array")
     }
 
     @Test func keepsRawJSON() throws {
@@ -187,7 +215,8 @@ private struct Box<T: Decodable>: Decodable {
                     .superDecoder().singleValueContainer().decodeNil()
             }
         }
-        let nested = try decode(Nested.self, #"{"inner": {"a": 1}, "list": [null, 2, {"k": "s"}, [2.5]], "base": "b", "super": [7, 8]}"#)
+        let nested = try decode(
+            Nested.self, #"{"inner": {"a": 1}, "list": [null, 2, {"k": "s"}, [2.5]], "base": "b", "super": [7, 8]}"#)
         #expect(nested.a == 1)
         #expect(nested.list == ["nil", "2", "s", "2.5"])
         #expect(nested.base == "b")
@@ -200,10 +229,14 @@ private struct Box<T: Decodable>: Decodable {
             var values: [Int]
             init(from decoder: any Decoder) throws {
                 var container = try decoder.unkeyedContainer()
-                values = [try container.decode(Int.self), try container.decode(Int.self), try container.decode(Int.self)]
+                values = [
+                    try container.decode(Int.self), try container.decode(Int.self), try container.decode(Int.self),
+                ]
             }
         }
-        #expect(decodeFailure(Box<Triple>.self, #"{"v": [1, 2]}"#) == "1:7: error: expected another element in 'v', which has only 2 elements")
+        #expect(
+            decodeFailure(Box<Triple>.self, #"{"v": [1, 2]}"#)
+                == "1:7: error: expected another element in 'v', which has only 2 elements")
         #expect(decodeFailure(Box<Triple>.self, #"{"v": [1, 2, 3]}"#) == nil)
     }
 
@@ -215,13 +248,16 @@ private struct Box<T: Decodable>: Decodable {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 rate = try container.decode(Double.self, forKey: .rate)
                 guard (0...1).contains(rate) else {
-                    throw DecodingError.dataCorruptedError(forKey: .rate, in: container, debugDescription: "rate must be between 0 and 1")
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .rate, in: container, debugDescription: "rate must be between 0 and 1")
                 }
             }
         }
         struct Model: Decodable { var layers: [Validated] }
         // A path ending at an existing key: its value, the thing that is wrong.
-        #expect(decodeFailure(Model.self, "{\"layers\": [{\"rate\": 0.5}, {\n  \"rate\": 1.5}]}") == "2:11: error: rate must be between 0 and 1")
+        #expect(
+            decodeFailure(Model.self, "{\"layers\": [{\"rate\": 0.5}, {\n  \"rate\": 1.5}]}")
+                == "2:11: error: rate must be between 0 and 1")
 
         struct Positive: Decodable {
             init(from decoder: any Decoder) throws {
@@ -238,7 +274,8 @@ private struct Box<T: Decodable>: Decodable {
             init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: TestKey.self)
                 guard container.contains("x") else {
-                    throw DecodingError.keyNotFound(TestKey("x"), .init(codingPath: container.codingPath, debugDescription: "needs x"))
+                    throw DecodingError.keyNotFound(
+                        TestKey("x"), .init(codingPath: container.codingPath, debugDescription: "needs x"))
                 }
             }
         }
@@ -247,8 +284,11 @@ private struct Box<T: Decodable>: Decodable {
 
         struct Beyond: Decodable {
             init(from decoder: any Decoder) throws {
-                throw DecodingError.typeMismatch(Int.self, .init(
-                    codingPath: decoder.codingPath + [TestKey("nope"), TestKey("deeper")], debugDescription: "not there"))
+                throw DecodingError.typeMismatch(
+                    Int.self,
+                    .init(
+                        codingPath: decoder.codingPath + [TestKey("nope"), TestKey("deeper")],
+                        debugDescription: "not there"))
             }
         }
         // A path beyond the document: the deepest node that exists.
@@ -366,7 +406,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
             var whole: Double = 3
             var floats: [Float] = [0.1, 1e10]
         }
-        #expect(try written(Numbers()) == #"{"f": 0.1, "d": 0.1, "big": 1e+16, "nan": NaN, "inf": -Infinity, "i8": -128, "u64": 18446744073709551615, "whole": 3.0, "floats": [0.1, 10000000000.0]}"#)
+        #expect(
+            try written(Numbers())
+                == #"{"f": 0.1, "d": 0.1, "big": 1e+16, "nan": NaN, "inf": -Infinity, "i8": -128, "u64": 18446744073709551615, "whole": 3.0, "floats": [0.1, 10000000000.0]}"#
+        )
     }
 
     @Test func supportsNestedAndSuperEncoders() throws {
@@ -395,8 +438,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
                 try again.encode("last", forKey: "tail")
             }
         }
-        #expect(try written(Containers())
-            == #"{"inner": {"a": 1, "b": 2, "c": 3}, "list": [1, null, {"k": "s"}, [2.5], [true]], "super": [1, 2], "base": "b", "empty": {}, "tail": "last"}"#)
+        #expect(
+            try written(Containers())
+                == #"{"inner": {"a": 1, "b": 2, "c": 3}, "list": [1, null, {"k": "s"}, [2.5], [true]], "super": [1, 2], "base": "b", "empty": {}, "tail": "last"}"#
+        )
     }
 
     @Test func encodesJSONAsItself() throws {
@@ -413,7 +458,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
         }
         let parsed = try JSONReader.parse(#"{"x": 1.50, "y": NaN, "z": [-0]}"#)
         let raw = Raw(value: parsed.value, node: parsed, single: Single())
-        #expect(try written(raw) == #"{"value": {"x": 1.50, "y": NaN, "z": [-0]}, "node": {"x": 1.50, "y": NaN, "z": [-0]}, "single": 1E+2}"#)
+        #expect(
+            try written(raw)
+                == #"{"value": {"x": 1.50, "y": NaN, "z": [-0]}, "node": {"x": 1.50, "y": NaN, "z": [-0]}, "single": 1E+2}"#
+        )
         #expect(try SpecEncoder().encode(parsed) == parsed.value)
     }
 
@@ -438,9 +486,14 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
     }
 
     @Test func roundTripsThroughText() throws {
-        let layer = Layer(name: "dense \"1\" é", units: 32, useBias: false, rate: 1.5e-7, shape: [nil, 28, 28], config: Config(seed: nil))
+        let layer = Layer(
+            name: "dense \"1\" é", units: 32, useBias: false, rate: 1.5e-7, shape: [nil, 28, 28],
+            config: Config(seed: nil))
         let text = try written(layer)
-        #expect(text == #"{"name": "dense \"1\" \u00e9", "units": 32, "use_bias": false, "rate": 1.5e-07, "shape": [null, 28, 28], "config": {}}"#)
+        #expect(
+            text
+                == #"{"name": "dense \"1\" \u00e9", "units": 32, "use_bias": false, "rate": 1.5e-07, "shape": [null, 28, 28], "config": {}}"#
+        )
         #expect(try decode(Layer.self, text) == layer)
     }
 

@@ -24,7 +24,10 @@ private func parseFailure(_ bytes: [UInt8], maxDepth: Int = 256) -> String? {
         ("", "1:1: error: empty file: expected a JSON value"),
         ("  \n  ", "2:3: error: empty file: expected a JSON value"),
         ("[1, 2", "1:6: error: unexpected end of file, expected ']' to close the array opened at 1:1"),
-        ("{\n  \"a\": {\n    \"b\": 1\n", "4:1: error: unexpected end of file, expected '}' to close the object opened at 2:8"),
+        (
+            "{\n  \"a\": {\n    \"b\": 1\n",
+            "4:1: error: unexpected end of file, expected '}' to close the object opened at 2:8"
+        ),
         ("{\"a\"", "1:5: error: unexpected end of file, expected '}' to close the object opened at 1:1"),
         ("[1 x]", "1:4: error: expected ',' or ']' after array element, found 'x'"),
         ("[1,]", "1:3: error: trailing comma before ']'"),
@@ -44,7 +47,10 @@ private func parseFailure(_ bytes: [UInt8], maxDepth: Int = 256) -> String? {
         ("-", "1:2: error: invalid number '-': expected a digit after '-'"),
         ("[-Infinity, -NaN]", "1:14: error: invalid number '-NaN': expected a digit after '-'"),
         ("1.5.3", "1:4: error: invalid number '1.5.3'"),
-        ("{'a': 1}", "1:2: error: expected a string key or '}' in object, found \"'\" (JSON strings use double quotes)"),
+        (
+            "{'a': 1}",
+            "1:2: error: expected a string key or '}' in object, found \"'\" (JSON strings use double quotes)"
+        ),
         ("[1, // comment\n 2]", "1:5: error: expected a JSON value, found '/' (JSON has no comments)"),
         ("{\"a\" 1}", "1:6: error: expected ':' after object key, found '1'"),
         ("{\"a\":1,\"b\"}", "1:11: error: expected ':' after object key, found '}'"),
@@ -59,7 +65,10 @@ private func parseFailure(_ bytes: [UInt8], maxDepth: Int = 256) -> String? {
         ("\"\\ud800\"", "1:2: error: unpaired surrogate '\\ud800' in string"),
         ("\"x\\uD83D\\u0041\"", "1:3: error: unpaired surrogate '\\uD83D' in string"),
         ("\"\\udc00x\"", "1:2: error: unpaired surrogate '\\udc00' in string"),
-        ("\"\\u12G4\"", "1:2: error: invalid escape sequence '\\u12G4' in string: expected 4 hexadecimal digits after '\\u'"),
+        (
+            "\"\\u12G4\"",
+            "1:2: error: invalid escape sequence '\\u12G4' in string: expected 4 hexadecimal digits after '\\u'"
+        ),
         ("True", "1:1: error: expected a JSON value, found 'True'"),
         ("nul", "1:1: error: expected a JSON value, found 'nul'"),
         ("[truex]", "1:2: error: expected a JSON value, found 'truex'"),
@@ -84,15 +93,24 @@ private func parseFailure(_ bytes: [UInt8], maxDepth: Int = 256) -> String? {
 
     @Test func rejectsInvalidUTF8() {
         #expect(parseFailure([0x22, 0x61, 0xFF, 0x22]) == "1:3: error: invalid UTF-8 byte 0xFF in string")
-        #expect(parseFailure([0x22, 0xC3, 0x28, 0x22]) == "1:2: error: invalid UTF-8 sequence starting with byte 0xC3 in string")
+        #expect(
+            parseFailure([0x22, 0xC3, 0x28, 0x22])
+                == "1:2: error: invalid UTF-8 sequence starting with byte 0xC3 in string")
         // Overlong encoding of '/', an encoded surrogate, a code point above U+10FFFF, a truncated sequence.
         #expect(parseFailure([0x22, 0xC0, 0xAF, 0x22]) == "1:2: error: invalid UTF-8 byte 0xC0 in string")
-        #expect(parseFailure([0x22, 0xED, 0xA0, 0x80, 0x22]) == "1:2: error: invalid UTF-8 sequence starting with byte 0xED in string")
-        #expect(parseFailure([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22]) == "1:2: error: invalid UTF-8 sequence starting with byte 0xF4 in string")
-        #expect(parseFailure([0x22, 0xE2, 0x82]) == "1:2: error: invalid UTF-8 sequence starting with byte 0xE2 in string")
+        #expect(
+            parseFailure([0x22, 0xED, 0xA0, 0x80, 0x22])
+                == "1:2: error: invalid UTF-8 sequence starting with byte 0xED in string")
+        #expect(
+            parseFailure([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22])
+                == "1:2: error: invalid UTF-8 sequence starting with byte 0xF4 in string")
+        #expect(
+            parseFailure([0x22, 0xE2, 0x82]) == "1:2: error: invalid UTF-8 sequence starting with byte 0xE2 in string")
         #expect(parseFailure([0x5B, 0xFF, 0x5D]) == "1:2: error: expected a JSON value, found invalid UTF-8 byte 0xFF")
         // UTF-16 with its byte order mark.
-        #expect(parseFailure([0xFF, 0xFE, 0x5B, 0x00, 0x5D, 0x00]) == "1:1: error: expected a JSON value, found invalid UTF-8 byte 0xFF")
+        #expect(
+            parseFailure([0xFF, 0xFE, 0x5B, 0x00, 0x5D, 0x00])
+                == "1:1: error: expected a JSON value, found invalid UTF-8 byte 0xFF")
         // Well-formed multi-byte sequences of every length.
         let valid = try? JSONReader.parse(Array("[\"é\", \"中\", \"😀\"]".utf8))
         #expect(valid?.value == .array([JSONNode(.string("é")), JSONNode(.string("中")), JSONNode(.string("😀"))]))
@@ -110,7 +128,9 @@ private func parseFailure(_ bytes: [UInt8], maxDepth: Int = 256) -> String? {
         let start = clock.now
         let arrays = String(repeating: "[", count: 100_000)
         #expect(parseFailure(arrays) == "1:257: error: nesting deeper than 256 levels")
-        #expect(parseFailure(arrays + String(repeating: "]", count: 100_000)) == "1:257: error: nesting deeper than 256 levels")
+        #expect(
+            parseFailure(arrays + String(repeating: "]", count: 100_000))
+                == "1:257: error: nesting deeper than 256 levels")
         let objects = String(repeating: "{\"a\":", count: 100_000)
         #expect(parseFailure(objects) == "1:1281: error: nesting deeper than 256 levels")
         #expect(parseFailure(arrays, maxDepth: 1000) == "1:1001: error: nesting deeper than 1000 levels")
@@ -134,7 +154,8 @@ private func parseFailure(_ bytes: [UInt8], maxDepth: Int = 256) -> String? {
     @Test func duplicateKeysInLargeObjects() {
         let members = (0..<100).map { "\"k\($0)\": \($0)" }.joined(separator: ",\n")
         #expect(parseFailure("{\n" + members + "}") == nil)
-        #expect(parseFailure("{\n" + members + ",\n\"k42\": 0}") == "102:1: error: duplicate key \"k42\" (first at 44:1)")
+        #expect(
+            parseFailure("{\n" + members + ",\n\"k42\": 0}") == "102:1: error: duplicate key \"k42\" (first at 44:1)")
         // Keys compare by their exact scalars: precomposed and decomposed é are different keys.
         #expect(parseFailure("{\"\\u00e9\": 1, \"e\\u0301\": 2}") == nil)
         #expect(parseFailure("{\"\\u00e9\": 1, \"é\": 2}") == "1:15: error: duplicate key \"é\" (first at 1:2)")
@@ -204,8 +225,10 @@ private struct DocumentGenerator {
     }
 
     mutating func string() -> String {
-        let pieces = ["a", "key", " ", "é", "中", "😀", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u00e9", "\\u4E2D",
-                      "\\ud83d\\ude00", "\\u0000", "\\u001f", "_", "0"]
+        let pieces = [
+            "a", "key", " ", "é", "中", "😀", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u00e9", "\\u4E2D",
+            "\\ud83d\\ude00", "\\u0000", "\\u001f", "_", "0",
+        ]
         return "\"" + (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined() + "\""
     }
 
@@ -227,7 +250,8 @@ private struct DocumentGenerator {
             return "[" + elements.joined(separator: ",") + whitespace() + "]"
         default:
             let members = (0..<next(5)).map { index in
-                whitespace() + "\"k\(index)\"" + whitespace() + ":" + whitespace() + value(depth: depth + 1) + whitespace()
+                whitespace() + "\"k\(index)\"" + whitespace() + ":" + whitespace() + value(depth: depth + 1)
+                    + whitespace()
             }
             return "{" + members.joined(separator: ",") + whitespace() + "}"
         }
@@ -254,7 +278,8 @@ private func generatedDocuments(count: Int) -> [String] {
     }
 
     @Test func agreesWithFoundation() throws {
-        let documents = validDocuments.filter { !$0.contains("NaN") && !$0.contains("123456789012345678901234567890") }
+        let documents =
+            validDocuments.filter { !$0.contains("NaN") && !$0.contains("123456789012345678901234567890") }
             + generatedDocuments(count: 300)
         for document in documents {
             let parsed = try JSONReader.parse(document)
@@ -271,23 +296,25 @@ private func generatedDocuments(count: Int) -> [String] {
 
     @Test func recordsLocations() throws {
         let text = """
-        {
-          "layers": [
-            {"units": 32},
-            "é",
-            null
-          ]
-        }
-        """
+            {
+              "layers": [
+                {"units": 32},
+                "é",
+                null
+              ]
+            }
+            """
         let node = try JSONReader.parse(text)
         #expect(node.location == SourceLocation(line: 1, column: 1))
         #expect(node.objectMembers?.first?.keyLocation == SourceLocation(line: 2, column: 3))
         let layers = try #require(node["layers"])
         #expect(layers.location == SourceLocation(line: 2, column: 13))
         let elements = try #require(layers.arrayElements)
-        #expect(elements.map(\.location) == [
-            SourceLocation(line: 3, column: 5), SourceLocation(line: 4, column: 5), SourceLocation(line: 5, column: 5),
-        ])
+        #expect(
+            elements.map(\.location) == [
+                SourceLocation(line: 3, column: 5), SourceLocation(line: 4, column: 5),
+                SourceLocation(line: 5, column: 5),
+            ])
         #expect(elements[0].objectMembers?.first?.keyLocation == SourceLocation(line: 3, column: 6))
         #expect(elements[0]["units"]?.location == SourceLocation(line: 3, column: 15))
     }
@@ -299,7 +326,8 @@ private func generatedDocuments(count: Int) -> [String] {
     }
 
     @Test func parsesALargeDocument() throws {
-        let layer = #"{"class_name": "Dense", "config": {"name": "dense", "units": 128, "activation": "relu", "rate": 0.125, "shape": [null, 28, 28, 1], "note": "caf\u00e9 \ud83d\ude00"}}"#
+        let layer =
+            #"{"class_name": "Dense", "config": {"name": "dense", "units": 128, "activation": "relu", "rate": 0.125, "shape": [null, 28, 28, 1], "note": "caf\u00e9 \ud83d\ude00"}}"#
         let text = "[" + Array(repeating: layer, count: 12_000).joined(separator: ",\n") + "]"
         #expect(text.utf8.count > 2_000_000)
         let node = try JSONReader.parse(text)
@@ -344,7 +372,10 @@ private func generatedDocuments(count: Int) -> [String] {
         (#""just a string""#, #""just a string""#, #""just a string""#),
         ("  true ", "true", "true"),
         // A non-ASCII document: raw UTF-8 comes out escaped, as with ensure_ascii=True.
-        ("{\"k\":\"é中😀x\"}", #"{"k": "\u00e9\u4e2d\ud83d\ude00x"}"#, "{\n  \"k\": \"\\u00e9\\u4e2d\\ud83d\\ude00x\"\n}"),
+        (
+            "{\"k\":\"é中😀x\"}", #"{"k": "\u00e9\u4e2d\ud83d\ude00x"}"#,
+            "{\n  \"k\": \"\\u00e9\\u4e2d\\ud83d\\ude00x\"\n}"
+        ),
     ]
 
     @Test(arguments: pythonOutputs)
@@ -360,7 +391,9 @@ private func generatedDocuments(count: Int) -> [String] {
         #expect(JSONWriter().write(value) == #""\u007f\u0080\uffff\udbff\udfff\u0001\"/""#)
         let object = JSONValue.object([JSONMember(key: "é", value: JSONNode(.array([])))])
         #expect(JSONWriter().write(object) == #"{"\u00e9": []}"#)
-        #expect(JSONWriter(style: .pretty(indent: 4)).write(.array([JSONNode(.null), JSONNode(.object([]))])) == "[\n    null,\n    {}\n]")
+        #expect(
+            JSONWriter(style: .pretty(indent: 4)).write(.array([JSONNode(.null), JSONNode(.object([]))]))
+                == "[\n    null,\n    {}\n]")
     }
 }
 
@@ -419,7 +452,9 @@ private func generatedDocuments(count: Int) -> [String] {
     }
 
     @Test func conveniences() throws {
-        let node = try JSONReader.parse(#"{"a": 1, "a2": "x", "b": [true, null], "n": 3.5, "big": 99999999999999999999, "e": 1e2, "f": 3.0, "inf": 1e400}"#)
+        let node = try JSONReader.parse(
+            #"{"a": 1, "a2": "x", "b": [true, null], "n": 3.5, "big": 99999999999999999999, "e": 1e2, "f": 3.0, "inf": 1e400}"#
+        )
         #expect(node["a"]?.intValue == 1)
         #expect(node["a2"]?.stringValue == "x")
         #expect(node["b"]?.arrayElements?.first?.boolValue == true)
@@ -438,10 +473,13 @@ private func generatedDocuments(count: Int) -> [String] {
         #expect(JSONValue.number("-0").intValue == 0)
         #expect(JSONValue.string("1").intValue == nil)
         #expect(node.objectMembers?.count == 8)
-        #expect([JSONValue.null, .bool(true), .number("1"), .string(""), .array([]), .object([])].map(\.kindDescription)
-            == ["null", "a boolean", "a number", "a string", "an array", "an object"])
+        #expect(
+            [JSONValue.null, .bool(true), .number("1"), .string(""), .array([]), .object([])].map(\.kindDescription)
+                == ["null", "a boolean", "a number", "a string", "an array", "an object"])
         // The first of duplicate members (only possible in code) wins.
-        let duplicated = JSONValue.object([JSONMember(key: "k", value: JSONNode(.int(1))), JSONMember(key: "k", value: JSONNode(.int(2)))])
+        let duplicated = JSONValue.object([
+            JSONMember(key: "k", value: JSONNode(.int(1))), JSONMember(key: "k", value: JSONNode(.int(2))),
+        ])
         #expect(duplicated["k"]?.intValue == 1)
     }
 

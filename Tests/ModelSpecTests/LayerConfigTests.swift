@@ -92,7 +92,8 @@ extension LayerConfigTests {
 
             let second = try SpecDecoder().decode(DenseConfig.self, from: keras[2])
             #expect(second == DenseConfig(name: "dense_1", units: 1, activation: .sigmoid))
-            #expect(try decode(DenseConfig.self, #"{"name": "dense_1", "units": 1, "activation": "sigmoid"}"#) == second)
+            #expect(
+                try decode(DenseConfig.self, #"{"name": "dense_1", "units": 1, "activation": "sigmoid"}"#) == second)
         }
 
         @Test("Minimal InputLayer configs, batch_shape or shape, decode to Keras's full InputLayer config")
@@ -103,9 +104,12 @@ extension LayerConfigTests {
             #expect(try decode(InputLayerConfig.self, #"{"name": "input_layer", "batch_shape": [null, 728]}"#) == full)
             #expect(try decode(InputLayerConfig.self, #"{"name": "input_layer", "shape": [728]}"#) == full)
             // keras.Input(shape=(728,), batch_size=16) and the Keras 2 spellings.
-            #expect(try decode(InputLayerConfig.self, #"{"name": "input_layer", "shape": [728], "batch_size": 16}"#)
-                == InputLayerConfig(batchShape: [16, 728]))
-            #expect(try decode(InputLayerConfig.self, #"{"name": "input_layer", "batch_input_shape": [null, 728]}"#) == full)
+            #expect(
+                try decode(InputLayerConfig.self, #"{"name": "input_layer", "shape": [728], "batch_size": 16}"#)
+                    == InputLayerConfig(batchShape: [16, 728]))
+            #expect(
+                try decode(InputLayerConfig.self, #"{"name": "input_layer", "batch_input_shape": [null, 728]}"#) == full
+            )
             #expect(try decode(InputLayerConfig.self, #"{"name": "input_layer", "input_shape": [728]}"#) == full)
         }
 
@@ -143,21 +147,26 @@ extension LayerConfigTests {
             let defaults = try SpecEncoder().encode(C.template)
             let required = Set(C.fields.filter(\.isRequired).map(\.key))
             guard case .object(let members) = full else { return full }
-            return .object(members.filter { member in
-                required.contains(member.key) || defaults[member.key] != member.value
-            })
+            return .object(
+                members.filter { member in
+                    required.contains(member.key) || defaults[member.key] != member.value
+                })
         }
 
         @Test("Templates hold Keras's defaults")
         func templates() {
-            #expect(DenseConfig.template == DenseConfig(
-                name: "dense", trainable: true, dtype: .float32, units: 1, activation: .linear, useBias: true,
-                kernelInitializer: .glorotUniform(seed: nil), biasInitializer: .zeros))
+            #expect(
+                DenseConfig.template
+                    == DenseConfig(
+                        name: "dense", trainable: true, dtype: .float32, units: 1, activation: .linear, useBias: true,
+                        kernelInitializer: .glorotUniform(seed: nil), biasInitializer: .zeros))
             #expect(ActivationConfig.template == ActivationConfig(name: "activation", activation: .linear))
             #expect(DropoutConfig.template == DropoutConfig(name: "dropout", rate: 0, seed: nil, noiseShape: nil))
             #expect(InputLayerConfig.template.name == "input_layer")
             #expect(InputLayerConfig.template.dtype == "float32")
-            #expect(!InputLayerConfig.template.sparse && !InputLayerConfig.template.ragged && !InputLayerConfig.template.optional)
+            #expect(
+                !InputLayerConfig.template.sparse && !InputLayerConfig.template.ragged
+                    && !InputLayerConfig.template.optional)
         }
 
         @Test("null means the default for activation and dtype")
@@ -168,13 +177,17 @@ extension LayerConfigTests {
 
         @Test("Fields are listed in Keras's get_config() order")
         func fieldOrder() {
-            #expect(DenseConfig.fields.map(\.key) == [
-                "name", "trainable", "dtype", "units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-                "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint",
-            ])
+            #expect(
+                DenseConfig.fields.map(\.key) == [
+                    "name", "trainable", "dtype", "units", "activation", "use_bias", "kernel_initializer",
+                    "bias_initializer",
+                    "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+                    "bias_constraint",
+                ])
             #expect(DropoutConfig.fields.map(\.key) == ["name", "trainable", "dtype", "rate", "seed", "noise_shape"])
             #expect(ActivationConfig.fields.map(\.key) == ["name", "trainable", "dtype", "activation"])
-            #expect(InputLayerConfig.fields.map(\.key) == ["batch_shape", "dtype", "sparse", "ragged", "name", "optional"])
+            #expect(
+                InputLayerConfig.fields.map(\.key) == ["batch_shape", "dtype", "sparse", "ragged", "name", "optional"])
             #expect(DenseConfig.fields.filter(\.isRequired).map(\.key) == ["name", "units"])
             #expect(DenseConfig.fields.map(\.label).contains("kernelInitializer"))
         }
@@ -225,36 +238,59 @@ extension LayerConfigTests {
 
         @Test("Object forms read every parameter")
         func objectForms() throws {
-            #expect(try decode(Initializer.self, #"""
-                {"module": "keras.initializers", "class_name": "RandomNormal",
-                 "config": {"seed": 3, "mean": 1.5, "stddev": 2.0}, "registered_name": null}
-                """#) == .randomNormal(mean: 1.5, stddev: 2, seed: 3))
-            #expect(try decode(Initializer.self, #"{"class_name": "RandomUniform", "config": {"minval": -1, "maxval": 1}}"#)
-                == .randomUniform(minval: -1, maxval: 1))
-            #expect(try decode(Initializer.self, #"{"class_name": "TruncatedNormal", "config": {"stddev": 0.02, "seed": null}}"#)
-                == .truncatedNormal(stddev: 0.02))
-            #expect(try decode(Initializer.self, #"{"class_name": "Orthogonal", "config": {"gain": 2.0, "seed": 9}}"#)
-                == .orthogonal(gain: 2, seed: 9))
-            #expect(try decode(Initializer.self, #"{"class_name": "Identity", "config": {"gain": 0.5}}"#) == .identity(gain: 0.5))
-            #expect(try decode(Initializer.self, #"{"class_name": "Constant", "config": {"value": 0.1}}"#) == .constant(value: 0.1))
+            #expect(
+                try decode(
+                    Initializer.self,
+                    #"""
+                    {"module": "keras.initializers", "class_name": "RandomNormal",
+                     "config": {"seed": 3, "mean": 1.5, "stddev": 2.0}, "registered_name": null}
+                    """#) == .randomNormal(mean: 1.5, stddev: 2, seed: 3))
+            #expect(
+                try decode(Initializer.self, #"{"class_name": "RandomUniform", "config": {"minval": -1, "maxval": 1}}"#)
+                    == .randomUniform(minval: -1, maxval: 1))
+            #expect(
+                try decode(
+                    Initializer.self, #"{"class_name": "TruncatedNormal", "config": {"stddev": 0.02, "seed": null}}"#)
+                    == .truncatedNormal(stddev: 0.02))
+            #expect(
+                try decode(Initializer.self, #"{"class_name": "Orthogonal", "config": {"gain": 2.0, "seed": 9}}"#)
+                    == .orthogonal(gain: 2, seed: 9))
+            #expect(
+                try decode(Initializer.self, #"{"class_name": "Identity", "config": {"gain": 0.5}}"#)
+                    == .identity(gain: 0.5))
+            #expect(
+                try decode(Initializer.self, #"{"class_name": "Constant", "config": {"value": 0.1}}"#)
+                    == .constant(value: 0.1))
             #expect(try decode(Initializer.self, #"{"class_name": "Ones", "config": {}}"#) == .ones)
-            #expect(try decode(Initializer.self, #"""
-                {"class_name": "HeUniform", "config": {"seed": 42, "input_axes": null, "output_axes": null}}
-                """#) == .heUniform(seed: 42))
+            #expect(
+                try decode(
+                    Initializer.self,
+                    #"""
+                    {"class_name": "HeUniform", "config": {"seed": 42, "input_axes": null, "output_axes": null}}
+                    """#) == .heUniform(seed: 42))
         }
 
         @Test("VarianceScaling's distribution \"normal\" means truncated_normal, as in Keras")
         func varianceScalingNormal() throws {
-            #expect(try decode(Initializer.self, #"""
-                {"class_name": "VarianceScaling", "config": {"scale": 2.0, "mode": "fan_out", "distribution": "normal"}}
-                """#) == .varianceScaling(scale: 2, mode: .fanOut, distribution: .truncatedNormal))
-            #expect(try decode(Initializer.self, #"""
-                {"class_name": "VarianceScaling", "config": {"distribution": "untruncated_normal", "mode": "fan_avg", "seed": 4}}
-                """#) == .varianceScaling(scale: 1, mode: .fanAvg, distribution: .untruncatedNormal, seed: 4))
-            #expect(try decode(Initializer.self, #"{"class_name": "VarianceScaling", "config": {"distribution": "uniform"}}"#)
-                == .varianceScaling(distribution: .uniform))
-            #expect(try decode(Initializer.self, #"{"class_name": "VarianceScaling", "config": {}}"#)
-                == .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: nil))
+            #expect(
+                try decode(
+                    Initializer.self,
+                    #"""
+                    {"class_name": "VarianceScaling", "config": {"scale": 2.0, "mode": "fan_out", "distribution": "normal"}}
+                    """#) == .varianceScaling(scale: 2, mode: .fanOut, distribution: .truncatedNormal))
+            #expect(
+                try decode(
+                    Initializer.self,
+                    #"""
+                    {"class_name": "VarianceScaling", "config": {"distribution": "untruncated_normal", "mode": "fan_avg", "seed": 4}}
+                    """#) == .varianceScaling(scale: 1, mode: .fanAvg, distribution: .untruncatedNormal, seed: 4))
+            #expect(
+                try decode(
+                    Initializer.self, #"{"class_name": "VarianceScaling", "config": {"distribution": "uniform"}}"#)
+                    == .varianceScaling(distribution: .uniform))
+            #expect(
+                try decode(Initializer.self, #"{"class_name": "VarianceScaling", "config": {}}"#)
+                    == .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: nil))
             // Written back, "normal" is spelled the way Keras 3 writes it.
             let written = try SpecEncoder().encode(Initializer.varianceScaling(distribution: .truncatedNormal))
             #expect(written["config"]?["distribution"]?.stringValue == "truncated_normal")
@@ -273,16 +309,22 @@ extension LayerConfigTests {
 
         @Test("Unknown names and parameters are refused, located")
         func refused() {
-            #expect(decodeFailure(Initializer.self, #""xavier""#)
-                == "1:1: error: unknown initializer 'xavier'; supported: GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, VarianceScaling, RandomNormal, RandomUniform, TruncatedNormal, Orthogonal, Identity, Zeros, Ones, Constant (or their snake_case names)")
-            #expect(decodeFailure(Initializer.self, #"{"class_name": "RandomNormal", "config": {"mean": 0, "sigma": 1}}"#)
-                == "1:54: error: unknown field 'sigma' in RandomNormal config")
-            #expect(decodeFailure(Initializer.self, #"{"class_name": "VarianceScaling", "config": {"scale": 0}}"#)
-                == "1:55: error: 'scale' must be positive, found 0.0")
-            #expect(decodeFailure(Initializer.self, #"{"class_name": "GlorotUniform", "config": {"input_axes": [0]}}"#)
-                == "1:58: error: 'input_axes' is not supported; only null")
-            #expect(decodeFailure(Initializer.self, #"{"class_name": "Zeros", "extra": 1}"#)
-                == "1:25: error: unknown key 'extra' in an initializer")
+            #expect(
+                decodeFailure(Initializer.self, #""xavier""#)
+                    == "1:1: error: unknown initializer 'xavier'; supported: GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, VarianceScaling, RandomNormal, RandomUniform, TruncatedNormal, Orthogonal, Identity, Zeros, Ones, Constant (or their snake_case names)"
+            )
+            #expect(
+                decodeFailure(Initializer.self, #"{"class_name": "RandomNormal", "config": {"mean": 0, "sigma": 1}}"#)
+                    == "1:54: error: unknown field 'sigma' in RandomNormal config")
+            #expect(
+                decodeFailure(Initializer.self, #"{"class_name": "VarianceScaling", "config": {"scale": 0}}"#)
+                    == "1:55: error: 'scale' must be positive, found 0.0")
+            #expect(
+                decodeFailure(Initializer.self, #"{"class_name": "GlorotUniform", "config": {"input_axes": [0]}}"#)
+                    == "1:58: error: 'input_axes' is not supported; only null")
+            #expect(
+                decodeFailure(Initializer.self, #"{"class_name": "Zeros", "extra": 1}"#)
+                    == "1:25: error: unknown key 'extra' in an initializer")
         }
     }
 }
@@ -335,36 +377,55 @@ extension LayerConfigTests {
         @Test("Only required and non-default fields are spelled out")
         func dense() {
             #expect(DenseConfig(name: "d", units: 3).swiftExpression == #"DenseConfig(name: "d", units: 3)"#)
-            #expect(DenseConfig(name: "d", units: 3, useBias: false).swiftExpression
-                == #"DenseConfig(name: "d", units: 3, useBias: false)"#)
+            #expect(
+                DenseConfig(name: "d", units: 3, useBias: false).swiftExpression
+                    == #"DenseConfig(name: "d", units: 3, useBias: false)"#)
             // Several non-default fields, in Keras's order.
-            #expect(DenseConfig(
-                name: "out", trainable: false, units: 10, activation: .logSoftmax,
-                kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5)).swiftExpression
-                == #"DenseConfig(name: "out", trainable: false, units: 10, activation: .logSoftmax, kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5))"#)
+            #expect(
+                DenseConfig(
+                    name: "out", trainable: false, units: 10, activation: .logSoftmax,
+                    kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5)
+                ).swiftExpression
+                    == #"DenseConfig(name: "out", trainable: false, units: 10, activation: .logSoftmax, kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5))"#
+            )
             // A default value given explicitly is left out.
-            #expect(DenseConfig(name: "d", units: 3, activation: .linear, useBias: true, kernelInitializer: .glorotUniform())
+            #expect(
+                DenseConfig(
+                    name: "d", units: 3, activation: .linear, useBias: true, kernelInitializer: .glorotUniform()
+                )
                 .swiftExpression == #"DenseConfig(name: "d", units: 3)"#)
-            #expect(DenseConfig(name: "d", units: 3, kernelRegularizer: KerasObject(validJSON: #"{"class_name": "L2", "config": {"l2": 0.01}}"#))
+            #expect(
+                DenseConfig(
+                    name: "d", units: 3,
+                    kernelRegularizer: KerasObject(validJSON: #"{"class_name": "L2", "config": {"l2": 0.01}}"#)
+                )
                 .swiftExpression
-                == #"DenseConfig(name: "d", units: 3, kernelRegularizer: KerasObject(validJSON: "{\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"))"#)
+                    == #"DenseConfig(name: "d", units: 3, kernelRegularizer: KerasObject(validJSON: "{\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"))"#
+            )
         }
 
         @Test("The other layer configs")
         func others() {
-            #expect(InputLayerConfig(batchShape: [nil, 728]).swiftExpression
-                == #"InputLayerConfig(batchShape: [nil, 728], name: "input_layer")"#)
-            #expect(ActivationConfig(activation: .relu).swiftExpression == #"ActivationConfig(name: "activation", activation: .relu)"#)
-            #expect(ActivationConfig(name: "a", activation: .linear).swiftExpression == #"ActivationConfig(name: "a", activation: .linear)"#)
+            #expect(
+                InputLayerConfig(batchShape: [nil, 728]).swiftExpression
+                    == #"InputLayerConfig(batchShape: [nil, 728], name: "input_layer")"#)
+            #expect(
+                ActivationConfig(activation: .relu).swiftExpression
+                    == #"ActivationConfig(name: "activation", activation: .relu)"#)
+            #expect(
+                ActivationConfig(name: "a", activation: .linear).swiftExpression
+                    == #"ActivationConfig(name: "a", activation: .linear)"#)
             #expect(DropoutConfig(rate: 0.5).swiftExpression == #"DropoutConfig(name: "dropout", rate: 0.5)"#)
-            #expect(DropoutConfig(name: "drop", rate: 0.25, seed: 3, noiseShape: [nil, 1]).swiftExpression
-                == #"DropoutConfig(name: "drop", rate: 0.25, seed: 3, noiseShape: [nil, 1])"#)
+            #expect(
+                DropoutConfig(name: "drop", rate: 0.25, seed: 3, noiseShape: [nil, 1]).swiftExpression
+                    == #"DropoutConfig(name: "drop", rate: 0.25, seed: 3, noiseShape: [nil, 1])"#)
         }
 
         @Test("Names are escaped as Swift string literals")
         func escapedName() {
-            #expect(DenseConfig(name: "a\"b\\c\n\u{e9}", units: 1).swiftExpression
-                == #"DenseConfig(name: "a\"b\\c\n\u{e9}", units: 1)"#)
+            #expect(
+                DenseConfig(name: "a\"b\\c\n\u{e9}", units: 1).swiftExpression
+                    == #"DenseConfig(name: "a\"b\\c\n\u{e9}", units: 1)"#)
         }
 
         @Test("Initializers spell out only non-default parameters")
@@ -375,13 +436,17 @@ extension LayerConfigTests {
             #expect(Initializer.ones.swiftExpression == ".ones")
             #expect(Initializer.constant(value: 0).swiftExpression == ".constant()")
             #expect(Initializer.randomNormal(stddev: 0.02).swiftExpression == ".randomNormal(stddev: 0.02)")
-            #expect(Initializer.randomUniform(minval: -1, maxval: 1, seed: 2).swiftExpression
-                == ".randomUniform(minval: -1.0, maxval: 1.0, seed: 2)")
+            #expect(
+                Initializer.randomUniform(minval: -1, maxval: 1, seed: 2).swiftExpression
+                    == ".randomUniform(minval: -1.0, maxval: 1.0, seed: 2)")
             #expect(Initializer.varianceScaling().swiftExpression == ".varianceScaling()")
-            #expect(Initializer.varianceScaling(scale: 2, mode: .fanOut, distribution: .untruncatedNormal, seed: 5).swiftExpression
-                == ".varianceScaling(scale: 2.0, mode: .fanOut, distribution: .untruncatedNormal, seed: 5)")
-            #expect(Initializer.varianceScaling(mode: .fanAvg, distribution: .uniform).swiftExpression
-                == ".varianceScaling(mode: .fanAvg, distribution: .uniform)")
+            #expect(
+                Initializer.varianceScaling(scale: 2, mode: .fanOut, distribution: .untruncatedNormal, seed: 5)
+                    .swiftExpression
+                    == ".varianceScaling(scale: 2.0, mode: .fanOut, distribution: .untruncatedNormal, seed: 5)")
+            #expect(
+                Initializer.varianceScaling(mode: .fanAvg, distribution: .uniform).swiftExpression
+                    == ".varianceScaling(mode: .fanAvg, distribution: .uniform)")
             #expect(Initializer.orthogonal(gain: 2).swiftExpression == ".orthogonal(gain: 2.0)")
             #expect(Initializer.identity().swiftExpression == ".identity()")
         }
@@ -406,12 +471,18 @@ extension LayerConfigTests {
             InputLayerConfig(batchShape: [8, 2]),
             DenseConfig(
                 name: "everything", trainable: false, dtype: .float32, units: 7, activation: .softmax, useBias: false,
-                kernelInitializer: .varianceScaling(scale: 0.5, mode: .fanAvg, distribution: .untruncatedNormal, seed: 9),
+                kernelInitializer: .varianceScaling(
+                    scale: 0.5, mode: .fanAvg, distribution: .untruncatedNormal, seed: 9),
                 biasInitializer: .constant(value: 0.1),
-                kernelRegularizer: KerasObject(validJSON: #"{"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01}, "registered_name": null}"#),
+                kernelRegularizer: KerasObject(
+                    validJSON:
+                        #"{"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01}, "registered_name": null}"#
+                ),
                 biasRegularizer: KerasObject(validJSON: #"{"class_name": "L1", "config": {"l1": 0.001}}"#),
-                activityRegularizer: KerasObject(validJSON: #"{"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.5}}"#),
-                kernelConstraint: KerasObject(validJSON: #"{"class_name": "MaxNorm", "config": {"max_value": 2, "axis": 0}}"#),
+                activityRegularizer: KerasObject(
+                    validJSON: #"{"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.5}}"#),
+                kernelConstraint: KerasObject(
+                    validJSON: #"{"class_name": "MaxNorm", "config": {"max_value": 2, "axis": 0}}"#),
                 biasConstraint: KerasObject(validJSON: #"{"class_name": "NonNeg", "config": {}}"#)),
             DenseConfig(name: "gelu", units: 1, activation: .geluApproximate, biasInitializer: .ones),
             ActivationConfig(name: "act", trainable: false, activation: .hardSilu),
@@ -433,7 +504,8 @@ extension LayerConfigTests {
         }
 
         static let initializers: [Initializer] = [
-            .glorotUniform(seed: 1), .glorotNormal(), .heUniform(seed: 2), .heNormal(), .lecunUniform(), .lecunNormal(seed: 3),
+            .glorotUniform(seed: 1), .glorotNormal(), .heUniform(seed: 2), .heNormal(), .lecunUniform(),
+            .lecunNormal(seed: 3),
             .varianceScaling(scale: 3, mode: .fanOut, distribution: .uniform, seed: 4), .varianceScaling(),
             .randomNormal(mean: -1, stddev: 0.5, seed: 5), .randomUniform(minval: 0, maxval: 2),
             .truncatedNormal(mean: 0.5, stddev: 1, seed: 6), .orthogonal(gain: 0.5, seed: 7), .identity(gain: 3),
@@ -459,7 +531,9 @@ extension LayerConfigTests {
 
         @Test("Ignored Keras keys are accepted when null and never written")
         func ignoredKeys() throws {
-            let config = try decode(DenseConfig.self, #"""
+            let config = try decode(
+                DenseConfig.self,
+                #"""
                 {"name": "d", "units": 2, "quantization_config": null, "lora_rank": null, "lora_alpha": null}
                 """#)
             #expect(config == DenseConfig(name: "d", units: 2))
@@ -475,8 +549,9 @@ extension LayerConfigTests {
 extension LayerConfigTests {
     @Suite("withSeeds")
     struct Seeds {
-        @Test("Sets the seed of every random initializer, and leaves the others alone",
-              arguments: LayerConfigTests.RoundTrips.initializers)
+        @Test(
+            "Sets the seed of every random initializer, and leaves the others alone",
+            arguments: LayerConfigTests.RoundTrips.initializers)
         func initializerSeeds(initializer: Initializer) {
             let config = DenseConfig(name: "d", units: 2, kernelInitializer: initializer, biasInitializer: initializer)
             let seeded = config.withSeeds(1337)
@@ -500,22 +575,31 @@ extension LayerConfigTests {
         @Test("Sets Dropout's seed")
         func dropout() {
             let dropout = DropoutConfig(name: "drop", rate: 0.3, noiseShape: [nil, 1])
-            #expect(dropout.withSeeds(1337) == DropoutConfig(name: "drop", rate: 0.3, seed: 1337, noiseShape: [nil, 1]))
+            #expect(
+                dropout.withSeeds(1337) == DropoutConfig(name: "drop", rate: 0.3, seed: 1337, noiseShape: [nil, 1]))
             #expect(DropoutConfig(rate: 0.3, seed: 5).withSeeds(1337).seed == 1337)
             #expect(DropoutConfig(rate: 0.3, seed: 5).withSeeds(nil).seed == nil)
         }
 
         @Test("A Dense config gets the seed in both initializers; nil clears them")
         func dense() {
-            let dense = DenseConfig(name: "d", units: 4, kernelInitializer: .heNormal(), biasInitializer: .randomUniform(seed: 2))
+            let dense = DenseConfig(
+                name: "d", units: 4, kernelInitializer: .heNormal(), biasInitializer: .randomUniform(seed: 2))
             let seeded = dense.withSeeds(1337)
-            #expect(seeded == DenseConfig(name: "d", units: 4, kernelInitializer: .heNormal(seed: 1337),
-                                          biasInitializer: .randomUniform(seed: 1337)))
-            #expect(seeded.withSeeds(nil) == DenseConfig(name: "d", units: 4, kernelInitializer: .heNormal(),
-                                                         biasInitializer: .randomUniform()))
+            #expect(
+                seeded
+                    == DenseConfig(
+                        name: "d", units: 4, kernelInitializer: .heNormal(seed: 1337),
+                        biasInitializer: .randomUniform(seed: 1337)))
+            #expect(
+                seeded.withSeeds(nil)
+                    == DenseConfig(
+                        name: "d", units: 4, kernelInitializer: .heNormal(),
+                        biasInitializer: .randomUniform()))
             // Regularizers and constraints are kept as they are.
-            let regularized = DenseConfig(name: "r", units: 1,
-                                          kernelRegularizer: KerasObject(validJSON: #"{"class_name": "L2", "config": {"l2": 0.5}}"#))
+            let regularized = DenseConfig(
+                name: "r", units: 1,
+                kernelRegularizer: KerasObject(validJSON: #"{"class_name": "L2", "config": {"l2": 0.5}}"#))
             #expect(regularized.withSeeds(1337).kernelRegularizer == regularized.kernelRegularizer)
         }
 
@@ -525,7 +609,8 @@ extension LayerConfigTests {
             #expect(input.withSeeds(1337) == input)
             let activation = ActivationConfig(activation: .tanh)
             #expect(activation.withSeeds(1337) == activation)
-            let dense = DenseConfig(name: "d", units: 1, kernelInitializer: .zeros, biasInitializer: .constant(value: 1))
+            let dense = DenseConfig(
+                name: "d", units: 1, kernelInitializer: .zeros, biasInitializer: .constant(value: 1))
             #expect(dense.withSeeds(1337) == dense)
         }
     }
@@ -555,7 +640,8 @@ extension LayerConfigTests {
 
         @Test("gelu_approximate is read from KerasHub's serialized-function form and written back in it")
         func geluApproximateFunction() throws {
-            let function = #"{"module": "builtins", "class_name": "function", "config": "keras_hub>gelu_approximate", "registered_name": "function"}"#
+            let function =
+                #"{"module": "builtins", "class_name": "function", "config": "keras_hub>gelu_approximate", "registered_name": "function"}"#
             #expect(try decode(ActivationFunction.self, function) == .geluApproximate)
             #expect(try decode(ActivationFunction.self, #""gelu_approximate""#) == .geluApproximate)
             #expect(try decode(ActivationFunction.self, #""keras_hub>gelu_approximate""#) == .geluApproximate)
@@ -567,10 +653,14 @@ extension LayerConfigTests {
             #expect(try SpecEncoder().encode(ActivationFunction.geluApproximate) == JSONReader.parse(function).value)
             #expect(try SpecEncoder().encode(ActivationFunction.gelu) == .string("gelu"))
             // Any other registered function name is still an unknown activation.
-            let other = #"{"module": "builtins", "class_name": "function", "config": "my_package>my_act", "registered_name": "function"}"#
-            #expect(decodeFailure(ActivationFunction.self, other)?.hasPrefix("1:1: error: unknown activation 'my_package>my_act'; ") == true)
-            #expect(decodeFailure(ActivationFunction.self, #"{"class_name": "Relu"}"#)
-                == "1:1: error: expected an activation name or a serialized Keras function")
+            let other =
+                #"{"module": "builtins", "class_name": "function", "config": "my_package>my_act", "registered_name": "function"}"#
+            #expect(
+                decodeFailure(ActivationFunction.self, other)?.hasPrefix(
+                    "1:1: error: unknown activation 'my_package>my_act'; ") == true)
+            #expect(
+                decodeFailure(ActivationFunction.self, #"{"class_name": "Relu"}"#)
+                    == "1:1: error: expected an activation name or a serialized Keras function")
         }
 
         @Test("Every Keras 3 name decodes to its case", arguments: ActivationFunction.allCases)
@@ -585,10 +675,16 @@ extension LayerConfigTests {
 
         @Test("Refused and unknown names say why")
         func refused() {
-            #expect(decodeFailure(ActivationFunction.self, #""glu""#)
-                == "1:1: error: activation 'glu' is not supported: it halves the last axis, which a layer's activation cannot do here")
-            #expect(decodeFailure(ActivationFunction.self, #""threshold""#)?.hasPrefix("1:1: error: activation 'threshold' is not supported: ") == true)
-            #expect(decodeFailure(ActivationFunction.self, #""rleu""#)?.hasPrefix("1:1: error: unknown activation 'rleu'; Keras 3 names supported: linear, relu,") == true)
+            #expect(
+                decodeFailure(ActivationFunction.self, #""glu""#)
+                    == "1:1: error: activation 'glu' is not supported: it halves the last axis, which a layer's activation cannot do here"
+            )
+            #expect(
+                decodeFailure(ActivationFunction.self, #""threshold""#)?.hasPrefix(
+                    "1:1: error: activation 'threshold' is not supported: ") == true)
+            #expect(
+                decodeFailure(ActivationFunction.self, #""rleu""#)?.hasPrefix(
+                    "1:1: error: unknown activation 'rleu'; Keras 3 names supported: linear, relu,") == true)
         }
     }
 }
@@ -600,20 +696,31 @@ extension LayerConfigTests {
     struct Validation {
         @Test("Out-of-range and unsupported values are refused, naming the field")
         func refused() {
-            #expect(decodeFailure(DenseConfig.self, #"{"name": "d", "units": 0}"#)
-                == "1:24: error: invalid 'units' in Dense config: must be a positive integer, found 0")
-            #expect(decodeFailure(DenseConfig.self, #"{"name": "d"}"#) == "1:1: error: missing required field 'units' in Dense config")
-            #expect(decodeFailure(DenseConfig.self, #"{"units": 2}"#) == "1:1: error: missing required field 'name' in Dense config")
-            #expect(decodeFailure(DropoutConfig.self, #"{"name": "d", "rate": -0.1}"#)
-                == "1:23: error: invalid 'rate' in Dropout config: must be between 0 and 1, found -0.1")
-            #expect(decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, 3], "dtype": "float16"}"#)
-                == "1:50: error: input dtype 'float16' is not supported; only float32 and integers (passed as float values)")
-            #expect(decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, -3]}"#)
-                == "1:30: error: axis sizes must be positive or null, found -3")
-            #expect(decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": []}"#)
-                == "1:30: error: an input needs at least one axis")
-            #expect(decodeFailure(ActivationConfig.self, #"{"name": "a"}"#)
-                == "1:1: error: missing required field 'activation' in Activation config")
+            #expect(
+                decodeFailure(DenseConfig.self, #"{"name": "d", "units": 0}"#)
+                    == "1:24: error: invalid 'units' in Dense config: must be a positive integer, found 0")
+            #expect(
+                decodeFailure(DenseConfig.self, #"{"name": "d"}"#)
+                    == "1:1: error: missing required field 'units' in Dense config")
+            #expect(
+                decodeFailure(DenseConfig.self, #"{"units": 2}"#)
+                    == "1:1: error: missing required field 'name' in Dense config")
+            #expect(
+                decodeFailure(DropoutConfig.self, #"{"name": "d", "rate": -0.1}"#)
+                    == "1:23: error: invalid 'rate' in Dropout config: must be between 0 and 1, found -0.1")
+            #expect(
+                decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, 3], "dtype": "float16"}"#)
+                    == "1:50: error: input dtype 'float16' is not supported; only float32 and integers (passed as float values)"
+            )
+            #expect(
+                decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, -3]}"#)
+                    == "1:30: error: axis sizes must be positive or null, found -3")
+            #expect(
+                decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": []}"#)
+                    == "1:30: error: an input needs at least one axis")
+            #expect(
+                decodeFailure(ActivationConfig.self, #"{"name": "a"}"#)
+                    == "1:1: error: missing required field 'activation' in Activation config")
         }
 
         @Test("Shapes and weights follow from the input shape")
@@ -623,7 +730,8 @@ extension LayerConfigTests {
             #expect(try dense.outputShape(for: [nil, 7, 3]) == [nil, 7, 5])
             #expect(try dense.weights(for: [nil, 3]).map(\.shape) == [[3, 5], [5]])
             #expect(try dense.parameterCount(for: [nil, 3]) == 20)
-            #expect(try DenseConfig(name: "d", units: 5, useBias: false).weights(for: [nil, 3]).map(\.name) == ["kernel"])
+            #expect(
+                try DenseConfig(name: "d", units: 5, useBias: false).weights(for: [nil, 3]).map(\.name) == ["kernel"])
             #expect(throws: ShapeError.self) { try dense.outputShape(for: [nil]) }
             #expect(throws: ShapeError.self) { try dense.outputShape(for: [nil, nil]) }
             #expect(try DropoutConfig(rate: 0.5).outputShape(for: [nil, 4]) == [nil, 4])
@@ -666,11 +774,13 @@ extension LayerConfigTests {
 
         @Test("Outputs and states follow the input convolution; weights are Keras's")
         func shapes() throws {
-            let config = ConvLSTM2DConfig(returnSequences: true, returnState: true, filters: 4, kernelSize: [3, 2],
-                                          strides: 2, padding: .same)
+            let config = ConvLSTM2DConfig(
+                returnSequences: true, returnState: true, filters: 4, kernelSize: [3, 2],
+                strides: 2, padding: .same)
             let input: TensorShape = [nil, nil, 7, 6, 3]
-            #expect(try config.outputShapes(forInputs: [input])
-                == [[nil, nil, 4, 3, 4], [nil, 4, 3, 4], [nil, 4, 3, 4]])
+            #expect(
+                try config.outputShapes(forInputs: [input])
+                    == [[nil, nil, 4, 3, 4], [nil, 4, 3, 4], [nil, 4, 3, 4]])
             #expect(try config.stateShape(forSequence: input) == [nil, 4, 3, 4])
             #expect(config.outputCount == 3 && config.stateCount == 2)
             #expect(try config.weights(for: input).map(\.shape) == [[3, 2, 3, 16], [3, 2, 4, 16], [16]])
@@ -689,19 +799,25 @@ extension LayerConfigTests {
 
         @Test("What Keras refuses, and what is not supported, is refused naming the field")
         func refused() {
-            #expect(decodeFailure(ConvLSTM2DConfig.self,
-                                  #"{"name": "c", "filters": 2, "kernel_size": 3, "padding": "causal"}"#)
-                == "1:58: error: invalid 'padding' in ConvLSTM2D config: must be 'valid' or 'same' for a ConvLSTM "
+            #expect(
+                decodeFailure(
+                    ConvLSTM2DConfig.self,
+                    #"{"name": "c", "filters": 2, "kernel_size": 3, "padding": "causal"}"#)
+                    == "1:58: error: invalid 'padding' in ConvLSTM2D config: must be 'valid' or 'same' for a ConvLSTM "
                     + "layer, found 'causal'")
-            #expect(decodeFailure(ConvLSTM1DConfig.self,
-                                  #"{"name": "c", "filters": 2, "kernel_size": 3, "strides": 2, "dilation_rate": 2}"#)
-                == "1:78: error: invalid 'dilation_rate' in ConvLSTM1D config: strides greater than 1 cannot be "
+            #expect(
+                decodeFailure(
+                    ConvLSTM1DConfig.self,
+                    #"{"name": "c", "filters": 2, "kernel_size": 3, "strides": 2, "dilation_rate": 2}"#)
+                    == "1:78: error: invalid 'dilation_rate' in ConvLSTM1D config: strides greater than 1 cannot be "
                     + "combined with a dilation rate greater than 1 (Keras refuses it)")
-            #expect(decodeFailure(ConvLSTM3DConfig.self, #"{"name": "c", "filters": 0, "kernel_size": 3}"#)
-                == "1:26: error: invalid 'filters' in ConvLSTM3D config: must be a positive integer up to 2^30, "
+            #expect(
+                decodeFailure(ConvLSTM3DConfig.self, #"{"name": "c", "filters": 0, "kernel_size": 3}"#)
+                    == "1:26: error: invalid 'filters' in ConvLSTM3D config: must be a positive integer up to 2^30, "
                     + "found 0")
-            #expect(decodeFailure(ConvLSTM2DConfig.self, #"{"name": "c", "filters": 2, "kernel_size": [3, 3, 3]}"#)
-                == "1:44: error: invalid 'kernel_size' in ConvLSTM2D config: needs 2 values, one per spatial axis, "
+            #expect(
+                decodeFailure(ConvLSTM2DConfig.self, #"{"name": "c", "filters": 2, "kernel_size": [3, 3, 3]}"#)
+                    == "1:44: error: invalid 'kernel_size' in ConvLSTM2D config: needs 2 values, one per spatial axis, "
                     + "found 3")
         }
     }

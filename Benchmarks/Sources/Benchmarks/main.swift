@@ -36,7 +36,8 @@ func parse(_ arguments: [String]) -> Options {
             options.runs = Int(arguments[index + 1]) ?? options.runs
             index += 1
         default:
-            FileHandle.standardError.write(Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile]\n".utf8))
             exit(2)
         }
         index += 1
@@ -72,7 +73,8 @@ final class LayerProfile: CallInterceptor, @unchecked Sendable {
     func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
         let now = ContinuousClock.now
         let elapsed = now - last
-        seconds[L.Config.className, default: 0] += Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds)
+        seconds[L.Config.className, default: 0] +=
+            Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds)
         last = ContinuousClock.now
         return output
     }
@@ -101,15 +103,23 @@ if options.profile {
     exit(0)
 }
 do {
-    if let files = options.files, ["load_weights_h5", "load_weights_safetensors", "load_model_keras"].contains(where: options.runs) {
+    if let files = options.files,
+        ["load_weights_h5", "load_weights_safetensors", "load_model_keras"].contains(where: options.runs)
+    {
         var model = BigMlp(seed: 1)
         let h5 = files.appendingPathComponent("big_mlp.weights.h5")
-        report("load_weights_h5", try measure(options.runs) { try model.loadWeights(from: h5) }, check: checksum(model.weights))
+        report(
+            "load_weights_h5", try measure(options.runs) { try model.loadWeights(from: h5) },
+            check: checksum(model.weights))
         let safetensors = files.appendingPathComponent("big_mlp.safetensors")
-        report("load_weights_safetensors", try measure(options.runs) { try model.loadWeights(from: safetensors) }, check: checksum(model.weights))
+        report(
+            "load_weights_safetensors", try measure(options.runs) { try model.loadWeights(from: safetensors) },
+            check: checksum(model.weights))
         let archive = files.appendingPathComponent("big_mlp.keras")
         var loaded = model
-        report("load_model_keras", try measure(options.runs) { loaded = try BigMlp(contentsOf: archive) }, check: checksum(loaded.weights))
+        report(
+            "load_model_keras", try measure(options.runs) { loaded = try BigMlp(contentsOf: archive) },
+            check: checksum(loaded.weights))
     }
     if options.runs("gemm_1024") {
         // A 1024×1024 by 1024×1024 matrix product: a Dense layer without bias on a batch of 1024.
@@ -125,26 +135,34 @@ do {
         let resnet = Resnet50(seed: 1)
         if options.runs("resnet50_batch_1") {
             var classes = resnet(image)
-            report("resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) }, check: Double(classes.scalars.reduce(0, +)))
+            report(
+                "resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) },
+                check: Double(classes.scalars.reduce(0, +)))
         }
         if options.runs("resnet50_clone") {
             var cloned = resnet
-            report("resnet50_clone", measure(max(1, options.runs / 2)) { cloned = resnet.clone() }, check: Double(cloned.weights.count))
+            report(
+                "resnet50_clone", measure(max(1, options.runs / 2)) { cloned = resnet.clone() },
+                check: Double(cloned.weights.count))
         }
         if options.runs("keras_json_resnet50") {
             // The architecture to Keras JSON and back into a typed config (no weights), as
             // `model.to_json()` and `model_from_json` move architectures around.
             var json = resnet.kerasJSON()
-            report("keras_json_resnet50", try measure(options.runs) {
-                json = resnet.kerasJSON()
-                _ = try Resnet50.Config(kerasJSON: json)
-            }, check: Double(json.utf8.count))
+            report(
+                "keras_json_resnet50",
+                try measure(options.runs) {
+                    json = resnet.kerasJSON()
+                    _ = try Resnet50.Config(kerasJSON: json)
+                }, check: Double(json.utf8.count))
         }
     }
     if options.runs("mobilenet_v2_batch_1") {
         let mobilenet = MobilenetV2(seed: 1)
         var classes = mobilenet(image)
-        report("mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) }, check: Double(classes.scalars.reduce(0, +)))
+        report(
+            "mobilenet_v2_batch_1", measure(options.runs) { classes = mobilenet(image) },
+            check: Double(classes.scalars.reduce(0, +)))
     }
 
     if options.runs("lstm_256_batch_32") {
@@ -152,7 +170,9 @@ do {
         let lstm = LstmText(seed: 1)
         let sequences = Tensor(shape: [32, 50, 64], scalars: (0..<(32 * 50 * 64)).map { Float($0 % 255) / 255 - 0.5 })
         var state = lstm(sequences)
-        report("lstm_256_batch_32", measure(options.runs) { state = lstm(sequences) }, check: Double(state.scalars.reduce(0, +)))
+        report(
+            "lstm_256_batch_32", measure(options.runs) { state = lstm(sequences) },
+            check: Double(state.scalars.reduce(0, +)))
     }
 
     let mnist = MnistMlp(seed: 1)
@@ -160,7 +180,9 @@ do {
         let input = Tensor(shape: [batch, 784], scalars: (0..<(batch * 784)).map { Float($0 % 255) / 255 })
         var output = mnist(input)
         let runs = batch == 1 ? options.runs * 200 : options.runs * 4
-        report("mnist_mlp_batch_\(batch)", measure(runs) { output = mnist(input) }, check: Double(output.scalars.reduce(0, +)))
+        report(
+            "mnist_mlp_batch_\(batch)", measure(runs) { output = mnist(input) },
+            check: Double(output.scalars.reduce(0, +)))
     }
 } catch {
     FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))

@@ -38,7 +38,9 @@ import Testing
     }
 
     /// `init`, `saveWeights`/`loadWeights`, the call, both clones, `config` and `kerasJSON()`.
-    static func exercise<M: Model>(_ type: M.Type, input shape: [Int], call: @escaping @Sendable (M, Tensor) -> Tensor) throws -> Report {
+    static func exercise<M: Model>(_ type: M.Type, input shape: [Int], call: @escaping @Sendable (M, Tensor) -> Tensor)
+        throws -> Report
+    {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("large-graph-\(M.self)-\(ProcessInfo.processInfo.processIdentifier).weights.h5")
         defer { try? FileManager.default.removeItem(at: url) }

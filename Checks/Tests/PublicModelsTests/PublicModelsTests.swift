@@ -31,8 +31,10 @@ import Testing
     @Test func publicCallsRunAndCanBeReconfigured() throws {
         let classifier = Classifier(seed: 1)
         #expect(classifier(Tensor(shape: [4, 728], repeating: 0.5)).shape == [4, 1])
-        #expect(Siamese(seed: 1)(Tensor(shape: [2, 5], repeating: 1), Tensor(shape: [2, 5], repeating: 2)).shape == [2, 1])
-        let outputs = HostileFunctional(seed: 1)(Tensor(shape: [2, 3], repeating: 1), Tensor(shape: [2, 3], repeating: 2))
+        #expect(
+            Siamese(seed: 1)(Tensor(shape: [2, 5], repeating: 1), Tensor(shape: [2, 5], repeating: 2)).shape == [2, 1])
+        let outputs = HostileFunctional(seed: 1)(
+            Tensor(shape: [2, 3], repeating: 1), Tensor(shape: [2, 3], repeating: 2))
         #expect([outputs.ete.shape, outputs.selfLayer.shape, outputs.encoder.shape] == [[2, 1], [2, 4], [2, 2]])
         #expect(MobilenetV2(seed: 1)(Tensor(shape: [1, 96, 96, 3], repeating: 0.5)).shape == [1, 1000])
 

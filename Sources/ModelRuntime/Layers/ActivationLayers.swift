@@ -17,7 +17,8 @@ public struct ReLU: WeightlessLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         // Keras: x ≥ threshold → min(x, max_value); below → negative_slope · (x − threshold).
-        let threshold = Float(config.threshold), slope = Float(config.negativeSlope)
+        let threshold = Float(config.threshold)
+        let slope = Float(config.negativeSlope)
         let cap = config.maxValue.map { Float($0) } ?? .infinity
         if threshold == 0, slope == 0 { return ActivationFunction.relu(input, cap: cap) }
         var output = input
@@ -82,12 +83,16 @@ public struct PReLU: UnaryLayer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let sampleShape = Array(input.shape.dropFirst())
         let alphaShape = alpha.shape
-        precondition(alphaShape.count == sampleShape.count, "\(config.name): expects rank \(alphaShape.count + 1), got shape \(input.shape)")
+        precondition(
+            alphaShape.count == sampleShape.count,
+            "\(config.name): expects rank \(alphaShape.count + 1), got shape \(input.shape)")
         let sampleSize = sampleShape.reduce(1, *)
         // The alpha index of each position in a sample (shared axes collapse to 0).
         var alphaIndex = [Int](repeating: 0, count: sampleSize)
         for position in 0..<sampleSize {
-            var rest = position, index = 0, scale = 1
+            var rest = position
+            var index = 0
+            var scale = 1
             for axis in stride(from: sampleShape.count - 1, through: 0, by: -1) {
                 let coordinate = rest % sampleShape[axis]
                 rest /= sampleShape[axis]
@@ -153,7 +158,9 @@ public struct Softmax: WeightlessLayer {
         var sums = [Float](repeating: 0, count: groups.groupCount)
         var output = input
         output.withUnsafeMutableScalars { values in
-            for index in 0..<values.count { maxima[groups.group(of: index)] = max(maxima[groups.group(of: index)], values[index]) }
+            for index in 0..<values.count {
+                maxima[groups.group(of: index)] = max(maxima[groups.group(of: index)], values[index])
+            }
             for index in 0..<values.count {
                 let group = groups.group(of: index)
                 values[index] = expf(values[index] - maxima[group])

@@ -33,35 +33,45 @@ public struct EinsumDense: UnaryLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let equation = try? EinsumEquation(config.equation, inputRank: input.rank), equation.input.count == input.rank else {
+        guard let equation = try? EinsumEquation(config.equation, inputRank: input.rank),
+            equation.input.count == input.rank
+        else {
             preconditionFailure("\(config.name): equation '\(config.equation)' does not fit shape \(input.shape)")
         }
         var sizes: [Character: Int] = [:]
         for (letter, size) in zip(equation.input, input.shape) { sizes[letter] = size }
         for (letter, size) in zip(equation.kernel, kernel.shape) {
-            precondition(sizes[letter] == nil || sizes[letter] == size, "\(config.name): axis '\(letter)' of the kernel does not fit shape \(input.shape)")
+            precondition(
+                sizes[letter] == nil || sizes[letter] == size,
+                "\(config.name): axis '\(letter)' of the kernel does not fit shape \(input.shape)")
             sizes[letter] = size
         }
         let outShape = equation.output.map { sizes[$0]! }
         let summed = (equation.input + equation.kernel).filter { !equation.output.contains($0) }
         let summedLetters = summed.reduce(into: [Character]()) { if !$0.contains($1) { $0.append($1) } }
         func strides(_ letters: [Character], _ shape: [Int]) -> [Character: Int] {
-            var result: [Character: Int] = [:], running = 1
+            var result: [Character: Int] = [:]
+            var running = 1
             for (letter, size) in zip(letters, shape).reversed() {
                 result[letter] = running
                 running *= size
             }
             return result
         }
-        let inputStrides = strides(equation.input, input.shape), kernelStrides = strides(equation.kernel, kernel.shape)
+        let inputStrides = strides(equation.input, input.shape)
+        let kernelStrides = strides(equation.kernel, kernel.shape)
         // Offsets into the input and kernel for every output position and every summed position.
         func offsets(_ letters: [Character]) -> (input: [Int], kernel: [Int]) {
             let count = letters.reduce(1) { $0 * sizes[$1]! }
-            var inputOffsets = [Int](repeating: 0, count: count), kernelOffsets = [Int](repeating: 0, count: count)
+            var inputOffsets = [Int](repeating: 0, count: count)
+            var kernelOffsets = [Int](repeating: 0, count: count)
             for position in 0..<count {
-                var rest = position, inOffset = 0, kOffset = 0
+                var rest = position
+                var inOffset = 0
+                var kOffset = 0
                 for letter in letters.reversed() {
-                    let size = sizes[letter]!, coordinate = rest % size
+                    let size = sizes[letter]!
+                    let coordinate = rest % size
                     rest /= size
                     inOffset += coordinate * (inputStrides[letter] ?? 0)
                     kOffset += coordinate * (kernelStrides[letter] ?? 0)
@@ -71,13 +81,15 @@ public struct EinsumDense: UnaryLayer {
             }
             return (inputOffsets, kernelOffsets)
         }
-        let outer = offsets(equation.output), inner = offsets(summedLetters)
+        let outer = offsets(equation.output)
+        let inner = offsets(summedLetters)
         var output = Tensor(shape: outShape) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
                     for o in 0..<out.count {
                         var sum: Float = 0
-                        let xBase = outer.input[o], kBase = outer.kernel[o]
+                        let xBase = outer.input[o]
+                        let kBase = outer.kernel[o]
                         for s in 0..<inner.input.count { sum += x[xBase + inner.input[s]] * k[kBase + inner.kernel[s]] }
                         out[o] = sum
                     }
@@ -88,11 +100,14 @@ public struct EinsumDense: UnaryLayer {
             let period = bias.scalarCount
             let biasShape = bias.shape
             // The bias covers the last `biasShape.count` output axes, broadcast where it has 1.
-            let tail = Array(outShape.suffix(biasShape.count)), tailCount = tail.reduce(1, *)
+            let tail = Array(outShape.suffix(biasShape.count))
+            let tailCount = tail.reduce(1, *)
             output.withUnsafeMutableScalars { values in
                 bias.withUnsafeScalars { b in
                     for index in 0..<values.count {
-                        var rest = index % max(tailCount, 1), biasIndex = 0, scale = 1
+                        var rest = index % max(tailCount, 1)
+                        var biasIndex = 0
+                        var scale = 1
                         for axis in stride(from: tail.count - 1, through: 0, by: -1) {
                             let coordinate = rest % tail[axis]
                             rest /= tail[axis]
@@ -111,8 +126,10 @@ public struct EinsumDense: UnaryLayer {
 
 /// Softmax over each row of `scores` (rows × columns), then the rows times `value` (columns ×
 /// features): the shared end of the attention layers.
-func attend(_ scores: inout [Float], rows: Int, columns: Int, value: UnsafeBufferPointer<Float>, features: Int,
-            into out: UnsafeMutableBufferPointer<Float>, outOffset: Int) {
+func attend(
+    _ scores: inout [Float], rows: Int, columns: Int, value: UnsafeBufferPointer<Float>, features: Int,
+    into out: UnsafeMutableBufferPointer<Float>, outOffset: Int
+) {
     for i in 0..<rows {
         var maximum = -Float.infinity
         for j in 0..<columns { maximum = max(maximum, scores[i * columns + j]) }
@@ -134,10 +151,14 @@ func attend(_ scores: inout [Float], rows: Int, columns: Int, value: UnsafeBuffe
 // rows of query steps the query mask masks are zeros.
 
 /// The query and value masks' scalars, checked against `(batch, tq)` and `(batch, tv)`.
-func attentionMasks(_ masks: [Tensor?], batch: Int, tq: Int, tv: Int, layer: String) -> (query: [Float]?, value: [Float]?) {
+func attentionMasks(_ masks: [Tensor?], batch: Int, tq: Int, tv: Int, layer: String) -> (
+    query: [Float]?, value: [Float]?
+) {
     func scalars(_ index: Int, _ steps: Int) -> [Float]? {
         guard masks.indices.contains(index), let mask = masks[index] else { return nil }
-        precondition(mask.shape == [batch, steps], "\(layer): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
+        precondition(
+            mask.shape == [batch, steps],
+            "\(layer): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
         return mask.scalars
     }
     return (scalars(0, tq), scalars(1, tv))
@@ -198,8 +219,14 @@ public struct Attention: MergeLayer {
     /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows
     /// of query steps the query mask masks are zeros.
     public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false) -> Tensor {
-        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
-        let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
+        let query = inputs[0]
+        let value = inputs[1]
+        let key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let batch = query.shape[0]
+        let tq = query.shape[1]
+        let dim = query.shape[2]
+        let tv = value.shape[1]
+        let features = value.shape[2]
         let s = scale?.scalars[0] ?? 1
         let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
         let output = Tensor(shape: [batch, tq, features]) { out in
@@ -209,16 +236,20 @@ public struct Attention: MergeLayer {
                     for j in 0..<tv {
                         var score: Float = 0
                         for d in 0..<dim {
-                            let q = query.scalars[(n * tq + i) * dim + d], k = key.scalars[(n * tv + j) * dim + d]
+                            let q = query.scalars[(n * tq + i) * dim + d]
+                            let k = key.scalars[(n * tv + j) * dim + d]
                             score += config.scoreMode == .dot ? q * k : tanhf(scale == nil ? q + k : s * (q + k))
                         }
-                        scores[i * tv + j] = config.scoreMode == .dot ? score * s : score * (concatScoreWeight?.scalars[0] ?? 1)
+                        scores[i * tv + j] =
+                            config.scoreMode == .dot ? score * s : score * (concatScoreWeight?.scalars[0] ?? 1)
                         if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
                     }
                 }
                 value.withUnsafeScalars { v in
-                    attend(&scores, rows: tq, columns: tv, value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
-                           features: features, into: out, outOffset: n * tq * features)
+                    attend(
+                        &scores, rows: tq, columns: tv,
+                        value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
+                        features: features, into: out, outOffset: n * tq * features)
                 }
             }
         }
@@ -262,8 +293,14 @@ public struct AdditiveAttention: MergeLayer {
     /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows
     /// of query steps the query mask masks are zeros.
     public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false) -> Tensor {
-        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
-        let batch = query.shape[0], tq = query.shape[1], dim = query.shape[2], tv = value.shape[1], features = value.shape[2]
+        let query = inputs[0]
+        let value = inputs[1]
+        let key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let batch = query.shape[0]
+        let tq = query.shape[1]
+        let dim = query.shape[2]
+        let tv = value.shape[1]
+        let features = value.shape[2]
         let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
         let output = Tensor(shape: [batch, tq, features]) { out in
             var scores = [Float](repeating: 0, count: tq * tv)
@@ -280,8 +317,10 @@ public struct AdditiveAttention: MergeLayer {
                     }
                 }
                 value.withUnsafeScalars { v in
-                    attend(&scores, rows: tq, columns: tv, value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
-                           features: features, into: out, outOffset: n * tq * features)
+                    attend(
+                        &scores, rows: tq, columns: tv,
+                        value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
+                        features: features, into: out, outOffset: n * tq * features)
                 }
             }
         }
@@ -320,14 +359,17 @@ public struct MultiHeadAttention: MergeLayer {
     private func project(_ x: Tensor, _ index: Int) -> [Float] {
         let step = config.useBias ? 2 : 1
         let kernel = projections[index * step]
-        let rows = x.scalarCount / x.shape[x.rank - 1], features = x.shape[x.rank - 1]
+        let rows = x.scalarCount / x.shape[x.rank - 1]
+        let features = x.shape[x.rank - 1]
         let width = kernel.scalarCount / features
         var out = [Float](repeating: 0, count: rows * width)
         x.withUnsafeScalars { a in
             kernel.withUnsafeScalars { b in
                 out.withUnsafeMutableBufferPointer { c in
                     if config.useBias {
-                        projections[index * step + 1].withUnsafeScalars { MatrixMultiply.multiply(a, b, bias: $0, into: c, m: rows, k: features, n: width) }
+                        projections[index * step + 1].withUnsafeScalars {
+                            MatrixMultiply.multiply(a, b, bias: $0, into: c, m: rows, k: features, n: width)
+                        }
                     } else {
                         MatrixMultiply.multiply(a, b, bias: nil, into: c, m: rows, k: features, n: width)
                     }
@@ -349,30 +391,48 @@ public struct MultiHeadAttention: MergeLayer {
     /// JAX, without dropout a disallowed score becomes −0.7 · `Float.greatestFiniteMagnitude`
     /// before the softmax (a row with none allowed averages every value step); with `dropout`
     /// set, Keras's `Softmax` layer gives it −1e9 and a weight of 0 (such a row gives zeros).
-    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?] = [], attentionMask: Tensor? = nil,
-                               useCausalMask: Bool = false) -> Tensor {
-        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
-        let batch = query.shape[0], tq = query.shape[1], tk = key.shape[1]
+    public func callAsFunction(
+        _ inputs: [Tensor], masks: [Tensor?] = [], attentionMask: Tensor? = nil,
+        useCausalMask: Bool = false
+    ) -> Tensor {
+        let query = inputs[0]
+        let value = inputs[1]
+        let key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let batch = query.shape[0]
+        let tq = query.shape[1]
+        let tk = key.shape[1]
         if let attentionMask {
-            precondition(attentionMask.shape == [batch, tq, tk] || attentionMask.shape == [batch, 1, tk],
-                         "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, \(tk))")
+            precondition(
+                attentionMask.shape == [batch, tq, tk] || attentionMask.shape == [batch, 1, tk],
+                "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, \(tk))"
+            )
         }
-        let attentionRows = attentionMask.map { $0.shape[1] } ?? 0, attentionScalars = attentionMask?.scalars
+        let attentionRows = attentionMask.map { $0.shape[1] } ?? 0
+        let attentionScalars = attentionMask?.scalars
         func scalars(_ index: Int, _ steps: Int) -> [Float]? {
             guard masks.indices.contains(index), let mask = masks[index] else { return nil }
-            precondition(mask.shape == [batch, steps], "\(config.name): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
+            precondition(
+                mask.shape == [batch, steps],
+                "\(config.name): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
             return mask.scalars
         }
-        let queryMask = scalars(0, tq), valueMask = scalars(1, tk), keyMask = scalars(2, tk)
+        let queryMask = scalars(0, tq)
+        let valueMask = scalars(1, tk)
+        let keyMask = scalars(2, tk)
         let isMasked = queryMask != nil || valueMask != nil || keyMask != nil || attentionMask != nil
         let throughSoftmaxLayer = config.dropout > 0
         let disallowed: Float = throughSoftmaxLayer ? -1e9 : -0.7 * Float.greatestFiniteMagnitude
         func allowed(_ n: Int, _ i: Int, _ j: Int) -> Bool {
-            (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0 && keyMask?[n * tk + j] != 0
+            (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0
+                && keyMask?[n * tk + j] != 0
                 && attentionScalars?[(n * attentionRows + (attentionRows == 1 ? 0 : i)) * tk + j] != 0
         }
-        let heads = config.numHeads, dk = config.keyDim, dv = config.headValueDim
-        let q = project(query, 0), k = project(key, 1), v = project(value, 2)
+        let heads = config.numHeads
+        let dk = config.keyDim
+        let dv = config.headValueDim
+        let q = project(query, 0)
+        let k = project(key, 1)
+        let v = project(value, 2)
         let scale = 1 / Float(dk).squareRoot()
         // context (batch, tq, heads, dv)
         var context = [Float](repeating: 0, count: batch * tq * heads * dv)
@@ -382,7 +442,10 @@ public struct MultiHeadAttention: MergeLayer {
                 for i in 0..<tq {
                     for j in 0..<tk {
                         var sum: Float = 0
-                        for d in 0..<dk { sum += q[((n * tq + i) * heads + h) * dk + d] * scale * k[((n * tk + j) * heads + h) * dk + d] }
+                        for d in 0..<dk {
+                            sum +=
+                                q[((n * tq + i) * heads + h) * dk + d] * scale * k[((n * tk + j) * heads + h) * dk + d]
+                        }
                         if isMasked {
                             scores[i * tk + j] = allowed(n, i, j) ? sum : disallowed
                         } else {

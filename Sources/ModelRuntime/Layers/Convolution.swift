@@ -45,8 +45,10 @@ struct Geometry3D {
         stride = padded(window.strides, 1)
         dilation = padded(window.dilation, 1)
         let pads = spatial.indices.map {
-            SpatialArithmetic.padding(spatial[$0], kernel: window.size[$0], stride: window.strides[$0], dilation: window.dilation[$0],
-                                      padding: window.padding).before
+            SpatialArithmetic.padding(
+                spatial[$0], kernel: window.size[$0], stride: window.strides[$0], dilation: window.dilation[$0],
+                padding: window.padding
+            ).before
         }
         padBefore = padded(pads, 0)
         output = padded(window.outputSizes(spatial).map { $0 ?? 0 }, 1)
@@ -78,7 +80,9 @@ struct Geometry3D {
     /// `forEachTap` at the output position with flat index `position` (row-major).
     @inline(__always)
     func forEachTap(at position: Int, _ body: (Int, Int) -> Void) {
-        let o2 = position % output[2], o1 = (position / output[2]) % output[1], o0 = position / (output[2] * output[1])
+        let o2 = position % output[2]
+        let o1 = (position / output[2]) % output[1]
+        let o0 = position / (output[2] * output[1])
         forEachTap(o0, o1, o2, body)
     }
 
@@ -125,12 +129,14 @@ public struct Convolution<Rank: SpatialRank>: UnaryLayer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let channels = input.shape[input.rank - 1]
-        precondition(channels == kernel.shape[Rank.rank] * config.groups,
-                     "\(config.name): expects \(kernel.shape[Rank.rank] * config.groups) channels, got shape \(input.shape)")
+        precondition(
+            channels == kernel.shape[Rank.rank] * config.groups,
+            "\(config.name): expects \(kernel.shape[Rank.rank] * config.groups) channels, got shape \(input.shape)")
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        var output = ConvolutionKernels.convolve(input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
-                                                 outputSpatial: Array(geometry.output.suffix(Rank.rank)),
-                                                 then: config.activation.outputPass)
+        var output = ConvolutionKernels.convolve(
+            input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
+            outputSpatial: Array(geometry.output.suffix(Rank.rank)),
+            then: config.activation.outputPass)
         config.activation.applyUnlessFused(to: &output)
         return output
     }
@@ -171,30 +177,43 @@ public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let channels = input.shape[input.rank - 1]
         let filters = config.filters
-        precondition(channels == kernel.shape[Rank.rank + 1], "\(config.name): expects \(kernel.shape[Rank.rank + 1]) channels, got shape \(input.shape)")
+        precondition(
+            channels == kernel.shape[Rank.rank + 1],
+            "\(config.name): expects \(kernel.shape[Rank.rank + 1]) channels, got shape \(input.shape)")
         let rank = Rank.rank
-        let sizes = config.kernelSize.expanded(to: rank).values, strides = config.strides.expanded(to: rank).values
-        let dilations = config.dilationRate.expanded(to: rank).values, extra = config.outputPadding?.expanded(to: rank).values
+        let sizes = config.kernelSize.expanded(to: rank).values
+        let strides = config.strides.expanded(to: rank).values
+        let dilations = config.dilationRate.expanded(to: rank).values
+        let extra = config.outputPadding?.expanded(to: rank).values
         let outputSpatial = config.outputSizes(spatial).map { $0! }
         // Output position o = i·stride + tap·dilation − crop, crop = span − 1 − JAX's pad before.
         let crops = (0..<rank).map { axis -> Int in
             let span = (sizes[axis] - 1) * dilations[axis] + 1
-            let pad = SpatialArithmetic.transposePadding(kernel: sizes[axis], stride: strides[axis], dilation: dilations[axis],
-                                                         padding: config.padding, outputPadding: extra?[axis])
+            let pad = SpatialArithmetic.transposePadding(
+                kernel: sizes[axis], stride: strides[axis], dilation: dilations[axis],
+                padding: config.padding, outputPadding: extra?[axis])
             return span - 1 - pad.before
         }
         let lead = 3 - rank
         func padded(_ values: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: lead) + values }
-        let inSize = padded(spatial, 1), outSize = padded(outputSpatial, 1), kernelSize = padded(sizes, 1)
-        let stride = padded(strides, 1), dilation = padded(dilations, 1), crop = padded(crops, 0)
+        let inSize = padded(spatial, 1)
+        let outSize = padded(outputSpatial, 1)
+        let kernelSize = padded(sizes, 1)
+        let stride = padded(strides, 1)
+        let dilation = padded(dilations, 1)
+        let crop = padded(crops, 0)
         let batch = input.shape[0]
-        let inPositions = inSize.reduce(1, *), outPositions = outSize.reduce(1, *), taps = kernelSize.reduce(1, *)
+        let inPositions = inSize.reduce(1, *)
+        let outPositions = outSize.reduce(1, *)
+        let taps = kernelSize.reduce(1, *)
         // Per tap, the kernel as a (channels × filters) matrix: Keras stores (filters, channels).
         let tapMatrices = kernel.withUnsafeScalars { k -> [Float] in
             var out = [Float](repeating: 0, count: taps * channels * filters)
             for t in 0..<taps {
                 for f in 0..<filters {
-                    for c in 0..<channels { out[(t * channels + c) * filters + f] = k[(t * filters + f) * channels + c] }
+                    for c in 0..<channels {
+                        out[(t * channels + c) * filters + f] = k[(t * filters + f) * channels + c]
+                    }
                 }
             }
             return out
@@ -206,13 +225,16 @@ public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
                 tapMatrices.withUnsafeBufferPointer { w in
                     product.withUnsafeMutableBufferPointer { p in
                         for n in 0..<batch {
-                            let xBatch = UnsafeBufferPointer(rebasing: x[(n * inPositions * channels)..<((n + 1) * inPositions * channels)])
+                            let xBatch = UnsafeBufferPointer(
+                                rebasing: x[(n * inPositions * channels)..<((n + 1) * inPositions * channels)])
                             for k0 in 0..<kernelSize[0] {
                                 for k1 in 0..<kernelSize[1] {
                                     for k2 in 0..<kernelSize[2] {
                                         let t = (k0 * kernelSize[1] + k1) * kernelSize[2] + k2
-                                        let wTap = UnsafeBufferPointer(rebasing: w[(t * channels * filters)..<((t + 1) * channels * filters)])
-                                        MatrixMultiply.multiply(xBatch, wTap, bias: nil, into: p, m: inPositions, k: channels, n: filters)
+                                        let wTap = UnsafeBufferPointer(
+                                            rebasing: w[(t * channels * filters)..<((t + 1) * channels * filters)])
+                                        MatrixMultiply.multiply(
+                                            xBatch, wTap, bias: nil, into: p, m: inPositions, k: channels, n: filters)
                                         for i0 in 0..<inSize[0] {
                                             let o0 = i0 * stride[0] + k0 * dilation[0] - crop[0]
                                             if o0 < 0 || o0 >= outSize[0] { continue }
@@ -223,7 +245,9 @@ public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
                                                     let o2 = i2 * stride[2] + k2 * dilation[2] - crop[2]
                                                     if o2 < 0 || o2 >= outSize[2] { continue }
                                                     let source = ((i0 * inSize[1] + i1) * inSize[2] + i2) * filters
-                                                    let target = (n * outPositions + (o0 * outSize[1] + o1) * outSize[2] + o2) * filters
+                                                    let target =
+                                                        (n * outPositions + (o0 * outSize[1] + o1) * outSize[2] + o2)
+                                                        * filters
                                                     for f in 0..<filters { out[target + f] += p[source + f] }
                                                 }
                                             }
@@ -281,10 +305,13 @@ public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
-        precondition(input.shape.last == kernel.shape[Rank.rank], "\(config.name): expects \(kernel.shape[Rank.rank]) channels, got shape \(input.shape)")
+        precondition(
+            input.shape.last == kernel.shape[Rank.rank],
+            "\(config.name): expects \(kernel.shape[Rank.rank]) channels, got shape \(input.shape)")
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        var output = ConvolutionKernels.depthwise(input, kernel: kernel, bias: bias, geometry: geometry,
-                                                  multiplier: config.depthMultiplier, outputSpatial: Array(geometry.output.suffix(Rank.rank)))
+        var output = ConvolutionKernels.depthwise(
+            input, kernel: kernel, bias: bias, geometry: geometry,
+            multiplier: config.depthMultiplier, outputSpatial: Array(geometry.output.suffix(Rank.rank)))
         config.activation.apply(to: &output)
         return output
     }
@@ -327,12 +354,14 @@ public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
-        precondition(input.shape.last == depthwiseKernel.shape[Rank.rank],
-                     "\(config.name): expects \(depthwiseKernel.shape[Rank.rank]) channels, got shape \(input.shape)")
+        precondition(
+            input.shape.last == depthwiseKernel.shape[Rank.rank],
+            "\(config.name): expects \(depthwiseKernel.shape[Rank.rank]) channels, got shape \(input.shape)")
         let geometry = Geometry3D(window: config.window, spatial: spatial)
         let outputSpatial = Array(geometry.output.suffix(Rank.rank))
-        let depthwise = ConvolutionKernels.depthwise(input, kernel: depthwiseKernel, bias: nil, geometry: geometry,
-                                                     multiplier: config.depthMultiplier, outputSpatial: outputSpatial)
+        let depthwise = ConvolutionKernels.depthwise(
+            input, kernel: depthwiseKernel, bias: nil, geometry: geometry,
+            multiplier: config.depthMultiplier, outputSpatial: outputSpatial)
         let middle = depthwise.shape.last!
         let filters = config.filters
         let rows = depthwise.scalarCount / max(middle, 1)
@@ -342,10 +371,12 @@ public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
                     let activation = config.activation.outputPass
                     if let bias {
                         bias.withUnsafeScalars {
-                            MatrixMultiply.multiply(a, b, bias: $0, into: out, m: rows, k: middle, n: filters, then: activation)
+                            MatrixMultiply.multiply(
+                                a, b, bias: $0, into: out, m: rows, k: middle, n: filters, then: activation)
                         }
                     } else {
-                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: middle, n: filters, then: activation)
+                        MatrixMultiply.multiply(
+                            a, b, bias: nil, into: out, m: rows, k: middle, n: filters, then: activation)
                     }
                 }
             }
@@ -364,40 +395,55 @@ enum ConvolutionKernels {
 
     /// A grouped convolution as im2col tiles times the kernel (plus bias), `(batch, *outputSpatial,
     /// filters)`, with `outputPass` over each tile's output rows once they are done.
-    static func convolve(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, groups: Int,
-                         outputSpatial: [Int], then outputPass: MatrixMultiply.OutputPass? = nil) -> Tensor {
+    static func convolve(
+        _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, groups: Int,
+        outputSpatial: [Int], then outputPass: MatrixMultiply.OutputPass? = nil
+    ) -> Tensor {
         let batch = input.shape[0]
         let channels = input.shape[input.rank - 1]
         let filters = kernel.shape[kernel.rank - 1]
-        let groupChannels = channels / groups, groupFilters = filters / groups
+        let groupChannels = channels / groups
+        let groupFilters = filters / groups
         let taps = geometry.taps
         let depth = taps * groupChannels
-        let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
+        let inPositions = geometry.inputPositions
+        let outPositions = geometry.outputPositions
         // Each group's kernel as a contiguous (taps · groupChannels) × groupFilters matrix; one
         // group's is the kernel itself, used in place (copying it would cost a pass over it).
-        let groupKernels: [[Float]] = groups == 1 ? [kernel.scalars] : kernel.withUnsafeScalars { k in
-            (0..<groups).map { g in
-                var matrix = [Float](repeating: 0, count: depth * groupFilters)
-                for row in 0..<depth {
-                    for f in 0..<groupFilters { matrix[row * groupFilters + f] = k[row * filters + g * groupFilters + f] }
+        let groupKernels: [[Float]] =
+            groups == 1
+            ? [kernel.scalars]
+            : kernel.withUnsafeScalars { k in
+                (0..<groups).map { g in
+                    var matrix = [Float](repeating: 0, count: depth * groupFilters)
+                    for row in 0..<depth {
+                        for f in 0..<groupFilters {
+                            matrix[row * groupFilters + f] = k[row * filters + g * groupFilters + f]
+                        }
+                    }
+                    return matrix
                 }
-                return matrix
             }
-        }
         return Tensor(shape: [batch] + outputSpatial + [filters]) { out in
             input.withUnsafeScalars { x in
                 if geometry.isPointwise, groups == 1 {
                     kernel.withUnsafeScalars { k in
                         let m = batch * inPositions
                         if let bias {
-                            bias.withUnsafeScalars { MatrixMultiply.multiply(x, k, bias: $0, into: out, m: m, k: channels, n: filters, then: outputPass) }
+                            bias.withUnsafeScalars {
+                                MatrixMultiply.multiply(
+                                    x, k, bias: $0, into: out, m: m, k: channels, n: filters, then: outputPass)
+                            }
                         } else {
-                            MatrixMultiply.multiply(x, k, bias: nil, into: out, m: m, k: channels, n: filters, then: outputPass)
+                            MatrixMultiply.multiply(
+                                x, k, bias: nil, into: out, m: m, k: channels, n: filters, then: outputPass)
                         }
                     }
                     return
                 }
-                let groupBiases: [[Float]]? = bias.map { b in (0..<groups).map { g in Array(b.scalars[(g * groupFilters)..<((g + 1) * groupFilters)]) } }
+                let groupBiases: [[Float]]? = bias.map { b in
+                    (0..<groups).map { g in Array(b.scalars[(g * groupFilters)..<((g + 1) * groupFilters)]) }
+                }
                 // Tiles of output positions (never across a batch boundary); each thread
                 // gathers its own tile's patches and multiplies them, so the cores share the
                 // work without a hand-off per tile. Too few tiles: the product splits instead.
@@ -405,37 +451,47 @@ enum ConvolutionKernels {
                 let tiles = batch * tilesPerImage
                 let workers = tiles >= 2 * MatrixMultiply.cores ? min(tiles, 4 * MatrixMultiply.cores) : 1
                 let tilesPerWorker = (tiles + workers - 1) / workers
-                nonisolated(unsafe) let output = out, input = x
+                nonisolated(unsafe) let output = out
+                nonisolated(unsafe) let input = x
                 let work: @Sendable (Int) -> Void = { worker in
-                    let firstTile = worker * tilesPerWorker, endTile = min(tiles, firstTile + tilesPerWorker)
+                    let firstTile = worker * tilesPerWorker
+                    let endTile = min(tiles, firstTile + tilesPerWorker)
                     guard firstTile < endTile else { return }
                     let patches = UnsafeMutableBufferPointer<Float>.allocate(capacity: tileRows * depth)
-                    let product = UnsafeMutableBufferPointer<Float>.allocate(capacity: groups == 1 ? 0 : tileRows * groupFilters)
+                    let product = UnsafeMutableBufferPointer<Float>.allocate(
+                        capacity: groups == 1 ? 0 : tileRows * groupFilters)
                     defer {
                         patches.deallocate()
                         product.deallocate()
                     }
                     for tile in firstTile..<endTile {
-                        let n = tile / tilesPerImage, start = tile % tilesPerImage * tileRows
+                        let n = tile / tilesPerImage
+                        let start = tile % tilesPerImage * tileRows
                         let rows = min(tileRows, outPositions - start)
                         let firstRow = n * outPositions + start
                         for g in 0..<groups {
-                            gatherPatches(input, into: patches, geometry: geometry, imageBase: n * inPositions * channels, channels: channels,
-                                          channelBase: g * groupChannels, groupChannels: groupChannels, start: start, rows: rows)
+                            gatherPatches(
+                                input, into: patches, geometry: geometry, imageBase: n * inPositions * channels,
+                                channels: channels,
+                                channelBase: g * groupChannels, groupChannels: groupChannels, start: start, rows: rows)
                             let a = UnsafeBufferPointer(rebasing: patches[0..<(rows * depth)])
                             // One group: the product goes straight into the output rows.
-                            let target = groups == 1
-                                ? UnsafeMutableBufferPointer(rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)])
+                            let target =
+                                groups == 1
+                                ? UnsafeMutableBufferPointer(
+                                    rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)])
                                 : UnsafeMutableBufferPointer(rebasing: product[0..<(rows * groupFilters)])
                             groupKernels[g].withUnsafeBufferPointer { w in
                                 if let groupBiases {
                                     groupBiases[g].withUnsafeBufferPointer {
-                                        MatrixMultiply.multiply(a, w, bias: $0, into: target, m: rows, k: depth, n: groupFilters,
-                                                                parallel: workers == 1)
+                                        MatrixMultiply.multiply(
+                                            a, w, bias: $0, into: target, m: rows, k: depth, n: groupFilters,
+                                            parallel: workers == 1)
                                     }
                                 } else {
-                                    MatrixMultiply.multiply(a, w, bias: nil, into: target, m: rows, k: depth, n: groupFilters,
-                                                            parallel: workers == 1)
+                                    MatrixMultiply.multiply(
+                                        a, w, bias: nil, into: target, m: rows, k: depth, n: groupFilters,
+                                        parallel: workers == 1)
                                 }
                             }
                             if groups > 1 {
@@ -446,7 +502,9 @@ enum ConvolutionKernels {
                             }
                         }
                         // The tile's output rows are done (every group's): the output pass, in cache.
-                        outputPass?(UnsafeMutableBufferPointer(rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)]))
+                        outputPass?(
+                            UnsafeMutableBufferPointer(
+                                rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)]))
                     }
                 }
                 if workers == 1 {
@@ -462,7 +520,8 @@ enum ConvolutionKernels {
     /// of `taps · groupChannels` values per position (zeros where the window meets padding).
     @inline(__always)
     static func gatherPatches(
-        _ x: UnsafeBufferPointer<Float>, into patches: UnsafeMutableBufferPointer<Float>, geometry: Geometry3D, imageBase: Int,
+        _ x: UnsafeBufferPointer<Float>, into patches: UnsafeMutableBufferPointer<Float>, geometry: Geometry3D,
+        imageBase: Int,
         channels: Int, channelBase: Int, groupChannels: Int, start: Int, rows: Int
     ) {
         guard let source = x.baseAddress, let target = patches.baseAddress else { return }
@@ -475,7 +534,9 @@ enum ConvolutionKernels {
         let (out1, out2) = (geometry.output[1], geometry.output[2])
         for row in 0..<rows {
             let position = start + row
-            let o2 = position % out2, o1 = (position / out2) % out1, o0 = position / (out2 * out1)
+            let o2 = position % out2
+            let o1 = (position / out2) % out1
+            let o0 = position / (out2 * out1)
             var dst = target + row * depth
             for k0 in 0..<k0s {
                 let i0 = o0 * s0 + k0 * d0 - p0
@@ -500,14 +561,18 @@ enum ConvolutionKernels {
 
     /// A depthwise convolution: output channel `c · multiplier + m` is channel `c` convolved
     /// with kernel `[..., c, m]`.
-    static func depthwise(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, multiplier: Int,
-                          outputSpatial: [Int], then outputPass: MatrixMultiply.OutputPass? = nil) -> Tensor {
+    static func depthwise(
+        _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Geometry3D, multiplier: Int,
+        outputSpatial: [Int], then outputPass: MatrixMultiply.OutputPass? = nil
+    ) -> Tensor {
         let batch = input.shape[0]
         let channels = input.shape[input.rank - 1]
         let width = channels * multiplier
-        let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
+        let inPositions = geometry.inputPositions
+        let outPositions = geometry.outputPositions
         if multiplier == 1, let window = geometry.window2D(batch: batch, channels: channels) {
-            return depthwise2D(input, kernel: kernel, bias: bias, window: window, outputSpatial: outputSpatial, then: outputPass)
+            return depthwise2D(
+                input, kernel: kernel, bias: bias, window: window, outputSpatial: outputSpatial, then: outputPass)
         }
         var output = Tensor(shape: [batch] + outputSpatial + [width]) { out in
             input.withUnsafeScalars { x in
@@ -528,7 +593,9 @@ enum ConvolutionKernels {
                                 } else {
                                     for c in 0..<channels {
                                         let value = x[source + c]
-                                        for m in 0..<multiplier { out[target + c * multiplier + m] += value * k[weights + c * multiplier + m] }
+                                        for m in 0..<multiplier {
+                                            out[target + c * multiplier + m] += value * k[weights + c * multiplier + m]
+                                        }
                                     }
                                 }
                             }
@@ -545,8 +612,10 @@ enum ConvolutionKernels {
     /// `CModelKernels`' kernel, the same sums in the same order as the loop above, with the
     /// output rows split over the cores when the layer is large enough to pay for it, and
     /// `outputPass` over each chunk of rows once it is done.
-    static func depthwise2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, outputSpatial: [Int],
-                            then outputPass: MatrixMultiply.OutputPass? = nil) -> Tensor {
+    static func depthwise2D(
+        _ input: Tensor, kernel: Tensor, bias: Tensor?, window: cmk_window2d, outputSpatial: [Int],
+        then outputPass: MatrixMultiply.OutputPass? = nil
+    ) -> Tensor {
         Tensor(shape: [input.shape[0]] + outputSpatial + [Int(window.channels)]) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
@@ -556,7 +625,9 @@ enum ConvolutionKernels {
                         window.forEachRowChunk { window, first, end in
                             cmk_depthwise2d(&window, Int64(first), Int64(end), xs, ks, bs, os)
                             if let outputPass, let os {
-                                outputPass(UnsafeMutableBufferPointer(start: os + first * rowValues, count: (end - first) * rowValues))
+                                outputPass(
+                                    UnsafeMutableBufferPointer(
+                                        start: os + first * rowValues, count: (end - first) * rowValues))
                             }
                         }
                     }
@@ -572,7 +643,8 @@ extension Geometry3D {
     /// one of size 1) and the tensors' sizes fit their 32-bit fields.
     func window2D(batch: Int, channels: Int) -> cmk_window2d? {
         guard input[0] == 1, kernel[0] == 1, output[0] == 1,
-              batch * max(inputPositions, outputPositions) * channels < Int(Int32.max) else { return nil }
+            batch * max(inputPositions, outputPositions) * channels < Int(Int32.max)
+        else { return nil }
         return cmk_window2d(
             batch: Int32(batch), inH: Int32(input[1]), inW: Int32(input[2]), channels: Int32(channels),
             outH: Int32(output[1]), outW: Int32(output[2]), kH: Int32(kernel[1]), kW: Int32(kernel[2]),
@@ -597,7 +669,8 @@ extension cmk_window2d {
         let perChunk = (rows + chunks - 1) / chunks
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var window = self
-            let first = chunk * perChunk, end = min(rows, first + perChunk)
+            let first = chunk * perChunk
+            let end = min(rows, first + perChunk)
             if first < end { body(&window, first, end) }
         }
     }

@@ -20,8 +20,10 @@ public struct InputLayer: Layer {
     /// Returns `input`, stopping with a message naming the model and both shapes when
     /// `input` doesn't have the input's shape.
     public func check(_ input: Tensor, model: String) -> Tensor {
-        precondition(config.batchShape.accepts(input.shape),
-                     "\(model): input '\(config.name)' expects shape \(config.batchShape), got \(TensorShape(input.shape.map { $0 }))")
+        precondition(
+            config.batchShape.accepts(input.shape),
+            "\(model): input '\(config.name)' expects shape \(config.batchShape), got \(TensorShape(input.shape.map { $0 }))"
+        )
         return input
     }
 }
@@ -59,8 +61,9 @@ public struct Dense: UnaryLayer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let inputUnits = kernel.shape[0]
         let units = kernel.shape[1]
-        precondition(input.shape.last == inputUnits,
-                     "Dense '\(config.name)': expects last axis \(inputUnits), got shape \(input.shape)")
+        precondition(
+            input.shape.last == inputUnits,
+            "Dense '\(config.name)': expects last axis \(inputUnits), got shape \(input.shape)")
         let rows = input.scalarCount / max(inputUnits, 1)
         var outputShape = input.shape
         outputShape[outputShape.count - 1] = units
@@ -70,10 +73,12 @@ public struct Dense: UnaryLayer {
                     let activation = config.activation.outputPass
                     if let bias {
                         bias.withUnsafeScalars { biasValues in
-                            MatrixMultiply.multiply(a, b, bias: biasValues, into: out, m: rows, k: inputUnits, n: units, then: activation)
+                            MatrixMultiply.multiply(
+                                a, b, bias: biasValues, into: out, m: rows, k: inputUnits, n: units, then: activation)
                         }
                     } else {
-                        MatrixMultiply.multiply(a, b, bias: nil, into: out, m: rows, k: inputUnits, n: units, then: activation)
+                        MatrixMultiply.multiply(
+                            a, b, bias: nil, into: out, m: rows, k: inputUnits, n: units, then: activation)
                     }
                 }
             }

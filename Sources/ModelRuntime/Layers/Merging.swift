@@ -20,7 +20,9 @@ extension MultiplyConfig: ElementwiseMergeOperation {
     public static func combine(_ values: UnsafeBufferPointer<Float>) -> Float { values.reduce(1, *) }
 }
 extension AverageConfig: ElementwiseMergeOperation {
-    public static func combine(_ values: UnsafeBufferPointer<Float>) -> Float { values.reduce(0, +) / Float(values.count) }
+    public static func combine(_ values: UnsafeBufferPointer<Float>) -> Float {
+        values.reduce(0, +) / Float(values.count)
+    }
 }
 extension MaximumConfig: ElementwiseMergeOperation {
     public static func combine(_ values: UnsafeBufferPointer<Float>) -> Float { values.max()! }
@@ -43,8 +45,9 @@ public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, W
     }
 
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-        precondition(Config.inputArity.allows(inputs.count),
-                     "\(Config.className) '\(config.name)': takes \(Config.inputArity), got \(inputs.count)")
+        precondition(
+            Config.inputArity.allows(inputs.count),
+            "\(Config.className) '\(config.name)': takes \(Config.inputArity), got \(inputs.count)")
         if inputs.allSatisfy({ $0.shape == inputs[0].shape }) {
             if inputs.count == 2, Config.self == AddConfig.self {
                 // Residual connections: one vectorised pass.
@@ -64,7 +67,9 @@ public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, W
                             var pair: (Float, Float) = (0, 0)
                             for index in 0..<out.count {
                                 pair = (a[index], b[index])
-                                out[index] = withUnsafeBytes(of: &pair) { Config.combine($0.bindMemory(to: Float.self)) }
+                                out[index] = withUnsafeBytes(of: &pair) {
+                                    Config.combine($0.bindMemory(to: Float.self))
+                                }
                             }
                         }
                     }
@@ -119,8 +124,9 @@ struct Broadcast {
         var shape = [Int](repeating: 1, count: rank)
         for input in aligned {
             for axis in 0..<rank where input[axis] != 1 {
-                precondition(shape[axis] == 1 || shape[axis] == input[axis],
-                             "\(layer): inputs of shapes \(shapes) do not broadcast")
+                precondition(
+                    shape[axis] == 1 || shape[axis] == input[axis],
+                    "\(layer): inputs of shapes \(shapes) do not broadcast")
                 shape[axis] = input[axis]
             }
         }
@@ -175,8 +181,10 @@ public struct Concatenate: MergeLayer, WeightlessMerge {
         var shape = inputs[0].shape
         shape[axis] = inputs.reduce(0) { $0 + $1.shape[axis] }
         for input in inputs {
-            precondition(input.rank == rank && (0..<rank).allSatisfy { $0 == axis || input.shape[$0] == shape[$0] },
-                         "Concatenate '\(config.name)': inputs of shapes \(inputs.map(\.shape)) do not fit on axis \(config.axis)")
+            precondition(
+                input.rank == rank && (0..<rank).allSatisfy { $0 == axis || input.shape[$0] == shape[$0] },
+                "Concatenate '\(config.name)': inputs of shapes \(inputs.map(\.shape)) do not fit on axis \(config.axis)"
+            )
         }
         let outer = shape[..<axis].reduce(1, *)
         return Tensor(shape: shape) { out in
@@ -216,8 +224,10 @@ public struct Dot: MergeLayer, WeightlessMerge {
         let y = Dot.moving(axis: a1, toEnd: false, inputs[1])
         let batch = x.shape[0]
         let k = x.shape[x.rank - 1]
-        precondition(y.shape[1] == k && y.shape[0] == batch,
-                     "Dot '\(config.name)': inputs of shapes \(inputs[0].shape) and \(inputs[1].shape) do not fit axes \(config.axes.swiftExpression)")
+        precondition(
+            y.shape[1] == k && y.shape[0] == batch,
+            "Dot '\(config.name)': inputs of shapes \(inputs[0].shape) and \(inputs[1].shape) do not fit axes \(config.axes.swiftExpression)"
+        )
         let m = x.scalarCount / max(batch * k, 1)
         let n = y.scalarCount / max(batch * k, 1)
         var xs = x.scalars
@@ -278,7 +288,8 @@ public struct Dot: MergeLayer, WeightlessMerge {
 extension Tensor {
     /// The tensor with its axes reordered: axis `i` of the result is axis `order[i]` of this one.
     public func transposed(_ order: [Int]) -> Tensor {
-        precondition(order.sorted() == Array(0..<rank), "transposed: \(order) is not a permutation of the axes of \(shape)")
+        precondition(
+            order.sorted() == Array(0..<rank), "transposed: \(order) is not a permutation of the axes of \(shape)")
         let newShape = order.map { shape[$0] }
         var strides = [Int](repeating: 1, count: rank)
         for axis in stride(from: rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }

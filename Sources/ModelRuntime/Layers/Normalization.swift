@@ -25,7 +25,9 @@ struct AxisGroups {
         groupCount = shape.indices.filter { !reduced.contains($0) }.reduce(1) { $0 * shape[$1] }
         isTrailing = self.axes == Array((shape.count - axes.count)..<shape.count)
         var strides = [Int](repeating: 1, count: shape.count)
-        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) {
+            strides[axis] = strides[axis + 1] * shape[axis + 1]
+        }
         self.strides = strides
         var groupStrides = [Int](repeating: 0, count: shape.count)
         var running = 1
@@ -60,7 +62,8 @@ struct AxisGroups {
         var sum = [Double](repeating: 0, count: groupCount)
         var squares = [Double](repeating: 0, count: groupCount)
         for index in 0..<x.count {
-            let value = Double(x[index]), group = group(of: index)
+            let value = Double(x[index])
+            let group = group(of: index)
             sum[group] += value
             squares[group] += value * value
         }
@@ -113,7 +116,8 @@ public struct BatchNormalization: UnaryLayer {
 
     /// y = x · inv + shift per feature: inv = gamma / sqrt(var + eps), shift = beta − mean · inv.
     func scaleAndShift(features: Int) -> (inv: [Float], shift: [Float]) {
-        var inv = [Float](repeating: 0, count: features), shift = [Float](repeating: 0, count: features)
+        var inv = [Float](repeating: 0, count: features)
+        var shift = [Float](repeating: 0, count: features)
         for c in 0..<features {
             var factor = 1 / (movingVariance.scalars[c] + Float(config.epsilon)).squareRoot()
             if let gamma { factor *= gamma.scalars[c] }
@@ -125,8 +129,10 @@ public struct BatchNormalization: UnaryLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let axis = config.axis < 0 ? config.axis + input.rank : config.axis
-        precondition(axis >= 0 && axis < input.rank && input.shape[axis] == movingMean.scalarCount,
-                     "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape \(input.shape)")
+        precondition(
+            axis >= 0 && axis < input.rank && input.shape[axis] == movingMean.scalarCount,
+            "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape \(input.shape)"
+        )
         let features = input.shape[axis]
         let inner = input.shape[(axis + 1)...].reduce(1, *)
         let (inv, shift) = scaleAndShift(features: features)
@@ -136,14 +142,17 @@ public struct BatchNormalization: UnaryLayer {
                 guard !values.isEmpty, features > 0 else { return }
                 if inner == 1 {
                     // The feature axis is the last one: each row is one pass over the features.
-                    cmk_scale_shift(Int64(values.count / features), Int64(features), values.baseAddress, inv, shift, out.baseAddress)
+                    cmk_scale_shift(
+                        Int64(values.count / features), Int64(features), values.baseAddress, inv, shift, out.baseAddress
+                    )
                     return
                 }
                 // Runs of `inner` values share a feature.
                 var index = 0
                 while index < values.count {
                     for c in 0..<features {
-                        let scale = inv[c], offset = shift[c]
+                        let scale = inv[c]
+                        let offset = shift[c]
                         for _ in 0..<inner {
                             out[index] = values[index] * scale + offset
                             index += 1
@@ -198,7 +207,8 @@ public struct LayerNormalization: UnaryLayer {
             for index in 0..<values.count {
                 let group = groups.group(of: index)
                 let inv = 1 / (variance[group] + epsilon).squareRoot()
-                var value = config.rmsScaling ? Double(values[index]) * inv : (Double(values[index]) - mean[group]) * inv
+                var value =
+                    config.rmsScaling ? Double(values[index]) * inv : (Double(values[index]) - mean[group]) * inv
                 if gamma != nil || beta != nil {
                     let w = groups.weightIndex(of: index)
                     if let gamma { value *= Double(gamma.scalars[w]) }
@@ -253,7 +263,8 @@ public struct GroupNormalization: UnaryLayer {
             for n in 0..<batch {
                 let base = n * positions * channels
                 for g in 0..<groupCount {
-                    var sum = 0.0, squares = 0.0
+                    var sum = 0.0
+                    var squares = 0.0
                     for p in 0..<positions {
                         for c in (g * perGroup)..<((g + 1) * perGroup) {
                             let value = Double(values[base + p * channels + c])
@@ -306,7 +317,9 @@ public struct UnitNormalization: WeightlessLayer {
         let scales = squares.map { min(1 / $0.squareRoot(), 1e12) }
         var output = input
         output.withUnsafeMutableScalars { values in
-            for index in 0..<values.count { values[index] = Float(Double(values[index]) * scales[groups.group(of: index)]) }
+            for index in 0..<values.count {
+                values[index] = Float(Double(values[index]) * scales[groups.group(of: index)])
+            }
         }
         return output
     }
@@ -350,7 +363,9 @@ public struct RMSNormalization: UnaryLayer {
         var output = input
         output.withUnsafeMutableScalars { values in
             for index in 0..<values.count {
-                values[index] = Float(Double(values[index]) * inv[groups.group(of: index)] * Double(scale.scalars[groups.weightIndex(of: index)]))
+                values[index] = Float(
+                    Double(values[index]) * inv[groups.group(of: index)]
+                        * Double(scale.scalars[groups.weightIndex(of: index)]))
             }
         }
         return output

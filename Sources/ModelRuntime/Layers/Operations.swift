@@ -26,8 +26,9 @@ public struct Operation<Kind: OperationKernel>: MergeLayer, WeightlessMerge {
 
     /// Runs the operation on its call's tensors, in call order.
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-        precondition(inputs.count == inputShapes.count,
-                     "\(Kind.className) '\(config.name)': takes \(inputShapes.count) tensors, got \(inputs.count)")
+        precondition(
+            inputs.count == inputShapes.count,
+            "\(Kind.className) '\(config.name)': takes \(inputShapes.count) tensors, got \(inputs.count)")
         return Kind.compute(self, inputs)
     }
 
@@ -85,7 +86,8 @@ enum Elementwise {
         var shape = [Int](repeating: 1, count: rank)
         for operand in shapes {
             for axis in 0..<rank where operand[axis] != 1 {
-                precondition(shape[axis] == 1 || shape[axis] == operand[axis], "cannot broadcast \(operands.map(\.shape))")
+                precondition(
+                    shape[axis] == 1 || shape[axis] == operand[axis], "cannot broadcast \(operands.map(\.shape))")
                 shape[axis] = operand[axis]
             }
         }
@@ -99,11 +101,14 @@ enum Elementwise {
                 a.withUnsafeScalars { x in
                     (b ?? a).withUnsafeScalars { y in
                         (c ?? a).withUnsafeScalars { z in
-                            let xs = x.count == 1 ? 0 : 1, ys = b == nil ? 0 : (y.count == 1 ? 0 : 1)
+                            let xs = x.count == 1 ? 0 : 1
+                            let ys = b == nil ? 0 : (y.count == 1 ? 0 : 1)
                             let zs = c == nil ? 0 : (z.count == 1 ? 0 : 1)
-                            let y0: Float = b == nil ? 0 : y[0], z0: Float = c == nil ? 0 : z[0]
+                            let y0: Float = b == nil ? 0 : y[0]
+                            let z0: Float = c == nil ? 0 : z[0]
                             for index in 0..<count {
-                                let yv = ys == 0 ? y0 : y[index], zv = zs == 0 ? z0 : z[index]
+                                let yv = ys == 0 ? y0 : y[index]
+                                let zv = zs == 0 ? z0 : z[index]
                                 out[index] = combine(x[index * xs], yv, zv)
                             }
                         }
@@ -128,7 +133,9 @@ enum Elementwise {
 /// through `powf`.
 private func power(_ x: Float, _ y: Float) -> Float {
     guard y == y.rounded(), abs(y) <= 16 else { return powf(x, y) }
-    var base = x, exponent = Int(abs(y)), result: Float = 1
+    var base = x
+    var exponent = Int(abs(y))
+    var result: Float = 1
     while exponent > 0 {
         if exponent & 1 == 1 { result *= base }
         base *= base
@@ -154,21 +161,33 @@ extension Ops.Mod: ElementwiseKernel {
         return remainder != 0 && (remainder < 0) != (y < 0) ? remainder + y : remainder
     }
 }
-extension Ops.Power: ElementwiseKernel { static func combine(_ x: Float, _ y: Float, _: Float) -> Float { power(x, y) } }
+extension Ops.Power: ElementwiseKernel {
+    static func combine(_ x: Float, _ y: Float, _: Float) -> Float { power(x, y) }
+}
 extension Ops.Maximum: ElementwiseKernel {
     static func combine(_ x: Float, _ y: Float, _: Float) -> Float { x.isNaN || x > y ? x : y }
 }
 extension Ops.Minimum: ElementwiseKernel {
     static func combine(_ x: Float, _ y: Float, _: Float) -> Float { x.isNaN || x < y ? x : y }
 }
-extension Ops.Equal: ElementwiseKernel { static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x == y) } }
-extension Ops.NotEqual: ElementwiseKernel { static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x != y) } }
-extension Ops.Greater: ElementwiseKernel { static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x > y) } }
+extension Ops.Equal: ElementwiseKernel {
+    static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x == y) }
+}
+extension Ops.NotEqual: ElementwiseKernel {
+    static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x != y) }
+}
+extension Ops.Greater: ElementwiseKernel {
+    static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x > y) }
+}
 extension Ops.GreaterEqual: ElementwiseKernel {
     static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x >= y) }
 }
-extension Ops.Less: ElementwiseKernel { static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x < y) } }
-extension Ops.LessEqual: ElementwiseKernel { static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x <= y) } }
+extension Ops.Less: ElementwiseKernel {
+    static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x < y) }
+}
+extension Ops.LessEqual: ElementwiseKernel {
+    static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x <= y) }
+}
 extension Ops.LogicalAnd: ElementwiseKernel {
     static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth(x != 0 && y != 0) }
 }
@@ -178,23 +197,35 @@ extension Ops.LogicalOr: ElementwiseKernel {
 extension Ops.LogicalXor: ElementwiseKernel {
     static func combine(_ x: Float, _ y: Float, _: Float) -> Float { truth((x != 0) != (y != 0)) }
 }
-extension Ops.Where: ElementwiseKernel { static func combine(_ c: Float, _ x: Float, _ y: Float) -> Float { c != 0 ? x : y } }
+extension Ops.Where: ElementwiseKernel {
+    static func combine(_ c: Float, _ x: Float, _ y: Float) -> Float { c != 0 ? x : y }
+}
 extension Ops.Negative: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { -x } }
 extension Ops.Absolute: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { abs(x) } }
 extension Ops.Square: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { x * x } }
-extension Ops.Sqrt: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { x.squareRoot() } }
-extension Ops.Rsqrt: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { 1 / x.squareRoot() } }
+extension Ops.Sqrt: ElementwiseKernel {
+    static func combine(_ x: Float, _: Float, _: Float) -> Float { x.squareRoot() }
+}
+extension Ops.Rsqrt: ElementwiseKernel {
+    static func combine(_ x: Float, _: Float, _: Float) -> Float { 1 / x.squareRoot() }
+}
 extension Ops.Expm1: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { expm1f(x) } }
 extension Ops.Log: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { logf(x) } }
 extension Ops.Log1p: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { log1pf(x) } }
 extension Ops.Sign: ElementwiseKernel {
     static func combine(_ x: Float, _: Float, _: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : x) }
 }
-extension Ops.Floor: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { x.rounded(.down) } }
-extension Ops.Ceil: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { x.rounded(.up) } }
+extension Ops.Floor: ElementwiseKernel {
+    static func combine(_ x: Float, _: Float, _: Float) -> Float { x.rounded(.down) }
+}
+extension Ops.Ceil: ElementwiseKernel {
+    static func combine(_ x: Float, _: Float, _: Float) -> Float { x.rounded(.up) }
+}
 extension Ops.Reciprocal: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { 1 / x } }
 extension Ops.Erf: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { erff(x) } }
-extension Ops.LogicalNot: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { truth(x == 0) } }
+extension Ops.LogicalNot: ElementwiseKernel {
+    static func combine(_ x: Float, _: Float, _: Float) -> Float { truth(x == 0) }
+}
 extension Ops.Sin: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { sinf(x) } }
 extension Ops.Cos: ElementwiseKernel { static func combine(_ x: Float, _: Float, _: Float) -> Float { cosf(x) } }
 
@@ -303,7 +334,9 @@ extension ReductionKernel {
         let axes = (try? OperationShapes.axes(operation.config.axis, rank: input.rank, operation: className)) ?? []
         let reduced = Set(axes)
         var strides = [Int](repeating: 1, count: input.rank)
-        for axis in stride(from: input.rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * input.shape[axis + 1] }
+        for axis in stride(from: input.rank - 2, through: 0, by: -1) {
+            strides[axis] = strides[axis + 1] * input.shape[axis + 1]
+        }
         // Offsets of the reduced positions (from one output position), and of the kept ones.
         func offsets(_ axes: [Int]) -> [Int] {
             var result = [0]
@@ -371,7 +404,8 @@ extension Ops.Argmax: ReductionKernel {
     /// The first position of the largest value (of the first NaN, as NumPy).
     static func reduce(count: Int, _ value: (Int) -> Float) -> Float {
         var best = 0
-        for index in 1..<max(count, 1) where value(best).isNaN == false && (value(index) > value(best) || value(index).isNaN) {
+        for index in 1..<max(count, 1)
+        where value(best).isNaN == false && (value(index) > value(best) || value(index).isNaN) {
             best = index
         }
         return Float(best)
@@ -380,7 +414,8 @@ extension Ops.Argmax: ReductionKernel {
 extension Ops.Argmin: ReductionKernel {
     static func reduce(count: Int, _ value: (Int) -> Float) -> Float {
         var best = 0
-        for index in 1..<max(count, 1) where value(best).isNaN == false && (value(index) < value(best) || value(index).isNaN) {
+        for index in 1..<max(count, 1)
+        where value(best).isNaN == false && (value(index) < value(best) || value(index).isNaN) {
             best = index
         }
         return Float(best)
@@ -447,7 +482,8 @@ private func listedTensors<Kind: OperationKernel>(_ operation: Operation<Kind>, 
 private func joined(_ tensors: [Tensor], axis: Int, name: String) -> Tensor {
     do {
         let layer = try ModelRuntime.Concatenate(
-            config: ConcatenateConfig(name: name, axis: axis), inputShapes: tensors.map { TensorShape($0.shape.map { $0 }) },
+            config: ConcatenateConfig(name: name, axis: axis),
+            inputShapes: tensors.map { TensorShape($0.shape.map { $0 }) },
             seed: 0)
         return layer(tensors)
     } catch {
@@ -487,10 +523,13 @@ extension Ops.GetItem: OperationKernel {
             preconditionFailure("GetItem '\(operation.config.name)': \(error)")
         }
         var strides = [Int](repeating: 1, count: input.rank)
-        for axis in stride(from: input.rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * input.shape[axis + 1] }
+        for axis in stride(from: input.rank - 2, through: 0, by: -1) {
+            strides[axis] = strides[axis + 1] * input.shape[axis + 1]
+        }
         // The output's axes: each a size and a source stride; positions add to the base.
         var base = 0
-        var sizes: [Int] = [], steps: [Int] = []
+        var sizes: [Int] = []
+        var steps: [Int] = []
         var axis = 0
         for index in indices {
             switch index {
@@ -552,7 +591,8 @@ extension Ops.Matmul: OperationKernel {
                         MatrixMultiply.multiply(
                             UnsafeBufferPointer(rebasing: x[(i * m * k)..<((i + 1) * m * k)]),
                             UnsafeBufferPointer(rebasing: y[(j * k * n)..<((j + 1) * k * n)]), bias: nil,
-                            into: UnsafeMutableBufferPointer(rebasing: out[(position * m * n)..<((position + 1) * m * n)]),
+                            into: UnsafeMutableBufferPointer(
+                                rebasing: out[(position * m * n)..<((position + 1) * m * n)]),
                             m: m, k: k, n: n)
                     }
                 }

@@ -43,8 +43,10 @@ public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        let batch = input.shape[0], channels = input.shape[input.rank - 1]
-        let inPositions = geometry.inputPositions, outPositions = geometry.outputPositions
+        let batch = input.shape[0]
+        let channels = input.shape[input.rank - 1]
+        let inPositions = geometry.inputPositions
+        let outPositions = geometry.outputPositions
         let isMax = Mode.self == MaxPoolingMode.self
         if let window = geometry.window2D(batch: batch, channels: channels) {
             // One or two spatial axes: `CModelKernels`' kernel, the same values as the loop below.
@@ -103,9 +105,12 @@ public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLay
     /// kept steps only (Keras's masked mean: the sum of the kept steps over their count).
     public func callAsFunction(_ input: Tensor, mask: Tensor?) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
-        let batch = input.shape[0], channels = input.shape[input.rank - 1]
+        let batch = input.shape[0]
+        let channels = input.shape[input.rank - 1]
         if let mask {
-            precondition(Rank.rank == 1 && Mode.self == AveragePoolingMode.self, "\(config.name): only GlobalAveragePooling1D reads a mask")
+            precondition(
+                Rank.rank == 1 && Mode.self == AveragePoolingMode.self,
+                "\(config.name): only GlobalAveragePooling1D reads a mask")
             return maskedMean(input, mask: mask, steps: spatial[0], batch: batch, channels: channels)
         }
         let positions = spatial.reduce(1, *)
@@ -118,7 +123,9 @@ public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLay
                     for position in 0..<positions {
                         let source = (n * positions + position) * channels
                         for c in 0..<channels {
-                            out[n * channels + c] = isMax ? max(out[n * channels + c], x[source + c]) : out[n * channels + c] + x[source + c]
+                            out[n * channels + c] =
+                                isMax
+                                ? max(out[n * channels + c], x[source + c]) : out[n * channels + c] + x[source + c]
                         }
                     }
                     if !isMax, positions > 0 {

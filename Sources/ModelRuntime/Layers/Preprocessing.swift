@@ -51,7 +51,10 @@ enum ImageResize {
 
     /// `input` (batch, height, width, channels) resized to `height × width`.
     static func resize(_ input: Tensor, height: Int, width: Int, method: Interpolation, antialias: Bool) -> Tensor {
-        let batch = input.shape[0], inHeight = input.shape[1], inWidth = input.shape[2], channels = input.shape[3]
+        let batch = input.shape[0]
+        let inHeight = input.shape[1]
+        let inWidth = input.shape[2]
+        let channels = input.shape[3]
         let rows = weights(input: inHeight, output: height, method: method, antialias: antialias)
         let columns = weights(input: inWidth, output: width, method: method, antialias: antialias)
         // Height first, then width.
@@ -62,7 +65,8 @@ enum ImageResize {
                     for o in 0..<height {
                         let w = rows[i * height + o]
                         if w == 0 { continue }
-                        let source = (n * inHeight + i) * inWidth * channels, target = (n * height + o) * inWidth * channels
+                        let source = (n * inHeight + i) * inWidth * channels
+                        let target = (n * height + o) * inWidth * channels
                         for k in 0..<(inWidth * channels) { middle[target + k] += w * x[source + k] }
                     }
                 }
@@ -76,7 +80,8 @@ enum ImageResize {
                         for o in 0..<width {
                             let w = columns[i * width + o]
                             if w == 0 { continue }
-                            let source = ((n * height + r) * inWidth + i) * channels, target = ((n * height + r) * width + o) * channels
+                            let source = ((n * height + r) * inWidth + i) * channels
+                            let target = ((n * height + r) * width + o) * channels
                             for c in 0..<channels { out[target + c] += w * middle[source + c] }
                         }
                     }
@@ -100,34 +105,46 @@ public struct Resizing: WeightlessLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 4, "\(config.name): expects (batch, height, width, channels), got shape \(input.shape)")
+        precondition(
+            input.rank == 4, "\(config.name): expects (batch, height, width, channels), got shape \(input.shape)")
         var image = input
-        let height = input.shape[1], width = input.shape[2]
-        let targetHeight = config.height, targetWidth = config.width
+        let height = input.shape[1]
+        let width = input.shape[2]
+        let targetHeight = config.height
+        let targetWidth = config.width
         if config.cropToAspectRatio {
             // The largest centered box with the target's aspect ratio (Keras's arithmetic).
             let cropHeight = max(min(height, Int(Double(width * targetHeight) / Double(targetWidth))), 1)
             let cropWidth = max(min(width, Int(Double(height * targetWidth) / Double(targetHeight))), 1)
-            let top = Int(Double(height - cropHeight) / 2), left = Int(Double(width - cropWidth) / 2)
-            image = copySpatialBox(input, outputSpatial: [cropHeight, cropWidth], from: [top, left], to: [0, 0], extent: [cropHeight, cropWidth])
+            let top = Int(Double(height - cropHeight) / 2)
+            let left = Int(Double(width - cropWidth) / 2)
+            image = copySpatialBox(
+                input, outputSpatial: [cropHeight, cropWidth], from: [top, left], to: [0, 0],
+                extent: [cropHeight, cropWidth])
         } else if config.padToAspectRatio {
             let padHeight = max(height, Int(Double(width * targetHeight) / Double(targetWidth)))
             let padWidth = max(width, Int(Double(height * targetWidth) / Double(targetHeight)))
-            let top = Int(Double(padHeight - height) / 2), left = Int(Double(padWidth - width) / 2)
-            image = copySpatialBox(input, outputSpatial: [padHeight, padWidth], from: [0, 0], to: [top, left], extent: [height, width])
+            let top = Int(Double(padHeight - height) / 2)
+            let left = Int(Double(padWidth - width) / 2)
+            image = copySpatialBox(
+                input, outputSpatial: [padHeight, padWidth], from: [0, 0], to: [top, left], extent: [height, width])
             if config.fillValue != 0 {
                 let fill = Float(config.fillValue)
                 let channels = input.shape[3]
                 image.withUnsafeMutableScalars { values in
                     for index in 0..<values.count {
                         let position = index / channels
-                        let column = position % padWidth, row = (position / padWidth) % padHeight
-                        if row < top || row >= top + height || column < left || column >= left + width { values[index] = fill }
+                        let column = position % padWidth
+                        let row = (position / padWidth) % padHeight
+                        if row < top || row >= top + height || column < left || column >= left + width {
+                            values[index] = fill
+                        }
                     }
                 }
             }
         }
-        return ImageResize.resize(image, height: targetHeight, width: targetWidth, method: config.interpolation, antialias: config.antialias)
+        return ImageResize.resize(
+            image, height: targetHeight, width: targetWidth, method: config.interpolation, antialias: config.antialias)
     }
 }
 
@@ -145,13 +162,15 @@ public struct Rescaling: WeightlessLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let scale = config.scale.values.map { Float($0) }, offset = config.offset.values.map { Float($0) }
+        let scale = config.scale.values.map { Float($0) }
+        let offset = config.offset.values.map { Float($0) }
         let last = input.shape.last ?? 1
         var output = input
         output.withUnsafeMutableScalars { values in
             for index in 0..<values.count {
                 let channel = index % max(last, 1)
-                values[index] = values[index] * scale[scale.count == 1 ? 0 : channel] + offset[offset.count == 1 ? 0 : channel]
+                values[index] =
+                    values[index] * scale[scale.count == 1 ? 0 : channel] + offset[offset.count == 1 ? 0 : channel]
             }
         }
         return output

@@ -82,22 +82,31 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
     /// previous output, or zeros with `zero_output_for_mask` (with `unroll`, the previous
     /// output, zeros before the first kept step).
     public func outputs(_ input: Tensor, initialState: [Tensor], mask: Tensor?) -> [Tensor] {
-        precondition(input.rank == 3 && input.shape[2] == kernel.shape[0],
-                     "\(config.name): expects (batch, steps, \(kernel.shape[0])), got shape \(input.shape)")
-        let batch = input.shape[0], steps = input.shape[1]
+        precondition(
+            input.rank == 3 && input.shape[2] == kernel.shape[0],
+            "\(config.name): expects (batch, steps, \(kernel.shape[0])), got shape \(input.shape)")
+        let batch = input.shape[0]
+        let steps = input.shape[1]
         return mask.withMaskScalars(batch: batch, steps: steps, layer: config.name) { keep in
             run(input, initialState: initialState, keep: keep)
         }
     }
 
     private func run(_ input: Tensor, initialState: [Tensor], keep: UnsafeBufferPointer<Float>?) -> [Tensor] {
-        let batch = input.shape[0], steps = input.shape[1], features = input.shape[2]
+        let batch = input.shape[0]
+        let steps = input.shape[1]
+        let features = input.shape[2]
         let stateCount = Cell.gates == 4 ? 2 : 1
-        precondition(initialState.isEmpty || (initialState.count == stateCount
-                     && initialState.allSatisfy { $0.shape == [batch, config.units] }),
-                     "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got \(initialState.map(\.shape))")
-        let units = config.units, width = Cell.gates * units
-        let isGRU = Cell.gates == 3, resetAfter = isGRU && config.resetAfter
+        precondition(
+            initialState.isEmpty
+                || (initialState.count == stateCount
+                    && initialState.allSatisfy { $0.shape == [batch, config.units] }),
+            "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got \(initialState.map(\.shape))"
+        )
+        let units = config.units
+        let width = Cell.gates * units
+        let isGRU = Cell.gates == 3
+        let resetAfter = isGRU && config.resetAfter
         // The input projections of every step at once; the input half of the bias added.
         let inputBias: [Float]? = bias.map { Array($0.scalars.prefix(width)) }
         let recurrentBias: [Float]? = resetAfter ? bias.map { Array($0.scalars.suffix(width)) } : nil
@@ -106,14 +115,17 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
             kernel.withUnsafeScalars { w in
                 projected.withUnsafeMutableBufferPointer { p in
                     if let inputBias {
-                        inputBias.withUnsafeBufferPointer { MatrixMultiply.multiply(x, w, bias: $0, into: p, m: batch * steps, k: features, n: width) }
+                        inputBias.withUnsafeBufferPointer {
+                            MatrixMultiply.multiply(x, w, bias: $0, into: p, m: batch * steps, k: features, n: width)
+                        }
                     } else {
                         MatrixMultiply.multiply(x, w, bias: nil, into: p, m: batch * steps, k: features, n: width)
                     }
                 }
             }
         }
-        let activation = config.activation.elementwise, gate = config.recurrentActivation.elementwise
+        let activation = config.activation.elementwise
+        let gate = config.recurrentActivation.elementwise
         let u = recurrentKernel.scalars
         // Every step's h, with return_sequences (otherwise the output is the last h).
         var output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * units : 0)
@@ -123,7 +135,8 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         var recurrent = [Float](repeating: 0, count: batch * width)
         var cell = [Float](repeating: 0, count: units)
         // With a mask: whether each sample has had a kept step, and whether its last output is zeros.
-        var seenKept = [Bool](repeating: false, count: batch), lastIsZero = [Bool](repeating: false, count: batch)
+        var seenKept = [Bool](repeating: false, count: batch)
+        var lastIsZero = [Bool](repeating: false, count: batch)
         for position in 0..<steps {
             let t = config.goBackwards ? steps - 1 - position : position
             // h · U (+ the recurrent bias for GRU with reset_after).
@@ -145,7 +158,9 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                 }
             }
             for b in 0..<batch {
-                let xBase = (b * steps + t) * width, rBase = b * width, s = b * units
+                let xBase = (b * steps + t) * width
+                let rBase = b * width
+                let s = b * units
                 let kept = isKept(keep, sample: b, step: t, steps: steps)
                 let zeroOutput = !kept && (config.unroll ? !seenKept[b] : config.zeroOutputForMask)
                 seenKept[b] = seenKept[b] || kept
@@ -165,7 +180,9 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                         for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
                         /// Gates `first ..< end` (runs of `units` values) through `function`, in place.
                         func activate(_ function: ActivationFunction, gates first: Int, _ end: Int) {
-                            function.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[(rBase + first * units)..<(rBase + end * units)]))
+                            function.applyElementwise(
+                                UnsafeMutableBufferPointer(
+                                    rebasing: pre[(rBase + first * units)..<(rBase + end * units)]))
                         }
                         if Cell.gates == 1 {
                             activate(config.activation, gates: 0, 1)
@@ -188,11 +205,16 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                         // z and r, then the candidate from x · W_h + r ∘ (h · U_h), each run of
                         // units activated in one pass.
                         recurrent.withUnsafeMutableBufferPointer { pre in
-                            let (gates, candidate) = (rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width))
+                            let (gates, candidate) = (
+                                rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width)
+                            )
                             for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
-                            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[gates]))
+                            config.recurrentActivation.applyElementwise(
+                                UnsafeMutableBufferPointer(rebasing: pre[gates]))
                             for j in 0..<units {
-                                pre[rBase + 2 * units + j] = projected[xBase + 2 * units + j] + pre[rBase + units + j] * pre[rBase + 2 * units + j]
+                                pre[rBase + 2 * units + j] =
+                                    projected[xBase + 2 * units + j] + pre[rBase + units + j]
+                                    * pre[rBase + 2 * units + j]
                             }
                             config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[candidate]))
                             for j in 0..<units {
@@ -203,10 +225,12 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
                     } else {
                         // z and r from h · U; the candidate from (r ∘ h) · U_h.
                         for i in 0..<units where h[s + i] != 0 {
-                            let hi = h[s + i], row = i * width
+                            let hi = h[s + i]
+                            let row = i * width
                             for k in 0..<(2 * units) { recurrent[rBase + k] += hi * u[row + k] }
                         }
-                        var z = [Float](repeating: 0, count: units), reset = [Float](repeating: 0, count: units)
+                        var z = [Float](repeating: 0, count: units)
+                        var reset = [Float](repeating: 0, count: units)
                         for j in 0..<units {
                             z[j] = gate(projected[xBase + j] + recurrent[rBase + j])
                             reset[j] = gate(projected[xBase + units + j] + recurrent[rBase + units + j]) * h[s + j]
@@ -229,8 +253,11 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         for b in 0..<batch where lastIsZero[b] {
             for j in 0..<units { last[b * units + j] = 0 }
         }
-        var result = [Tensor(shape: config.returnSequences ? [batch, steps, units] : [batch, units],
-                             scalars: config.returnSequences ? output : last)]
+        var result = [
+            Tensor(
+                shape: config.returnSequences ? [batch, steps, units] : [batch, units],
+                scalars: config.returnSequences ? output : last)
+        ]
         if config.returnState {
             result.append(Tensor(shape: [batch, units], scalars: h))
             if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: c)) }
@@ -301,42 +328,54 @@ public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
     /// The output and, with `return_state`, the final states, starting from `initialState`
     /// (`h` and `c`, each `(batch, *spatial', filters)`) or zeros when it is empty.
     public func outputs(_ input: Tensor, initialState: [Tensor]) -> [Tensor] {
-        let rank = Rank.rank, filters = config.filters, width = 4 * filters
+        let rank = Rank.rank
+        let filters = config.filters
+        let width = 4 * filters
         let channels = kernel.shape[rank]
-        precondition(input.rank == rank + 3 && input.shape[input.rank - 1] == channels,
-                     "\(config.name): expects (batch, steps, \(rank) spatial axes, \(channels)), "
-                        + "got shape \(input.shape)")
-        let batch = input.shape[0], steps = input.shape[1], spatial = Array(input.shape[2..<(rank + 2)])
+        precondition(
+            input.rank == rank + 3 && input.shape[input.rank - 1] == channels,
+            "\(config.name): expects (batch, steps, \(rank) spatial axes, \(channels)), "
+                + "got shape \(input.shape)")
+        let batch = input.shape[0]
+        let steps = input.shape[1]
+        let spatial = Array(input.shape[2..<(rank + 2)])
         let geometry = Geometry3D(window: config.window, spatial: spatial)
         let stateSpatial = Array(geometry.output.suffix(rank))
         let recurrentGeometry = Geometry3D(window: config.recurrentWindow, spatial: stateSpatial)
-        let positions = geometry.outputPositions, stateCount = positions * filters
+        let positions = geometry.outputPositions
+        let stateCount = positions * filters
         let stateShape = [batch] + stateSpatial + [filters]
-        precondition(initialState.isEmpty
-                        || (initialState.count == 2 && initialState.allSatisfy { $0.shape == stateShape }),
-                     "\(config.name): initial_state takes 2 tensors of shape \(stateShape), "
-                        + "got \(initialState.map(\.shape))")
+        precondition(
+            initialState.isEmpty
+                || (initialState.count == 2 && initialState.allSatisfy { $0.shape == stateShape }),
+            "\(config.name): initial_state takes 2 tensors of shape \(stateShape), "
+                + "got \(initialState.map(\.shape))")
         // The input convolution of every step at once (the steps as a larger batch), bias added.
         let frames = input.reshaped(to: [batch * steps] + spatial + [channels])
-        let projected = ConvolutionKernels.convolve(frames, kernel: kernel, bias: bias, geometry: geometry, groups: 1,
-                                                    outputSpatial: stateSpatial).scalars
+        let projected = ConvolutionKernels.convolve(
+            frames, kernel: kernel, bias: bias, geometry: geometry, groups: 1,
+            outputSpatial: stateSpatial
+        ).scalars
         var h = initialState.first?.scalars ?? [Float](repeating: 0, count: batch * stateCount)
         var c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * stateCount)
         var output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * stateCount : 0)
         // Per step, the candidate gate's inputs and activation(c), for every sample and position.
         let rows = batch * positions
-        var candidate = [Float](repeating: 0, count: rows * filters), cell = candidate
+        var candidate = [Float](repeating: 0, count: rows * filters)
+        var cell = candidate
         for position in 0..<steps {
             let t = config.goBackwards ? steps - 1 - position : position
             // conv(h, recurrent_kernel) for the whole batch, plus x_t's projection: the gates' inputs,
             // `(rows, 4 · filters)` for gates i, f, c, o.
-            var recurrent = ConvolutionKernels.convolve(Tensor(shape: stateShape, scalars: h), kernel: recurrentKernel,
-                                                        bias: nil, geometry: recurrentGeometry, groups: 1,
-                                                        outputSpatial: stateSpatial)
+            var recurrent = ConvolutionKernels.convolve(
+                Tensor(shape: stateShape, scalars: h), kernel: recurrentKernel,
+                bias: nil, geometry: recurrentGeometry, groups: 1,
+                outputSpatial: stateSpatial)
             recurrent.withUnsafeMutableScalars { pre in
                 let block = positions * width
                 for b in 0..<batch {
-                    let source = (b * steps + t) * block, target = b * block
+                    let source = (b * steps + t) * block
+                    let target = b * block
                     for k in 0..<block { pre[target + k] += projected[source + k] }
                 }
                 // Each activation in one pass over the whole step: the candidate gate's inputs set
@@ -360,14 +399,17 @@ public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
             }
             if config.returnSequences {
                 for b in 0..<batch {
-                    let target = (b * steps + position) * stateCount, source = b * stateCount
+                    let target = (b * steps + position) * stateCount
+                    let source = b * stateCount
                     for k in 0..<stateCount { output[target + k] = h[source + k] }
                 }
             }
         }
-        var result = [config.returnSequences
-            ? Tensor(shape: [batch, steps] + stateSpatial + [filters], scalars: output)
-            : Tensor(shape: stateShape, scalars: h)]
+        var result = [
+            config.returnSequences
+                ? Tensor(shape: [batch, steps] + stateSpatial + [filters], scalars: output)
+                : Tensor(shape: stateShape, scalars: h)
+        ]
         if config.returnState {
             result += [Tensor(shape: stateShape, scalars: h), Tensor(shape: stateShape, scalars: c)]
         }
@@ -403,7 +445,8 @@ public struct Embedding: UnaryLayer {
     /// Looks up each index; an index outside `0..<input_dim` (or not an integer) stops with a
     /// message naming the layer.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let width = config.outputDim, rows = config.inputDim
+        let width = config.outputDim
+        let rows = config.inputDim
         return Tensor(shape: input.shape + [width]) { out in
             input.withUnsafeScalars { x in
                 embeddings.withUnsafeScalars { table in

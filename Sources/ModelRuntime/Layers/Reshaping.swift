@@ -114,7 +114,9 @@ public struct RepeatVector: WeightlessLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let batch = input.shape[0], features = input.shape[1], n = config.n
+        let batch = input.shape[0]
+        let features = input.shape[1]
+        let n = config.n
         return Tensor(shape: [batch, n, features]) { out in
             input.withUnsafeScalars { x in
                 for b in 0..<batch {
@@ -131,11 +133,15 @@ public struct RepeatVector: WeightlessLayer {
 /// into a zero tensor of `outputSpatial` at `to`: the shared step of padding and cropping.
 func copySpatialBox(_ input: Tensor, outputSpatial: [Int], from: [Int], to: [Int], extent: [Int]) -> Tensor {
     let rank = outputSpatial.count
-    let batch = input.shape[0], channels = input.shape[input.rank - 1]
+    let batch = input.shape[0]
+    let channels = input.shape[input.rank - 1]
     let inSpatial = Array(input.shape[1...rank])
     func padded(_ values: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: 3 - rank) + values }
-    let inSize = padded(inSpatial, 1), outSize = padded(outputSpatial, 1)
-    let source = padded(from, 0), target = padded(to, 0), box = padded(extent, 1)
+    let inSize = padded(inSpatial, 1)
+    let outSize = padded(outputSpatial, 1)
+    let source = padded(from, 0)
+    let target = padded(to, 0)
+    let box = padded(extent, 1)
     var output = Tensor(shape: [batch] + outputSpatial + [channels], repeating: 0)
     let rowLength = box[2] * channels
     guard rowLength > 0 else { return output }
@@ -145,8 +151,10 @@ func copySpatialBox(_ input: Tensor, outputSpatial: [Int], from: [Int], to: [Int
             for n in 0..<batch {
                 for a in 0..<box[0] {
                     for b in 0..<box[1] {
-                        let inRow = ((n * inSize[0] + source[0] + a) * inSize[1] + source[1] + b) * inSize[2] + source[2]
-                        let outRow = ((n * outSize[0] + target[0] + a) * outSize[1] + target[1] + b) * outSize[2] + target[2]
+                        let inRow =
+                            ((n * inSize[0] + source[0] + a) * inSize[1] + source[1] + b) * inSize[2] + source[2]
+                        let outRow =
+                            ((n * outSize[0] + target[0] + a) * outSize[1] + target[1] + b) * outSize[2] + target[2]
                         // One row of the box, contiguous in both tensors.
                         (outBase + outRow * channels).update(from: inBase + inRow * channels, count: rowLength)
                     }
@@ -174,8 +182,9 @@ public struct ZeroPadding<Rank: SpatialRank>: WeightlessLayer {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let pairs = config.padding.pairs
         let outputSpatial = spatial.indices.map { spatial[$0] + pairs[$0][0] + pairs[$0][1] }
-        return copySpatialBox(input, outputSpatial: outputSpatial, from: Array(repeating: 0, count: Rank.rank),
-                              to: pairs.map { $0[0] }, extent: spatial)
+        return copySpatialBox(
+            input, outputSpatial: outputSpatial, from: Array(repeating: 0, count: Rank.rank),
+            to: pairs.map { $0[0] }, extent: spatial)
     }
 }
 
@@ -196,8 +205,9 @@ public struct Cropping<Rank: SpatialRank>: WeightlessLayer {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let pairs = config.cropping.pairs
         let outputSpatial = spatial.indices.map { spatial[$0] - pairs[$0][0] - pairs[$0][1] }
-        return copySpatialBox(input, outputSpatial: outputSpatial, from: pairs.map { $0[0] }, to: Array(repeating: 0, count: Rank.rank),
-                              extent: outputSpatial)
+        return copySpatialBox(
+            input, outputSpatial: outputSpatial, from: pairs.map { $0[0] }, to: Array(repeating: 0, count: Rank.rank),
+            extent: outputSpatial)
     }
 }
 
@@ -220,12 +230,17 @@ public struct UpSampling<Rank: SpatialRank>: WeightlessLayer {
         let factors = config.size.values
         let outputSpatial = spatial.indices.map { spatial[$0] * factors[$0] }
         if config.interpolation != .nearest {
-            return ImageResize.resize(input, height: outputSpatial[0], width: outputSpatial[1], method: config.interpolation, antialias: false)
+            return ImageResize.resize(
+                input, height: outputSpatial[0], width: outputSpatial[1], method: config.interpolation, antialias: false
+            )
         }
         let rank = Rank.rank
         func padded(_ values: [Int]) -> [Int] { Array(repeating: 1, count: 3 - rank) + values }
-        let inSize = padded(spatial), outSize = padded(outputSpatial), factor = padded(factors)
-        let batch = input.shape[0], channels = input.shape[input.rank - 1]
+        let inSize = padded(spatial)
+        let outSize = padded(outputSpatial)
+        let factor = padded(factors)
+        let batch = input.shape[0]
+        let channels = input.shape[input.rank - 1]
         return Tensor(shape: [batch] + outputSpatial + [channels]) { out in
             input.withUnsafeScalars { x in
                 var target = 0
@@ -233,7 +248,9 @@ public struct UpSampling<Rank: SpatialRank>: WeightlessLayer {
                     for a in 0..<outSize[0] {
                         for b in 0..<outSize[1] {
                             for c in 0..<outSize[2] {
-                                let source = (((n * inSize[0] + a / factor[0]) * inSize[1] + b / factor[1]) * inSize[2] + c / factor[2]) * channels
+                                let source =
+                                    (((n * inSize[0] + a / factor[0]) * inSize[1] + b / factor[1]) * inSize[2] + c
+                                        / factor[2]) * channels
                                 for k in 0..<channels { out[target + k] = x[source + k] }
                                 target += channels
                             }

@@ -22,7 +22,8 @@ public struct TimeDistributed<Inner: UnaryLayer>: UnaryLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         precondition(input.rank >= 3, "\(config.name): expects (batch, steps, ...), got shape \(input.shape)")
-        let batch = input.shape[0], steps = input.shape[1]
+        let batch = input.shape[0]
+        let steps = input.shape[1]
         let output = layer(input.reshaped(to: [batch * steps] + input.shape.dropFirst(2)))
         return output.reshaped(to: [batch, steps] + output.shape.dropFirst())
     }
@@ -43,8 +44,10 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        forward = try Recurrent(config: config.forward.config, inputShape: inputShape, seed: Seeds.derive(seed, "forward_layer"))
-        backward = try Recurrent(config: config.backwardLayer, inputShape: inputShape, seed: Seeds.derive(seed, "backward_layer"))
+        forward = try Recurrent(
+            config: config.forward.config, inputShape: inputShape, seed: Seeds.derive(seed, "forward_layer"))
+        backward = try Recurrent(
+            config: config.backwardLayer, inputShape: inputShape, seed: Seeds.derive(seed, "backward_layer"))
     }
 
     public var weights: [Tensor] { forward.weights + backward.weights }
@@ -54,7 +57,8 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
         guard weights.count == split + backward.weights.count else {
             throw WeightError("\(config.name): expects \(split + backward.weights.count) weights, got \(weights.count)")
         }
-        var newForward = forward, newBackward = backward
+        var newForward = forward
+        var newBackward = backward
         try newForward.setWeights(Array(weights[..<split]))
         try newBackward.setWeights(Array(weights[split...]))
         forward = newForward
@@ -79,12 +83,16 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
         var b = backwardOutputs[0]
         // Keras flips the backward layer's sequence back into time order.
         if config.forward.config.returnSequences {
-            let batch = b.shape[0], steps = b.shape[1], units = b.shape[2]
+            let batch = b.shape[0]
+            let steps = b.shape[1]
+            let units = b.shape[2]
             let values = b.scalars
             b = Tensor(shape: b.shape) { out in
                 for n in 0..<batch {
                     for t in 0..<steps {
-                        for u in 0..<units { out[(n * steps + t) * units + u] = values[(n * steps + steps - 1 - t) * units + u] }
+                        for u in 0..<units {
+                            out[(n * steps + t) * units + u] = values[(n * steps + steps - 1 - t) * units + u]
+                        }
                     }
                 }
             }
@@ -96,7 +104,9 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
     private func merge(_ a: Tensor, _ b: Tensor, _ mode: MergeMode) -> Tensor {
         switch mode {
         case .concat:
-            let left = a.shape.last!, right = b.shape.last!, rows = a.scalarCount / max(left, 1)
+            let left = a.shape.last!
+            let right = b.shape.last!
+            let rows = a.scalarCount / max(left, 1)
             return Tensor(shape: Array(a.shape.dropLast()) + [left + right]) { out in
                 for row in 0..<rows {
                     for k in 0..<left { out[row * (left + right) + k] = a.scalars[row * left + k] }

@@ -244,7 +244,9 @@ private struct Parser {
     }
 
     func endOfFile(in container: OpenContainer) -> SpecError {
-        error("unexpected end of file, expected \(container.closer) to close the \(container.name) opened at \(container.start)")
+        error(
+            "unexpected end of file, expected \(container.closer) to close the \(container.name) opened at \(container.start)"
+        )
     }
 
     // MARK: Scalars
@@ -339,7 +341,9 @@ private struct Parser {
         var end = start
         while end < bytes.count && end - start < 40 {
             let byte = bytes[end]
-            guard ASCII.isWordByte(byte) || byte == ASCII.dot || byte == ASCII.plus || byte == ASCII.minus else { break }
+            guard ASCII.isWordByte(byte) || byte == ASCII.dot || byte == ASCII.plus || byte == ASCII.minus else {
+                break
+            }
             end += 1
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
@@ -400,8 +404,9 @@ private struct Parser {
         case UInt8(ascii: "t"): simple = ASCII.tab
         case UInt8(ascii: "u"):
             guard let unit = hexEscape(at: position) else {
-                throw error("invalid escape sequence '\(escapeText(at: position))' in string: "
-                    + "expected 4 hexadecimal digits after '\\u'")
+                throw error(
+                    "invalid escape sequence '\(escapeText(at: position))' in string: "
+                        + "expected 4 hexadecimal digits after '\\u'")
             }
             var scalar = unit
             position += 6
@@ -433,7 +438,7 @@ private struct Parser {
             return nil
         }
         var value: UInt32 = 0
-        for index in offset + 2 ..< offset + 6 {
+        for index in offset + 2..<offset + 6 {
             guard let digit = ASCII.hexValue(bytes[index]) else { return nil }
             value = value << 4 | digit
         }
@@ -444,7 +449,9 @@ private struct Parser {
     func escapeText(at offset: Int) -> String {
         let length = bytes[offset + 1] == UInt8(ascii: "u") ? 6 : 2
         var end = offset + 1
-        while end < min(bytes.count, offset + length) && bytes[end] >= 0x21 && bytes[end] <= 0x7E && bytes[end] != ASCII.quote {
+        while end < min(bytes.count, offset + length) && bytes[end] >= 0x21 && bytes[end] <= 0x7E
+            && bytes[end] != ASCII.quote
+        {
             end += 1
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
@@ -488,16 +495,24 @@ private struct Parser {
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE0:
+            length = 3
+            secondRange = 0xA0...0xBF
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xED:
+            length = 3
+            secondRange = 0x80...0x9F
+        case 0xF0:
+            length = 4
+            secondRange = 0x90...0xBF
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        case 0xF4:
+            length = 4
+            secondRange = 0x80...0x8F
         default: return nil
         }
         guard offset + length <= bytes.count, secondRange.contains(bytes[offset + 1]) else { return nil }
-        for index in offset + 2 ..< offset + length where bytes[index] & 0xC0 != 0x80 {
+        for index in offset + 2..<offset + length where bytes[index] & 0xC0 != 0x80 {
             return nil
         }
         return length

@@ -260,9 +260,10 @@ extension JSONValue: Codable {
             return
         }
         if let container = try? decoder.container(keyedBy: AnyCodingKey.self) {
-            self = .object(try container.allKeys.map { key in
-                JSONMember(key: key.stringValue, value: try container.decode(JSONNode.self, forKey: key))
-            })
+            self = .object(
+                try container.allKeys.map { key in
+                    JSONMember(key: key.stringValue, value: try container.decode(JSONNode.self, forKey: key))
+                })
             return
         }
         if var container = try? decoder.unkeyedContainer() {

@@ -95,12 +95,16 @@ final class DecodingContext {
     }
 
     func unboxBool(_ node: JSONNode, _ path: [any CodingKey]) throws -> Bool {
-        guard case .bool(let bool) = node.value else { throw mismatch(expected: "a boolean", type: Bool.self, node, path) }
+        guard case .bool(let bool) = node.value else {
+            throw mismatch(expected: "a boolean", type: Bool.self, node, path)
+        }
         return bool
     }
 
     func unboxString(_ node: JSONNode, _ path: [any CodingKey]) throws -> String {
-        guard case .string(let string) = node.value else { throw mismatch(expected: "a string", type: String.self, node, path) }
+        guard case .string(let string) = node.value else {
+            throw mismatch(expected: "a string", type: String.self, node, path)
+        }
         return string
     }
 
@@ -116,7 +120,9 @@ final class DecodingContext {
         guard case .number(let text) = node.value, let double = Double(text) else {
             throw mismatch(expected: "a number", type: Double.self, node, path)
         }
-        if double.isInfinite && !JSONValue.isInfinityLiteral(text) { throw outOfRange(text, type: Double.self, node, path) }
+        if double.isInfinite && !JSONValue.isInfinityLiteral(text) {
+            throw outOfRange(text, type: Double.self, node, path)
+        }
         return double
     }
 
@@ -124,7 +130,9 @@ final class DecodingContext {
         guard case .number(let text) = node.value, let float = Float(text) else {
             throw mismatch(expected: "a number", type: Float.self, node, path)
         }
-        if float.isInfinite && !JSONValue.isInfinityLiteral(text) { throw outOfRange(text, type: Float.self, node, path) }
+        if float.isInfinite && !JSONValue.isInfinityLiteral(text) {
+            throw outOfRange(text, type: Float.self, node, path)
+        }
         return float
     }
 
@@ -155,7 +163,8 @@ final class DecodingContext {
     }
 
     func located(_ message: String, _ node: JSONNode, _ path: [any CodingKey]) -> DecodingError.Context {
-        DecodingError.Context(codingPath: path, debugDescription: message, underlyingError: SpecError(message, at: node.location))
+        DecodingError.Context(
+            codingPath: path, debugDescription: message, underlyingError: SpecError(message, at: node.location))
     }
 
     func mismatch(expected: String, type: Any.Type, _ node: JSONNode, _ path: [any CodingKey]) -> DecodingError {
@@ -215,7 +224,9 @@ final class DecodingContext {
             keyLocation = nil
             switch node.value {
             case .object(let members):
-                guard let member = members.first(where: { $0.key.hasSameUTF8(as: key.stringValue) }) else { return best }
+                guard let member = members.first(where: { $0.key.hasSameUTF8(as: key.stringValue) }) else {
+                    return best
+                }
                 node = member.value
                 keyLocation = member.keyLocation
             case .array(let elements):
@@ -324,8 +335,11 @@ struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private func node(for key: Key) throws -> JSONNode {
         guard let member = member(for: key) else {
             let message = "missing required field '\(key.stringValue)'"
-            throw DecodingError.keyNotFound(key, DecodingError.Context(
-                codingPath: codingPath, debugDescription: message, underlyingError: SpecError(message, at: object.location)))
+            throw DecodingError.keyNotFound(
+                key,
+                DecodingError.Context(
+                    codingPath: codingPath, debugDescription: message,
+                    underlyingError: SpecError(message, at: object.location)))
         }
         return member.value
     }
@@ -334,19 +348,45 @@ struct SpecKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     func decodeNil(forKey key: Key) throws -> Bool { try node(for: key).isNull }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try context.unboxBool(node(for: key), path(key)) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try context.unboxString(node(for: key), path(key)) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try context.unboxDouble(node(for: key), path(key)) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try context.unboxFloat(node(for: key), path(key)) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try context.unboxInteger(type, node(for: key), path(key)) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try context.unboxInteger(type, node(for: key), path(key)) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try context.unboxString(node(for: key), path(key))
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try context.unboxDouble(node(for: key), path(key))
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        try context.unboxFloat(node(for: key), path(key))
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try context.unboxInteger(type, node(for: key), path(key))
+    }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try context.decode(T.self, from: node(for: key), path: path(key))
@@ -403,17 +443,22 @@ struct SpecUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private func current(_ type: Any.Type) throws -> (node: JSONNode, path: [any CodingKey]) {
         guard !isAtEnd else {
             let count = elements.count
-            let message = "expected another element in \(context.fieldName(codingPath)), "
+            let message =
+                "expected another element in \(context.fieldName(codingPath)), "
                 + "which has only \(count) element\(count == 1 ? "" : "s")"
-            throw DecodingError.valueNotFound(type, DecodingError.Context(
-                codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: message,
-                underlyingError: SpecError(message, at: array.location)))
+            throw DecodingError.valueNotFound(
+                type,
+                DecodingError.Context(
+                    codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: message,
+                    underlyingError: SpecError(message, at: array.location)))
         }
         return (elements[currentIndex], codingPath + [IndexKey(currentIndex)])
     }
 
     /// Decodes the current element with `unbox` and moves past it when that succeeds.
-    private mutating func next<T>(_ type: T.Type, _ unbox: (DecodingContext, JSONNode, [any CodingKey]) throws -> T) throws -> T {
+    private mutating func next<T>(_ type: T.Type, _ unbox: (DecodingContext, JSONNode, [any CodingKey]) throws -> T)
+        throws -> T
+    {
         let (node, path) = try current(type)
         let value = try unbox(context, node, path)
         currentIndex += 1

@@ -19,8 +19,10 @@ public struct SpecEncoder: Sendable {
     public func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         let encoder = _SpecEncoder(codingPath: [], userInfo: userInfo.mapValues { $0 as Any })
         guard let encoded = try encoder.boxIfEncoded(value, path: []) else {
-            throw EncodingError.invalidValue(value, EncodingError.Context(
-                codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(
+                    codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
         }
         return encoded.resolved()
     }
@@ -67,9 +69,10 @@ enum EncodedRef {
         case .value(let value):
             return value
         case .object(let object):
-            return .object(zip(object.keys, object.values).map { key, value in
-                JSONMember(key: key, value: JSONNode(value.resolved()))
-            })
+            return .object(
+                zip(object.keys, object.values).map { key, value in
+                    JSONMember(key: key, value: JSONNode(value.resolved()))
+                })
         case .array(let array):
             return .array(array.elements.map { JSONNode($0.resolved()) })
         case .encoder(let encoder):
@@ -122,7 +125,8 @@ final class _SpecEncoder: Encoder {
             object = EncodedObject()
             storage = .object(object)
         }
-        return KeyedEncodingContainer(SpecKeyedEncodingContainer<Key>(encoder: self, object: object, codingPath: codingPath))
+        return KeyedEncodingContainer(
+            SpecKeyedEncodingContainer<Key>(encoder: self, object: object, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -181,7 +185,8 @@ struct SpecKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
             nested = EncodedObject()
             object[key.stringValue] = .object(nested)
         }
-        let container = SpecKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, codingPath: codingPath + [key])
+        let container = SpecKeyedEncodingContainer<NestedKey>(
+            encoder: encoder, object: nested, codingPath: codingPath + [key])
         return KeyedEncodingContainer(container)
     }
 
@@ -243,11 +248,14 @@ struct SpecUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         array.elements.append(encoded)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let nested = EncodedObject()
         let path = nextPath
         array.elements.append(.object(nested))
-        return KeyedEncodingContainer(SpecKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, codingPath: path))
+        return KeyedEncodingContainer(
+            SpecKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, codingPath: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

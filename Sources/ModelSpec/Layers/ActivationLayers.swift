@@ -27,8 +27,10 @@ public struct ReLUConfig: UnaryLayerConfig {
     public var threshold: Double
 
     /// A config with Keras's defaults.
-    public init(name: String = "re_lu", trainable: Bool = true, dtype: DTypePolicy = .float32, maxValue: Double? = nil,
-                negativeSlope: Double = 0, threshold: Double = 0) {
+    public init(
+        name: String = "re_lu", trainable: Bool = true, dtype: DTypePolicy = .float32, maxValue: Double? = nil,
+        negativeSlope: Double = 0, threshold: Double = 0
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -38,8 +40,12 @@ public struct ReLUConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        if let maxValue, maxValue < 0 { throw ConfigFieldError(field: "max_value", "must not be negative, found \(maxValue)") }
-        guard negativeSlope >= 0 else { throw ConfigFieldError(field: "negative_slope", "must not be negative, found \(negativeSlope)") }
+        if let maxValue, maxValue < 0 {
+            throw ConfigFieldError(field: "max_value", "must not be negative, found \(maxValue)")
+        }
+        guard negativeSlope >= 0 else {
+            throw ConfigFieldError(field: "negative_slope", "must not be negative, found \(negativeSlope)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
@@ -66,7 +72,9 @@ public struct LeakyReLUConfig: UnaryLayerConfig {
     public var negativeSlope: Double
 
     /// A config with Keras's defaults (a slope of 0.3).
-    public init(name: String = "leaky_re_lu", trainable: Bool = true, dtype: DTypePolicy = .float32, negativeSlope: Double = 0.3) {
+    public init(
+        name: String = "leaky_re_lu", trainable: Bool = true, dtype: DTypePolicy = .float32, negativeSlope: Double = 0.3
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -74,7 +82,9 @@ public struct LeakyReLUConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard negativeSlope >= 0 else { throw ConfigFieldError(field: "negative_slope", "must not be negative, found \(negativeSlope)") }
+        guard negativeSlope >= 0 else {
+            throw ConfigFieldError(field: "negative_slope", "must not be negative, found \(negativeSlope)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
@@ -111,8 +121,11 @@ public struct PReLUConfig: UnaryLayerConfig {
     public var sharedAxes: [Int]?
 
     /// A config with Keras's defaults.
-    public init(name: String = "p_re_lu", trainable: Bool = true, dtype: DTypePolicy = .float32, alphaInitializer: Initializer = .zeros,
-                alphaRegularizer: KerasObject? = nil, alphaConstraint: KerasObject? = nil, sharedAxes: [Int]? = nil) {
+    public init(
+        name: String = "p_re_lu", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        alphaInitializer: Initializer = .zeros,
+        alphaRegularizer: KerasObject? = nil, alphaConstraint: KerasObject? = nil, sharedAxes: [Int]? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -134,7 +147,9 @@ public struct PReLUConfig: UnaryLayerConfig {
             if sharedAxes?.contains(axis) == true {
                 shape.append(1)
             } else {
-                guard let size = input.dimensions[axis] else { throw ShapeError("PReLU: axis \(axis) of \(input) must be known or shared") }
+                guard let size = input.dimensions[axis] else {
+                    throw ShapeError("PReLU: axis \(axis) of \(input) must be known or shared")
+                }
                 shape.append(size)
             }
         }
@@ -142,7 +157,10 @@ public struct PReLUConfig: UnaryLayerConfig {
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
-        [WeightSpec(name: "alpha", shape: try alphaShape(for: input), initializer: alphaInitializer, trainable: trainable)]
+        [
+            WeightSpec(
+                name: "alpha", shape: try alphaShape(for: input), initializer: alphaInitializer, trainable: trainable)
+        ]
     }
 }
 

@@ -28,25 +28,33 @@ public struct LayerScaleConfig: UnaryLayerConfig {
     public var projectionDim: Int
 
     /// A config; ConvNeXt uses `init_values` 1e-6.
-    public init(name: String = "layer_scale", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                initValues: Double = 1e-6, projectionDim: Int) {
+    public init(
+        name: String = "layer_scale", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        initValues: Double = 1e-6, projectionDim: Int
+    ) {
         (self.name, self.trainable, self.dtype, self.initValues, self.projectionDim) =
             (name, trainable, dtype, initValues, projectionDim)
     }
 
     public func validate() throws {
-        guard projectionDim > 0 else { throw ConfigFieldError(field: "projection_dim", "must be positive, got \(projectionDim)") }
+        guard projectionDim > 0 else {
+            throw ConfigFieldError(field: "projection_dim", "must be positive, got \(projectionDim)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         guard let channels = input.last, channels == projectionDim else {
-            throw ShapeError("LayerScale's projection_dim \(projectionDim) must equal the input's last axis, got \(input)")
+            throw ShapeError(
+                "LayerScale's projection_dim \(projectionDim) must equal the input's last axis, got \(input)")
         }
         return input
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
-        [WeightSpec(name: "gamma", shape: [projectionDim], initializer: .constant(value: initValues), trainable: trainable)]
+        [
+            WeightSpec(
+                name: "gamma", shape: [projectionDim], initializer: .constant(value: initValues), trainable: trainable)
+        ]
     }
 }
 
@@ -74,8 +82,10 @@ public struct StochasticDepthConfig: UnaryLayerConfig {
     public var dropPathRate: Double
 
     /// A config.
-    public init(name: String = "stochastic_depth", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dropPathRate: Double = 0) {
+    public init(
+        name: String = "stochastic_depth", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dropPathRate: Double = 0
+    ) {
         (self.name, self.trainable, self.dtype, self.dropPathRate) = (name, trainable, dtype, dropPathRate)
     }
 
@@ -113,13 +123,17 @@ public struct CustomScaleLayerConfig: LayerConfig {
     public var scale: Double
 
     /// A config.
-    public init(name: String = "custom_scale_layer", trainable: Bool = true, dtype: DTypePolicy = .float32, scale: Double = 1) {
+    public init(
+        name: String = "custom_scale_layer", trainable: Bool = true, dtype: DTypePolicy = .float32, scale: Double = 1
+    ) {
         (self.name, self.trainable, self.dtype, self.scale) = (name, trainable, dtype, scale)
     }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
         guard inputs.count == 2, inputs[0].isCompatible(with: inputs[1]) else {
-            throw ShapeError("CustomScaleLayer takes two inputs of one shape, got \(inputs.map(\.description).joined(separator: ", "))")
+            throw ShapeError(
+                "CustomScaleLayer takes two inputs of one shape, got \(inputs.map(\.description).joined(separator: ", "))"
+            )
         }
         return inputs[0]
     }

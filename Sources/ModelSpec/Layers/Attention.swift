@@ -16,15 +16,18 @@ public struct EinsumEquation: Sendable, Equatable {
         if let arrow = compact.firstRange(of: "->") {
             parts = [String(compact[..<arrow.lowerBound]), String(compact[arrow.upperBound...])]
         }
-        let operands = parts.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        let operands =
+            parts.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
         guard parts.count == 2, operands.count == 2 else {
             throw ConfigFieldError(field: "equation", "must have the form 'input,kernel->output', found '\(text)'")
         }
-        var input = operands[0], output = parts[1]
+        var input = operands[0]
+        var output = parts[1]
         let kernel = operands[1]
         if input.hasPrefix("...") || output.hasPrefix("...") {
             guard input.hasPrefix("..."), output.hasPrefix("...") else {
-                throw ConfigFieldError(field: "equation", "'...' must lead both the input and the output, found '\(text)'")
+                throw ConfigFieldError(
+                    field: "equation", "'...' must lead both the input and the output, found '\(text)'")
             }
             let explicit = input.count - 3
             let extra = max(inputRank - explicit, 0)
@@ -44,7 +47,8 @@ public struct EinsumEquation: Sendable, Equatable {
             throw ConfigFieldError(field: "equation", "output axis '\(letter)' of '\(text)' is in neither operand")
         }
         for letter in self.kernel where !self.input.contains(letter) && !self.output.contains(letter) {
-            throw ConfigFieldError(field: "equation", "kernel axis '\(letter)' of '\(text)' is in neither the input nor the output")
+            throw ConfigFieldError(
+                field: "equation", "kernel axis '\(letter)' of '\(text)' is in neither the input nor the output")
         }
     }
 }
@@ -69,7 +73,9 @@ public struct EinsumDenseConfig: UnaryLayerConfig {
         ConfigField("kernel_constraint", \.kernelConstraint),
         ConfigField("bias_constraint", \.biasConstraint),
     ]
-    public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null]
+    public static let ignoredKeys: [String: JSONValue] = [
+        "quantization_config": .null, "lora_rank": .null, "lora_alpha": .null,
+    ]
 
     /// The layer's Keras name.
     public var name: String
@@ -101,11 +107,14 @@ public struct EinsumDenseConfig: UnaryLayerConfig {
     public var biasConstraint: KerasObject?
 
     /// A config with Keras's defaults for everything not given.
-    public init(name: String = "einsum_dense", trainable: Bool = true, dtype: DTypePolicy = .float32, outputShape: TensorShape,
-                equation: String, activation: ActivationFunction = .linear, biasAxes: String? = nil,
-                kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
-                kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
-                kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil) {
+    public init(
+        name: String = "einsum_dense", trainable: Bool = true, dtype: DTypePolicy = .float32, outputShape: TensorShape,
+        equation: String, activation: ActivationFunction = .linear, biasAxes: String? = nil,
+        kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
+        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil,
+        kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -126,7 +135,9 @@ public struct EinsumDenseConfig: UnaryLayerConfig {
         var config = try Self.decodeFields(from: decoder)
         // Keras accepts an integer output_shape for one axis.
         let container = try decoder.container(keyedBy: ConfigKey.self)
-        if let single = try? container.decode(Int.self, forKey: ConfigKey("output_shape")) { config.outputShape = TensorShape([single]) }
+        if let single = try? container.decode(Int.self, forKey: ConfigKey("output_shape")) {
+            config.outputShape = TensorShape([single])
+        }
         self = config
     }
 
@@ -138,18 +149,22 @@ public struct EinsumDenseConfig: UnaryLayerConfig {
     public func sizes(for input: TensorShape) throws -> (equation: EinsumEquation, sizes: [Character: Int?]) {
         let parsed = try EinsumEquation(equation, inputRank: input.rank)
         guard parsed.input.count == input.rank else {
-            throw ShapeError("EinsumDense: equation '\(equation)' needs an input of rank \(parsed.input.count), got \(input)")
+            throw ShapeError(
+                "EinsumDense: equation '\(equation)' needs an input of rank \(parsed.input.count), got \(input)")
         }
         var sizes: [Character: Int?] = [:]
         for (letter, size) in zip(parsed.input, input.dimensions) { sizes[letter] = size }
         // output_shape covers the output without its first (batch) axis, aligned from the right.
         let outputDims = outputShape.dimensions
         let offset = parsed.output.count - outputDims.count
-        guard offset >= 0 else { throw ShapeError("EinsumDense: output_shape \(outputShape) has more axes than '\(equation)' outputs") }
+        guard offset >= 0 else {
+            throw ShapeError("EinsumDense: output_shape \(outputShape) has more axes than '\(equation)' outputs")
+        }
         for (index, letter) in parsed.output.enumerated() where index >= offset {
             if let size = outputDims[index - offset] {
                 if let known = sizes[letter] ?? nil, known != size {
-                    throw ShapeError("EinsumDense: axis '\(letter)' is \(known) in the input but \(size) in output_shape")
+                    throw ShapeError(
+                        "EinsumDense: axis '\(letter)' is \(known) in the input but \(size) in output_shape")
                 }
                 sizes[letter] = size
             } else if sizes[letter] == nil {
@@ -177,15 +192,20 @@ public struct EinsumDenseConfig: UnaryLayerConfig {
         let first = parsed.output.firstIndex { biasAxes.contains($0) }!
         return try parsed.output[first...].map { letter in
             guard biasAxes.contains(letter) else { return 1 }
-            guard let size = sizes[letter] ?? nil else { throw ShapeError("EinsumDense: bias axis '\(letter)' needs a known size") }
+            guard let size = sizes[letter] ?? nil else {
+                throw ShapeError("EinsumDense: bias axis '\(letter)' needs a known size")
+            }
             return size
         }
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (parsed, sizes) = try self.sizes(for: input)
-        var weights = [WeightSpec(name: "kernel", shape: parsed.kernel.map { (sizes[$0] ?? nil)! }, initializer: kernelInitializer,
-                                  trainable: trainable)]
+        var weights = [
+            WeightSpec(
+                name: "kernel", shape: parsed.kernel.map { (sizes[$0] ?? nil)! }, initializer: kernelInitializer,
+                trainable: trainable)
+        ]
         if let bias = try biasShape(for: input) {
             weights.append(WeightSpec(name: "bias", shape: bias, initializer: biasInitializer, trainable: trainable))
         }
@@ -204,13 +224,21 @@ public enum ScoreMode: String, ConfigValue, SwiftExpressible, CaseIterable {
 }
 
 /// The inputs of `Attention` and `AdditiveAttention`: `[query, value]` or `[query, value, key]`.
-func attentionShapes(_ inputs: [TensorShape], layer: String) throws -> (query: TensorShape, value: TensorShape, key: TensorShape) {
-    guard inputs.count == 2 || inputs.count == 3 else { throw ShapeError("\(layer) takes [query, value] or [query, value, key], got \(inputs.count) inputs") }
-    let query = inputs[0], value = inputs[1], key = inputs.count == 3 ? inputs[2] : inputs[1]
+func attentionShapes(_ inputs: [TensorShape], layer: String) throws -> (
+    query: TensorShape, value: TensorShape, key: TensorShape
+) {
+    guard inputs.count == 2 || inputs.count == 3 else {
+        throw ShapeError("\(layer) takes [query, value] or [query, value, key], got \(inputs.count) inputs")
+    }
+    let query = inputs[0]
+    let value = inputs[1]
+    let key = inputs.count == 3 ? inputs[2] : inputs[1]
     for (name, shape) in [("query", query), ("value", value), ("key", key)] where shape.rank != 3 {
         throw ShapeError("\(layer): the \(name) must be (batch, steps, features), got \(shape)")
     }
-    guard query.last == key.last else { throw ShapeError("\(layer): query \(query) and key \(key) need the same last axis") }
+    guard query.last == key.last else {
+        throw ShapeError("\(layer): query \(query) and key \(key) need the same last axis")
+    }
     guard value.dimensions[1] == nil || key.dimensions[1] == nil || value.dimensions[1] == key.dimensions[1] else {
         throw ShapeError("\(layer): value \(value) and key \(key) need the same number of steps")
     }
@@ -249,8 +277,10 @@ public struct AttentionConfig: LayerConfig {
     public var seed: Int?
 
     /// A config with Keras's defaults.
-    public init(name: String = "attention", trainable: Bool = true, dtype: DTypePolicy = .float32, useScale: Bool = false,
-                scoreMode: ScoreMode = .dot, dropout: Double = 0, seed: Int? = nil) {
+    public init(
+        name: String = "attention", trainable: Bool = true, dtype: DTypePolicy = .float32, useScale: Bool = false,
+        scoreMode: ScoreMode = .dot, dropout: Double = 0, seed: Int? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -261,7 +291,9 @@ public struct AttentionConfig: LayerConfig {
     }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
-        guard inputs.count <= 3 else { throw ShapeError("Attention takes [query, value] or [query, value, key], got \(inputs.count) inputs") }
+        guard inputs.count <= 3 else {
+            throw ShapeError("Attention takes [query, value] or [query, value, key], got \(inputs.count) inputs")
+        }
         let (query, value, _) = try attentionShapes(inputs, layer: Self.className)
         return TensorShape([query.dimensions[0], query.dimensions[1], value.dimensions[2]])
     }
@@ -269,7 +301,9 @@ public struct AttentionConfig: LayerConfig {
     public func weights(forInputs inputs: [TensorShape]) throws -> [WeightSpec] {
         var weights: [WeightSpec] = []
         if useScale { weights.append(WeightSpec(name: "scale", shape: [], initializer: .ones, trainable: trainable)) }
-        if scoreMode == .concat { weights.append(WeightSpec(name: "concat_score_weight", shape: [], initializer: .ones, trainable: trainable)) }
+        if scoreMode == .concat {
+            weights.append(WeightSpec(name: "concat_score_weight", shape: [], initializer: .ones, trainable: trainable))
+        }
         return weights
     }
 }
@@ -302,8 +336,11 @@ public struct AdditiveAttentionConfig: LayerConfig {
     public var seed: Int?
 
     /// A config with Keras's defaults.
-    public init(name: String = "additive_attention", trainable: Bool = true, dtype: DTypePolicy = .float32, useScale: Bool = true,
-                dropout: Double = 0, seed: Int? = nil) {
+    public init(
+        name: String = "additive_attention", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        useScale: Bool = true,
+        dropout: Double = 0, seed: Int? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -313,7 +350,10 @@ public struct AdditiveAttentionConfig: LayerConfig {
     }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
-        guard inputs.count <= 3 else { throw ShapeError("AdditiveAttention takes [query, value] or [query, value, key], got \(inputs.count) inputs") }
+        guard inputs.count <= 3 else {
+            throw ShapeError(
+                "AdditiveAttention takes [query, value] or [query, value, key], got \(inputs.count) inputs")
+        }
         let (query, value, _) = try attentionShapes(inputs, layer: Self.className)
         return TensorShape([query.dimensions[0], query.dimensions[1], value.dimensions[2]])
     }
@@ -405,12 +445,15 @@ public struct MultiHeadAttentionConfig: AttentionLayerConfig {
     public var seed: Int?
 
     /// A config with Keras's defaults for everything not given.
-    public init(name: String = "multi_head_attention", trainable: Bool = true, dtype: DTypePolicy = .float32, numHeads: Int,
-                keyDim: Int, valueDim: Int? = nil, dropout: Double = 0, useBias: Bool = true, useGate: Bool = false,
-                outputShape: Axes? = nil, attentionAxes: Axes? = nil, slidingWindow: Int? = nil,
-                kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
-                kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
-                kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil, seed: Int? = nil) {
+    public init(
+        name: String = "multi_head_attention", trainable: Bool = true, dtype: DTypePolicy = .float32, numHeads: Int,
+        keyDim: Int, valueDim: Int? = nil, dropout: Double = 0, useBias: Bool = true, useGate: Bool = false,
+        outputShape: Axes? = nil, attentionAxes: Axes? = nil, slidingWindow: Int? = nil,
+        kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
+        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil,
+        kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil, seed: Int? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -434,16 +477,25 @@ public struct MultiHeadAttentionConfig: AttentionLayerConfig {
     }
 
     public func validate() throws {
-        guard numHeads > 0, numHeads <= 1 << 20 else { throw ConfigFieldError(field: "num_heads", "must be a positive integer up to 2^20, found \(numHeads)") }
-        guard keyDim > 0, keyDim <= 1 << 20 else { throw ConfigFieldError(field: "key_dim", "must be a positive integer up to 2^20, found \(keyDim)") }
-        if let valueDim, valueDim <= 0 { throw ConfigFieldError(field: "value_dim", "must be a positive integer, found \(valueDim)") }
+        guard numHeads > 0, numHeads <= 1 << 20 else {
+            throw ConfigFieldError(field: "num_heads", "must be a positive integer up to 2^20, found \(numHeads)")
+        }
+        guard keyDim > 0, keyDim <= 1 << 20 else {
+            throw ConfigFieldError(field: "key_dim", "must be a positive integer up to 2^20, found \(keyDim)")
+        }
+        if let valueDim, valueDim <= 0 {
+            throw ConfigFieldError(field: "value_dim", "must be a positive integer, found \(valueDim)")
+        }
         guard !useGate else { throw ConfigFieldError(field: "use_gate", "is not supported yet") }
         guard slidingWindow == nil else { throw ConfigFieldError(field: "sliding_window", "is not supported yet") }
         if let attentionAxes, attentionAxes.values != [1] && attentionAxes.values != [-2] {
-            throw ConfigFieldError(field: "attention_axes", "attention over axes other than the steps axis ([1]) is not supported yet, found \(attentionAxes)")
+            throw ConfigFieldError(
+                field: "attention_axes",
+                "attention over axes other than the steps axis ([1]) is not supported yet, found \(attentionAxes)")
         }
         if let outputShape, outputShape.values.count != 1 {
-            throw ConfigFieldError(field: "output_shape", "several output axes are not supported yet, found \(outputShape)")
+            throw ConfigFieldError(
+                field: "output_shape", "several output axes are not supported yet, found \(outputShape)")
         }
     }
 
@@ -455,10 +507,14 @@ public struct MultiHeadAttentionConfig: AttentionLayerConfig {
         guard inputs.count == 2 || inputs.count == 3 else {
             throw ShapeError("MultiHeadAttention takes query, value and optionally key, got \(inputs.count) inputs")
         }
-        let query = inputs[0], value = inputs[1], key = inputs.count == 3 ? inputs[2] : inputs[1]
+        let query = inputs[0]
+        let value = inputs[1]
+        let key = inputs.count == 3 ? inputs[2] : inputs[1]
         for (name, shape) in [("query", query), ("value", value), ("key", key)] {
             guard shape.rank == 3, shape.last != nil else {
-                throw ShapeError("MultiHeadAttention: the \(name) must be (batch, steps, features) with known features, got \(shape)")
+                throw ShapeError(
+                    "MultiHeadAttention: the \(name) must be (batch, steps, features) with known features, got \(shape)"
+                )
             }
         }
         guard value.dimensions[1] == nil || key.dimensions[1] == nil || value.dimensions[1] == key.dimensions[1] else {
@@ -477,14 +533,26 @@ public struct MultiHeadAttentionConfig: AttentionLayerConfig {
         let out = outputShape?.values[0] ?? query.last!
         var weights: [WeightSpec] = []
         func projection(_ input: Int, _ size: Int) {
-            weights.append(WeightSpec(name: "kernel", shape: [input, numHeads, size], initializer: kernelInitializer, trainable: trainable))
-            if useBias { weights.append(WeightSpec(name: "bias", shape: [numHeads, size], initializer: biasInitializer, trainable: trainable)) }
+            weights.append(
+                WeightSpec(
+                    name: "kernel", shape: [input, numHeads, size], initializer: kernelInitializer, trainable: trainable
+                ))
+            if useBias {
+                weights.append(
+                    WeightSpec(
+                        name: "bias", shape: [numHeads, size], initializer: biasInitializer, trainable: trainable))
+            }
         }
         projection(query.last!, keyDim)
         projection(key.last!, keyDim)
         projection(value.last!, headValueDim)
-        weights.append(WeightSpec(name: "kernel", shape: [numHeads, headValueDim, out], initializer: kernelInitializer, trainable: trainable))
-        if useBias { weights.append(WeightSpec(name: "bias", shape: [out], initializer: biasInitializer, trainable: trainable)) }
+        weights.append(
+            WeightSpec(
+                name: "kernel", shape: [numHeads, headValueDim, out], initializer: kernelInitializer,
+                trainable: trainable))
+        if useBias {
+            weights.append(WeightSpec(name: "bias", shape: [out], initializer: biasInitializer, trainable: trainable))
+        }
         return weights
     }
 

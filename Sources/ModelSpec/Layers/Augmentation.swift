@@ -14,7 +14,8 @@ public struct RandomFlipConfig: InferenceIdentityConfig {
     public static let className = "RandomFlip"
     public static let template = RandomFlipConfig()
     public static let fields: [ConfigField<RandomFlipConfig>] = [
-        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
         ConfigField("data_format", \.dataFormat), ConfigField("seed", \.seed), ConfigField("mode", \.mode),
     ]
     /// The layer's Keras name.
@@ -30,9 +31,13 @@ public struct RandomFlipConfig: InferenceIdentityConfig {
     /// `horizontal`, `vertical` or `horizontal_and_vertical`.
     public var mode: String
     /// A config.
-    public init(name: String = "random_flip", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", seed: Int? = nil, mode: String = "horizontal_and_vertical") {
-        (self.name, self.trainable, self.dtype, self.dataFormat, self.seed, self.mode) = (name, trainable, dtype, dataFormat, seed, mode)
+    public init(
+        name: String = "random_flip", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last", seed: Int? = nil, mode: String = "horizontal_and_vertical"
+    ) {
+        (self.name, self.trainable, self.dtype, self.dataFormat, self.seed, self.mode) = (
+            name, trainable, dtype, dataFormat, seed, mode
+        )
     }
 }
 
@@ -41,7 +46,8 @@ public struct RandomRotationConfig: InferenceIdentityConfig {
     public static let className = "RandomRotation"
     public static let template = RandomRotationConfig(factor: 0)
     public static let fields: [ConfigField<RandomRotationConfig>] = [
-        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
         ConfigField("data_format", \.dataFormat), ConfigField("factor", \.factor, required: true),
         ConfigField("fill_mode", \.fillMode), ConfigField("fill_value", \.fillValue),
         ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed),
@@ -65,10 +71,14 @@ public struct RandomRotationConfig: InferenceIdentityConfig {
     /// The seed of the training-time draws.
     public var seed: Int?
     /// A config.
-    public init(name: String = "random_rotation", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", factor: OperationArgument, fillMode: String = "reflect",
-                fillValue: Double = 0, interpolation: String = "bilinear", seed: Int? = nil) {
-        (self.name, self.trainable, self.dtype, self.dataFormat, self.factor) = (name, trainable, dtype, dataFormat, factor)
+    public init(
+        name: String = "random_rotation", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last", factor: OperationArgument, fillMode: String = "reflect",
+        fillValue: Double = 0, interpolation: String = "bilinear", seed: Int? = nil
+    ) {
+        (self.name, self.trainable, self.dtype, self.dataFormat, self.factor) = (
+            name, trainable, dtype, dataFormat, factor
+        )
         (self.fillMode, self.fillValue, self.interpolation, self.seed) = (fillMode, fillValue, interpolation, seed)
     }
 }
@@ -103,11 +113,15 @@ public struct GeometricAugmentationConfig<Kind: GeometricAugmentation>: Inferenc
     public static var className: String { Kind.className }
     public static var template: Self { Self(heightFactor: 0, widthFactor: Kind.widthFactorIsRequired ? 0 : nil) }
     public static var fields: [ConfigField<Self>] {
-        [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
-         ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
-         ConfigField("width_factor", \.widthFactor, required: Kind.widthFactorIsRequired),
-         ConfigField("fill_mode", \.fillMode), ConfigField("interpolation", \.interpolation), ConfigField("seed", \.seed),
-         ConfigField("fill_value", \.fillValue)]
+        [
+            ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+            ConfigField("dtype", \.dtype),
+            ConfigField("data_format", \.dataFormat), ConfigField("height_factor", \.heightFactor, required: true),
+            ConfigField("width_factor", \.widthFactor, required: Kind.widthFactorIsRequired),
+            ConfigField("fill_mode", \.fillMode), ConfigField("interpolation", \.interpolation),
+            ConfigField("seed", \.seed),
+            ConfigField("fill_value", \.fillValue),
+        ]
     }
     /// The layer's Keras name.
     public var name: String
@@ -130,9 +144,11 @@ public struct GeometricAugmentationConfig<Kind: GeometricAugmentation>: Inferenc
     /// The value for `fill_mode` `constant`.
     public var fillValue: Double
     /// A config.
-    public init(name: String = Naming.snakeCase(Kind.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument = nil,
-                fillMode: String = "reflect", interpolation: String = "bilinear", seed: Int? = nil, fillValue: Double = 0) {
+    public init(
+        name: String = Naming.snakeCase(Kind.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last", heightFactor: OperationArgument, widthFactor: OperationArgument = nil,
+        fillMode: String = "reflect", interpolation: String = "bilinear", seed: Int? = nil, fillValue: Double = 0
+    ) {
         (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
         (self.heightFactor, self.widthFactor, self.fillMode) = (heightFactor, widthFactor, fillMode)
         (self.interpolation, self.seed, self.fillValue) = (interpolation, seed, fillValue)
@@ -160,9 +176,12 @@ public struct ValueRangeAugmentationConfig<Kind: ValueRangeAugmentation>: Infere
     public static var className: String { Kind.className }
     public static var template: Self { Self(factor: 0) }
     public static var fields: [ConfigField<Self>] {
-        [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
-         ConfigField("data_format", \.dataFormat), ConfigField("factor", \.factor, required: true),
-         ConfigField("value_range", \.valueRange), ConfigField("seed", \.seed)]
+        [
+            ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+            ConfigField("dtype", \.dtype),
+            ConfigField("data_format", \.dataFormat), ConfigField("factor", \.factor, required: true),
+            ConfigField("value_range", \.valueRange), ConfigField("seed", \.seed),
+        ]
     }
     /// The layer's Keras name.
     public var name: String
@@ -179,9 +198,11 @@ public struct ValueRangeAugmentationConfig<Kind: ValueRangeAugmentation>: Infere
     /// The seed of the training-time draws.
     public var seed: Int?
     /// A config.
-    public init(name: String = Naming.snakeCase(Kind.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last", factor: OperationArgument, valueRange: OperationArgument = [0, 255],
-                seed: Int? = nil) {
+    public init(
+        name: String = Naming.snakeCase(Kind.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last", factor: OperationArgument, valueRange: OperationArgument = [0, 255],
+        seed: Int? = nil
+    ) {
         (self.name, self.trainable, self.dtype, self.dataFormat) = (name, trainable, dtype, dataFormat)
         (self.factor, self.valueRange, self.seed) = (factor, valueRange, seed)
     }
@@ -192,7 +213,8 @@ public struct IdentityConfig: InferenceIdentityConfig {
     public static let className = "Identity"
     public static let template = IdentityConfig()
     public static let fields: [ConfigField<IdentityConfig>] = [
-        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
     ]
     /// The layer's Keras name.
     public var name: String

@@ -36,13 +36,18 @@ public struct SpatialWindow: Sendable, Equatable {
 
     /// The output's spatial sizes for `input`'s.
     public func outputSizes(_ input: [Int?]) -> [Int?] {
-        input.indices.map { SpatialArithmetic.outputLength(input[$0], kernel: size[$0], stride: strides[$0], dilation: dilation[$0], padding: padding) }
+        input.indices.map {
+            SpatialArithmetic.outputLength(
+                input[$0], kernel: size[$0], stride: strides[$0], dilation: dilation[$0], padding: padding)
+        }
     }
 
     /// Throws when a known output size is zero (the window does not fit the input).
     func checkFits(_ input: [Int?], layer: String) throws {
         for (axis, length) in outputSizes(input).enumerated() where length == 0 {
-            throw ShapeError("\(layer): a window of \(size[axis]) (dilation \(dilation[axis])) does not fit \(input[axis].map(String.init) ?? "?") positions on spatial axis \(axis + 1) with 'valid' padding")
+            throw ShapeError(
+                "\(layer): a window of \(size[axis]) (dilation \(dilation[axis])) does not fit \(input[axis].map(String.init) ?? "?") positions on spatial axis \(axis + 1) with 'valid' padding"
+            )
         }
     }
 }
@@ -123,7 +128,8 @@ public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfi
         kernelSize: IntTuple, strides: IntTuple = 1, padding: Padding = .valid, dataFormat: String = "channels_last",
         dilationRate: IntTuple = 1, groups: Int = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
         kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
-        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil,
         kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil
     ) {
         self.name = name
@@ -156,7 +162,9 @@ public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfi
     }
 
     public func validate() throws {
-        guard filters > 0 else { throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)") }
+        guard filters > 0 else {
+            throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
+        }
         try kernelSize.check("kernel_size", rank: Rank.rank)
         try strides.check("strides", rank: Rank.rank)
         try dilationRate.check("dilation_rate", rank: Rank.rank)
@@ -165,17 +173,21 @@ public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfi
             throw ConfigFieldError(field: "padding", "'causal' padding is only for 1D convolutions")
         }
         if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(field: "dilation_rate", "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
+            throw ConfigFieldError(
+                field: "dilation_rate",
+                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
         }
         guard groups > 0, filters % groups == 0 else {
-            throw ConfigFieldError(field: "groups", "must be a positive divisor of filters (\(filters)), found \(groups)")
+            throw ConfigFieldError(
+                field: "groups", "must be a positive divisor of filters (\(filters)), found \(groups)")
         }
     }
 
     /// The sliding window.
     public var window: SpatialWindow {
-        SpatialWindow(size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-                      dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
+        SpatialWindow(
+            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
+            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -189,9 +201,15 @@ public struct ConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfi
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [WeightSpec(name: "kernel", shape: window.size + [channels / groups, filters], initializer: kernelInitializer,
-                                  trainable: trainable)]
-        if useBias { weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable)) }
+        var weights = [
+            WeightSpec(
+                name: "kernel", shape: window.size + [channels / groups, filters], initializer: kernelInitializer,
+                trainable: trainable)
+        ]
+        if useBias {
+            weights.append(
+                WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable))
+        }
         return weights
     }
 }
@@ -267,11 +285,13 @@ public struct ConvTransposeConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
 
     /// A config with Keras's defaults for everything not given; single sizes apply to every axis.
     public init(
-        name: String = "conv\(Rank.rank)d_transpose", trainable: Bool = true, dtype: DTypePolicy = .float32, filters: Int,
+        name: String = "conv\(Rank.rank)d_transpose", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        filters: Int,
         kernelSize: IntTuple, strides: IntTuple = 1, padding: Padding = .valid, outputPadding: IntTuple? = nil,
         dataFormat: String = "channels_last", dilationRate: IntTuple = 1, activation: ActivationFunction = .linear,
         useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
-        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+        kernelRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil,
         kernelConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil
     ) {
         self.name = name
@@ -305,43 +325,61 @@ public struct ConvTransposeConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
     }
 
     public func validate() throws {
-        guard filters > 0 else { throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)") }
+        guard filters > 0 else {
+            throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
+        }
         try kernelSize.check("kernel_size", rank: Rank.rank)
         try strides.check("strides", rank: Rank.rank)
         try dilationRate.check("dilation_rate", rank: Rank.rank)
         try checkChannelsLast(dataFormat)
-        guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a transposed convolution") }
+        guard padding != .causal else {
+            throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a transposed convolution")
+        }
         if let outputPadding {
             try outputPadding.check("output_padding", rank: Rank.rank, minimum: 0)
             let strides = strides.expanded(to: Rank.rank).values
-            for (axis, extra) in outputPadding.expanded(to: Rank.rank).values.enumerated() where extra >= strides[axis] {
-                throw ConfigFieldError(field: "output_padding", "each value must be smaller than the stride, found \(extra) for a stride of \(strides[axis])")
+            for (axis, extra) in outputPadding.expanded(to: Rank.rank).values.enumerated() where extra >= strides[axis]
+            {
+                throw ConfigFieldError(
+                    field: "output_padding",
+                    "each value must be smaller than the stride, found \(extra) for a stride of \(strides[axis])")
             }
         }
     }
 
     /// The output's spatial sizes for `input`'s.
     public func outputSizes(_ input: [Int?]) -> [Int?] {
-        let kernel = kernelSize.expanded(to: Rank.rank).values, stride = strides.expanded(to: Rank.rank).values
-        let dilation = dilationRate.expanded(to: Rank.rank).values, extra = outputPadding?.expanded(to: Rank.rank).values
+        let kernel = kernelSize.expanded(to: Rank.rank).values
+        let stride = strides.expanded(to: Rank.rank).values
+        let dilation = dilationRate.expanded(to: Rank.rank).values
+        let extra = outputPadding?.expanded(to: Rank.rank).values
         return input.indices.map {
-            SpatialArithmetic.transposeOutputLength(input[$0], kernel: kernel[$0], stride: stride[$0], dilation: dilation[$0],
-                                                    padding: padding, outputPadding: extra?[$0])
+            SpatialArithmetic.transposeOutputLength(
+                input[$0], kernel: kernel[$0], stride: stride[$0], dilation: dilation[$0],
+                padding: padding, outputPadding: extra?[$0])
         }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let (spatial, _) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
         let sizes = outputSizes(spatial)
-        guard sizes.allSatisfy({ ($0 ?? 1) > 0 }) else { throw ShapeError("\(Self.className): the output would be empty for input \(input)") }
+        guard sizes.allSatisfy({ ($0 ?? 1) > 0 }) else {
+            throw ShapeError("\(Self.className): the output would be empty for input \(input)")
+        }
         return TensorShape([input.dimensions[0]] + sizes + [filters])
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [WeightSpec(name: "kernel", shape: kernelSize.expanded(to: Rank.rank).values + [filters, channels],
-                                  initializer: kernelInitializer, trainable: trainable)]
-        if useBias { weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable)) }
+        var weights = [
+            WeightSpec(
+                name: "kernel", shape: kernelSize.expanded(to: Rank.rank).values + [filters, channels],
+                initializer: kernelInitializer, trainable: trainable)
+        ]
+        if useBias {
+            weights.append(
+                WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable))
+        }
         return weights
     }
 }
@@ -417,8 +455,10 @@ public struct DepthwiseConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
         name: String = "depthwise_conv\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
         depthMultiplier: Int = 1, kernelSize: IntTuple, strides: IntTuple = 1, padding: Padding = .valid,
         dataFormat: String = "channels_last", dilationRate: IntTuple = 1, activation: ActivationFunction = .linear,
-        useBias: Bool = true, depthwiseInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
-        depthwiseRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+        useBias: Bool = true, depthwiseInitializer: Initializer = .glorotUniform(),
+        biasInitializer: Initializer = .zeros,
+        depthwiseRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil,
         depthwiseConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil
     ) {
         self.name = name
@@ -459,14 +499,17 @@ public struct DepthwiseConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
         try checkChannelsLast(dataFormat)
         guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
         if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(field: "dilation_rate", "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
+            throw ConfigFieldError(
+                field: "dilation_rate",
+                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
         }
     }
 
     /// The sliding window.
     public var window: SpatialWindow {
-        SpatialWindow(size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-                      dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
+        SpatialWindow(
+            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
+            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -477,10 +520,16 @@ public struct DepthwiseConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [WeightSpec(name: "kernel", shape: window.size + [channels, depthMultiplier], initializer: depthwiseInitializer,
-                                  trainable: trainable)]
+        var weights = [
+            WeightSpec(
+                name: "kernel", shape: window.size + [channels, depthMultiplier], initializer: depthwiseInitializer,
+                trainable: trainable)
+        ]
         if useBias {
-            weights.append(WeightSpec(name: "bias", shape: [channels * depthMultiplier], initializer: biasInitializer, trainable: trainable))
+            weights.append(
+                WeightSpec(
+                    name: "bias", shape: [channels * depthMultiplier], initializer: biasInitializer,
+                    trainable: trainable))
         }
         return weights
     }
@@ -571,7 +620,8 @@ public struct SeparableConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
         dataFormat: String = "channels_last", dilationRate: IntTuple = 1, activation: ActivationFunction = .linear,
         useBias: Bool = true, depthwiseInitializer: Initializer = .glorotUniform(),
         pointwiseInitializer: Initializer = .glorotUniform(), biasInitializer: Initializer = .zeros,
-        depthwiseRegularizer: KerasObject? = nil, pointwiseRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
+        depthwiseRegularizer: KerasObject? = nil, pointwiseRegularizer: KerasObject? = nil,
+        biasRegularizer: KerasObject? = nil,
         activityRegularizer: KerasObject? = nil, depthwiseConstraint: KerasObject? = nil,
         pointwiseConstraint: KerasObject? = nil, biasConstraint: KerasObject? = nil
     ) {
@@ -608,7 +658,9 @@ public struct SeparableConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
     }
 
     public func validate() throws {
-        guard filters > 0 else { throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)") }
+        guard filters > 0 else {
+            throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
+        }
         guard depthMultiplier > 0 else {
             throw ConfigFieldError(field: "depth_multiplier", "must be a positive integer, found \(depthMultiplier)")
         }
@@ -618,14 +670,17 @@ public struct SeparableConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
         try checkChannelsLast(dataFormat)
         guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
         if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(field: "dilation_rate", "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
+            throw ConfigFieldError(
+                field: "dilation_rate",
+                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
         }
     }
 
     /// The depthwise step's sliding window.
     public var window: SpatialWindow {
-        SpatialWindow(size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-                      dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
+        SpatialWindow(
+            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
+            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -637,12 +692,19 @@ public struct SeparableConvConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpe
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
         var weights = [
-            WeightSpec(name: "depthwise_kernel", shape: window.size + [channels, depthMultiplier], initializer: depthwiseInitializer,
-                       trainable: trainable),
-            WeightSpec(name: "pointwise_kernel", shape: Array(repeating: 1, count: Rank.rank) + [channels * depthMultiplier, filters],
-                       initializer: pointwiseInitializer, trainable: trainable),
+            WeightSpec(
+                name: "depthwise_kernel", shape: window.size + [channels, depthMultiplier],
+                initializer: depthwiseInitializer,
+                trainable: trainable),
+            WeightSpec(
+                name: "pointwise_kernel",
+                shape: Array(repeating: 1, count: Rank.rank) + [channels * depthMultiplier, filters],
+                initializer: pointwiseInitializer, trainable: trainable),
         ]
-        if useBias { weights.append(WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable)) }
+        if useBias {
+            weights.append(
+                WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable))
+        }
         return weights
     }
 }

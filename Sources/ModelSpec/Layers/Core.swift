@@ -55,11 +55,14 @@ public struct InputLayerConfig: LayerConfig {
             let batch = try container.decodeIfPresent(Int.self, forKey: ConfigKey("batch_size"))
             config.batchShape = TensorShape([batch] + shape.dimensions)
         } else {
-            throw DecodingError.keyNotFound(ConfigKey("batch_shape"), .init(
-                codingPath: container.codingPath,
-                debugDescription: "missing required field 'batch_shape' (or 'shape') in InputLayer config"))
+            throw DecodingError.keyNotFound(
+                ConfigKey("batch_shape"),
+                .init(
+                    codingPath: container.codingPath,
+                    debugDescription: "missing required field 'batch_shape' (or 'shape') in InputLayer config"))
         }
-        for (key, flag) in [("sparse", config.sparse), ("ragged", config.ragged), ("optional", config.optional)] where flag {
+        for (key, flag) in [("sparse", config.sparse), ("ragged", config.ragged), ("optional", config.optional)]
+        where flag {
             throw ConfigErrors.invalid("\(key) inputs are not supported", at: container.codingPath + [ConfigKey(key)])
         }
         // Integer inputs (token indices for an Embedding) are passed as Float32 values.
@@ -69,15 +72,20 @@ public struct InputLayerConfig: LayerConfig {
                 at: container.codingPath + [ConfigKey("dtype")])
         }
         if config.batchShape.rank < 1 {
-            throw ConfigErrors.invalid("an input needs at least one axis", at: container.codingPath + [Self.shapeKey(given)])
+            throw ConfigErrors.invalid(
+                "an input needs at least one axis", at: container.codingPath + [Self.shapeKey(given)])
         }
         if let size = config.batchShape.dimensions.compactMap({ $0 }).first(where: { $0 < 0 || $0 > 1 << 40 }) {
-            throw ConfigErrors.invalid("an input axis of \(size) is out of range (0...2^40)", at: container.codingPath + [Self.shapeKey(given)])
+            throw ConfigErrors.invalid(
+                "an input axis of \(size) is out of range (0...2^40)", at: container.codingPath + [Self.shapeKey(given)]
+            )
         }
         self = config
     }
 
-    private static func shapeKey(_ given: [String]) -> ConfigKey { ConfigKey(given.contains("shape") ? "shape" : "batch_shape") }
+    private static func shapeKey(_ given: [String]) -> ConfigKey {
+        ConfigKey(given.contains("shape") ? "shape" : "batch_shape")
+    }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape { batchShape }
 }
@@ -101,7 +109,9 @@ public struct DenseConfig: UnaryLayerConfig {
         ConfigField("kernel_constraint", \.kernelConstraint),
         ConfigField("bias_constraint", \.biasConstraint),
     ]
-    public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null]
+    public static let ignoredKeys: [String: JSONValue] = [
+        "quantization_config": .null, "lora_rank": .null, "lora_alpha": .null,
+    ]
 
     /// The layer's Keras name.
     public var name: String
@@ -165,8 +175,13 @@ public struct DenseConfig: UnaryLayerConfig {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let inputUnits = try inputUnits(input)
-        var weights = [WeightSpec(name: "kernel", shape: [inputUnits, units], initializer: kernelInitializer, trainable: trainable)]
-        if useBias { weights.append(WeightSpec(name: "bias", shape: [units], initializer: biasInitializer, trainable: trainable)) }
+        var weights = [
+            WeightSpec(
+                name: "kernel", shape: [inputUnits, units], initializer: kernelInitializer, trainable: trainable)
+        ]
+        if useBias {
+            weights.append(WeightSpec(name: "bias", shape: [units], initializer: biasInitializer, trainable: trainable))
+        }
         return weights
     }
 
@@ -203,8 +218,10 @@ public struct ActivationConfig: UnaryLayerConfig {
     public var activation: ActivationFunction
 
     /// An Activation config applying `activation`.
-    public init(name: String = "activation", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                activation: ActivationFunction) {
+    public init(
+        name: String = "activation", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        activation: ActivationFunction
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -240,7 +257,8 @@ public struct MaskingConfig: UnaryLayerConfig {
     public var maskValue: Double
 
     /// A config with Keras's defaults.
-    public init(name: String = "masking", trainable: Bool = true, dtype: DTypePolicy = .float32, maskValue: Double = 0) {
+    public init(name: String = "masking", trainable: Bool = true, dtype: DTypePolicy = .float32, maskValue: Double = 0)
+    {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype

@@ -15,7 +15,10 @@ extension ElementwiseMergeConfig {
     public static var inputArity: InputArity { .atLeast(1) }
     public static var template: Self { Self(name: Naming.snakeCase(className), trainable: true, dtype: .float32) }
     public static var fields: [ConfigField<Self>] {
-        [ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype)]
+        [
+            ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+            ConfigField("dtype", \.dtype),
+        ]
     }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
@@ -30,7 +33,9 @@ public enum ElementwiseBroadcast {
         guard let first = inputs.first else { throw ShapeError("\(layer) needs at least one input") }
         let batches = Set(inputs.compactMap { $0.dimensions.first ?? nil })
         guard batches.count <= 1 else {
-            throw ShapeError("\(layer) cannot merge tensors with different batch sizes: \(inputs.map(\.description).joined(separator: ", "))")
+            throw ShapeError(
+                "\(layer) cannot merge tensors with different batch sizes: \(inputs.map(\.description).joined(separator: ", "))"
+            )
         }
         var merged = Array(first.dimensions.dropFirst())
         for input in inputs.dropFirst() {
@@ -49,7 +54,9 @@ public enum ElementwiseBroadcast {
             case (let i?, 1): out.append(i)
             case (let i?, let j?):
                 guard i == j else {
-                    throw ShapeError("\(layer) inputs have incompatible shapes: \(inputs.map(\.description).joined(separator: ", "))")
+                    throw ShapeError(
+                        "\(layer) inputs have incompatible shapes: \(inputs.map(\.description).joined(separator: ", "))"
+                    )
                 }
                 out.append(i)
             }
@@ -191,11 +198,14 @@ public struct ConcatenateConfig: LayerConfig {
         var output = first.dimensions
         for input in inputs.dropFirst() {
             guard input.rank == first.rank else {
-                throw ShapeError("Concatenate inputs must have the same rank: \(inputs.map(\.description).joined(separator: ", "))")
+                throw ShapeError(
+                    "Concatenate inputs must have the same rank: \(inputs.map(\.description).joined(separator: ", "))")
             }
             for index in 0..<first.rank where index != axis {
                 if let a = output[index], let b = input.dimensions[index], a != b {
-                    throw ShapeError("Concatenate inputs must match except on axis \(self.axis): \(inputs.map(\.description).joined(separator: ", "))")
+                    throw ShapeError(
+                        "Concatenate inputs must match except on axis \(self.axis): \(inputs.map(\.description).joined(separator: ", "))"
+                    )
                 }
                 output[index] = output[index] ?? input.dimensions[index]
             }
@@ -229,7 +239,9 @@ public enum DotAxes: ConfigValue, SwiftExpressible {
         }
         let pair = try container.decode([Int].self)
         guard pair.count == 2 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Dot 'axes' must be an integer or a list of two, found \(pair.count) integers")
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "Dot 'axes' must be an integer or a list of two, found \(pair.count) integers")
         }
         self = .pair(pair[0], pair[1])
     }
@@ -276,21 +288,28 @@ public struct DotConfig: LayerConfig {
     public var normalize: Bool
 
     /// A Dot config over `axes`.
-    public init(name: String = "dot", trainable: Bool = true, dtype: DTypePolicy = .float32, axes: DotAxes,
-                normalize: Bool = false) {
+    public init(
+        name: String = "dot", trainable: Bool = true, dtype: DTypePolicy = .float32, axes: DotAxes,
+        normalize: Bool = false
+    ) {
         (self.name, self.trainable, self.dtype, self.axes, self.normalize) = (name, trainable, dtype, axes, normalize)
     }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
         guard inputs.count == 2 else { throw ShapeError("Dot takes exactly 2 inputs, got \(inputs.count)") }
         let (x, y) = (inputs[0].dimensions, inputs[1].dimensions)
-        guard x.count >= 2, y.count >= 2 else { throw ShapeError("Dot needs inputs of rank 2 or more, got \(inputs[0]) and \(inputs[1])") }
+        guard x.count >= 2, y.count >= 2 else {
+            throw ShapeError("Dot needs inputs of rank 2 or more, got \(inputs[0]) and \(inputs[1])")
+        }
         let (a, b) = axes.resolved(ranks: (x.count, y.count))
         guard a > 0, b > 0, a < x.count, b < y.count else {
-            throw ShapeError("Dot axes \(axes.swiftExpression) are out of range or include the batch axis for \(inputs[0]) and \(inputs[1])")
+            throw ShapeError(
+                "Dot axes \(axes.swiftExpression) are out of range or include the batch axis for \(inputs[0]) and \(inputs[1])"
+            )
         }
         if let d1 = x[a], let d2 = y[b], d1 != d2 {
-            throw ShapeError("Dot axis sizes differ: \(d1) (axis \(a) of \(inputs[0])) != \(d2) (axis \(b) of \(inputs[1]))")
+            throw ShapeError(
+                "Dot axis sizes differ: \(d1) (axis \(a) of \(inputs[0])) != \(d2) (axis \(b) of \(inputs[1]))")
         }
         var output = x
         output.remove(at: a)

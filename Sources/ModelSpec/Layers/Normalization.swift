@@ -2,7 +2,9 @@
 // LayerNormalization, GroupNormalization, UnitNormalization, RMSNormalization.
 
 /// One axis or a list of axes, as Keras's `axis` arguments: written back in the form given.
-public struct Axes: ConfigValue, SwiftExpressible, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+public struct Axes: ConfigValue, SwiftExpressible, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
+    CustomStringConvertible
+{
     /// The axes, negative ones counting from the end.
     public var values: [Int]
     /// Whether Keras wrote a list (`[-1]`) rather than an integer (`-1`).
@@ -50,7 +52,9 @@ public struct Axes: ConfigValue, SwiftExpressible, ExpressibleByIntegerLiteral, 
         guard !values.isEmpty, let axes = resolved(rank: input.rank) else {
             throw ShapeError("\(layer): axis \(description) is out of range for input \(input)")
         }
-        if !allowBatch, axes.contains(0) { throw ShapeError("\(layer): cannot normalize over the batch axis (axis \(description))") }
+        if !allowBatch, axes.contains(0) {
+            throw ShapeError("\(layer): cannot normalize over the batch axis (axis \(description))")
+        }
         for axis in axes where input.dimensions[axis] == nil {
             throw ShapeError("\(layer): axis \(axis) of input \(input) must have a known size")
         }
@@ -131,9 +135,12 @@ public struct BatchNormalizationConfig: UnaryLayerConfig {
     public init(
         name: String = "batch_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Int = -1,
         momentum: Double = 0.99, epsilon: Double = 0.001, center: Bool = true, scale: Bool = true,
-        betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones, movingMeanInitializer: Initializer = .zeros,
-        movingVarianceInitializer: Initializer = .ones, betaRegularizer: KerasObject? = nil, gammaRegularizer: KerasObject? = nil,
-        betaConstraint: KerasObject? = nil, gammaConstraint: KerasObject? = nil, synchronized: Bool = false, renorm: Bool = false,
+        betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones,
+        movingMeanInitializer: Initializer = .zeros,
+        movingVarianceInitializer: Initializer = .ones, betaRegularizer: KerasObject? = nil,
+        gammaRegularizer: KerasObject? = nil,
+        betaConstraint: KerasObject? = nil, gammaConstraint: KerasObject? = nil, synchronized: Bool = false,
+        renorm: Bool = false,
         renormClipping: KerasObject? = nil, renormMomentum: Double = 0.99
     ) {
         self.name = name
@@ -171,10 +178,16 @@ public struct BatchNormalizationConfig: UnaryLayerConfig {
         let axes = try Axes(integerLiteral: axis).check(input, layer: Self.className)
         let shape = [input.dimensions[axes[0]]!]
         var weights: [WeightSpec] = []
-        if scale { weights.append(WeightSpec(name: "gamma", shape: shape, initializer: gammaInitializer, trainable: trainable)) }
-        if center { weights.append(WeightSpec(name: "beta", shape: shape, initializer: betaInitializer, trainable: trainable)) }
-        weights.append(WeightSpec(name: "moving_mean", shape: shape, initializer: movingMeanInitializer, trainable: false))
-        weights.append(WeightSpec(name: "moving_variance", shape: shape, initializer: movingVarianceInitializer, trainable: false))
+        if scale {
+            weights.append(WeightSpec(name: "gamma", shape: shape, initializer: gammaInitializer, trainable: trainable))
+        }
+        if center {
+            weights.append(WeightSpec(name: "beta", shape: shape, initializer: betaInitializer, trainable: trainable))
+        }
+        weights.append(
+            WeightSpec(name: "moving_mean", shape: shape, initializer: movingMeanInitializer, trainable: false))
+        weights.append(
+            WeightSpec(name: "moving_variance", shape: shape, initializer: movingVarianceInitializer, trainable: false))
         return weights
     }
 }
@@ -234,7 +247,8 @@ public struct LayerNormalizationConfig: UnaryLayerConfig {
     public init(
         name: String = "layer_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = -1,
         epsilon: Double = 0.001, center: Bool = true, scale: Bool = true, rmsScaling: Bool = false,
-        betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones, betaRegularizer: KerasObject? = nil,
+        betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones,
+        betaRegularizer: KerasObject? = nil,
         gammaRegularizer: KerasObject? = nil, betaConstraint: KerasObject? = nil, gammaConstraint: KerasObject? = nil
     ) {
         self.name = name
@@ -270,7 +284,9 @@ public struct LayerNormalizationConfig: UnaryLayerConfig {
         if scale || rmsScaling {
             weights.append(WeightSpec(name: "gamma", shape: shape, initializer: gammaInitializer, trainable: trainable))
         }
-        if center, !rmsScaling { weights.append(WeightSpec(name: "beta", shape: shape, initializer: betaInitializer, trainable: trainable)) }
+        if center, !rmsScaling {
+            weights.append(WeightSpec(name: "beta", shape: shape, initializer: betaInitializer, trainable: trainable))
+        }
         return weights
     }
 }
@@ -329,8 +345,10 @@ public struct GroupNormalizationConfig: UnaryLayerConfig {
     /// A config with Keras's defaults.
     public init(
         name: String = "group_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, groups: Int = 32,
-        axis: Int = -1, epsilon: Double = 0.001, center: Bool = true, scale: Bool = true, betaInitializer: Initializer = .zeros,
-        gammaInitializer: Initializer = .ones, betaRegularizer: KerasObject? = nil, gammaRegularizer: KerasObject? = nil,
+        axis: Int = -1, epsilon: Double = 0.001, center: Bool = true, scale: Bool = true,
+        betaInitializer: Initializer = .zeros,
+        gammaInitializer: Initializer = .ones, betaRegularizer: KerasObject? = nil,
+        gammaRegularizer: KerasObject? = nil,
         betaConstraint: KerasObject? = nil, gammaConstraint: KerasObject? = nil
     ) {
         self.name = name
@@ -350,7 +368,9 @@ public struct GroupNormalizationConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard groups > 0 || groups == -1 else { throw ConfigFieldError(field: "groups", "must be positive or -1, found \(groups)") }
+        guard groups > 0 || groups == -1 else {
+            throw ConfigFieldError(field: "groups", "must be positive or -1, found \(groups)")
+        }
         guard epsilon >= 0 else { throw ConfigFieldError(field: "epsilon", "must not be negative, found \(epsilon)") }
     }
 
@@ -360,7 +380,8 @@ public struct GroupNormalizationConfig: UnaryLayerConfig {
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let axes = try Axes(integerLiteral: axis).check(input, layer: Self.className)
         guard axes[0] == input.rank - 1 else {
-            throw ShapeError("GroupNormalization: only the last axis can be the channel axis (axis \(axis) of input \(input))")
+            throw ShapeError(
+                "GroupNormalization: only the last axis can be the channel axis (axis \(axis) of input \(input))")
         }
         let channels = input.dimensions[axes[0]]!
         guard channels % groupCount(channels: channels) == 0, groupCount(channels: channels) <= channels else {
@@ -373,8 +394,12 @@ public struct GroupNormalizationConfig: UnaryLayerConfig {
         _ = try outputShape(for: input)
         let shape = [input.last!]
         var weights: [WeightSpec] = []
-        if scale { weights.append(WeightSpec(name: "gamma", shape: shape, initializer: gammaInitializer, trainable: trainable)) }
-        if center { weights.append(WeightSpec(name: "beta", shape: shape, initializer: betaInitializer, trainable: trainable)) }
+        if scale {
+            weights.append(WeightSpec(name: "gamma", shape: shape, initializer: gammaInitializer, trainable: trainable))
+        }
+        if center {
+            weights.append(WeightSpec(name: "beta", shape: shape, initializer: betaInitializer, trainable: trainable))
+        }
         return weights
     }
 }
@@ -400,7 +425,9 @@ public struct UnitNormalizationConfig: UnaryLayerConfig {
     public var axis: Axes
 
     /// A config with Keras's defaults.
-    public init(name: String = "unit_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = -1) {
+    public init(
+        name: String = "unit_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = -1
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -437,8 +464,10 @@ public struct RMSNormalizationConfig: UnaryLayerConfig {
     public var epsilon: Double
 
     /// A config with Keras's defaults.
-    public init(name: String = "rms_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = -1,
-                epsilon: Double = 1e-6) {
+    public init(
+        name: String = "rms_normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = -1,
+        epsilon: Double = 1e-6
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -453,6 +482,9 @@ public struct RMSNormalizationConfig: UnaryLayerConfig {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let axes = try axis.check(input, layer: Self.className).sorted()
-        return [WeightSpec(name: "scale", shape: axes.map { input.dimensions[$0]! }, initializer: .ones, trainable: trainable)]
+        return [
+            WeightSpec(
+                name: "scale", shape: axes.map { input.dimensions[$0]! }, initializer: .ones, trainable: trainable)
+        ]
     }
 }

@@ -164,7 +164,9 @@ public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, SwiftEx
                 func bound(_ key: String) throws -> Int? {
                     guard let node = config?[key], !node.value.isNull else { return nil }
                     guard let int = node.value.intValue else {
-                        throw ConfigErrors.invalid("a slice's '\(key)' must be an integer or null, found \(node.value.kindDescription) (slicing by tensors is not supported)", at: path)
+                        throw ConfigErrors.invalid(
+                            "a slice's '\(key)' must be an integer or null, found \(node.value.kindDescription) (slicing by tensors is not supported)",
+                            at: path)
                     }
                     return int
                 }
@@ -184,13 +186,16 @@ public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, SwiftEx
                         for element in elements { try walk(element.value, axis + 1) }
                         return
                     }
-                    guard axis == shape.count else { throw ConfigErrors.invalid("a constant array is ragged", at: path) }
+                    guard axis == shape.count else {
+                        throw ConfigErrors.invalid("a constant array is ragged", at: path)
+                    }
                     if let bool = value.boolValue {
                         values.append(bool ? 1 : 0)
                     } else if let double = value.doubleValue {
                         values.append(double)
                     } else {
-                        throw ConfigErrors.invalid("a constant array holds \(value.kindDescription), not numbers", at: path)
+                        throw ConfigErrors.invalid(
+                            "a constant array holds \(value.kindDescription), not numbers", at: path)
                     }
                 }
                 try walk(nested, 0)
@@ -287,11 +292,13 @@ public struct OperationConfig<Kind: OperationKind>: LayerConfig, SwiftSpelledCon
     public var call: [OperationArgument]
 
     /// A config; fields not given take Keras's defaults for `Kind`.
-    public init(name: String, axis: OperationArgument? = nil, keepdims: OperationArgument? = nil,
-                initial: OperationArgument? = nil, newshape: OperationArgument? = nil, axes: OperationArgument? = nil,
-                dtype: OperationArgument? = nil, xMin: OperationArgument? = nil, xMax: OperationArgument? = nil,
-                negativeSlope: OperationArgument? = nil, alpha: OperationArgument? = nil,
-                approximate: OperationArgument? = nil, call: [OperationArgument] = [.tensor]) {
+    public init(
+        name: String, axis: OperationArgument? = nil, keepdims: OperationArgument? = nil,
+        initial: OperationArgument? = nil, newshape: OperationArgument? = nil, axes: OperationArgument? = nil,
+        dtype: OperationArgument? = nil, xMin: OperationArgument? = nil, xMax: OperationArgument? = nil,
+        negativeSlope: OperationArgument? = nil, alpha: OperationArgument? = nil,
+        approximate: OperationArgument? = nil, call: [OperationArgument] = [.tensor]
+    ) {
         func value(_ key: String, _ given: OperationArgument?) -> OperationArgument {
             given ?? Kind.parameters.first { $0.key == key }?.value ?? .none
         }
@@ -358,7 +365,8 @@ public struct OperationConfig<Kind: OperationKind>: LayerConfig, SwiftSpelledCon
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
         let count = call.reduce(0) { $0 + $1.tensorCount }
         guard inputs.count == count else {
-            throw ShapeError("\(Kind.className) '\(name)' takes \(count) tensor\(count == 1 ? "" : "s"), got \(inputs.count)")
+            throw ShapeError(
+                "\(Kind.className) '\(name)' takes \(count) tensor\(count == 1 ? "" : "s"), got \(inputs.count)")
         }
         return try Kind.outputShape(self, operands: operands(inputs))
     }
@@ -419,7 +427,9 @@ public enum OperationShapes {
                 case (_, nil): break
                 case (let a?, let b?):
                     guard a == b else {
-                        throw ShapeError("\(operation) cannot broadcast shapes \(shapes.map(\.description).joined(separator: " and "))")
+                        throw ShapeError(
+                            "\(operation) cannot broadcast shapes \(shapes.map(\.description).joined(separator: " and "))"
+                        )
                     }
                 }
             }
@@ -505,7 +515,9 @@ extension ReductionOperation {
         let shape = try OperationShapes.single(operands, className)
         if config.initial != .none { throw ShapeError("\(className): 'initial' is not supported (only None)") }
         let axes = try OperationShapes.axes(config.axis, rank: shape.rank, operation: className)
-        guard case .bool(let keep) = config.keepdims else { throw ShapeError("\(className): 'keepdims' must be a boolean") }
+        guard case .bool(let keep) = config.keepdims else {
+            throw ShapeError("\(className): 'keepdims' must be a boolean")
+        }
         var out: [Int?] = []
         for (index, size) in shape.dimensions.enumerated() {
             if axes.contains(index) {
@@ -529,7 +541,8 @@ public enum Ops {
         Ceil.self, Reciprocal.self, Erf.self, LogicalNot.self, Sin.self, Cos.self, Tanh.self, Relu.self, Relu6.self,
         Sigmoid.self, Silu.self, HardSigmoid.self, HardSilu.self, Softplus.self, Softsign.self, Selu.self, Gelu.self,
         LeakyRelu.self, Elu.self, Clip.self, Softmax.self, LogSoftmax.self, Cast.self, Mean.self, Sum.self, Max.self,
-        Min.self, Prod.self, `Any`.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, Reshape.self, Transpose.self, ExpandDims.self, Squeeze.self,
+        Min.self, Prod.self, `Any`.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, Reshape.self,
+        Transpose.self, ExpandDims.self, Squeeze.self,
         Concatenate.self, Stack.self, GetItem.self, Matmul.self,
     ]
 
@@ -836,19 +849,25 @@ public enum Ops {
     public enum Max: ReductionOperation {
         public static let className = "Max", module = "keras.src.ops.numpy"
         public static let summary = "Maximum over `axis`, `keepdims`."
-        public static var parameters: KeyValuePairs<String, OperationArgument> { ["axis": nil, "keepdims": false, "initial": nil] }
+        public static var parameters: KeyValuePairs<String, OperationArgument> {
+            ["axis": nil, "keepdims": false, "initial": nil]
+        }
     }
     /// `keras.ops`' `Min`: Minimum over `axis`, `keepdims`.
     public enum Min: ReductionOperation {
         public static let className = "Min", module = "keras.src.ops.numpy"
         public static let summary = "Minimum over `axis`, `keepdims`."
-        public static var parameters: KeyValuePairs<String, OperationArgument> { ["axis": nil, "keepdims": false, "initial": nil] }
+        public static var parameters: KeyValuePairs<String, OperationArgument> {
+            ["axis": nil, "keepdims": false, "initial": nil]
+        }
     }
     /// `keras.ops`' `Prod`: Product over `axis`, `keepdims`.
     public enum Prod: ReductionOperation {
         public static let className = "Prod", module = "keras.src.ops.numpy"
         public static let summary = "Product over `axis`, `keepdims`."
-        public static var parameters: KeyValuePairs<String, OperationArgument> { ["axis": nil, "keepdims": false, "dtype": nil] }
+        public static var parameters: KeyValuePairs<String, OperationArgument> {
+            ["axis": nil, "keepdims": false, "dtype": nil]
+        }
     }
     /// `keras.ops`' `Any`: Whether any value over `axis` is nonzero (1 or 0), `keepdims`.
     public enum `Any`: ReductionOperation {
@@ -920,7 +939,9 @@ extension Ops {
         public static var parameters: KeyValuePairs<String, OperationArgument> { ["axis": nil] }
         public static func outputShape(_ config: OperationConfig<Self>, operands: [Operand]) throws -> TensorShape {
             let input = try OperationShapes.single(operands, className)
-            guard let values = config.axis.ints else { throw ShapeError("ExpandDims: 'axis' must be an integer or a list") }
+            guard let values = config.axis.ints else {
+                throw ShapeError("ExpandDims: 'axis' must be an integer or a list")
+            }
             let rank = input.rank + values.count
             let axes = Set(try values.map { try OperationShapes.axis($0, rank: rank, operation: className) })
             guard axes.count == values.count else { throw ShapeError("ExpandDims: repeated axis in \(values)") }
@@ -961,14 +982,17 @@ extension Ops {
             guard let axisValue = config.axis.int else { throw ShapeError("Concatenate: 'axis' must be an integer") }
             let rank = shapes[0].rank
             guard shapes.allSatisfy({ $0.rank == rank }) else {
-                throw ShapeError("Concatenate: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ in rank")
+                throw ShapeError(
+                    "Concatenate: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ in rank")
             }
             let axis = try OperationShapes.axis(axisValue, rank: rank, operation: className)
             var out = shapes[0].dimensions
             for shape in shapes.dropFirst() {
                 for index in 0..<rank where index != axis {
                     if let a = out[index], let b = shape.dimensions[index], a != b {
-                        throw ShapeError("Concatenate: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ off axis \(axisValue)")
+                        throw ShapeError(
+                            "Concatenate: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ off axis \(axisValue)"
+                        )
                     }
                     out[index] = out[index] ?? shape.dimensions[index]
                 }
@@ -987,7 +1011,8 @@ extension Ops {
             let shapes = try OperationShapes.tensorList(operands, className)
             guard let axisValue = config.axis.int else { throw ShapeError("Stack: 'axis' must be an integer") }
             guard shapes.allSatisfy({ $0.isCompatible(with: shapes[0]) }) else {
-                throw ShapeError("Stack: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ in shape")
+                throw ShapeError(
+                    "Stack: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ in shape")
             }
             let axis = try OperationShapes.axis(axisValue, rank: shapes[0].rank + 1, operation: className)
             var out = shapes[0].dimensions
@@ -1002,7 +1027,8 @@ extension Ops {
         public static let summary = "NumPy's matrix product; leading axes broadcast."
         public static var parameters: KeyValuePairs<String, OperationArgument> { [:] }
         public static func outputShape(_ config: OperationConfig<Self>, operands: [Operand]) throws -> TensorShape {
-            guard operands.count == 2, let a = operands[0].shape, let b = operands[1].shape, a.rank >= 1, b.rank >= 1 else {
+            guard operands.count == 2, let a = operands[0].shape, let b = operands[1].shape, a.rank >= 1, b.rank >= 1
+            else {
                 throw ShapeError("Matmul takes two tensors of rank 1 or more")
             }
             let left = a.rank == 1 ? TensorShape([1] + a.dimensions) : a
@@ -1056,7 +1082,9 @@ extension Ops {
                     guard ellipsis == nil else { throw ShapeError("GetItem: an index can only have one '...'") }
                     ellipsis = indices.count
                 default:
-                    throw ShapeError("GetItem: unsupported index \(item.swiftExpression); supported: integers, slices, None and '...'")
+                    throw ShapeError(
+                        "GetItem: unsupported index \(item.swiftExpression); supported: integers, slices, None and '...'"
+                    )
                 }
             }
             let consumed = indices.filter { $0 != .newAxis }.count
@@ -1067,14 +1095,17 @@ extension Ops {
         }
 
         /// Python's `slice.indices`: start, count and step over an axis of `size`.
-        public static func range(_ start: Int?, _ stop: Int?, _ step: Int?, size: Int) -> (start: Int, count: Int, step: Int) {
+        public static func range(_ start: Int?, _ stop: Int?, _ step: Int?, size: Int) -> (
+            start: Int, count: Int, step: Int
+        ) {
             let step = step ?? 1
             func clamp(_ value: Int?, _ fallback: Int, low: Int, high: Int) -> Int {
                 guard var value else { return fallback }
                 if value < 0 { value += size }
                 return min(max(value, low), high)
             }
-            let first: Int, last: Int
+            let first: Int
+            let last: Int
             if step > 0 {
                 first = clamp(start, 0, low: 0, high: size)
                 last = clamp(stop, size, low: 0, high: size)

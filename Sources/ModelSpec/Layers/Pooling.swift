@@ -70,9 +70,11 @@ public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerCon
     public var dataFormat: String
 
     /// A config with Keras's defaults (a window of 2 on every axis, strides equal to it).
-    public init(name: String = "\(Mode.name.lowercased())_pooling\(Rank.rank)d", trainable: Bool = true,
-                dtype: DTypePolicy = .float32, poolSize: IntTuple = 2, padding: Padding = .valid, strides: IntTuple? = nil,
-                dataFormat: String = "channels_last") {
+    public init(
+        name: String = "\(Mode.name.lowercased())_pooling\(Rank.rank)d", trainable: Bool = true,
+        dtype: DTypePolicy = .float32, poolSize: IntTuple = 2, padding: Padding = .valid, strides: IntTuple? = nil,
+        dataFormat: String = "channels_last"
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -99,8 +101,9 @@ public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerCon
     /// The pooling window.
     public var window: SpatialWindow {
         let size = poolSize.expanded(to: Rank.rank).values
-        return SpatialWindow(size: size, strides: strides?.expanded(to: Rank.rank).values ?? size,
-                             dilation: Array(repeating: 1, count: Rank.rank), padding: padding)
+        return SpatialWindow(
+            size: size, strides: strides?.expanded(to: Rank.rank).values ?? size,
+            dilation: Array(repeating: 1, count: Rank.rank), padding: padding)
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -137,8 +140,10 @@ public struct GlobalPoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLa
     public var keepdims: Bool
 
     /// A config with Keras's defaults.
-    public init(name: String = "global_\(Mode.name.lowercased())_pooling\(Rank.rank)d", trainable: Bool = true,
-                dtype: DTypePolicy = .float32, dataFormat: String = "channels_last", keepdims: Bool = false) {
+    public init(
+        name: String = "global_\(Mode.name.lowercased())_pooling\(Rank.rank)d", trainable: Bool = true,
+        dtype: DTypePolicy = .float32, dataFormat: String = "channels_last", keepdims: Bool = false
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype

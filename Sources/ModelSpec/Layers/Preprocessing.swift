@@ -3,7 +3,9 @@
 
 /// A number or a list of numbers (one per channel), as Rescaling's `scale` and `offset` and
 /// Normalization's `mean` and `variance` take them.
-public struct Numbers: ConfigValue, SwiftExpressible, ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+public struct Numbers: ConfigValue, SwiftExpressible, ExpressibleByFloatLiteral, ExpressibleByArrayLiteral,
+    CustomStringConvertible
+{
     /// The values.
     public var values: [Double]
     /// Whether Keras wrote a list.
@@ -37,7 +39,11 @@ public struct Numbers: ConfigValue, SwiftExpressible, ExpressibleByFloatLiteral,
             var container = try decoder.unkeyedContainer()
             values = []
             while !container.isAtEnd {
-                if let value = try? container.decode(Double.self) { values.append(value) } else { values += try container.decode(Flat.self).values }
+                if let value = try? container.decode(Double.self) {
+                    values.append(value)
+                } else {
+                    values += try container.decode(Flat.self).values
+                }
             }
         }
     }
@@ -77,7 +83,10 @@ public struct RescalingConfig: UnaryLayerConfig {
     public var offset: Numbers
 
     /// A config scaling by `scale`, then adding `offset`.
-    public init(name: String = "rescaling", trainable: Bool = true, dtype: DTypePolicy = .float32, scale: Numbers, offset: Numbers = 0.0) {
+    public init(
+        name: String = "rescaling", trainable: Bool = true, dtype: DTypePolicy = .float32, scale: Numbers,
+        offset: Numbers = 0.0
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -88,7 +97,8 @@ public struct RescalingConfig: UnaryLayerConfig {
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         for (field, numbers) in [("scale", scale), ("offset", offset)] where numbers.values.count > 1 {
             guard input.last == numbers.values.count else {
-                throw ShapeError("Rescaling: \(numbers.values.count) values of '\(field)' do not fit the last axis of \(input)")
+                throw ShapeError(
+                    "Rescaling: \(numbers.values.count) values of '\(field)' do not fit the last axis of \(input)")
             }
         }
         return input
@@ -143,9 +153,12 @@ public struct ResizingConfig: UnaryLayerConfig {
     public var antialias: Bool
 
     /// A config resizing to `height × width`.
-    public init(name: String = "resizing", trainable: Bool = true, dtype: DTypePolicy = .float32, dataFormat: String = "channels_last",
-                height: Int, width: Int, interpolation: Interpolation = .bilinear, cropToAspectRatio: Bool = false,
-                padToAspectRatio: Bool = false, fillMode: String = "constant", fillValue: Double = 0, antialias: Bool = false) {
+    public init(
+        name: String = "resizing", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last",
+        height: Int, width: Int, interpolation: Interpolation = .bilinear, cropToAspectRatio: Bool = false,
+        padToAspectRatio: Bool = false, fillMode: String = "constant", fillValue: Double = 0, antialias: Bool = false
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -164,11 +177,16 @@ public struct ResizingConfig: UnaryLayerConfig {
         guard height > 0 else { throw ConfigFieldError(field: "height", "must be positive, found \(height)") }
         guard width > 0 else { throw ConfigFieldError(field: "width", "must be positive, found \(width)") }
         try checkChannelsLast(dataFormat)
-        guard interpolation != .area else { throw ConfigFieldError(field: "interpolation", "'area' is not supported (Keras's JAX backend refuses it too)") }
+        guard interpolation != .area else {
+            throw ConfigFieldError(
+                field: "interpolation", "'area' is not supported (Keras's JAX backend refuses it too)")
+        }
         guard !(cropToAspectRatio && padToAspectRatio) else {
             throw ConfigFieldError(field: "pad_to_aspect_ratio", "cannot be combined with crop_to_aspect_ratio")
         }
-        guard fillMode == "constant" else { throw ConfigFieldError(field: "fill_mode", "only 'constant' is supported, found '\(fillMode)'") }
+        guard fillMode == "constant" else {
+            throw ConfigFieldError(field: "fill_mode", "only 'constant' is supported, found '\(fillMode)'")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -208,8 +226,10 @@ public struct NormalizationConfig: UnaryLayerConfig {
     public var variance: Numbers?
 
     /// A config with Keras's defaults.
-    public init(name: String = "normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = [-1],
-                invert: Bool = false, mean: Numbers? = nil, variance: Numbers? = nil) {
+    public init(
+        name: String = "normalization", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Axes = [-1],
+        invert: Bool = false, mean: Numbers? = nil, variance: Numbers? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -231,7 +251,9 @@ public struct NormalizationConfig: UnaryLayerConfig {
             throw ShapeError("Normalization: axis \(axis) does not fit input \(input)")
         }
         return try axes.sorted().map { axis in
-            guard let size = input.dimensions[axis] else { throw ShapeError("Normalization: axis \(axis) of \(input) must be known") }
+            guard let size = input.dimensions[axis] else {
+                throw ShapeError("Normalization: axis \(axis) of \(input) must be known")
+            }
             return size
         }
     }
@@ -240,8 +262,10 @@ public struct NormalizationConfig: UnaryLayerConfig {
         let shape = try statisticsShape(for: input)
         if let mean, let variance {
             let count = shape.reduce(1, *)
-            for (field, numbers) in [("mean", mean), ("variance", variance)] where numbers.values.count != 1 && numbers.values.count != count {
-                throw ShapeError("Normalization: \(numbers.values.count) values of '\(field)' do not fit the axes' \(shape)")
+            for (field, numbers) in [("mean", mean), ("variance", variance)]
+            where numbers.values.count != 1 && numbers.values.count != count {
+                throw ShapeError(
+                    "Normalization: \(numbers.values.count) values of '\(field)' do not fit the axes' \(shape)")
             }
         }
         return input
@@ -264,7 +288,8 @@ public struct CategoryEncodingConfig: UnaryLayerConfig {
     public static let className = "CategoryEncoding"
     public static let template = CategoryEncodingConfig(numTokens: 1)
     public static let fields: [ConfigField<CategoryEncodingConfig>] = [
-        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable), ConfigField("dtype", \.dtype),
+        ConfigField("name", \.name, required: true), ConfigField("trainable", \.trainable),
+        ConfigField("dtype", \.dtype),
         ConfigField("num_tokens", \.numTokens, required: true), ConfigField("output_mode", \.outputMode),
         ConfigField("sparse", \.sparse),
     ]
@@ -281,8 +306,10 @@ public struct CategoryEncodingConfig: UnaryLayerConfig {
     /// Sparse output; only false.
     public var sparse: Bool
     /// A config.
-    public init(name: String = "category_encoding", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                numTokens: Int, outputMode: String = "multi_hot", sparse: Bool = false) {
+    public init(
+        name: String = "category_encoding", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        numTokens: Int, outputMode: String = "multi_hot", sparse: Bool = false
+    ) {
         (self.name, self.trainable, self.dtype, self.numTokens, self.outputMode, self.sparse) =
             (name, trainable, dtype, numTokens, outputMode, sparse)
     }
@@ -298,7 +325,9 @@ public struct CategoryEncodingConfig: UnaryLayerConfig {
     /// Keras's shape: a `one_hot` encoding adds an axis (replacing a last axis of 1), the others
     /// replace the last axis by `num_tokens`.
     public func outputShape(for input: TensorShape) throws -> TensorShape {
-        guard input.rank >= 2 else { throw ShapeError("CategoryEncoding needs a batch axis and a token axis, got \(input)") }
+        guard input.rank >= 2 else {
+            throw ShapeError("CategoryEncoding needs a batch axis and a token axis, got \(input)")
+        }
         if outputMode == "one_hot" && input.last != 1 { return TensorShape(input.dimensions + [numTokens]) }
         return input.replacingLast(with: numTokens)
     }

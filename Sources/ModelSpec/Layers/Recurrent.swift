@@ -158,10 +158,14 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, SwiftS
         name: String = Naming.snakeCase(Cell.className), trainable: Bool = true, dtype: DTypePolicy = .float32,
         returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false, stateful: Bool = false,
         unroll: Bool = false, zeroOutputForMask: Bool = false, units: Int, activation: ActivationFunction = .tanh,
-        recurrentActivation: ActivationFunction = .sigmoid, useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform(),
-        recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros, unitForgetBias: Bool = true,
-        kernelRegularizer: KerasObject? = nil, recurrentRegularizer: KerasObject? = nil, biasRegularizer: KerasObject? = nil,
-        activityRegularizer: KerasObject? = nil, kernelConstraint: KerasObject? = nil, recurrentConstraint: KerasObject? = nil,
+        recurrentActivation: ActivationFunction = .sigmoid, useBias: Bool = true,
+        kernelInitializer: Initializer = .glorotUniform(),
+        recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros,
+        unitForgetBias: Bool = true,
+        kernelRegularizer: KerasObject? = nil, recurrentRegularizer: KerasObject? = nil,
+        biasRegularizer: KerasObject? = nil,
+        activityRegularizer: KerasObject? = nil, kernelConstraint: KerasObject? = nil,
+        recurrentConstraint: KerasObject? = nil,
         biasConstraint: KerasObject? = nil, dropout: Double = 0, recurrentDropout: Double = 0, resetAfter: Bool = true,
         seed: Int? = nil
     ) {
@@ -196,18 +200,27 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, SwiftS
     }
 
     public func validate() throws {
-        guard units > 0, units <= 1 << 30 else { throw ConfigFieldError(field: "units", "must be a positive integer up to 2^30, found \(units)") }
-        guard !stateful else { throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls") }
-        for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)] where activation.isAxisWise {
-            throw ConfigFieldError(field: field, "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
+        guard units > 0, units <= 1 << 30 else {
+            throw ConfigFieldError(field: "units", "must be a positive integer up to 2^30, found \(units)")
+        }
+        guard !stateful else {
+            throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls")
+        }
+        for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)]
+        where activation.isAxisWise {
+            throw ConfigFieldError(
+                field: field, "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
         }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         guard input.rank == 3, input.last != nil else {
-            throw ShapeError("\(Self.className) needs an input (batch, steps, features) with known features, got \(input)")
+            throw ShapeError(
+                "\(Self.className) needs an input (batch, steps, features) with known features, got \(input)")
         }
-        return returnSequences ? TensorShape([input.dimensions[0], input.dimensions[1], units]) : TensorShape([input.dimensions[0], units])
+        return returnSequences
+            ? TensorShape([input.dimensions[0], input.dimensions[1], units])
+            : TensorShape([input.dimensions[0], units])
     }
 
     /// The states a call returns with `return_state`: `h`, and `c` for LSTM.
@@ -224,10 +237,13 @@ public struct RecurrentConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, SwiftS
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         _ = try outputShape(for: input)
-        let features = input.last!, width = Cell.gates * units
+        let features = input.last!
+        let width = Cell.gates * units
         var weights = [
             WeightSpec(name: "kernel", shape: [features, width], initializer: kernelInitializer, trainable: trainable),
-            WeightSpec(name: "recurrent_kernel", shape: [units, width], initializer: recurrentInitializer, trainable: trainable),
+            WeightSpec(
+                name: "recurrent_kernel", shape: [units, width], initializer: recurrentInitializer, trainable: trainable
+            ),
         ]
         if useBias {
             let shape = Cell.gates == 3 && resetAfter ? [2, width] : [width]
@@ -258,8 +274,10 @@ public struct EmbeddingConfig: UnaryLayerConfig {
         ConfigField("embeddings_constraint", \.embeddingsConstraint),
         ConfigField("mask_zero", \.maskZero),
     ]
-    public static let ignoredKeys: [String: JSONValue] = ["quantization_config": .null, "lora_rank": .null, "lora_alpha": .null,
-                                                          "input_length": .null]
+    public static let ignoredKeys: [String: JSONValue] = [
+        "quantization_config": .null, "lora_rank": .null, "lora_alpha": .null,
+        "input_length": .null,
+    ]
 
     /// The layer's Keras name.
     public var name: String
@@ -284,10 +302,13 @@ public struct EmbeddingConfig: UnaryLayerConfig {
     public var maskZero: Bool
 
     /// A config with Keras's defaults.
-    public init(name: String = "embedding", trainable: Bool = true, dtype: DTypePolicy = .float32, inputDim: Int, outputDim: Int,
-                embeddingsInitializer: Initializer = .randomUniform(minval: -0.05, maxval: 0.05),
-                embeddingsRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
-                embeddingsConstraint: KerasObject? = nil, maskZero: Bool = false) {
+    public init(
+        name: String = "embedding", trainable: Bool = true, dtype: DTypePolicy = .float32, inputDim: Int,
+        outputDim: Int,
+        embeddingsInitializer: Initializer = .randomUniform(minval: -0.05, maxval: 0.05),
+        embeddingsRegularizer: KerasObject? = nil, activityRegularizer: KerasObject? = nil,
+        embeddingsConstraint: KerasObject? = nil, maskZero: Bool = false
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -301,8 +322,12 @@ public struct EmbeddingConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard inputDim > 0 else { throw ConfigFieldError(field: "input_dim", "must be a positive integer, found \(inputDim)") }
-        guard outputDim > 0 else { throw ConfigFieldError(field: "output_dim", "must be a positive integer, found \(outputDim)") }
+        guard inputDim > 0 else {
+            throw ConfigFieldError(field: "input_dim", "must be a positive integer, found \(inputDim)")
+        }
+        guard outputDim > 0 else {
+            throw ConfigFieldError(field: "output_dim", "must be a positive integer, found \(outputDim)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -310,7 +335,11 @@ public struct EmbeddingConfig: UnaryLayerConfig {
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
-        [WeightSpec(name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer, trainable: trainable)]
+        [
+            WeightSpec(
+                name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer,
+                trainable: trainable)
+        ]
     }
 }
 
@@ -501,24 +530,27 @@ public struct ConvLSTMConfig<Rank: SpatialRank>: UnaryLayerConfig, RecurrentLaye
             throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a ConvLSTM layer, found 'causal'")
         }
         if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(field: "dilation_rate",
-                                   "strides greater than 1 cannot be combined with a dilation rate greater than 1 "
-                                   + "(Keras refuses it)")
+            throw ConfigFieldError(
+                field: "dilation_rate",
+                "strides greater than 1 cannot be combined with a dilation rate greater than 1 "
+                    + "(Keras refuses it)")
         }
         guard !stateful else {
             throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls")
         }
         for (field, activation) in [("activation", activation), ("recurrent_activation", recurrentActivation)]
         where activation.isAxisWise {
-            throw ConfigFieldError(field: field,
-                                   "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
+            throw ConfigFieldError(
+                field: field,
+                "'\(activation.rawValue)' works across an axis and cannot be a recurrent activation")
         }
     }
 
     /// The input convolution's window.
     public var window: SpatialWindow {
-        SpatialWindow(size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-                      dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
+        SpatialWindow(
+            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
+            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
     }
 
     /// The recurrent convolution's window: the kernel size, stride 1, no dilation, `same`.
@@ -530,13 +562,15 @@ public struct ConvLSTMConfig<Rank: SpatialRank>: UnaryLayerConfig, RecurrentLaye
     /// The input's spatial sizes (all known, as Keras requires) and channels.
     private func sequenceInput(_ input: TensorShape) throws -> (spatial: [Int], channels: Int) {
         guard input.rank == Rank.rank + 3 else {
-            throw ShapeError("\(Self.className) needs an input of rank \(Rank.rank + 3) (batch, steps, "
-                             + "\(Rank.rank == 1 ? "length" : "\(Rank.rank) spatial axes"), channels), got \(input)")
+            throw ShapeError(
+                "\(Self.className) needs an input of rank \(Rank.rank + 3) (batch, steps, "
+                    + "\(Rank.rank == 1 ? "length" : "\(Rank.rank) spatial axes"), channels), got \(input)")
         }
         let spatial = Array(input.dimensions[2..<(Rank.rank + 2)])
         guard spatial.allSatisfy({ $0 != nil }) else {
-            throw ShapeError("\(Self.className) needs known spatial sizes (Keras supports only static ones), "
-                             + "got \(input)")
+            throw ShapeError(
+                "\(Self.className) needs known spatial sizes (Keras supports only static ones), "
+                    + "got \(input)")
         }
         guard let channels = input.last else {
             throw ShapeError("\(Self.className) needs a known channel axis, got \(input)")
@@ -570,12 +604,15 @@ public struct ConvLSTMConfig<Rank: SpatialRank>: UnaryLayerConfig, RecurrentLaye
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try sequenceInput(input)
-        let size = window.size, width = 4 * filters
+        let size = window.size
+        let width = 4 * filters
         var weights = [
-            WeightSpec(name: "kernel", shape: size + [channels, width], initializer: kernelInitializer,
-                       trainable: trainable),
-            WeightSpec(name: "recurrent_kernel", shape: size + [filters, width], initializer: recurrentInitializer,
-                       trainable: trainable),
+            WeightSpec(
+                name: "kernel", shape: size + [channels, width], initializer: kernelInitializer,
+                trainable: trainable),
+            WeightSpec(
+                name: "recurrent_kernel", shape: size + [filters, width], initializer: recurrentInitializer,
+                trainable: trainable),
         ]
         if useBias {
             weights.append(WeightSpec(name: "bias", shape: [width], initializer: biasInitializer, trainable: trainable))

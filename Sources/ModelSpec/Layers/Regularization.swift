@@ -28,8 +28,10 @@ public struct DropoutConfig: UnaryLayerConfig {
     public var noiseShape: TensorShape?
 
     /// A Dropout config with `rate`.
-    public init(name: String = "dropout", trainable: Bool = true, dtype: DTypePolicy = .float32, rate: Double,
-                seed: Int? = nil, noiseShape: TensorShape? = nil) {
+    public init(
+        name: String = "dropout", trainable: Bool = true, dtype: DTypePolicy = .float32, rate: Double,
+        seed: Int? = nil, noiseShape: TensorShape? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -39,7 +41,9 @@ public struct DropoutConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard rate >= 0, rate <= 1 else { throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)") }
+        guard rate >= 0, rate <= 1 else {
+            throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
@@ -86,8 +90,10 @@ public struct SpatialDropoutConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSp
     public var dataFormat: String
 
     /// A config with `rate`.
-    public init(rate: Double, seed: Int? = nil, name: String = "spatial_dropout\(Rank.rank)d", dtype: DTypePolicy = .float32,
-                dataFormat: String = "channels_last") {
+    public init(
+        rate: Double, seed: Int? = nil, name: String = "spatial_dropout\(Rank.rank)d", dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last"
+    ) {
         self.rate = rate
         self.seed = seed
         self.name = name
@@ -96,7 +102,9 @@ public struct SpatialDropoutConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSp
     }
 
     public func validate() throws {
-        guard rate >= 0, rate <= 1 else { throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)") }
+        guard rate >= 0, rate <= 1 else {
+            throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)")
+        }
         try checkChannelsLast(dataFormat)
     }
 
@@ -131,7 +139,10 @@ public struct GaussianDropoutConfig: UnaryLayerConfig {
     public var seed: Int?
 
     /// A config with `rate`.
-    public init(name: String = "gaussian_dropout", trainable: Bool = true, dtype: DTypePolicy = .float32, rate: Double, seed: Int? = nil) {
+    public init(
+        name: String = "gaussian_dropout", trainable: Bool = true, dtype: DTypePolicy = .float32, rate: Double,
+        seed: Int? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -140,7 +151,9 @@ public struct GaussianDropoutConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard rate >= 0, rate <= 1 else { throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)") }
+        guard rate >= 0, rate <= 1 else {
+            throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
@@ -170,7 +183,10 @@ public struct GaussianNoiseConfig: UnaryLayerConfig {
     public var seed: Int?
 
     /// A config with `stddev`.
-    public init(name: String = "gaussian_noise", trainable: Bool = true, dtype: DTypePolicy = .float32, stddev: Double, seed: Int? = nil) {
+    public init(
+        name: String = "gaussian_noise", trainable: Bool = true, dtype: DTypePolicy = .float32, stddev: Double,
+        seed: Int? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -213,8 +229,11 @@ public struct AlphaDropoutConfig: UnaryLayerConfig {
     public var noiseShape: TensorShape?
 
     /// A config with `rate`.
-    public init(name: String = "alpha_dropout", trainable: Bool = true, dtype: DTypePolicy = .float32, rate: Double, seed: Int? = nil,
-                noiseShape: TensorShape? = nil) {
+    public init(
+        name: String = "alpha_dropout", trainable: Bool = true, dtype: DTypePolicy = .float32, rate: Double,
+        seed: Int? = nil,
+        noiseShape: TensorShape? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -224,7 +243,9 @@ public struct AlphaDropoutConfig: UnaryLayerConfig {
     }
 
     public func validate() throws {
-        guard rate >= 0, rate <= 1 else { throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)") }
+        guard rate >= 0, rate <= 1 else {
+            throw ConfigFieldError(field: "rate", "must be between 0 and 1, found \(rate)")
+        }
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }

@@ -41,7 +41,10 @@ public struct FlattenConfig: UnaryLayerConfig {
     public var dataFormat: String
 
     /// A config with Keras's defaults.
-    public init(name: String = "flatten", trainable: Bool = true, dtype: DTypePolicy = .float32, dataFormat: String = "channels_last") {
+    public init(
+        name: String = "flatten", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        dataFormat: String = "channels_last"
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -88,7 +91,8 @@ public struct ReshapeConfig: UnaryLayerConfig {
 
     public func validate() throws {
         guard targetShape.allSatisfy({ $0 > 0 || $0 == -1 }), targetShape.filter({ $0 == -1 }).count <= 1 else {
-            throw ConfigFieldError(field: "target_shape", "sizes must be positive, with at most one -1, found \(targetShape)")
+            throw ConfigFieldError(
+                field: "target_shape", "sizes must be positive, with at most one -1, found \(targetShape)")
         }
     }
 
@@ -106,7 +110,8 @@ public struct ReshapeConfig: UnaryLayerConfig {
             }
             resolved[unknown] = count / known
         } else if known != count {
-            throw ShapeError("Reshape: \(count) values per sample cannot be reshaped to \(targetShape) (\(known) values)")
+            throw ShapeError(
+                "Reshape: \(count) values per sample cannot be reshaped to \(targetShape) (\(known) values)")
         }
         return TensorShape([input.dimensions[0]] + resolved.map { $0 })
     }
@@ -188,7 +193,9 @@ public struct RepeatVectorConfig: UnaryLayerConfig {
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
-        guard input.rank == 2 else { throw ShapeError("RepeatVector needs an input of rank 2 (batch, features), got \(input)") }
+        guard input.rank == 2 else {
+            throw ShapeError("RepeatVector needs an input of rank 2 (batch, features), got \(input)")
+        }
         return TensorShape([input.dimensions[0], n, input.dimensions[1]])
     }
 }
@@ -238,8 +245,14 @@ public struct SidePairs: ConfigValue, SwiftExpressible, CustomStringConvertible 
     }
 
     func check(_ field: String, rank: Int) throws {
-        guard pairs.count == rank, pairs.allSatisfy({ $0.count == 2 && (0...IntTuple.maximum).contains($0[0]) && (0...IntTuple.maximum).contains($0[1]) }) else {
-            throw ConfigFieldError(field: field, "needs a non-negative (before, after) pair for each of \(rank) spatial axes, found \(description)")
+        guard pairs.count == rank,
+            pairs.allSatisfy({
+                $0.count == 2 && (0...IntTuple.maximum).contains($0[0]) && (0...IntTuple.maximum).contains($0[1])
+            })
+        else {
+            throw ConfigFieldError(
+                field: field,
+                "needs a non-negative (before, after) pair for each of \(rank) spatial axes, found \(description)")
         }
     }
 }
@@ -280,8 +293,10 @@ public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpell
     public var dataFormat: String
 
     /// A config with Keras's defaults (one zero on every side).
-    public init(name: String = "zero_padding\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                padding: SidePairs = SidePairs(Array(repeating: [1, 1], count: Rank.rank)), dataFormat: String = "channels_last") {
+    public init(
+        name: String = "zero_padding\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        padding: SidePairs = SidePairs(Array(repeating: [1, 1], count: Rank.rank)), dataFormat: String = "channels_last"
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -301,7 +316,9 @@ public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpell
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
         try padding.check("padding", rank: Rank.rank)
-        let sizes = spatial.indices.map { axis in spatial[axis].map { $0 + padding.pairs[axis][0] + padding.pairs[axis][1] } }
+        let sizes = spatial.indices.map { axis in
+            spatial[axis].map { $0 + padding.pairs[axis][0] + padding.pairs[axis][1] }
+        }
         return TensorShape([input.dimensions[0]] + sizes + [channels])
     }
 }
@@ -334,9 +351,11 @@ public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledC
     public var dataFormat: String
 
     /// A config with Keras's defaults (one on each side for 1D and 3D, none for 2D).
-    public init(name: String = "cropping\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
-                cropping: SidePairs = SidePairs(Array(repeating: Rank.rank == 2 ? [0, 0] : [1, 1], count: Rank.rank)),
-                dataFormat: String = "channels_last") {
+    public init(
+        name: String = "cropping\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        cropping: SidePairs = SidePairs(Array(repeating: Rank.rank == 2 ? [0, 0] : [1, 1], count: Rank.rank)),
+        dataFormat: String = "channels_last"
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -360,7 +379,9 @@ public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledC
         for (axis, size) in spatial.enumerated() {
             let removed = cropping.pairs[axis][0] + cropping.pairs[axis][1]
             if let size, size <= removed {
-                throw ShapeError("\(Self.className): cropping \(removed) of \(size) positions on spatial axis \(axis + 1) leaves nothing")
+                throw ShapeError(
+                    "\(Self.className): cropping \(removed) of \(size) positions on spatial axis \(axis + 1) leaves nothing"
+                )
             }
             sizes.append(size.map { $0 - removed })
         }
@@ -428,8 +449,11 @@ public struct UpSamplingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelle
     }
 
     /// A config with Keras's defaults (a factor of 2 on every axis, nearest).
-    public init(name: String = "up_sampling\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32, size: IntTuple = 2,
-                dataFormat: String = "channels_last", interpolation: Interpolation = .nearest) {
+    public init(
+        name: String = "up_sampling\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        size: IntTuple = 2,
+        dataFormat: String = "channels_last", interpolation: Interpolation = .nearest
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -448,7 +472,8 @@ public struct UpSamplingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelle
         try size.check("size", rank: Rank.rank)
         try checkChannelsLast(dataFormat)
         if interpolation == .area {
-            throw ConfigFieldError(field: "interpolation", "'area' is not supported (Keras's JAX backend refuses it too)")
+            throw ConfigFieldError(
+                field: "interpolation", "'area' is not supported (Keras's JAX backend refuses it too)")
         }
     }
 

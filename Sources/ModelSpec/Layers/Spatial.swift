@@ -4,7 +4,9 @@
 
 /// One integer per spatial axis, as Keras's `kernel_size`, `strides` and `dilation_rate`:
 /// a spec may give one integer for every axis (`3`), Keras writes a list (`[3, 3]`).
-public struct IntTuple: ConfigValue, SwiftExpressible, ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral, CustomStringConvertible {
+public struct IntTuple: ConfigValue, SwiftExpressible, ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral,
+    CustomStringConvertible
+{
     /// The values, one per axis once expanded to the layer's rank.
     public var values: [Int]
 
@@ -42,7 +44,8 @@ public struct IntTuple: ConfigValue, SwiftExpressible, ExpressibleByArrayLiteral
     /// Checks that there is one value per axis (or one for all) and each is at least `minimum`.
     func check(_ field: String, rank: Int, minimum: Int = 1) throws {
         guard values.count == rank || values.count == 1 else {
-            throw ConfigFieldError(field: field, "needs \(rank) value\(rank == 1 ? "" : "s"), one per spatial axis, found \(values.count)")
+            throw ConfigFieldError(
+                field: field, "needs \(rank) value\(rank == 1 ? "" : "s"), one per spatial axis, found \(values.count)")
         }
         guard values.allSatisfy({ $0 >= minimum }) else {
             throw ConfigFieldError(field: field, "values must be at least \(minimum), found \(description)")
@@ -68,7 +71,8 @@ public enum Padding: String, ConfigValue, SwiftExpressible, CaseIterable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Padding(rawValue: text.lowercased()) else {
-            throw ConfigErrors.invalid("unknown padding '\(text)'; expected 'valid', 'same' or 'causal'", at: decoder.codingPath)
+            throw ConfigErrors.invalid(
+                "unknown padding '\(text)'; expected 'valid', 'same' or 'causal'", at: decoder.codingPath)
         }
         self = value
     }
@@ -96,7 +100,9 @@ extension SpatialRank {
 public enum SpatialArithmetic {
     /// The output length of a window of `kernel` (dilated by `dilation`) sliding by `stride`
     /// over `length` positions; nil when unknown or when the window doesn't fit.
-    public static func outputLength(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding) -> Int? {
+    public static func outputLength(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding)
+        -> Int?
+    {
         guard let length else { return nil }
         let span = (kernel - 1) * dilation + 1
         switch padding {
@@ -107,7 +113,9 @@ public enum SpatialArithmetic {
 
     /// The zeros added before and after an axis of `length` (JAX's `SAME` convention: an odd
     /// total puts the extra zero after; `causal` pads before only).
-    public static func padding(_ length: Int, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding) -> (before: Int, after: Int) {
+    public static func padding(_ length: Int, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding) -> (
+        before: Int, after: Int
+    ) {
         let span = (kernel - 1) * dilation + 1
         switch padding {
         case .valid: return (0, 0)
@@ -121,8 +129,10 @@ public enum SpatialArithmetic {
 
     /// The output length of a transposed convolution (Keras's
     /// `compute_conv_transpose_output_length`).
-    public static func transposeOutputLength(_ length: Int?, kernel: Int, stride: Int, dilation: Int, padding: Padding,
-                                             outputPadding: Int?) -> Int? {
+    public static func transposeOutputLength(
+        _ length: Int?, kernel: Int, stride: Int, dilation: Int, padding: Padding,
+        outputPadding: Int?
+    ) -> Int? {
         guard let length else { return nil }
         let span = (kernel - 1) * dilation + 1
         guard let outputPadding else {
@@ -134,7 +144,9 @@ public enum SpatialArithmetic {
 
     /// The zeros JAX pads the stride-dilated input with, before and after, for Keras's
     /// transposed convolution (`_convert_conv_transpose_padding_args_from_keras_to_jax`).
-    public static func transposePadding(kernel: Int, stride: Int, dilation: Int, padding: Padding, outputPadding: Int?) -> (before: Int, after: Int) {
+    public static func transposePadding(kernel: Int, stride: Int, dilation: Int, padding: Padding, outputPadding: Int?)
+        -> (before: Int, after: Int)
+    {
         let span = (kernel - 1) * dilation + 1
         if padding == .valid {
             let extra = outputPadding ?? (max(span, stride) - span)
@@ -150,9 +162,12 @@ public enum SpatialArithmetic {
 func checkChannelsLast(_ dataFormat: String) throws {
     guard dataFormat == "channels_last" else {
         if dataFormat == "channels_first" {
-            throw ConfigFieldError(field: "data_format", "'channels_first' is not supported; only 'channels_last' (Keras's default on CPU)")
+            throw ConfigFieldError(
+                field: "data_format", "'channels_first' is not supported; only 'channels_last' (Keras's default on CPU)"
+            )
         }
-        throw ConfigFieldError(field: "data_format", "must be 'channels_last' or 'channels_first', found '\(dataFormat)'")
+        throw ConfigFieldError(
+            field: "data_format", "must be 'channels_last' or 'channels_first', found '\(dataFormat)'")
     }
 }
 
@@ -160,7 +175,9 @@ func checkChannelsLast(_ dataFormat: String) throws {
 /// channels.
 func spatialInput(_ input: TensorShape, rank: Int, layer: String) throws -> (spatial: [Int?], channels: Int) {
     guard input.rank == rank + 2 else {
-        throw ShapeError("\(layer) needs an input of rank \(rank + 2) (batch, \(rank == 1 ? "steps" : "\(rank) spatial axes"), channels), got \(input)")
+        throw ShapeError(
+            "\(layer) needs an input of rank \(rank + 2) (batch, \(rank == 1 ? "steps" : "\(rank) spatial axes"), channels), got \(input)"
+        )
     }
     guard let channels = input.last else { throw ShapeError("\(layer) needs a known channel axis, got \(input)") }
     return (Array(input.dimensions[1...rank]), channels)

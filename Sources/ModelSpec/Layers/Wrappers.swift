@@ -15,10 +15,15 @@ public struct KerasLayerObject<Inner: LayerConfig>: ConfigValue, SwiftExpressibl
         let container = try decoder.container(keyedBy: ConfigKey.self)
         let className = try container.decode(String.self, forKey: ConfigKey("class_name"))
         guard className == Inner.className else {
-            throw ConfigErrors.invalid("expected a \(Inner.className) layer, found '\(className)'", at: container.codingPath + [ConfigKey("class_name")])
+            throw ConfigErrors.invalid(
+                "expected a \(Inner.className) layer, found '\(className)'",
+                at: container.codingPath + [ConfigKey("class_name")])
         }
-        for key in container.allKeys where !["module", "class_name", "config", "registered_name", "build_config"].contains(key.stringValue) {
-            throw ConfigErrors.invalid("unknown key '\(key.stringValue)' in the wrapped layer", at: container.codingPath + [ConfigKey.offending(key.stringValue)])
+        for key in container.allKeys
+        where !["module", "class_name", "config", "registered_name", "build_config"].contains(key.stringValue) {
+            throw ConfigErrors.invalid(
+                "unknown key '\(key.stringValue)' in the wrapped layer",
+                at: container.codingPath + [ConfigKey.offending(key.stringValue)])
         }
         config = try container.decode(Inner.self, forKey: ConfigKey("config"))
     }
@@ -37,7 +42,9 @@ public struct KerasLayerObject<Inner: LayerConfig>: ConfigValue, SwiftExpressibl
 /// The `class_name` of the layer a wrapper's config holds under `key`.
 func wrappedClassName(_ config: JSONNode, key: String) throws(SpecError) -> String {
     guard let layer = config[key], let name = layer["class_name"]?.value.stringValue else {
-        throw SpecError("a wrapper layer needs '\(key)' with the wrapped layer's 'class_name' and 'config'", at: config[key]?.location ?? config.location)
+        throw SpecError(
+            "a wrapper layer needs '\(key)' with the wrapped layer's 'class_name' and 'config'",
+            at: config[key]?.location ?? config.location)
     }
     return name
 }
@@ -74,7 +81,8 @@ public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig, 
     }
 
     /// A config wrapping `layer`.
-    public init(name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32, layer: Inner) {
+    public init(name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32, layer: Inner)
+    {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -82,7 +90,10 @@ public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig, 
     }
 
     /// A config wrapping the layer in `layer` (as generated code spells it).
-    public init(name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32, layer: KerasLayerObject<Inner>) {
+    public init(
+        name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        layer: KerasLayerObject<Inner>
+    ) {
         self.init(name: name, trainable: trainable, dtype: dtype, layer: layer.config)
     }
 
@@ -90,7 +101,9 @@ public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig, 
 
     /// The shape of one time step's input to the wrapped layer.
     public func stepShape(for input: TensorShape) throws -> TensorShape {
-        guard input.rank >= 3 else { throw ShapeError("TimeDistributed needs an input (batch, steps, ...) of rank 3 or more, got \(input)") }
+        guard input.rank >= 3 else {
+            throw ShapeError("TimeDistributed needs an input (batch, steps, ...) of rank 3 or more, got \(input)")
+        }
         return TensorShape([nil] + input.dimensions.dropFirst(2))
     }
 
@@ -99,7 +112,9 @@ public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig, 
         return TensorShape([input.dimensions[0], input.dimensions[1]] + inner.dimensions.dropFirst())
     }
 
-    public func weights(for input: TensorShape) throws -> [WeightSpec] { try layer.weights(for: try stepShape(for: input)) }
+    public func weights(for input: TensorShape) throws -> [WeightSpec] {
+        try layer.weights(for: try stepShape(for: input))
+    }
 
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {
         try layer.kerasWeightPaths(forInputs: [try stepShape(for: inputs[0])]).map { "layer/" + $0 }
@@ -157,8 +172,11 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
 
     /// A config running `layer` forward and `backwardLayer` (by default a copy of `layer` with
     /// `go_backwards` flipped, as Keras makes it) backward.
-    public init(name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32, mergeMode: MergeMode? = .concat,
-                layer: RecurrentConfig<Cell>, backwardLayer: RecurrentConfig<Cell>? = nil) {
+    public init(
+        name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        mergeMode: MergeMode? = .concat,
+        layer: RecurrentConfig<Cell>, backwardLayer: RecurrentConfig<Cell>? = nil
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -168,9 +186,14 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
     }
 
     /// A config from the two layers as Keras writes them (as generated code spells it).
-    public init(name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32, mergeMode: MergeMode? = .concat,
-                layer: KerasLayerObject<RecurrentConfig<Cell>>, backwardLayer: KerasLayerObject<RecurrentConfig<Cell>>? = nil) {
-        self.init(name: name, trainable: trainable, dtype: dtype, mergeMode: mergeMode, layer: layer.config, backwardLayer: backwardLayer?.config)
+    public init(
+        name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32,
+        mergeMode: MergeMode? = .concat,
+        layer: KerasLayerObject<RecurrentConfig<Cell>>, backwardLayer: KerasLayerObject<RecurrentConfig<Cell>>? = nil
+    ) {
+        self.init(
+            name: name, trainable: trainable, dtype: dtype, mergeMode: mergeMode, layer: layer.config,
+            backwardLayer: backwardLayer?.config)
     }
 
     /// The backward layer's config: the given one, or Keras's copy of the forward layer.
@@ -186,8 +209,11 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
     public func validate() throws {
         try forward.config.validate()
         try backwardLayer.validate()
-        guard forward.config.returnSequences == backwardLayer.returnSequences, forward.config.returnState == backwardLayer.returnState else {
-            throw ConfigFieldError(field: "backward_layer", "must return sequences and states exactly when the forward layer does")
+        guard forward.config.returnSequences == backwardLayer.returnSequences,
+            forward.config.returnState == backwardLayer.returnState
+        else {
+            throw ConfigFieldError(
+                field: "backward_layer", "must return sequences and states exactly when the forward layer does")
         }
     }
 
@@ -197,10 +223,12 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
 
     public func outputShapes(forInputs inputs: [TensorShape]) throws -> [TensorShape] {
         guard inputs.count == 1 else { throw ShapeError("Bidirectional takes one input, got \(inputs.count)") }
-        let states = try Array(forward.config.outputShapes(forInputs: inputs).dropFirst())
+        let states =
+            try Array(forward.config.outputShapes(forInputs: inputs).dropFirst())
             + Array(backwardLayer.outputShapes(forInputs: inputs).dropFirst())
         if mergeMode == nil {
-            return [try forward.config.outputShape(for: inputs[0]), try backwardLayer.outputShape(for: inputs[0])] + states
+            return [try forward.config.outputShape(for: inputs[0]), try backwardLayer.outputShape(for: inputs[0])]
+                + states
         }
         return [try outputShape(for: inputs[0])] + states
     }
@@ -209,10 +237,13 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
         let forwardShape = try forward.config.outputShape(for: input)
         let backwardShape = try backwardLayer.outputShape(for: input)
         if mergeMode == .concat || mergeMode == nil {
-            return forwardShape.replacingLast(with: forwardShape.last.flatMap { a in backwardShape.last.map { a + $0 } })
+            return forwardShape.replacingLast(
+                with: forwardShape.last.flatMap { a in backwardShape.last.map { a + $0 } })
         }
         guard forwardShape == backwardShape else {
-            throw ShapeError("Bidirectional: the forward output \(forwardShape) and the backward output \(backwardShape) cannot be merged with \(mergeMode!.rawValue)")
+            throw ShapeError(
+                "Bidirectional: the forward output \(forwardShape) and the backward output \(backwardShape) cannot be merged with \(mergeMode!.rawValue)"
+            )
         }
         return forwardShape
     }
@@ -231,15 +262,20 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
 enum Wrappers {
     static func timeDistributed(_ config: JSONNode) throws(SpecError) -> any LayerConfig.Type {
         let name = try wrappedClassName(config, key: "layer")
-        guard let kind = LayerRegistry.kind(forClassName: name), let inner = kind.configType as? any UnaryLayerConfig.Type,
-              kind.resolveConfigType == nil
+        guard let kind = LayerRegistry.kind(forClassName: name),
+            let inner = kind.configType as? any UnaryLayerConfig.Type,
+            kind.resolveConfigType == nil
         else {
-            throw SpecError("TimeDistributed can wrap a single-input built-in layer; '\(name)' is not one", at: config["layer"]?.location ?? config.location)
+            throw SpecError(
+                "TimeDistributed can wrap a single-input built-in layer; '\(name)' is not one",
+                at: config["layer"]?.location ?? config.location)
         }
         return wrap(inner)
     }
 
-    private static func wrap<Inner: UnaryLayerConfig>(_ inner: Inner.Type) -> any LayerConfig.Type { TimeDistributedConfig<Inner>.self }
+    private static func wrap<Inner: UnaryLayerConfig>(_ inner: Inner.Type) -> any LayerConfig.Type {
+        TimeDistributedConfig<Inner>.self
+    }
 
     static func bidirectional(_ config: JSONNode) throws(SpecError) -> any LayerConfig.Type {
         switch try wrappedClassName(config, key: "layer") {
@@ -247,7 +283,9 @@ enum Wrappers {
         case "LSTM": return BidirectionalConfig<LSTMCell>.self
         case "GRU": return BidirectionalConfig<GRUCell>.self
         case let other:
-            throw SpecError("Bidirectional can wrap SimpleRNN, LSTM or GRU, not '\(other)'", at: config["layer"]?.location ?? config.location)
+            throw SpecError(
+                "Bidirectional can wrap SimpleRNN, LSTM or GRU, not '\(other)'",
+                at: config["layer"]?.location ?? config.location)
         }
     }
 }

@@ -94,7 +94,10 @@ struct LinearConfig: UnaryLayerConfig {
     /// Whether a bias is added.
     var useBias: Bool
 
-    init(name: String = "linear", trainable: Bool = true, dtype: DTypePolicy = .float32, units: Int = 32, useBias: Bool = true) {
+    init(
+        name: String = "linear", trainable: Bool = true, dtype: DTypePolicy = .float32, units: Int = 32,
+        useBias: Bool = true
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -151,7 +154,8 @@ struct ResidualDenseConfig: UnaryLayerConfig {
     /// The width of the inner Dense layer.
     var hiddenUnits: Int
 
-    init(name: String = "residual_dense", trainable: Bool = true, dtype: DTypePolicy = .float32, hiddenUnits: Int = 16) {
+    init(name: String = "residual_dense", trainable: Bool = true, dtype: DTypePolicy = .float32, hiddenUnits: Int = 16)
+    {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -159,7 +163,9 @@ struct ResidualDenseConfig: UnaryLayerConfig {
     }
 
     func validate() throws {
-        guard hiddenUnits > 0 else { throw ConfigFieldError(field: "hidden_units", "must be positive, found \(hiddenUnits)") }
+        guard hiddenUnits > 0 else {
+            throw ConfigFieldError(field: "hidden_units", "must be positive, found \(hiddenUnits)")
+        }
     }
 
     /// The sublayers, named as the Python layer's attributes.
@@ -191,7 +197,8 @@ struct ResidualDense: UnaryLayer {
         try config.validate()
         self.config = config
         inner = try Dense(config: config.inner, inputShape: inputShape, seed: Seeds.derive(seed, "inner"))
-        outer = try Dense(config: config.outer(for: inputShape), inputShape: inner.outputShape, seed: Seeds.derive(seed, "outer"))
+        outer = try Dense(
+            config: config.outer(for: inputShape), inputShape: inner.outputShape, seed: Seeds.derive(seed, "outer"))
     }
 
     var inputShape: TensorShape { inner.inputShape }
@@ -236,7 +243,10 @@ struct ScaledMLPConfig: UnaryLayerConfig {
     /// The number of outputs.
     var classes: Int
 
-    init(name: String = "scaled_mlp", trainable: Bool = true, dtype: DTypePolicy = .float32, hidden: Int = 8, classes: Int = 3) {
+    init(
+        name: String = "scaled_mlp", trainable: Bool = true, dtype: DTypePolicy = .float32, hidden: Int = 8,
+        classes: Int = 3
+    ) {
         self.name = name
         self.trainable = trainable
         self.dtype = dtype
@@ -254,7 +264,9 @@ struct ScaledMLPConfig: UnaryLayerConfig {
     var gain: ChannelScaleConfig { ChannelScaleConfig(name: "gain", initValue: 0.5) }
     var head: DenseConfig { DenseConfig(name: "head", units: classes) }
 
-    func outputShape(for input: TensorShape) throws -> TensorShape { try head.outputShape(for: body.outputShape(for: input)) }
+    func outputShape(for input: TensorShape) throws -> TensorShape {
+        try head.outputShape(for: body.outputShape(for: input))
+    }
 
     func weights(for input: TensorShape) throws -> [WeightSpec] {
         let hiddenShape = try body.outputShape(for: input)

@@ -6,7 +6,9 @@ import ModelRuntime
 // resource, gives the trained weights.
 do {
     let model = try Classifier(resource: "classifier.keras", in: .module)
-    print("Loaded \(model.weights.count) weights (\(model.weights.map(\.scalarCount).reduce(0, +)) parameters) from classifier.keras")
+    print(
+        "Loaded \(model.weights.count) weights (\(model.weights.map(\.scalarCount).reduce(0, +)) parameters) from classifier.keras"
+    )
 
     // Keras's own output on the same inputs, saved beside them.
     let input = try Tensor(contentsOfNPY: Bundle.module.url(forResource: "input", withExtension: "npy")!)
