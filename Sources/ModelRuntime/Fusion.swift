@@ -36,24 +36,14 @@ private func passAfterActivation(_ pass: @escaping MatrixMultiply.OutputPass, _ 
 extension Convolution: OutputPassCarrier {
     func callAsFunction(_ input: Tensor, then pass: @escaping MatrixMultiply.OutputPass) -> Tensor? {
         guard let combined = passAfterActivation(pass, config.activation) else { return nil }
-        let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
-        guard input.shape.last == kernel.shape[Rank.rank] * config.groups else { return nil }
-        let geometry = Geometry3D(window: config.window, spatial: spatial)
-        return ConvolutionKernels.convolve(
-            input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
-            outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: combined)
+        return convolve(input, then: combined)
     }
 }
 
 extension DepthwiseConvolution: OutputPassCarrier {
     func callAsFunction(_ input: Tensor, then pass: @escaping MatrixMultiply.OutputPass) -> Tensor? {
         guard let combined = passAfterActivation(pass, config.activation) else { return nil }
-        let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
-        guard input.shape.last == kernel.shape[Rank.rank] else { return nil }
-        let geometry = Geometry3D(window: config.window, spatial: spatial)
-        return ConvolutionKernels.depthwise(
-            input, kernel: kernel, bias: bias, geometry: geometry, multiplier: config.depthMultiplier,
-            outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: combined)
+        return convolve(input, then: combined)
     }
 }
 
@@ -117,9 +107,12 @@ extension CallInterceptor {
     }
 }
 
-/// `first`'s call with `layers` as its output passes, or nil when one of them cannot be.
+/// `first`'s call with `layers` as its output passes, or nil when one of them cannot be. Only
+/// for the layer types `ChainRole` (ModelSpec) puts in a chain, in its order: the rule the
+/// generator plans chains by.
 func fusedCall<First: UnaryLayer>(_ layers: [any UnaryLayer], after first: First, input: Tensor) -> Tensor? {
-    guard let carrier = first as? any OutputPassCarrier else { return nil }
+    let roles = [First.Config.fusedChainRole] + layers.map { roleOf($0) }
+    guard ChainRole.isChain(roles), let carrier = first as? any OutputPassCarrier else { return nil }
     let shape = first.outputShape.dimensions.map { $0 ?? 0 }
     var passes: [MatrixMultiply.OutputPass] = []
     for layer in layers {
@@ -130,3 +123,6 @@ func fusedCall<First: UnaryLayer>(_ layers: [any UnaryLayer], after first: First
     let chain = passes
     return carrier.callAsFunction(input, then: { values in for pass in chain { pass(values) } })
 }
+
+/// The chain role of a layer's config type.
+private func roleOf<L: UnaryLayer>(_ layer: L) -> ChainRole? { L.Config.fusedChainRole }

@@ -1128,8 +1128,9 @@ struct Renderer {
 
     /// The chains the call runs through `interceptChain` (one convolution with output passes
     /// when nothing intercepts): a convolution read only by a BatchNormalization, and that
-    /// read only by an `Activation` or `ReLU` when one follows. Each layer is built in and
-    /// called once, and no middle output is a model output. Keyed by the chain's last node.
+    /// read only by an `Activation` or `ReLU` when one follows, as `ChainRole` (ModelSpec)
+    /// decides for the runtime too. Each layer is built in and called once, and no middle
+    /// output is a model output. Keyed by the chain's last node.
     static func fusableChains(_ description: ModelDescription) -> [Int: [Int]] {
         let graph = description.graph
         let layers = description.layers
@@ -1159,16 +1160,15 @@ struct Renderer {
             let readsOutputZero = node.inputs.count == 1 && node.inputs[0].index == 0
             return readsOutputZero && isPlainCall(node, matches) ? reader : nil
         }
-        let isConvolution = { (config: (any LayerConfig)?) in
-            config is Conv1DConfig || config is Conv2DConfig || config is Conv3DConfig
-                || config is DepthwiseConv1DConfig || config is DepthwiseConv2DConfig
+        func plays(_ role: ChainRole) -> ((any LayerConfig)?) -> Bool {
+            { config in config.map { type(of: $0).fusedChainRole == role } ?? false }
         }
         var chains: [Int: [Int]] = [:]
         for (index, node) in nodes.enumerated() {
-            guard node.inputs.count == 1, isPlainCall(node, isConvolution),
-                let norm = onlyReader(of: index, { $0 is BatchNormalizationConfig })
+            guard node.inputs.count == 1, isPlainCall(node, plays(.convolution)),
+                let norm = onlyReader(of: index, plays(.normalization))
             else { continue }
-            if let activation = onlyReader(of: norm, { $0 is ActivationConfig || $0 is ReLUConfig }) {
+            if let activation = onlyReader(of: norm, plays(.activation)) {
                 chains[activation] = [index, norm, activation]
             } else {
                 chains[norm] = [index, norm]

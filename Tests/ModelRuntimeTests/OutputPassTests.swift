@@ -168,4 +168,37 @@ import Testing
         }
         try chain(first, norm, activation)
     }
+
+    /// `ChainRole` decides which layer types a chain may hold, for the generator and for
+    /// `fusedCall` alike; each role's runtime types must be able to play it, and no other
+    /// built-in layer has a role.
+    @Test func chainRolesAreTheRuntimesFusableLayers() {
+        let carriers: [(any LayerConfig.Type, Any.Type)] = [
+            (ConvConfig<Spatial1D>.self, Conv1D.self), (ConvConfig<Spatial2D>.self, Conv2D.self),
+            (ConvConfig<Spatial3D>.self, Conv3D.self),
+            (DepthwiseConvConfig<Spatial1D>.self, DepthwiseConv1D.self),
+            (DepthwiseConvConfig<Spatial2D>.self, DepthwiseConv2D.self),
+        ]
+        for (config, layer) in carriers {
+            #expect(config.fusedChainRole == .convolution, "\(config)")
+            #expect(layer is any OutputPassCarrier.Type, "\(layer)")
+        }
+        let passes: [(any LayerConfig.Type, Any.Type, ChainRole)] = [
+            (BatchNormalizationConfig.self, BatchNormalization.self, .normalization),
+            (ActivationConfig.self, Activation.self, .activation), (ReLUConfig.self, ReLU.self, .activation),
+        ]
+        for (config, layer, role) in passes {
+            #expect(config.fusedChainRole == role, "\(config)")
+            #expect(layer is any OutputPassLayer.Type, "\(layer)")
+        }
+        let withRoles = LayerRegistry.builtIn.filter { $0.configType.fusedChainRole != nil }.map(\.className).sorted()
+        #expect(
+            withRoles == [
+                "Activation", "BatchNormalization", "Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D",
+                "ReLU",
+            ])
+        #expect(ChainRole.isChain([.convolution, .normalization, .activation]))
+        #expect(!ChainRole.isChain([.convolution, .activation]))
+        #expect(!ChainRole.isChain([.convolution, nil]))
+    }
 }

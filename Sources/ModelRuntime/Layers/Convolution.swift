@@ -127,18 +127,23 @@ public struct Convolution<Rank: SpatialRank>: UnaryLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
+        var output = convolve(input, then: config.activation.outputPass)
+        config.activation.applyUnlessFused(to: &output)
+        return output
+    }
+
+    /// The convolution plus bias, with `pass` over each block of output rows once computed:
+    /// the layer's own activation here, and the layers of a fused chain too (`Fusion.swift`).
+    func convolve(_ input: Tensor, then pass: MatrixMultiply.OutputPass?) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let channels = input.shape[input.rank - 1]
         precondition(
             channels == kernel.shape[Rank.rank] * config.groups,
             "\(config.name): expects \(kernel.shape[Rank.rank] * config.groups) channels, got shape \(input.shape)")
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        var output = ConvolutionKernels.convolve(
+        return ConvolutionKernels.convolve(
             input, kernel: kernel, bias: bias, geometry: geometry, groups: config.groups,
-            outputSpatial: Array(geometry.output.suffix(Rank.rank)),
-            then: config.activation.outputPass)
-        config.activation.applyUnlessFused(to: &output)
-        return output
+            outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: pass)
     }
 }
 
@@ -304,16 +309,22 @@ public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
+        var output = convolve(input, then: nil)
+        config.activation.apply(to: &output)
+        return output
+    }
+
+    /// The depthwise convolution plus bias, with `pass` over each block of output rows once
+    /// computed (the layers of a fused chain, `Fusion.swift`).
+    func convolve(_ input: Tensor, then pass: MatrixMultiply.OutputPass?) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         precondition(
             input.shape.last == kernel.shape[Rank.rank],
             "\(config.name): expects \(kernel.shape[Rank.rank]) channels, got shape \(input.shape)")
         let geometry = Geometry3D(window: config.window, spatial: spatial)
-        var output = ConvolutionKernels.depthwise(
+        return ConvolutionKernels.depthwise(
             input, kernel: kernel, bias: bias, geometry: geometry,
-            multiplier: config.depthMultiplier, outputSpatial: Array(geometry.output.suffix(Rank.rank)))
-        config.activation.apply(to: &output)
-        return output
+            multiplier: config.depthMultiplier, outputSpatial: Array(geometry.output.suffix(Rank.rank)), then: pass)
     }
 }
 
