@@ -1,0 +1,316 @@
+import ModelSpec
+
+// The call: its statements, masks, stages and fused chains.
+extension Renderer {
+    /// Swift for a call's output.
+    func valueExpression(_ ref: ModelGraph.TensorRef) -> String {
+        let layer = graph.nodes[ref.node].layer
+        if let model = nested[layer], model.outputLabels.count > 1 {
+            return "\(locals[ref.node]).\(model.outputLabels[ref.index])"
+        }
+        if (layers[layer].config?.outputCount ?? 1) > 1 { return "\(locals[ref.node])[\(ref.index)]" }
+        return locals[ref.node]
+    }
+
+    /// The Swift type of a call's local: a `Tensor`, the outputs of a layer with several, or
+    /// the labeled tuple of a nested model with several.
+    func localType(_ node: Int) -> String {
+        let layer = graph.nodes[node].layer
+        if let model = nested[layer], model.outputLabels.count > 1 { return model.returnType }
+        return (layers[layer].config?.outputCount ?? 1) > 1 ? "[Tensor]" : "Tensor"
+    }
+
+    /// The call's return type: a `Tensor`, or a tuple labeled by output name.
+    var returnType: String {
+        outputLabels.count == 1 ? "Tensor" : "(" + outputLabels.map { "\($0): Tensor" }.joined(separator: ", ") + ")"
+    }
+
+    /// One statement of the call: its lines, the locals it defines and the locals it reads.
+    struct CallStatement {
+        var lines: [String]
+        var defines: [String]
+        var reads: [String]
+        /// The call it makes (the last of a fused chain).
+        var node: Int
+    }
+
+    /// The number of statements of the call: one per call, a fused chain's calls counted once.
+    static func statementCount(_ description: ModelDescription) -> Int {
+        description.graph.nodes.count - fusableChains(description).values.reduce(0) { $0 + $1.count - 1 }
+    }
+
+    func renderCall(_ out: inout SourceWriter) {
+        let inputs = zip(parameters, description.inputShapes).map { "\($0) \($1)" }.joined(separator: ", ")
+        let labels = parameterLabels ?? parameters.map { _ in "_" }
+        let signature = zip(labels, parameters).map { $0 == $1 ? "\($1): Tensor" : "\($0) \($1): Tensor" }.joined(
+            separator: ", ")
+        let arguments = zip(labels, parameters).map { $0 == "_" ? $1 : "\($0): \($1)" }.joined(separator: ", ")
+        out.line(
+            "/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes))."
+        )
+        out.block("\(access)func callAsFunction(\(signature)) -> \(returnType)") { out in
+            out.line("callAsFunction(\(arguments), intercepting: NoInterception())")
+        }
+        out.line()
+        out.line("/// Runs the model, handing every layer's output to `interceptor`, which may replace it;")
+        out.line("/// `path` is where the model sits in an outer model.")
+        let full =
+            "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
+        let statements = callStatements()
+        let result =
+            outputLabels.count == 1
+            ? "return \(valueExpression(graph.outputs[0]))"
+            : "return ("
+                + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")"
+        guard !stageNames.isEmpty else {
+            out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
+                for statement in statements {
+                    for line in statement.lines { out.line(line) }
+                }
+                out.line(result)
+            }
+            return
+        }
+        // A large call runs in stages of `stageSize` statements, each a function that takes the
+        // locals it reads and returns those it defines that later stages read.
+        let stages = stride(from: 0, to: statements.count, by: options.stageSize).map {
+            statements[$0..<min($0 + options.stageSize, statements.count)]
+        }
+        var types: [String: String] = [:]
+        var order: [String: Int] = [:]
+        var lastRead: [String: Int] = [:]
+        var definedIn = [Set<String>](repeating: [], count: stages.count)
+        var readIn = definedIn
+        func define(_ name: String, type: String) {
+            if order[name] == nil { order[name] = order.count }
+            types[name] = type
+        }
+        for name in parameters { define(name, type: "Tensor") }
+        for (stage, statements) in stages.enumerated() {
+            for statement in statements {
+                for name in statement.reads where !definedIn[stage].contains(name) {
+                    readIn[stage].insert(name)
+                    lastRead[name] = stage
+                }
+                for name in statement.defines {
+                    define(name, type: maskLocals[statement.node] == name ? "Tensor" : localType(statement.node))
+                    definedIn[stage].insert(name)
+                }
+            }
+        }
+        for ref in graph.outputs { lastRead[locals[ref.node]] = stages.count }
+        func sorted(_ names: Set<String>) -> [String] { names.sorted { order[$0]! < order[$1]! } }
+        func stageArguments(_ stage: Int) -> [String] { sorted(readIn[stage]) }
+        func stageResults(_ stage: Int) -> [String] {
+            sorted(definedIn[stage].filter { lastRead[$0, default: -1] > stage })
+        }
+        func tuple(_ items: [String]) -> String {
+            items.count == 1 ? items[0] : "(" + items.joined(separator: ", ") + ")"
+        }
+        out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
+            for (stage, name) in stageNames.enumerated() {
+                let call =
+                    "\(name)("
+                    + (stageArguments(stage) + ["interceptor: interceptor", "path: path"]).joined(separator: ", ") + ")"
+                let results = stageResults(stage)
+                out.line(results.isEmpty ? call : "let \(tuple(results)) = \(call)")
+            }
+            out.line(result)
+        }
+        for (stage, stageName) in stageNames.enumerated() {
+            let statements = stages[stage]
+            let first = statements.first!
+            let last = statements.last!
+            let parameters =
+                stageArguments(stage).map { "_ \($0): \(types[$0]!)" } + [
+                    "interceptor: some CallInterceptor", "path: () -> LayerPath",
+                ]
+            let results = stageResults(stage)
+            let returns = results.isEmpty ? "" : " -> " + tuple(results.map { types[$0]! })
+            out.line()
+            let range =
+                statements.count == 1
+                ? "Call \(statements.endIndex)" : "Calls \(statements.startIndex + 1)–\(statements.endIndex)"
+            let span =
+                statements.count == 1
+                ? name(layers[graph.nodes[first.node].layer])
+                : "\(name(layers[graph.nodes[first.node].layer])) … \(name(layers[graph.nodes[last.node].layer]))"
+            out.line("/// \(range) of the model's call: \(span).")
+            out.block("private func \(stageName)(\(parameters.joined(separator: ", ")))\(returns)") { out in
+                for statement in statements {
+                    for line in statement.lines { out.line(line) }
+                }
+                if !results.isEmpty { out.line("return \(tuple(results))") }
+            }
+        }
+    }
+
+    /// The call's statements, in graph order: a fused chain is one statement; a call whose
+    /// mask the model reads is followed by the mask's.
+    func callStatements() -> [CallStatement] {
+        let chains = Renderer.fusableChains(description)
+        let folded = Set(chains.values.flatMap { $0.dropLast() })
+        var statements: [CallStatement] = []
+        for (index, node) in graph.nodes.enumerated() where !folded.contains(index) {
+            let member = members[node.layer]
+            let local = locals[index]
+            if let chain = chains[index] {
+                let chained = chain.map { "self.\(members[graph.nodes[$0].layer])" }.joined(separator: ", ")
+                let first = graph.nodes[chain[0]]
+                statements.append(
+                    CallStatement(
+                        lines: [
+                            "let \(local) = interceptor.interceptChain(\(chained), input: \(valueExpression(first.inputs[0])), at: path())"
+                        ],
+                        defines: [local], reads: first.inputs.map { locals[$0.node] }, node: index))
+                continue
+            }
+            if node.inputs.isEmpty {
+                statements.append(
+                    CallStatement(
+                        lines: ["let \(local) = self.\(member).check(\(local), model: \(typeLiteral))"],
+                        defines: [local], reads: [local], node: index))
+                continue
+            }
+            var lines: [String] = []
+            var reads = node.inputs.map { locals[$0.node] }
+            let stateArgument =
+                node.layout.initialStates == 0
+                ? ""
+                : ", initialState: [" + node.initialStateInputs.map(valueExpression).joined(separator: ", ") + "]"
+            let readMasks = description.masks.masksRead(by: index)
+            reads += (readMasks ?? []).flatMap(maskReads)
+            let isUnary = layers[node.layer].isUnary
+            // A layer that reads masks gets them after its inputs: one for a unary layer, one
+            // per input for attention.
+            let maskArgument =
+                readMasks.map { masks in
+                    isUnary
+                        ? ", mask: " + maskExpression(masks[0])
+                        : ", masks: [" + masks.map(maskExpression).joined(separator: ", ") + "]"
+                } ?? ""
+            let argumentList =
+                node.arguments.map(valueExpression).joined(separator: ", ") + stateArgument
+                + (isUnary ? maskArgument : "")
+            let path = "path().appending(self.\(member).config.name)"
+            if let model = nested[node.layer] {
+                let call = "self.\(member)(\(argumentList), intercepting: interceptor, at: \(path))"
+                if model.outputLabels.count == 1 {
+                    lines.append("let \(local) = interceptor.intercept(")
+                    lines.append("    self.\(member), at: \(path), output: \(call))")
+                } else {
+                    lines.append("let \(local) = \(call)")
+                }
+            } else if (layers[node.layer].config?.outputCount ?? 1) > 1 {
+                // Several outputs (the states of return_state): not intercepted.
+                lines.append("let \(local) = self.\(member).outputs(\(argumentList))")
+            } else {
+                let causal =
+                    (node.maskInput("attention_mask").map { ", attentionMask: " + valueExpression($0) } ?? "")
+                    + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
+                let call =
+                    isUnary
+                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(maskArgument)\(causal))"
+                lines.append("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
+            }
+            var defines = [local]
+            if let mask = computedMask(of: index) {
+                lines.append(mask.line)
+                defines.append(mask.name)
+                reads += mask.reads
+            }
+            statements.append(CallStatement(lines: lines, defines: defines, reads: reads, node: index))
+        }
+        return statements
+    }
+
+    /// The Swift for a mask: the local of a computed mask, or a graph tensor Keras recorded.
+    func maskExpression(_ source: MaskPlan.Source?) -> String {
+        switch source {
+        case nil: "nil"
+        case .computed(let node)?: maskLocals[node]!
+        case .tensor(let ref)?: valueExpression(ref)
+        }
+    }
+
+    /// The locals a mask reads.
+    func maskReads(_ source: MaskPlan.Source?) -> [String] {
+        switch source {
+        case nil: []
+        case .computed(let node)?: [maskLocals[node]!]
+        case .tensor(let ref)?: [locals[ref.node]]
+        }
+    }
+
+    /// `let <local>Mask = …` after the call of `node`, when the model reads the mask it
+    /// computes: the line, the local and the locals it reads.
+    func computedMask(of node: Int) -> (line: String, name: String, reads: [String])? {
+        guard let name = maskLocals[node] else { return nil }
+        let call = graph.nodes[node]
+        let member = "self.\(members[call.layer])"
+        let masks = description.masks.argumentMasks[node]
+        let expression: String
+        switch layers[call.layer].config?.maskBehavior {
+        case .merges(requiresAll: true, _)?:
+            expression = "\(member).computeMask([\(masks.map(maskExpression).joined(separator: ", "))])"
+        case .merges(requiresAll: false, _)?:
+            let inputs = call.arguments.map(valueExpression).joined(separator: ", ")
+            expression =
+                "\(member).computeMask([\(inputs)], masks: [\(masks.map(maskExpression).joined(separator: ", "))])"
+        default:
+            expression = "\(member).computeMask(\(valueExpression(call.arguments[call.arguments.startIndex])))"
+        }
+        return ("let \(name) = \(expression)", name, masks.flatMap(maskReads) + call.arguments.map { locals[$0.node] })
+    }
+
+    /// The chains the call runs through `interceptChain` (one convolution with output passes
+    /// when nothing intercepts): a convolution read only by a BatchNormalization, and that
+    /// read only by an `Activation` or `ReLU` when one follows, as `ChainRole` (ModelSpec)
+    /// decides for the runtime too. Each layer is built in and called once, and no middle
+    /// output is a model output. Keyed by the chain's last node.
+    static func fusableChains(_ description: ModelDescription) -> [Int: [Int]] {
+        let graph = description.graph
+        let layers = description.layers
+        let nodes = graph.nodes
+        var readers = [Int](repeating: 0, count: nodes.count)
+        var calls = [Int](repeating: 0, count: layers.count)
+        for node in nodes {
+            calls[node.layer] += 1
+            for ref in node.inputs { readers[ref.node] += 1 }
+        }
+        for ref in graph.outputs { readers[ref.node] += 2 }
+        // A plain call (no keywords) of a built-in layer called once, whose config `matches`.
+        func isPlainCall(_ node: ModelGraph.Node, _ matches: ((any LayerConfig)?) -> Bool) -> Bool {
+            let layer = layers[node.layer]
+            return node.layout == .standard && calls[node.layer] == 1 && layer.custom == nil && layer.nested == nil
+                && matches(layer.config)
+        }
+        // The first reader of each node (the only one, where it matters).
+        var firstReader = [Int?](repeating: nil, count: nodes.count)
+        for (index, node) in nodes.enumerated() {
+            for ref in node.inputs where firstReader[ref.node] == nil { firstReader[ref.node] = index }
+        }
+        // The node that alone reads `index`'s only output, if it is such a call.
+        func onlyReader(of index: Int, _ matches: ((any LayerConfig)?) -> Bool) -> Int? {
+            guard readers[index] == 1, let reader = firstReader[index] else { return nil }
+            let node = nodes[reader]
+            let readsOutputZero = node.inputs.count == 1 && node.inputs[0].index == 0
+            return readsOutputZero && isPlainCall(node, matches) ? reader : nil
+        }
+        func plays(_ role: ChainRole) -> ((any LayerConfig)?) -> Bool {
+            { config in config.map { type(of: $0).fusedChainRole == role } ?? false }
+        }
+        var chains: [Int: [Int]] = [:]
+        for (index, node) in nodes.enumerated() {
+            guard node.inputs.count == 1, isPlainCall(node, plays(.convolution)),
+                let norm = onlyReader(of: index, plays(.normalization))
+            else { continue }
+            if let activation = onlyReader(of: norm, plays(.activation)) {
+                chains[activation] = [index, norm, activation]
+            } else {
+                chains[norm] = [index, norm]
+            }
+        }
+        return chains
+    }
+}

@@ -1,0 +1,298 @@
+import ModelSpec
+
+// The generated `Config`: the type's documentation, the layers' configs, the graph.
+extension Renderer {
+    func renderTypeDocumentation(_ out: inout SourceWriter, nestedIn outer: String?) {
+        let count = layers.filter { !$0.isInput }.count
+        let origin =
+            outer.map { "the model `\($0)` in `\(CommentText.escape(specFileName))`" }
+            ?? "`\(CommentText.escape(specFileName))`"
+        let kind =
+            description.isSubclassed
+            ? "subclassed model \(CommentText.escape(description.className))" : "\(description.className) model"
+        out.line(
+            "/// The Keras \(kind) \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from \(origin):"
+        )
+        out.line(
+            "/// \(count) layer\(count == 1 ? "" : "s"), \(Format.grouped(description.parameterCount)) parameters, \(shapesText(description.inputShapes)) → \(shapesText(description.outputShapes))."
+        )
+        out.line("///")
+        out.line("/// | Layer | Type | Output shape | Parameters |")
+        out.line("/// | --- | --- | --- | ---: |")
+        let firstCall = Dictionary(
+            graph.nodes.enumerated().map { ($1.layer, $0) }, uniquingKeysWith: { first, _ in first })
+        for (index, layer) in layers.enumerated() where !layer.isInput {
+            let shape = firstCall[index].map { shapesText(description.nodeShapes[$0]) } ?? "?"
+            out.line(
+                "/// | \(name(layer)) | \(typeDescription(index)) | \(shape) | \(Format.grouped(layer.parameterCount)) |"
+            )
+        }
+    }
+
+    func renderConfig(_ out: inout SourceWriter) {
+        out.line("/// The architecture: the Keras config of every layer, in spec order. Edit a copy and")
+        out.line("/// pass it to `init(config:seed:)` to build a variant.")
+        let conformance = description.isSubclassed ? "SubclassedModelConfig" : "\(description.className)ModelConfig"
+        out.block("\(access)struct Config: \(conformance)") { out in
+            out.line("/// The model's name, `trainable` flag and dtype policy.")
+            renderForwardingProperty(&out, "\(access)var model: ModelAttributes", to: "storage.value.model")
+            for (index, layer) in layers.enumerated() {
+                if let nestedType = nested[index]?.typeName {
+                    out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
+                } else if let config = layer.config as? DeclaredLayerConfig {
+                    out.line(
+                        "/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`)."
+                    )
+                } else {
+                    out.line("/// \(name(layer)) (\(layer.className)).")
+                }
+                renderForwardingProperty(
+                    &out, "\(access)var \(members[index]): \(configType(index))", to: storagePath(index))
+            }
+            out.line()
+            renderGraph(&out)
+            let custom = customSwiftTypes
+            if !custom.isEmpty {
+                out.line()
+                out.line("/// The custom layer classes the model uses, to read its Keras JSON back.")
+                out.line("\(access)static let customLayers: [CustomLayer] = [")
+                for type in custom {
+                    out.line("    CustomLayer(ConfigOf<\(type)>.self),")
+                }
+                out.line("]")
+            }
+            out.line()
+            out.line("/// The config from the spec.")
+            out.line("\(access)init() {}")
+            out.line()
+            if description.isSubclassed {
+                renderSubclassedCoding(&out)
+            } else {
+                out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
+                    out.line("var layers = try ModelConfigReader(from: decoder, for: Self.self)")
+                    out.line("model = layers.attributes")
+                    if layerParts == nil {
+                        for member in members {
+                            out.line("\(member) = try layers.next()")
+                        }
+                    } else {
+                        for part in partTypes.indices {
+                            out.line("try storage.value.\(partMember(part)).value.read(from: &layers)")
+                        }
+                    }
+                    out.line("try layers.finish()")
+                }
+                out.line()
+                out.block("\(access)func encode(to coder: any Swift.Encoder) throws") { out in
+                    out.line("try ModelConfigWriter.encode(self, to: coder)")
+                }
+                out.line()
+                renderLayerList(&out)
+            }
+            out.line()
+            out.line("/// The layers' configs, behind one copy-on-write reference: copying a config copies")
+            out.line("/// none of them until one copy changes.")
+            // A large model's layer parts are built from the config's parts, so they see them.
+            out.line("\(layerParts == nil ? "private" : "fileprivate") var storage = CopyOnWrite(Fields())")
+            out.line()
+            renderFields(&out)
+        }
+    }
+
+    /// The config's stored properties: the spec's values.
+    func renderFields(_ out: inout SourceWriter) {
+        guard let parts = layerParts else {
+            out.line("/// The configs of the spec, each behind its own copy-on-write reference.")
+            out.block("private struct Fields: Equatable, Sendable") { out in
+                out.line("var model = \(description.attributes.swiftExpression)")
+                for index in layers.indices {
+                    renderConfigField(&out, index: index)
+                }
+            }
+            return
+        }
+        out.line("/// The configs of the spec, each behind its own copy-on-write reference, in parts of at")
+        out.line("/// most \(options.partSize) layers (each behind one too), so that no initializer grows with the")
+        out.line("/// model. The model's layer parts are built from these parts.")
+        out.block("fileprivate struct Fields: Equatable, Sendable") { out in
+            out.line("var model = \(description.attributes.swiftExpression)")
+            for part in parts.indices {
+                out.line("/// \(partDescription(part)).")
+                out.line("var \(partMember(part)) = CopyOnWrite(\(partTypes[part])())")
+            }
+            for part in parts.indices {
+                out.line()
+                out.block("struct \(partTypes[part]): Equatable, Sendable") { out in
+                    for index in parts[part] {
+                        renderConfigField(&out, index: index)
+                    }
+                    out.line()
+                    out.block("mutating func read(from layers: inout ModelConfigReader) throws") { out in
+                        for index in parts[part] {
+                            out.line("try layers.next(into: &\(members[index]))")
+                        }
+                    }
+                    out.line()
+                    out.block("var layers: [any GraphLayerConfig]") { out in
+                        out.line("[" + parts[part].map { members[$0] + ".value" }.joined(separator: ", ") + "]")
+                    }
+                }
+            }
+        }
+    }
+
+    /// One config's stored property, with the spec's values.
+    func renderConfigField(_ out: inout SourceWriter, index: Int) {
+        let layer = layers[index]
+        if let nestedType = nested[index]?.typeName {
+            out.line("var \(members[index]) = CopyOnWrite(\(nestedType).Config())")
+        } else if let config = layer.config as? DeclaredLayerConfig {
+            renderCustomConfig(&out, index: index, config: config)
+        } else {
+            out.assignment(
+                "var \(members[index]) = CopyOnWrite(\(type(of: layer.config!).swiftTypeName)",
+                arguments: layer.config!.swiftArguments,
+                suffix: ")")
+        }
+    }
+
+    /// A subclassed model's config reads and writes the model class's own config, which the
+    /// custom layer `members[1]` holds; the input shape is the type's.
+    func renderSubclassedCoding(_ out: inout SourceWriter) {
+        let member = members[1]
+        out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
+            out.line("\(member) = try .init(from: decoder)")
+            out.line("model.name = \(member).name")
+        }
+        out.line()
+        out.block("\(access)func encode(to coder: any Swift.Encoder) throws") { out in
+            out.line("try \(member).encode(to: coder)")
+        }
+        out.line()
+        out.line("/// The model class's config.")
+        out.block("\(access)var modelLayer: ConfigOf<\(swiftType(1))>") { out in
+            out.line(member)
+        }
+        out.line()
+        renderLayerList(&out)
+    }
+
+    /// The `layers` property of a config.
+    func renderLayerList(_ out: inout SourceWriter) {
+        out.line("/// The layers' configs in spec order, as `graph` numbers them.")
+        out.block("\(access)var layers: [any GraphLayerConfig]") { out in
+            if layerParts == nil {
+                out.line("[" + members.joined(separator: ", ") + "]")
+                return
+            }
+            out.line("var layers = storage.value.part1.value.layers")
+            for part in partTypes.indices.dropFirst() {
+                out.line("layers += storage.value.\(partMember(part)).value.layers")
+            }
+            out.line("return layers")
+        }
+    }
+
+    /// A custom layer's config property: the spec's values passed to the Swift config type's
+    /// initializer, which the compiler checks. Compiler errors there point to the spec's layer
+    /// (`#sourceLocation`), except for `.keras` archives and legacy `.h5` files, whose lines
+    /// are those of the config embedded in them.
+    func renderCustomConfig(_ out: inout SourceWriter, index: Int, config: DeclaredLayerConfig) {
+        let layer = layers[index]
+        let location = ModelSpecParser.embedsConfig(specFileName) ? nil : layer.location
+        if let location {
+            out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
+        }
+        let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
+        out.assignment(
+            "var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init",
+            arguments: arguments, suffix: ")")
+        if location != nil { out.line("#sourceLocation()") }
+    }
+
+    /// The graph literal, each call commented with what it computes. A large graph's calls are
+    /// listed by functions of `options.stageSize`, each quick to type-check and optimize.
+    func renderGraph(_ out: inout SourceWriter) {
+        out.line("/// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.")
+        if !isFunctional {
+            out.line("\(access)static let graph = ModelGraph.chain(\(layers.count))")
+            return
+        }
+        func ref(_ ref: ModelGraph.TensorRef) -> String {
+            ref.index == 0 ? ".init(\(ref.node))" : ".init(\(ref.node), \(ref.index))"
+        }
+        func nodeLine(_ index: Int) -> String {
+            let node = graph.nodes[index]
+            var code =
+                node.inputs.isEmpty
+                ? ".init(\(node.layer))" : ".init(\(node.layer), [\(node.inputs.map(ref).joined(separator: ", "))])"
+            if node.layout != .standard {
+                var parts: [String] = []
+                if let positional = node.layout.positional { parts.append("positional: \(positional)") }
+                if !node.layout.keywords.isEmpty { parts.append("keywords: \(node.layout.keywords.swiftExpression)") }
+                if node.layout.useCausalMask { parts.append("useCausalMask: true") }
+                if node.layout.initialStates > 0 { parts.append("initialStates: \(node.layout.initialStates)") }
+                if node.layout.singleInitialState { parts.append("singleInitialState: true") }
+                if !node.layout.maskKeywords.isEmpty {
+                    parts.append("maskKeywords: \(node.layout.maskKeywords.swiftExpression)")
+                }
+                if let training = node.layout.training { parts.append("training: \(training)") }
+                code = String(code.dropLast()) + ", layout: .init(\(parts.joined(separator: ", "))))"
+            }
+            let call =
+                node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
+            return
+                "\(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
+        }
+        let large = graph.nodes.count > options.stageSize
+        out.line("\(access)static let graph = ModelGraph(")
+        if large {
+            out.line("    nodes: graphNodes,")
+        } else {
+            out.line("    nodes: [")
+            for index in graph.nodes.indices {
+                out.line("        " + nodeLine(index))
+            }
+            out.line("    ],")
+        }
+        var tail = [
+            "inputs: [\(graph.inputs.map(String.init).joined(separator: ", "))]",
+            "outputs: [\(graph.outputs.map(ref).joined(separator: ", "))]",
+        ]
+        if graph.listsSingleInput { tail.append("listsSingleInput: true") }
+        if graph.listsSingleOutput { tail.append("listsSingleOutput: true") }
+        if let keys = graph.inputKeys { tail.append("inputKeys: \(keys.swiftExpression)") }
+        if let keys = graph.outputKeys { tail.append("outputKeys: \(keys.swiftExpression)") }
+        for (index, item) in tail.enumerated() {
+            out.line("    " + item + (index == tail.count - 1 ? ")" : ","))
+        }
+        guard large else { return }
+        out.line()
+        let chunks = Array(stride(from: 0, to: graph.nodes.count, by: options.stageSize))
+        // The list functions are the renderer's own names; they only have to differ from the
+        // config's layer properties.
+        var functionNames = UniqueNames(reserving: Set(members).union(Identifiers.reserved))
+        let functions = chunks.indices.map { functionNames.claim("graphNodes\($0 + 1)") }
+        out.line("/// The graph's calls, listed by functions of at most \(options.stageSize).")
+        out.block("private static var graphNodes: [ModelGraph.Node]") { out in
+            for (index, function) in functions.enumerated() {
+                out.line(index == 0 ? "var nodes = \(function)()" : "nodes += \(function)()")
+            }
+            out.line("return nodes")
+        }
+        for (chunk, start) in chunks.enumerated() {
+            let end = min(start + options.stageSize, graph.nodes.count)
+            out.line()
+            out.line("/// Calls \(start)–\(end - 1) of the graph; out of line, so that a release build optimizes")
+            out.line("/// each list alone.")
+            out.line("@inline(never)")
+            out.block("private static func \(functions[chunk])() -> [ModelGraph.Node]") { out in
+                out.line("[")
+                for index in start..<end {
+                    out.line("    " + nodeLine(index))
+                }
+                out.line("]")
+            }
+        }
+    }
+}

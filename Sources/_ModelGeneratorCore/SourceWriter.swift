@@ -1,0 +1,53 @@
+import ModelSpec
+
+/// Indented Swift source.
+struct SourceWriter {
+    private(set) var text = ""
+    private var depth = 0
+
+    mutating func line(_ content: String = "") {
+        if content.isEmpty {
+            text += "\n"
+        } else {
+            text += String(repeating: "    ", count: depth) + content + "\n"
+        }
+    }
+
+    /// `prefix(arguments)suffix` on one line when it fits in 110 columns, else one argument a line.
+    mutating func assignment(_ prefix: String, arguments: [String], suffix: String = "") {
+        let single = prefix + "(" + arguments.joined(separator: ", ") + ")" + suffix
+        if String(repeating: "    ", count: depth).count + single.count <= 110 {
+            line(single)
+            return
+        }
+        line(prefix + "(")
+        depth += 1
+        for (index, argument) in arguments.enumerated() {
+            line(argument + (index == arguments.count - 1 ? "" : ","))
+        }
+        depth -= 1
+        line(")" + suffix)
+    }
+
+    mutating func block(_ header: String, _ body: (inout SourceWriter) -> Void) {
+        line(header + " {")
+        depth += 1
+        body(&self)
+        depth -= 1
+        line("}")
+    }
+}
+
+/// Number formatting as Keras prints it.
+enum Format {
+    /// `23361` → `23,361`.
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return out
+    }
+}
