@@ -141,7 +141,8 @@ extension LayerCloner {
     ) {
         precondition(
             inputs == expectedInputs && outputs == expectedOutputs,
-            "\(model).clone(with:): layer '\(path)' was cloned with shapes \(inputs) → \(outputs), but the model needs \(expectedInputs) → \(expectedOutputs)"
+            "\(model).clone(with:): layer '\(path)' was cloned with shapes \(inputs) → \(outputs), but the model "
+                + "needs \(expectedInputs) → \(expectedOutputs)"
         )
     }
 }

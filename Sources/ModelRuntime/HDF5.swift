@@ -97,7 +97,8 @@ extension HDF5File {
         for filter in filters where ![1, 2, 3].contains(filter.id) {
             let name = filter.name.isEmpty ? "" : " (\(filter.name))"
             throw HDF5File.error(
-                "\(what) uses HDF5 filter \(filter.id)\(name); only deflate (gzip), shuffle and fletcher32 are supported — re-save the weights without it"
+                "\(what) uses HDF5 filter \(filter.id)\(name); only deflate (gzip), shuffle and fletcher32 are "
+                    + "supported — re-save the weights without it"
             )
         }
         return filters
@@ -480,7 +481,8 @@ extension HDF5File {
         default:
             let names = [4: "extensible array", 5: "version 2 B-tree"]
             throw HDF5File.error(
-                "\(what): chunks indexed by a \(names[index] ?? "type \(index)") are not supported (datasets with unlimited dimensions); re-save without maxshape"
+                "\(what): chunks indexed by a \(names[index] ?? "type \(index)") are not supported (datasets with "
+                    + "unlimited dimensions); re-save without maxshape"
             )
         }
         return .owned(out)

@@ -175,7 +175,8 @@ public struct WeightAssignment {
         let count = layer.weights.count
         guard next + count <= weights.count else {
             throw WeightError(
-                "\(owner).setWeights: got \(weights.count) tensors, but layer '\(name)' needs tensors \(next)..<\(next + count)"
+                "\(owner).setWeights: got \(weights.count) tensors, but layer '\(name)' needs tensors "
+                    + "\(next)..<\(next + count)"
             )
         }
         do {

@@ -58,7 +58,8 @@ extension Tensor {
         }
         guard byteCount <= bytes.count - dataStart else {
             throw TensorFileError(
-                "the .npy data is truncated: shape \(fields.shape) needs \(byteCount) bytes, the file has \(bytes.count - dataStart)"
+                "the .npy data is truncated: shape \(fields.shape) needs \(byteCount) bytes, the file has "
+                    + "\(bytes.count - dataStart)"
             )
         }
         var values = fields.format.decode(

@@ -36,7 +36,8 @@ public enum WeightFileFormat: Sendable, Equatable {
         case "h5", "hdf5": self = .hdf5
         default:
             throw TensorFileError(
-                "unknown weight file type '.\(url.pathExtension)'; expected .keras, .weights.h5, .h5, .safetensors or .npz",
+                "unknown weight file type '.\(url.pathExtension)'; expected .keras, .weights.h5, .h5, .safetensors "
+                    + "or .npz",
                 path: url.path)
         }
     }
@@ -64,7 +65,8 @@ public enum WeightFileFormat: Sendable, Equatable {
         case .hdf5: try HDF5Writer.write(tensors)
         case .kerasArchive:
             throw TensorFileError(
-                "writing .keras archives is not supported; save the weights as .weights.h5 (Keras's load_weights reads it), .safetensors or .npz"
+                "writing .keras archives is not supported; save the weights as .weights.h5 (Keras's load_weights "
+                    + "reads it), .safetensors or .npz"
             )
         }
     }
@@ -251,7 +253,8 @@ extension Model {
         guard let found = bundle.url(forResource: stem, withExtension: fileExtension.isEmpty ? nil : fileExtension)
         else {
             throw TensorFileError(
-                "no resource '\(name)' in \(bundle.bundlePath); declare it in the target's resources, e.g. resources: [.copy(\"\(name)\")]"
+                "no resource '\(name)' in \(bundle.bundlePath); declare it in the target's resources, e.g. "
+                    + "resources: [.copy(\"\(name)\")]"
             )
         }
         try self.init(contentsOf: found)
@@ -339,14 +342,16 @@ extension Model {
         for (layer, fileLayer) in zip(layers, fileLayers) {
             guard layer.indices.count == fileLayer.weights.count else {
                 problems.append(
-                    "layer '\(fileLayer.name)' holds \(fileLayer.weights.count) weights, the model's \(layer.name) has \(layer.indices.count)"
+                    "layer '\(fileLayer.name)' holds \(fileLayer.weights.count) weights, the model's \(layer.name) "
+                        + "has \(layer.indices.count)"
                 )
                 continue
             }
             for (index, item) in zip(layer.indices, fileLayer.weights) {
                 guard item.tensor.shape == paths[index].shape else {
                     problems.append(
-                        "\(fileLayer.name)/\(item.name) is \(item.tensor.shape), expected \(paths[index].shape) for \(paths[index].path)"
+                        "\(fileLayer.name)/\(item.name) is \(item.tensor.shape), expected \(paths[index].shape) for "
+                            + "\(paths[index].path)"
                     )
                     continue
                 }
@@ -435,7 +440,8 @@ enum SafeTensors {
             guard let (count, byteCount) = checkedByteCount(shape: dims, itemSize: itemSize), byteCount == end - begin
             else {
                 throw TensorFileError(
-                    "tensor '\(member.key)': shape \(dims) of \(dtype) does not fit the \(end - begin) bytes of its offsets"
+                    "tensor '\(member.key)': shape \(dims) of \(dtype) does not fit the \(end - begin) bytes of its "
+                        + "offsets"
                 )
             }
             // Check the total before decoding, so overlapping offsets cannot multiply memory.
@@ -457,7 +463,8 @@ enum SafeTensors {
         for (offset, item) in sorted {
             guard offset == expected else {
                 throw TensorFileError(
-                    "tensor '\(item.name)': its data starts at \(offset), but the previous tensor ends at \(expected); safetensors data must not overlap or leave holes"
+                    "tensor '\(item.name)': its data starts at \(offset), but the previous tensor ends at "
+                        + "\(expected); safetensors data must not overlap or leave holes"
                 )
             }
             expected += item.tensor.scalarCount * itemSizes[item.name]!

@@ -84,7 +84,8 @@ public enum ActivationFunction: String, CaseIterable, ConfigValue, SwiftExpressi
     public func warning(lastAxis size: Int?) -> String? {
         guard isAxisWise, size == 1 else { return nil }
         return
-            "activation '\(rawValue)' over a last axis of size 1 always gives \(self == .logSoftmax ? "0" : "1"); for one unit, 'sigmoid' is the usual choice"
+            "activation '\(rawValue)' over a last axis of size 1 always gives \(self == .logSoftmax ? "0" : "1"); "
+            + "for one unit, 'sigmoid' is the usual choice"
     }
 
     /// Whether it works across the last axis rather than element by element.

@@ -109,7 +109,8 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
             case "swiftType":
                 guard let text = member.value.value.stringValue, Self.isTypeName(text) else {
                     throw SpecError(
-                        "\(label): 'swiftType' must be a Swift type name such as \"ChannelScale\" or \"MyLayers.ChannelScale\"",
+                        "\(label): 'swiftType' must be a Swift type name such as \"ChannelScale\" or "
+                            + "\"MyLayers.ChannelScale\"",
                         at: member.value.location)
                 }
                 swiftType = text
@@ -129,7 +130,8 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
             case "weights":
                 guard let entries = member.value.value.objectMembers else {
                     throw SpecError(
-                        "\(label): 'weights' must be an object from weight names to shape rules, in get_weights() order",
+                        "\(label): 'weights' must be an object from weight names to shape rules, in get_weights() "
+                            + "order",
                         at: member.value.location)
                 }
                 for entry in entries {
@@ -162,7 +164,8 @@ public struct CustomLayerDeclaration: Sendable, Equatable {
                 }
             default:
                 throw SpecError(
-                    "\(label): unknown key '\(member.key)'; known keys: 'swiftType', 'outputShape', 'weights', 'defaults'",
+                    "\(label): unknown key '\(member.key)'; known keys: 'swiftType', 'outputShape', 'weights', "
+                        + "'defaults'",
                     at: member.keyLocation)
             }
         }
@@ -205,7 +208,8 @@ public enum DimensionRule: Sendable, Equatable {
     static func list(_ node: JSONNode, what: String) throws(SpecError) -> [DimensionRule] {
         guard let elements = node.value.arrayElements else {
             throw SpecError(
-                "\(what) must be \"same\" or an array of sizes: integers, null, \"input[i]\", \"input[a:b]\" or config keys",
+                "\(what) must be \"same\" or an array of sizes: integers, null, \"input[i]\", \"input[a:b]\" or "
+                    + "config keys",
                 at: node.location)
         }
         var rules: [DimensionRule] = []
@@ -290,12 +294,14 @@ public enum DimensionRule: Sendable, Equatable {
         case .field(let key):
             guard let member = config.first(where: { $0.key == key }) else {
                 throw ShapeError(
-                    "the declared shape reads the config field '\(key)', which the layer's config does not give (declare Keras's default under 'defaults')"
+                    "the declared shape reads the config field '\(key)', which the layer's config does not give "
+                        + "(declare Keras's default under 'defaults')"
                 )
             }
             guard case .number(let text) = member.value.value, let size = Int(text), size >= 0, size <= 1 << 40 else {
                 throw ShapeError(
-                    "the declared shape reads the config field '\(key)', which is not a size (an integer from 0 to 2^40)"
+                    "the declared shape reads the config field '\(key)', which is not a size (an integer from 0 to "
+                        + "2^40)"
                 )
             }
             return [size]
@@ -373,12 +379,14 @@ public struct DeclaredLayerConfig: UnaryLayerConfig {
             guard let condition = weight.condition else { return true }
             guard let member = fields.first(where: { $0.key == condition }) else {
                 throw ShapeError(
-                    "the declared weight '\(weight.name)' depends on the config field '\(condition)', which the layer's config does not give (declare Keras's default under 'defaults')"
+                    "the declared weight '\(weight.name)' depends on the config field '\(condition)', which the "
+                        + "layer's config does not give (declare Keras's default under 'defaults')"
                 )
             }
             guard case .bool(let value) = member.value.value else {
                 throw ShapeError(
-                    "the declared weight '\(weight.name)' depends on the config field '\(condition)', which is not a boolean"
+                    "the declared weight '\(weight.name)' depends on the config field '\(condition)', which is not a "
+                        + "boolean"
                 )
             }
             return value

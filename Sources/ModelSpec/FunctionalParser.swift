@@ -59,7 +59,8 @@ extension ModelSpecParser {
         let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "input_layers", "output_layers"]
         if let unknown = members.first(where: { !allowed.contains($0.key) }) {
             throw SpecError(
-                "unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', 'dtype', 'layers', 'input_layers', 'output_layers'",
+                "unknown field '\(unknown.key)' in the Functional config; known fields: 'name', 'trainable', "
+                    + "'dtype', 'layers', 'input_layers', 'output_layers'",
                 at: unknown.keyLocation)
         }
         for key in ["layers", "input_layers", "output_layers"] where config[key] == nil {
@@ -122,7 +123,8 @@ extension ModelSpecParser {
                     calls = [([], .standard)]
                 } else if calls.isEmpty {
                     throw SpecError(
-                        "\(entry.label): the layer is never called ('inbound_nodes' is empty or missing), so it is not part of the model",
+                        "\(entry.label): the layer is never called ('inbound_nodes' is empty or missing), so it is "
+                            + "not part of the model",
                         at: entry.node.location)
                 } else {
                     for (reads, layout) in calls {
@@ -151,7 +153,8 @@ extension ModelSpecParser {
             }
             if other != .standard, entry.config.map({ !(type(of: $0) is any AttentionLayerConfig.Type) }) ?? true {
                 throw SpecError(
-                    "\(entry.label): only attention layers take several positional arguments, tensors by keyword or use_causal_mask",
+                    "\(entry.label): only attention layers take several positional arguments, tensors by keyword or "
+                        + "use_causal_mask",
                     at: location)
             }
             guard layout.initialStates > 0 else { return }
@@ -164,7 +167,9 @@ extension ModelSpecParser {
                 reads.count == 1 + layout.initialStates + layout.maskKeywords.count
             else {
                 throw SpecError(
-                    "\(entry.label): 'initial_state' takes \(recurrent.stateCount) tensor\(recurrent.stateCount == 1 ? "" : "s") (\(recurrent.stateCount == 1 ? "h" : "h, c")), got \(layout.initialStates)",
+                    "\(entry.label): 'initial_state' takes \(recurrent.stateCount) "
+                        + "tensor\(recurrent.stateCount == 1 ? "" : "s") "
+                        + "(\(recurrent.stateCount == 1 ? "h" : "h, c")), got \(layout.initialStates)",
                     at: location)
             }
         }
@@ -188,13 +193,16 @@ extension ModelSpecParser {
                     ? "; Keras numbers a nested Functional model's calls from 1 in 'input_layers' and 'output_layers' (node 0 is the model's own)"
                     : ""
                 throw SpecError(
-                    "reference to node \(reference.call) of layer '\(reference.layer)', which is called \(count) time\(count == 1 ? "" : "s") (valid node index\(count == 1 ? "" : "es"): \(valid))\(note)",
+                    "reference to node \(reference.call) of layer '\(reference.layer)', which is called \(count) "
+                        + "time\(count == 1 ? "" : "s") (valid node index\(count == 1 ? "" : "es"): \(valid))\(note)",
                     at: reference.location)
             }
             guard reference.tensor >= 0, reference.tensor < entry.outputCount else {
                 let count = entry.outputCount
                 throw SpecError(
-                    "reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(count) output\(count == 1 ? "" : "s") (valid tensor index\(count == 1 ? ": 0" : "es: 0…\(count - 1)"))",
+                    "reference to output \(reference.tensor) of layer '\(reference.layer)', which has \(count) "
+                        + "output\(count == 1 ? "" : "s") (valid tensor "
+                        + "index\(count == 1 ? ": 0" : "es: 0…\(count - 1)"))",
                     at: reference.location)
             }
             return ModelGraph.TensorRef(ids[layer][call], reference.tensor)
@@ -227,7 +235,8 @@ extension ModelSpecParser {
                 let ref = try resolve(reference, offsetBuiltIn: true)
                 guard entries[layer[ref.node]].className == InputLayerConfig.className else {
                     throw SpecError(
-                        "'input_layers' must name InputLayers; '\(reference.layer)' is a \(entries[layer[ref.node]].className)",
+                        "'input_layers' must name InputLayers; '\(reference.layer)' is a "
+                            + "\(entries[layer[ref.node]].className)",
                         at: reference.location)
                 }
                 guard !modelInputs.contains(ref.node) else {
@@ -436,14 +445,16 @@ extension ModelSpecParser {
             }
             if member.key.hasSuffix("mask"), member.value["class_name"]?.value.stringValue == "__keras_tensor__" {
                 throw SpecError(
-                    "\(context): a mask passed as '\(member.key)' is not supported yet (masks from Embedding(mask_zero=True) and Masking are)",
+                    "\(context): a mask passed as '\(member.key)' is not supported yet (masks from "
+                        + "Embedding(mask_zero=True) and Masking are)",
                     at: member.keyLocation)
             }
             switch member.value.value {
             case .null, .bool: continue
             default:
                 throw SpecError(
-                    "\(context): keyword argument '\(member.key)' of a layer call is not supported (only null or boolean flags)",
+                    "\(context): keyword argument '\(member.key)' of a layer call is not supported (only null or "
+                        + "boolean flags)",
                     at: member.keyLocation)
             }
         }
@@ -493,7 +504,8 @@ extension ModelSpecParser {
             for member in members {
                 guard member.value.value.arrayElements?.first?.value.stringValue != nil else {
                     throw SpecError(
-                        "'\(key)': '\(member.key)' holds a nested structure; only a flat dict of tensors is supported yet",
+                        "'\(key)': '\(member.key)' holds a nested structure; only a flat dict of tensors is "
+                            + "supported yet",
                         at: member.value.location)
                 }
                 references.append(try reference(member.value, context: "'\(key)'", allowKwargs: false))

@@ -499,7 +499,8 @@ package struct HDF5File {
             let precision = try cursor.u16()
             guard [1, 2, 4, 8].contains(size), offset == 0, precision == size * 8 else {
                 throw HDF5File.error(
-                    "\(what): an integer type of \(size) bytes with \(precision) bits at offset \(offset) is not supported"
+                    "\(what): an integer type of \(size) bytes with \(precision) bits at offset \(offset) is not "
+                        + "supported"
                 )
             }
             return Datatype(
@@ -519,7 +520,8 @@ package struct HDF5File {
                 (exponentLocation, exponentSize, mantissaSize, bias) == layout, mantissaLocation == 0
             else {
                 throw HDF5File.error(
-                    "\(what): a floating-point type of \(size) bytes that is not IEEE half, single or double precision is not supported"
+                    "\(what): a floating-point type of \(size) bytes that is not IEEE half, single or double "
+                        + "precision is not supported"
                 )
             }
             return Datatype(

@@ -180,7 +180,8 @@ public enum Initializer: ConfigValue, SwiftExpressible {
             .init(
                 codingPath: decoder.codingPath,
                 debugDescription:
-                    "unknown initializer '\(name)'\(field(decoder, "for")); supported: \(classNames.joined(separator: ", ")) (or their snake_case names)"
+                    "unknown initializer '\(name)'\(field(decoder, "for")); supported: "
+                    + "\(classNames.joined(separator: ", ")) (or their snake_case names)"
             ))
     }
 
@@ -226,7 +227,8 @@ public enum Initializer: ConfigValue, SwiftExpressible {
             let lowered = key == "distribution" && raw.lowercased() == "normal" ? "truncated_normal" : raw.lowercased()
             guard let result = E(rawValue: lowered) else {
                 throw ConfigErrors.invalid(
-                    "invalid '\(key)' '\(raw)' of the \(className)\(field(decoder, "in")); expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))",
+                    "invalid '\(key)' '\(raw)' of the \(className)\(field(decoder, "in")); expected one of "
+                        + "\(E.allCases.map(\.rawValue).joined(separator: ", "))",
                     at: (config?.codingPath ?? decoder.codingPath) + [ConfigKey(key)])
             }
             return result

@@ -175,7 +175,8 @@ public enum LayerRegistry {
         LayerKind(
             configType: ResizingConfig.self, family: "Preprocessing",
             summary:
-                "`nearest`, `bilinear`, `bicubic`, `lanczos3`, `lanczos5`; `antialias`; crop or pad to the aspect ratio."
+                "`nearest`, `bilinear`, `bicubic`, `lanczos3`, `lanczos5`; `antialias`; crop or pad to the aspect "
+                + "ratio."
         ),
         LayerKind(
             configType: RescalingConfig.self, family: "Preprocessing",
@@ -242,7 +243,8 @@ public enum LayerRegistry {
         LayerKind(
             configType: MultiHeadAttentionConfig.self, family: "Attention",
             summary:
-                "Self and cross attention, `key_dim`, `value_dim`, `output_shape`, `use_bias`, `use_causal_mask`; over the steps axis."
+                "Self and cross attention, `key_dim`, `value_dim`, `output_shape`, `use_bias`, `use_causal_mask`; "
+                + "over the steps axis."
         ),
         LayerKind(configType: IdentityConfig.self, family: "Core", summary: "Its input."),
         LayerKind(
@@ -268,7 +270,8 @@ public enum LayerRegistry {
     /// Keras layers refused on purpose, with the reason.
     public static let refused: [String: String] = [
         "Lambda":
-            "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers or as a custom layer written in Swift and declared under 'customLayers' in model-generator-config.json",
+            "a Lambda layer holds Python code, which cannot be translated; express it with built-in layers or as a "
+            + "custom layer written in Swift and declared under 'customLayers' in model-generator-config.json",
         "TFSMLayer": "a TFSMLayer wraps a TensorFlow SavedModel, which cannot be translated",
     ]
 

@@ -38,7 +38,8 @@ package enum LegacyKerasH5 {
             return Array(strings[0].utf8)
         case .strings(let strings)?:
             throw SpecError(
-                "the 'model_config' attribute holds \(strings.count) strings, expected one: the model's JSON; \(whatASpecIs)"
+                "the 'model_config' attribute holds \(strings.count) strings, expected one: the model's JSON; "
+                    + "\(whatASpecIs)"
             )
         case .numbers?:
             throw SpecError(

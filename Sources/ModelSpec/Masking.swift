@@ -224,7 +224,8 @@ public struct MaskPlan: Sendable, Equatable {
                 if let mask = masks.first(where: { $0 != nil }) ?? nil {
                     throw MaskError(
                         node: index,
-                        "gets a Keras mask (\(origin(mask))); masks into nested models and custom layers are not supported yet"
+                        "gets a Keras mask (\(origin(mask))); masks into nested models and custom layers are not "
+                            + "supported yet"
                     )
                 }
                 if nestedOutputMasked(node.layer) {

@@ -108,7 +108,8 @@ extension ModelConfig {
                         firstWeights[layer] = shapes
                     } else if shapes != firstWeights[layer] {
                         throw ShapeError(
-                            "a shared layer's later calls must fit the weights its first call made (\(firstWeights[layer] ?? []))"
+                            "a shared layer's later calls must fit the weights its first call made "
+                                + "(\(firstWeights[layer] ?? []))"
                         )
                     }
                 }
@@ -123,7 +124,8 @@ extension ModelConfig {
         let expected = inputShapes
         guard inputs.count == expected.count else {
             throw ShapeError(
-                "model '\(model.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)"
+                "model '\(model.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got "
+                    + "\(inputs.count)"
             )
         }
         for (input, wanted) in zip(inputs, expected) where !wanted.isCompatible(with: input) {
@@ -400,7 +402,8 @@ extension ModelConfig {
         let graph = Self.graph
         guard shapes.count == graph.inputs.count else {
             throw ShapeError(
-                "model '\(model.name)' has \(graph.inputs.count) input\(graph.inputs.count == 1 ? "" : "s"), got \(shapes.count) shapes"
+                "model '\(model.name)' has \(graph.inputs.count) input\(graph.inputs.count == 1 ? "" : "s"), got "
+                    + "\(shapes.count) shapes"
             )
         }
         guard case .object(var members) = try SpecEncoder().encode(self),

@@ -186,7 +186,8 @@ public enum ModelSpecParser {
     static func parseModel(_ root: JSONNode, depth: Int, custom: [CustomLayer]) throws -> ModelDescription {
         guard let members = root.value.objectMembers else {
             throw SpecError(
-                "a model spec must be a JSON object with 'class_name' and 'config', found \(root.value.kindDescription)",
+                "a model spec must be a JSON object with 'class_name' and 'config', found "
+                    + "\(root.value.kindDescription)",
                 at: root.location)
         }
         // Keras 2 files also carry the Keras version and backend that wrote them.
@@ -225,7 +226,8 @@ public enum ModelSpecParser {
                 return try parseSubclassed(root, layer: layer, custom: custom)
             }
             throw SpecError(
-                "unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model, or a subclassed model declared under 'customLayers' in the target's model-generator-config.json",
+                "unknown model class '\(className)'; a spec's top level must be a Sequential or Functional model, or "
+                    + "a subclassed model declared under 'customLayers' in the target's model-generator-config.json",
                 at: classNode.location)
         }
     }
@@ -240,7 +242,8 @@ public enum ModelSpecParser {
             !dimensions.isEmpty
         else {
             throw SpecError(
-                "the subclassed model '\(layer.kerasName)' needs 'build_config' with its 'input_shape' (Keras writes it once the model has been built or called)",
+                "the subclassed model '\(layer.kerasName)' needs 'build_config' with its 'input_shape' (Keras writes "
+                    + "it once the model has been built or called)",
                 at: buildConfig?.location ?? root.location)
         }
         // The batch size the model happened to be built with is not part of its architecture.

@@ -41,7 +41,8 @@ extension ModelSpecParser {
     ) throws -> Entry {
         guard let entryMembers = entry.value.objectMembers else {
             throw SpecError(
-                "layer \(index): expected an object with 'class_name' and 'config', found \(entry.value.kindDescription)",
+                "layer \(index): expected an object with 'class_name' and 'config', found "
+                    + "\(entry.value.kindDescription)",
                 at: entry.location)
         }
         guard let classNode = entry["class_name"] else {
@@ -55,14 +56,17 @@ extension ModelSpecParser {
         let registeredNode = entry["registered_name"]
         if let registeredNode, registeredNode.value != .null, registeredNode.value.stringValue == nil {
             throw SpecError(
-                "layer \(index) (\(className)): expected a string or null for 'registered_name', found \(registeredNode.value.kindDescription)",
+                "layer \(index) (\(className)): expected a string or null for 'registered_name', found "
+                    + "\(registeredNode.value.kindDescription)",
                 at: registeredNode.location)
         }
         let registeredName = registeredNode?.value.stringValue
         let customLayer = custom.first { $0.matches(className: className, registeredName: registeredName) }
         if customLayer == nil, let registeredName, registeredName.contains(">") {
             throw SpecError(
-                "layer \(index) (\(className)): the custom layer '\(registeredName)' is not declared; declare it under 'customLayers' in the target's model-generator-config.json with the Swift type that computes it",
+                "layer \(index) (\(className)): the custom layer '\(registeredName)' is not declared; declare it "
+                    + "under 'customLayers' in the target's model-generator-config.json with the Swift type that "
+                    + "computes it",
                 at: registeredNode?.location)
         }
         if customLayer == nil, let reason = LayerRegistry.refused[className] {
@@ -72,7 +76,8 @@ extension ModelSpecParser {
         if isOperation, Operations.kinds[className] == nil {
             let module = entry["module"]?.value.stringValue ?? ""
             throw SpecError(
-                "layer \(index) (\(className)): the Keras operation '\(className)' (\(module)) is not supported yet; the supported operations are listed in the README's supported-layers table",
+                "layer \(index) (\(className)): the Keras operation '\(className)' (\(module)) is not supported yet; "
+                    + "the supported operations are listed in the README's supported-layers table",
                 at: classNode.location)
         }
         if isOperation, !functional {
@@ -86,13 +91,16 @@ extension ModelSpecParser {
         let isModel = customLayer == nil && !isOperation && modelClasses.contains(className)
         if kind == nil, !isModel, customLayer == nil, LayerRegistry.notYetSupported.contains(className) {
             throw SpecError(
-                "layer \(index) (\(className)): the Keras layer '\(className)' is not supported yet; the supported layers are listed in the README's supported-layers table",
+                "layer \(index) (\(className)): the Keras layer '\(className)' is not supported yet; the supported "
+                    + "layers are listed in the README's supported-layers table",
                 at: classNode.location)
         }
         guard kind != nil || isModel || customLayer != nil else {
             let suggestion = LayerRegistry.closestClassName(to: className).map { " (did you mean '\($0)'?)" } ?? ""
             throw SpecError(
-                "layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in the README's supported-layers table (nested Sequential and Functional models work too); a custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
+                "layer \(index): unknown layer class '\(className)'\(suggestion); the supported layers are listed in "
+                    + "the README's supported-layers table (nested Sequential and Functional models work too); a "
+                    + "custom layer must be declared under 'customLayers' in the target's model-generator-config.json",
                 at: classNode.location)
         }
         var allowed: Set<String> = ["module", "class_name", "config", "registered_name", "build_config", "name"]
@@ -118,7 +126,8 @@ extension ModelSpecParser {
         var nameNode = config["name"]
         if let given = entryName?.value.stringValue, let configName = nameNode?.value.stringValue, given != configName {
             throw SpecError(
-                "layer \(index) (\(className)): the entry's name '\(given)' differs from its config's name '\(configName)'",
+                "layer \(index) (\(className)): the entry's name '\(given)' differs from its config's name "
+                    + "'\(configName)'",
                 at: entryName?.location)
         }
         if nameNode == nil, let entryName {
@@ -128,7 +137,8 @@ extension ModelSpecParser {
         if nameNode == nil {
             if functional {
                 throw SpecError(
-                    "layer \(index) (\(className)): a layer of a Functional model needs a 'name', which other layers refer to",
+                    "layer \(index) (\(className)): a layer of a Functional model needs a 'name', which other layers "
+                        + "refer to",
                     at: entry.location)
             }
             let prefix = kind?.defaultNamePrefix ?? Naming.snakeCase(className)
@@ -198,7 +208,8 @@ extension ModelSpecParser {
         }
         if let kwargs = call["kwargs"], kwargs.value.objectMembers?.isEmpty != true {
             throw SpecError(
-                "\(label): keyword arguments of an operation's call are not supported; Keras 3 passes an operation's options to its config",
+                "\(label): keyword arguments of an operation's call are not supported; Keras 3 passes an operation's "
+                    + "options to its config",
                 at: kwargs.location)
         }
         guard case .object(var members) = config.value else { return config }
@@ -277,7 +288,8 @@ extension ModelSpecParser {
                     let needed = callWeights.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
                     let firstShapes = (firstInputs[layer] ?? []).map(\.description).joined(separator: ", ")
                     throw ShapeError(
-                        "this call needs weights \(needed), but the layer's first call, on \(firstShapes), made \(made); the calls of a shared layer must fit the same weights"
+                        "this call needs weights \(needed), but the layer's first call, on \(firstShapes), made "
+                            + "\(made); the calls of a shared layer must fit the same weights"
                     )
                 }
                 return outputs
@@ -300,7 +312,8 @@ extension ModelSpecParser {
             guard shape.isCompatible(with: expected) else {
                 let entry = entries[node.layer]
                 throw SpecError(
-                    "\(entry.label): the 'mask' must have shape \(expected) for an input of shape \(sequence), got \(shape)",
+                    "\(entry.label): the 'mask' must have shape \(expected) for an input of shape \(sequence), got "
+                        + "\(shape)",
                     at: entry.node.location)
             }
         }
@@ -333,7 +346,8 @@ extension ModelSpecParser {
                     let (product, overflow) = count.multipliedReportingOverflow(by: size)
                     guard !overflow, product <= maxWeightCount else {
                         throw SpecError(
-                            "\(entry.label): weight '\(weight.name)' of shape \(weight.shape) has more than \(maxWeightCount) scalars",
+                            "\(entry.label): weight '\(weight.name)' of shape \(weight.shape) has more than "
+                                + "\(maxWeightCount) scalars",
                             at: entry.node.location)
                     }
                     count = product
@@ -375,7 +389,8 @@ extension ModelSpecParser {
         let expected = nested.inputShapes
         guard inputs.count == expected.count else {
             throw ShapeError(
-                "model '\(nested.attributes.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), got \(inputs.count)"
+                "model '\(nested.attributes.name)' takes \(expected.count) input\(expected.count == 1 ? "" : "s"), "
+                    + "got \(inputs.count)"
             )
         }
         for (input, wanted) in zip(inputs, expected) where !wanted.isCompatible(with: input) {
@@ -394,7 +409,8 @@ extension ModelSpecParser {
         let allowed: Set<String> = ["name", "trainable", "dtype", "layers", "build_input_shape"]
         if let unknown = members.first(where: { !allowed.contains($0.key) }) {
             throw SpecError(
-                "unknown field '\(unknown.key)' in the Sequential config; known fields: 'name', 'trainable', 'dtype', 'layers'",
+                "unknown field '\(unknown.key)' in the Sequential config; known fields: 'name', 'trainable', "
+                    + "'dtype', 'layers'",
                 at: unknown.keyLocation)
         }
         if config["name"] == nil {
@@ -423,7 +439,8 @@ extension ModelSpecParser {
                         let isInput = className == InputLayerConfig.className
                         if index == 0 && !isInput {
                             return SpecError(
-                                "a Sequential spec must start with an InputLayer that fixes the input shape; \(label) is not one",
+                                "a Sequential spec must start with an InputLayer that fixes the input shape; "
+                                    + "\(label) is not one",
                                 at: node.location)
                         }
                         if index > 0 && isInput {
@@ -440,7 +457,8 @@ extension ModelSpecParser {
         for entry in entries.dropFirst() {
             if entry.outputCount > 1, entry.nested == nil {
                 throw SpecError(
-                    "\(entry.label): the layer gives \(entry.outputCount) outputs (return_state or merge_mode None), which needs a Functional model",
+                    "\(entry.label): the layer gives \(entry.outputCount) outputs (return_state or merge_mode None), "
+                        + "which needs a Functional model",
                     at: entry.node.location)
             }
             guard let nested = entry.nested else { continue }

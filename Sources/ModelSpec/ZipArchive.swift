@@ -52,7 +52,8 @@ package struct ZipArchive {
             }
             guard inflated.count == entry.size else {
                 throw ArchiveError(
-                    "zip member '\(entry.name)': decompressed to \(inflated.count) bytes, the archive declares \(entry.size)"
+                    "zip member '\(entry.name)': decompressed to \(inflated.count) bytes, the archive declares "
+                        + "\(entry.size)"
                 )
             }
             return try inflated.withUnsafeBytes { data in
@@ -63,7 +64,8 @@ package struct ZipArchive {
             }
         default:
             throw ArchiveError(
-                "zip member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflated (8) members can be read"
+                "zip member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflated "
+                    + "(8) members can be read"
             )
         }
     }
@@ -157,7 +159,8 @@ package struct ZipArchive {
             let (bound, overflow) = compressed.multipliedReportingOverflow(by: Inflate.maximumRatio)
             guard method != 8 || overflow || size <= bound + 64 else {
                 throw ArchiveError(
-                    "zip member '\(name)' declares \(size) bytes from \(compressed) compressed bytes, more than DEFLATE can produce; the archive is forged"
+                    "zip member '\(name)' declares \(size) bytes from \(compressed) compressed bytes, more than "
+                        + "DEFLATE can produce; the archive is forged"
                 )
             }
             guard method == 8 || compressed == size || method != 0 else {
@@ -174,7 +177,8 @@ package struct ZipArchive {
         var ranges = entries.map { ($0.dataOffset, $0.dataOffset + $0.compressedSize, $0.name) }.sorted { $0.0 < $1.0 }
         for index in ranges.indices.dropFirst() where ranges[index].0 < ranges[index - 1].1 {
             throw ArchiveError(
-                "zip members '\(ranges[index - 1].2)' and '\(ranges[index].2)' overlap; the archive is corrupted or forged"
+                "zip members '\(ranges[index - 1].2)' and '\(ranges[index].2)' overlap; the archive is corrupted or "
+                    + "forged"
             )
         }
         ranges.removeAll()

@@ -86,7 +86,8 @@ enum CustomLayerArguments {
                 return initializer.swiftExpression
             }
             throw SpecError(
-                "'\(key)' holds an object that is not a Keras initializer; a custom layer's config values must be numbers, strings, booleans, null, lists of them or initializers",
+                "'\(key)' holds an object that is not a Keras initializer; a custom layer's config values must be "
+                    + "numbers, strings, booleans, null, lists of them or initializers",
                 at: node.location)
         }
     }

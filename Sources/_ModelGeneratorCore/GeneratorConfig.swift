@@ -74,14 +74,16 @@ public struct GeneratorConfigFile: Sendable, Equatable {
                             || ["Sequential", "Functional", "Model", "InputLayer"].contains(declaration.kerasName)
                     {
                         throw SpecError(
-                            "custom layer '\(entry.key)' has the name of a built-in Keras class; register it under a package ('MyLayers>\(entry.key)'), as Keras does",
+                            "custom layer '\(entry.key)' has the name of a built-in Keras class; register it under a "
+                                + "package ('MyLayers>\(entry.key)'), as Keras does",
                             at: entry.keyLocation)
                     }
                     customLayers.append(declaration)
                 }
             default:
                 throw SpecError(
-                    "unknown key '\(member.key)' in the generator config; known keys: 'accessModifier', 'typeNames', 'additionalImports', 'customLayers'",
+                    "unknown key '\(member.key)' in the generator config; known keys: 'accessModifier', 'typeNames', "
+                        + "'additionalImports', 'customLayers'",
                     at: member.keyLocation)
             }
         }

@@ -46,7 +46,8 @@ extension Renderer {
             separator: ", ")
         let arguments = zip(labels, parameters).map { $0 == "_" ? $1 : "\($0): \($1)" }.joined(separator: ", ")
         out.line(
-            "/// Runs the model on \(inputs); returns \(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes))."
+            "/// Runs the model on \(inputs); returns "
+                + "\(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes))."
         )
         out.block("\(access)func callAsFunction(\(signature)) -> \(returnType)") { out in
             out.line("callAsFunction(\(arguments), intercepting: NoInterception())")
@@ -55,7 +56,8 @@ extension Renderer {
         out.line("/// Runs the model, handing every layer's output to `interceptor`, which may replace it;")
         out.line("/// `path` is where the model sits in an outer model.")
         let full =
-            "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])"
+            "\(signature), intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = "
+            + "LayerPath([])"
         let statements = callStatements()
         let result =
             outputLabels.count == 1
@@ -160,7 +162,8 @@ extension Renderer {
                 statements.append(
                     CallStatement(
                         lines: [
-                            "let \(local) = interceptor.interceptChain(\(chained), input: \(valueExpression(first.inputs[0])), at: path())"
+                            "let \(local) = interceptor.interceptChain(\(chained), input: "
+                                + "\(valueExpression(first.inputs[0])), at: path())"
                         ],
                         defines: [local], reads: first.inputs.map { locals[$0.node] }, node: index))
                 continue

@@ -11,10 +11,12 @@ extension Renderer {
             description.isSubclassed
             ? "subclassed model \(CommentText.escape(description.className))" : "\(description.className) model"
         out.line(
-            "/// The Keras \(kind) \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from \(origin):"
+            "/// The Keras \(kind) \(CommentText.escape(SwiftLiteral.string(description.attributes.name))) from "
+                + "\(origin):"
         )
         out.line(
-            "/// \(count) layer\(count == 1 ? "" : "s"), \(Format.grouped(description.parameterCount)) parameters, \(shapesText(description.inputShapes)) → \(shapesText(description.outputShapes))."
+            "/// \(count) layer\(count == 1 ? "" : "s"), \(Format.grouped(description.parameterCount)) parameters, "
+                + "\(shapesText(description.inputShapes)) → \(shapesText(description.outputShapes))."
         )
         out.line("///")
         out.line("/// | Layer | Type | Output shape | Parameters |")
@@ -24,7 +26,8 @@ extension Renderer {
         for (index, layer) in layers.enumerated() where !layer.isInput {
             let shape = firstCall[index].map { shapesText(description.nodeShapes[$0]) } ?? "?"
             out.line(
-                "/// | \(name(layer)) | \(typeDescription(index)) | \(shape) | \(Format.grouped(layer.parameterCount)) |"
+                "/// | \(name(layer)) | \(typeDescription(index)) | \(shape) | "
+                    + "\(Format.grouped(layer.parameterCount)) |"
             )
         }
     }
@@ -41,7 +44,8 @@ extension Renderer {
                     out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
                 } else if let config = layer.config as? DeclaredLayerConfig {
                     out.line(
-                        "/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer `\(config.declaration.swiftType)`)."
+                        "/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer "
+                            + "`\(config.declaration.swiftType)`)."
                     )
                 } else {
                     out.line("/// \(name(layer)) (\(layer.className)).")
@@ -242,7 +246,8 @@ extension Renderer {
             let call =
                 node.inputs.isEmpty ? "input" : "(" + node.inputs.map { locals[$0.node] }.joined(separator: ", ") + ")"
             return
-                "\(code),  // \(index): \(locals[index]) = \(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
+                "\(code),  // \(index): \(locals[index]) = "
+                + "\(members[node.layer])\(node.inputs.isEmpty ? " (" + call + ")" : call)"
         }
         let large = graph.nodes.count > options.stageSize
         out.line("\(access)static let graph = ModelGraph(")

@@ -15,7 +15,8 @@ extension Renderer {
             let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
             let first = calls[0]
             out.line(
-                "/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → \(shapesText(description.nodeShapes[first]))\(parameters)\(shared)."
+                "/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → "
+                    + "\(shapesText(description.nodeShapes[first]))\(parameters)\(shared)."
             )
             renderForwardingProperty(
                 &out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
@@ -143,7 +144,8 @@ extension Renderer {
                 lines.append("\(member) = CopyOnWrite(InputLayer(config: \(config)))")
             } else if let nestedType = nested[node.layer]?.typeName {
                 lines.append(
-                    "\(member) = CopyOnWrite(try \(nestedType)(config: \(config), seed: Seeds.derive(seed, \(config).name)))"
+                    "\(member) = CopyOnWrite(try \(nestedType)(config: \(config), seed: Seeds.derive(seed, "
+                        + "\(config).name)))"
                 )
             } else {
                 let shape =
@@ -173,7 +175,8 @@ extension Renderer {
             let member = members[index]
             let recursive = nested[index] != nil ? ", recursive: recursive" : ""
             return
-                "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: \(typeLiteral)\(recursive))"
+                "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: "
+                + "\(typeLiteral)\(recursive))"
         }
     }
 
@@ -197,7 +200,8 @@ extension Renderer {
             layers.firstIndex { $0.name == layer.name }.map { (members[$0], layer.member, layer.isInput) }
         }
         out.line(
-            "/// The variant of `\(base.typeName)` (`\(CommentText.escape(base.spec))`) built on `base`'s layers, which it"
+            "/// The variant of `\(base.typeName)` (`\(CommentText.escape(base.spec))`) built on `base`'s layers, "
+                + "which it"
         )
         out.line("/// shares (their weights are copy-on-write); the inserted layers are new, drawn from `seed`.")
         out.block("\(access)init(sharingLayersOf base: \(base.typeName), seed: UInt64? = nil) throws") { out in
@@ -240,7 +244,8 @@ extension Renderer {
             } else {
                 for part in partTypes.indices {
                     out.line(
-                        "clone.storage.value.\(partMember(part)).value.clone(with: cloner, recursive: recursive, at: path)"
+                        "clone.storage.value.\(partMember(part)).value.clone(with: cloner, recursive: recursive, at: "
+                            + "path)"
                     )
                 }
             }
@@ -254,7 +259,8 @@ extension Renderer {
         let nestedNote = weighted.contains { layers[$0].nested != nil } ? ", nested models' included" : ""
         let weightedParts = partTypes.indices.filter { !self.weighted(part: $0).isEmpty }
         out.line(
-            "/// The weight tensors in Keras's `get_weights()` order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote)."
+            "/// The weight tensors in Keras's `get_weights()` "
+                + "order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote)."
         )
         out.block("\(access)var weights: [Tensor]") { out in
             if weighted.isEmpty {

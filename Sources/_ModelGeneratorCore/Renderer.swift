@@ -226,7 +226,8 @@ struct Renderer {
     func partDescription(_ part: Int) -> String {
         let indices = layerParts![part]
         return
-            "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … \(name(layers[indices.last!])))"
+            "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … "
+            + "\(name(layers[indices.last!])))"
     }
 
     /// The declaration of a custom layer.

@@ -15,7 +15,8 @@ public struct Template: Sendable {
         Template(
             name: "mlp",
             summary:
-                "A Sequential classifier for flat inputs (MNIST-sized): Dense 256 → Dropout → Dense 128 → Dense 10 softmax.",
+                "A Sequential classifier for flat inputs (MNIST-sized): Dense 256 → Dropout → Dense 128 → Dense 10 "
+                + "softmax.",
             spec: #"""
                 {"class_name": "Sequential", "config": {"name": "mlp", "layers": [
                   {"class_name": "InputLayer", "config": {"batch_shape": [null, 784]}},
@@ -28,7 +29,8 @@ public struct Template: Sendable {
         Template(
             name: "cnn",
             summary:
-                "A small image classifier (MNIST-sized): Conv2D 32 → MaxPooling2D → Conv2D 64 → MaxPooling2D → Flatten → Dropout → Dense 10 softmax.",
+                "A small image classifier (MNIST-sized): Conv2D 32 → MaxPooling2D → Conv2D 64 → MaxPooling2D → "
+                + "Flatten → Dropout → Dense 10 softmax.",
             spec: #"""
                 {"class_name": "Sequential", "config": {"name": "cnn", "layers": [
                   {"class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1]}},
@@ -44,7 +46,8 @@ public struct Template: Sendable {
         Template(
             name: "residual_mlp",
             summary:
-                "A Functional block with a skip connection: Dense expand → Dense project, added to the input, then a sigmoid head.",
+                "A Functional block with a skip connection: Dense expand → Dense project, added to the input, then a "
+                + "sigmoid head.",
             spec: #"""
                 {"class_name": "Functional", "config": {"name": "residual_mlp",
                   "layers": [
@@ -65,7 +68,8 @@ public struct Template: Sendable {
         Template(
             name: "text_classifier",
             summary:
-                "A text classifier over 64 token ids: Embedding 10000×64 → Bidirectional LSTM 32 → Dropout → Dense 1 sigmoid.",
+                "A text classifier over 64 token ids: Embedding 10000×64 → Bidirectional LSTM 32 → Dropout → Dense 1 "
+                + "sigmoid.",
             spec: #"""
                 {"class_name": "Sequential", "config": {"name": "text_classifier", "layers": [
                   {"class_name": "InputLayer", "config": {"batch_shape": [null, 64], "dtype": "int32"}},
@@ -78,7 +82,8 @@ public struct Template: Sendable {
         Template(
             name: "transformer_block",
             summary:
-                "One Transformer encoder block over 16 steps of 64 features: self MultiHeadAttention, residual + LayerNormalization, feed-forward, residual + LayerNormalization, pooled into 2 classes.",
+                "One Transformer encoder block over 16 steps of 64 features: self MultiHeadAttention, residual + "
+                + "LayerNormalization, feed-forward, residual + LayerNormalization, pooled into 2 classes.",
             spec: #"""
                 {"class_name": "Functional", "config": {"name": "transformer_block",
                   "layers": [

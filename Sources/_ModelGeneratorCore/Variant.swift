@@ -248,7 +248,8 @@ extension Generator {
             specFile: baseBytes, file: basePath, customLayers: options.parserCustomLayers)
         if base.isSubclassed {
             throw SpecError(
-                "the base \(variant.base) is a subclassed model, computed by one custom layer; a variant inserts layers into a Sequential or Functional model",
+                "the base \(variant.base) is a subclassed model, computed by one custom layer; a variant inserts "
+                    + "layers into a Sequential or Functional model",
                 file: path)
         }
         let spec: JSONNode

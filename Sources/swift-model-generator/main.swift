@@ -109,7 +109,8 @@ func generate(_ arguments: [String]) -> Int32 {
             }
             if let other = typeOwners[file.typeName] {
                 throw SpecError(
-                    "the type name \(file.typeName) is also generated from \(other); rename one spec or set a name in model-generator-config.json",
+                    "the type name \(file.typeName) is also generated from \(other); rename one spec or set a name "
+                        + "in model-generator-config.json",
                     file: spec)
             }
             typeOwners[file.typeName] = spec

@@ -404,7 +404,8 @@ public struct MultiHeadAttention: MergeLayer {
         if let attentionMask {
             precondition(
                 attentionMask.shape == [batch, tq, tk] || attentionMask.shape == [batch, 1, tk],
-                "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, \(tk))"
+                "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, "
+                    + "\(tk))"
             )
         }
         let attentionRows = attentionMask.map { $0.shape[1] } ?? 0

@@ -22,7 +22,8 @@ public struct InputLayer: Layer {
     public func check(_ input: Tensor, model: String) -> Tensor {
         precondition(
             config.batchShape.accepts(input.shape),
-            "\(model): input '\(config.name)' expects shape \(config.batchShape), got \(TensorShape(input.shape.map { $0 }))"
+            "\(model): input '\(config.name)' expects shape \(config.batchShape), got "
+                + "\(TensorShape(input.shape.map { $0 }))"
         )
         return input
     }

@@ -183,7 +183,8 @@ public struct Concatenate: MergeLayer, WeightlessMerge {
         for input in inputs {
             precondition(
                 input.rank == rank && (0..<rank).allSatisfy { $0 == axis || input.shape[$0] == shape[$0] },
-                "Concatenate '\(config.name)': inputs of shapes \(inputs.map(\.shape)) do not fit on axis \(config.axis)"
+                "Concatenate '\(config.name)': inputs of shapes \(inputs.map(\.shape)) do not fit on axis "
+                    + "\(config.axis)"
             )
         }
         let outer = shape[..<axis].reduce(1, *)
@@ -226,7 +227,8 @@ public struct Dot: MergeLayer, WeightlessMerge {
         let k = x.shape[x.rank - 1]
         precondition(
             y.shape[1] == k && y.shape[0] == batch,
-            "Dot '\(config.name)': inputs of shapes \(inputs[0].shape) and \(inputs[1].shape) do not fit axes \(config.axes.swiftExpression)"
+            "Dot '\(config.name)': inputs of shapes \(inputs[0].shape) and \(inputs[1].shape) do not fit axes "
+                + "\(config.axes.swiftExpression)"
         )
         let m = x.scalarCount / max(batch * k, 1)
         let n = y.scalarCount / max(batch * k, 1)

@@ -131,7 +131,8 @@ public struct BatchNormalization: UnaryLayer {
         let axis = config.axis < 0 ? config.axis + input.rank : config.axis
         precondition(
             axis >= 0 && axis < input.rank && input.shape[axis] == movingMean.scalarCount,
-            "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape \(input.shape)"
+            "\(config.name): expects \(movingMean.scalarCount) features on axis \(config.axis), got shape "
+                + "\(input.shape)"
         )
         let features = input.shape[axis]
         let inner = input.shape[(axis + 1)...].reduce(1, *)

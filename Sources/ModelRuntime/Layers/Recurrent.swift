@@ -101,7 +101,8 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
             initialState.isEmpty
                 || (initialState.count == stateCount
                     && initialState.allSatisfy { $0.shape == [batch, config.units] }),
-            "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got \(initialState.map(\.shape))"
+            "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got "
+                + "\(initialState.map(\.shape))"
         )
         let units = config.units
         let width = Cell.gates * units

@@ -245,7 +245,8 @@ private struct Parser {
 
     func endOfFile(in container: OpenContainer) -> SpecError {
         error(
-            "unexpected end of file, expected \(container.closer) to close the \(container.name) opened at \(container.start)"
+            "unexpected end of file, expected \(container.closer) to close the \(container.name) opened at "
+                + "\(container.start)"
         )
     }
 

@@ -132,7 +132,8 @@ public struct CustomScaleLayerConfig: LayerConfig {
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
         guard inputs.count == 2, inputs[0].isCompatible(with: inputs[1]) else {
             throw ShapeError(
-                "CustomScaleLayer takes two inputs of one shape, got \(inputs.map(\.description).joined(separator: ", "))"
+                "CustomScaleLayer takes two inputs of one shape, got "
+                    + "\(inputs.map(\.description).joined(separator: ", "))"
             )
         }
         return inputs[0]

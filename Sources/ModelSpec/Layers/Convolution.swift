@@ -46,7 +46,9 @@ public struct SpatialWindow: Sendable, Equatable {
     func checkFits(_ input: [Int?], layer: String) throws {
         for (axis, length) in outputSizes(input).enumerated() where length == 0 {
             throw ShapeError(
-                "\(layer): a window of \(size[axis]) (dilation \(dilation[axis])) does not fit \(input[axis].map(String.init) ?? "?") positions on spatial axis \(axis + 1) with 'valid' padding"
+                "\(layer): a window of \(size[axis]) (dilation \(dilation[axis])) does not fit "
+                    + "\(input[axis].map(String.init) ?? "?") positions on spatial axis \(axis + 1) with 'valid' "
+                    + "padding"
             )
         }
     }

@@ -34,7 +34,8 @@ public enum ElementwiseBroadcast {
         let batches = Set(inputs.compactMap { $0.dimensions.first ?? nil })
         guard batches.count <= 1 else {
             throw ShapeError(
-                "\(layer) cannot merge tensors with different batch sizes: \(inputs.map(\.description).joined(separator: ", "))"
+                "\(layer) cannot merge tensors with different batch sizes: "
+                    + "\(inputs.map(\.description).joined(separator: ", "))"
             )
         }
         var merged = Array(first.dimensions.dropFirst())
@@ -204,7 +205,8 @@ public struct ConcatenateConfig: LayerConfig {
             for index in 0..<first.rank where index != axis {
                 if let a = output[index], let b = input.dimensions[index], a != b {
                     throw ShapeError(
-                        "Concatenate inputs must match except on axis \(self.axis): \(inputs.map(\.description).joined(separator: ", "))"
+                        "Concatenate inputs must match except on axis \(self.axis): "
+                            + "\(inputs.map(\.description).joined(separator: ", "))"
                     )
                 }
                 output[index] = output[index] ?? input.dimensions[index]
@@ -304,7 +306,8 @@ public struct DotConfig: LayerConfig {
         let (a, b) = axes.resolved(ranks: (x.count, y.count))
         guard a > 0, b > 0, a < x.count, b < y.count else {
             throw ShapeError(
-                "Dot axes \(axes.swiftExpression) are out of range or include the batch axis for \(inputs[0]) and \(inputs[1])"
+                "Dot axes \(axes.swiftExpression) are out of range or include the batch axis for \(inputs[0]) and "
+                    + "\(inputs[1])"
             )
         }
         if let d1 = x[a], let d2 = y[b], d1 != d2 {

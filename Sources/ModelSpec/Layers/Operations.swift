@@ -90,7 +90,8 @@ public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, SwiftEx
             ".slice(\(start.swiftExpression), \(stop.swiftExpression), \(step.swiftExpression))"
         case .ellipsis: ".ellipsis"
         case .constant(let shape, let kind, let dtype, let values):
-            ".constant(shape: \(shape.swiftExpression), kind: \(SwiftLiteral.string(kind)), dtype: \(SwiftLiteral.string(dtype)), values: \(values.swiftExpression))"
+            ".constant(shape: \(shape.swiftExpression), kind: \(SwiftLiteral.string(kind)), dtype: "
+                + "\(SwiftLiteral.string(dtype)), values: \(values.swiftExpression))"
         }
     }
 
@@ -165,7 +166,8 @@ public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, SwiftEx
                     guard let node = config?[key], !node.value.isNull else { return nil }
                     guard let int = node.value.intValue else {
                         throw ConfigErrors.invalid(
-                            "a slice's '\(key)' must be an integer or null, found \(node.value.kindDescription) (slicing by tensors is not supported)",
+                            "a slice's '\(key)' must be an integer or null, found \(node.value.kindDescription) "
+                                + "(slicing by tensors is not supported)",
                             at: path)
                     }
                     return int
@@ -202,7 +204,9 @@ public indirect enum OperationArgument: Sendable, Hashable, ConfigValue, SwiftEx
                 return .constant(shape: shape, kind: className!, dtype: dtype, values: values)
             default:
                 throw ConfigErrors.invalid(
-                    "unsupported argument \(className.map { "of class '\($0)'" } ?? "object") in an operation's call; supported: tensors, numbers, booleans, strings, None, lists, slices, '...' and constant arrays",
+                    "unsupported argument \(className.map { "of class '\($0)'" } ?? "object") in an operation's "
+                        + "call; supported: tensors, numbers, booleans, strings, None, lists, slices, '...' and "
+                        + "constant arrays",
                     at: path)
             }
         }
@@ -428,7 +432,8 @@ public enum OperationShapes {
                 case (let a?, let b?):
                     guard a == b else {
                         throw ShapeError(
-                            "\(operation) cannot broadcast shapes \(shapes.map(\.description).joined(separator: " and "))"
+                            "\(operation) cannot broadcast shapes "
+                                + "\(shapes.map(\.description).joined(separator: " and "))"
                         )
                     }
                 }
@@ -991,7 +996,8 @@ extension Ops {
                 for index in 0..<rank where index != axis {
                     if let a = out[index], let b = shape.dimensions[index], a != b {
                         throw ShapeError(
-                            "Concatenate: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ off axis \(axisValue)"
+                            "Concatenate: the tensors \(shapes.map(\.description).joined(separator: ", ")) differ "
+                                + "off axis \(axisValue)"
                         )
                     }
                     out[index] = out[index] ?? shape.dimensions[index]
@@ -1083,7 +1089,8 @@ extension Ops {
                     ellipsis = indices.count
                 default:
                     throw ShapeError(
-                        "GetItem: unsupported index \(item.swiftExpression); supported: integers, slices, None and '...'"
+                        "GetItem: unsupported index \(item.swiftExpression); supported: integers, slices, None and "
+                            + "'...'"
                     )
                 }
             }

@@ -380,7 +380,8 @@ public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledC
             let removed = cropping.pairs[axis][0] + cropping.pairs[axis][1]
             if let size, size <= removed {
                 throw ShapeError(
-                    "\(Self.className): cropping \(removed) of \(size) positions on spatial axis \(axis + 1) leaves nothing"
+                    "\(Self.className): cropping \(removed) of \(size) positions on spatial axis \(axis + 1) leaves "
+                        + "nothing"
                 )
             }
             sizes.append(size.map { $0 - removed })

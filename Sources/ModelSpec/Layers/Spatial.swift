@@ -176,7 +176,8 @@ func checkChannelsLast(_ dataFormat: String) throws {
 func spatialInput(_ input: TensorShape, rank: Int, layer: String) throws -> (spatial: [Int?], channels: Int) {
     guard input.rank == rank + 2 else {
         throw ShapeError(
-            "\(layer) needs an input of rank \(rank + 2) (batch, \(rank == 1 ? "steps" : "\(rank) spatial axes"), channels), got \(input)"
+            "\(layer) needs an input of rank \(rank + 2) (batch, \(rank == 1 ? "steps" : "\(rank) spatial axes"), "
+                + "channels), got \(input)"
         )
     }
     guard let channels = input.last else { throw ShapeError("\(layer) needs a known channel axis, got \(input)") }

@@ -242,7 +242,8 @@ public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, Sw
         }
         guard forwardShape == backwardShape else {
             throw ShapeError(
-                "Bidirectional: the forward output \(forwardShape) and the backward output \(backwardShape) cannot be merged with \(mergeMode!.rawValue)"
+                "Bidirectional: the forward output \(forwardShape) and the backward output \(backwardShape) cannot "
+                    + "be merged with \(mergeMode!.rawValue)"
             )
         }
         return forwardShape

@@ -9,7 +9,8 @@ do {
     let model = try ChannelNet(resource: "channel_net.keras", in: .module)
     let scale: ChannelScale = model.scale
     print(
-        "1. Loaded channel_net.keras: \(model.weights.count) weights; `scale` is a \(type(of: scale)) with gamma \(scale.gamma.shape)"
+        "1. Loaded channel_net.keras: \(model.weights.count) weights; `scale` is a \(type(of: scale)) with gamma "
+            + "\(scale.gamma.shape)"
     )
 
     // Keras's own output on the same inputs, saved beside them.
@@ -28,7 +29,8 @@ do {
     let shared = model.clone(with: SharingWeights())
     let copied = model.clone(with: CopyingWeights())
     print(
-        "3. Clones: fresh weights: same config \(fresh.config == model.config), same weights \(fresh.weights == model.weights);",
+        "3. Clones: fresh weights: same config \(fresh.config == model.config), same weights "
+            + "\(fresh.weights == model.weights);",
         "sharing: shares storage \(zip(shared.weights, model.weights).allSatisfy { $0.sharesStorage(with: $1) });",
         "copying: equal \(copied.weights == model.weights), same output \(copied(input) == output)")
 
@@ -44,7 +46,8 @@ do {
     config.residual.hiddenUnits = 12
     let wider = try ChannelNet(config: config, seed: 2)
     print(
-        "5. Variant with ResidualDense(hidden_units: 12): \(wider.residual.weights.map(\.shape)), output \(wider(input).shape)"
+        "5. Variant with ResidualDense(hidden_units: 12): \(wider.residual.weights.map(\.shape)), output "
+            + "\(wider(input).shape)"
     )
 } catch {
     print("error: \(error)")

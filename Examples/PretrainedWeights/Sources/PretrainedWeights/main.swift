@@ -7,7 +7,8 @@ import ModelRuntime
 do {
     let model = try Classifier(resource: "classifier.keras", in: .module)
     print(
-        "Loaded \(model.weights.count) weights (\(model.weights.map(\.scalarCount).reduce(0, +)) parameters) from classifier.keras"
+        "Loaded \(model.weights.count) weights (\(model.weights.map(\.scalarCount).reduce(0, +)) parameters) from "
+            + "classifier.keras"
     )
 
     // Keras's own output on the same inputs, saved beside them.

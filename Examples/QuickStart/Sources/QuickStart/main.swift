@@ -37,13 +37,17 @@ let copied = model.clone(with: CopyingWeights())
 let seeded = model.clone(with: Seed1337())
 print("3. Clones:")
 print(
-    "   fresh weights (Keras's default): same config \(fresh.config == model.config), same weights \(fresh.weights == model.weights)"
+    "   fresh weights (Keras's default): same config \(fresh.config == model.config), same weights "
+        + "\(fresh.weights == model.weights)"
 )
 print(
-    "   sharing weights: shares storage \(zip(shared.weights, model.weights).allSatisfy { $0.sharesStorage(with: $1) }), same output \(shared(batch) == output)"
+    "   sharing weights: shares storage "
+        + "\(zip(shared.weights, model.weights).allSatisfy { $0.sharesStorage(with: $1) }), same output "
+        + "\(shared(batch) == output)"
 )
 print(
-    "   copying weights: equal \(copied.weights == model.weights), own storage \(!copied.weights[0].sharesStorage(with: model.weights[0])), same output \(copied(batch) == output)"
+    "   copying weights: equal \(copied.weights == model.weights), own storage "
+        + "\(!copied.weights[0].sharesStorage(with: model.weights[0])), same output \(copied(batch) == output)"
 )
 print("   seeds set to 1337: reproducible \(seeded.weights == Classifier(seed: 7).clone(with: Seed1337()).weights)")
 
