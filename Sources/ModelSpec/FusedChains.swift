@@ -3,7 +3,7 @@
 /// activation, instead of two more passes over the whole output (ModelRuntime's `Fusion.swift`).
 ///
 /// Which layer types can take which place is decided here only: the generator plans chains
-/// from it (`Renderer.fusableChains`), and the runtime fuses a chain only when its layers'
+/// from it (`ModelPlan.fusableChains`), and the runtime fuses a chain only when its layers'
 /// configs have these roles, in this order. Whether a given layer can is then up to its values
 /// (an activation over the last axis, a normalization over another axis), which the runtime
 /// checks and falls back to separate calls, with the same bits, when they do not fit.

@@ -34,11 +34,6 @@ extension Renderer {
         var node: Int
     }
 
-    /// The number of statements of the call: one per call, a fused chain's calls counted once.
-    static func statementCount(_ description: ModelDescription) -> Int {
-        description.graph.nodes.count - fusableChains(description).values.reduce(0) { $0 + $1.count - 1 }
-    }
-
     func renderCall(_ out: inout SourceWriter) {
         let inputs = zip(parameters, description.inputShapes).map { "\($0) \($1)" }.joined(separator: ", ")
         let labels = parameterLabels ?? parameters.map { _ in "_" }
@@ -150,7 +145,7 @@ extension Renderer {
     /// The call's statements, in graph order: a fused chain is one statement; a call whose
     /// mask the model reads is followed by the mask's.
     func callStatements() -> [CallStatement] {
-        let chains = Renderer.fusableChains(description)
+        let chains = ModelPlan.fusableChains(description)
         let folded = Set(chains.values.flatMap { $0.dropLast() })
         var statements: [CallStatement] = []
         for (index, node) in graph.nodes.enumerated() where !folded.contains(index) {
@@ -266,54 +261,4 @@ extension Renderer {
         return ("let \(name) = \(expression)", name, masks.flatMap(maskReads) + call.arguments.map { locals[$0.node] })
     }
 
-    /// The chains the call runs through `interceptChain` (one convolution with output passes
-    /// when nothing intercepts): a convolution read only by a BatchNormalization, and that
-    /// read only by an `Activation` or `ReLU` when one follows, as `ChainRole` (ModelSpec)
-    /// decides for the runtime too. Each layer is built in and called once, and no middle
-    /// output is a model output. Keyed by the chain's last node.
-    static func fusableChains(_ description: ModelDescription) -> [Int: [Int]] {
-        let graph = description.graph
-        let layers = description.layers
-        let nodes = graph.nodes
-        var readers = [Int](repeating: 0, count: nodes.count)
-        var calls = [Int](repeating: 0, count: layers.count)
-        for node in nodes {
-            calls[node.layer] += 1
-            for ref in node.inputs { readers[ref.node] += 1 }
-        }
-        for ref in graph.outputs { readers[ref.node] += 2 }
-        // A plain call (no keywords) of a built-in layer called once, whose config `matches`.
-        func isPlainCall(_ node: ModelGraph.Node, _ matches: ((any LayerConfig)?) -> Bool) -> Bool {
-            let layer = layers[node.layer]
-            return node.layout == .standard && calls[node.layer] == 1 && layer.custom == nil && layer.nested == nil
-                && matches(layer.config)
-        }
-        // The first reader of each node (the only one, where it matters).
-        var firstReader = [Int?](repeating: nil, count: nodes.count)
-        for (index, node) in nodes.enumerated() {
-            for ref in node.inputs where firstReader[ref.node] == nil { firstReader[ref.node] = index }
-        }
-        // The node that alone reads `index`'s only output, if it is such a call.
-        func onlyReader(of index: Int, _ matches: ((any LayerConfig)?) -> Bool) -> Int? {
-            guard readers[index] == 1, let reader = firstReader[index] else { return nil }
-            let node = nodes[reader]
-            let readsOutputZero = node.inputs.count == 1 && node.inputs[0].index == 0
-            return readsOutputZero && isPlainCall(node, matches) ? reader : nil
-        }
-        func plays(_ role: ChainRole) -> ((any LayerConfig)?) -> Bool {
-            { config in config.map { type(of: $0).fusedChainRole == role } ?? false }
-        }
-        var chains: [Int: [Int]] = [:]
-        for (index, node) in nodes.enumerated() {
-            guard node.inputs.count == 1, isPlainCall(node, plays(.convolution)),
-                let norm = onlyReader(of: index, plays(.normalization))
-            else { continue }
-            if let activation = onlyReader(of: norm, plays(.activation)) {
-                chains[activation] = [index, norm, activation]
-            } else {
-                chains[norm] = [index, norm]
-            }
-        }
-        return chains
-    }
 }

@@ -1,129 +1,46 @@
 import ModelSpec
 
-/// Writes the Swift source of one model type (and the types of its nested models inside it).
+/// Writes the Swift source of one model type (and the types of its nested models inside it)
+/// from its `ModelPlan`.
 struct Renderer {
-    let description: ModelDescription
-    let specFileName: String
-    let typeName: String
-    let options: GeneratorOptions
-    /// The Swift property of each layer.
-    let members: [String]
+    /// What to print: names, parts, stages, chains.
+    let plan: ModelPlan
     /// The renderers of nested models, by layer index.
     let nested: [Int: Renderer]
-    /// The local constant holding each call's output.
-    let locals: [String]
-    /// The local constant holding the mask a call computes, for the calls whose masks are read.
-    let maskLocals: [Int: String]
-    /// The call's parameters: one per model input.
-    let parameters: [String]
-    /// The call's argument labels, the keys of a model built with dict inputs; nil for a list.
-    let parameterLabels: [String]?
-    /// The labels of the returned tuple when the model has several outputs.
-    let outputLabels: [String]
-    /// The layers of each part (spec order, `options.partSize` each) when the model has more
-    /// than `options.stageSize` layers; nil when its layers are stored together.
-    let layerParts: [[Int]]?
-    /// The part (0-based) of each layer, when the layers are in parts.
-    let partOfLayer: [Int]
-    /// The part types' names (`Part1`, …), nested in `Layers` and in the config's `Fields`.
-    let partTypes: [String]
-    /// The names of the call's stage functions, one per `options.stageSize` statements, when
-    /// the call has more statements than that.
-    let stageNames: [String]
 
-    /// What a variant needs of its base model.
-    struct VariantBase {
-        /// The base type's name.
-        var typeName: String
-        /// The base spec's file name.
-        var spec: String
-        /// The base's layers: Keras name, Swift property, whether an input.
-        var layers: [(name: String, member: String, isInput: Bool)]
+    typealias VariantBase = ModelPlan.VariantBase
+
+    init(plan: ModelPlan) {
+        self.plan = plan
+        nested = plan.nested.mapValues(Renderer.init(plan:))
     }
-
-    /// For a variant: its base model.
-    let variantOf: VariantBase?
 
     init(
         description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions,
         variantOf: VariantBase? = nil
     ) {
-        self.variantOf = variantOf
-        self.description = description
-        self.specFileName = specFileName
-        self.typeName = typeName
-        self.options = options
-        let taken = options.takenNames ?? Identifiers.taken
-        var names = UniqueNames(reserving: taken)
-        let members = description.layers.map { names.claim(Identifiers.memberName($0.name, avoiding: taken)) }
-        self.members = members
-        var typeNames = UniqueNames(reserving: taken.union(["Config", typeName]))
-        var nested: [Int: Renderer] = [:]
-        for (index, layer) in description.layers.enumerated() {
-            if let model = layer.nested {
-                nested[index] = Renderer(
-                    description: model, specFileName: specFileName,
-                    typeName: typeNames.claim(Identifiers.typeName(model.attributes.name, avoiding: taken)),
-                    options: options)
-            }
-        }
-        self.nested = nested
-        // Large models: layers in parts, each a struct (see `renderLayerStorage`).
-        if description.layers.count > options.stageSize {
-            let parts = stride(from: 0, to: description.layers.count, by: options.partSize).map {
-                Array($0..<min($0 + options.partSize, description.layers.count))
-            }
-            layerParts = parts
-            partOfLayer = description.layers.indices.map { $0 / options.partSize }
-            // The part types are the renderer's own names (so `taken` holds some): they only
-            // have to differ from the nested models' types.
-            var partNames = UniqueNames(
-                reserving: Set(nested.values.map(\.typeName)).union(["Config", "Layers", "Fields", typeName]))
-            partTypes = parts.indices.map { partNames.claim("Part\($0 + 1)") }
-        } else {
-            layerParts = nil
-            partOfLayer = []
-            partTypes = []
-        }
-        let statementCount = Renderer.statementCount(description)
-        // The stage functions (the renderer's own names too) only have to differ from the
-        // layers' properties and the model's other members.
-        var stageNames = UniqueNames(reserving: Set(members).union(taken.filter { !$0.hasPrefix("callStage") }))
-        self.stageNames =
-            statementCount > options.stageSize
-            ? (0..<(statementCount + options.stageSize - 1) / options.stageSize).map {
-                stageNames.claim("callStage\($0 + 1)")
-            } : []
-        // Locals: a layer's first call is named after it, later calls get a number.
-        var localNames = UniqueNames(reserving: taken)
-        var callCount = [Int](repeating: 0, count: description.layers.count)
-        var locals: [String] = []
-        for node in description.graph.nodes {
-            callCount[node.layer] += 1
-            let base = members[node.layer]
-            locals.append(localNames.claim(callCount[node.layer] == 1 ? base : base + "Call\(callCount[node.layer])"))
-        }
-        self.locals = locals
-        // The masks calls compute (Embedding, Masking, merges of masked inputs): `<local>Mask`.
-        var maskLocals: [Int: String] = [:]
-        for node in description.masks.computed { maskLocals[node] = localNames.claim(locals[node] + "Mask") }
-        self.maskLocals = maskLocals
-        parameters = description.graph.inputs.map { locals[$0] }
-        // Dict inputs and outputs keep Keras's keys as argument labels and tuple labels.
-        let labelReserved = Identifiers.reserved.union(["intercepting", "at"])
-        var argumentLabels = UniqueNames(reserving: labelReserved)
-        parameterLabels = description.graph.inputKeys?.map {
-            argumentLabels.claim(Identifiers.memberName($0, avoiding: labelReserved))
-        }
-        var labels = UniqueNames()
-        if let keys = description.graph.outputKeys {
-            outputLabels = keys.map { labels.claim(Identifiers.memberName($0, avoiding: Identifiers.reserved)) }
-        } else {
-            outputLabels = description.graph.outputs.map {
-                labels.claim(members[description.graph.nodes[$0.node].layer])
-            }
-        }
+        self.init(
+            plan: ModelPlan(
+                description: description, specFileName: specFileName, typeName: typeName, options: options,
+                variantOf: variantOf))
     }
+
+    // The plan's decisions, as the printing code reads them.
+    var description: ModelDescription { plan.description }
+    var specFileName: String { plan.specFileName }
+    var typeName: String { plan.typeName }
+    var options: GeneratorOptions { plan.options }
+    var members: [String] { plan.members }
+    var locals: [String] { plan.locals }
+    var maskLocals: [Int: String] { plan.maskLocals }
+    var parameters: [String] { plan.parameters }
+    var parameterLabels: [String]? { plan.parameterLabels }
+    var outputLabels: [String] { plan.outputLabels }
+    var layerParts: [[Int]]? { plan.layerParts }
+    var partOfLayer: [Int] { plan.partOfLayer }
+    var partTypes: [String] { plan.partTypes }
+    var stageNames: [String] { plan.stageNames }
+    var variantOf: VariantBase? { plan.variantOf }
 
     var access: String { options.accessModifier.prefix }
     var layers: [LayerDescription] { description.layers }
