@@ -71,18 +71,7 @@ extension ModelSpecParser {
             throw SpecError(
                 "expected an array for 'layers', found \(layersNode.value.kindDescription)", at: layersNode.location)
         }
-        var names = AutoNames()
-        var entries: [Entry] = []
-        var errors: [SpecError] = []
-        for (index, node) in entryNodes.enumerated() {
-            try collect(&errors) { () throws in
-                entries.append(
-                    try readEntry(node, index: index, names: &names, functional: true, depth: depth, custom: custom) {
-                        _, _ in nil
-                    })
-            }
-        }
-        if let error = SpecError.combining(errors) { throw error }
+        let entries = try readEntries(entryNodes, functional: true, depth: depth, custom: custom)
         try checkUniqueNames(entries)
         return (layersNode, entries)
     }

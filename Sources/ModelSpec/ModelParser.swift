@@ -33,6 +33,27 @@ extension ModelSpecParser {
         }
     }
 
+    /// Reads every entry of a model's `layers`, reporting all entries' errors together.
+    /// `check` sees each entry's position, class name and label before its config is read.
+    static func readEntries(
+        _ nodes: [JSONNode], functional: Bool, depth: Int, custom: [CustomLayer],
+        check: (_ index: Int, _ className: String, _ label: String) -> SpecError? = { _, _, _ in nil }
+    ) throws -> [Entry] {
+        var names = AutoNames()
+        var entries: [Entry] = []
+        var errors: [SpecError] = []
+        for (index, node) in nodes.enumerated() {
+            try collect(&errors) { () throws in
+                entries.append(
+                    try readEntry(
+                        node, index: index, names: &names, functional: functional, depth: depth, custom: custom
+                    ) { check(index, $0, $1) })
+            }
+        }
+        if let error = SpecError.combining(errors) { throw error }
+        return entries
+    }
+
     /// Reads one entry of `layers`. `requireName` is set for Functional models, whose layers
     /// refer to each other by name.
     static func readEntry(
@@ -428,31 +449,22 @@ extension ModelSpecParser {
             throw SpecError(
                 "a Sequential model needs at least an InputLayer; 'layers' is empty", at: layersNode.location)
         }
-        var names = AutoNames()
-        var entries: [Entry] = []
-        var errors: [SpecError] = []
-        for (index, node) in entryNodes.enumerated() {
-            try collect(&errors) { () throws in
-                entries.append(
-                    try readEntry(node, index: index, names: &names, functional: false, depth: depth, custom: custom) {
-                        className, label in
-                        let isInput = className == InputLayerConfig.className
-                        if index == 0 && !isInput {
-                            return SpecError(
-                                "a Sequential spec must start with an InputLayer that fixes the input shape; "
-                                    + "\(label) is not one",
-                                at: node.location)
-                        }
-                        if index > 0 && isInput {
-                            return SpecError(
-                                "\(label): only the first layer of a Sequential model may be an InputLayer",
-                                at: node.location)
-                        }
-                        return nil
-                    })
+        let entries = try readEntries(entryNodes, functional: false, depth: depth, custom: custom) {
+            index, className, label in
+            let isInput = className == InputLayerConfig.className
+            if index == 0 && !isInput {
+                return SpecError(
+                    "a Sequential spec must start with an InputLayer that fixes the input shape; "
+                        + "\(label) is not one",
+                    at: entryNodes[index].location)
             }
+            if index > 0 && isInput {
+                return SpecError(
+                    "\(label): only the first layer of a Sequential model may be an InputLayer",
+                    at: entryNodes[index].location)
+            }
+            return nil
         }
-        if let error = SpecError.combining(errors) { throw error }
         try checkUniqueNames(entries)
         for entry in entries.dropFirst() {
             if entry.outputCount > 1, entry.nested == nil {
