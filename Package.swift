@@ -14,6 +14,10 @@ let package = Package(
         // The vocabulary shared by generator and runtime: located JSON, typed layer configs,
         // shape inference, the Keras JSON writer. No kernels.
         .target(name: "ModelSpec"),
+        // The layer configs' schema (each Keras field once) and the emitter that writes
+        // ModelSpec's config structs from it (Sources/ModelSpec/Layers/Generated, checked in;
+        // tools/generate-layer-configs.sh rewrites them, LayerSchemaTests checks them).
+        .target(name: "LayerSchema"),
         // The innermost SIMD loops (AVX2/FMA chosen at run time, portable fallback); C because
         // Swift cannot target AVX2 without per-package compiler flags, which dependencies forbid.
         .target(name: "CModelKernels"),
@@ -52,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelGeneratorCoreTests",
-            dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelFuzzTargets"],
+            dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelFuzzTargets", "LayerSchema"],
             // The specs are inputs of the tests; the references generated from them are compiled.
             exclude: ["References/Specs", "BadSpecs"]
         ),

@@ -26,15 +26,18 @@ def spelled(fragments):
     return re.sub(r"\s+", " ", "".join(fragment["spelling"] for fragment in fragments)).strip()
 
 
-def constraints(items):
-    """` where A: B, C == D` for generic constraints, or ``."""
-    if not items:
-        return ""
-    parts = []
-    for item in items:
-        operator = {"conformance": ": ", "superclass": ": ", "sameType": " == "}.get(item["kind"], " ? ")
-        parts.append(item["lhs"] + operator + item["rhs"])
-    return " where " + ", ".join(parts)
+def constraint_parts(items):
+    """Generic constraints as `A: B` / `C == D` strings."""
+    operators = {"conformance": ": ", "superclass": ": ", "sameType": " == "}
+    return [item["lhs"] + operators.get(item["kind"], " ? ") + item["rhs"] for item in items or []]
+
+
+def constraints(items, own=()):
+    """` where A: B, C == D` for generic constraints, or ``; constraints the type declares
+    itself (`own`) are left out, so a member declared in an extension reads as one declared in
+    the type's body."""
+    parts = [part for part in constraint_parts(items) if part not in own]
+    return " where " + ", ".join(parts) if parts else ""
 
 
 def api_lines(graph_dir):
@@ -47,15 +50,23 @@ def api_lines(graph_dir):
         with open(path, encoding="utf-8") as handle:
             graph = json.load(handle)
         names = {}
+        own = {}  # a type's own generic constraints, by name
         for symbol in graph["symbols"]:
             precise = symbol["identifier"]["precise"]
             name = ".".join(symbol["pathComponents"])
             names[precise] = name
+            if "swiftExtension" not in symbol:
+                own.setdefault(name, set()).update(
+                    constraint_parts(symbol.get("swiftGenerics", {}).get("constraints")))
+        for symbol in graph["symbols"]:
+            precise = symbol["identifier"]["precise"]
+            name = names[precise]
             if "::SYNTHESIZED::" in precise or symbol.get("accessLevel") != "public":
                 continue
             declaration = spelled(symbol.get("declarationFragments", []))
             extension = symbol.get("swiftExtension", {})
-            where = constraints(extension.get("constraints"))
+            parent = ".".join(symbol["pathComponents"][:-1])
+            where = constraints(extension.get("constraints"), own.get(parent, ()))
             if where and where[len(" where "):] not in declaration:
                 declaration += where
             lines.add(f"{name}: {declaration}")
@@ -66,7 +77,8 @@ def api_lines(graph_dir):
             if source is None:
                 continue
             target = names.get(relation["target"]) or relation.get("targetFallback") or relation["target"]
-            lines.add(f"{source}: conforms to {target}{constraints(relation.get('swiftConstraints'))}")
+            where = constraints(relation.get("swiftConstraints"), own.get(source, ()))
+            lines.add(f"{source}: conforms to {target}{where}")
     return sorted(lines)
 
 

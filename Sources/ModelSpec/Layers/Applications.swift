@@ -2,39 +2,9 @@
 // StochasticDepth, InceptionResNetV2's CustomScaleLayer. They ship with Keras, so specs use
 // them without declaring them; Keras writes them with their defining module.
 
-/// `LayerScale` of `keras.applications` ConvNeXt: `x · gamma`, one scale per channel.
-public struct LayerScaleConfig: UnaryLayerConfig {
-    public static let className = "LayerScale"
+extension LayerScaleConfig {
     public static let module = "keras.src.applications.convnext"
     public static let registeredName: String? = "LayerScale"
-    public static let template = LayerScaleConfig(projectionDim: 1)
-    public static let fields: [ConfigField<LayerScaleConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("init_values", \.initValues, required: true),
-        ConfigField("projection_dim", \.projectionDim, required: true),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The value every scale starts at.
-    public var initValues: Double
-    /// The number of channels (the input's last axis).
-    public var projectionDim: Int
-
-    /// A config; ConvNeXt uses `init_values` 1e-6.
-    public init(
-        name: String = "layer_scale", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        initValues: Double = 1e-6, projectionDim: Int
-    ) {
-        (self.name, self.trainable, self.dtype, self.initValues, self.projectionDim) =
-            (name, trainable, dtype, initValues, projectionDim)
-    }
 
     public func validate() throws {
         guard projectionDim > 0 else {
@@ -58,36 +28,9 @@ public struct LayerScaleConfig: UnaryLayerConfig {
     }
 }
 
-/// `StochasticDepth` of `keras.applications` ConvNeXt: drops a residual branch per sample in
-/// training; the identity at inference.
-public struct StochasticDepthConfig: UnaryLayerConfig {
-    public static let className = "StochasticDepth"
+extension StochasticDepthConfig {
     public static let module = "keras.src.applications.convnext"
     public static let registeredName: String? = "StochasticDepth"
-    public static let template = StochasticDepthConfig()
-    public static let fields: [ConfigField<StochasticDepthConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("drop_path_rate", \.dropPathRate, required: true),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The probability of dropping the branch in training.
-    public var dropPathRate: Double
-
-    /// A config.
-    public init(
-        name: String = "stochastic_depth", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        dropPathRate: Double = 0
-    ) {
-        (self.name, self.trainable, self.dtype, self.dropPathRate) = (name, trainable, dtype, dropPathRate)
-    }
 
     public func validate() throws {
         guard (0..<1).contains(dropPathRate) else {
@@ -98,36 +41,10 @@ public struct StochasticDepthConfig: UnaryLayerConfig {
     public func outputShape(for input: TensorShape) throws -> TensorShape { input }
 }
 
-/// `CustomScaleLayer` of `keras.applications` InceptionResNetV2: `[shortcut, residual]` →
-/// `shortcut + residual · scale`.
-public struct CustomScaleLayerConfig: LayerConfig {
-    public static let className = "CustomScaleLayer"
+extension CustomScaleLayerConfig {
     public static let module = "keras.src.applications.inception_resnet_v2"
     public static let registeredName: String? = "CustomScaleLayer"
-    public static let template = CustomScaleLayerConfig()
     public static let inputArity = InputArity.exactly(2)
-    public static let fields: [ConfigField<CustomScaleLayerConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("scale", \.scale, required: true),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The residual's factor.
-    public var scale: Double
-
-    /// A config.
-    public init(
-        name: String = "custom_scale_layer", trainable: Bool = true, dtype: DTypePolicy = .float32, scale: Double = 1
-    ) {
-        (self.name, self.trainable, self.dtype, self.scale) = (name, trainable, dtype, scale)
-    }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
         guard inputs.count == 2, inputs[0].isCompatible(with: inputs[1]) else {

@@ -66,122 +66,12 @@ public enum ElementwiseBroadcast {
     }
 }
 
-/// `keras.layers.Add`: the element-wise sum.
-public struct AddConfig: ElementwiseMergeConfig {
-    public static let className = "Add"
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// An Add config.
-    public init(name: String = "add", trainable: Bool = true, dtype: DTypePolicy = .float32) {
-        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
-    }
-}
-
-/// `keras.layers.Subtract`: the first input minus the second.
-public struct SubtractConfig: ElementwiseMergeConfig {
-    public static let className = "Subtract"
+extension SubtractConfig {
     public static var inputArity: InputArity { .exactly(2) }
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// A Subtract config.
-    public init(name: String = "subtract", trainable: Bool = true, dtype: DTypePolicy = .float32) {
-        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
-    }
 }
 
-/// `keras.layers.Multiply`: the element-wise product.
-public struct MultiplyConfig: ElementwiseMergeConfig {
-    public static let className = "Multiply"
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// A Multiply config.
-    public init(name: String = "multiply", trainable: Bool = true, dtype: DTypePolicy = .float32) {
-        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
-    }
-}
-
-/// `keras.layers.Average`: the element-wise mean.
-public struct AverageConfig: ElementwiseMergeConfig {
-    public static let className = "Average"
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// An Average config.
-    public init(name: String = "average", trainable: Bool = true, dtype: DTypePolicy = .float32) {
-        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
-    }
-}
-
-/// `keras.layers.Maximum`: the element-wise maximum.
-public struct MaximumConfig: ElementwiseMergeConfig {
-    public static let className = "Maximum"
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// A Maximum config.
-    public init(name: String = "maximum", trainable: Bool = true, dtype: DTypePolicy = .float32) {
-        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
-    }
-}
-
-/// `keras.layers.Minimum`: the element-wise minimum.
-public struct MinimumConfig: ElementwiseMergeConfig {
-    public static let className = "Minimum"
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// A Minimum config.
-    public init(name: String = "minimum", trainable: Bool = true, dtype: DTypePolicy = .float32) {
-        (self.name, self.trainable, self.dtype) = (name, trainable, dtype)
-    }
-}
-
-/// `keras.layers.Concatenate`: joins its inputs along `axis`.
-public struct ConcatenateConfig: LayerConfig {
-    public static let className = "Concatenate"
+extension ConcatenateConfig {
     public static let inputArity = InputArity.atLeast(1)
-    public static let template = ConcatenateConfig()
-    public static let fields: [ConfigField<ConcatenateConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("axis", \.axis),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The axis to join along; negative counts from the end.
-    public var axis: Int
-
-    /// A Concatenate config joining along `axis`.
-    public init(name: String = "concatenate", trainable: Bool = true, dtype: DTypePolicy = .float32, axis: Int = -1) {
-        (self.name, self.trainable, self.dtype, self.axis) = (name, trainable, dtype, axis)
-    }
 
     /// The axis as an index into shapes of `rank`, or an error.
     public func resolvedAxis(rank: Int) throws -> Int {
@@ -264,38 +154,8 @@ public enum DotAxes: ConfigValue, SwiftExpressible {
     }
 }
 
-/// `keras.layers.Dot`: the dot product of two inputs along `axes`, per batch sample, with
-/// optional L2 normalization first (cosine similarity).
-public struct DotConfig: LayerConfig {
-    public static let className = "Dot"
+extension DotConfig {
     public static let inputArity = InputArity.exactly(2)
-    public static let template = DotConfig(axes: .same(-1))
-    public static let fields: [ConfigField<DotConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("axes", \.axes, required: true),
-        ConfigField("normalize", \.normalize),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The axes to sum over.
-    public var axes: DotAxes
-    /// Whether to L2-normalize both inputs along their axes first.
-    public var normalize: Bool
-
-    /// A Dot config over `axes`.
-    public init(
-        name: String = "dot", trainable: Bool = true, dtype: DTypePolicy = .float32, axes: DotAxes,
-        normalize: Bool = false
-    ) {
-        (self.name, self.trainable, self.dtype, self.axes, self.normalize) = (name, trainable, dtype, axes, normalize)
-    }
 
     public func outputShape(forInputs inputs: [TensorShape]) throws -> TensorShape {
         guard inputs.count == 2 else { throw ShapeError("Dot takes exactly 2 inputs, got \(inputs.count)") }

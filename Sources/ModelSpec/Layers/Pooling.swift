@@ -37,52 +37,8 @@ public enum MaxPoolingMode: PoolingMode { public static let name = "Max" }
 /// The mean of each window, over the positions inside the input (padding is not counted).
 public enum AveragePoolingMode: PoolingMode { public static let name = "Average" }
 
-/// `keras.layers.MaxPooling1D/2D/3D` and `AveragePooling1D/2D/3D`.
-public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "\(Mode.name)Pooling\(Rank.suffix)" }
+extension PoolingConfig {
     package static var spelledTypeName: String { "\(Mode.name)Pooling\(Rank.suffix)Config" }
-    public static var template: Self { Self() }
-    public static var fields: [ConfigField<Self>] {
-        [
-            ConfigField("name", \.name, required: true),
-            ConfigField("trainable", \.trainable),
-            ConfigField("dtype", \.dtype),
-            ConfigField("pool_size", \.poolSize),
-            ConfigField("padding", \.padding),
-            ConfigField("strides", \.strides),
-            ConfigField("data_format", \.dataFormat),
-        ]
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The window size per spatial axis.
-    public var poolSize: IntTuple
-    /// `valid` or `same`.
-    public var padding: Padding
-    /// The step per spatial axis; nil (Keras's default) means the pool size.
-    public var strides: IntTuple?
-    /// Only `channels_last`.
-    public var dataFormat: String
-
-    /// A config with Keras's defaults (a window of 2 on every axis, strides equal to it).
-    public init(
-        name: String = "\(Mode.name.lowercased())_pooling\(Rank.rank)d", trainable: Bool = true,
-        dtype: DTypePolicy = .float32, poolSize: IntTuple = 2, padding: Padding = .valid, strides: IntTuple? = nil,
-        dataFormat: String = "channels_last"
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.poolSize = poolSize.expanded(to: Rank.rank)
-        self.padding = padding
-        self.strides = strides?.expanded(to: Rank.rank)
-        self.dataFormat = dataFormat
-    }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
@@ -113,43 +69,8 @@ public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerCon
     }
 }
 
-/// `keras.layers.GlobalMaxPooling1D/2D/3D` and `GlobalAveragePooling1D/2D/3D`.
-public struct GlobalPoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "Global\(Mode.name)Pooling\(Rank.suffix)" }
+extension GlobalPoolingConfig {
     package static var spelledTypeName: String { "Global\(Mode.name)Pooling\(Rank.suffix)Config" }
-    public static var template: Self { Self() }
-    public static var fields: [ConfigField<Self>] {
-        [
-            ConfigField("name", \.name, required: true),
-            ConfigField("trainable", \.trainable),
-            ConfigField("dtype", \.dtype),
-            ConfigField("data_format", \.dataFormat),
-            ConfigField("keepdims", \.keepdims),
-        ]
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Only `channels_last`.
-    public var dataFormat: String
-    /// Whether the spatial axes stay, with size 1.
-    public var keepdims: Bool
-
-    /// A config with Keras's defaults.
-    public init(
-        name: String = "global_\(Mode.name.lowercased())_pooling\(Rank.rank)d", trainable: Bool = true,
-        dtype: DTypePolicy = .float32, dataFormat: String = "channels_last", keepdims: Bool = false
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.dataFormat = dataFormat
-        self.keepdims = keepdims
-    }
 
     public func validate() throws { try checkChannelsLast(dataFormat) }
 

@@ -20,37 +20,7 @@ public typealias UpSampling2DConfig = UpSamplingConfig<Spatial2D>
 /// `keras.layers.UpSampling3D`.
 public typealias UpSampling3DConfig = UpSamplingConfig<Spatial3D>
 
-/// `keras.layers.Flatten`: every axis but the batch axis flattened into one.
-public struct FlattenConfig: UnaryLayerConfig {
-    public static let className = "Flatten"
-    public static let template = FlattenConfig()
-    public static let fields: [ConfigField<FlattenConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("data_format", \.dataFormat),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Only `channels_last`.
-    public var dataFormat: String
-
-    /// A config with Keras's defaults.
-    public init(
-        name: String = "flatten", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        dataFormat: String = "channels_last"
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.dataFormat = dataFormat
-    }
-
+extension FlattenConfig {
     public func validate() throws { try checkChannelsLast(dataFormat) }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -61,34 +31,7 @@ public struct FlattenConfig: UnaryLayerConfig {
     }
 }
 
-/// `keras.layers.Reshape`: each sample reshaped to `target_shape` (one axis may be -1).
-public struct ReshapeConfig: UnaryLayerConfig {
-    public static let className = "Reshape"
-    public static let template = ReshapeConfig(targetShape: [])
-    public static let fields: [ConfigField<ReshapeConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("target_shape", \.targetShape, required: true),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The shape of each sample; one entry may be -1 (inferred).
-    public var targetShape: [Int]
-
-    /// A config reshaping to `targetShape`.
-    public init(name: String = "reshape", trainable: Bool = true, dtype: DTypePolicy = .float32, targetShape: [Int]) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.targetShape = targetShape
-    }
-
+extension ReshapeConfig {
     public func validate() throws {
         guard targetShape.allSatisfy({ $0 > 0 || $0 == -1 }), targetShape.filter({ $0 == -1 }).count <= 1 else {
             throw ConfigFieldError(
@@ -117,34 +60,7 @@ public struct ReshapeConfig: UnaryLayerConfig {
     }
 }
 
-/// `keras.layers.Permute`: the axes of each sample reordered (`dims` counts from 1).
-public struct PermuteConfig: UnaryLayerConfig {
-    public static let className = "Permute"
-    public static let template = PermuteConfig(dims: [])
-    public static let fields: [ConfigField<PermuteConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("dims", \.dims, required: true),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Output axis i + 1 is input axis `dims[i]` (the batch axis is 0 and stays).
-    public var dims: [Int]
-
-    /// A config with the permutation `dims`.
-    public init(name: String = "permute", trainable: Bool = true, dtype: DTypePolicy = .float32, dims: [Int]) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.dims = dims
-    }
-
+extension PermuteConfig {
     public func validate() throws {
         guard dims.sorted() == Array(1...max(dims.count, 1)).prefix(dims.count).map({ $0 }) else {
             throw ConfigFieldError(field: "dims", "must be a permutation of 1...\(dims.count), found \(dims)")
@@ -159,35 +75,7 @@ public struct PermuteConfig: UnaryLayerConfig {
     }
 }
 
-/// `keras.layers.RepeatVector`: a `(batch, features)` input repeated `n` times, `(batch, n,
-/// features)`.
-public struct RepeatVectorConfig: UnaryLayerConfig {
-    public static let className = "RepeatVector"
-    public static let template = RepeatVectorConfig(n: 1)
-    public static let fields: [ConfigField<RepeatVectorConfig>] = [
-        ConfigField("name", \.name, required: true),
-        ConfigField("trainable", \.trainable),
-        ConfigField("dtype", \.dtype),
-        ConfigField("n", \.n, required: true),
-    ]
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The number of repetitions.
-    public var n: Int
-
-    /// A config repeating `n` times.
-    public init(name: String = "repeat_vector", trainable: Bool = true, dtype: DTypePolicy = .float32, n: Int) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.n = n
-    }
-
+extension RepeatVectorConfig {
     public func validate() throws {
         guard n > 0 else { throw ConfigFieldError(field: "n", "must be a positive integer, found \(n)") }
     }
@@ -266,43 +154,8 @@ private func expandedPairs(_ pairs: SidePairs, key: String, rank: Int, decoder: 
     return pairs.expanded(to: rank, written: written)
 }
 
-/// `keras.layers.ZeroPadding1D/2D/3D`: zeros added before and after each spatial axis.
-public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "ZeroPadding\(Rank.suffix)" }
+extension ZeroPaddingConfig {
     package static var spelledTypeName: String { "ZeroPadding\(Rank.suffix)Config" }
-    public static var template: Self { Self() }
-    public static var fields: [ConfigField<Self>] {
-        [
-            ConfigField("name", \Self.name, required: true),
-            ConfigField("trainable", \Self.trainable),
-            ConfigField("dtype", \Self.dtype),
-            ConfigField("padding", \Self.padding),
-            ConfigField("data_format", \Self.dataFormat),
-        ]
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Zeros before and after each spatial axis.
-    public var padding: SidePairs
-    /// Only `channels_last`.
-    public var dataFormat: String
-
-    /// A config with Keras's defaults (one zero on every side).
-    public init(
-        name: String = "zero_padding\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        padding: SidePairs = SidePairs(Array(repeating: [1, 1], count: Rank.rank)), dataFormat: String = "channels_last"
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.padding = padding
-        self.dataFormat = dataFormat
-    }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
@@ -323,45 +176,8 @@ public struct ZeroPaddingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpell
     }
 }
 
-/// `keras.layers.Cropping1D/2D/3D`: positions removed before and after each spatial axis.
-public struct CroppingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "Cropping\(Rank.suffix)" }
+extension CroppingConfig {
     package static var spelledTypeName: String { "Cropping\(Rank.suffix)Config" }
-    public static var template: Self { Self() }
-    public static var fields: [ConfigField<Self>] {
-        var fields = [
-            ConfigField("name", \Self.name, required: true),
-            ConfigField("trainable", \Self.trainable),
-            ConfigField("dtype", \Self.dtype),
-            ConfigField("cropping", \Self.cropping),
-        ]
-        if Rank.rank > 1 { fields.append(ConfigField("data_format", \Self.dataFormat)) }
-        return fields
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// Positions removed before and after each spatial axis.
-    public var cropping: SidePairs
-    /// Only `channels_last`.
-    public var dataFormat: String
-
-    /// A config with Keras's defaults (one on each side for 1D and 3D, none for 2D).
-    public init(
-        name: String = "cropping\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        cropping: SidePairs = SidePairs(Array(repeating: Rank.rank == 2 ? [0, 0] : [1, 1], count: Rank.rank)),
-        dataFormat: String = "channels_last"
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.cropping = cropping
-        self.dataFormat = dataFormat
-    }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
@@ -408,59 +224,13 @@ public enum Interpolation: String, ConfigValue, SwiftExpressible, CaseIterable {
     package var swiftExpression: String { "." + rawValue }
 }
 
-/// `keras.layers.UpSampling1D/2D/3D`: each spatial axis enlarged by `size` (repeating
-/// positions, or interpolating for `UpSampling2D`).
-public struct UpSamplingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "UpSampling\(Rank.suffix)" }
+extension UpSamplingConfig {
     package static var spelledTypeName: String { "UpSampling\(Rank.suffix)Config" }
-    public static var template: Self { Self() }
-    public static var fields: [ConfigField<Self>] {
-        var fields = [
-            ConfigField("name", \Self.name, required: true),
-            ConfigField("trainable", \Self.trainable),
-            ConfigField("dtype", \Self.dtype),
-        ]
-        if Rank.rank == 1 {
-            fields.append(ConfigField("size", \Self.sizeScalar))
-        } else {
-            fields.append(ConfigField("size", \Self.size))
-            fields.append(ConfigField("data_format", \Self.dataFormat))
-        }
-        if Rank.rank == 2 { fields.append(ConfigField("interpolation", \Self.interpolation)) }
-        return fields
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The factor per spatial axis.
-    public var size: IntTuple
-    /// Only `channels_last`.
-    public var dataFormat: String
-    /// `nearest` (repeat) or, for `UpSampling2D`, `bilinear`, `bicubic`, `lanczos3`, `lanczos5`.
-    public var interpolation: Interpolation
 
     /// `UpSampling1D` writes its size as one integer.
     var sizeScalar: Int {
         get { size.values.first ?? 2 }
         set { size = IntTuple([newValue]) }
-    }
-
-    /// A config with Keras's defaults (a factor of 2 on every axis, nearest).
-    public init(
-        name: String = "up_sampling\(Rank.rank)d", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        size: IntTuple = 2,
-        dataFormat: String = "channels_last", interpolation: Interpolation = .nearest
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.size = size.expanded(to: Rank.rank)
-        self.dataFormat = dataFormat
-        self.interpolation = interpolation
     }
 
     public init(from decoder: any Decoder) throws {

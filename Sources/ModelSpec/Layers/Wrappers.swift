@@ -49,44 +49,14 @@ func wrappedClassName(_ config: JSONNode, key: String) throws(SpecError) -> Stri
     return name
 }
 
-/// `keras.layers.TimeDistributed`: the wrapped layer applied to every time step of a `(batch,
-/// steps, ...)` input.
-public struct TimeDistributedConfig<Inner: UnaryLayerConfig>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "TimeDistributed" }
+extension TimeDistributedConfig {
     package static var spelledTypeName: String { "TimeDistributedConfig<\(Inner.swiftTypeName)>" }
     package static var spelledRuntimeTypeName: String { "TimeDistributed<\(Inner.swiftRuntimeTypeName)>" }
-    public static var template: Self { Self(layer: Inner.template) }
-    public static var fields: [ConfigField<Self>] {
-        [
-            ConfigField("name", \Self.name, required: true),
-            ConfigField("trainable", \Self.trainable),
-            ConfigField("dtype", \Self.dtype),
-            ConfigField("layer", \Self.wrapped, required: true),
-        ]
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// The wrapped layer as Keras writes it.
-    public var wrapped: KerasLayerObject<Inner>
 
     /// The wrapped layer's config.
     public var layer: Inner {
         get { wrapped.config }
         set { wrapped.config = newValue }
-    }
-
-    /// A config wrapping `layer`.
-    public init(name: String = "time_distributed", trainable: Bool = true, dtype: DTypePolicy = .float32, layer: Inner)
-    {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        wrapped = KerasLayerObject(layer)
     }
 
     /// A config wrapping the layer in `layer` (as generated code spells it).
@@ -139,51 +109,9 @@ public enum MergeMode: String, ConfigValue, SwiftExpressible, CaseIterable {
     package var swiftExpression: String { "." + rawValue }
 }
 
-/// `keras.layers.Bidirectional`: a recurrent layer run forward and a copy run backward, their
-/// outputs merged.
-public struct BidirectionalConfig<Cell: RecurrentCellKind>: UnaryLayerConfig, SwiftSpelledConfig {
-    public static var className: String { "Bidirectional" }
+extension BidirectionalConfig {
     package static var spelledTypeName: String { "BidirectionalConfig<\(Cell.className)Cell>" }
     package static var spelledRuntimeTypeName: String { "Bidirectional<\(Cell.className)Cell>" }
-    public static var template: Self { Self(layer: RecurrentConfig<Cell>(units: 1)) }
-    public static var fields: [ConfigField<Self>] {
-        [
-            ConfigField("name", \Self.name, required: true),
-            ConfigField("trainable", \Self.trainable),
-            ConfigField("dtype", \Self.dtype),
-            ConfigField("merge_mode", \Self.mergeMode),
-            ConfigField("layer", \Self.forward, required: true),
-            ConfigField("backward_layer", \Self.backward),
-        ]
-    }
-
-    /// The layer's Keras name.
-    public var name: String
-    /// Keras's `trainable` flag (inference ignores it).
-    public var trainable: Bool
-    /// The dtype policy; only float32.
-    public var dtype: DTypePolicy
-    /// How the two outputs are joined; nil gives both as separate outputs.
-    public var mergeMode: MergeMode?
-    /// The forward layer.
-    public var forward: KerasLayerObject<RecurrentConfig<Cell>>
-    /// The backward layer (`go_backwards` set); Keras derives it from the forward one when absent.
-    public var backward: KerasLayerObject<RecurrentConfig<Cell>>?
-
-    /// A config running `layer` forward and `backwardLayer` (by default a copy of `layer` with
-    /// `go_backwards` flipped, as Keras makes it) backward.
-    public init(
-        name: String = "bidirectional", trainable: Bool = true, dtype: DTypePolicy = .float32,
-        mergeMode: MergeMode? = .concat,
-        layer: RecurrentConfig<Cell>, backwardLayer: RecurrentConfig<Cell>? = nil
-    ) {
-        self.name = name
-        self.trainable = trainable
-        self.dtype = dtype
-        self.mergeMode = mergeMode
-        forward = KerasLayerObject(layer)
-        backward = backwardLayer.map(KerasLayerObject.init)
-    }
 
     /// A config from the two layers as Keras writes them (as generated code spells it).
     public init(

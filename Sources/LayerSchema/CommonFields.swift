@@ -1,0 +1,97 @@
+// Fields many layers share, written once: the base-layer fields every Keras layer has, and the
+// weight options of the kernel-and-bias layers.
+
+extension FieldSchema {
+    /// `name`, `trainable` and `dtype`, which every Keras layer writes first; `name` defaults
+    /// to `defaultName` (the snake-case class name Keras gives an unnamed layer).
+    public static func base(_ defaultName: String) -> [FieldSchema] {
+        [name(defaultName), trainable, dtype]
+    }
+
+    /// `base(_:)` with a Swift expression for the default name (`"conv\(Rank.rank)d"`).
+    public static func base(expression: String) -> [FieldSchema] {
+        [
+            FieldSchema("name", "String", default: expression, required: "true", "The layer's Keras name."), trainable,
+            dtype,
+        ]
+    }
+
+    /// The layer's name, `defaultName` unless given.
+    public static func name(_ defaultName: String) -> FieldSchema {
+        FieldSchema("name", "String", default: "\"\(defaultName)\"", required: "true", "The layer's Keras name.")
+    }
+
+    /// Keras's `trainable` flag.
+    public static let trainable = optional(
+        "trainable", "Bool", "true", "Keras's `trainable` flag (inference ignores it).")
+    /// The dtype policy.
+    public static let dtype = optional("dtype", "DTypePolicy", ".float32", "The dtype policy; only float32.")
+
+    /// A regularizer or constraint: Keras applies it while training; kept for round trips.
+    public static func kept(_ key: String) -> FieldSchema {
+        optional(key, "KerasObject?", "nil", "Training only; kept for Keras round trips.")
+    }
+
+    /// `data_format` of a layer that supports only `channels_last`.
+    public static let channelsLast = optional("data_format", "String", "\"channels_last\"", "Only `channels_last`.")
+    /// `data_format` of a layer that keeps it without checking (inference identities).
+    public static let dataFormat = optional("data_format", "String", "\"channels_last\"", "Where the channels are.")
+    /// The activation of a kernel layer.
+    public static let activation = optional(
+        "activation", "ActivationFunction", ".linear", "The activation applied to the output.")
+    /// Whether a kernel layer adds a bias.
+    public static let useBias = optional("use_bias", "Bool", "true", "Whether the layer adds a bias.")
+    /// How a kernel is drawn.
+    public static let kernelInitializer = optional(
+        "kernel_initializer", "Initializer", ".glorotUniform()", "How fresh kernels are drawn.")
+    /// How a bias is drawn.
+    public static let biasInitializer = optional(
+        "bias_initializer", "Initializer", ".zeros", "How fresh biases are drawn.")
+
+    /// A convolution's number of output channels.
+    public static let filters = required("filters", "Int", "The number of output channels.")
+    /// A window's size per spatial axis.
+    public static let kernelSize = required("kernel_size", "IntTuple", "The window size per spatial axis.")
+    /// A window's step per spatial axis.
+    public static let strides = optional("strides", "IntTuple", "1", "The step per spatial axis.")
+    /// A window's padding.
+    public static let padding = optional("padding", "Padding", ".valid", "`valid` or `same`.")
+    /// A kernel's dilation per spatial axis.
+    public static let dilationRate = optional(
+        "dilation_rate", "IntTuple", "1", "The spacing of the kernel's taps per spatial axis.")
+
+    /// The seed of a dropout layer.
+    public static let dropoutSeed = optional("seed", "Int?", "nil", "Training only: the dropout seed.")
+    /// The seed of an augmentation layer.
+    public static let seed = optional("seed", "Int?", "nil", "The seed of the training-time draws.")
+    /// Dropout on attention weights.
+    public static let attentionDropout = optional(
+        "dropout", "Double", "0", "Training only: dropout on the attention weights.")
+
+    /// A normalization's epsilon.
+    public static let epsilon = optional("epsilon", "Double", "0.001", "Added to the variance.")
+    /// Whether a normalization adds `beta`.
+    public static let center = optional("center", "Bool", "true", "Whether to add `beta`.")
+    /// Whether a normalization multiplies by `gamma`.
+    public static let scale = optional("scale", "Bool", "true", "Whether to multiply by `gamma`.")
+    /// How `beta` is drawn.
+    public static let betaInitializer = optional(
+        "beta_initializer", "Initializer", ".zeros", "How fresh `beta` is drawn.")
+    /// How `gamma` is drawn.
+    public static let gammaInitializer = optional(
+        "gamma_initializer", "Initializer", ".ones", "How fresh `gamma` is drawn.")
+
+    /// The same field, one size per spatial axis: a single size given is repeated
+    /// (`IntTuple.expanded(to:)` over the config's `Rank`).
+    public func expanded() -> FieldSchema {
+        stored(as: label + (type.hasSuffix("?") ? "?" : "") + ".expanded(to: Rank.rank)")
+    }
+}
+
+extension LayerFamily {
+    /// Every family, in file order.
+    public static let all: [LayerFamily] = [
+        activationLayers, applications, attention, augmentation, convolution, core, merging, normalization,
+        pooling, preprocessing, recurrent, regularization, reshaping, wrappers,
+    ]
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Writes or checks the generated config files in a package checkout.
+public enum ConfigFiles {
+    /// Rewrites (or with `check`, compares) the files under `root`'s generated directory;
+    /// returns the names that differed (or were stale and removed).
+    public static func update(root: URL, check: Bool) throws -> [String] {
+        let directory = root.appendingPathComponent(ConfigEmitter.directory)
+        if !check { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+        let files = ConfigEmitter.files(LayerFamily.all)
+        var differing: [String] = []
+        for file in files {
+            let url = directory.appendingPathComponent(file.name)
+            guard (try? String(contentsOf: url, encoding: .utf8)) != file.contents else { continue }
+            differing.append(file.name)
+            if !check { try file.contents.write(to: url, atomically: true, encoding: .utf8) }
+        }
+        let expected = Set(files.map(\.name))
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in present where !expected.contains(name) {
+            differing.append(name)
+            if !check { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+        }
+        return differing.sorted()
+    }
+
+    /// The command line of tools/generate-layer-configs.sh: `[--check]`, run from the package
+    /// root; returns the exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let check = arguments.contains("--check")
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        do {
+            let differing = try update(root: root, check: check)
+            if differing.isEmpty {
+                print("generate-layer-configs: \(LayerFamily.all.count) files up to date")
+                return 0
+            }
+            let names = differing.joined(separator: ", ")
+            if check {
+                print("generate-layer-configs: out of date: \(names); run tools/generate-layer-configs.sh")
+                return 1
+            }
+            print("generate-layer-configs: wrote \(names)")
+            return 0
+        } catch {
+            print("generate-layer-configs: error: \(error)")
+            return 1
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// The configs of Applications.swift's layers; tools/generate-layer-configs.sh writes
+// Sources/ModelSpec/Layers/Generated/ApplicationsConfigs.swift from them.
+
+extension LayerFamily {
+    static let applications = LayerFamily(
+        "Applications",
+        """
+        Layers that keras.applications defines for its own models: ConvNeXt's LayerScale and
+        StochasticDepth, InceptionResNetV2's CustomScaleLayer. They ship with Keras, so specs use them
+        without declaring them; Keras writes them with their defining module.
+        """,
+        [
+            ConfigSchema(
+                "LayerScaleConfig", ["UnaryLayerConfig"],
+                doc: """
+                    `LayerScale` of `keras.applications` ConvNeXt: `x · gamma`, one scale per channel.
+                    """,
+                className: .keras("LayerScale"),
+                template: "LayerScaleConfig(projectionDim: 1)",
+                initDoc: "A config; ConvNeXt uses `init_values` 1e-6.",
+                fields: FieldSchema.base("layer_scale") + [
+                    FieldSchema(
+                        "init_values", "Double", default: "1e-6", required: "true", "The value every scale starts at."),
+                    .required("projection_dim", "Int", "The number of channels (the input's last axis)."),
+                ]),
+            ConfigSchema(
+                "StochasticDepthConfig", ["UnaryLayerConfig"],
+                doc: """
+                    `StochasticDepth` of `keras.applications` ConvNeXt: drops a residual branch per sample in
+                    training; the identity at inference.
+                    """,
+                className: .keras("StochasticDepth"),
+                template: "StochasticDepthConfig()",
+                initDoc: "A config.",
+                fields: FieldSchema.base("stochastic_depth") + [
+                    FieldSchema(
+                        "drop_path_rate", "Double", default: "0", required: "true",
+                        "The probability of dropping the branch in training.")
+                ]),
+            ConfigSchema(
+                "CustomScaleLayerConfig", ["LayerConfig"],
+                doc: """
+                    `CustomScaleLayer` of `keras.applications` InceptionResNetV2: `[shortcut, residual]` →
+                    `shortcut + residual · scale`.
+                    """,
+                className: .keras("CustomScaleLayer"),
+                template: "CustomScaleLayerConfig()",
+                initDoc: "A config.",
+                fields: FieldSchema.base("custom_scale_layer") + [
+                    FieldSchema("scale", "Double", default: "1", required: "true", "The residual's factor.")
+                ]),
+        ])
+}

@@ -1,0 +1,150 @@
+import Foundation
+import LayerSchema
+import ModelSpec
+import Testing
+
+/// The layer schema (Sources/LayerSchema) is where each config field is written; the config
+/// structs in Sources/ModelSpec/Layers/Generated are its output, checked in.
+@Suite struct LayerSchemaTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test func generatedConfigsAreTheSchemasOutput() throws {
+        let directory = Self.root.appendingPathComponent(ConfigEmitter.directory)
+        let files = ConfigEmitter.files(LayerFamily.all)
+        for file in files {
+            let url = directory.appendingPathComponent(file.name)
+            let current = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+            let diff = LineDiff.unified(expected: current, actual: file.contents)
+            let path = "\(ConfigEmitter.directory)/\(file.name)"
+            #expect(
+                diff.isEmpty,
+                "\(path) is not the schema's output (- file, + schema); run tools/generate-layer-configs.sh:\n\(diff)")
+        }
+        let present = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(present == files.map(\.name), "files in \(ConfigEmitter.directory) the schema does not write")
+    }
+
+    /// Each registered config's `fields` table is the schema's, in Keras's order.
+    @Test func registeredConfigsHaveTheSchemasFields() throws {
+        let schemas = Dictionary(
+            LayerFamily.all.flatMap(\.configs).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var checked = 0
+        for kind in LayerRegistry.builtIn {
+            let typeName = String(describing: kind.configType)
+            let base = String(typeName.prefix { $0 != "<" })
+            guard let schema = schemas[base] else {
+                #expect(base == "OperationConfig", "\(typeName) (\(kind.className)) has no schema")
+                continue
+            }
+            let keys = kind.configType.fieldKeys
+            var schemaKeys = schema.fields.compactMap(\.key)
+            if let order = schema.kerasOrder { schemaKeys = order }
+            let declared = schema.declaresTable ? schemaKeys : ["name", "trainable", "dtype"]
+            #expect(isSubsequence(keys, of: declared), "\(typeName): fields \(keys) vs schema \(declared)")
+            checked += 1
+        }
+        #expect(checked > 60)
+    }
+
+    @Test func emitterWritesConditionsOrdersAndConversions() {
+        let family = LayerFamily(
+            "Example", "Example layers.",
+            [
+                ConfigSchema(
+                    "ExampleConfig<Rank: SpatialRank>", ["UnaryLayerConfig"], doc: "`keras.layers.Example`.",
+                    className: .computed("\"Example\" + Rank.suffix"), template: "Self(units: 1)",
+                    ignoredKeys: [("seed", ".null")], initDoc: "A config.", kerasOrder: ["units", "name", "size"],
+                    fields: [
+                        .name("example"),
+                        .required("units", "Int", "The units."),
+                        .optional("size", "IntTuple", "2", "The size.").expanded()
+                            .spelled(as: "sizeScalar", when: "Rank.rank == 1"),
+                        .optional("mode", "String", "\"a\"", "The mode.").only(when: "Rank.rank > 1"),
+                        FieldSchema("layer", "Box<Inner>", required: "true", property: "wrapped", "The layer.")
+                            .parameter("Inner").stored(as: "Box(layer)"),
+                    ])
+            ])
+        let expected = """
+            // Example layers.
+            //
+            // Generated from Sources/LayerSchema/Families/Example.swift by
+            // tools/generate-layer-configs.sh; do not edit. What the layers do is in
+            // Sources/ModelSpec/Layers/Example.swift.
+
+            /// `keras.layers.Example`.
+            public struct ExampleConfig<Rank: SpatialRank>: UnaryLayerConfig {
+                public static var className: String { "Example" + Rank.suffix }
+                public static var template: Self { Self(units: 1) }
+                public static var fields: [ConfigField<Self>] {
+                    var fields: [ConfigField<Self>] = [
+                        ConfigField("units", \\.units, required: true),
+                        ConfigField("name", \\.name, required: true),
+                    ]
+                    if Rank.rank == 1 {
+                        fields.append(ConfigField("size", \\.sizeScalar))
+                    } else {
+                        fields.append(ConfigField("size", \\.size))
+                    }
+                    if Rank.rank > 1 { fields.append(ConfigField("mode", \\.mode)) }
+                    fields += [
+                        ConfigField("layer", \\.wrapped, required: true),
+                    ]
+                    return fields
+                }
+                public static var ignoredKeys: [String: JSONValue] { ["seed": .null] }
+
+                /// The layer's Keras name.
+                public var name: String
+                /// The units.
+                public var units: Int
+                /// The size.
+                public var size: IntTuple
+                /// The mode.
+                public var mode: String
+                /// The layer.
+                public var wrapped: Box<Inner>
+
+                /// A config.
+                public init(name: String = "example", units: Int, size: IntTuple = 2, mode: String = "a", layer: Inner) {
+                    self.name = name
+                    self.units = units
+                    self.size = size.expanded(to: Rank.rank)
+                    self.mode = mode
+                    self.wrapped = Box(layer)
+                }
+            }
+
+            """
+        let diff = LineDiff.unified(expected: expected, actual: ConfigEmitter.source(of: family))
+        #expect(diff.isEmpty, "emitted (- expected, + emitted):\n\(diff)")
+    }
+
+    @Test func emitterWrapsLongSignaturesAndDocs() {
+        let words = Array(repeating: "word", count: 40).joined(separator: " ")
+        let config = ConfigSchema(
+            "WideConfig", ["LayerConfig"], doc: words, className: .keras("Wide"), template: "WideConfig()",
+            initDoc: "A config.",
+            fields: FieldSchema.base("wide")
+                + (1...8).map { .optional("option_number_\($0)", "ActivationFunction", ".linear", "Option \($0).") })
+        let source = ConfigEmitter.source(of: LayerFamily("Wide", "Wide.", [config]))
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 120 }, "\(lines.filter { $0.count > 120 })")
+        #expect(lines.contains("    public init("))
+        #expect(lines.contains("    ) {"))
+        #expect(lines.filter { $0.hasPrefix("/// word") }.count == 3)  // 199 characters at 100 a line
+    }
+
+    private func isSubsequence(_ items: [String], of sequence: [String]) -> Bool {
+        var index = sequence.startIndex
+        for item in items {
+            guard let found = sequence[index...].firstIndex(of: item) else { return false }
+            index = found + 1
+        }
+        return true
+    }
+}
+
+extension LayerConfig {
+    fileprivate static var fieldKeys: [String] { fields.map(\.key) }
+}
