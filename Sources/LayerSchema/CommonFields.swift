@@ -95,3 +95,13 @@ extension LayerFamily {
         pooling, preprocessing, recurrent, regularization, reshaping, wrappers,
     ]
 }
+
+extension FieldSchema {
+    /// The regularizers and constraints of a layer's `weights` (`["kernel", "bias"]`), in the
+    /// order Keras writes them: each weight's regularizer, the activity regularizer, each weight's
+    /// constraint. Keras applies them while training; they are kept for round trips.
+    public static func trainingOnly(_ weights: [String], activity: Bool = true) -> [FieldSchema] {
+        weights.map { kept($0 + "_regularizer") } + (activity ? [kept("activity_regularizer")] : [])
+            + weights.map { kept($0 + "_constraint") }
+    }
+}

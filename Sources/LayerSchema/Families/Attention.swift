@@ -30,12 +30,7 @@ extension LayerFamily {
                         "bias_axes", "String?", "nil", "The output axes (letters) that have a bias, or nil for none."),
                     .kernelInitializer,
                     .biasInitializer,
-                    .kept("kernel_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("bias_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
             ConfigSchema(
                 "AttentionConfig", ["LayerConfig"],
                 doc: """
@@ -88,12 +83,8 @@ extension LayerFamily {
                     .optional("sliding_window", "Int?", "nil", "A sliding attention window (not supported)."),
                     .kernelInitializer,
                     .biasInitializer,
-                    .kept("kernel_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("bias_constraint"),
-                    .dropoutSeed,
+                ] + FieldSchema.trainingOnly(["kernel", "bias"]) + [
+                    .dropoutSeed
                 ]),
         ])
 }

@@ -34,12 +34,7 @@ extension LayerFamily {
                     .useBias,
                     .kernelInitializer,
                     .biasInitializer,
-                    .kept("kernel_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("bias_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
             ConfigSchema(
                 "ConvTransposeConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -68,12 +63,7 @@ extension LayerFamily {
                     .useBias,
                     .kernelInitializer,
                     .biasInitializer,
-                    .kept("kernel_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("bias_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
             ConfigSchema(
                 "DepthwiseConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -97,12 +87,7 @@ extension LayerFamily {
                     .optional(
                         "depthwise_initializer", "Initializer", ".glorotUniform()", "How fresh kernels are drawn."),
                     .biasInitializer,
-                    .kept("depthwise_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("depthwise_constraint"),
-                    .kept("bias_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["depthwise", "bias"])),
             ConfigSchema(
                 "SeparableConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -131,13 +116,6 @@ extension LayerFamily {
                         "pointwise_initializer", "Initializer", ".glorotUniform()",
                         "How fresh pointwise kernels are drawn."),
                     .biasInitializer,
-                    .kept("depthwise_regularizer"),
-                    .kept("pointwise_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("depthwise_constraint"),
-                    .kept("pointwise_constraint"),
-                    .kept("bias_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["depthwise", "pointwise", "bias"])),
         ])
 }

@@ -42,12 +42,7 @@ extension LayerFamily {
                     .useBias,
                     .kernelInitializer,
                     .biasInitializer,
-                    .kept("kernel_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("bias_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
             ConfigSchema(
                 "ActivationConfig", ["UnaryLayerConfig"],
                 doc: "`keras.layers.Activation`: applies an activation function.",

@@ -29,10 +29,7 @@ extension LayerFamily {
                     .optional("moving_mean_initializer", "Initializer", ".zeros", "How a fresh moving mean is drawn."),
                     .optional(
                         "moving_variance_initializer", "Initializer", ".ones", "How a fresh moving variance is drawn."),
-                    .kept("beta_regularizer"),
-                    .kept("gamma_regularizer"),
-                    .kept("beta_constraint"),
-                    .kept("gamma_constraint"),
+                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false) + [
                     .optional(
                         "synchronized", "Bool", "false", "Training only (synchronized statistics across devices)."),
                     .optional("renorm", "Bool", "false", "Training only: batch renormalization."),
@@ -61,11 +58,7 @@ extension LayerFamily {
                         """),
                     .betaInitializer,
                     .gammaInitializer,
-                    .kept("beta_regularizer"),
-                    .kept("gamma_regularizer"),
-                    .kept("beta_constraint"),
-                    .kept("gamma_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false)),
             ConfigSchema(
                 "GroupNormalizationConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -83,11 +76,7 @@ extension LayerFamily {
                     .scale,
                     .betaInitializer,
                     .gammaInitializer,
-                    .kept("beta_regularizer"),
-                    .kept("gamma_regularizer"),
-                    .kept("beta_constraint"),
-                    .kept("gamma_constraint"),
-                ]),
+                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false)),
             ConfigSchema(
                 "UnitNormalizationConfig", ["UnaryLayerConfig"],
                 doc: """

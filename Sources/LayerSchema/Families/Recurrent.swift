@@ -60,13 +60,7 @@ extension LayerFamily {
                     .biasInitializer,
                     .optional("unit_forget_bias", "Bool", "true", "LSTM: fresh forget-gate biases are 1.").only(
                         when: "Cell.gates == 4"),
-                    .kept("kernel_regularizer"),
-                    .kept("recurrent_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("recurrent_constraint"),
-                    .kept("bias_constraint"),
+                ] + FieldSchema.trainingOnly(["kernel", "recurrent", "bias"]) + [
                     .optional("dropout", "Double", "0", "Training only: input dropout."),
                     .optional("recurrent_dropout", "Double", "0", "Training only: state dropout."),
                     .optional(
@@ -96,15 +90,13 @@ extension LayerFamily {
                     .optional(
                         "embeddings_initializer", "Initializer", ".randomUniform(minval: -0.05, maxval: 0.05)",
                         "How a fresh table is drawn."),
-                    .kept("embeddings_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("embeddings_constraint"),
+                ] + FieldSchema.trainingOnly(["embeddings"]) + [
                     .optional(
                         "mask_zero", "Bool", "false",
                         """
                         Index 0 as padding: the output carries a Keras mask, false where the index is 0, that
                         the layers after it read (see `MaskPlan`).
-                        """),
+                        """)
                 ]),
             ConfigSchema(
                 "ConvLSTMConfig<Rank: SpatialRank>",
@@ -166,13 +158,7 @@ extension LayerFamily {
                         "How fresh recurrent kernels are drawn."),
                     .biasInitializer,
                     .optional("unit_forget_bias", "Bool", "true", "Fresh forget-gate biases are 1."),
-                    .kept("kernel_regularizer"),
-                    .kept("recurrent_regularizer"),
-                    .kept("bias_regularizer"),
-                    .kept("activity_regularizer"),
-                    .kept("kernel_constraint"),
-                    .kept("recurrent_constraint"),
-                    .kept("bias_constraint"),
+                ] + FieldSchema.trainingOnly(["kernel", "recurrent", "bias"]) + [
                     .optional("dropout", "Double", "0", "Training only: input dropout."),
                     .optional("recurrent_dropout", "Double", "0", "Training only: state dropout."),
                     .dropoutSeed,
