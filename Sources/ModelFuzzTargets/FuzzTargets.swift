@@ -229,9 +229,11 @@ extension FuzzTarget {
 
     private static let functionalBase = """
         {"class_name": "Functional", "config": {"name": "shared", "layers": [
-          {"class_name": "InputLayer", "config": {"batch_shape": [null, 3], "name": "x"}, "name": "x", "inbound_nodes": []},
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, 3], "name": "x"}, "name": "x", \
+        "inbound_nodes": []},
           {"class_name": "Dense", "config": {"name": "shared", "units": 3, "activation": "tanh"}, "name": "shared",
-           "inbound_nodes": [{"args": [\(tensor("x", 0))], "kwargs": {}}, {"args": [\(tensor("shared", 0))], "kwargs": {}}]},
+           "inbound_nodes": [{"args": [\(tensor("x", 0))], "kwargs": {}}, {"args": [\(tensor("shared", 0))], "kwargs": \
+        {}}]},
           {"class_name": "Add", "config": {"name": "add"}, "name": "add",
            "inbound_nodes": [{"args": [[\(tensor("shared", 0)), \(tensor("shared", 1))]], "kwargs": {}}]}],
           "input_layers": [["x", 0, 0]], "output_layers": [["add", 0, 0]]}}
@@ -239,6 +241,9 @@ extension FuzzTarget {
 
     /// A Keras 3 reference to output 0 of `call` of `layer`.
     private static func tensor(_ layer: String, _ call: Int) -> String {
-        #"{"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["\#(layer)", \#(call), 0]}}"#
+        #"""
+        {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": \#
+        ["\#(layer)", \#(call), 0]}}
+        """#
     }
 }

@@ -179,7 +179,8 @@ extension ModelSpecParser {
                 let valid = count == 1 ? "\(offset)" : "\(offset)…\(count - 1 + offset)"
                 let note =
                     offset == 1
-                    ? "; Keras numbers a nested Functional model's calls from 1 in 'input_layers' and 'output_layers' (node 0 is the model's own)"
+                    ? "; Keras numbers a nested Functional model's calls from 1 in 'input_layers' and "
+                        + "'output_layers' (node 0 is the model's own)"
                     : ""
                 throw SpecError(
                     "reference to node \(reference.call) of layer '\(reference.layer)', which is called \(count) "

@@ -314,7 +314,8 @@ public enum ModelConfigWriter {
                                             key: "shape", value: JSONNode(shapeJSON(shapes[ref.node][ref.index]))),
                                         JSONMember(key: "dtype", value: JSONNode(.string("float32"))),
                                         JSONMember(
-                                            key: "keras_history", value: JSONNode(reference(ref, offsetBuiltIn: false))),
+                                            key: "keras_history",
+                                            value: JSONNode(reference(ref, offsetBuiltIn: false))),
                                     ]))),
                         ]))
                 }

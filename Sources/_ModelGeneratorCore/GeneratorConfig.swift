@@ -3,7 +3,8 @@ import ModelSpec
 /// The contents of a target's `model-generator-config.json`.
 ///
 /// ```json
-/// {"accessModifier": "public", "typeNames": {"classifier.model.json": "Classifier"}, "additionalImports": ["Foundation"],
+/// {"accessModifier": "public", "typeNames": {"classifier.model.json": "Classifier"},
+///  "additionalImports": ["Foundation"],
 ///  "customLayers": {"MyLayers>ChannelScale": {"swiftType": "ChannelScale", "weights": {"gamma": ["input[-1]"]}}}}
 /// ```
 public struct GeneratorConfigFile: Sendable, Equatable {

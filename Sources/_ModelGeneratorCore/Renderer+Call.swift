@@ -40,10 +40,10 @@ extension Renderer {
         let signature = zip(labels, parameters).map { $0 == $1 ? "\($1): Tensor" : "\($0) \($1): Tensor" }.joined(
             separator: ", ")
         let arguments = zip(labels, parameters).map { $0 == "_" ? $1 : "\($0): \($1)" }.joined(separator: ", ")
-        out.line(
-            "/// Runs the model on \(inputs); returns "
-                + "\(outputLabels.count == 1 ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes))."
-        )
+        let shapes =
+            outputLabels.count == 1
+            ? "shape " + description.outputShapes[0].description : shapesText(description.outputShapes)
+        out.line("/// Runs the model on \(inputs); returns \(shapes).")
         out.block("\(access)func callAsFunction(\(signature)) -> \(returnType)") { out in
             out.line("callAsFunction(\(arguments), intercepting: NoInterception())")
         }

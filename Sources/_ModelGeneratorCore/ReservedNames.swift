@@ -137,26 +137,39 @@ public enum ReservedNames {
     /// states; attention called with two arguments; a nested model with two outputs.
     static let functionalProbe = """
         {"class_name": "Functional", "config": {"name": "zqf", "layers": [
-          {"class_name": "InputLayer", "name": "zqimage", "config": {"name": "zqimage", "batch_shape": [null, 4, 4, 3]}, "inbound_nodes": []},
-          {"class_name": "InputLayer", "name": "zqseq", "config": {"name": "zqseq", "batch_shape": [null, 5, 2]}, "inbound_nodes": []},
-          {"class_name": "Conv2D", "name": "zqconv", "config": {"name": "zqconv", "filters": 2, "kernel_size": 1}, "inbound_nodes": [\(call("zqimage"))]},
-          {"class_name": "BatchNormalization", "name": "zqnorm", "config": {"name": "zqnorm"}, "inbound_nodes": [\(call("zqconv"))]},
+          {"class_name": "InputLayer", "name": "zqimage", "config": {"name": "zqimage", "batch_shape": [null, 4, 4, \
+        3]}, "inbound_nodes": []},
+          {"class_name": "InputLayer", "name": "zqseq", "config": {"name": "zqseq", "batch_shape": [null, 5, 2]}, \
+        "inbound_nodes": []},
+          {"class_name": "Conv2D", "name": "zqconv", "config": {"name": "zqconv", "filters": 2, "kernel_size": 1}, \
+        "inbound_nodes": [\(call("zqimage"))]},
+          {"class_name": "BatchNormalization", "name": "zqnorm", "config": {"name": "zqnorm"}, "inbound_nodes": \
+        [\(call("zqconv"))]},
           {"class_name": "ReLU", "name": "zqrelu", "config": {"name": "zqrelu"}, "inbound_nodes": [\(call("zqnorm"))]},
-          {"class_name": "GlobalAveragePooling2D", "name": "zqpool", "config": {"name": "zqpool"}, "inbound_nodes": [\(call("zqrelu"))]},
-          {"module": "keras.src.ops.numpy", "class_name": "Add", "registered_name": "Add", "name": "zqplus", "config": {"name": "zqplus"},
+          {"class_name": "GlobalAveragePooling2D", "name": "zqpool", "config": {"name": "zqpool"}, "inbound_nodes": \
+        [\(call("zqrelu"))]},
+          {"module": "keras.src.ops.numpy", "class_name": "Add", "registered_name": "Add", "name": "zqplus", "config": \
+        {"name": "zqplus"},
            "inbound_nodes": [{"args": [\(tensor("zqpool")), 1.0], "kwargs": {}}]},
-          {"class_name": "Dense", "name": "zqdense", "config": {"name": "zqdense", "units": 2}, "inbound_nodes": [\(call("zqpool")), \(call("zqplus"))]},
-          {"class_name": "LSTM", "name": "zqlstm", "config": {"name": "zqlstm", "units": 2, "return_state": true}, "inbound_nodes": [\(call("zqseq"))]},
-          {"class_name": "MultiHeadAttention", "name": "zqattention", "config": {"name": "zqattention", "num_heads": 1, "key_dim": 2},
+          {"class_name": "Dense", "name": "zqdense", "config": {"name": "zqdense", "units": 2}, "inbound_nodes": \
+        [\(call("zqpool")), \(call("zqplus"))]},
+          {"class_name": "LSTM", "name": "zqlstm", "config": {"name": "zqlstm", "units": 2, "return_state": true}, \
+        "inbound_nodes": [\(call("zqseq"))]},
+          {"class_name": "MultiHeadAttention", "name": "zqattention", "config": {"name": "zqattention", "num_heads": \
+        1, "key_dim": 2},
            "inbound_nodes": [{"args": [\(tensor("zqseq")), \(tensor("zqseq"))], "kwargs": {"use_causal_mask": true}}]},
           {"class_name": "Functional", "name": "zqinner", "config": {"name": "zqinner", "layers": [
-            {"class_name": "InputLayer", "name": "zqinnerin", "config": {"name": "zqinnerin", "batch_shape": [null, 2]}, "inbound_nodes": []},
-            {"class_name": "Dense", "name": "zqleft", "config": {"name": "zqleft", "units": 1}, "inbound_nodes": [\(call("zqinnerin"))]},
-            {"class_name": "Dense", "name": "zqright", "config": {"name": "zqright", "units": 1}, "inbound_nodes": [\(call("zqinnerin"))]}],
+            {"class_name": "InputLayer", "name": "zqinnerin", "config": {"name": "zqinnerin", "batch_shape": [null, \
+        2]}, "inbound_nodes": []},
+            {"class_name": "Dense", "name": "zqleft", "config": {"name": "zqleft", "units": 1}, "inbound_nodes": \
+        [\(call("zqinnerin"))]},
+            {"class_name": "Dense", "name": "zqright", "config": {"name": "zqright", "units": 1}, "inbound_nodes": \
+        [\(call("zqinnerin"))]}],
             "input_layers": [["zqinnerin", 0, 0]], "output_layers": [["zqleft", 0, 0], ["zqright", 0, 0]]},
            "inbound_nodes": [\(call("zqdense", node: 1))]}],
           "input_layers": [["zqimage", 0, 0], ["zqseq", 0, 0]],
-          "output_layers": [["zqdense", 0, 0], ["zqlstm", 0, 1], ["zqattention", 0, 0], ["zqinner", 1, 0], ["zqinner", 1, 1]]}}
+          "output_layers": [["zqdense", 0, 0], ["zqlstm", 0, 1], ["zqattention", 0, 0], ["zqinner", 1, 0], ["zqinner", \
+        1, 1]]}}
         """
 
     /// A Sequential model with a custom layer; also the variant's base.
@@ -169,12 +182,14 @@ public enum ReservedNames {
 
     /// A subclassed model computed by one custom layer.
     static let subclassedProbe = """
-        {"class_name": "ZqNet", "registered_name": "Zq>ZqNet", "config": {"name": "zqnet"}, "build_config": {"input_shape": [null, 3]}}
+        {"class_name": "ZqNet", "registered_name": "Zq>ZqNet", "config": {"name": "zqnet"}, "build_config": \
+        {"input_shape": [null, 3]}}
         """
 
     /// A variant of the Sequential probe.
     static let variantProbe = """
-        {"base": "zq.model.json", "insert_after": {"class_name": "Dense"}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}
+        {"base": "zq.model.json", "insert_after": {"class_name": "Dense"}, "insert": {"class_name": "Dropout", \
+        "config": {"rate": 0.5}}}
         """
 
     private static func tensor(_ layer: String, node: Int = 0) -> String {

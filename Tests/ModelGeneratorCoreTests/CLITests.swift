@@ -47,7 +47,10 @@ import _ModelGeneratorCore
         #expect(result.status == 1)
         #expect(
             result.error.hasPrefix(
-                "\(bad.path):3:64: error: layer 1 (Dense): unknown activation 'rleu'; Keras 3 names supported: linear, relu,"
+                """
+                \(bad.path):3:64: error: layer 1 (Dense): unknown activation 'rleu'; Keras 3 names supported: \
+                linear, relu,
+                """
             ))
         #expect(!FileManager.default.fileExists(atPath: output.path), "nothing may be written when a spec is bad")
     }
@@ -105,9 +108,11 @@ import _ModelGeneratorCore
         let folder = try Command.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("model-generator-config.json")
-        try
-            #"{"accessModifier": "public", "typeNames": {"classifier.model.json": "SpamFilter"}, "additionalImports": ["Foundation"]}"#
-            .write(to: config, atomically: true, encoding: .utf8)
+        try #"""
+        {"accessModifier": "public", "typeNames": {"classifier.model.json": "SpamFilter"}, "additionalImports": \#
+        ["Foundation"]}
+        """#
+        .write(to: config, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out")
         let result = try Command.run(
             try Command.generator,
@@ -175,11 +180,17 @@ import _ModelGeneratorCore
         #expect(lines.count == 3)
         #expect(
             lines.first
-                == "\(spec.path):3:47: error: layer 1 (Dense): invalid 'units' in Dense config: must be a positive integer, found 0"
+                == """
+                \(spec.path):3:47: error: layer 1 (Dense): invalid 'units' in Dense config: must be a positive \
+                integer, found 0
+                """
         )
         #expect(
             lines.dropFirst().first
-                == "\(spec.path):4:48: error: layer 2 (Dropout): invalid 'rate' in Dropout config: must be between 0 and 1, found 3.0"
+                == """
+                \(spec.path):4:48: error: layer 2 (Dropout): invalid 'rate' in Dropout config: must be between 0 and \
+                1, found 3.0
+                """
         )
         #expect(
             lines.last?.hasPrefix("\(spec.path):5:57: error: layer 3 (Activation): unknown activation 'rleu'") == true)
@@ -200,7 +211,8 @@ import _ModelGeneratorCore
         #expect(result.status == 0)
         #expect(
             result.error == """
-                \(spec.path):3:3: warning: layer 1 (Dense): activation 'softmax' over a last axis of size 1 always gives 1; for one unit, 'sigmoid' is the usual choice
+                \(spec.path):3:3: warning: layer 1 (Dense): activation 'softmax' over a last axis of size 1 always \
+                gives 1; for one unit, 'sigmoid' is the usual choice
                 \(spec.path):4:3: warning: layer 2 (Dropout): a Dropout rate of 1 drops every value while training
 
                 """)

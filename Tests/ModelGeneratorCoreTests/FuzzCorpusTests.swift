@@ -71,8 +71,11 @@ struct FuzzCorpusTests {
         // And a variant that matches their Dense layers builds over both, so fuzzing reaches
         // variant generation.
         let variant = Array(
-            #"{"base": "b", "insert_after": {"class_name": "Dense"}, "insert": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#
-                .utf8)
+            #"""
+            {"base": "b", "insert_after": {"class_name": "Dense"}, "insert": {"class_name": "Dropout", "config": \#
+            {"rate": 0.5}}}
+            """#
+            .utf8)
         for (path, bytes) in FuzzTarget.variantBases {
             let file = try Generator.generateVariant(
                 specAt: "v.variant.json", bytes: variant, baseBytes: bytes,

@@ -4,7 +4,8 @@ import Testing
 /// `References/large_model.model.swift` is generated as a large model is (parts of 3 layers
 /// and stages of 4 calls instead of 16 and 64, so that the reference stays short: layers in
 /// parts, the call in stages that pass their live values on, the graph in several functions);
-/// `large_model_unsplit` is the same spec in one piece. Both are compiled into this target: they must agree in everything.
+/// `large_model_unsplit` is the same spec in one piece. Both are compiled into this target: they
+/// must agree in everything.
 @Suite struct LargeModelTests {
     static let image = Tensor(shape: [2, 8, 8, 3]) { out in
         for index in out.indices { out[index] = Float((index * 37) % 101) / 50 - 1 }

@@ -106,7 +106,8 @@ import Testing
                 public var wrapped: Box<Inner>
 
                 /// A config.
-                public init(name: String = "example", units: Int, size: IntTuple = 2, mode: String = "a", layer: Inner) {
+                public init(name: String = "example", units: Int, size: IntTuple = 2, mode: String = "a", layer: \
+            Inner) {
                     self.name = name
                     self.units = units
                     self.size = size.expanded(to: Rank.rank)

@@ -66,7 +66,10 @@ import _ModelGeneratorCore
 
     static let explanation =
         "a legacy .h5 spec is a whole model saved by Keras 2 (tf.keras: model.save(\"NAME.h5\")), or Keras JSON "
-        + "(model.to_json()) in NAME.model.json; a weights file can stay in a target named NAME.weights.h5, which the build plugin does not take as a spec"
+            + """
+            (model.to_json()) in NAME.model.json; a weights file can stay in a target named NAME.weights.h5, which the \
+            build plugin does not take as a spec
+            """
 
     @Test func aFileThatIsNotHDF5IsAClearError() {
         #expect(
@@ -101,7 +104,10 @@ import _ModelGeneratorCore
         let bytes = try Self.bytes(Self.fixtures.appendingPathComponent("legacy_h5/malformed_config.h5"))
         #expect(
             Self.diagnostic("malformed_config.h5", bytes)
-                == "malformed_config.h5:1:102: error: in model_config: unexpected end of file, expected '}' to close the object opened at 1:74"
+                == """
+                malformed_config.h5:1:102: error: in model_config: unexpected end of file, expected '}' to close the \
+                object opened at 1:74
+                """
         )
     }
 
@@ -110,7 +116,10 @@ import _ModelGeneratorCore
         #expect(
             Self.diagnostic("numeric_config.h5", bytes)
                 == "numeric_config.h5: error: the 'model_config' attribute holds numbers, "
-                + "expected a string: the model's JSON; a legacy .h5 spec is a whole model saved by Keras 2 (tf.keras: model.save(\"NAME.h5\"))"
+                    + """
+                    expected a string: the model's JSON; a legacy .h5 spec is a whole model saved by Keras 2 (tf.keras: \
+                    model.save(\"NAME.h5\"))
+                    """
         )
     }
 

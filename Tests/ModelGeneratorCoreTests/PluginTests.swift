@@ -23,7 +23,8 @@ struct PluginTests {
         let package = Package(
             name: "App",
             platforms: [.macOS(.v13)],
-            dependencies: [.package(name: "swift-model-generator", path: \(String(reflecting: Command.packageRoot.path)))],
+            dependencies: [.package(name: "swift-model-generator", path: \
+        \(String(reflecting: Command.packageRoot.path)))],
             targets: [
                 .executableTarget(
                     name: "App",
@@ -159,13 +160,16 @@ struct PluginTests {
         import ModelRuntime
         let mlp = Mlp(seed: 1)(Tensor(shape: [2, 784], repeating: 0.1))
         let residual = ResidualMlp(seed: 1)(Tensor(shape: [2, 64], repeating: 0.1))
-        let (score, category) = WideAndDeep(seed: 1)(Tensor(shape: [2, 20], repeating: 0.1), Tensor(shape: [2, 32], repeating: 0.1))
-        let similarity = Siamese(seed: 1)(Tensor(shape: [2, 16], repeating: 0.1), Tensor(shape: [2, 16], repeating: 0.2))
+        let (score, category) = WideAndDeep(seed: 1)(Tensor(shape: [2, 20], repeating: 0.1), Tensor(shape: [2, 32], \
+        repeating: 0.1))
+        let similarity = Siamese(seed: 1)(Tensor(shape: [2, 16], repeating: 0.1), Tensor(shape: [2, 16], repeating: \
+        0.2))
         let digits = Cnn(seed: 1)(Tensor(shape: [2, 28, 28, 1], repeating: 0.1))
         let sentiment = TextClassifier(seed: 1)(Tensor(shape: [2, 64], repeating: 3))
         let classes = TransformerBlock(seed: 1)(Tensor(shape: [2, 16, 64], repeating: 0.1))
         let legacy = LegacyNet(seed: 1)(Tensor(shape: [2, 6], repeating: 0.1), Tensor(shape: [2, 5, 3], repeating: 0.1))
-        print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape, digits.shape, sentiment.shape, classes.shape,
+        print(mlp.shape, residual.shape, score.shape, category.shape, similarity.shape, digits.shape, sentiment.shape, \
+        classes.shape,
               legacy.score.shape, legacy.gate.shape)
         """.write(to: sources.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
         let build = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)

@@ -86,7 +86,10 @@ import Testing
         }
         #expect(
             table == SupportedLayers.markdownTable(),
-            "README's table is out of date (run MODEL_GENERATOR_UPDATE_README=1 swift test --filter readmeListsTheRegistrysLayers); expected:\n\(SupportedLayers.markdownTable())"
+            """
+            README's table is out of date (run MODEL_GENERATOR_UPDATE_README=1 swift test --filter \
+            readmeListsTheRegistrysLayers); expected:\n\(SupportedLayers.markdownTable())
+            """
         )
     }
 

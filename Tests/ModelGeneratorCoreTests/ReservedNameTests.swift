@@ -20,23 +20,38 @@ import _ModelGeneratorCore
             #"[{"args": [\#(tensor(layer, node))], "kwargs": {}}]"#
         }
         func input(_ name: String, _ size: Int) -> String {
-            #"{"class_name": "InputLayer", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "batch_shape": [null, \#(size)]}, "inbound_nodes": []}"#
+            #"""
+            {"class_name": "InputLayer", "name": \#(literal(name)), "config": {"name": \#(literal(name)), \#
+            "batch_shape": [null, \#(size)]}, "inbound_nodes": []}
+            """#
         }
         func linear(_ name: String, after: String, node: Int = 0) -> String {
-            #"{"class_name": "Activation", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "activation": "linear"}, "inbound_nodes": \#(call(after, node))}"#
+            #"""
+            {"class_name": "Activation", "name": \#(literal(name)), "config": {"name": \#(literal(name)), \#
+            "activation": "linear"}, "inbound_nodes": \#(call(after, node))}
+            """#
         }
         func model(_ name: String, layers: [String], input: String, output: String, outputNode: Int = 0, after: String)
             -> String
         {
-            #"{"class_name": "Functional", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "layers": [\#n"#
+            #"""
+            {"class_name": "Functional", "name": \#(literal(name)), "config": {"name": \#(literal(name)), "layers": \#
+            [\#n
+            """#
                 + layers.joined(separator: ",\n")
-                + #"], "input_layers": [[\#(literal(input)), 0, 0]], "output_layers": [[\#(literal(output)), \#(outputNode), 0]]}, "inbound_nodes": \#(call(after))}"#
+                    + #"""
+                    ], "input_layers": [[\#(literal(input)), 0, 0]], "output_layers": [[\#(literal(output)), \#
+                    \#(outputNode), 0]]}, "inbound_nodes": \#(call(after))}
+                    """#
         }
         let size = names.count
         var layers = names.map { input($0, 1) }
         let joinedInputs = names.map { tensor($0) }.joined(separator: ", ")
         layers.append(
-            #"{"class_name": "Concatenate", "name": "joined", "config": {"name": "joined"}, "inbound_nodes": [{"args": [[\#(joinedInputs)]], "kwargs": {}}]}"#
+            #"""
+            {"class_name": "Concatenate", "name": "joined", "config": {"name": "joined"}, "inbound_nodes": \#
+            [{"args": [[\#(joinedInputs)]], "kwargs": {}}]}
+            """#
         )
         var chain = [input("x", size)]
         var previous = "x"
@@ -79,7 +94,10 @@ import _ModelGeneratorCore
         let actual = try String(contentsOf: Self.spec, encoding: .utf8)
         #expect(
             actual == expected,
-            "reserved_names.model.json does not try every name the renderer writes; run MODEL_GENERATOR_UPDATE_RESERVED_NAMES=1 swift test --filter theSpecUsesEveryNameTheRendererWrites"
+            """
+            reserved_names.model.json does not try every name the renderer writes; run \
+            MODEL_GENERATOR_UPDATE_RESERVED_NAMES=1 swift test --filter theSpecUsesEveryNameTheRendererWrites
+            """
         )
     }
 

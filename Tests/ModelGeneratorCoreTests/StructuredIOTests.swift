@@ -11,8 +11,10 @@ import _ModelGeneratorCore
     static func spec(inputs: String, outputs: String) -> String {
         """
         {"class_name": "Functional", "config": {"name": "m", "layers": [
-          {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 3]}, "inbound_nodes": []},
-          {"class_name": "InputLayer", "name": "y", "config": {"name": "y", "batch_shape": [null, 3]}, "inbound_nodes": []},
+          {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 3]}, \
+        "inbound_nodes": []},
+          {"class_name": "InputLayer", "name": "y", "config": {"name": "y", "batch_shape": [null, 3]}, \
+        "inbound_nodes": []},
           {"class_name": "Add", "name": "add", "config": {"name": "add"}, "inbound_nodes": [{"args": [[
             {"class_name": "__keras_tensor__", "config": {"keras_history": ["x", 0, 0]}},
             {"class_name": "__keras_tensor__", "config": {"keras_history": ["y", 0, 0]}}]], "kwargs": {}}]},

@@ -17,7 +17,10 @@ import Testing
         var batch = 2, height: Int, width: Int, channels: Int, filters: Int
         var kernel: Int, stride = 1, padding = Padding.same, groups = 1
         var testDescription: String {
-            "\(batch)×\(height)×\(width)×\(channels) → \(filters), \(kernel)×\(kernel) stride \(stride) \(padding) groups \(groups)"
+            """
+            \(batch)×\(height)×\(width)×\(channels) → \(filters), \(kernel)×\(kernel) stride \(stride) \
+            \(padding) groups \(groups)
+            """
         }
     }
 

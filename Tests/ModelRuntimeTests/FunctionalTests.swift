@@ -178,7 +178,10 @@ final class MonteCarloDropout: CallInterceptor {
         } catch {
             #expect(
                 "\(error)"
-                    == "Functional 'residual_block': layer 'add' cannot take input shapes (None, 12), (None, 8): Add inputs have incompatible shapes: (None, 12), (None, 8)"
+                    == """
+                    Functional 'residual_block': layer 'add' cannot take input shapes (None, 12), (None, 8): Add \
+                    inputs have incompatible shapes: (None, 12), (None, 8)
+                    """
             )
         }
     }

@@ -189,7 +189,10 @@ let weightFileFixtures = [
         } catch {
             #expect(
                 "\(error)"
-                    == "QuickStart: the weights in \(url.path) do not fit the model; missing: layers/dense_1/vars/1 [1]; unexpected: layers/dense_9/vars/0; misshaped: layers/dense/vars/0 is [728, 31], expected [728, 32]"
+                    == """
+                    QuickStart: the weights in \(url.path) do not fit the model; missing: layers/dense_1/vars/1 [1]; \
+                    unexpected: layers/dense_9/vars/0; misshaped: layers/dense/vars/0 is [728, 31], expected [728, 32]
+                    """
             )
         }
         #expect(model.weights == before)
@@ -230,7 +233,10 @@ let weightFileFixtures = [
             (
                 "overlapping tensors",
                 forged(
-                    #"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#
+                    #"""
+                    {"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": \#
+                    [4], "data_offsets": [0, 16]}}
+                    """#
                 )
             ))
         cases.append(("a hole in the data", forged(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}"#)))

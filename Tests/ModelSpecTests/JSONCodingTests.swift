@@ -408,7 +408,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
         }
         #expect(
             try written(Numbers())
-                == #"{"f": 0.1, "d": 0.1, "big": 1e+16, "nan": NaN, "inf": -Infinity, "i8": -128, "u64": 18446744073709551615, "whole": 3.0, "floats": [0.1, 10000000000.0]}"#
+                == #"""
+                {"f": 0.1, "d": 0.1, "big": 1e+16, "nan": NaN, "inf": -Infinity, "i8": -128, "u64": \#
+                18446744073709551615, "whole": 3.0, "floats": [0.1, 10000000000.0]}
+                """#
         )
     }
 
@@ -440,7 +443,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
         }
         #expect(
             try written(Containers())
-                == #"{"inner": {"a": 1, "b": 2, "c": 3}, "list": [1, null, {"k": "s"}, [2.5], [true]], "super": [1, 2], "base": "b", "empty": {}, "tail": "last"}"#
+                == #"""
+                {"inner": {"a": 1, "b": 2, "c": 3}, "list": [1, null, {"k": "s"}, [2.5], [true]], "super": [1, 2], \#
+                "base": "b", "empty": {}, "tail": "last"}
+                """#
         )
     }
 
@@ -460,7 +466,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
         let raw = Raw(value: parsed.value, node: parsed, single: Single())
         #expect(
             try written(raw)
-                == #"{"value": {"x": 1.50, "y": NaN, "z": [-0]}, "node": {"x": 1.50, "y": NaN, "z": [-0]}, "single": 1E+2}"#
+                == #"""
+                {"value": {"x": 1.50, "y": NaN, "z": [-0]}, "node": {"x": 1.50, "y": NaN, "z": [-0]}, "single": \#
+                1E+2}
+                """#
         )
         #expect(try SpecEncoder().encode(parsed) == parsed.value)
     }
@@ -492,7 +501,10 @@ private func written<T: Encodable>(_ value: T, encoder: SpecEncoder = SpecEncode
         let text = try written(layer)
         #expect(
             text
-                == #"{"name": "dense \"1\" \u00e9", "units": 32, "use_bias": false, "rate": 1.5e-07, "shape": [null, 28, 28], "config": {}}"#
+                == #"""
+                {"name": "dense \"1\" \u00e9", "units": 32, "use_bias": false, "rate": 1.5e-07, "shape": [null, 28, \#
+                28], "config": {}}
+                """#
         )
         #expect(try decode(Layer.self, text) == layer)
     }

@@ -327,7 +327,10 @@ private func generatedDocuments(count: Int) -> [String] {
 
     @Test func parsesALargeDocument() throws {
         let layer =
-            #"{"class_name": "Dense", "config": {"name": "dense", "units": 128, "activation": "relu", "rate": 0.125, "shape": [null, 28, 28, 1], "note": "caf\u00e9 \ud83d\ude00"}}"#
+            #"""
+            {"class_name": "Dense", "config": {"name": "dense", "units": 128, "activation": "relu", "rate": 0.125, \#
+            "shape": [null, 28, 28, 1], "note": "caf\u00e9 \ud83d\ude00"}}
+            """#
         let text = "[" + Array(repeating: layer, count: 12_000).joined(separator: ",\n") + "]"
         #expect(text.utf8.count > 2_000_000)
         let node = try JSONReader.parse(text)
@@ -345,29 +348,62 @@ private func generatedDocuments(count: Int) -> [String] {
     /// pasting its output here.
     static let pythonOutputs: [(document: String, python: String, indented: String)] = [
         (
-            #"{"name": "dense_1", "units": 32, "use_bias": true, "bias": null, "rate": 0.5, "shape": [null, 28, 28, 1]}"#,
-            #"{"name": "dense_1", "units": 32, "use_bias": true, "bias": null, "rate": 0.5, "shape": [null, 28, 28, 1]}"#,
-            "{\n  \"name\": \"dense_1\",\n  \"units\": 32,\n  \"use_bias\": true,\n  \"bias\": null,\n  \"rate\": 0.5,\n  \"shape\": [\n    null,\n    28,\n    28,\n    1\n  ]\n}"
+            #"""
+            {"name": "dense_1", "units": 32, "use_bias": true, "bias": null, "rate": 0.5, "shape": [null, 28, 28, \#
+            1]}
+            """#,
+            #"""
+            {"name": "dense_1", "units": 32, "use_bias": true, "bias": null, "rate": 0.5, "shape": [null, 28, 28, \#
+            1]}
+            """#,
+            """
+            {\n  \"name\": \"dense_1\",\n  \"units\": 32,\n  \"use_bias\": true,\n  \"bias\": null,\n  \"rate\": \
+            0.5,\n  \"shape\": [\n    null,\n    28,\n    28,\n    1\n  ]\n}
+            """
         ),
         (
-            "{\n   \"class_name\":\"Sequential\" , \"config\" :{\"name\":\"seq\",\"layers\":[ {\"class_name\":\"Dense\",\"config\":{\"units\":10,\"activation\":\"relu\",\"kernel_initializer\":{\"class_name\":\"GlorotUniform\",\"config\":{\"seed\":null}}}} ]},\n   \"keras_version\":\"2.15.0\",\"backend\":\"tensorflow\"}",
-            #"{"class_name": "Sequential", "config": {"name": "seq", "layers": [{"class_name": "Dense", "config": {"units": 10, "activation": "relu", "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}}}}]}, "keras_version": "2.15.0", "backend": "tensorflow"}"#,
-            "{\n  \"class_name\": \"Sequential\",\n  \"config\": {\n    \"name\": \"seq\",\n    \"layers\": [\n      {\n        \"class_name\": \"Dense\",\n        \"config\": {\n          \"units\": 10,\n          \"activation\": \"relu\",\n          \"kernel_initializer\": {\n            \"class_name\": \"GlorotUniform\",\n            \"config\": {\n              \"seed\": null\n            }\n          }\n        }\n      }\n    ]\n  },\n  \"keras_version\": \"2.15.0\",\n  \"backend\": \"tensorflow\"\n}"
+            """
+            {\n   \"class_name\":\"Sequential\" , \"config\" :{\"name\":\"seq\",\"layers\":[ \
+            {\"class_name\":\"Dense\",\"config\":{\"units\":10,\"activation\":\"relu\",\
+            \"kernel_initializer\":{\"class_name\":\"GlorotUniform\",\"config\":{\"seed\":null}}}} ]},\n   \
+            \"keras_version\":\"2.15.0\",\"backend\":\"tensorflow\"}
+            """,
+            #"""
+            {"class_name": "Sequential", "config": {"name": "seq", "layers": [{"class_name": "Dense", "config": \#
+            {"units": 10, "activation": "relu", "kernel_initializer": {"class_name": "GlorotUniform", "config": \#
+            {"seed": null}}}}]}, "keras_version": "2.15.0", "backend": "tensorflow"}
+            """#,
+            """
+            {\n  \"class_name\": \"Sequential\",\n  \"config\": {\n    \"name\": \"seq\",\n    \"layers\": [\n      \
+            {\n        \"class_name\": \"Dense\",\n        \"config\": {\n          \"units\": 10,\n          \
+            \"activation\": \"relu\",\n          \"kernel_initializer\": {\n            \"class_name\": \
+            \"GlorotUniform\",\n            \"config\": {\n              \"seed\": null\n            }\n          \
+            }\n        }\n      }\n    ]\n  },\n  \"keras_version\": \"2.15.0\",\n  \"backend\": \"tensorflow\"\n}
+            """
         ),
         (
             #"{"s": "caf\u00e9 \ud83d\ude00 \u0000 \u001f \u007f \"q\" \\ \/ \b\f\n\r\t \u2028 \uFFFF"}"#,
             #"{"s": "caf\u00e9 \ud83d\ude00 \u0000 \u001f \u007f \"q\" \\ / \b\f\n\r\t \u2028 \uffff"}"#,
-            "{\n  \"s\": \"caf\\u00e9 \\ud83d\\ude00 \\u0000 \\u001f \\u007f \\\"q\\\" \\\\ / \\b\\f\\n\\r\\t \\u2028 \\uffff\"\n}"
+            """
+            {\n  \"s\": \"caf\\u00e9 \\ud83d\\ude00 \\u0000 \\u001f \\u007f \\\"q\\\" \\\\ / \\b\\f\\n\\r\\t \\u2028 \
+            \\uffff\"\n}
+            """
         ),
         (
             "[NaN, Infinity, -Infinity, -0.0, 1e-07, 1.5e+300, 123456789012345678901234567890, 0, -7, 3.25]",
             "[NaN, Infinity, -Infinity, -0.0, 1e-07, 1.5e+300, 123456789012345678901234567890, 0, -7, 3.25]",
-            "[\n  NaN,\n  Infinity,\n  -Infinity,\n  -0.0,\n  1e-07,\n  1.5e+300,\n  123456789012345678901234567890,\n  0,\n  -7,\n  3.25\n]"
+            """
+            [\n  NaN,\n  Infinity,\n  -Infinity,\n  -0.0,\n  1e-07,\n  1.5e+300,\n  \
+            123456789012345678901234567890,\n  0,\n  -7,\n  3.25\n]
+            """
         ),
         (
             #"{"a": {}, "b": [], "c": [{}, [[]], {"d": [1, {"e": null}]}], "": ""}"#,
             #"{"a": {}, "b": [], "c": [{}, [[]], {"d": [1, {"e": null}]}], "": ""}"#,
-            "{\n  \"a\": {},\n  \"b\": [],\n  \"c\": [\n    {},\n    [\n      []\n    ],\n    {\n      \"d\": [\n        1,\n        {\n          \"e\": null\n        }\n      ]\n    }\n  ],\n  \"\": \"\"\n}"
+            """
+            {\n  \"a\": {},\n  \"b\": [],\n  \"c\": [\n    {},\n    [\n      []\n    ],\n    {\n      \
+            \"d\": [\n        1,\n        {\n          \"e\": null\n        }\n      ]\n    }\n  ],\n  \"\": \"\"\n}
+            """
         ),
         (#""just a string""#, #""just a string""#, #""just a string""#),
         ("  true ", "true", "true"),
@@ -453,7 +489,10 @@ private func generatedDocuments(count: Int) -> [String] {
 
     @Test func conveniences() throws {
         let node = try JSONReader.parse(
-            #"{"a": 1, "a2": "x", "b": [true, null], "n": 3.5, "big": 99999999999999999999, "e": 1e2, "f": 3.0, "inf": 1e400}"#
+            #"""
+            {"a": 1, "a2": "x", "b": [true, null], "n": 3.5, "big": 99999999999999999999, "e": 1e2, "f": 3.0, \#
+            "inf": 1e400}
+            """#
         )
         #expect(node["a"]?.intValue == 1)
         #expect(node["a2"]?.stringValue == "x")

@@ -276,13 +276,15 @@ extension LayerConfigTests {
                 try decode(
                     Initializer.self,
                     #"""
-                    {"class_name": "VarianceScaling", "config": {"scale": 2.0, "mode": "fan_out", "distribution": "normal"}}
+                    {"class_name": "VarianceScaling", "config": {"scale": 2.0, "mode": "fan_out", "distribution": \#
+                    "normal"}}
                     """#) == .varianceScaling(scale: 2, mode: .fanOut, distribution: .truncatedNormal))
             #expect(
                 try decode(
                     Initializer.self,
                     #"""
-                    {"class_name": "VarianceScaling", "config": {"distribution": "untruncated_normal", "mode": "fan_avg", "seed": 4}}
+                    {"class_name": "VarianceScaling", "config": {"distribution": "untruncated_normal", "mode": \#
+                    "fan_avg", "seed": 4}}
                     """#) == .varianceScaling(scale: 1, mode: .fanAvg, distribution: .untruncatedNormal, seed: 4))
             #expect(
                 try decode(
@@ -311,7 +313,11 @@ extension LayerConfigTests {
         func refused() {
             #expect(
                 decodeFailure(Initializer.self, #""xavier""#)
-                    == "1:1: error: unknown initializer 'xavier'; supported: GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, VarianceScaling, RandomNormal, RandomUniform, TruncatedNormal, Orthogonal, Identity, Zeros, Ones, Constant (or their snake_case names)"
+                    == """
+                    1:1: error: unknown initializer 'xavier'; supported: GlorotUniform, GlorotNormal, HeUniform, \
+                    HeNormal, LecunUniform, LecunNormal, VarianceScaling, RandomNormal, RandomUniform, \
+                    TruncatedNormal, Orthogonal, Identity, Zeros, Ones, Constant (or their snake_case names)
+                    """
             )
             #expect(
                 decodeFailure(Initializer.self, #"{"class_name": "RandomNormal", "config": {"mean": 0, "sigma": 1}}"#)
@@ -386,7 +392,10 @@ extension LayerConfigTests {
                     name: "out", trainable: false, units: 10, activation: .logSoftmax,
                     kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5)
                 ).swiftExpression
-                    == #"DenseConfig(name: "out", trainable: false, units: 10, activation: .logSoftmax, kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5))"#
+                    == #"""
+                    DenseConfig(name: "out", trainable: false, units: 10, activation: .logSoftmax, \#
+                    kernelInitializer: .heNormal(seed: 7), biasInitializer: .constant(value: 0.5))
+                    """#
             )
             // A default value given explicitly is left out.
             #expect(
@@ -400,7 +409,10 @@ extension LayerConfigTests {
                     kernelRegularizer: KerasObject(validJSON: #"{"class_name": "L2", "config": {"l2": 0.01}}"#)
                 )
                 .swiftExpression
-                    == #"DenseConfig(name: "d", units: 3, kernelRegularizer: KerasObject(validJSON: "{\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"))"#
+                    == #"""
+                    DenseConfig(name: "d", units: 3, kernelRegularizer: KerasObject(validJSON: "{\"class_name\": \#
+                    \"L2\", \"config\": {\"l2\": 0.01}}"))
+                    """#
             )
         }
 
@@ -476,7 +488,10 @@ extension LayerConfigTests {
                 biasInitializer: .constant(value: 0.1),
                 kernelRegularizer: KerasObject(
                     validJSON:
-                        #"{"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01}, "registered_name": null}"#
+                        #"""
+                        {"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01}, \#
+                        "registered_name": null}
+                        """#
                 ),
                 biasRegularizer: KerasObject(validJSON: #"{"class_name": "L1", "config": {"l1": 0.001}}"#),
                 activityRegularizer: KerasObject(
@@ -641,7 +656,10 @@ extension LayerConfigTests {
         @Test("gelu_approximate is read from KerasHub's serialized-function form and written back in it")
         func geluApproximateFunction() throws {
             let function =
-                #"{"module": "builtins", "class_name": "function", "config": "keras_hub>gelu_approximate", "registered_name": "function"}"#
+                #"""
+                {"module": "builtins", "class_name": "function", "config": "keras_hub>gelu_approximate", \#
+                "registered_name": "function"}
+                """#
             #expect(try decode(ActivationFunction.self, function) == .geluApproximate)
             #expect(try decode(ActivationFunction.self, #""gelu_approximate""#) == .geluApproximate)
             #expect(try decode(ActivationFunction.self, #""keras_hub>gelu_approximate""#) == .geluApproximate)
@@ -654,7 +672,10 @@ extension LayerConfigTests {
             #expect(try SpecEncoder().encode(ActivationFunction.gelu) == .string("gelu"))
             // Any other registered function name is still an unknown activation.
             let other =
-                #"{"module": "builtins", "class_name": "function", "config": "my_package>my_act", "registered_name": "function"}"#
+                #"""
+                {"module": "builtins", "class_name": "function", "config": "my_package>my_act", "registered_name": \#
+                "function"}
+                """#
             #expect(
                 decodeFailure(ActivationFunction.self, other)?.hasPrefix(
                     "1:1: error: unknown activation 'my_package>my_act'; ") == true)
@@ -677,7 +698,10 @@ extension LayerConfigTests {
         func refused() {
             #expect(
                 decodeFailure(ActivationFunction.self, #""glu""#)
-                    == "1:1: error: activation 'glu' is not supported: it halves the last axis, which a layer's activation cannot do here"
+                    == """
+                    1:1: error: activation 'glu' is not supported: it halves the last axis, which a layer's \
+                    activation cannot do here
+                    """
             )
             #expect(
                 decodeFailure(ActivationFunction.self, #""threshold""#)?.hasPrefix(
@@ -710,7 +734,10 @@ extension LayerConfigTests {
                     == "1:23: error: invalid 'rate' in Dropout config: must be between 0 and 1, found -0.1")
             #expect(
                 decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, 3], "dtype": "float16"}"#)
-                    == "1:50: error: input dtype 'float16' is not supported; only float32 and integers (passed as float values)"
+                    == """
+                    1:50: error: input dtype 'float16' is not supported; only float32 and integers (passed as float \
+                    values)
+                    """
             )
             #expect(
                 decodeFailure(InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, -3]}"#)

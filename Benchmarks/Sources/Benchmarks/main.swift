@@ -6,8 +6,9 @@ import ModelRuntime
 // DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
 // tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
 // runs, and a check value that the script compares with Python's. `--profile` prints where a
-// ResNet50 call (MobileNetV2's with `--only mobilenet_v2`) spends its time, by layer class. `--only NAME` runs the cases whose names start
-// with NAME (e.g. `--only resnet50_clone`), for timing or profiling one case.
+// ResNet50 call (MobileNetV2's with `--only mobilenet_v2`) spends its time, by layer class.
+// `--only NAME` runs the cases whose names start with NAME (e.g. `--only resnet50_clone`), for
+// timing or profiling one case.
 
 struct Options {
     var files: URL?
