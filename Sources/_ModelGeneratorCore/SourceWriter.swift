@@ -5,11 +5,12 @@ struct SourceWriter {
     private(set) var text = ""
     private var depth = 0
 
+    /// `content` at the current depth, broken into several lines when wider than 120 columns.
     mutating func line(_ content: String = "") {
         if content.isEmpty {
             text += "\n"
         } else {
-            text += String(repeating: "    ", count: depth) + content + "\n"
+            for wrapped in LineWrapper.wrap(content, indent: depth) { text += wrapped + "\n" }
         }
     }
 

@@ -58,6 +58,8 @@ import Testing
         let diff = LineDiff.unified(expected: reference, actual: file.contents)
         #expect(
             diff.isEmpty, "generated \(file.fileName) differs from the reference (- reference, + generated):\n\(diff)")
+        let wide = file.contents.components(separatedBy: "\n").enumerated().filter { $0.element.count > 120 }
+        #expect(wide.isEmpty, "\(file.fileName): lines over 120 columns: \(wide.map { $0.offset + 1 })")
     }
 
     @Test func generationIsDeterministic() throws {

@@ -91,7 +91,9 @@ public struct AllOptions: Model {
                 activation: .geluApproximate,
                 useBias: false,
                 kernelInitializer: .varianceScaling(scale: 0.5, mode: .fanOut, distribution: .uniform, seed: 3),
-                kernelRegularizer: KerasObject(validJSON: "{\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}, \"registered_name\": null}")
+                kernelRegularizer: KerasObject(
+                    validJSON: "{\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": "
+                        + "0.01}, \"registered_name\": null}")
             ))
             var drop = CopyOnWrite(DropoutConfig(
                 name: "drop",
@@ -162,10 +164,15 @@ public struct AllOptions: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    public func callAsFunction(_ features: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+    public func callAsFunction(
+        _ features: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> Tensor {
         let features = self.features.check(features, model: "AllOptions")
-        let projection = interceptor.intercept(self.projection, at: path().appending(self.projection.config.name), output: self.projection(features))
-        let drop = interceptor.intercept(self.drop, at: path().appending(self.drop.config.name), output: self.drop(projection))
+        let projection = interceptor.intercept(
+            self.projection, at: path().appending(self.projection.config.name), output: self.projection(features))
+        let drop = interceptor.intercept(
+            self.drop, at: path().appending(self.drop.config.name), output: self.drop(projection))
         let act = interceptor.intercept(self.act, at: path().appending(self.act.config.name), output: self.act(drop))
         let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(act))
         return head

@@ -115,10 +115,15 @@ struct Classifier: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    func callAsFunction(_ inputLayer: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+    func callAsFunction(
+        _ inputLayer: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "Classifier")
-        let dense = interceptor.intercept(self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
-        let dense1 = interceptor.intercept(self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
+        let dense = interceptor.intercept(
+            self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
+        let dense1 = interceptor.intercept(
+            self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
         return dense1
     }
 

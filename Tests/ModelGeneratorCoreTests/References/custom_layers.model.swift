@@ -159,12 +159,20 @@ struct CustomLayers: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    func callAsFunction(_ inputLayer: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+    func callAsFunction(
+        _ inputLayer: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "CustomLayers")
-        let linear = interceptor.intercept(self.linear, at: path().appending(self.linear.config.name), output: self.linear(inputLayer))
-        let channelScale = interceptor.intercept(self.channelScale, at: path().appending(self.channelScale.config.name), output: self.channelScale(linear))
-        let residualDense = interceptor.intercept(self.residualDense, at: path().appending(self.residualDense.config.name), output: self.residualDense(channelScale))
-        let dense = interceptor.intercept(self.dense, at: path().appending(self.dense.config.name), output: self.dense(residualDense))
+        let linear = interceptor.intercept(
+            self.linear, at: path().appending(self.linear.config.name), output: self.linear(inputLayer))
+        let channelScale = interceptor.intercept(
+            self.channelScale, at: path().appending(self.channelScale.config.name), output: self.channelScale(linear))
+        let residualDense = interceptor.intercept(
+            self.residualDense, at: path().appending(self.residualDense.config.name),
+            output: self.residualDense(channelScale))
+        let dense = interceptor.intercept(
+            self.dense, at: path().appending(self.dense.config.name), output: self.dense(residualDense))
         return dense
     }
 
@@ -173,8 +181,10 @@ struct CustomLayers: Model {
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> CustomLayers {
         var clone = self
         clone.linear = cloner.cloneLayer(linear, at: path.appending(linear.config.name), in: "CustomLayers")
-        clone.channelScale = cloner.cloneLayer(channelScale, at: path.appending(channelScale.config.name), in: "CustomLayers")
-        clone.residualDense = cloner.cloneLayer(residualDense, at: path.appending(residualDense.config.name), in: "CustomLayers")
+        clone.channelScale = cloner.cloneLayer(
+            channelScale, at: path.appending(channelScale.config.name), in: "CustomLayers")
+        clone.residualDense = cloner.cloneLayer(
+            residualDense, at: path.appending(residualDense.config.name), in: "CustomLayers")
         clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "CustomLayers")
         return clone
     }

@@ -170,7 +170,10 @@ struct FusedChains: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            [image, stemConv, stemBn, stemRelu, dw, dwBn, dwRelu, project, projectBn, add, sideConv, sideBn, sideRelu, gate, head, headBn]
+            [
+                image, stemConv, stemBn, stemRelu, dw, dwBn, dwRelu, project, projectBn, add, sideConv, sideBn,
+                sideRelu, gate, head, headBn
+            ]
         }
 
         /// The layers' configs, behind one copy-on-write reference: copying a config copies
@@ -322,17 +325,25 @@ struct FusedChains: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    func callAsFunction(_ image: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> (head: Tensor, headBn: Tensor) {
+    func callAsFunction(
+        _ image: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> (head: Tensor, headBn: Tensor) {
         let image = self.image.check(image, model: "FusedChains")
         let stemRelu = interceptor.interceptChain(self.stemConv, self.stemBn, self.stemRelu, input: image, at: path())
         let dwRelu = interceptor.interceptChain(self.dw, self.dwBn, self.dwRelu, input: stemRelu, at: path())
         let projectBn = interceptor.interceptChain(self.project, self.projectBn, input: dwRelu, at: path())
-        let add = interceptor.intercept(self.add, at: path().appending(self.add.config.name), output: self.add([stemRelu, projectBn]))
+        let add = interceptor.intercept(
+            self.add, at: path().appending(self.add.config.name), output: self.add([stemRelu, projectBn]))
         let sideBn = interceptor.interceptChain(self.sideConv, self.sideBn, input: add, at: path())
-        let sideRelu = interceptor.intercept(self.sideRelu, at: path().appending(self.sideRelu.config.name), output: self.sideRelu(sideBn))
-        let gate = interceptor.intercept(self.gate, at: path().appending(self.gate.config.name), output: self.gate([sideBn, sideRelu]))
-        let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(gate))
-        let headBn = interceptor.intercept(self.headBn, at: path().appending(self.headBn.config.name), output: self.headBn(head))
+        let sideRelu = interceptor.intercept(
+            self.sideRelu, at: path().appending(self.sideRelu.config.name), output: self.sideRelu(sideBn))
+        let gate = interceptor.intercept(
+            self.gate, at: path().appending(self.gate.config.name), output: self.gate([sideBn, sideRelu]))
+        let head = interceptor.intercept(
+            self.head, at: path().appending(self.head.config.name), output: self.head(gate))
+        let headBn = interceptor.intercept(
+            self.headBn, at: path().appending(self.headBn.config.name), output: self.headBn(head))
         return (head: head, headBn: headBn)
     }
 
@@ -429,7 +440,8 @@ struct FusedChains: Model {
             projectBn = try CopyOnWrite(
                 config: config.projectBn, inputShape: project.value.outputShape, modelSeed: seed)
             add = try CopyOnWrite(
-                config: config.add, inputShapes: [stemRelu.value.outputShape, projectBn.value.outputShape], modelSeed: seed)
+                config: config.add, inputShapes: [stemRelu.value.outputShape, projectBn.value.outputShape],
+                modelSeed: seed)
             sideConv = try CopyOnWrite(
                 config: config.sideConv, inputShape: add.value.outputShape, modelSeed: seed)
             sideBn = try CopyOnWrite(
@@ -437,7 +449,8 @@ struct FusedChains: Model {
             sideRelu = try CopyOnWrite(
                 config: config.sideRelu, inputShape: sideBn.value.outputShape, modelSeed: seed)
             gate = try CopyOnWrite(
-                config: config.gate, inputShapes: [sideBn.value.outputShape, sideRelu.value.outputShape], modelSeed: seed)
+                config: config.gate, inputShapes: [sideBn.value.outputShape, sideRelu.value.outputShape],
+                modelSeed: seed)
             head = try CopyOnWrite(config: config.head, inputShape: gate.value.outputShape, modelSeed: seed)
             headBn = try CopyOnWrite(config: config.headBn, inputShape: head.value.outputShape, modelSeed: seed)
         }

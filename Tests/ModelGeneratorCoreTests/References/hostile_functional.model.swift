@@ -149,15 +149,23 @@ public struct HostileFunctional: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    public func callAsFunction(_ inPut: Tensor, _ type: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> (ete: Tensor, selfLayer: Tensor, encoder: Tensor) {
+    public func callAsFunction(
+        _ inPut: Tensor, _ type: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> (ete: Tensor, selfLayer: Tensor, encoder: Tensor) {
         let inPut = self.inPut.check(inPut, model: "HostileFunctional")
         let type = self.type.check(type, model: "HostileFunctional")
         let encoder = interceptor.intercept(
-            self.encoder, at: path().appending(self.encoder.config.name), output: self.encoder(inPut, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
+            self.encoder, at: path().appending(self.encoder.config.name),
+            output: self.encoder(inPut, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
         let encoderCall2 = interceptor.intercept(
-            self.encoder, at: path().appending(self.encoder.config.name), output: self.encoder(type, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
-        let selfLayer = interceptor.intercept(self.selfLayer, at: path().appending(self.selfLayer.config.name), output: self.selfLayer([encoder, encoderCall2]))
-        let ete = interceptor.intercept(self.ete, at: path().appending(self.ete.config.name), output: self.ete(selfLayer))
+            self.encoder, at: path().appending(self.encoder.config.name),
+            output: self.encoder(type, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
+        let selfLayer = interceptor.intercept(
+            self.selfLayer, at: path().appending(self.selfLayer.config.name),
+            output: self.selfLayer([encoder, encoderCall2]))
+        let ete = interceptor.intercept(
+            self.ete, at: path().appending(self.ete.config.name), output: self.ete(selfLayer))
         return (ete: ete, selfLayer: selfLayer, encoder: encoderCall2)
     }
 
@@ -165,8 +173,10 @@ public struct HostileFunctional: Model {
     /// `clone(with:recursive:)`.
     public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> HostileFunctional {
         var clone = self
-        clone.encoder = cloner.cloneLayer(encoder, at: path.appending(encoder.config.name), in: "HostileFunctional", recursive: recursive)
-        clone.selfLayer = cloner.cloneLayer(selfLayer, at: path.appending(selfLayer.config.name), in: "HostileFunctional")
+        clone.encoder = cloner.cloneLayer(
+            encoder, at: path.appending(encoder.config.name), in: "HostileFunctional", recursive: recursive)
+        clone.selfLayer = cloner.cloneLayer(
+            selfLayer, at: path.appending(selfLayer.config.name), in: "HostileFunctional")
         clone.ete = cloner.cloneLayer(ete, at: path.appending(ete.config.name), in: "HostileFunctional")
         return clone
     }
@@ -204,7 +214,8 @@ public struct HostileFunctional: Model {
             type = CopyOnWrite(InputLayer(config: config.type))
             encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
             selfLayer = try CopyOnWrite(
-                config: config.selfLayer, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], modelSeed: seed)
+                config: config.selfLayer, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]],
+                modelSeed: seed)
             ete = try CopyOnWrite(config: config.ete, inputShape: selfLayer.value.outputShape, modelSeed: seed)
         }
     }
@@ -312,9 +323,13 @@ public struct HostileFunctional: Model {
 
         /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
         /// `path` is where the model sits in an outer model.
-        public func callAsFunction(_ x: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+        public func callAsFunction(
+            _ x: Tensor, intercepting interceptor: some CallInterceptor,
+            at path: @autoclosure () -> LayerPath = LayerPath([])
+        ) -> Tensor {
             let x = self.x.check(x, model: "Encoder")
-            let configLayer = interceptor.intercept(self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(x))
+            let configLayer = interceptor.intercept(
+                self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(x))
             return configLayer
         }
 
@@ -322,7 +337,8 @@ public struct HostileFunctional: Model {
         /// `clone(with:recursive:)`.
         public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Encoder {
             var clone = self
-            clone.configLayer = cloner.cloneLayer(configLayer, at: path.appending(configLayer.config.name), in: "Encoder")
+            clone.configLayer = cloner.cloneLayer(
+                configLayer, at: path.appending(configLayer.config.name), in: "Encoder")
             return clone
         }
 

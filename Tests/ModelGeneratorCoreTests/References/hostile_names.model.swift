@@ -115,7 +115,10 @@ package struct HostileNames: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         package var layers: [any GraphLayerConfig] {
-            [selfLayer, defaultLayer, dense, dense2, layer1stLayerInjected, ubergroE, configLayer, initLayer, dropOut, dropOut2, fatalErrorLayer]
+            [
+                selfLayer, defaultLayer, dense, dense2, layer1stLayerInjected, ubergroE, configLayer, initLayer,
+                dropOut, dropOut2, fatalErrorLayer
+            ]
         }
 
         /// The layers' configs, behind one copy-on-write reference: copying a config copies
@@ -230,18 +233,35 @@ package struct HostileNames: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    package func callAsFunction(_ selfLayer: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+    package func callAsFunction(
+        _ selfLayer: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> Tensor {
         let selfLayer = self.selfLayer.check(selfLayer, model: "HostileNames")
-        let defaultLayer = interceptor.intercept(self.defaultLayer, at: path().appending(self.defaultLayer.config.name), output: self.defaultLayer(selfLayer))
-        let dense = interceptor.intercept(self.dense, at: path().appending(self.dense.config.name), output: self.dense(defaultLayer))
-        let dense2 = interceptor.intercept(self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(dense))
-        let layer1stLayerInjected = interceptor.intercept(self.layer1stLayerInjected, at: path().appending(self.layer1stLayerInjected.config.name), output: self.layer1stLayerInjected(dense2))
-        let ubergroE = interceptor.intercept(self.ubergroE, at: path().appending(self.ubergroE.config.name), output: self.ubergroE(layer1stLayerInjected))
-        let configLayer = interceptor.intercept(self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(ubergroE))
-        let initLayer = interceptor.intercept(self.initLayer, at: path().appending(self.initLayer.config.name), output: self.initLayer(configLayer))
-        let dropOut = interceptor.intercept(self.dropOut, at: path().appending(self.dropOut.config.name), output: self.dropOut(initLayer))
-        let dropOut2 = interceptor.intercept(self.dropOut2, at: path().appending(self.dropOut2.config.name), output: self.dropOut2(dropOut))
-        let fatalErrorLayer = interceptor.intercept(self.fatalErrorLayer, at: path().appending(self.fatalErrorLayer.config.name), output: self.fatalErrorLayer(dropOut2))
+        let defaultLayer = interceptor.intercept(
+            self.defaultLayer, at: path().appending(self.defaultLayer.config.name), output: self.defaultLayer(selfLayer)
+        )
+        let dense = interceptor.intercept(
+            self.dense, at: path().appending(self.dense.config.name), output: self.dense(defaultLayer))
+        let dense2 = interceptor.intercept(
+            self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(dense))
+        let layer1stLayerInjected = interceptor.intercept(
+            self.layer1stLayerInjected, at: path().appending(self.layer1stLayerInjected.config.name),
+            output: self.layer1stLayerInjected(dense2))
+        let ubergroE = interceptor.intercept(
+            self.ubergroE, at: path().appending(self.ubergroE.config.name), output: self.ubergroE(layer1stLayerInjected)
+        )
+        let configLayer = interceptor.intercept(
+            self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(ubergroE))
+        let initLayer = interceptor.intercept(
+            self.initLayer, at: path().appending(self.initLayer.config.name), output: self.initLayer(configLayer))
+        let dropOut = interceptor.intercept(
+            self.dropOut, at: path().appending(self.dropOut.config.name), output: self.dropOut(initLayer))
+        let dropOut2 = interceptor.intercept(
+            self.dropOut2, at: path().appending(self.dropOut2.config.name), output: self.dropOut2(dropOut))
+        let fatalErrorLayer = interceptor.intercept(
+            self.fatalErrorLayer, at: path().appending(self.fatalErrorLayer.config.name),
+            output: self.fatalErrorLayer(dropOut2))
         return fatalErrorLayer
     }
 
@@ -249,16 +269,20 @@ package struct HostileNames: Model {
     /// `clone(with:recursive:)`.
     package func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> HostileNames {
         var clone = self
-        clone.defaultLayer = cloner.cloneLayer(defaultLayer, at: path.appending(defaultLayer.config.name), in: "HostileNames")
+        clone.defaultLayer = cloner.cloneLayer(
+            defaultLayer, at: path.appending(defaultLayer.config.name), in: "HostileNames")
         clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "HostileNames")
         clone.dense2 = cloner.cloneLayer(dense2, at: path.appending(dense2.config.name), in: "HostileNames")
-        clone.layer1stLayerInjected = cloner.cloneLayer(layer1stLayerInjected, at: path.appending(layer1stLayerInjected.config.name), in: "HostileNames")
+        clone.layer1stLayerInjected = cloner.cloneLayer(
+            layer1stLayerInjected, at: path.appending(layer1stLayerInjected.config.name), in: "HostileNames")
         clone.ubergroE = cloner.cloneLayer(ubergroE, at: path.appending(ubergroE.config.name), in: "HostileNames")
-        clone.configLayer = cloner.cloneLayer(configLayer, at: path.appending(configLayer.config.name), in: "HostileNames")
+        clone.configLayer = cloner.cloneLayer(
+            configLayer, at: path.appending(configLayer.config.name), in: "HostileNames")
         clone.initLayer = cloner.cloneLayer(initLayer, at: path.appending(initLayer.config.name), in: "HostileNames")
         clone.dropOut = cloner.cloneLayer(dropOut, at: path.appending(dropOut.config.name), in: "HostileNames")
         clone.dropOut2 = cloner.cloneLayer(dropOut2, at: path.appending(dropOut2.config.name), in: "HostileNames")
-        clone.fatalErrorLayer = cloner.cloneLayer(fatalErrorLayer, at: path.appending(fatalErrorLayer.config.name), in: "HostileNames")
+        clone.fatalErrorLayer = cloner.cloneLayer(
+            fatalErrorLayer, at: path.appending(fatalErrorLayer.config.name), in: "HostileNames")
         return clone
     }
 

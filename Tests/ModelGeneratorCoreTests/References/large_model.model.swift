@@ -166,7 +166,8 @@ struct LargeModel: Model {
         private static func graphNodes4() -> [ModelGraph.Node] {
             [
                 .init(11, [.init(11)]),  // 12: heads = heads(skip)
-                .init(12, [.init(11), .init(5), .init(5, 2), .init(12, 1)]),  // 13: joined = joined(skip, lstm, lstm, heads)
+                // 13: joined = joined(skip, lstm, lstm, heads)
+                .init(12, [.init(11), .init(5), .init(5, 2), .init(12, 1)]),
                 .init(13, [.init(13)]),  // 14: head = head(joined)
             ]
         }
@@ -414,7 +415,10 @@ struct LargeModel: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    func callAsFunction(_ image: Tensor, _ tokens: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> (head: Tensor, aux: Tensor, heads: Tensor) {
+    func callAsFunction(
+        _ image: Tensor, _ tokens: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> (head: Tensor, aux: Tensor, heads: Tensor) {
         let (image, lstm) = callStage1(image, tokens, interceptor: interceptor, path: path)
         let (denseA, denseB) = callStage2(image, interceptor: interceptor, path: path)
         let (aux, heads, joined) = callStage3(lstm, denseA, denseB, interceptor: interceptor, path: path)
@@ -423,36 +427,50 @@ struct LargeModel: Model {
     }
 
     /// Calls 1–4 of the model's call: `image` … `lstm`.
-    private func callStage1(_ image: Tensor, _ tokens: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath) -> (Tensor, [Tensor]) {
+    private func callStage1(
+        _ image: Tensor, _ tokens: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath
+    ) -> (Tensor, [Tensor]) {
         let image = self.image.check(image, model: "LargeModel")
         let tokens = self.tokens.check(tokens, model: "LargeModel")
-        let embedding = interceptor.intercept(self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
+        let embedding = interceptor.intercept(
+            self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
         let embeddingMask = self.embedding.computeMask(tokens)
         let lstm = self.lstm.outputs(embedding, mask: embeddingMask)
         return (image, lstm)
     }
 
     /// Calls 5–8 of the model's call: `relu` … `dense_b`.
-    private func callStage2(_ image: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath) -> (Tensor, Tensor) {
+    private func callStage2(
+        _ image: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath
+    ) -> (Tensor, Tensor) {
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
-        let pool = interceptor.intercept(self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
-        let denseA = interceptor.intercept(self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
-        let denseB = interceptor.intercept(self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
+        let pool = interceptor.intercept(
+            self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
+        let denseA = interceptor.intercept(
+            self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
+        let denseB = interceptor.intercept(
+            self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
         return (denseA, denseB)
     }
 
     /// Calls 9–12 of the model's call: `aux` … `joined`.
-    private func callStage3(_ lstm: [Tensor], _ denseA: Tensor, _ denseB: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath) -> (Tensor, (headsLeft: Tensor, headsRight: Tensor), Tensor) {
+    private func callStage3(
+        _ lstm: [Tensor], _ denseA: Tensor, _ denseB: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath
+    ) -> (Tensor, (headsLeft: Tensor, headsRight: Tensor), Tensor) {
         let aux = interceptor.intercept(self.aux, at: path().appending(self.aux.config.name), output: self.aux(denseA))
-        let skip = interceptor.intercept(self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
+        let skip = interceptor.intercept(
+            self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
         let heads = self.heads(skip, intercepting: interceptor, at: path().appending(self.heads.config.name))
-        let joined = interceptor.intercept(self.joined, at: path().appending(self.joined.config.name), output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
+        let joined = interceptor.intercept(
+            self.joined, at: path().appending(self.joined.config.name),
+            output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
         return (aux, heads, joined)
     }
 
     /// Call 13 of the model's call: `head`.
     private func callStage4(_ joined: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath) -> Tensor {
-        let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(joined))
+        let head = interceptor.intercept(
+            self.head, at: path().appending(self.head.config.name), output: self.head(joined))
         return head
     }
 
@@ -597,7 +615,8 @@ struct LargeModel: Model {
                 denseB = try CopyOnWrite(
                     config: config.denseB.value, inputShape: denseA.value.outputShape, modelSeed: seed)
                 skip = try CopyOnWrite(
-                    config: config.skip.value, inputShapes: [denseA.value.outputShape, denseB.value.outputShape], modelSeed: seed)
+                    config: config.skip.value, inputShapes: [denseA.value.outputShape, denseB.value.outputShape],
+                    modelSeed: seed)
             }
 
             func copyConfigs(into config: inout Config) {
@@ -633,7 +652,8 @@ struct LargeModel: Model {
                     config: config.embedding.value, inputShape: shapes[1][0], modelSeed: seed)
                 lstm = try CopyOnWrite(
                     config: config.lstm.value, inputShape: embedding.value.outputShape, modelSeed: seed)
-                heads = CopyOnWrite(try Heads(config: config.heads.value, seed: Seeds.derive(seed, config.heads.value.name)))
+                heads = CopyOnWrite(
+                    try Heads(config: config.heads.value, seed: Seeds.derive(seed, config.heads.value.name)))
             }
 
             func copyConfigs(into config: inout Config) {
@@ -669,7 +689,8 @@ struct LargeModel: Model {
             init(config: Config.Fields.Part5, shapes: [[TensorShape]], seed: UInt64) throws {
                 aux = try CopyOnWrite(config: config.aux.value, inputShape: shapes[8][0], modelSeed: seed)
                 joined = try CopyOnWrite(
-                    config: config.joined.value, inputShapes: [shapes[11][0], shapes[5][0], shapes[5][2], shapes[12][1]], modelSeed: seed)
+                    config: config.joined.value,
+                    inputShapes: [shapes[11][0], shapes[5][0], shapes[5][2], shapes[12][1]], modelSeed: seed)
                 head = try CopyOnWrite(
                     config: config.head.value, inputShape: joined.value.outputShape, modelSeed: seed)
             }
@@ -815,10 +836,15 @@ struct LargeModel: Model {
 
         /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
         /// `path` is where the model sits in an outer model.
-        func callAsFunction(_ headsIn: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> (headsLeft: Tensor, headsRight: Tensor) {
+        func callAsFunction(
+            _ headsIn: Tensor, intercepting interceptor: some CallInterceptor,
+            at path: @autoclosure () -> LayerPath = LayerPath([])
+        ) -> (headsLeft: Tensor, headsRight: Tensor) {
             let headsIn = self.headsIn.check(headsIn, model: "Heads")
-            let headsLeft = interceptor.intercept(self.headsLeft, at: path().appending(self.headsLeft.config.name), output: self.headsLeft(headsIn))
-            let headsRight = interceptor.intercept(self.headsRight, at: path().appending(self.headsRight.config.name), output: self.headsRight(headsIn))
+            let headsLeft = interceptor.intercept(
+                self.headsLeft, at: path().appending(self.headsLeft.config.name), output: self.headsLeft(headsIn))
+            let headsRight = interceptor.intercept(
+                self.headsRight, at: path().appending(self.headsRight.config.name), output: self.headsRight(headsIn))
             return (headsLeft: headsLeft, headsRight: headsRight)
         }
 

@@ -125,7 +125,8 @@ struct LargeModelUnsplit: Model {
                 .init(14, [.init(8)]),  // 10: aux = aux(denseA)
                 .init(8, [.init(8), .init(9)]),  // 11: skip = skip(denseA, denseB)
                 .init(11, [.init(11)]),  // 12: heads = heads(skip)
-                .init(12, [.init(11), .init(5), .init(5, 2), .init(12, 1)]),  // 13: joined = joined(skip, lstm, lstm, heads)
+                // 13: joined = joined(skip, lstm, lstm, heads)
+                .init(12, [.init(11), .init(5), .init(5, 2), .init(12, 1)]),
                 .init(13, [.init(13)]),  // 14: head = head(joined)
             ],
             inputs: [0, 1],
@@ -303,21 +304,32 @@ struct LargeModelUnsplit: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    func callAsFunction(_ image: Tensor, _ tokens: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> (head: Tensor, aux: Tensor, heads: Tensor) {
+    func callAsFunction(
+        _ image: Tensor, _ tokens: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> (head: Tensor, aux: Tensor, heads: Tensor) {
         let image = self.image.check(image, model: "LargeModelUnsplit")
         let tokens = self.tokens.check(tokens, model: "LargeModelUnsplit")
-        let embedding = interceptor.intercept(self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
+        let embedding = interceptor.intercept(
+            self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
         let embeddingMask = self.embedding.computeMask(tokens)
         let lstm = self.lstm.outputs(embedding, mask: embeddingMask)
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
-        let pool = interceptor.intercept(self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
-        let denseA = interceptor.intercept(self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
-        let denseB = interceptor.intercept(self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
+        let pool = interceptor.intercept(
+            self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
+        let denseA = interceptor.intercept(
+            self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
+        let denseB = interceptor.intercept(
+            self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
         let aux = interceptor.intercept(self.aux, at: path().appending(self.aux.config.name), output: self.aux(denseA))
-        let skip = interceptor.intercept(self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
+        let skip = interceptor.intercept(
+            self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
         let heads = self.heads(skip, intercepting: interceptor, at: path().appending(self.heads.config.name))
-        let joined = interceptor.intercept(self.joined, at: path().appending(self.joined.config.name), output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
-        let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(joined))
+        let joined = interceptor.intercept(
+            self.joined, at: path().appending(self.joined.config.name),
+            output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
+        let head = interceptor.intercept(
+            self.head, at: path().appending(self.head.config.name), output: self.head(joined))
         return (head: head, aux: aux, heads: heads.headsLeft)
     }
 
@@ -332,9 +344,11 @@ struct LargeModelUnsplit: Model {
         clone.denseA = cloner.cloneLayer(denseA, at: path.appending(denseA.config.name), in: "LargeModelUnsplit")
         clone.denseB = cloner.cloneLayer(denseB, at: path.appending(denseB.config.name), in: "LargeModelUnsplit")
         clone.skip = cloner.cloneLayer(skip, at: path.appending(skip.config.name), in: "LargeModelUnsplit")
-        clone.embedding = cloner.cloneLayer(embedding, at: path.appending(embedding.config.name), in: "LargeModelUnsplit")
+        clone.embedding = cloner.cloneLayer(
+            embedding, at: path.appending(embedding.config.name), in: "LargeModelUnsplit")
         clone.lstm = cloner.cloneLayer(lstm, at: path.appending(lstm.config.name), in: "LargeModelUnsplit")
-        clone.heads = cloner.cloneLayer(heads, at: path.appending(heads.config.name), in: "LargeModelUnsplit", recursive: recursive)
+        clone.heads = cloner.cloneLayer(
+            heads, at: path.appending(heads.config.name), in: "LargeModelUnsplit", recursive: recursive)
         clone.joined = cloner.cloneLayer(joined, at: path.appending(joined.config.name), in: "LargeModelUnsplit")
         clone.head = cloner.cloneLayer(head, at: path.appending(head.config.name), in: "LargeModelUnsplit")
         clone.aux = cloner.cloneLayer(aux, at: path.appending(aux.config.name), in: "LargeModelUnsplit")
@@ -412,7 +426,11 @@ struct LargeModelUnsplit: Model {
                 config: config.skip, inputShapes: [denseA.value.outputShape, denseB.value.outputShape], modelSeed: seed)
             heads = CopyOnWrite(try Heads(config: config.heads, seed: Seeds.derive(seed, config.heads.name)))
             joined = try CopyOnWrite(
-                config: config.joined, inputShapes: [skip.value.outputShape, lstm.value.outputShape, shapes[5][2], heads.value.outputShapes[1]], modelSeed: seed)
+                config: config.joined,
+                inputShapes: [
+                    skip.value.outputShape, lstm.value.outputShape, shapes[5][2], heads.value.outputShapes[1]
+                ],
+                modelSeed: seed)
             head = try CopyOnWrite(config: config.head, inputShape: joined.value.outputShape, modelSeed: seed)
         }
     }
@@ -534,10 +552,15 @@ struct LargeModelUnsplit: Model {
 
         /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
         /// `path` is where the model sits in an outer model.
-        func callAsFunction(_ headsIn: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> (headsLeft: Tensor, headsRight: Tensor) {
+        func callAsFunction(
+            _ headsIn: Tensor, intercepting interceptor: some CallInterceptor,
+            at path: @autoclosure () -> LayerPath = LayerPath([])
+        ) -> (headsLeft: Tensor, headsRight: Tensor) {
             let headsIn = self.headsIn.check(headsIn, model: "Heads")
-            let headsLeft = interceptor.intercept(self.headsLeft, at: path().appending(self.headsLeft.config.name), output: self.headsLeft(headsIn))
-            let headsRight = interceptor.intercept(self.headsRight, at: path().appending(self.headsRight.config.name), output: self.headsRight(headsIn))
+            let headsLeft = interceptor.intercept(
+                self.headsLeft, at: path().appending(self.headsLeft.config.name), output: self.headsLeft(headsIn))
+            let headsRight = interceptor.intercept(
+                self.headsRight, at: path().appending(self.headsRight.config.name), output: self.headsRight(headsIn))
             return (headsLeft: headsLeft, headsRight: headsRight)
         }
 

@@ -149,15 +149,23 @@ struct Siamese: Model {
 
     /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
     /// `path` is where the model sits in an outer model.
-    func callAsFunction(_ left: Tensor, _ right: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+    func callAsFunction(
+        _ left: Tensor, _ right: Tensor, intercepting interceptor: some CallInterceptor,
+        at path: @autoclosure () -> LayerPath = LayerPath([])
+    ) -> Tensor {
         let left = self.left.check(left, model: "Siamese")
         let right = self.right.check(right, model: "Siamese")
         let encoder = interceptor.intercept(
-            self.encoder, at: path().appending(self.encoder.config.name), output: self.encoder(left, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
+            self.encoder, at: path().appending(self.encoder.config.name),
+            output: self.encoder(left, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
         let encoderCall2 = interceptor.intercept(
-            self.encoder, at: path().appending(self.encoder.config.name), output: self.encoder(right, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
-        let subtract = interceptor.intercept(self.subtract, at: path().appending(self.subtract.config.name), output: self.subtract([encoder, encoderCall2]))
-        let dense2 = interceptor.intercept(self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(subtract))
+            self.encoder, at: path().appending(self.encoder.config.name),
+            output: self.encoder(right, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
+        let subtract = interceptor.intercept(
+            self.subtract, at: path().appending(self.subtract.config.name),
+            output: self.subtract([encoder, encoderCall2]))
+        let dense2 = interceptor.intercept(
+            self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(subtract))
         return dense2
     }
 
@@ -165,7 +173,8 @@ struct Siamese: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Siamese {
         var clone = self
-        clone.encoder = cloner.cloneLayer(encoder, at: path.appending(encoder.config.name), in: "Siamese", recursive: recursive)
+        clone.encoder = cloner.cloneLayer(
+            encoder, at: path.appending(encoder.config.name), in: "Siamese", recursive: recursive)
         clone.subtract = cloner.cloneLayer(subtract, at: path.appending(subtract.config.name), in: "Siamese")
         clone.dense2 = cloner.cloneLayer(dense2, at: path.appending(dense2.config.name), in: "Siamese")
         return clone
@@ -204,7 +213,8 @@ struct Siamese: Model {
             right = CopyOnWrite(InputLayer(config: config.right))
             encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
             subtract = try CopyOnWrite(
-                config: config.subtract, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]], modelSeed: seed)
+                config: config.subtract, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]],
+                modelSeed: seed)
             dense2 = try CopyOnWrite(
                 config: config.dense2, inputShape: subtract.value.outputShape, modelSeed: seed)
         }
@@ -326,10 +336,15 @@ struct Siamese: Model {
 
         /// Runs the model, handing every layer's output to `interceptor`, which may replace it;
         /// `path` is where the model sits in an outer model.
-        func callAsFunction(_ inputLayer: Tensor, intercepting interceptor: some CallInterceptor, at path: @autoclosure () -> LayerPath = LayerPath([])) -> Tensor {
+        func callAsFunction(
+            _ inputLayer: Tensor, intercepting interceptor: some CallInterceptor,
+            at path: @autoclosure () -> LayerPath = LayerPath([])
+        ) -> Tensor {
             let inputLayer = self.inputLayer.check(inputLayer, model: "Encoder")
-            let dense = interceptor.intercept(self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
-            let dense1 = interceptor.intercept(self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
+            let dense = interceptor.intercept(
+                self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
+            let dense1 = interceptor.intercept(
+                self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
             return dense1
         }
 
