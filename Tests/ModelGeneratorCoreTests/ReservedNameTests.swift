@@ -3,12 +3,14 @@ import ModelSpec
 import Testing
 import _ModelGeneratorCore
 
-/// Every identifier the renderer writes itself, tried as a spec's names: `reserved_names` in the
-/// runtime tests' specs names its inputs, the layers of a nested model, and nested models with
-/// them; the build plugin generates it and the runtime tests compile and run it.
+/// Every identifier the renderer writes itself, tried as a spec's names: `reserved_names` names
+/// its inputs, the layers of a nested model, and nested models with them. With 959 layers it is
+/// one of the largest graphs, so it lives with them in the Checks package
+/// (`Checks/Tests/LargeGraphTests`), whose build plugin generates it and whose tests compile and
+/// run it (`.ci/run`); here it is checked to try every name.
 @Suite struct ReservedNameTests {
     static let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../ModelRuntimeTests/Specs/generated/reserved_names.model.json")
+        .appendingPathComponent("../../Checks/Tests/LargeGraphTests/reserved_names.model.json")
 
     /// The spec for `names`: inputs named `names`, joined, through a nested model whose layers
     /// are named `names`, then through a nested model of one nested model per type-like name.

@@ -1,0 +1,97 @@
+import Foundation
+import ModelSpec
+import Testing
+
+@testable import _ModelGeneratorCore
+
+/// A few lines of spec and the exact lines they generate, for the renderer's branches that the
+/// reference files do not show: a shared layer's second call, a layer with several outputs, a
+/// variant's shared layers.
+@Suite struct SnippetTests {
+    /// A Functional spec of `layers` (entries as Keras writes them) from input `x` of 4
+    /// features, with `outputs` (Keras's `output_layers`).
+    static func functional(_ layers: [String], outputs: String) -> String {
+        let input =
+            #"{"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 4]}, "#
+            + #""inbound_nodes": []}"#
+        return #"{"class_name": "Functional", "config": {"name": "net", "layers": ["#
+            + ([input] + layers).joined(separator: ",\n") + #"], "input_layers": [["x", 0, 0]], "#
+            + #""output_layers": \#(outputs)}}"#
+    }
+
+    /// A layer entry called on `calls` (each `[layer, node, index]`).
+    static func layer(_ className: String, _ name: String, _ config: String, calls: [(String, Int, Int)]) -> String {
+        let nodes = calls.map { call in
+            #"{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["\#(call.0)", "#
+                + #"\#(call.1), \#(call.2)]}}], "kwargs": {}}"#
+        }
+        return #"{"class_name": "\#(className)", "name": "\#(name)", "config": {"name": "\#(name)"\#(config)}, "#
+            + #""inbound_nodes": [\#(nodes.joined(separator: ", "))]}"#
+    }
+
+    /// The lines of `source` from the first that starts (after indentation) with `first` to the
+    /// first after it that starts with `last`.
+    static func lines(of source: String, from first: String, through last: String) -> [String] {
+        let all = source.components(separatedBy: "\n")
+        guard let start = all.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(first) }),
+            let end = all[start...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(last) })
+        else { return [] }
+        return Array(all[start...end])
+    }
+
+    @Test func aSharedLayersSecondCallAndAMultiOutputLayer() throws {
+        let spec = Self.functional(
+            [
+                Self.layer("Dense", "shared", #", "units": 4"#, calls: [("x", 0, 0), ("shared", 0, 0)]),
+                Self.layer("Dense", "left", #", "units": 2"#, calls: [("shared", 1, 0)]),
+                Self.layer("Reshape", "fold", #", "target_shape": [2, 2]"#, calls: [("shared", 0, 0)]),
+                Self.layer("LSTM", "right", #", "units": 3, "return_state": true"#, calls: [("fold", 0, 0)]),
+            ],
+            outputs: #"[["left", 0, 0], ["right", 0, 2]]"#)
+        let file = try Generator.generate(specAt: "net.model.json", bytes: Array(spec.utf8), options: .init())
+        // Calls run in Keras's order (by depth: `fold` and the second call of `shared` both read
+        // the first call). The second call of `shared` gets a local of its own; the LSTM's
+        // outputs (sequence, h, c) come as one array, of which the model returns `c`.
+        #expect(
+            Self.lines(of: file.contents, from: "let x = self.x.check", through: "return") == [
+                #"        let x = self.x.check(x, model: "Net")"#,
+                "        let shared = interceptor.intercept(",
+                "            self.shared, at: path().appending(self.shared.config.name), output: self.shared(x))",
+                "        let sharedCall2 = interceptor.intercept(",
+                "            self.shared, at: path().appending(self.shared.config.name), output: self.shared(shared))",
+                "        let fold = interceptor.intercept(",
+                "            self.fold, at: path().appending(self.fold.config.name), output: self.fold(shared))",
+                "        let left = interceptor.intercept(",
+                "            self.left, at: path().appending(self.left.config.name), output: self.left(sharedCall2))",
+                "        let right = self.right.outputs(fold)",
+                "        return (left: left, right: right[2])",
+            ])
+        #expect(file.contents.contains("    func callAsFunction(_ x: Tensor) -> (left: Tensor, right: Tensor) {"))
+    }
+
+    @Test func aVariantSharesTheBaseLayersAndDrawsOnlyTheInsertedOnes() throws {
+        let specs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ModelRuntimeTests/Specs")
+        let base = try Data(contentsOf: specs.appendingPathComponent("dropout_after_dense.model.json"))
+        let variant = try Data(contentsOf: specs.appendingPathComponent("dropout_after_dense_mc.variant.json"))
+        let file = try Generator.generateVariant(
+            specAt: "dropout_after_dense_mc.variant.json", bytes: Array(variant), baseBytes: Array(base),
+            basePath: "dropout_after_dense.model.json", baseTypeName: "DropoutAfterDense")
+        // The base's configs first (the inserted Dropouts keep their defaults), then the base's
+        // layers replace the freshly built ones.
+        #expect(
+            Self.lines(of: file.contents, from: "init(sharingLayersOf", through: "}") == [
+                "    init(sharingLayersOf base: DropoutAfterDense, seed: UInt64? = nil) throws {",
+                "        var config = Config()",
+                "        config.inputLayer = base.inputLayer.config",
+                "        config.denseA = base.denseA.config",
+                "        config.denseB = base.denseB.config",
+                "        config.head = base.head.config",
+                "        try self.init(config: config, seed: seed)",
+                "        denseA = base.denseA",
+                "        denseB = base.denseB",
+                "        head = base.head",
+                "    }",
+            ])
+    }
+}
