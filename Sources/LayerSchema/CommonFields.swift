@@ -97,6 +97,26 @@ extension LayerFamily {
 }
 
 extension FieldSchema {
+    /// What a kernel-and-bias layer (Dense, ConvND, ConvNDTranspose) writes after its own
+    /// fields: the activation, the bias switch, both initializers, then the regularizers and
+    /// constraints.
+    public static let kernelAndBias =
+        [activation, useBias, kernelInitializer, biasInitializer] + trainingOnly(["kernel", "bias"])
+
+    /// `go_backwards` of a recurrent layer.
+    public static let goBackwards = optional(
+        "go_backwards", "Bool", "false", "Run the sequence from its end (outputs come in that order, as in Keras).")
+    /// `stateful` of a recurrent layer.
+    public static let stateful = optional("stateful", "Bool", "false", "Keep states between calls (not supported).")
+    /// Whether a recurrent cell adds biases.
+    public static let cellUseBias = optional("use_bias", "Bool", "true", "Whether the cell adds biases.")
+    /// How a recurrent layer's input kernels are drawn.
+    public static let inputKernelInitializer = optional(
+        "kernel_initializer", "Initializer", ".glorotUniform()", "How fresh input kernels are drawn.")
+    /// How a recurrent layer's recurrent kernels are drawn.
+    public static let recurrentInitializer = optional(
+        "recurrent_initializer", "Initializer", ".orthogonal()", "How fresh recurrent kernels are drawn.")
+
     /// The regularizers and constraints of a layer's `weights` (`["kernel", "bias"]`), in the
     /// order Keras writes them: each weight's regularizer, the activity regularizer, each weight's
     /// constraint. Keras applies them while training; they are kept for round trips.

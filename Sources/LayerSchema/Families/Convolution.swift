@@ -30,11 +30,7 @@ extension LayerFamily {
                     .channelsLast,
                     .dilationRate.expanded(),
                     .optional("groups", "Int", "1", "The number of channel groups (1: an ordinary convolution)."),
-                    .activation,
-                    .useBias,
-                    .kernelInitializer,
-                    .biasInitializer,
-                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
+                ] + FieldSchema.kernelAndBias),
             ConfigSchema(
                 "ConvTransposeConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -59,11 +55,7 @@ extension LayerFamily {
                     ).expanded(),
                     .channelsLast,
                     .dilationRate.expanded(),
-                    .activation,
-                    .useBias,
-                    .kernelInitializer,
-                    .biasInitializer,
-                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
+                ] + FieldSchema.kernelAndBias),
             ConfigSchema(
                 "DepthwiseConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """

@@ -37,12 +37,8 @@ extension LayerFamily {
                 ignoredKeys: [("quantization_config", ".null"), ("lora_rank", ".null"), ("lora_alpha", ".null")],
                 initDoc: "A Dense config with Keras's defaults for everything not given.",
                 fields: FieldSchema.base("dense") + [
-                    .required("units", "Int", "The size of the output's last axis."),
-                    .activation,
-                    .useBias,
-                    .kernelInitializer,
-                    .biasInitializer,
-                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
+                    .required("units", "Int", "The size of the output's last axis.")
+                ] + FieldSchema.kernelAndBias),
             ConfigSchema(
                 "ActivationConfig", ["UnaryLayerConfig"],
                 doc: "`keras.layers.Activation`: applies an activation function.",

@@ -29,12 +29,8 @@ extension LayerFamily {
                         """
                         Also return the final states (`h`, and `c` for LSTM) as further outputs.
                         """),
-                    .optional(
-                        "go_backwards", "Bool", "false",
-                        """
-                        Run the sequence from its end (outputs come in that order, as in Keras).
-                        """),
-                    .optional("stateful", "Bool", "false", "Keep states between calls (not supported)."),
+                    .goBackwards,
+                    .stateful,
                     .optional(
                         "unroll", "Bool", "false",
                         """
@@ -51,12 +47,9 @@ extension LayerFamily {
                     .optional(
                         "recurrent_activation", "ActivationFunction", ".sigmoid", "The gates' activation (LSTM, GRU)."
                     ).only(when: "Cell.gates > 1"),
-                    .optional("use_bias", "Bool", "true", "Whether the cell adds biases."),
-                    .optional(
-                        "kernel_initializer", "Initializer", ".glorotUniform()", "How fresh input kernels are drawn."),
-                    .optional(
-                        "recurrent_initializer", "Initializer", ".orthogonal()",
-                        "How fresh recurrent kernels are drawn."),
+                    .cellUseBias,
+                    .inputKernelInitializer,
+                    .recurrentInitializer,
                     .biasInitializer,
                     .optional("unit_forget_bias", "Bool", "true", "LSTM: fresh forget-gate biases are 1.").only(
                         when: "Cell.gates == 4"),
@@ -122,12 +115,8 @@ extension LayerFamily {
                     .optional(
                         "return_state", "Bool", "false",
                         "Also return the final states `h` and `c` as further outputs."),
-                    .optional(
-                        "go_backwards", "Bool", "false",
-                        """
-                        Run the sequence from its end (outputs come in that order, as in Keras).
-                        """),
-                    .optional("stateful", "Bool", "false", "Keep states between calls (not supported)."),
+                    .goBackwards,
+                    .stateful,
                     .optional("unroll", "Bool", "false", "Unroll the loop (the same numbers at inference)."),
                     .optional(
                         "zero_output_for_mask", "Bool", "false",
@@ -150,12 +139,9 @@ extension LayerFamily {
                     ).expanded(),
                     .optional("activation", "ActivationFunction", ".tanh", "The output (and candidate) activation."),
                     .optional("recurrent_activation", "ActivationFunction", ".sigmoid", "The gates' activation."),
-                    .optional("use_bias", "Bool", "true", "Whether the cell adds biases."),
-                    .optional(
-                        "kernel_initializer", "Initializer", ".glorotUniform()", "How fresh input kernels are drawn."),
-                    .optional(
-                        "recurrent_initializer", "Initializer", ".orthogonal()",
-                        "How fresh recurrent kernels are drawn."),
+                    .cellUseBias,
+                    .inputKernelInitializer,
+                    .recurrentInitializer,
                     .biasInitializer,
                     .optional("unit_forget_bias", "Bool", "true", "Fresh forget-gate biases are 1."),
                 ] + FieldSchema.trainingOnly(["kernel", "recurrent", "bias"]) + [
