@@ -18,8 +18,9 @@ let package = Package(
         // ModelSpec's config structs from it (Sources/ModelSpec/Layers/Generated, checked in;
         // tools/generate-layer-configs.sh rewrites them, LayerSchemaTests checks them).
         .target(name: "LayerSchema"),
-        // The innermost SIMD loops (AVX2/FMA chosen at run time, portable fallback); C because
-        // Swift cannot target AVX2 without per-package compiler flags, which dependencies forbid.
+        // The innermost SIMD loops (AVX-512 or AVX2/FMA chosen at run time on x86-64, NEON on
+        // arm64, a portable fallback); C because Swift cannot target those instruction sets
+        // without per-package compiler flags, which dependencies forbid.
         .target(name: "CModelKernels"),
         // What generated code imports: Tensor, layers, initializers, cloning.
         .target(name: "ModelRuntime", dependencies: ["ModelSpec", "CModelKernels"]),

@@ -132,7 +132,7 @@ enum LineWrapper {
 
     /// Where a line's brackets, commas and comments are, outside string literals.
     private struct Scan {
-        /// Commas at the line's top level.
+        /// Commas at the line's top level (outside brackets, parentheses and closures).
         var commas: [Int] = []
         /// Bracket groups at the top level, opening and closing index.
         var groups: [(open: Int, close: Int)] = []
@@ -157,6 +157,10 @@ enum LineWrapper {
                 case ")", "]":
                     depth -= 1
                     if depth == 0, let open = opened.popLast() { groups.append((open, index)) }
+                case "{":
+                    depth += 1
+                case "}":
+                    depth -= 1
                 case ",":
                     if depth == 0 { commas.append(index) }
                 case "/":

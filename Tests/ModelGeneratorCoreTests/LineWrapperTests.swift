@@ -110,3 +110,14 @@ extension LineWrapperTests {
         #expect(lines.allSatisfy { $0.count <= 120 })
     }
 }
+
+extension LineWrapperTests {
+    @Test func commasInsideAClosureAreNotBreaks() {
+        let line =
+            "let pairs = zip(firstCollectionOfLayers, secondCollectionOfLayers).map { first, second in "
+            + "combine(first, second, into: accumulated) }"
+        let lines = LineWrapper.wrap(line, indent: 2)
+        #expect(lines.allSatisfy { !$0.hasSuffix("first,") })
+        #expect(lines.joined().filter { !$0.isWhitespace } == line.filter { !$0.isWhitespace })
+    }
+}
