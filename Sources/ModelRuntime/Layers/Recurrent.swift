@@ -93,9 +93,7 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
     }
 
     private func run(_ input: Tensor, initialState: [Tensor], keep: UnsafeBufferPointer<Float>?) -> [Tensor] {
-        let batch = input.shape[0]
-        let steps = input.shape[1]
-        let features = input.shape[2]
+        let (batch, steps) = (input.shape[0], input.shape[1])
         let stateCount = Cell.gates == 4 ? 2 : 1
         precondition(
             initialState.isEmpty
@@ -104,152 +102,243 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
             "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got "
                 + "\(initialState.map(\.shape))"
         )
-        let units = config.units
+        var run = RecurrentRun(self, input: input, initialState: initialState)
+        for position in 0..<steps {
+            let step = config.goBackwards ? steps - 1 - position : position
+            run.multiplyRecurrentState()
+            for sample in 0..<batch {
+                guard
+                    run.keep(sample: sample, position: position, isKept(keep, sample: sample, step: step, steps: steps))
+                else { continue }
+                switch Cell.gates {
+                case 1: run.simpleStep(sample: sample, step: step)
+                case 4: run.lstmStep(sample: sample, step: step)
+                default:
+                    if config.resetAfter {
+                        run.gruResetAfterStep(sample: sample, step: step)
+                    } else {
+                        run.gruStep(sample: sample, step: step)
+                    }
+                }
+                run.record(sample: sample, position: position)
+            }
+        }
+        return run.results()
+    }
+}
+
+/// One call of a `Recurrent` layer: the input projections of every step, the states of every
+/// sample, and the step of each cell kind (`run` picks it by the number of gates).
+private struct RecurrentRun<Cell: RecurrentCellKind> {
+    let config: RecurrentConfig<Cell>
+    let (batch, steps, units, width): (Int, Int, Int, Int)
+    /// The recurrent kernel's values, `(units, gates · units)`.
+    let u: [Float]
+    /// GRU with `reset_after`: the recurrent half of the bias, added to h · U.
+    let recurrentBias: [Float]?
+    /// x · W + the input half of the bias, for every step at once: `(batch, steps, width)`.
+    let projected: [Float]
+    /// h · U of the current step, `(batch, width)`; the gates' pre-activations once a step adds
+    /// its projection.
+    var recurrent: [Float]
+    /// The states `h` and (LSTM; GRU's candidate state) `c`, `(batch, units)`.
+    var h: [Float]
+    var c: [Float]
+    /// Scratch for LSTM's activation of `c`.
+    var cell: [Float]
+    /// Every step's h, with return_sequences (otherwise the output is the last h).
+    var output: [Float]
+    /// With a mask: whether each sample has had a kept step, and whether its last output is zeros.
+    var seenKept: [Bool]
+    var lastIsZero: [Bool]
+
+    init(_ layer: Recurrent<Cell>, input: Tensor, initialState: [Tensor]) {
+        let config = layer.config
+        let (batch, steps, features, units) = (input.shape[0], input.shape[1], input.shape[2], config.units)
         let width = Cell.gates * units
-        let isGRU = Cell.gates == 3
-        let resetAfter = isGRU && config.resetAfter
+        (self.config, self.batch, self.steps, self.units, self.width) = (config, batch, steps, units, width)
+        let resetAfter = Cell.gates == 3 && config.resetAfter
         // The input projections of every step at once; the input half of the bias added.
-        let inputBias: [Float]? = bias.map { Array($0.scalars.prefix(width)) }
-        let recurrentBias: [Float]? = resetAfter ? bias.map { Array($0.scalars.suffix(width)) } : nil
+        let inputBias: [Float]? = layer.bias.map { Array($0.scalars.prefix(width)) }
+        recurrentBias = resetAfter ? layer.bias.map { Array($0.scalars.suffix(width)) } : nil
         var projected = [Float](repeating: 0, count: batch * steps * width)
+        let rows = batch * steps
         input.withUnsafeScalars { x in
-            kernel.withUnsafeScalars { w in
+            layer.kernel.withUnsafeScalars { w in
                 projected.withUnsafeMutableBufferPointer { p in
                     if let inputBias {
                         inputBias.withUnsafeBufferPointer {
-                            MatrixMultiply.multiply(x, w, bias: $0, into: p, m: batch * steps, k: features, n: width)
+                            MatrixMultiply.multiply(x, w, bias: $0, into: p, m: rows, k: features, n: width)
                         }
                     } else {
-                        MatrixMultiply.multiply(x, w, bias: nil, into: p, m: batch * steps, k: features, n: width)
+                        MatrixMultiply.multiply(x, w, bias: nil, into: p, m: rows, k: features, n: width)
                     }
                 }
             }
         }
+        self.projected = projected
+        u = layer.recurrentKernel.scalars
+        output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * units : 0)
+        h = initialState.first?.scalars ?? [Float](repeating: 0, count: batch * units)
+        c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * units)
+        recurrent = [Float](repeating: 0, count: batch * width)
+        cell = [Float](repeating: 0, count: units)
+        seenKept = [Bool](repeating: false, count: batch)
+        lastIsZero = [Bool](repeating: false, count: batch)
+    }
+
+    /// h · U for the whole batch, one matrix product (+ the recurrent bias for GRU with
+    /// `reset_after`; zeros for GRU without, whose step multiplies by parts).
+    mutating func multiplyRecurrentState() {
+        if Cell.gates == 3 && !config.resetAfter {
+            for k in recurrent.indices { recurrent[k] = 0 }
+            return
+        }
+        let (batch, units, width) = (batch, units, width)
+        h.withUnsafeBufferPointer { hs in
+            u.withUnsafeBufferPointer { us in
+                recurrent.withUnsafeMutableBufferPointer { r in
+                    if let recurrentBias {
+                        recurrentBias.withUnsafeBufferPointer {
+                            MatrixMultiply.multiply(hs, us, bias: $0, into: r, m: batch, k: units, n: width)
+                        }
+                    } else {
+                        MatrixMultiply.multiply(hs, us, bias: nil, into: r, m: batch, k: units, n: width)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `sample` runs the step at `position`; a masked step keeps the states and
+    /// outputs the previous output, or zeros (with `zero_output_for_mask`, or with `unroll`
+    /// before the first kept step).
+    mutating func keep(sample: Int, position: Int, _ kept: Bool) -> Bool {
+        let zeroOutput = !kept && (config.unroll ? !seenKept[sample] : config.zeroOutputForMask)
+        seenKept[sample] = seenKept[sample] || kept
+        lastIsZero[sample] = zeroOutput
+        if !kept, config.returnSequences {
+            let (target, s) = ((sample * steps + position) * units, sample * units)
+            for j in 0..<units { output[target + j] = zeroOutput ? 0 : h[s + j] }
+        }
+        return kept
+    }
+
+    /// The gates' inputs x · W + h · U of `sample` at `step`, each gate's run of `units` values
+    /// activated in one pass (vectorised for sigmoid, tanh and ReLU) by `body`.
+    private mutating func withPreActivations(
+        sample: Int, step: Int, _ body: (UnsafeMutableBufferPointer<Float>, Int) -> Void
+    ) {
+        let (xBase, rBase, width) = ((sample * steps + step) * width, sample * width, width)
+        let projected = projected
+        recurrent.withUnsafeMutableBufferPointer { pre in
+            for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
+            body(pre, rBase)
+        }
+    }
+
+    /// Gates `first ..< end` (runs of `units` values from `base`) through `function`, in place.
+    private static func activate(
+        _ pre: UnsafeMutableBufferPointer<Float>, base: Int, units: Int, _ function: ActivationFunction,
+        gates first: Int, _ end: Int
+    ) {
+        function.applyElementwise(
+            UnsafeMutableBufferPointer(rebasing: pre[(base + first * units)..<(base + end * units)]))
+    }
+
+    /// SimpleRNN: h = activation(x · W + h · U + b).
+    mutating func simpleStep(sample: Int, step: Int) {
+        let (s, units, activation) = (sample * units, units, config.activation)
+        var h = self.h
+        self.h = []
+        withPreActivations(sample: sample, step: step) { pre, base in
+            Self.activate(pre, base: base, units: units, activation, gates: 0, 1)
+            for j in 0..<units { h[s + j] = pre[base + j] }
+        }
+        self.h = h
+    }
+
+    /// LSTM: gates i, f, g, o; c = f · c + i · g, h = o · activation(c).
+    mutating func lstmStep(sample: Int, step: Int) {
+        let (s, units, activation, gate) = (sample * units, units, config.activation, config.recurrentActivation)
+        var (h, c, cell) = (self.h, self.c, self.cell)
+        (self.h, self.c, self.cell) = ([], [], [])
+        withPreActivations(sample: sample, step: step) { pre, base in
+            Self.activate(pre, base: base, units: units, gate, gates: 0, 2)
+            Self.activate(pre, base: base, units: units, activation, gates: 2, 3)
+            Self.activate(pre, base: base, units: units, gate, gates: 3, 4)
+            for j in 0..<units {
+                c[s + j] = pre[base + units + j] * c[s + j] + pre[base + j] * pre[base + 2 * units + j]
+                cell[j] = c[s + j]
+            }
+            cell.withUnsafeMutableBufferPointer { activation.applyElementwise($0) }
+            for j in 0..<units { h[s + j] = pre[base + 3 * units + j] * cell[j] }
+        }
+        (self.h, self.c, self.cell) = (h, c, cell)
+    }
+
+    /// GRU with `reset_after` (Keras's default): z and r, then the candidate from
+    /// x · W_h + r ∘ (h · U_h + b_h), each run of units activated in one pass.
+    mutating func gruResetAfterStep(sample: Int, step: Int) {
+        let (xBase, rBase, s, units, width) = (
+            (sample * steps + step) * width, sample * width, sample * units, units, width
+        )
+        let projected = projected
+        var c = self.c
+        self.c = []
+        let h = self.h
+        recurrent.withUnsafeMutableBufferPointer { pre in
+            let (gates, candidate) = (rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width))
+            for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
+            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[gates]))
+            for j in 0..<units {
+                pre[rBase + 2 * units + j] =
+                    projected[xBase + 2 * units + j] + pre[rBase + units + j] * pre[rBase + 2 * units + j]
+            }
+            config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[candidate]))
+            for j in 0..<units {
+                let z = pre[rBase + j]
+                c[s + j] = z * h[s + j] + (1 - z) * pre[rBase + 2 * units + j]
+            }
+        }
+        self.c = c
+        for j in 0..<units { self.h[s + j] = c[s + j] }
+    }
+
+    /// GRU without `reset_after`: z and r from h · U; the candidate from (r ∘ h) · U_h.
+    mutating func gruStep(sample: Int, step: Int) {
+        let (xBase, rBase, s) = ((sample * steps + step) * width, sample * width, sample * units)
         let activation = config.activation.elementwise
         let gate = config.recurrentActivation.elementwise
-        let u = recurrentKernel.scalars
-        // Every step's h, with return_sequences (otherwise the output is the last h).
-        var output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * units : 0)
-        // Every sample's state, step by step: h · U for the whole batch is one matrix product.
-        var h = initialState.first?.scalars ?? [Float](repeating: 0, count: batch * units)
-        var c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * units)
-        var recurrent = [Float](repeating: 0, count: batch * width)
-        var cell = [Float](repeating: 0, count: units)
-        // With a mask: whether each sample has had a kept step, and whether its last output is zeros.
-        var seenKept = [Bool](repeating: false, count: batch)
-        var lastIsZero = [Bool](repeating: false, count: batch)
-        for position in 0..<steps {
-            let t = config.goBackwards ? steps - 1 - position : position
-            // h · U (+ the recurrent bias for GRU with reset_after).
-            if isGRU && !resetAfter {
-                for k in recurrent.indices { recurrent[k] = 0 }
-            } else {
-                h.withUnsafeBufferPointer { hs in
-                    u.withUnsafeBufferPointer { us in
-                        recurrent.withUnsafeMutableBufferPointer { r in
-                            if let recurrentBias {
-                                recurrentBias.withUnsafeBufferPointer {
-                                    MatrixMultiply.multiply(hs, us, bias: $0, into: r, m: batch, k: units, n: width)
-                                }
-                            } else {
-                                MatrixMultiply.multiply(hs, us, bias: nil, into: r, m: batch, k: units, n: width)
-                            }
-                        }
-                    }
-                }
-            }
-            for b in 0..<batch {
-                let xBase = (b * steps + t) * width
-                let rBase = b * width
-                let s = b * units
-                let kept = isKept(keep, sample: b, step: t, steps: steps)
-                let zeroOutput = !kept && (config.unroll ? !seenKept[b] : config.zeroOutputForMask)
-                seenKept[b] = seenKept[b] || kept
-                lastIsZero[b] = zeroOutput
-                if !kept {
-                    if config.returnSequences {
-                        let target = (b * steps + position) * units
-                        for j in 0..<units { output[target + j] = zeroOutput ? 0 : h[s + j] }
-                    }
-                    continue
-                }
-                switch Cell.gates {
-                case 1, 4:
-                    // The gates' inputs x · W + h · U, then their activations, each a pass over
-                    // a run of `units` values (vectorised for sigmoid, tanh and ReLU).
-                    recurrent.withUnsafeMutableBufferPointer { pre in
-                        for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
-                        /// Gates `first ..< end` (runs of `units` values) through `function`, in place.
-                        func activate(_ function: ActivationFunction, gates first: Int, _ end: Int) {
-                            function.applyElementwise(
-                                UnsafeMutableBufferPointer(
-                                    rebasing: pre[(rBase + first * units)..<(rBase + end * units)]))
-                        }
-                        if Cell.gates == 1 {
-                            activate(config.activation, gates: 0, 1)
-                            for j in 0..<units { h[s + j] = pre[rBase + j] }
-                            return
-                        }
-                        // LSTM: gates i, f, g, o; c = f · c + i · g, h = o · activation(c).
-                        activate(config.recurrentActivation, gates: 0, 2)
-                        activate(config.activation, gates: 2, 3)
-                        activate(config.recurrentActivation, gates: 3, 4)
-                        for j in 0..<units {
-                            c[s + j] = pre[rBase + units + j] * c[s + j] + pre[rBase + j] * pre[rBase + 2 * units + j]
-                            cell[j] = c[s + j]
-                        }
-                        cell.withUnsafeMutableBufferPointer { config.activation.applyElementwise($0) }
-                        for j in 0..<units { h[s + j] = pre[rBase + 3 * units + j] * cell[j] }
-                    }
-                default:
-                    if resetAfter {
-                        // z and r, then the candidate from x · W_h + r ∘ (h · U_h), each run of
-                        // units activated in one pass.
-                        recurrent.withUnsafeMutableBufferPointer { pre in
-                            let (gates, candidate) = (
-                                rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width)
-                            )
-                            for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
-                            config.recurrentActivation.applyElementwise(
-                                UnsafeMutableBufferPointer(rebasing: pre[gates]))
-                            for j in 0..<units {
-                                pre[rBase + 2 * units + j] =
-                                    projected[xBase + 2 * units + j] + pre[rBase + units + j]
-                                    * pre[rBase + 2 * units + j]
-                            }
-                            config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[candidate]))
-                            for j in 0..<units {
-                                let z = pre[rBase + j]
-                                c[s + j] = z * h[s + j] + (1 - z) * pre[rBase + 2 * units + j]
-                            }
-                        }
-                    } else {
-                        // z and r from h · U; the candidate from (r ∘ h) · U_h.
-                        for i in 0..<units where h[s + i] != 0 {
-                            let hi = h[s + i]
-                            let row = i * width
-                            for k in 0..<(2 * units) { recurrent[rBase + k] += hi * u[row + k] }
-                        }
-                        var z = [Float](repeating: 0, count: units)
-                        var reset = [Float](repeating: 0, count: units)
-                        for j in 0..<units {
-                            z[j] = gate(projected[xBase + j] + recurrent[rBase + j])
-                            reset[j] = gate(projected[xBase + units + j] + recurrent[rBase + units + j]) * h[s + j]
-                        }
-                        for j in 0..<units {
-                            var sum = projected[xBase + 2 * units + j]
-                            for i in 0..<units { sum += reset[i] * u[i * width + 2 * units + j] }
-                            c[s + j] = z[j] * h[s + j] + (1 - z[j]) * activation(sum)
-                        }
-                    }
-                    for j in 0..<units { h[s + j] = c[s + j] }
-                }
-                if config.returnSequences {
-                    let target = (b * steps + position) * units
-                    for j in 0..<units { output[target + j] = h[s + j] }
-                }
-            }
+        for i in 0..<units where h[s + i] != 0 {
+            let hi = h[s + i]
+            let row = i * width
+            for k in 0..<(2 * units) { recurrent[rBase + k] += hi * u[row + k] }
         }
+        var z = [Float](repeating: 0, count: units)
+        var reset = [Float](repeating: 0, count: units)
+        for j in 0..<units {
+            z[j] = gate(projected[xBase + j] + recurrent[rBase + j])
+            reset[j] = gate(projected[xBase + units + j] + recurrent[rBase + units + j]) * h[s + j]
+        }
+        for j in 0..<units {
+            var sum = projected[xBase + 2 * units + j]
+            for i in 0..<units { sum += reset[i] * u[i * width + 2 * units + j] }
+            c[s + j] = z[j] * h[s + j] + (1 - z[j]) * activation(sum)
+        }
+        for j in 0..<units { h[s + j] = c[s + j] }
+    }
+
+    /// With return_sequences, `sample`'s h as the output at `position`.
+    mutating func record(sample: Int, position: Int) {
+        guard config.returnSequences else { return }
+        let (target, s) = ((sample * steps + position) * units, sample * units)
+        for j in 0..<units { output[target + j] = h[s + j] }
+    }
+
+    /// The output (every step's h, or the last, zeros where the last step was masked with zero
+    /// output) and, with return_state, the final states.
+    func results() -> [Tensor] {
         var last = h
         for b in 0..<batch where lastIsZero[b] {
             for j in 0..<units { last[b * units + j] = 0 }
