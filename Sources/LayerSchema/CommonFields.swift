@@ -10,15 +10,17 @@ extension FieldSchema {
 
     /// `base(_:)` with a Swift expression for the default name (`"conv\(Rank.rank)d"`).
     public static func base(expression: String) -> [FieldSchema] {
-        [
-            FieldSchema("name", "String", default: expression, required: "true", "The layer's Keras name."), trainable,
-            dtype,
-        ]
+        [name(expression: expression), trainable, dtype]
     }
 
     /// The layer's name, `defaultName` unless given.
     public static func name(_ defaultName: String) -> FieldSchema {
-        FieldSchema("name", "String", default: "\"\(defaultName)\"", required: "true", "The layer's Keras name.")
+        name(expression: "\"\(defaultName)\"")
+    }
+
+    /// The layer's name, the Swift expression `defaultName` unless given.
+    public static func name(expression defaultName: String) -> FieldSchema {
+        FieldSchema("name", "String", default: defaultName, required: "true", "The layer's Keras name.")
     }
 
     /// Keras's `trainable` flag.

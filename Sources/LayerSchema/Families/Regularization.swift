@@ -35,9 +35,7 @@ extension LayerFamily {
                 fields: [
                     .required("rate", "Double", "The fraction of channels dropped while training."),
                     .optional("seed", "Int?", "nil", "The seed of the dropout mask."),
-                    FieldSchema(
-                        "name", "String", default: #""spatial_dropout\(Rank.rank)d""#, required: "true",
-                        "The layer's Keras name."),
+                    .name(expression: #""spatial_dropout\(Rank.rank)d""#),
                     .dtype,
                     .channelsLast.only(when: "Rank.rank > 1"),
                 ]),
