@@ -12,12 +12,10 @@ let package = Package(
     ],
     targets: [
         // The vocabulary shared by generator and runtime: located JSON, typed layer configs,
-        // shape inference, the Keras JSON writer. No kernels.
+        // shape inference, the Keras JSON writer. No kernels. The layer configs' fields are
+        // written once, in Layers/Schema; tools/generate-layer-configs.sh writes the structs
+        // of Layers/Generated from it (checked in; LayerSchemaTests checks them).
         .target(name: "ModelSpec"),
-        // The layer configs' schema (each Keras field once) and the emitter that writes
-        // ModelSpec's config structs from it (Sources/ModelSpec/Layers/Generated, checked in;
-        // tools/generate-layer-configs.sh rewrites them, LayerSchemaTests checks them).
-        .target(name: "LayerSchema"),
         // The innermost SIMD loops (AVX-512 or AVX2/FMA chosen at run time on x86-64, NEON on
         // arm64, a portable fallback); C because Swift cannot target those instruction sets
         // without per-package compiler flags, which dependencies forbid.
@@ -57,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelGeneratorCoreTests",
-            dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelFuzzTargets", "LayerSchema"],
+            dependencies: ["_ModelGeneratorCore", "ModelRuntime", "ModelFuzzTargets"],
             // The specs are inputs of the tests; the references generated from them are compiled.
             exclude: ["References/Specs", "BadSpecs"]
         ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the layer config structs (Sources/ModelSpec/Layers/Generated) from the layer schema
-# (Sources/LayerSchema), or with --check fails when they differ. Compiles the schema on its own
-# with swiftc, so it runs while ModelSpec does not build (a field renamed in the schema).
+# (Sources/ModelSpec/Layers/Schema), or with --check fails when they differ. Compiles the schema
+# on its own with swiftc, so it runs while ModelSpec does not build (a field renamed in the
+# schema).
 #
 #   tools/generate-layer-configs.sh           # rewrites the generated files
 #   tools/generate-layer-configs.sh --check   # exit 1 when a file differs
@@ -9,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf 'import Foundation\nexit(ConfigFiles.main(CommandLine.arguments))\n' > "$work/main.swift"
-swiftc -module-name GenerateLayerConfigs Sources/LayerSchema/*.swift Sources/LayerSchema/Families/*.swift \
-    "$work/main.swift" -o "$work/generate-layer-configs"
+cp tools/generate-layer-configs.swift "$work/main.swift"
+swiftc -module-name GenerateLayerConfigs -package-name swift_model_generator Sources/ModelSpec/Layers/Schema/*.swift \
+    Sources/ModelSpec/Layers/Schema/Families/*.swift "$work/main.swift" -o "$work/generate-layer-configs"
 "$work/generate-layer-configs" "$@"

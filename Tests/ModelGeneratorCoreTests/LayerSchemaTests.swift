@@ -1,10 +1,9 @@
 import Foundation
-import LayerSchema
 import ModelSpec
 import Testing
 
-/// The layer schema (Sources/LayerSchema) is where each config field is written; the config
-/// structs in Sources/ModelSpec/Layers/Generated are its output, checked in.
+/// The layer schema (Sources/ModelSpec/Layers/Schema) is where each config field is written; the
+/// config structs in Sources/ModelSpec/Layers/Generated are its output, checked in.
 @Suite struct LayerSchemaTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -68,7 +67,7 @@ import Testing
         let expected = """
             // Example layers.
             //
-            // Generated from Sources/LayerSchema/Families/Example.swift by
+            // Generated from Sources/ModelSpec/Layers/Schema/Families/ExampleSchema.swift by
             // tools/generate-layer-configs.sh; do not edit. What the layers do is in
             // Sources/ModelSpec/Layers/Example.swift.
 

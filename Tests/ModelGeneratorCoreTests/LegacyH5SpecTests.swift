@@ -117,8 +117,8 @@ import _ModelGeneratorCore
             Self.diagnostic("numeric_config.h5", bytes)
                 == "numeric_config.h5: error: the 'model_config' attribute holds numbers, "
                     + """
-                    expected a string: the model's JSON; a legacy .h5 spec is a whole model saved by Keras 2 (tf.keras: \
-                    model.save(\"NAME.h5\"))
+                    expected a string: the model's JSON; a legacy .h5 spec is a whole model saved by Keras 2 \
+                    (tf.keras: model.save(\"NAME.h5\"))
                     """
         )
     }

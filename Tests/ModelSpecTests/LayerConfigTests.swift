@@ -450,8 +450,8 @@ extension LayerConfigTests {
                 configDecodeFailure(
                     InputLayerConfig.self, #"{"name": "i", "batch_shape": [null, 3], "dtype": "float16"}"#)
                         == """
-                        1:50: error: input dtype 'float16' is not supported; only float32 and integers (passed as float \
-                        values)
+                        1:50: error: input dtype 'float16' is not supported; only float32 and integers (passed as \
+                        float values)
                         """
             )
             #expect(

@@ -1,6 +1,6 @@
 // Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax.
 //
-// Generated from Sources/LayerSchema/Families/ActivationLayers.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/ActivationLayersSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/ActivationLayers.swift.
 

@@ -2,7 +2,7 @@
 // StochasticDepth, InceptionResNetV2's CustomScaleLayer. They ship with Keras, so specs use them
 // without declaring them; Keras writes them with their defining module.
 //
-// Generated from Sources/LayerSchema/Families/Applications.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/ApplicationsSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Applications.swift.
 

@@ -1,7 +1,7 @@
 // Attention layers and EinsumDense: EinsumDense, Attention (dot-product, Luong), AdditiveAttention
 // (Bahdanau).
 //
-// Generated from Sources/LayerSchema/Families/Attention.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/AttentionSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Attention.swift.
 

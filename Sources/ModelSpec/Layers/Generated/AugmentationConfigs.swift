@@ -2,7 +2,7 @@
 // while training; the identity at inference, which is all a generated model runs. keras.io's image
 // classification examples put them in front of the model.
 //
-// Generated from Sources/LayerSchema/Families/Augmentation.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/AugmentationSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Augmentation.swift.
 

@@ -2,7 +2,7 @@
 // generic config per kind, over the number of spatial axes; `Conv2DConfig` and friends are the
 // names Keras users know.
 //
-// Generated from Sources/LayerSchema/Families/Convolution.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/ConvolutionSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Convolution.swift.
 

@@ -1,6 +1,6 @@
 // Core layers: InputLayer, Dense, Activation.
 //
-// Generated from Sources/LayerSchema/Families/Core.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/CoreSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Core.swift.
 

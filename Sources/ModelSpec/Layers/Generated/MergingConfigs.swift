@@ -1,6 +1,6 @@
 // Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot.
 //
-// Generated from Sources/LayerSchema/Families/Merging.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/MergingSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Merging.swift.
 

@@ -1,7 +1,7 @@
 // Normalization layers: BatchNormalization (inference, with moving statistics), LayerNormalization,
 // GroupNormalization, UnitNormalization, RMSNormalization.
 //
-// Generated from Sources/LayerSchema/Families/Normalization.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/NormalizationSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Normalization.swift.
 

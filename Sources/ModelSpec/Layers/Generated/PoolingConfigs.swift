@@ -1,7 +1,7 @@
 // Pooling layers: max and average pooling over windows, and global pooling over every spatial
 // position.
 //
-// Generated from Sources/LayerSchema/Families/Pooling.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/PoolingSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Pooling.swift.
 

@@ -1,6 +1,6 @@
 // Preprocessing layers that are part of a model's computation: Resizing, Rescaling, Normalization.
 //
-// Generated from Sources/LayerSchema/Families/Preprocessing.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/PreprocessingSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Preprocessing.swift.
 

@@ -1,6 +1,6 @@
 // Recurrent layers and embeddings: Embedding, SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D.
 //
-// Generated from Sources/LayerSchema/Families/Recurrent.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/RecurrentSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Recurrent.swift.
 

@@ -1,6 +1,6 @@
 // Regularization layers: identity at inference.
 //
-// Generated from Sources/LayerSchema/Families/Regularization.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/RegularizationSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Regularization.swift.
 

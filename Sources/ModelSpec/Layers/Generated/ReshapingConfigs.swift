@@ -1,7 +1,7 @@
 // Reshaping layers: Flatten, Reshape, Permute, RepeatVector, ZeroPadding1D/2D/3D, Cropping1D/2D/3D,
 // UpSampling1D/2D/3D.
 //
-// Generated from Sources/LayerSchema/Families/Reshaping.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/ReshapingSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Reshaping.swift.
 

@@ -2,7 +2,7 @@
 // (a recurrent layer run both ways). Both are generic over what they wrap; the registry picks the
 // instantiation from the wrapped layer's `class_name`.
 //
-// Generated from Sources/LayerSchema/Families/Wrappers.swift by
+// Generated from Sources/ModelSpec/Layers/Schema/Families/WrappersSchema.swift by
 // tools/generate-layer-configs.sh; do not edit. What the layers do is in
 // Sources/ModelSpec/Layers/Wrappers.swift.
 

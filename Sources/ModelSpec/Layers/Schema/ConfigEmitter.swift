@@ -2,18 +2,18 @@
 // code (swift-format clean, within 120 columns), deterministically.
 
 /// Emits the generated config files.
-public enum ConfigEmitter {
+package enum ConfigEmitter {
     /// The widest line the emitter writes.
     static let width = 120
     /// Where the generated files live, from the package root.
-    public static let directory = "Sources/ModelSpec/Layers/Generated"
+    package static let directory = "Sources/ModelSpec/Layers/Generated"
 
     /// The generated file of `family`.
-    public static func source(of family: LayerFamily) -> String {
+    package static func source(of family: LayerFamily) -> String {
         var lines = docLines(family.summary, indent: "", marker: "//")
         lines += [
             "//",
-            "// Generated from Sources/LayerSchema/Families/\(family.name).swift by",
+            "// Generated from Sources/ModelSpec/Layers/Schema/Families/\(family.name)Schema.swift by",
             "// tools/generate-layer-configs.sh; do not edit. What the layers do is in",
             "// Sources/ModelSpec/Layers/\(family.name).swift.",
         ]
@@ -25,7 +25,7 @@ public enum ConfigEmitter {
     }
 
     /// Every family's file name and contents, in file-name order.
-    public static func files(_ families: [LayerFamily]) -> [(name: String, contents: String)] {
+    package static func files(_ families: [LayerFamily]) -> [(name: String, contents: String)] {
         families.map { ($0.fileName, source(of: $0)) }.sorted { $0.name < $1.name }
     }
 

@@ -6,33 +6,33 @@
 
 /// One field of a layer config: a stored property, an initializer parameter and (usually) a
 /// row of the config's `fields` table, under a Keras key.
-public struct FieldSchema: Sendable {
+package struct FieldSchema: Sendable {
     /// The Keras key (`use_bias`); nil for a stored property Keras never writes.
-    public var key: String?
+    package var key: String?
     /// The Swift property (`useBias`): the key in lower camel case unless given.
-    public var property: String
+    package var property: String
     /// The initializer's label: the key in lower camel case (what generated code spells).
-    public var label: String
+    package var label: String
     /// The stored Swift type.
-    public var type: String
+    package var type: String
     /// The initializer parameter's type, when it takes another type than the stored one.
-    public var parameterType: String?
+    package var parameterType: String?
     /// The initializer's default, as a Swift expression (Keras's default); nil: no default.
-    public var defaultValue: String?
+    package var defaultValue: String?
     /// Whether a spec must give it: nil (no), `"true"`, or an expression over the generic
     /// parameters.
-    public var required: String?
+    package var required: String?
     /// The property's documentation.
-    public var doc: String
+    package var doc: String
     /// What the initializer stores, in terms of the parameter (default: the parameter).
-    public var stored: String?
+    package var stored: String?
     /// The `fields` table lists the field only when this expression holds.
-    public var condition: String?
+    package var condition: String?
     /// The table reads and writes another key path when `condition` holds (a scalar spelling).
-    public var alternate: (condition: String, keyPath: String)?
+    package var alternate: (condition: String, keyPath: String)?
 
     /// A field under `key`, stored as `type`.
-    public init(
+    package init(
         _ key: String?, _ type: String, default defaultValue: String? = nil, required: String? = nil,
         property: String? = nil, _ doc: String
     ) {
@@ -47,59 +47,59 @@ public struct FieldSchema: Sendable {
     }
 
     /// A field a spec must give (Keras has no default for it).
-    public static func required(_ key: String, _ type: String, _ doc: String) -> Self {
+    package static func required(_ key: String, _ type: String, _ doc: String) -> Self {
         Self(key, type, required: "true", doc)
     }
 
     /// A field with Keras's default `value`.
-    public static func optional(_ key: String, _ type: String, _ value: String, _ doc: String) -> Self {
+    package static func optional(_ key: String, _ type: String, _ value: String, _ doc: String) -> Self {
         Self(key, type, default: value, doc)
     }
 
     /// The same field, stored as `expression` of the parameter (`kernelSize.expanded(to: 2)`).
-    public func stored(as expression: String) -> Self {
+    package func stored(as expression: String) -> Self {
         var copy = self
         copy.stored = expression
         return copy
     }
 
     /// The same field, its parameter of another type than the stored one.
-    public func parameter(_ type: String) -> Self {
+    package func parameter(_ type: String) -> Self {
         var copy = self
         copy.parameterType = type
         return copy
     }
 
     /// The same field, listed in the `fields` table only when `condition` holds.
-    public func only(when condition: String) -> Self {
+    package func only(when condition: String) -> Self {
         var copy = self
         copy.condition = condition
         return copy
     }
 
     /// The same field, read and written through `keyPath` when `condition` holds.
-    public func spelled(as keyPath: String, when condition: String) -> Self {
+    package func spelled(as keyPath: String, when condition: String) -> Self {
         var copy = self
         copy.alternate = (condition, keyPath)
         return copy
     }
 
     /// The same field, required when `condition` holds.
-    public func required(when condition: String) -> Self {
+    package func required(when condition: String) -> Self {
         var copy = self
         copy.required = condition
         return copy
     }
 
     /// The same field with another default.
-    public func defaulting(to value: String?) -> Self {
+    package func defaulting(to value: String?) -> Self {
         var copy = self
         copy.defaultValue = value
         return copy
     }
 
     /// The same field with another doc.
-    public func documented(_ doc: String) -> Self {
+    package func documented(_ doc: String) -> Self {
         var copy = self
         copy.doc = doc
         return copy
@@ -122,9 +122,9 @@ public struct FieldSchema: Sendable {
 }
 
 /// One layer config struct.
-public struct ConfigSchema: Sendable {
+package struct ConfigSchema: Sendable {
     /// How the config names its Keras class.
-    public enum ClassName: Sendable {
+    package enum ClassName: Sendable {
         /// A fixed name (`Dense`).
         case keras(String)
         /// A Swift expression over the generic parameters (`"Conv" + Rank.suffix`).
@@ -134,30 +134,30 @@ public struct ConfigSchema: Sendable {
     }
 
     /// The struct's name with its generic parameters (`ConvConfig<Rank: SpatialRank>`).
-    public var declaration: String
+    package var declaration: String
     /// The protocols it conforms to.
-    public var conformances: [String]
+    package var conformances: [String]
     /// The struct's documentation.
-    public var doc: String
+    package var doc: String
     /// Its Keras class name.
-    public var className: ClassName
+    package var className: ClassName
     /// Keras's defaults with every required field filled (`DenseConfig(units: 1)`); nil when a
     /// protocol supplies it.
-    public var template: String?
+    package var template: String?
     /// Keys Keras writes that the config does not keep, each with the only value it accepts
     /// (a Swift expression of a `JSONValue`).
-    public var ignoredKeys: [(key: String, value: String)]
+    package var ignoredKeys: [(key: String, value: String)]
     /// The initializer's documentation.
-    public var initDoc: String
+    package var initDoc: String
     /// Whether the config declares its `fields` table (false: a protocol supplies it).
-    public var declaresTable: Bool
+    package var declaresTable: Bool
     /// The keys in the order Keras writes them, when it is not the order of `fields`.
-    public var kerasOrder: [String]?
+    package var kerasOrder: [String]?
     /// The fields, in the order of the stored properties and the initializer.
-    public var fields: [FieldSchema]
+    package var fields: [FieldSchema]
 
     /// A config struct.
-    public init(
+    package init(
         _ declaration: String, _ conformances: [String], doc: String, className: ClassName,
         template: String?, ignoredKeys: [(key: String, value: String)] = [], initDoc: String,
         declaresTable: Bool = true,
@@ -176,27 +176,27 @@ public struct ConfigSchema: Sendable {
     }
 
     /// The struct's name without generic parameters.
-    public var name: String { String(declaration.prefix { $0 != "<" }) }
+    package var name: String { String(declaration.prefix { $0 != "<" }) }
     /// Whether it has generic parameters (statics are then computed).
-    public var isGeneric: Bool { declaration.contains("<") }
+    package var isGeneric: Bool { declaration.contains("<") }
 }
 
 /// The configs of one file of `Sources/ModelSpec/Layers/Generated`.
-public struct LayerFamily: Sendable {
+package struct LayerFamily: Sendable {
     /// The file's base name (`Convolution` → `ConvolutionConfigs.swift`).
-    public var name: String
+    package var name: String
     /// What the family holds, for the file's header.
-    public var summary: String
+    package var summary: String
     /// Its configs, in file order.
-    public var configs: [ConfigSchema]
+    package var configs: [ConfigSchema]
 
     /// A family.
-    public init(_ name: String, _ summary: String, _ configs: [ConfigSchema]) {
+    package init(_ name: String, _ summary: String, _ configs: [ConfigSchema]) {
         self.name = name
         self.summary = summary
         self.configs = configs
     }
 
     /// The generated file's name.
-    public var fileName: String { name + "Configs.swift" }
+    package var fileName: String { name + "Configs.swift" }
 }

@@ -1,10 +1,13 @@
+// The command line of tools/generate-layer-configs.sh, compiled by it together with the layer
+// schema (Sources/ModelSpec/Layers/Schema) and nothing else of ModelSpec.
+
 import Foundation
 
 /// Writes or checks the generated config files in a package checkout.
-public enum ConfigFiles {
+enum ConfigFiles {
     /// Rewrites (or with `check`, compares) the files under `root`'s generated directory;
     /// returns the names that differed (or were stale and removed).
-    public static func update(root: URL, check: Bool) throws -> [String] {
+    static func update(root: URL, check: Bool) throws -> [String] {
         let directory = root.appendingPathComponent(ConfigEmitter.directory)
         if !check { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
         let files = ConfigEmitter.files(LayerFamily.all)
@@ -26,7 +29,7 @@ public enum ConfigFiles {
 
     /// The command line of tools/generate-layer-configs.sh: `[--check]`, run from the package
     /// root; returns the exit status.
-    public static func main(_ arguments: [String]) -> Int32 {
+    static func main(_ arguments: [String]) -> Int32 {
         let check = arguments.contains("--check")
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         do {
@@ -48,3 +51,5 @@ public enum ConfigFiles {
         }
     }
 }
+
+exit(ConfigFiles.main(CommandLine.arguments))
