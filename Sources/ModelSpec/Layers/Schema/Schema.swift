@@ -84,27 +84,6 @@ package struct FieldSchema: Sendable {
         return copy
     }
 
-    /// The same field, required when `condition` holds.
-    package func required(when condition: String) -> Self {
-        var copy = self
-        copy.required = condition
-        return copy
-    }
-
-    /// The same field with another default.
-    package func defaulting(to value: String?) -> Self {
-        var copy = self
-        copy.defaultValue = value
-        return copy
-    }
-
-    /// The same field with another doc.
-    package func documented(_ doc: String) -> Self {
-        var copy = self
-        copy.doc = doc
-        return copy
-    }
-
     /// `use_bias` → `useBias`, as `ConfigField.label(forKey:)` spells it.
     static func camelCase(_ key: String) -> String {
         var result = ""
