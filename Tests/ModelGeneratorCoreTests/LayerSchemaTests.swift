@@ -46,6 +46,17 @@ import Testing
         #expect(checked > 60)
     }
 
+    /// The schema spells labels itself (tools/generate-layer-configs.sh compiles it without the
+    /// rest of ModelSpec); they must be the labels `ConfigField` derives from the same keys, which
+    /// the generator writes as the initializers' argument labels.
+    @Test func schemaLabelsAreConfigFieldLabels() {
+        let fields = LayerFamily.all.flatMap(\.configs).flatMap(\.fields).filter { $0.key != nil }
+        #expect(fields.count > 300)
+        for field in fields {
+            #expect(field.label == ConfigField<DenseConfig>.label(forKey: field.key!), "\(field.key!)")
+        }
+    }
+
     @Test func emitterWritesConditionsOrdersAndConversions() {
         let family = LayerFamily(
             "Example", "Example layers.",

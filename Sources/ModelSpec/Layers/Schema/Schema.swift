@@ -84,7 +84,9 @@ package struct FieldSchema: Sendable {
         return copy
     }
 
-    /// `use_bias` → `useBias`, as `ConfigField.label(forKey:)` spells it.
+    /// `use_bias` → `useBias`, as `ConfigField.label(forKey:)` spells it (written again here
+    /// because tools/generate-layer-configs.sh compiles the schema alone; LayerSchemaTests
+    /// checks that the two agree).
     static func camelCase(_ key: String) -> String {
         var result = ""
         var upper = false
