@@ -7,11 +7,12 @@
 #
 #   tools/build-docs.sh [extra docc convert options, e.g. --hosting-base-path NAME]
 #
-# Environment: SWIFT (default `swift`) and DOCC (default: `docc` on PATH, else `xcrun docc`).
+# Environment: SWIFT (default `swift`), DOCC (default: `docc` on PATH, else `xcrun docc`) and
+# DOCS_SCRATCH (the build directory, default .build-docs; the archive and graphs go there too).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-scratch=.build-docs
+scratch="${DOCS_SCRATCH:-.build-docs}"
 graphs="$scratch/symbol-graphs"                   # what the compiler emits, all modules
 catalog_graphs="$scratch/catalog-symbol-graphs"   # the ModelRuntime graphs only, handed to docc
 archive="$scratch/ModelRuntime.doccarchive"
@@ -27,25 +28,22 @@ else
     exit 1
 fi
 
-emit_symbol_graphs() {
-    # The compiler writes a module's symbol graph whenever it compiles the module. ModelRuntime
-    # re-exports ModelSpec (`@_exported import`), so ModelRuntime.symbols.json already holds
-    # ModelSpec's public symbols, and ModelRuntime@Swift.symbols.json the extensions of
-    # standard-library types.
-    "$swift_bin" build --scratch-path "$scratch" --target ModelRuntime \
-        -Xswiftc -emit-symbol-graph \
-        -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs"
-}
-
-# An up-to-date build compiles nothing and writes no graphs, and an incremental one may skip
-# ModelRuntime after a ModelSpec edit that only changed doc comments. Cleaning the scratch
-# build first makes every module compile (under a minute), so the graphs match the sources.
-"$swift_bin" package --scratch-path "$scratch" clean
+# The symbol graphs come from the built module (`swift symbolgraph-extract`), not from flags on
+# the compile, so an up-to-date build (DOCS_SCRATCH, e.g. the directory CI built the examples
+# in) is reused as it is and an incremental one always yields graphs that match the sources.
+# ModelRuntime re-exports ModelSpec (`@_exported import`); allowing that module keeps ModelSpec's
+# public symbols in ModelRuntime.symbols.json, as users see them.
+"$swift_bin" build --scratch-path "$scratch" --target ModelRuntime
+bin=$("$swift_bin" build --scratch-path "$scratch" --show-bin-path)
+triple=$("$swift_bin" -print-target-info | python3 -c 'import json, sys; print(json.load(sys.stdin)["target"]["triple"])')
 rm -rf "$graphs"
 mkdir -p "$graphs"
-emit_symbol_graphs
+"$swift_bin" symbolgraph-extract -module-name ModelRuntime -target "$triple" \
+    -I "$bin/Modules" -Xcc -fmodule-map-file="$bin/CModelKernels.build/module.modulemap" \
+    -minimum-access-level public -experimental-allowed-reexported-modules=ModelSpec \
+    -output-dir "$graphs"
 if [[ ! -f "$graphs/ModelRuntime.symbols.json" ]]; then
-    echo "build-docs: the build wrote no ModelRuntime symbol graph; try again after rm -rf $scratch" >&2
+    echo "build-docs: no ModelRuntime symbol graph in $graphs; try again after rm -rf $scratch" >&2
     exit 1
 fi
 

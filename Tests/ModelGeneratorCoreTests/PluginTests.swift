@@ -10,11 +10,37 @@ let integrationTestsEnabled = ProcessInfo.processInfo.environment["MODEL_GENERAT
 ///
 /// Each test builds the runtime again in a package of its own, minutes of work, so they run
 /// only with `MODEL_GENERATOR_INTEGRATION_TESTS=1`, as `.ci/run` does; a plain `swift test`
-/// lists them as skipped.
+/// lists them as skipped. With `MODEL_GENERATOR_SCRATCH_PATH` set, every downstream package
+/// builds in that one build directory (`--scratch-path`), so the runtime and the generator are
+/// compiled once for all of them (`.ci/run` passes the directory its examples were built in);
+/// the tests then run one after another.
 @Suite(
-    .enabled(if: integrationTestsEnabled, "builds whole packages: set MODEL_GENERATOR_INTEGRATION_TESTS=1 (CI does)"))
+    .enabled(if: integrationTestsEnabled, "builds whole packages: set MODEL_GENERATOR_INTEGRATION_TESTS=1 (CI does)"),
+    .serialized)
 struct PluginTests {
     static let swift = URL(fileURLWithPath: "/usr/bin/env")
+
+    /// The shared build directory, if `MODEL_GENERATOR_SCRATCH_PATH` names one.
+    static let sharedScratch: URL? = ProcessInfo.processInfo.environment["MODEL_GENERATOR_SCRATCH_PATH"]
+        .flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+
+    /// Where `package` builds: the shared build directory, or the package's own `.build`.
+    static func scratch(of package: URL) -> URL {
+        sharedScratch ?? package.appendingPathComponent(".build")
+    }
+
+    /// The plugins' output folder of `package` in its build directory (SwiftPM names it after
+    /// the package's identity, its folder name in lowercase).
+    static func pluginOutputs(of package: URL) -> URL {
+        scratch(of: package).appendingPathComponent("plugins/outputs")
+            .appendingPathComponent(package.lastPathComponent.lowercased())
+    }
+
+    /// `swift <subcommand> ...` for the downstream package, in its build directory.
+    static func swiftPM(_ subcommand: String, _ arguments: [String], package: URL) throws -> Command.Result {
+        try Command.run(
+            swift, ["swift", subcommand, "--scratch-path", scratch(of: package).path] + arguments, in: package)
+    }
 
     /// A downstream package's manifest: one executable target using the plugin.
     static let manifest = """
@@ -53,9 +79,9 @@ struct PluginTests {
             """.write(to: spec, atomically: true, encoding: .utf8)
         }
         func buildAndRun() throws -> String {
-            let build = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+            let build = try Self.swiftPM("build", ["--product", "App"], package: package)
             try #require(build.status == 0, "build failed:\n\(build.output)\n\(build.error)")
-            return try Command.run(Self.swift, ["swift", "run", "--skip-build", "App"], in: package).output
+            return try Self.swiftPM("run", ["--skip-build", "App"], package: package).output
         }
 
         try writeSpec(units: "4")
@@ -63,9 +89,9 @@ struct PluginTests {
 
         // An unchanged spec is not generated again: the generated file keeps its date.
         let generated = try #require(
-            FileManager.default.enumerator(atPath: package.appendingPathComponent(".build").path)?
+            FileManager.default.enumerator(atPath: Self.pluginOutputs(of: package).path)?
                 .compactMap { $0 as? String }.first { $0.hasSuffix("GeneratedModels/tiny_net.model.swift") })
-        let generatedPath = package.appendingPathComponent(".build").appendingPathComponent(generated).path
+        let generatedPath = Self.pluginOutputs(of: package).appendingPathComponent(generated).path
         let past = Date(timeIntervalSince1970: 1_000_000)
         try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: generatedPath)
         #expect(try buildAndRun() == "[[3, 4], [4]]\n")
@@ -75,7 +101,7 @@ struct PluginTests {
         #expect(try buildAndRun() == "[[3, 5], [5]]\n", "an edited spec must be generated again")
 
         try writeSpec(units: "\"five\"")
-        let failed = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        let failed = try Self.swiftPM("build", ["--product", "App"], package: package)
         #expect(failed.status != 0)
         let log = failed.output + failed.error
         #expect(
@@ -89,7 +115,7 @@ struct PluginTests {
         try FileManager.default.copyItem(
             at: Command.packageRoot.appendingPathComponent("Tests/Fixtures/quick_start/legacy_weights_only.h5"),
             to: weightsOnly)
-        let notASpec = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        let notASpec = try Self.swiftPM("build", ["--product", "App"], package: package)
         #expect(notASpec.status != 0)
         let notASpecLog = notASpec.output + notASpec.error
         #expect(
@@ -113,7 +139,7 @@ struct PluginTests {
             """.write(to: sources.appendingPathComponent("scaled.model.json"), atomically: true, encoding: .utf8)
         }
         try writeCustomSpec("Custom>Scale")
-        let nonconforming = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        let nonconforming = try Self.swiftPM("build", ["--product", "App"], package: package)
         #expect(nonconforming.status != 0)
         let nonconformingLog = nonconforming.output + nonconforming.error
         #expect(
@@ -122,7 +148,7 @@ struct PluginTests {
             "the compiler's error must point to the spec's layer:\n\(nonconformingLog)")
 
         try writeCustomSpec("Custom>Shift")
-        let undeclared = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        let undeclared = try Self.swiftPM("build", ["--product", "App"], package: package)
         #expect(undeclared.status != 0)
         let undeclaredLog = undeclared.output + undeclared.error
         #expect(
@@ -172,17 +198,14 @@ struct PluginTests {
         classes.shape,
               legacy.score.shape, legacy.gate.shape)
         """.write(to: sources.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
-        let build = try Command.run(Self.swift, ["swift", "build", "--product", "App"], in: package)
+        let build = try Self.swiftPM("build", ["--product", "App"], package: package)
         try #require(build.status == 0, "build failed:\n\(build.output)\n\(build.error)")
-        let run = try Command.run(Self.swift, ["swift", "run", "--skip-build", "App"], in: package)
+        let run = try Self.swiftPM("run", ["--skip-build", "App"], package: package)
         #expect(run.output == "[2, 10] [2, 1] [2, 1] [2, 5] [2, 1] [2, 10] [2, 1] [2, 2] [2, 2] [2, 1]\n")
 
-        let command = try Command.run(
-            Self.swift,
-            [
-                "swift", "package", "--allow-writing-to-package-directory",
-                "generate-model-code", "--target", "App",
-            ], in: package)
+        let command = try Self.swiftPM(
+            "package", ["--allow-writing-to-package-directory", "generate-model-code", "--target", "App"],
+            package: package)
         try #require(command.status == 0, "generate-model-code failed:\n\(command.output)\n\(command.error)")
         let committed = sources.appendingPathComponent("GeneratedModels")
         let names = try FileManager.default.contentsOfDirectory(atPath: committed.path).sorted()
@@ -193,9 +216,9 @@ struct PluginTests {
                 "text_classifier.model.swift", "transformer_block.model.swift", "wide_and_deep.model.swift",
             ])
         let built = try #require(
-            FileManager.default.enumerator(atPath: package.appendingPathComponent(".build").path)?
+            FileManager.default.enumerator(atPath: Self.pluginOutputs(of: package).path)?
                 .compactMap { $0 as? String }.filter { $0.hasSuffix("GeneratedModels/mlp.model.swift") }.first)
-        let buildFolder = package.appendingPathComponent(".build").appendingPathComponent(built)
+        let buildFolder = Self.pluginOutputs(of: package).appendingPathComponent(built)
             .deletingLastPathComponent()
         for name in names {
             let a = try Data(contentsOf: committed.appendingPathComponent(name))
