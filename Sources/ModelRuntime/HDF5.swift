@@ -16,7 +16,7 @@ extension HDF5File {
             throw HDF5File.error("\(what): only numeric datasets can be read as weights (datatype class \(type.kind))")
         }
         let shape = try dataspace(cursor(for: spaceMessage, what: what), what: what) ?? [0]
-        guard let (count, byteCount) = checkedByteCount(shape: shape, itemSize: format.size) else {
+        guard let (_, byteCount) = checkedByteCount(shape: shape, itemSize: format.size) else {
             throw HDF5File.error("\(what): shape \(shape) is too large")
         }
         var filters: [Filter] = []
@@ -27,9 +27,8 @@ extension HDF5File {
             cursor(for: layoutMessage, what: what), shape: shape, elementSize: format.size,
             byteCount: byteCount, filters: filters, fill: fillValue(messages, what: what), what: what)
         switch raw {
-        case .slice(let slice): return Tensor(shape: shape, scalars: format.decode(slice, count: count))
-        case .owned(let bytes):
-            return bytes.withUnsafeBytes { Tensor(shape: shape, scalars: format.decode($0, count: count)) }
+        case .slice(let slice): return Tensor(shape: shape, decoding: slice, format: format)
+        case .owned(let bytes): return bytes.withUnsafeBytes { Tensor(shape: shape, decoding: $0, format: format) }
         }
     }
 

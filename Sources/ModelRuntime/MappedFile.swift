@@ -8,9 +8,14 @@ import Foundation
     import Darwin
 #endif
 
-/// A file's bytes, memory-mapped where the platform allows (read in full otherwise), so weight
-/// readers copy each tensor's data once: from the mapped pages into the tensor.
-final class MappedFile {
+/// A file's bytes, memory-mapped where the platform allows (read in full otherwise). Weights
+/// stored as aligned little-endian Float32 become tensors over the mapped pages themselves (no
+/// copy; the pages are read from disk when first used and shared with the page cache); others
+/// are decoded once, from the mapped pages into the tensor.
+///
+/// While any such tensor exists the file stays mapped (`MAP_PRIVATE`, read-only): the file must
+/// not be truncated or rewritten in place meanwhile, as with any memory-mapped file.
+final class MappedFile: @unchecked Sendable {
     private let base: UnsafeRawPointer?
     private let count: Int
     private let fallback: [UInt8]?
@@ -51,10 +56,24 @@ final class MappedFile {
         #endif
     }
 
-    /// Calls `body` with the file's bytes, valid only during the call.
+    /// The file being read by ``withBytes(_:)``: tensors decoded from its mapped pages may use
+    /// them in place (``Tensor/init(shape:decoding:format:)``).
+    @TaskLocal static var current: MappedFile?
+
+    /// Calls `body` with the file's bytes. The bytes are valid only during the call, but tensors
+    /// made from them during the call with ``Tensor/init(shape:decoding:format:)`` keep the
+    /// mapping alive.
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        if let base { return try body(UnsafeRawBufferPointer(start: base, count: count)) }
+        if let base {
+            return try Self.$current.withValue(self) { try body(UnsafeRawBufferPointer(start: base, count: count)) }
+        }
         return try (fallback ?? []).withUnsafeBytes(body)
+    }
+
+    /// Whether `bytes` lie inside the mapped pages (never true for a file read into memory).
+    func maps(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base, let start = bytes.baseAddress else { return false }
+        return start >= base && start + bytes.count <= base + count
     }
 
     /// Reads the file at `url` and calls `body` with its bytes; a `TensorFileError` thrown by
@@ -64,6 +83,24 @@ final class MappedFile {
         do { return try file.withBytes(body) } catch var error as TensorFileError {
             if error.path == nil { error.path = url.path }
             throw error
+        }
+    }
+}
+
+extension Tensor {
+    /// A tensor of `shape` from its scalars stored in `format` at `raw`. Aligned native Float32
+    /// inside the pages of the file being read (`MappedFile.current`) is used in place, read
+    /// only, keeping the file mapped; anything else is decoded into storage of its own.
+    init(shape: [Int], decoding raw: UnsafeRawBufferPointer, format: ScalarFormat) {
+        let count = shape.reduce(1, *)
+        if count > 0, format.isNativeFloat32, let file = MappedFile.current, file.maps(raw),
+            let start = raw.baseAddress, Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0
+        {
+            precondition(raw.count == count * 4, "Tensor: \(raw.count) bytes for \(count) scalars")
+            let scalars = start.bindMemory(to: Float.self, capacity: count)
+            self.init(shape: shape, storage: TensorStorage(mapped: scalars, count: count, owner: file))
+        } else {
+            self.init(shape: shape) { out in format.decode(raw, count: count, into: out.baseAddress!) }
         }
     }
 }

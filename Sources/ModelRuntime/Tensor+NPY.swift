@@ -110,7 +110,7 @@ extension Tensor {
             ]
             : [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
-        bytes.reserveCapacity(bytes.count + scalars.count * 4)
+        bytes.reserveCapacity(bytes.count + scalarCount * 4)
         for value in scalars {
             let bits = value.bitPattern.littleEndian
             bytes += [UInt8(bits & 0xFF), UInt8((bits >> 8) & 0xFF), UInt8((bits >> 16) & 0xFF), UInt8(bits >> 24)]

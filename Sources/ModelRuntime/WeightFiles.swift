@@ -214,7 +214,10 @@ extension Model {
     /// - A weight file (`.weights.h5`, legacy `.h5`, `.safetensors`, `.npz`) gives the
     ///   weights; the config is the spec's.
     ///
-    /// The file is memory-mapped and each weight copied once, into its tensor.
+    /// The file is memory-mapped. Weights stored as aligned little-endian float32 (Keras's
+    /// `.keras` and `.weights.h5`, and `.safetensors`) are used in place, as read-only pages of
+    /// the mapping that the first write copies; other weights are decoded once, into their
+    /// tensors. The file stays mapped while its weights are in use: do not rewrite it meanwhile.
     public init(contentsOf url: URL) throws {
         if try WeightFileFormat(of: url) == .kerasArchive {
             let file = try MappedFile(url)
@@ -267,7 +270,8 @@ extension Model {
     /// misshaped, and leaves the model unchanged. Training state Keras saves beside the weights
     /// (optimizer variables, metrics, seed generator states) is skipped.
     ///
-    /// The file is memory-mapped and each weight copied once, into its tensor.
+    /// The file is memory-mapped; aligned little-endian float32 weights are used in place (see
+    /// ``init(contentsOf:)``), others decoded once, into their tensors.
     public mutating func loadWeights(from url: URL) throws {
         let format = try WeightFileFormat(of: url)
         let stored = try MappedFile.read(url) { try format.storedWeights($0) }
@@ -437,7 +441,7 @@ enum SafeTensors {
                     "tensor '\(member.key)': dtype \(dtype) is not supported; expected F16, BF16, F32 or F64")
             }
             let itemSize = format.size
-            guard let (count, byteCount) = checkedByteCount(shape: dims, itemSize: itemSize), byteCount == end - begin
+            guard let (_, byteCount) = checkedByteCount(shape: dims, itemSize: itemSize), byteCount == end - begin
             else {
                 throw TensorFileError(
                     "tensor '\(member.key)': shape \(dims) of \(dtype) does not fit the \(end - begin) bytes of its "
@@ -452,9 +456,10 @@ enum SafeTensors {
             }
             itemSizes[member.key] = itemSize
             let start = dataStart + begin
-            let values = format.decode(
-                UnsafeRawBufferPointer(rebasing: bytes[start..<(start + byteCount)]), count: count)
-            tensors.append((begin, NamedTensor(name: member.key, tensor: Tensor(shape: dims, scalars: values))))
+            let tensor = Tensor(
+                shape: dims, decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + byteCount)]),
+                format: format)
+            tensors.append((begin, NamedTensor(name: member.key, tensor: tensor)))
         }
         // The format requires the tensors to tile the data exactly: no overlaps (a forged
         // file could otherwise make a small file decode into huge memory) and no holes.

@@ -28,28 +28,38 @@ package struct ScalarFormat: Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the bytes are this machine's own Float32s, usable in place.
+    package var isNativeFloat32: Bool {
+        kind == .float && size == 4 && littleEndian == (1.littleEndian == 1)
+    }
+
     /// The `count` scalars in `raw` (exactly `count * size` bytes) as Float32.
     package func decode(_ raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
-        precondition(
-            raw.count == count * size, "ScalarFormat: \(raw.count) bytes for \(count) scalars of \(size) bytes")
-        let native = littleEndian == (1.littleEndian == 1)
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             defer { initialized = count }
             guard count > 0, let destination = buffer.baseAddress else { return }
-            if kind == .float, size == 4, native {
-                UnsafeMutableRawPointer(destination).copyMemory(from: raw.baseAddress!, byteCount: count * 4)
-                return
+            decode(raw, count: count, into: destination)
+        }
+    }
+
+    /// Writes the `count` scalars in `raw` (exactly `count * size` bytes) as Float32 to `destination`.
+    package func decode(_ raw: UnsafeRawBufferPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
+        precondition(
+            raw.count == count * size, "ScalarFormat: \(raw.count) bytes for \(count) scalars of \(size) bytes")
+        guard count > 0 else { return }
+        if isNativeFloat32 {
+            UnsafeMutableRawPointer(destination).copyMemory(from: raw.baseAddress!, byteCount: count * 4)
+            return
+        }
+        for index in 0..<count {
+            var bits: UInt64 = 0
+            let offset = index * size
+            if littleEndian {
+                for byte in 0..<size { bits |= UInt64(raw[offset + byte]) << UInt64(8 * byte) }
+            } else {
+                for byte in 0..<size { bits = bits << 8 | UInt64(raw[offset + byte]) }
             }
-            for index in 0..<count {
-                var bits: UInt64 = 0
-                let offset = index * size
-                if littleEndian {
-                    for byte in 0..<size { bits |= UInt64(raw[offset + byte]) << UInt64(8 * byte) }
-                } else {
-                    for byte in 0..<size { bits = bits << 8 | UInt64(raw[offset + byte]) }
-                }
-                destination[index] = convert(bits)
-            }
+            destination[index] = convert(bits)
         }
     }
 

@@ -54,7 +54,8 @@ import Testing
         // with output passes: the bits of the layer-by-layer call above.
         let plain = call(model, input, nil)
         #expect(plain.shape == output.shape)
-        let difference = plain.scalars.indices.first { plain.scalars[$0].bitPattern != output.scalars[$0].bitPattern }
+        let (plainScalars, outputScalars) = (plain.scalars, output.scalars)
+        let difference = plainScalars.indices.first { plainScalars[$0].bitPattern != outputScalars[$0].bitPattern }
         #expect(difference == nil, "\(fixture): the plain call differs from the intercepted one at \(difference ?? -1)")
         // The logits, from the pooled features and the classifier's weights (Keras's too).
         let pooled = try #require(recorder.last)
@@ -63,12 +64,13 @@ import Testing
         let bias = weights[weights.count - 1]
         let classes = kernel.shape[1]
         let features = kernel.shape[0]
+        let (pooledScalars, kernelScalars, biasScalars) = (pooled.scalars, kernel.scalars, bias.scalars)
         let logits = Tensor(shape: [pooled.shape[0], classes]) { out in
             for row in 0..<pooled.shape[0] {
                 for k in 0..<classes {
-                    var sum = Double(bias.scalars[k])
+                    var sum = Double(biasScalars[k])
                     for f in 0..<features {
-                        sum += Double(pooled.scalars[row * features + f]) * Double(kernel.scalars[f * classes + k])
+                        sum += Double(pooledScalars[row * features + f]) * Double(kernelScalars[f * classes + k])
                     }
                     out[row * classes + k] = Float(sum)
                 }

@@ -228,7 +228,10 @@ public struct Attention: MergeLayer {
         let tv = value.shape[1]
         let features = value.shape[2]
         let s = scale?.scalars[0] ?? 1
+        let concatWeight = concatScoreWeight?.scalars[0] ?? 1
         let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
+        let queries = query.scalars
+        let keys = key.scalars
         let output = Tensor(shape: [batch, tq, features]) { out in
             var scores = [Float](repeating: 0, count: tq * tv)
             for n in 0..<batch {
@@ -236,12 +239,12 @@ public struct Attention: MergeLayer {
                     for j in 0..<tv {
                         var score: Float = 0
                         for d in 0..<dim {
-                            let q = query.scalars[(n * tq + i) * dim + d]
-                            let k = key.scalars[(n * tv + j) * dim + d]
+                            let q = queries[(n * tq + i) * dim + d]
+                            let k = keys[(n * tv + j) * dim + d]
                             score += config.scoreMode == .dot ? q * k : tanhf(scale == nil ? q + k : s * (q + k))
                         }
                         scores[i * tv + j] =
-                            config.scoreMode == .dot ? score * s : score * (concatScoreWeight?.scalars[0] ?? 1)
+                            config.scoreMode == .dot ? score * s : score * concatWeight
                         if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
                     }
                 }
@@ -302,6 +305,9 @@ public struct AdditiveAttention: MergeLayer {
         let tv = value.shape[1]
         let features = value.shape[2]
         let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
+        let queries = query.scalars
+        let keys = key.scalars
+        let scales = scale?.scalars
         let output = Tensor(shape: [batch, tq, features]) { out in
             var scores = [Float](repeating: 0, count: tq * tv)
             for n in 0..<batch {
@@ -309,8 +315,8 @@ public struct AdditiveAttention: MergeLayer {
                     for j in 0..<tv {
                         var score: Float = 0
                         for d in 0..<dim {
-                            let t = tanhf(query.scalars[(n * tq + i) * dim + d] + key.scalars[(n * tv + j) * dim + d])
-                            score += (scale?.scalars[d] ?? 1) * t
+                            let t = tanhf(queries[(n * tq + i) * dim + d] + keys[(n * tv + j) * dim + d])
+                            score += (scales?[d] ?? 1) * t
                         }
                         scores[i * tv + j] = score
                         if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }

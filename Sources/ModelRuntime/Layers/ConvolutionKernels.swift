@@ -28,18 +28,18 @@ enum ConvolutionKernels {
         let outPositions = geometry.outputPositions
         // Each group's kernel as a contiguous (taps · groupChannels) × groupFilters matrix; one
         // group's is the kernel itself, used in place (copying it would cost a pass over it).
-        let groupKernels: [[Float]] =
+        let groupKernels: [Tensor] =
             groups == 1
-            ? [kernel.scalars]
+            ? [kernel]
             : kernel.withUnsafeScalars { k in
                 (0..<groups).map { g in
-                    var matrix = [Float](repeating: 0, count: depth * groupFilters)
-                    for row in 0..<depth {
-                        for f in 0..<groupFilters {
-                            matrix[row * groupFilters + f] = k[row * filters + g * groupFilters + f]
+                    Tensor(shape: [depth, groupFilters]) { matrix in
+                        for row in 0..<depth {
+                            for f in 0..<groupFilters {
+                                matrix[row * groupFilters + f] = k[row * filters + g * groupFilters + f]
+                            }
                         }
                     }
-                    return matrix
                 }
             }
         return Tensor(shape: [batch] + outputSpatial + [filters]) { out in
@@ -60,7 +60,9 @@ enum ConvolutionKernels {
                     return
                 }
                 let groupBiases: [[Float]]? = bias.map { b in
-                    (0..<groups).map { g in Array(b.scalars[(g * groupFilters)..<((g + 1) * groupFilters)]) }
+                    b.withUnsafeScalars { b in
+                        (0..<groups).map { g in Array(b[(g * groupFilters)..<((g + 1) * groupFilters)]) }
+                    }
                 }
                 // Tiles of output positions (never across a batch boundary); each thread
                 // gathers its own tile's patches and multiplies them, so the cores share the
@@ -99,7 +101,7 @@ enum ConvolutionKernels {
                                 ? UnsafeMutableBufferPointer(
                                     rebasing: output[(firstRow * filters)..<((firstRow + rows) * filters)])
                                 : UnsafeMutableBufferPointer(rebasing: product[0..<(rows * groupFilters)])
-                            groupKernels[g].withUnsafeBufferPointer { w in
+                            groupKernels[g].withUnsafeScalars { w in
                                 if let groupBiases {
                                     groupBiases[g].withUnsafeBufferPointer {
                                         MatrixMultiply.multiply(

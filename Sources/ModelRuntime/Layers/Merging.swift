@@ -87,10 +87,11 @@ public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, W
             }
         }
         let broadcast = Broadcast(inputs.map(\.shape), layer: "\(Config.className) '\(config.name)'")
+        let arrays = inputs.map(\.scalars)
         return Tensor(shape: broadcast.shape) { out in
             var values = [Float](repeating: 0, count: inputs.count)
             broadcast.forEach { position, offsets in
-                for (k, input) in inputs.enumerated() { values[k] = input.scalars[offsets[k]] }
+                for (k, input) in arrays.enumerated() { values[k] = input[offsets[k]] }
                 out[position] = values.withUnsafeBufferPointer(Config.combine)
             }
         }
@@ -296,6 +297,7 @@ extension Tensor {
         var strides = [Int](repeating: 1, count: rank)
         for axis in stride(from: rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
         let sourceStrides = order.map { strides[$0] }
+        let scalars = self.scalars
         return Tensor(shape: newShape) { out in
             var index = [Int](repeating: 0, count: rank)
             var offset = 0

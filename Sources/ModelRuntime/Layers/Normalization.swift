@@ -118,11 +118,14 @@ public struct BatchNormalization: UnaryLayer {
     func scaleAndShift(features: Int) -> (inv: [Float], shift: [Float]) {
         var inv = [Float](repeating: 0, count: features)
         var shift = [Float](repeating: 0, count: features)
+        let (variances, means, gammas, betas) = (
+            movingVariance.scalars, movingMean.scalars, gamma?.scalars, beta?.scalars
+        )
         for c in 0..<features {
-            var factor = 1 / (movingVariance.scalars[c] + Float(config.epsilon)).squareRoot()
-            if let gamma { factor *= gamma.scalars[c] }
+            var factor = 1 / (variances[c] + Float(config.epsilon)).squareRoot()
+            if let gammas { factor *= gammas[c] }
             inv[c] = factor
-            shift[c] = (beta?.scalars[c] ?? 0) - movingMean.scalars[c] * factor
+            shift[c] = (betas?[c] ?? 0) - means[c] * factor
         }
         return (inv, shift)
     }
@@ -204,16 +207,17 @@ public struct LayerNormalization: UnaryLayer {
         let (mean, variance) = input.withUnsafeScalars { groups.moments($0) }
         let epsilon = Double(config.epsilon)
         var output = input
+        let (gammas, betas) = (gamma?.scalars, beta?.scalars)
         output.withUnsafeMutableScalars { values in
             for index in 0..<values.count {
                 let group = groups.group(of: index)
                 let inv = 1 / (variance[group] + epsilon).squareRoot()
                 var value =
                     config.rmsScaling ? Double(values[index]) * inv : (Double(values[index]) - mean[group]) * inv
-                if gamma != nil || beta != nil {
+                if gammas != nil || betas != nil {
                     let w = groups.weightIndex(of: index)
-                    if let gamma { value *= Double(gamma.scalars[w]) }
-                    if let beta { value += Double(beta.scalars[w]) }
+                    if let gammas { value *= Double(gammas[w]) }
+                    if let betas { value += Double(betas[w]) }
                 }
                 values[index] = Float(value)
             }
@@ -260,6 +264,7 @@ public struct GroupNormalization: UnaryLayer {
         let batch = input.shape[0]
         let positions = input.scalarCount / max(batch * channels, 1)
         var output = input
+        let (gammas, betas) = (gamma?.scalars, beta?.scalars)
         output.withUnsafeMutableScalars { values in
             for n in 0..<batch {
                 let base = n * positions * channels
@@ -280,8 +285,8 @@ public struct GroupNormalization: UnaryLayer {
                         for c in (g * perGroup)..<((g + 1) * perGroup) {
                             let index = base + p * channels + c
                             var value = (Double(values[index]) - mean) * inv
-                            if let gamma { value *= Double(gamma.scalars[c]) }
-                            if let beta { value += Double(beta.scalars[c]) }
+                            if let gammas { value *= Double(gammas[c]) }
+                            if let betas { value += Double(betas[c]) }
                             values[index] = Float(value)
                         }
                     }
@@ -362,11 +367,12 @@ public struct RMSNormalization: UnaryLayer {
         }
         let inv = squares.map { 1 / ($0 / Double(max(groups.groupSize, 1)) + config.epsilon).squareRoot() }
         var output = input
+        let scales = scale.scalars
         output.withUnsafeMutableScalars { values in
             for index in 0..<values.count {
                 values[index] = Float(
                     Double(values[index]) * inv[groups.group(of: index)]
-                        * Double(scale.scalars[groups.weightIndex(of: index)]))
+                        * Double(scales[groups.weightIndex(of: index)]))
             }
         }
         return output

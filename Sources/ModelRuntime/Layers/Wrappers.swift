@@ -107,10 +107,11 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
             let left = a.shape.last!
             let right = b.shape.last!
             let rows = a.scalarCount / max(left, 1)
+            let (aValues, bValues) = (a.scalars, b.scalars)
             return Tensor(shape: Array(a.shape.dropLast()) + [left + right]) { out in
                 for row in 0..<rows {
-                    for k in 0..<left { out[row * (left + right) + k] = a.scalars[row * left + k] }
-                    for k in 0..<right { out[row * (left + right) + left + k] = b.scalars[row * right + k] }
+                    for k in 0..<left { out[row * (left + right) + k] = aValues[row * left + k] }
+                    for k in 0..<right { out[row * (left + right) + left + k] = bValues[row * right + k] }
                 }
             }
         case .sum: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { $0 + $1 })

@@ -1,0 +1,135 @@
+import Foundation
+
+/// The memory behind a tensor's scalars: a 64-byte aligned block from `ScalarPool`, returned to
+/// the pool when the last tensor using it goes away, or a read-only region of a memory-mapped
+/// weight file, which stays mapped while any tensor uses it.
+///
+/// A storage is shared by copies of a tensor and never written while shared: `Tensor` copies it
+/// first (copy-on-write), and always copies a mapped one before writing.
+final class TensorStorage: @unchecked Sendable {
+    /// The first scalar.
+    let base: UnsafeMutablePointer<Float>
+    /// The number of scalars.
+    let count: Int
+    private let origin: Origin
+
+    private enum Origin {
+        /// A block of `ScalarPool.shared` of `byteCount` bytes.
+        case pooled(byteCount: Int)
+        /// Mapped file pages, kept mapped by `owner`; never written.
+        case mapped(owner: AnyObject)
+    }
+
+    /// Uninitialized storage for `count` scalars, from the pool.
+    init(uninitializedCount count: Int) {
+        let (block, byteCount) = ScalarPool.shared.take(byteCount: count * MemoryLayout<Float>.stride)
+        base = block.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.count = count
+        origin = .pooled(byteCount: byteCount)
+    }
+
+    /// Storage for the `count` scalars at `base`, inside memory that `owner` keeps mapped.
+    init(mapped base: UnsafePointer<Float>, count: Int, owner: AnyObject) {
+        self.base = UnsafeMutablePointer(mutating: base)
+        self.count = count
+        origin = .mapped(owner: owner)
+    }
+
+    deinit {
+        if case .pooled(let byteCount) = origin {
+            ScalarPool.shared.recycle(UnsafeMutableRawPointer(base), byteCount: byteCount)
+        }
+    }
+
+    /// Whether tensors may write these scalars in place (when they hold the only reference).
+    var isWritable: Bool {
+        if case .pooled = origin { return true }
+        return false
+    }
+
+    /// Whether the scalars are pages of a mapped file.
+    var isMapped: Bool { !isWritable }
+
+    /// New pooled storage holding the same scalars.
+    func copy() -> TensorStorage {
+        let copy = TensorStorage(uninitializedCount: count)
+        copy.base.update(from: base, count: count)
+        return copy
+    }
+}
+
+/// Blocks of scalar memory for tensors, kept after their last tensor goes away so that the next
+/// tensor of a similar size reuses them (already faulted in) instead of asking the system for
+/// fresh pages: a forward pass that frees each intermediate after its last use then runs in the
+/// buffers of the pass before it.
+///
+/// Sizes are rounded up to a class: multiples of 64 bytes up to 4 KiB, then eight classes per
+/// power of two (at most 12.5% over the request). Free blocks are kept up to `cacheLimit` bytes
+/// in all; beyond it they go back to the system. Thread-safe.
+final class ScalarPool: @unchecked Sendable {
+    static let shared = ScalarPool(cacheLimit: 512 << 20)
+
+    /// Every block's alignment, a cache line (and an AVX-512 vector).
+    static let alignment = 64
+
+    /// The most bytes the free blocks may hold together.
+    let cacheLimit: Int
+    private let lock = NSLock()
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var cachedBytes = 0
+
+    init(cacheLimit: Int) {
+        self.cacheLimit = cacheLimit
+    }
+
+    /// The size class of a request of `byteCount` bytes: what a block for it really holds.
+    static func sizeClass(_ byteCount: Int) -> Int {
+        let bytes = max(byteCount, alignment)
+        if bytes <= 4096 { return (bytes + alignment - 1) / alignment * alignment }
+        let step = (1 << (Int.bitWidth - 1 - bytes.leadingZeroBitCount)) / 8
+        return (bytes + step - 1) / step * step
+    }
+
+    /// A block of at least `byteCount` bytes, 64-byte aligned, and the size it was made with.
+    func take(byteCount: Int) -> (UnsafeMutableRawPointer, Int) {
+        let size = Self.sizeClass(byteCount)
+        lock.lock()
+        if let block = free[size]?.popLast() {
+            cachedBytes -= size
+            lock.unlock()
+            return (block, size)
+        }
+        lock.unlock()
+        return (UnsafeMutableRawPointer.allocate(byteCount: size, alignment: Self.alignment), size)
+    }
+
+    /// Gives back a block made by `take` with `byteCount` bytes.
+    func recycle(_ block: UnsafeMutableRawPointer, byteCount: Int) {
+        lock.lock()
+        if cachedBytes + byteCount <= cacheLimit {
+            free[byteCount, default: []].append(block)
+            cachedBytes += byteCount
+            lock.unlock()
+            return
+        }
+        lock.unlock()
+        block.deallocate()
+    }
+
+    /// The bytes the free blocks hold now.
+    var freeBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cachedBytes
+    }
+
+    /// Returns every free block to the system.
+    func trim() {
+        lock.lock()
+        let blocks = free.values.flatMap { $0 }
+        free = [:]
+        cachedBytes = 0
+        lock.unlock()
+        for block in blocks { block.deallocate() }
+    }
+}
