@@ -59,11 +59,10 @@ extension Renderer {
             ? "return \(valueExpression(graph.outputs[0]))"
             : "return ("
                 + zip(outputLabels, graph.outputs).map { "\($0): \(valueExpression($1))" }.joined(separator: ", ") + ")"
+        let outputLocals = Set(graph.outputs.map { locals[$0.node] })
         guard !stageNames.isEmpty else {
             out.block("\(access)func callAsFunction(\(full)) -> \(returnType)") { out in
-                for statement in statements {
-                    for line in statement.lines { out.line(line) }
-                }
+                renderStatements(statements[...], keeping: outputLocals, into: &out)
                 out.line(result)
             }
             return
@@ -111,6 +110,10 @@ extension Renderer {
                     + (stageArguments(stage) + ["interceptor: interceptor", "path: path"]).joined(separator: ", ") + ")"
                 let results = stageResults(stage)
                 out.line(results.isEmpty ? call : "let \(tuple(results)) = \(call)")
+                // The locals no later stage reads (model inputs are the caller's) are released.
+                for name in stageArguments(stage) where lastRead[name] == stage && !parameters.contains(name) {
+                    out.line("_ = consume \(name)")
+                }
             }
             out.line(result)
         }
@@ -134,10 +137,27 @@ extension Renderer {
                 : "\(name(layers[graph.nodes[first.node].layer])) … \(name(layers[graph.nodes[last.node].layer]))"
             out.line("/// \(range) of the model's call: \(span).")
             out.block("private func \(stageName)(\(parameters.joined(separator: ", ")))\(returns)") { out in
-                for statement in statements {
-                    for line in statement.lines { out.line(line) }
-                }
+                renderStatements(statements, keeping: Set(results).union(stageArguments(stage)), into: &out)
                 if !results.isEmpty { out.line("return \(tuple(results))") }
+            }
+        }
+    }
+
+    /// The statements of one function of the call, each local released (`_ = consume`) right
+    /// after the statement that reads it last, unless it is in `kept` (returned, or the
+    /// function's parameter), so that its scalars go back to the pool for the calls after it.
+    func renderStatements(
+        _ statements: ArraySlice<CallStatement>, keeping kept: Set<String>, into out: inout SourceWriter
+    ) {
+        var lastRead: [String: Int] = [:]
+        for (index, statement) in zip(statements.indices, statements) {
+            for name in statement.reads where !statement.defines.contains(name) { lastRead[name] = index }
+        }
+        for (index, statement) in zip(statements.indices, statements) {
+            for line in statement.lines { out.line(line) }
+            var released: Set<String> = []
+            for name in statement.reads where lastRead[name] == index && !kept.contains(name) {
+                if released.insert(name).inserted && !parameters.contains(name) { out.line("_ = consume \(name)") }
             }
         }
     }

@@ -51,7 +51,9 @@ import Testing
         let file = try Generator.generate(specAt: "net.model.json", bytes: Array(spec.utf8), options: .init())
         // Calls run in Keras's order (by depth: `fold` and the second call of `shared` both read
         // the first call). The second call of `shared` gets a local of its own; the LSTM's
-        // outputs (sequence, h, c) come as one array, of which the model returns `c`.
+        // outputs (sequence, h, c) come as one array, of which the model returns `c`. Each
+        // local is released after the call that reads it last (`shared` after its second
+        // reader), except the model's input (the caller's) and the returned ones.
         #expect(
             Self.lines(of: file.contents, from: "let x = self.x.check", through: "return") == [
                 #"        let x = self.x.check(x, model: "Net")"#,
@@ -61,9 +63,12 @@ import Testing
                 "            self.shared, at: path().appending(self.shared.config.name), output: self.shared(shared))",
                 "        let fold = interceptor.intercept(",
                 "            self.fold, at: path().appending(self.fold.config.name), output: self.fold(shared))",
+                "        _ = consume shared",
                 "        let left = interceptor.intercept(",
                 "            self.left, at: path().appending(self.left.config.name), output: self.left(sharedCall2))",
+                "        _ = consume sharedCall2",
                 "        let right = self.right.outputs(fold)",
+                "        _ = consume fold",
                 "        return (left: left, right: right[2])",
             ])
         #expect(file.contents.contains("    func callAsFunction(_ x: Tensor) -> (left: Tensor, right: Tensor) {"))

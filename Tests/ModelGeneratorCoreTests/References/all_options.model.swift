@@ -173,8 +173,11 @@ public struct AllOptions: Model {
             self.projection, at: path().appending(self.projection.config.name), output: self.projection(features))
         let drop = interceptor.intercept(
             self.drop, at: path().appending(self.drop.config.name), output: self.drop(projection))
+        _ = consume projection
         let act = interceptor.intercept(self.act, at: path().appending(self.act.config.name), output: self.act(drop))
+        _ = consume drop
         let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(act))
+        _ = consume act
         return head
     }
 

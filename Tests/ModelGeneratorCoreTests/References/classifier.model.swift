@@ -124,6 +124,7 @@ struct Classifier: Model {
             self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
         let dense1 = interceptor.intercept(
             self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
+        _ = consume dense
         return dense1
     }
 

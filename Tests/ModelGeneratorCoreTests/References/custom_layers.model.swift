@@ -168,11 +168,14 @@ struct CustomLayers: Model {
             self.linear, at: path().appending(self.linear.config.name), output: self.linear(inputLayer))
         let channelScale = interceptor.intercept(
             self.channelScale, at: path().appending(self.channelScale.config.name), output: self.channelScale(linear))
+        _ = consume linear
         let residualDense = interceptor.intercept(
             self.residualDense, at: path().appending(self.residualDense.config.name),
             output: self.residualDense(channelScale))
+        _ = consume channelScale
         let dense = interceptor.intercept(
             self.dense, at: path().appending(self.dense.config.name), output: self.dense(residualDense))
+        _ = consume residualDense
         return dense
     }
 

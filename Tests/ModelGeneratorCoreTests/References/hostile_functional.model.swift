@@ -164,6 +164,7 @@ public struct HostileFunctional: Model {
         let selfLayer = interceptor.intercept(
             self.selfLayer, at: path().appending(self.selfLayer.config.name),
             output: self.selfLayer([encoder, encoderCall2]))
+        _ = consume encoder
         let ete = interceptor.intercept(
             self.ete, at: path().appending(self.ete.config.name), output: self.ete(selfLayer))
         return (ete: ete, selfLayer: selfLayer, encoder: encoderCall2)

@@ -243,25 +243,34 @@ package struct HostileNames: Model {
         )
         let dense = interceptor.intercept(
             self.dense, at: path().appending(self.dense.config.name), output: self.dense(defaultLayer))
+        _ = consume defaultLayer
         let dense2 = interceptor.intercept(
             self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(dense))
+        _ = consume dense
         let layer1stLayerInjected = interceptor.intercept(
             self.layer1stLayerInjected, at: path().appending(self.layer1stLayerInjected.config.name),
             output: self.layer1stLayerInjected(dense2))
+        _ = consume dense2
         let ubergroE = interceptor.intercept(
             self.ubergroE, at: path().appending(self.ubergroE.config.name), output: self.ubergroE(layer1stLayerInjected)
         )
+        _ = consume layer1stLayerInjected
         let configLayer = interceptor.intercept(
             self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(ubergroE))
+        _ = consume ubergroE
         let initLayer = interceptor.intercept(
             self.initLayer, at: path().appending(self.initLayer.config.name), output: self.initLayer(configLayer))
+        _ = consume configLayer
         let dropOut = interceptor.intercept(
             self.dropOut, at: path().appending(self.dropOut.config.name), output: self.dropOut(initLayer))
+        _ = consume initLayer
         let dropOut2 = interceptor.intercept(
             self.dropOut2, at: path().appending(self.dropOut2.config.name), output: self.dropOut2(dropOut))
+        _ = consume dropOut
         let fatalErrorLayer = interceptor.intercept(
             self.fatalErrorLayer, at: path().appending(self.fatalErrorLayer.config.name),
             output: self.fatalErrorLayer(dropOut2))
+        _ = consume dropOut2
         return fatalErrorLayer
     }
 

@@ -422,7 +422,11 @@ struct LargeModel: Model {
         let (image, lstm) = callStage1(image, tokens, interceptor: interceptor, path: path)
         let (denseA, denseB) = callStage2(image, interceptor: interceptor, path: path)
         let (aux, heads, joined) = callStage3(lstm, denseA, denseB, interceptor: interceptor, path: path)
+        _ = consume lstm
+        _ = consume denseA
+        _ = consume denseB
         let head = callStage4(joined, interceptor: interceptor, path: path)
+        _ = consume joined
         return (head: head, aux: aux, heads: heads.headsLeft)
     }
 
@@ -436,6 +440,8 @@ struct LargeModel: Model {
             self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
         let embeddingMask = self.embedding.computeMask(tokens)
         let lstm = self.lstm.outputs(embedding, mask: embeddingMask)
+        _ = consume embedding
+        _ = consume embeddingMask
         return (image, lstm)
     }
 
@@ -446,8 +452,10 @@ struct LargeModel: Model {
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
         let pool = interceptor.intercept(
             self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
+        _ = consume relu
         let denseA = interceptor.intercept(
             self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
+        _ = consume pool
         let denseB = interceptor.intercept(
             self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
         return (denseA, denseB)
@@ -464,6 +472,7 @@ struct LargeModel: Model {
         let joined = interceptor.intercept(
             self.joined, at: path().appending(self.joined.config.name),
             output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
+        _ = consume skip
         return (aux, heads, joined)
     }
 

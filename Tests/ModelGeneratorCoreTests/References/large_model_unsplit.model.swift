@@ -314,22 +314,31 @@ struct LargeModelUnsplit: Model {
             self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
         let embeddingMask = self.embedding.computeMask(tokens)
         let lstm = self.lstm.outputs(embedding, mask: embeddingMask)
+        _ = consume embedding
+        _ = consume embeddingMask
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
         let pool = interceptor.intercept(
             self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
+        _ = consume relu
         let denseA = interceptor.intercept(
             self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
+        _ = consume pool
         let denseB = interceptor.intercept(
             self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
         let aux = interceptor.intercept(self.aux, at: path().appending(self.aux.config.name), output: self.aux(denseA))
         let skip = interceptor.intercept(
             self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
+        _ = consume denseA
+        _ = consume denseB
         let heads = self.heads(skip, intercepting: interceptor, at: path().appending(self.heads.config.name))
         let joined = interceptor.intercept(
             self.joined, at: path().appending(self.joined.config.name),
             output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
+        _ = consume skip
+        _ = consume lstm
         let head = interceptor.intercept(
             self.head, at: path().appending(self.head.config.name), output: self.head(joined))
+        _ = consume joined
         return (head: head, aux: aux, heads: heads.headsLeft)
     }
 

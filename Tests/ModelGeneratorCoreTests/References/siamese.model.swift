@@ -164,8 +164,11 @@ struct Siamese: Model {
         let subtract = interceptor.intercept(
             self.subtract, at: path().appending(self.subtract.config.name),
             output: self.subtract([encoder, encoderCall2]))
+        _ = consume encoder
+        _ = consume encoderCall2
         let dense2 = interceptor.intercept(
             self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(subtract))
+        _ = consume subtract
         return dense2
     }
 
@@ -345,6 +348,7 @@ struct Siamese: Model {
                 self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
             let dense1 = interceptor.intercept(
                 self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
+            _ = consume dense
             return dense1
         }
 
