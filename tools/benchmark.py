@@ -222,6 +222,29 @@ def swift_side(folder, runs):
     return results
 
 
+def swift_memory():
+    """Peak resident memory of one ResNet50 batch-1 call (``Benchmarks --memory``, Linux), in
+    bytes: the process before the model, the call's peak, the weights, the largest activation."""
+    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
+                             "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    run = subprocess.run([os.path.join(binary, "Benchmarks"), "--memory"], capture_output=True, text=True)
+    if run.returncode != 0:
+        return None
+    return {line.split("\t")[0]: float(line.split("\t")[1]) for line in run.stdout.splitlines()}
+
+
+def print_memory(memory):
+    """The memory row: the call's peak above the process before the model, against issue 18's
+    bound, the weights plus twice the largest activation, plus 10%."""
+    megabytes = 1e6
+    above = memory["memory_peak_call"] - memory["memory_before_model"]
+    bound = 1.1 * (memory["memory_weights"] + 2 * memory["memory_largest_activation"])
+    print(f"\nPeak resident memory of one ResNet50 batch-1 call above the process before the model: "
+          f"{above / megabytes:.1f} MB (weights {memory['memory_weights'] / megabytes:.1f} MB, largest activation "
+          f"{memory['memory_largest_activation'] / megabytes:.1f} MB; bound (weights + 2 × largest) × 1.1 = "
+          f"{bound / megabytes:.1f} MB: {'within' if above <= bound else 'over'})")
+
+
 # Build-time cases ---------------------------------------------------------------------------
 
 BUILD_MODES = ("debug", "release")
@@ -600,6 +623,7 @@ def main():
         with tempfile.TemporaryDirectory() as folder:
             python = python_side(folder, args.runs)
             swift = swift_side(folder, args.runs)
+    memory = None if args.build_times_only else swift_memory()
     builds = []
     if not args.skip_build_times:
         cases = [case for case in BUILD_CASES if case in args.build_cases]
@@ -630,6 +654,8 @@ def main():
     else:
         for row in rows:
             print(f"{row[0]:<26} Swift {row[1]:>12}   {row[2]:<18} {row[3]:>12}   ratio {row[4]:8.2f}")
+    if memory:
+        print_memory(memory)
     if builds:
         print_build_rows(builds, build_runs, args.build_timeout, args.markdown)
     if failures:

@@ -64,18 +64,26 @@ final class TensorStorage: @unchecked Sendable {
 /// buffers of the pass before it.
 ///
 /// Sizes are rounded up to a class: multiples of 64 bytes up to 4 KiB, then eight classes per
-/// power of two (at most 12.5% over the request). Free blocks are kept up to `cacheLimit` bytes
-/// in all; beyond it they go back to the system. Thread-safe.
+/// power of two (at most 12.5% over the request). A request takes the smallest free block of
+/// its class or a larger one up to `reuseFactor` times its size, so the blocks of a network's
+/// large early activations serve its smaller later ones instead of staying idle beside new
+/// blocks. Free blocks are kept up to `cacheLimit` bytes in all; beyond it they go back to the
+/// system. Thread-safe.
 final class ScalarPool: @unchecked Sendable {
     static let shared = ScalarPool(cacheLimit: 512 << 20)
 
     /// Every block's alignment, a cache line (and an AVX-512 vector).
     static let alignment = 64
 
+    /// A request may take a free block up to this many times its size class.
+    static let reuseFactor = 4
+
     /// The most bytes the free blocks may hold together.
     let cacheLimit: Int
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    /// The sizes that have free blocks, ascending.
+    private var sizes: [Int] = []
     private var cachedBytes = 0
 
     init(cacheLimit: Int) {
@@ -90,24 +98,41 @@ final class ScalarPool: @unchecked Sendable {
         return (bytes + step - 1) / step * step
     }
 
-    /// A block of at least `byteCount` bytes, 64-byte aligned, and the size it was made with.
+    /// A block of at least `byteCount` bytes, 64-byte aligned, and its size (to recycle it with).
     func take(byteCount: Int) -> (UnsafeMutableRawPointer, Int) {
         let size = Self.sizeClass(byteCount)
         lock.lock()
-        if let block = free[size]?.popLast() {
-            cachedBytes -= size
+        // The smallest free size that fits, if it is within `reuseFactor` of the request.
+        var low = 0
+        var high = sizes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sizes[middle] < size { low = middle + 1 } else { high = middle }
+        }
+        if low < sizes.count, sizes[low] <= size * Self.reuseFactor {
+            let found = sizes[low]
+            let block = free[found]!.removeLast()
+            if free[found]!.isEmpty {
+                free[found] = nil
+                sizes.remove(at: low)
+            }
+            cachedBytes -= found
             lock.unlock()
-            return (block, size)
+            return (block, found)
         }
         lock.unlock()
         return (UnsafeMutableRawPointer.allocate(byteCount: size, alignment: Self.alignment), size)
     }
 
-    /// Gives back a block made by `take` with `byteCount` bytes.
+    /// Gives back a block that `take` returned with size `byteCount`.
     func recycle(_ block: UnsafeMutableRawPointer, byteCount: Int) {
         lock.lock()
         if cachedBytes + byteCount <= cacheLimit {
-            free[byteCount, default: []].append(block)
+            if free[byteCount] == nil {
+                free[byteCount] = []
+                sizes.insert(byteCount, at: sizes.firstIndex { $0 > byteCount } ?? sizes.count)
+            }
+            free[byteCount]!.append(block)
             cachedBytes += byteCount
             lock.unlock()
             return
@@ -128,6 +153,7 @@ final class ScalarPool: @unchecked Sendable {
         lock.lock()
         let blocks = free.values.flatMap { $0 }
         free = [:]
+        sizes = []
         cachedBytes = 0
         lock.unlock()
         for block in blocks { block.deallocate() }

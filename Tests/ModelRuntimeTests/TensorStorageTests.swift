@@ -36,6 +36,25 @@ import Testing
         #expect(pool.freeBytes == 0)
     }
 
+    @Test func aRequestTakesTheSmallestFreeBlockWithinFourTimesItsSize() {
+        let pool = ScalarPool(cacheLimit: 1 << 30)
+        defer { pool.trim() }
+        let (large, largeSize) = pool.take(byteCount: 1 << 20)
+        let (medium, mediumSize) = pool.take(byteCount: 1 << 19)
+        pool.recycle(large, byteCount: largeSize)
+        pool.recycle(medium, byteCount: mediumSize)
+        let (first, firstSize) = pool.take(byteCount: 300_000)
+        #expect(first == medium && firstSize == mediumSize, "the smallest block that fits")
+        let (second, secondSize) = pool.take(byteCount: 300_000)
+        #expect(second == large && secondSize == largeSize, "then the next, within four times the request")
+        pool.recycle(first, byteCount: firstSize)
+        let (small, smallSize) = pool.take(byteCount: 100_000)
+        #expect(small != first && smallSize == ScalarPool.sizeClass(100_000), "a block over four times is left")
+        pool.recycle(small, byteCount: smallSize)
+        pool.recycle(second, byteCount: secondSize)
+        #expect(pool.freeBytes == smallSize + mediumSize + largeSize)
+    }
+
     @Test func scalarsAreAlignedAndCopiedOnlyWhenShared() {
         var a = Tensor(shape: [3, 5], scalars: (0..<15).map(Float.init))
         #expect(Self.address(a) % 64 == 0)

@@ -14,6 +14,7 @@ struct Options {
     var files: URL?
     var runs = 5
     var profile = false
+    var memory = false
     var only: String?
 
     /// Whether the case `name` runs.
@@ -31,6 +32,8 @@ func parse(_ arguments: [String]) -> Options {
         case "--only" where index + 1 < arguments.count:
             options.only = arguments[index + 1]
             index += 1
+        case "--memory":
+            options.memory = true
         case "--profile":
             options.profile = true
         case "--runs" where index + 1 < arguments.count:
@@ -38,7 +41,7 @@ func parse(_ arguments: [String]) -> Options {
             index += 1
         default:
             FileHandle.standardError.write(
-                Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile]\n".utf8))
+                Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile] [--memory]\n".utf8))
             exit(2)
         }
         index += 1
@@ -81,7 +84,52 @@ final class LayerProfile: CallInterceptor, @unchecked Sendable {
     }
 }
 
+/// A line of `/proc/self/status` in bytes (`VmRSS`, `VmHWM`), or nil where there is none.
+func processStatus(_ field: String) -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        if parts.count >= 2, let kilobytes = Double(parts[1]) { return kilobytes * 1024 }
+    }
+    return nil
+}
+
+/// The largest output of any layer in a call, in bytes.
+final class LargestOutput: CallInterceptor, @unchecked Sendable {
+    var bytes = 0
+    func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+        bytes = max(bytes, output.scalarCount * MemoryLayout<Float>.stride)
+        return output
+    }
+}
+
 let options = parse(CommandLine.arguments)
+if options.memory {
+    // Peak resident memory of one ResNet50 batch-1 call (Linux): the process's resident size
+    // before the model is built, then the high-water mark of a call, reset (clear_refs 5) after
+    // the model is built and has run once. Printed as `name<TAB>bytes<TAB>0`.
+    guard let before = processStatus("VmRSS") else {
+        FileHandle.standardError.write(Data("Benchmarks: --memory needs /proc/self/status (Linux)\n".utf8))
+        exit(2)
+    }
+    let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
+    let resnet = Resnet50(seed: 1)
+    _ = resnet(image)
+    guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else {
+        FileHandle.standardError.write(Data("Benchmarks: cannot reset the peak (/proc/self/clear_refs)\n".utf8))
+        exit(2)
+    }
+    let output = resnet(image)
+    let peak = processStatus("VmHWM") ?? 0
+    let largest = LargestOutput()
+    _ = resnet(image, intercepting: largest)
+    let weights = resnet.weights.reduce(0) { $0 + $1.scalarCount * MemoryLayout<Float>.stride }
+    print("memory_before_model\t\(before)\t0")
+    print("memory_peak_call\t\(peak)\t\(output.scalarCount)")
+    print("memory_weights\t\(Double(weights))\t0")
+    print("memory_largest_activation\t\(Double(largest.bytes))\t0")
+    exit(0)
+}
 if options.profile {
     // Where a batch-1 call spends its time, by layer class: ResNet50's, or MobileNetV2's with
     // `--only mobilenet_v2`.
