@@ -8,7 +8,10 @@ extension Initializer {
     /// Draws a tensor of `shape` the way Keras's initializer does. A seed in the
     /// initializer's config wins over `seed`, so a seeded config always gives the same values.
     public func sample(shape: [Int], seed: UInt64) -> Tensor {
-        if WeightInitialization.placeholders { return Tensor(shape: shape, repeating: 0) }
+        if WeightInitialization.placeholders {
+            // Zeros, written only if the weight file does not replace them after all.
+            return Tensor.lazilyFilled(shape: shape, by: { $0.initialize(repeating: 0) })
+        }
         let count = shape.reduce(1, *)
         let generator = Philox(seed: self.seed.map(Seeds.fromConfig) ?? seed)
         func tensor(_ stream: PhiloxStream, scale: Double = 1, shift: Double = 0) -> Tensor {

@@ -168,9 +168,11 @@ extension Philox {
         }
     }
 
-    /// A tensor of `shape` filled by `fill(_:scale:shift:into:)`.
+    /// A tensor of `shape` filled by `fill(_:scale:shift:into:)` when it is first used (the same
+    /// values whenever that is: element `i` depends only on the key and `i`).
     func tensor(_ stream: PhiloxStream, shape: [Int], scale: Double = 1, shift: Double = 0) -> Tensor {
-        Tensor(shape: shape) { buffer in fill(stream, scale: scale, shift: shift, into: buffer) }
+        let generator = self
+        return Tensor.lazilyFilled(shape: shape, by: { generator.fill(stream, scale: scale, shift: shift, into: $0) })
     }
 }
 

@@ -52,6 +52,15 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
             "Tensor: the initializer's body replaced its buffer")
     }
 
+    /// A tensor of `shape` whose scalars `fill` writes (all of them) the first time anything
+    /// reads or writes them: fresh weights that are replaced, or never used, are never drawn.
+    static func lazilyFilled(
+        shape: [Int], by fill: @escaping @Sendable (UnsafeMutableBufferPointer<Float>) -> Void
+    ) -> Tensor {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative axis size in shape \(shape)")
+        return Tensor(shape: shape, storage: TensorStorage(count: shape.reduce(1, *), lazilyFilledBy: fill))
+    }
+
     /// A tensor of `shape` over `storage`, whose count is the product of `shape`.
     init(shape: [Int], storage: TensorStorage) {
         precondition(
@@ -77,6 +86,7 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R)
         rethrows -> R
     {
+        storage.ready()
         if !isKnownUniquelyReferenced(&storage) || !storage.isWritable { storage = storage.copy() }
         let base = storage.base
         var buffer = UnsafeMutableBufferPointer(start: base, count: storage.count)
@@ -90,7 +100,8 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
 
     /// Read-only access to the scalars, valid only during `body`.
     public func withUnsafeScalars<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(storage) {
+        storage.ready()
+        return try withExtendedLifetime(storage) {
             try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
         }
     }
@@ -104,6 +115,9 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     public func sharesStorage(with other: Tensor) -> Bool {
         storage === other.storage && storage.count > 0
     }
+
+    /// Whether the scalars are written yet: false for fresh weights no one has read.
+    var isFilled: Bool { storage.isFilled }
 
     /// Whether the scalars are read-only pages of a memory-mapped weight file (see
     /// ``Model/loadWeights(from:)``): the first write copies them.

@@ -6,12 +6,20 @@ import Foundation
 ///
 /// A storage is shared by copies of a tensor and never written while shared: `Tensor` copies it
 /// first (copy-on-write), and always copies a mapped one before writing.
+///
+/// A pooled block may be filled lazily: fresh weights are drawn from their seed the first time
+/// anything reads or writes them (`ready()`, which every access through `Tensor` calls first),
+/// so a model or clone whose weights are replaced or never used never draws them.
 final class TensorStorage: @unchecked Sendable {
-    /// The first scalar.
+    /// The first scalar; read or write only after `ready()`.
     let base: UnsafeMutablePointer<Float>
     /// The number of scalars.
     let count: Int
     private let origin: Origin
+    /// Set for a lazily filled block: guards `pendingFill`.
+    private let fillLock: NSLock?
+    /// The fill not run yet, if any.
+    private var pendingFill: (@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)?
 
     private enum Origin {
         /// A block of `ScalarPool.shared` of `byteCount` bytes.
@@ -26,6 +34,17 @@ final class TensorStorage: @unchecked Sendable {
         base = block.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         origin = .pooled(byteCount: byteCount)
+        fillLock = nil
+    }
+
+    /// Storage for `count` scalars that `fill` writes (all of them) when they are first used.
+    init(count: Int, lazilyFilledBy fill: @escaping @Sendable (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let (block, byteCount) = ScalarPool.shared.take(byteCount: count * MemoryLayout<Float>.stride)
+        base = block.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.count = count
+        origin = .pooled(byteCount: byteCount)
+        fillLock = NSLock()
+        pendingFill = fill
     }
 
     /// Storage for the `count` scalars at `base`, inside memory that `owner` keeps mapped.
@@ -33,6 +52,29 @@ final class TensorStorage: @unchecked Sendable {
         self.base = UnsafeMutablePointer(mutating: base)
         self.count = count
         origin = .mapped(owner: owner)
+        fillLock = nil
+    }
+
+    /// Makes sure the scalars are written: runs a pending lazy fill, once, on the first caller
+    /// (others wait for it). Free for storage that was never lazy.
+    @inline(__always) func ready() {
+        if let fillLock { materialize(fillLock) }
+    }
+
+    /// Whether the scalars are written (false only before a lazy fill has run).
+    var isFilled: Bool {
+        guard let fillLock else { return true }
+        fillLock.lock()
+        defer { fillLock.unlock() }
+        return pendingFill == nil
+    }
+
+    private func materialize(_ lock: NSLock) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let fill = pendingFill else { return }
+        pendingFill = nil
+        fill(UnsafeMutableBufferPointer(start: base, count: count))
     }
 
     deinit {
@@ -52,6 +94,7 @@ final class TensorStorage: @unchecked Sendable {
 
     /// New pooled storage holding the same scalars.
     func copy() -> TensorStorage {
+        ready()
         let copy = TensorStorage(uninitializedCount: count)
         copy.base.update(from: base, count: count)
         return copy

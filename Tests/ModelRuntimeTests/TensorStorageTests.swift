@@ -80,6 +80,32 @@ import Testing
         #expect(Tensor(shape: [2, 1], scalars: [1, 2]) != Tensor(shape: [2], scalars: [1, 2]))
     }
 
+    /// Fresh weights are drawn the first time they are used, with the values an eager draw
+    /// gives; threads that use one at the same time see the same values.
+    @Test func freshWeightsAreDrawnOnFirstUse() throws {
+        let model = Siamese(seed: 5)
+        let kernel = model.weights[0]
+        #expect(!kernel.isFilled && !model.clone().weights[0].isFilled, "init(seed:) and clone() draw nothing")
+        let generator = Philox(seed: 99)
+        let lazy = generator.tensor(.normal, shape: [300, 400])
+        let eager = Tensor(shape: [300, 400]) { generator.fill(.normal, scale: 1, shift: 0, into: $0) }
+        #expect(!lazy.isFilled)
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: 8)
+        defer { sums.deallocate() }
+        nonisolated(unsafe) let results = sums
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            results[index] = lazy.withUnsafeScalars { $0.reduce(0) { $0 + Double($1) } }
+        }
+        #expect(lazy.isFilled && Set(sums).count == 1)
+        #expect(lazy == eager)
+        // A weight read through the model is drawn, the same as another model of that seed.
+        #expect(model.weights[0] == Siamese(seed: 5).weights[0] && kernel.isFilled)
+        // Writing a weight no one has read draws it first (the untouched values stay).
+        var written = Siamese(seed: 5).weights[0]
+        written.withUnsafeMutableScalars { $0[0] = 7 }
+        #expect(written.scalars.dropFirst() == kernel.scalars.dropFirst())
+    }
+
     /// Weights read from a `.safetensors` file are the file's mapped pages, not copies: each
     /// tensor's scalars sit at its offset in the file, and writing one copies it first.
     @Test func safetensorsWeightsAreTheMappedPages() throws {
