@@ -231,9 +231,11 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
     ) {
         let (xBase, rBase, width) = ((sample * steps + step) * width, sample * width, width)
         let projected = projected
-        recurrent.withUnsafeMutableBufferPointer { pre in
-            for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
-            body(pre, rBase)
+        projected.withUnsafeBufferPointer { projected in
+            recurrent.withUnsafeMutableBufferPointer { pre in
+                for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
+                body(pre, rBase)
+            }
         }
     }
 
@@ -267,12 +269,18 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
             Self.activate(pre, base: base, units: units, gate, gates: 0, 2)
             Self.activate(pre, base: base, units: units, activation, gates: 2, 3)
             Self.activate(pre, base: base, units: units, gate, gates: 3, 4)
-            for j in 0..<units {
-                c[s + j] = pre[base + units + j] * c[s + j] + pre[base + j] * pre[base + 2 * units + j]
-                cell[j] = c[s + j]
+            h.withUnsafeMutableBufferPointer { h in
+                c.withUnsafeMutableBufferPointer { c in
+                    cell.withUnsafeMutableBufferPointer { cell in
+                        for j in 0..<units {
+                            c[s + j] = pre[base + units + j] * c[s + j] + pre[base + j] * pre[base + 2 * units + j]
+                            cell[j] = c[s + j]
+                        }
+                        activation.applyElementwise(cell)
+                        for j in 0..<units { h[s + j] = pre[base + 3 * units + j] * cell[j] }
+                    }
+                }
             }
-            cell.withUnsafeMutableBufferPointer { activation.applyElementwise($0) }
-            for j in 0..<units { h[s + j] = pre[base + 3 * units + j] * cell[j] }
         }
         (self.h, self.c, self.cell) = (h, c, cell)
     }
