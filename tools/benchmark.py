@@ -233,6 +233,19 @@ def swift_memory():
     return {line.split("\t")[0]: float(line.split("\t")[1]) for line in run.stdout.splitlines()}
 
 
+# Floating-point operations of one call (a multiply-add is two): ResNet50 at 224² is 3.9 GMACs
+# (its convolutions and classifier), the 1024³ product 1024³ multiply-adds.
+FLOPS = {"resnet50_batch_1": 2 * 3.9e9, "gemm_1024": 2 * 1024.0 ** 3}
+
+
+def print_throughput(swift):
+    """Achieved GFLOP/s of the cases whose operation count is known."""
+    parts = [f"{name} {FLOPS[name] / swift[name]['seconds'] / 1e9:.1f} GFLOP/s"
+             for name in FLOPS if name in swift and swift[name]["seconds"] > 0]
+    if parts:
+        print("\nAchieved: " + ", ".join(parts) + f" on {os.cpu_count()} cores.")
+
+
 def print_memory(memory):
     """The memory row: the call's peak above the process before the model, against issue 18's
     bound, the weights plus twice the largest activation, plus 10%."""
@@ -654,6 +667,7 @@ def main():
     else:
         for row in rows:
             print(f"{row[0]:<26} Swift {row[1]:>12}   {row[2]:<18} {row[3]:>12}   ratio {row[4]:8.2f}")
+    print_throughput(swift)
     if memory:
         print_memory(memory)
     if builds:
