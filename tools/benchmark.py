@@ -20,7 +20,8 @@ parameters, 50 MB of float32), and times:
 * ``gemm_1024``: a 1024×1024 by 1024×1024 float32 product, NumPy's ``a @ b`` (its BLAS, all
   cores) vs our Dense layer without bias on a batch of 1024.
 * ``resnet50_batch_1``, ``mobilenet_v2_batch_1``: ``keras.applications`` models at 224×224
-  (fresh weights), Keras's ``predict`` (XLA-compiled) vs our call; ``resnet50_clone``:
+  (fresh weights), Keras's ``predict`` (XLA-compiled) vs our call; ``resnet50_batch_32``: the
+  same with 32 images a call (the ratio is the ratio of images per second); ``resnet50_clone``:
   ``keras.models.clone_model`` vs our ``clone()`` (fresh weights).
 * ``lstm_256_batch_32``: a 256-unit LSTM over 50 steps of 64 features, a batch of 32,
   Keras's XLA-compiled ``predict`` against the generated model's call.
@@ -168,6 +169,12 @@ def python_side(folder, runs):
             "Keras predict (XLA)": median_time(lambda: model.predict(image, verbose=0), max(1, runs // 2)),
         }
         if name == "resnet50":
+            images = np.tile(image, (32, 1, 1, 1))
+            model.predict(images, batch_size=32, verbose=0)
+            results["resnet50_batch_32"] = {
+                "Keras predict (XLA)": median_time(
+                    lambda: model.predict(images, batch_size=32, verbose=0), max(1, runs // 2)),
+            }
             results["resnet50_clone"] = {
                 "Keras clone_model": median_time(lambda: keras.models.clone_model(model), max(1, runs // 2)),
             }
@@ -235,7 +242,7 @@ def swift_memory():
 
 # Floating-point operations of one call (a multiply-add is two): ResNet50 at 224² is 3.9 GMACs
 # (its convolutions and classifier), the 1024³ product 1024³ multiply-adds.
-FLOPS = {"resnet50_batch_1": 2 * 3.9e9, "gemm_1024": 2 * 1024.0 ** 3}
+FLOPS = {"resnet50_batch_1": 2 * 3.9e9, "resnet50_batch_32": 32 * 2 * 3.9e9, "gemm_1024": 2 * 1024.0 ** 3}
 
 
 def print_throughput(swift):

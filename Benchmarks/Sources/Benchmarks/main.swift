@@ -1,14 +1,15 @@
 import Foundation
 import ModelRuntime
 
-// Usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile]
+// Usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile] [--memory]
 //
 // DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
 // tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
 // runs, and a check value that the script compares with Python's. `--profile` prints where a
 // ResNet50 call (MobileNetV2's with `--only mobilenet_v2`) spends its time, by layer class.
 // `--only NAME` runs the cases whose names start with NAME (e.g. `--only resnet50_clone`), for
-// timing or profiling one case.
+// timing or profiling one case. `--memory` prints the peak resident memory of one ResNet50
+// batch-1 call (Linux) and nothing else.
 
 struct Options {
     var files: URL?
@@ -180,12 +181,25 @@ do {
 
     // keras.applications at 224×224, batch 1, with their fresh weights.
     let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
-    if ["resnet50_batch_1", "resnet50_clone", "keras_json_resnet50"].contains(where: options.runs) {
+    if ["resnet50_batch_1", "resnet50_batch_32", "resnet50_clone", "keras_json_resnet50"].contains(where: options.runs)
+    {
         let resnet = Resnet50(seed: 1)
         if options.runs("resnet50_batch_1") {
             var classes = resnet(image)
             report(
                 "resnet50_batch_1", measure(max(1, options.runs / 2)) { classes = resnet(image) },
+                check: Double(classes.scalars.reduce(0, +)))
+        }
+        if options.runs("resnet50_batch_32") {
+            // 32 images a call: the throughput case (images/s = 32 / time).
+            let batch = Tensor(shape: [32, 224, 224, 3]) { out in
+                image.withUnsafeScalars { one in
+                    for index in 0..<out.count { out[index] = one[index % one.count] }
+                }
+            }
+            var classes = resnet(batch)
+            report(
+                "resnet50_batch_32", measure(max(1, options.runs / 2)) { classes = resnet(batch) },
                 check: Double(classes.scalars.reduce(0, +)))
         }
         if options.runs("resnet50_clone") {
