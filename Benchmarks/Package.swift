@@ -12,8 +12,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "Benchmarks",
-            dependencies: [.product(name: "ModelRuntime", package: "swift-model-generator")],
+            dependencies: ["PeakFLOPS", .product(name: "ModelRuntime", package: "swift-model-generator")],
             plugins: [.plugin(name: "ModelGeneratorPlugin", package: "swift-model-generator")]
-        )
+        ),
+        // The machine's fused multiply-add peak (`Benchmarks --peak`), for "achieved of peak".
+        .target(name: "PeakFLOPS"),
     ]
 )

@@ -245,12 +245,34 @@ def swift_memory():
 FLOPS = {"resnet50_batch_1": 2 * 3.9e9, "resnet50_batch_32": 32 * 2 * 3.9e9, "gemm_1024": 2 * 1024.0 ** 3}
 
 
-def print_throughput(swift):
-    """Achieved GFLOP/s of the cases whose operation count is known."""
+def swift_peak():
+    """The machine's fused multiply-add peak in GFLOP/s (``Benchmarks --peak``, every core), the
+    best of three runs (another process can only lower it), and the vector lanes it used."""
+    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
+                             "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    best, lanes = 0.0, 0
+    for _ in range(3):
+        run = subprocess.run([os.path.join(binary, "Benchmarks"), "--peak"], capture_output=True, text=True)
+        if run.returncode != 0:
+            return None
+        _, gflops, lanes = run.stdout.strip().split("\t")
+        best = max(best, float(gflops))
+    return best, int(lanes)
+
+
+def print_throughput(swift, peak):
+    """Achieved GFLOP/s of the cases whose operation count is known, and their share of the
+    machine's measured peak."""
+    def share(gflops):
+        return f" ({100 * gflops / peak[0]:.0f}% of peak)" if peak else ""
     parts = [f"{name} {FLOPS[name] / swift[name]['seconds'] / 1e9:.1f} GFLOP/s"
+             + share(FLOPS[name] / swift[name]["seconds"] / 1e9)
              for name in FLOPS if name in swift and swift[name]["seconds"] > 0]
     if parts:
         print("\nAchieved: " + ", ".join(parts) + f" on {os.cpu_count()} cores.")
+    if peak:
+        print(f"Measured peak: {peak[0]:.1f} GFLOP/s (fused multiply-adds of {peak[1]} float lanes on every core, "
+              "the best of three runs).")
 
 
 def print_memory(memory):
@@ -644,6 +666,7 @@ def main():
             python = python_side(folder, args.runs)
             swift = swift_side(folder, args.runs)
     memory = None if args.build_times_only else swift_memory()
+    peak = None if args.build_times_only else swift_peak()
     builds = []
     if not args.skip_build_times:
         cases = [case for case in BUILD_CASES if case in args.build_cases]
@@ -674,7 +697,7 @@ def main():
     else:
         for row in rows:
             print(f"{row[0]:<26} Swift {row[1]:>12}   {row[2]:<18} {row[3]:>12}   ratio {row[4]:8.2f}")
-    print_throughput(swift)
+    print_throughput(swift, peak)
     if memory:
         print_memory(memory)
     if builds:

@@ -1,7 +1,8 @@
 import Foundation
 import ModelRuntime
+import PeakFLOPS
 
-// Usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile] [--memory]
+// Usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile] [--memory] [--peak]
 //
 // DIR holds big_mlp.weights.h5, big_mlp.keras and big_mlp.safetensors (written by
 // tools/benchmark.py with Keras). Prints one line per case: NAME, the median seconds over the
@@ -9,13 +10,14 @@ import ModelRuntime
 // ResNet50 call (MobileNetV2's with `--only mobilenet_v2`) spends its time, by layer class.
 // `--only NAME` runs the cases whose names start with NAME (e.g. `--only resnet50_clone`), for
 // timing or profiling one case. `--memory` prints the peak resident memory of one ResNet50
-// batch-1 call (Linux) and nothing else.
+// batch-1 call (Linux) and nothing else; `--peak` the machine's fused multiply-add peak.
 
 struct Options {
     var files: URL?
     var runs = 5
     var profile = false
     var memory = false
+    var peak = false
     var only: String?
 
     /// Whether the case `name` runs.
@@ -35,6 +37,8 @@ func parse(_ arguments: [String]) -> Options {
             index += 1
         case "--memory":
             options.memory = true
+        case "--peak":
+            options.peak = true
         case "--profile":
             options.profile = true
         case "--runs" where index + 1 < arguments.count:
@@ -42,7 +46,7 @@ func parse(_ arguments: [String]) -> Options {
             index += 1
         default:
             FileHandle.standardError.write(
-                Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile] [--memory]\n".utf8))
+                Data("usage: Benchmarks [--files DIR] [--runs N] [--only NAME] [--profile] [--memory] [--peak]\n".utf8))
             exit(2)
         }
         index += 1
@@ -105,6 +109,27 @@ final class LargestOutput: CallInterceptor, @unchecked Sendable {
 }
 
 let options = parse(CommandLine.arguments)
+if options.peak {
+    // Every core runs independent FMA chains of the widest vectors the CPU has; the best of
+    // five rounds, as `peak_gflops<TAB>GFLOP/s<TAB>lanes`.
+    let lanes = Int(peak_fma_lanes())
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let iterations: Int64 = 20_000_000
+    var best = 0.0
+    for _ in 0..<5 {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            DispatchQueue.concurrentPerform(iterations: cores) { _ in
+                let value = peak_fma_run(iterations)
+                if value.isNaN { print("") }
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        best = max(best, Double(cores) * Double(iterations) * 24 * Double(lanes) / seconds / 1e9)
+    }
+    print("peak_gflops\t\(best)\t\(lanes)")
+    exit(0)
+}
 if options.memory {
     // Peak resident memory of one ResNet50 batch-1 call (Linux): the process's resident size
     // before the model is built, then the high-water mark of a call, reset (clear_refs 5) after
