@@ -116,6 +116,13 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
         storage === other.storage && storage.count > 0
     }
 
+    /// Returns to the system the memory the runtime keeps for reuse: blocks of tensors that
+    /// have gone away (up to 512 MiB in all), which the next tensors of a similar size would
+    /// otherwise take. Tensors in use are not affected; the next ones get fresh pages.
+    public static func releaseCachedMemory() {
+        ScalarPool.shared.trim()
+    }
+
     /// Whether the scalars are written yet: false for fresh weights no one has read.
     var isFilled: Bool { storage.isFilled }
 

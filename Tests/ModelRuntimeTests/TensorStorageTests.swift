@@ -55,6 +55,25 @@ import Testing
         #expect(pool.freeBytes == smallSize + mediumSize + largeSize)
     }
 
+    /// The blocks of tensors that went away stay with the pool until released. The block here
+    /// (200 MiB, never written, so never resident) is larger than any other test's request can
+    /// take, so tests running beside this one cannot change what it sees.
+    @Test func cachedMemoryIsReleasedOnRequest() {
+        let count = 50 << 20
+        var first = 0
+        do {
+            let large = Tensor(shape: [count]) { _ in }
+            first = Self.address(large)
+        }
+        #expect(ScalarPool.shared.freeBytes >= count * 4, "the block is kept")
+        do {
+            let again = Tensor(shape: [count]) { _ in }
+            #expect(Self.address(again) == first, "and reused")
+        }
+        Tensor.releaseCachedMemory()
+        #expect(ScalarPool.shared.freeBytes < count * 4, "and handed back")
+    }
+
     @Test func scalarsAreAlignedAndCopiedOnlyWhenShared() {
         var a = Tensor(shape: [3, 5], scalars: (0..<15).map(Float.init))
         #expect(Self.address(a) % 64 == 0)
