@@ -215,11 +215,16 @@ def numpy_mlp(model, x, np):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def benchmarks_binary():
+    """The folder of the release build of ``Benchmarks/``."""
+    return subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
+                           "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+
+
 def swift_side(folder, runs):
     subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks")],
                    check=True, stdout=subprocess.DEVNULL)
-    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-                             "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    binary = benchmarks_binary()
     output = subprocess.run([os.path.join(binary, "Benchmarks"), "--files", folder, "--runs", str(runs)],
                             check=True, capture_output=True, text=True).stdout
     results = {}
@@ -232,8 +237,7 @@ def swift_side(folder, runs):
 def swift_memory():
     """Peak resident memory of one ResNet50 batch-1 call (``Benchmarks --memory``, Linux), in
     bytes: the process before the model, the call's peak, the weights, the largest activation."""
-    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-                             "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    binary = benchmarks_binary()
     run = subprocess.run([os.path.join(binary, "Benchmarks"), "--memory"], capture_output=True, text=True)
     if run.returncode != 0:
         return None
@@ -248,8 +252,7 @@ FLOPS = {"resnet50_batch_1": 2 * 3.9e9, "resnet50_batch_32": 32 * 2 * 3.9e9, "ge
 def swift_peak():
     """The machine's fused multiply-add peak in GFLOP/s (``Benchmarks --peak``, every core), the
     best of three runs (another process can only lower it), and the vector lanes it used."""
-    binary = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-                             "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    binary = benchmarks_binary()
     best, lanes = 0.0, 0
     for _ in range(3):
         run = subprocess.run([os.path.join(binary, "Benchmarks"), "--peak"], capture_output=True, text=True)

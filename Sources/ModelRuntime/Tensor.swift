@@ -87,7 +87,7 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
         rethrows -> R
     {
         storage.ready()
-        if !isKnownUniquelyReferenced(&storage) || !storage.isWritable { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) || storage.isMapped { storage = storage.copy() }
         let base = storage.base
         var buffer = UnsafeMutableBufferPointer(start: base, count: storage.count)
         defer {

@@ -83,14 +83,11 @@ final class TensorStorage: @unchecked Sendable {
         }
     }
 
-    /// Whether tensors may write these scalars in place (when they hold the only reference).
-    var isWritable: Bool {
-        if case .pooled = origin { return true }
+    /// Whether the scalars are pages of a mapped file, which are never written in place.
+    var isMapped: Bool {
+        if case .mapped = origin { return true }
         return false
     }
-
-    /// Whether the scalars are pages of a mapped file.
-    var isMapped: Bool { !isWritable }
 
     /// New pooled storage holding the same scalars.
     func copy() -> TensorStorage {
