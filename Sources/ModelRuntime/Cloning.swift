@@ -112,29 +112,6 @@ extension LayerCloner {
         return clone
     }
 
-    /// Replaces the layer in `box` with its clone (see `cloneLayer(_:at:in:)`) for a layer of
-    /// a model at `path`: the generated code of a large model calls this once per layer. Kept
-    /// out of line, so that a release build optimizes it once per layer type, not once per layer.
-    @inline(never)
-    public func replaceWithClone<L: UnaryLayer>(_ box: inout CopyOnWrite<L>, at path: LayerPath, in model: String) {
-        box.value = cloneLayer(box.value, at: path.appending(box.value.config.name), in: model)
-    }
-
-    /// Replaces the merge layer in `box` with its clone; see the unary layers' overload.
-    @inline(never)
-    public func replaceWithClone<L: MergeLayer>(_ box: inout CopyOnWrite<L>, at path: LayerPath, in model: String) {
-        box.value = cloneLayer(box.value, at: path.appending(box.value.config.name), in: model)
-    }
-
-    /// Replaces the nested model in `box` with its clone (`cloneLayer(_:at:in:recursive:)`).
-    @inline(never)
-    public func replaceWithClone<M: Model>(
-        _ box: inout CopyOnWrite<M>, at path: LayerPath, in outer: String,
-        recursive: Bool
-    ) {
-        box.value = cloneLayer(box.value, at: path.appending(box.value.config.name), in: outer, recursive: recursive)
-    }
-
     private func checkShapes(
         _ inputs: [TensorShape], _ outputs: [TensorShape], _ expectedInputs: [TensorShape],
         _ expectedOutputs: [TensorShape], _ path: LayerPath, _ model: String

@@ -195,12 +195,6 @@ public struct ModelConfigReader {
         layers = try container.nestedUnkeyedContainer(forKey: ConfigKey("layers"))
     }
 
-    /// Reads the next layer's config into `box`, as `next()` does: what generated configs of
-    /// large models call once per layer.
-    public mutating func next<C: GraphLayerConfig>(into box: inout CopyOnWrite<C>) throws {
-        box.value = try next(C.self)
-    }
-
     /// Reads the next layer, which must be of `C`'s class.
     public mutating func next<C: GraphLayerConfig>(_ type: C.Type = C.self) throws -> C {
         guard !layers.isAtEnd else {

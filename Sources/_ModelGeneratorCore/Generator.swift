@@ -21,14 +21,14 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The names generated identifiers avoid; `Identifiers.taken` when nil. Only the probes
     /// that find the renderer's own identifiers set it (to the keywords alone).
     var takenNames: Set<String>?
-    /// The layers of each part of a model of more than `stageSize` layers (see `Renderer`).
-    /// Release builds optimize each part's initializer, clone and weight code as one function,
-    /// in time that grows faster than its length, so parts stay small. Tests and the
-    /// reserved-name probes set it small.
+    /// The entries of each function listing a large model's layer configs and layer types
+    /// (see `Renderer.renderList`). Release builds optimize each list as one function, in time
+    /// that grows faster than its length, so lists stay short. Tests and the reserved-name
+    /// probes set it small.
     var partSize = 16
-    /// The most layers a generated struct stores unsplit, calls a generated function runs and
-    /// nodes a graph function lists: a larger model keeps its layers in parts of `partSize`,
-    /// runs its call in stages of this size and lists its graph in functions of this size.
+    /// The most layers a generated struct stores one by one, calls a generated function runs and
+    /// nodes a graph function lists: a larger model keeps its layers in a runtime table, runs
+    /// its call in stages of this size and lists its graph in functions of this size.
     var stageSize = 64
 
     /// Options with the defaults: `internal`, the file-derived name, no extra imports, no

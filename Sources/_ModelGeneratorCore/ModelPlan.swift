@@ -2,8 +2,8 @@ import ModelSpec
 
 /// Everything the generated code's text is printed from, decided before any of it is printed:
 /// the Swift names of layers, locals, parameters and labels (sanitized, unique, clear of the
-/// renderer's own identifiers), how a large model's layers are split into parts and its call
-/// into stages, and which chains the call fuses. `Renderer` prints it.
+/// renderer's own identifiers), whether a large model's layers are kept in a table and its
+/// call split into stages, and which chains the call fuses. `Renderer` prints it.
 struct ModelPlan {
     let description: ModelDescription
     let specFileName: String
@@ -23,13 +23,13 @@ struct ModelPlan {
     let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
-    /// The layers of each part (spec order, `options.partSize` each) when the model has more
-    /// than `options.stageSize` layers; nil when its layers are stored together.
-    let layerParts: [[Int]]?
-    /// The part (0-based) of each layer, when the layers are in parts.
-    let partOfLayer: [Int]
-    /// The part types' names (`Part1`, …), nested in `Layers` and in the config's `Fields`.
-    let partTypes: [String]
+    /// Whether the model has more than `options.stageSize` layers, and so keeps its layers
+    /// (and its config its layers' configs) in a runtime table, reached through typed
+    /// properties by index, instead of in one stored property each.
+    let isTabulated: Bool
+    /// For a tabulated model: the layers each list function names, spec order,
+    /// `options.partSize` each.
+    let listChunks: [[Int]]
     /// The names of the call's stage functions, one per `options.stageSize` statements, when
     /// the call has more statements than that.
     let stageNames: [String]
@@ -71,23 +71,13 @@ struct ModelPlan {
             }
         }
         self.nested = nested
-        // Large models: layers in parts, each a struct (see `renderLayerStorage`).
-        if description.layers.count > options.stageSize {
-            let parts = stride(from: 0, to: description.layers.count, by: options.partSize).map {
+        // Large models: layers in a table (see `renderLayerStorage`).
+        isTabulated = description.layers.count > options.stageSize
+        listChunks =
+            isTabulated
+            ? stride(from: 0, to: description.layers.count, by: options.partSize).map {
                 Array($0..<min($0 + options.partSize, description.layers.count))
-            }
-            layerParts = parts
-            partOfLayer = description.layers.indices.map { $0 / options.partSize }
-            // The part types are the renderer's own names (so `taken` holds some): they only
-            // have to differ from the nested models' types.
-            var partNames = UniqueNames(
-                reserving: Set(nested.values.map(\.typeName)).union(["Config", "Layers", "Fields", typeName]))
-            partTypes = parts.indices.map { partNames.claim("Part\($0 + 1)") }
-        } else {
-            layerParts = nil
-            partOfLayer = []
-            partTypes = []
-        }
+            } : []
         let statementCount = ModelPlan.statementCount(description)
         // The stage functions (the renderer's own names too) only have to differ from the
         // layers' properties and the model's other members.

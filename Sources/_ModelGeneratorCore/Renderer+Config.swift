@@ -38,7 +38,8 @@ extension Renderer {
         let conformance = description.isSubclassed ? "SubclassedModelConfig" : "\(description.className)ModelConfig"
         out.block("\(access)struct Config: \(conformance)") { out in
             out.line("/// The model's name, `trainable` flag and dtype policy.")
-            renderForwardingProperty(&out, "\(access)var model: ModelAttributes", to: "storage.value.model")
+            renderForwardingProperty(
+                &out, "\(access)var model: ModelAttributes", to: isTabulated ? "storage.model" : "storage.value.model")
             for (index, layer) in layers.enumerated() {
                 if let nestedType = nested[index]?.typeName {
                     out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
@@ -67,21 +68,34 @@ extension Renderer {
             }
             out.line()
             out.line("/// The config from the spec.")
-            out.line("\(access)init() {}")
+            if isTabulated {
+                out.block("\(access)init()") { out in
+                    out.line(
+                        "storage = LayerConfigTable(model: \(description.attributes.swiftExpression), layers: "
+                            + "Self.\(listFunctionNames("specLayers").all))")
+                }
+                out.line()
+                out.line("/// The config of the layers in `storage`: what the model's `config` returns.")
+                out.block("fileprivate init(storage: LayerConfigTable)") { out in
+                    out.line("self.storage = storage")
+                }
+            } else {
+                out.line("\(access)init() {}")
+            }
             out.line()
             if description.isSubclassed {
                 renderSubclassedCoding(&out)
             } else {
                 out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
                     out.line("var layers = try ModelConfigReader(from: decoder, for: Self.self)")
-                    out.line("model = layers.attributes")
-                    if layerParts == nil {
+                    if isTabulated {
+                        out.line("self.init()")
+                        out.line("model = layers.attributes")
+                        out.line("try storage.read(from: &layers)")
+                    } else {
+                        out.line("model = layers.attributes")
                         for member in members {
                             out.line("\(member) = try layers.next()")
-                        }
-                    } else {
-                        for part in partTypes.indices {
-                            out.line("try storage.value.\(partMember(part)).value.read(from: &layers)")
                         }
                     }
                     out.line("try layers.finish()")
@@ -94,54 +108,59 @@ extension Renderer {
                 renderLayerList(&out)
             }
             out.line()
-            out.line("/// The layers' configs, behind one copy-on-write reference: copying a config copies")
-            out.line("/// none of them until one copy changes.")
-            // A large model's layer parts are built from the config's parts, so they see them.
-            out.line("\(layerParts == nil ? "private" : "fileprivate") var storage = CopyOnWrite(Fields())")
-            out.line()
-            renderFields(&out)
+            if isTabulated {
+                out.line("/// The layers' configs in spec order, behind one copy-on-write reference: copying a")
+                out.line("/// config copies none of them until one copy changes.")
+                out.line("private var storage: LayerConfigTable")
+                out.line()
+                renderSpecLayers(&out)
+            } else {
+                out.line("/// The layers' configs, behind one copy-on-write reference: copying a config copies")
+                out.line("/// none of them until one copy changes.")
+                out.line("private var storage = CopyOnWrite(Fields())")
+                out.line()
+                renderFields(&out)
+            }
         }
     }
 
     /// The config's stored properties: the spec's values.
     func renderFields(_ out: inout SourceWriter) {
-        guard let parts = layerParts else {
-            out.line("/// The configs of the spec, each behind its own copy-on-write reference.")
-            out.block("private struct Fields: Equatable, Sendable") { out in
-                out.line("var model = \(description.attributes.swiftExpression)")
-                for index in layers.indices {
-                    renderConfigField(&out, index: index)
-                }
-            }
-            return
-        }
-        out.line("/// The configs of the spec, each behind its own copy-on-write reference, in parts of at")
-        out.line("/// most \(options.partSize) layers (each behind one too), so that no initializer grows with the")
-        out.line("/// model. The model's layer parts are built from these parts.")
-        out.block("fileprivate struct Fields: Equatable, Sendable") { out in
+        out.line("/// The configs of the spec, each behind its own copy-on-write reference.")
+        out.block("private struct Fields: Equatable, Sendable") { out in
             out.line("var model = \(description.attributes.swiftExpression)")
-            for part in parts.indices {
-                out.line("/// \(partDescription(part)).")
-                out.line("var \(partMember(part)) = CopyOnWrite(\(partTypes[part])())")
+            for index in layers.indices {
+                renderConfigField(&out, index: index)
             }
-            for part in parts.indices {
-                out.line()
-                out.block("struct \(partTypes[part]): Equatable, Sendable") { out in
-                    for index in parts[part] {
-                        renderConfigField(&out, index: index)
-                    }
-                    out.line()
-                    out.block("mutating func read(from layers: inout ModelConfigReader) throws") { out in
-                        for index in parts[part] {
-                            out.line("try layers.next(into: &\(members[index]))")
-                        }
-                    }
-                    out.line()
-                    out.block("var layers: [any GraphLayerConfig]") { out in
-                        out.line("[" + parts[part].map { members[$0] + ".value" }.joined(separator: ", ") + "]")
+        }
+    }
+
+    /// A large model's spec values: its layers' configs, listed by functions. A custom layer's
+    /// config is a local constant first, so that its `#sourceLocation` can point to the spec.
+    func renderSpecLayers(_ out: inout SourceWriter) {
+        renderList(
+            &out, "specLayers", of: "any GraphLayerConfig", documentation: "The configs of the spec, in spec order"
+        ) { out, indices in
+            let custom = indices.filter { nested[$0] == nil && layers[$0].config is DeclaredLayerConfig }
+            for index in custom {
+                renderCustomConfig(&out, index: index, config: layers[index].config as! DeclaredLayerConfig)
+            }
+            out.line(custom.isEmpty ? "[" : "return [")
+            out.indented { out in
+                for index in indices {
+                    if let nestedType = nested[index]?.typeName {
+                        out.line("\(nestedType).Config(),")
+                    } else if custom.contains(index) {
+                        out.line("\(members[index]),")
+                    } else {
+                        out.assignment(
+                            type(of: layers[index].config!).swiftTypeName,
+                            arguments: layers[index].config!.swiftArguments,
+                            suffix: ",")
                     }
                 }
             }
+            out.line("]")
         }
     }
 
@@ -185,15 +204,7 @@ extension Renderer {
     func renderLayerList(_ out: inout SourceWriter) {
         out.line("/// The layers' configs in spec order, as `graph` numbers them.")
         out.block("\(access)var layers: [any GraphLayerConfig]") { out in
-            if layerParts == nil {
-                out.line("[" + members.joined(separator: ", ") + "]")
-                return
-            }
-            out.line("var layers = storage.value.part1.value.layers")
-            for part in partTypes.indices.dropFirst() {
-                out.line("layers += storage.value.\(partMember(part)).value.layers")
-            }
-            out.line("return layers")
+            out.line(isTabulated ? "storage.layers" : "[" + members.joined(separator: ", ") + "]")
         }
     }
 
@@ -208,9 +219,14 @@ extension Renderer {
             out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
         }
         let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
-        out.assignment(
-            "var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init",
-            arguments: arguments, suffix: ")")
+        if isTabulated {
+            out.assignment(
+                "let \(members[index]) = ConfigOf<\(config.declaration.swiftType)>", arguments: arguments)
+        } else {
+            out.assignment(
+                "var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init",
+                arguments: arguments, suffix: ")")
+        }
         if location != nil { out.line("#sourceLocation()") }
     }
 

@@ -22,124 +22,87 @@ extension Renderer {
                 &out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
         }
         out.line()
-        out.line("/// The layers, behind one copy-on-write reference: a model is one reference whatever its")
-        out.line("/// size, and copying it copies no layer until one copy changes.")
-        out.line("private var storage: CopyOnWrite<Layers>")
+        if isTabulated {
+            out.line("/// The layers in spec order, behind one copy-on-write reference: a model is one reference")
+            out.line("/// whatever its size, and copying it copies no layer until one copy changes.")
+            out.line("private var storage: LayerTable")
+        } else {
+            out.line("/// The layers, behind one copy-on-write reference: a model is one reference whatever its")
+            out.line("/// size, and copying it copies no layer until one copy changes.")
+            out.line("private var storage: CopyOnWrite<Layers>")
+        }
     }
 
     func renderInitializer(_ out: inout SourceWriter) {
         out.line("/// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).")
         out.line("/// Throws when the config's layers don't fit together.")
         out.block("\(access)init(config: Config, seed: UInt64? = nil) throws") { out in
-            out.line("storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))")
+            if isTabulated {
+                out.line(
+                    "storage = try LayerTable(config: config, types: Self.\(listFunctionNames("layerTypes").all), "
+                        + "seed: seed ?? Seeds.fresh())")
+            } else {
+                out.line("storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))")
+            }
         }
     }
 
-    /// The layers' stored properties and the code that goes through each of them: all in
-    /// `Layers`, or, in a large model, in parts of `options.partSize` layers.
+    /// The layers' stored properties and the code that goes through each of them, in
+    /// `Layers`; or, in a large model, the Swift type of each layer, which the runtime's table
+    /// builds, clones and reads for it.
     func renderLayerStorage(_ out: inout SourceWriter) {
-        guard let parts = layerParts else {
-            out.line("/// The model's layers, each behind its own copy-on-write reference.")
-            out.block("private struct Layers: Sendable") { out in
-                out.line("var attributes: ModelAttributes")
-                renderStoredLayers(&out, part: nil)
-                out.line()
-                out.block("init(config: Config, seed: UInt64) throws") { out in
-                    let shapes = builds(part: nil).contains { $0.contains("shapes[") }
-                    out.line("\(shapes ? "let shapes" : "_") = try config.nodeShapes()")
-                    out.line("attributes = config.model")
-                    for line in builds(part: nil) { out.line(line) }
+        if isTabulated {
+            renderList(
+                &out, "layerTypes", of: "any Layer.Type",
+                documentation: "The Swift type of each layer in spec order, which `init(config:seed:)` builds"
+            ) { out, indices in
+                out.line("[")
+                for index in indices {
+                    let type = layers[index].isInput ? "InputLayer" : swiftType(index)
+                    out.line("    \(type).self,  // \(CommentText.escape(layers[index].name))")
                 }
+                out.line("]")
             }
             return
         }
-        out.line("/// The model's layers, each behind its own copy-on-write reference, in parts of at most")
-        out.line("/// \(options.partSize) (each behind one too), so that no initializer grows with the model.")
+        out.line("/// The model's layers, each behind its own copy-on-write reference.")
         out.block("private struct Layers: Sendable") { out in
             out.line("var attributes: ModelAttributes")
-            for part in parts.indices {
-                out.line("/// \(partDescription(part)).")
-                out.line("var \(partMember(part)): CopyOnWrite<\(partTypes[part])>")
-            }
+            renderStoredLayers(&out)
             out.line()
             out.block("init(config: Config, seed: UInt64) throws") { out in
-                out.line("let shapes = try config.nodeShapes()")
+                let shapes = builds().contains { $0.contains("shapes[") }
+                out.line("\(shapes ? "let shapes" : "_") = try config.nodeShapes()")
                 out.line("attributes = config.model")
-                for part in parts.indices {
-                    out.line("\(partMember(part)) = CopyOnWrite(try \(partTypes[part])(")
-                    out.line("    config: config.storage.value.\(partMember(part)).value, shapes: shapes, seed: seed))")
-                }
-            }
-            for part in parts.indices {
-                out.line()
-                out.block("struct \(partTypes[part]): Sendable") { out in
-                    renderStoredLayers(&out, part: part)
-                    out.line()
-                    out.block(
-                        "init(config: Config.Fields.\(partTypes[part]), shapes: [[TensorShape]], seed: UInt64) throws"
-                    ) { out in
-                        for line in builds(part: part) { out.line(line) }
-                    }
-                    out.line()
-                    out.block("func copyConfigs(into config: inout Config)") { out in
-                        for line in configCopies(part: part, field: ".value") { out.line(line) }
-                    }
-                    out.line()
-                    out.block("mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath)")
-                    { out in
-                        for index in layerIndices(part: part) where !layers[index].isInput {
-                            let recursive = nested[index] != nil ? ", recursive: recursive" : ""
-                            out.line(
-                                "cloner.replaceWithClone(&\(members[index]), at: path, in: \(typeLiteral)\(recursive))")
-                        }
-                    }
-                    if !weighted(part: part).isEmpty {
-                        out.line()
-                        out.block("func appendWeights(to weights: inout [Tensor])") { out in
-                            for index in weighted(part: part) {
-                                out.line("weights += \(members[index]).value.weights")
-                            }
-                        }
-                        out.line()
-                        out.block("mutating func setWeights(from assignment: inout WeightAssignment) throws") { out in
-                            for line in assignments(part: part, target: "&", field: ".value") { out.line(line) }
-                        }
-                    }
-                }
+                for line in builds() { out.line(line) }
             }
         }
     }
 
-    /// The stored properties of the layers of `part` (or all).
-    func renderStoredLayers(_ out: inout SourceWriter, part: Int?) {
-        for index in layerIndices(part: part) {
+    /// The stored properties of the layers.
+    func renderStoredLayers(_ out: inout SourceWriter) {
+        for index in layers.indices {
             out.line("var \(members[index]): CopyOnWrite<\(layers[index].isInput ? "InputLayer" : swiftType(index))>")
         }
     }
 
-    /// Swift for the shape of a call's output, where the layers of `part` (or all) are being
-    /// built: read from the layer that makes it when it is built there, else from `shapes`
-    /// (the config's `nodeShapes()`).
-    func shapeExpression(_ ref: ModelGraph.TensorRef, part: Int?) -> String {
+    /// Swift for the shape of a call's output, where the layers are being built: read from the
+    /// layer that makes it, or from `shapes` (the config's `nodeShapes()`) for a later output.
+    func shapeExpression(_ ref: ModelGraph.TensorRef) -> String {
         let layer = graph.nodes[ref.node].layer
-        let here = part == nil || partOfLayer[layer] == part
-        if here && nested[layer] != nil { return "\(members[layer]).value.outputShapes[\(ref.index)]" }
-        if here && ref.index == 0 { return "\(members[layer]).value.outputShape" }
+        if nested[layer] != nil { return "\(members[layer]).value.outputShapes[\(ref.index)]" }
+        if ref.index == 0 { return "\(members[layer]).value.outputShape" }
         return "shapes[\(ref.node)][\(ref.index)]"
     }
 
-    /// The statements that build the layers of `part` (or all), each after the layers whose
-    /// shapes it reads: in the order of their first calls.
-    /// A part reads its layers' configs from the config's part of the same layers (`.value` of
-    /// each field), the whole model from the `Config`.
-    func builds(part: Int?) -> [String] {
+    /// The statements that build the layers, each after the layers whose shapes it reads: in
+    /// the order of their first calls.
+    func builds() -> [String] {
         var lines: [String] = []
         var built = Set<Int>()
-        let field = part == nil ? "" : ".value"
-        for node in graph.nodes
-        where built.insert(node.layer).inserted && (part == nil || partOfLayer[node.layer] == part) {
+        for node in graph.nodes where built.insert(node.layer).inserted {
             let member = members[node.layer]
-            let config = "config.\(member)\(field)"
+            let config = "config.\(member)"
             if layers[node.layer].isInput {
                 lines.append("\(member) = CopyOnWrite(InputLayer(config: \(config)))")
             } else if let nestedType = nested[node.layer]?.typeName {
@@ -150,8 +113,8 @@ extension Renderer {
             } else {
                 let shape =
                     layers[node.layer].isUnary
-                    ? "inputShape: \(shapeExpression(node.inputs[0], part: part))"
-                    : "inputShapes: [\(node.arguments.map { shapeExpression($0, part: part) }.joined(separator: ", "))]"
+                    ? "inputShape: \(shapeExpression(node.inputs[0]))"
+                    : "inputShapes: [\(node.arguments.map { shapeExpression($0) }.joined(separator: ", "))]"
                 let arguments = "config: \(config), \(shape), modelSeed: seed"
                 if member.count + arguments.count <= 80 {
                     lines.append("\(member) = try CopyOnWrite(\(arguments))")
@@ -164,14 +127,9 @@ extension Renderer {
         return lines
     }
 
-    /// `config.dense = dense<field>.config` for the layers of `part` (or all).
-    func configCopies(part: Int?, field: String = "") -> [String] {
-        layerIndices(part: part).map { "config.\(members[$0]) = \(members[$0])\(field).config" }
-    }
-
-    /// `<target>dense = cloner.cloneLayer(dense, …)` for the layers of a model stored unsplit.
+    /// `dense = cloner.cloneLayer(dense, …)` for the layers but the inputs.
     func clones(target: String) -> [String] {
-        layerIndices(part: nil).filter { !layers[$0].isInput }.map { index in
+        layers.indices.filter { !layers[$0].isInput }.map { index in
             let member = members[index]
             let recursive = nested[index] != nil ? ", recursive: recursive" : ""
             return
@@ -180,17 +138,10 @@ extension Renderer {
         }
     }
 
-    /// The layers of `part` (or all) with weights; a custom layer's weights come from its Swift
-    /// type, whatever its declaration says.
-    func weighted(part: Int?) -> [Int] {
-        layerIndices(part: part).filter { layers[$0].parameterCount > 0 || layers[$0].custom != nil }
-    }
-
-    /// `try assignment.assign(to: <target>dense<field>, name: "dense")` for the layers of `part` (or all).
-    func assignments(part: Int?, target: String, field: String = "") -> [String] {
-        weighted(part: part).map {
-            "try assignment.assign(to: \(target)\(members[$0])\(field), name: \(SwiftLiteral.string(layers[$0].name)))"
-        }
+    /// The layers with weights; a custom layer's weights come from its Swift type, whatever its
+    /// declaration says.
+    var weighted: [Int] {
+        layers.indices.filter { layers[$0].parameterCount > 0 || layers[$0].custom != nil }
     }
 
     /// A variant's initializer from its base model, sharing the base's layers.
@@ -219,15 +170,13 @@ extension Renderer {
     func renderConfigProperty(_ out: inout SourceWriter) {
         out.line("/// The config of the model as it is now.")
         out.block("\(access)var config: Config") { out in
+            if isTabulated {
+                out.line("Config(storage: storage.configs)")
+                return
+            }
             out.line("var config = Config()")
             out.line("config.model = storage.value.attributes")
-            if layerParts == nil {
-                for line in configCopies(part: nil) { out.line(line) }
-            } else {
-                for part in partTypes.indices {
-                    out.line("storage.value.\(partMember(part)).value.copyConfigs(into: &config)")
-                }
-            }
+            for index in layers.indices { out.line("config.\(members[index]) = \(members[index]).config") }
             out.line("return config")
         }
     }
@@ -239,25 +188,20 @@ extension Renderer {
             "\(access)func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> \(typeName)"
         ) { out in
             out.line("var clone = self")
-            if layerParts == nil {
-                for line in clones(target: "clone.") { out.line(line) }
+            if isTabulated {
+                out.line(
+                    "clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: \(typeLiteral))")
             } else {
-                for part in partTypes.indices {
-                    out.line(
-                        "clone.storage.value.\(partMember(part)).value.clone(with: cloner, recursive: recursive, at: "
-                            + "path)"
-                    )
-                }
+                for line in clones(target: "clone.") { out.line(line) }
             }
             out.line("return clone")
         }
     }
 
     func renderWeights(_ out: inout SourceWriter) {
-        let weighted = weighted(part: nil)
+        let weighted = self.weighted
         let count = weighted.reduce(0) { $0 + (layers[$1].nested.map { _ in 0 } ?? layers[$1].weights.count) }
         let nestedNote = weighted.contains { layers[$0].nested != nil } ? ", nested models' included" : ""
-        let weightedParts = partTypes.indices.filter { !self.weighted(part: $0).isEmpty }
         out.line(
             "/// The weight tensors in Keras's `get_weights()` "
                 + "order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote)."
@@ -265,12 +209,8 @@ extension Renderer {
         out.block("\(access)var weights: [Tensor]") { out in
             if weighted.isEmpty {
                 out.line("[]")
-            } else if layerParts != nil {
-                out.line("var weights: [Tensor] = []")
-                for part in weightedParts {
-                    out.line("storage.value.\(partMember(part)).value.appendWeights(to: &weights)")
-                }
-                out.line("return weights")
+            } else if isTabulated {
+                out.line("storage.weights")
             } else if weighted.count == 1 {
                 out.line("\(members[weighted[0]]).weights")
             } else {
@@ -290,14 +230,16 @@ extension Renderer {
                 out.line("try WeightAssignment(weights, for: \(typeLiteral)).finish()")
                 return
             }
+            if isTabulated {
+                out.line("try storage.setWeights(weights, for: \(typeLiteral))")
+                return
+            }
             out.line("var assignment = WeightAssignment(weights, for: \(typeLiteral))")
             out.line("var updated = self")
-            if layerParts == nil {
-                for line in assignments(part: nil, target: "&updated.") { out.line(line) }
-            } else {
-                for part in weightedParts {
-                    out.line("try updated.storage.value.\(partMember(part)).value.setWeights(from: &assignment)")
-                }
+            for index in weighted {
+                out.line(
+                    "try assignment.assign(to: &updated.\(members[index]), name: "
+                        + "\(SwiftLiteral.string(layers[index].name)))")
             }
             out.line("try assignment.finish()")
             out.line("self = updated")

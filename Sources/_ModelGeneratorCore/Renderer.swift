@@ -3,7 +3,7 @@ import ModelSpec
 /// Writes the Swift source of one model type (and the types of its nested models inside it)
 /// from its `ModelPlan`.
 struct Renderer {
-    /// What to print: names, parts, stages, chains.
+    /// What to print: names, tables, stages, chains.
     let plan: ModelPlan
     /// The renderers of nested models, by layer index.
     let nested: [Int: Renderer]
@@ -36,9 +36,8 @@ struct Renderer {
     var parameters: [String] { plan.parameters }
     var parameterLabels: [String]? { plan.parameterLabels }
     var outputLabels: [String] { plan.outputLabels }
-    var layerParts: [[Int]]? { plan.layerParts }
-    var partOfLayer: [Int] { plan.partOfLayer }
-    var partTypes: [String] { plan.partTypes }
+    var isTabulated: Bool { plan.isTabulated }
+    var listChunks: [[Int]] { plan.listChunks }
     var stageNames: [String] { plan.stageNames }
     var variantOf: VariantBase? { plan.variantOf }
 
@@ -113,20 +112,10 @@ struct Renderer {
     }
 
     /// Where a layer (in the model's `storage`) or its config (in the config's `storage`) is
-    /// kept: `storage.value.dense.value`, or `storage.value.part2.value.dense.value` in a large
-    /// model. Each layer and each part is behind its own reference, so that every struct holding
-    /// them is at most `stageSize` references: cheap to copy, with small value witnesses.
+    /// kept: `storage.value.dense.value`, each layer behind its own reference, or, in a large
+    /// model, `storage[3]`, the table's entry at the layer's index.
     func storagePath(_ index: Int) -> String {
-        (layerParts == nil ? "storage.value." : "storage.value.\(partMember(partOfLayer[index])).value.")
-            + members[index] + ".value"
-    }
-
-    /// `part2`: the property holding a part.
-    func partMember(_ part: Int) -> String { "part\(part + 1)" }
-
-    /// The layers of `part`, or all of them.
-    func layerIndices(part: Int?) -> [Int] {
-        part.map { layerParts![$0] } ?? Array(layers.indices)
+        isTabulated ? "storage[\(index)]" : "storage.value.\(members[index]).value"
     }
 
     /// A computed property reading and writing a stored one. (`get`/`set` rather than
@@ -139,12 +128,44 @@ struct Renderer {
         }
     }
 
-    /// "Layers 65–128 (`a` … `b`)": a part's range of layers.
-    func partDescription(_ part: Int) -> String {
-        let indices = layerParts![part]
-        return
-            "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … "
+    /// "Layers 65–80 (`a` … `b`)": a list function's range of layers.
+    func rangeDescription(_ indices: [Int]) -> String {
+        "Layers \(indices.first! + 1)–\(indices.last! + 1) (\(name(layers[indices.first!])) … "
             + "\(name(layers[indices.last!])))"
+    }
+
+    /// The names of a large model's list functions: `base` for the whole list and
+    /// `base1`, `base2`, … for its chunks, clear of the layers' properties.
+    func listFunctionNames(_ base: String) -> (all: String, chunks: [String]) {
+        var names = UniqueNames(reserving: Set(members).union(Identifiers.reserved))
+        let all = names.claim(base)
+        return (all, listChunks.indices.map { names.claim("\(base)\($0 + 1)") })
+    }
+
+    /// A large model's list, `name`, of `type`, as the concatenation of out-of-line functions of
+    /// at most `options.partSize` entries each, so that a release build optimizes each alone;
+    /// `body` prints the entries of a chunk's layers.
+    func renderList(
+        _ out: inout SourceWriter, _ base: String, of type: String, documentation: String,
+        body: (inout SourceWriter, [Int]) -> Void
+    ) {
+        let (all, chunks) = listFunctionNames(base)
+        out.line("/// \(documentation), listed by functions of at most \(options.partSize).")
+        out.block("private static var \(all): [\(type)]") { out in
+            for (index, function) in chunks.enumerated() {
+                out.line(index == 0 ? "var list = \(function)()" : "list += \(function)()")
+            }
+            out.line("return list")
+        }
+        for (chunk, indices) in listChunks.enumerated() {
+            out.line()
+            out.line("/// \(rangeDescription(indices)); out of line, so that a release build optimizes each list")
+            out.line("/// alone.")
+            out.line("@inline(never)")
+            out.block("private static func \(chunks[chunk])() -> [\(type)]") { out in
+                body(&out, indices)
+            }
+        }
     }
 
     /// The declaration of a custom layer.

@@ -30,6 +30,13 @@ struct SourceWriter {
         line(")" + suffix)
     }
 
+    /// `body`'s lines one level deeper, e.g. the elements of a list literal.
+    mutating func indented(_ body: (inout SourceWriter) -> Void) {
+        depth += 1
+        body(&self)
+        depth -= 1
+    }
+
     mutating func block(_ header: String, _ body: (inout SourceWriter) -> Void) {
         line(header + " {")
         depth += 1

@@ -1,9 +1,10 @@
 import ModelRuntime
 import Testing
 
-/// `References/large_model.model.swift` is generated as a large model is (parts of 3 layers
-/// and stages of 4 calls instead of 16 and 64, so that the reference stays short: layers in
-/// parts, the call in stages that pass their live values on, the graph in several functions);
+/// `References/large_model.model.swift` is generated as a large model is (lists of 3 layers
+/// and stages of 4 calls instead of 16 and 64, so that the reference stays short: layers and
+/// configs in runtime tables, the call in stages that pass their live values on, the graph,
+/// the configs and the layer types in several functions);
 /// `large_model_unsplit` is the same spec in one piece. Both are compiled into this target: they
 /// must agree in everything.
 @Suite struct LargeModelTests {
@@ -24,7 +25,7 @@ import Testing
         #expect(split.kerasJSON() == whole.kerasJSON())
     }
 
-    @Test func weightsConfigsAndClonesGoThroughEveryPart() throws {
+    @Test func weightsConfigsAndClonesGoThroughTheTables() throws {
         let model = LargeModel(seed: 1)
         var other = LargeModel(seed: 2)
         #expect(other.weights != model.weights)
@@ -49,6 +50,23 @@ import Testing
         #expect(fresh.config == model.config)
         #expect(fresh.weights != model.weights)
         #expect(fresh.weights == model.clone(with: FreshWeights(seed: 9)).weights)
+    }
+
+    /// The table clones a nested model as one layer, or layer by layer when `recursive`, as
+    /// the generated code of a small model does, and throws a located error for a config whose
+    /// layer is of another class.
+    @Test func nestedModelsCloneAsTheWholeModelsDo() throws {
+        let split = LargeModel(seed: 3)
+        let whole = LargeModelUnsplit(seed: 3)
+        for recursive in [false, true] {
+            let a = split.clone(with: FreshWeights(seed: 11), recursive: recursive)
+            let b = whole.clone(with: FreshWeights(seed: 11), recursive: recursive)
+            #expect(a.weights == b.weights)
+            #expect(a.heads.weights == b.heads.weights)
+            #expect(a.weights != split.weights)
+        }
+        let json = split.kerasJSON().replacingOccurrences(of: "\"GlobalAveragePooling2D\"", with: "\"Flatten\"")
+        #expect(throws: (any Error).self) { try LargeModel(kerasJSON: json) }
     }
 
     /// Changing a layer of a copy leaves the original alone (the layers are copy-on-write).

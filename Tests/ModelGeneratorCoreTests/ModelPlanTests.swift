@@ -58,22 +58,20 @@ import Testing
         #expect(plan.parameters == ["image", "tokens"])
     }
 
-    /// Past `stageSize` layers, the layers go in parts of `partSize` and the call in stages of
-    /// `stageSize` statements; below it, neither.
-    @Test func largeModelsAreSplitIntoPartsAndStages() throws {
+    /// Past `stageSize` layers, the layers go in a table, listed by functions of `partSize`
+    /// entries, and the call in stages of `stageSize` statements; below it, neither.
+    @Test func largeModelsAreTabulatedAndCalledInStages() throws {
         let unsplit = try Self.plan("large_model.model.json")
-        #expect(unsplit.layerParts == nil && unsplit.partTypes.isEmpty && unsplit.stageNames.isEmpty)
+        #expect(!unsplit.isTabulated && unsplit.listChunks.isEmpty && unsplit.stageNames.isEmpty)
 
         var options = GeneratorOptions()
         options.partSize = 4
         options.stageSize = 5
         let plan = try Self.plan("large_model.model.json", options: options)
         let count = plan.description.layers.count
-        let parts = try #require(plan.layerParts)
-        #expect(parts.flatMap { $0 } == Array(0..<count))
-        #expect(parts.dropLast().allSatisfy { $0.count == 4 } && parts.last!.count <= 4)
-        #expect(plan.partTypes == (1...parts.count).map { "Part\($0)" })
-        #expect(plan.partOfLayer == (0..<count).map { $0 / 4 })
+        #expect(plan.isTabulated)
+        #expect(plan.listChunks.flatMap { $0 } == Array(0..<count))
+        #expect(plan.listChunks.dropLast().allSatisfy { $0.count == 4 } && plan.listChunks.last!.count <= 4)
         let statements = ModelPlan.statementCount(plan.description)
         #expect(plan.stageNames == (1...((statements + 4) / 5)).map { "callStage\($0)" })
     }

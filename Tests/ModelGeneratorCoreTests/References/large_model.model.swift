@@ -30,83 +30,83 @@ struct LargeModel: Model {
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `image` (InputLayer).
         var image: InputLayerConfig {
-            get { storage.value.part1.value.image.value }
-            set { storage.value.part1.value.image.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `tokens` (InputLayer).
         var tokens: InputLayerConfig {
-            get { storage.value.part1.value.tokens.value }
-            set { storage.value.part1.value.tokens.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `conv` (Conv2D).
         var conv: Conv2DConfig {
-            get { storage.value.part1.value.conv.value }
-            set { storage.value.part1.value.conv.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `norm` (BatchNormalization).
         var norm: BatchNormalizationConfig {
-            get { storage.value.part2.value.norm.value }
-            set { storage.value.part2.value.norm.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `relu` (ReLU).
         var relu: ReLUConfig {
-            get { storage.value.part2.value.relu.value }
-            set { storage.value.part2.value.relu.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
         /// `pool` (GlobalAveragePooling2D).
         var pool: GlobalAveragePooling2DConfig {
-            get { storage.value.part2.value.pool.value }
-            set { storage.value.part2.value.pool.value = newValue }
+            get { storage[5] }
+            set { storage[5] = newValue }
         }
         /// `dense_a` (Dense).
         var denseA: DenseConfig {
-            get { storage.value.part3.value.denseA.value }
-            set { storage.value.part3.value.denseA.value = newValue }
+            get { storage[6] }
+            set { storage[6] = newValue }
         }
         /// `dense_b` (Dense).
         var denseB: DenseConfig {
-            get { storage.value.part3.value.denseB.value }
-            set { storage.value.part3.value.denseB.value = newValue }
+            get { storage[7] }
+            set { storage[7] = newValue }
         }
         /// `skip` (Add).
         var skip: AddConfig {
-            get { storage.value.part3.value.skip.value }
-            set { storage.value.part3.value.skip.value = newValue }
+            get { storage[8] }
+            set { storage[8] = newValue }
         }
         /// `embedding` (Embedding).
         var embedding: EmbeddingConfig {
-            get { storage.value.part4.value.embedding.value }
-            set { storage.value.part4.value.embedding.value = newValue }
+            get { storage[9] }
+            set { storage[9] = newValue }
         }
         /// `lstm` (LSTM).
         var lstm: LSTMConfig {
-            get { storage.value.part4.value.lstm.value }
-            set { storage.value.part4.value.lstm.value = newValue }
+            get { storage[10] }
+            set { storage[10] = newValue }
         }
         /// `heads`: the nested model `Heads`.
         var heads: Heads.Config {
-            get { storage.value.part4.value.heads.value }
-            set { storage.value.part4.value.heads.value = newValue }
+            get { storage[11] }
+            set { storage[11] = newValue }
         }
         /// `joined` (Concatenate).
         var joined: ConcatenateConfig {
-            get { storage.value.part5.value.joined.value }
-            set { storage.value.part5.value.joined.value = newValue }
+            get { storage[12] }
+            set { storage[12] = newValue }
         }
         /// `head` (Dense).
         var head: DenseConfig {
-            get { storage.value.part5.value.head.value }
-            set { storage.value.part5.value.head.value = newValue }
+            get { storage[13] }
+            set { storage[13] = newValue }
         }
         /// `aux` (Dense).
         var aux: DenseConfig {
-            get { storage.value.part5.value.aux.value }
-            set { storage.value.part5.value.aux.value = newValue }
+            get { storage[14] }
+            set { storage[14] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -173,16 +173,20 @@ struct LargeModel: Model {
         }
 
         /// The config from the spec.
-        init() {}
+        init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "large_model"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            try storage.value.part1.value.read(from: &layers)
-            try storage.value.part2.value.read(from: &layers)
-            try storage.value.part3.value.read(from: &layers)
-            try storage.value.part4.value.read(from: &layers)
-            try storage.value.part5.value.read(from: &layers)
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -192,220 +196,162 @@ struct LargeModel: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            var layers = storage.value.part1.value.layers
-            layers += storage.value.part2.value.layers
-            layers += storage.value.part3.value.layers
-            layers += storage.value.part4.value.layers
-            layers += storage.value.part5.value.layers
-            return layers
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        fileprivate var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference, in parts of at
-        /// most 3 layers (each behind one too), so that no initializer grows with the
-        /// model. The model's layer parts are built from these parts.
-        fileprivate struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "large_model")
-            /// Layers 1–3 (`image` … `conv`).
-            var part1 = CopyOnWrite(Part1())
-            /// Layers 4–6 (`norm` … `pool`).
-            var part2 = CopyOnWrite(Part2())
-            /// Layers 7–9 (`dense_a` … `skip`).
-            var part3 = CopyOnWrite(Part3())
-            /// Layers 10–12 (`embedding` … `heads`).
-            var part4 = CopyOnWrite(Part4())
-            /// Layers 13–15 (`joined` … `aux`).
-            var part5 = CopyOnWrite(Part5())
+        /// The configs of the spec, in spec order, listed by functions of at most 3.
+        private static var specLayers: [any GraphLayerConfig] {
+            var list = specLayers1()
+            list += specLayers2()
+            list += specLayers3()
+            list += specLayers4()
+            list += specLayers5()
+            return list
+        }
 
-            struct Part1: Equatable, Sendable {
-                var image = CopyOnWrite(InputLayerConfig(batchShape: [nil, 8, 8, 3], name: "image"))
-                var tokens = CopyOnWrite(InputLayerConfig(
-                    batchShape: [nil, 6],
-                    dtype: "int32",
-                    name: "tokens"
-                ))
-                var conv = CopyOnWrite(Conv2DConfig(
-                    name: "conv",
-                    filters: 4,
-                    kernelSize: [3, 3],
-                    padding: .same
-                ))
+        /// Layers 1–3 (`image` … `conv`); out of line, so that a release build optimizes each list
+        /// alone.
+        @inline(never)
+        private static func specLayers1() -> [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 8, 8, 3], name: "image"),
+                InputLayerConfig(batchShape: [nil, 6], dtype: "int32", name: "tokens"),
+                Conv2DConfig(name: "conv", filters: 4, kernelSize: [3, 3], padding: .same),
+            ]
+        }
 
-                mutating func read(from layers: inout ModelConfigReader) throws {
-                    try layers.next(into: &image)
-                    try layers.next(into: &tokens)
-                    try layers.next(into: &conv)
-                }
+        /// Layers 4–6 (`norm` … `pool`); out of line, so that a release build optimizes each list
+        /// alone.
+        @inline(never)
+        private static func specLayers2() -> [any GraphLayerConfig] {
+            [
+                BatchNormalizationConfig(name: "norm"),
+                ReLUConfig(name: "relu"),
+                GlobalAveragePooling2DConfig(name: "pool"),
+            ]
+        }
 
-                var layers: [any GraphLayerConfig] {
-                    [image.value, tokens.value, conv.value]
-                }
-            }
+        /// Layers 7–9 (`dense_a` … `skip`); out of line, so that a release build optimizes each list
+        /// alone.
+        @inline(never)
+        private static func specLayers3() -> [any GraphLayerConfig] {
+            [
+                DenseConfig(name: "dense_a", units: 8, activation: .relu),
+                DenseConfig(name: "dense_b", units: 8),
+                AddConfig(name: "skip"),
+            ]
+        }
 
-            struct Part2: Equatable, Sendable {
-                var norm = CopyOnWrite(BatchNormalizationConfig(name: "norm"))
-                var relu = CopyOnWrite(ReLUConfig(name: "relu"))
-                var pool = CopyOnWrite(GlobalAveragePooling2DConfig(name: "pool"))
+        /// Layers 10–12 (`embedding` … `heads`); out of line, so that a release build optimizes each list
+        /// alone.
+        @inline(never)
+        private static func specLayers4() -> [any GraphLayerConfig] {
+            [
+                EmbeddingConfig(name: "embedding", inputDim: 20, outputDim: 8, maskZero: true),
+                LSTMConfig(name: "lstm", returnState: true, units: 8),
+                Heads.Config(),
+            ]
+        }
 
-                mutating func read(from layers: inout ModelConfigReader) throws {
-                    try layers.next(into: &norm)
-                    try layers.next(into: &relu)
-                    try layers.next(into: &pool)
-                }
-
-                var layers: [any GraphLayerConfig] {
-                    [norm.value, relu.value, pool.value]
-                }
-            }
-
-            struct Part3: Equatable, Sendable {
-                var denseA = CopyOnWrite(DenseConfig(name: "dense_a", units: 8, activation: .relu))
-                var denseB = CopyOnWrite(DenseConfig(name: "dense_b", units: 8))
-                var skip = CopyOnWrite(AddConfig(name: "skip"))
-
-                mutating func read(from layers: inout ModelConfigReader) throws {
-                    try layers.next(into: &denseA)
-                    try layers.next(into: &denseB)
-                    try layers.next(into: &skip)
-                }
-
-                var layers: [any GraphLayerConfig] {
-                    [denseA.value, denseB.value, skip.value]
-                }
-            }
-
-            struct Part4: Equatable, Sendable {
-                var embedding = CopyOnWrite(EmbeddingConfig(
-                    name: "embedding",
-                    inputDim: 20,
-                    outputDim: 8,
-                    maskZero: true
-                ))
-                var lstm = CopyOnWrite(LSTMConfig(name: "lstm", returnState: true, units: 8))
-                var heads = CopyOnWrite(Heads.Config())
-
-                mutating func read(from layers: inout ModelConfigReader) throws {
-                    try layers.next(into: &embedding)
-                    try layers.next(into: &lstm)
-                    try layers.next(into: &heads)
-                }
-
-                var layers: [any GraphLayerConfig] {
-                    [embedding.value, lstm.value, heads.value]
-                }
-            }
-
-            struct Part5: Equatable, Sendable {
-                var joined = CopyOnWrite(ConcatenateConfig(name: "joined"))
-                var head = CopyOnWrite(DenseConfig(name: "head", units: 3, activation: .softmax))
-                var aux = CopyOnWrite(DenseConfig(name: "aux", units: 1))
-
-                mutating func read(from layers: inout ModelConfigReader) throws {
-                    try layers.next(into: &joined)
-                    try layers.next(into: &head)
-                    try layers.next(into: &aux)
-                }
-
-                var layers: [any GraphLayerConfig] {
-                    [joined.value, head.value, aux.value]
-                }
-            }
+        /// Layers 13–15 (`joined` … `aux`); out of line, so that a release build optimizes each list
+        /// alone.
+        @inline(never)
+        private static func specLayers5() -> [any GraphLayerConfig] {
+            [
+                ConcatenateConfig(name: "joined"),
+                DenseConfig(name: "head", units: 3, activation: .softmax),
+                DenseConfig(name: "aux", units: 1),
+            ]
         }
     }
 
     /// `image`: an input, of shape (None, 8, 8, 3).
-    var image: InputLayer { storage.value.part1.value.image.value }
+    var image: InputLayer { storage[0] }
     /// `tokens`: an input, of shape (None, 6).
-    var tokens: InputLayer { storage.value.part1.value.tokens.value }
+    var tokens: InputLayer { storage[1] }
     /// `conv` (Conv2D): (None, 8, 8, 3) → (None, 8, 8, 4), 112 parameters.
     var conv: Conv2D {
-        get { storage.value.part1.value.conv.value }
-        set { storage.value.part1.value.conv.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
     var norm: BatchNormalization {
-        get { storage.value.part2.value.norm.value }
-        set { storage.value.part2.value.norm.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
     var relu: ReLU {
-        get { storage.value.part2.value.relu.value }
-        set { storage.value.part2.value.relu.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
     /// `pool` (GlobalAveragePooling2D): (None, 8, 8, 4) → (None, 4).
     var pool: GlobalAveragePooling2D {
-        get { storage.value.part2.value.pool.value }
-        set { storage.value.part2.value.pool.value = newValue }
+        get { storage[5] }
+        set { storage[5] = newValue }
     }
     /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
     var denseA: Dense {
-        get { storage.value.part3.value.denseA.value }
-        set { storage.value.part3.value.denseA.value = newValue }
+        get { storage[6] }
+        set { storage[6] = newValue }
     }
     /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
     var denseB: Dense {
-        get { storage.value.part3.value.denseB.value }
-        set { storage.value.part3.value.denseB.value = newValue }
+        get { storage[7] }
+        set { storage[7] = newValue }
     }
     /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
     var skip: Add {
-        get { storage.value.part3.value.skip.value }
-        set { storage.value.part3.value.skip.value = newValue }
+        get { storage[8] }
+        set { storage[8] = newValue }
     }
     /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
     var embedding: Embedding {
-        get { storage.value.part4.value.embedding.value }
-        set { storage.value.part4.value.embedding.value = newValue }
+        get { storage[9] }
+        set { storage[9] = newValue }
     }
     /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
     var lstm: LSTM {
-        get { storage.value.part4.value.lstm.value }
-        set { storage.value.part4.value.lstm.value = newValue }
+        get { storage[10] }
+        set { storage[10] = newValue }
     }
     /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
     var heads: Heads {
-        get { storage.value.part4.value.heads.value }
-        set { storage.value.part4.value.heads.value = newValue }
+        get { storage[11] }
+        set { storage[11] = newValue }
     }
     /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
     var joined: Concatenate {
-        get { storage.value.part5.value.joined.value }
-        set { storage.value.part5.value.joined.value = newValue }
+        get { storage[12] }
+        set { storage[12] = newValue }
     }
     /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
     var head: Dense {
-        get { storage.value.part5.value.head.value }
-        set { storage.value.part5.value.head.value = newValue }
+        get { storage[13] }
+        set { storage[13] = newValue }
     }
     /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
     var aux: Dense {
-        get { storage.value.part5.value.aux.value }
-        set { storage.value.part5.value.aux.value = newValue }
+        get { storage[14] }
+        set { storage[14] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        storage.value.part1.value.copyConfigs(into: &config)
-        storage.value.part2.value.copyConfigs(into: &config)
-        storage.value.part3.value.copyConfigs(into: &config)
-        storage.value.part4.value.copyConfigs(into: &config)
-        storage.value.part5.value.copyConfigs(into: &config)
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on image (None, 8, 8, 3), tokens (None, 6); returns [(None, 3), (None, 1), (None, 4)].
@@ -487,245 +433,83 @@ struct LargeModel: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> LargeModel {
         var clone = self
-        clone.storage.value.part1.value.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part2.value.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part3.value.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part4.value.clone(with: cloner, recursive: recursive, at: path)
-        clone.storage.value.part5.value.clone(with: cloner, recursive: recursive, at: path)
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "LargeModel")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     var weights: [Tensor] {
-        var weights: [Tensor] = []
-        storage.value.part1.value.appendWeights(to: &weights)
-        storage.value.part2.value.appendWeights(to: &weights)
-        storage.value.part3.value.appendWeights(to: &weights)
-        storage.value.part4.value.appendWeights(to: &weights)
-        storage.value.part5.value.appendWeights(to: &weights)
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "LargeModel")
-        var updated = self
-        try updated.storage.value.part1.value.setWeights(from: &assignment)
-        try updated.storage.value.part2.value.setWeights(from: &assignment)
-        try updated.storage.value.part3.value.setWeights(from: &assignment)
-        try updated.storage.value.part4.value.setWeights(from: &assignment)
-        try updated.storage.value.part5.value.setWeights(from: &assignment)
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "LargeModel")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference, in parts of at most
-    /// 3 (each behind one too), so that no initializer grows with the model.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        /// Layers 1–3 (`image` … `conv`).
-        var part1: CopyOnWrite<Part1>
-        /// Layers 4–6 (`norm` … `pool`).
-        var part2: CopyOnWrite<Part2>
-        /// Layers 7–9 (`dense_a` … `skip`).
-        var part3: CopyOnWrite<Part3>
-        /// Layers 10–12 (`embedding` … `heads`).
-        var part4: CopyOnWrite<Part4>
-        /// Layers 13–15 (`joined` … `aux`).
-        var part5: CopyOnWrite<Part5>
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds, listed by functions of at most 3.
+    private static var layerTypes: [any Layer.Type] {
+        var list = layerTypes1()
+        list += layerTypes2()
+        list += layerTypes3()
+        list += layerTypes4()
+        list += layerTypes5()
+        return list
+    }
 
-        init(config: Config, seed: UInt64) throws {
-            let shapes = try config.nodeShapes()
-            attributes = config.model
-            part1 = CopyOnWrite(try Part1(
-                config: config.storage.value.part1.value, shapes: shapes, seed: seed))
-            part2 = CopyOnWrite(try Part2(
-                config: config.storage.value.part2.value, shapes: shapes, seed: seed))
-            part3 = CopyOnWrite(try Part3(
-                config: config.storage.value.part3.value, shapes: shapes, seed: seed))
-            part4 = CopyOnWrite(try Part4(
-                config: config.storage.value.part4.value, shapes: shapes, seed: seed))
-            part5 = CopyOnWrite(try Part5(
-                config: config.storage.value.part5.value, shapes: shapes, seed: seed))
-        }
+    /// Layers 1–3 (`image` … `conv`); out of line, so that a release build optimizes each list
+    /// alone.
+    @inline(never)
+    private static func layerTypes1() -> [any Layer.Type] {
+        [
+            InputLayer.self,  // image
+            InputLayer.self,  // tokens
+            Conv2D.self,  // conv
+        ]
+    }
 
-        struct Part1: Sendable {
-            var image: CopyOnWrite<InputLayer>
-            var tokens: CopyOnWrite<InputLayer>
-            var conv: CopyOnWrite<Conv2D>
+    /// Layers 4–6 (`norm` … `pool`); out of line, so that a release build optimizes each list
+    /// alone.
+    @inline(never)
+    private static func layerTypes2() -> [any Layer.Type] {
+        [
+            BatchNormalization.self,  // norm
+            ReLU.self,  // relu
+            GlobalAveragePooling2D.self,  // pool
+        ]
+    }
 
-            init(config: Config.Fields.Part1, shapes: [[TensorShape]], seed: UInt64) throws {
-                image = CopyOnWrite(InputLayer(config: config.image.value))
-                tokens = CopyOnWrite(InputLayer(config: config.tokens.value))
-                conv = try CopyOnWrite(
-                    config: config.conv.value, inputShape: image.value.outputShape, modelSeed: seed)
-            }
+    /// Layers 7–9 (`dense_a` … `skip`); out of line, so that a release build optimizes each list
+    /// alone.
+    @inline(never)
+    private static func layerTypes3() -> [any Layer.Type] {
+        [
+            Dense.self,  // dense_a
+            Dense.self,  // dense_b
+            Add.self,  // skip
+        ]
+    }
 
-            func copyConfigs(into config: inout Config) {
-                config.image = image.value.config
-                config.tokens = tokens.value.config
-                config.conv = conv.value.config
-            }
+    /// Layers 10–12 (`embedding` … `heads`); out of line, so that a release build optimizes each list
+    /// alone.
+    @inline(never)
+    private static func layerTypes4() -> [any Layer.Type] {
+        [
+            Embedding.self,  // embedding
+            LSTM.self,  // lstm
+            Heads.self,  // heads
+        ]
+    }
 
-            mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                cloner.replaceWithClone(&conv, at: path, in: "LargeModel")
-            }
-
-            func appendWeights(to weights: inout [Tensor]) {
-                weights += conv.value.weights
-            }
-
-            mutating func setWeights(from assignment: inout WeightAssignment) throws {
-                try assignment.assign(to: &conv.value, name: "conv")
-            }
-        }
-
-        struct Part2: Sendable {
-            var norm: CopyOnWrite<BatchNormalization>
-            var relu: CopyOnWrite<ReLU>
-            var pool: CopyOnWrite<GlobalAveragePooling2D>
-
-            init(config: Config.Fields.Part2, shapes: [[TensorShape]], seed: UInt64) throws {
-                norm = try CopyOnWrite(config: config.norm.value, inputShape: shapes[2][0], modelSeed: seed)
-                relu = try CopyOnWrite(
-                    config: config.relu.value, inputShape: norm.value.outputShape, modelSeed: seed)
-                pool = try CopyOnWrite(
-                    config: config.pool.value, inputShape: relu.value.outputShape, modelSeed: seed)
-            }
-
-            func copyConfigs(into config: inout Config) {
-                config.norm = norm.value.config
-                config.relu = relu.value.config
-                config.pool = pool.value.config
-            }
-
-            mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                cloner.replaceWithClone(&norm, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&relu, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&pool, at: path, in: "LargeModel")
-            }
-
-            func appendWeights(to weights: inout [Tensor]) {
-                weights += norm.value.weights
-            }
-
-            mutating func setWeights(from assignment: inout WeightAssignment) throws {
-                try assignment.assign(to: &norm.value, name: "norm")
-            }
-        }
-
-        struct Part3: Sendable {
-            var denseA: CopyOnWrite<Dense>
-            var denseB: CopyOnWrite<Dense>
-            var skip: CopyOnWrite<Add>
-
-            init(config: Config.Fields.Part3, shapes: [[TensorShape]], seed: UInt64) throws {
-                denseA = try CopyOnWrite(config: config.denseA.value, inputShape: shapes[7][0], modelSeed: seed)
-                denseB = try CopyOnWrite(
-                    config: config.denseB.value, inputShape: denseA.value.outputShape, modelSeed: seed)
-                skip = try CopyOnWrite(
-                    config: config.skip.value, inputShapes: [denseA.value.outputShape, denseB.value.outputShape],
-                    modelSeed: seed)
-            }
-
-            func copyConfigs(into config: inout Config) {
-                config.denseA = denseA.value.config
-                config.denseB = denseB.value.config
-                config.skip = skip.value.config
-            }
-
-            mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                cloner.replaceWithClone(&denseA, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&denseB, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&skip, at: path, in: "LargeModel")
-            }
-
-            func appendWeights(to weights: inout [Tensor]) {
-                weights += denseA.value.weights
-                weights += denseB.value.weights
-            }
-
-            mutating func setWeights(from assignment: inout WeightAssignment) throws {
-                try assignment.assign(to: &denseA.value, name: "dense_a")
-                try assignment.assign(to: &denseB.value, name: "dense_b")
-            }
-        }
-
-        struct Part4: Sendable {
-            var embedding: CopyOnWrite<Embedding>
-            var lstm: CopyOnWrite<LSTM>
-            var heads: CopyOnWrite<Heads>
-
-            init(config: Config.Fields.Part4, shapes: [[TensorShape]], seed: UInt64) throws {
-                embedding = try CopyOnWrite(
-                    config: config.embedding.value, inputShape: shapes[1][0], modelSeed: seed)
-                lstm = try CopyOnWrite(
-                    config: config.lstm.value, inputShape: embedding.value.outputShape, modelSeed: seed)
-                heads = CopyOnWrite(
-                    try Heads(config: config.heads.value, seed: Seeds.derive(seed, config.heads.value.name)))
-            }
-
-            func copyConfigs(into config: inout Config) {
-                config.embedding = embedding.value.config
-                config.lstm = lstm.value.config
-                config.heads = heads.value.config
-            }
-
-            mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                cloner.replaceWithClone(&embedding, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&lstm, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&heads, at: path, in: "LargeModel", recursive: recursive)
-            }
-
-            func appendWeights(to weights: inout [Tensor]) {
-                weights += embedding.value.weights
-                weights += lstm.value.weights
-                weights += heads.value.weights
-            }
-
-            mutating func setWeights(from assignment: inout WeightAssignment) throws {
-                try assignment.assign(to: &embedding.value, name: "embedding")
-                try assignment.assign(to: &lstm.value, name: "lstm")
-                try assignment.assign(to: &heads.value, name: "heads")
-            }
-        }
-
-        struct Part5: Sendable {
-            var joined: CopyOnWrite<Concatenate>
-            var head: CopyOnWrite<Dense>
-            var aux: CopyOnWrite<Dense>
-
-            init(config: Config.Fields.Part5, shapes: [[TensorShape]], seed: UInt64) throws {
-                aux = try CopyOnWrite(config: config.aux.value, inputShape: shapes[8][0], modelSeed: seed)
-                joined = try CopyOnWrite(
-                    config: config.joined.value,
-                    inputShapes: [shapes[11][0], shapes[5][0], shapes[5][2], shapes[12][1]], modelSeed: seed)
-                head = try CopyOnWrite(
-                    config: config.head.value, inputShape: joined.value.outputShape, modelSeed: seed)
-            }
-
-            func copyConfigs(into config: inout Config) {
-                config.joined = joined.value.config
-                config.head = head.value.config
-                config.aux = aux.value.config
-            }
-
-            mutating func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) {
-                cloner.replaceWithClone(&joined, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&head, at: path, in: "LargeModel")
-                cloner.replaceWithClone(&aux, at: path, in: "LargeModel")
-            }
-
-            func appendWeights(to weights: inout [Tensor]) {
-                weights += head.value.weights
-                weights += aux.value.weights
-            }
-
-            mutating func setWeights(from assignment: inout WeightAssignment) throws {
-                try assignment.assign(to: &head.value, name: "head")
-                try assignment.assign(to: &aux.value, name: "aux")
-            }
-        }
+    /// Layers 13–15 (`joined` … `aux`); out of line, so that a release build optimizes each list
+    /// alone.
+    @inline(never)
+    private static func layerTypes5() -> [any Layer.Type] {
+        [
+            Concatenate.self,  // joined
+            Dense.self,  // head
+            Dense.self,  // aux
+        ]
     }
 
     /// The Keras Functional model "heads" from the model `LargeModel` in `large_model.model.json`:
