@@ -15,9 +15,9 @@ public struct LayerTable: Sendable {
     private var contents: CopyOnWrite<Contents>
 
     /// Builds the layers of `config`, each of the Swift type at its index in `types`, in the
-    /// order of their first calls, each for the input shapes of its first call and with fresh
-    /// weights drawn from its own seed (`Seeds.derive(seed, name)`), as small generated models
-    /// build theirs. Throws when the config's layers don't fit together.
+    /// order of their first calls, each for the shapes of its first call's arguments (its
+    /// inputs but initial states and masks), with fresh weights drawn from its own seed
+    /// (`Seeds.derive(seed, name)`), as small generated models build theirs. Throws when the config's layers don't fit together.
     public init<C: ModelConfig>(config: C, types: [any Layer.Type], seed: UInt64) throws {
         let configs = config.layers
         precondition(
@@ -26,7 +26,7 @@ public struct LayerTable: Sendable {
         let shapes = try config.nodeShapes()
         var built = [(any Layer)?](repeating: nil, count: configs.count)
         for node in C.graph.nodes where built[node.layer] == nil {
-            let inputShapes = node.inputs.map { shapes[$0.node][$0.index] }
+            let inputShapes = node.arguments.map { shapes[$0.node][$0.index] }
             built[node.layer] = try Self.build(
                 types[node.layer], config: configs[node.layer], inputShapes: inputShapes, seed: seed)
         }

@@ -23,12 +23,12 @@ struct ModelPlan {
     let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
-    /// Whether the model has more than `options.stageSize` layers, and so keeps its layers
+    /// Whether the model has more than `options.listSize` layers, and so keeps its layers
     /// (and its config its layers' configs) in a runtime table, reached through typed
     /// properties by index, instead of in one stored property each.
     let isTabulated: Bool
     /// For a tabulated model: the layers each list function names, spec order,
-    /// `options.partSize` each.
+    /// `options.listSize` each.
     let listChunks: [[Int]]
     /// The names of the call's stage functions, one per `options.stageSize` statements, when
     /// the call has more statements than that.
@@ -72,11 +72,11 @@ struct ModelPlan {
         }
         self.nested = nested
         // Large models: layers in a table (see `renderLayerStorage`).
-        isTabulated = description.layers.count > options.stageSize
+        isTabulated = description.layers.count > options.listSize
         listChunks =
             isTabulated
-            ? stride(from: 0, to: description.layers.count, by: options.partSize).map {
-                Array($0..<min($0 + options.partSize, description.layers.count))
+            ? stride(from: 0, to: description.layers.count, by: options.listSize).map {
+                Array($0..<min($0 + options.listSize, description.layers.count))
             } : []
         let statementCount = ModelPlan.statementCount(description)
         // The stage functions (the renderer's own names too) only have to differ from the

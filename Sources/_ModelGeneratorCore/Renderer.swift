@@ -143,14 +143,14 @@ struct Renderer {
     }
 
     /// A large model's list, `name`, of `type`, as the concatenation of out-of-line functions of
-    /// at most `options.partSize` entries each, so that a release build optimizes each alone;
+    /// at most `options.listSize` entries each, so that a release build optimizes each alone;
     /// `body` prints the entries of a chunk's layers.
     func renderList(
         _ out: inout SourceWriter, _ base: String, of type: String, documentation: String,
         body: (inout SourceWriter, [Int]) -> Void
     ) {
         let (all, chunks) = listFunctionNames(base)
-        out.line("/// \(documentation), listed by functions of at most \(options.partSize).")
+        out.line("/// \(documentation), listed by functions of at most \(options.listSize).")
         out.block("private static var \(all): [\(type)]") { out in
             for (index, function) in chunks.enumerated() {
                 out.line(index == 0 ? "var list = \(function)()" : "list += \(function)()")

@@ -37,7 +37,7 @@ public enum ReservedNames {
         // stages, the graph in several literals.
         var large = options
         large.typeName = "ZqLarge"
-        large.partSize = 2
+        large.listSize = 2
         large.stageSize = 2
         do {
             sources.append(

@@ -58,14 +58,14 @@ import Testing
         #expect(plan.parameters == ["image", "tokens"])
     }
 
-    /// Past `stageSize` layers, the layers go in a table, listed by functions of `partSize`
-    /// entries, and the call in stages of `stageSize` statements; below it, neither.
+    /// Past `listSize` layers, the layers go in a table, listed by functions of `listSize`
+    /// entries; past `stageSize` statements, the call runs in stages; below them, neither.
     @Test func largeModelsAreTabulatedAndCalledInStages() throws {
         let unsplit = try Self.plan("large_model.model.json")
         #expect(!unsplit.isTabulated && unsplit.listChunks.isEmpty && unsplit.stageNames.isEmpty)
 
         var options = GeneratorOptions()
-        options.partSize = 4
+        options.listSize = 4
         options.stageSize = 5
         let plan = try Self.plan("large_model.model.json", options: options)
         let count = plan.description.layers.count

@@ -18,19 +18,19 @@ import Testing
         ("hostile_functional.model.json", GeneratorOptions(accessModifier: .public)),
         ("custom_layers.model.json", GeneratorOptions(customLayers: customLayers)),
         ("fused_chains.model.json", GeneratorOptions()),
-        // A model split as a large one is (layers in parts, the call in stages, the graph in
-        // several functions), with parts of 3 layers and stages of 4 calls instead of 16 and
-        // 64, so that the reference stays short.
+        // A model split as a large one is (layers in tables, the call in stages, the graph,
+        // configs and layer types in several functions), with lists of 3 layers and stages of
+        // 4 calls instead of 16 and 64, so that the reference stays short.
         (
             "large_model.model.json",
             {
                 var options = GeneratorOptions()
-                options.partSize = 3
+                options.listSize = 3
                 options.stageSize = 4
                 return options
             }()
         ),
-        // The same spec in one part, to check that the split model computes the same.
+        // The same spec in one piece, to check that the split model computes the same.
         ("large_model_unsplit.model.json", GeneratorOptions()),
     ]
 
