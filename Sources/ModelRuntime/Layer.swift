@@ -212,22 +212,3 @@ public func checkWeights(_ given: [Tensor], against specs: [WeightSpec], layer: 
 public func freshWeights(_ specs: [WeightSpec], seed: UInt64) -> [Tensor] {
     specs.map { $0.initializer.sample(shape: $0.shape, seed: Seeds.derive(seed, $0.name)) }
 }
-
-extension CopyOnWrite where Value: UnaryLayer {
-    /// A layer built from `config` for inputs of `inputShape`, its fresh weights drawn from its
-    /// own seed (`Seeds.derive(modelSeed, config.name)`): what generated models build their
-    /// layers with. Kept out of line, so that a release build optimizes it once per layer type.
-    @inline(never)
-    public init(config: Value.Config, inputShape: TensorShape, modelSeed: UInt64) throws {
-        self.init(try Value(config: config, inputShape: inputShape, seed: Seeds.derive(modelSeed, config.name)))
-    }
-}
-
-extension CopyOnWrite where Value: MergeLayer {
-    /// A merge layer built from `config` for inputs of `inputShapes`; see the unary layers'
-    /// initializer.
-    @inline(never)
-    public init(config: Value.Config, inputShapes: [TensorShape], modelSeed: UInt64) throws {
-        self.init(try Value(config: config, inputShapes: inputShapes, seed: Seeds.derive(modelSeed, config.name)))
-    }
-}

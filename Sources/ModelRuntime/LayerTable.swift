@@ -1,11 +1,11 @@
-/// The layers of a large generated model, in spec order, behind one copy-on-write reference.
+/// The layers of a generated model, in spec order, behind one copy-on-write reference.
 ///
-/// A generated model of more than a few dozen layers keeps its layers here and reads and
-/// writes each through a typed property (`model.conv`), which reads the layer at its index as
-/// its static type. Building, cloning, reading configs and setting weights go through the
-/// list in the runtime instead of through generated code for each layer, so that the
-/// generated code stays a few lines a layer and builds in time linear in the number of
-/// layers, and a model is one reference whatever its size.
+/// A generated model keeps its layers here and reads and writes each through a typed
+/// property (`model.conv`), which reads the layer at its index as its static type. Building,
+/// cloning, reading configs and setting weights go through the list in the runtime instead of
+/// through generated code for each layer, so that the generated code stays a few lines a
+/// layer and builds in time linear in the number of layers, and a model is one reference
+/// whatever its size.
 public struct LayerTable: Sendable {
     private struct Contents: Sendable {
         var model: ModelAttributes
@@ -17,7 +17,7 @@ public struct LayerTable: Sendable {
     /// Builds the layers of `config`, each of the Swift type at its index in `types`, in the
     /// order of their first calls, each for the shapes of its first call's arguments (its
     /// inputs but initial states and masks), with fresh weights drawn from its own seed
-    /// (`Seeds.derive(seed, name)`), as small generated models build theirs. Throws when the config's layers don't fit together.
+    /// (`Seeds.derive(seed, name)`). Throws when the config's layers don't fit together.
     public init<C: ModelConfig>(config: C, types: [any Layer.Type], seed: UInt64) throws {
         let configs = config.layers
         precondition(

@@ -1,11 +1,12 @@
 /// A value kept behind one reference and copied only when it is changed while shared, the way
 /// `Array` keeps its elements.
 ///
-/// Generated models keep their layers in one (and generated configs their layers' configs),
-/// so that a model is one reference whatever its number of layers: copying, passing or
-/// returning a model copies no layer, and a function that holds a model needs no stack for
-/// its layers. Changing a layer of a shared model first copies the layers (their weights stay
-/// shared: tensors are copy-on-write too).
+/// Generated models keep their layers in one (through `LayerTable`, and generated configs
+/// their layers' configs through `LayerConfigTable`), so that a model is one reference
+/// whatever its number of layers: copying, passing or returning a model copies no layer, and
+/// a function that holds a model needs no stack for its layers. Changing a layer of a shared
+/// model first copies the list of layers (their weights stay shared: tensors are
+/// copy-on-write too).
 public struct CopyOnWrite<Value> {
     @usableFromInline
     final class Box {

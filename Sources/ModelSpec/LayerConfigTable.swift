@@ -1,9 +1,9 @@
-/// The layer configs of a large generated model's `Config`, in spec order, behind one
-/// copy-on-write reference.
+/// The layer configs of a generated model's `Config`, in spec order, behind one copy-on-write
+/// reference.
 ///
-/// A generated `Config` of more than a few dozen layers keeps its layers' configs here and
-/// reads and writes each through a typed property (`config.conv.filters`), which reads the
-/// config at the layer's index as its static type. Keeping the configs in a list rather than
+/// A generated `Config` keeps its layers' configs here and reads and writes each through a
+/// typed property (`config.conv.filters`), which reads the config at the layer's index as its
+/// static type. Keeping the configs in a list rather than
 /// in one stored property each keeps the generated code to a few lines a layer, so that it
 /// builds in time linear in the number of layers, and makes a config one reference whatever
 /// its size.

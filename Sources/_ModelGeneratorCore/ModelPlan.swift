@@ -2,8 +2,8 @@ import ModelSpec
 
 /// Everything the generated code's text is printed from, decided before any of it is printed:
 /// the Swift names of layers, locals, parameters and labels (sanitized, unique, clear of the
-/// renderer's own identifiers), whether a large model's layers are kept in a table and its
-/// call split into stages, and which chains the call fuses. `Renderer` prints it.
+/// renderer's own identifiers), how the lists of layers are split into functions and the
+/// call into stages, and which chains the call fuses. `Renderer` prints it.
 struct ModelPlan {
     let description: ModelDescription
     let specFileName: String
@@ -23,12 +23,8 @@ struct ModelPlan {
     let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
-    /// Whether the model has more than `options.listSize` layers, and so keeps its layers
-    /// (and its config its layers' configs) in a runtime table, reached through typed
-    /// properties by index, instead of in one stored property each.
-    let isTabulated: Bool
-    /// For a tabulated model: the layers each list function names, spec order,
-    /// `options.listSize` each.
+    /// The layers each list function names (the spec's configs, the layers' Swift types), in
+    /// spec order, `options.listSize` each.
     let listChunks: [[Int]]
     /// The names of the call's stage functions, one per `options.stageSize` statements, when
     /// the call has more statements than that.
@@ -71,13 +67,9 @@ struct ModelPlan {
             }
         }
         self.nested = nested
-        // Large models: layers in a table (see `renderLayerStorage`).
-        isTabulated = description.layers.count > options.listSize
-        listChunks =
-            isTabulated
-            ? stride(from: 0, to: description.layers.count, by: options.listSize).map {
-                Array($0..<min($0 + options.listSize, description.layers.count))
-            } : []
+        listChunks = stride(from: 0, to: description.layers.count, by: options.listSize).map {
+            Array($0..<min($0 + options.listSize, description.layers.count))
+        }
         let statementCount = ModelPlan.statementCount(description)
         // The stage functions (the renderer's own names too) only have to differ from the
         // layers' properties and the model's other members.

@@ -39,7 +39,7 @@ extension Renderer {
         out.block("\(access)struct Config: \(conformance)") { out in
             out.line("/// The model's name, `trainable` flag and dtype policy.")
             renderForwardingProperty(
-                &out, "\(access)var model: ModelAttributes", to: isTabulated ? "storage.model" : "storage.value.model")
+                &out, "\(access)var model: ModelAttributes", to: "storage.model")
             for (index, layer) in layers.enumerated() {
                 if let nestedType = nested[index]?.typeName {
                     out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
@@ -68,19 +68,15 @@ extension Renderer {
             }
             out.line()
             out.line("/// The config from the spec.")
-            if isTabulated {
-                out.block("\(access)init()") { out in
-                    out.line(
-                        "storage = LayerConfigTable(model: \(description.attributes.swiftExpression), layers: "
-                            + "Self.\(listFunctionNames("specLayers").all))")
-                }
-                out.line()
-                out.line("/// The config of the layers in `storage`: what the model's `config` returns.")
-                out.block("fileprivate init(storage: LayerConfigTable)") { out in
-                    out.line("self.storage = storage")
-                }
-            } else {
-                out.line("\(access)init() {}")
+            out.block("\(access)init()") { out in
+                out.line(
+                    "storage = LayerConfigTable(model: \(description.attributes.swiftExpression), layers: "
+                        + "Self.\(listFunctionNames("specLayers").all))")
+            }
+            out.line()
+            out.line("/// The config of the layers in `storage`: what the model's `config` returns.")
+            out.block("fileprivate init(storage: LayerConfigTable)") { out in
+                out.line("self.storage = storage")
             }
             out.line()
             if description.isSubclassed {
@@ -88,16 +84,9 @@ extension Renderer {
             } else {
                 out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
                     out.line("var layers = try ModelConfigReader(from: decoder, for: Self.self)")
-                    if isTabulated {
-                        out.line("self.init()")
-                        out.line("model = layers.attributes")
-                        out.line("try storage.read(from: &layers)")
-                    } else {
-                        out.line("model = layers.attributes")
-                        for member in members {
-                            out.line("\(member) = try layers.next()")
-                        }
-                    }
+                    out.line("self.init()")
+                    out.line("model = layers.attributes")
+                    out.line("try storage.read(from: &layers)")
                     out.line("try layers.finish()")
                 }
                 out.line()
@@ -108,34 +97,15 @@ extension Renderer {
                 renderLayerList(&out)
             }
             out.line()
-            if isTabulated {
-                out.line("/// The layers' configs in spec order, behind one copy-on-write reference: copying a")
-                out.line("/// config copies none of them until one copy changes.")
-                out.line("private var storage: LayerConfigTable")
-                out.line()
-                renderSpecLayers(&out)
-            } else {
-                out.line("/// The layers' configs, behind one copy-on-write reference: copying a config copies")
-                out.line("/// none of them until one copy changes.")
-                out.line("private var storage = CopyOnWrite(Fields())")
-                out.line()
-                renderFields(&out)
-            }
+            out.line("/// The layers' configs in spec order, behind one copy-on-write reference: copying a")
+            out.line("/// config copies none of them until one copy changes.")
+            out.line("private var storage: LayerConfigTable")
+            out.line()
+            renderSpecLayers(&out)
         }
     }
 
-    /// The config's stored properties: the spec's values.
-    func renderFields(_ out: inout SourceWriter) {
-        out.line("/// The configs of the spec, each behind its own copy-on-write reference.")
-        out.block("private struct Fields: Equatable, Sendable") { out in
-            out.line("var model = \(description.attributes.swiftExpression)")
-            for index in layers.indices {
-                renderConfigField(&out, index: index)
-            }
-        }
-    }
-
-    /// A large model's spec values: its layers' configs, listed by functions. A custom layer's
+    /// The spec's values: its layers' configs, in a list. A custom layer's
     /// config is a local constant first, so that its `#sourceLocation` can point to the spec.
     func renderSpecLayers(_ out: inout SourceWriter) {
         renderList(
@@ -164,26 +134,12 @@ extension Renderer {
         }
     }
 
-    /// One config's stored property, with the spec's values.
-    func renderConfigField(_ out: inout SourceWriter, index: Int) {
-        let layer = layers[index]
-        if let nestedType = nested[index]?.typeName {
-            out.line("var \(members[index]) = CopyOnWrite(\(nestedType).Config())")
-        } else if let config = layer.config as? DeclaredLayerConfig {
-            renderCustomConfig(&out, index: index, config: config)
-        } else {
-            out.assignment(
-                "var \(members[index]) = CopyOnWrite(\(type(of: layer.config!).swiftTypeName)",
-                arguments: layer.config!.swiftArguments,
-                suffix: ")")
-        }
-    }
-
     /// A subclassed model's config reads and writes the model class's own config, which the
     /// custom layer `members[1]` holds; the input shape is the type's.
     func renderSubclassedCoding(_ out: inout SourceWriter) {
         let member = members[1]
         out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
+            out.line("self.init()")
             out.line("\(member) = try .init(from: decoder)")
             out.line("model.name = \(member).name")
         }
@@ -204,11 +160,11 @@ extension Renderer {
     func renderLayerList(_ out: inout SourceWriter) {
         out.line("/// The layers' configs in spec order, as `graph` numbers them.")
         out.block("\(access)var layers: [any GraphLayerConfig]") { out in
-            out.line(isTabulated ? "storage.layers" : "[" + members.joined(separator: ", ") + "]")
+            out.line("storage.layers")
         }
     }
 
-    /// A custom layer's config property: the spec's values passed to the Swift config type's
+    /// A custom layer's config, a local constant of the spec's list: the spec's values passed to the Swift config type's
     /// initializer, which the compiler checks. Compiler errors there point to the spec's layer
     /// (`#sourceLocation`), except for `.keras` archives and legacy `.h5` files, whose lines
     /// are those of the config embedded in them.
@@ -219,14 +175,7 @@ extension Renderer {
             out.line("#sourceLocation(file: \(SwiftLiteral.string(specFileName)), line: \(location.line))")
         }
         let arguments = (try? CustomLayerArguments.arguments(config)) ?? []
-        if isTabulated {
-            out.assignment(
-                "let \(members[index]) = ConfigOf<\(config.declaration.swiftType)>", arguments: arguments)
-        } else {
-            out.assignment(
-                "var \(members[index]) = CopyOnWrite<ConfigOf<\(config.declaration.swiftType)>>(.init",
-                arguments: arguments, suffix: ")")
-        }
+        out.assignment("let \(members[index]) = ConfigOf<\(config.declaration.swiftType)>", arguments: arguments)
         if location != nil { out.line("#sourceLocation()") }
     }
 

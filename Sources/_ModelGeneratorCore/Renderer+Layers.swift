@@ -22,119 +22,33 @@ extension Renderer {
                 &out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
         }
         out.line()
-        if isTabulated {
-            out.line("/// The layers in spec order, behind one copy-on-write reference: a model is one reference")
-            out.line("/// whatever its size, and copying it copies no layer until one copy changes.")
-            out.line("private var storage: LayerTable")
-        } else {
-            out.line("/// The layers, behind one copy-on-write reference: a model is one reference whatever its")
-            out.line("/// size, and copying it copies no layer until one copy changes.")
-            out.line("private var storage: CopyOnWrite<Layers>")
-        }
+        out.line("/// The layers in spec order, behind one copy-on-write reference: a model is one reference")
+        out.line("/// whatever its size, and copying it copies no layer until one copy changes.")
+        out.line("private var storage: LayerTable")
     }
 
     func renderInitializer(_ out: inout SourceWriter) {
         out.line("/// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).")
         out.line("/// Throws when the config's layers don't fit together.")
         out.block("\(access)init(config: Config, seed: UInt64? = nil) throws") { out in
-            if isTabulated {
-                out.line(
-                    "storage = try LayerTable(config: config, types: Self.\(listFunctionNames("layerTypes").all), "
-                        + "seed: seed ?? Seeds.fresh())")
-            } else {
-                out.line("storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))")
-            }
+            out.line(
+                "storage = try LayerTable(config: config, types: Self.\(listFunctionNames("layerTypes").all), "
+                    + "seed: seed ?? Seeds.fresh())")
         }
     }
 
-    /// The layers' stored properties and the code that goes through each of them, in
-    /// `Layers`; or, in a large model, the Swift type of each layer, which the runtime's table
-    /// builds, clones and reads for it.
+    /// The Swift type of each layer, which the runtime's table builds, clones and reads for it.
     func renderLayerStorage(_ out: inout SourceWriter) {
-        if isTabulated {
-            renderList(
-                &out, "layerTypes", of: "any Layer.Type",
-                documentation: "The Swift type of each layer in spec order, which `init(config:seed:)` builds"
-            ) { out, indices in
-                out.line("[")
-                for index in indices {
-                    let type = layers[index].isInput ? "InputLayer" : swiftType(index)
-                    out.line("    \(type).self,  // \(CommentText.escape(layers[index].name))")
-                }
-                out.line("]")
+        renderList(
+            &out, "layerTypes", of: "any Layer.Type",
+            documentation: "The Swift type of each layer in spec order, which `init(config:seed:)` builds"
+        ) { out, indices in
+            out.line("[")
+            for index in indices {
+                let type = layers[index].isInput ? "InputLayer" : swiftType(index)
+                out.line("    \(type).self,  // \(members[index])")
             }
-            return
-        }
-        out.line("/// The model's layers, each behind its own copy-on-write reference.")
-        out.block("private struct Layers: Sendable") { out in
-            out.line("var attributes: ModelAttributes")
-            renderStoredLayers(&out)
-            out.line()
-            out.block("init(config: Config, seed: UInt64) throws") { out in
-                let shapes = builds().contains { $0.contains("shapes[") }
-                out.line("\(shapes ? "let shapes" : "_") = try config.nodeShapes()")
-                out.line("attributes = config.model")
-                for line in builds() { out.line(line) }
-            }
-        }
-    }
-
-    /// The stored properties of the layers.
-    func renderStoredLayers(_ out: inout SourceWriter) {
-        for index in layers.indices {
-            out.line("var \(members[index]): CopyOnWrite<\(layers[index].isInput ? "InputLayer" : swiftType(index))>")
-        }
-    }
-
-    /// Swift for the shape of a call's output, where the layers are being built: read from the
-    /// layer that makes it, or from `shapes` (the config's `nodeShapes()`) for a later output.
-    func shapeExpression(_ ref: ModelGraph.TensorRef) -> String {
-        let layer = graph.nodes[ref.node].layer
-        if nested[layer] != nil { return "\(members[layer]).value.outputShapes[\(ref.index)]" }
-        if ref.index == 0 { return "\(members[layer]).value.outputShape" }
-        return "shapes[\(ref.node)][\(ref.index)]"
-    }
-
-    /// The statements that build the layers, each after the layers whose shapes it reads: in
-    /// the order of their first calls.
-    func builds() -> [String] {
-        var lines: [String] = []
-        var built = Set<Int>()
-        for node in graph.nodes where built.insert(node.layer).inserted {
-            let member = members[node.layer]
-            let config = "config.\(member)"
-            if layers[node.layer].isInput {
-                lines.append("\(member) = CopyOnWrite(InputLayer(config: \(config)))")
-            } else if let nestedType = nested[node.layer]?.typeName {
-                lines.append(
-                    "\(member) = CopyOnWrite(try \(nestedType)(config: \(config), seed: Seeds.derive(seed, "
-                        + "\(config).name)))"
-                )
-            } else {
-                let shape =
-                    layers[node.layer].isUnary
-                    ? "inputShape: \(shapeExpression(node.inputs[0]))"
-                    : "inputShapes: [\(node.arguments.map { shapeExpression($0) }.joined(separator: ", "))]"
-                let arguments = "config: \(config), \(shape), modelSeed: seed"
-                if member.count + arguments.count <= 80 {
-                    lines.append("\(member) = try CopyOnWrite(\(arguments))")
-                } else {
-                    lines.append("\(member) = try CopyOnWrite(")
-                    lines.append("    \(arguments))")
-                }
-            }
-        }
-        return lines
-    }
-
-    /// `dense = cloner.cloneLayer(dense, …)` for the layers but the inputs.
-    func clones(target: String) -> [String] {
-        layers.indices.filter { !layers[$0].isInput }.map { index in
-            let member = members[index]
-            let recursive = nested[index] != nil ? ", recursive: recursive" : ""
-            return
-                "\(target)\(member) = cloner.cloneLayer(\(member), at: path.appending(\(member).config.name), in: "
-                + "\(typeLiteral)\(recursive))"
+            out.line("]")
         }
     }
 
@@ -170,14 +84,7 @@ extension Renderer {
     func renderConfigProperty(_ out: inout SourceWriter) {
         out.line("/// The config of the model as it is now.")
         out.block("\(access)var config: Config") { out in
-            if isTabulated {
-                out.line("Config(storage: storage.configs)")
-                return
-            }
-            out.line("var config = Config()")
-            out.line("config.model = storage.value.attributes")
-            for index in layers.indices { out.line("config.\(members[index]) = \(members[index]).config") }
-            out.line("return config")
+            out.line("Config(storage: storage.configs)")
         }
     }
 
@@ -188,12 +95,8 @@ extension Renderer {
             "\(access)func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> \(typeName)"
         ) { out in
             out.line("var clone = self")
-            if isTabulated {
-                out.line(
-                    "clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: \(typeLiteral))")
-            } else {
-                for line in clones(target: "clone.") { out.line(line) }
-            }
+            out.line(
+                "clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: \(typeLiteral))")
             out.line("return clone")
         }
     }
@@ -207,42 +110,12 @@ extension Renderer {
                 + "order\(count > 0 && nestedNote.isEmpty ? " (\(count))" : nestedNote)."
         )
         out.block("\(access)var weights: [Tensor]") { out in
-            if weighted.isEmpty {
-                out.line("[]")
-            } else if isTabulated {
-                out.line("storage.weights")
-            } else if weighted.count == 1 {
-                out.line("\(members[weighted[0]]).weights")
-            } else {
-                // One statement a layer: a long `+` chain takes the type checker a long time.
-                out.line("var weights = \(members[weighted[0]]).weights")
-                for index in weighted.dropFirst() {
-                    out.line("weights += \(members[index]).weights")
-                }
-                out.line("return weights")
-            }
+            out.line("storage.weights")
         }
         out.line()
         out.line("/// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.")
         out.block("\(access)mutating func setWeights(_ weights: [Tensor]) throws") { out in
-            if weighted.isEmpty {
-                // No layer has weights: only an empty list fits.
-                out.line("try WeightAssignment(weights, for: \(typeLiteral)).finish()")
-                return
-            }
-            if isTabulated {
-                out.line("try storage.setWeights(weights, for: \(typeLiteral))")
-                return
-            }
-            out.line("var assignment = WeightAssignment(weights, for: \(typeLiteral))")
-            out.line("var updated = self")
-            for index in weighted {
-                out.line(
-                    "try assignment.assign(to: &updated.\(members[index]), name: "
-                        + "\(SwiftLiteral.string(layers[index].name)))")
-            }
-            out.line("try assignment.finish()")
-            out.line("self = updated")
+            out.line("try storage.setWeights(weights, for: \(typeLiteral))")
         }
     }
 }

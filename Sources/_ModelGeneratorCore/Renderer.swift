@@ -36,7 +36,6 @@ struct Renderer {
     var parameters: [String] { plan.parameters }
     var parameterLabels: [String]? { plan.parameterLabels }
     var outputLabels: [String] { plan.outputLabels }
-    var isTabulated: Bool { plan.isTabulated }
     var listChunks: [[Int]] { plan.listChunks }
     var stageNames: [String] { plan.stageNames }
     var variantOf: VariantBase? { plan.variantOf }
@@ -111,12 +110,9 @@ struct Renderer {
         return type(of: layers[index].config!).swiftTypeName
     }
 
-    /// Where a layer (in the model's `storage`) or its config (in the config's `storage`) is
-    /// kept: `storage.value.dense.value`, each layer behind its own reference, or, in a large
-    /// model, `storage[3]`, the table's entry at the layer's index.
-    func storagePath(_ index: Int) -> String {
-        isTabulated ? "storage[\(index)]" : "storage.value.\(members[index]).value"
-    }
+    /// Where a layer (in the model's `LayerTable`) or its config (in the config's
+    /// `LayerConfigTable`) is kept: `storage[3]`, the table's entry at the layer's index.
+    func storagePath(_ index: Int) -> String { "storage[\(index)]" }
 
     /// A computed property reading and writing a stored one. (`get`/`set` rather than
     /// `_modify`: a thousand `_modify` coroutines that call `CopyOnWrite`'s took LLVM's
@@ -134,7 +130,7 @@ struct Renderer {
             + "\(name(layers[indices.last!])))"
     }
 
-    /// The names of a large model's list functions: `base` for the whole list and
+    /// The names of a model's list functions: `base` for the whole list and
     /// `base1`, `base2`, … for its chunks, clear of the layers' properties.
     func listFunctionNames(_ base: String) -> (all: String, chunks: [String]) {
         var names = UniqueNames(reserving: Set(members).union(Identifiers.reserved))
@@ -142,14 +138,20 @@ struct Renderer {
         return (all, listChunks.indices.map { names.claim("\(base)\($0 + 1)") })
     }
 
-    /// A large model's list, `name`, of `type`, as the concatenation of out-of-line functions of
-    /// at most `options.listSize` entries each, so that a release build optimizes each alone;
-    /// `body` prints the entries of a chunk's layers.
+    /// A list, `base`, of `type` with an entry per layer: one computed property, or, past
+    /// `options.listSize` layers, the concatenation of out-of-line functions of that many
+    /// entries each, so that a release build optimizes each alone; `body` prints the entries
+    /// of a chunk's layers.
     func renderList(
         _ out: inout SourceWriter, _ base: String, of type: String, documentation: String,
         body: (inout SourceWriter, [Int]) -> Void
     ) {
         let (all, chunks) = listFunctionNames(base)
+        if listChunks.count == 1 {
+            out.line("/// \(documentation).")
+            out.block("private static var \(all): [\(type)]") { out in body(&out, listChunks[0]) }
+            return
+        }
         out.line("/// \(documentation), listed by functions of at most \(options.listSize).")
         out.block("private static var \(all): [\(type)]") { out in
             for (index, function) in chunks.enumerated() {

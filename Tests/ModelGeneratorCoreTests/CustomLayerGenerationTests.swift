@@ -44,7 +44,7 @@ import _ModelGeneratorCore
         #expect(file.contents.contains("/// | `linear` | custom Linear `Linear` | (None, 3, 4) | 24 |"))
         #expect(
             file.contents.contains(
-                "var linear = CopyOnWrite<ConfigOf<Linear>>(.init(name: \"linear\", units: 4, useBias: false))"))
+                "let linear = ConfigOf<Linear>(name: \"linear\", units: 4, useBias: false)"))
         #expect(file.contents.contains("#sourceLocation(file: \"net.model.json\", line: 3)"))
         #expect(file.contents.contains("CustomLayer(ConfigOf<Linear>.self)"))
         let scaled = try Self.generate(
@@ -54,7 +54,7 @@ import _ModelGeneratorCore
             """#
         )
         #expect(scaled.contents.contains("| `s` | custom ChannelScale `ChannelScale` | (None, 3, 6) | 6 |"))
-        #expect(scaled.contents.contains(".init(name: \"s\", trainable: false, initValue: 0.5)"))
+        #expect(scaled.contents.contains("ConfigOf<ChannelScale>(name: \"s\", trainable: false, initValue: 0.5)"))
     }
 
     /// Each mistake and its exact located diagnostic.
@@ -215,9 +215,9 @@ import _ModelGeneratorCore
         #expect(file.contents.contains("struct Config: SubclassedModelConfig"))
         #expect(
             file.contents.contains(
-                "var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: \"input_layer\"))"))
+                "InputLayerConfig(batchShape: [nil, 5], name: \"input_layer\"),"))
         #expect(
-            file.contents.contains("var net = CopyOnWrite<ConfigOf<ChannelScale>>(.init(name: \"net\", initValue: 2))"))
+            file.contents.contains("let net = ConfigOf<ChannelScale>(name: \"net\", initValue: 2)"))
 
         let unbuilt = #"{"class_name": "ChannelScale", "registered_name": "Custom>ChannelScale", "config": {}}"#
         #expect {
@@ -254,7 +254,7 @@ import _ModelGeneratorCore
         ] {
             let file = try Generator.generate(
                 specAt: "n.model.json", bytes: Array(Self.spec(entry).utf8), options: options)
-            #expect(file.contents.contains("var scale = CopyOnWrite<ConfigOf<Scale>>(.init(name: \"scale\"))"))
+            #expect(file.contents.contains("let scale = ConfigOf<Scale>(name: \"scale\")"))
         }
         #expect(throws: SpecError.self) {
             _ = try Generator.generate(

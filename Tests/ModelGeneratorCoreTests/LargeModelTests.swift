@@ -2,9 +2,9 @@ import ModelRuntime
 import Testing
 
 /// `References/large_model.model.swift` is generated as a large model is (lists of 3 layers
-/// and stages of 4 calls instead of 16 and 64, so that the reference stays short: layers and
-/// configs in runtime tables, the call in stages that pass their live values on, the graph,
-/// the configs and the layer types in several functions);
+/// and stages of 4 calls instead of 16 and 64, so that the reference stays short: the call in
+/// stages that pass their live values on, the graph, the configs and the layer types in
+/// several functions);
 /// `large_model_unsplit` is the same spec in one piece. Both are compiled into this target: they
 /// must agree in everything.
 @Suite struct LargeModelTests {
@@ -52,9 +52,8 @@ import Testing
         #expect(fresh.weights == model.clone(with: FreshWeights(seed: 9)).weights)
     }
 
-    /// The table clones a nested model as one layer, or layer by layer when `recursive`, as
-    /// the generated code of a small model does, and throws a located error for a config whose
-    /// layer is of another class.
+    /// Both clone a nested model as one layer, or layer by layer when `recursive`, alike, and
+    /// throw for Keras JSON whose layer is of another class.
     @Test func nestedModelsCloneAsTheWholeModelsDo() throws {
         let split = LargeModel(seed: 3)
         let whole = LargeModelUnsplit(seed: 3)

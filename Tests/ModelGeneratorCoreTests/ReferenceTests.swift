@@ -18,9 +18,9 @@ import Testing
         ("hostile_functional.model.json", GeneratorOptions(accessModifier: .public)),
         ("custom_layers.model.json", GeneratorOptions(customLayers: customLayers)),
         ("fused_chains.model.json", GeneratorOptions()),
-        // A model split as a large one is (layers in tables, the call in stages, the graph,
-        // configs and layer types in several functions), with lists of 3 layers and stages of
-        // 4 calls instead of 16 and 64, so that the reference stays short.
+        // A model split as a large one is (the call in stages, the graph, configs and layer
+        // types in several functions), with lists of 3 layers and stages of 4 calls instead of
+        // 16 and 64, so that the reference stays short.
         (
             "large_model.model.json",
             {

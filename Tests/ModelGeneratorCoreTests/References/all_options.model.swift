@@ -22,49 +22,54 @@ public struct AllOptions: Model {
     public struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         public var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `features` (InputLayer).
         public var features: InputLayerConfig {
-            get { storage.value.features.value }
-            set { storage.value.features.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `projection` (Dense).
         public var projection: DenseConfig {
-            get { storage.value.projection.value }
-            set { storage.value.projection.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `drop` (Dropout).
         public var drop: DropoutConfig {
-            get { storage.value.drop.value }
-            set { storage.value.drop.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `act` (Activation).
         public var act: ActivationConfig {
-            get { storage.value.act.value }
-            set { storage.value.act.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `head` (Dense).
         public var head: DenseConfig {
-            get { storage.value.head.value }
-            set { storage.value.head.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         public static let graph = ModelGraph.chain(5)
 
         /// The config from the spec.
-        public init() {}
+        public init() {
+            storage = LayerConfigTable(
+                model: ModelAttributes(name: "all_options", trainable: false), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         public init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            features = try layers.next()
-            projection = try layers.next()
-            drop = try layers.next()
-            act = try layers.next()
-            head = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -74,87 +79,76 @@ public struct AllOptions: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         public var layers: [any GraphLayerConfig] {
-            [features, projection, drop, act, head]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "all_options", trainable: false)
-            var features = CopyOnWrite(InputLayerConfig(batchShape: [8, 16, 12], name: "features"))
-            var projection = CopyOnWrite(DenseConfig(
-                name: "projection",
-                units: 24,
-                activation: .geluApproximate,
-                useBias: false,
-                kernelInitializer: .varianceScaling(scale: 0.5, mode: .fanOut, distribution: .uniform, seed: 3),
-                kernelRegularizer: KerasObject(
-                    validJSON: "{\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": "
-                        + "0.01}, \"registered_name\": null}")
-            ))
-            var drop = CopyOnWrite(DropoutConfig(
-                name: "drop",
-                rate: 0.25,
-                seed: 1337,
-                noiseShape: [nil, 1, 24]
-            ))
-            var act = CopyOnWrite(ActivationConfig(name: "act", trainable: false, activation: .silu))
-            var head = CopyOnWrite(DenseConfig(
-                name: "head",
-                units: 3,
-                activation: .logSoftmax,
-                kernelInitializer: .orthogonal(),
-                biasInitializer: .constant(value: -0.5)
-            ))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [8, 16, 12], name: "features"),
+                DenseConfig(
+                    name: "projection",
+                    units: 24,
+                    activation: .geluApproximate,
+                    useBias: false,
+                    kernelInitializer: .varianceScaling(scale: 0.5, mode: .fanOut, distribution: .uniform, seed: 3),
+                    kernelRegularizer: KerasObject(
+                        validJSON: "{\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": "
+                            + "0.01}, \"registered_name\": null}")
+                ),
+                DropoutConfig(name: "drop", rate: 0.25, seed: 1337, noiseShape: [nil, 1, 24]),
+                ActivationConfig(name: "act", trainable: false, activation: .silu),
+                DenseConfig(
+                    name: "head",
+                    units: 3,
+                    activation: .logSoftmax,
+                    kernelInitializer: .orthogonal(),
+                    biasInitializer: .constant(value: -0.5)
+                ),
+            ]
         }
     }
 
     /// `features`: an input, of shape (8, 16, 12).
-    public var features: InputLayer { storage.value.features.value }
+    public var features: InputLayer { storage[0] }
     /// `projection` (Dense): (8, 16, 12) → (8, 16, 24), 288 parameters.
     public var projection: Dense {
-        get { storage.value.projection.value }
-        set { storage.value.projection.value = newValue }
+        get { storage[1] }
+        set { storage[1] = newValue }
     }
     /// `drop` (Dropout): (8, 16, 24) → (8, 16, 24).
     public var drop: Dropout {
-        get { storage.value.drop.value }
-        set { storage.value.drop.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `act` (Activation): (8, 16, 24) → (8, 16, 24).
     public var act: Activation {
-        get { storage.value.act.value }
-        set { storage.value.act.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `head` (Dense): (8, 16, 24) → (8, 16, 3), 75 parameters.
     public var head: Dense {
-        get { storage.value.head.value }
-        set { storage.value.head.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     public init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     public var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.features = features.config
-        config.projection = projection.config
-        config.drop = drop.config
-        config.act = act.config
-        config.head = head.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on features (8, 16, 12); returns shape (8, 16, 3).
@@ -185,49 +179,28 @@ public struct AllOptions: Model {
     /// `clone(with:recursive:)`.
     public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> AllOptions {
         var clone = self
-        clone.projection = cloner.cloneLayer(projection, at: path.appending(projection.config.name), in: "AllOptions")
-        clone.drop = cloner.cloneLayer(drop, at: path.appending(drop.config.name), in: "AllOptions")
-        clone.act = cloner.cloneLayer(act, at: path.appending(act.config.name), in: "AllOptions")
-        clone.head = cloner.cloneLayer(head, at: path.appending(head.config.name), in: "AllOptions")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "AllOptions")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order (3).
     public var weights: [Tensor] {
-        var weights = projection.weights
-        weights += head.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "AllOptions")
-        var updated = self
-        try assignment.assign(to: &updated.projection, name: "projection")
-        try assignment.assign(to: &updated.head, name: "head")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "AllOptions")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var features: CopyOnWrite<InputLayer>
-        var projection: CopyOnWrite<Dense>
-        var drop: CopyOnWrite<Dropout>
-        var act: CopyOnWrite<Activation>
-        var head: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            features = CopyOnWrite(InputLayer(config: config.features))
-            projection = try CopyOnWrite(
-                config: config.projection, inputShape: features.value.outputShape, modelSeed: seed)
-            drop = try CopyOnWrite(
-                config: config.drop, inputShape: projection.value.outputShape, modelSeed: seed)
-            act = try CopyOnWrite(config: config.act, inputShape: drop.value.outputShape, modelSeed: seed)
-            head = try CopyOnWrite(config: config.head, inputShape: act.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // features
+            Dense.self,  // projection
+            Dropout.self,  // drop
+            Activation.self,  // act
+            Dense.self,  // head
+        ]
     }
 }

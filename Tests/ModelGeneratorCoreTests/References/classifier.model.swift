@@ -19,37 +19,43 @@ struct Classifier: Model {
     struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `input_layer` (InputLayer).
         var inputLayer: InputLayerConfig {
-            get { storage.value.inputLayer.value }
-            set { storage.value.inputLayer.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `dense` (Dense).
         var dense: DenseConfig {
-            get { storage.value.dense.value }
-            set { storage.value.dense.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `dense_1` (Dense).
         var dense1: DenseConfig {
-            get { storage.value.dense1.value }
-            set { storage.value.dense1.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         static let graph = ModelGraph.chain(3)
 
         /// The config from the spec.
-        init() {}
+        init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "classifier"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            inputLayer = try layers.next()
-            dense = try layers.next()
-            dense1 = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -59,53 +65,49 @@ struct Classifier: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            [inputLayer, dense, dense1]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "classifier")
-            var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 728], name: "input_layer"))
-            var dense = CopyOnWrite(DenseConfig(name: "dense", units: 32, activation: .relu))
-            var dense1 = CopyOnWrite(DenseConfig(name: "dense_1", units: 1, activation: .sigmoid))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 728], name: "input_layer"),
+                DenseConfig(name: "dense", units: 32, activation: .relu),
+                DenseConfig(name: "dense_1", units: 1, activation: .sigmoid),
+            ]
         }
     }
 
     /// `input_layer`: an input, of shape (None, 728).
-    var inputLayer: InputLayer { storage.value.inputLayer.value }
+    var inputLayer: InputLayer { storage[0] }
     /// `dense` (Dense): (None, 728) → (None, 32), 23,328 parameters.
     var dense: Dense {
-        get { storage.value.dense.value }
-        set { storage.value.dense.value = newValue }
+        get { storage[1] }
+        set { storage[1] = newValue }
     }
     /// `dense_1` (Dense): (None, 32) → (None, 1), 33 parameters.
     var dense1: Dense {
-        get { storage.value.dense1.value }
-        set { storage.value.dense1.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.inputLayer = inputLayer.config
-        config.dense = dense.config
-        config.dense1 = dense1.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on inputLayer (None, 728); returns shape (None, 1).
@@ -132,43 +134,26 @@ struct Classifier: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Classifier {
         var clone = self
-        clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "Classifier")
-        clone.dense1 = cloner.cloneLayer(dense1, at: path.appending(dense1.config.name), in: "Classifier")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "Classifier")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order (4).
     var weights: [Tensor] {
-        var weights = dense.weights
-        weights += dense1.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "Classifier")
-        var updated = self
-        try assignment.assign(to: &updated.dense, name: "dense")
-        try assignment.assign(to: &updated.dense1, name: "dense_1")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "Classifier")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var inputLayer: CopyOnWrite<InputLayer>
-        var dense: CopyOnWrite<Dense>
-        var dense1: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
-            dense = try CopyOnWrite(
-                config: config.dense, inputShape: inputLayer.value.outputShape, modelSeed: seed)
-            dense1 = try CopyOnWrite(
-                config: config.dense1, inputShape: dense.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // inputLayer
+            Dense.self,  // dense
+            Dense.self,  // dense1
+        ]
     }
 }

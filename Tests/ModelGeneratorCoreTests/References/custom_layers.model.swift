@@ -21,33 +21,33 @@ struct CustomLayers: Model {
     struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `input_layer` (InputLayer).
         var inputLayer: InputLayerConfig {
-            get { storage.value.inputLayer.value }
-            set { storage.value.inputLayer.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `linear` (Linear, the custom layer `Linear`).
         var linear: ConfigOf<Linear> {
-            get { storage.value.linear.value }
-            set { storage.value.linear.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `channel_scale` (ChannelScale, the custom layer `ChannelScale`).
         var channelScale: ConfigOf<ChannelScale> {
-            get { storage.value.channelScale.value }
-            set { storage.value.channelScale.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `residual_dense` (ResidualDense, the custom layer `ResidualDense`).
         var residualDense: ConfigOf<ResidualDense> {
-            get { storage.value.residualDense.value }
-            set { storage.value.residualDense.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `dense` (Dense).
         var dense: DenseConfig {
-            get { storage.value.dense.value }
-            set { storage.value.dense.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -61,16 +61,20 @@ struct CustomLayers: Model {
         ]
 
         /// The config from the spec.
-        init() {}
+        init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "custom_layers"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            inputLayer = try layers.next()
-            linear = try layers.next()
-            channelScale = try layers.next()
-            residualDense = try layers.next()
-            dense = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -80,76 +84,70 @@ struct CustomLayers: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            [inputLayer, linear, channelScale, residualDense, dense]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "custom_layers")
-            var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 10], name: "input_layer"))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
             #sourceLocation(file: "custom_layers.model.json", line: 3)
-            var linear = CopyOnWrite<ConfigOf<Linear>>(.init(name: "linear", units: 16))
+            let linear = ConfigOf<Linear>(name: "linear", units: 16)
             #sourceLocation()
             #sourceLocation(file: "custom_layers.model.json", line: 4)
-            var channelScale = CopyOnWrite<ConfigOf<ChannelScale>>(.init(
-                name: "channel_scale",
-                initValue: 0.1
-            ))
+            let channelScale = ConfigOf<ChannelScale>(name: "channel_scale", initValue: 0.1)
             #sourceLocation()
             #sourceLocation(file: "custom_layers.model.json", line: 5)
-            var residualDense = CopyOnWrite<ConfigOf<ResidualDense>>(.init(name: "residual_dense"))
+            let residualDense = ConfigOf<ResidualDense>(name: "residual_dense")
             #sourceLocation()
-            var dense = CopyOnWrite(DenseConfig(name: "dense", units: 2, activation: .softmax))
+            return [
+                InputLayerConfig(batchShape: [nil, 10], name: "input_layer"),
+                linear,
+                channelScale,
+                residualDense,
+                DenseConfig(name: "dense", units: 2, activation: .softmax),
+            ]
         }
     }
 
     /// `input_layer`: an input, of shape (None, 10).
-    var inputLayer: InputLayer { storage.value.inputLayer.value }
+    var inputLayer: InputLayer { storage[0] }
     /// `linear` (custom Linear `Linear`): (None, 10) → (None, 16), 176 parameters.
     var linear: Linear {
-        get { storage.value.linear.value }
-        set { storage.value.linear.value = newValue }
+        get { storage[1] }
+        set { storage[1] = newValue }
     }
     /// `channel_scale` (custom ChannelScale `ChannelScale`): (None, 16) → (None, 16), 16 parameters.
     var channelScale: ChannelScale {
-        get { storage.value.channelScale.value }
-        set { storage.value.channelScale.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `residual_dense` (custom ResidualDense `ResidualDense`): (None, 16) → (None, 16), 544 parameters.
     var residualDense: ResidualDense {
-        get { storage.value.residualDense.value }
-        set { storage.value.residualDense.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `dense` (Dense): (None, 16) → (None, 2), 34 parameters.
     var dense: Dense {
-        get { storage.value.dense.value }
-        set { storage.value.dense.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.inputLayer = inputLayer.config
-        config.linear = linear.config
-        config.channelScale = channelScale.config
-        config.residualDense = residualDense.config
-        config.dense = dense.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on inputLayer (None, 10); returns shape (None, 2).
@@ -183,57 +181,28 @@ struct CustomLayers: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> CustomLayers {
         var clone = self
-        clone.linear = cloner.cloneLayer(linear, at: path.appending(linear.config.name), in: "CustomLayers")
-        clone.channelScale = cloner.cloneLayer(
-            channelScale, at: path.appending(channelScale.config.name), in: "CustomLayers")
-        clone.residualDense = cloner.cloneLayer(
-            residualDense, at: path.appending(residualDense.config.name), in: "CustomLayers")
-        clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "CustomLayers")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "CustomLayers")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order (9).
     var weights: [Tensor] {
-        var weights = linear.weights
-        weights += channelScale.weights
-        weights += residualDense.weights
-        weights += dense.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "CustomLayers")
-        var updated = self
-        try assignment.assign(to: &updated.linear, name: "linear")
-        try assignment.assign(to: &updated.channelScale, name: "channel_scale")
-        try assignment.assign(to: &updated.residualDense, name: "residual_dense")
-        try assignment.assign(to: &updated.dense, name: "dense")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "CustomLayers")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var inputLayer: CopyOnWrite<InputLayer>
-        var linear: CopyOnWrite<Linear>
-        var channelScale: CopyOnWrite<ChannelScale>
-        var residualDense: CopyOnWrite<ResidualDense>
-        var dense: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
-            linear = try CopyOnWrite(
-                config: config.linear, inputShape: inputLayer.value.outputShape, modelSeed: seed)
-            channelScale = try CopyOnWrite(
-                config: config.channelScale, inputShape: linear.value.outputShape, modelSeed: seed)
-            residualDense = try CopyOnWrite(
-                config: config.residualDense, inputShape: channelScale.value.outputShape, modelSeed: seed)
-            dense = try CopyOnWrite(
-                config: config.dense, inputShape: residualDense.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // inputLayer
+            Linear.self,  // linear
+            ChannelScale.self,  // channelScale
+            ResidualDense.self,  // residualDense
+            Dense.self,  // dense
+        ]
     }
 }

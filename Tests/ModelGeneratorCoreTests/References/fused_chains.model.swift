@@ -32,88 +32,88 @@ struct FusedChains: Model {
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `image` (InputLayer).
         var image: InputLayerConfig {
-            get { storage.value.image.value }
-            set { storage.value.image.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `stem_conv` (Conv2D).
         var stemConv: Conv2DConfig {
-            get { storage.value.stemConv.value }
-            set { storage.value.stemConv.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `stem_bn` (BatchNormalization).
         var stemBn: BatchNormalizationConfig {
-            get { storage.value.stemBn.value }
-            set { storage.value.stemBn.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `stem_relu` (ReLU).
         var stemRelu: ReLUConfig {
-            get { storage.value.stemRelu.value }
-            set { storage.value.stemRelu.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `dw` (DepthwiseConv2D).
         var dw: DepthwiseConv2DConfig {
-            get { storage.value.dw.value }
-            set { storage.value.dw.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
         /// `dw_bn` (BatchNormalization).
         var dwBn: BatchNormalizationConfig {
-            get { storage.value.dwBn.value }
-            set { storage.value.dwBn.value = newValue }
+            get { storage[5] }
+            set { storage[5] = newValue }
         }
         /// `dw_relu` (Activation).
         var dwRelu: ActivationConfig {
-            get { storage.value.dwRelu.value }
-            set { storage.value.dwRelu.value = newValue }
+            get { storage[6] }
+            set { storage[6] = newValue }
         }
         /// `project` (Conv2D).
         var project: Conv2DConfig {
-            get { storage.value.project.value }
-            set { storage.value.project.value = newValue }
+            get { storage[7] }
+            set { storage[7] = newValue }
         }
         /// `project_bn` (BatchNormalization).
         var projectBn: BatchNormalizationConfig {
-            get { storage.value.projectBn.value }
-            set { storage.value.projectBn.value = newValue }
+            get { storage[8] }
+            set { storage[8] = newValue }
         }
         /// `add` (Add).
         var add: AddConfig {
-            get { storage.value.add.value }
-            set { storage.value.add.value = newValue }
+            get { storage[9] }
+            set { storage[9] = newValue }
         }
         /// `side_conv` (Conv2D).
         var sideConv: Conv2DConfig {
-            get { storage.value.sideConv.value }
-            set { storage.value.sideConv.value = newValue }
+            get { storage[10] }
+            set { storage[10] = newValue }
         }
         /// `side_bn` (BatchNormalization).
         var sideBn: BatchNormalizationConfig {
-            get { storage.value.sideBn.value }
-            set { storage.value.sideBn.value = newValue }
+            get { storage[11] }
+            set { storage[11] = newValue }
         }
         /// `side_relu` (Activation).
         var sideRelu: ActivationConfig {
-            get { storage.value.sideRelu.value }
-            set { storage.value.sideRelu.value = newValue }
+            get { storage[12] }
+            set { storage[12] = newValue }
         }
         /// `gate` (Multiply).
         var gate: MultiplyConfig {
-            get { storage.value.gate.value }
-            set { storage.value.gate.value = newValue }
+            get { storage[13] }
+            set { storage[13] = newValue }
         }
         /// `head` (Conv2D).
         var head: Conv2DConfig {
-            get { storage.value.head.value }
-            set { storage.value.head.value = newValue }
+            get { storage[14] }
+            set { storage[14] = newValue }
         }
         /// `head_bn` (BatchNormalization).
         var headBn: BatchNormalizationConfig {
-            get { storage.value.headBn.value }
-            set { storage.value.headBn.value = newValue }
+            get { storage[15] }
+            set { storage[15] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -140,27 +140,20 @@ struct FusedChains: Model {
             outputs: [.init(14), .init(15)])
 
         /// The config from the spec.
-        init() {}
+        init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "fused_chains"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            image = try layers.next()
-            stemConv = try layers.next()
-            stemBn = try layers.next()
-            stemRelu = try layers.next()
-            dw = try layers.next()
-            dwBn = try layers.next()
-            dwRelu = try layers.next()
-            project = try layers.next()
-            projectBn = try layers.next()
-            add = try layers.next()
-            sideConv = try layers.next()
-            sideBn = try layers.next()
-            sideRelu = try layers.next()
-            gate = try layers.next()
-            head = try layers.next()
-            headBn = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -170,152 +163,127 @@ struct FusedChains: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            [
-                image, stemConv, stemBn, stemRelu, dw, dwBn, dwRelu, project, projectBn, add, sideConv, sideBn,
-                sideRelu, gate, head, headBn
-            ]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "fused_chains")
-            var image = CopyOnWrite(InputLayerConfig(batchShape: [nil, 16, 16, 3], name: "image"))
-            var stemConv = CopyOnWrite(Conv2DConfig(
-                name: "stem_conv",
-                filters: 8,
-                kernelSize: [3, 3],
-                padding: .same
-            ))
-            var stemBn = CopyOnWrite(BatchNormalizationConfig(name: "stem_bn"))
-            var stemRelu = CopyOnWrite(ReLUConfig(name: "stem_relu", maxValue: 6.0))
-            var dw = CopyOnWrite(DepthwiseConv2DConfig(name: "dw", kernelSize: [3, 3], padding: .same))
-            var dwBn = CopyOnWrite(BatchNormalizationConfig(name: "dw_bn"))
-            var dwRelu = CopyOnWrite(ActivationConfig(name: "dw_relu", activation: .relu))
-            var project = CopyOnWrite(Conv2DConfig(name: "project", filters: 8, kernelSize: [1, 1]))
-            var projectBn = CopyOnWrite(BatchNormalizationConfig(name: "project_bn"))
-            var add = CopyOnWrite(AddConfig(name: "add"))
-            var sideConv = CopyOnWrite(Conv2DConfig(name: "side_conv", filters: 4, kernelSize: [1, 1]))
-            var sideBn = CopyOnWrite(BatchNormalizationConfig(name: "side_bn"))
-            var sideRelu = CopyOnWrite(ActivationConfig(name: "side_relu", activation: .relu))
-            var gate = CopyOnWrite(MultiplyConfig(name: "gate"))
-            var head = CopyOnWrite(Conv2DConfig(name: "head", filters: 4, kernelSize: [1, 1]))
-            var headBn = CopyOnWrite(BatchNormalizationConfig(name: "head_bn"))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 16, 16, 3], name: "image"),
+                Conv2DConfig(name: "stem_conv", filters: 8, kernelSize: [3, 3], padding: .same),
+                BatchNormalizationConfig(name: "stem_bn"),
+                ReLUConfig(name: "stem_relu", maxValue: 6.0),
+                DepthwiseConv2DConfig(name: "dw", kernelSize: [3, 3], padding: .same),
+                BatchNormalizationConfig(name: "dw_bn"),
+                ActivationConfig(name: "dw_relu", activation: .relu),
+                Conv2DConfig(name: "project", filters: 8, kernelSize: [1, 1]),
+                BatchNormalizationConfig(name: "project_bn"),
+                AddConfig(name: "add"),
+                Conv2DConfig(name: "side_conv", filters: 4, kernelSize: [1, 1]),
+                BatchNormalizationConfig(name: "side_bn"),
+                ActivationConfig(name: "side_relu", activation: .relu),
+                MultiplyConfig(name: "gate"),
+                Conv2DConfig(name: "head", filters: 4, kernelSize: [1, 1]),
+                BatchNormalizationConfig(name: "head_bn"),
+            ]
         }
     }
 
     /// `image`: an input, of shape (None, 16, 16, 3).
-    var image: InputLayer { storage.value.image.value }
+    var image: InputLayer { storage[0] }
     /// `stem_conv` (Conv2D): (None, 16, 16, 3) → (None, 16, 16, 8), 224 parameters.
     var stemConv: Conv2D {
-        get { storage.value.stemConv.value }
-        set { storage.value.stemConv.value = newValue }
+        get { storage[1] }
+        set { storage[1] = newValue }
     }
     /// `stem_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
     var stemBn: BatchNormalization {
-        get { storage.value.stemBn.value }
-        set { storage.value.stemBn.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `stem_relu` (ReLU): (None, 16, 16, 8) → (None, 16, 16, 8).
     var stemRelu: ReLU {
-        get { storage.value.stemRelu.value }
-        set { storage.value.stemRelu.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `dw` (DepthwiseConv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 80 parameters.
     var dw: DepthwiseConv2D {
-        get { storage.value.dw.value }
-        set { storage.value.dw.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
     /// `dw_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
     var dwBn: BatchNormalization {
-        get { storage.value.dwBn.value }
-        set { storage.value.dwBn.value = newValue }
+        get { storage[5] }
+        set { storage[5] = newValue }
     }
     /// `dw_relu` (Activation): (None, 16, 16, 8) → (None, 16, 16, 8).
     var dwRelu: Activation {
-        get { storage.value.dwRelu.value }
-        set { storage.value.dwRelu.value = newValue }
+        get { storage[6] }
+        set { storage[6] = newValue }
     }
     /// `project` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 72 parameters.
     var project: Conv2D {
-        get { storage.value.project.value }
-        set { storage.value.project.value = newValue }
+        get { storage[7] }
+        set { storage[7] = newValue }
     }
     /// `project_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
     var projectBn: BatchNormalization {
-        get { storage.value.projectBn.value }
-        set { storage.value.projectBn.value = newValue }
+        get { storage[8] }
+        set { storage[8] = newValue }
     }
     /// `add` (Add): [(None, 16, 16, 8), (None, 16, 16, 8)] → (None, 16, 16, 8).
     var add: Add {
-        get { storage.value.add.value }
-        set { storage.value.add.value = newValue }
+        get { storage[9] }
+        set { storage[9] = newValue }
     }
     /// `side_conv` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 4), 36 parameters.
     var sideConv: Conv2D {
-        get { storage.value.sideConv.value }
-        set { storage.value.sideConv.value = newValue }
+        get { storage[10] }
+        set { storage[10] = newValue }
     }
     /// `side_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
     var sideBn: BatchNormalization {
-        get { storage.value.sideBn.value }
-        set { storage.value.sideBn.value = newValue }
+        get { storage[11] }
+        set { storage[11] = newValue }
     }
     /// `side_relu` (Activation): (None, 16, 16, 4) → (None, 16, 16, 4).
     var sideRelu: Activation {
-        get { storage.value.sideRelu.value }
-        set { storage.value.sideRelu.value = newValue }
+        get { storage[12] }
+        set { storage[12] = newValue }
     }
     /// `gate` (Multiply): [(None, 16, 16, 4), (None, 16, 16, 4)] → (None, 16, 16, 4).
     var gate: Multiply {
-        get { storage.value.gate.value }
-        set { storage.value.gate.value = newValue }
+        get { storage[13] }
+        set { storage[13] = newValue }
     }
     /// `head` (Conv2D): (None, 16, 16, 4) → (None, 16, 16, 4), 20 parameters.
     var head: Conv2D {
-        get { storage.value.head.value }
-        set { storage.value.head.value = newValue }
+        get { storage[14] }
+        set { storage[14] = newValue }
     }
     /// `head_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
     var headBn: BatchNormalization {
-        get { storage.value.headBn.value }
-        set { storage.value.headBn.value = newValue }
+        get { storage[15] }
+        set { storage[15] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.image = image.config
-        config.stemConv = stemConv.config
-        config.stemBn = stemBn.config
-        config.stemRelu = stemRelu.config
-        config.dw = dw.config
-        config.dwBn = dwBn.config
-        config.dwRelu = dwRelu.config
-        config.project = project.config
-        config.projectBn = projectBn.config
-        config.add = add.config
-        config.sideConv = sideConv.config
-        config.sideBn = sideBn.config
-        config.sideRelu = sideRelu.config
-        config.gate = gate.config
-        config.head = head.config
-        config.headBn = headBn.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on image (None, 16, 16, 3); returns [(None, 16, 16, 4), (None, 16, 16, 4)].
@@ -358,108 +326,39 @@ struct FusedChains: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> FusedChains {
         var clone = self
-        clone.stemConv = cloner.cloneLayer(stemConv, at: path.appending(stemConv.config.name), in: "FusedChains")
-        clone.stemBn = cloner.cloneLayer(stemBn, at: path.appending(stemBn.config.name), in: "FusedChains")
-        clone.stemRelu = cloner.cloneLayer(stemRelu, at: path.appending(stemRelu.config.name), in: "FusedChains")
-        clone.dw = cloner.cloneLayer(dw, at: path.appending(dw.config.name), in: "FusedChains")
-        clone.dwBn = cloner.cloneLayer(dwBn, at: path.appending(dwBn.config.name), in: "FusedChains")
-        clone.dwRelu = cloner.cloneLayer(dwRelu, at: path.appending(dwRelu.config.name), in: "FusedChains")
-        clone.project = cloner.cloneLayer(project, at: path.appending(project.config.name), in: "FusedChains")
-        clone.projectBn = cloner.cloneLayer(projectBn, at: path.appending(projectBn.config.name), in: "FusedChains")
-        clone.add = cloner.cloneLayer(add, at: path.appending(add.config.name), in: "FusedChains")
-        clone.sideConv = cloner.cloneLayer(sideConv, at: path.appending(sideConv.config.name), in: "FusedChains")
-        clone.sideBn = cloner.cloneLayer(sideBn, at: path.appending(sideBn.config.name), in: "FusedChains")
-        clone.sideRelu = cloner.cloneLayer(sideRelu, at: path.appending(sideRelu.config.name), in: "FusedChains")
-        clone.gate = cloner.cloneLayer(gate, at: path.appending(gate.config.name), in: "FusedChains")
-        clone.head = cloner.cloneLayer(head, at: path.appending(head.config.name), in: "FusedChains")
-        clone.headBn = cloner.cloneLayer(headBn, at: path.appending(headBn.config.name), in: "FusedChains")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "FusedChains")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order (30).
     var weights: [Tensor] {
-        var weights = stemConv.weights
-        weights += stemBn.weights
-        weights += dw.weights
-        weights += dwBn.weights
-        weights += project.weights
-        weights += projectBn.weights
-        weights += sideConv.weights
-        weights += sideBn.weights
-        weights += head.weights
-        weights += headBn.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "FusedChains")
-        var updated = self
-        try assignment.assign(to: &updated.stemConv, name: "stem_conv")
-        try assignment.assign(to: &updated.stemBn, name: "stem_bn")
-        try assignment.assign(to: &updated.dw, name: "dw")
-        try assignment.assign(to: &updated.dwBn, name: "dw_bn")
-        try assignment.assign(to: &updated.project, name: "project")
-        try assignment.assign(to: &updated.projectBn, name: "project_bn")
-        try assignment.assign(to: &updated.sideConv, name: "side_conv")
-        try assignment.assign(to: &updated.sideBn, name: "side_bn")
-        try assignment.assign(to: &updated.head, name: "head")
-        try assignment.assign(to: &updated.headBn, name: "head_bn")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "FusedChains")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var image: CopyOnWrite<InputLayer>
-        var stemConv: CopyOnWrite<Conv2D>
-        var stemBn: CopyOnWrite<BatchNormalization>
-        var stemRelu: CopyOnWrite<ReLU>
-        var dw: CopyOnWrite<DepthwiseConv2D>
-        var dwBn: CopyOnWrite<BatchNormalization>
-        var dwRelu: CopyOnWrite<Activation>
-        var project: CopyOnWrite<Conv2D>
-        var projectBn: CopyOnWrite<BatchNormalization>
-        var add: CopyOnWrite<Add>
-        var sideConv: CopyOnWrite<Conv2D>
-        var sideBn: CopyOnWrite<BatchNormalization>
-        var sideRelu: CopyOnWrite<Activation>
-        var gate: CopyOnWrite<Multiply>
-        var head: CopyOnWrite<Conv2D>
-        var headBn: CopyOnWrite<BatchNormalization>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            image = CopyOnWrite(InputLayer(config: config.image))
-            stemConv = try CopyOnWrite(
-                config: config.stemConv, inputShape: image.value.outputShape, modelSeed: seed)
-            stemBn = try CopyOnWrite(
-                config: config.stemBn, inputShape: stemConv.value.outputShape, modelSeed: seed)
-            stemRelu = try CopyOnWrite(
-                config: config.stemRelu, inputShape: stemBn.value.outputShape, modelSeed: seed)
-            dw = try CopyOnWrite(config: config.dw, inputShape: stemRelu.value.outputShape, modelSeed: seed)
-            dwBn = try CopyOnWrite(config: config.dwBn, inputShape: dw.value.outputShape, modelSeed: seed)
-            dwRelu = try CopyOnWrite(config: config.dwRelu, inputShape: dwBn.value.outputShape, modelSeed: seed)
-            project = try CopyOnWrite(
-                config: config.project, inputShape: dwRelu.value.outputShape, modelSeed: seed)
-            projectBn = try CopyOnWrite(
-                config: config.projectBn, inputShape: project.value.outputShape, modelSeed: seed)
-            add = try CopyOnWrite(
-                config: config.add, inputShapes: [stemRelu.value.outputShape, projectBn.value.outputShape],
-                modelSeed: seed)
-            sideConv = try CopyOnWrite(
-                config: config.sideConv, inputShape: add.value.outputShape, modelSeed: seed)
-            sideBn = try CopyOnWrite(
-                config: config.sideBn, inputShape: sideConv.value.outputShape, modelSeed: seed)
-            sideRelu = try CopyOnWrite(
-                config: config.sideRelu, inputShape: sideBn.value.outputShape, modelSeed: seed)
-            gate = try CopyOnWrite(
-                config: config.gate, inputShapes: [sideBn.value.outputShape, sideRelu.value.outputShape],
-                modelSeed: seed)
-            head = try CopyOnWrite(config: config.head, inputShape: gate.value.outputShape, modelSeed: seed)
-            headBn = try CopyOnWrite(config: config.headBn, inputShape: head.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // image
+            Conv2D.self,  // stemConv
+            BatchNormalization.self,  // stemBn
+            ReLU.self,  // stemRelu
+            DepthwiseConv2D.self,  // dw
+            BatchNormalization.self,  // dwBn
+            Activation.self,  // dwRelu
+            Conv2D.self,  // project
+            BatchNormalization.self,  // projectBn
+            Add.self,  // add
+            Conv2D.self,  // sideConv
+            BatchNormalization.self,  // sideBn
+            Activation.self,  // sideRelu
+            Multiply.self,  // gate
+            Conv2D.self,  // head
+            BatchNormalization.self,  // headBn
+        ]
     }
 }

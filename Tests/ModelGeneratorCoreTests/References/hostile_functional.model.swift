@@ -20,33 +20,33 @@ public struct HostileFunctional: Model {
     public struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         public var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `in"put` (InputLayer).
         public var inPut: InputLayerConfig {
-            get { storage.value.inPut.value }
-            set { storage.value.inPut.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `Type` (InputLayer).
         public var type: InputLayerConfig {
-            get { storage.value.type.value }
-            set { storage.value.type.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `Encoder`: the nested model `Encoder`.
         public var encoder: Encoder.Config {
-            get { storage.value.encoder.value }
-            set { storage.value.encoder.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `self` (Concatenate).
         public var selfLayer: ConcatenateConfig {
-            get { storage.value.selfLayer.value }
-            set { storage.value.selfLayer.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `été */ \u{202e}` (Dense).
         public var ete: DenseConfig {
-            get { storage.value.ete.value }
-            set { storage.value.ete.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -63,16 +63,20 @@ public struct HostileFunctional: Model {
             outputs: [.init(5), .init(4), .init(3)])
 
         /// The config from the spec.
-        public init() {}
+        public init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "Config"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         public init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            inPut = try layers.next()
-            type = try layers.next()
-            encoder = try layers.next()
-            selfLayer = try layers.next()
-            ete = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -82,64 +86,58 @@ public struct HostileFunctional: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         public var layers: [any GraphLayerConfig] {
-            [inPut, type, encoder, selfLayer, ete]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "Config")
-            var inPut = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "in\"put"))
-            var type = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "Type"))
-            var encoder = CopyOnWrite(Encoder.Config())
-            var selfLayer = CopyOnWrite(ConcatenateConfig(name: "self"))
-            var ete = CopyOnWrite(DenseConfig(name: "\u{e9}t\u{e9} */ \u{202e}", units: 1))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 3], name: "in\"put"),
+                InputLayerConfig(batchShape: [nil, 3], name: "Type"),
+                Encoder.Config(),
+                ConcatenateConfig(name: "self"),
+                DenseConfig(name: "\u{e9}t\u{e9} */ \u{202e}", units: 1),
+            ]
         }
     }
 
     /// `in"put`: an input, of shape (None, 3).
-    public var inPut: InputLayer { storage.value.inPut.value }
+    public var inPut: InputLayer { storage[0] }
     /// `Type`: an input, of shape (None, 3).
-    public var type: InputLayer { storage.value.type.value }
+    public var type: InputLayer { storage[1] }
     /// `Encoder` (Functional `Encoder`): (None, 3) → (None, 2), 8 parameters, called 2 times.
     public var encoder: Encoder {
-        get { storage.value.encoder.value }
-        set { storage.value.encoder.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `self` (Concatenate): [(None, 2), (None, 2)] → (None, 4).
     public var selfLayer: Concatenate {
-        get { storage.value.selfLayer.value }
-        set { storage.value.selfLayer.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `été */ \u{202e}` (Dense): (None, 4) → (None, 1), 5 parameters.
     public var ete: Dense {
-        get { storage.value.ete.value }
-        set { storage.value.ete.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     public init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     public var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.inPut = inPut.config
-        config.type = type.config
-        config.encoder = encoder.config
-        config.selfLayer = selfLayer.config
-        config.ete = ete.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on inPut (None, 3), type (None, 3); returns [(None, 1), (None, 4), (None, 2)].
@@ -174,51 +172,29 @@ public struct HostileFunctional: Model {
     /// `clone(with:recursive:)`.
     public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> HostileFunctional {
         var clone = self
-        clone.encoder = cloner.cloneLayer(
-            encoder, at: path.appending(encoder.config.name), in: "HostileFunctional", recursive: recursive)
-        clone.selfLayer = cloner.cloneLayer(
-            selfLayer, at: path.appending(selfLayer.config.name), in: "HostileFunctional")
-        clone.ete = cloner.cloneLayer(ete, at: path.appending(ete.config.name), in: "HostileFunctional")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "HostileFunctional")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     public var weights: [Tensor] {
-        var weights = encoder.weights
-        weights += ete.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "HostileFunctional")
-        var updated = self
-        try assignment.assign(to: &updated.encoder, name: "Encoder")
-        try assignment.assign(to: &updated.ete, name: "\u{e9}t\u{e9} */ \u{202e}")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "HostileFunctional")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var inPut: CopyOnWrite<InputLayer>
-        var type: CopyOnWrite<InputLayer>
-        var encoder: CopyOnWrite<Encoder>
-        var selfLayer: CopyOnWrite<Concatenate>
-        var ete: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            inPut = CopyOnWrite(InputLayer(config: config.inPut))
-            type = CopyOnWrite(InputLayer(config: config.type))
-            encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
-            selfLayer = try CopyOnWrite(
-                config: config.selfLayer, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]],
-                modelSeed: seed)
-            ete = try CopyOnWrite(config: config.ete, inputShape: selfLayer.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // inPut
+            InputLayer.self,  // type
+            Encoder.self,  // encoder
+            Concatenate.self,  // selfLayer
+            Dense.self,  // ete
+        ]
     }
 
     /// The Keras Functional model "Encoder" from the model `HostileFunctional` in `hostile_functional.model.json`:
@@ -233,18 +209,18 @@ public struct HostileFunctional: Model {
         public struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             public var model: ModelAttributes {
-                get { storage.value.model }
-                set { storage.value.model = newValue }
+                get { storage.model }
+                set { storage.model = newValue }
             }
             /// `x` (InputLayer).
             public var x: InputLayerConfig {
-                get { storage.value.x.value }
-                set { storage.value.x.value = newValue }
+                get { storage[0] }
+                set { storage[0] = newValue }
             }
             /// `Config` (Dense).
             public var configLayer: DenseConfig {
-                get { storage.value.configLayer.value }
-                set { storage.value.configLayer.value = newValue }
+                get { storage[1] }
+                set { storage[1] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -259,13 +235,20 @@ public struct HostileFunctional: Model {
                 listsSingleOutput: true)
 
             /// The config from the spec.
-            public init() {}
+            public init() {
+                storage = LayerConfigTable(model: ModelAttributes(name: "Encoder"), layers: Self.specLayers)
+            }
+
+            /// The config of the layers in `storage`: what the model's `config` returns.
+            fileprivate init(storage: LayerConfigTable) {
+                self.storage = storage
+            }
 
             public init(from decoder: any Swift.Decoder) throws {
                 var layers = try ModelConfigReader(from: decoder, for: Self.self)
+                self.init()
                 model = layers.attributes
-                x = try layers.next()
-                configLayer = try layers.next()
+                try storage.read(from: &layers)
                 try layers.finish()
             }
 
@@ -275,46 +258,43 @@ public struct HostileFunctional: Model {
 
             /// The layers' configs in spec order, as `graph` numbers them.
             public var layers: [any GraphLayerConfig] {
-                [x, configLayer]
+                storage.layers
             }
 
-            /// The layers' configs, behind one copy-on-write reference: copying a config copies
-            /// none of them until one copy changes.
-            private var storage = CopyOnWrite(Fields())
+            /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+            /// config copies none of them until one copy changes.
+            private var storage: LayerConfigTable
 
-            /// The configs of the spec, each behind its own copy-on-write reference.
-            private struct Fields: Equatable, Sendable {
-                var model = ModelAttributes(name: "Encoder")
-                var x = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "x"))
-                var configLayer = CopyOnWrite(DenseConfig(name: "Config", units: 2))
+            /// The configs of the spec, in spec order.
+            private static var specLayers: [any GraphLayerConfig] {
+                [
+                    InputLayerConfig(batchShape: [nil, 3], name: "x"),
+                    DenseConfig(name: "Config", units: 2),
+                ]
             }
         }
 
         /// `x`: an input, of shape (None, 3).
-        public var x: InputLayer { storage.value.x.value }
+        public var x: InputLayer { storage[0] }
         /// `Config` (Dense): (None, 3) → (None, 2), 8 parameters.
         public var configLayer: Dense {
-            get { storage.value.configLayer.value }
-            set { storage.value.configLayer.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
 
-        /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-        /// size, and copying it copies no layer until one copy changes.
-        private var storage: CopyOnWrite<Layers>
+        /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+        /// whatever its size, and copying it copies no layer until one copy changes.
+        private var storage: LayerTable
 
         /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
         /// Throws when the config's layers don't fit together.
         public init(config: Config, seed: UInt64? = nil) throws {
-            storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+            storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
         }
 
         /// The config of the model as it is now.
         public var config: Config {
-            var config = Config()
-            config.model = storage.value.attributes
-            config.x = x.config
-            config.configLayer = configLayer.config
-            return config
+            Config(storage: storage.configs)
         }
 
         /// Runs the model on x (None, 3); returns shape (None, 2).
@@ -338,38 +318,26 @@ public struct HostileFunctional: Model {
         /// `clone(with:recursive:)`.
         public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Encoder {
             var clone = self
-            clone.configLayer = cloner.cloneLayer(
-                configLayer, at: path.appending(configLayer.config.name), in: "Encoder")
+            clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "Encoder")
             return clone
         }
 
         /// The weight tensors in Keras's `get_weights()` order (2).
         public var weights: [Tensor] {
-            configLayer.weights
+            storage.weights
         }
 
         /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
         public mutating func setWeights(_ weights: [Tensor]) throws {
-            var assignment = WeightAssignment(weights, for: "Encoder")
-            var updated = self
-            try assignment.assign(to: &updated.configLayer, name: "Config")
-            try assignment.finish()
-            self = updated
+            try storage.setWeights(weights, for: "Encoder")
         }
 
-        /// The model's layers, each behind its own copy-on-write reference.
-        private struct Layers: Sendable {
-            var attributes: ModelAttributes
-            var x: CopyOnWrite<InputLayer>
-            var configLayer: CopyOnWrite<Dense>
-
-            init(config: Config, seed: UInt64) throws {
-                _ = try config.nodeShapes()
-                attributes = config.model
-                x = CopyOnWrite(InputLayer(config: config.x))
-                configLayer = try CopyOnWrite(
-                    config: config.configLayer, inputShape: x.value.outputShape, modelSeed: seed)
-            }
+        /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+        private static var layerTypes: [any Layer.Type] {
+            [
+                InputLayer.self,  // x
+                Dense.self,  // configLayer
+            ]
         }
     }
 }

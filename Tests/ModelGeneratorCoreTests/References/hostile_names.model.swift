@@ -27,85 +27,84 @@ package struct HostileNames: Model {
     package struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         package var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `self` (InputLayer).
         package var selfLayer: InputLayerConfig {
-            get { storage.value.selfLayer.value }
-            set { storage.value.selfLayer.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `default` (Dense).
         package var defaultLayer: DenseConfig {
-            get { storage.value.defaultLayer.value }
-            set { storage.value.defaultLayer.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `Dense` (Dense).
         package var dense: DenseConfig {
-            get { storage.value.dense.value }
-            set { storage.value.dense.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `dense` (Dense).
         package var dense2: DenseConfig {
-            get { storage.value.dense2.value }
-            set { storage.value.dense2.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `1st 'layer'\u{a}// injected` (Activation).
         package var layer1stLayerInjected: ActivationConfig {
-            get { storage.value.layer1stLayerInjected.value }
-            set { storage.value.layer1stLayerInjected.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
         /// `übergröße` (Activation).
         package var ubergroE: ActivationConfig {
-            get { storage.value.ubergroE.value }
-            set { storage.value.ubergroE.value = newValue }
+            get { storage[5] }
+            set { storage[5] = newValue }
         }
         /// `config` (Activation).
         package var configLayer: ActivationConfig {
-            get { storage.value.configLayer.value }
-            set { storage.value.configLayer.value = newValue }
+            get { storage[6] }
+            set { storage[6] = newValue }
         }
         /// `init` (Dropout).
         package var initLayer: DropoutConfig {
-            get { storage.value.initLayer.value }
-            set { storage.value.initLayer.value = newValue }
+            get { storage[7] }
+            set { storage[7] = newValue }
         }
         /// `drop-out` (Dropout).
         package var dropOut: DropoutConfig {
-            get { storage.value.dropOut.value }
-            set { storage.value.dropOut.value = newValue }
+            get { storage[8] }
+            set { storage[8] = newValue }
         }
         /// `drop_out` (Dropout).
         package var dropOut2: DropoutConfig {
-            get { storage.value.dropOut2.value }
-            set { storage.value.dropOut2.value = newValue }
+            get { storage[9] }
+            set { storage[9] = newValue }
         }
         /// `\"); fatalError("` (Dense).
         package var fatalErrorLayer: DenseConfig {
-            get { storage.value.fatalErrorLayer.value }
-            set { storage.value.fatalErrorLayer.value = newValue }
+            get { storage[10] }
+            set { storage[10] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
         package static let graph = ModelGraph.chain(11)
 
         /// The config from the spec.
-        package init() {}
+        package init() {
+            storage = LayerConfigTable(
+                model: ModelAttributes(name: "evil\"name\n\u{202e}*/ #warning(\"x\")"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         package init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            selfLayer = try layers.next()
-            defaultLayer = try layers.next()
-            dense = try layers.next()
-            dense2 = try layers.next()
-            layer1stLayerInjected = try layers.next()
-            ubergroE = try layers.next()
-            configLayer = try layers.next()
-            initLayer = try layers.next()
-            dropOut = try layers.next()
-            dropOut2 = try layers.next()
-            fatalErrorLayer = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -115,115 +114,97 @@ package struct HostileNames: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         package var layers: [any GraphLayerConfig] {
-            [
-                selfLayer, defaultLayer, dense, dense2, layer1stLayerInjected, ubergroE, configLayer, initLayer,
-                dropOut, dropOut2, fatalErrorLayer
-            ]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "evil\"name\n\u{202e}*/ #warning(\"x\")")
-            var selfLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 3], name: "self"))
-            var defaultLayer = CopyOnWrite(DenseConfig(name: "default", units: 2))
-            var dense = CopyOnWrite(DenseConfig(name: "Dense", units: 2))
-            var dense2 = CopyOnWrite(DenseConfig(name: "dense", units: 2))
-            var layer1stLayerInjected = CopyOnWrite(ActivationConfig(
-                name: "1st `layer`\n// injected",
-                activation: .relu
-            ))
-            var ubergroE = CopyOnWrite(ActivationConfig(name: "\u{fc}bergr\u{f6}\u{df}e", activation: .tanh))
-            var configLayer = CopyOnWrite(ActivationConfig(name: "config", activation: .linear))
-            var initLayer = CopyOnWrite(DropoutConfig(name: "init", rate: 0.1))
-            var dropOut = CopyOnWrite(DropoutConfig(name: "drop-out", rate: 0.1))
-            var dropOut2 = CopyOnWrite(DropoutConfig(name: "drop_out", rate: 0.1))
-            var fatalErrorLayer = CopyOnWrite(DenseConfig(name: "\\\"); fatalError(\"", units: 1))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 3], name: "self"),
+                DenseConfig(name: "default", units: 2),
+                DenseConfig(name: "Dense", units: 2),
+                DenseConfig(name: "dense", units: 2),
+                ActivationConfig(name: "1st `layer`\n// injected", activation: .relu),
+                ActivationConfig(name: "\u{fc}bergr\u{f6}\u{df}e", activation: .tanh),
+                ActivationConfig(name: "config", activation: .linear),
+                DropoutConfig(name: "init", rate: 0.1),
+                DropoutConfig(name: "drop-out", rate: 0.1),
+                DropoutConfig(name: "drop_out", rate: 0.1),
+                DenseConfig(name: "\\\"); fatalError(\"", units: 1),
+            ]
         }
     }
 
     /// `self`: an input, of shape (None, 3).
-    package var selfLayer: InputLayer { storage.value.selfLayer.value }
+    package var selfLayer: InputLayer { storage[0] }
     /// `default` (Dense): (None, 3) → (None, 2), 8 parameters.
     package var defaultLayer: Dense {
-        get { storage.value.defaultLayer.value }
-        set { storage.value.defaultLayer.value = newValue }
+        get { storage[1] }
+        set { storage[1] = newValue }
     }
     /// `Dense` (Dense): (None, 2) → (None, 2), 6 parameters.
     package var dense: Dense {
-        get { storage.value.dense.value }
-        set { storage.value.dense.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `dense` (Dense): (None, 2) → (None, 2), 6 parameters.
     package var dense2: Dense {
-        get { storage.value.dense2.value }
-        set { storage.value.dense2.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `1st 'layer'\u{a}// injected` (Activation): (None, 2) → (None, 2).
     package var layer1stLayerInjected: Activation {
-        get { storage.value.layer1stLayerInjected.value }
-        set { storage.value.layer1stLayerInjected.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
     /// `übergröße` (Activation): (None, 2) → (None, 2).
     package var ubergroE: Activation {
-        get { storage.value.ubergroE.value }
-        set { storage.value.ubergroE.value = newValue }
+        get { storage[5] }
+        set { storage[5] = newValue }
     }
     /// `config` (Activation): (None, 2) → (None, 2).
     package var configLayer: Activation {
-        get { storage.value.configLayer.value }
-        set { storage.value.configLayer.value = newValue }
+        get { storage[6] }
+        set { storage[6] = newValue }
     }
     /// `init` (Dropout): (None, 2) → (None, 2).
     package var initLayer: Dropout {
-        get { storage.value.initLayer.value }
-        set { storage.value.initLayer.value = newValue }
+        get { storage[7] }
+        set { storage[7] = newValue }
     }
     /// `drop-out` (Dropout): (None, 2) → (None, 2).
     package var dropOut: Dropout {
-        get { storage.value.dropOut.value }
-        set { storage.value.dropOut.value = newValue }
+        get { storage[8] }
+        set { storage[8] = newValue }
     }
     /// `drop_out` (Dropout): (None, 2) → (None, 2).
     package var dropOut2: Dropout {
-        get { storage.value.dropOut2.value }
-        set { storage.value.dropOut2.value = newValue }
+        get { storage[9] }
+        set { storage[9] = newValue }
     }
     /// `\"); fatalError("` (Dense): (None, 2) → (None, 1), 3 parameters.
     package var fatalErrorLayer: Dense {
-        get { storage.value.fatalErrorLayer.value }
-        set { storage.value.fatalErrorLayer.value = newValue }
+        get { storage[10] }
+        set { storage[10] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     package init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     package var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.selfLayer = selfLayer.config
-        config.defaultLayer = defaultLayer.config
-        config.dense = dense.config
-        config.dense2 = dense2.config
-        config.layer1stLayerInjected = layer1stLayerInjected.config
-        config.ubergroE = ubergroE.config
-        config.configLayer = configLayer.config
-        config.initLayer = initLayer.config
-        config.dropOut = dropOut.config
-        config.dropOut2 = dropOut2.config
-        config.fatalErrorLayer = fatalErrorLayer.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on selfLayer (None, 3); returns shape (None, 1).
@@ -278,83 +259,34 @@ package struct HostileNames: Model {
     /// `clone(with:recursive:)`.
     package func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> HostileNames {
         var clone = self
-        clone.defaultLayer = cloner.cloneLayer(
-            defaultLayer, at: path.appending(defaultLayer.config.name), in: "HostileNames")
-        clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "HostileNames")
-        clone.dense2 = cloner.cloneLayer(dense2, at: path.appending(dense2.config.name), in: "HostileNames")
-        clone.layer1stLayerInjected = cloner.cloneLayer(
-            layer1stLayerInjected, at: path.appending(layer1stLayerInjected.config.name), in: "HostileNames")
-        clone.ubergroE = cloner.cloneLayer(ubergroE, at: path.appending(ubergroE.config.name), in: "HostileNames")
-        clone.configLayer = cloner.cloneLayer(
-            configLayer, at: path.appending(configLayer.config.name), in: "HostileNames")
-        clone.initLayer = cloner.cloneLayer(initLayer, at: path.appending(initLayer.config.name), in: "HostileNames")
-        clone.dropOut = cloner.cloneLayer(dropOut, at: path.appending(dropOut.config.name), in: "HostileNames")
-        clone.dropOut2 = cloner.cloneLayer(dropOut2, at: path.appending(dropOut2.config.name), in: "HostileNames")
-        clone.fatalErrorLayer = cloner.cloneLayer(
-            fatalErrorLayer, at: path.appending(fatalErrorLayer.config.name), in: "HostileNames")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "HostileNames")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order (8).
     package var weights: [Tensor] {
-        var weights = defaultLayer.weights
-        weights += dense.weights
-        weights += dense2.weights
-        weights += fatalErrorLayer.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     package mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "HostileNames")
-        var updated = self
-        try assignment.assign(to: &updated.defaultLayer, name: "default")
-        try assignment.assign(to: &updated.dense, name: "Dense")
-        try assignment.assign(to: &updated.dense2, name: "dense")
-        try assignment.assign(to: &updated.fatalErrorLayer, name: "\\\"); fatalError(\"")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "HostileNames")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var selfLayer: CopyOnWrite<InputLayer>
-        var defaultLayer: CopyOnWrite<Dense>
-        var dense: CopyOnWrite<Dense>
-        var dense2: CopyOnWrite<Dense>
-        var layer1stLayerInjected: CopyOnWrite<Activation>
-        var ubergroE: CopyOnWrite<Activation>
-        var configLayer: CopyOnWrite<Activation>
-        var initLayer: CopyOnWrite<Dropout>
-        var dropOut: CopyOnWrite<Dropout>
-        var dropOut2: CopyOnWrite<Dropout>
-        var fatalErrorLayer: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            selfLayer = CopyOnWrite(InputLayer(config: config.selfLayer))
-            defaultLayer = try CopyOnWrite(
-                config: config.defaultLayer, inputShape: selfLayer.value.outputShape, modelSeed: seed)
-            dense = try CopyOnWrite(
-                config: config.dense, inputShape: defaultLayer.value.outputShape, modelSeed: seed)
-            dense2 = try CopyOnWrite(
-                config: config.dense2, inputShape: dense.value.outputShape, modelSeed: seed)
-            layer1stLayerInjected = try CopyOnWrite(
-                config: config.layer1stLayerInjected, inputShape: dense2.value.outputShape, modelSeed: seed)
-            ubergroE = try CopyOnWrite(
-                config: config.ubergroE, inputShape: layer1stLayerInjected.value.outputShape, modelSeed: seed)
-            configLayer = try CopyOnWrite(
-                config: config.configLayer, inputShape: ubergroE.value.outputShape, modelSeed: seed)
-            initLayer = try CopyOnWrite(
-                config: config.initLayer, inputShape: configLayer.value.outputShape, modelSeed: seed)
-            dropOut = try CopyOnWrite(
-                config: config.dropOut, inputShape: initLayer.value.outputShape, modelSeed: seed)
-            dropOut2 = try CopyOnWrite(
-                config: config.dropOut2, inputShape: dropOut.value.outputShape, modelSeed: seed)
-            fatalErrorLayer = try CopyOnWrite(
-                config: config.fatalErrorLayer, inputShape: dropOut2.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // selfLayer
+            Dense.self,  // defaultLayer
+            Dense.self,  // dense
+            Dense.self,  // dense2
+            Activation.self,  // layer1stLayerInjected
+            Activation.self,  // ubergroE
+            Activation.self,  // configLayer
+            Dropout.self,  // initLayer
+            Dropout.self,  // dropOut
+            Dropout.self,  // dropOut2
+            Dense.self,  // fatalErrorLayer
+        ]
     }
 }

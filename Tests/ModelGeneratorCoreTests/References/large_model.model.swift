@@ -484,8 +484,8 @@ struct LargeModel: Model {
     @inline(never)
     private static func layerTypes3() -> [any Layer.Type] {
         [
-            Dense.self,  // dense_a
-            Dense.self,  // dense_b
+            Dense.self,  // denseA
+            Dense.self,  // denseB
             Add.self,  // skip
         ]
     }
@@ -525,23 +525,23 @@ struct LargeModel: Model {
         struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
-                get { storage.value.model }
-                set { storage.value.model = newValue }
+                get { storage.model }
+                set { storage.model = newValue }
             }
             /// `heads_in` (InputLayer).
             var headsIn: InputLayerConfig {
-                get { storage.value.headsIn.value }
-                set { storage.value.headsIn.value = newValue }
+                get { storage[0] }
+                set { storage[0] = newValue }
             }
             /// `heads_left` (Dense).
             var headsLeft: DenseConfig {
-                get { storage.value.headsLeft.value }
-                set { storage.value.headsLeft.value = newValue }
+                get { storage[1] }
+                set { storage[1] = newValue }
             }
             /// `heads_right` (Dense).
             var headsRight: DenseConfig {
-                get { storage.value.headsRight.value }
-                set { storage.value.headsRight.value = newValue }
+                get { storage[2] }
+                set { storage[2] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -556,14 +556,20 @@ struct LargeModel: Model {
                 listsSingleInput: true)
 
             /// The config from the spec.
-            init() {}
+            init() {
+                storage = LayerConfigTable(model: ModelAttributes(name: "heads"), layers: Self.specLayers)
+            }
+
+            /// The config of the layers in `storage`: what the model's `config` returns.
+            fileprivate init(storage: LayerConfigTable) {
+                self.storage = storage
+            }
 
             init(from decoder: any Swift.Decoder) throws {
                 var layers = try ModelConfigReader(from: decoder, for: Self.self)
+                self.init()
                 model = layers.attributes
-                headsIn = try layers.next()
-                headsLeft = try layers.next()
-                headsRight = try layers.next()
+                try storage.read(from: &layers)
                 try layers.finish()
             }
 
@@ -573,53 +579,49 @@ struct LargeModel: Model {
 
             /// The layers' configs in spec order, as `graph` numbers them.
             var layers: [any GraphLayerConfig] {
-                [headsIn, headsLeft, headsRight]
+                storage.layers
             }
 
-            /// The layers' configs, behind one copy-on-write reference: copying a config copies
-            /// none of them until one copy changes.
-            private var storage = CopyOnWrite(Fields())
+            /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+            /// config copies none of them until one copy changes.
+            private var storage: LayerConfigTable
 
-            /// The configs of the spec, each behind its own copy-on-write reference.
-            private struct Fields: Equatable, Sendable {
-                var model = ModelAttributes(name: "heads")
-                var headsIn = CopyOnWrite(InputLayerConfig(batchShape: [nil, 8], name: "heads_in"))
-                var headsLeft = CopyOnWrite(DenseConfig(name: "heads_left", units: 4))
-                var headsRight = CopyOnWrite(DenseConfig(name: "heads_right", units: 2))
+            /// The configs of the spec, in spec order.
+            private static var specLayers: [any GraphLayerConfig] {
+                [
+                    InputLayerConfig(batchShape: [nil, 8], name: "heads_in"),
+                    DenseConfig(name: "heads_left", units: 4),
+                    DenseConfig(name: "heads_right", units: 2),
+                ]
             }
         }
 
         /// `heads_in`: an input, of shape (None, 8).
-        var headsIn: InputLayer { storage.value.headsIn.value }
+        var headsIn: InputLayer { storage[0] }
         /// `heads_left` (Dense): (None, 8) → (None, 4), 36 parameters.
         var headsLeft: Dense {
-            get { storage.value.headsLeft.value }
-            set { storage.value.headsLeft.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `heads_right` (Dense): (None, 8) → (None, 2), 18 parameters.
         var headsRight: Dense {
-            get { storage.value.headsRight.value }
-            set { storage.value.headsRight.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
 
-        /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-        /// size, and copying it copies no layer until one copy changes.
-        private var storage: CopyOnWrite<Layers>
+        /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+        /// whatever its size, and copying it copies no layer until one copy changes.
+        private var storage: LayerTable
 
         /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
         /// Throws when the config's layers don't fit together.
         init(config: Config, seed: UInt64? = nil) throws {
-            storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+            storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
         }
 
         /// The config of the model as it is now.
         var config: Config {
-            var config = Config()
-            config.model = storage.value.attributes
-            config.headsIn = headsIn.config
-            config.headsLeft = headsLeft.config
-            config.headsRight = headsRight.config
-            return config
+            Config(storage: storage.configs)
         }
 
         /// Runs the model on headsIn (None, 8); returns [(None, 4), (None, 2)].
@@ -645,44 +647,27 @@ struct LargeModel: Model {
         /// `clone(with:recursive:)`.
         func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Heads {
             var clone = self
-            clone.headsLeft = cloner.cloneLayer(headsLeft, at: path.appending(headsLeft.config.name), in: "Heads")
-            clone.headsRight = cloner.cloneLayer(headsRight, at: path.appending(headsRight.config.name), in: "Heads")
+            clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "Heads")
             return clone
         }
 
         /// The weight tensors in Keras's `get_weights()` order (4).
         var weights: [Tensor] {
-            var weights = headsLeft.weights
-            weights += headsRight.weights
-            return weights
+            storage.weights
         }
 
         /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
         mutating func setWeights(_ weights: [Tensor]) throws {
-            var assignment = WeightAssignment(weights, for: "Heads")
-            var updated = self
-            try assignment.assign(to: &updated.headsLeft, name: "heads_left")
-            try assignment.assign(to: &updated.headsRight, name: "heads_right")
-            try assignment.finish()
-            self = updated
+            try storage.setWeights(weights, for: "Heads")
         }
 
-        /// The model's layers, each behind its own copy-on-write reference.
-        private struct Layers: Sendable {
-            var attributes: ModelAttributes
-            var headsIn: CopyOnWrite<InputLayer>
-            var headsLeft: CopyOnWrite<Dense>
-            var headsRight: CopyOnWrite<Dense>
-
-            init(config: Config, seed: UInt64) throws {
-                _ = try config.nodeShapes()
-                attributes = config.model
-                headsIn = CopyOnWrite(InputLayer(config: config.headsIn))
-                headsLeft = try CopyOnWrite(
-                    config: config.headsLeft, inputShape: headsIn.value.outputShape, modelSeed: seed)
-                headsRight = try CopyOnWrite(
-                    config: config.headsRight, inputShape: headsIn.value.outputShape, modelSeed: seed)
-            }
+        /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+        private static var layerTypes: [any Layer.Type] {
+            [
+                InputLayer.self,  // headsIn
+                Dense.self,  // headsLeft
+                Dense.self,  // headsRight
+            ]
         }
     }
 }

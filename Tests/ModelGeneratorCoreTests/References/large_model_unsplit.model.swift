@@ -30,83 +30,83 @@ struct LargeModelUnsplit: Model {
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `image` (InputLayer).
         var image: InputLayerConfig {
-            get { storage.value.image.value }
-            set { storage.value.image.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `tokens` (InputLayer).
         var tokens: InputLayerConfig {
-            get { storage.value.tokens.value }
-            set { storage.value.tokens.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `conv` (Conv2D).
         var conv: Conv2DConfig {
-            get { storage.value.conv.value }
-            set { storage.value.conv.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `norm` (BatchNormalization).
         var norm: BatchNormalizationConfig {
-            get { storage.value.norm.value }
-            set { storage.value.norm.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `relu` (ReLU).
         var relu: ReLUConfig {
-            get { storage.value.relu.value }
-            set { storage.value.relu.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
         /// `pool` (GlobalAveragePooling2D).
         var pool: GlobalAveragePooling2DConfig {
-            get { storage.value.pool.value }
-            set { storage.value.pool.value = newValue }
+            get { storage[5] }
+            set { storage[5] = newValue }
         }
         /// `dense_a` (Dense).
         var denseA: DenseConfig {
-            get { storage.value.denseA.value }
-            set { storage.value.denseA.value = newValue }
+            get { storage[6] }
+            set { storage[6] = newValue }
         }
         /// `dense_b` (Dense).
         var denseB: DenseConfig {
-            get { storage.value.denseB.value }
-            set { storage.value.denseB.value = newValue }
+            get { storage[7] }
+            set { storage[7] = newValue }
         }
         /// `skip` (Add).
         var skip: AddConfig {
-            get { storage.value.skip.value }
-            set { storage.value.skip.value = newValue }
+            get { storage[8] }
+            set { storage[8] = newValue }
         }
         /// `embedding` (Embedding).
         var embedding: EmbeddingConfig {
-            get { storage.value.embedding.value }
-            set { storage.value.embedding.value = newValue }
+            get { storage[9] }
+            set { storage[9] = newValue }
         }
         /// `lstm` (LSTM).
         var lstm: LSTMConfig {
-            get { storage.value.lstm.value }
-            set { storage.value.lstm.value = newValue }
+            get { storage[10] }
+            set { storage[10] = newValue }
         }
         /// `heads`: the nested model `Heads`.
         var heads: Heads.Config {
-            get { storage.value.heads.value }
-            set { storage.value.heads.value = newValue }
+            get { storage[11] }
+            set { storage[11] = newValue }
         }
         /// `joined` (Concatenate).
         var joined: ConcatenateConfig {
-            get { storage.value.joined.value }
-            set { storage.value.joined.value = newValue }
+            get { storage[12] }
+            set { storage[12] = newValue }
         }
         /// `head` (Dense).
         var head: DenseConfig {
-            get { storage.value.head.value }
-            set { storage.value.head.value = newValue }
+            get { storage[13] }
+            set { storage[13] = newValue }
         }
         /// `aux` (Dense).
         var aux: DenseConfig {
-            get { storage.value.aux.value }
-            set { storage.value.aux.value = newValue }
+            get { storage[14] }
+            set { storage[14] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -133,26 +133,20 @@ struct LargeModelUnsplit: Model {
             outputs: [.init(14), .init(10), .init(12)])
 
         /// The config from the spec.
-        init() {}
+        init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "large_model"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            image = try layers.next()
-            tokens = try layers.next()
-            conv = try layers.next()
-            norm = try layers.next()
-            relu = try layers.next()
-            pool = try layers.next()
-            denseA = try layers.next()
-            denseB = try layers.next()
-            skip = try layers.next()
-            embedding = try layers.next()
-            lstm = try layers.next()
-            heads = try layers.next()
-            joined = try layers.next()
-            head = try layers.next()
-            aux = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -162,139 +156,118 @@ struct LargeModelUnsplit: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            [image, tokens, conv, norm, relu, pool, denseA, denseB, skip, embedding, lstm, heads, joined, head, aux]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "large_model")
-            var image = CopyOnWrite(InputLayerConfig(batchShape: [nil, 8, 8, 3], name: "image"))
-            var tokens = CopyOnWrite(InputLayerConfig(batchShape: [nil, 6], dtype: "int32", name: "tokens"))
-            var conv = CopyOnWrite(Conv2DConfig(name: "conv", filters: 4, kernelSize: [3, 3], padding: .same))
-            var norm = CopyOnWrite(BatchNormalizationConfig(name: "norm"))
-            var relu = CopyOnWrite(ReLUConfig(name: "relu"))
-            var pool = CopyOnWrite(GlobalAveragePooling2DConfig(name: "pool"))
-            var denseA = CopyOnWrite(DenseConfig(name: "dense_a", units: 8, activation: .relu))
-            var denseB = CopyOnWrite(DenseConfig(name: "dense_b", units: 8))
-            var skip = CopyOnWrite(AddConfig(name: "skip"))
-            var embedding = CopyOnWrite(EmbeddingConfig(
-                name: "embedding",
-                inputDim: 20,
-                outputDim: 8,
-                maskZero: true
-            ))
-            var lstm = CopyOnWrite(LSTMConfig(name: "lstm", returnState: true, units: 8))
-            var heads = CopyOnWrite(Heads.Config())
-            var joined = CopyOnWrite(ConcatenateConfig(name: "joined"))
-            var head = CopyOnWrite(DenseConfig(name: "head", units: 3, activation: .softmax))
-            var aux = CopyOnWrite(DenseConfig(name: "aux", units: 1))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 8, 8, 3], name: "image"),
+                InputLayerConfig(batchShape: [nil, 6], dtype: "int32", name: "tokens"),
+                Conv2DConfig(name: "conv", filters: 4, kernelSize: [3, 3], padding: .same),
+                BatchNormalizationConfig(name: "norm"),
+                ReLUConfig(name: "relu"),
+                GlobalAveragePooling2DConfig(name: "pool"),
+                DenseConfig(name: "dense_a", units: 8, activation: .relu),
+                DenseConfig(name: "dense_b", units: 8),
+                AddConfig(name: "skip"),
+                EmbeddingConfig(name: "embedding", inputDim: 20, outputDim: 8, maskZero: true),
+                LSTMConfig(name: "lstm", returnState: true, units: 8),
+                Heads.Config(),
+                ConcatenateConfig(name: "joined"),
+                DenseConfig(name: "head", units: 3, activation: .softmax),
+                DenseConfig(name: "aux", units: 1),
+            ]
         }
     }
 
     /// `image`: an input, of shape (None, 8, 8, 3).
-    var image: InputLayer { storage.value.image.value }
+    var image: InputLayer { storage[0] }
     /// `tokens`: an input, of shape (None, 6).
-    var tokens: InputLayer { storage.value.tokens.value }
+    var tokens: InputLayer { storage[1] }
     /// `conv` (Conv2D): (None, 8, 8, 3) → (None, 8, 8, 4), 112 parameters.
     var conv: Conv2D {
-        get { storage.value.conv.value }
-        set { storage.value.conv.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
     var norm: BatchNormalization {
-        get { storage.value.norm.value }
-        set { storage.value.norm.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
     var relu: ReLU {
-        get { storage.value.relu.value }
-        set { storage.value.relu.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
     /// `pool` (GlobalAveragePooling2D): (None, 8, 8, 4) → (None, 4).
     var pool: GlobalAveragePooling2D {
-        get { storage.value.pool.value }
-        set { storage.value.pool.value = newValue }
+        get { storage[5] }
+        set { storage[5] = newValue }
     }
     /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
     var denseA: Dense {
-        get { storage.value.denseA.value }
-        set { storage.value.denseA.value = newValue }
+        get { storage[6] }
+        set { storage[6] = newValue }
     }
     /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
     var denseB: Dense {
-        get { storage.value.denseB.value }
-        set { storage.value.denseB.value = newValue }
+        get { storage[7] }
+        set { storage[7] = newValue }
     }
     /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
     var skip: Add {
-        get { storage.value.skip.value }
-        set { storage.value.skip.value = newValue }
+        get { storage[8] }
+        set { storage[8] = newValue }
     }
     /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
     var embedding: Embedding {
-        get { storage.value.embedding.value }
-        set { storage.value.embedding.value = newValue }
+        get { storage[9] }
+        set { storage[9] = newValue }
     }
     /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
     var lstm: LSTM {
-        get { storage.value.lstm.value }
-        set { storage.value.lstm.value = newValue }
+        get { storage[10] }
+        set { storage[10] = newValue }
     }
     /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
     var heads: Heads {
-        get { storage.value.heads.value }
-        set { storage.value.heads.value = newValue }
+        get { storage[11] }
+        set { storage[11] = newValue }
     }
     /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
     var joined: Concatenate {
-        get { storage.value.joined.value }
-        set { storage.value.joined.value = newValue }
+        get { storage[12] }
+        set { storage[12] = newValue }
     }
     /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
     var head: Dense {
-        get { storage.value.head.value }
-        set { storage.value.head.value = newValue }
+        get { storage[13] }
+        set { storage[13] = newValue }
     }
     /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
     var aux: Dense {
-        get { storage.value.aux.value }
-        set { storage.value.aux.value = newValue }
+        get { storage[14] }
+        set { storage[14] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.image = image.config
-        config.tokens = tokens.config
-        config.conv = conv.config
-        config.norm = norm.config
-        config.relu = relu.config
-        config.pool = pool.config
-        config.denseA = denseA.config
-        config.denseB = denseB.config
-        config.skip = skip.config
-        config.embedding = embedding.config
-        config.lstm = lstm.config
-        config.heads = heads.config
-        config.joined = joined.config
-        config.head = head.config
-        config.aux = aux.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on image (None, 8, 8, 3), tokens (None, 6); returns [(None, 3), (None, 1), (None, 4)].
@@ -346,102 +319,39 @@ struct LargeModelUnsplit: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> LargeModelUnsplit {
         var clone = self
-        clone.conv = cloner.cloneLayer(conv, at: path.appending(conv.config.name), in: "LargeModelUnsplit")
-        clone.norm = cloner.cloneLayer(norm, at: path.appending(norm.config.name), in: "LargeModelUnsplit")
-        clone.relu = cloner.cloneLayer(relu, at: path.appending(relu.config.name), in: "LargeModelUnsplit")
-        clone.pool = cloner.cloneLayer(pool, at: path.appending(pool.config.name), in: "LargeModelUnsplit")
-        clone.denseA = cloner.cloneLayer(denseA, at: path.appending(denseA.config.name), in: "LargeModelUnsplit")
-        clone.denseB = cloner.cloneLayer(denseB, at: path.appending(denseB.config.name), in: "LargeModelUnsplit")
-        clone.skip = cloner.cloneLayer(skip, at: path.appending(skip.config.name), in: "LargeModelUnsplit")
-        clone.embedding = cloner.cloneLayer(
-            embedding, at: path.appending(embedding.config.name), in: "LargeModelUnsplit")
-        clone.lstm = cloner.cloneLayer(lstm, at: path.appending(lstm.config.name), in: "LargeModelUnsplit")
-        clone.heads = cloner.cloneLayer(
-            heads, at: path.appending(heads.config.name), in: "LargeModelUnsplit", recursive: recursive)
-        clone.joined = cloner.cloneLayer(joined, at: path.appending(joined.config.name), in: "LargeModelUnsplit")
-        clone.head = cloner.cloneLayer(head, at: path.appending(head.config.name), in: "LargeModelUnsplit")
-        clone.aux = cloner.cloneLayer(aux, at: path.appending(aux.config.name), in: "LargeModelUnsplit")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "LargeModelUnsplit")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     var weights: [Tensor] {
-        var weights = conv.weights
-        weights += norm.weights
-        weights += denseA.weights
-        weights += denseB.weights
-        weights += embedding.weights
-        weights += lstm.weights
-        weights += heads.weights
-        weights += head.weights
-        weights += aux.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "LargeModelUnsplit")
-        var updated = self
-        try assignment.assign(to: &updated.conv, name: "conv")
-        try assignment.assign(to: &updated.norm, name: "norm")
-        try assignment.assign(to: &updated.denseA, name: "dense_a")
-        try assignment.assign(to: &updated.denseB, name: "dense_b")
-        try assignment.assign(to: &updated.embedding, name: "embedding")
-        try assignment.assign(to: &updated.lstm, name: "lstm")
-        try assignment.assign(to: &updated.heads, name: "heads")
-        try assignment.assign(to: &updated.head, name: "head")
-        try assignment.assign(to: &updated.aux, name: "aux")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "LargeModelUnsplit")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var image: CopyOnWrite<InputLayer>
-        var tokens: CopyOnWrite<InputLayer>
-        var conv: CopyOnWrite<Conv2D>
-        var norm: CopyOnWrite<BatchNormalization>
-        var relu: CopyOnWrite<ReLU>
-        var pool: CopyOnWrite<GlobalAveragePooling2D>
-        var denseA: CopyOnWrite<Dense>
-        var denseB: CopyOnWrite<Dense>
-        var skip: CopyOnWrite<Add>
-        var embedding: CopyOnWrite<Embedding>
-        var lstm: CopyOnWrite<LSTM>
-        var heads: CopyOnWrite<Heads>
-        var joined: CopyOnWrite<Concatenate>
-        var head: CopyOnWrite<Dense>
-        var aux: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            let shapes = try config.nodeShapes()
-            attributes = config.model
-            image = CopyOnWrite(InputLayer(config: config.image))
-            tokens = CopyOnWrite(InputLayer(config: config.tokens))
-            conv = try CopyOnWrite(config: config.conv, inputShape: image.value.outputShape, modelSeed: seed)
-            embedding = try CopyOnWrite(
-                config: config.embedding, inputShape: tokens.value.outputShape, modelSeed: seed)
-            norm = try CopyOnWrite(config: config.norm, inputShape: conv.value.outputShape, modelSeed: seed)
-            lstm = try CopyOnWrite(
-                config: config.lstm, inputShape: embedding.value.outputShape, modelSeed: seed)
-            relu = try CopyOnWrite(config: config.relu, inputShape: norm.value.outputShape, modelSeed: seed)
-            pool = try CopyOnWrite(config: config.pool, inputShape: relu.value.outputShape, modelSeed: seed)
-            denseA = try CopyOnWrite(config: config.denseA, inputShape: pool.value.outputShape, modelSeed: seed)
-            denseB = try CopyOnWrite(
-                config: config.denseB, inputShape: denseA.value.outputShape, modelSeed: seed)
-            aux = try CopyOnWrite(config: config.aux, inputShape: denseA.value.outputShape, modelSeed: seed)
-            skip = try CopyOnWrite(
-                config: config.skip, inputShapes: [denseA.value.outputShape, denseB.value.outputShape], modelSeed: seed)
-            heads = CopyOnWrite(try Heads(config: config.heads, seed: Seeds.derive(seed, config.heads.name)))
-            joined = try CopyOnWrite(
-                config: config.joined,
-                inputShapes: [
-                    skip.value.outputShape, lstm.value.outputShape, shapes[5][2], heads.value.outputShapes[1]
-                ],
-                modelSeed: seed)
-            head = try CopyOnWrite(config: config.head, inputShape: joined.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // image
+            InputLayer.self,  // tokens
+            Conv2D.self,  // conv
+            BatchNormalization.self,  // norm
+            ReLU.self,  // relu
+            GlobalAveragePooling2D.self,  // pool
+            Dense.self,  // denseA
+            Dense.self,  // denseB
+            Add.self,  // skip
+            Embedding.self,  // embedding
+            LSTM.self,  // lstm
+            Heads.self,  // heads
+            Concatenate.self,  // joined
+            Dense.self,  // head
+            Dense.self,  // aux
+        ]
     }
 
     /// The Keras Functional model "heads" from the model `LargeModelUnsplit` in `large_model_unsplit.model.json`:
@@ -457,23 +367,23 @@ struct LargeModelUnsplit: Model {
         struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
-                get { storage.value.model }
-                set { storage.value.model = newValue }
+                get { storage.model }
+                set { storage.model = newValue }
             }
             /// `heads_in` (InputLayer).
             var headsIn: InputLayerConfig {
-                get { storage.value.headsIn.value }
-                set { storage.value.headsIn.value = newValue }
+                get { storage[0] }
+                set { storage[0] = newValue }
             }
             /// `heads_left` (Dense).
             var headsLeft: DenseConfig {
-                get { storage.value.headsLeft.value }
-                set { storage.value.headsLeft.value = newValue }
+                get { storage[1] }
+                set { storage[1] = newValue }
             }
             /// `heads_right` (Dense).
             var headsRight: DenseConfig {
-                get { storage.value.headsRight.value }
-                set { storage.value.headsRight.value = newValue }
+                get { storage[2] }
+                set { storage[2] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -488,14 +398,20 @@ struct LargeModelUnsplit: Model {
                 listsSingleInput: true)
 
             /// The config from the spec.
-            init() {}
+            init() {
+                storage = LayerConfigTable(model: ModelAttributes(name: "heads"), layers: Self.specLayers)
+            }
+
+            /// The config of the layers in `storage`: what the model's `config` returns.
+            fileprivate init(storage: LayerConfigTable) {
+                self.storage = storage
+            }
 
             init(from decoder: any Swift.Decoder) throws {
                 var layers = try ModelConfigReader(from: decoder, for: Self.self)
+                self.init()
                 model = layers.attributes
-                headsIn = try layers.next()
-                headsLeft = try layers.next()
-                headsRight = try layers.next()
+                try storage.read(from: &layers)
                 try layers.finish()
             }
 
@@ -505,53 +421,49 @@ struct LargeModelUnsplit: Model {
 
             /// The layers' configs in spec order, as `graph` numbers them.
             var layers: [any GraphLayerConfig] {
-                [headsIn, headsLeft, headsRight]
+                storage.layers
             }
 
-            /// The layers' configs, behind one copy-on-write reference: copying a config copies
-            /// none of them until one copy changes.
-            private var storage = CopyOnWrite(Fields())
+            /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+            /// config copies none of them until one copy changes.
+            private var storage: LayerConfigTable
 
-            /// The configs of the spec, each behind its own copy-on-write reference.
-            private struct Fields: Equatable, Sendable {
-                var model = ModelAttributes(name: "heads")
-                var headsIn = CopyOnWrite(InputLayerConfig(batchShape: [nil, 8], name: "heads_in"))
-                var headsLeft = CopyOnWrite(DenseConfig(name: "heads_left", units: 4))
-                var headsRight = CopyOnWrite(DenseConfig(name: "heads_right", units: 2))
+            /// The configs of the spec, in spec order.
+            private static var specLayers: [any GraphLayerConfig] {
+                [
+                    InputLayerConfig(batchShape: [nil, 8], name: "heads_in"),
+                    DenseConfig(name: "heads_left", units: 4),
+                    DenseConfig(name: "heads_right", units: 2),
+                ]
             }
         }
 
         /// `heads_in`: an input, of shape (None, 8).
-        var headsIn: InputLayer { storage.value.headsIn.value }
+        var headsIn: InputLayer { storage[0] }
         /// `heads_left` (Dense): (None, 8) → (None, 4), 36 parameters.
         var headsLeft: Dense {
-            get { storage.value.headsLeft.value }
-            set { storage.value.headsLeft.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `heads_right` (Dense): (None, 8) → (None, 2), 18 parameters.
         var headsRight: Dense {
-            get { storage.value.headsRight.value }
-            set { storage.value.headsRight.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
 
-        /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-        /// size, and copying it copies no layer until one copy changes.
-        private var storage: CopyOnWrite<Layers>
+        /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+        /// whatever its size, and copying it copies no layer until one copy changes.
+        private var storage: LayerTable
 
         /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
         /// Throws when the config's layers don't fit together.
         init(config: Config, seed: UInt64? = nil) throws {
-            storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+            storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
         }
 
         /// The config of the model as it is now.
         var config: Config {
-            var config = Config()
-            config.model = storage.value.attributes
-            config.headsIn = headsIn.config
-            config.headsLeft = headsLeft.config
-            config.headsRight = headsRight.config
-            return config
+            Config(storage: storage.configs)
         }
 
         /// Runs the model on headsIn (None, 8); returns [(None, 4), (None, 2)].
@@ -577,44 +489,27 @@ struct LargeModelUnsplit: Model {
         /// `clone(with:recursive:)`.
         func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Heads {
             var clone = self
-            clone.headsLeft = cloner.cloneLayer(headsLeft, at: path.appending(headsLeft.config.name), in: "Heads")
-            clone.headsRight = cloner.cloneLayer(headsRight, at: path.appending(headsRight.config.name), in: "Heads")
+            clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "Heads")
             return clone
         }
 
         /// The weight tensors in Keras's `get_weights()` order (4).
         var weights: [Tensor] {
-            var weights = headsLeft.weights
-            weights += headsRight.weights
-            return weights
+            storage.weights
         }
 
         /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
         mutating func setWeights(_ weights: [Tensor]) throws {
-            var assignment = WeightAssignment(weights, for: "Heads")
-            var updated = self
-            try assignment.assign(to: &updated.headsLeft, name: "heads_left")
-            try assignment.assign(to: &updated.headsRight, name: "heads_right")
-            try assignment.finish()
-            self = updated
+            try storage.setWeights(weights, for: "Heads")
         }
 
-        /// The model's layers, each behind its own copy-on-write reference.
-        private struct Layers: Sendable {
-            var attributes: ModelAttributes
-            var headsIn: CopyOnWrite<InputLayer>
-            var headsLeft: CopyOnWrite<Dense>
-            var headsRight: CopyOnWrite<Dense>
-
-            init(config: Config, seed: UInt64) throws {
-                _ = try config.nodeShapes()
-                attributes = config.model
-                headsIn = CopyOnWrite(InputLayer(config: config.headsIn))
-                headsLeft = try CopyOnWrite(
-                    config: config.headsLeft, inputShape: headsIn.value.outputShape, modelSeed: seed)
-                headsRight = try CopyOnWrite(
-                    config: config.headsRight, inputShape: headsIn.value.outputShape, modelSeed: seed)
-            }
+        /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+        private static var layerTypes: [any Layer.Type] {
+            [
+                InputLayer.self,  // headsIn
+                Dense.self,  // headsLeft
+                Dense.self,  // headsRight
+            ]
         }
     }
 }

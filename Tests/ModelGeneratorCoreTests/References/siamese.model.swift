@@ -20,33 +20,33 @@ struct Siamese: Model {
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
-            get { storage.value.model }
-            set { storage.value.model = newValue }
+            get { storage.model }
+            set { storage.model = newValue }
         }
         /// `left` (InputLayer).
         var left: InputLayerConfig {
-            get { storage.value.left.value }
-            set { storage.value.left.value = newValue }
+            get { storage[0] }
+            set { storage[0] = newValue }
         }
         /// `right` (InputLayer).
         var right: InputLayerConfig {
-            get { storage.value.right.value }
-            set { storage.value.right.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `encoder`: the nested model `Encoder`.
         var encoder: Encoder.Config {
-            get { storage.value.encoder.value }
-            set { storage.value.encoder.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
         /// `subtract` (Subtract).
         var subtract: SubtractConfig {
-            get { storage.value.subtract.value }
-            set { storage.value.subtract.value = newValue }
+            get { storage[3] }
+            set { storage[3] = newValue }
         }
         /// `dense_2` (Dense).
         var dense2: DenseConfig {
-            get { storage.value.dense2.value }
-            set { storage.value.dense2.value = newValue }
+            get { storage[4] }
+            set { storage[4] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -63,16 +63,20 @@ struct Siamese: Model {
             outputs: [.init(5)])
 
         /// The config from the spec.
-        init() {}
+        init() {
+            storage = LayerConfigTable(model: ModelAttributes(name: "siamese"), layers: Self.specLayers)
+        }
+
+        /// The config of the layers in `storage`: what the model's `config` returns.
+        fileprivate init(storage: LayerConfigTable) {
+            self.storage = storage
+        }
 
         init(from decoder: any Swift.Decoder) throws {
             var layers = try ModelConfigReader(from: decoder, for: Self.self)
+            self.init()
             model = layers.attributes
-            left = try layers.next()
-            right = try layers.next()
-            encoder = try layers.next()
-            subtract = try layers.next()
-            dense2 = try layers.next()
+            try storage.read(from: &layers)
             try layers.finish()
         }
 
@@ -82,64 +86,58 @@ struct Siamese: Model {
 
         /// The layers' configs in spec order, as `graph` numbers them.
         var layers: [any GraphLayerConfig] {
-            [left, right, encoder, subtract, dense2]
+            storage.layers
         }
 
-        /// The layers' configs, behind one copy-on-write reference: copying a config copies
-        /// none of them until one copy changes.
-        private var storage = CopyOnWrite(Fields())
+        /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+        /// config copies none of them until one copy changes.
+        private var storage: LayerConfigTable
 
-        /// The configs of the spec, each behind its own copy-on-write reference.
-        private struct Fields: Equatable, Sendable {
-            var model = ModelAttributes(name: "siamese")
-            var left = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: "left"))
-            var right = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: "right"))
-            var encoder = CopyOnWrite(Encoder.Config())
-            var subtract = CopyOnWrite(SubtractConfig(name: "subtract"))
-            var dense2 = CopyOnWrite(DenseConfig(name: "dense_2", units: 1, activation: .sigmoid))
+        /// The configs of the spec, in spec order.
+        private static var specLayers: [any GraphLayerConfig] {
+            [
+                InputLayerConfig(batchShape: [nil, 5], name: "left"),
+                InputLayerConfig(batchShape: [nil, 5], name: "right"),
+                Encoder.Config(),
+                SubtractConfig(name: "subtract"),
+                DenseConfig(name: "dense_2", units: 1, activation: .sigmoid),
+            ]
         }
     }
 
     /// `left`: an input, of shape (None, 5).
-    var left: InputLayer { storage.value.left.value }
+    var left: InputLayer { storage[0] }
     /// `right`: an input, of shape (None, 5).
-    var right: InputLayer { storage.value.right.value }
+    var right: InputLayer { storage[1] }
     /// `encoder` (Functional `Encoder`): (None, 5) → (None, 3), 39 parameters, called 2 times.
     var encoder: Encoder {
-        get { storage.value.encoder.value }
-        set { storage.value.encoder.value = newValue }
+        get { storage[2] }
+        set { storage[2] = newValue }
     }
     /// `subtract` (Subtract): [(None, 3), (None, 3)] → (None, 3).
     var subtract: Subtract {
-        get { storage.value.subtract.value }
-        set { storage.value.subtract.value = newValue }
+        get { storage[3] }
+        set { storage[3] = newValue }
     }
     /// `dense_2` (Dense): (None, 3) → (None, 1), 4 parameters.
     var dense2: Dense {
-        get { storage.value.dense2.value }
-        set { storage.value.dense2.value = newValue }
+        get { storage[4] }
+        set { storage[4] = newValue }
     }
 
-    /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-    /// size, and copying it copies no layer until one copy changes.
-    private var storage: CopyOnWrite<Layers>
+    /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+    /// whatever its size, and copying it copies no layer until one copy changes.
+    private var storage: LayerTable
 
     /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
     /// Throws when the config's layers don't fit together.
     init(config: Config, seed: UInt64? = nil) throws {
-        storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+        storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
     }
 
     /// The config of the model as it is now.
     var config: Config {
-        var config = Config()
-        config.model = storage.value.attributes
-        config.left = left.config
-        config.right = right.config
-        config.encoder = encoder.config
-        config.subtract = subtract.config
-        config.dense2 = dense2.config
-        return config
+        Config(storage: storage.configs)
     }
 
     /// Runs the model on left (None, 5), right (None, 5); returns shape (None, 1).
@@ -176,51 +174,29 @@ struct Siamese: Model {
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Siamese {
         var clone = self
-        clone.encoder = cloner.cloneLayer(
-            encoder, at: path.appending(encoder.config.name), in: "Siamese", recursive: recursive)
-        clone.subtract = cloner.cloneLayer(subtract, at: path.appending(subtract.config.name), in: "Siamese")
-        clone.dense2 = cloner.cloneLayer(dense2, at: path.appending(dense2.config.name), in: "Siamese")
+        clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "Siamese")
         return clone
     }
 
     /// The weight tensors in Keras's `get_weights()` order, nested models' included.
     var weights: [Tensor] {
-        var weights = encoder.weights
-        weights += dense2.weights
-        return weights
+        storage.weights
     }
 
     /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
     mutating func setWeights(_ weights: [Tensor]) throws {
-        var assignment = WeightAssignment(weights, for: "Siamese")
-        var updated = self
-        try assignment.assign(to: &updated.encoder, name: "encoder")
-        try assignment.assign(to: &updated.dense2, name: "dense_2")
-        try assignment.finish()
-        self = updated
+        try storage.setWeights(weights, for: "Siamese")
     }
 
-    /// The model's layers, each behind its own copy-on-write reference.
-    private struct Layers: Sendable {
-        var attributes: ModelAttributes
-        var left: CopyOnWrite<InputLayer>
-        var right: CopyOnWrite<InputLayer>
-        var encoder: CopyOnWrite<Encoder>
-        var subtract: CopyOnWrite<Subtract>
-        var dense2: CopyOnWrite<Dense>
-
-        init(config: Config, seed: UInt64) throws {
-            _ = try config.nodeShapes()
-            attributes = config.model
-            left = CopyOnWrite(InputLayer(config: config.left))
-            right = CopyOnWrite(InputLayer(config: config.right))
-            encoder = CopyOnWrite(try Encoder(config: config.encoder, seed: Seeds.derive(seed, config.encoder.name)))
-            subtract = try CopyOnWrite(
-                config: config.subtract, inputShapes: [encoder.value.outputShapes[0], encoder.value.outputShapes[0]],
-                modelSeed: seed)
-            dense2 = try CopyOnWrite(
-                config: config.dense2, inputShape: subtract.value.outputShape, modelSeed: seed)
-        }
+    /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+    private static var layerTypes: [any Layer.Type] {
+        [
+            InputLayer.self,  // left
+            InputLayer.self,  // right
+            Encoder.self,  // encoder
+            Subtract.self,  // subtract
+            Dense.self,  // dense2
+        ]
     }
 
     /// The Keras Functional model "encoder" from the model `Siamese` in `siamese.model.json`:
@@ -236,23 +212,23 @@ struct Siamese: Model {
         struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
-                get { storage.value.model }
-                set { storage.value.model = newValue }
+                get { storage.model }
+                set { storage.model = newValue }
             }
             /// `input_layer` (InputLayer).
             var inputLayer: InputLayerConfig {
-                get { storage.value.inputLayer.value }
-                set { storage.value.inputLayer.value = newValue }
+                get { storage[0] }
+                set { storage[0] = newValue }
             }
             /// `dense` (Dense).
             var dense: DenseConfig {
-                get { storage.value.dense.value }
-                set { storage.value.dense.value = newValue }
+                get { storage[1] }
+                set { storage[1] = newValue }
             }
             /// `dense_1` (Dense).
             var dense1: DenseConfig {
-                get { storage.value.dense1.value }
-                set { storage.value.dense1.value = newValue }
+                get { storage[2] }
+                set { storage[2] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -266,14 +242,20 @@ struct Siamese: Model {
                 outputs: [.init(2)])
 
             /// The config from the spec.
-            init() {}
+            init() {
+                storage = LayerConfigTable(model: ModelAttributes(name: "encoder"), layers: Self.specLayers)
+            }
+
+            /// The config of the layers in `storage`: what the model's `config` returns.
+            fileprivate init(storage: LayerConfigTable) {
+                self.storage = storage
+            }
 
             init(from decoder: any Swift.Decoder) throws {
                 var layers = try ModelConfigReader(from: decoder, for: Self.self)
+                self.init()
                 model = layers.attributes
-                inputLayer = try layers.next()
-                dense = try layers.next()
-                dense1 = try layers.next()
+                try storage.read(from: &layers)
                 try layers.finish()
             }
 
@@ -283,53 +265,49 @@ struct Siamese: Model {
 
             /// The layers' configs in spec order, as `graph` numbers them.
             var layers: [any GraphLayerConfig] {
-                [inputLayer, dense, dense1]
+                storage.layers
             }
 
-            /// The layers' configs, behind one copy-on-write reference: copying a config copies
-            /// none of them until one copy changes.
-            private var storage = CopyOnWrite(Fields())
+            /// The layers' configs in spec order, behind one copy-on-write reference: copying a
+            /// config copies none of them until one copy changes.
+            private var storage: LayerConfigTable
 
-            /// The configs of the spec, each behind its own copy-on-write reference.
-            private struct Fields: Equatable, Sendable {
-                var model = ModelAttributes(name: "encoder")
-                var inputLayer = CopyOnWrite(InputLayerConfig(batchShape: [nil, 5], name: "input_layer"))
-                var dense = CopyOnWrite(DenseConfig(name: "dense", units: 4, activation: .tanh))
-                var dense1 = CopyOnWrite(DenseConfig(name: "dense_1", units: 3))
+            /// The configs of the spec, in spec order.
+            private static var specLayers: [any GraphLayerConfig] {
+                [
+                    InputLayerConfig(batchShape: [nil, 5], name: "input_layer"),
+                    DenseConfig(name: "dense", units: 4, activation: .tanh),
+                    DenseConfig(name: "dense_1", units: 3),
+                ]
             }
         }
 
         /// `input_layer`: an input, of shape (None, 5).
-        var inputLayer: InputLayer { storage.value.inputLayer.value }
+        var inputLayer: InputLayer { storage[0] }
         /// `dense` (Dense): (None, 5) → (None, 4), 24 parameters.
         var dense: Dense {
-            get { storage.value.dense.value }
-            set { storage.value.dense.value = newValue }
+            get { storage[1] }
+            set { storage[1] = newValue }
         }
         /// `dense_1` (Dense): (None, 4) → (None, 3), 15 parameters.
         var dense1: Dense {
-            get { storage.value.dense1.value }
-            set { storage.value.dense1.value = newValue }
+            get { storage[2] }
+            set { storage[2] = newValue }
         }
 
-        /// The layers, behind one copy-on-write reference: a model is one reference whatever its
-        /// size, and copying it copies no layer until one copy changes.
-        private var storage: CopyOnWrite<Layers>
+        /// The layers in spec order, behind one copy-on-write reference: a model is one reference
+        /// whatever its size, and copying it copies no layer until one copy changes.
+        private var storage: LayerTable
 
         /// Builds the model from `config` with fresh weights drawn from `seed` (random when `nil`).
         /// Throws when the config's layers don't fit together.
         init(config: Config, seed: UInt64? = nil) throws {
-            storage = CopyOnWrite(try Layers(config: config, seed: seed ?? Seeds.fresh()))
+            storage = try LayerTable(config: config, types: Self.layerTypes, seed: seed ?? Seeds.fresh())
         }
 
         /// The config of the model as it is now.
         var config: Config {
-            var config = Config()
-            config.model = storage.value.attributes
-            config.inputLayer = inputLayer.config
-            config.dense = dense.config
-            config.dense1 = dense1.config
-            return config
+            Config(storage: storage.configs)
         }
 
         /// Runs the model on inputLayer (None, 5); returns shape (None, 3).
@@ -356,44 +334,27 @@ struct Siamese: Model {
         /// `clone(with:recursive:)`.
         func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Encoder {
             var clone = self
-            clone.dense = cloner.cloneLayer(dense, at: path.appending(dense.config.name), in: "Encoder")
-            clone.dense1 = cloner.cloneLayer(dense1, at: path.appending(dense1.config.name), in: "Encoder")
+            clone.storage = storage.cloned(with: cloner, recursive: recursive, at: path, in: "Encoder")
             return clone
         }
 
         /// The weight tensors in Keras's `get_weights()` order (4).
         var weights: [Tensor] {
-            var weights = dense.weights
-            weights += dense1.weights
-            return weights
+            storage.weights
         }
 
         /// Sets the weights from Keras's `get_weights()` order; leaves the model unchanged on error.
         mutating func setWeights(_ weights: [Tensor]) throws {
-            var assignment = WeightAssignment(weights, for: "Encoder")
-            var updated = self
-            try assignment.assign(to: &updated.dense, name: "dense")
-            try assignment.assign(to: &updated.dense1, name: "dense_1")
-            try assignment.finish()
-            self = updated
+            try storage.setWeights(weights, for: "Encoder")
         }
 
-        /// The model's layers, each behind its own copy-on-write reference.
-        private struct Layers: Sendable {
-            var attributes: ModelAttributes
-            var inputLayer: CopyOnWrite<InputLayer>
-            var dense: CopyOnWrite<Dense>
-            var dense1: CopyOnWrite<Dense>
-
-            init(config: Config, seed: UInt64) throws {
-                _ = try config.nodeShapes()
-                attributes = config.model
-                inputLayer = CopyOnWrite(InputLayer(config: config.inputLayer))
-                dense = try CopyOnWrite(
-                    config: config.dense, inputShape: inputLayer.value.outputShape, modelSeed: seed)
-                dense1 = try CopyOnWrite(
-                    config: config.dense1, inputShape: dense.value.outputShape, modelSeed: seed)
-            }
+        /// The Swift type of each layer in spec order, which `init(config:seed:)` builds.
+        private static var layerTypes: [any Layer.Type] {
+            [
+                InputLayer.self,  // inputLayer
+                Dense.self,  // dense
+                Dense.self,  // dense1
+            ]
         }
     }
 }
