@@ -71,7 +71,7 @@ extension Renderer {
             out.block("\(access)init()") { out in
                 out.line(
                     "storage = LayerConfigTable(model: \(description.attributes.swiftExpression), layers: "
-                        + "Self.\(listFunctionNames("specLayers").all))")
+                        + "Self.\(listName("specLayers")))")
             }
             out.line()
             out.line("/// The config of the layers in `storage`: what the model's `config` returns.")
@@ -217,7 +217,7 @@ extension Renderer {
         let large = graph.nodes.count > options.stageSize
         out.line("\(access)static let graph = ModelGraph(")
         if large {
-            out.line("    nodes: graphNodes,")
+            out.line("    nodes: \(listName("graphNodes")),")
         } else {
             out.line("    nodes: [")
             for index in graph.nodes.indices {
@@ -238,31 +238,18 @@ extension Renderer {
         }
         guard large else { return }
         out.line()
-        let chunks = Array(stride(from: 0, to: graph.nodes.count, by: options.stageSize))
-        // The list functions are the renderer's own names; they only have to differ from the
-        // config's layer properties.
-        var functionNames = UniqueNames(reserving: Set(members).union(Identifiers.reserved))
-        let functions = chunks.indices.map { functionNames.claim("graphNodes\($0 + 1)") }
-        out.line("/// The graph's calls, listed by functions of at most \(options.stageSize).")
-        out.block("private static var graphNodes: [ModelGraph.Node]") { out in
-            for (index, function) in functions.enumerated() {
-                out.line(index == 0 ? "var nodes = \(function)()" : "nodes += \(function)()")
-            }
-            out.line("return nodes")
+        let chunks = stride(from: 0, to: graph.nodes.count, by: options.stageSize).map {
+            Array($0..<min($0 + options.stageSize, graph.nodes.count))
         }
-        for (chunk, start) in chunks.enumerated() {
-            let end = min(start + options.stageSize, graph.nodes.count)
-            out.line()
-            out.line("/// Calls \(start)–\(end - 1) of the graph; out of line, so that a release build optimizes")
-            out.line("/// each list alone.")
-            out.line("@inline(never)")
-            out.block("private static func \(functions[chunk])() -> [ModelGraph.Node]") { out in
-                out.line("[")
-                for index in start..<end {
-                    out.line("    " + nodeLine(index))
-                }
-                out.line("]")
+        renderChunkedList(
+            &out, "graphNodes", of: "ModelGraph.Node", documentation: "The graph's calls", chunks: chunks,
+            size: options.stageSize, describe: { "Calls \($0.first!)–\($0.last!) of the graph" }
+        ) { out, indices in
+            out.line("[")
+            for index in indices {
+                out.line("    " + nodeLine(index))
             }
+            out.line("]")
         }
     }
 }

@@ -32,7 +32,7 @@ extension Renderer {
         out.line("/// Throws when the config's layers don't fit together.")
         out.block("\(access)init(config: Config, seed: UInt64? = nil) throws") { out in
             out.line(
-                "storage = try LayerTable(config: config, types: Self.\(listFunctionNames("layerTypes").all), "
+                "storage = try LayerTable(config: config, types: Self.\(listName("layerTypes")), "
                     + "seed: seed ?? Seeds.fresh())")
         }
     }

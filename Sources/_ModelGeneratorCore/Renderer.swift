@@ -130,41 +130,55 @@ struct Renderer {
             + "\(name(layers[indices.last!])))"
     }
 
-    /// The names of a model's list functions: `base` for the whole list and
-    /// `base1`, `base2`, … for its chunks, clear of the layers' properties.
-    func listFunctionNames(_ base: String) -> (all: String, chunks: [String]) {
+    /// The names of a list's functions: `base` for the whole list and `base1`, `base2`, … for
+    /// its `count` chunks, clear of the layers' properties.
+    func listFunctionNames(_ base: String, count: Int) -> (all: String, chunks: [String]) {
         var names = UniqueNames(reserving: Set(members).union(Identifiers.reserved))
         let all = names.claim(base)
-        return (all, listChunks.indices.map { names.claim("\(base)\($0 + 1)") })
+        return (all, (0..<count).map { names.claim("\(base)\($0 + 1)") })
     }
+
+    /// The property holding a list with an entry per layer (see `renderList`).
+    func listName(_ base: String) -> String { listFunctionNames(base, count: 0).all }
 
     /// A list, `base`, of `type` with an entry per layer: one computed property, or, past
     /// `options.listSize` layers, the concatenation of out-of-line functions of that many
-    /// entries each, so that a release build optimizes each alone; `body` prints the entries
-    /// of a chunk's layers.
+    /// entries each; `body` prints the entries of a chunk's layers.
     func renderList(
         _ out: inout SourceWriter, _ base: String, of type: String, documentation: String,
         body: (inout SourceWriter, [Int]) -> Void
     ) {
-        let (all, chunks) = listFunctionNames(base)
         if listChunks.count == 1 {
             out.line("/// \(documentation).")
-            out.block("private static var \(all): [\(type)]") { out in body(&out, listChunks[0]) }
+            out.block("private static var \(listName(base)): [\(type)]") { out in body(&out, listChunks[0]) }
             return
         }
-        out.line("/// \(documentation), listed by functions of at most \(options.listSize).")
+        renderChunkedList(
+            &out, base, of: type, documentation: documentation, chunks: listChunks, size: options.listSize,
+            describe: rangeDescription, body: body)
+    }
+
+    /// A list, `base`, of `type`: the concatenation of out-of-line functions, one per chunk of
+    /// at most `size` entries, so that a release build optimizes each alone. `describe` names
+    /// a chunk's entries in its documentation; `body` prints them.
+    func renderChunkedList(
+        _ out: inout SourceWriter, _ base: String, of type: String, documentation: String, chunks: [[Int]],
+        size: Int, describe: ([Int]) -> String, body: (inout SourceWriter, [Int]) -> Void
+    ) {
+        let (all, functions) = listFunctionNames(base, count: chunks.count)
+        out.line("/// \(documentation), listed by functions of at most \(size).")
         out.block("private static var \(all): [\(type)]") { out in
-            for (index, function) in chunks.enumerated() {
+            for (index, function) in functions.enumerated() {
                 out.line(index == 0 ? "var list = \(function)()" : "list += \(function)()")
             }
             out.line("return list")
         }
-        for (chunk, indices) in listChunks.enumerated() {
+        for (chunk, indices) in chunks.enumerated() {
             out.line()
-            out.line("/// \(rangeDescription(indices)); out of line, so that a release build optimizes each list")
-            out.line("/// alone.")
+            out.line("/// \(describe(indices)); out of line, so that a release build optimizes")
+            out.line("/// each list alone.")
             out.line("@inline(never)")
-            out.block("private static func \(chunks[chunk])() -> [\(type)]") { out in
+            out.block("private static func \(functions[chunk])() -> [\(type)]") { out in
                 body(&out, indices)
             }
         }

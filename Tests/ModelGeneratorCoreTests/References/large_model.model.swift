@@ -117,11 +117,11 @@ struct LargeModel: Model {
 
         /// The graph's calls, listed by functions of at most 4.
         private static var graphNodes: [ModelGraph.Node] {
-            var nodes = graphNodes1()
-            nodes += graphNodes2()
-            nodes += graphNodes3()
-            nodes += graphNodes4()
-            return nodes
+            var list = graphNodes1()
+            list += graphNodes2()
+            list += graphNodes3()
+            list += graphNodes4()
+            return list
         }
 
         /// Calls 0–3 of the graph; out of line, so that a release build optimizes
@@ -213,8 +213,8 @@ struct LargeModel: Model {
             return list
         }
 
-        /// Layers 1–3 (`image` … `conv`); out of line, so that a release build optimizes each list
-        /// alone.
+        /// Layers 1–3 (`image` … `conv`); out of line, so that a release build optimizes
+        /// each list alone.
         @inline(never)
         private static func specLayers1() -> [any GraphLayerConfig] {
             [
@@ -224,8 +224,8 @@ struct LargeModel: Model {
             ]
         }
 
-        /// Layers 4–6 (`norm` … `pool`); out of line, so that a release build optimizes each list
-        /// alone.
+        /// Layers 4–6 (`norm` … `pool`); out of line, so that a release build optimizes
+        /// each list alone.
         @inline(never)
         private static func specLayers2() -> [any GraphLayerConfig] {
             [
@@ -235,8 +235,8 @@ struct LargeModel: Model {
             ]
         }
 
-        /// Layers 7–9 (`dense_a` … `skip`); out of line, so that a release build optimizes each list
-        /// alone.
+        /// Layers 7–9 (`dense_a` … `skip`); out of line, so that a release build optimizes
+        /// each list alone.
         @inline(never)
         private static func specLayers3() -> [any GraphLayerConfig] {
             [
@@ -246,8 +246,8 @@ struct LargeModel: Model {
             ]
         }
 
-        /// Layers 10–12 (`embedding` … `heads`); out of line, so that a release build optimizes each list
-        /// alone.
+        /// Layers 10–12 (`embedding` … `heads`); out of line, so that a release build optimizes
+        /// each list alone.
         @inline(never)
         private static func specLayers4() -> [any GraphLayerConfig] {
             [
@@ -257,8 +257,8 @@ struct LargeModel: Model {
             ]
         }
 
-        /// Layers 13–15 (`joined` … `aux`); out of line, so that a release build optimizes each list
-        /// alone.
+        /// Layers 13–15 (`joined` … `aux`); out of line, so that a release build optimizes
+        /// each list alone.
         @inline(never)
         private static func specLayers5() -> [any GraphLayerConfig] {
             [
@@ -457,8 +457,8 @@ struct LargeModel: Model {
         return list
     }
 
-    /// Layers 1–3 (`image` … `conv`); out of line, so that a release build optimizes each list
-    /// alone.
+    /// Layers 1–3 (`image` … `conv`); out of line, so that a release build optimizes
+    /// each list alone.
     @inline(never)
     private static func layerTypes1() -> [any Layer.Type] {
         [
@@ -468,8 +468,8 @@ struct LargeModel: Model {
         ]
     }
 
-    /// Layers 4–6 (`norm` … `pool`); out of line, so that a release build optimizes each list
-    /// alone.
+    /// Layers 4–6 (`norm` … `pool`); out of line, so that a release build optimizes
+    /// each list alone.
     @inline(never)
     private static func layerTypes2() -> [any Layer.Type] {
         [
@@ -479,8 +479,8 @@ struct LargeModel: Model {
         ]
     }
 
-    /// Layers 7–9 (`dense_a` … `skip`); out of line, so that a release build optimizes each list
-    /// alone.
+    /// Layers 7–9 (`dense_a` … `skip`); out of line, so that a release build optimizes
+    /// each list alone.
     @inline(never)
     private static func layerTypes3() -> [any Layer.Type] {
         [
@@ -490,8 +490,8 @@ struct LargeModel: Model {
         ]
     }
 
-    /// Layers 10–12 (`embedding` … `heads`); out of line, so that a release build optimizes each list
-    /// alone.
+    /// Layers 10–12 (`embedding` … `heads`); out of line, so that a release build optimizes
+    /// each list alone.
     @inline(never)
     private static func layerTypes4() -> [any Layer.Type] {
         [
@@ -501,8 +501,8 @@ struct LargeModel: Model {
         ]
     }
 
-    /// Layers 13–15 (`joined` … `aux`); out of line, so that a release build optimizes each list
-    /// alone.
+    /// Layers 13–15 (`joined` … `aux`); out of line, so that a release build optimizes
+    /// each list alone.
     @inline(never)
     private static func layerTypes5() -> [any Layer.Type] {
         [
