@@ -241,9 +241,10 @@ extension Renderer {
         let chunks = stride(from: 0, to: graph.nodes.count, by: options.stageSize).map {
             Array($0..<min($0 + options.stageSize, graph.nodes.count))
         }
+        let describe: ([Int]) -> String = { "Calls \($0.first!)–\($0.last!) of the graph" }
         renderChunkedList(
             &out, "graphNodes", of: "ModelGraph.Node", documentation: "The graph's calls", chunks: chunks,
-            size: options.stageSize, describe: { "Calls \($0.first!)–\($0.last!) of the graph" }
+            size: options.stageSize, describe: describe
         ) { out, indices in
             out.line("[")
             for index in indices {
