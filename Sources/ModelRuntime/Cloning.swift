@@ -145,6 +145,23 @@ public protocol CallInterceptor {
     func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor
 }
 
+extension CallInterceptor {
+    /// Runs `layer` on `input` and hands the output to `intercept(_:at:output:)`, the layer's
+    /// path being its name under `path`: what a generated call writes for a plain layer call,
+    /// reading the layer once.
+    @inlinable
+    public func call<L: UnaryLayer>(_ layer: L, _ input: Tensor, at path: () -> LayerPath) -> Tensor {
+        intercept(layer, at: path().appending(layer.config.name), output: layer(input))
+    }
+
+    /// Runs the merge layer `layer` on `inputs` and hands the output to
+    /// `intercept(_:at:output:)`; see the unary layers' overload.
+    @inlinable
+    public func call<L: MergeLayer>(_ layer: L, _ inputs: [Tensor], at path: () -> LayerPath) -> Tensor {
+        intercept(layer, at: path().appending(layer.config.name), output: layer(inputs))
+    }
+}
+
 /// The interceptor of a plain call: changes nothing and costs nothing.
 public struct NoInterception: CallInterceptor {
     /// The no-op interceptor.

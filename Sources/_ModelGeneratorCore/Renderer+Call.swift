@@ -226,10 +226,17 @@ extension Renderer {
                 let causal =
                     (node.maskInput("attention_mask").map { ", attentionMask: " + valueExpression($0) } ?? "")
                     + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
-                let call =
-                    isUnary
-                    ? "self.\(member)(\(argumentList))" : "self.\(member)([\(argumentList)]\(maskArgument)\(causal))"
-                lines.append("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
+                if readMasks == nil && causal.isEmpty && stateArgument.isEmpty {
+                    // A plain call: the runtime's `call` reads the layer once.
+                    let inputs = isUnary ? argumentList : "[\(argumentList)]"
+                    lines.append("let \(local) = interceptor.call(self.\(member), \(inputs), at: path)")
+                } else {
+                    let call =
+                        isUnary
+                        ? "self.\(member)(\(argumentList))"
+                        : "self.\(member)([\(argumentList)]\(maskArgument)\(causal))"
+                    lines.append("let \(local) = interceptor.intercept(self.\(member), at: \(path), output: \(call))")
+                }
             }
             var defines = [local]
             if let mask = computedMask(of: index) {

@@ -163,14 +163,12 @@ public struct AllOptions: Model {
         at path: @autoclosure () -> LayerPath = LayerPath([])
     ) -> Tensor {
         let features = self.features.check(features, model: "AllOptions")
-        let projection = interceptor.intercept(
-            self.projection, at: path().appending(self.projection.config.name), output: self.projection(features))
-        let drop = interceptor.intercept(
-            self.drop, at: path().appending(self.drop.config.name), output: self.drop(projection))
+        let projection = interceptor.call(self.projection, features, at: path)
+        let drop = interceptor.call(self.drop, projection, at: path)
         _ = consume projection
-        let act = interceptor.intercept(self.act, at: path().appending(self.act.config.name), output: self.act(drop))
+        let act = interceptor.call(self.act, drop, at: path)
         _ = consume drop
-        let head = interceptor.intercept(self.head, at: path().appending(self.head.config.name), output: self.head(act))
+        let head = interceptor.call(self.head, act, at: path)
         _ = consume act
         return head
     }

@@ -122,10 +122,8 @@ struct Classifier: Model {
         at path: @autoclosure () -> LayerPath = LayerPath([])
     ) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "Classifier")
-        let dense = interceptor.intercept(
-            self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
-        let dense1 = interceptor.intercept(
-            self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
+        let dense = interceptor.call(self.dense, inputLayer, at: path)
+        let dense1 = interceptor.call(self.dense1, dense, at: path)
         _ = consume dense
         return dense1
     }

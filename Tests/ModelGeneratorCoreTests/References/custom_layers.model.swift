@@ -162,17 +162,12 @@ struct CustomLayers: Model {
         at path: @autoclosure () -> LayerPath = LayerPath([])
     ) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "CustomLayers")
-        let linear = interceptor.intercept(
-            self.linear, at: path().appending(self.linear.config.name), output: self.linear(inputLayer))
-        let channelScale = interceptor.intercept(
-            self.channelScale, at: path().appending(self.channelScale.config.name), output: self.channelScale(linear))
+        let linear = interceptor.call(self.linear, inputLayer, at: path)
+        let channelScale = interceptor.call(self.channelScale, linear, at: path)
         _ = consume linear
-        let residualDense = interceptor.intercept(
-            self.residualDense, at: path().appending(self.residualDense.config.name),
-            output: self.residualDense(channelScale))
+        let residualDense = interceptor.call(self.residualDense, channelScale, at: path)
         _ = consume channelScale
-        let dense = interceptor.intercept(
-            self.dense, at: path().appending(self.dense.config.name), output: self.dense(residualDense))
+        let dense = interceptor.call(self.dense, residualDense, at: path)
         _ = consume residualDense
         return dense
     }

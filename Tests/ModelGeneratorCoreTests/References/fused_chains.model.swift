@@ -302,23 +302,18 @@ struct FusedChains: Model {
         let dwRelu = interceptor.interceptChain(self.dw, self.dwBn, self.dwRelu, input: stemRelu, at: path())
         let projectBn = interceptor.interceptChain(self.project, self.projectBn, input: dwRelu, at: path())
         _ = consume dwRelu
-        let add = interceptor.intercept(
-            self.add, at: path().appending(self.add.config.name), output: self.add([stemRelu, projectBn]))
+        let add = interceptor.call(self.add, [stemRelu, projectBn], at: path)
         _ = consume stemRelu
         _ = consume projectBn
         let sideBn = interceptor.interceptChain(self.sideConv, self.sideBn, input: add, at: path())
         _ = consume add
-        let sideRelu = interceptor.intercept(
-            self.sideRelu, at: path().appending(self.sideRelu.config.name), output: self.sideRelu(sideBn))
-        let gate = interceptor.intercept(
-            self.gate, at: path().appending(self.gate.config.name), output: self.gate([sideBn, sideRelu]))
+        let sideRelu = interceptor.call(self.sideRelu, sideBn, at: path)
+        let gate = interceptor.call(self.gate, [sideBn, sideRelu], at: path)
         _ = consume sideBn
         _ = consume sideRelu
-        let head = interceptor.intercept(
-            self.head, at: path().appending(self.head.config.name), output: self.head(gate))
+        let head = interceptor.call(self.head, gate, at: path)
         _ = consume gate
-        let headBn = interceptor.intercept(
-            self.headBn, at: path().appending(self.headBn.config.name), output: self.headBn(head))
+        let headBn = interceptor.call(self.headBn, head, at: path)
         return (head: head, headBn: headBn)
     }
 

@@ -159,12 +159,9 @@ public struct HostileFunctional: Model {
         let encoderCall2 = interceptor.intercept(
             self.encoder, at: path().appending(self.encoder.config.name),
             output: self.encoder(type, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
-        let selfLayer = interceptor.intercept(
-            self.selfLayer, at: path().appending(self.selfLayer.config.name),
-            output: self.selfLayer([encoder, encoderCall2]))
+        let selfLayer = interceptor.call(self.selfLayer, [encoder, encoderCall2], at: path)
         _ = consume encoder
-        let ete = interceptor.intercept(
-            self.ete, at: path().appending(self.ete.config.name), output: self.ete(selfLayer))
+        let ete = interceptor.call(self.ete, selfLayer, at: path)
         return (ete: ete, selfLayer: selfLayer, encoder: encoderCall2)
     }
 
@@ -309,8 +306,7 @@ public struct HostileFunctional: Model {
             at path: @autoclosure () -> LayerPath = LayerPath([])
         ) -> Tensor {
             let x = self.x.check(x, model: "Encoder")
-            let configLayer = interceptor.intercept(
-                self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(x))
+            let configLayer = interceptor.call(self.configLayer, x, at: path)
             return configLayer
         }
 

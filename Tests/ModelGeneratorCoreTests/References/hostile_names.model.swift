@@ -219,38 +219,24 @@ package struct HostileNames: Model {
         at path: @autoclosure () -> LayerPath = LayerPath([])
     ) -> Tensor {
         let selfLayer = self.selfLayer.check(selfLayer, model: "HostileNames")
-        let defaultLayer = interceptor.intercept(
-            self.defaultLayer, at: path().appending(self.defaultLayer.config.name), output: self.defaultLayer(selfLayer)
-        )
-        let dense = interceptor.intercept(
-            self.dense, at: path().appending(self.dense.config.name), output: self.dense(defaultLayer))
+        let defaultLayer = interceptor.call(self.defaultLayer, selfLayer, at: path)
+        let dense = interceptor.call(self.dense, defaultLayer, at: path)
         _ = consume defaultLayer
-        let dense2 = interceptor.intercept(
-            self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(dense))
+        let dense2 = interceptor.call(self.dense2, dense, at: path)
         _ = consume dense
-        let layer1stLayerInjected = interceptor.intercept(
-            self.layer1stLayerInjected, at: path().appending(self.layer1stLayerInjected.config.name),
-            output: self.layer1stLayerInjected(dense2))
+        let layer1stLayerInjected = interceptor.call(self.layer1stLayerInjected, dense2, at: path)
         _ = consume dense2
-        let ubergroE = interceptor.intercept(
-            self.ubergroE, at: path().appending(self.ubergroE.config.name), output: self.ubergroE(layer1stLayerInjected)
-        )
+        let ubergroE = interceptor.call(self.ubergroE, layer1stLayerInjected, at: path)
         _ = consume layer1stLayerInjected
-        let configLayer = interceptor.intercept(
-            self.configLayer, at: path().appending(self.configLayer.config.name), output: self.configLayer(ubergroE))
+        let configLayer = interceptor.call(self.configLayer, ubergroE, at: path)
         _ = consume ubergroE
-        let initLayer = interceptor.intercept(
-            self.initLayer, at: path().appending(self.initLayer.config.name), output: self.initLayer(configLayer))
+        let initLayer = interceptor.call(self.initLayer, configLayer, at: path)
         _ = consume configLayer
-        let dropOut = interceptor.intercept(
-            self.dropOut, at: path().appending(self.dropOut.config.name), output: self.dropOut(initLayer))
+        let dropOut = interceptor.call(self.dropOut, initLayer, at: path)
         _ = consume initLayer
-        let dropOut2 = interceptor.intercept(
-            self.dropOut2, at: path().appending(self.dropOut2.config.name), output: self.dropOut2(dropOut))
+        let dropOut2 = interceptor.call(self.dropOut2, dropOut, at: path)
         _ = consume dropOut
-        let fatalErrorLayer = interceptor.intercept(
-            self.fatalErrorLayer, at: path().appending(self.fatalErrorLayer.config.name),
-            output: self.fatalErrorLayer(dropOut2))
+        let fatalErrorLayer = interceptor.call(self.fatalErrorLayer, dropOut2, at: path)
         _ = consume dropOut2
         return fatalErrorLayer
     }

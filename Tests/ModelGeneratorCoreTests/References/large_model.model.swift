@@ -382,8 +382,7 @@ struct LargeModel: Model {
     ) -> (Tensor, [Tensor]) {
         let image = self.image.check(image, model: "LargeModel")
         let tokens = self.tokens.check(tokens, model: "LargeModel")
-        let embedding = interceptor.intercept(
-            self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
+        let embedding = interceptor.call(self.embedding, tokens, at: path)
         let embeddingMask = self.embedding.computeMask(tokens)
         let lstm = self.lstm.outputs(embedding, mask: embeddingMask)
         _ = consume embedding
@@ -396,14 +395,11 @@ struct LargeModel: Model {
         _ image: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath
     ) -> (Tensor, Tensor) {
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
-        let pool = interceptor.intercept(
-            self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
+        let pool = interceptor.call(self.pool, relu, at: path)
         _ = consume relu
-        let denseA = interceptor.intercept(
-            self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
+        let denseA = interceptor.call(self.denseA, pool, at: path)
         _ = consume pool
-        let denseB = interceptor.intercept(
-            self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
+        let denseB = interceptor.call(self.denseB, denseA, at: path)
         return (denseA, denseB)
     }
 
@@ -411,21 +407,17 @@ struct LargeModel: Model {
     private func callStage3(
         _ lstm: [Tensor], _ denseA: Tensor, _ denseB: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath
     ) -> (Tensor, (headsLeft: Tensor, headsRight: Tensor), Tensor) {
-        let aux = interceptor.intercept(self.aux, at: path().appending(self.aux.config.name), output: self.aux(denseA))
-        let skip = interceptor.intercept(
-            self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
+        let aux = interceptor.call(self.aux, denseA, at: path)
+        let skip = interceptor.call(self.skip, [denseA, denseB], at: path)
         let heads = self.heads(skip, intercepting: interceptor, at: path().appending(self.heads.config.name))
-        let joined = interceptor.intercept(
-            self.joined, at: path().appending(self.joined.config.name),
-            output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
+        let joined = interceptor.call(self.joined, [skip, lstm[0], lstm[2], heads.headsRight], at: path)
         _ = consume skip
         return (aux, heads, joined)
     }
 
     /// Call 13 of the model's call: `head`.
     private func callStage4(_ joined: Tensor, interceptor: some CallInterceptor, path: () -> LayerPath) -> Tensor {
-        let head = interceptor.intercept(
-            self.head, at: path().appending(self.head.config.name), output: self.head(joined))
+        let head = interceptor.call(self.head, joined, at: path)
         return head
     }
 
@@ -636,10 +628,8 @@ struct LargeModel: Model {
             at path: @autoclosure () -> LayerPath = LayerPath([])
         ) -> (headsLeft: Tensor, headsRight: Tensor) {
             let headsIn = self.headsIn.check(headsIn, model: "Heads")
-            let headsLeft = interceptor.intercept(
-                self.headsLeft, at: path().appending(self.headsLeft.config.name), output: self.headsLeft(headsIn))
-            let headsRight = interceptor.intercept(
-                self.headsRight, at: path().appending(self.headsRight.config.name), output: self.headsRight(headsIn))
+            let headsLeft = interceptor.call(self.headsLeft, headsIn, at: path)
+            let headsRight = interceptor.call(self.headsRight, headsIn, at: path)
             return (headsLeft: headsLeft, headsRight: headsRight)
         }
 

@@ -283,34 +283,26 @@ struct LargeModelUnsplit: Model {
     ) -> (head: Tensor, aux: Tensor, heads: Tensor) {
         let image = self.image.check(image, model: "LargeModelUnsplit")
         let tokens = self.tokens.check(tokens, model: "LargeModelUnsplit")
-        let embedding = interceptor.intercept(
-            self.embedding, at: path().appending(self.embedding.config.name), output: self.embedding(tokens))
+        let embedding = interceptor.call(self.embedding, tokens, at: path)
         let embeddingMask = self.embedding.computeMask(tokens)
         let lstm = self.lstm.outputs(embedding, mask: embeddingMask)
         _ = consume embedding
         _ = consume embeddingMask
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
-        let pool = interceptor.intercept(
-            self.pool, at: path().appending(self.pool.config.name), output: self.pool(relu))
+        let pool = interceptor.call(self.pool, relu, at: path)
         _ = consume relu
-        let denseA = interceptor.intercept(
-            self.denseA, at: path().appending(self.denseA.config.name), output: self.denseA(pool))
+        let denseA = interceptor.call(self.denseA, pool, at: path)
         _ = consume pool
-        let denseB = interceptor.intercept(
-            self.denseB, at: path().appending(self.denseB.config.name), output: self.denseB(denseA))
-        let aux = interceptor.intercept(self.aux, at: path().appending(self.aux.config.name), output: self.aux(denseA))
-        let skip = interceptor.intercept(
-            self.skip, at: path().appending(self.skip.config.name), output: self.skip([denseA, denseB]))
+        let denseB = interceptor.call(self.denseB, denseA, at: path)
+        let aux = interceptor.call(self.aux, denseA, at: path)
+        let skip = interceptor.call(self.skip, [denseA, denseB], at: path)
         _ = consume denseA
         _ = consume denseB
         let heads = self.heads(skip, intercepting: interceptor, at: path().appending(self.heads.config.name))
-        let joined = interceptor.intercept(
-            self.joined, at: path().appending(self.joined.config.name),
-            output: self.joined([skip, lstm[0], lstm[2], heads.headsRight]))
+        let joined = interceptor.call(self.joined, [skip, lstm[0], lstm[2], heads.headsRight], at: path)
         _ = consume skip
         _ = consume lstm
-        let head = interceptor.intercept(
-            self.head, at: path().appending(self.head.config.name), output: self.head(joined))
+        let head = interceptor.call(self.head, joined, at: path)
         _ = consume joined
         return (head: head, aux: aux, heads: heads.headsLeft)
     }
@@ -478,10 +470,8 @@ struct LargeModelUnsplit: Model {
             at path: @autoclosure () -> LayerPath = LayerPath([])
         ) -> (headsLeft: Tensor, headsRight: Tensor) {
             let headsIn = self.headsIn.check(headsIn, model: "Heads")
-            let headsLeft = interceptor.intercept(
-                self.headsLeft, at: path().appending(self.headsLeft.config.name), output: self.headsLeft(headsIn))
-            let headsRight = interceptor.intercept(
-                self.headsRight, at: path().appending(self.headsRight.config.name), output: self.headsRight(headsIn))
+            let headsLeft = interceptor.call(self.headsLeft, headsIn, at: path)
+            let headsRight = interceptor.call(self.headsRight, headsIn, at: path)
             return (headsLeft: headsLeft, headsRight: headsRight)
         }
 

@@ -159,13 +159,10 @@ struct Siamese: Model {
         let encoderCall2 = interceptor.intercept(
             self.encoder, at: path().appending(self.encoder.config.name),
             output: self.encoder(right, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
-        let subtract = interceptor.intercept(
-            self.subtract, at: path().appending(self.subtract.config.name),
-            output: self.subtract([encoder, encoderCall2]))
+        let subtract = interceptor.call(self.subtract, [encoder, encoderCall2], at: path)
         _ = consume encoder
         _ = consume encoderCall2
-        let dense2 = interceptor.intercept(
-            self.dense2, at: path().appending(self.dense2.config.name), output: self.dense2(subtract))
+        let dense2 = interceptor.call(self.dense2, subtract, at: path)
         _ = consume subtract
         return dense2
     }
@@ -322,10 +319,8 @@ struct Siamese: Model {
             at path: @autoclosure () -> LayerPath = LayerPath([])
         ) -> Tensor {
             let inputLayer = self.inputLayer.check(inputLayer, model: "Encoder")
-            let dense = interceptor.intercept(
-                self.dense, at: path().appending(self.dense.config.name), output: self.dense(inputLayer))
-            let dense1 = interceptor.intercept(
-                self.dense1, at: path().appending(self.dense1.config.name), output: self.dense1(dense))
+            let dense = interceptor.call(self.dense, inputLayer, at: path)
+            let dense1 = interceptor.call(self.dense1, dense, at: path)
             _ = consume dense
             return dense1
         }
