@@ -21,12 +21,10 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The names generated identifiers avoid; `Identifiers.taken` when nil. Only the probes
     /// that find the renderer's own identifiers set it (to the keywords alone).
     var takenNames: Set<String>?
-    /// The most layers a model stores one by one, and the entries of each function listing a
-    /// larger model's layer configs and layer types (see `Renderer.renderList`): a larger
-    /// model keeps its layers in a runtime table. Release builds optimize a model's
-    /// initializer, clone and weight code, and each list, as one function, in time that grows
-    /// faster than its length, so both stay short. Tests and the reserved-name probes set it
-    /// small.
+    /// The entries of each function listing a model's layer configs and layer types (see
+    /// `Renderer.renderList`); a model of at most this many layers lists each in one computed
+    /// property. Release builds optimize each list as one function, in time that grows faster
+    /// than its length, so lists stay short. Tests and the reserved-name probes set it small.
     var listSize = 16
     /// The most calls a generated function runs and nodes a graph function lists: a larger
     /// model runs its call in stages of this size and lists its graph in functions of this

@@ -23,8 +23,8 @@ struct ModelPlan {
     let parameterLabels: [String]?
     /// The labels of the returned tuple when the model has several outputs.
     let outputLabels: [String]
-    /// The layers each list function names (the spec's configs, the layers' Swift types), in
-    /// spec order, `options.listSize` each.
+    /// The layers whose entries each list function holds (the spec's configs, the layers'
+    /// Swift types), in spec order, `options.listSize` each.
     let listChunks: [[Int]]
     /// The names of the call's stage functions, one per `options.stageSize` statements, when
     /// the call has more statements than that.

@@ -3,7 +3,7 @@ import ModelSpec
 /// Writes the Swift source of one model type (and the types of its nested models inside it)
 /// from its `ModelPlan`.
 struct Renderer {
-    /// What to print: names, tables, stages, chains.
+    /// What to print: names, lists, stages, chains.
     let plan: ModelPlan
     /// The renderers of nested models, by layer index.
     let nested: [Int: Renderer]
@@ -114,9 +114,9 @@ struct Renderer {
     /// `LayerConfigTable`) is kept: `storage[3]`, the table's entry at the layer's index.
     func storagePath(_ index: Int) -> String { "storage[\(index)]" }
 
-    /// A computed property reading and writing a stored one. (`get`/`set` rather than
-    /// `_modify`: a thousand `_modify` coroutines that call `CopyOnWrite`'s took LLVM's
-    /// coroutine splitting 5 s of a 1,000-layer model's debug build, against 0.3 s.)
+    /// A computed property reading and writing a table entry or a stored property. (`get`/`set`
+    /// rather than `_modify`: a thousand `_modify` coroutines that call `CopyOnWrite`'s took
+    /// LLVM's coroutine splitting 5 s of a 1,000-layer model's debug build, against 0.3 s.)
     func renderForwardingProperty(_ out: inout SourceWriter, _ declaration: String, to path: String) {
         out.block(declaration) { out in
             out.line("get { \(path) }")

@@ -9,7 +9,7 @@ import ModelSpec
 /// every path of the renderer (Sequential and Functional models, several inputs and outputs,
 /// nested models, shared layers, layers with several outputs, attention's call layouts,
 /// fused convolution chains, operations, custom layers, subclassed models, variants, and the
-/// parts and stages of large models). Every name in the probes starts with `zq`, so what else
+/// lists and stages of large models). Every name in the probes starts with `zq`, so what else
 /// the code holds is the renderer's own.
 public enum ReservedNames {
     /// The renderer's own identifiers and every runtime type name a spec's layers can bring in.
@@ -33,8 +33,8 @@ public enum ReservedNames {
                 preconditionFailure("the reserved-name probe \(index) does not generate: \(error)")
             }
         }
-        // The functional probe again, split as a large model is: layers in parts, the call in
-        // stages, the graph in several literals.
+        // The functional probe again, split as a large model is: configs and layer types in
+        // several list functions, the call in stages, the graph in several literals.
         var large = options
         large.typeName = "ZqLarge"
         large.listSize = 2
