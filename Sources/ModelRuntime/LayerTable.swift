@@ -1,11 +1,11 @@
 /// The layers of a generated model, in spec order, behind one copy-on-write reference.
 ///
-/// A generated model keeps its layers here and reads and writes each through a typed
-/// property (`model.conv`), which reads the layer at its index as its static type. Building,
-/// cloning, reading configs and setting weights go through the list in the runtime instead of
-/// through generated code for each layer, so that the generated code stays a few lines a
-/// layer and builds in time linear in the number of layers, and a model is one reference
-/// whatever its size.
+/// A generated model keeps its layers here. `model.conv` reads and writes the layer `conv` as
+/// its static type through the model's `subscript(dynamicMember:)`, which takes the layer's
+/// ``LayerSlot`` from the model's generated `Layers` class. Building, cloning, reading configs
+/// and setting weights go through the list in the runtime instead of through generated code
+/// for each layer, so that the generated code stays a few lines a layer and builds in time
+/// linear in the number of layers, and a model is one reference whatever its size.
 public struct LayerTable: Sendable {
     private struct Contents: Sendable {
         var model: ModelAttributes
@@ -37,8 +37,18 @@ public struct LayerTable: Sendable {
         contents = CopyOnWrite(Contents(model: config.model, layers: layers))
     }
 
-    /// The layer at `index`, which is an `L`: what a generated model's typed properties read
-    /// and write.
+    /// The layer in `slot`, as its static type: what `model.conv` reads and writes.
+    public subscript<L: Layer>(slot: LayerSlot<L>) -> L {
+        get { self[slot.index] }
+        set { self[slot.index] = newValue }
+    }
+
+    /// The input layer in `slot`.
+    public subscript(slot: InputSlot) -> InputLayer {
+        self[slot.index]
+    }
+
+    /// The layer at `index`, which is an `L`.
     public subscript<L: Layer>(index: Int) -> L {
         get {
             guard let layer = contents.value.layers[index] as? L else {
@@ -148,5 +158,50 @@ public struct LayerTable: Sendable {
         _ type: L.Type, config: any GraphLayerConfig, inputShapes: [TensorShape], seed: UInt64
     ) throws -> L {
         try L(config: typed(config, L.Config.self), inputShapes: inputShapes, seed: Seeds.derive(seed, config.name))
+    }
+}
+
+/// Where a layer of type `L` sits in a generated model: its index in spec order, in the
+/// model's ``LayerTable`` and in its config's ``LayerConfigTable``.
+///
+/// A generated model has a `Layers` class with one slot per layer, named like the layer
+/// (`let conv = LayerSlot<Conv2D>(3)`). `model.conv` and `config.conv` are looked up through
+/// the key path `\Layers.conv`, so each layer costs the generated type one stored constant
+/// rather than a property with its accessors on both the model and its config; that keeps the
+/// debug build of a thousand-layer model in seconds.
+public struct LayerSlot<L: Layer>: Sendable {
+    /// The layer's index in spec order.
+    public let index: Int
+
+    /// The slot of the layer at `index`.
+    public init(_ index: Int) {
+        self.index = index
+    }
+}
+
+/// Where an input layer sits in a generated model: like ``LayerSlot``, but the model's input
+/// layer is read-only (its shape is fixed by the layers built for it); its config is not.
+public struct InputSlot: Sendable {
+    /// The input layer's index in spec order.
+    public let index: Int
+
+    /// The slot of the input layer at `index`.
+    public init(_ index: Int) {
+        self.index = index
+    }
+}
+
+extension LayerConfigTable {
+    /// The config of the layer in `slot`, as its static type: what `config.conv` reads and
+    /// writes.
+    public subscript<L: Layer>(slot: LayerSlot<L>) -> L.Config where L.Config: GraphLayerConfig {
+        get { self[slot.index] }
+        set { self[slot.index] = newValue }
+    }
+
+    /// The config of the input layer in `slot`.
+    public subscript(slot: InputSlot) -> InputLayerConfig {
+        get { self[slot.index] }
+        set { self[slot.index] = newValue }
     }
 }

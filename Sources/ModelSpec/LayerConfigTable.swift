@@ -1,10 +1,9 @@
 /// The layer configs of a generated model's `Config`, in spec order, behind one copy-on-write
 /// reference.
 ///
-/// A generated `Config` keeps its layers' configs here and reads and writes each through a
-/// typed property (`config.conv.filters`), which reads the config at the layer's index as its
-/// static type. Keeping the configs in a list rather than
-/// in one stored property each keeps the generated code to a few lines a layer, so that it
+/// A generated `Config` keeps its layers' configs here; `config.conv.filters` reads the config
+/// of the layer `conv` at its index as its static type. Keeping the configs in a list rather
+/// than in one stored property each keeps the generated code to a few lines a layer, so that it
 /// builds in time linear in the number of layers, and makes a config one reference whatever
 /// its size.
 public struct LayerConfigTable: Equatable, Sendable {
@@ -37,8 +36,7 @@ public struct LayerConfigTable: Equatable, Sendable {
     /// The layers' configs in spec order.
     public var layers: [any GraphLayerConfig] { contents.value.layers }
 
-    /// The config of the layer at `index`, which is a `C`: what a generated `Config`'s typed
-    /// properties read and write.
+    /// The config of the layer at `index`, which is a `C`.
     public subscript<C: GraphLayerConfig>(index: Int) -> C {
         get {
             guard let config = contents.value.layers[index] as? C else {

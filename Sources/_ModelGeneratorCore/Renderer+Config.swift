@@ -36,23 +36,27 @@ extension Renderer {
         out.line("/// The architecture: the Keras config of every layer, in spec order. Edit a copy and")
         out.line("/// pass it to `init(config:seed:)` to build a variant.")
         let conformance = description.isSubclassed ? "SubclassedModelConfig" : "\(description.className)ModelConfig"
+        out.line("@dynamicMemberLookup")
         out.block("\(access)struct Config: \(conformance)") { out in
             out.line("/// The model's name, `trainable` flag and dtype policy.")
-            renderForwardingProperty(
-                &out, "\(access)var model: ModelAttributes", to: "storage.model")
-            for (index, layer) in layers.enumerated() {
-                if let nestedType = nested[index]?.typeName {
-                    out.line("/// \(name(layer)): the nested model `\(nestedType)`.")
-                } else if let config = layer.config as? DeclaredLayerConfig {
-                    out.line(
-                        "/// \(name(layer)) (\(CommentText.escape(layer.className)), the custom layer "
-                            + "`\(config.declaration.swiftType)`)."
-                    )
-                } else {
-                    out.line("/// \(name(layer)) (\(layer.className)).")
-                }
-                renderForwardingProperty(
-                    &out, "\(access)var \(members[index]): \(configType(index))", to: storagePath(index))
+            out.block("\(access)var model: ModelAttributes") { out in
+                out.line("get { storage.model }")
+                out.line("set { storage.model = newValue }")
+            }
+            out.line()
+            out.line("/// The config of the layer in `slot`, as its Swift type.")
+            out.block(
+                "\(access)subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L.Config "
+                    + "where L.Config: GraphLayerConfig"
+            ) { out in
+                out.line("get { storage[\(typeName).slots[keyPath: slot]] }")
+                out.line("set { storage[\(typeName).slots[keyPath: slot]] = newValue }")
+            }
+            out.line()
+            out.line("/// The config of the input layer in `slot`.")
+            out.block("\(access)subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig") { out in
+                out.line("get { storage[\(typeName).slots[keyPath: slot]] }")
+                out.line("set { storage[\(typeName).slots[keyPath: slot]] = newValue }")
             }
             out.line()
             renderGraph(&out)
@@ -137,7 +141,7 @@ extension Renderer {
     /// A subclassed model's config reads and writes the model class's own config, which the
     /// custom layer `members[1]` holds; the input shape is the type's.
     func renderSubclassedCoding(_ out: inout SourceWriter) {
-        let member = members[1]
+        let member = "self.\(members[1])"
         out.block("\(access)init(from decoder: any Swift.Decoder) throws") { out in
             out.line("self.init()")
             out.line("\(member) = try .init(from: decoder)")

@@ -2,29 +2,54 @@ import ModelSpec
 
 // The model's stored layers, its initializers, `config`, `clone` and weights.
 extension Renderer {
+    /// The `Layers` class of slots, one per layer, and the subscripts `model.dense` goes
+    /// through: a stored constant a layer rather than a property with four accessors, which
+    /// halved the debug build of a 771-layer model.
     func renderLayerProperties(_ out: inout SourceWriter) {
         let allCalls = graph.calls(layerCount: layers.count)
-        for (index, layer) in layers.enumerated() {
-            if layer.isInput {
-                out.line("/// \(name(layer)): an input, of shape \(description.nodeShapes[allCalls[index][0]][0]).")
-                out.line("\(access)var \(members[index]): InputLayer { \(storagePath(index)) }")
-                continue
+        out.line("/// Where each layer sits in the model: `model.\(exampleMember)` reads and writes the layer of that")
+        out.line("/// name as its Swift type, and `config.\(exampleMember)` its config, through its slot here.")
+        out.block("\(access)final class Layers: Sendable") { out in
+            for (index, layer) in layers.enumerated() {
+                if layer.isInput {
+                    out.line("/// \(name(layer)): an input, of shape \(description.nodeShapes[allCalls[index][0]][0]).")
+                    out.line("\(access)let \(members[index]) = InputSlot(\(index))")
+                    continue
+                }
+                let parameters = layer.parameterCount == 0 ? "" : ", \(Format.grouped(layer.parameterCount)) parameters"
+                let calls = allCalls[index]
+                let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
+                let first = calls[0]
+                out.line(
+                    "/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → "
+                        + "\(shapesText(description.nodeShapes[first]))\(parameters)\(shared)."
+                )
+                out.line("\(access)let \(members[index]) = LayerSlot<\(swiftType(index))>(\(index))")
             }
-            let parameters = layer.parameterCount == 0 ? "" : ", \(Format.grouped(layer.parameterCount)) parameters"
-            let calls = allCalls[index]
-            let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
-            let first = calls[0]
-            out.line(
-                "/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → "
-                    + "\(shapesText(description.nodeShapes[first]))\(parameters)\(shared)."
-            )
-            renderForwardingProperty(
-                &out, "\(access)var \(members[index]): \(swiftType(index))", to: storagePath(index))
         }
+        out.line()
+        out.line("/// The layer in `slot`, as its Swift type.")
+        out.block("\(access)subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L") { out in
+            out.line("get { storage[Self.slots[keyPath: slot]] }")
+            out.line("set { storage[Self.slots[keyPath: slot]] = newValue }")
+        }
+        out.line()
+        out.line("/// The input layer in `slot`, which stays as built.")
+        out.block("\(access)subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer") { out in
+            out.line("storage[Self.slots[keyPath: slot]]")
+        }
+        out.line()
+        out.line("/// Every layer's slot.")
+        out.line("private static let slots = Layers()")
         out.line()
         out.line("/// The layers in spec order, behind one copy-on-write reference: a model is one reference")
         out.line("/// whatever its size, and copying it copies no layer until one copy changes.")
         out.line("private var storage: LayerTable")
+    }
+
+    /// The member the `Layers` documentation shows: the first layer that is not an input.
+    var exampleMember: String {
+        layers.indices.first { !layers[$0].isInput }.map { members[$0] } ?? members[0]
     }
 
     func renderInitializer(_ out: inout SourceWriter) {
@@ -76,7 +101,7 @@ extension Renderer {
             }
             out.line("try self.init(config: config, seed: seed)")
             for (member, baseMember, isInput) in pairs where !isInput {
-                out.line("\(member) = base.\(baseMember)")
+                out.line("self.\(member) = base.\(baseMember)")
             }
         }
     }

@@ -69,6 +69,7 @@ struct Renderer {
 
     func render(_ out: inout SourceWriter, nestedIn outer: String?) {
         renderTypeDocumentation(&out, nestedIn: outer)
+        out.line("@dynamicMemberLookup")
         out.block("\(access)struct \(typeName): Model") { out in
             renderConfig(&out)
             out.line()
@@ -101,27 +102,6 @@ struct Renderer {
     /// The Swift type of a layer: the runtime layer or the nested model type.
     func swiftType(_ index: Int) -> String {
         nested[index]?.typeName ?? declaration(index)?.swiftType ?? type(of: layers[index].config!).swiftRuntimeTypeName
-    }
-
-    /// The Swift type of a layer's config.
-    func configType(_ index: Int) -> String {
-        if let nestedType = nested[index]?.typeName { return nestedType + ".Config" }
-        if let declaration = declaration(index) { return "ConfigOf<\(declaration.swiftType)>" }
-        return type(of: layers[index].config!).swiftTypeName
-    }
-
-    /// Where a layer (in the model's `LayerTable`) or its config (in the config's
-    /// `LayerConfigTable`) is kept: `storage[3]`, the table's entry at the layer's index.
-    func storagePath(_ index: Int) -> String { "storage[\(index)]" }
-
-    /// A computed property reading and writing a table entry or a stored property. (`get`/`set`
-    /// rather than `_modify`: a thousand `_modify` coroutines that call `CopyOnWrite`'s took
-    /// LLVM's coroutine splitting 5 s of a 1,000-layer model's debug build, against 0.3 s.)
-    func renderForwardingProperty(_ out: inout SourceWriter, _ declaration: String, to path: String) {
-        out.block(declaration) { out in
-            out.line("get { \(path) }")
-            out.line("set { \(path) = newValue }")
-        }
     }
 
     /// "Layers 65–80 (`a` … `b`)": a list function's range of layers.

@@ -13,7 +13,18 @@ import ModelSpec
 /// the code holds is the renderer's own.
 public enum ReservedNames {
     /// The renderer's own identifiers and every runtime type name a spec's layers can bring in.
-    public static let emitted: Set<String> = rendered.union(runtimeTypes)
+    public static let emitted: Set<String> = rendered.union(runtimeTypes).union(protocolMembers)
+
+    /// The members generated models and configs get from the runtime's protocols (`Model`,
+    /// `Layer`, `ModelConfig` and the protocols they refine). The generated code reaches a layer
+    /// through `@dynamicMemberLookup`, which a real member of the same name hides: a layer named
+    /// `keras_json` would make `self.kerasJSON` the protocol's method. ReservedNameTests checks
+    /// this list against ModelRuntime's public API list.
+    public static let protocolMembers: Set<String> = [
+        "className", "clone", "config", "customLayers", "graph", "inputShapes", "kerasJSON", "kerasWeightPaths",
+        "layers", "loadWeights", "model", "modelLayer", "module", "name", "nodeShapes", "outputShapes", "rebuilt",
+        "saveWeights", "setWeights", "weights", "withInputShapes", "withSeeds",
+    ]
 
     /// The identifiers of the probes' generated code that no spec name made.
     public static let rendered: Set<String> = {

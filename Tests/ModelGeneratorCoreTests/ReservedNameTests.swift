@@ -84,8 +84,34 @@ import _ModelGeneratorCore
 
     static func literal(_ text: String) -> String { "\"" + text + "\"" }
 
-    /// The renderer's own names, in a fixed order.
-    static var names: [String] { ReservedNames.rendered.subtracting(["_"]).sorted() }
+    /// The renderer's own names and the runtime protocols' members, in a fixed order.
+    static var names: [String] {
+        ReservedNames.rendered.union(ReservedNames.protocolMembers).subtracting(["_"]).sorted()
+    }
+
+    /// The protocols whose members a generated model or config has.
+    static let modelProtocols = [
+        "Model", "Layer", "ModelConfig", "SequentialModelConfig", "FunctionalModelConfig", "SubclassedModelConfig",
+        "GraphLayerConfig", "KerasConfig",
+    ]
+
+    @Test func everyProtocolMemberIsReserved() throws {
+        // Tests/PublicAPI/ModelRuntime.txt lists `Protocol.member(labels:): declaration`.
+        let list = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../PublicAPI/ModelRuntime.txt")
+        var members = Set<String>()
+        for line in try String(contentsOf: list, encoding: .utf8).split(separator: "\n") {
+            let path = line.prefix { $0 != ":" && $0 != "(" }.split(separator: ".")
+            guard path.count == 2, Self.modelProtocols.contains(String(path[0])) else { continue }
+            let member = String(path[1])
+            // Associated types are types, which member names (lowerCamelCase) never meet.
+            if member != "init" && member.first!.isLowercase { members.insert(member) }
+        }
+        #expect(members.count > 10, "the public API list no longer lists the model protocols")
+        #expect(
+            members.subtracting(ReservedNames.protocolMembers).isEmpty,
+            "add to ReservedNames.protocolMembers: \(members.subtracting(ReservedNames.protocolMembers).sorted())")
+    }
 
     @Test func theSpecUsesEveryNameTheRendererWrites() throws {
         let expected = Self.reservedNamesSpec(Self.names)

@@ -89,9 +89,9 @@ import Testing
                 "        config.denseB = base.denseB.config",
                 "        config.head = base.head.config",
                 "        try self.init(config: config, seed: seed)",
-                "        denseA = base.denseA",
-                "        denseB = base.denseB",
-                "        head = base.head",
+                "        self.denseA = base.denseA",
+                "        self.denseB = base.denseB",
+                "        self.head = base.head",
                 "    }",
             ])
     }

@@ -16,39 +16,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `drop` | Dropout | (8, 16, 24) | 0 |
 /// | `act` | Activation | (8, 16, 24) | 0 |
 /// | `head` | Dense | (8, 16, 3) | 75 |
+@dynamicMemberLookup
 public struct AllOptions: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     public struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         public var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `features` (InputLayer).
-        public var features: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        public subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[AllOptions.slots[keyPath: slot]] }
+            set { storage[AllOptions.slots[keyPath: slot]] = newValue }
         }
-        /// `projection` (Dense).
-        public var projection: DenseConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `drop` (Dropout).
-        public var drop: DropoutConfig {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `act` (Activation).
-        public var act: ActivationConfig {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `head` (Dense).
-        public var head: DenseConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
+
+        /// The config of the input layer in `slot`.
+        public subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[AllOptions.slots[keyPath: slot]] }
+            set { storage[AllOptions.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -113,28 +104,34 @@ public struct AllOptions: Model {
         }
     }
 
-    /// `features`: an input, of shape (8, 16, 12).
-    public var features: InputLayer { storage[0] }
-    /// `projection` (Dense): (8, 16, 12) → (8, 16, 24), 288 parameters.
-    public var projection: Dense {
-        get { storage[1] }
-        set { storage[1] = newValue }
+    /// Where each layer sits in the model: `model.projection` reads and writes the layer of that
+    /// name as its Swift type, and `config.projection` its config, through its slot here.
+    public final class Layers: Sendable {
+        /// `features`: an input, of shape (8, 16, 12).
+        public let features = InputSlot(0)
+        /// `projection` (Dense): (8, 16, 12) → (8, 16, 24), 288 parameters.
+        public let projection = LayerSlot<Dense>(1)
+        /// `drop` (Dropout): (8, 16, 24) → (8, 16, 24).
+        public let drop = LayerSlot<Dropout>(2)
+        /// `act` (Activation): (8, 16, 24) → (8, 16, 24).
+        public let act = LayerSlot<Activation>(3)
+        /// `head` (Dense): (8, 16, 24) → (8, 16, 3), 75 parameters.
+        public let head = LayerSlot<Dense>(4)
     }
-    /// `drop` (Dropout): (8, 16, 24) → (8, 16, 24).
-    public var drop: Dropout {
-        get { storage[2] }
-        set { storage[2] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    public subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `act` (Activation): (8, 16, 24) → (8, 16, 24).
-    public var act: Activation {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    public subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
-    /// `head` (Dense): (8, 16, 24) → (8, 16, 3), 75 parameters.
-    public var head: Dense {
-        get { storage[4] }
-        set { storage[4] = newValue }
-    }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.

@@ -13,29 +13,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | --- | --- | --- | ---: |
 /// | `dense` | Dense | (None, 32) | 23,328 |
 /// | `dense_1` | Dense | (None, 1) | 33 |
+@dynamicMemberLookup
 struct Classifier: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `input_layer` (InputLayer).
-        var inputLayer: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[Classifier.slots[keyPath: slot]] }
+            set { storage[Classifier.slots[keyPath: slot]] = newValue }
         }
-        /// `dense` (Dense).
-        var dense: DenseConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `dense_1` (Dense).
-        var dense1: DenseConfig {
-            get { storage[2] }
-            set { storage[2] = newValue }
+
+        /// The config of the input layer in `slot`.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[Classifier.slots[keyPath: slot]] }
+            set { storage[Classifier.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -82,18 +83,30 @@ struct Classifier: Model {
         }
     }
 
-    /// `input_layer`: an input, of shape (None, 728).
-    var inputLayer: InputLayer { storage[0] }
-    /// `dense` (Dense): (None, 728) → (None, 32), 23,328 parameters.
-    var dense: Dense {
-        get { storage[1] }
-        set { storage[1] = newValue }
+    /// Where each layer sits in the model: `model.dense` reads and writes the layer of that
+    /// name as its Swift type, and `config.dense` its config, through its slot here.
+    final class Layers: Sendable {
+        /// `input_layer`: an input, of shape (None, 728).
+        let inputLayer = InputSlot(0)
+        /// `dense` (Dense): (None, 728) → (None, 32), 23,328 parameters.
+        let dense = LayerSlot<Dense>(1)
+        /// `dense_1` (Dense): (None, 32) → (None, 1), 33 parameters.
+        let dense1 = LayerSlot<Dense>(2)
     }
-    /// `dense_1` (Dense): (None, 32) → (None, 1), 33 parameters.
-    var dense1: Dense {
-        get { storage[2] }
-        set { storage[2] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
+
+    /// The input layer in `slot`, which stays as built.
+    subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
+    }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.

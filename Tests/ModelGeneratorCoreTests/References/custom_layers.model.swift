@@ -15,39 +15,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `channel_scale` | custom ChannelScale `ChannelScale` | (None, 16) | 16 |
 /// | `residual_dense` | custom ResidualDense `ResidualDense` | (None, 16) | 544 |
 /// | `dense` | Dense | (None, 2) | 34 |
+@dynamicMemberLookup
 struct CustomLayers: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `input_layer` (InputLayer).
-        var inputLayer: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[CustomLayers.slots[keyPath: slot]] }
+            set { storage[CustomLayers.slots[keyPath: slot]] = newValue }
         }
-        /// `linear` (Linear, the custom layer `Linear`).
-        var linear: ConfigOf<Linear> {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `channel_scale` (ChannelScale, the custom layer `ChannelScale`).
-        var channelScale: ConfigOf<ChannelScale> {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `residual_dense` (ResidualDense, the custom layer `ResidualDense`).
-        var residualDense: ConfigOf<ResidualDense> {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `dense` (Dense).
-        var dense: DenseConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
+
+        /// The config of the input layer in `slot`.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[CustomLayers.slots[keyPath: slot]] }
+            set { storage[CustomLayers.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -112,28 +103,34 @@ struct CustomLayers: Model {
         }
     }
 
-    /// `input_layer`: an input, of shape (None, 10).
-    var inputLayer: InputLayer { storage[0] }
-    /// `linear` (custom Linear `Linear`): (None, 10) → (None, 16), 176 parameters.
-    var linear: Linear {
-        get { storage[1] }
-        set { storage[1] = newValue }
+    /// Where each layer sits in the model: `model.linear` reads and writes the layer of that
+    /// name as its Swift type, and `config.linear` its config, through its slot here.
+    final class Layers: Sendable {
+        /// `input_layer`: an input, of shape (None, 10).
+        let inputLayer = InputSlot(0)
+        /// `linear` (custom Linear `Linear`): (None, 10) → (None, 16), 176 parameters.
+        let linear = LayerSlot<Linear>(1)
+        /// `channel_scale` (custom ChannelScale `ChannelScale`): (None, 16) → (None, 16), 16 parameters.
+        let channelScale = LayerSlot<ChannelScale>(2)
+        /// `residual_dense` (custom ResidualDense `ResidualDense`): (None, 16) → (None, 16), 544 parameters.
+        let residualDense = LayerSlot<ResidualDense>(3)
+        /// `dense` (Dense): (None, 16) → (None, 2), 34 parameters.
+        let dense = LayerSlot<Dense>(4)
     }
-    /// `channel_scale` (custom ChannelScale `ChannelScale`): (None, 16) → (None, 16), 16 parameters.
-    var channelScale: ChannelScale {
-        get { storage[2] }
-        set { storage[2] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `residual_dense` (custom ResidualDense `ResidualDense`): (None, 16) → (None, 16), 544 parameters.
-    var residualDense: ResidualDense {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
-    /// `dense` (Dense): (None, 16) → (None, 2), 34 parameters.
-    var dense: Dense {
-        get { storage[4] }
-        set { storage[4] = newValue }
-    }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.

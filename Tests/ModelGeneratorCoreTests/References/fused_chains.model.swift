@@ -26,94 +26,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `gate` | Multiply | (None, 16, 16, 4) | 0 |
 /// | `head` | Conv2D | (None, 16, 16, 4) | 20 |
 /// | `head_bn` | BatchNormalization | (None, 16, 16, 4) | 16 |
+@dynamicMemberLookup
 struct FusedChains: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `image` (InputLayer).
-        var image: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[FusedChains.slots[keyPath: slot]] }
+            set { storage[FusedChains.slots[keyPath: slot]] = newValue }
         }
-        /// `stem_conv` (Conv2D).
-        var stemConv: Conv2DConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `stem_bn` (BatchNormalization).
-        var stemBn: BatchNormalizationConfig {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `stem_relu` (ReLU).
-        var stemRelu: ReLUConfig {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `dw` (DepthwiseConv2D).
-        var dw: DepthwiseConv2DConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
-        }
-        /// `dw_bn` (BatchNormalization).
-        var dwBn: BatchNormalizationConfig {
-            get { storage[5] }
-            set { storage[5] = newValue }
-        }
-        /// `dw_relu` (Activation).
-        var dwRelu: ActivationConfig {
-            get { storage[6] }
-            set { storage[6] = newValue }
-        }
-        /// `project` (Conv2D).
-        var project: Conv2DConfig {
-            get { storage[7] }
-            set { storage[7] = newValue }
-        }
-        /// `project_bn` (BatchNormalization).
-        var projectBn: BatchNormalizationConfig {
-            get { storage[8] }
-            set { storage[8] = newValue }
-        }
-        /// `add` (Add).
-        var add: AddConfig {
-            get { storage[9] }
-            set { storage[9] = newValue }
-        }
-        /// `side_conv` (Conv2D).
-        var sideConv: Conv2DConfig {
-            get { storage[10] }
-            set { storage[10] = newValue }
-        }
-        /// `side_bn` (BatchNormalization).
-        var sideBn: BatchNormalizationConfig {
-            get { storage[11] }
-            set { storage[11] = newValue }
-        }
-        /// `side_relu` (Activation).
-        var sideRelu: ActivationConfig {
-            get { storage[12] }
-            set { storage[12] = newValue }
-        }
-        /// `gate` (Multiply).
-        var gate: MultiplyConfig {
-            get { storage[13] }
-            set { storage[13] = newValue }
-        }
-        /// `head` (Conv2D).
-        var head: Conv2DConfig {
-            get { storage[14] }
-            set { storage[14] = newValue }
-        }
-        /// `head_bn` (BatchNormalization).
-        var headBn: BatchNormalizationConfig {
-            get { storage[15] }
-            set { storage[15] = newValue }
+
+        /// The config of the input layer in `slot`.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[FusedChains.slots[keyPath: slot]] }
+            set { storage[FusedChains.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -193,83 +129,56 @@ struct FusedChains: Model {
         }
     }
 
-    /// `image`: an input, of shape (None, 16, 16, 3).
-    var image: InputLayer { storage[0] }
-    /// `stem_conv` (Conv2D): (None, 16, 16, 3) → (None, 16, 16, 8), 224 parameters.
-    var stemConv: Conv2D {
-        get { storage[1] }
-        set { storage[1] = newValue }
+    /// Where each layer sits in the model: `model.stemConv` reads and writes the layer of that
+    /// name as its Swift type, and `config.stemConv` its config, through its slot here.
+    final class Layers: Sendable {
+        /// `image`: an input, of shape (None, 16, 16, 3).
+        let image = InputSlot(0)
+        /// `stem_conv` (Conv2D): (None, 16, 16, 3) → (None, 16, 16, 8), 224 parameters.
+        let stemConv = LayerSlot<Conv2D>(1)
+        /// `stem_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
+        let stemBn = LayerSlot<BatchNormalization>(2)
+        /// `stem_relu` (ReLU): (None, 16, 16, 8) → (None, 16, 16, 8).
+        let stemRelu = LayerSlot<ReLU>(3)
+        /// `dw` (DepthwiseConv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 80 parameters.
+        let dw = LayerSlot<DepthwiseConv2D>(4)
+        /// `dw_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
+        let dwBn = LayerSlot<BatchNormalization>(5)
+        /// `dw_relu` (Activation): (None, 16, 16, 8) → (None, 16, 16, 8).
+        let dwRelu = LayerSlot<Activation>(6)
+        /// `project` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 72 parameters.
+        let project = LayerSlot<Conv2D>(7)
+        /// `project_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
+        let projectBn = LayerSlot<BatchNormalization>(8)
+        /// `add` (Add): [(None, 16, 16, 8), (None, 16, 16, 8)] → (None, 16, 16, 8).
+        let add = LayerSlot<Add>(9)
+        /// `side_conv` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 4), 36 parameters.
+        let sideConv = LayerSlot<Conv2D>(10)
+        /// `side_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
+        let sideBn = LayerSlot<BatchNormalization>(11)
+        /// `side_relu` (Activation): (None, 16, 16, 4) → (None, 16, 16, 4).
+        let sideRelu = LayerSlot<Activation>(12)
+        /// `gate` (Multiply): [(None, 16, 16, 4), (None, 16, 16, 4)] → (None, 16, 16, 4).
+        let gate = LayerSlot<Multiply>(13)
+        /// `head` (Conv2D): (None, 16, 16, 4) → (None, 16, 16, 4), 20 parameters.
+        let head = LayerSlot<Conv2D>(14)
+        /// `head_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
+        let headBn = LayerSlot<BatchNormalization>(15)
     }
-    /// `stem_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
-    var stemBn: BatchNormalization {
-        get { storage[2] }
-        set { storage[2] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `stem_relu` (ReLU): (None, 16, 16, 8) → (None, 16, 16, 8).
-    var stemRelu: ReLU {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
-    /// `dw` (DepthwiseConv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 80 parameters.
-    var dw: DepthwiseConv2D {
-        get { storage[4] }
-        set { storage[4] = newValue }
-    }
-    /// `dw_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
-    var dwBn: BatchNormalization {
-        get { storage[5] }
-        set { storage[5] = newValue }
-    }
-    /// `dw_relu` (Activation): (None, 16, 16, 8) → (None, 16, 16, 8).
-    var dwRelu: Activation {
-        get { storage[6] }
-        set { storage[6] = newValue }
-    }
-    /// `project` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 8), 72 parameters.
-    var project: Conv2D {
-        get { storage[7] }
-        set { storage[7] = newValue }
-    }
-    /// `project_bn` (BatchNormalization): (None, 16, 16, 8) → (None, 16, 16, 8), 32 parameters.
-    var projectBn: BatchNormalization {
-        get { storage[8] }
-        set { storage[8] = newValue }
-    }
-    /// `add` (Add): [(None, 16, 16, 8), (None, 16, 16, 8)] → (None, 16, 16, 8).
-    var add: Add {
-        get { storage[9] }
-        set { storage[9] = newValue }
-    }
-    /// `side_conv` (Conv2D): (None, 16, 16, 8) → (None, 16, 16, 4), 36 parameters.
-    var sideConv: Conv2D {
-        get { storage[10] }
-        set { storage[10] = newValue }
-    }
-    /// `side_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
-    var sideBn: BatchNormalization {
-        get { storage[11] }
-        set { storage[11] = newValue }
-    }
-    /// `side_relu` (Activation): (None, 16, 16, 4) → (None, 16, 16, 4).
-    var sideRelu: Activation {
-        get { storage[12] }
-        set { storage[12] = newValue }
-    }
-    /// `gate` (Multiply): [(None, 16, 16, 4), (None, 16, 16, 4)] → (None, 16, 16, 4).
-    var gate: Multiply {
-        get { storage[13] }
-        set { storage[13] = newValue }
-    }
-    /// `head` (Conv2D): (None, 16, 16, 4) → (None, 16, 16, 4), 20 parameters.
-    var head: Conv2D {
-        get { storage[14] }
-        set { storage[14] = newValue }
-    }
-    /// `head_bn` (BatchNormalization): (None, 16, 16, 4) → (None, 16, 16, 4), 16 parameters.
-    var headBn: BatchNormalization {
-        get { storage[15] }
-        set { storage[15] = newValue }
-    }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.

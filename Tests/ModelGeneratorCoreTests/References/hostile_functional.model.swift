@@ -14,39 +14,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `Encoder` | Functional `Encoder` | (None, 2) | 8 |
 /// | `self` | Concatenate | (None, 4) | 0 |
 /// | `été */ \u{202e}` | Dense | (None, 1) | 5 |
+@dynamicMemberLookup
 public struct HostileFunctional: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     public struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         public var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `in"put` (InputLayer).
-        public var inPut: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        public subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[HostileFunctional.slots[keyPath: slot]] }
+            set { storage[HostileFunctional.slots[keyPath: slot]] = newValue }
         }
-        /// `Type` (InputLayer).
-        public var type: InputLayerConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `Encoder`: the nested model `Encoder`.
-        public var encoder: Encoder.Config {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `self` (Concatenate).
-        public var selfLayer: ConcatenateConfig {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `été */ \u{202e}` (Dense).
-        public var ete: DenseConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
+
+        /// The config of the input layer in `slot`.
+        public subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[HostileFunctional.slots[keyPath: slot]] }
+            set { storage[HostileFunctional.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -105,25 +96,34 @@ public struct HostileFunctional: Model {
         }
     }
 
-    /// `in"put`: an input, of shape (None, 3).
-    public var inPut: InputLayer { storage[0] }
-    /// `Type`: an input, of shape (None, 3).
-    public var type: InputLayer { storage[1] }
-    /// `Encoder` (Functional `Encoder`): (None, 3) → (None, 2), 8 parameters, called 2 times.
-    public var encoder: Encoder {
-        get { storage[2] }
-        set { storage[2] = newValue }
+    /// Where each layer sits in the model: `model.encoder` reads and writes the layer of that
+    /// name as its Swift type, and `config.encoder` its config, through its slot here.
+    public final class Layers: Sendable {
+        /// `in"put`: an input, of shape (None, 3).
+        public let inPut = InputSlot(0)
+        /// `Type`: an input, of shape (None, 3).
+        public let type = InputSlot(1)
+        /// `Encoder` (Functional `Encoder`): (None, 3) → (None, 2), 8 parameters, called 2 times.
+        public let encoder = LayerSlot<Encoder>(2)
+        /// `self` (Concatenate): [(None, 2), (None, 2)] → (None, 4).
+        public let selfLayer = LayerSlot<Concatenate>(3)
+        /// `été */ \u{202e}` (Dense): (None, 4) → (None, 1), 5 parameters.
+        public let ete = LayerSlot<Dense>(4)
     }
-    /// `self` (Concatenate): [(None, 2), (None, 2)] → (None, 4).
-    public var selfLayer: Concatenate {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    public subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `été */ \u{202e}` (Dense): (None, 4) → (None, 1), 5 parameters.
-    public var ete: Dense {
-        get { storage[4] }
-        set { storage[4] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    public subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.
@@ -200,24 +200,30 @@ public struct HostileFunctional: Model {
     /// | Layer | Type | Output shape | Parameters |
     /// | --- | --- | --- | ---: |
     /// | `Config` | Dense | (None, 2) | 8 |
+    @dynamicMemberLookup
     public struct Encoder: Model {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
+        @dynamicMemberLookup
         public struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             public var model: ModelAttributes {
                 get { storage.model }
                 set { storage.model = newValue }
             }
-            /// `x` (InputLayer).
-            public var x: InputLayerConfig {
-                get { storage[0] }
-                set { storage[0] = newValue }
+
+            /// The config of the layer in `slot`, as its Swift type.
+            public subscript<L: Layer>(
+                dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+            ) -> L.Config where L.Config: GraphLayerConfig {
+                get { storage[Encoder.slots[keyPath: slot]] }
+                set { storage[Encoder.slots[keyPath: slot]] = newValue }
             }
-            /// `Config` (Dense).
-            public var configLayer: DenseConfig {
-                get { storage[1] }
-                set { storage[1] = newValue }
+
+            /// The config of the input layer in `slot`.
+            public subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+                get { storage[Encoder.slots[keyPath: slot]] }
+                set { storage[Encoder.slots[keyPath: slot]] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -271,13 +277,28 @@ public struct HostileFunctional: Model {
             }
         }
 
-        /// `x`: an input, of shape (None, 3).
-        public var x: InputLayer { storage[0] }
-        /// `Config` (Dense): (None, 3) → (None, 2), 8 parameters.
-        public var configLayer: Dense {
-            get { storage[1] }
-            set { storage[1] = newValue }
+        /// Where each layer sits in the model: `model.configLayer` reads and writes the layer of that
+        /// name as its Swift type, and `config.configLayer` its config, through its slot here.
+        public final class Layers: Sendable {
+            /// `x`: an input, of shape (None, 3).
+            public let x = InputSlot(0)
+            /// `Config` (Dense): (None, 3) → (None, 2), 8 parameters.
+            public let configLayer = LayerSlot<Dense>(1)
         }
+
+        /// The layer in `slot`, as its Swift type.
+        public subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+            get { storage[Self.slots[keyPath: slot]] }
+            set { storage[Self.slots[keyPath: slot]] = newValue }
+        }
+
+        /// The input layer in `slot`, which stays as built.
+        public subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+            storage[Self.slots[keyPath: slot]]
+        }
+
+        /// Every layer's slot.
+        private static let slots = Layers()
 
         /// The layers in spec order, behind one copy-on-write reference: a model is one reference
         /// whatever its size, and copying it copies no layer until one copy changes.

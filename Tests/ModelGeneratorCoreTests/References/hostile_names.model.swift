@@ -21,69 +21,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `drop-out` | Dropout | (None, 2) | 0 |
 /// | `drop_out` | Dropout | (None, 2) | 0 |
 /// | `\"); fatalError("` | Dense | (None, 1) | 3 |
+@dynamicMemberLookup
 package struct HostileNames: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     package struct Config: SequentialModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         package var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `self` (InputLayer).
-        package var selfLayer: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        package subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[HostileNames.slots[keyPath: slot]] }
+            set { storage[HostileNames.slots[keyPath: slot]] = newValue }
         }
-        /// `default` (Dense).
-        package var defaultLayer: DenseConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `Dense` (Dense).
-        package var dense: DenseConfig {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `dense` (Dense).
-        package var dense2: DenseConfig {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `1st 'layer'\u{a}// injected` (Activation).
-        package var layer1stLayerInjected: ActivationConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
-        }
-        /// `übergröße` (Activation).
-        package var ubergroE: ActivationConfig {
-            get { storage[5] }
-            set { storage[5] = newValue }
-        }
-        /// `config` (Activation).
-        package var configLayer: ActivationConfig {
-            get { storage[6] }
-            set { storage[6] = newValue }
-        }
-        /// `init` (Dropout).
-        package var initLayer: DropoutConfig {
-            get { storage[7] }
-            set { storage[7] = newValue }
-        }
-        /// `drop-out` (Dropout).
-        package var dropOut: DropoutConfig {
-            get { storage[8] }
-            set { storage[8] = newValue }
-        }
-        /// `drop_out` (Dropout).
-        package var dropOut2: DropoutConfig {
-            get { storage[9] }
-            set { storage[9] = newValue }
-        }
-        /// `\"); fatalError("` (Dense).
-        package var fatalErrorLayer: DenseConfig {
-            get { storage[10] }
-            set { storage[10] = newValue }
+
+        /// The config of the input layer in `slot`.
+        package subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[HostileNames.slots[keyPath: slot]] }
+            set { storage[HostileNames.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -139,58 +100,46 @@ package struct HostileNames: Model {
         }
     }
 
-    /// `self`: an input, of shape (None, 3).
-    package var selfLayer: InputLayer { storage[0] }
-    /// `default` (Dense): (None, 3) → (None, 2), 8 parameters.
-    package var defaultLayer: Dense {
-        get { storage[1] }
-        set { storage[1] = newValue }
+    /// Where each layer sits in the model: `model.defaultLayer` reads and writes the layer of that
+    /// name as its Swift type, and `config.defaultLayer` its config, through its slot here.
+    package final class Layers: Sendable {
+        /// `self`: an input, of shape (None, 3).
+        package let selfLayer = InputSlot(0)
+        /// `default` (Dense): (None, 3) → (None, 2), 8 parameters.
+        package let defaultLayer = LayerSlot<Dense>(1)
+        /// `Dense` (Dense): (None, 2) → (None, 2), 6 parameters.
+        package let dense = LayerSlot<Dense>(2)
+        /// `dense` (Dense): (None, 2) → (None, 2), 6 parameters.
+        package let dense2 = LayerSlot<Dense>(3)
+        /// `1st 'layer'\u{a}// injected` (Activation): (None, 2) → (None, 2).
+        package let layer1stLayerInjected = LayerSlot<Activation>(4)
+        /// `übergröße` (Activation): (None, 2) → (None, 2).
+        package let ubergroE = LayerSlot<Activation>(5)
+        /// `config` (Activation): (None, 2) → (None, 2).
+        package let configLayer = LayerSlot<Activation>(6)
+        /// `init` (Dropout): (None, 2) → (None, 2).
+        package let initLayer = LayerSlot<Dropout>(7)
+        /// `drop-out` (Dropout): (None, 2) → (None, 2).
+        package let dropOut = LayerSlot<Dropout>(8)
+        /// `drop_out` (Dropout): (None, 2) → (None, 2).
+        package let dropOut2 = LayerSlot<Dropout>(9)
+        /// `\"); fatalError("` (Dense): (None, 2) → (None, 1), 3 parameters.
+        package let fatalErrorLayer = LayerSlot<Dense>(10)
     }
-    /// `Dense` (Dense): (None, 2) → (None, 2), 6 parameters.
-    package var dense: Dense {
-        get { storage[2] }
-        set { storage[2] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    package subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `dense` (Dense): (None, 2) → (None, 2), 6 parameters.
-    package var dense2: Dense {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    package subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
-    /// `1st 'layer'\u{a}// injected` (Activation): (None, 2) → (None, 2).
-    package var layer1stLayerInjected: Activation {
-        get { storage[4] }
-        set { storage[4] = newValue }
-    }
-    /// `übergröße` (Activation): (None, 2) → (None, 2).
-    package var ubergroE: Activation {
-        get { storage[5] }
-        set { storage[5] = newValue }
-    }
-    /// `config` (Activation): (None, 2) → (None, 2).
-    package var configLayer: Activation {
-        get { storage[6] }
-        set { storage[6] = newValue }
-    }
-    /// `init` (Dropout): (None, 2) → (None, 2).
-    package var initLayer: Dropout {
-        get { storage[7] }
-        set { storage[7] = newValue }
-    }
-    /// `drop-out` (Dropout): (None, 2) → (None, 2).
-    package var dropOut: Dropout {
-        get { storage[8] }
-        set { storage[8] = newValue }
-    }
-    /// `drop_out` (Dropout): (None, 2) → (None, 2).
-    package var dropOut2: Dropout {
-        get { storage[9] }
-        set { storage[9] = newValue }
-    }
-    /// `\"); fatalError("` (Dense): (None, 2) → (None, 1), 3 parameters.
-    package var fatalErrorLayer: Dense {
-        get { storage[10] }
-        set { storage[10] = newValue }
-    }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.

@@ -24,89 +24,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `joined` | Concatenate | (None, 26) | 0 |
 /// | `head` | Dense | (None, 3) | 81 |
 /// | `aux` | Dense | (None, 1) | 9 |
+@dynamicMemberLookup
 struct LargeModelUnsplit: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `image` (InputLayer).
-        var image: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[LargeModelUnsplit.slots[keyPath: slot]] }
+            set { storage[LargeModelUnsplit.slots[keyPath: slot]] = newValue }
         }
-        /// `tokens` (InputLayer).
-        var tokens: InputLayerConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `conv` (Conv2D).
-        var conv: Conv2DConfig {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `norm` (BatchNormalization).
-        var norm: BatchNormalizationConfig {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `relu` (ReLU).
-        var relu: ReLUConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
-        }
-        /// `pool` (GlobalAveragePooling2D).
-        var pool: GlobalAveragePooling2DConfig {
-            get { storage[5] }
-            set { storage[5] = newValue }
-        }
-        /// `dense_a` (Dense).
-        var denseA: DenseConfig {
-            get { storage[6] }
-            set { storage[6] = newValue }
-        }
-        /// `dense_b` (Dense).
-        var denseB: DenseConfig {
-            get { storage[7] }
-            set { storage[7] = newValue }
-        }
-        /// `skip` (Add).
-        var skip: AddConfig {
-            get { storage[8] }
-            set { storage[8] = newValue }
-        }
-        /// `embedding` (Embedding).
-        var embedding: EmbeddingConfig {
-            get { storage[9] }
-            set { storage[9] = newValue }
-        }
-        /// `lstm` (LSTM).
-        var lstm: LSTMConfig {
-            get { storage[10] }
-            set { storage[10] = newValue }
-        }
-        /// `heads`: the nested model `Heads`.
-        var heads: Heads.Config {
-            get { storage[11] }
-            set { storage[11] = newValue }
-        }
-        /// `joined` (Concatenate).
-        var joined: ConcatenateConfig {
-            get { storage[12] }
-            set { storage[12] = newValue }
-        }
-        /// `head` (Dense).
-        var head: DenseConfig {
-            get { storage[13] }
-            set { storage[13] = newValue }
-        }
-        /// `aux` (Dense).
-        var aux: DenseConfig {
-            get { storage[14] }
-            set { storage[14] = newValue }
+
+        /// The config of the input layer in `slot`.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[LargeModelUnsplit.slots[keyPath: slot]] }
+            set { storage[LargeModelUnsplit.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -185,75 +126,54 @@ struct LargeModelUnsplit: Model {
         }
     }
 
-    /// `image`: an input, of shape (None, 8, 8, 3).
-    var image: InputLayer { storage[0] }
-    /// `tokens`: an input, of shape (None, 6).
-    var tokens: InputLayer { storage[1] }
-    /// `conv` (Conv2D): (None, 8, 8, 3) → (None, 8, 8, 4), 112 parameters.
-    var conv: Conv2D {
-        get { storage[2] }
-        set { storage[2] = newValue }
+    /// Where each layer sits in the model: `model.conv` reads and writes the layer of that
+    /// name as its Swift type, and `config.conv` its config, through its slot here.
+    final class Layers: Sendable {
+        /// `image`: an input, of shape (None, 8, 8, 3).
+        let image = InputSlot(0)
+        /// `tokens`: an input, of shape (None, 6).
+        let tokens = InputSlot(1)
+        /// `conv` (Conv2D): (None, 8, 8, 3) → (None, 8, 8, 4), 112 parameters.
+        let conv = LayerSlot<Conv2D>(2)
+        /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
+        let norm = LayerSlot<BatchNormalization>(3)
+        /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
+        let relu = LayerSlot<ReLU>(4)
+        /// `pool` (GlobalAveragePooling2D): (None, 8, 8, 4) → (None, 4).
+        let pool = LayerSlot<GlobalAveragePooling2D>(5)
+        /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
+        let denseA = LayerSlot<Dense>(6)
+        /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
+        let denseB = LayerSlot<Dense>(7)
+        /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
+        let skip = LayerSlot<Add>(8)
+        /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
+        let embedding = LayerSlot<Embedding>(9)
+        /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
+        let lstm = LayerSlot<LSTM>(10)
+        /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
+        let heads = LayerSlot<Heads>(11)
+        /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
+        let joined = LayerSlot<Concatenate>(12)
+        /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
+        let head = LayerSlot<Dense>(13)
+        /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
+        let aux = LayerSlot<Dense>(14)
     }
-    /// `norm` (BatchNormalization): (None, 8, 8, 4) → (None, 8, 8, 4), 16 parameters.
-    var norm: BatchNormalization {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `relu` (ReLU): (None, 8, 8, 4) → (None, 8, 8, 4).
-    var relu: ReLU {
-        get { storage[4] }
-        set { storage[4] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
-    /// `pool` (GlobalAveragePooling2D): (None, 8, 8, 4) → (None, 4).
-    var pool: GlobalAveragePooling2D {
-        get { storage[5] }
-        set { storage[5] = newValue }
-    }
-    /// `dense_a` (Dense): (None, 4) → (None, 8), 40 parameters.
-    var denseA: Dense {
-        get { storage[6] }
-        set { storage[6] = newValue }
-    }
-    /// `dense_b` (Dense): (None, 8) → (None, 8), 72 parameters.
-    var denseB: Dense {
-        get { storage[7] }
-        set { storage[7] = newValue }
-    }
-    /// `skip` (Add): [(None, 8), (None, 8)] → (None, 8).
-    var skip: Add {
-        get { storage[8] }
-        set { storage[8] = newValue }
-    }
-    /// `embedding` (Embedding): (None, 6) → (None, 6, 8), 160 parameters.
-    var embedding: Embedding {
-        get { storage[9] }
-        set { storage[9] = newValue }
-    }
-    /// `lstm` (LSTM): (None, 6, 8) → [(None, 8), (None, 8), (None, 8)], 544 parameters.
-    var lstm: LSTM {
-        get { storage[10] }
-        set { storage[10] = newValue }
-    }
-    /// `heads` (Functional `Heads`): (None, 8) → [(None, 4), (None, 2)], 54 parameters.
-    var heads: Heads {
-        get { storage[11] }
-        set { storage[11] = newValue }
-    }
-    /// `joined` (Concatenate): [(None, 8), (None, 8), (None, 8), (None, 2)] → (None, 26).
-    var joined: Concatenate {
-        get { storage[12] }
-        set { storage[12] = newValue }
-    }
-    /// `head` (Dense): (None, 26) → (None, 3), 81 parameters.
-    var head: Dense {
-        get { storage[13] }
-        set { storage[13] = newValue }
-    }
-    /// `aux` (Dense): (None, 8) → (None, 1), 9 parameters.
-    var aux: Dense {
-        get { storage[14] }
-        set { storage[14] = newValue }
-    }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.
@@ -353,29 +273,30 @@ struct LargeModelUnsplit: Model {
     /// | --- | --- | --- | ---: |
     /// | `heads_left` | Dense | (None, 4) | 36 |
     /// | `heads_right` | Dense | (None, 2) | 18 |
+    @dynamicMemberLookup
     struct Heads: Model {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
+        @dynamicMemberLookup
         struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
                 get { storage.model }
                 set { storage.model = newValue }
             }
-            /// `heads_in` (InputLayer).
-            var headsIn: InputLayerConfig {
-                get { storage[0] }
-                set { storage[0] = newValue }
+
+            /// The config of the layer in `slot`, as its Swift type.
+            subscript<L: Layer>(
+                dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+            ) -> L.Config where L.Config: GraphLayerConfig {
+                get { storage[Heads.slots[keyPath: slot]] }
+                set { storage[Heads.slots[keyPath: slot]] = newValue }
             }
-            /// `heads_left` (Dense).
-            var headsLeft: DenseConfig {
-                get { storage[1] }
-                set { storage[1] = newValue }
-            }
-            /// `heads_right` (Dense).
-            var headsRight: DenseConfig {
-                get { storage[2] }
-                set { storage[2] = newValue }
+
+            /// The config of the input layer in `slot`.
+            subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+                get { storage[Heads.slots[keyPath: slot]] }
+                set { storage[Heads.slots[keyPath: slot]] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -430,18 +351,30 @@ struct LargeModelUnsplit: Model {
             }
         }
 
-        /// `heads_in`: an input, of shape (None, 8).
-        var headsIn: InputLayer { storage[0] }
-        /// `heads_left` (Dense): (None, 8) → (None, 4), 36 parameters.
-        var headsLeft: Dense {
-            get { storage[1] }
-            set { storage[1] = newValue }
+        /// Where each layer sits in the model: `model.headsLeft` reads and writes the layer of that
+        /// name as its Swift type, and `config.headsLeft` its config, through its slot here.
+        final class Layers: Sendable {
+            /// `heads_in`: an input, of shape (None, 8).
+            let headsIn = InputSlot(0)
+            /// `heads_left` (Dense): (None, 8) → (None, 4), 36 parameters.
+            let headsLeft = LayerSlot<Dense>(1)
+            /// `heads_right` (Dense): (None, 8) → (None, 2), 18 parameters.
+            let headsRight = LayerSlot<Dense>(2)
         }
-        /// `heads_right` (Dense): (None, 8) → (None, 2), 18 parameters.
-        var headsRight: Dense {
-            get { storage[2] }
-            set { storage[2] = newValue }
+
+        /// The layer in `slot`, as its Swift type.
+        subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+            get { storage[Self.slots[keyPath: slot]] }
+            set { storage[Self.slots[keyPath: slot]] = newValue }
         }
+
+        /// The input layer in `slot`, which stays as built.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+            storage[Self.slots[keyPath: slot]]
+        }
+
+        /// Every layer's slot.
+        private static let slots = Layers()
 
         /// The layers in spec order, behind one copy-on-write reference: a model is one reference
         /// whatever its size, and copying it copies no layer until one copy changes.

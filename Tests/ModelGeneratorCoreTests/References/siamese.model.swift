@@ -14,39 +14,30 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `encoder` | Functional `Encoder` | (None, 3) | 39 |
 /// | `subtract` | Subtract | (None, 3) | 0 |
 /// | `dense_2` | Dense | (None, 1) | 4 |
+@dynamicMemberLookup
 struct Siamese: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
+    @dynamicMemberLookup
     struct Config: FunctionalModelConfig {
         /// The model's name, `trainable` flag and dtype policy.
         var model: ModelAttributes {
             get { storage.model }
             set { storage.model = newValue }
         }
-        /// `left` (InputLayer).
-        var left: InputLayerConfig {
-            get { storage[0] }
-            set { storage[0] = newValue }
+
+        /// The config of the layer in `slot`, as its Swift type.
+        subscript<L: Layer>(
+            dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+        ) -> L.Config where L.Config: GraphLayerConfig {
+            get { storage[Siamese.slots[keyPath: slot]] }
+            set { storage[Siamese.slots[keyPath: slot]] = newValue }
         }
-        /// `right` (InputLayer).
-        var right: InputLayerConfig {
-            get { storage[1] }
-            set { storage[1] = newValue }
-        }
-        /// `encoder`: the nested model `Encoder`.
-        var encoder: Encoder.Config {
-            get { storage[2] }
-            set { storage[2] = newValue }
-        }
-        /// `subtract` (Subtract).
-        var subtract: SubtractConfig {
-            get { storage[3] }
-            set { storage[3] = newValue }
-        }
-        /// `dense_2` (Dense).
-        var dense2: DenseConfig {
-            get { storage[4] }
-            set { storage[4] = newValue }
+
+        /// The config of the input layer in `slot`.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+            get { storage[Siamese.slots[keyPath: slot]] }
+            set { storage[Siamese.slots[keyPath: slot]] = newValue }
         }
 
         /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -105,25 +96,34 @@ struct Siamese: Model {
         }
     }
 
-    /// `left`: an input, of shape (None, 5).
-    var left: InputLayer { storage[0] }
-    /// `right`: an input, of shape (None, 5).
-    var right: InputLayer { storage[1] }
-    /// `encoder` (Functional `Encoder`): (None, 5) → (None, 3), 39 parameters, called 2 times.
-    var encoder: Encoder {
-        get { storage[2] }
-        set { storage[2] = newValue }
+    /// Where each layer sits in the model: `model.encoder` reads and writes the layer of that
+    /// name as its Swift type, and `config.encoder` its config, through its slot here.
+    final class Layers: Sendable {
+        /// `left`: an input, of shape (None, 5).
+        let left = InputSlot(0)
+        /// `right`: an input, of shape (None, 5).
+        let right = InputSlot(1)
+        /// `encoder` (Functional `Encoder`): (None, 5) → (None, 3), 39 parameters, called 2 times.
+        let encoder = LayerSlot<Encoder>(2)
+        /// `subtract` (Subtract): [(None, 3), (None, 3)] → (None, 3).
+        let subtract = LayerSlot<Subtract>(3)
+        /// `dense_2` (Dense): (None, 3) → (None, 1), 4 parameters.
+        let dense2 = LayerSlot<Dense>(4)
     }
-    /// `subtract` (Subtract): [(None, 3), (None, 3)] → (None, 3).
-    var subtract: Subtract {
-        get { storage[3] }
-        set { storage[3] = newValue }
+
+    /// The layer in `slot`, as its Swift type.
+    subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+        get { storage[Self.slots[keyPath: slot]] }
+        set { storage[Self.slots[keyPath: slot]] = newValue }
     }
-    /// `dense_2` (Dense): (None, 3) → (None, 1), 4 parameters.
-    var dense2: Dense {
-        get { storage[4] }
-        set { storage[4] = newValue }
+
+    /// The input layer in `slot`, which stays as built.
+    subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+        storage[Self.slots[keyPath: slot]]
     }
+
+    /// Every layer's slot.
+    private static let slots = Layers()
 
     /// The layers in spec order, behind one copy-on-write reference: a model is one reference
     /// whatever its size, and copying it copies no layer until one copy changes.
@@ -203,29 +203,30 @@ struct Siamese: Model {
     /// | --- | --- | --- | ---: |
     /// | `dense` | Dense | (None, 4) | 24 |
     /// | `dense_1` | Dense | (None, 3) | 15 |
+    @dynamicMemberLookup
     struct Encoder: Model {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
+        @dynamicMemberLookup
         struct Config: FunctionalModelConfig {
             /// The model's name, `trainable` flag and dtype policy.
             var model: ModelAttributes {
                 get { storage.model }
                 set { storage.model = newValue }
             }
-            /// `input_layer` (InputLayer).
-            var inputLayer: InputLayerConfig {
-                get { storage[0] }
-                set { storage[0] = newValue }
+
+            /// The config of the layer in `slot`, as its Swift type.
+            subscript<L: Layer>(
+                dynamicMember slot: KeyPath<Layers, LayerSlot<L>>
+            ) -> L.Config where L.Config: GraphLayerConfig {
+                get { storage[Encoder.slots[keyPath: slot]] }
+                set { storage[Encoder.slots[keyPath: slot]] = newValue }
             }
-            /// `dense` (Dense).
-            var dense: DenseConfig {
-                get { storage[1] }
-                set { storage[1] = newValue }
-            }
-            /// `dense_1` (Dense).
-            var dense1: DenseConfig {
-                get { storage[2] }
-                set { storage[2] = newValue }
+
+            /// The config of the input layer in `slot`.
+            subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayerConfig {
+                get { storage[Encoder.slots[keyPath: slot]] }
+                set { storage[Encoder.slots[keyPath: slot]] = newValue }
             }
 
             /// How the layers are called: Keras's `inbound_nodes`, `input_layers` and `output_layers`.
@@ -279,18 +280,30 @@ struct Siamese: Model {
             }
         }
 
-        /// `input_layer`: an input, of shape (None, 5).
-        var inputLayer: InputLayer { storage[0] }
-        /// `dense` (Dense): (None, 5) → (None, 4), 24 parameters.
-        var dense: Dense {
-            get { storage[1] }
-            set { storage[1] = newValue }
+        /// Where each layer sits in the model: `model.dense` reads and writes the layer of that
+        /// name as its Swift type, and `config.dense` its config, through its slot here.
+        final class Layers: Sendable {
+            /// `input_layer`: an input, of shape (None, 5).
+            let inputLayer = InputSlot(0)
+            /// `dense` (Dense): (None, 5) → (None, 4), 24 parameters.
+            let dense = LayerSlot<Dense>(1)
+            /// `dense_1` (Dense): (None, 4) → (None, 3), 15 parameters.
+            let dense1 = LayerSlot<Dense>(2)
         }
-        /// `dense_1` (Dense): (None, 4) → (None, 3), 15 parameters.
-        var dense1: Dense {
-            get { storage[2] }
-            set { storage[2] = newValue }
+
+        /// The layer in `slot`, as its Swift type.
+        subscript<L: Layer>(dynamicMember slot: KeyPath<Layers, LayerSlot<L>>) -> L {
+            get { storage[Self.slots[keyPath: slot]] }
+            set { storage[Self.slots[keyPath: slot]] = newValue }
         }
+
+        /// The input layer in `slot`, which stays as built.
+        subscript(dynamicMember slot: KeyPath<Layers, InputSlot>) -> InputLayer {
+            storage[Self.slots[keyPath: slot]]
+        }
+
+        /// Every layer's slot.
+        private static let slots = Layers()
 
         /// The layers in spec order, behind one copy-on-write reference: a model is one reference
         /// whatever its size, and copying it copies no layer until one copy changes.
