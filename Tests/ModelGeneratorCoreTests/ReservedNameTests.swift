@@ -129,6 +129,37 @@ import _ModelGeneratorCore
         )
     }
 
+    static let renderedList = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Sources/_ModelGeneratorCore/ReservedNames+Rendered.swift")
+
+    /// ReservedNames+Rendered.swift, listing `names`.
+    static func renderedListSource(_ names: Set<String>) -> String {
+        let header = """
+            // Written by ReservedNameTests from the names the renderer's probes use; do not edit. After a
+            // change to the renderer: MODEL_GENERATOR_UPDATE_RESERVED_NAMES=1 swift test --filter ReservedName
+
+            extension ReservedNames {
+                /// The identifiers of the probes' generated code that no spec name made (see `rendered`).
+                static let renderedList: [String] = [
+
+            """
+        return header + names.sorted().map { "        \"\($0)\",\n" }.joined() + "    ]\n}\n"
+    }
+
+    @Test func theRenderedListIsWhatTheProbesRender() throws {
+        let expected = Self.renderedListSource(ReservedNames.renderProbes())
+        if ProcessInfo.processInfo.environment["MODEL_GENERATOR_UPDATE_RESERVED_NAMES"] == "1" {
+            try expected.write(to: Self.renderedList, atomically: true, encoding: .utf8)
+        }
+        let actual = try String(contentsOf: Self.renderedList, encoding: .utf8)
+        #expect(
+            actual == expected,
+            """
+            ReservedNames+Rendered.swift is not what the renderer's probes use now; run \
+            MODEL_GENERATOR_UPDATE_RESERVED_NAMES=1 swift test --filter ReservedName, then build again
+            """)
+    }
+
     @Test func probesFindTheNamesThatBrokeBuilds() {
         // An input named `path` or `interceptor` once made the call redeclare them; nested models
         // named like runtime types shadowed them.
