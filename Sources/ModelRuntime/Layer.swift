@@ -212,3 +212,36 @@ public func checkWeights(_ given: [Tensor], against specs: [WeightSpec], layer: 
 public func freshWeights(_ specs: [WeightSpec], seed: UInt64) -> [Tensor] {
     specs.map { $0.initializer.sample(shape: $0.shape, seed: Seeds.derive(seed, $0.name)) }
 }
+
+/// A built-in layer's weights: the specs its config gives for its input shapes and a tensor for
+/// each, in Keras's `get_weights()` order. Layers read them by Keras's variable names, so which
+/// weights a config has (a bias only with `use_bias`, `gamma` only with `scale`) is decided once,
+/// by the config's `weights(for:)`.
+struct LayerWeights: Sendable {
+    /// Each weight's name, shape and initializer.
+    let specs: [WeightSpec]
+    /// The tensors, in the specs' order.
+    private(set) var tensors: [Tensor]
+
+    /// Fresh weights for `specs`, drawn as `freshWeights(_:seed:)` draws them.
+    init(_ specs: [WeightSpec], seed: UInt64) {
+        self.specs = specs
+        tensors = freshWeights(specs, seed: seed)
+    }
+
+    /// The weight Keras calls `name` (`kernel`, `bias`, `gamma`), or nil when the config has none.
+    subscript(name: String) -> Tensor? {
+        specs.firstIndex { $0.name == name }.map { tensors[$0] }
+    }
+
+    /// Replaces every tensor with `weights`, checked against the specs first.
+    mutating func set(_ weights: [Tensor], layer: String) throws {
+        try checkWeights(weights, against: specs, layer: layer)
+        tensors = weights
+    }
+
+    /// Changes the weight called `name`, when there is one, in place.
+    mutating func update(_ name: String, _ change: (inout Tensor) -> Void) {
+        if let index = specs.firstIndex(where: { $0.name == name }) { change(&tensors[index]) }
+    }
+}

@@ -61,23 +61,21 @@ public struct PReLU: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The slopes: the input's shape without the batch axis, 1 along shared axes.
-    public private(set) var alpha: Tensor
-    private let specs: [WeightSpec]
+    public var alpha: Tensor { stored["alpha"]! }
+    private var stored: LayerWeights
 
     public init(config: PReLUConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        alpha = freshWeights(specs, seed: seed)[0]
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [alpha] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        alpha = weights[0]
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -7,23 +7,21 @@ public struct LayerScale: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// One scale per channel.
-    public private(set) var gamma: Tensor
-    private let specs: [WeightSpec]
+    public var gamma: Tensor { stored["gamma"]! }
+    private var stored: LayerWeights
 
     public init(config: LayerScaleConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        gamma = freshWeights(specs, seed: seed)[0]
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [gamma] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        gamma = weights[0]
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

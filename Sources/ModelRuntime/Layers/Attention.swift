@@ -8,28 +8,23 @@ public struct EinsumDense: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The kernel, shaped by the equation's second operand.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The bias, broadcast from the right over the output, when `bias_axes` is set.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: EinsumDenseConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        bias = fresh.count > 1 ? fresh[1] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [kernel] + (bias.map { [$0] } ?? []) }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        bias = weights.count > 1 ? weights[1] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -183,29 +178,23 @@ public struct Attention: MergeLayer {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
     /// The learned scale (`use_scale`).
-    public private(set) var scale: Tensor?
+    public var scale: Tensor? { stored["scale"] }
     /// The learned weight of `concat` scores.
-    public private(set) var concatScoreWeight: Tensor?
-    private let specs: [WeightSpec]
+    public var concatScoreWeight: Tensor? { stored["concat_score_weight"] }
+    private var stored: LayerWeights
 
     public init(config: AttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShapes = inputShapes
         outputShape = try config.outputShape(forInputs: inputShapes)
-        specs = try config.weights(forInputs: inputShapes)
-        var fresh = freshWeights(specs, seed: seed)[...]
-        scale = config.useScale ? fresh.removeFirst() : nil
-        concatScoreWeight = config.scoreMode == .concat ? fresh.removeFirst() : nil
+        stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
     }
 
-    public var weights: [Tensor] { [scale, concatScoreWeight].compactMap { $0 } }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        var rest = weights[...]
-        scale = config.useScale ? rest.removeFirst() : nil
-        concatScoreWeight = config.scoreMode == .concat ? rest.removeFirst() : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
@@ -266,23 +255,21 @@ public struct AdditiveAttention: MergeLayer {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
     /// The learned per-feature scale (`use_scale`).
-    public private(set) var scale: Tensor?
-    private let specs: [WeightSpec]
+    public var scale: Tensor? { stored["scale"] }
+    private var stored: LayerWeights
 
     public init(config: AdditiveAttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShapes = inputShapes
         outputShape = try config.outputShape(forInputs: inputShapes)
-        specs = try config.weights(forInputs: inputShapes)
-        scale = config.useScale ? freshWeights(specs, seed: seed)[0] : nil
+        stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
     }
 
-    public var weights: [Tensor] { scale.map { [$0] } ?? [] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        scale = config.useScale ? weights[0] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
@@ -340,23 +327,21 @@ public struct MultiHeadAttention: MergeLayer {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
     /// The query, key, value and output projections' kernels and biases, in Keras's order.
-    public private(set) var projections: [Tensor]
-    private let specs: [WeightSpec]
+    public var projections: [Tensor] { stored.tensors }
+    private var stored: LayerWeights
 
     public init(config: MultiHeadAttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShapes = inputShapes
         outputShape = try config.outputShape(forInputs: inputShapes)
-        specs = try config.weights(forInputs: inputShapes)
-        projections = freshWeights(specs, seed: seed)
+        stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
     }
 
-    public var weights: [Tensor] { projections }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        projections = weights
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }

@@ -101,28 +101,23 @@ public struct Convolution<Rank: SpatialRank>: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The kernel, shaped `(*kernel_size, input_channels / groups, filters)`.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The `[filters]` bias, when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: ConvConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        bias = config.useBias ? fresh[1] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { bias.map { [kernel, $0] } ?? [kernel] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        bias = config.useBias ? weights[1] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -153,28 +148,23 @@ public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The kernel, shaped `(*kernel_size, filters, input_channels)`.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The `[filters]` bias, when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: ConvTransposeConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        bias = config.useBias ? fresh[1] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { bias.map { [kernel, $0] } ?? [kernel] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        bias = config.useBias ? weights[1] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -283,28 +273,23 @@ public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The `[channels · depth_multiplier]` bias, when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: DepthwiseConvConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        bias = config.useBias ? fresh[1] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { bias.map { [kernel, $0] } ?? [kernel] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        bias = config.useBias ? weights[1] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -334,32 +319,25 @@ public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The depthwise kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
-    public private(set) var depthwiseKernel: Tensor
+    public var depthwiseKernel: Tensor { stored["depthwise_kernel"]! }
     /// The pointwise kernel, shaped `(1, ..., channels · depth_multiplier, filters)`.
-    public private(set) var pointwiseKernel: Tensor
+    public var pointwiseKernel: Tensor { stored["pointwise_kernel"]! }
     /// The `[filters]` bias, when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: SeparableConvConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        depthwiseKernel = fresh[0]
-        pointwiseKernel = fresh[1]
-        bias = config.useBias ? fresh[2] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [depthwiseKernel, pointwiseKernel] + (bias.map { [$0] } ?? []) }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        depthwiseKernel = weights[0]
-        pointwiseKernel = weights[1]
-        bias = config.useBias ? weights[2] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

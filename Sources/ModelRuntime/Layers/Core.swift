@@ -35,28 +35,23 @@ public struct Dense: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The `[inputUnits, units]` kernel.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The `[units]` bias, when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: DenseConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         self.outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        bias = config.useBias ? fresh[1] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { bias.map { [kernel, $0] } ?? [kernel] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        bias = config.useBias ? weights[1] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

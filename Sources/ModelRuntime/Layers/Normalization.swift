@@ -81,37 +81,27 @@ public struct BatchNormalization: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The scale, when `scale`.
-    public private(set) var gamma: Tensor?
+    public var gamma: Tensor? { stored["gamma"] }
     /// The shift, when `center`.
-    public private(set) var beta: Tensor?
+    public var beta: Tensor? { stored["beta"] }
     /// The moving mean used at inference.
-    public private(set) var movingMean: Tensor
+    public var movingMean: Tensor { stored["moving_mean"]! }
     /// The moving variance used at inference.
-    public private(set) var movingVariance: Tensor
-    private let specs: [WeightSpec]
+    public var movingVariance: Tensor { stored["moving_variance"]! }
+    private var stored: LayerWeights
 
     public init(config: BatchNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        var fresh = freshWeights(specs, seed: seed)[...]
-        gamma = config.scale ? fresh.removeFirst() : nil
-        beta = config.center ? fresh.removeFirst() : nil
-        movingMean = fresh.removeFirst()
-        movingVariance = fresh.removeFirst()
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [gamma, beta].compactMap { $0 } + [movingMean, movingVariance] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        var rest = weights[...]
-        gamma = config.scale ? rest.removeFirst() : nil
-        beta = config.center ? rest.removeFirst() : nil
-        movingMean = rest.removeFirst()
-        movingVariance = rest.removeFirst()
+        try stored.set(weights, layer: config.name)
     }
 
     /// y = x · inv + shift per feature: inv = gamma / sqrt(var + eps), shift = beta − mean · inv.
@@ -174,29 +164,23 @@ public struct LayerNormalization: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The scale, when `scale` (or `rms_scaling`).
-    public private(set) var gamma: Tensor?
+    public var gamma: Tensor? { stored["gamma"] }
     /// The shift, when `center` (and not `rms_scaling`).
-    public private(set) var beta: Tensor?
-    private let specs: [WeightSpec]
+    public var beta: Tensor? { stored["beta"] }
+    private var stored: LayerWeights
 
     public init(config: LayerNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        var fresh = freshWeights(specs, seed: seed)[...]
-        gamma = config.scale || config.rmsScaling ? fresh.removeFirst() : nil
-        beta = config.center && !config.rmsScaling ? fresh.removeFirst() : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [gamma, beta].compactMap { $0 } }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        var rest = weights[...]
-        gamma = config.scale || config.rmsScaling ? rest.removeFirst() : nil
-        beta = config.center && !config.rmsScaling ? rest.removeFirst() : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -232,29 +216,23 @@ public struct GroupNormalization: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The per-channel scale, when `scale`.
-    public private(set) var gamma: Tensor?
+    public var gamma: Tensor? { stored["gamma"] }
     /// The per-channel shift, when `center`.
-    public private(set) var beta: Tensor?
-    private let specs: [WeightSpec]
+    public var beta: Tensor? { stored["beta"] }
+    private var stored: LayerWeights
 
     public init(config: GroupNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        var fresh = freshWeights(specs, seed: seed)[...]
-        gamma = config.scale ? fresh.removeFirst() : nil
-        beta = config.center ? fresh.removeFirst() : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [gamma, beta].compactMap { $0 } }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        var rest = weights[...]
-        gamma = config.scale ? rest.removeFirst() : nil
-        beta = config.center ? rest.removeFirst() : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -337,23 +315,21 @@ public struct RMSNormalization: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The scale, shaped by the normalized axes.
-    public private(set) var scale: Tensor
-    private let specs: [WeightSpec]
+    public var scale: Tensor { stored["scale"]! }
+    private var stored: LayerWeights
 
     public init(config: RMSNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        scale = freshWeights(specs, seed: seed)[0]
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [scale] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        scale = weights[0]
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -184,23 +184,21 @@ public struct Normalization: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The adapted mean, variance and sample count, when the config gives none.
-    public private(set) var adapted: [Tensor]
-    private let specs: [WeightSpec]
+    public var adapted: [Tensor] { stored.tensors }
+    private var stored: LayerWeights
 
     public init(config: NormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        adapted = freshWeights(specs, seed: seed)
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { adapted }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        adapted = weights
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -13,38 +13,32 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The input kernel, `(features, gates · units)`.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The recurrent kernel, `(units, gates · units)`.
-    public private(set) var recurrentKernel: Tensor
+    public var recurrentKernel: Tensor { stored["recurrent_kernel"]! }
     /// The bias, `(gates · units)` (GRU with `reset_after`: `(2, 3 · units)`), when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: RecurrentConfig<Cell>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        recurrentKernel = fresh[1]
-        bias = config.useBias ? fresh[2] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
         // Keras's LSTM with unit_forget_bias: the forget gate's fresh biases are 1.
-        if Cell.gates == 4, config.unitForgetBias, var initial = bias {
+        if Cell.gates == 4, config.unitForgetBias {
             let units = config.units
-            initial.withUnsafeMutableScalars { values in for j in units..<(2 * units) { values[j] = 1 } }
-            bias = initial
+            stored.update("bias") {
+                $0.withUnsafeMutableScalars { values in for j in units..<(2 * units) { values[j] = 1 } }
+            }
         }
     }
 
-    public var weights: [Tensor] { [kernel, recurrentKernel] + (bias.map { [$0] } ?? []) }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        recurrentKernel = weights[1]
-        bias = config.useBias ? weights[2] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
@@ -379,38 +373,32 @@ public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The input kernel, `(*kernel_size, channels, 4 · filters)`.
-    public private(set) var kernel: Tensor
+    public var kernel: Tensor { stored["kernel"]! }
     /// The recurrent kernel, `(*kernel_size, filters, 4 · filters)`.
-    public private(set) var recurrentKernel: Tensor
+    public var recurrentKernel: Tensor { stored["recurrent_kernel"]! }
     /// The bias, `(4 · filters)`, when `useBias`.
-    public private(set) var bias: Tensor?
-    private let specs: [WeightSpec]
+    public var bias: Tensor? { stored["bias"] }
+    private var stored: LayerWeights
 
     public init(config: ConvLSTMConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        let fresh = freshWeights(specs, seed: seed)
-        kernel = fresh[0]
-        recurrentKernel = fresh[1]
-        bias = config.useBias ? fresh[2] : nil
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
         // Keras's unit_forget_bias: the forget gate's fresh biases are 1.
-        if config.unitForgetBias, var initial = bias {
+        if config.unitForgetBias {
             let filters = config.filters
-            initial.withUnsafeMutableScalars { values in for j in filters..<(2 * filters) { values[j] = 1 } }
-            bias = initial
+            stored.update("bias") { bias in
+                bias.withUnsafeMutableScalars { values in for j in filters..<(2 * filters) { values[j] = 1 } }
+            }
         }
     }
 
-    public var weights: [Tensor] { [kernel, recurrentKernel] + (bias.map { [$0] } ?? []) }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        kernel = weights[0]
-        recurrentKernel = weights[1]
-        bias = config.useBias ? weights[2] : nil
+        try stored.set(weights, layer: config.name)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input, initialState: [])[0] }
@@ -521,23 +509,21 @@ public struct Embedding: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The `(input_dim, output_dim)` table.
-    public private(set) var embeddings: Tensor
-    private let specs: [WeightSpec]
+    public var embeddings: Tensor { stored["embeddings"]! }
+    private var stored: LayerWeights
 
     public init(config: EmbeddingConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape
         outputShape = try config.outputShape(for: inputShape)
-        specs = try config.weights(for: inputShape)
-        embeddings = freshWeights(specs, seed: seed)[0]
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
-    public var weights: [Tensor] { [embeddings] }
+    public var weights: [Tensor] { stored.tensors }
 
     public mutating func setWeights(_ weights: [Tensor]) throws {
-        try checkWeights(weights, against: specs, layer: config.name)
-        embeddings = weights[0]
+        try stored.set(weights, layer: config.name)
     }
 
     /// Looks up each index; an index outside `0..<input_dim` (or not an integer) stops with a
