@@ -54,14 +54,12 @@ public struct SpatialWindow: Sendable, Equatable {
     }
 }
 
-extension ConvConfig {
+extension ConvConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "Conv\(Rank.suffix)Config" }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
-        config.kernelSize = config.kernelSize.expanded(to: Rank.rank)
-        config.strides = config.strides.expanded(to: Rank.rank)
-        config.dilationRate = config.dilationRate.expanded(to: Rank.rank)
+        config.expandWindowFields()
         self = config
     }
 
@@ -69,18 +67,11 @@ extension ConvConfig {
         guard filters > 0 else {
             throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
         }
-        try kernelSize.check("kernel_size", rank: Rank.rank)
-        try strides.check("strides", rank: Rank.rank)
-        try dilationRate.check("dilation_rate", rank: Rank.rank)
-        try checkChannelsLast(dataFormat)
+        try checkWindowFields()
         if padding == .causal, Rank.rank != 1 {
             throw ConfigFieldError(field: "padding", "'causal' padding is only for 1D convolutions")
         }
-        if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(
-                field: "dilation_rate",
-                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
-        }
+        try checkStridesOrDilation()
         guard groups > 0, filters % groups == 0 else {
             throw ConfigFieldError(
                 field: "groups", "must be a positive divisor of filters (\(filters)), found \(groups)")
@@ -88,11 +79,7 @@ extension ConvConfig {
     }
 
     /// The sliding window.
-    public var window: SpatialWindow {
-        SpatialWindow(
-            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
-    }
+    public var window: SpatialWindow { dilatedWindow }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
@@ -118,15 +105,13 @@ extension ConvConfig {
     }
 }
 
-extension ConvTransposeConfig {
+extension ConvTransposeConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "Conv\(Rank.suffix)TransposeConfig" }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
-        config.kernelSize = config.kernelSize.expanded(to: Rank.rank)
-        config.strides = config.strides.expanded(to: Rank.rank)
+        config.expandWindowFields()
         config.outputPadding = config.outputPadding?.expanded(to: Rank.rank)
-        config.dilationRate = config.dilationRate.expanded(to: Rank.rank)
         self = config
     }
 
@@ -134,10 +119,7 @@ extension ConvTransposeConfig {
         guard filters > 0 else {
             throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
         }
-        try kernelSize.check("kernel_size", rank: Rank.rank)
-        try strides.check("strides", rank: Rank.rank)
-        try dilationRate.check("dilation_rate", rank: Rank.rank)
-        try checkChannelsLast(dataFormat)
+        try checkWindowFields()
         guard padding != .causal else {
             throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a transposed convolution")
         }
@@ -190,14 +172,12 @@ extension ConvTransposeConfig {
     }
 }
 
-extension DepthwiseConvConfig {
+extension DepthwiseConvConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "DepthwiseConv\(Rank.suffix)Config" }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
-        config.kernelSize = config.kernelSize.expanded(to: Rank.rank)
-        config.strides = config.strides.expanded(to: Rank.rank)
-        config.dilationRate = config.dilationRate.expanded(to: Rank.rank)
+        config.expandWindowFields()
         self = config
     }
 
@@ -205,24 +185,13 @@ extension DepthwiseConvConfig {
         guard depthMultiplier > 0 else {
             throw ConfigFieldError(field: "depth_multiplier", "must be a positive integer, found \(depthMultiplier)")
         }
-        try kernelSize.check("kernel_size", rank: Rank.rank)
-        try strides.check("strides", rank: Rank.rank)
-        try dilationRate.check("dilation_rate", rank: Rank.rank)
-        try checkChannelsLast(dataFormat)
+        try checkWindowFields()
         guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
-        if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(
-                field: "dilation_rate",
-                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
-        }
+        try checkStridesOrDilation()
     }
 
     /// The sliding window.
-    public var window: SpatialWindow {
-        SpatialWindow(
-            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
-    }
+    public var window: SpatialWindow { dilatedWindow }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
@@ -247,14 +216,12 @@ extension DepthwiseConvConfig {
     }
 }
 
-extension SeparableConvConfig {
+extension SeparableConvConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "SeparableConv\(Rank.suffix)Config" }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
-        config.kernelSize = config.kernelSize.expanded(to: Rank.rank)
-        config.strides = config.strides.expanded(to: Rank.rank)
-        config.dilationRate = config.dilationRate.expanded(to: Rank.rank)
+        config.expandWindowFields()
         self = config
     }
 
@@ -265,24 +232,13 @@ extension SeparableConvConfig {
         guard depthMultiplier > 0 else {
             throw ConfigFieldError(field: "depth_multiplier", "must be a positive integer, found \(depthMultiplier)")
         }
-        try kernelSize.check("kernel_size", rank: Rank.rank)
-        try strides.check("strides", rank: Rank.rank)
-        try dilationRate.check("dilation_rate", rank: Rank.rank)
-        try checkChannelsLast(dataFormat)
+        try checkWindowFields()
         guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
-        if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(
-                field: "dilation_rate",
-                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
-        }
+        try checkStridesOrDilation()
     }
 
     /// The depthwise step's sliding window.
-    public var window: SpatialWindow {
-        SpatialWindow(
-            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
-    }
+    public var window: SpatialWindow { dilatedWindow }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
         let (spatial, _) = try spatialInput(input, rank: Rank.rank, layer: Self.className)

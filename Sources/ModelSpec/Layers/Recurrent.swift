@@ -141,14 +141,12 @@ public typealias ConvLSTM2DConfig = ConvLSTMConfig<Spatial2D>
 /// `keras.layers.ConvLSTM3D`.
 public typealias ConvLSTM3DConfig = ConvLSTMConfig<Spatial3D>
 
-extension ConvLSTMConfig {
+extension ConvLSTMConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "ConvLSTM\(Rank.suffix)Config" }
 
     public init(from decoder: any Decoder) throws {
         var config = try Self.decodeFields(from: decoder)
-        config.kernelSize = config.kernelSize.expanded(to: Rank.rank)
-        config.strides = config.strides.expanded(to: Rank.rank)
-        config.dilationRate = config.dilationRate.expanded(to: Rank.rank)
+        config.expandWindowFields()
         self = config
     }
 
@@ -156,19 +154,11 @@ extension ConvLSTMConfig {
         guard filters > 0, filters <= 1 << 30 else {
             throw ConfigFieldError(field: "filters", "must be a positive integer up to 2^30, found \(filters)")
         }
-        try kernelSize.check("kernel_size", rank: Rank.rank)
-        try strides.check("strides", rank: Rank.rank)
-        try dilationRate.check("dilation_rate", rank: Rank.rank)
-        try checkChannelsLast(dataFormat)
+        try checkWindowFields()
         guard padding != .causal else {
             throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a ConvLSTM layer, found 'causal'")
         }
-        if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
-            throw ConfigFieldError(
-                field: "dilation_rate",
-                "strides greater than 1 cannot be combined with a dilation rate greater than 1 "
-                    + "(Keras refuses it)")
-        }
+        try checkStridesOrDilation()
         guard !stateful else {
             throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls")
         }
@@ -181,11 +171,7 @@ extension ConvLSTMConfig {
     }
 
     /// The input convolution's window.
-    public var window: SpatialWindow {
-        SpatialWindow(
-            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
-            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
-    }
+    public var window: SpatialWindow { dilatedWindow }
 
     /// The recurrent convolution's window: the kernel size, stride 1, no dilation, `same`.
     public var recurrentWindow: SpatialWindow {

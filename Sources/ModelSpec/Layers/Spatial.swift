@@ -194,3 +194,48 @@ func checkedProduct(_ sizes: [Int], layer: String) throws -> Int {
     }
     return product
 }
+
+/// A config whose layer slides a dilated kernel over `Rank` spatial axes: every convolution and
+/// ConvLSTM. Their window fields are expanded, checked and made a window here, once.
+protocol DilatedWindowFields {
+    associatedtype Rank: SpatialRank
+    var kernelSize: IntTuple { get set }
+    var strides: IntTuple { get set }
+    var dilationRate: IntTuple { get set }
+    var padding: Padding { get }
+    var dataFormat: String { get }
+}
+
+extension DilatedWindowFields {
+    /// The window fields written out to one value per axis, as Keras's `get_config()` writes them.
+    mutating func expandWindowFields() {
+        kernelSize = kernelSize.expanded(to: Rank.rank)
+        strides = strides.expanded(to: Rank.rank)
+        dilationRate = dilationRate.expanded(to: Rank.rank)
+    }
+
+    /// Throws unless `kernel_size`, `strides` and `dilation_rate` hold one positive value or one
+    /// per axis and the data are channels-last.
+    func checkWindowFields() throws {
+        try kernelSize.check("kernel_size", rank: Rank.rank)
+        try strides.check("strides", rank: Rank.rank)
+        try dilationRate.check("dilation_rate", rank: Rank.rank)
+        try checkChannelsLast(dataFormat)
+    }
+
+    /// Throws when a stride above 1 meets a dilation above 1, which Keras refuses.
+    func checkStridesOrDilation() throws {
+        if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
+            throw ConfigFieldError(
+                field: "dilation_rate",
+                "strides greater than 1 cannot be combined with a dilation rate greater than 1 (Keras refuses it)")
+        }
+    }
+
+    /// The sliding window.
+    var dilatedWindow: SpatialWindow {
+        SpatialWindow(
+            size: kernelSize.expanded(to: Rank.rank).values, strides: strides.expanded(to: Rank.rank).values,
+            dilation: dilationRate.expanded(to: Rank.rank).values, padding: padding)
+    }
+}
