@@ -1,5 +1,7 @@
 // Recurrent layers and embeddings: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D, Embedding.
 
+import Dispatch
+
 /// `keras.layers.SimpleRNN`.
 public typealias SimpleRNN = Recurrent<SimpleRNNCell>
 /// `keras.layers.LSTM`.
@@ -96,25 +98,30 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
             "\(config.name): initial_state takes \(stateCount) tensor(s) of shape [\(batch), \(config.units)], got "
                 + "\(initialState.map(\.shape))"
         )
-        var run = RecurrentRun(self, input: input, initialState: initialState)
+        let run = RecurrentRun(self, input: input, initialState: initialState)
+        nonisolated(unsafe) let keep = keep
+        let resetAfter = config.resetAfter
         for position in 0..<steps {
             let step = config.goBackwards ? steps - 1 - position : position
-            run.multiplyRecurrentState()
-            for sample in 0..<batch {
-                guard
-                    run.keep(sample: sample, position: position, isKept(keep, sample: sample, step: step, steps: steps))
-                else { continue }
-                switch Cell.gates {
-                case 1: run.simpleStep(sample: sample, step: step)
-                case 4: run.lstmStep(sample: sample, step: step)
-                default:
-                    if config.resetAfter {
-                        run.gruResetAfterStep(sample: sample, step: step)
-                    } else {
-                        run.gruStep(sample: sample, step: step)
+            run.forEachBlock { samples in
+                run.multiplyRecurrentState(samples)
+                for sample in samples {
+                    guard
+                        run.keep(
+                            sample: sample, position: position, isKept(keep, sample: sample, step: step, steps: steps))
+                    else { continue }
+                    switch Cell.gates {
+                    case 1: run.simpleStep(sample: sample, step: step)
+                    case 4: run.lstmStep(sample: sample, step: step)
+                    default:
+                        if resetAfter {
+                            run.gruResetAfterStep(sample: sample, step: step)
+                        } else {
+                            run.gruStep(sample: sample, step: step)
+                        }
                     }
+                    run.record(sample: sample, position: position)
                 }
-                run.record(sample: sample, position: position)
             }
         }
         return run.results()
@@ -123,7 +130,12 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
 
 /// One call of a `Recurrent` layer: the input projections of every step, the states of every
 /// sample, and the step of each cell kind (`run` picks it by the number of gates).
-private struct RecurrentRun<Cell: RecurrentCellKind> {
+///
+/// A step's samples are independent, so a large batch runs each step in blocks of samples, one
+/// per core: each block's h · U and cell steps on one thread, writing only its samples' rows of
+/// the state buffers. A block has at least `minimumBlockRows` samples, enough for the matrix
+/// kernel to take the same path (and give the same bits) as for the whole batch.
+private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
     let config: RecurrentConfig<Cell>
     let (batch, steps, units, width): (Int, Int, Int, Int)
     /// The recurrent kernel's values, `(units, gates · units)`.
@@ -134,17 +146,23 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
     let projected: [Float]
     /// h · U of the current step, `(batch, width)`; the gates' pre-activations once a step adds
     /// its projection.
-    var recurrent: [Float]
+    let recurrent: UnsafeMutableBufferPointer<Float>
     /// The states `h` and (LSTM; GRU's candidate state) `c`, `(batch, units)`.
-    var h: [Float]
-    var c: [Float]
-    /// Scratch for LSTM's activation of `c`.
-    var cell: [Float]
+    let h: UnsafeMutableBufferPointer<Float>
+    let c: UnsafeMutableBufferPointer<Float>
+    /// Scratch for LSTM's activation of `c`, `(batch, units)`.
+    let cell: UnsafeMutableBufferPointer<Float>
     /// Every step's h, with return_sequences (otherwise the output is the last h).
-    var output: [Float]
+    let output: UnsafeMutableBufferPointer<Float>
     /// With a mask: whether each sample has had a kept step, and whether its last output is zeros.
-    var seenKept: [Bool]
-    var lastIsZero: [Bool]
+    let seenKept: UnsafeMutableBufferPointer<Bool>
+    let lastIsZero: UnsafeMutableBufferPointer<Bool>
+    /// The blocks of samples a step runs at once, one per core (one block for small work).
+    let blocks: [Range<Int>]
+
+    /// The fewest samples in a block: the matrix kernels multiply fewer rows (under 12 with
+    /// AVX2/AVX-512, 16 with NEON) by another loop, whose bits with a bias differ.
+    static var minimumBlockRows: Int { 16 }
 
     init(_ layer: Recurrent<Cell>, input: Tensor, initialState: [Tensor]) {
         let config = layer.config
@@ -172,34 +190,64 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
         }
         self.projected = projected
         u = layer.recurrentKernel.scalars
-        output = [Float](repeating: 0, count: config.returnSequences ? batch * steps * units : 0)
-        h = initialState.first?.scalars ?? [Float](repeating: 0, count: batch * units)
-        c = initialState.count > 1 ? initialState[1].scalars : [Float](repeating: 0, count: batch * units)
-        recurrent = [Float](repeating: 0, count: batch * width)
-        cell = [Float](repeating: 0, count: units)
-        seenKept = [Bool](repeating: false, count: batch)
-        lastIsZero = [Bool](repeating: false, count: batch)
+        func buffer(_ count: Int, from initial: Tensor? = nil) -> UnsafeMutableBufferPointer<Float> {
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+            if let initial {
+                initial.withUnsafeScalars { _ = buffer.initialize(from: $0) }
+            } else {
+                buffer.initialize(repeating: 0)
+            }
+            return buffer
+        }
+        output = buffer(config.returnSequences ? batch * steps * units : 0)
+        h = buffer(batch * units, from: initialState.first)
+        c = buffer(batch * units, from: initialState.count > 1 ? initialState[1] : nil)
+        recurrent = buffer(batch * width)
+        cell = buffer(batch * units)
+        seenKept = .allocate(capacity: batch)
+        seenKept.initialize(repeating: false)
+        lastIsZero = .allocate(capacity: batch)
+        lastIsZero.initialize(repeating: false)
+        let (work, overflow) = batch.multipliedReportingOverflow(by: width * units)
+        let count =
+            overflow || work >= MatrixMultiply.parallelThreshold
+            ? min(MatrixMultiply.cores, batch / Self.minimumBlockRows) : 1
+        let size = count > 1 ? (batch + count - 1) / count : batch
+        blocks = stride(from: 0, to: max(batch, 1), by: max(size, 1)).map { $0..<min($0 + size, batch) }
     }
 
-    /// h · U for the whole batch, one matrix product (+ the recurrent bias for GRU with
-    /// `reset_after`; zeros for GRU without, whose step multiplies by parts).
-    mutating func multiplyRecurrentState() {
+    deinit {
+        for buffer in [recurrent, h, c, cell, output] { buffer.deallocate() }
+        seenKept.deallocate()
+        lastIsZero.deallocate()
+    }
+
+    /// Runs `body` on each block of samples, on every core when there are several.
+    func forEachBlock(_ body: @Sendable (Range<Int>) -> Void) {
+        if blocks.count == 1 { return body(blocks[0]) }
+        DispatchQueue.concurrentPerform(iterations: blocks.count) { body(blocks[$0]) }
+    }
+
+    /// h · U for `samples`, one matrix product (+ the recurrent bias for GRU with `reset_after`;
+    /// zeros for GRU without, whose step multiplies by parts); split over the cores by the
+    /// product itself when the whole batch is one block.
+    func multiplyRecurrentState(_ samples: Range<Int>) {
+        let r = UnsafeMutableBufferPointer(
+            rebasing: recurrent[(samples.lowerBound * width)..<(samples.upperBound * width)])
         if Cell.gates == 3 && !config.resetAfter {
-            for k in recurrent.indices { recurrent[k] = 0 }
+            r.update(repeating: 0)
             return
         }
-        let (batch, units, width) = (batch, units, width)
-        h.withUnsafeBufferPointer { hs in
-            u.withUnsafeBufferPointer { us in
-                recurrent.withUnsafeMutableBufferPointer { r in
-                    if let recurrentBias {
-                        recurrentBias.withUnsafeBufferPointer {
-                            MatrixMultiply.multiply(hs, us, bias: $0, into: r, m: batch, k: units, n: width)
-                        }
-                    } else {
-                        MatrixMultiply.multiply(hs, us, bias: nil, into: r, m: batch, k: units, n: width)
-                    }
+        let hs = UnsafeBufferPointer(rebasing: h[(samples.lowerBound * units)..<(samples.upperBound * units)])
+        let (rows, units, width, parallel) = (samples.count, units, width, blocks.count == 1)
+        u.withUnsafeBufferPointer { us in
+            if let recurrentBias {
+                recurrentBias.withUnsafeBufferPointer {
+                    MatrixMultiply.multiply(
+                        hs, us, bias: $0, into: r, m: rows, k: units, n: width, parallel: parallel)
                 }
+            } else {
+                MatrixMultiply.multiply(hs, us, bias: nil, into: r, m: rows, k: units, n: width, parallel: parallel)
             }
         }
     }
@@ -207,7 +255,7 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
     /// Whether `sample` runs the step at `position`; a masked step keeps the states and
     /// outputs the previous output, or zeros (with `zero_output_for_mask`, or with `unroll`
     /// before the first kept step).
-    mutating func keep(sample: Int, position: Int, _ kept: Bool) -> Bool {
+    func keep(sample: Int, position: Int, _ kept: Bool) -> Bool {
         let zeroOutput = !kept && (config.unroll ? !seenKept[sample] : config.zeroOutputForMask)
         seenKept[sample] = seenKept[sample] || kept
         lastIsZero[sample] = zeroOutput
@@ -220,17 +268,12 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
 
     /// The gates' inputs x · W + h · U of `sample` at `step`, each gate's run of `units` values
     /// activated in one pass (vectorised for sigmoid, tanh and ReLU) by `body`.
-    private mutating func withPreActivations(
-        sample: Int, step: Int, _ body: (UnsafeMutableBufferPointer<Float>, Int) -> Void
-    ) {
-        let (xBase, rBase, width) = ((sample * steps + step) * width, sample * width, width)
-        let projected = projected
+    private func withPreActivations(sample: Int, step: Int, _ body: (UnsafeMutableBufferPointer<Float>, Int) -> Void) {
+        let (xBase, rBase, width, pre) = ((sample * steps + step) * width, sample * width, width, recurrent)
         projected.withUnsafeBufferPointer { projected in
-            recurrent.withUnsafeMutableBufferPointer { pre in
-                for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
-                body(pre, rBase)
-            }
+            for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
         }
+        body(pre, rBase)
     }
 
     /// Gates `first ..< end` (runs of `units` values from `base`) through `function`, in place.
@@ -243,53 +286,39 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
     }
 
     /// SimpleRNN: h = activation(x · W + h · U + b).
-    mutating func simpleStep(sample: Int, step: Int) {
-        let (s, units, activation) = (sample * units, units, config.activation)
-        var h = self.h
-        self.h = []
+    func simpleStep(sample: Int, step: Int) {
+        let (s, units, activation, h) = (sample * units, units, config.activation, h)
         withPreActivations(sample: sample, step: step) { pre, base in
             Self.activate(pre, base: base, units: units, activation, gates: 0, 1)
             for j in 0..<units { h[s + j] = pre[base + j] }
         }
-        self.h = h
     }
 
     /// LSTM: gates i, f, g, o; c = f · c + i · g, h = o · activation(c).
-    mutating func lstmStep(sample: Int, step: Int) {
+    func lstmStep(sample: Int, step: Int) {
         let (s, units, activation, gate) = (sample * units, units, config.activation, config.recurrentActivation)
-        var (h, c, cell) = (self.h, self.c, self.cell)
-        (self.h, self.c, self.cell) = ([], [], [])
+        let (h, c, cell) = (h, c, UnsafeMutableBufferPointer(rebasing: cell[(sample * units)..<((sample + 1) * units)]))
         withPreActivations(sample: sample, step: step) { pre, base in
             Self.activate(pre, base: base, units: units, gate, gates: 0, 2)
             Self.activate(pre, base: base, units: units, activation, gates: 2, 3)
             Self.activate(pre, base: base, units: units, gate, gates: 3, 4)
-            h.withUnsafeMutableBufferPointer { h in
-                c.withUnsafeMutableBufferPointer { c in
-                    cell.withUnsafeMutableBufferPointer { cell in
-                        for j in 0..<units {
-                            c[s + j] = pre[base + units + j] * c[s + j] + pre[base + j] * pre[base + 2 * units + j]
-                            cell[j] = c[s + j]
-                        }
-                        activation.applyElementwise(cell)
-                        for j in 0..<units { h[s + j] = pre[base + 3 * units + j] * cell[j] }
-                    }
-                }
+            for j in 0..<units {
+                c[s + j] = pre[base + units + j] * c[s + j] + pre[base + j] * pre[base + 2 * units + j]
+                cell[j] = c[s + j]
             }
+            activation.applyElementwise(cell)
+            for j in 0..<units { h[s + j] = pre[base + 3 * units + j] * cell[j] }
         }
-        (self.h, self.c, self.cell) = (h, c, cell)
     }
 
     /// GRU with `reset_after` (Keras's default): z and r, then the candidate from
     /// x · W_h + r ∘ (h · U_h + b_h), each run of units activated in one pass.
-    mutating func gruResetAfterStep(sample: Int, step: Int) {
+    func gruResetAfterStep(sample: Int, step: Int) {
         let (xBase, rBase, s, units, width) = (
             (sample * steps + step) * width, sample * width, sample * units, units, width
         )
-        let projected = projected
-        var c = self.c
-        self.c = []
-        let h = self.h
-        recurrent.withUnsafeMutableBufferPointer { pre in
+        let (pre, h, c) = (recurrent, h, c)
+        projected.withUnsafeBufferPointer { projected in
             let (gates, candidate) = (rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width))
             for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
             config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[gates]))
@@ -303,12 +332,11 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
                 c[s + j] = z * h[s + j] + (1 - z) * pre[rBase + 2 * units + j]
             }
         }
-        self.c = c
-        for j in 0..<units { self.h[s + j] = c[s + j] }
+        for j in 0..<units { h[s + j] = c[s + j] }
     }
 
     /// GRU without `reset_after`: z and r from h · U; the candidate from (r ∘ h) · U_h.
-    mutating func gruStep(sample: Int, step: Int) {
+    func gruStep(sample: Int, step: Int) {
         let (xBase, rBase, s) = ((sample * steps + step) * width, sample * width, sample * units)
         let activation = config.activation.elementwise
         let gate = config.recurrentActivation.elementwise
@@ -332,7 +360,7 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
     }
 
     /// With return_sequences, `sample`'s h as the output at `position`.
-    mutating func record(sample: Int, position: Int) {
+    func record(sample: Int, position: Int) {
         guard config.returnSequences else { return }
         let (target, s) = ((sample * steps + position) * units, sample * units)
         for j in 0..<units { output[target + j] = h[s + j] }
@@ -341,18 +369,18 @@ private struct RecurrentRun<Cell: RecurrentCellKind> {
     /// The output (every step's h, or the last, zeros where the last step was masked with zero
     /// output) and, with return_state, the final states.
     func results() -> [Tensor] {
-        var last = h
+        var last = Array(h)
         for b in 0..<batch where lastIsZero[b] {
             for j in 0..<units { last[b * units + j] = 0 }
         }
         var result = [
             Tensor(
                 shape: config.returnSequences ? [batch, steps, units] : [batch, units],
-                scalars: config.returnSequences ? output : last)
+                scalars: config.returnSequences ? Array(output) : last)
         ]
         if config.returnState {
-            result.append(Tensor(shape: [batch, units], scalars: h))
-            if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: c)) }
+            result.append(Tensor(shape: [batch, units], scalars: Array(h)))
+            if Cell.gates == 4 { result.append(Tensor(shape: [batch, units], scalars: Array(c))) }
         }
         return result
     }
