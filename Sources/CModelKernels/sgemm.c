@@ -77,14 +77,38 @@ static const float zeros[32];
 
 // The blocked product over `mr`×`nr` tiles: B packed into panels of `nr` columns (in place when
 // few row blocks reuse them), A into panels of `mr` rows, both per cache block.
+// The floats B's panels for one cache block of `kc` rows × `nc` columns take.
+static size_t packed_block_count(int kc, int nc, int nr) { return (size_t)kc * (size_t)((nc + nr - 1) / nr * nr); }
+
+// The floats all of B (k × n) takes packed, cache block after cache block (columns outer).
+static size_t packed_count(int k, int n, int nr) {
+    size_t count = 0;
+    for (int jc = 0; jc < n; jc += NC)
+        for (int pc = 0; pc < k; pc += KC) count += packed_block_count(k - pc < KC ? k - pc : KC, n - jc < NC ? n - jc : NC, nr);
+    return count;
+}
+
+// Packs all of B in the order sgemm_blocked reads a `prepacked` B.
+static void pack_all(int k, int n, const float *b, int ldb, float *out, int nr) {
+    for (int jc = 0; jc < n; jc += NC) {
+        const int nc = n - jc < NC ? n - jc : NC;
+        for (int pc = 0; pc < k; pc += KC) {
+            const int kc = k - pc < KC ? k - pc : KC;
+            pack_b(kc, nc, b + (size_t)pc * ldb + jc, ldb, out, nr);
+            out += packed_block_count(kc, nc, nr);
+        }
+    }
+}
+
+// With `prepacked` (B packed once by pack_all with the same `nr`), B is neither read nor packed.
 static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
-                          const float *bias, int mr, int nr, tile_kernel kernel) {
-    const int packB = m >= PACK_B_ROWS;
+                          const float *bias, int mr, int nr, tile_kernel kernel, const float *prepacked) {
+    const int packB = prepacked || m >= PACK_B_ROWS;
     // Without packing, only a last panel narrower than nr is copied (zero-padded) into bpack.
-    const size_t bsize = packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
-    float *bpack = aligned_alloc(64, sizeof(float) * bsize);
+    const size_t bsize = prepacked ? 0 : packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
+    float *bpack = prepacked ? NULL : aligned_alloc(64, sizeof(float) * bsize);
     float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + mr - 1) / mr * mr));
-    if (!bpack || !apack) {
+    if ((!prepacked && !bpack) || !apack) {
         free(bpack);
         free(apack);
         // Out of memory for the panels: the portable loop needs none.
@@ -100,7 +124,10 @@ static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const fl
             const int kc = k - pc < KC ? k - pc : KC;
             const float *bblock = b + (size_t)pc * ldb + jc;
             const int fullPanels = nc / nr * nr;
-            if (packB) pack_b(kc, nc, bblock, ldb, bpack, nr);
+            if (prepacked) {
+                bpack = (float *)prepacked;
+                prepacked += packed_block_count(kc, nc, nr);
+            } else if (packB) pack_b(kc, nc, bblock, ldb, bpack, nr);
             else if (fullPanels < nc) pack_b(kc, nc - fullPanels, bblock + fullPanels, ldb, bpack, nr);
             for (int ic = 0; ic < m; ic += MC) {
                 const int mc = m - ic < MC ? m - ic : MC;
@@ -123,7 +150,7 @@ static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const fl
             }
         }
     }
-    free(bpack);
+    if (bsize) free(bpack);
     free(apack);
 }
 
@@ -235,9 +262,38 @@ static inline __mmask16 lanes16(int left) {
         c##i##1 = _mm512_fmadd_ps(a##i, b1, c##i##1);                                     \
     } while (0)
 
+// The 12×32 tile's work for its first `R` rows only (R ≤ 8), for a block's last rows when that
+// is all there is: fewer accumulators and no multiply-adds for rows that are not there. Each sum
+// is the same as kernel_12x32's, in the same order.
+__attribute__((target("avx512f"), always_inline))
+static inline void tile_rows_512(int R, int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc,
+                                 int rows, int cols, const float *init) {
+    __m512 acc[8][2];
+    for (int i = 0; i < R; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    for (int p = 0; p < kc; p++) {
+        const __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
+        for (int i = 0; i < R; i++) {
+            const __m512 a = _mm512_set1_ps(ap[i]);
+            acc[i][0] = _mm512_fmadd_ps(a, b0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
+        }
+        ap += MR512;
+        bp += bstride;
+    }
+    const __mmask16 low = lanes16(cols), high = lanes16(cols - 16);
+    for (int i = 0; i < rows; i++) {
+        float *row = c + (size_t)i * ldc;
+        const float *base = init ? init : row;
+        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, base), acc[i][0]));
+        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, base + 16), acc[i][1]));
+    }
+}
+
 __attribute__((target("avx512f")))
 static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstride, float *c, int ldc, int rows, int cols,
                          const float *init) {
+    if (rows <= 4) return tile_rows_512(4, kc, ap, bp, bstride, c, ldc, rows, cols, init);
+    if (rows <= 8) return tile_rows_512(8, kc, ap, bp, bstride, c, ldc, rows, cols, init);
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     __m512 c80 = c00, c81 = c00, c90 = c00, c91 = c00, c100 = c00, c101 = c00, c110 = c00, c111 = c00;
@@ -314,9 +370,34 @@ void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda,
         if (level >= 2) sgemm_rows_avx512(m, n, k, a, lda, b, ldb, c, ldc);
         else sgemm_rows_avx2(m, n, k, a, lda, b, ldb, c, ldc);
     } else if (level >= 2) {
-        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR512, NR512, kernel_12x32);
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR512, NR512, kernel_12x32, NULL);
     } else {
-        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR, NR, kernel_6x16);
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR, NR, kernel_6x16, NULL);
+    }
+}
+
+size_t cmk_sgemm_packed_count(int level, int k, int n) {
+    if (level > cmk_simd_level()) level = cmk_simd_level();
+    if (level < 1 || k <= 0 || n <= 0) return 0;
+    return packed_count(k, n, level >= 2 ? NR512 : NR);
+}
+
+void cmk_sgemm_pack(int level, int k, int n, const float *b, int ldb, float *packed) {
+    if (level > cmk_simd_level()) level = cmk_simd_level();
+    if (level < 1 || k <= 0 || n <= 0) return;
+    pack_all(k, n, b, ldb, packed, level >= 2 ? NR512 : NR);
+}
+
+void cmk_sgemm_prepacked(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                         const float *packed, float *c, int ldc, const float *bias) {
+    if (m <= 0 || n <= 0) return;
+    if (level > cmk_simd_level()) level = cmk_simd_level();
+    if (level < 1 || k <= 0 || !packed) {
+        cmk_sgemm_at_level(level, m, n, k, a, lda, b, ldb, c, ldc, bias);
+    } else if (level >= 2) {
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR512, NR512, kernel_12x32, packed);
+    } else {
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR, NR, kernel_6x16, packed);
     }
 }
 
@@ -429,7 +510,25 @@ void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda,
         init_rows(m, n, c, ldc, bias);
         sgemm_rows_neon(m, n, k, a, lda, b, ldb, c, ldc);
     } else {
-        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR_NEON, NR_NEON, kernel_8x12);
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR_NEON, NR_NEON, kernel_8x12, NULL);
+    }
+}
+
+size_t cmk_sgemm_packed_count(int level, int k, int n) {
+    return level < 1 || k <= 0 || n <= 0 ? 0 : packed_count(k, n, NR_NEON);
+}
+
+void cmk_sgemm_pack(int level, int k, int n, const float *b, int ldb, float *packed) {
+    if (level >= 1 && k > 0 && n > 0) pack_all(k, n, b, ldb, packed, NR_NEON);
+}
+
+void cmk_sgemm_prepacked(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                         const float *packed, float *c, int ldc, const float *bias) {
+    if (m <= 0 || n <= 0) return;
+    if (level < 1 || k <= 0 || !packed) {
+        cmk_sgemm_at_level(level, m, n, k, a, lda, b, ldb, c, ldc, bias);
+    } else {
+        sgemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, bias, MR_NEON, NR_NEON, kernel_8x12, packed);
     }
 }
 
@@ -443,6 +542,24 @@ void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda,
     cmk_sgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, bias);
 }
 
+#endif
+
+#if !((defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))) || defined(__aarch64__))
+// The portable kernel has no packed form: callers multiply as usual.
+size_t cmk_sgemm_packed_count(int level, int k, int n) {
+    (void)level, (void)k, (void)n;
+    return 0;
+}
+
+void cmk_sgemm_pack(int level, int k, int n, const float *b, int ldb, float *packed) {
+    (void)level, (void)k, (void)n, (void)b, (void)ldb, (void)packed;
+}
+
+void cmk_sgemm_prepacked(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                         const float *packed, float *c, int ldc, const float *bias) {
+    (void)packed;
+    cmk_sgemm_at_level(level, m, n, k, a, lda, b, ldb, c, ldc, bias);
+}
 #endif
 
 void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias) {

@@ -75,6 +75,29 @@ static void check_sgemm(int level, int m, int n, int k, int withBias) {
     free(c);
 }
 
+// A right-hand matrix packed once (cmk_sgemm_pack) gives the bits of the product that packs it
+// itself, for row counts the blocked path takes (16 or more on every architecture).
+static void check_prepacked(int level, int m, int n, int k, int withBias) {
+    const int lda = k + 3, ldb = n + 5, ldc = n + 2;
+    float *a = values((size_t)m * lda), *b = values((size_t)k * ldb), *bias = values((size_t)n);
+    float *direct = malloc(sizeof(float) * (size_t)m * ldc), *reused = malloc(sizeof(float) * (size_t)m * ldc);
+    const size_t count = cmk_sgemm_packed_count(level, k, n);
+    CHECK(level == 0 || count > 0, "sgemm level %d: no packed form for %dx%d", level, k, n);
+    float *packed = count ? malloc(sizeof(float) * count) : NULL;
+    if (packed) cmk_sgemm_pack(level, k, n, b, ldb, packed);
+    for (size_t i = 0; i < (size_t)m * ldc; i++) direct[i] = reused[i] = 12345;
+    cmk_sgemm_at_level(level, m, n, k, a, lda, b, ldb, direct, ldc, withBias ? bias : NULL);
+    cmk_sgemm_prepacked(level, m, n, k, a, lda, b, ldb, packed, reused, ldc, withBias ? bias : NULL);
+    CHECK(same_bits(direct, reused, (size_t)m * ldc), "sgemm level %d %dx%dx%d bias %d: prepacked bits differ", level,
+          m, n, k, withBias);
+    free(a);
+    free(b);
+    free(bias);
+    free(direct);
+    free(reused);
+    free(packed);
+}
+
 static void check_sgemms(void) {
     const int rows[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 25, 100};
     const int columns[] = {1, 3, 4, 5, 7, 12, 13, 16, 17, 31, 33, 100};
@@ -87,6 +110,9 @@ static void check_sgemms(void) {
     for (int level = 0; level <= cmk_simd_level(); level++) {
         check_sgemm(level, 250, 1030, 10, 1);
         check_sgemm(level, 130, 100, 513, 0);
+        check_prepacked(level, 16, 1024, 256, 0);
+        check_prepacked(level, 17, 1030, 300, 1);
+        check_prepacked(level, 250, 33, 513, 1);
     }
     // 0 · inf is NaN on every path, as in Keras.
     const float a[2] = {0, 1}, b[2] = {INFINITY, 1};

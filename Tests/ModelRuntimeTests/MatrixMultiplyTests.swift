@@ -99,3 +99,52 @@ import Testing
         #endif
     }
 }
+
+/// A right-hand matrix packed once (`cmk_sgemm_pack`) and reused gives the same bits as the
+/// blocked product that packs it itself, at every kernel level the CPU has; sizes cross the
+/// 256-deep and 1,024-wide cache blocks and leave partial panels and tiles.
+@Suite struct PrepackedMatrixTests {
+    @Test(arguments: [[12, 5, 7], [16, 256, 1024], [31, 600, 1100], [250, 300, 35], [13, 257, 33]])
+    func prepackedEqualsBlocked(_ size: [Int]) {
+        let (m, k, n) = (size[0], size[1], size[2])
+        let a = MatrixMultiplyTests.values(m * k, seed: 4)
+        let b = MatrixMultiplyTests.values(k * n, seed: 5)
+        let bias = MatrixMultiplyTests.values(n, seed: 6)
+        for level in 1...max(1, Int(cmk_simd_level())) {
+            let count = cmk_sgemm_packed_count(Int32(level), Int32(k), Int32(n))
+            // Only x86-64 kernels have a packed form; elsewhere the prepacked call multiplies as usual.
+            #expect(count > 0 || cmk_has_avx2_fma() == 0)
+            var packed = [Float](repeating: .nan, count: count)
+            b.withUnsafeBufferPointer { b in
+                packed.withUnsafeMutableBufferPointer {
+                    cmk_sgemm_pack(Int32(level), Int32(k), Int32(n), b.baseAddress, Int32(n), $0.baseAddress)
+                }
+            }
+            for withBias in [false, true] {
+                var direct = [Float](repeating: .nan, count: m * n)
+                var reused = [Float](repeating: .nan, count: m * n)
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        bias.withUnsafeBufferPointer { bias in
+                            direct.withUnsafeMutableBufferPointer {
+                                cmk_sgemm_at_level(
+                                    Int32(level), Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k), b.baseAddress,
+                                    Int32(n), $0.baseAddress, Int32(n), withBias ? bias.baseAddress : nil)
+                            }
+                            packed.withUnsafeBufferPointer { packed in
+                                reused.withUnsafeMutableBufferPointer {
+                                    cmk_sgemm_prepacked(
+                                        Int32(level), Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k),
+                                        b.baseAddress, Int32(n), count > 0 ? packed.baseAddress : nil, $0.baseAddress,
+                                        Int32(n), withBias ? bias.baseAddress : nil)
+                                }
+                            }
+                        }
+                    }
+                }
+                let differing = zip(direct, reused).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "level \(level) m \(m) k \(k) n \(n) bias \(withBias): \(differing) differ")
+            }
+        }
+    }
+}

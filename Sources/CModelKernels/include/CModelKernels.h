@@ -6,6 +6,7 @@
 /// each with AVX-512 or AVX2/FMA paths chosen at run time by CPU detection on x86-64, NEON
 /// paths on arm64, and a portable fallback that runs everywhere.
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -26,6 +27,16 @@ void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int
 /// The same product with kernels no wider than `level` (see `cmk_simd_level`), for tests.
 void cmk_sgemm_at_level(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                         const float *bias);
+/// The floats `cmk_sgemm_pack` writes for a `k × n` right-hand matrix at `level`; 0 where there
+/// is no packed form (the portable kernel), when `cmk_sgemm_prepacked` reads `b` instead.
+size_t cmk_sgemm_packed_count(int level, int k, int n);
+/// Packs `B[k×n]` once into the panels the `level` kernel reads, for products that reuse it.
+void cmk_sgemm_pack(int level, int k, int n, const float *b, int ldb, float *packed);
+/// `cmk_sgemm_at_level` with `B` already packed by `cmk_sgemm_pack` at the same `level` (`b` itself
+/// is read only where there is no packed form or memory runs out). The same sums in the same order
+/// as the blocked product of `cmk_sgemm_at_level`, which it is for 12 rows or more (16 on arm64).
+void cmk_sgemm_prepacked(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                         const float *packed, float *c, int ldc, const float *bias);
 /// The same product with the portable kernel only (for tests and other CPUs).
 void cmk_sgemm_portable(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias);
 
