@@ -1,5 +1,6 @@
 // Recurrent layers and embeddings: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D, Embedding.
 
+import CModelKernels
 import Dispatch
 
 /// `keras.layers.SimpleRNN`.
@@ -101,9 +102,11 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
         let run = RecurrentRun(self, input: input, initialState: initialState)
         nonisolated(unsafe) let keep = keep
         let resetAfter = config.resetAfter
-        for position in 0..<steps {
-            let step = config.goBackwards ? steps - 1 - position : position
-            run.forEachBlock { samples in
+        let goBackwards = config.goBackwards
+        // Samples never meet: each block runs every step on its own.
+        run.forEachBlock { samples in
+            for position in 0..<steps {
+                let step = goBackwards ? steps - 1 - position : position
                 run.multiplyRecurrentState(samples)
                 for sample in samples {
                     guard
@@ -159,6 +162,11 @@ private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
     let lastIsZero: UnsafeMutableBufferPointer<Bool>
     /// The blocks of samples a step runs at once, one per core (one block for small work).
     let blocks: [Range<Int>]
+    /// With several blocks: the recurrent kernel packed once into the matrix kernel's panels
+    /// (where the CPU's kernel has a packed form), which every block's product of every step reads.
+    let packedU: UnsafeMutableBufferPointer<Float>?
+    /// The kernel level `packedU` is packed for.
+    let level = cmk_simd_level()
 
     /// The fewest samples in a block: the matrix kernels multiply fewer rows (under 12 with
     /// AVX2/AVX-512, 16 with NEON) by another loop, whose bits with a bias differ.
@@ -214,12 +222,28 @@ private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
             ? min(MatrixMultiply.cores, batch / Self.minimumBlockRows) : 1
         let size = count > 1 ? (batch + count - 1) / count : batch
         blocks = stride(from: 0, to: max(batch, 1), by: max(size, 1)).map { $0..<min($0 + size, batch) }
+        let multiplies = !(Cell.gates == 3 && !config.resetAfter)
+        let level = cmk_simd_level()
+        let packedCount = blocks.count > 1 && multiplies ? cmk_sgemm_packed_count(level, Int32(units), Int32(width)) : 0
+        if packedCount > 0 {
+            let raw = UnsafeMutableRawPointer.allocate(
+                byteCount: packedCount * MemoryLayout<Float>.stride, alignment: ScalarPool.alignment)
+            let packed = UnsafeMutableBufferPointer(
+                start: raw.bindMemory(to: Float.self, capacity: packedCount), count: packedCount)
+            u.withUnsafeBufferPointer {
+                cmk_sgemm_pack(level, Int32(units), Int32(width), $0.baseAddress, Int32(width), packed.baseAddress)
+            }
+            packedU = packed
+        } else {
+            packedU = nil
+        }
     }
 
     deinit {
         for buffer in [recurrent, h, c, cell, output] { buffer.deallocate() }
         seenKept.deallocate()
         lastIsZero.deallocate()
+        packedU.map { UnsafeMutableRawPointer($0.baseAddress!).deallocate() }
     }
 
     /// Runs `body` on each block of samples, on every core when there are several.
@@ -240,6 +264,18 @@ private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
         }
         let hs = UnsafeBufferPointer(rebasing: h[(samples.lowerBound * units)..<(samples.upperBound * units)])
         let (rows, units, width, parallel) = (samples.count, units, width, blocks.count == 1)
+        if let packedU {
+            // A block has 16 rows or more, where this is the blocked product `multiply` runs.
+            u.withUnsafeBufferPointer { us in
+                let bias = recurrentBias
+                bias.withOptionalPointer { biasPointer in
+                    cmk_sgemm_prepacked(
+                        level, Int32(rows), Int32(width), Int32(units), hs.baseAddress, Int32(units), us.baseAddress,
+                        Int32(width), packedU.baseAddress, r.baseAddress, Int32(width), biasPointer)
+                }
+            }
+            return
+        }
         u.withUnsafeBufferPointer { us in
             if let recurrentBias {
                 recurrentBias.withUnsafeBufferPointer {
@@ -572,5 +608,13 @@ public struct Embedding: UnaryLayer {
                 }
             }
         }
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Runs `body` on a pointer to the array's scalars, or on nil.
+    fileprivate func withOptionalPointer<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let self else { return body(nil) }
+        return self.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
