@@ -307,7 +307,9 @@ private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
     private func withPreActivations(sample: Int, step: Int, _ body: (UnsafeMutableBufferPointer<Float>, Int) -> Void) {
         let (xBase, rBase, width, pre) = ((sample * steps + step) * width, sample * width, width, recurrent)
         projected.withUnsafeBufferPointer { projected in
-            for k in 0..<width { pre[rBase + k] += projected[xBase + k] }
+            // Pointers to the rows, so that the loop has no checked index arithmetic and vectorises.
+            let (row, x) = (pre.baseAddress! + rBase, projected.baseAddress! + xBase)
+            for k in 0..<width { row[k] += x[k] }
         }
         body(pre, rBase)
     }
@@ -338,12 +340,16 @@ private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
             Self.activate(pre, base: base, units: units, gate, gates: 0, 2)
             Self.activate(pre, base: base, units: units, activation, gates: 2, 3)
             Self.activate(pre, base: base, units: units, gate, gates: 3, 4)
+            // The gates' rows and the sample's states as pointers (no checked index arithmetic).
+            let i = pre.baseAddress! + base
+            let (f, g, o) = (i + units, i + 2 * units, i + 3 * units)
+            let (cs, hs, cells) = (c.baseAddress! + s, h.baseAddress! + s, cell.baseAddress!)
             for j in 0..<units {
-                c[s + j] = pre[base + units + j] * c[s + j] + pre[base + j] * pre[base + 2 * units + j]
-                cell[j] = c[s + j]
+                cs[j] = f[j] * cs[j] + i[j] * g[j]
+                cells[j] = cs[j]
             }
             activation.applyElementwise(cell)
-            for j in 0..<units { h[s + j] = pre[base + 3 * units + j] * cell[j] }
+            for j in 0..<units { hs[j] = o[j] * cells[j] }
         }
     }
 
