@@ -361,20 +361,19 @@ private final class RecurrentRun<Cell: RecurrentCellKind>: @unchecked Sendable {
         )
         let (pre, h, c) = (recurrent, h, c)
         projected.withUnsafeBufferPointer { projected in
-            let (gates, candidate) = (rBase..<(rBase + 2 * units), (rBase + 2 * units)..<(rBase + width))
-            for k in 0..<(2 * units) { pre[rBase + k] += projected[xBase + k] }
-            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[gates]))
-            for j in 0..<units {
-                pre[rBase + 2 * units + j] =
-                    projected[xBase + 2 * units + j] + pre[rBase + units + j] * pre[rBase + 2 * units + j]
-            }
-            config.activation.applyElementwise(UnsafeMutableBufferPointer(rebasing: pre[candidate]))
-            for j in 0..<units {
-                let z = pre[rBase + j]
-                c[s + j] = z * h[s + j] + (1 - z) * pre[rBase + 2 * units + j]
-            }
+            // Row pointers (no checked index arithmetic, so the loops vectorise): z, r and the
+            // candidate's runs of the pre-activations and of the input projection.
+            let z = pre.baseAddress! + rBase
+            let (r, candidate) = (z + units, z + 2 * units)
+            let x = projected.baseAddress! + xBase
+            let (cs, hs) = (c.baseAddress! + s, h.baseAddress! + s)
+            for k in 0..<(2 * units) { z[k] += x[k] }
+            config.recurrentActivation.applyElementwise(UnsafeMutableBufferPointer(start: z, count: 2 * units))
+            for j in 0..<units { candidate[j] = x[2 * units + j] + r[j] * candidate[j] }
+            config.activation.applyElementwise(UnsafeMutableBufferPointer(start: candidate, count: width - 2 * units))
+            for j in 0..<units { cs[j] = z[j] * hs[j] + (1 - z[j]) * candidate[j] }
+            for j in 0..<units { hs[j] = cs[j] }
         }
-        for j in 0..<units { h[s + j] = c[s + j] }
     }
 
     /// GRU without `reset_after`: z and r from h · U; the candidate from (r ∘ h) · U_h.
