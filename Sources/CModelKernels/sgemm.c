@@ -262,6 +262,19 @@ static inline __mmask16 lanes16(int left) {
         c##i##1 = _mm512_fmadd_ps(a##i, b1, c##i##1);                                     \
     } while (0)
 
+// Stores a 32-column tile's sums: `rows` rows of C become init (a bias row, or C itself when
+// null) plus the sums, the columns past `cols` untouched.
+__attribute__((target("avx512f"), always_inline))
+static inline void store_tile_512(const __m512 (*acc)[2], float *c, int ldc, int rows, int cols, const float *init) {
+    const __mmask16 low = lanes16(cols), high = lanes16(cols - 16);
+    for (int i = 0; i < rows; i++) {
+        float *row = c + (size_t)i * ldc;
+        const float *base = init ? init : row;
+        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, base), acc[i][0]));
+        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, base + 16), acc[i][1]));
+    }
+}
+
 // The 12×32 tile's work for its first `R` rows only (R ≤ 8), for a block's last rows when that
 // is all there is: fewer accumulators and no multiply-adds for rows that are not there. Each sum
 // is the same as kernel_12x32's, in the same order.
@@ -280,13 +293,7 @@ static inline void tile_rows_512(int R, int kc, const float *ap, const float *bp
         ap += MR512;
         bp += bstride;
     }
-    const __mmask16 low = lanes16(cols), high = lanes16(cols - 16);
-    for (int i = 0; i < rows; i++) {
-        float *row = c + (size_t)i * ldc;
-        const float *base = init ? init : row;
-        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, base), acc[i][0]));
-        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, base + 16), acc[i][1]));
-    }
+    store_tile_512(acc, c, ldc, rows, cols, init);
 }
 
 __attribute__((target("avx512f")))
@@ -306,13 +313,7 @@ static void kernel_12x32(int kc, const float *ap, const float *bp, size_t bstrid
     }
     const __m512 acc[MR512][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51},
                                   {c60, c61}, {c70, c71}, {c80, c81}, {c90, c91}, {c100, c101}, {c110, c111}};
-    const __mmask16 low = lanes16(cols), high = lanes16(cols - 16);
-    for (int i = 0; i < rows; i++) {
-        float *row = c + (size_t)i * ldc;
-        const float *base = init ? init : row;
-        _mm512_mask_storeu_ps(row, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, base), acc[i][0]));
-        _mm512_mask_storeu_ps(row + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, base + 16), acc[i][1]));
-    }
+    store_tile_512(acc, c, ldc, rows, cols, init);
 }
 
 #undef ROW512
