@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes the layer config structs (Sources/ModelSpec/Layers/Generated) from the layer schema
-# (Sources/ModelSpec/Layers/Schema), or with --check fails when they differ. Compiles the schema
+# Writes the layer config structs (Sources/ModelSpec/Layers/Generated) and the runtime layer types
+# (Sources/ModelRuntime/Layers/Generated) from the layer schema (Sources/ModelSpec/Layers/Schema),
+# or with --check fails when they differ. Compiles the schema
 # on its own with swiftc, so it runs while ModelSpec does not build (a field renamed in the
 # schema).
 #

@@ -1,28 +1,39 @@
 // The command line of tools/generate-layer-configs.sh, compiled by it together with the layer
-// schema (Sources/ModelSpec/Layers/Schema) and nothing else of ModelSpec.
+// schema (Sources/ModelSpec/Layers/Schema) and nothing else of ModelSpec. Writes the config
+// structs (Sources/ModelSpec/Layers/Generated) and the runtime layer types
+// (Sources/ModelRuntime/Layers/Generated).
 
 import Foundation
 
-/// Writes or checks the generated config files in a package checkout.
+/// Writes or checks the generated config and runtime layer files in a package checkout.
 enum ConfigFiles {
-    /// Rewrites (or with `check`, compares) the files under `root`'s generated directory;
-    /// returns the names that differed (or were stale and removed).
+    /// The generated directories, each with its files.
+    static var outputs: [(directory: String, files: [(name: String, contents: String)])] {
+        [
+            (ConfigEmitter.directory, ConfigEmitter.files(LayerFamily.all)),
+            (RuntimeLayerEmitter.directory, RuntimeLayerEmitter.files(LayerFamily.all)),
+        ]
+    }
+
+    /// Rewrites (or with `check`, compares) the files of the generated directories under `root`;
+    /// returns the paths that differed (or were stale and removed).
     static func update(root: URL, check: Bool) throws -> [String] {
-        let directory = root.appendingPathComponent(ConfigEmitter.directory)
-        if !check { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-        let files = ConfigEmitter.files(LayerFamily.all)
         var differing: [String] = []
-        for file in files {
-            let url = directory.appendingPathComponent(file.name)
-            guard (try? String(contentsOf: url, encoding: .utf8)) != file.contents else { continue }
-            differing.append(file.name)
-            if !check { try file.contents.write(to: url, atomically: true, encoding: .utf8) }
-        }
-        let expected = Set(files.map(\.name))
-        let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in present where !expected.contains(name) {
-            differing.append(name)
-            if !check { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+        for output in outputs {
+            let directory = root.appendingPathComponent(output.directory)
+            if !check { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+            for file in output.files {
+                let url = directory.appendingPathComponent(file.name)
+                guard (try? String(contentsOf: url, encoding: .utf8)) != file.contents else { continue }
+                differing.append(output.directory + "/" + file.name)
+                if !check { try file.contents.write(to: url, atomically: true, encoding: .utf8) }
+            }
+            let expected = Set(output.files.map(\.name))
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            for name in present where !expected.contains(name) {
+                differing.append(output.directory + "/" + name)
+                if !check { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+            }
         }
         return differing.sorted()
     }
@@ -35,7 +46,7 @@ enum ConfigFiles {
         do {
             let differing = try update(root: root, check: check)
             if differing.isEmpty {
-                print("generate-layer-configs: \(LayerFamily.all.count) files up to date")
+                print("generate-layer-configs: \(outputs.map(\.files.count).reduce(0, +)) files up to date")
                 return 0
             }
             let names = differing.joined(separator: ", ")

@@ -240,8 +240,10 @@ struct LayerWeights: Sendable {
         tensors = weights
     }
 
-    /// Changes the weight called `name`, when there is one, in place.
-    mutating func update(_ name: String, _ change: (inout Tensor) -> Void) {
-        if let index = specs.firstIndex(where: { $0.name == name }) { change(&tensors[index]) }
+    /// Sets the forget gate's fresh biases to 1 (Keras's `unit_forget_bias` for LSTM and
+    /// ConvLSTM, whose gates are ordered input, forget, cell, output), when there is a bias.
+    mutating func setForgetGateBias(units: Int) {
+        guard let index = specs.firstIndex(where: { $0.name == "bias" }) else { return }
+        tensors[index].withUnsafeMutableScalars { values in for j in units..<(2 * units) { values[j] = 1 } }
     }
 }

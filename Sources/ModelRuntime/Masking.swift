@@ -3,19 +3,7 @@
 // `True`), shaped like its tensor without the feature axis: `(batch, steps)` for a sequence.
 // Which tensors carry masks is decided when the model is generated (`MaskPlan`).
 
-/// `keras.layers.Masking`: zeroes the steps whose features all equal `mask_value`.
-public struct Masking: WeightlessLayer {
-    public let config: MaskingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: MaskingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Masking {
     /// The input with its masked steps (every feature equal to `mask_value`) set to 0.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let mask = computeMask(input)

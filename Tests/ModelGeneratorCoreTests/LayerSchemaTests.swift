@@ -9,19 +9,44 @@ import Testing
         .deletingLastPathComponent()
 
     @Test func generatedConfigsAreTheSchemasOutput() throws {
-        let directory = Self.root.appendingPathComponent(ConfigEmitter.directory)
-        let files = ConfigEmitter.files(LayerFamily.all)
+        try expectGenerated(ConfigEmitter.files(LayerFamily.all), in: ConfigEmitter.directory)
+    }
+
+    @Test func generatedRuntimeTypesAreTheSchemasOutput() throws {
+        try expectGenerated(RuntimeLayerEmitter.files(LayerFamily.all), in: RuntimeLayerEmitter.directory)
+    }
+
+    /// Built-in layer types are declared by the schema; only the wrappers and the input, whose
+    /// stored members and initializers are their own, are declared by hand.
+    @Test func runtimeLayerTypesAreDeclaredBySchema() throws {
+        let handWritten: Set = ["InputLayer", "TimeDistributed", "Bidirectional"]
+        let sources = Self.root.appendingPathComponent("Sources/ModelRuntime")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let layerType = /^public struct (\w+)(?:<[^>\n]*>)?: [^\n]*\b(?:\w*Layer|WeightlessMerge)\b[^\n]*\{$/
+        let pattern = layerType.anchorsMatchLineEndings()
+        var declared: [String] = []
+        for case let url as URL in files where url.pathExtension == "swift" && !url.path.contains("/Generated/") {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            declared += text.matches(of: pattern).map { String($0.output.1) }
+        }
+        #expect(Set(declared) == handWritten, "layer types declared by hand: \(declared.sorted())")
+        let generated = LayerFamily.all.flatMap(\.layers).map(\.name)
+        #expect(generated.count > 40 && Set(generated).count == generated.count, "\(generated)")
+    }
+
+    /// Expects `files` to be exactly the files of `directory`, byte for byte.
+    private func expectGenerated(_ files: [(name: String, contents: String)], in directory: String) throws {
+        let url = Self.root.appendingPathComponent(directory)
         for file in files {
-            let url = directory.appendingPathComponent(file.name)
-            let current = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+            let current = (try? String(contentsOf: url.appendingPathComponent(file.name), encoding: .utf8)) ?? ""
             let diff = LineDiff.unified(expected: current, actual: file.contents)
-            let path = "\(ConfigEmitter.directory)/\(file.name)"
             #expect(
                 diff.isEmpty,
-                "\(path) is not the schema's output (- file, + schema); run tools/generate-layer-configs.sh:\n\(diff)")
+                "\(directory)/\(file.name) is not the schema's output (- file, + schema); run tools/generate-layer-configs.sh:\n\(diff)"
+            )
         }
-        let present = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        #expect(present == files.map(\.name), "files in \(ConfigEmitter.directory) the schema does not write")
+        let present = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+        #expect(present == files.map(\.name), "files in \(directory) the schema does not write")
     }
 
     /// Each registered config's `fields` table is the schema's, in Keras's order.
@@ -129,6 +154,77 @@ import Testing
             """
         let diff = LineDiff.unified(expected: expected, actual: ConfigEmitter.source(of: family))
         #expect(diff.isEmpty, "emitted (- expected, + emitted):\n\(diff)")
+    }
+
+    @Test func runtimeEmitterWritesWeightsMergesAndHooks() {
+        let family = LayerFamily(
+            "Example", "Example layers.", [],
+            layers: [
+                RuntimeLayerSchema(
+                    "Example<Rank: SpatialRank>", .merge, config: "ExampleConfig<Rank>", doc: "`keras.layers.Example`.",
+                    weights: [
+                        .weight("recurrent_kernel", "The kernel."), .optionalWeight("bias", "The bias."),
+                        .all("everything", "Every weight."),
+                    ],
+                    afterBuild: ["stored.setForgetGateBias(units: 2)"]),
+                RuntimeLayerSchema("Plain", .weightless, config: "PlainConfig", doc: "A plain layer."),
+            ])
+        let expected = """
+            // Example layers.
+            //
+            // Generated from Sources/ModelSpec/Layers/Schema/Families/ExampleSchema.swift by
+            // tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
+            // extension under Sources/ModelRuntime/Layers.
+
+            /// `keras.layers.Example`.
+            public struct Example<Rank: SpatialRank>: MergeLayer {
+                public let config: ExampleConfig<Rank>
+                public let inputShapes: [TensorShape]
+                public let outputShape: TensorShape
+                /// The kernel.
+                public var recurrentKernel: Tensor { stored["recurrent_kernel"]! }
+                /// The bias.
+                public var bias: Tensor? { stored["bias"] }
+                /// Every weight.
+                public var everything: [Tensor] { stored.tensors }
+                /// The weights, read by their Keras names.
+                var stored: LayerWeights
+
+                public init(config: ExampleConfig<Rank>, inputShapes: [TensorShape], seed: UInt64) throws {
+                    try config.validate()
+                    self.config = config
+                    self.inputShapes = inputShapes
+                    outputShape = try config.outputShape(forInputs: inputShapes)
+                    stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
+                    stored.setForgetGateBias(units: 2)
+                }
+
+                public var weights: [Tensor] { stored.tensors }
+
+                public mutating func setWeights(_ weights: [Tensor]) throws {
+                    try stored.set(weights, layer: config.name)
+                }
+            }
+
+            /// A plain layer.
+            public struct Plain: WeightlessLayer {
+                public let config: PlainConfig
+                public let inputShape: TensorShape
+                public let outputShape: TensorShape
+
+                public init(config: PlainConfig, inputShape: TensorShape, seed: UInt64) throws {
+                    try config.validate()
+                    self.config = config
+                    self.inputShape = inputShape
+                    outputShape = try config.outputShape(for: inputShape)
+                }
+            }
+
+            """
+        let diff = LineDiff.unified(expected: expected, actual: RuntimeLayerEmitter.source(of: family))
+        #expect(diff.isEmpty, "emitted (- expected, + emitted):\n\(diff)")
+        #expect(RuntimeLayerEmitter.files([family]).map(\.name) == ["ExampleTypes.swift"])
+        #expect(ConfigEmitter.files([family]).isEmpty)
     }
 
     @Test func emitterWrapsLongSignaturesAndDocs() {

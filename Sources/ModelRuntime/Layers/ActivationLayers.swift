@@ -2,19 +2,7 @@
 
 import Foundation
 
-/// `keras.layers.ReLU`.
-public struct ReLU: WeightlessLayer {
-    public let config: ReLUConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ReLUConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension ReLU {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         // Keras: x ≥ threshold → min(x, max_value); below → negative_slope · (x − threshold).
         let threshold = Float(config.threshold)
@@ -32,19 +20,7 @@ public struct ReLU: WeightlessLayer {
     }
 }
 
-/// `keras.layers.LeakyReLU`.
-public struct LeakyReLU: WeightlessLayer {
-    public let config: LeakyReLUConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: LeakyReLUConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension LeakyReLU {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let slope = Float(config.negativeSlope)
         var output = input
@@ -55,29 +31,7 @@ public struct LeakyReLU: WeightlessLayer {
     }
 }
 
-/// `keras.layers.PReLU`: `x` for `x ≥ 0`, `alpha · x` below, with learned slopes.
-public struct PReLU: UnaryLayer {
-    public let config: PReLUConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The slopes: the input's shape without the batch axis, 1 along shared axes.
-    public var alpha: Tensor { stored["alpha"]! }
-    private var stored: LayerWeights
-
-    public init(config: PReLUConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension PReLU {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let sampleShape = Array(input.shape.dropFirst())
         let alphaShape = alpha.shape
@@ -111,19 +65,7 @@ public struct PReLU: UnaryLayer {
     }
 }
 
-/// `keras.layers.ELU`.
-public struct ELU: WeightlessLayer {
-    public let config: ELUConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ELUConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension ELU {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let alpha = Float(config.alpha)
         var output = input
@@ -134,19 +76,7 @@ public struct ELU: WeightlessLayer {
     }
 }
 
-/// `keras.layers.Softmax`: softmax over `axis`.
-public struct Softmax: WeightlessLayer {
-    public let config: SoftmaxConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: SoftmaxConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Softmax {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let axes = config.axis.resolved(rank: input.rank) else {
             preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")

@@ -2,31 +2,7 @@
 
 import Foundation
 
-/// `keras.layers.EinsumDense`.
-public struct EinsumDense: UnaryLayer {
-    public let config: EinsumDenseConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The kernel, shaped by the equation's second operand.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The bias, broadcast from the right over the output, when `bias_axes` is set.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: EinsumDenseConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension EinsumDense {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let equation = try? EinsumEquation(config.equation, inputRank: input.rank),
             equation.input.count == input.rank
@@ -172,31 +148,7 @@ func zeroingMaskedQueries(_ output: Tensor, _ queryMask: [Float]?) -> Tensor {
     return output
 }
 
-/// `keras.layers.Attention`.
-public struct Attention: MergeLayer {
-    public let config: AttentionConfig
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-    /// The learned scale (`use_scale`).
-    public var scale: Tensor? { stored["scale"] }
-    /// The learned weight of `concat` scores.
-    public var concatScoreWeight: Tensor? { stored["concat_score_weight"] }
-    private var stored: LayerWeights
-
-    public init(config: AttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        outputShape = try config.outputShape(forInputs: inputShapes)
-        stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension Attention {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
     /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
@@ -249,29 +201,7 @@ public struct Attention: MergeLayer {
     }
 }
 
-/// `keras.layers.AdditiveAttention`.
-public struct AdditiveAttention: MergeLayer {
-    public let config: AdditiveAttentionConfig
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-    /// The learned per-feature scale (`use_scale`).
-    public var scale: Tensor? { stored["scale"] }
-    private var stored: LayerWeights
-
-    public init(config: AdditiveAttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        outputShape = try config.outputShape(forInputs: inputShapes)
-        stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension AdditiveAttention {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
     /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
@@ -321,29 +251,7 @@ public struct AdditiveAttention: MergeLayer {
     }
 }
 
-/// `keras.layers.MultiHeadAttention` over sequences.
-public struct MultiHeadAttention: MergeLayer {
-    public let config: MultiHeadAttentionConfig
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-    /// The query, key, value and output projections' kernels and biases, in Keras's order.
-    public var projections: [Tensor] { stored.tensors }
-    private var stored: LayerWeights
-
-    public init(config: MultiHeadAttentionConfig, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        outputShape = try config.outputShape(forInputs: inputShapes)
-        stored = LayerWeights(try config.weights(forInputs: inputShapes), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension MultiHeadAttention {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
     /// `x (rows × features) · kernel (features × heads·size) + bias`.

@@ -1,19 +1,6 @@
 // Image augmentation layers and Identity: the identity at inference.
 
-/// A layer that returns its input at inference; `RandomFlip`, `RandomRotation`, … and
-/// `Identity` are this with their config.
-public struct InferenceIdentity<Config: InferenceIdentityConfig>: WeightlessLayer {
-    public let config: Config
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: Config, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension InferenceIdentity {
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
 }
 

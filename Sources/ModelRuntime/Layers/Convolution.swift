@@ -95,31 +95,7 @@ func spatialSizes(_ input: Tensor, rank: Int, layer: String) -> [Int] {
     return Array(input.shape[1...rank])
 }
 
-/// `keras.layers.Conv1D`, `Conv2D`, `Conv3D`: `activation(conv(input, kernel) + bias)`.
-public struct Convolution<Rank: SpatialRank>: UnaryLayer {
-    public let config: ConvConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The kernel, shaped `(*kernel_size, input_channels / groups, filters)`.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The `[filters]` bias, when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: ConvConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension Convolution {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var output = convolve(input, then: config.activation.outputPass)
         config.activation.applyUnlessFused(to: &output)
@@ -141,32 +117,7 @@ public struct Convolution<Rank: SpatialRank>: UnaryLayer {
     }
 }
 
-/// `keras.layers.Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: the transpose of a
-/// convolution, `activation(conv_transpose(input, kernel) + bias)`.
-public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
-    public let config: ConvTransposeConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The kernel, shaped `(*kernel_size, filters, input_channels)`.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The `[filters]` bias, when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: ConvTransposeConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension ConvolutionTranspose {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let channels = input.shape[input.rank - 1]
@@ -266,32 +217,7 @@ public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
     }
 }
 
-/// `keras.layers.DepthwiseConv1D`, `DepthwiseConv2D`: each channel convolved with its own
-/// `depth_multiplier` kernels.
-public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
-    public let config: DepthwiseConvConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The `[channels · depth_multiplier]` bias, when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: DepthwiseConvConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension DepthwiseConvolution {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var output = convolve(input, then: nil)
         config.activation.apply(to: &output)
@@ -312,34 +238,7 @@ public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
     }
 }
 
-/// `keras.layers.SeparableConv1D`, `SeparableConv2D`: a depthwise convolution, then a
-/// pointwise (1×1) one.
-public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
-    public let config: SeparableConvConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The depthwise kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
-    public var depthwiseKernel: Tensor { stored["depthwise_kernel"]! }
-    /// The pointwise kernel, shaped `(1, ..., channels · depth_multiplier, filters)`.
-    public var pointwiseKernel: Tensor { stored["pointwise_kernel"]! }
-    /// The `[filters]` bias, when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: SeparableConvConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension SeparableConvolution {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         precondition(

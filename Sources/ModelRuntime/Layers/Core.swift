@@ -29,31 +29,7 @@ public struct InputLayer: Layer {
     }
 }
 
-/// `keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.
-public struct Dense: UnaryLayer {
-    public let config: DenseConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The `[inputUnits, units]` kernel.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The `[units]` bias, when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: DenseConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        self.outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension Dense {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let inputUnits = kernel.shape[0]
         let units = kernel.shape[1]
@@ -84,19 +60,7 @@ public struct Dense: UnaryLayer {
     }
 }
 
-/// `keras.layers.Activation`: applies an activation function.
-public struct Activation: WeightlessLayer {
-    public let config: ActivationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ActivationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        self.outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Activation {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         config.activation.applied(to: input)
     }

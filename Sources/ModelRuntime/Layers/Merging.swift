@@ -31,19 +31,7 @@ extension MinimumConfig: ElementwiseMergeOperation {
     public static func combine(_ values: UnsafeBufferPointer<Float>) -> Float { values.min()! }
 }
 
-/// An element-wise merge layer; `Add`, `Subtract`, … are this with their config.
-public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, WeightlessMerge {
-    public let config: Config
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-
-    public init(config: Config, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        self.outputShape = try config.outputShapes(forInputs: inputShapes)[0]
-    }
-
+extension ElementwiseMerge {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
         precondition(
             Config.inputArity.allows(inputs.count),
@@ -163,19 +151,7 @@ struct Broadcast {
     }
 }
 
-/// `keras.layers.Concatenate`: joins its inputs along `axis`.
-public struct Concatenate: MergeLayer, WeightlessMerge {
-    public let config: ConcatenateConfig
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-
-    public init(config: ConcatenateConfig, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        self.outputShape = try config.outputShape(forInputs: inputShapes)
-    }
-
+extension Concatenate {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
         let rank = inputs[0].rank
         let axis = config.axis < 0 ? config.axis + rank : config.axis
@@ -204,20 +180,7 @@ public struct Concatenate: MergeLayer, WeightlessMerge {
     }
 }
 
-/// `keras.layers.Dot`: per-sample dot products of two inputs along `axes` (Keras's
-/// `batch_dot`), after L2-normalizing both when `normalize` is set.
-public struct Dot: MergeLayer, WeightlessMerge {
-    public let config: DotConfig
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-
-    public init(config: DotConfig, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        self.outputShape = try config.outputShape(forInputs: inputShapes)
-    }
-
+extension Dot {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
         precondition(inputs.count == 2, "Dot '\(config.name)': takes 2 inputs, got \(inputs.count)")
         let (a0, a1) = config.axes.resolved(ranks: (inputs[0].rank, inputs[1].rank))

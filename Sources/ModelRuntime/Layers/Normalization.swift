@@ -74,36 +74,7 @@ struct AxisGroups {
     }
 }
 
-/// `keras.layers.BatchNormalization` at inference: each feature along `axis` normalized with
-/// the moving mean and variance, then scaled and shifted.
-public struct BatchNormalization: UnaryLayer {
-    public let config: BatchNormalizationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The scale, when `scale`.
-    public var gamma: Tensor? { stored["gamma"] }
-    /// The shift, when `center`.
-    public var beta: Tensor? { stored["beta"] }
-    /// The moving mean used at inference.
-    public var movingMean: Tensor { stored["moving_mean"]! }
-    /// The moving variance used at inference.
-    public var movingVariance: Tensor { stored["moving_variance"]! }
-    private var stored: LayerWeights
-
-    public init(config: BatchNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension BatchNormalization {
     /// y = x · inv + shift per feature: inv = gamma / sqrt(var + eps), shift = beta − mean · inv.
     func scaleAndShift(features: Int) -> (inv: [Float], shift: [Float]) {
         var inv = [Float](repeating: 0, count: features)
@@ -158,31 +129,7 @@ public struct BatchNormalization: UnaryLayer {
     }
 }
 
-/// `keras.layers.LayerNormalization`: each sample normalized over `axis`.
-public struct LayerNormalization: UnaryLayer {
-    public let config: LayerNormalizationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The scale, when `scale` (or `rms_scaling`).
-    public var gamma: Tensor? { stored["gamma"] }
-    /// The shift, when `center` (and not `rms_scaling`).
-    public var beta: Tensor? { stored["beta"] }
-    private var stored: LayerWeights
-
-    public init(config: LayerNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension LayerNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let axes = config.axis.resolved(rank: input.rank) else {
             preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
@@ -210,31 +157,7 @@ public struct LayerNormalization: UnaryLayer {
     }
 }
 
-/// `keras.layers.GroupNormalization`: channel groups normalized per sample.
-public struct GroupNormalization: UnaryLayer {
-    public let config: GroupNormalizationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The per-channel scale, when `scale`.
-    public var gamma: Tensor? { stored["gamma"] }
-    /// The per-channel shift, when `center`.
-    public var beta: Tensor? { stored["beta"] }
-    private var stored: LayerWeights
-
-    public init(config: GroupNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension GroupNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let channels = input.shape[input.rank - 1]
         let groupCount = config.groupCount(channels: channels)
@@ -275,19 +198,7 @@ public struct GroupNormalization: UnaryLayer {
     }
 }
 
-/// `keras.layers.UnitNormalization`: each sample scaled to unit L2 norm over `axis`.
-public struct UnitNormalization: WeightlessLayer {
-    public let config: UnitNormalizationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: UnitNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension UnitNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let axes = config.axis.resolved(rank: input.rank) else {
             preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
@@ -309,29 +220,7 @@ public struct UnitNormalization: WeightlessLayer {
     }
 }
 
-/// `keras.layers.RMSNormalization`: `x · rsqrt(mean(x²) + epsilon) · scale` over `axis`.
-public struct RMSNormalization: UnaryLayer {
-    public let config: RMSNormalizationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The scale, shaped by the normalized axes.
-    public var scale: Tensor { stored["scale"]! }
-    private var stored: LayerWeights
-
-    public init(config: RMSNormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension RMSNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let axes = config.axis.resolved(rank: input.rank) else {
             preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")

@@ -10,20 +10,7 @@ public protocol OperationKernel: OperationKind {
     static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor
 }
 
-/// A Keras operation called in a Functional model, as a layer: `Operation<Ops.Add>` for
-/// `x + 3.0`. Its config holds the call's constants.
-public struct Operation<Kind: OperationKernel>: MergeLayer, WeightlessMerge {
-    public let config: OperationConfig<Kind>
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-
-    public init(config: OperationConfig<Kind>, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        self.outputShape = try config.outputShape(forInputs: inputShapes)
-    }
-
+extension Operation {
     /// Runs the operation on its call's tensors, in call order.
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
         precondition(

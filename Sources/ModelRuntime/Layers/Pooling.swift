@@ -27,19 +27,7 @@ public typealias GlobalAveragePooling2D = GlobalPooling<Spatial2D, AveragePoolin
 /// `keras.layers.GlobalAveragePooling3D`.
 public typealias GlobalAveragePooling3D = GlobalPooling<Spatial3D, AveragePoolingMode>
 
-/// Max or average pooling over windows of the spatial axes.
-public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
-    public let config: PoolingConfig<Rank, Mode>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: PoolingConfig<Rank, Mode>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Pooling {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let geometry = Geometry3D(window: config.window, spatial: spatial)
@@ -86,19 +74,7 @@ public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
     }
 }
 
-/// Max or average over every spatial position.
-public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
-    public let config: GlobalPoolingConfig<Rank, Mode>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: GlobalPoolingConfig<Rank, Mode>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension GlobalPooling {
     public func callAsFunction(_ input: Tensor) -> Tensor { self(input, mask: nil) }
 
     /// The pooled input; `GlobalAveragePooling1D` with a `(batch, steps)` mask averages the

@@ -91,19 +91,7 @@ enum ImageResize {
     }
 }
 
-/// `keras.layers.Resizing`.
-public struct Resizing: WeightlessLayer {
-    public let config: ResizingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ResizingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Resizing {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         precondition(
             input.rank == 4, "\(config.name): expects (batch, height, width, channels), got shape \(input.shape)")
@@ -148,19 +136,7 @@ public struct Resizing: WeightlessLayer {
     }
 }
 
-/// `keras.layers.Rescaling`: `x · scale + offset`.
-public struct Rescaling: WeightlessLayer {
-    public let config: RescalingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: RescalingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Rescaling {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let scale = config.scale.values.map { Float($0) }
         let offset = config.offset.values.map { Float($0) }
@@ -177,30 +153,7 @@ public struct Rescaling: WeightlessLayer {
     }
 }
 
-/// `keras.layers.Normalization`: `(x − mean) / max(sqrt(variance), 1e-7)`, or with `invert`
-/// `mean + x · max(sqrt(variance), 1e-7)`.
-public struct Normalization: UnaryLayer {
-    public let config: NormalizationConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The adapted mean, variance and sample count, when the config gives none.
-    public var adapted: [Tensor] { stored.tensors }
-    private var stored: LayerWeights
-
-    public init(config: NormalizationConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension Normalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let axes = config.axis.resolved(rank: input.rank) else {
             preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
@@ -222,20 +175,7 @@ public struct Normalization: UnaryLayer {
     }
 }
 
-/// `keras.layers.CategoryEncoding`: one-hot, multi-hot or count vectors of integer tokens
-/// (held as integral floats); tokens outside `0 ..< num_tokens` count for nothing.
-public struct CategoryEncoding: WeightlessLayer {
-    public let config: CategoryEncodingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: CategoryEncodingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension CategoryEncoding {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let tokens = config.numTokens
         // One output vector per group of tokens: each token alone for one_hot, else each last-axis row.

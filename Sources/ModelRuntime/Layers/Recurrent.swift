@@ -7,40 +7,7 @@ public typealias LSTM = Recurrent<LSTMCell>
 /// `keras.layers.GRU`.
 public typealias GRU = Recurrent<GRUCell>
 
-/// `keras.layers.SimpleRNN`, `LSTM`, `GRU` at inference.
-public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
-    public let config: RecurrentConfig<Cell>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The input kernel, `(features, gates · units)`.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The recurrent kernel, `(units, gates · units)`.
-    public var recurrentKernel: Tensor { stored["recurrent_kernel"]! }
-    /// The bias, `(gates · units)` (GRU with `reset_after`: `(2, 3 · units)`), when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: RecurrentConfig<Cell>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-        // Keras's LSTM with unit_forget_bias: the forget gate's fresh biases are 1.
-        if Cell.gates == 4, config.unitForgetBias {
-            let units = config.units
-            stored.update("bias") {
-                $0.withUnsafeMutableScalars { values in for j in units..<(2 * units) { values[j] = 1 } }
-            }
-        }
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension Recurrent {
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
 
     /// The output, skipping the steps `mask` (`(batch, steps)`, 0 or 1) masks.
@@ -135,42 +102,7 @@ public typealias ConvLSTM2D = ConvLSTM<Spatial2D>
 /// `keras.layers.ConvLSTM3D`.
 public typealias ConvLSTM3D = ConvLSTM<Spatial3D>
 
-/// `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: LSTM gates i, f, c, o
-/// from `conv(x_t, kernel) + bias + conv(h, recurrent_kernel)`, the input convolution with the
-/// layer's strides, padding and dilation, the recurrent one with stride 1 and `same` padding.
-public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
-    public let config: ConvLSTMConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The input kernel, `(*kernel_size, channels, 4 · filters)`.
-    public var kernel: Tensor { stored["kernel"]! }
-    /// The recurrent kernel, `(*kernel_size, filters, 4 · filters)`.
-    public var recurrentKernel: Tensor { stored["recurrent_kernel"]! }
-    /// The bias, `(4 · filters)`, when `useBias`.
-    public var bias: Tensor? { stored["bias"] }
-    private var stored: LayerWeights
-
-    public init(config: ConvLSTMConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-        // Keras's unit_forget_bias: the forget gate's fresh biases are 1.
-        if config.unitForgetBias {
-            let filters = config.filters
-            stored.update("bias") { bias in
-                bias.withUnsafeMutableScalars { values in for j in filters..<(2 * filters) { values[j] = 1 } }
-            }
-        }
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension ConvLSTM {
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input, initialState: [])[0] }
 
     /// The output, starting from `initialState` (Keras's `initial_state`: `h` and `c`).
@@ -273,29 +205,7 @@ public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
     }
 }
 
-/// `keras.layers.Embedding`: rows of the table picked by index.
-public struct Embedding: UnaryLayer {
-    public let config: EmbeddingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The `(input_dim, output_dim)` table.
-    public var embeddings: Tensor { stored["embeddings"]! }
-    private var stored: LayerWeights
-
-    public init(config: EmbeddingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-
+extension Embedding {
     /// Looks up each index; an index outside `0..<input_dim` (or not an integer) stops with a
     /// message naming the layer.
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -1,18 +1,6 @@
 // Regularization layers: identity at inference.
 
-/// `keras.layers.Dropout`: the identity at inference (the runtime computes inference only).
-public struct Dropout: WeightlessLayer {
-    public let config: DropoutConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: DropoutConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        self.outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Dropout {
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
 }
 
@@ -23,66 +11,18 @@ public typealias SpatialDropout2D = SpatialDropout<Spatial2D>
 /// `keras.layers.SpatialDropout3D`.
 public typealias SpatialDropout3D = SpatialDropout<Spatial3D>
 
-/// `keras.layers.SpatialDropout1D/2D/3D`: the identity at inference.
-public struct SpatialDropout<Rank: SpatialRank>: WeightlessLayer {
-    public let config: SpatialDropoutConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: SpatialDropoutConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension SpatialDropout {
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
 }
 
-/// `keras.layers.GaussianDropout`: the identity at inference.
-public struct GaussianDropout: WeightlessLayer {
-    public let config: GaussianDropoutConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: GaussianDropoutConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension GaussianDropout {
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
 }
 
-/// `keras.layers.GaussianNoise`: the identity at inference.
-public struct GaussianNoise: WeightlessLayer {
-    public let config: GaussianNoiseConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: GaussianNoiseConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension GaussianNoise {
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
 }
 
-/// `keras.layers.AlphaDropout`: the identity at inference.
-public struct AlphaDropout: WeightlessLayer {
-    public let config: AlphaDropoutConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: AlphaDropoutConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension AlphaDropout {
     public func callAsFunction(_ input: Tensor) -> Tensor { input }
 }

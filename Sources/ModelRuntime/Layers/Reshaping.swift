@@ -20,37 +20,13 @@ public typealias UpSampling2D = UpSampling<Spatial2D>
 /// `keras.layers.UpSampling3D`.
 public typealias UpSampling3D = UpSampling<Spatial3D>
 
-/// `keras.layers.Flatten`.
-public struct Flatten: WeightlessLayer {
-    public let config: FlattenConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: FlattenConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Flatten {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         input.reshaped(to: [input.shape[0], input.shape.dropFirst().reduce(1, *)])
     }
 }
 
-/// `keras.layers.Reshape`.
-public struct Reshape: WeightlessLayer {
-    public let config: ReshapeConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ReshapeConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Reshape {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         input.reshaped(to: [input.shape[0]] + outputShape.dimensions.dropFirst().map { $0! })
     }
@@ -84,35 +60,11 @@ extension Tensor {
     }
 }
 
-/// `keras.layers.Permute`.
-public struct Permute: WeightlessLayer {
-    public let config: PermuteConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: PermuteConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Permute {
     public func callAsFunction(_ input: Tensor) -> Tensor { input.permuted([0] + config.dims) }
 }
 
-/// `keras.layers.RepeatVector`.
-public struct RepeatVector: WeightlessLayer {
-    public let config: RepeatVectorConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: RepeatVectorConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension RepeatVector {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let batch = input.shape[0]
         let features = input.shape[1]
@@ -165,19 +117,7 @@ func copySpatialBox(_ input: Tensor, outputSpatial: [Int], from: [Int], to: [Int
     return output
 }
 
-/// `keras.layers.ZeroPadding1D/2D/3D`.
-public struct ZeroPadding<Rank: SpatialRank>: WeightlessLayer {
-    public let config: ZeroPaddingConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ZeroPaddingConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension ZeroPadding {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let pairs = config.padding.pairs
@@ -188,19 +128,7 @@ public struct ZeroPadding<Rank: SpatialRank>: WeightlessLayer {
     }
 }
 
-/// `keras.layers.Cropping1D/2D/3D`.
-public struct Cropping<Rank: SpatialRank>: WeightlessLayer {
-    public let config: CroppingConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: CroppingConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension Cropping {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let pairs = config.cropping.pairs
@@ -211,20 +139,7 @@ public struct Cropping<Rank: SpatialRank>: WeightlessLayer {
     }
 }
 
-/// `keras.layers.UpSampling1D/2D/3D`: nearest repeats positions; `UpSampling2D`'s other
-/// interpolations resize as `Resizing` does.
-public struct UpSampling<Rank: SpatialRank>: WeightlessLayer {
-    public let config: UpSamplingConfig<Rank>
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: UpSamplingConfig<Rank>, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-
+extension UpSampling {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
         let factors = config.size.values

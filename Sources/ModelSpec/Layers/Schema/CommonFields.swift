@@ -94,7 +94,7 @@ extension LayerFamily {
     /// Every family, in file order.
     package static let all: [LayerFamily] = [
         activationLayers, applications, attention, augmentation, convolution, core, merging, normalization,
-        pooling, preprocessing, recurrent, regularization, reshaping, wrappers,
+        operations, pooling, preprocessing, recurrent, regularization, reshaping, wrappers,
     ]
 }
 

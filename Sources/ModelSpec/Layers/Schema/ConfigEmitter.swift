@@ -24,9 +24,9 @@ package enum ConfigEmitter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Every family's file name and contents, in file-name order.
+    /// The file name and contents of every family that declares configs, in file-name order.
     package static func files(_ families: [LayerFamily]) -> [(name: String, contents: String)] {
-        families.map { ($0.fileName, source(of: $0)) }.sorted { $0.name < $1.name }
+        families.filter { !$0.configs.isEmpty }.map { ($0.fileName, source(of: $0)) }.sorted { $0.name < $1.name }
     }
 
     static func lines(of config: ConfigSchema) -> [String] {

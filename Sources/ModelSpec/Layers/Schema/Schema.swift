@@ -162,22 +162,117 @@ package struct ConfigSchema: Sendable {
     package var isGeneric: Bool { declaration.contains("<") }
 }
 
-/// The configs of one file of `Sources/ModelSpec/Layers/Generated`.
+/// One built-in layer type of ModelRuntime: what it stores and how it is built. From it
+/// `RuntimeLayerEmitter` writes the type's declaration in `Sources/ModelRuntime/Layers/Generated`
+/// (its config, shapes, weights, initializer and weight accessors); its call stays hand-written,
+/// in an extension.
+package struct RuntimeLayerSchema: Sendable {
+    /// The inputs a call takes and whether the layer has weights.
+    package enum Kind: Sendable {
+        /// One input, one output, weights (`UnaryLayer`).
+        case unary
+        /// One input, one output, no weights (`WeightlessLayer`).
+        case weightless
+        /// One input, the output and states (`MultiOutputLayer`), weights.
+        case multiOutput
+        /// Several inputs, weights (`MergeLayer`).
+        case merge
+        /// Several inputs, no weights (`WeightlessMerge`).
+        case weightlessMerge
+
+        /// The protocols the type conforms to.
+        var conformances: String {
+            switch self {
+            case .unary: "UnaryLayer"
+            case .weightless: "WeightlessLayer"
+            case .multiOutput: "MultiOutputLayer"
+            case .merge: "MergeLayer"
+            case .weightlessMerge: "MergeLayer, WeightlessMerge"
+            }
+        }
+        /// Whether calls take several inputs.
+        var isMerge: Bool { self == .merge || self == .weightlessMerge }
+        /// Whether the layer keeps weights.
+        var hasWeights: Bool { self == .unary || self == .multiOutput || self == .merge }
+    }
+
+    /// A public property reading the layer's weights.
+    package struct Accessor: Sendable {
+        /// The Swift property (`recurrentKernel`).
+        package var property: String
+        /// The Keras variable name (`recurrent_kernel`); nil: every weight, as `[Tensor]`.
+        package var key: String?
+        /// Whether the config can leave the weight out (`bias` without `use_bias`).
+        package var isOptional: Bool
+        /// The property's documentation.
+        package var doc: String
+
+        /// The weight Keras calls `key`, which every config of the layer has.
+        package static func weight(_ key: String, _ doc: String) -> Self {
+            Self(property: FieldSchema.camelCase(key), key: key, isOptional: false, doc: doc)
+        }
+        /// The weight Keras calls `key`, when the config has it.
+        package static func optionalWeight(_ key: String, _ doc: String) -> Self {
+            Self(property: FieldSchema.camelCase(key), key: key, isOptional: true, doc: doc)
+        }
+        /// Every weight, under the name `property`.
+        package static func all(_ property: String, _ doc: String) -> Self {
+            Self(property: property, key: nil, isOptional: false, doc: doc)
+        }
+    }
+
+    /// The struct's name with its generic parameters (`Convolution<Rank: SpatialRank>`).
+    package var declaration: String
+    /// Its inputs and weights.
+    package var kind: Kind
+    /// Its config type (`ConvConfig<Rank>`).
+    package var config: String
+    /// The struct's documentation.
+    package var doc: String
+    /// Its weight accessors, in the order they are declared.
+    package var accessors: [Accessor]
+    /// Statements run at the end of the initializer, after the weights are drawn.
+    package var afterBuild: [String]
+
+    /// A layer type.
+    package init(
+        _ declaration: String, _ kind: Kind, config: String, doc: String, weights accessors: [Accessor] = [],
+        afterBuild: [String] = []
+    ) {
+        self.declaration = declaration
+        self.kind = kind
+        self.config = config
+        self.doc = doc
+        self.accessors = accessors
+        self.afterBuild = afterBuild
+    }
+
+    /// The struct's name without generic parameters.
+    package var name: String { String(declaration.prefix { $0 != "<" }) }
+}
+
+/// The configs of one file of `Sources/ModelSpec/Layers/Generated` and the runtime layer types
+/// of one file of `Sources/ModelRuntime/Layers/Generated`.
 package struct LayerFamily: Sendable {
-    /// The file's base name (`Convolution` → `ConvolutionConfigs.swift`).
+    /// The files' base name (`Convolution` → `ConvolutionConfigs.swift`, `ConvolutionTypes.swift`).
     package var name: String
-    /// What the family holds, for the file's header.
+    /// What the family holds, for the files' headers.
     package var summary: String
     /// Its configs, in file order.
     package var configs: [ConfigSchema]
+    /// Its runtime layer types, in file order.
+    package var layers: [RuntimeLayerSchema]
 
     /// A family.
-    package init(_ name: String, _ summary: String, _ configs: [ConfigSchema]) {
+    package init(_ name: String, _ summary: String, _ configs: [ConfigSchema], layers: [RuntimeLayerSchema] = []) {
         self.name = name
         self.summary = summary
         self.configs = configs
+        self.layers = layers
     }
 
-    /// The generated file's name.
+    /// The generated config file's name.
     package var fileName: String { name + "Configs.swift" }
+    /// The generated runtime file's name.
+    package var layersFileName: String { name + "Types.swift" }
 }

@@ -1,5 +1,6 @@
-// The configs of ActivationLayers.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/ActivationLayersConfigs.swift from them.
+// The configs and runtime layer types of ActivationLayers.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/ActivationLayersConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/ActivationLayersTypes.swift from them.
 
 extension LayerFamily {
     static let activationLayers = LayerFamily(
@@ -70,5 +71,25 @@ extension LayerFamily {
                 fields: FieldSchema.base("softmax") + [
                     .optional("axis", "Axes", "-1", "The axes the softmax normalizes over.")
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "ReLU", .weightless, config: "ReLUConfig",
+                doc: "`keras.layers.ReLU`."),
+            RuntimeLayerSchema(
+                "LeakyReLU", .weightless, config: "LeakyReLUConfig",
+                doc: "`keras.layers.LeakyReLU`."),
+            RuntimeLayerSchema(
+                "PReLU", .unary, config: "PReLUConfig",
+                doc: "`keras.layers.PReLU`: `x` for `x ≥ 0`, `alpha · x` below, with learned slopes.",
+                weights: [
+                    .weight("alpha", "The slopes: the input's shape without the batch axis, 1 along shared axes.")
+                ]),
+            RuntimeLayerSchema(
+                "ELU", .weightless, config: "ELUConfig",
+                doc: "`keras.layers.ELU`."),
+            RuntimeLayerSchema(
+                "Softmax", .weightless, config: "SoftmaxConfig",
+                doc: "`keras.layers.Softmax`: softmax over `axis`."),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Applications.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/ApplicationsConfigs.swift from them.
+// The configs and runtime layer types of Applications.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/ApplicationsConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/ApplicationsTypes.swift from them.
 
 extension LayerFamily {
     static let applications = LayerFamily(
@@ -49,5 +50,19 @@ extension LayerFamily {
                 fields: FieldSchema.base("custom_scale_layer") + [
                     FieldSchema("scale", "Double", default: "1", required: "true", "The residual's factor.")
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "LayerScale", .unary, config: "LayerScaleConfig",
+                doc: "`LayerScale` of ConvNeXt: `x · gamma` over the last axis.",
+                weights: [
+                    .weight("gamma", "One scale per channel.")
+                ]),
+            RuntimeLayerSchema(
+                "StochasticDepth", .weightless, config: "StochasticDepthConfig",
+                doc: "`StochasticDepth` of ConvNeXt: the identity at inference."),
+            RuntimeLayerSchema(
+                "CustomScaleLayer", .weightlessMerge, config: "CustomScaleLayerConfig",
+                doc: "`CustomScaleLayer` of InceptionResNetV2: `shortcut + residual · scale`."),
         ])
 }

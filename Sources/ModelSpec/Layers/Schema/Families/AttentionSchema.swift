@@ -1,5 +1,6 @@
-// The configs of Attention.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/AttentionConfigs.swift from them.
+// The configs and runtime layer types of Attention.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/AttentionConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/AttentionTypes.swift from them.
 
 extension LayerFamily {
     static let attention = LayerFamily(
@@ -85,6 +86,42 @@ extension LayerFamily {
                     .biasInitializer,
                 ] + FieldSchema.trainingOnly(["kernel", "bias"]) + [
                     .dropoutSeed
+                ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "EinsumDense", .unary, config: "EinsumDenseConfig",
+                doc: "`keras.layers.EinsumDense`.",
+                weights: [
+                    .weight("kernel", "The kernel, shaped by the equation's second operand."),
+                    .optionalWeight(
+                        "bias",
+                        """
+                        The bias, broadcast from the right over the output, when `bias_axes` is set.
+                        """),
+                ]),
+            RuntimeLayerSchema(
+                "Attention", .merge, config: "AttentionConfig",
+                doc: "`keras.layers.Attention`.",
+                weights: [
+                    .optionalWeight("scale", "The learned scale (`use_scale`)."),
+                    .optionalWeight("concat_score_weight", "The learned weight of `concat` scores."),
+                ]),
+            RuntimeLayerSchema(
+                "AdditiveAttention", .merge, config: "AdditiveAttentionConfig",
+                doc: "`keras.layers.AdditiveAttention`.",
+                weights: [
+                    .optionalWeight("scale", "The learned per-feature scale (`use_scale`).")
+                ]),
+            RuntimeLayerSchema(
+                "MultiHeadAttention", .merge, config: "MultiHeadAttentionConfig",
+                doc: "`keras.layers.MultiHeadAttention` over sequences.",
+                weights: [
+                    .all(
+                        "projections",
+                        """
+                        The query, key, value and output projections' kernels and biases, in Keras's order.
+                        """)
                 ]),
         ])
 }

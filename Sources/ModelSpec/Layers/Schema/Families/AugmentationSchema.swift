@@ -1,5 +1,6 @@
-// The configs of Augmentation.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/AugmentationConfigs.swift from them.
+// The configs and runtime layer types of Augmentation.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/AugmentationConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/AugmentationTypes.swift from them.
 
 extension LayerFamily {
     static let augmentation = LayerFamily(
@@ -89,5 +90,13 @@ extension LayerFamily {
                     .optional("trainable", "Bool", "true", "Keras's `trainable` flag."),
                     .dtype,
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "InferenceIdentity<Config: InferenceIdentityConfig>", .weightless, config: "Config",
+                doc: """
+                    A layer that returns its input at inference; `RandomFlip`, `RandomRotation`, … and
+                    `Identity` are this with their config.
+                    """)
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Convolution.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/ConvolutionConfigs.swift from them.
+// The configs and runtime layer types of Convolution.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/ConvolutionConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/ConvolutionTypes.swift from them.
 
 extension LayerFamily {
     static let convolution = LayerFamily(
@@ -109,5 +110,53 @@ extension LayerFamily {
                         "How fresh pointwise kernels are drawn."),
                     .biasInitializer,
                 ] + FieldSchema.trainingOnly(["depthwise", "pointwise", "bias"])),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Convolution<Rank: SpatialRank>", .unary, config: "ConvConfig<Rank>",
+                doc: "`keras.layers.Conv1D`, `Conv2D`, `Conv3D`: `activation(conv(input, kernel) + bias)`.",
+                weights: [
+                    .weight("kernel", "The kernel, shaped `(*kernel_size, input_channels / groups, filters)`."),
+                    .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
+                ]),
+            RuntimeLayerSchema(
+                "ConvolutionTranspose<Rank: SpatialRank>", .unary, config: "ConvTransposeConfig<Rank>",
+                doc: """
+                    `keras.layers.Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: the transpose of a
+                    convolution, `activation(conv_transpose(input, kernel) + bias)`.
+                    """,
+                weights: [
+                    .weight("kernel", "The kernel, shaped `(*kernel_size, filters, input_channels)`."),
+                    .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
+                ]),
+            RuntimeLayerSchema(
+                "DepthwiseConvolution<Rank: SpatialRank>", .unary, config: "DepthwiseConvConfig<Rank>",
+                doc: """
+                    `keras.layers.DepthwiseConv1D`, `DepthwiseConv2D`: each channel convolved with its own
+                    `depth_multiplier` kernels.
+                    """,
+                weights: [
+                    .weight("kernel", "The kernel, shaped `(*kernel_size, channels, depth_multiplier)`."),
+                    .optionalWeight("bias", "The `[channels · depth_multiplier]` bias, when `useBias`."),
+                ]),
+            RuntimeLayerSchema(
+                "SeparableConvolution<Rank: SpatialRank>", .unary, config: "SeparableConvConfig<Rank>",
+                doc: """
+                    `keras.layers.SeparableConv1D`, `SeparableConv2D`: a depthwise convolution, then a
+                    pointwise (1×1) one.
+                    """,
+                weights: [
+                    .weight(
+                        "depthwise_kernel",
+                        """
+                        The depthwise kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
+                        """),
+                    .weight(
+                        "pointwise_kernel",
+                        """
+                        The pointwise kernel, shaped `(1, ..., channels · depth_multiplier, filters)`.
+                        """),
+                    .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
+                ]),
         ])
 }

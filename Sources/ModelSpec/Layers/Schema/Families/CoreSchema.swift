@@ -1,5 +1,6 @@
-// The configs of Core.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/CoreConfigs.swift from them.
+// The configs and runtime layer types of Core.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/CoreConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/CoreTypes.swift from them.
 
 extension LayerFamily {
     static let core = LayerFamily(
@@ -64,5 +65,20 @@ extension LayerFamily {
                         The value that marks a padded step (in every feature of the last axis).
                         """)
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Dense", .unary, config: "DenseConfig",
+                doc: "`keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.",
+                weights: [
+                    .weight("kernel", "The `[inputUnits, units]` kernel."),
+                    .optionalWeight("bias", "The `[units]` bias, when `useBias`."),
+                ]),
+            RuntimeLayerSchema(
+                "Activation", .weightless, config: "ActivationConfig",
+                doc: "`keras.layers.Activation`: applies an activation function."),
+            RuntimeLayerSchema(
+                "Masking", .weightless, config: "MaskingConfig",
+                doc: "`keras.layers.Masking`: zeroes the steps whose features all equal `mask_value`."),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Merging.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/MergingConfigs.swift from them.
+// The configs and runtime layer types of Merging.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/MergingConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/MergingTypes.swift from them.
 
 extension LayerFamily {
     static let merging = LayerFamily(
@@ -79,5 +80,19 @@ extension LayerFamily {
                     .optional(
                         "normalize", "Bool", "false", "Whether to L2-normalize both inputs along their axes first."),
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "ElementwiseMerge<Config: ElementwiseMergeOperation>", .weightlessMerge, config: "Config",
+                doc: "An element-wise merge layer; `Add`, `Subtract`, … are this with their config."),
+            RuntimeLayerSchema(
+                "Concatenate", .weightlessMerge, config: "ConcatenateConfig",
+                doc: "`keras.layers.Concatenate`: joins its inputs along `axis`."),
+            RuntimeLayerSchema(
+                "Dot", .weightlessMerge, config: "DotConfig",
+                doc: """
+                    `keras.layers.Dot`: per-sample dot products of two inputs along `axes` (Keras's
+                    `batch_dot`), after L2-normalizing both when `normalize` is set.
+                    """),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Normalization.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/NormalizationConfigs.swift from them.
+// The configs and runtime layer types of Normalization.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/NormalizationConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/NormalizationTypes.swift from them.
 
 extension LayerFamily {
     static let normalization = LayerFamily(
@@ -99,6 +100,43 @@ extension LayerFamily {
                 fields: FieldSchema.base("rms_normalization") + [
                     .optional("axis", "Axes", "-1", "The axes the mean is taken over."),
                     .optional("epsilon", "Double", "1e-6", "Added to the mean square."),
+                ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "BatchNormalization", .unary, config: "BatchNormalizationConfig",
+                doc: """
+                    `keras.layers.BatchNormalization` at inference: each feature along `axis` normalized with
+                    the moving mean and variance, then scaled and shifted.
+                    """,
+                weights: [
+                    .optionalWeight("gamma", "The scale, when `scale`."),
+                    .optionalWeight("beta", "The shift, when `center`."),
+                    .weight("moving_mean", "The moving mean used at inference."),
+                    .weight("moving_variance", "The moving variance used at inference."),
+                ]),
+            RuntimeLayerSchema(
+                "LayerNormalization", .unary, config: "LayerNormalizationConfig",
+                doc: "`keras.layers.LayerNormalization`: each sample normalized over `axis`.",
+                weights: [
+                    .optionalWeight("gamma", "The scale, when `scale` (or `rms_scaling`)."),
+                    .optionalWeight("beta", "The shift, when `center` (and not `rms_scaling`)."),
+                ]),
+            RuntimeLayerSchema(
+                "GroupNormalization", .unary, config: "GroupNormalizationConfig",
+                doc: "`keras.layers.GroupNormalization`: channel groups normalized per sample.",
+                weights: [
+                    .optionalWeight("gamma", "The per-channel scale, when `scale`."),
+                    .optionalWeight("beta", "The per-channel shift, when `center`."),
+                ]),
+            RuntimeLayerSchema(
+                "UnitNormalization", .weightless, config: "UnitNormalizationConfig",
+                doc: "`keras.layers.UnitNormalization`: each sample scaled to unit L2 norm over `axis`."),
+            RuntimeLayerSchema(
+                "RMSNormalization", .unary, config: "RMSNormalizationConfig",
+                doc: "`keras.layers.RMSNormalization`: `x · rsqrt(mean(x²) + epsilon) · scale` over `axis`.",
+                weights: [
+                    .weight("scale", "The scale, shaped by the normalized axes.")
                 ]),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Pooling.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/PoolingConfigs.swift from them.
+// The configs and runtime layer types of Pooling.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/PoolingConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/PoolingTypes.swift from them.
 
 extension LayerFamily {
     static let pooling = LayerFamily(
@@ -39,5 +40,14 @@ extension LayerFamily {
                     .channelsLast,
                     .optional("keepdims", "Bool", "false", "Whether the spatial axes stay, with size 1."),
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Pooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless, config: "PoolingConfig<Rank, Mode>",
+                doc: "Max or average pooling over windows of the spatial axes."),
+            RuntimeLayerSchema(
+                "GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless,
+                config: "GlobalPoolingConfig<Rank, Mode>",
+                doc: "Max or average over every spatial position."),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Preprocessing.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/PreprocessingConfigs.swift from them.
+// The configs and runtime layer types of Preprocessing.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/PreprocessingConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/PreprocessingTypes.swift from them.
 
 extension LayerFamily {
     static let preprocessing = LayerFamily(
@@ -78,5 +79,28 @@ extension LayerFamily {
                     .optional("output_mode", "String", #""multi_hot""#, "`one_hot`, `multi_hot` or `count`."),
                     .optional("sparse", "Bool", "false", "Sparse output; only false."),
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Resizing", .weightless, config: "ResizingConfig",
+                doc: "`keras.layers.Resizing`."),
+            RuntimeLayerSchema(
+                "Rescaling", .weightless, config: "RescalingConfig",
+                doc: "`keras.layers.Rescaling`: `x · scale + offset`."),
+            RuntimeLayerSchema(
+                "Normalization", .unary, config: "NormalizationConfig",
+                doc: """
+                    `keras.layers.Normalization`: `(x − mean) / max(sqrt(variance), 1e-7)`, or with `invert`
+                    `mean + x · max(sqrt(variance), 1e-7)`.
+                    """,
+                weights: [
+                    .all("adapted", "The adapted mean, variance and sample count, when the config gives none.")
+                ]),
+            RuntimeLayerSchema(
+                "CategoryEncoding", .weightless, config: "CategoryEncodingConfig",
+                doc: """
+                    `keras.layers.CategoryEncoding`: one-hot, multi-hot or count vectors of integer tokens
+                    (held as integral floats); tokens outside `0 ..< num_tokens` count for nothing.
+                    """),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Recurrent.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/RecurrentConfigs.swift from them.
+// The configs and runtime layer types of Recurrent.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/RecurrentConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/RecurrentTypes.swift from them.
 
 extension LayerFamily {
     static let recurrent = LayerFamily(
@@ -148,6 +149,44 @@ extension LayerFamily {
                     .optional("dropout", "Double", "0", "Training only: input dropout."),
                     .optional("recurrent_dropout", "Double", "0", "Training only: state dropout."),
                     .dropoutSeed,
+                ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Recurrent<Cell: RecurrentCellKind>", .multiOutput, config: "RecurrentConfig<Cell>",
+                doc: "`keras.layers.SimpleRNN`, `LSTM`, `GRU` at inference.",
+                weights: [
+                    .weight("kernel", "The input kernel, `(features, gates · units)`."),
+                    .weight("recurrent_kernel", "The recurrent kernel, `(units, gates · units)`."),
+                    .optionalWeight(
+                        "bias",
+                        """
+                        The bias, `(gates · units)` (GRU with `reset_after`: `(2, 3 · units)`), when `useBias`.
+                        """),
+                ],
+                afterBuild: [
+                    "if Cell.gates == 4, config.unitForgetBias { stored.setForgetGateBias(units: config.units) }"
+                ]),
+            RuntimeLayerSchema(
+                "ConvLSTM<Rank: SpatialRank>", .multiOutput, config: "ConvLSTMConfig<Rank>",
+                doc: """
+                    `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: LSTM gates i, f, c, o
+                    from `conv(x_t, kernel) + bias + conv(h, recurrent_kernel)`, the input convolution with the
+                    layer's strides, padding and dilation, the recurrent one with stride 1 and `same` padding.
+                    """,
+                weights: [
+                    .weight("kernel", "The input kernel, `(*kernel_size, channels, 4 · filters)`."),
+                    .weight("recurrent_kernel", "The recurrent kernel, `(*kernel_size, filters, 4 · filters)`."),
+                    .optionalWeight("bias", "The bias, `(4 · filters)`, when `useBias`."),
+                ],
+                afterBuild: [
+                    "if config.unitForgetBias { stored.setForgetGateBias(units: config.filters) }"
+                ]),
+            RuntimeLayerSchema(
+                "Embedding", .unary, config: "EmbeddingConfig",
+                doc: "`keras.layers.Embedding`: rows of the table picked by index.",
+                weights: [
+                    .weight("embeddings", "The `(input_dim, output_dim)` table.")
                 ]),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Regularization.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/RegularizationConfigs.swift from them.
+// The configs and runtime layer types of Regularization.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/RegularizationConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/RegularizationTypes.swift from them.
 
 extension LayerFamily {
     static let regularization = LayerFamily(
@@ -78,5 +79,22 @@ extension LayerFamily {
                     .optional("seed", "Int?", "nil", "The seed of the mask."),
                     .optional("noise_shape", "TensorShape?", "nil", "The shape of the mask, broadcast over the input."),
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Dropout", .weightless, config: "DropoutConfig",
+                doc: "`keras.layers.Dropout`: the identity at inference (the runtime computes inference only)."),
+            RuntimeLayerSchema(
+                "SpatialDropout<Rank: SpatialRank>", .weightless, config: "SpatialDropoutConfig<Rank>",
+                doc: "`keras.layers.SpatialDropout1D/2D/3D`: the identity at inference."),
+            RuntimeLayerSchema(
+                "GaussianDropout", .weightless, config: "GaussianDropoutConfig",
+                doc: "`keras.layers.GaussianDropout`: the identity at inference."),
+            RuntimeLayerSchema(
+                "GaussianNoise", .weightless, config: "GaussianNoiseConfig",
+                doc: "`keras.layers.GaussianNoise`: the identity at inference."),
+            RuntimeLayerSchema(
+                "AlphaDropout", .weightless, config: "AlphaDropoutConfig",
+                doc: "`keras.layers.AlphaDropout`: the identity at inference."),
         ])
 }

@@ -1,5 +1,6 @@
-// The configs of Reshaping.swift's layers; tools/generate-layer-configs.sh writes
-// Sources/ModelSpec/Layers/Generated/ReshapingConfigs.swift from them.
+// The configs and runtime layer types of Reshaping.swift's layers; tools/generate-layer-configs.sh
+// writes Sources/ModelSpec/Layers/Generated/ReshapingConfigs.swift and
+// Sources/ModelRuntime/Layers/Generated/ReshapingTypes.swift from them.
 
 extension LayerFamily {
     static let reshaping = LayerFamily(
@@ -108,5 +109,31 @@ extension LayerFamily {
                         """
                     ).only(when: "Rank.rank == 2"),
                 ]),
+        ],
+        layers: [
+            RuntimeLayerSchema(
+                "Flatten", .weightless, config: "FlattenConfig",
+                doc: "`keras.layers.Flatten`."),
+            RuntimeLayerSchema(
+                "Reshape", .weightless, config: "ReshapeConfig",
+                doc: "`keras.layers.Reshape`."),
+            RuntimeLayerSchema(
+                "Permute", .weightless, config: "PermuteConfig",
+                doc: "`keras.layers.Permute`."),
+            RuntimeLayerSchema(
+                "RepeatVector", .weightless, config: "RepeatVectorConfig",
+                doc: "`keras.layers.RepeatVector`."),
+            RuntimeLayerSchema(
+                "ZeroPadding<Rank: SpatialRank>", .weightless, config: "ZeroPaddingConfig<Rank>",
+                doc: "`keras.layers.ZeroPadding1D/2D/3D`."),
+            RuntimeLayerSchema(
+                "Cropping<Rank: SpatialRank>", .weightless, config: "CroppingConfig<Rank>",
+                doc: "`keras.layers.Cropping1D/2D/3D`."),
+            RuntimeLayerSchema(
+                "UpSampling<Rank: SpatialRank>", .weightless, config: "UpSamplingConfig<Rank>",
+                doc: """
+                    `keras.layers.UpSampling1D/2D/3D`: nearest repeats positions; `UpSampling2D`'s other
+                    interpolations resize as `Resizing` does.
+                    """),
         ])
 }
