@@ -4,20 +4,6 @@
 // tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
 // extension under Sources/ModelRuntime/Layers.
 
-/// An element-wise merge layer; `Add`, `Subtract`, … are this with their config.
-public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, WeightlessMerge {
-    public let config: Config
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-
-    public init(config: Config, inputShapes: [TensorShape], seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShapes = inputShapes
-        outputShape = try config.outputShape(forInputs: inputShapes)
-    }
-}
-
 /// `keras.layers.Concatenate`: joins its inputs along `axis`.
 public struct Concatenate: MergeLayer, WeightlessMerge {
     public let config: ConcatenateConfig
@@ -40,6 +26,20 @@ public struct Dot: MergeLayer, WeightlessMerge {
     public let outputShape: TensorShape
 
     public init(config: DotConfig, inputShapes: [TensorShape], seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShapes = inputShapes
+        outputShape = try config.outputShape(forInputs: inputShapes)
+    }
+}
+
+/// An element-wise merge layer; `Add`, `Subtract`, … are this with their config.
+public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, WeightlessMerge {
+    public let config: Config
+    public let inputShapes: [TensorShape]
+    public let outputShape: TensorShape
+
+    public init(config: Config, inputShapes: [TensorShape], seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShapes = inputShapes

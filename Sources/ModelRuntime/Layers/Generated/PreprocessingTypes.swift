@@ -4,20 +4,6 @@
 // tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
 // extension under Sources/ModelRuntime/Layers.
 
-/// `keras.layers.Resizing`.
-public struct Resizing: WeightlessLayer {
-    public let config: ResizingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-
-    public init(config: ResizingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-    }
-}
-
 /// `keras.layers.Rescaling`: `x · scale + offset`.
 public struct Rescaling: WeightlessLayer {
     public let config: RescalingConfig
@@ -25,6 +11,20 @@ public struct Rescaling: WeightlessLayer {
     public let outputShape: TensorShape
 
     public init(config: RescalingConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+    }
+}
+
+/// `keras.layers.Resizing`.
+public struct Resizing: WeightlessLayer {
+    public let config: ResizingConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+
+    public init(config: ResizingConfig, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()
         self.config = config
         self.inputShape = inputShape

@@ -34,6 +34,31 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
     }
 }
 
+/// `keras.layers.Embedding`: rows of the table picked by index.
+public struct Embedding: UnaryLayer {
+    public let config: EmbeddingConfig
+    public let inputShape: TensorShape
+    public let outputShape: TensorShape
+    /// The `(input_dim, output_dim)` table.
+    public var embeddings: Tensor { stored["embeddings"]! }
+    /// The weights, read by their Keras names.
+    var stored: LayerWeights
+
+    public init(config: EmbeddingConfig, inputShape: TensorShape, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        self.inputShape = inputShape
+        outputShape = try config.outputShape(for: inputShape)
+        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
+    }
+
+    public var weights: [Tensor] { stored.tensors }
+
+    public mutating func setWeights(_ weights: [Tensor]) throws {
+        try stored.set(weights, layer: config.name)
+    }
+}
+
 /// `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: LSTM gates i, f, c, o from
 /// `conv(x_t, kernel) + bias + conv(h, recurrent_kernel)`, the input convolution with the layer's
 /// strides, padding and dilation, the recurrent one with stride 1 and `same` padding.
@@ -57,31 +82,6 @@ public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
         outputShape = try config.outputShape(for: inputShape)
         stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
         if config.unitForgetBias { stored.setForgetGateBias(units: config.filters) }
-    }
-
-    public var weights: [Tensor] { stored.tensors }
-
-    public mutating func setWeights(_ weights: [Tensor]) throws {
-        try stored.set(weights, layer: config.name)
-    }
-}
-
-/// `keras.layers.Embedding`: rows of the table picked by index.
-public struct Embedding: UnaryLayer {
-    public let config: EmbeddingConfig
-    public let inputShape: TensorShape
-    public let outputShape: TensorShape
-    /// The `(input_dim, output_dim)` table.
-    public var embeddings: Tensor { stored["embeddings"]! }
-    /// The weights, read by their Keras names.
-    var stored: LayerWeights
-
-    public init(config: EmbeddingConfig, inputShape: TensorShape, seed: UInt64) throws {
-        try config.validate()
-        self.config = config
-        self.inputShape = inputShape
-        outputShape = try config.outputShape(for: inputShape)
-        stored = LayerWeights(try config.weights(for: inputShape), seed: seed)
     }
 
     public var weights: [Tensor] { stored.tensors }

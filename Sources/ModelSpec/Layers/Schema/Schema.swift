@@ -136,13 +136,16 @@ package struct ConfigSchema: Sendable {
     package var kerasOrder: [String]?
     /// The fields, in the order of the stored properties and the initializer.
     package var fields: [FieldSchema]
+    /// The runtime layer type built from this config alone, if any (its `config` is this
+    /// struct).
+    package var runtime: RuntimeLayerSchema?
 
     /// A config struct.
     package init(
         _ declaration: String, _ conformances: [String], doc: String, className: ClassName,
         template: String?, ignoredKeys: [(key: String, value: String)] = [], initDoc: String,
         declaresTable: Bool = true,
-        kerasOrder: [String]? = nil, fields: [FieldSchema]
+        kerasOrder: [String]? = nil, fields: [FieldSchema], runtime: RuntimeLayerSchema? = nil
     ) {
         self.declaration = declaration
         self.conformances = conformances
@@ -154,12 +157,23 @@ package struct ConfigSchema: Sendable {
         self.declaresTable = declaresTable
         self.kerasOrder = kerasOrder
         self.fields = fields
+        self.runtime = runtime.map { $0.built(from: Self.typeName(of: declaration)) }
     }
 
     /// The struct's name without generic parameters.
     package var name: String { String(declaration.prefix { $0 != "<" }) }
     /// Whether it has generic parameters (statics are then computed).
     package var isGeneric: Bool { declaration.contains("<") }
+
+    /// The type a declaration names, its generic parameters without their constraints:
+    /// `PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>` → `PoolingConfig<Rank, Mode>`.
+    static func typeName(of declaration: String) -> String {
+        guard let open = declaration.firstIndex(of: "<") else { return declaration }
+        let parameters = declaration[declaration.index(after: open)...].dropLast().split(separator: ",").map {
+            String($0.prefix { $0 != ":" }.filter { $0 != " " })
+        }
+        return declaration[..<open] + "<" + parameters.joined(separator: ", ") + ">"
+    }
 }
 
 /// One built-in layer type of ModelRuntime: what it stores and how it is built. From it
@@ -234,9 +248,10 @@ package struct RuntimeLayerSchema: Sendable {
     /// Statements run at the end of the initializer, after the weights are drawn.
     package var afterBuild: [String]
 
-    /// A layer type.
+    /// A layer type built from `config`; a config's own `runtime` leaves it out (it is that
+    /// config).
     package init(
-        _ declaration: String, _ kind: Kind, config: String, doc: String, weights accessors: [Accessor] = [],
+        _ declaration: String, _ kind: Kind, config: String = "", doc: String, weights accessors: [Accessor] = [],
         afterBuild: [String] = []
     ) {
         self.declaration = declaration
@@ -249,6 +264,13 @@ package struct RuntimeLayerSchema: Sendable {
 
     /// The struct's name without generic parameters.
     package var name: String { String(declaration.prefix { $0 != "<" }) }
+
+    /// The same layer type, built from `config`.
+    func built(from config: String) -> Self {
+        var copy = self
+        copy.config = config
+        return copy
+    }
 }
 
 /// The configs of one file of `Sources/ModelSpec/Layers/Generated` and the runtime layer types
@@ -260,16 +282,20 @@ package struct LayerFamily: Sendable {
     package var summary: String
     /// Its configs, in file order.
     package var configs: [ConfigSchema]
-    /// Its runtime layer types, in file order.
-    package var layers: [RuntimeLayerSchema]
+    /// Its runtime layer types built from several configs (`ElementwiseMerge<Config>`); those of
+    /// one config are the configs' `runtime`.
+    package var sharedLayers: [RuntimeLayerSchema]
 
     /// A family.
     package init(_ name: String, _ summary: String, _ configs: [ConfigSchema], layers: [RuntimeLayerSchema] = []) {
         self.name = name
         self.summary = summary
         self.configs = configs
-        self.layers = layers
+        sharedLayers = layers
     }
+
+    /// Every runtime layer type: the configs' own, in config order, then the shared ones.
+    package var layers: [RuntimeLayerSchema] { configs.compactMap(\.runtime) + sharedLayers }
 
     /// The generated config file's name.
     package var fileName: String { name + "Configs.swift" }

@@ -23,7 +23,10 @@ extension LayerFamily {
                         """
                         Values below it are scaled by the negative slope (after subtracting it).
                         """),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "ReLU", .weightless,
+                    doc: "`keras.layers.ReLU`.")),
             ConfigSchema(
                 "LeakyReLUConfig", ["UnaryLayerConfig"],
                 doc: "`keras.layers.LeakyReLU`: `x` for `x ≥ 0`, `negative_slope · x` below.",
@@ -32,7 +35,10 @@ extension LayerFamily {
                 initDoc: "A config with Keras's defaults (a slope of 0.3).",
                 fields: FieldSchema.base("leaky_re_lu") + [
                     .optional("negative_slope", "Double", "0.3", "The slope below zero.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "LeakyReLU", .weightless,
+                    doc: "`keras.layers.LeakyReLU`.")),
             ConfigSchema(
                 "PReLUConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -49,7 +55,13 @@ extension LayerFamily {
                     .optional(
                         "shared_axes", "[Int]?", "nil",
                         "Axes (counting the batch axis as 0) along which one slope is shared."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "PReLU", .unary,
+                    doc: "`keras.layers.PReLU`: `x` for `x ≥ 0`, `alpha · x` below, with learned slopes.",
+                    weights: [
+                        .weight("alpha", "The slopes: the input's shape without the batch axis, 1 along shared axes.")
+                    ])),
             ConfigSchema(
                 "ELUConfig", ["UnaryLayerConfig"],
                 doc: "`keras.layers.ELU`: `x` for `x > 0`, `alpha · (exp(x) − 1)` below.",
@@ -61,7 +73,10 @@ extension LayerFamily {
                     .optional("alpha", "Double", "1", "The scale of the negative part."),
                     .trainable,
                     .dtype,
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "ELU", .weightless,
+                    doc: "`keras.layers.ELU`.")),
             ConfigSchema(
                 "SoftmaxConfig", ["UnaryLayerConfig"],
                 doc: "`keras.layers.Softmax`: softmax over `axis` (one or several axes).",
@@ -70,26 +85,9 @@ extension LayerFamily {
                 initDoc: "A config with Keras's defaults.",
                 fields: FieldSchema.base("softmax") + [
                     .optional("axis", "Axes", "-1", "The axes the softmax normalizes over.")
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "ReLU", .weightless, config: "ReLUConfig",
-                doc: "`keras.layers.ReLU`."),
-            RuntimeLayerSchema(
-                "LeakyReLU", .weightless, config: "LeakyReLUConfig",
-                doc: "`keras.layers.LeakyReLU`."),
-            RuntimeLayerSchema(
-                "PReLU", .unary, config: "PReLUConfig",
-                doc: "`keras.layers.PReLU`: `x` for `x ≥ 0`, `alpha · x` below, with learned slopes.",
-                weights: [
-                    .weight("alpha", "The slopes: the input's shape without the batch axis, 1 along shared axes.")
-                ]),
-            RuntimeLayerSchema(
-                "ELU", .weightless, config: "ELUConfig",
-                doc: "`keras.layers.ELU`."),
-            RuntimeLayerSchema(
-                "Softmax", .weightless, config: "SoftmaxConfig",
-                doc: "`keras.layers.Softmax`: softmax over `axis`."),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Softmax", .weightless,
+                    doc: "`keras.layers.Softmax`: softmax over `axis`.")),
         ])
 }

@@ -23,7 +23,13 @@ extension LayerFamily {
                     FieldSchema(
                         "init_values", "Double", default: "1e-6", required: "true", "The value every scale starts at."),
                     .required("projection_dim", "Int", "The number of channels (the input's last axis)."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "LayerScale", .unary,
+                    doc: "`LayerScale` of ConvNeXt: `x · gamma` over the last axis.",
+                    weights: [
+                        .weight("gamma", "One scale per channel.")
+                    ])),
             ConfigSchema(
                 "StochasticDepthConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -37,7 +43,10 @@ extension LayerFamily {
                     FieldSchema(
                         "drop_path_rate", "Double", default: "0", required: "true",
                         "The probability of dropping the branch in training.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "StochasticDepth", .weightless,
+                    doc: "`StochasticDepth` of ConvNeXt: the identity at inference.")),
             ConfigSchema(
                 "CustomScaleLayerConfig", ["LayerConfig"],
                 doc: """
@@ -49,20 +58,9 @@ extension LayerFamily {
                 initDoc: "A config.",
                 fields: FieldSchema.base("custom_scale_layer") + [
                     FieldSchema("scale", "Double", default: "1", required: "true", "The residual's factor.")
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "LayerScale", .unary, config: "LayerScaleConfig",
-                doc: "`LayerScale` of ConvNeXt: `x · gamma` over the last axis.",
-                weights: [
-                    .weight("gamma", "One scale per channel.")
-                ]),
-            RuntimeLayerSchema(
-                "StochasticDepth", .weightless, config: "StochasticDepthConfig",
-                doc: "`StochasticDepth` of ConvNeXt: the identity at inference."),
-            RuntimeLayerSchema(
-                "CustomScaleLayer", .weightlessMerge, config: "CustomScaleLayerConfig",
-                doc: "`CustomScaleLayer` of InceptionResNetV2: `shortcut + residual · scale`."),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "CustomScaleLayer", .weightlessMerge,
+                    doc: "`CustomScaleLayer` of InceptionResNetV2: `shortcut + residual · scale`.")),
         ])
 }

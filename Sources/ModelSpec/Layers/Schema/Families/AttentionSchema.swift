@@ -31,7 +31,18 @@ extension LayerFamily {
                         "bias_axes", "String?", "nil", "The output axes (letters) that have a bias, or nil for none."),
                     .kernelInitializer,
                     .biasInitializer,
-                ] + FieldSchema.trainingOnly(["kernel", "bias"])),
+                ] + FieldSchema.trainingOnly(["kernel", "bias"]),
+                runtime: RuntimeLayerSchema(
+                    "EinsumDense", .unary,
+                    doc: "`keras.layers.EinsumDense`.",
+                    weights: [
+                        .weight("kernel", "The kernel, shaped by the equation's second operand."),
+                        .optionalWeight(
+                            "bias",
+                            """
+                            The bias, broadcast from the right over the output, when `bias_axes` is set.
+                            """),
+                    ])),
             ConfigSchema(
                 "AttentionConfig", ["LayerConfig"],
                 doc: """
@@ -46,7 +57,14 @@ extension LayerFamily {
                     .optional("score_mode", "ScoreMode", ".dot", "`dot` or `concat`."),
                     .attentionDropout,
                     .dropoutSeed,
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Attention", .merge,
+                    doc: "`keras.layers.Attention`.",
+                    weights: [
+                        .optionalWeight("scale", "The learned scale (`use_scale`)."),
+                        .optionalWeight("concat_score_weight", "The learned weight of `concat` scores."),
+                    ])),
             ConfigSchema(
                 "AdditiveAttentionConfig", ["LayerConfig"],
                 doc: """
@@ -59,7 +77,13 @@ extension LayerFamily {
                     .optional("use_scale", "Bool", "true", "Weight each feature's `tanh` by a learned `scale`."),
                     .attentionDropout,
                     .dropoutSeed,
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "AdditiveAttention", .merge,
+                    doc: "`keras.layers.AdditiveAttention`.",
+                    weights: [
+                        .optionalWeight("scale", "The learned per-feature scale (`use_scale`).")
+                    ])),
             ConfigSchema(
                 "MultiHeadAttentionConfig", ["AttentionLayerConfig"],
                 doc: """
@@ -86,42 +110,16 @@ extension LayerFamily {
                     .biasInitializer,
                 ] + FieldSchema.trainingOnly(["kernel", "bias"]) + [
                     .dropoutSeed
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "EinsumDense", .unary, config: "EinsumDenseConfig",
-                doc: "`keras.layers.EinsumDense`.",
-                weights: [
-                    .weight("kernel", "The kernel, shaped by the equation's second operand."),
-                    .optionalWeight(
-                        "bias",
-                        """
-                        The bias, broadcast from the right over the output, when `bias_axes` is set.
-                        """),
-                ]),
-            RuntimeLayerSchema(
-                "Attention", .merge, config: "AttentionConfig",
-                doc: "`keras.layers.Attention`.",
-                weights: [
-                    .optionalWeight("scale", "The learned scale (`use_scale`)."),
-                    .optionalWeight("concat_score_weight", "The learned weight of `concat` scores."),
-                ]),
-            RuntimeLayerSchema(
-                "AdditiveAttention", .merge, config: "AdditiveAttentionConfig",
-                doc: "`keras.layers.AdditiveAttention`.",
-                weights: [
-                    .optionalWeight("scale", "The learned per-feature scale (`use_scale`).")
-                ]),
-            RuntimeLayerSchema(
-                "MultiHeadAttention", .merge, config: "MultiHeadAttentionConfig",
-                doc: "`keras.layers.MultiHeadAttention` over sequences.",
-                weights: [
-                    .all(
-                        "projections",
-                        """
-                        The query, key, value and output projections' kernels and biases, in Keras's order.
-                        """)
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "MultiHeadAttention", .merge,
+                    doc: "`keras.layers.MultiHeadAttention` over sequences.",
+                    weights: [
+                        .all(
+                            "projections",
+                            """
+                            The query, key, value and output projections' kernels and biases, in Keras's order.
+                            """)
+                    ])),
         ])
 }

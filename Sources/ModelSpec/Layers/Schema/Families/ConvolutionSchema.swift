@@ -31,7 +31,14 @@ extension LayerFamily {
                     .channelsLast,
                     .dilationRate.expanded(),
                     .optional("groups", "Int", "1", "The number of channel groups (1: an ordinary convolution)."),
-                ] + FieldSchema.kernelAndBias),
+                ] + FieldSchema.kernelAndBias,
+                runtime: RuntimeLayerSchema(
+                    "Convolution<Rank: SpatialRank>", .unary,
+                    doc: "`keras.layers.Conv1D`, `Conv2D`, `Conv3D`: `activation(conv(input, kernel) + bias)`.",
+                    weights: [
+                        .weight("kernel", "The kernel, shaped `(*kernel_size, input_channels / groups, filters)`."),
+                        .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
+                    ])),
             ConfigSchema(
                 "ConvTransposeConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -56,7 +63,17 @@ extension LayerFamily {
                     ).expanded(),
                     .channelsLast,
                     .dilationRate.expanded(),
-                ] + FieldSchema.kernelAndBias),
+                ] + FieldSchema.kernelAndBias,
+                runtime: RuntimeLayerSchema(
+                    "ConvolutionTranspose<Rank: SpatialRank>", .unary,
+                    doc: """
+                        `keras.layers.Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: the transpose of a
+                        convolution, `activation(conv_transpose(input, kernel) + bias)`.
+                        """,
+                    weights: [
+                        .weight("kernel", "The kernel, shaped `(*kernel_size, filters, input_channels)`."),
+                        .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
+                    ])),
             ConfigSchema(
                 "DepthwiseConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -80,7 +97,17 @@ extension LayerFamily {
                     .optional(
                         "depthwise_initializer", "Initializer", ".glorotUniform()", "How fresh kernels are drawn."),
                     .biasInitializer,
-                ] + FieldSchema.trainingOnly(["depthwise", "bias"])),
+                ] + FieldSchema.trainingOnly(["depthwise", "bias"]),
+                runtime: RuntimeLayerSchema(
+                    "DepthwiseConvolution<Rank: SpatialRank>", .unary,
+                    doc: """
+                        `keras.layers.DepthwiseConv1D`, `DepthwiseConv2D`: each channel convolved with its own
+                        `depth_multiplier` kernels.
+                        """,
+                    weights: [
+                        .weight("kernel", "The kernel, shaped `(*kernel_size, channels, depth_multiplier)`."),
+                        .optionalWeight("bias", "The `[channels · depth_multiplier]` bias, when `useBias`."),
+                    ])),
             ConfigSchema(
                 "SeparableConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -109,54 +136,25 @@ extension LayerFamily {
                         "pointwise_initializer", "Initializer", ".glorotUniform()",
                         "How fresh pointwise kernels are drawn."),
                     .biasInitializer,
-                ] + FieldSchema.trainingOnly(["depthwise", "pointwise", "bias"])),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Convolution<Rank: SpatialRank>", .unary, config: "ConvConfig<Rank>",
-                doc: "`keras.layers.Conv1D`, `Conv2D`, `Conv3D`: `activation(conv(input, kernel) + bias)`.",
-                weights: [
-                    .weight("kernel", "The kernel, shaped `(*kernel_size, input_channels / groups, filters)`."),
-                    .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
-                ]),
-            RuntimeLayerSchema(
-                "ConvolutionTranspose<Rank: SpatialRank>", .unary, config: "ConvTransposeConfig<Rank>",
-                doc: """
-                    `keras.layers.Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: the transpose of a
-                    convolution, `activation(conv_transpose(input, kernel) + bias)`.
-                    """,
-                weights: [
-                    .weight("kernel", "The kernel, shaped `(*kernel_size, filters, input_channels)`."),
-                    .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
-                ]),
-            RuntimeLayerSchema(
-                "DepthwiseConvolution<Rank: SpatialRank>", .unary, config: "DepthwiseConvConfig<Rank>",
-                doc: """
-                    `keras.layers.DepthwiseConv1D`, `DepthwiseConv2D`: each channel convolved with its own
-                    `depth_multiplier` kernels.
-                    """,
-                weights: [
-                    .weight("kernel", "The kernel, shaped `(*kernel_size, channels, depth_multiplier)`."),
-                    .optionalWeight("bias", "The `[channels · depth_multiplier]` bias, when `useBias`."),
-                ]),
-            RuntimeLayerSchema(
-                "SeparableConvolution<Rank: SpatialRank>", .unary, config: "SeparableConvConfig<Rank>",
-                doc: """
-                    `keras.layers.SeparableConv1D`, `SeparableConv2D`: a depthwise convolution, then a
-                    pointwise (1×1) one.
-                    """,
-                weights: [
-                    .weight(
-                        "depthwise_kernel",
-                        """
-                        The depthwise kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
-                        """),
-                    .weight(
-                        "pointwise_kernel",
-                        """
-                        The pointwise kernel, shaped `(1, ..., channels · depth_multiplier, filters)`.
-                        """),
-                    .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
-                ]),
+                ] + FieldSchema.trainingOnly(["depthwise", "pointwise", "bias"]),
+                runtime: RuntimeLayerSchema(
+                    "SeparableConvolution<Rank: SpatialRank>", .unary,
+                    doc: """
+                        `keras.layers.SeparableConv1D`, `SeparableConv2D`: a depthwise convolution, then a
+                        pointwise (1×1) one.
+                        """,
+                    weights: [
+                        .weight(
+                            "depthwise_kernel",
+                            """
+                            The depthwise kernel, shaped `(*kernel_size, channels, depth_multiplier)`.
+                            """),
+                        .weight(
+                            "pointwise_kernel",
+                            """
+                            The pointwise kernel, shaped `(1, ..., channels · depth_multiplier, filters)`.
+                            """),
+                        .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
+                    ])),
         ])
 }

@@ -39,7 +39,14 @@ extension LayerFamily {
                 initDoc: "A Dense config with Keras's defaults for everything not given.",
                 fields: FieldSchema.base("dense") + [
                     .required("units", "Int", "The size of the output's last axis.")
-                ] + FieldSchema.kernelAndBias),
+                ] + FieldSchema.kernelAndBias,
+                runtime: RuntimeLayerSchema(
+                    "Dense", .unary,
+                    doc: "`keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.",
+                    weights: [
+                        .weight("kernel", "The `[inputUnits, units]` kernel."),
+                        .optionalWeight("bias", "The `[units]` bias, when `useBias`."),
+                    ])),
             ConfigSchema(
                 "ActivationConfig", ["UnaryLayerConfig"],
                 doc: "`keras.layers.Activation`: applies an activation function.",
@@ -48,7 +55,10 @@ extension LayerFamily {
                 initDoc: "An Activation config applying `activation`.",
                 fields: FieldSchema.base("activation") + [
                     .required("activation", "ActivationFunction", "The activation applied to the output.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Activation", .weightless,
+                    doc: "`keras.layers.Activation`: applies an activation function.")),
             ConfigSchema(
                 "MaskingConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -64,21 +74,9 @@ extension LayerFamily {
                         """
                         The value that marks a padded step (in every feature of the last axis).
                         """)
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Dense", .unary, config: "DenseConfig",
-                doc: "`keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.",
-                weights: [
-                    .weight("kernel", "The `[inputUnits, units]` kernel."),
-                    .optionalWeight("bias", "The `[units]` bias, when `useBias`."),
-                ]),
-            RuntimeLayerSchema(
-                "Activation", .weightless, config: "ActivationConfig",
-                doc: "`keras.layers.Activation`: applies an activation function."),
-            RuntimeLayerSchema(
-                "Masking", .weightless, config: "MaskingConfig",
-                doc: "`keras.layers.Masking`: zeroes the steps whose features all equal `mask_value`."),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Masking", .weightless,
+                    doc: "`keras.layers.Masking`: zeroes the steps whose features all equal `mask_value`.")),
         ])
 }

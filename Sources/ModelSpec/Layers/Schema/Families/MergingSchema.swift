@@ -65,7 +65,10 @@ extension LayerFamily {
                 initDoc: "A Concatenate config joining along `axis`.",
                 fields: FieldSchema.base("concatenate") + [
                     .optional("axis", "Int", "-1", "The axis to join along; negative counts from the end.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Concatenate", .weightlessMerge,
+                    doc: "`keras.layers.Concatenate`: joins its inputs along `axis`.")),
             ConfigSchema(
                 "DotConfig", ["LayerConfig"],
                 doc: """
@@ -79,20 +82,17 @@ extension LayerFamily {
                     .required("axes", "DotAxes", "The axes to sum over."),
                     .optional(
                         "normalize", "Bool", "false", "Whether to L2-normalize both inputs along their axes first."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Dot", .weightlessMerge,
+                    doc: """
+                        `keras.layers.Dot`: per-sample dot products of two inputs along `axes` (Keras's
+                        `batch_dot`), after L2-normalizing both when `normalize` is set.
+                        """)),
         ],
         layers: [
             RuntimeLayerSchema(
                 "ElementwiseMerge<Config: ElementwiseMergeOperation>", .weightlessMerge, config: "Config",
-                doc: "An element-wise merge layer; `Add`, `Subtract`, … are this with their config."),
-            RuntimeLayerSchema(
-                "Concatenate", .weightlessMerge, config: "ConcatenateConfig",
-                doc: "`keras.layers.Concatenate`: joins its inputs along `axis`."),
-            RuntimeLayerSchema(
-                "Dot", .weightlessMerge, config: "DotConfig",
-                doc: """
-                    `keras.layers.Dot`: per-sample dot products of two inputs along `axes` (Keras's
-                    `batch_dot`), after L2-normalizing both when `normalize` is set.
-                    """),
+                doc: "An element-wise merge layer; `Add`, `Subtract`, … are this with their config.")
         ])
 }

@@ -37,7 +37,19 @@ extension LayerFamily {
                     .optional(
                         "renorm_clipping", "KerasObject?", "nil", "Training only: batch renormalization's clipping."),
                     .optional("renorm_momentum", "Double", "0.99", "Training only: batch renormalization's momentum."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "BatchNormalization", .unary,
+                    doc: """
+                        `keras.layers.BatchNormalization` at inference: each feature along `axis` normalized with
+                        the moving mean and variance, then scaled and shifted.
+                        """,
+                    weights: [
+                        .optionalWeight("gamma", "The scale, when `scale`."),
+                        .optionalWeight("beta", "The shift, when `center`."),
+                        .weight("moving_mean", "The moving mean used at inference."),
+                        .weight("moving_variance", "The moving variance used at inference."),
+                    ])),
             ConfigSchema(
                 "LayerNormalizationConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -59,7 +71,14 @@ extension LayerFamily {
                         """),
                     .betaInitializer,
                     .gammaInitializer,
-                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false)),
+                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false),
+                runtime: RuntimeLayerSchema(
+                    "LayerNormalization", .unary,
+                    doc: "`keras.layers.LayerNormalization`: each sample normalized over `axis`.",
+                    weights: [
+                        .optionalWeight("gamma", "The scale, when `scale` (or `rms_scaling`)."),
+                        .optionalWeight("beta", "The shift, when `center` (and not `rms_scaling`)."),
+                    ])),
             ConfigSchema(
                 "GroupNormalizationConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -77,7 +96,14 @@ extension LayerFamily {
                     .scale,
                     .betaInitializer,
                     .gammaInitializer,
-                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false)),
+                ] + FieldSchema.trainingOnly(["beta", "gamma"], activity: false),
+                runtime: RuntimeLayerSchema(
+                    "GroupNormalization", .unary,
+                    doc: "`keras.layers.GroupNormalization`: channel groups normalized per sample.",
+                    weights: [
+                        .optionalWeight("gamma", "The per-channel scale, when `scale`."),
+                        .optionalWeight("beta", "The per-channel shift, when `center`."),
+                    ])),
             ConfigSchema(
                 "UnitNormalizationConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -88,7 +114,10 @@ extension LayerFamily {
                 initDoc: "A config with Keras's defaults.",
                 fields: FieldSchema.base("unit_normalization") + [
                     .optional("axis", "Axes", "-1", "The axes the norm is taken over.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "UnitNormalization", .weightless,
+                    doc: "`keras.layers.UnitNormalization`: each sample scaled to unit L2 norm over `axis`.")),
             ConfigSchema(
                 "RMSNormalizationConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -100,43 +129,12 @@ extension LayerFamily {
                 fields: FieldSchema.base("rms_normalization") + [
                     .optional("axis", "Axes", "-1", "The axes the mean is taken over."),
                     .optional("epsilon", "Double", "1e-6", "Added to the mean square."),
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "BatchNormalization", .unary, config: "BatchNormalizationConfig",
-                doc: """
-                    `keras.layers.BatchNormalization` at inference: each feature along `axis` normalized with
-                    the moving mean and variance, then scaled and shifted.
-                    """,
-                weights: [
-                    .optionalWeight("gamma", "The scale, when `scale`."),
-                    .optionalWeight("beta", "The shift, when `center`."),
-                    .weight("moving_mean", "The moving mean used at inference."),
-                    .weight("moving_variance", "The moving variance used at inference."),
-                ]),
-            RuntimeLayerSchema(
-                "LayerNormalization", .unary, config: "LayerNormalizationConfig",
-                doc: "`keras.layers.LayerNormalization`: each sample normalized over `axis`.",
-                weights: [
-                    .optionalWeight("gamma", "The scale, when `scale` (or `rms_scaling`)."),
-                    .optionalWeight("beta", "The shift, when `center` (and not `rms_scaling`)."),
-                ]),
-            RuntimeLayerSchema(
-                "GroupNormalization", .unary, config: "GroupNormalizationConfig",
-                doc: "`keras.layers.GroupNormalization`: channel groups normalized per sample.",
-                weights: [
-                    .optionalWeight("gamma", "The per-channel scale, when `scale`."),
-                    .optionalWeight("beta", "The per-channel shift, when `center`."),
-                ]),
-            RuntimeLayerSchema(
-                "UnitNormalization", .weightless, config: "UnitNormalizationConfig",
-                doc: "`keras.layers.UnitNormalization`: each sample scaled to unit L2 norm over `axis`."),
-            RuntimeLayerSchema(
-                "RMSNormalization", .unary, config: "RMSNormalizationConfig",
-                doc: "`keras.layers.RMSNormalization`: `x · rsqrt(mean(x²) + epsilon) · scale` over `axis`.",
-                weights: [
-                    .weight("scale", "The scale, shaped by the normalized axes.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "RMSNormalization", .unary,
+                    doc: "`keras.layers.RMSNormalization`: `x · rsqrt(mean(x²) + epsilon) · scale` over `axis`.",
+                    weights: [
+                        .weight("scale", "The scale, shaped by the normalized axes.")
+                    ])),
         ])
 }

@@ -26,7 +26,10 @@ extension LayerFamily {
                         "The step per spatial axis; nil (Keras's default) means the pool size."
                     ).expanded(),
                     .channelsLast,
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Pooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless,
+                    doc: "Max or average pooling over windows of the spatial axes.")),
             ConfigSchema(
                 "GlobalPoolingConfig<Rank: SpatialRank, Mode: PoolingMode>",
                 ["UnaryLayerConfig", "SwiftSpelledConfig"],
@@ -39,15 +42,9 @@ extension LayerFamily {
                 fields: FieldSchema.base(expression: #""global_\(Mode.name.lowercased())_pooling\(Rank.rank)d""#) + [
                     .channelsLast,
                     .optional("keepdims", "Bool", "false", "Whether the spatial axes stay, with size 1."),
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Pooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless, config: "PoolingConfig<Rank, Mode>",
-                doc: "Max or average pooling over windows of the spatial axes."),
-            RuntimeLayerSchema(
-                "GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless,
-                config: "GlobalPoolingConfig<Rank, Mode>",
-                doc: "Max or average over every spatial position."),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless,
+                    doc: "Max or average over every spatial position.")),
         ])
 }

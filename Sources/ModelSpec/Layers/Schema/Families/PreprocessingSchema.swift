@@ -20,7 +20,10 @@ extension LayerFamily {
                 fields: FieldSchema.base("rescaling") + [
                     .required("scale", "Numbers", "The factor: one number, or one per channel."),
                     .optional("offset", "Numbers", "0.0", "Added after scaling: one number, or one per channel."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Rescaling", .weightless,
+                    doc: "`keras.layers.Rescaling`: `x · scale + offset`.")),
             ConfigSchema(
                 "ResizingConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -48,7 +51,10 @@ extension LayerFamily {
                     .optional("fill_mode", "String", #""constant""#, "How padding is filled; only `constant`."),
                     .optional("fill_value", "Double", "0", "The padding value."),
                     .optional("antialias", "Bool", "false", "Widen the kernel when downsampling (antialiasing)."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Resizing", .weightless,
+                    doc: "`keras.layers.Resizing`.")),
             ConfigSchema(
                 "NormalizationConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -64,7 +70,16 @@ extension LayerFamily {
                         "invert", "Bool", "false", "Undo the normalization instead: `mean + x · sqrt(variance)`."),
                     .optional("mean", "Numbers?", "nil", "The mean, or nil when adapted (then a weight)."),
                     .optional("variance", "Numbers?", "nil", "The variance, or nil when adapted (then a weight)."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Normalization", .unary,
+                    doc: """
+                        `keras.layers.Normalization`: `(x − mean) / max(sqrt(variance), 1e-7)`, or with `invert`
+                        `mean + x · max(sqrt(variance), 1e-7)`.
+                        """,
+                    weights: [
+                        .all("adapted", "The adapted mean, variance and sample count, when the config gives none.")
+                    ])),
             ConfigSchema(
                 "CategoryEncodingConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -78,29 +93,12 @@ extension LayerFamily {
                     .required("num_tokens", "Int", "The number of tokens; tokens are `0 ..< num_tokens`."),
                     .optional("output_mode", "String", #""multi_hot""#, "`one_hot`, `multi_hot` or `count`."),
                     .optional("sparse", "Bool", "false", "Sparse output; only false."),
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Resizing", .weightless, config: "ResizingConfig",
-                doc: "`keras.layers.Resizing`."),
-            RuntimeLayerSchema(
-                "Rescaling", .weightless, config: "RescalingConfig",
-                doc: "`keras.layers.Rescaling`: `x · scale + offset`."),
-            RuntimeLayerSchema(
-                "Normalization", .unary, config: "NormalizationConfig",
-                doc: """
-                    `keras.layers.Normalization`: `(x − mean) / max(sqrt(variance), 1e-7)`, or with `invert`
-                    `mean + x · max(sqrt(variance), 1e-7)`.
-                    """,
-                weights: [
-                    .all("adapted", "The adapted mean, variance and sample count, when the config gives none.")
-                ]),
-            RuntimeLayerSchema(
-                "CategoryEncoding", .weightless, config: "CategoryEncodingConfig",
-                doc: """
-                    `keras.layers.CategoryEncoding`: one-hot, multi-hot or count vectors of integer tokens
-                    (held as integral floats); tokens outside `0 ..< num_tokens` count for nothing.
-                    """),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "CategoryEncoding", .weightless,
+                    doc: """
+                        `keras.layers.CategoryEncoding`: one-hot, multi-hot or count vectors of integer tokens
+                        (held as integral floats); tokens outside `0 ..< num_tokens` count for nothing.
+                        """)),
         ])
 }

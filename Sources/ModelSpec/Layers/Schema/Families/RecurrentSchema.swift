@@ -64,7 +64,22 @@ extension LayerFamily {
                         """
                     ).only(when: "Cell.gates == 3"),
                     .dropoutSeed.only(when: "Cell.gates > 1"),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Recurrent<Cell: RecurrentCellKind>", .multiOutput,
+                    doc: "`keras.layers.SimpleRNN`, `LSTM`, `GRU` at inference.",
+                    weights: [
+                        .weight("kernel", "The input kernel, `(features, gates · units)`."),
+                        .weight("recurrent_kernel", "The recurrent kernel, `(units, gates · units)`."),
+                        .optionalWeight(
+                            "bias",
+                            """
+                            The bias, `(gates · units)` (GRU with `reset_after`: `(2, 3 · units)`), when `useBias`.
+                            """),
+                    ],
+                    afterBuild: [
+                        "if Cell.gates == 4, config.unitForgetBias { stored.setForgetGateBias(units: config.units) }"
+                    ])),
             ConfigSchema(
                 "EmbeddingConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -91,7 +106,13 @@ extension LayerFamily {
                         Index 0 as padding: the output carries a Keras mask, false where the index is 0, that
                         the layers after it read (see `MaskPlan`).
                         """)
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Embedding", .unary,
+                    doc: "`keras.layers.Embedding`: rows of the table picked by index.",
+                    weights: [
+                        .weight("embeddings", "The `(input_dim, output_dim)` table.")
+                    ])),
             ConfigSchema(
                 "ConvLSTMConfig<Rank: SpatialRank>",
                 ["UnaryLayerConfig", "RecurrentLayerConfig", "SwiftSpelledConfig"],
@@ -149,44 +170,21 @@ extension LayerFamily {
                     .optional("dropout", "Double", "0", "Training only: input dropout."),
                     .optional("recurrent_dropout", "Double", "0", "Training only: state dropout."),
                     .dropoutSeed,
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Recurrent<Cell: RecurrentCellKind>", .multiOutput, config: "RecurrentConfig<Cell>",
-                doc: "`keras.layers.SimpleRNN`, `LSTM`, `GRU` at inference.",
-                weights: [
-                    .weight("kernel", "The input kernel, `(features, gates · units)`."),
-                    .weight("recurrent_kernel", "The recurrent kernel, `(units, gates · units)`."),
-                    .optionalWeight(
-                        "bias",
-                        """
-                        The bias, `(gates · units)` (GRU with `reset_after`: `(2, 3 · units)`), when `useBias`.
-                        """),
                 ],
-                afterBuild: [
-                    "if Cell.gates == 4, config.unitForgetBias { stored.setForgetGateBias(units: config.units) }"
-                ]),
-            RuntimeLayerSchema(
-                "ConvLSTM<Rank: SpatialRank>", .multiOutput, config: "ConvLSTMConfig<Rank>",
-                doc: """
-                    `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: LSTM gates i, f, c, o
-                    from `conv(x_t, kernel) + bias + conv(h, recurrent_kernel)`, the input convolution with the
-                    layer's strides, padding and dilation, the recurrent one with stride 1 and `same` padding.
-                    """,
-                weights: [
-                    .weight("kernel", "The input kernel, `(*kernel_size, channels, 4 · filters)`."),
-                    .weight("recurrent_kernel", "The recurrent kernel, `(*kernel_size, filters, 4 · filters)`."),
-                    .optionalWeight("bias", "The bias, `(4 · filters)`, when `useBias`."),
-                ],
-                afterBuild: [
-                    "if config.unitForgetBias { stored.setForgetGateBias(units: config.filters) }"
-                ]),
-            RuntimeLayerSchema(
-                "Embedding", .unary, config: "EmbeddingConfig",
-                doc: "`keras.layers.Embedding`: rows of the table picked by index.",
-                weights: [
-                    .weight("embeddings", "The `(input_dim, output_dim)` table.")
-                ]),
+                runtime: RuntimeLayerSchema(
+                    "ConvLSTM<Rank: SpatialRank>", .multiOutput,
+                    doc: """
+                        `keras.layers.ConvLSTM1D`, `ConvLSTM2D`, `ConvLSTM3D` at inference: LSTM gates i, f, c, o
+                        from `conv(x_t, kernel) + bias + conv(h, recurrent_kernel)`, the input convolution with the
+                        layer's strides, padding and dilation, the recurrent one with stride 1 and `same` padding.
+                        """,
+                    weights: [
+                        .weight("kernel", "The input kernel, `(*kernel_size, channels, 4 · filters)`."),
+                        .weight("recurrent_kernel", "The recurrent kernel, `(*kernel_size, filters, 4 · filters)`."),
+                        .optionalWeight("bias", "The bias, `(4 · filters)`, when `useBias`."),
+                    ],
+                    afterBuild: [
+                        "if config.unitForgetBias { stored.setForgetGateBias(units: config.filters) }"
+                    ])),
         ])
 }

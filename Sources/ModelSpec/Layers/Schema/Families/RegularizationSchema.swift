@@ -22,7 +22,10 @@ extension LayerFamily {
                     .optional(
                         "noise_shape", "TensorShape?", "nil", "The shape of the dropout mask, broadcast over the input."
                     ),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Dropout", .weightless,
+                    doc: "`keras.layers.Dropout`: the identity at inference (the runtime computes inference only).")),
             ConfigSchema(
                 "SpatialDropoutConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -39,7 +42,10 @@ extension LayerFamily {
                     .name(expression: #""spatial_dropout\(Rank.rank)d""#),
                     .dtype,
                     .channelsLast.only(when: "Rank.rank > 1"),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "SpatialDropout<Rank: SpatialRank>", .weightless,
+                    doc: "`keras.layers.SpatialDropout1D/2D/3D`: the identity at inference.")),
             ConfigSchema(
                 "GaussianDropoutConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -52,7 +58,10 @@ extension LayerFamily {
                 fields: FieldSchema.base("gaussian_dropout") + [
                     .required("rate", "Double", "The drop probability the noise corresponds to."),
                     .optional("seed", "Int?", "nil", "The seed of the noise."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "GaussianDropout", .weightless,
+                    doc: "`keras.layers.GaussianDropout`: the identity at inference.")),
             ConfigSchema(
                 "GaussianNoiseConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -64,7 +73,10 @@ extension LayerFamily {
                 fields: FieldSchema.base("gaussian_noise") + [
                     .required("stddev", "Double", "The noise's standard deviation."),
                     .optional("seed", "Int?", "nil", "The seed of the noise."),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "GaussianNoise", .weightless,
+                    doc: "`keras.layers.GaussianNoise`: the identity at inference.")),
             ConfigSchema(
                 "AlphaDropoutConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -78,23 +90,9 @@ extension LayerFamily {
                     .required("rate", "Double", "The fraction dropped while training."),
                     .optional("seed", "Int?", "nil", "The seed of the mask."),
                     .optional("noise_shape", "TensorShape?", "nil", "The shape of the mask, broadcast over the input."),
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Dropout", .weightless, config: "DropoutConfig",
-                doc: "`keras.layers.Dropout`: the identity at inference (the runtime computes inference only)."),
-            RuntimeLayerSchema(
-                "SpatialDropout<Rank: SpatialRank>", .weightless, config: "SpatialDropoutConfig<Rank>",
-                doc: "`keras.layers.SpatialDropout1D/2D/3D`: the identity at inference."),
-            RuntimeLayerSchema(
-                "GaussianDropout", .weightless, config: "GaussianDropoutConfig",
-                doc: "`keras.layers.GaussianDropout`: the identity at inference."),
-            RuntimeLayerSchema(
-                "GaussianNoise", .weightless, config: "GaussianNoiseConfig",
-                doc: "`keras.layers.GaussianNoise`: the identity at inference."),
-            RuntimeLayerSchema(
-                "AlphaDropout", .weightless, config: "AlphaDropoutConfig",
-                doc: "`keras.layers.AlphaDropout`: the identity at inference."),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "AlphaDropout", .weightless,
+                    doc: "`keras.layers.AlphaDropout`: the identity at inference.")),
         ])
 }

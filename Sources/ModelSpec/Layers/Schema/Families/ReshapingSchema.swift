@@ -18,7 +18,10 @@ extension LayerFamily {
                 initDoc: "A config with Keras's defaults.",
                 fields: FieldSchema.base("flatten") + [
                     .channelsLast
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Flatten", .weightless,
+                    doc: "`keras.layers.Flatten`.")),
             ConfigSchema(
                 "ReshapeConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -29,7 +32,10 @@ extension LayerFamily {
                 initDoc: "A config reshaping to `targetShape`.",
                 fields: FieldSchema.base("reshape") + [
                     .required("target_shape", "[Int]", "The shape of each sample; one entry may be -1 (inferred).")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Reshape", .weightless,
+                    doc: "`keras.layers.Reshape`.")),
             ConfigSchema(
                 "PermuteConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -44,7 +50,10 @@ extension LayerFamily {
                         """
                         Output axis i + 1 is input axis `dims[i]` (the batch axis is 0 and stays).
                         """)
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Permute", .weightless,
+                    doc: "`keras.layers.Permute`.")),
             ConfigSchema(
                 "RepeatVectorConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -56,7 +65,10 @@ extension LayerFamily {
                 initDoc: "A config repeating `n` times.",
                 fields: FieldSchema.base("repeat_vector") + [
                     .required("n", "Int", "The number of repetitions.")
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "RepeatVector", .weightless,
+                    doc: "`keras.layers.RepeatVector`.")),
             ConfigSchema(
                 "ZeroPaddingConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -70,7 +82,10 @@ extension LayerFamily {
                         "padding", "SidePairs", "SidePairs(Array(repeating: [1, 1], count: Rank.rank))",
                         "Zeros before and after each spatial axis."),
                     .channelsLast,
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "ZeroPadding<Rank: SpatialRank>", .weightless,
+                    doc: "`keras.layers.ZeroPadding1D/2D/3D`.")),
             ConfigSchema(
                 "CroppingConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -87,7 +102,10 @@ extension LayerFamily {
                         "SidePairs(Array(repeating: Rank.rank == 2 ? [0, 0] : [1, 1], count: Rank.rank))",
                         "Positions removed before and after each spatial axis."),
                     .channelsLast.only(when: "Rank.rank > 1"),
-                ]),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "Cropping<Rank: SpatialRank>", .weightless,
+                    doc: "`keras.layers.Cropping1D/2D/3D`.")),
             ConfigSchema(
                 "UpSamplingConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -108,32 +126,12 @@ extension LayerFamily {
                         `lanczos5`.
                         """
                     ).only(when: "Rank.rank == 2"),
-                ]),
-        ],
-        layers: [
-            RuntimeLayerSchema(
-                "Flatten", .weightless, config: "FlattenConfig",
-                doc: "`keras.layers.Flatten`."),
-            RuntimeLayerSchema(
-                "Reshape", .weightless, config: "ReshapeConfig",
-                doc: "`keras.layers.Reshape`."),
-            RuntimeLayerSchema(
-                "Permute", .weightless, config: "PermuteConfig",
-                doc: "`keras.layers.Permute`."),
-            RuntimeLayerSchema(
-                "RepeatVector", .weightless, config: "RepeatVectorConfig",
-                doc: "`keras.layers.RepeatVector`."),
-            RuntimeLayerSchema(
-                "ZeroPadding<Rank: SpatialRank>", .weightless, config: "ZeroPaddingConfig<Rank>",
-                doc: "`keras.layers.ZeroPadding1D/2D/3D`."),
-            RuntimeLayerSchema(
-                "Cropping<Rank: SpatialRank>", .weightless, config: "CroppingConfig<Rank>",
-                doc: "`keras.layers.Cropping1D/2D/3D`."),
-            RuntimeLayerSchema(
-                "UpSampling<Rank: SpatialRank>", .weightless, config: "UpSamplingConfig<Rank>",
-                doc: """
-                    `keras.layers.UpSampling1D/2D/3D`: nearest repeats positions; `UpSampling2D`'s other
-                    interpolations resize as `Resizing` does.
-                    """),
+                ],
+                runtime: RuntimeLayerSchema(
+                    "UpSampling<Rank: SpatialRank>", .weightless,
+                    doc: """
+                        `keras.layers.UpSampling1D/2D/3D`: nearest repeats positions; `UpSampling2D`'s other
+                        interpolations resize as `Resizing` does.
+                        """)),
         ])
 }
