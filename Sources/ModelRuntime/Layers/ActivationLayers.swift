@@ -9,25 +9,14 @@ extension ReLU {
         let slope = Float(config.negativeSlope)
         let cap = config.maxValue.map { Float($0) } ?? .infinity
         if threshold == 0, slope == 0 { return ActivationFunction.relu(input, cap: cap) }
-        var output = input
-        output.withUnsafeMutableScalars { values in
-            for index in 0..<values.count {
-                let x = values[index]
-                values[index] = x >= threshold ? min(x, cap) : slope * (x - threshold)
-            }
-        }
-        return output
+        return input.mappingScalars { x in x >= threshold ? min(x, cap) : slope * (x - threshold) }
     }
 }
 
 extension LeakyReLU {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let slope = Float(config.negativeSlope)
-        var output = input
-        output.withUnsafeMutableScalars { values in
-            for index in 0..<values.count where values[index] < 0 { values[index] *= slope }
-        }
-        return output
+        return input.mappingScalars { x in x < 0 ? x * slope : x }
     }
 }
 
@@ -68,20 +57,13 @@ extension PReLU {
 extension ELU {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let alpha = Float(config.alpha)
-        var output = input
-        output.withUnsafeMutableScalars { values in
-            for index in 0..<values.count where values[index] <= 0 { values[index] = alpha * expm1f(values[index]) }
-        }
-        return output
+        return input.mappingScalars { x in x <= 0 ? alpha * expm1f(x) : x }
     }
 }
 
 extension Softmax {
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let axes = config.axis.resolved(rank: input.rank) else {
-            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
-        }
-        let groups = AxisGroups(shape: input.shape, axes: axes)
+        let groups = AxisGroups(shape: input.shape, axis: config.axis, layer: config.name)
         var maxima = [Float](repeating: -.infinity, count: groups.groupCount)
         var sums = [Float](repeating: 0, count: groups.groupCount)
         var output = input
@@ -95,6 +77,17 @@ extension Softmax {
                 sums[group] += values[index]
             }
             for index in 0..<values.count { values[index] /= sums[groups.group(of: index)] }
+        }
+        return output
+    }
+}
+
+extension Tensor {
+    /// The tensor with `transform` applied to each scalar, in place when its storage is not shared.
+    func mappingScalars(_ transform: (Float) -> Float) -> Tensor {
+        var output = self
+        output.withUnsafeMutableScalars { values in
+            for index in values.indices { values[index] = transform(values[index]) }
         }
         return output
     }

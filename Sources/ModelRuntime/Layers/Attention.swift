@@ -148,106 +148,79 @@ func zeroingMaskedQueries(_ output: Tensor, _ queryMask: [Float]?) -> Tensor {
     return output
 }
 
-extension Attention {
-    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
-
-    /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
-    public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
-        self(inputs, masks: [], useCausalMask: useCausalMask)
-    }
-
-    /// The attention output with the inputs' Keras masks (`[query, value]`, nil where there is
-    /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows
-    /// of query steps the query mask masks are zeros.
-    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false) -> Tensor {
-        let query = inputs[0]
-        let value = inputs[1]
-        let key = inputs.count > 2 ? inputs[2] : inputs[1]
-        let batch = query.shape[0]
-        let tq = query.shape[1]
-        let dim = query.shape[2]
-        let tv = value.shape[1]
-        let features = value.shape[2]
-        let s = scale?.scalars[0] ?? 1
-        let concatWeight = concatScoreWeight?.scalars[0] ?? 1
-        let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
-        let queries = query.scalars
-        let keys = key.scalars
-        let output = Tensor(shape: [batch, tq, features]) { out in
-            var scores = [Float](repeating: 0, count: tq * tv)
-            for n in 0..<batch {
-                for i in 0..<tq {
-                    for j in 0..<tv {
-                        var score: Float = 0
-                        for d in 0..<dim {
-                            let q = queries[(n * tq + i) * dim + d]
-                            let k = keys[(n * tv + j) * dim + d]
-                            score += config.scoreMode == .dot ? q * k : tanhf(scale == nil ? q + k : s * (q + k))
-                        }
-                        scores[i * tv + j] =
-                            config.scoreMode == .dot ? score * s : score * concatWeight
-                        if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
-                    }
-                }
+/// Keras's `Attention.call` and `AdditiveAttention.call` given the layer's score of one query
+/// step against one key step (`score(query, key, dim)`, each `dim` values): softmax over the key
+/// steps, then the weighted sum of the value steps. With `useCausalMask`, query step `i` attends to
+/// key steps `≤ i`. `masks` are the inputs' Keras masks (`[query, value]`, nil where there is
+/// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows of query
+/// steps the query mask masks are zeros.
+func scoredAttention(
+    _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, layer: String,
+    score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
+) -> Tensor {
+    let query = inputs[0]
+    let value = inputs[1]
+    let key = inputs.count > 2 ? inputs[2] : inputs[1]
+    let batch = query.shape[0]
+    let tq = query.shape[1]
+    let dim = query.shape[2]
+    let tv = value.shape[1]
+    let features = value.shape[2]
+    let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: layer)
+    let output = Tensor(shape: [batch, tq, features]) { out in
+        var scores = [Float](repeating: 0, count: tq * tv)
+        query.withUnsafeScalars { queries in
+            key.withUnsafeScalars { keys in
                 value.withUnsafeScalars { v in
-                    attend(
-                        &scores, rows: tq, columns: tv,
-                        value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
-                        features: features, into: out, outOffset: n * tq * features)
+                    for n in 0..<batch {
+                        for i in 0..<tq {
+                            let q = queries.baseAddress! + (n * tq + i) * dim
+                            for j in 0..<tv {
+                                scores[i * tv + j] = score(q, keys.baseAddress! + (n * tv + j) * dim, dim)
+                                if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
+                            }
+                        }
+                        attend(
+                            &scores, rows: tq, columns: tv,
+                            value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
+                            features: features, into: out, outOffset: n * tq * features)
+                    }
                 }
             }
         }
-        return zeroingMaskedQueries(output, queryMask)
+    }
+    return zeroingMaskedQueries(output, queryMask)
+}
+
+extension Attention {
+    public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
+
+    /// The attention output (`scoredAttention`) with Keras's `dot` score `scale · (q · k)` or
+    /// `concat` score `concat_score_weight · Σ tanh(scale · (q + k))`.
+    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?] = [], useCausalMask: Bool = false) -> Tensor {
+        let s = scale?.scalars[0] ?? 1
+        let concatWeight = concatScoreWeight?.scalars[0] ?? 1
+        let isDot = config.scoreMode == .dot
+        let hasScale = scale != nil
+        return scoredAttention(inputs, masks: masks, useCausalMask: useCausalMask, layer: config.name) { q, k, dim in
+            var score: Float = 0
+            for d in 0..<dim { score += isDot ? q[d] * k[d] : tanhf(hasScale ? s * (q[d] + k[d]) : q[d] + k[d]) }
+            return isDot ? score * s : score * concatWeight
+        }
     }
 }
 
 extension AdditiveAttention {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
-    /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
-    public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
-        self(inputs, masks: [], useCausalMask: useCausalMask)
-    }
-
-    /// The attention output with the inputs' Keras masks (`[query, value]`, nil where there is
-    /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows
-    /// of query steps the query mask masks are zeros.
-    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false) -> Tensor {
-        let query = inputs[0]
-        let value = inputs[1]
-        let key = inputs.count > 2 ? inputs[2] : inputs[1]
-        let batch = query.shape[0]
-        let tq = query.shape[1]
-        let dim = query.shape[2]
-        let tv = value.shape[1]
-        let features = value.shape[2]
-        let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: config.name)
-        let queries = query.scalars
-        let keys = key.scalars
+    /// The attention output (`scoredAttention`) with Keras's additive score `Σ scale · tanh(q + k)`.
+    public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?] = [], useCausalMask: Bool = false) -> Tensor {
         let scales = scale?.scalars
-        let output = Tensor(shape: [batch, tq, features]) { out in
-            var scores = [Float](repeating: 0, count: tq * tv)
-            for n in 0..<batch {
-                for i in 0..<tq {
-                    for j in 0..<tv {
-                        var score: Float = 0
-                        for d in 0..<dim {
-                            let t = tanhf(queries[(n * tq + i) * dim + d] + keys[(n * tv + j) * dim + d])
-                            score += (scales?[d] ?? 1) * t
-                        }
-                        scores[i * tv + j] = score
-                        if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { scores[i * tv + j] -= 1e9 }
-                    }
-                }
-                value.withUnsafeScalars { v in
-                    attend(
-                        &scores, rows: tq, columns: tv,
-                        value: UnsafeBufferPointer(rebasing: v[(n * tv * features)..<((n + 1) * tv * features)]),
-                        features: features, into: out, outOffset: n * tq * features)
-                }
-            }
+        return scoredAttention(inputs, masks: masks, useCausalMask: useCausalMask, layer: config.name) { q, k, dim in
+            var score: Float = 0
+            for d in 0..<dim { score += (scales?[d] ?? 1) * tanhf(q[d] + k[d]) }
+            return score
         }
-        return zeroingMaskedQueries(output, queryMask)
     }
 }
 

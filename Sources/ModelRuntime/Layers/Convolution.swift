@@ -4,27 +4,6 @@
 
 import CModelKernels
 
-/// `keras.layers.Conv1D`.
-public typealias Conv1D = Convolution<Spatial1D>
-/// `keras.layers.Conv2D`.
-public typealias Conv2D = Convolution<Spatial2D>
-/// `keras.layers.Conv3D`.
-public typealias Conv3D = Convolution<Spatial3D>
-/// `keras.layers.Conv1DTranspose`.
-public typealias Conv1DTranspose = ConvolutionTranspose<Spatial1D>
-/// `keras.layers.Conv2DTranspose`.
-public typealias Conv2DTranspose = ConvolutionTranspose<Spatial2D>
-/// `keras.layers.Conv3DTranspose`.
-public typealias Conv3DTranspose = ConvolutionTranspose<Spatial3D>
-/// `keras.layers.DepthwiseConv1D`.
-public typealias DepthwiseConv1D = DepthwiseConvolution<Spatial1D>
-/// `keras.layers.DepthwiseConv2D`.
-public typealias DepthwiseConv2D = DepthwiseConvolution<Spatial2D>
-/// `keras.layers.SeparableConv1D`.
-public typealias SeparableConv1D = SeparableConvolution<Spatial1D>
-/// `keras.layers.SeparableConv2D`.
-public typealias SeparableConv2D = SeparableConvolution<Spatial2D>
-
 /// A window over three spatial axes (lower ranks lead with axes of size 1), with the padding
 /// before each axis, for an input of known spatial sizes.
 struct Geometry3D {

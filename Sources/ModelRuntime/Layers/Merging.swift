@@ -86,19 +86,6 @@ extension ElementwiseMerge {
     }
 }
 
-/// `keras.layers.Add`.
-public typealias Add = ElementwiseMerge<AddConfig>
-/// `keras.layers.Subtract`.
-public typealias Subtract = ElementwiseMerge<SubtractConfig>
-/// `keras.layers.Multiply`.
-public typealias Multiply = ElementwiseMerge<MultiplyConfig>
-/// `keras.layers.Average`.
-public typealias Average = ElementwiseMerge<AverageConfig>
-/// `keras.layers.Maximum`.
-public typealias Maximum = ElementwiseMerge<MaximumConfig>
-/// `keras.layers.Minimum`.
-public typealias Minimum = ElementwiseMerge<MinimumConfig>
-
 /// Keras's broadcasting of merge inputs: lower-rank inputs get axes of size 1 inserted after
 /// the batch axis, then axes of size 1 stretch to the other inputs' sizes.
 struct Broadcast {

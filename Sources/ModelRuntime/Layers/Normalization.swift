@@ -38,6 +38,22 @@ struct AxisGroups {
         self.groupStrides = groupStrides
     }
 
+    /// The groups of `shape` over the config's `axis`; stops, naming `layer`, when the axes
+    /// don't fit the shape.
+    init(shape: [Int], axis: Axes, layer: String) {
+        guard let axes = axis.resolved(rank: shape.count) else {
+            preconditionFailure("\(layer): axis \(axis) does not fit shape \(shape)")
+        }
+        self.init(shape: shape, axes: axes)
+    }
+
+    /// The sum of the squares of every group, computed in Double.
+    func sumsOfSquares(_ x: UnsafeBufferPointer<Float>) -> [Double] {
+        var squares = [Double](repeating: 0, count: groupCount)
+        for index in 0..<x.count { squares[group(of: index)] += Double(x[index]) * Double(x[index]) }
+        return squares
+    }
+
     /// The group of the element at flat index `index`.
     @inline(__always)
     func group(of index: Int) -> Int {
@@ -131,10 +147,7 @@ extension BatchNormalization {
 
 extension LayerNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let axes = config.axis.resolved(rank: input.rank) else {
-            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
-        }
-        let groups = AxisGroups(shape: input.shape, axes: axes)
+        let groups = AxisGroups(shape: input.shape, axis: config.axis, layer: config.name)
         let (mean, variance) = input.withUnsafeScalars { groups.moments($0) }
         let epsilon = Double(config.epsilon)
         var output = input
@@ -200,14 +213,8 @@ extension GroupNormalization {
 
 extension UnitNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let axes = config.axis.resolved(rank: input.rank) else {
-            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
-        }
-        let groups = AxisGroups(shape: input.shape, axes: axes)
-        var squares = [Double](repeating: 0, count: groups.groupCount)
-        input.withUnsafeScalars { x in
-            for index in 0..<x.count { squares[groups.group(of: index)] += Double(x[index]) * Double(x[index]) }
-        }
+        let groups = AxisGroups(shape: input.shape, axis: config.axis, layer: config.name)
+        let squares = input.withUnsafeScalars { groups.sumsOfSquares($0) }
         // Keras: x · min(rsqrt(Σx²), 1 / 1e-12).
         let scales = squares.map { min(1 / $0.squareRoot(), 1e12) }
         var output = input
@@ -222,14 +229,8 @@ extension UnitNormalization {
 
 extension RMSNormalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let axes = config.axis.resolved(rank: input.rank) else {
-            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
-        }
-        let groups = AxisGroups(shape: input.shape, axes: axes)
-        var squares = [Double](repeating: 0, count: groups.groupCount)
-        input.withUnsafeScalars { x in
-            for index in 0..<x.count { squares[groups.group(of: index)] += Double(x[index]) * Double(x[index]) }
-        }
+        let groups = AxisGroups(shape: input.shape, axis: config.axis, layer: config.name)
+        let squares = input.withUnsafeScalars { groups.sumsOfSquares($0) }
         let inv = squares.map { 1 / ($0 / Double(max(groups.groupSize, 1)) + config.epsilon).squareRoot() }
         var output = input
         let scales = scale.scalars

@@ -2,31 +2,6 @@
 
 import CModelKernels
 
-/// `keras.layers.MaxPooling1D`.
-public typealias MaxPooling1D = Pooling<Spatial1D, MaxPoolingMode>
-/// `keras.layers.MaxPooling2D`.
-public typealias MaxPooling2D = Pooling<Spatial2D, MaxPoolingMode>
-/// `keras.layers.MaxPooling3D`.
-public typealias MaxPooling3D = Pooling<Spatial3D, MaxPoolingMode>
-/// `keras.layers.AveragePooling1D`.
-public typealias AveragePooling1D = Pooling<Spatial1D, AveragePoolingMode>
-/// `keras.layers.AveragePooling2D`.
-public typealias AveragePooling2D = Pooling<Spatial2D, AveragePoolingMode>
-/// `keras.layers.AveragePooling3D`.
-public typealias AveragePooling3D = Pooling<Spatial3D, AveragePoolingMode>
-/// `keras.layers.GlobalMaxPooling1D`.
-public typealias GlobalMaxPooling1D = GlobalPooling<Spatial1D, MaxPoolingMode>
-/// `keras.layers.GlobalMaxPooling2D`.
-public typealias GlobalMaxPooling2D = GlobalPooling<Spatial2D, MaxPoolingMode>
-/// `keras.layers.GlobalMaxPooling3D`.
-public typealias GlobalMaxPooling3D = GlobalPooling<Spatial3D, MaxPoolingMode>
-/// `keras.layers.GlobalAveragePooling1D`.
-public typealias GlobalAveragePooling1D = GlobalPooling<Spatial1D, AveragePoolingMode>
-/// `keras.layers.GlobalAveragePooling2D`.
-public typealias GlobalAveragePooling2D = GlobalPooling<Spatial2D, AveragePoolingMode>
-/// `keras.layers.GlobalAveragePooling3D`.
-public typealias GlobalAveragePooling3D = GlobalPooling<Spatial3D, AveragePoolingMode>
-
 extension Pooling {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)

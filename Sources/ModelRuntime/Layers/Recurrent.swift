@@ -1,12 +1,5 @@
 // Recurrent layers and embeddings: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D, Embedding.
 
-/// `keras.layers.SimpleRNN`.
-public typealias SimpleRNN = Recurrent<SimpleRNNCell>
-/// `keras.layers.LSTM`.
-public typealias LSTM = Recurrent<LSTMCell>
-/// `keras.layers.GRU`.
-public typealias GRU = Recurrent<GRUCell>
-
 extension Recurrent {
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input)[0] }
 
@@ -94,13 +87,6 @@ extension Recurrent {
         return run.results()
     }
 }
-
-/// `keras.layers.ConvLSTM1D`.
-public typealias ConvLSTM1D = ConvLSTM<Spatial1D>
-/// `keras.layers.ConvLSTM2D`.
-public typealias ConvLSTM2D = ConvLSTM<Spatial2D>
-/// `keras.layers.ConvLSTM3D`.
-public typealias ConvLSTM3D = ConvLSTM<Spatial3D>
 
 extension ConvLSTM {
     public func callAsFunction(_ input: Tensor) -> Tensor { outputs(input, initialState: [])[0] }

@@ -1,25 +1,6 @@
 // Reshaping layers: Flatten, Reshape, Permute, RepeatVector, ZeroPadding, Cropping,
 // UpSampling.
 
-/// `keras.layers.ZeroPadding1D`.
-public typealias ZeroPadding1D = ZeroPadding<Spatial1D>
-/// `keras.layers.ZeroPadding2D`.
-public typealias ZeroPadding2D = ZeroPadding<Spatial2D>
-/// `keras.layers.ZeroPadding3D`.
-public typealias ZeroPadding3D = ZeroPadding<Spatial3D>
-/// `keras.layers.Cropping1D`.
-public typealias Cropping1D = Cropping<Spatial1D>
-/// `keras.layers.Cropping2D`.
-public typealias Cropping2D = Cropping<Spatial2D>
-/// `keras.layers.Cropping3D`.
-public typealias Cropping3D = Cropping<Spatial3D>
-/// `keras.layers.UpSampling1D`.
-public typealias UpSampling1D = UpSampling<Spatial1D>
-/// `keras.layers.UpSampling2D`.
-public typealias UpSampling2D = UpSampling<Spatial2D>
-/// `keras.layers.UpSampling3D`.
-public typealias UpSampling3D = UpSampling<Spatial3D>
-
 extension Flatten {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         input.reshaped(to: [input.shape[0], input.shape.dropFirst().reduce(1, *)])

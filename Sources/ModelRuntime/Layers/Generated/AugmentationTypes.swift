@@ -20,3 +20,18 @@ public struct InferenceIdentity<Config: InferenceIdentityConfig>: WeightlessLaye
         outputShape = try config.outputShape(for: inputShape)
     }
 }
+
+/// `keras.layers.RandomFlip`.
+public typealias RandomFlip = InferenceIdentity<RandomFlipConfig>
+/// `keras.layers.RandomRotation`.
+public typealias RandomRotation = InferenceIdentity<RandomRotationConfig>
+/// `keras.layers.RandomZoom`.
+public typealias RandomZoom = InferenceIdentity<RandomZoomConfig>
+/// `keras.layers.RandomTranslation`.
+public typealias RandomTranslation = InferenceIdentity<RandomTranslationConfig>
+/// `keras.layers.RandomContrast`.
+public typealias RandomContrast = InferenceIdentity<RandomContrastConfig>
+/// `keras.layers.RandomBrightness`.
+public typealias RandomBrightness = InferenceIdentity<RandomBrightnessConfig>
+/// `keras.layers.Identity`.
+public typealias Identity = InferenceIdentity<IdentityConfig>

@@ -33,6 +33,13 @@ public struct Convolution<Rank: SpatialRank>: UnaryLayer {
     }
 }
 
+/// `keras.layers.Conv1D`.
+public typealias Conv1D = Convolution<Spatial1D>
+/// `keras.layers.Conv2D`.
+public typealias Conv2D = Convolution<Spatial2D>
+/// `keras.layers.Conv3D`.
+public typealias Conv3D = Convolution<Spatial3D>
+
 /// `keras.layers.Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: the transpose of a
 /// convolution, `activation(conv_transpose(input, kernel) + bias)`.
 public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
@@ -61,6 +68,13 @@ public struct ConvolutionTranspose<Rank: SpatialRank>: UnaryLayer {
     }
 }
 
+/// `keras.layers.Conv1DTranspose`.
+public typealias Conv1DTranspose = ConvolutionTranspose<Spatial1D>
+/// `keras.layers.Conv2DTranspose`.
+public typealias Conv2DTranspose = ConvolutionTranspose<Spatial2D>
+/// `keras.layers.Conv3DTranspose`.
+public typealias Conv3DTranspose = ConvolutionTranspose<Spatial3D>
+
 /// `keras.layers.DepthwiseConv1D`, `DepthwiseConv2D`: each channel convolved with its own
 /// `depth_multiplier` kernels.
 public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
@@ -88,6 +102,11 @@ public struct DepthwiseConvolution<Rank: SpatialRank>: UnaryLayer {
         try stored.set(weights, layer: config.name)
     }
 }
+
+/// `keras.layers.DepthwiseConv1D`.
+public typealias DepthwiseConv1D = DepthwiseConvolution<Spatial1D>
+/// `keras.layers.DepthwiseConv2D`.
+public typealias DepthwiseConv2D = DepthwiseConvolution<Spatial2D>
 
 /// `keras.layers.SeparableConv1D`, `SeparableConv2D`: a depthwise convolution, then a pointwise
 /// (1×1) one.
@@ -118,3 +137,8 @@ public struct SeparableConvolution<Rank: SpatialRank>: UnaryLayer {
         try stored.set(weights, layer: config.name)
     }
 }
+
+/// `keras.layers.SeparableConv1D`.
+public typealias SeparableConv1D = SeparableConvolution<Spatial1D>
+/// `keras.layers.SeparableConv2D`.
+public typealias SeparableConv2D = SeparableConvolution<Spatial2D>

@@ -46,3 +46,16 @@ public struct ElementwiseMerge<Config: ElementwiseMergeOperation>: MergeLayer, W
         outputShape = try config.outputShape(forInputs: inputShapes)
     }
 }
+
+/// `keras.layers.Add`.
+public typealias Add = ElementwiseMerge<AddConfig>
+/// `keras.layers.Subtract`.
+public typealias Subtract = ElementwiseMerge<SubtractConfig>
+/// `keras.layers.Multiply`.
+public typealias Multiply = ElementwiseMerge<MultiplyConfig>
+/// `keras.layers.Average`.
+public typealias Average = ElementwiseMerge<AverageConfig>
+/// `keras.layers.Maximum`.
+public typealias Maximum = ElementwiseMerge<MaximumConfig>
+/// `keras.layers.Minimum`.
+public typealias Minimum = ElementwiseMerge<MinimumConfig>

@@ -19,6 +19,19 @@ public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
     }
 }
 
+/// `keras.layers.MaxPooling1D`.
+public typealias MaxPooling1D = Pooling<Spatial1D, MaxPoolingMode>
+/// `keras.layers.MaxPooling2D`.
+public typealias MaxPooling2D = Pooling<Spatial2D, MaxPoolingMode>
+/// `keras.layers.MaxPooling3D`.
+public typealias MaxPooling3D = Pooling<Spatial3D, MaxPoolingMode>
+/// `keras.layers.AveragePooling1D`.
+public typealias AveragePooling1D = Pooling<Spatial1D, AveragePoolingMode>
+/// `keras.layers.AveragePooling2D`.
+public typealias AveragePooling2D = Pooling<Spatial2D, AveragePoolingMode>
+/// `keras.layers.AveragePooling3D`.
+public typealias AveragePooling3D = Pooling<Spatial3D, AveragePoolingMode>
+
 /// Max or average over every spatial position.
 public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {
     public let config: GlobalPoolingConfig<Rank, Mode>
@@ -32,3 +45,16 @@ public struct GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLay
         outputShape = try config.outputShape(for: inputShape)
     }
 }
+
+/// `keras.layers.GlobalMaxPooling1D`.
+public typealias GlobalMaxPooling1D = GlobalPooling<Spatial1D, MaxPoolingMode>
+/// `keras.layers.GlobalMaxPooling2D`.
+public typealias GlobalMaxPooling2D = GlobalPooling<Spatial2D, MaxPoolingMode>
+/// `keras.layers.GlobalMaxPooling3D`.
+public typealias GlobalMaxPooling3D = GlobalPooling<Spatial3D, MaxPoolingMode>
+/// `keras.layers.GlobalAveragePooling1D`.
+public typealias GlobalAveragePooling1D = GlobalPooling<Spatial1D, AveragePoolingMode>
+/// `keras.layers.GlobalAveragePooling2D`.
+public typealias GlobalAveragePooling2D = GlobalPooling<Spatial2D, AveragePoolingMode>
+/// `keras.layers.GlobalAveragePooling3D`.
+public typealias GlobalAveragePooling3D = GlobalPooling<Spatial3D, AveragePoolingMode>

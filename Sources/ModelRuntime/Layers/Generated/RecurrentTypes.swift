@@ -34,6 +34,13 @@ public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {
     }
 }
 
+/// `keras.layers.SimpleRNN`.
+public typealias SimpleRNN = Recurrent<SimpleRNNCell>
+/// `keras.layers.LSTM`.
+public typealias LSTM = Recurrent<LSTMCell>
+/// `keras.layers.GRU`.
+public typealias GRU = Recurrent<GRUCell>
+
 /// `keras.layers.Embedding`: rows of the table picked by index.
 public struct Embedding: UnaryLayer {
     public let config: EmbeddingConfig
@@ -90,3 +97,10 @@ public struct ConvLSTM<Rank: SpatialRank>: MultiOutputLayer {
         try stored.set(weights, layer: config.name)
     }
 }
+
+/// `keras.layers.ConvLSTM1D`.
+public typealias ConvLSTM1D = ConvLSTM<Spatial1D>
+/// `keras.layers.ConvLSTM2D`.
+public typealias ConvLSTM2D = ConvLSTM<Spatial2D>
+/// `keras.layers.ConvLSTM3D`.
+public typealias ConvLSTM3D = ConvLSTM<Spatial3D>

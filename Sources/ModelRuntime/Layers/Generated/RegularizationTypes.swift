@@ -32,6 +32,13 @@ public struct SpatialDropout<Rank: SpatialRank>: WeightlessLayer {
     }
 }
 
+/// `keras.layers.SpatialDropout1D`.
+public typealias SpatialDropout1D = SpatialDropout<Spatial1D>
+/// `keras.layers.SpatialDropout2D`.
+public typealias SpatialDropout2D = SpatialDropout<Spatial2D>
+/// `keras.layers.SpatialDropout3D`.
+public typealias SpatialDropout3D = SpatialDropout<Spatial3D>
+
 /// `keras.layers.GaussianDropout`: the identity at inference.
 public struct GaussianDropout: WeightlessLayer {
     public let config: GaussianDropoutConfig

@@ -75,6 +75,13 @@ public struct ZeroPadding<Rank: SpatialRank>: WeightlessLayer {
     }
 }
 
+/// `keras.layers.ZeroPadding1D`.
+public typealias ZeroPadding1D = ZeroPadding<Spatial1D>
+/// `keras.layers.ZeroPadding2D`.
+public typealias ZeroPadding2D = ZeroPadding<Spatial2D>
+/// `keras.layers.ZeroPadding3D`.
+public typealias ZeroPadding3D = ZeroPadding<Spatial3D>
+
 /// `keras.layers.Cropping1D/2D/3D`.
 public struct Cropping<Rank: SpatialRank>: WeightlessLayer {
     public let config: CroppingConfig<Rank>
@@ -88,6 +95,13 @@ public struct Cropping<Rank: SpatialRank>: WeightlessLayer {
         outputShape = try config.outputShape(for: inputShape)
     }
 }
+
+/// `keras.layers.Cropping1D`.
+public typealias Cropping1D = Cropping<Spatial1D>
+/// `keras.layers.Cropping2D`.
+public typealias Cropping2D = Cropping<Spatial2D>
+/// `keras.layers.Cropping3D`.
+public typealias Cropping3D = Cropping<Spatial3D>
 
 /// `keras.layers.UpSampling1D/2D/3D`: nearest repeats positions; `UpSampling2D`'s other
 /// interpolations resize as `Resizing` does.
@@ -103,3 +117,10 @@ public struct UpSampling<Rank: SpatialRank>: WeightlessLayer {
         outputShape = try config.outputShape(for: inputShape)
     }
 }
+
+/// `keras.layers.UpSampling1D`.
+public typealias UpSampling1D = UpSampling<Spatial1D>
+/// `keras.layers.UpSampling2D`.
+public typealias UpSampling2D = UpSampling<Spatial2D>
+/// `keras.layers.UpSampling3D`.
+public typealias UpSampling3D = UpSampling<Spatial3D>

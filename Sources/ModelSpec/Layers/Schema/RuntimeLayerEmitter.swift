@@ -72,6 +72,13 @@ package enum RuntimeLayerEmitter {
             ]
         }
         lines.append("}")
+        if !layer.aliases.isEmpty { lines.append("") }
+        for alias in layer.aliases {
+            lines += [
+                "/// `keras.layers.\(alias.name)`.",
+                "public typealias \(alias.name) = \(layer.name)<\(alias.arguments)>",
+            ]
+        }
         return lines
     }
 

@@ -235,8 +235,25 @@ package struct RuntimeLayerSchema: Sendable {
         }
     }
 
+    /// A Keras class name for one specialization of a generic layer type
+    /// (`typealias Conv2D = Convolution<Spatial2D>`).
+    package struct Alias: Sendable {
+        /// The Keras class name (`Conv2D`).
+        package var name: String
+        /// The generic arguments (`Spatial2D`).
+        package var arguments: String
+
+        /// An alias `name` for the type with `arguments`.
+        package init(_ name: String, _ arguments: String) {
+            self.name = name
+            self.arguments = arguments
+        }
+    }
+
     /// The struct's name with its generic parameters (`Convolution<Rank: SpatialRank>`).
     package var declaration: String
+    /// Its Keras class names, one per specialization, for a generic type.
+    package var aliases: [Alias]
     /// Its inputs and weights.
     package var kind: Kind
     /// Its config type (`ConvConfig<Rank>`).
@@ -252,9 +269,10 @@ package struct RuntimeLayerSchema: Sendable {
     /// config).
     package init(
         _ declaration: String, _ kind: Kind, config: String = "", doc: String, weights accessors: [Accessor] = [],
-        afterBuild: [String] = []
+        afterBuild: [String] = [], aliases: [Alias] = []
     ) {
         self.declaration = declaration
+        self.aliases = aliases
         self.kind = kind
         self.config = config
         self.doc = doc
@@ -301,4 +319,14 @@ package struct LayerFamily: Sendable {
     package var fileName: String { name + "Configs.swift" }
     /// The generated runtime file's name.
     package var layersFileName: String { name + "Types.swift" }
+}
+
+extension [RuntimeLayerSchema.Alias] {
+    /// One alias per spatial rank: `prefix` + `1D` + `suffix` for `Spatial1D` (then `arguments`
+    /// after it), and so on.
+    package static func ranks(
+        _ prefix: String, _ ranks: ClosedRange<Int> = 1...3, suffix: String = "", arguments: String = ""
+    ) -> Self {
+        ranks.map { RuntimeLayerSchema.Alias("\(prefix)\($0)D\(suffix)", "Spatial\($0)D" + arguments) }
+    }
 }

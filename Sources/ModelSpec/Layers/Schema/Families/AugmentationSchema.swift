@@ -97,6 +97,11 @@ extension LayerFamily {
                 doc: """
                     A layer that returns its input at inference; `RandomFlip`, `RandomRotation`, … and
                     `Identity` are this with their config.
-                    """)
+                    """,
+                aliases: [
+                    "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                    "RandomBrightness",
+                    "Identity",
+                ].map { .init($0, $0 + "Config") })
         ])
 }

@@ -38,7 +38,8 @@ extension LayerFamily {
                     weights: [
                         .weight("kernel", "The kernel, shaped `(*kernel_size, input_channels / groups, filters)`."),
                         .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
-                    ])),
+                    ],
+                    aliases: .ranks("Conv"))),
             ConfigSchema(
                 "ConvTransposeConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -73,7 +74,8 @@ extension LayerFamily {
                     weights: [
                         .weight("kernel", "The kernel, shaped `(*kernel_size, filters, input_channels)`."),
                         .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
-                    ])),
+                    ],
+                    aliases: .ranks("Conv", suffix: "Transpose"))),
             ConfigSchema(
                 "DepthwiseConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -107,7 +109,8 @@ extension LayerFamily {
                     weights: [
                         .weight("kernel", "The kernel, shaped `(*kernel_size, channels, depth_multiplier)`."),
                         .optionalWeight("bias", "The `[channels · depth_multiplier]` bias, when `useBias`."),
-                    ])),
+                    ],
+                    aliases: .ranks("DepthwiseConv", 1...2))),
             ConfigSchema(
                 "SeparableConvConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -155,6 +158,7 @@ extension LayerFamily {
                             The pointwise kernel, shaped `(1, ..., channels · depth_multiplier, filters)`.
                             """),
                         .optionalWeight("bias", "The `[filters]` bias, when `useBias`."),
-                    ])),
+                    ],
+                    aliases: .ranks("SeparableConv", 1...2))),
         ])
 }

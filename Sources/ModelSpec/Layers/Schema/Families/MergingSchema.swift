@@ -93,6 +93,9 @@ extension LayerFamily {
         layers: [
             RuntimeLayerSchema(
                 "ElementwiseMerge<Config: ElementwiseMergeOperation>", .weightlessMerge, config: "Config",
-                doc: "An element-wise merge layer; `Add`, `Subtract`, … are this with their config.")
+                doc: "An element-wise merge layer; `Add`, `Subtract`, … are this with their config.",
+                aliases: ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"].map {
+                    .init($0, $0 + "Config")
+                })
         ])
 }

@@ -29,7 +29,9 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "Pooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless,
-                    doc: "Max or average pooling over windows of the spatial axes.")),
+                    doc: "Max or average pooling over windows of the spatial axes.",
+                    aliases: .ranks("MaxPooling", arguments: ", MaxPoolingMode")
+                        + .ranks("AveragePooling", arguments: ", AveragePoolingMode"))),
             ConfigSchema(
                 "GlobalPoolingConfig<Rank: SpatialRank, Mode: PoolingMode>",
                 ["UnaryLayerConfig", "SwiftSpelledConfig"],
@@ -45,6 +47,8 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "GlobalPooling<Rank: SpatialRank, Mode: PoolingMode>", .weightless,
-                    doc: "Max or average over every spatial position.")),
+                    doc: "Max or average over every spatial position.",
+                    aliases: .ranks("GlobalMaxPooling", arguments: ", MaxPoolingMode")
+                        + .ranks("GlobalAveragePooling", arguments: ", AveragePoolingMode"))),
         ])
 }

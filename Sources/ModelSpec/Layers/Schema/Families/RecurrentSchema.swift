@@ -79,7 +79,8 @@ extension LayerFamily {
                     ],
                     afterBuild: [
                         "if Cell.gates == 4, config.unitForgetBias { stored.setForgetGateBias(units: config.units) }"
-                    ])),
+                    ],
+                    aliases: [.init("SimpleRNN", "SimpleRNNCell"), .init("LSTM", "LSTMCell"), .init("GRU", "GRUCell")])),
             ConfigSchema(
                 "EmbeddingConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -185,6 +186,7 @@ extension LayerFamily {
                     ],
                     afterBuild: [
                         "if config.unitForgetBias { stored.setForgetGateBias(units: config.filters) }"
-                    ])),
+                    ],
+                    aliases: .ranks("ConvLSTM"))),
         ])
 }

@@ -45,7 +45,8 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "SpatialDropout<Rank: SpatialRank>", .weightless,
-                    doc: "`keras.layers.SpatialDropout1D/2D/3D`: the identity at inference.")),
+                    doc: "`keras.layers.SpatialDropout1D/2D/3D`: the identity at inference.",
+                    aliases: .ranks("SpatialDropout"))),
             ConfigSchema(
                 "GaussianDropoutConfig", ["UnaryLayerConfig"],
                 doc: """

@@ -85,7 +85,8 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "ZeroPadding<Rank: SpatialRank>", .weightless,
-                    doc: "`keras.layers.ZeroPadding1D/2D/3D`.")),
+                    doc: "`keras.layers.ZeroPadding1D/2D/3D`.",
+                    aliases: .ranks("ZeroPadding"))),
             ConfigSchema(
                 "CroppingConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -105,7 +106,8 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "Cropping<Rank: SpatialRank>", .weightless,
-                    doc: "`keras.layers.Cropping1D/2D/3D`.")),
+                    doc: "`keras.layers.Cropping1D/2D/3D`.",
+                    aliases: .ranks("Cropping"))),
             ConfigSchema(
                 "UpSamplingConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -132,6 +134,7 @@ extension LayerFamily {
                     doc: """
                         `keras.layers.UpSampling1D/2D/3D`: nearest repeats positions; `UpSampling2D`'s other
                         interpolations resize as `Resizing` does.
-                        """)),
+                        """,
+                    aliases: .ranks("UpSampling"))),
         ])
 }
