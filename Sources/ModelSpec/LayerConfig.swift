@@ -106,6 +106,20 @@ extension UnaryLayerConfig {
 }
 
 /// A config value that is out of range, naming the field by its Keras key.
+/// Throws a `ConfigFieldError` naming `field` unless `value` is a positive integer (at most
+/// 2^`maxPower` when given, a bound that keeps products of sizes from overflowing).
+func requirePositive(_ value: Int, _ field: String, upToPowerOfTwo maxPower: Int? = nil) throws {
+    guard value > 0, maxPower.map({ value <= 1 << $0 }) ?? true else {
+        let bound = maxPower.map { " up to 2^\($0)" } ?? ""
+        throw ConfigFieldError(field: field, "must be a positive integer\(bound), found \(value)")
+    }
+}
+
+/// The bias of a kernel layer when `useBias`, else none: Keras's `bias` variable of `shape`.
+func optionalBias(_ useBias: Bool, shape: [Int], _ initializer: Initializer, trainable: Bool) -> [WeightSpec] {
+    useBias ? [WeightSpec(name: "bias", shape: shape, initializer: initializer, trainable: trainable)] : []
+}
+
 public struct ConfigFieldError: Error, Sendable, CustomStringConvertible {
     /// The Keras key of the field.
     public var field: String

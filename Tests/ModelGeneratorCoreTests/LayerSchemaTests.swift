@@ -173,8 +173,8 @@ import Testing
             // Example layers.
             //
             // Generated from Sources/ModelSpec/Layers/Schema/Families/ExampleSchema.swift by
-            // tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-            // extension under Sources/ModelRuntime/Layers.
+            // tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+            // under Sources/ModelRuntime/Layers.
 
             /// `keras.layers.Example`.
             public struct Example<Rank: SpatialRank>: MergeLayer {

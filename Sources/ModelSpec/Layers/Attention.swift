@@ -220,12 +220,8 @@ extension MultiHeadAttentionConfig {
     public static let inputArity = InputArity.atLeast(2)
 
     public func validate() throws {
-        guard numHeads > 0, numHeads <= 1 << 20 else {
-            throw ConfigFieldError(field: "num_heads", "must be a positive integer up to 2^20, found \(numHeads)")
-        }
-        guard keyDim > 0, keyDim <= 1 << 20 else {
-            throw ConfigFieldError(field: "key_dim", "must be a positive integer up to 2^20, found \(keyDim)")
-        }
+        try requirePositive(numHeads, "num_heads", upToPowerOfTwo: 20)
+        try requirePositive(keyDim, "key_dim", upToPowerOfTwo: 20)
         if let valueDim, valueDim <= 0 {
             throw ConfigFieldError(field: "value_dim", "must be a positive integer, found \(valueDim)")
         }
@@ -293,10 +289,7 @@ extension MultiHeadAttentionConfig {
             WeightSpec(
                 name: "kernel", shape: [numHeads, headValueDim, out], initializer: kernelInitializer,
                 trainable: trainable))
-        if useBias {
-            weights.append(WeightSpec(name: "bias", shape: [out], initializer: biasInitializer, trainable: trainable))
-        }
-        return weights
+        return weights + optionalBias(useBias, shape: [out], biasInitializer, trainable: trainable)
     }
 
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {

@@ -64,9 +64,7 @@ extension ConvConfig: DilatedWindowFields {
     }
 
     public func validate() throws {
-        guard filters > 0 else {
-            throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
-        }
+        try requirePositive(filters, "filters")
         try checkWindowFields()
         if padding == .causal, Rank.rank != 1 {
             throw ConfigFieldError(field: "padding", "'causal' padding is only for 1D convolutions")
@@ -92,16 +90,12 @@ extension ConvConfig: DilatedWindowFields {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [
+        let weights = [
             WeightSpec(
                 name: "kernel", shape: window.size + [channels / groups, filters], initializer: kernelInitializer,
                 trainable: trainable)
         ]
-        if useBias {
-            weights.append(
-                WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable))
-        }
-        return weights
+        return weights + optionalBias(useBias, shape: [filters], biasInitializer, trainable: trainable)
     }
 }
 
@@ -116,9 +110,7 @@ extension ConvTransposeConfig: DilatedWindowFields {
     }
 
     public func validate() throws {
-        guard filters > 0 else {
-            throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
-        }
+        try requirePositive(filters, "filters")
         try checkWindowFields()
         guard padding != .causal else {
             throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a transposed convolution")
@@ -159,16 +151,12 @@ extension ConvTransposeConfig: DilatedWindowFields {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [
+        let weights = [
             WeightSpec(
                 name: "kernel", shape: kernelSize.expanded(to: Rank.rank).values + [filters, channels],
                 initializer: kernelInitializer, trainable: trainable)
         ]
-        if useBias {
-            weights.append(
-                WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable))
-        }
-        return weights
+        return weights + optionalBias(useBias, shape: [filters], biasInitializer, trainable: trainable)
     }
 }
 
@@ -182,9 +170,7 @@ extension DepthwiseConvConfig: DilatedWindowFields {
     }
 
     public func validate() throws {
-        guard depthMultiplier > 0 else {
-            throw ConfigFieldError(field: "depth_multiplier", "must be a positive integer, found \(depthMultiplier)")
-        }
+        try requirePositive(depthMultiplier, "depth_multiplier")
         try checkWindowFields()
         guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
         try checkStridesOrDilation()
@@ -201,18 +187,13 @@ extension DepthwiseConvConfig: DilatedWindowFields {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [
+        let weights = [
             WeightSpec(
                 name: "kernel", shape: window.size + [channels, depthMultiplier], initializer: depthwiseInitializer,
                 trainable: trainable)
         ]
-        if useBias {
-            weights.append(
-                WeightSpec(
-                    name: "bias", shape: [channels * depthMultiplier], initializer: biasInitializer,
-                    trainable: trainable))
-        }
         return weights
+            + optionalBias(useBias, shape: [channels * depthMultiplier], biasInitializer, trainable: trainable)
     }
 }
 
@@ -226,12 +207,8 @@ extension SeparableConvConfig: DilatedWindowFields {
     }
 
     public func validate() throws {
-        guard filters > 0 else {
-            throw ConfigFieldError(field: "filters", "must be a positive integer, found \(filters)")
-        }
-        guard depthMultiplier > 0 else {
-            throw ConfigFieldError(field: "depth_multiplier", "must be a positive integer, found \(depthMultiplier)")
-        }
+        try requirePositive(filters, "filters")
+        try requirePositive(depthMultiplier, "depth_multiplier")
         try checkWindowFields()
         guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
         try checkStridesOrDilation()
@@ -248,7 +225,7 @@ extension SeparableConvConfig: DilatedWindowFields {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        var weights = [
+        let weights = [
             WeightSpec(
                 name: "depthwise_kernel", shape: window.size + [channels, depthMultiplier],
                 initializer: depthwiseInitializer,
@@ -258,10 +235,6 @@ extension SeparableConvConfig: DilatedWindowFields {
                 shape: Array(repeating: 1, count: Rank.rank) + [channels * depthMultiplier, filters],
                 initializer: pointwiseInitializer, trainable: trainable),
         ]
-        if useBias {
-            weights.append(
-                WeightSpec(name: "bias", shape: [filters], initializer: biasInitializer, trainable: trainable))
-        }
-        return weights
+        return weights + optionalBias(useBias, shape: [filters], biasInitializer, trainable: trainable)
     }
 }

@@ -55,7 +55,7 @@ extension InputLayerConfig {
 
 extension DenseConfig {
     public func validate() throws {
-        guard units > 0 else { throw ConfigFieldError(field: "units", "must be a positive integer, found \(units)") }
+        try requirePositive(units, "units")
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -65,14 +65,11 @@ extension DenseConfig {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let inputUnits = try inputUnits(input)
-        var weights = [
+        let weights = [
             WeightSpec(
                 name: "kernel", shape: [inputUnits, units], initializer: kernelInitializer, trainable: trainable)
         ]
-        if useBias {
-            weights.append(WeightSpec(name: "bias", shape: [units], initializer: biasInitializer, trainable: trainable))
-        }
-        return weights
+        return weights + optionalBias(useBias, shape: [units], biasInitializer, trainable: trainable)
     }
 
     public func warnings(forInputs inputs: [TensorShape]) -> [String] {

@@ -54,9 +54,7 @@ extension RecurrentConfig {
     package static var spelledTypeName: String { "\(Cell.className)Config" }
 
     public func validate() throws {
-        guard units > 0, units <= 1 << 30 else {
-            throw ConfigFieldError(field: "units", "must be a positive integer up to 2^30, found \(units)")
-        }
+        try requirePositive(units, "units", upToPowerOfTwo: 30)
         guard !stateful else {
             throw ConfigFieldError(field: "stateful", "is not supported: generated models keep no state between calls")
         }
@@ -113,12 +111,8 @@ extension RecurrentConfig {
 
 extension EmbeddingConfig {
     public func validate() throws {
-        guard inputDim > 0 else {
-            throw ConfigFieldError(field: "input_dim", "must be a positive integer, found \(inputDim)")
-        }
-        guard outputDim > 0 else {
-            throw ConfigFieldError(field: "output_dim", "must be a positive integer, found \(outputDim)")
-        }
+        try requirePositive(inputDim, "input_dim")
+        try requirePositive(outputDim, "output_dim")
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
@@ -151,9 +145,7 @@ extension ConvLSTMConfig: DilatedWindowFields {
     }
 
     public func validate() throws {
-        guard filters > 0, filters <= 1 << 30 else {
-            throw ConfigFieldError(field: "filters", "must be a positive integer up to 2^30, found \(filters)")
-        }
+        try requirePositive(filters, "filters", upToPowerOfTwo: 30)
         try checkWindowFields()
         guard padding != .causal else {
             throw ConfigFieldError(field: "padding", "must be 'valid' or 'same' for a ConvLSTM layer, found 'causal'")
@@ -226,7 +218,7 @@ extension ConvLSTMConfig: DilatedWindowFields {
         let (_, channels) = try sequenceInput(input)
         let size = window.size
         let width = 4 * filters
-        var weights = [
+        let weights = [
             WeightSpec(
                 name: "kernel", shape: size + [channels, width], initializer: kernelInitializer,
                 trainable: trainable),
@@ -234,10 +226,7 @@ extension ConvLSTMConfig: DilatedWindowFields {
                 name: "recurrent_kernel", shape: size + [filters, width], initializer: recurrentInitializer,
                 trainable: trainable),
         ]
-        if useBias {
-            weights.append(WeightSpec(name: "bias", shape: [width], initializer: biasInitializer, trainable: trainable))
-        }
-        return weights
+        return weights + optionalBias(useBias, shape: [width], biasInitializer, trainable: trainable)
     }
 
     public func kerasWeightPaths(forInputs inputs: [TensorShape]) throws -> [String] {

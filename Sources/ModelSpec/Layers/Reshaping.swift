@@ -77,7 +77,7 @@ extension PermuteConfig {
 
 extension RepeatVectorConfig {
     public func validate() throws {
-        guard n > 0 else { throw ConfigFieldError(field: "n", "must be a positive integer, found \(n)") }
+        try requirePositive(n, "n")
     }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {

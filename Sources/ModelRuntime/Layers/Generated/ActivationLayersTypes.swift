@@ -1,8 +1,8 @@
 // Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/ActivationLayersSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.ReLU`.
 public struct ReLU: WeightlessLayer {

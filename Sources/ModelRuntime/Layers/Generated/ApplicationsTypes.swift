@@ -3,8 +3,8 @@
 // without declaring them; Keras writes them with their defining module.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/ApplicationsSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `LayerScale` of ConvNeXt: `x · gamma` over the last axis.
 public struct LayerScale: UnaryLayer {

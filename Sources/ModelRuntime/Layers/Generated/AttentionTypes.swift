@@ -2,8 +2,8 @@
 // (Bahdanau).
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/AttentionSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.EinsumDense`.
 public struct EinsumDense: UnaryLayer {

@@ -3,8 +3,8 @@
 // classification examples put them in front of the model.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/AugmentationSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// A layer that returns its input at inference; `RandomFlip`, `RandomRotation`, … and `Identity`
 /// are this with their config.

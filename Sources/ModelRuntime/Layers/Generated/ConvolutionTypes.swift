@@ -3,8 +3,8 @@
 // names Keras users know.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/ConvolutionSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.Conv1D`, `Conv2D`, `Conv3D`: `activation(conv(input, kernel) + bias)`.
 public struct Convolution<Rank: SpatialRank>: UnaryLayer {

@@ -1,8 +1,8 @@
 // Core layers: InputLayer, Dense, Activation.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/CoreSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.Dense`: `activation(input · kernel + bias)` over the last axis.
 public struct Dense: UnaryLayer {

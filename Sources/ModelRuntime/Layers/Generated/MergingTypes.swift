@@ -1,8 +1,8 @@
 // Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/MergingSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.Concatenate`: joins its inputs along `axis`.
 public struct Concatenate: MergeLayer, WeightlessMerge {

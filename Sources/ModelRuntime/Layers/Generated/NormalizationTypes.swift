@@ -2,8 +2,8 @@
 // GroupNormalization, UnitNormalization, RMSNormalization.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/NormalizationSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.BatchNormalization` at inference: each feature along `axis` normalized with the
 /// moving mean and variance, then scaled and shifted.

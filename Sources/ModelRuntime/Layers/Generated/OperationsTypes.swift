@@ -1,8 +1,8 @@
 // Operations on Keras tensors in Functional models (`x + 3.0`, `ops.mean(x, axis=1)`, `x[:, -1]`).
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/OperationsSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// A Keras operation called in a Functional model, as a layer: `Operation<Ops.Add>` for `x + 3.0`.
 /// Its config holds the call's constants.

@@ -2,8 +2,8 @@
 // position.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/PoolingSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// Max or average pooling over windows of the spatial axes.
 public struct Pooling<Rank: SpatialRank, Mode: PoolingMode>: WeightlessLayer {

@@ -1,8 +1,8 @@
 // Preprocessing layers that are part of a model's computation: Resizing, Rescaling, Normalization.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/PreprocessingSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.Rescaling`: `x · scale + offset`.
 public struct Rescaling: WeightlessLayer {

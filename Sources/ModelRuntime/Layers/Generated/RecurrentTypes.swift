@@ -1,8 +1,8 @@
 // Recurrent layers and embeddings: Embedding, SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/RecurrentSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.SimpleRNN`, `LSTM`, `GRU` at inference.
 public struct Recurrent<Cell: RecurrentCellKind>: MultiOutputLayer {

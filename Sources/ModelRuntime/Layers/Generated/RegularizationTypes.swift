@@ -1,8 +1,8 @@
 // Regularization layers: identity at inference.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/RegularizationSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.Dropout`: the identity at inference (the runtime computes inference only).
 public struct Dropout: WeightlessLayer {

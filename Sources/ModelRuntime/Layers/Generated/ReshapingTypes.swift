@@ -2,8 +2,8 @@
 // UpSampling1D/2D/3D.
 //
 // Generated from Sources/ModelSpec/Layers/Schema/Families/ReshapingSchema.swift by
-// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an
-// extension under Sources/ModelRuntime/Layers.
+// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
+// under Sources/ModelRuntime/Layers.
 
 /// `keras.layers.Flatten`.
 public struct Flatten: WeightlessLayer {

@@ -10,17 +10,19 @@ package enum ConfigEmitter {
 
     /// The generated file of `family`.
     package static func source(of family: LayerFamily) -> String {
-        var lines = docLines(family.summary, indent: "", marker: "//")
-        lines += [
-            "//",
-            "// Generated from Sources/ModelSpec/Layers/Schema/Families/\(family.name)Schema.swift by",
-            "// tools/generate-layer-configs.sh; do not edit. What the layers do is in",
-            "// Sources/ModelSpec/Layers/\(family.name).swift.",
-        ]
-        for config in family.configs {
-            lines.append("")
-            lines += self.lines(of: config)
-        }
+        file(
+            of: family, note: "What the layers do is in Sources/ModelSpec/Layers/\(family.name).swift.",
+            declarations: family.configs.map(lines(of:)))
+    }
+
+    /// A generated file of `family`: its summary, where it comes from and `note` as the header,
+    /// then the declarations, each after a blank line.
+    static func file(of family: LayerFamily, note: String, declarations: [[String]]) -> String {
+        var lines = docLines(family.summary, indent: "", marker: "//") + ["//"]
+        lines += docLines(
+            "Generated from Sources/ModelSpec/Layers/Schema/Families/\(family.name)Schema.swift by "
+                + "tools/generate-layer-configs.sh; do not edit. " + note, indent: "", marker: "//")
+        for declaration in declarations { lines += [""] + declaration }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -10,18 +10,9 @@ package enum RuntimeLayerEmitter {
 
     /// The generated file of `family`.
     package static func source(of family: LayerFamily) -> String {
-        var lines = ConfigEmitter.docLines(family.summary, indent: "", marker: "//")
-        lines += [
-            "//",
-            "// Generated from Sources/ModelSpec/Layers/Schema/Families/\(family.name)Schema.swift by",
-            "// tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an",
-            "// extension under Sources/ModelRuntime/Layers.",
-        ]
-        for layer in family.layers {
-            lines.append("")
-            lines += self.lines(of: layer)
-        }
-        return lines.joined(separator: "\n") + "\n"
+        ConfigEmitter.file(
+            of: family, note: "Each layer's call is hand-written, in an extension under Sources/ModelRuntime/Layers.",
+            declarations: family.layers.map(lines(of:)))
     }
 
     /// The files of the families that declare runtime layers, in file-name order.
