@@ -181,9 +181,29 @@ public struct ConfigField<Config>: Sendable {
         self.init(key, keyPath, required: required, spellsSwift: true) { $0.swiftExpression }
     }
 
+    /// A field of one size per spatial axis: a single size read from a spec is written out to
+    /// `rank` sizes, as Keras's `get_config()` writes them.
+    package init(
+        _ key: String, _ keyPath: WritableKeyPath<Config, IntTuple> & Sendable, required: Bool = false, rank: Int
+    ) {
+        self.init(
+            key, keyPath, required: required, spellsSwift: true, spelling: { $0.swiftExpression },
+            decoded: { $0.expanded(to: rank) })
+    }
+
+    /// An optional field of one size per spatial axis, written out as `init(_:_:required:rank:)`.
+    package init(
+        _ key: String, _ keyPath: WritableKeyPath<Config, IntTuple?> & Sendable, required: Bool = false, rank: Int
+    ) {
+        self.init(
+            key, keyPath, required: required, spellsSwift: true, spelling: { $0.swiftExpression },
+            decoded: { $0?.expanded(to: rank) })
+    }
+
     private init<Value: ConfigValue>(
         _ key: String, _ keyPath: WritableKeyPath<Config, Value> & Sendable, required: Bool,
-        spellsSwift: Bool, spelling: @escaping @Sendable (Value) -> String
+        spellsSwift: Bool, spelling: @escaping @Sendable (Value) -> String,
+        decoded: @escaping @Sendable (Value) -> Value = { $0 }
     ) {
         let label = ConfigField.label(forKey: key)
         self.spellsSwift = spellsSwift
@@ -193,7 +213,7 @@ public struct ConfigField<Config>: Sendable {
         self.valueType = Value.self
         let codingKey = ConfigKey(key)
         decodeInto = { config, container in
-            config[keyPath: keyPath] = try container.decode(Value.self, forKey: codingKey)
+            config[keyPath: keyPath] = decoded(try container.decode(Value.self, forKey: codingKey))
         }
         encodeFrom = { config, container in
             try container.encode(config[keyPath: keyPath], forKey: codingKey)

@@ -119,7 +119,7 @@ import Testing
                     if Rank.rank == 1 {
                         fields.append(ConfigField("size", \\.sizeScalar))
                     } else {
-                        fields.append(ConfigField("size", \\.size))
+                        fields.append(ConfigField("size", \\.size, rank: Rank.rank))
                     }
                     if Rank.rank > 1 { fields.append(ConfigField("mode", \\.mode)) }
                     fields += [

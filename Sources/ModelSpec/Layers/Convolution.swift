@@ -57,12 +57,6 @@ public struct SpatialWindow: Sendable, Equatable {
 extension ConvConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "Conv\(Rank.suffix)Config" }
 
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.expandWindowFields()
-        self = config
-    }
-
     public func validate() throws {
         try requirePositive(filters, "filters")
         try checkWindowFields()
@@ -101,13 +95,6 @@ extension ConvConfig: DilatedWindowFields {
 
 extension ConvTransposeConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "Conv\(Rank.suffix)TransposeConfig" }
-
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.expandWindowFields()
-        config.outputPadding = config.outputPadding?.expanded(to: Rank.rank)
-        self = config
-    }
 
     public func validate() throws {
         try requirePositive(filters, "filters")
@@ -163,12 +150,6 @@ extension ConvTransposeConfig: DilatedWindowFields {
 extension DepthwiseConvConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "DepthwiseConv\(Rank.suffix)Config" }
 
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.expandWindowFields()
-        self = config
-    }
-
     public func validate() throws {
         try requirePositive(depthMultiplier, "depth_multiplier")
         try checkWindowFields()
@@ -199,12 +180,6 @@ extension DepthwiseConvConfig: DilatedWindowFields {
 
 extension SeparableConvConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "SeparableConv\(Rank.suffix)Config" }
-
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.expandWindowFields()
-        self = config
-    }
 
     public func validate() throws {
         try requirePositive(filters, "filters")

@@ -40,13 +40,6 @@ public enum AveragePoolingMode: PoolingMode { public static let name = "Average"
 extension PoolingConfig {
     package static var spelledTypeName: String { "\(Mode.name)Pooling\(Rank.suffix)Config" }
 
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.poolSize = config.poolSize.expanded(to: Rank.rank)
-        config.strides = config.strides?.expanded(to: Rank.rank)
-        self = config
-    }
-
     public func validate() throws {
         try poolSize.check("pool_size", rank: Rank.rank)
         try strides?.check("strides", rank: Rank.rank)

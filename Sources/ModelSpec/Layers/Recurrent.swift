@@ -138,12 +138,6 @@ public typealias ConvLSTM3DConfig = ConvLSTMConfig<Spatial3D>
 extension ConvLSTMConfig: DilatedWindowFields {
     package static var spelledTypeName: String { "ConvLSTM\(Rank.suffix)Config" }
 
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.expandWindowFields()
-        self = config
-    }
-
     public func validate() throws {
         try requirePositive(filters, "filters", upToPowerOfTwo: 30)
         try checkWindowFields()

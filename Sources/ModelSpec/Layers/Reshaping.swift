@@ -233,12 +233,6 @@ extension UpSamplingConfig {
         set { size = IntTuple([newValue]) }
     }
 
-    public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.size = config.size.expanded(to: Rank.rank)
-        self = config
-    }
-
     public func validate() throws {
         try size.check("size", rank: Rank.rank)
         try checkChannelsLast(dataFormat)

@@ -207,13 +207,6 @@ protocol DilatedWindowFields {
 }
 
 extension DilatedWindowFields {
-    /// The window fields written out to one value per axis, as Keras's `get_config()` writes them.
-    mutating func expandWindowFields() {
-        kernelSize = kernelSize.expanded(to: Rank.rank)
-        strides = strides.expanded(to: Rank.rank)
-        dilationRate = dilationRate.expanded(to: Rank.rank)
-    }
-
     /// Throws unless `kernel_size`, `strides` and `dilation_rate` hold one positive value or one
     /// per axis and the data are channels-last.
     func checkWindowFields() throws {

@@ -14,9 +14,9 @@ public struct PoolingConfig<Rank: SpatialRank, Mode: PoolingMode>: UnaryLayerCon
             ConfigField("name", \.name, required: true),
             ConfigField("trainable", \.trainable),
             ConfigField("dtype", \.dtype),
-            ConfigField("pool_size", \.poolSize),
+            ConfigField("pool_size", \.poolSize, rank: Rank.rank),
             ConfigField("padding", \.padding),
-            ConfigField("strides", \.strides),
+            ConfigField("strides", \.strides, rank: Rank.rank),
             ConfigField("data_format", \.dataFormat),
         ]
     }

@@ -217,7 +217,7 @@ public struct UpSamplingConfig<Rank: SpatialRank>: UnaryLayerConfig, SwiftSpelle
         if Rank.rank == 1 {
             fields.append(ConfigField("size", \.sizeScalar))
         } else {
-            fields.append(ConfigField("size", \.size))
+            fields.append(ConfigField("size", \.size, rank: Rank.rank))
         }
         if Rank.rank > 1 { fields.append(ConfigField("data_format", \.dataFormat)) }
         if Rank.rank == 2 { fields.append(ConfigField("interpolation", \.interpolation)) }

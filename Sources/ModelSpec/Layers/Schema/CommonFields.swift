@@ -83,10 +83,12 @@ extension FieldSchema {
     package static let gammaInitializer = optional(
         "gamma_initializer", "Initializer", ".ones", "How fresh `gamma` is drawn.")
 
-    /// The same field, one size per spatial axis: a single size given is repeated
-    /// (`IntTuple.expanded(to:)` over the config's `Rank`).
+    /// The same field, one size per spatial axis: a single size given to the initializer or read
+    /// from a spec is repeated (`IntTuple.expanded(to:)` over the config's `Rank`).
     package func expanded() -> FieldSchema {
-        stored(as: label + (type.hasSuffix("?") ? "?" : "") + ".expanded(to: Rank.rank)")
+        var copy = stored(as: label + (type.hasSuffix("?") ? "?" : "") + ".expanded(to: Rank.rank)")
+        copy.rank = "Rank.rank"
+        return copy
     }
 }
 

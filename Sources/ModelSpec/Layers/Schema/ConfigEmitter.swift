@@ -141,7 +141,8 @@ package enum ConfigEmitter {
 
     static func row(_ field: FieldSchema, keyPath: String? = nil) -> String {
         let required = field.required.map { ", required: \($0)" } ?? ""
-        return "ConfigField(\(quoted(field.key ?? "")), \\.\(keyPath ?? field.property)\(required))"
+        let rank = keyPath == nil ? field.rank.map { ", rank: \($0)" } ?? "" : ""
+        return "ConfigField(\(quoted(field.key ?? "")), \\.\(keyPath ?? field.property)\(required)\(rank))"
     }
 
     // MARK: Initializer

@@ -28,6 +28,9 @@ package struct FieldSchema: Sendable {
     package var stored: String?
     /// The `fields` table lists the field only when this expression holds.
     package var condition: String?
+    /// The rank (a Swift expression) a single size decoded is written out to, for a field of
+    /// one size per spatial axis.
+    package var rank: String?
     /// The table reads and writes another key path when `condition` holds (a scalar spelling).
     package var alternate: (condition: String, keyPath: String)?
 
