@@ -20,6 +20,16 @@ enum MatrixMultiply {
     /// The cores used for one product.
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// `multiply(_:_:bias:into:m:k:n:parallel:then:)` with the bias, when there is one, a tensor's
+    /// scalars.
+    static func multiply(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, biasTensor: Tensor?,
+        into c: UnsafeMutableBufferPointer<Float>, m: Int, k: Int, n: Int, then outputPass: OutputPass? = nil
+    ) {
+        guard let biasTensor else { return multiply(a, b, bias: nil, into: c, m: m, k: k, n: n, then: outputPass) }
+        biasTensor.withUnsafeScalars { multiply(a, b, bias: $0, into: c, m: m, k: k, n: n, then: outputPass) }
+    }
+
     /// `c[m×n] = a[m×k] · b[k×n]` (+ `bias[n]` on every row when given), row-major, then
     /// `outputPass` over each block of rows as it is done; on the calling thread only when not
     /// `parallel` (the caller splits the work itself).

@@ -29,19 +29,7 @@ extension PReLU {
             "\(config.name): expects rank \(alphaShape.count + 1), got shape \(input.shape)")
         let sampleSize = sampleShape.reduce(1, *)
         // The alpha index of each position in a sample (shared axes collapse to 0).
-        var alphaIndex = [Int](repeating: 0, count: sampleSize)
-        for position in 0..<sampleSize {
-            var rest = position
-            var index = 0
-            var scale = 1
-            for axis in stride(from: sampleShape.count - 1, through: 0, by: -1) {
-                let coordinate = rest % sampleShape[axis]
-                rest /= sampleShape[axis]
-                index += (alphaShape[axis] == 1 ? 0 : coordinate) * scale
-                scale *= alphaShape[axis]
-            }
-            alphaIndex[position] = index
-        }
+        let alphaIndex = (0..<sampleSize).map { broadcastIndex($0, in: sampleShape, of: alphaShape) }
         var output = input
         alpha.withUnsafeScalars { a in
             output.withUnsafeMutableScalars { values in

@@ -76,15 +76,7 @@ extension EinsumDense {
             output.withUnsafeMutableScalars { values in
                 bias.withUnsafeScalars { b in
                     for index in 0..<values.count {
-                        var rest = index % max(tailCount, 1)
-                        var biasIndex = 0
-                        var scale = 1
-                        for axis in stride(from: tail.count - 1, through: 0, by: -1) {
-                            let coordinate = rest % tail[axis]
-                            rest /= tail[axis]
-                            biasIndex += (biasShape[axis] == 1 ? 0 : coordinate) * scale
-                            scale *= biasShape[axis]
-                        }
+                        let biasIndex = broadcastIndex(index % max(tailCount, 1), in: tail, of: biasShape)
                         values[index] += b[biasIndex % max(period, 1)]
                     }
                 }
@@ -102,19 +94,26 @@ func attend(
     into out: UnsafeMutableBufferPointer<Float>, outOffset: Int
 ) {
     for i in 0..<rows {
-        var maximum = -Float.infinity
-        for j in 0..<columns { maximum = max(maximum, scores[i * columns + j]) }
-        var sum: Float = 0
-        for j in 0..<columns {
-            scores[i * columns + j] = expf(scores[i * columns + j] - maximum)
-            sum += scores[i * columns + j]
-        }
+        let sum = exponentiateRow(&scores, from: i * columns, count: columns)
         for f in 0..<features {
             var acc: Float = 0
             for j in 0..<columns { acc += scores[i * columns + j] * value[j * features + f] }
             out[outOffset + i * features + f] = acc / sum
         }
     }
+}
+
+/// The softmax numerators of one row of scores, in place: `exp(score − max)` for the `count`
+/// scores from `start`; returns their sum, the softmax's denominator.
+func exponentiateRow(_ scores: inout [Float], from start: Int, count: Int) -> Float {
+    var maximum = -Float.infinity
+    for j in start..<(start + count) { maximum = max(maximum, scores[j]) }
+    var sum: Float = 0
+    for j in start..<(start + count) {
+        scores[j] = expf(scores[j] - maximum)
+        sum += scores[j]
+    }
+    return sum
 }
 
 // Masks in `Attention` and `AdditiveAttention` (Keras's `Attention.call`): a key step the value
@@ -327,13 +326,7 @@ extension MultiHeadAttention {
                     }
                 }
                 for i in 0..<tq {
-                    var maximum = -Float.infinity
-                    for j in 0..<tk { maximum = max(maximum, scores[i * tk + j]) }
-                    var total: Float = 0
-                    for j in 0..<tk {
-                        scores[i * tk + j] = expf(scores[i * tk + j] - maximum)
-                        total += scores[i * tk + j]
-                    }
+                    let total = exponentiateRow(&scores, from: i * tk, count: tk)
                     if isMasked && throughSoftmaxLayer {
                         // Keras's Softmax layer: the weights of masked positions are 0 after
                         // normalizing.

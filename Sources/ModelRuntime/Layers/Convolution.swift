@@ -235,15 +235,8 @@ extension SeparableConvolution {
             depthwise.withUnsafeScalars { a in
                 pointwiseKernel.withUnsafeScalars { b in
                     let activation = config.activation.outputPass
-                    if let bias {
-                        bias.withUnsafeScalars {
-                            MatrixMultiply.multiply(
-                                a, b, bias: $0, into: out, m: rows, k: middle, n: filters, then: activation)
-                        }
-                    } else {
-                        MatrixMultiply.multiply(
-                            a, b, bias: nil, into: out, m: rows, k: middle, n: filters, then: activation)
-                    }
+                    MatrixMultiply.multiply(
+                        a, b, biasTensor: bias, into: out, m: rows, k: middle, n: filters, then: activation)
                 }
             }
         }

@@ -47,15 +47,8 @@ enum ConvolutionKernels {
                 if geometry.isPointwise, groups == 1 {
                     kernel.withUnsafeScalars { k in
                         let m = batch * inPositions
-                        if let bias {
-                            bias.withUnsafeScalars {
-                                MatrixMultiply.multiply(
-                                    x, k, bias: $0, into: out, m: m, k: channels, n: filters, then: outputPass)
-                            }
-                        } else {
-                            MatrixMultiply.multiply(
-                                x, k, bias: nil, into: out, m: m, k: channels, n: filters, then: outputPass)
-                        }
+                        MatrixMultiply.multiply(
+                            x, k, biasTensor: bias, into: out, m: m, k: channels, n: filters, then: outputPass)
                     }
                     return
                 }

@@ -43,15 +43,8 @@ extension Dense {
             input.withUnsafeScalars { a in
                 kernel.withUnsafeScalars { b in
                     let activation = config.activation.outputPass
-                    if let bias {
-                        bias.withUnsafeScalars { biasValues in
-                            MatrixMultiply.multiply(
-                                a, b, bias: biasValues, into: out, m: rows, k: inputUnits, n: units, then: activation)
-                        }
-                    } else {
-                        MatrixMultiply.multiply(
-                            a, b, bias: nil, into: out, m: rows, k: inputUnits, n: units, then: activation)
-                    }
+                    MatrixMultiply.multiply(
+                        a, b, biasTensor: bias, into: out, m: rows, k: inputUnits, n: units, then: activation)
                 }
             }
         }

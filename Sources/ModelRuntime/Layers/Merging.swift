@@ -86,6 +86,21 @@ extension ElementwiseMerge {
     }
 }
 
+/// The flat index, into a tensor of `smallShape` broadcast over `shape` (the same rank, 1
+/// along the axes it repeats on), of the element at flat index `position` of `shape`.
+func broadcastIndex(_ position: Int, in shape: [Int], of smallShape: [Int]) -> Int {
+    var rest = position
+    var index = 0
+    var scale = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+        let coordinate = rest % shape[axis]
+        rest /= shape[axis]
+        index += (smallShape[axis] == 1 ? 0 : coordinate) * scale
+        scale *= smallShape[axis]
+    }
+    return index
+}
+
 /// Keras's broadcasting of merge inputs: lower-rank inputs get axes of size 1 inserted after
 /// the batch axis, then axes of size 1 stretch to the other inputs' sizes.
 struct Broadcast {

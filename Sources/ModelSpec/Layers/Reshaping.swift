@@ -145,23 +145,29 @@ public struct SidePairs: ConfigValue, SwiftExpressible, CustomStringConvertible 
     }
 }
 
-/// Decodes a ZeroPadding/Cropping config and expands its pairs to `rank` axes, reading the
-/// field as written (a list of 2 integers means one per axis for 2D, a pair for 1D).
-private func expandedPairs(_ pairs: SidePairs, key: String, rank: Int, decoder: any Decoder) throws -> SidePairs {
-    let container = try decoder.container(keyedBy: ConfigKey.self)
-    let written = try container.decodeIfPresent(JSONValue.self, forKey: ConfigKey(key))
-    if rank == 1 { return pairs }
-    return pairs.expanded(to: rank, written: written)
+extension LayerConfig {
+    /// Decodes a ZeroPadding or Cropping config and expands its pairs (at `keyPath`, under
+    /// `key`) to `rank` axes, reading the field as written (a list of 2 integers means one per
+    /// axis for 2D, a pair for 1D), then checks them.
+    static func decodingSidePairs(
+        _ keyPath: WritableKeyPath<Self, SidePairs>, key: String, rank: Int, from decoder: any Decoder
+    ) throws -> Self {
+        var config = try decodeFields(from: decoder)
+        if rank != 1 {
+            let container = try decoder.container(keyedBy: ConfigKey.self)
+            let written = try container.decodeIfPresent(JSONValue.self, forKey: ConfigKey(key))
+            config[keyPath: keyPath] = config[keyPath: keyPath].expanded(to: rank, written: written)
+        }
+        try config[keyPath: keyPath].check(key, rank: rank)
+        return config
+    }
 }
 
 extension ZeroPaddingConfig {
     package static var spelledTypeName: String { "ZeroPadding\(Rank.suffix)Config" }
 
     public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.padding = try expandedPairs(config.padding, key: "padding", rank: Rank.rank, decoder: decoder)
-        try config.padding.check("padding", rank: Rank.rank)
-        self = config
+        self = try Self.decodingSidePairs(\.padding, key: "padding", rank: Rank.rank, from: decoder)
     }
 
     public func validate() throws { try checkChannelsLast(dataFormat) }
@@ -180,10 +186,7 @@ extension CroppingConfig {
     package static var spelledTypeName: String { "Cropping\(Rank.suffix)Config" }
 
     public init(from decoder: any Decoder) throws {
-        var config = try Self.decodeFields(from: decoder)
-        config.cropping = try expandedPairs(config.cropping, key: "cropping", rank: Rank.rank, decoder: decoder)
-        try config.cropping.check("cropping", rank: Rank.rank)
-        self = config
+        self = try Self.decodingSidePairs(\.cropping, key: "cropping", rank: Rank.rank, from: decoder)
     }
 
     public func validate() throws { try checkChannelsLast(dataFormat) }
