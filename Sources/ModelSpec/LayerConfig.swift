@@ -115,6 +115,16 @@ func requirePositive(_ value: Int, _ field: String, upToPowerOfTwo maxPower: Int
     }
 }
 
+/// A kernel layer's weights: Keras's `kernel` of `kernelShape`, then its `bias` of `biasShape`
+/// when `useBias`.
+func kernelWeights(
+    _ kernelShape: [Int], _ kernelInitializer: Initializer, bias biasShape: [Int], _ biasInitializer: Initializer,
+    useBias: Bool, trainable: Bool
+) -> [WeightSpec] {
+    [WeightSpec(name: "kernel", shape: kernelShape, initializer: kernelInitializer, trainable: trainable)]
+        + optionalBias(useBias, shape: biasShape, biasInitializer, trainable: trainable)
+}
+
 /// The bias of a kernel layer when `useBias`, else none: Keras's `bias` variable of `shape`.
 func optionalBias(_ useBias: Bool, shape: [Int], _ initializer: Initializer, trainable: Bool) -> [WeightSpec] {
     useBias ? [WeightSpec(name: "bias", shape: shape, initializer: initializer, trainable: trainable)] : []

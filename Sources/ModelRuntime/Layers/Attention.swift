@@ -103,6 +103,12 @@ func attend(
     }
 }
 
+/// The query, value and key of an attention call on `[query, value]` or `[query, value, key]`
+/// (Keras's key defaults to the value).
+func attentionOperands(_ inputs: [Tensor]) -> (query: Tensor, value: Tensor, key: Tensor) {
+    (inputs[0], inputs[1], inputs.count > 2 ? inputs[2] : inputs[1])
+}
+
 /// The softmax numerators of one row of scores, in place: `exp(score − max)` for the `count`
 /// scores from `start`; returns their sum, the softmax's denominator.
 func exponentiateRow(_ scores: inout [Float], from start: Int, count: Int) -> Float {
@@ -157,9 +163,7 @@ func scoredAttention(
     _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, layer: String,
     score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
 ) -> Tensor {
-    let query = inputs[0]
-    let value = inputs[1]
-    let key = inputs.count > 2 ? inputs[2] : inputs[1]
+    let (query, value, key) = attentionOperands(inputs)
     let batch = query.shape[0]
     let tq = query.shape[1]
     let dim = query.shape[2]
@@ -266,9 +270,7 @@ extension MultiHeadAttention {
         _ inputs: [Tensor], masks: [Tensor?] = [], attentionMask: Tensor? = nil,
         useCausalMask: Bool = false
     ) -> Tensor {
-        let query = inputs[0]
-        let value = inputs[1]
-        let key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let (query, value, key) = attentionOperands(inputs)
         let batch = query.shape[0]
         let tq = query.shape[1]
         let tk = key.shape[1]

@@ -74,22 +74,18 @@ extension ConvConfig: DilatedWindowFields {
     public var window: SpatialWindow { dilatedWindow }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
-        let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
+        let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
         guard channels % groups == 0 else {
             throw ShapeError("\(Self.className): \(channels) input channels cannot be split into \(groups) groups")
         }
-        try window.checkFits(spatial, layer: Self.className)
-        return TensorShape([input.dimensions[0]] + window.outputSizes(spatial) + [filters])
+        return try slidOutputShape(for: input, layer: Self.className) { _ in filters }
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        let weights = [
-            WeightSpec(
-                name: "kernel", shape: window.size + [channels / groups, filters], initializer: kernelInitializer,
-                trainable: trainable)
-        ]
-        return weights + optionalBias(useBias, shape: [filters], biasInitializer, trainable: trainable)
+        return kernelWeights(
+            window.size + [channels / groups, filters], kernelInitializer, bias: [filters], biasInitializer,
+            useBias: useBias, trainable: trainable)
     }
 }
 
@@ -138,12 +134,9 @@ extension ConvTransposeConfig: DilatedWindowFields {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        let weights = [
-            WeightSpec(
-                name: "kernel", shape: kernelSize.expanded(to: Rank.rank).values + [filters, channels],
-                initializer: kernelInitializer, trainable: trainable)
-        ]
-        return weights + optionalBias(useBias, shape: [filters], biasInitializer, trainable: trainable)
+        return kernelWeights(
+            kernelSize.expanded(to: Rank.rank).values + [filters, channels], kernelInitializer, bias: [filters],
+            biasInitializer, useBias: useBias, trainable: trainable)
     }
 }
 
@@ -161,20 +154,14 @@ extension DepthwiseConvConfig: DilatedWindowFields {
     public var window: SpatialWindow { dilatedWindow }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
-        let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        try window.checkFits(spatial, layer: Self.className)
-        return TensorShape([input.dimensions[0]] + window.outputSizes(spatial) + [channels * depthMultiplier])
+        try slidOutputShape(for: input, layer: Self.className) { $0 * depthMultiplier }
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let (_, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        let weights = [
-            WeightSpec(
-                name: "kernel", shape: window.size + [channels, depthMultiplier], initializer: depthwiseInitializer,
-                trainable: trainable)
-        ]
-        return weights
-            + optionalBias(useBias, shape: [channels * depthMultiplier], biasInitializer, trainable: trainable)
+        return kernelWeights(
+            window.size + [channels, depthMultiplier], depthwiseInitializer, bias: [channels * depthMultiplier],
+            biasInitializer, useBias: useBias, trainable: trainable)
     }
 }
 
@@ -193,9 +180,7 @@ extension SeparableConvConfig: DilatedWindowFields {
     public var window: SpatialWindow { dilatedWindow }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
-        let (spatial, _) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        try window.checkFits(spatial, layer: Self.className)
-        return TensorShape([input.dimensions[0]] + window.outputSizes(spatial) + [filters])
+        try slidOutputShape(for: input, layer: Self.className) { _ in filters }
     }
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {

@@ -65,11 +65,9 @@ extension DenseConfig {
 
     public func weights(for input: TensorShape) throws -> [WeightSpec] {
         let inputUnits = try inputUnits(input)
-        let weights = [
-            WeightSpec(
-                name: "kernel", shape: [inputUnits, units], initializer: kernelInitializer, trainable: trainable)
-        ]
-        return weights + optionalBias(useBias, shape: [units], biasInitializer, trainable: trainable)
+        return kernelWeights(
+            [inputUnits, units], kernelInitializer, bias: [units], biasInitializer, useBias: useBias,
+            trainable: trainable)
     }
 
     public func warnings(forInputs inputs: [TensorShape]) -> [String] {

@@ -225,6 +225,16 @@ extension DilatedWindowFields {
         }
     }
 
+    /// The output shape of the window slid over `input`: the batch, the window's output sizes
+    /// and `channels(inputChannels)` channels; throws when the input is not spatial or the window
+    /// does not fit it.
+    func slidOutputShape(for input: TensorShape, layer: String, channels: (Int) -> Int) throws -> TensorShape {
+        let (spatial, inputChannels) = try spatialInput(input, rank: Rank.rank, layer: layer)
+        let window = dilatedWindow
+        try window.checkFits(spatial, layer: layer)
+        return TensorShape([input.dimensions[0]] + window.outputSizes(spatial) + [channels(inputChannels)])
+    }
+
     /// The sliding window.
     var dilatedWindow: SpatialWindow {
         SpatialWindow(
