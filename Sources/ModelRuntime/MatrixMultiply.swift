@@ -20,6 +20,26 @@ enum MatrixMultiply {
     /// The cores used for one product.
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// `activation(x · kernel + bias)` over the last axis of `x`, shaped `shape`: `kernel`'s last
+    /// two axes are `(features, units)` (Dense's kernel, a 1×1 convolution's).
+    static func dense(
+        _ x: Tensor, kernel: Tensor, bias: Tensor?, activation: ActivationFunction, shape: [Int]
+    ) -> Tensor {
+        let features = kernel.shape[kernel.rank - 2]
+        let units = kernel.shape[kernel.rank - 1]
+        var output = Tensor(shape: shape) { out in
+            x.withUnsafeScalars { a in
+                kernel.withUnsafeScalars { b in
+                    multiply(
+                        a, b, biasTensor: bias, into: out, m: x.scalarCount / max(features, 1), k: features, n: units,
+                        then: activation.outputPass)
+                }
+            }
+        }
+        activation.applyUnlessFused(to: &output)
+        return output
+    }
+
     /// `multiply(_:_:bias:into:m:k:n:parallel:then:)` with the bias, when there is one, a tensor's
     /// scalars.
     static func multiply(

@@ -228,19 +228,8 @@ extension SeparableConvolution {
         let depthwise = ConvolutionKernels.depthwise(
             input, kernel: depthwiseKernel, bias: nil, geometry: geometry,
             multiplier: config.depthMultiplier, outputSpatial: outputSpatial)
-        let middle = depthwise.shape.last!
-        let filters = config.filters
-        let rows = depthwise.scalarCount / max(middle, 1)
-        var output = Tensor(shape: [input.shape[0]] + outputSpatial + [filters]) { out in
-            depthwise.withUnsafeScalars { a in
-                pointwiseKernel.withUnsafeScalars { b in
-                    let activation = config.activation.outputPass
-                    MatrixMultiply.multiply(
-                        a, b, biasTensor: bias, into: out, m: rows, k: middle, n: filters, then: activation)
-                }
-            }
-        }
-        config.activation.applyUnlessFused(to: &output)
-        return output
+        return MatrixMultiply.dense(
+            depthwise, kernel: pointwiseKernel, bias: bias, activation: config.activation,
+            shape: [input.shape[0]] + outputSpatial + [config.filters])
     }
 }

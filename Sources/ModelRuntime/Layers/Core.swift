@@ -36,20 +36,10 @@ extension Dense {
         precondition(
             input.shape.last == inputUnits,
             "Dense '\(config.name)': expects last axis \(inputUnits), got shape \(input.shape)")
-        let rows = input.scalarCount / max(inputUnits, 1)
         var outputShape = input.shape
         outputShape[outputShape.count - 1] = units
-        var output = Tensor(shape: outputShape) { out in
-            input.withUnsafeScalars { a in
-                kernel.withUnsafeScalars { b in
-                    let activation = config.activation.outputPass
-                    MatrixMultiply.multiply(
-                        a, b, biasTensor: bias, into: out, m: rows, k: inputUnits, n: units, then: activation)
-                }
-            }
-        }
-        config.activation.applyUnlessFused(to: &output)
-        return output
+        return MatrixMultiply.dense(
+            input, kernel: kernel, bias: bias, activation: config.activation, shape: outputShape)
     }
 }
 
