@@ -145,9 +145,7 @@ extension DepthwiseConvConfig: DilatedWindowFields {
 
     public func validate() throws {
         try requirePositive(depthMultiplier, "depth_multiplier")
-        try checkWindowFields()
-        guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
-        try checkStridesOrDilation()
+        try checkNonCausalWindow()
     }
 
     /// The sliding window.
@@ -171,9 +169,7 @@ extension SeparableConvConfig: DilatedWindowFields {
     public func validate() throws {
         try requirePositive(filters, "filters")
         try requirePositive(depthMultiplier, "depth_multiplier")
-        try checkWindowFields()
-        guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
-        try checkStridesOrDilation()
+        try checkNonCausalWindow()
     }
 
     /// The depthwise step's sliding window.

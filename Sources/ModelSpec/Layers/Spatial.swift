@@ -216,6 +216,14 @@ extension DilatedWindowFields {
         try checkChannelsLast(dataFormat)
     }
 
+    /// `checkWindowFields()`, then throws for `causal` padding and for strides and dilation above
+    /// 1 together: the window rules of depthwise and separable convolutions.
+    func checkNonCausalWindow() throws {
+        try checkWindowFields()
+        guard padding != .causal else { throw ConfigFieldError(field: "padding", "must be 'valid' or 'same'") }
+        try checkStridesOrDilation()
+    }
+
     /// Throws when a stride above 1 meets a dilation above 1, which Keras refuses.
     func checkStridesOrDilation() throws {
         if strides.values.contains(where: { $0 > 1 }), dilationRate.values.contains(where: { $0 > 1 }) {
