@@ -160,6 +160,22 @@ extension CallInterceptor {
     public func call<L: MergeLayer>(_ layer: L, _ inputs: [Tensor], at path: () -> LayerPath) -> Tensor {
         intercept(layer, at: path().appending(layer.config.name), output: layer(inputs))
     }
+
+    /// `call(_:_:at:)` for an input the model gives up (its last use, `consume x`): the layer
+    /// may write its output into the input's scalars when no other tensor shares them.
+    @inlinable
+    public func call<L: UnaryLayer>(_ layer: L, reusing input: consuming Tensor, at path: () -> LayerPath) -> Tensor {
+        intercept(layer, at: path().appending(layer.config.name), output: layer(reusing: consume input))
+    }
+
+    /// `call(_:_:at:)` for merge inputs some of which the model gives up (`consume x`): the layer
+    /// may write its output into the scalars of one no other tensor shares.
+    @inlinable
+    public func call<L: MergeLayer>(_ layer: L, reusing inputs: consuming [Tensor], at path: () -> LayerPath)
+        -> Tensor
+    {
+        intercept(layer, at: path().appending(layer.config.name), output: layer(reusing: consume inputs))
+    }
 }
 
 /// The interceptor of a plain call: changes nothing and costs nothing.

@@ -25,6 +25,10 @@ public protocol UnaryLayer: Layer where Config: UnaryLayerConfig {
     var outputShape: TensorShape { get }
     /// Runs the layer (inference).
     func callAsFunction(_ input: Tensor) -> Tensor
+    /// Runs the layer on an input the caller gives up: a layer whose output has the input's
+    /// shape (an activation) may write it into the input's scalars when no other tensor shares
+    /// them. The same values as `callAsFunction(_:)`, which the default runs.
+    func callAsFunction(reusing input: consuming Tensor) -> Tensor
 }
 
 /// The config type of a single-input layer type. Generated code spells a custom layer's
@@ -42,9 +46,15 @@ public protocol MergeLayer: Layer where Config: LayerConfig {
     var outputShape: TensorShape { get }
     /// Runs the layer on its inputs, in call order.
     func callAsFunction(_ inputs: [Tensor]) -> Tensor
+    /// Runs the layer on inputs the caller gives up (some or all): a layer may write its output
+    /// into the scalars of an input no other tensor shares (`Add`). The same values as
+    /// `callAsFunction(_:)`, which the default runs.
+    func callAsFunction(reusing inputs: consuming [Tensor]) -> Tensor
 }
 
 extension MergeLayer {
+    public func callAsFunction(reusing inputs: consuming [Tensor]) -> Tensor { self(inputs) }
+
     public func rebuilt(config: Config, seed: UInt64) throws -> Self {
         try Self(config: config, inputShapes: inputShapes, seed: seed)
     }
@@ -78,6 +88,8 @@ extension WeightlessLayer {
 }
 
 extension UnaryLayer {
+    public func callAsFunction(reusing input: consuming Tensor) -> Tensor { self(input) }
+
     public func rebuilt(config: Config, seed: UInt64) throws -> Self {
         try Self(config: config, inputShape: inputShape, seed: seed)
     }

@@ -123,6 +123,12 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
         ScalarPool.shared.trim()
     }
 
+    /// Whether writing the scalars in place changes no other tensor: the storage is this
+    /// tensor's alone and not mapped file pages.
+    mutating func isUniquelyWritable() -> Bool {
+        isKnownUniquelyReferenced(&storage) && !storage.isMapped
+    }
+
     /// Whether the scalars are written yet: false for fresh weights no one has read.
     var isFilled: Bool { storage.isFilled }
 

@@ -32,6 +32,32 @@ extension Renderer {
         var reads: [String]
         /// The call it makes (the last of a fused chain).
         var node: Int
+        /// A plain layer call (`interceptor.call`), written with `reusing:` when it is the last
+        /// use of some of its inputs.
+        var plainCall: PlainCall? = nil
+    }
+
+    /// `let local = interceptor.call(self.member, arguments, at: path)`.
+    struct PlainCall {
+        var local: String
+        var member: String
+        var arguments: [String]
+        var isUnary: Bool
+
+        /// The call, giving up (`consume`) the arguments in `dying` that it reads once: then the
+        /// layer may write its output into their scalars.
+        func line(dying: Set<String>) -> (line: String, consumed: Set<String>) {
+            let consumed = Set(
+                arguments.filter { name in dying.contains(name) && arguments.filter { $0 == name }.count == 1 })
+            let call = "let \(local) = interceptor.call(self.\(member), "
+            guard !consumed.isEmpty else {
+                let inputs = isUnary ? arguments[0] : "[\(arguments.joined(separator: ", "))]"
+                return (call + "\(inputs), at: path)", [])
+            }
+            let spelled = arguments.map { consumed.contains($0) ? "consume \($0)" : $0 }
+            let inputs = isUnary ? spelled[0] : "[\(spelled.joined(separator: ", "))]"
+            return (call + "reusing: \(inputs), at: path)", consumed)
+        }
     }
 
     func renderCall(_ out: inout SourceWriter) {
@@ -154,10 +180,18 @@ extension Renderer {
             for name in statement.reads where !statement.defines.contains(name) { lastRead[name] = index }
         }
         for (index, statement) in zip(statements.indices, statements) {
-            for line in statement.lines { out.line(line) }
+            let dying = Set(
+                statement.reads.filter { lastRead[$0] == index && !kept.contains($0) && !parameters.contains($0) })
             var released: Set<String> = []
-            for name in statement.reads where lastRead[name] == index && !kept.contains(name) {
-                if released.insert(name).inserted && !parameters.contains(name) { out.line("_ = consume \(name)") }
+            if let plainCall = statement.plainCall {
+                let (line, consumed) = plainCall.line(dying: dying)
+                out.line(line)
+                released = consumed
+            } else {
+                for line in statement.lines { out.line(line) }
+            }
+            for name in statement.reads where dying.contains(name) && released.insert(name).inserted {
+                out.line("_ = consume \(name)")
             }
         }
     }
@@ -191,6 +225,7 @@ extension Renderer {
                 continue
             }
             var lines: [String] = []
+            var plainCall: PlainCall?
             var reads = node.inputs.map { locals[$0.node] }
             let stateArgument =
                 node.layout.initialStates == 0
@@ -228,8 +263,9 @@ extension Renderer {
                     + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
                 if readMasks == nil && causal.isEmpty && stateArgument.isEmpty {
                     // A plain call: the runtime's `call` reads the layer once.
-                    let inputs = isUnary ? argumentList : "[\(argumentList)]"
-                    lines.append("let \(local) = interceptor.call(self.\(member), \(inputs), at: path)")
+                    plainCall = PlainCall(
+                        local: local, member: member, arguments: node.arguments.map(valueExpression), isUnary: isUnary)
+                    lines.append(plainCall!.line(dying: []).line)
                 } else {
                     let call =
                         isUnary
@@ -243,8 +279,10 @@ extension Renderer {
                 lines.append(mask.line)
                 defines.append(mask.name)
                 reads += mask.reads
+                plainCall = nil  // the mask reads the inputs after the call
             }
-            statements.append(CallStatement(lines: lines, defines: defines, reads: reads, node: index))
+            statements.append(
+                CallStatement(lines: lines, defines: defines, reads: reads, node: index, plainCall: plainCall))
         }
         return statements
     }

@@ -141,6 +141,7 @@ extension ReservedNames {
         "recursive",
         "return",
         "returnState",
+        "reusing",
         "seed",
         "self",
         "set",

@@ -52,17 +52,16 @@ import Testing
         // Calls run in Keras's order (by depth: `fold` and the second call of `shared` both read
         // the first call). The second call of `shared` gets a local of its own; the LSTM's
         // outputs (sequence, h, c) come as one array, of which the model returns `c`. Each
-        // local is released after the call that reads it last (`shared` after its second
-        // reader), except the model's input (the caller's) and the returned ones.
+        // local is given up by the plain call that reads it last (`reusing: consume shared` at
+        // its second reader) or released after it, except the model's input (the caller's) and
+        // the returned ones.
         #expect(
             Self.lines(of: file.contents, from: "let x = self.x.check", through: "return") == [
                 #"        let x = self.x.check(x, model: "Net")"#,
                 "        let shared = interceptor.call(self.shared, x, at: path)",
                 "        let sharedCall2 = interceptor.call(self.shared, shared, at: path)",
-                "        let fold = interceptor.call(self.fold, shared, at: path)",
-                "        _ = consume shared",
-                "        let left = interceptor.call(self.left, sharedCall2, at: path)",
-                "        _ = consume sharedCall2",
+                "        let fold = interceptor.call(self.fold, reusing: consume shared, at: path)",
+                "        let left = interceptor.call(self.left, reusing: consume sharedCall2, at: path)",
                 "        let right = self.right.outputs(fold)",
                 "        _ = consume fold",
                 "        return (left: left, right: right[2])",

@@ -25,8 +25,8 @@ import _ModelGeneratorCore
         let file = try Generator.generateVariant(
             specAt: "k2_drop.variant.json", bytes: Array(variant.utf8), baseBytes: Array(Self.base.utf8),
             basePath: "k2.model.json", baseTypeName: "K2")
-        #expect(file.contents.contains("let dropout = interceptor.call(self.dropout, d1, at: path)"))
-        #expect(file.contents.contains("let d2 = interceptor.call(self.d2, dropout, at: path)"))
+        #expect(file.contents.contains("let dropout = interceptor.call(self.dropout, reusing: consume d1, at: path)"))
+        #expect(file.contents.contains("let d2 = interceptor.call(self.d2, reusing: consume dropout, at: path)"))
         #expect(file.contents.contains("init(sharingLayersOf base: K2, seed: UInt64? = nil) throws"))
     }
 

@@ -47,4 +47,12 @@ extension Activation {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         config.activation.applied(to: input)
     }
+
+    /// The activation applied in place when `input`'s scalars are its own.
+    public func callAsFunction(reusing input: consuming Tensor) -> Tensor {
+        var output = input
+        guard output.isUniquelyWritable() else { return self(output) }
+        config.activation.apply(to: &output)
+        return output
+    }
 }

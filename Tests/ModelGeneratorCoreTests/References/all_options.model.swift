@@ -161,12 +161,9 @@ public struct AllOptions: Model {
     ) -> Tensor {
         let features = self.features.check(features, model: "AllOptions")
         let projection = interceptor.call(self.projection, features, at: path)
-        let drop = interceptor.call(self.drop, projection, at: path)
-        _ = consume projection
-        let act = interceptor.call(self.act, drop, at: path)
-        _ = consume drop
-        let head = interceptor.call(self.head, act, at: path)
-        _ = consume act
+        let drop = interceptor.call(self.drop, reusing: consume projection, at: path)
+        let act = interceptor.call(self.act, reusing: consume drop, at: path)
+        let head = interceptor.call(self.head, reusing: consume act, at: path)
         return head
     }
 

@@ -136,8 +136,7 @@ struct Classifier: Model {
     ) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "Classifier")
         let dense = interceptor.call(self.dense, inputLayer, at: path)
-        let dense1 = interceptor.call(self.dense1, dense, at: path)
-        _ = consume dense
+        let dense1 = interceptor.call(self.dense1, reusing: consume dense, at: path)
         return dense1
     }
 

@@ -160,12 +160,9 @@ struct CustomLayers: Model {
     ) -> Tensor {
         let inputLayer = self.inputLayer.check(inputLayer, model: "CustomLayers")
         let linear = interceptor.call(self.linear, inputLayer, at: path)
-        let channelScale = interceptor.call(self.channelScale, linear, at: path)
-        _ = consume linear
-        let residualDense = interceptor.call(self.residualDense, channelScale, at: path)
-        _ = consume channelScale
-        let dense = interceptor.call(self.dense, residualDense, at: path)
-        _ = consume residualDense
+        let channelScale = interceptor.call(self.channelScale, reusing: consume linear, at: path)
+        let residualDense = interceptor.call(self.residualDense, reusing: consume channelScale, at: path)
+        let dense = interceptor.call(self.dense, reusing: consume residualDense, at: path)
         return dense
     }
 

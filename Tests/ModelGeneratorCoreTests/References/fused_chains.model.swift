@@ -211,17 +211,12 @@ struct FusedChains: Model {
         let dwRelu = interceptor.interceptChain(self.dw, self.dwBn, self.dwRelu, input: stemRelu, at: path())
         let projectBn = interceptor.interceptChain(self.project, self.projectBn, input: dwRelu, at: path())
         _ = consume dwRelu
-        let add = interceptor.call(self.add, [stemRelu, projectBn], at: path)
-        _ = consume stemRelu
-        _ = consume projectBn
+        let add = interceptor.call(self.add, reusing: [consume stemRelu, consume projectBn], at: path)
         let sideBn = interceptor.interceptChain(self.sideConv, self.sideBn, input: add, at: path())
         _ = consume add
         let sideRelu = interceptor.call(self.sideRelu, sideBn, at: path)
-        let gate = interceptor.call(self.gate, [sideBn, sideRelu], at: path)
-        _ = consume sideBn
-        _ = consume sideRelu
-        let head = interceptor.call(self.head, gate, at: path)
-        _ = consume gate
+        let gate = interceptor.call(self.gate, reusing: [consume sideBn, consume sideRelu], at: path)
+        let head = interceptor.call(self.head, reusing: consume gate, at: path)
         let headBn = interceptor.call(self.headBn, head, at: path)
         return (head: head, headBn: headBn)
     }

@@ -159,8 +159,7 @@ public struct HostileFunctional: Model {
         let encoderCall2 = interceptor.intercept(
             self.encoder, at: path().appending(self.encoder.config.name),
             output: self.encoder(type, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
-        let selfLayer = interceptor.call(self.selfLayer, [encoder, encoderCall2], at: path)
-        _ = consume encoder
+        let selfLayer = interceptor.call(self.selfLayer, reusing: [consume encoder, encoderCall2], at: path)
         let ete = interceptor.call(self.ete, selfLayer, at: path)
         return (ete: ete, selfLayer: selfLayer, encoder: encoderCall2)
     }

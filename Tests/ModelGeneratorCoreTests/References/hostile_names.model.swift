@@ -169,24 +169,15 @@ package struct HostileNames: Model {
     ) -> Tensor {
         let selfLayer = self.selfLayer.check(selfLayer, model: "HostileNames")
         let defaultLayer = interceptor.call(self.defaultLayer, selfLayer, at: path)
-        let dense = interceptor.call(self.dense, defaultLayer, at: path)
-        _ = consume defaultLayer
-        let dense2 = interceptor.call(self.dense2, dense, at: path)
-        _ = consume dense
-        let layer1stLayerInjected = interceptor.call(self.layer1stLayerInjected, dense2, at: path)
-        _ = consume dense2
-        let ubergroE = interceptor.call(self.ubergroE, layer1stLayerInjected, at: path)
-        _ = consume layer1stLayerInjected
-        let configLayer = interceptor.call(self.configLayer, ubergroE, at: path)
-        _ = consume ubergroE
-        let initLayer = interceptor.call(self.initLayer, configLayer, at: path)
-        _ = consume configLayer
-        let dropOut = interceptor.call(self.dropOut, initLayer, at: path)
-        _ = consume initLayer
-        let dropOut2 = interceptor.call(self.dropOut2, dropOut, at: path)
-        _ = consume dropOut
-        let fatalErrorLayer = interceptor.call(self.fatalErrorLayer, dropOut2, at: path)
-        _ = consume dropOut2
+        let dense = interceptor.call(self.dense, reusing: consume defaultLayer, at: path)
+        let dense2 = interceptor.call(self.dense2, reusing: consume dense, at: path)
+        let layer1stLayerInjected = interceptor.call(self.layer1stLayerInjected, reusing: consume dense2, at: path)
+        let ubergroE = interceptor.call(self.ubergroE, reusing: consume layer1stLayerInjected, at: path)
+        let configLayer = interceptor.call(self.configLayer, reusing: consume ubergroE, at: path)
+        let initLayer = interceptor.call(self.initLayer, reusing: consume configLayer, at: path)
+        let dropOut = interceptor.call(self.dropOut, reusing: consume initLayer, at: path)
+        let dropOut2 = interceptor.call(self.dropOut2, reusing: consume dropOut, at: path)
+        let fatalErrorLayer = interceptor.call(self.fatalErrorLayer, reusing: consume dropOut2, at: path)
         return fatalErrorLayer
     }
 

@@ -209,21 +209,16 @@ struct LargeModelUnsplit: Model {
         _ = consume embedding
         _ = consume embeddingMask
         let relu = interceptor.interceptChain(self.conv, self.norm, self.relu, input: image, at: path())
-        let pool = interceptor.call(self.pool, relu, at: path)
-        _ = consume relu
-        let denseA = interceptor.call(self.denseA, pool, at: path)
-        _ = consume pool
+        let pool = interceptor.call(self.pool, reusing: consume relu, at: path)
+        let denseA = interceptor.call(self.denseA, reusing: consume pool, at: path)
         let denseB = interceptor.call(self.denseB, denseA, at: path)
         let aux = interceptor.call(self.aux, denseA, at: path)
-        let skip = interceptor.call(self.skip, [denseA, denseB], at: path)
-        _ = consume denseA
-        _ = consume denseB
+        let skip = interceptor.call(self.skip, reusing: [consume denseA, consume denseB], at: path)
         let heads = self.heads(skip, intercepting: interceptor, at: path().appending(self.heads.config.name))
-        let joined = interceptor.call(self.joined, [skip, lstm[0], lstm[2], heads.headsRight], at: path)
-        _ = consume skip
+        let joined = interceptor.call(
+            self.joined, reusing: [consume skip, lstm[0], lstm[2], heads.headsRight], at: path)
         _ = consume lstm
-        let head = interceptor.call(self.head, joined, at: path)
-        _ = consume joined
+        let head = interceptor.call(self.head, reusing: consume joined, at: path)
         return (head: head, aux: aux, heads: heads.headsLeft)
     }
 

@@ -159,11 +159,8 @@ struct Siamese: Model {
         let encoderCall2 = interceptor.intercept(
             self.encoder, at: path().appending(self.encoder.config.name),
             output: self.encoder(right, intercepting: interceptor, at: path().appending(self.encoder.config.name)))
-        let subtract = interceptor.call(self.subtract, [encoder, encoderCall2], at: path)
-        _ = consume encoder
-        _ = consume encoderCall2
-        let dense2 = interceptor.call(self.dense2, subtract, at: path)
-        _ = consume subtract
+        let subtract = interceptor.call(self.subtract, reusing: [consume encoder, consume encoderCall2], at: path)
+        let dense2 = interceptor.call(self.dense2, reusing: consume subtract, at: path)
         return dense2
     }
 
@@ -333,8 +330,7 @@ struct Siamese: Model {
         ) -> Tensor {
             let inputLayer = self.inputLayer.check(inputLayer, model: "Encoder")
             let dense = interceptor.call(self.dense, inputLayer, at: path)
-            let dense1 = interceptor.call(self.dense1, dense, at: path)
-            _ = consume dense
+            let dense1 = interceptor.call(self.dense1, reusing: consume dense, at: path)
             return dense1
         }
 
