@@ -8,6 +8,7 @@
 #include "CModelKernels.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,17 +101,59 @@ static void pack_all(int k, int n, const float *b, int ldb, float *out, int nr) 
     }
 }
 
+// A thread's packing panels, kept from one product to the next and freed when the thread
+// ends: a forward pass's products reuse them instead of taking a fresh megabyte from malloc each
+// time, which glibc then keeps in its heap (9 MB of it after one ResNet50 call).
+typedef struct {
+    float *base;
+    size_t count;
+} workspace;
+
+static pthread_key_t workspace_key;
+static pthread_once_t workspace_once = PTHREAD_ONCE_INIT;
+
+static void workspace_free(void *pointer) {
+    workspace *space = pointer;
+    free(space->base);
+    free(space);
+}
+
+static void workspace_key_init(void) { (void)pthread_key_create(&workspace_key, workspace_free); }
+
+// At least `count` floats, 64-byte aligned, this thread's own until its next call; NULL when out of
+// memory.
+static float *thread_workspace(size_t count) {
+    (void)pthread_once(&workspace_once, workspace_key_init);
+    workspace *space = pthread_getspecific(workspace_key);
+    if (!space) {
+        space = calloc(1, sizeof *space);
+        if (!space) return NULL;
+        if (pthread_setspecific(workspace_key, space) != 0) {
+            free(space);
+            return NULL;
+        }
+    }
+    if (space->count < count) {
+        free(space->base);
+        const size_t bytes = (sizeof(float) * count + 63) / 64 * 64;
+        space->base = aligned_alloc(64, bytes);
+        space->count = space->base ? count : 0;
+    }
+    return space->base;
+}
+
 // With `prepacked` (B packed once by pack_all with the same `nr`), B is neither read nor packed.
 static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                           const float *bias, int mr, int nr, tile_kernel kernel, const float *prepacked) {
     const int packB = prepacked || m >= PACK_B_ROWS;
     // Without packing, only a last panel narrower than nr is copied (zero-padded) into bpack.
     const size_t bsize = prepacked ? 0 : packB ? (size_t)KC * (size_t)((NC + nr - 1) / nr * nr) : (size_t)KC * (size_t)nr;
-    float *bpack = prepacked ? NULL : aligned_alloc(64, sizeof(float) * bsize);
-    float *apack = aligned_alloc(64, sizeof(float) * (size_t)KC * (size_t)((MC + mr - 1) / mr * mr));
-    if ((!prepacked && !bpack) || !apack) {
-        free(bpack);
-        free(apack);
+    // Both panels in this thread's workspace, B's first (a multiple of 16 floats, so A's stays
+    // 64-byte aligned).
+    float *panels = thread_workspace(bsize + (size_t)KC * (size_t)((MC + mr - 1) / mr * mr));
+    float *bpack = prepacked || !panels ? NULL : panels;
+    float *apack = panels ? panels + bsize : NULL;
+    if (!apack) {
         // Out of memory for the panels: the portable loop needs none.
         init_rows(m, n, c, ldc, bias);
         for (int i = 0; i < m; i++)
@@ -150,8 +193,6 @@ static void sgemm_blocked(int m, int n, int k, const float *a, int lda, const fl
             }
         }
     }
-    if (bsize) free(bpack);
-    free(apack);
 }
 
 #endif

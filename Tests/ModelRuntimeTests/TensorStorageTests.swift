@@ -36,7 +36,7 @@ import Testing
         #expect(pool.freeBytes == 0)
     }
 
-    @Test func aRequestTakesTheSmallestFreeBlockWithinFourTimesItsSize() {
+    @Test func aRequestTakesTheSmallestFreeBlockWithinSixteenTimesItsSize() {
         let pool = ScalarPool(cacheLimit: 1 << 30)
         defer { pool.trim() }
         let (large, largeSize) = pool.take(byteCount: 1 << 20)
@@ -46,10 +46,11 @@ import Testing
         let (first, firstSize) = pool.take(byteCount: 300_000)
         #expect(first == medium && firstSize == mediumSize, "the smallest block that fits")
         let (second, secondSize) = pool.take(byteCount: 300_000)
-        #expect(second == large && secondSize == largeSize, "then the next, within four times the request")
+        #expect(second == large && secondSize == largeSize, "then the next, within sixteen times the request")
         pool.recycle(first, byteCount: firstSize)
-        let (small, smallSize) = pool.take(byteCount: 100_000)
-        #expect(small != first && smallSize == ScalarPool.sizeClass(100_000), "a block over four times is left")
+        #expect(ScalarPool.reuseFactor == 16)
+        let (small, smallSize) = pool.take(byteCount: 20_000)
+        #expect(small != first && smallSize == ScalarPool.sizeClass(20_000), "a block over sixteen times is left")
         pool.recycle(small, byteCount: smallSize)
         pool.recycle(second, byteCount: secondSize)
         #expect(pool.freeBytes == smallSize + mediumSize + largeSize)

@@ -70,13 +70,16 @@ enum ConvolutionKernels {
                     let firstTile = worker * tilesPerWorker
                     let endTile = min(tiles, firstTile + tilesPerWorker)
                     guard firstTile < endTile else { return }
-                    let patches = UnsafeMutableBufferPointer<Float>.allocate(capacity: tileRows * depth)
-                    let product = UnsafeMutableBufferPointer<Float>.allocate(
-                        capacity: groups == 1 ? 0 : tileRows * groupFilters)
+                    // Scratch from the tensors' pool: the blocks of freed activations, already
+                    // faulted in, rather than fresh heap pages the allocator keeps afterwards.
+                    let patchBlock = ScalarPool.shared.scratch(count: tileRows * depth)
+                    let productBlock = ScalarPool.shared.scratch(count: groups == 1 ? 0 : tileRows * groupFilters)
                     defer {
-                        patches.deallocate()
-                        product.deallocate()
+                        ScalarPool.shared.recycle(patchBlock)
+                        ScalarPool.shared.recycle(productBlock)
                     }
+                    let patches = patchBlock.buffer
+                    let product = productBlock.buffer
                     for tile in firstTile..<endTile {
                         let n = tile / tilesPerImage
                         let start = tile % tilesPerImage * tileRows
