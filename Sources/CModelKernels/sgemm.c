@@ -120,9 +120,25 @@ static void workspace_free(void *pointer) {
 
 static void workspace_key_init(void) { (void)pthread_key_create(&workspace_key, workspace_free); }
 
-// At least `count` floats, 64-byte aligned, this thread's own until its next call; NULL when out of
-// memory.
+// A buffer the caller lent this thread for its next products' panels (cmk_sgemm_lend_workspace).
+static _Thread_local float *lent_workspace;
+static _Thread_local size_t lent_count;
+
+void cmk_sgemm_lend_workspace(float *buffer, size_t count) {
+    lent_workspace = buffer;
+    lent_count = buffer ? count : 0;
+}
+
+size_t cmk_sgemm_workspace_count(int m) {
+    // The largest panels of any level: nr up to 32 (AVX-512), mr up to 12.
+    const size_t apanel = (size_t)KC * (size_t)(MC + 12);
+    return m >= PACK_B_ROWS ? (size_t)KC * (size_t)(NC + 32) + apanel : (size_t)KC * 32 + apanel;
+}
+
+// At least `count` floats, 64-byte aligned: the lent buffer when it is large enough, else this
+// thread's own until its next call; NULL when out of memory.
 static float *thread_workspace(size_t count) {
+    if (lent_workspace && lent_count >= count) return lent_workspace;
     (void)pthread_once(&workspace_once, workspace_key_init);
     workspace *space = pthread_getspecific(workspace_key);
     if (!space) {
@@ -602,6 +618,14 @@ void cmk_sgemm_prepacked(int level, int m, int n, int k, const float *a, int lda
     (void)packed;
     cmk_sgemm_at_level(level, m, n, k, a, lda, b, ldb, c, ldc, bias);
 }
+
+// ... nor panels.
+size_t cmk_sgemm_workspace_count(int m) {
+    (void)m;
+    return 0;
+}
+
+void cmk_sgemm_lend_workspace(float *buffer, size_t count) { (void)buffer, (void)count; }
 #endif
 
 void cmk_sgemm(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias) {

@@ -40,6 +40,21 @@ enum MatrixMultiply {
         return output
     }
 
+    /// `cmk_sgemm` with its packing panels in a block of the tensor pool (the scalars of a freed
+    /// activation, already resident) rather than the thread's own buffer.
+    static func sgemm(
+        _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafePointer<Float>?, _ lda: Int32, _ b: UnsafePointer<Float>?,
+        _ ldb: Int32, _ c: UnsafeMutablePointer<Float>?, _ ldc: Int32, _ bias: UnsafePointer<Float>?
+    ) {
+        let count = cmk_sgemm_workspace_count(m)
+        guard count > 0 else { return cmk_sgemm(m, n, k, a, lda, b, ldb, c, ldc, bias) }
+        let panels = ScalarPool.shared.scratch(count: count)
+        cmk_sgemm_lend_workspace(panels.buffer.baseAddress, count)
+        cmk_sgemm(m, n, k, a, lda, b, ldb, c, ldc, bias)
+        cmk_sgemm_lend_workspace(nil, 0)
+        ScalarPool.shared.recycle(panels)
+    }
+
     /// `multiply(_:_:bias:into:m:k:n:parallel:then:)` with the bias, when there is one, a tensor's
     /// scalars.
     static func multiply(
@@ -80,7 +95,7 @@ enum MatrixMultiply {
                 let start = chunk * columnsPerChunk
                 let columns = min(columnsPerChunk, n - start)
                 guard columns > 0 else { return }
-                cmk_sgemm(
+                sgemm(
                     Int32(m), Int32(columns), Int32(k), a, Int32(k), b.map { $0 + start }, Int32(n),
                     c + start, Int32(n), biasPointer.map { $0 + start })
             }
@@ -90,7 +105,7 @@ enum MatrixMultiply {
         }
         let chunks = parallel ? min(cores, max(1, m / 6)) : 1
         if chunks == 1 {
-            cmk_sgemm(Int32(m), Int32(n), Int32(k), aBase, Int32(k), bBase, Int32(n), cBase, Int32(n), biasBase)
+            sgemm(Int32(m), Int32(n), Int32(k), aBase, Int32(k), bBase, Int32(n), cBase, Int32(n), biasBase)
             outputPass?(UnsafeMutableBufferPointer(start: cBase, count: m * n))
             return
         }
@@ -104,7 +119,7 @@ enum MatrixMultiply {
             let start = chunk * rowsPerChunk
             let rows = min(rowsPerChunk, m - start)
             guard rows > 0 else { return }
-            cmk_sgemm(
+            sgemm(
                 Int32(rows), Int32(n), Int32(k), a.map { $0 + start * k }, Int32(k), b, Int32(n),
                 c + start * n, Int32(n), biasPointer)
             outputPass?(UnsafeMutableBufferPointer(start: c + start * n, count: rows * n))

@@ -67,8 +67,8 @@ import Testing
     @Test(arguments: [1, 5, 8, 11, 12, 13, 16, 17, 25, 130, 250], [1, 12, 13, 15, 16, 17, 31, 32, 33, 100])
     func everyKernelLevelMatchesTheReference(_ m: Int, _ n: Int) {
         for k in [1, 7, 300] {
-            let a = Self.values(m * k, seed: 4)
-            let b = Self.values(k * n, seed: 5)
+            let a = MatrixMultiplyTests.values(m * k, seed: 4)
+            let b = MatrixMultiplyTests.values(k * n, seed: 5)
             let bias = Self.values(n, seed: 6)
             let expected = Self.reference(a, b, bias: bias, m: m, k: k, n: n)
             for level in 1...max(1, cmk_simd_level()) {
@@ -146,5 +146,34 @@ import Testing
                 #expect(differing == 0, "level \(level) m \(m) k \(k) n \(n) bias \(withBias): \(differing) differ")
             }
         }
+    }
+
+    /// A product packs its panels into the buffer the caller lends the thread (a pooled block,
+    /// `MatrixMultiply.sgemm`), with the same bits as with the thread's own buffer.
+    @Test func lentPanelsAreUsedAndGiveTheSameBits() {
+        let (m, k, n) = (250, 300, 70)  // 240 rows or more: B is packed too
+        let a = MatrixMultiplyTests.values(m * k, seed: 4)
+        let b = MatrixMultiplyTests.values(k * n, seed: 5)
+        var own = [Float](repeating: .nan, count: m * n)
+        var lent = own
+        let count = cmk_sgemm_workspace_count(Int32(m))
+        guard count > 0 else { return }  // the portable kernel has no panels
+        #expect(count >= 256 * (240 + 12))
+        let panels = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        defer { panels.deallocate() }
+        panels.initialize(repeating: .nan)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                cmk_sgemm(
+                    Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k), b.baseAddress, Int32(n), &own, Int32(n), nil)
+                cmk_sgemm_lend_workspace(panels.baseAddress, count)
+                cmk_sgemm(
+                    Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(k), b.baseAddress, Int32(n), &lent, Int32(n), nil
+                )
+                cmk_sgemm_lend_workspace(nil, 0)
+            }
+        }
+        #expect(lent == own)
+        #expect(panels.contains { !$0.isNaN }, "the panels were packed into the lent buffer")
     }
 }

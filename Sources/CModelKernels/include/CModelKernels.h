@@ -37,6 +37,11 @@ void cmk_sgemm_pack(int level, int k, int n, const float *b, int ldb, float *pac
 /// as the blocked product of `cmk_sgemm_at_level`, which it is for 12 rows or more (16 on arm64).
 void cmk_sgemm_prepacked(int level, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                          const float *packed, float *c, int ldc, const float *bias);
+/// The floats of packing panels an `m`-row product needs at most (0 for the portable kernel).
+size_t cmk_sgemm_workspace_count(int m);
+/// Lends the calling thread `buffer` (`count` floats, 64-byte aligned) for the packing panels of
+/// its next products, which otherwise use a buffer of the thread's own; NULL takes it back.
+void cmk_sgemm_lend_workspace(float *buffer, size_t count);
 /// The same product with the portable kernel only (for tests and other CPUs).
 void cmk_sgemm_portable(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc, const float *bias);
 
