@@ -145,67 +145,68 @@ public struct SidePairs: ConfigValue, SwiftExpressible, CustomStringConvertible 
     }
 }
 
-extension LayerConfig {
-    /// Decodes a ZeroPadding or Cropping config and expands its pairs (at `keyPath`, under
-    /// `key`) to `rank` axes, reading the field as written (a list of 2 integers means one per
-    /// axis for 2D, a pair for 1D), then checks them.
-    static func decodingSidePairs(
-        _ keyPath: WritableKeyPath<Self, SidePairs>, key: String, rank: Int, from decoder: any Decoder
-    ) throws -> Self {
-        var config = try decodeFields(from: decoder)
-        if rank != 1 {
+/// ZeroPadding and Cropping configs: a (before, after) pair for each of `Rank` spatial axes.
+protocol SidePairsConfig: LayerConfig {
+    associatedtype Rank: SpatialRank
+    /// The pairs' field and its Keras key.
+    static var pairsField: (keyPath: WritableKeyPath<Self, SidePairs>, key: String) { get }
+    /// Where the channels are.
+    var dataFormat: String { get }
+}
+
+extension SidePairsConfig {
+    /// Decodes the config and expands its pairs to `Rank` axes, reading the field as written (a
+    /// list of 2 integers means one per axis for 2D, a pair for 1D), then checks them.
+    public init(from decoder: any Decoder) throws {
+        let (keyPath, key) = Self.pairsField
+        var config = try Self.decodeFields(from: decoder)
+        if Rank.rank != 1 {
             let container = try decoder.container(keyedBy: ConfigKey.self)
             let written = try container.decodeIfPresent(JSONValue.self, forKey: ConfigKey(key))
-            config[keyPath: keyPath] = config[keyPath: keyPath].expanded(to: rank, written: written)
+            config[keyPath: keyPath] = config[keyPath: keyPath].expanded(to: Rank.rank, written: written)
         }
-        try config[keyPath: keyPath].check(key, rank: rank)
-        return config
-    }
-}
-
-extension ZeroPaddingConfig {
-    package static var spelledTypeName: String { "ZeroPadding\(Rank.suffix)Config" }
-
-    public init(from decoder: any Decoder) throws {
-        self = try Self.decodingSidePairs(\.padding, key: "padding", rank: Rank.rank, from: decoder)
+        try config[keyPath: keyPath].check(key, rank: Rank.rank)
+        self = config
     }
 
     public func validate() throws { try checkChannelsLast(dataFormat) }
 
-    public func outputShape(for input: TensorShape) throws -> TensorShape {
+    /// The output shape for `input`: each known spatial size changed by `resize(size, before +
+    /// after, axis)`, the batch and channels kept.
+    func pairedOutputShape(for input: TensorShape, resize: (Int, Int, Int) throws -> Int) throws -> TensorShape {
         let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        try padding.check("padding", rank: Rank.rank)
-        let sizes = spatial.indices.map { axis in
-            spatial[axis].map { $0 + padding.pairs[axis][0] + padding.pairs[axis][1] }
+        let (keyPath, key) = Self.pairsField
+        let pairs = self[keyPath: keyPath]
+        try pairs.check(key, rank: Rank.rank)
+        let sizes = try spatial.indices.map { axis in
+            try spatial[axis].map { try resize($0, pairs.pairs[axis][0] + pairs.pairs[axis][1], axis) }
         }
         return TensorShape([input.dimensions[0]] + sizes + [channels])
     }
 }
 
-extension CroppingConfig {
-    package static var spelledTypeName: String { "Cropping\(Rank.suffix)Config" }
-
-    public init(from decoder: any Decoder) throws {
-        self = try Self.decodingSidePairs(\.cropping, key: "cropping", rank: Rank.rank, from: decoder)
-    }
-
-    public func validate() throws { try checkChannelsLast(dataFormat) }
+extension ZeroPaddingConfig: SidePairsConfig {
+    package static var spelledTypeName: String { "ZeroPadding\(Rank.suffix)Config" }
+    static var pairsField: (keyPath: WritableKeyPath<Self, SidePairs>, key: String) { (\.padding, "padding") }
 
     public func outputShape(for input: TensorShape) throws -> TensorShape {
-        let (spatial, channels) = try spatialInput(input, rank: Rank.rank, layer: Self.className)
-        try cropping.check("cropping", rank: Rank.rank)
-        var sizes: [Int?] = []
-        for (axis, size) in spatial.enumerated() {
-            let removed = cropping.pairs[axis][0] + cropping.pairs[axis][1]
-            if let size, size <= removed {
+        try pairedOutputShape(for: input) { size, added, _ in size + added }
+    }
+}
+
+extension CroppingConfig: SidePairsConfig {
+    package static var spelledTypeName: String { "Cropping\(Rank.suffix)Config" }
+    static var pairsField: (keyPath: WritableKeyPath<Self, SidePairs>, key: String) { (\.cropping, "cropping") }
+
+    public func outputShape(for input: TensorShape) throws -> TensorShape {
+        try pairedOutputShape(for: input) { size, removed, axis in
+            guard size > removed else {
                 throw ShapeError(
                     "\(Self.className): cropping \(removed) of \(size) positions on spatial axis \(axis + 1) leaves "
-                        + "nothing"
-                )
+                        + "nothing")
             }
-            sizes.append(size.map { $0 - removed })
+            return size - removed
         }
-        return TensorShape([input.dimensions[0]] + sizes + [channels])
     }
 }
 
