@@ -70,4 +70,28 @@ import Testing
         #expect(activated == relu(recorder.outputs[0]))
         #expect(!activated.sharesStorage(with: recorder.outputs[0]))
     }
+
+    /// A generated call (`ResidualBlock`: dense, dense, add with the model's input, ReLU) gives up
+    /// its locals: the caller's input is never written, and what an interceptor kept (the sum
+    /// before the ReLU) is not overwritten by the in-place activation after it.
+    @Test func aGeneratedCallLeavesItsInputAndWhatInterceptorsKept() throws {
+        final class Recorder: CallInterceptor, @unchecked Sendable {
+            var sum: Tensor?
+            func intercept<L: Layer>(_ layer: L, at path: @autoclosure () -> LayerPath, output: Tensor) -> Tensor {
+                if L.self == Add.self { sum = output }
+                return output
+            }
+        }
+        let model = ResidualBlock(seed: 3)
+        let x = Tensor(shape: [4, 8], scalars: (0..<32).map { Float($0) * 0.21 - 3.3 })
+        let before = x.scalars
+        let plain = model(x)
+        #expect(x.scalars == before)
+        let recorder = Recorder()
+        let intercepted = model(x, intercepting: recorder)
+        #expect(intercepted == plain && x.scalars == before)
+        let sum = try #require(recorder.sum)
+        #expect(sum.scalars.contains { $0 < 0 }, "the recorded sum is the one before the ReLU")
+        #expect(sum.scalars.map { max($0, 0) } == plain.scalars)
+    }
 }
