@@ -155,17 +155,14 @@ extension Rescaling {
 
 extension Normalization {
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let axes = config.axis.resolved(rank: input.rank) else {
-            preconditionFailure("\(config.name): axis \(config.axis) does not fit shape \(input.shape)")
-        }
+        let groups = AxisGroups(shape: input.shape, axis: config.axis, layer: config.name)
         let mean = config.mean?.values.map { Float($0) } ?? adapted[0].scalars
         let variance = config.variance?.values.map { Float($0) } ?? adapted[1].scalars
-        let groups = AxisGroups(shape: input.shape, axes: axes)
         let epsilon: Float = 1e-7
         var output = input
         output.withUnsafeMutableScalars { values in
             for index in 0..<values.count {
-                let w = axes.isEmpty ? 0 : groups.weightIndex(of: index)
+                let w = groups.axes.isEmpty ? 0 : groups.weightIndex(of: index)
                 let m = mean[mean.count == 1 ? 0 : w]
                 let deviation = max(variance[variance.count == 1 ? 0 : w].squareRoot(), epsilon)
                 values[index] = config.invert ? m + values[index] * deviation : (values[index] - m) / deviation
