@@ -100,11 +100,7 @@ extension ActivationFunction {
         case .leakyRelu: return { $0 >= 0 ? $0 : 0.2 * $0 }
         case .elu: return { $0 > 0 ? $0 : expm1f($0) }
         case .selu:
-            return { x in
-                let alpha: Float = 1.673_263_242_354_377_284_817_042_991_671_7
-                let scale: Float = 1.050_700_987_355_480_493_419_334_985_294_6
-                return scale * (x > 0 ? x : alpha * expm1f(x))
-            }
+            return { x in SeluConstants.scale * (x > 0 ? x : SeluConstants.alpha * expm1f(x)) }
         case .gelu: return { 0.5 * $0 * (1 + erff($0 * 0.707_106_781_186_547_524_4)) }
         case .geluApproximate:
             return { x in
@@ -176,4 +172,10 @@ extension ActivationFunction {
             break
         }
     }
+}
+
+/// SELU's constants, as Keras defines them.
+enum SeluConstants {
+    static let alpha: Float = 1.673_263_242_354_377_284_817_042_991_671_7
+    static let scale: Float = 1.050_700_987_355_480_493_419_334_985_294_6
 }

@@ -42,6 +42,8 @@ struct ModelPlan {
 
     /// For a variant: its base model.
     let variantOf: VariantBase?
+    /// The training step's names and weight offsets, or why the model has none.
+    let training: TrainingPlan
 
     init(
         description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions,
@@ -93,6 +95,9 @@ struct ModelPlan {
         var maskLocals: [Int: String] = [:]
         for node in description.masks.computed { maskLocals[node] = localNames.claim(locals[node] + "Mask") }
         self.maskLocals = maskLocals
+        training = TrainingPlan(
+            description: description, locals: locals, maskLocals: maskLocals, taken: taken,
+            callsInStages: !self.stageNames.isEmpty)
         parameters = description.graph.inputs.map { locals[$0] }
         // Dict inputs and outputs keep Keras's keys as argument labels and tuple labels.
         let labelReserved = Identifiers.reserved.union(["intercepting", "at"])

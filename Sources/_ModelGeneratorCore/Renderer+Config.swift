@@ -30,6 +30,10 @@ extension Renderer {
                     + "\(Format.grouped(layer.parameterCount)) |"
             )
         }
+        if let blocker = training.blocker {
+            out.line("///")
+            out.line("/// Not trainable in Swift yet: \(blocker).")
+        }
     }
 
     func renderConfig(_ out: inout SourceWriter) {

@@ -70,7 +70,7 @@ struct Renderer {
     func render(_ out: inout SourceWriter, nestedIn outer: String?) {
         renderTypeDocumentation(&out, nestedIn: outer)
         out.line("@dynamicMemberLookup")
-        out.block("\(access)struct \(typeName): Model") { out in
+        out.block("\(access)struct \(typeName): \(isTrainable ? "TrainableModel" : "Model")") { out in
             renderConfig(&out)
             out.line()
             renderLayerProperties(&out)
@@ -85,6 +85,10 @@ struct Renderer {
             out.line()
             renderCall(&out)
             out.line()
+            if isTrainable {
+                renderTraining(&out)
+                out.line()
+            }
             renderClone(&out)
             out.line()
             renderWeights(&out)

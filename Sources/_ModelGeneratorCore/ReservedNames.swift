@@ -21,9 +21,10 @@ public enum ReservedNames {
     /// `keras_json` would make `self.kerasJSON` the protocol's method. ReservedNameTests checks
     /// this list against ModelRuntime's public API list.
     public static let protocolMembers: Set<String> = [
-        "className", "clone", "config", "customLayers", "graph", "inputShapes", "kerasJSON", "kerasWeightPaths",
-        "layers", "loadWeights", "model", "modelLayer", "module", "name", "nodeShapes", "outputShapes", "rebuilt",
-        "saveWeights", "setWeights", "weights", "withInputShapes", "withSeeds",
+        "className", "clone", "config", "customLayers", "evaluate", "fit", "graph", "inputShapes", "kerasJSON",
+        "kerasWeightPaths", "layers", "loadWeights", "model", "modelLayer", "module", "name", "nodeShapes",
+        "outputList", "outputShapes", "predict", "rebuilt", "saveWeights", "setTrainableWeights", "setWeights",
+        "trainableWeightMask", "trainableWeights", "trainingStep", "weights", "withInputShapes", "withSeeds",
     ]
 
     /// The identifiers of the probes' generated code that no spec name made: the list that

@@ -166,7 +166,7 @@ import _ModelGeneratorCore
         #expect(result.status == 0, "\(result.error)")
         let source = try String(
             contentsOf: output.appendingPathComponent("keras2_sequential.model.swift"), encoding: .utf8)
-        #expect(source.contains("struct Keras2Sequential: Model"))
+        #expect(source.contains("struct Keras2Sequential: TrainableModel"))
 
         let weights = folder.appendingPathComponent("weights.h5")
         try Data(try Self.bytes(Self.fixtures.appendingPathComponent("quick_start/legacy_weights_only.h5"))).write(

@@ -14,7 +14,7 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `dense` | Dense | (None, 32) | 23,328 |
 /// | `dense_1` | Dense | (None, 1) | 33 |
 @dynamicMemberLookup
-struct Classifier: Model {
+struct Classifier: TrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -138,6 +138,33 @@ struct Classifier: Model {
         let dense = interceptor.call(self.dense, inputLayer, at: path)
         let dense1 = interceptor.call(self.dense1, reusing: consume dense, at: path)
         return dense1
+    }
+
+    /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+    /// and `predict` call.
+    func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+        [self(trainingInputs[0])]
+    }
+
+    /// One training step before the optimizer (Keras's `train_step`): each call on
+    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
+    /// `trainableWeights` order (4).
+    mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let inputLayer = self.inputLayer.check(trainingInputs[0], model: "Classifier")
+        let (dense, denseTape) = self.dense.trainingCall(inputLayer, context: &trainingContext)
+        let (dense1, dense1Tape) = self.dense1.trainingCall(dense, context: &trainingContext)
+        let outputGradients = gradientsOfLoss([dense1])
+        var weightGradients = ModelGradients(count: 4)
+        let dense1InputGradient = weightGradients.backward(
+            self.dense1, outputGradients[0], tape: dense1Tape, weightsAt: 2)
+        let denseInputGradient = weightGradients.backward(
+            self.dense, dense1InputGradient, tape: denseTape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients)
+        trainingContext.addInputGradient(denseInputGradient, input: 0)
+        return weightGradients.tensors
     }
 
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

@@ -15,6 +15,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `channel_scale` | custom ChannelScale `ChannelScale` | (None, 16) | 16 |
 /// | `residual_dense` | custom ResidualDense `ResidualDense` | (None, 16) | 544 |
 /// | `dense` | Dense | (None, 2) | 34 |
+///
+/// Not trainable in Swift yet: `linear` (Linear) is a custom layer, which has no backward pass yet.
 @dynamicMemberLookup
 struct CustomLayers: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and

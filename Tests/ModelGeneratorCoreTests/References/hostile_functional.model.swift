@@ -14,6 +14,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `Encoder` | Functional `Encoder` | (None, 2) | 8 |
 /// | `self` | Concatenate | (None, 4) | 0 |
 /// | `été */ \u{202e}` | Dense | (None, 1) | 5 |
+///
+/// Not trainable in Swift yet: `Encoder` (Functional) is a nested model, which has no backward pass yet.
 @dynamicMemberLookup
 public struct HostileFunctional: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
@@ -200,7 +202,7 @@ public struct HostileFunctional: Model {
     /// | --- | --- | --- | ---: |
     /// | `Config` | Dense | (None, 2) | 8 |
     @dynamicMemberLookup
-    public struct Encoder: Model {
+    public struct Encoder: TrainableModel {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
         @dynamicMemberLookup
@@ -328,6 +330,30 @@ public struct HostileFunctional: Model {
             let x = self.x.check(x, model: "Encoder")
             let configLayer = interceptor.call(self.configLayer, x, at: path)
             return configLayer
+        }
+
+        /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+        /// and `predict` call.
+        public func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+            [self(trainingInputs[0])]
+        }
+
+        /// One training step before the optimizer (Keras's `train_step`): each call on
+        /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+        /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
+        /// `trainableWeights` order (2).
+        public mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+            let x = self.x.check(trainingInputs[0], model: "Encoder")
+            let (configLayer, configLayerTape) = self.configLayer.trainingCall(x, context: &trainingContext)
+            let outputGradients = gradientsOfLoss([configLayer])
+            var weightGradients = ModelGradients(count: 2)
+            let configLayerInputGradient = weightGradients.backward(
+                self.configLayer, outputGradients[0], tape: configLayerTape, weightsAt: 0,
+                inputGradient: trainingContext.computesInputGradients)
+            trainingContext.addInputGradient(configLayerInputGradient, input: 0)
+            return weightGradients.tensors
         }
 
         /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

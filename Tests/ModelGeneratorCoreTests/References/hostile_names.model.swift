@@ -22,7 +22,7 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `drop_out` | Dropout | (None, 2) | 0 |
 /// | `\"); fatalError("` | Dense | (None, 1) | 3 |
 @dynamicMemberLookup
-package struct HostileNames: Model {
+package struct HostileNames: TrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -179,6 +179,61 @@ package struct HostileNames: Model {
         let dropOut2 = interceptor.call(self.dropOut2, reusing: consume dropOut, at: path)
         let fatalErrorLayer = interceptor.call(self.fatalErrorLayer, reusing: consume dropOut2, at: path)
         return fatalErrorLayer
+    }
+
+    /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+    /// and `predict` call.
+    package func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+        [self(trainingInputs[0])]
+    }
+
+    /// One training step before the optimizer (Keras's `train_step`): each call on
+    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
+    /// `trainableWeights` order (8).
+    package mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let selfLayer = self.selfLayer.check(trainingInputs[0], model: "HostileNames")
+        let (defaultLayer, defaultLayerTape) = self.defaultLayer.trainingCall(selfLayer, context: &trainingContext)
+        let (dense, denseTape) = self.dense.trainingCall(defaultLayer, context: &trainingContext)
+        let (dense2, dense2Tape) = self.dense2.trainingCall(dense, context: &trainingContext)
+        let (
+            layer1stLayerInjected, layer1stLayerInjectedTape
+        ) = self.layer1stLayerInjected.trainingCall(dense2, context: &trainingContext)
+        let (ubergroE, ubergroETape) = self.ubergroE.trainingCall(layer1stLayerInjected, context: &trainingContext)
+        let (configLayer, configLayerTape) = self.configLayer.trainingCall(ubergroE, context: &trainingContext)
+        let (initLayer, initLayerTape) = self.initLayer.trainingCall(configLayer, context: &trainingContext)
+        let (dropOut, dropOutTape) = self.dropOut.trainingCall(initLayer, context: &trainingContext)
+        let (dropOut2, dropOut2Tape) = self.dropOut2.trainingCall(dropOut, context: &trainingContext)
+        let (
+            fatalErrorLayer, fatalErrorLayerTape
+        ) = self.fatalErrorLayer.trainingCall(dropOut2, context: &trainingContext)
+        let outputGradients = gradientsOfLoss([fatalErrorLayer])
+        var weightGradients = ModelGradients(count: 8)
+        let fatalErrorLayerInputGradient = weightGradients.backward(
+            self.fatalErrorLayer, outputGradients[0], tape: fatalErrorLayerTape, weightsAt: 6)
+        let dropOut2InputGradient = weightGradients.backward(
+            self.dropOut2, fatalErrorLayerInputGradient, tape: dropOut2Tape, weightsAt: nil)
+        let dropOutInputGradient = weightGradients.backward(
+            self.dropOut, dropOut2InputGradient, tape: dropOutTape, weightsAt: nil)
+        let initLayerInputGradient = weightGradients.backward(
+            self.initLayer, dropOutInputGradient, tape: initLayerTape, weightsAt: nil)
+        let configLayerInputGradient = weightGradients.backward(
+            self.configLayer, initLayerInputGradient, tape: configLayerTape, weightsAt: nil)
+        let ubergroEInputGradient = weightGradients.backward(
+            self.ubergroE, configLayerInputGradient, tape: ubergroETape, weightsAt: nil)
+        let layer1stLayerInjectedInputGradient = weightGradients.backward(
+            self.layer1stLayerInjected, ubergroEInputGradient, tape: layer1stLayerInjectedTape, weightsAt: nil)
+        let dense2InputGradient = weightGradients.backward(
+            self.dense2, layer1stLayerInjectedInputGradient, tape: dense2Tape, weightsAt: 4)
+        let denseInputGradient = weightGradients.backward(
+            self.dense, dense2InputGradient, tape: denseTape, weightsAt: 2)
+        let defaultLayerInputGradient = weightGradients.backward(
+            self.defaultLayer, denseInputGradient, tape: defaultLayerTape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients)
+        trainingContext.addInputGradient(defaultLayerInputGradient, input: 0)
+        return weightGradients.tensors
     }
 
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

@@ -24,6 +24,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `joined` | Concatenate | (None, 26) | 0 |
 /// | `head` | Dense | (None, 3) | 81 |
 /// | `aux` | Dense | (None, 1) | 9 |
+///
+/// Not trainable in Swift yet: `conv` (Conv2D) has no backward pass yet.
 @dynamicMemberLookup
 struct LargeModelUnsplit: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
@@ -269,7 +271,7 @@ struct LargeModelUnsplit: Model {
     /// | `heads_left` | Dense | (None, 4) | 36 |
     /// | `heads_right` | Dense | (None, 2) | 18 |
     @dynamicMemberLookup
-    struct Heads: Model {
+    struct Heads: TrainableModel {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
         @dynamicMemberLookup
@@ -401,6 +403,35 @@ struct LargeModelUnsplit: Model {
             let headsLeft = interceptor.call(self.headsLeft, headsIn, at: path)
             let headsRight = interceptor.call(self.headsRight, headsIn, at: path)
             return (headsLeft: headsLeft, headsRight: headsRight)
+        }
+
+        /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+        /// and `predict` call.
+        func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+            let outputs = self(trainingInputs[0])
+            return [outputs.headsLeft, outputs.headsRight]
+        }
+
+        /// One training step before the optimizer (Keras's `train_step`): each call on
+        /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+        /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
+        /// `trainableWeights` order (4).
+        mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+            let headsIn = self.headsIn.check(trainingInputs[0], model: "Heads")
+            let (headsLeft, headsLeftTape) = self.headsLeft.trainingCall(headsIn, context: &trainingContext)
+            let (headsRight, headsRightTape) = self.headsRight.trainingCall(headsIn, context: &trainingContext)
+            let outputGradients = gradientsOfLoss([headsLeft, headsRight])
+            var weightGradients = ModelGradients(count: 4)
+            let headsRightInputGradient = weightGradients.backward(
+                self.headsRight, outputGradients[1], tape: headsRightTape, weightsAt: 2,
+                inputGradient: trainingContext.computesInputGradients)
+            let headsLeftInputGradient = weightGradients.backward(
+                self.headsLeft, outputGradients[0], tape: headsLeftTape, weightsAt: 0,
+                inputGradient: trainingContext.computesInputGradients)
+            trainingContext.addInputGradient(sumGradients(headsLeftInputGradient, headsRightInputGradient), input: 0)
+            return weightGradients.tensors
         }
 
         /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

@@ -1,0 +1,323 @@
+import Foundation
+
+/// How much `fit` prints on standard error: Keras's `verbose` values.
+public enum Verbosity: Sendable {
+    /// Nothing (`verbose=0`).
+    case silent
+    /// A progress bar redrawn after every batch (`verbose=1`).
+    case progressBar
+    /// One line per epoch (`verbose=2`).
+    case epochLines
+}
+
+/// What `fit` measured, epoch by epoch: Keras's `History`.
+public struct History: Sendable, Equatable {
+    /// Each quantity per epoch: `loss`, each metric, `<output>_loss` for several outputs, and
+    /// their `val_` values with validation data; the keys of Keras's `history.history`.
+    public var history: [String: [Float]] = [:]
+    /// The epochs run, from 0.
+    public var epoch: [Int] = []
+}
+
+/// A quantity `fit` and `evaluate` report beside the loss, averaged over the samples.
+public enum Metric: Sendable, Equatable {
+    /// Keras's `"accuracy"`: binary, categorical or sparse categorical accuracy, whichever
+    /// matches the loss (as Keras resolves it).
+    case accuracy
+    /// The share of predictions on the target's side of `threshold`.
+    case binaryAccuracy(threshold: Float = 0.5)
+    /// The share of samples whose largest prediction is the target's largest value.
+    case categoricalAccuracy
+    /// The share of samples whose largest prediction is the target class id.
+    case sparseCategoricalAccuracy
+    /// The mean absolute error.
+    case meanAbsoluteError
+    /// The mean squared error.
+    case meanSquaredError
+
+    /// The key in `History.history`.
+    func name(for loss: Loss) -> String {
+        switch self {
+        case .accuracy: "accuracy"
+        case .binaryAccuracy: "binary_accuracy"
+        case .categoricalAccuracy: "categorical_accuracy"
+        case .sparseCategoricalAccuracy: "sparse_categorical_accuracy"
+        case .meanAbsoluteError: "mean_absolute_error"
+        case .meanSquaredError: "mean_squared_error"
+        }
+    }
+
+    /// `.accuracy` resolved against `loss`, as Keras's `get_metric` does.
+    func resolved(for loss: Loss) -> Metric {
+        guard self == .accuracy else { return self }
+        switch loss {
+        case .binaryCrossentropy: return .binaryAccuracy()
+        case .sparseCategoricalCrossentropy: return .sparseCategoricalAccuracy
+        default: return .categoricalAccuracy
+        }
+    }
+
+    /// The metric summed over the samples of one batch (the caller divides by the sample count).
+    func sum(_ prediction: Tensor, _ target: Tensor) -> Double {
+        let width = max(prediction.shape.last ?? 1, 1)
+        let p = prediction.scalars
+        let t = target.scalars
+        let rows = p.count / width
+        func argmax(_ values: ArraySlice<Float>) -> Int {
+            values.indices.max { values[$0] < values[$1] }! - values.startIndex
+        }
+        var total: Double = 0
+        for row in 0..<rows {
+            let range = (row * width)..<((row + 1) * width)
+            switch self {
+            case .binaryAccuracy(let threshold):
+                let hits = range.filter { (p[$0] > threshold ? 1 : 0) == t[$0] }.count
+                total += Double(hits) / Double(width)
+            case .categoricalAccuracy:
+                total += argmax(p[range]) == argmax(t[range]) ? 1 : 0
+            case .sparseCategoricalAccuracy:
+                total += argmax(p[range]) == Int(t[row]) ? 1 : 0
+            case .meanAbsoluteError:
+                total += range.reduce(0) { $0 + Double(abs(p[$1] - t[$1])) } / Double(width)
+            case .meanSquaredError:
+                total += range.reduce(0) { $0 + Double((p[$1] - t[$1]) * (p[$1] - t[$1])) } / Double(width)
+            case .accuracy:
+                preconditionFailure("resolve .accuracy first")
+            }
+        }
+        return total
+    }
+}
+
+extension Tensor {
+    /// The rows (entries of the first axis) at `indices`, in that order.
+    func gatheringRows(_ indices: some Collection<Int>) -> Tensor {
+        let rowSize = shape.dropFirst().reduce(1, *)
+        return Tensor(shape: [indices.count] + shape.dropFirst()) { out in
+            withUnsafeScalars { values in
+                for (position, row) in indices.enumerated() {
+                    for k in 0..<rowSize { out[position * rowSize + k] = values[row * rowSize + k] }
+                }
+            }
+        }
+    }
+
+    /// The tensors' rows one after the other.
+    static func concatenatingRows(_ parts: [Tensor]) -> Tensor {
+        let shape = [parts.reduce(0) { $0 + $1.shape[0] }] + parts[0].shape.dropFirst()
+        return Tensor(shape: shape) { out in
+            var position = 0
+            for part in parts {
+                part.withUnsafeScalars { values in
+                    for k in values.indices { out[position + k] = values[k] }
+                }
+                position += part.scalarCount
+            }
+        }
+    }
+}
+
+/// The failure of `fit`, `evaluate` or `predict` on data that does not fit the model.
+public struct TrainingError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension TrainableModel {
+    /// Trains the model on `x` (one tensor per model input, samples along the first axis)
+    /// against `y` (one per output), Keras's `model.fit`: `epochs` passes over the samples in
+    /// batches of `batchSize` (the last may be smaller), shuffled each epoch from `seed` when
+    /// `shuffle`, `optimizer` updating the trainable weights after each batch. The last
+    /// `validationSplit` of the samples (before shuffling) are held out and evaluated after each
+    /// epoch. One `loss` applies to every output, as in Keras. Returns the per-epoch history.
+    @discardableResult
+    public mutating func fit(
+        x: [Tensor], y: [Tensor], loss: Loss, optimizer: inout some Optimizer, batchSize: Int = 32,
+        epochs: Int = 1, shuffle: Bool = true, seed: UInt64? = nil, validationSplit: Double = 0,
+        metrics: [Metric] = [], verbose: Verbosity = .progressBar
+    ) throws -> History {
+        try fit(
+            x: x, y: y, losses: Array(repeating: loss, count: y.count), optimizer: &optimizer, batchSize: batchSize,
+            epochs: epochs, shuffle: shuffle, seed: seed, validationSplit: validationSplit, metrics: metrics,
+            verbose: verbose)
+    }
+
+    /// `fit` with a loss per output (in `output_layers` order), weighted by `lossWeights`
+    /// (Keras's `loss_weights`; 1 each when nil).
+    @discardableResult
+    public mutating func fit(
+        x: [Tensor], y: [Tensor], losses: [Loss], lossWeights: [Float]? = nil, optimizer: inout some Optimizer,
+        batchSize: Int = 32, epochs: Int = 1, shuffle: Bool = true, seed: UInt64? = nil,
+        validationSplit: Double = 0, metrics: [Metric] = [], verbose: Verbosity = .progressBar
+    ) throws -> History {
+        let objective = try Objective(model: self, losses: losses, weights: lossWeights, metrics: metrics)
+        let count = try objective.sampleCount(x: x, y: y)
+        guard batchSize > 0, epochs >= 0, validationSplit >= 0, validationSplit < 1 else {
+            throw TrainingError("fit: batchSize must be positive and validationSplit in [0, 1)")
+        }
+        let trainCount = validationSplit > 0 ? Int((Double(count) * (1 - validationSplit)).rounded(.down)) : count
+        guard trainCount > 0 else { throw TrainingError("fit: no training samples left after the validation split") }
+        let seed = seed ?? Seeds.fresh()
+        var shuffler = TrainingContext(seed: Seeds.mix(seed, 1))
+        var context = TrainingContext(isTraining: true, seed: Seeds.mix(seed, 2))
+        let mask = trainableWeightMask
+        var history = History()
+        let steps = (trainCount + batchSize - 1) / batchSize
+        for epoch in 0..<epochs {
+            var order = Array(0..<trainCount)
+            if shuffle {
+                let draws = shuffler.nextGenerator().uniform(count: trainCount)
+                for i in stride(from: trainCount - 1, to: 0, by: -1) {
+                    order.swapAt(i, Int(draws[i] * Double(i + 1)))
+                }
+            }
+            var progress = Progress(epoch: epoch, epochs: epochs, steps: steps, verbosity: verbose)
+            var totals = Objective.Totals()
+            for step in 0..<steps {
+                let rows = order[(step * batchSize)..<min((step + 1) * batchSize, trainCount)]
+                let inputs = x.map { $0.gatheringRows(rows) }
+                let targets = y.map { $0.gatheringRows(rows) }
+                let gradients = trainingStep(inputs, &context) { outputs in
+                    objective.gradients(outputs, targets, into: &totals)
+                }
+                var trainable = zip(weights, mask).filter(\.1).map(\.0)
+                optimizer.apply(gradients, to: &trainable)
+                try setTrainableWeights(trainable, mask: mask)
+                progress.step(step + 1, logs: totals.logs(objective))
+            }
+            var logs = totals.logs(objective)
+            if trainCount < count {
+                let held = Array(trainCount..<count)
+                let validation = objective.evaluate(
+                    self, x: x.map { $0.gatheringRows(held) }, y: y.map { $0.gatheringRows(held) },
+                    batchSize: batchSize)
+                logs += validation.map { ("val_" + $0.0, $0.1) }
+            }
+            for (key, value) in logs { history.history[key, default: []].append(value) }
+            history.epoch.append(epoch)
+            progress.finish(logs: logs)
+        }
+        return history
+    }
+
+    /// The loss (and metrics) of the model on `x` against `y`, Keras's `evaluate`: the loss
+    /// averaged over the samples, computed in batches at inference.
+    public func evaluate(
+        x: [Tensor], y: [Tensor], loss: Loss, batchSize: Int = 32, metrics: [Metric] = []
+    ) throws -> [String: Float] {
+        let objective = try Objective(
+            model: self, losses: Array(repeating: loss, count: y.count), weights: nil, metrics: metrics)
+        _ = try objective.sampleCount(x: x, y: y)
+        return Dictionary(objective.evaluate(self, x: x, y: y, batchSize: batchSize)) { first, _ in first }
+    }
+
+    /// The outputs for `x`, computed in batches of `batchSize` at inference: Keras's `predict`.
+    public func predict(x: [Tensor], batchSize: Int = 32) -> [Tensor] {
+        let count = x.first?.shape.first ?? 0
+        var parts: [[Tensor]] = []
+        for start in stride(from: 0, to: count, by: max(batchSize, 1)) {
+            let rows = start..<min(start + batchSize, count)
+            parts.append(outputList(for: x.map { $0.gatheringRows(rows) }))
+        }
+        guard let first = parts.first else { return [] }
+        return first.indices.map { output in Tensor.concatenatingRows(parts.map { $0[output] }) }
+    }
+}
+
+/// The losses and metrics of one `fit` or `evaluate`, per output, and their running totals.
+struct Objective {
+    let losses: [Loss]
+    let weights: [Float]
+    let metrics: [[Metric]]
+    let outputNames: [String]
+
+    init<M: Model>(model: M, losses: [Loss], weights: [Float]?, metrics: [Metric]) throws {
+        let graph = M.Config.graph
+        let configs = model.config.layers
+        outputNames = graph.outputs.map { configs[graph.nodes[$0.node].layer].name }
+        guard losses.count == outputNames.count else {
+            throw TrainingError("\(M.self) has \(outputNames.count) outputs; \(losses.count) losses given")
+        }
+        guard weights == nil || weights!.count == losses.count else {
+            throw TrainingError("\(M.self): \(weights!.count) loss weights for \(losses.count) outputs")
+        }
+        self.losses = losses
+        self.weights = weights ?? Array(repeating: 1, count: losses.count)
+        self.metrics = losses.map { loss in metrics.map { $0.resolved(for: loss) } }
+        self.originalMetrics = metrics
+    }
+
+    private let originalMetrics: [Metric]
+
+    /// The number of samples, checked to be the same in every input and target.
+    func sampleCount(x: [Tensor], y: [Tensor]) throws -> Int {
+        guard y.count == losses.count else {
+            throw TrainingError("\(y.count) target tensors for \(losses.count) outputs")
+        }
+        let counts = Set((x + y).map { $0.shape.first ?? 0 })
+        guard counts.count == 1, let count = counts.first, count > 0 else {
+            throw TrainingError("inputs and targets must have the same number of samples, found \(counts.sorted())")
+        }
+        return count
+    }
+
+    /// Sums of the loss, the per-output losses and the metrics, over the samples so far.
+    struct Totals {
+        var samples = 0
+        var loss: Double = 0
+        var outputLosses: [Double] = []
+        var metrics: [[Double]] = []
+
+        /// The averages so far, named as in Keras's logs.
+        func logs(_ objective: Objective) -> [(String, Float)] {
+            let n = Double(max(samples, 1))
+            var logs = [("loss", Float(loss / n))]
+            let several = objective.losses.count > 1
+            for (output, name) in objective.outputNames.enumerated() {
+                if several, output < outputLosses.count {
+                    logs.append(("\(name)_loss", Float(outputLosses[output] / n)))
+                }
+                for (index, metric) in objective.originalMetrics.enumerated() where output < metrics.count {
+                    let key = metric.name(for: objective.losses[output])
+                    logs.append((several ? "\(name)_\(key)" : key, Float(metrics[output][index] / n)))
+                }
+            }
+            return logs
+        }
+    }
+
+    /// ∂loss/∂output of each output for one batch, adding the batch's loss and metrics to
+    /// `totals`.
+    func gradients(_ outputs: [Tensor], _ targets: [Tensor], into totals: inout Totals) -> [Tensor] {
+        let batch = outputs.first?.shape.first ?? 0
+        if totals.outputLosses.isEmpty {
+            totals.outputLosses = Array(repeating: 0, count: outputs.count)
+            totals.metrics = metrics.map { Array(repeating: 0, count: $0.count) }
+        }
+        var gradients: [Tensor] = []
+        for (output, prediction) in outputs.enumerated() {
+            let (value, gradient) = losses[output].valueAndGradient(prediction, targets[output])
+            let weight = weights[output]
+            totals.loss += Double(weight * value) * Double(batch)
+            totals.outputLosses[output] += Double(value) * Double(batch)
+            for (index, metric) in metrics[output].enumerated() {
+                totals.metrics[output][index] += metric.sum(prediction, targets[output])
+            }
+            gradients.append(weight == 1 ? gradient : gradient.mapped { $0 * weight })
+        }
+        totals.samples += batch
+        return gradients
+    }
+
+    /// The loss and metrics of `model` on `x` against `y`, at inference, in batches.
+    func evaluate<M: TrainableModel>(_ model: M, x: [Tensor], y: [Tensor], batchSize: Int) -> [(String, Float)] {
+        var totals = Totals()
+        let count = x.first?.shape.first ?? 0
+        for start in stride(from: 0, to: count, by: max(batchSize, 1)) {
+            let rows = start..<min(start + batchSize, count)
+            let outputs = model.outputList(for: x.map { $0.gatheringRows(rows) })
+            _ = gradients(outputs, y.map { $0.gatheringRows(rows) }, into: &totals)
+        }
+        return totals.logs(self)
+    }
+}

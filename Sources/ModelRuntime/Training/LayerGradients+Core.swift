@@ -1,0 +1,139 @@
+// Backward passes of the core layers: Dense, Activation, Flatten, Reshape, Dropout,
+// BatchNormalization, and the merges.
+
+extension Tensor {
+    /// The `rows × columns` matrix of the scalars, transposed: `columns × rows`.
+    func transposedMatrix(rows: Int, columns: Int) -> Tensor {
+        Tensor(shape: [columns, rows]) { out in
+            withUnsafeScalars { a in
+                for r in 0..<rows {
+                    for c in 0..<columns { out[c * rows + r] = a[r * columns + c] }
+                }
+            }
+        }
+    }
+
+    /// The product of the `m × k` matrix of the scalars and `other`'s `k × n` one.
+    func matrixProduct(_ other: Tensor, m: Int, k: Int, n: Int) -> Tensor {
+        Tensor(shape: [m, n]) { out in
+            withUnsafeScalars { a in
+                other.withUnsafeScalars { b in
+                    MatrixMultiply.multiply(a, b, bias: nil, into: out, m: m, k: k, n: n)
+                }
+            }
+        }
+    }
+
+    /// The sums of the columns of the `rows × columns` matrix of the scalars.
+    func columnSums(columns: Int) -> Tensor {
+        Tensor(shape: [columns]) { out in
+            for c in 0..<columns { out[c] = 0 }
+            withUnsafeScalars { a in
+                for start in stride(from: 0, to: a.count, by: max(columns, 1)) {
+                    for c in 0..<columns { out[c] += a[start + c] }
+                }
+            }
+        }
+    }
+}
+
+extension Dense: TrainableLayer {
+    /// The input, the output, and the product before the activation when the activation's
+    /// derivative needs it.
+    public struct Tape: Sendable {
+        let input: Tensor
+        let output: Tensor
+        let beforeActivation: Tensor?
+    }
+
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        guard config.activation.gradientNeedsInput else {
+            let output = self(input)
+            return (output, Tape(input: input, output: output, beforeActivation: nil))
+        }
+        var shape = input.shape
+        shape[shape.count - 1] = kernel.shape[1]
+        let product = MatrixMultiply.dense(input, kernel: kernel, bias: bias, activation: .linear, shape: shape)
+        let output = config.activation.applied(to: product)
+        return (output, Tape(input: input, output: output, beforeActivation: product))
+    }
+
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let (features, units) = (kernel.shape[0], kernel.shape[1])
+        let rows = tape.input.scalarCount / max(features, 1)
+        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        // ∂kernel = xᵀ · g, ∂bias = Σ_rows g, ∂x = g · kernelᵀ.
+        let kernelGradient = tape.input.transposedMatrix(rows: rows, columns: features)
+            .matrixProduct(gradient, m: features, k: rows, n: units)
+        var weights = [kernelGradient]
+        if bias != nil { weights.append(gradient.columnSums(columns: units)) }
+        guard inputGradient else { return LayerGradients(inputs: [], weights: weights) }
+        let input = gradient.matrixProduct(
+            kernel.transposedMatrix(rows: features, columns: units), m: rows, k: units, n: features)
+        return LayerGradients(inputs: [input.reshaped(to: tape.input.shape)], weights: weights)
+    }
+}
+
+extension Activation: TrainableLayer {
+    /// The input when the function's derivative needs it, and the output.
+    public struct Tape: Sendable {
+        let input: Tensor?
+        let output: Tensor
+    }
+
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        let output = self(input)
+        return (output, Tape(input: config.activation.gradientNeedsInput ? input : nil, output: output))
+    }
+
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        return LayerGradients(inputs: [
+            config.activation.gradient(outputGradient, input: tape.input, output: tape.output)
+        ])
+    }
+}
+
+/// A layer that only rearranges its input's scalars: its gradient is the output's, in the
+/// input's shape.
+public protocol ReshapingLayer: TrainableLayer where Tape == [Int] {}
+
+extension ReshapingLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: [Int]) {
+        (self(input), input.shape)
+    }
+
+    public func backward(_ outputGradient: Tensor, tape: [Int], inputGradient: Bool) -> LayerGradients {
+        LayerGradients(inputs: inputGradient ? [outputGradient.reshaped(to: tape)] : [])
+    }
+}
+
+extension Flatten: ReshapingLayer {}
+extension Reshape: ReshapingLayer {}
+
+extension Dropout: TrainableLayer {
+    /// The mask the output was multiplied by (0 or 1 / (1 − rate)), nil when nothing dropped.
+    public struct Tape: Sendable {
+        let mask: Tensor?
+    }
+
+    /// In training, each scalar is zeroed with probability `rate` and the others are scaled by
+    /// 1 / (1 − rate), as Keras does; the draws come from `context` (not Keras's generator).
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        guard context.isTraining, config.rate > 0 else { return (input, Tape(mask: nil)) }
+        precondition(
+            config.noiseShape == nil, "Dropout '\(config.name)': training with a noise_shape is not supported yet")
+        let rate = Float(config.rate)
+        let keep = 1 / (1 - rate)
+        let draws = context.nextGenerator().uniform(count: input.scalarCount)
+        let mask = Tensor(shape: input.shape) { out in
+            for index in 0..<out.count { out[index] = Float(draws[index]) >= rate ? keep : 0 }
+        }
+        return (input.zipped(with: mask, *), Tape(mask: mask))
+    }
+
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        return LayerGradients(inputs: [tape.mask.map { outputGradient.zipped(with: $0, *) } ?? outputGradient])
+    }
+}

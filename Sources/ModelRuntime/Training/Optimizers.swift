@@ -1,0 +1,329 @@
+import Foundation
+
+/// A learning rate: a constant, or one of Keras's schedules of the optimizer's step count.
+public enum LearningRate: Sendable, Equatable, ExpressibleByFloatLiteral {
+    /// The same rate at every step.
+    case constant(Float)
+    /// `initial · rate^(step / steps)` (the exponent floored when `staircase`): Keras's
+    /// `ExponentialDecay`.
+    case exponentialDecay(initial: Float, decaySteps: Int, decayRate: Float, staircase: Bool = false)
+    /// `initial · ((1 − alpha) · ½(1 + cos(π · min(step, steps) / steps)) + alpha)`: Keras's
+    /// `CosineDecay` without warmup.
+    case cosineDecay(initial: Float, decaySteps: Int, alpha: Float = 0)
+
+    public init(floatLiteral value: Float) {
+        self = .constant(value)
+    }
+
+    /// The rate at optimizer step `step` (0 for the first update).
+    public func callAsFunction(step: Int) -> Float {
+        switch self {
+        case .constant(let rate):
+            return rate
+        case .exponentialDecay(let initial, let steps, let rate, let staircase):
+            var exponent = Float(step) / Float(steps)
+            if staircase { exponent.round(.down) }
+            return initial * pow(rate, exponent)
+        case .cosineDecay(let initial, let steps, let alpha):
+            let progress = Float(min(step, steps)) / Float(steps)
+            return initial * ((1 - alpha) * 0.5 * (1 + cos(Float.pi * progress)) + alpha)
+        }
+    }
+}
+
+/// What every Keras optimizer has: its learning rate, gradient clipping and step count.
+public struct OptimizerOptions: Sendable, Equatable {
+    /// The learning rate or schedule.
+    public var learningRate: LearningRate
+    /// Each gradient rescaled to this L2 norm at most (Keras's `clipnorm`).
+    public var clipNorm: Float?
+    /// Each gradient scalar clipped to ±this (Keras's `clipvalue`).
+    public var clipValue: Float?
+    /// All gradients rescaled together to this global L2 norm at most (`global_clipnorm`).
+    public var globalClipNorm: Float?
+    /// The updates applied so far (Keras's `iterations`).
+    public var iterations: Int = 0
+
+    /// Options with `learningRate` and the given clipping (at most one of them, as in Keras).
+    public init(
+        learningRate: LearningRate, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        precondition(
+            [clipNorm, clipValue, globalClipNorm].compactMap { $0 }.count <= 1,
+            "only one of clipNorm, clipValue and globalClipNorm can be set, as in Keras")
+        self.learningRate = learningRate
+        self.clipNorm = clipNorm
+        self.clipValue = clipValue
+        self.globalClipNorm = globalClipNorm
+    }
+
+    /// The gradients clipped as Keras's `_clip_gradients` does.
+    func clipped(_ gradients: [Tensor]) -> [Tensor] {
+        func norm(_ tensor: Tensor) -> Float {
+            tensor.withUnsafeScalars { $0.reduce(0) { $0 + $1 * $1 } }.squareRoot()
+        }
+        if let clip = clipNorm, clip > 0 {
+            return gradients.map { gradient in
+                let denominator = max(norm(gradient), clip)
+                return gradient.mapped { $0 * clip / denominator }
+            }
+        }
+        if let clip = globalClipNorm, clip > 0 {
+            let global = gradients.reduce(0) { $0 + norm($1) * norm($1) }.squareRoot()
+            let scale = clip * min(1 / global, 1 / clip)
+            return gradients.map { $0.mapped { $0 * scale } }
+        }
+        if let clip = clipValue, clip > 0 {
+            return gradients.map { $0.mapped { min(max($0, -clip), clip) } }
+        }
+        return gradients
+    }
+}
+
+/// A Keras optimizer: updates a model's trainable weights from their gradients with Keras 3's
+/// update rule and defaults.
+public protocol Optimizer: Sendable {
+    /// The learning rate, clipping and step count.
+    var options: OptimizerOptions { get set }
+    /// Updates `weight` (trainable weight number `index`) from its clipped `gradient` at
+    /// `learningRate`: the optimizer's `update_step`.
+    mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate: Float)
+}
+
+extension Optimizer {
+    /// One optimizer step: clips the gradients, updates each weight, counts the step. Keras's
+    /// `apply_gradients`.
+    public mutating func apply(_ gradients: [Tensor], to weights: inout [Tensor]) {
+        precondition(gradients.count == weights.count, "\(gradients.count) gradients for \(weights.count) weights")
+        let rate = options.learningRate(step: options.iterations)
+        for (index, gradient) in options.clipped(gradients).enumerated() {
+            update(&weights[index], gradient: gradient, index: index, learningRate: rate)
+        }
+        options.iterations += 1
+    }
+}
+
+/// Slots of optimizer state, one tensor per trainable weight, made on first use.
+struct OptimizerSlots: Sendable, Equatable {
+    private var tensors: [Tensor?] = []
+    let initialValue: Float
+
+    init(initialValue: Float = 0) {
+        self.initialValue = initialValue
+    }
+
+    /// The slot of weight `index`, shaped like `weight`.
+    subscript(index: Int, like weight: Tensor) -> Tensor {
+        mutating get {
+            while tensors.count <= index { tensors.append(nil) }
+            if let slot = tensors[index] { return slot }
+            let slot = Tensor(shape: weight.shape, repeating: initialValue)
+            tensors[index] = slot
+            return slot
+        }
+        set { tensors[index] = newValue }
+    }
+}
+
+extension Tensor {
+    /// Updates each scalar with `body(scalar, index)`.
+    mutating func updateEach(_ body: (inout Float, Int) -> Void) {
+        withUnsafeMutableScalars { values in
+            for index in values.indices { body(&values[index], index) }
+        }
+    }
+}
+
+/// Keras's `SGD`: `w −= lr · g`; with momentum `m = momentum · m − lr · g`, then `w += m`
+/// (Nesterov: `w += momentum · m − lr · g`).
+public struct SGD: Optimizer {
+    public var options: OptimizerOptions
+    /// The momentum factor (0: plain gradient descent).
+    public var momentum: Float
+    /// Whether the update looks ahead (Nesterov momentum).
+    public var nesterov: Bool
+    private var momentums = OptimizerSlots()
+
+    /// Keras's defaults: learning rate 0.01, no momentum.
+    public init(
+        learningRate: LearningRate = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil,
+        clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        options = OptimizerOptions(
+            learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+        self.momentum = momentum
+        self.nesterov = nesterov
+    }
+
+    public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
+        let g = gradient.scalars
+        guard momentum != 0 else {
+            weight.updateEach { w, i in w -= g[i] * rate }
+            return
+        }
+        var m = momentums[index, like: weight]
+        let momentum = momentum
+        m.updateEach { m, i in m = m * momentum - g[i] * rate }
+        let velocity = m.scalars
+        if nesterov {
+            weight.updateEach { w, i in w += velocity[i] * momentum - g[i] * rate }
+        } else {
+            weight.updateEach { w, i in w += velocity[i] }
+        }
+        momentums[index, like: weight] = m
+    }
+}
+
+/// Keras's `Adam` (and, with `weightDecay`, `AdamW`).
+public struct Adam: Optimizer {
+    public var options: OptimizerOptions
+    /// The decay of the gradients' moving average (Keras's `beta_1`).
+    public var beta1: Float
+    /// The decay of the squared gradients' moving average (`beta_2`).
+    public var beta2: Float
+    /// Added to the denominator's square root, for stability.
+    public var epsilon: Float
+    /// Decoupled weight decay (`w −= w · decay · lr` before the step), as `AdamW` sets it.
+    public var weightDecay: Float?
+    private var momentums = OptimizerSlots()
+    private var velocities = OptimizerSlots()
+
+    /// Keras's defaults: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7.
+    public init(
+        learningRate: LearningRate = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+        weightDecay: Float? = nil, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        options = OptimizerOptions(
+            learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
+        if let decay = weightDecay { weight.updateEach { w, _ in w = w - w * decay * rate } }
+        let step = Float(options.iterations + 1)
+        let alpha = rate * (1 - pow(beta2, step)).squareRoot() / (1 - pow(beta1, step))
+        let g = gradient.scalars
+        var m = momentums[index, like: weight]
+        var v = velocities[index, like: weight]
+        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
+        m.updateEach { m, i in m += (g[i] - m) * (1 - beta1) }
+        v.updateEach { v, i in v += (g[i] * g[i] - v) * (1 - beta2) }
+        let (ms, vs) = (m.scalars, v.scalars)
+        weight.updateEach { w, i in w -= ms[i] * alpha / (vs[i].squareRoot() + epsilon) }
+        momentums[index, like: weight] = m
+        velocities[index, like: weight] = v
+    }
+}
+
+/// Keras's `AdamW`: Adam with decoupled weight decay (`w −= w · decay · lr` before each step).
+public struct AdamW: Optimizer {
+    private var adam: Adam
+
+    /// Keras's defaults: learning rate 0.001, weight decay 0.004, β₁ 0.9, β₂ 0.999, ε 1e-7.
+    public init(
+        learningRate: LearningRate = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-7, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        adam = Adam(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+            clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+    }
+
+    public var options: OptimizerOptions {
+        get { adam.options }
+        set { adam.options = newValue }
+    }
+
+    public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
+        adam.update(&weight, gradient: gradient, index: index, learningRate: rate)
+    }
+}
+
+/// Keras's `RMSprop`.
+public struct RMSprop: Optimizer {
+    public var options: OptimizerOptions
+    /// The decay of the squared gradients' moving average.
+    public var rho: Float
+    /// The momentum factor (0: none).
+    public var momentum: Float
+    /// Added to the denominator, for stability.
+    public var epsilon: Float
+    /// Whether the denominator subtracts the squared mean gradient (centered RMSprop).
+    public var centered: Bool
+    private var velocities = OptimizerSlots()
+    private var averages = OptimizerSlots()
+    private var momentums = OptimizerSlots()
+
+    /// Keras's defaults: learning rate 0.001, ρ 0.9, no momentum, ε 1e-7, not centered.
+    public init(
+        learningRate: LearningRate = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
+        centered: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        options = OptimizerOptions(
+            learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = centered
+    }
+
+    public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
+        let g = gradient.scalars
+        let (rho, epsilon, momentum) = (rho, epsilon, momentum)
+        var velocity = velocities[index, like: weight]
+        velocity.updateEach { v, i in v = rho * v + (1 - rho) * g[i] * g[i] }
+        var denominator = velocity.scalars
+        if centered {
+            var average = averages[index, like: weight]
+            average.updateEach { a, i in a = rho * a + (1 - rho) * g[i] }
+            let a = average.scalars
+            for i in denominator.indices { denominator[i] = denominator[i] - a[i] * a[i] + epsilon }
+            averages[index, like: weight] = average
+        } else {
+            for i in denominator.indices { denominator[i] += epsilon }
+        }
+        let increment = g.indices.map { rate * g[$0] / denominator[$0].squareRoot() }
+        if momentum > 0 {
+            var m = momentums[index, like: weight]
+            m.updateEach { m, i in m = momentum * m + increment[i] }
+            let ms = m.scalars
+            weight.updateEach { w, i in w -= ms[i] }
+            momentums[index, like: weight] = m
+        } else {
+            weight.updateEach { w, i in w -= increment[i] }
+        }
+        velocities[index, like: weight] = velocity
+    }
+}
+
+/// Keras's `Adagrad`.
+public struct Adagrad: Optimizer {
+    public var options: OptimizerOptions
+    /// Added to the accumulator under the square root, for stability.
+    public var epsilon: Float
+    private var accumulators: OptimizerSlots
+
+    /// Keras's defaults: learning rate 0.001, accumulators from 0.1, ε 1e-7.
+    public init(
+        learningRate: LearningRate = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        options = OptimizerOptions(
+            learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+        self.epsilon = epsilon
+        accumulators = OptimizerSlots(initialValue: initialAccumulatorValue)
+    }
+
+    public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
+        let g = gradient.scalars
+        var accumulator = accumulators[index, like: weight]
+        accumulator.updateEach { a, i in a += g[i] * g[i] }
+        let a = accumulator.scalars
+        let epsilon = epsilon
+        weight.updateEach { w, i in w -= rate * g[i] / (a[i] + epsilon).squareRoot() }
+        accumulators[index, like: weight] = accumulator
+    }
+}

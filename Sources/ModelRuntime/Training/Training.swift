@@ -1,0 +1,168 @@
+// Training: what a layer gives the generated backward pass, and how a model's gradients are
+// gathered in Keras's `trainable_weights` order.
+
+/// What a training call needs beyond its inputs: whether it trains (Dropout active,
+/// BatchNormalization on batch statistics) and where its random draws come from.
+public struct TrainingContext: Sendable {
+    /// Whether layers run as Keras's `training=True`; `false` runs them as at inference.
+    public var isTraining: Bool
+    /// The seed of the random draws (Dropout's masks): the same seed, the same draws.
+    public let seed: UInt64
+    /// Whether a training step also computes ∂loss/∂input of the model's inputs, into
+    /// `inputGradients` (saliency maps, adversarial inputs, gradient checks).
+    public var computesInputGradients: Bool
+    /// ∂loss/∂input of each model input, in `input_layers` order, after a training step with
+    /// `computesInputGradients`.
+    public private(set) var inputGradients: [Tensor?] = []
+    private var draws: UInt64 = 0
+
+    /// A context for training (`isTraining`) or inference, drawing from `seed`.
+    public init(isTraining: Bool = true, seed: UInt64 = 0, computesInputGradients: Bool = false) {
+        self.isTraining = isTraining
+        self.seed = seed
+        self.computesInputGradients = computesInputGradients
+    }
+
+    /// Adds `gradient` to model input `input`'s, when the context computes them (the generated
+    /// step calls this for each reader of each input).
+    public mutating func addInputGradient(_ gradient: Tensor, input: Int) {
+        guard computesInputGradients else { return }
+        while inputGradients.count <= input { inputGradients.append(nil) }
+        inputGradients[input] = inputGradients[input].map { $0.adding(gradient) } ?? gradient
+    }
+
+    /// A generator for the next random draw: each call gives a different one, in order.
+    public mutating func nextGenerator() -> Philox {
+        draws += 1
+        return Philox(seed: Seeds.mix(seed, draws))
+    }
+}
+
+/// The gradients of one layer call: of its inputs (when asked for) and of its trainable weights
+/// in Keras's `trainable_weights` order.
+public struct LayerGradients: Sendable {
+    /// ∂loss/∂input, one per input; empty when the inputs' gradients were not asked for.
+    public var inputs: [Tensor]
+    /// ∂loss/∂weight, one per trainable weight of the layer.
+    public var weights: [Tensor]
+
+    /// Gradients of `inputs` and `weights`.
+    public init(inputs: [Tensor], weights: [Tensor] = []) {
+        self.inputs = inputs
+        self.weights = weights
+    }
+}
+
+/// A one-input layer with a backward pass: generated training code calls
+/// `trainingCall(_:context:)` in graph order, then `backward(_:tape:inputGradient:)` in reverse.
+public protocol TrainableLayer: UnaryLayer {
+    /// What the training call keeps for the backward pass.
+    associatedtype Tape: Sendable
+    /// The output of a call in the mode `context` says, and what the backward pass needs.
+    func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape)
+    /// The gradients of the call that made `tape`, given ∂loss/∂output: the input's when
+    /// `inputGradient`, and the trainable weights'.
+    func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients
+    /// Keeps what a training call changed in the layer's state (BatchNormalization's moving
+    /// statistics); nothing for most layers.
+    mutating func update(from tape: Tape)
+}
+
+extension TrainableLayer {
+    public mutating func update(from tape: Tape) {}
+}
+
+/// A layer of several inputs with a backward pass (merges).
+public protocol TrainableMerge: MergeLayer {
+    /// What the training call keeps for the backward pass.
+    associatedtype Tape: Sendable
+    /// The output of a call, and what the backward pass needs.
+    func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: Tape)
+    /// The gradients of the call that made `tape`, given ∂loss/∂output: one per input when
+    /// `inputGradient`, and the trainable weights'.
+    func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients
+}
+
+/// The trainable weights' gradients of one training step, gathered layer by layer as the
+/// generated backward pass runs; a weight used by several calls gets the sum.
+public struct ModelGradients: Sendable {
+    private var gradients: [Tensor?]
+
+    /// Room for `count` gradients, in the model's `trainableWeights` order.
+    public init(count: Int) {
+        gradients = Array(repeating: nil, count: count)
+    }
+
+    /// Runs `layer`'s backward pass for the call that made `tape`, adds its weights' gradients
+    /// at `weightsAt` (nil for a layer whose weights are frozen or that has none) and returns
+    /// its input's gradient.
+    @discardableResult
+    public mutating func backward<L: TrainableLayer>(
+        _ layer: L, _ outputGradient: Tensor, tape: L.Tape, weightsAt offset: Int?, inputGradient: Bool = true
+    ) -> Tensor {
+        let result = layer.backward(outputGradient, tape: tape, inputGradient: inputGradient)
+        if let offset { add(result.weights, at: offset) }
+        return result.inputs.first ?? Tensor(shape: [0], repeating: 0)
+    }
+
+    /// Runs a merge's backward pass; returns its inputs' gradients.
+    @discardableResult
+    public mutating func backward<L: TrainableMerge>(
+        _ layer: L, _ outputGradient: Tensor, tape: L.Tape, weightsAt offset: Int?, inputGradient: Bool = true
+    ) -> [Tensor] {
+        let result = layer.backward(outputGradient, tape: tape, inputGradient: inputGradient)
+        if let offset { add(result.weights, at: offset) }
+        return result.inputs
+    }
+
+    /// Adds `weights` to the gradients from `offset` on.
+    public mutating func add(_ weights: [Tensor], at offset: Int) {
+        for (index, gradient) in zip(offset..., weights) {
+            if let existing = gradients[index] {
+                gradients[index] = existing.adding(gradient)
+            } else {
+                gradients[index] = gradient
+            }
+        }
+    }
+
+    /// The gradients, once every trainable weight has one (every layer of a generated model
+    /// reaches an output, so its backward pass gives each weight one).
+    public var tensors: [Tensor] {
+        gradients.enumerated().map { index, gradient in
+            guard let gradient else { preconditionFailure("ModelGradients: no gradient for trainable weight \(index)") }
+            return gradient
+        }
+    }
+}
+
+/// The sum of the gradients that flow into one tensor from its several readers.
+public func sumGradients(_ first: Tensor, _ others: Tensor...) -> Tensor {
+    others.reduce(first) { $0.adding($1) }
+}
+
+extension Tensor {
+    /// The element-wise sum of two tensors of one shape.
+    func adding(_ other: Tensor) -> Tensor {
+        precondition(shape == other.shape, "gradients of shapes \(shape) and \(other.shape) cannot be added")
+        return zipped(with: other) { $0 + $1 }
+    }
+
+    /// `combine` of each pair of scalars of two tensors of one shape.
+    func zipped(with other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {
+        Tensor(shape: shape) { out in
+            withUnsafeScalars { a in
+                other.withUnsafeScalars { b in
+                    for index in 0..<out.count { out[index] = combine(a[index], b[index]) }
+                }
+            }
+        }
+    }
+
+    /// `transform` of each scalar.
+    func mapped(_ transform: (Float) -> Float) -> Tensor {
+        Tensor(shape: shape) { out in
+            withUnsafeScalars { a in for index in 0..<out.count { out[index] = transform(a[index]) } }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// Whether a layer type has a backward pass in ModelRuntime, so that a generated model made of
+/// such layers can be trained in Swift (its type conforms to `TrainableModel`).
+///
+/// Which layer types have one is decided here only: the generator writes a model's training
+/// step when every layer's config conforms, and names the first that does not otherwise. A
+/// config listed here has a runtime layer conforming to `TrainableLayer` (one input) or
+/// `TrainableMerge` (several); the training fixtures check each against Keras's gradients.
+package protocol BackwardPassConfig: LayerConfig {
+    /// Whether a training call moves state the layer keeps (BatchNormalization's moving
+    /// statistics), which the generated step then stores with `update(from:)`.
+    static var updatesStateInTraining: Bool { get }
+}
+
+extension BackwardPassConfig {
+    package static var updatesStateInTraining: Bool { false }
+}
+
+extension LayerConfig {
+    /// Whether the layer has a backward pass (see `BackwardPassConfig`).
+    package static var hasBackwardPass: Bool { Self.self is any BackwardPassConfig.Type }
+
+    /// Whether a training call moves the layer's state (see `BackwardPassConfig`).
+    package static var trainingUpdatesState: Bool {
+        (Self.self as? any BackwardPassConfig.Type)?.updatesStateInTraining ?? false
+    }
+}
+
+extension DenseConfig: BackwardPassConfig {}
+extension ActivationConfig: BackwardPassConfig {}
+extension FlattenConfig: BackwardPassConfig {}
+extension ReshapeConfig: BackwardPassConfig {}
+extension DropoutConfig: BackwardPassConfig {}
+extension AddConfig: BackwardPassConfig {}
+extension SubtractConfig: BackwardPassConfig {}
+extension MultiplyConfig: BackwardPassConfig {}
+extension AverageConfig: BackwardPassConfig {}
+extension MaximumConfig: BackwardPassConfig {}
+extension MinimumConfig: BackwardPassConfig {}
+extension ConcatenateConfig: BackwardPassConfig {}
+
+extension BatchNormalizationConfig: BackwardPassConfig {
+    package static var updatesStateInTraining: Bool { true }
+}
