@@ -9,16 +9,16 @@ package protocol BackwardPassConfig: LayerConfig {
     /// Whether a training call moves state the layer keeps (BatchNormalization's moving
     /// statistics), which the generated step then stores with `update(from:)`.
     static var updatesStateInTraining: Bool { get }
+    /// Why this config's values stop training when they do (a grouped convolution), else nil.
+    var trainingBlocker: String? { get }
 }
 
 extension BackwardPassConfig {
     package static var updatesStateInTraining: Bool { false }
+    package var trainingBlocker: String? { nil }
 }
 
 extension LayerConfig {
-    /// Whether the layer has a backward pass (see `BackwardPassConfig`).
-    package static var hasBackwardPass: Bool { Self.self is any BackwardPassConfig.Type }
-
     /// Whether a training call moves the layer's state (see `BackwardPassConfig`).
     package static var trainingUpdatesState: Bool {
         (Self.self as? any BackwardPassConfig.Type)?.updatesStateInTraining ?? false
@@ -26,10 +26,21 @@ extension LayerConfig {
 }
 
 extension DenseConfig: BackwardPassConfig {}
+extension ConvConfig: BackwardPassConfig {
+    package var trainingBlocker: String? { groups == 1 ? nil : "a grouped convolution has no backward pass yet" }
+}
+extension PoolingConfig: BackwardPassConfig {}
+extension GlobalPoolingConfig: BackwardPassConfig {}
+extension ZeroPaddingConfig: BackwardPassConfig {}
+extension CroppingConfig: BackwardPassConfig {}
 extension ActivationConfig: BackwardPassConfig {}
 extension FlattenConfig: BackwardPassConfig {}
 extension ReshapeConfig: BackwardPassConfig {}
-extension DropoutConfig: BackwardPassConfig {}
+extension DropoutConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        noiseShape == nil ? nil : "Dropout with a noise_shape has no backward pass yet"
+    }
+}
 extension AddConfig: BackwardPassConfig {}
 extension SubtractConfig: BackwardPassConfig {}
 extension MultiplyConfig: BackwardPassConfig {}

@@ -53,9 +53,10 @@ struct TrainingPlan {
                 return "\(name) is a custom layer, which has no backward pass yet"
             }
             if config is InputLayerConfig { continue }
-            guard type(of: config).hasBackwardPass, config.outputCount == 1 else {
+            guard let trainable = config as? any BackwardPassConfig, config.outputCount == 1 else {
                 return "\(name) has no backward pass yet"
             }
+            if let blocker = trainable.trainingBlocker { return "\(name): \(blocker)" }
             for (node, call) in description.graph.nodes.enumerated() where call.layer == index {
                 if call.layout != .standard || description.masks.masksRead(by: node) != nil
                     || description.masks.computed.contains(node)

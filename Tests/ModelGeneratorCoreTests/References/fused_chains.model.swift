@@ -27,7 +27,7 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `head` | Conv2D | (None, 16, 16, 4) | 20 |
 /// | `head_bn` | BatchNormalization | (None, 16, 16, 4) | 16 |
 ///
-/// Not trainable in Swift yet: `stem_conv` (Conv2D) has no backward pass yet.
+/// Not trainable in Swift yet: `stem_relu` (ReLU) has no backward pass yet.
 @dynamicMemberLookup
 struct FusedChains: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and

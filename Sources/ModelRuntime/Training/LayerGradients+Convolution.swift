@@ -1,0 +1,204 @@
+// Backward passes of convolutions, pooling and padding, for every spatial rank.
+
+extension Geometry3D {
+    /// The windows of each output position as rows (im2col): `batch · outputPositions` rows of
+    /// `taps · channels` values, zero where a tap falls in the padding.
+    func columns(of input: Tensor, batch: Int, channels: Int) -> Tensor {
+        let width = taps * channels
+        return Tensor(shape: [batch * outputPositions, width]) { out in
+            for index in 0..<out.count { out[index] = 0 }
+            input.withUnsafeScalars { x in
+                for n in 0..<batch {
+                    for position in 0..<outputPositions {
+                        let row = (n * outputPositions + position) * width
+                        forEachTap(at: position) { tap, inputPosition in
+                            let source = (n * inputPositions + inputPosition) * channels
+                            for c in 0..<channels { out[row + tap * channels + c] = x[source + c] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The input-shaped sum of window rows (col2im, `columns`' adjoint): each row's values
+    /// added back to the input positions they were read from.
+    func accumulate(_ columns: Tensor, batch: Int, channels: Int, shape: [Int]) -> Tensor {
+        let width = taps * channels
+        return Tensor(shape: shape) { out in
+            for index in 0..<out.count { out[index] = 0 }
+            columns.withUnsafeScalars { g in
+                for n in 0..<batch {
+                    for position in 0..<outputPositions {
+                        let row = (n * outputPositions + position) * width
+                        forEachTap(at: position) { tap, inputPosition in
+                            let target = (n * inputPositions + inputPosition) * channels
+                            for c in 0..<channels { out[target + c] += g[row + tap * channels + c] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Convolution: TrainableLayer {
+    /// The input, the output, and the convolution before the activation when the activation's
+    /// derivative needs it.
+    public struct Tape: Sendable {
+        let input: Tensor
+        let output: Tensor
+        let beforeActivation: Tensor?
+    }
+
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        precondition(config.groups == 1, "\(config.name): training a grouped convolution is not supported yet")
+        guard config.activation.gradientNeedsInput else {
+            let output = self(input)
+            return (output, Tape(input: input, output: output, beforeActivation: nil))
+        }
+        let product = convolve(input, then: nil)
+        let output = config.activation.applied(to: product)
+        return (output, Tape(input: input, output: output, beforeActivation: product))
+    }
+
+    /// As a matrix product over im2col rows: ∂kernel = colsᵀ · g, ∂bias = Σ g, ∂cols = g ·
+    /// kernelᵀ, summed back into the input's positions.
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let input = tape.input
+        let geometry = Geometry3D(
+            window: config.window, spatial: spatialSizes(input, rank: Rank.rank, layer: config.name))
+        let (batch, channels, filters) = (input.shape[0], input.shape[input.rank - 1], config.filters)
+        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let rows = batch * geometry.outputPositions
+        let width = geometry.taps * channels
+        let columns = geometry.columns(of: input, batch: batch, channels: channels)
+        let kernelGradient = columns.transposedMatrix(rows: rows, columns: width)
+            .matrixProduct(gradient, m: width, k: rows, n: filters).reshaped(to: kernel.shape)
+        var weights = [kernelGradient]
+        if bias != nil { weights.append(gradient.columnSums(columns: filters)) }
+        guard inputGradient else { return LayerGradients(inputs: [], weights: weights) }
+        let columnGradient = gradient.matrixProduct(
+            kernel.transposedMatrix(rows: width, columns: filters), m: rows, k: filters, n: width)
+        let inputGradient = geometry.accumulate(columnGradient, batch: batch, channels: channels, shape: input.shape)
+        return LayerGradients(inputs: [inputGradient], weights: weights)
+    }
+}
+
+extension Pooling: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tensor) {
+        (self(input), input)
+    }
+
+    /// Max pooling passes each output's gradient to the window's first largest input; average
+    /// pooling spreads it evenly over the window's taps inside the input (Keras averages those).
+    public func backward(_ outputGradient: Tensor, tape input: Tensor, inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let geometry = Geometry3D(
+            window: config.window, spatial: spatialSizes(input, rank: Rank.rank, layer: config.name))
+        let (batch, channels) = (input.shape[0], input.shape[input.rank - 1])
+        let isMax = Mode.self == MaxPoolingMode.self
+        let (inPositions, outPositions) = (geometry.inputPositions, geometry.outputPositions)
+        let gradient = Tensor(shape: input.shape) { out in
+            for index in 0..<out.count { out[index] = 0 }
+            input.withUnsafeScalars { x in
+                outputGradient.withUnsafeScalars { g in
+                    for n in 0..<batch {
+                        for position in 0..<outPositions {
+                            let row = (n * outPositions + position) * channels
+                            var sources: [Int] = []
+                            geometry.forEachTap(at: position) { _, inputPosition in
+                                sources.append((n * inPositions + inputPosition) * channels)
+                            }
+                            for c in 0..<channels {
+                                if isMax {
+                                    guard var best = sources.first else { continue }
+                                    for source in sources where x[source + c] > x[best + c] { best = source }
+                                    out[best + c] += g[row + c]
+                                } else {
+                                    let share = g[row + c] / Float(max(sources.count, 1))
+                                    for source in sources { out[source + c] += share }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return LayerGradients(inputs: [gradient])
+    }
+}
+
+extension GlobalPooling: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tensor) {
+        (self(input), input)
+    }
+
+    /// Average: each position gets the channel's gradient over the position count; max: the
+    /// first largest position gets it all.
+    public func backward(_ outputGradient: Tensor, tape input: Tensor, inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let (batch, channels) = (input.shape[0], input.shape[input.rank - 1])
+        let positions = input.scalarCount / max(batch * channels, 1)
+        let isMax = Mode.self == MaxPoolingMode.self
+        let gradient = Tensor(shape: input.shape) { out in
+            for index in 0..<out.count { out[index] = 0 }
+            input.withUnsafeScalars { x in
+                outputGradient.withUnsafeScalars { g in
+                    for n in 0..<batch {
+                        for c in 0..<channels {
+                            let value = g[n * channels + c]
+                            let base = n * positions * channels + c
+                            if isMax {
+                                var best = base
+                                for p in 0..<positions where x[base + p * channels] > x[best] {
+                                    best = base + p * channels
+                                }
+                                out[best] = value
+                            } else {
+                                for p in 0..<positions { out[base + p * channels] = value / Float(positions) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return LayerGradients(inputs: [gradient])
+    }
+}
+
+extension ZeroPadding: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: [Int]) {
+        (self(input), input.shape)
+    }
+
+    /// The output's gradient with the padding cut away.
+    public func backward(_ outputGradient: Tensor, tape shape: [Int], inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let spatial = Array(shape[1...Rank.rank])
+        let pairs = config.padding.pairs
+        return LayerGradients(inputs: [
+            copySpatialBox(
+                outputGradient, outputSpatial: spatial, from: pairs.map { $0[0] },
+                to: Array(repeating: 0, count: Rank.rank), extent: spatial)
+        ])
+    }
+}
+
+extension Cropping: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: [Int]) {
+        (self(input), input.shape)
+    }
+
+    /// The output's gradient put back in place, zero where the input was cropped.
+    public func backward(_ outputGradient: Tensor, tape shape: [Int], inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let pairs = config.cropping.pairs
+        let outputSpatial = Array(outputGradient.shape[1...Rank.rank])
+        return LayerGradients(inputs: [
+            copySpatialBox(
+                outputGradient, outputSpatial: Array(shape[1...Rank.rank]), from: Array(repeating: 0, count: Rank.rank),
+                to: pairs.map { $0[0] }, extent: outputSpatial)
+        ])
+    }
+}
