@@ -21,9 +21,11 @@ public enum ReservedNames {
     /// `keras_json` would make `self.kerasJSON` the protocol's method. ReservedNameTests checks
     /// this list against ModelRuntime's public API list.
     public static let protocolMembers: Set<String> = [
-        "className", "clone", "config", "customLayers", "evaluate", "fit", "graph", "inputShapes", "kerasJSON",
+        "className", "clone", "compileConfig", "config", "customLayers", "evaluate", "fit", "graph", "inputShapes",
+        "kerasJSON",
         "kerasWeightPaths", "layers", "loadWeights", "model", "modelLayer", "module", "name", "nodeShapes",
-        "outputList", "outputShapes", "predict", "rebuilt", "saveWeights", "setTrainableWeights", "setWeights",
+        "outputList", "outputNames", "outputShapes", "predict", "rebuilt", "saveWeights", "setTrainableWeights",
+        "setWeights",
         "trainableWeightMask", "trainableWeights", "trainingStep", "weights", "withInputShapes", "withSeeds",
     ]
 

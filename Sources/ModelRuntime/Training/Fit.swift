@@ -19,76 +19,6 @@ public struct History: Sendable, Equatable {
     public var epoch: [Int] = []
 }
 
-/// A quantity `fit` and `evaluate` report beside the loss, averaged over the samples.
-public enum Metric: Sendable, Equatable {
-    /// Keras's `"accuracy"`: binary, categorical or sparse categorical accuracy, whichever
-    /// matches the loss (as Keras resolves it).
-    case accuracy
-    /// The share of predictions on the target's side of `threshold`.
-    case binaryAccuracy(threshold: Float = 0.5)
-    /// The share of samples whose largest prediction is the target's largest value.
-    case categoricalAccuracy
-    /// The share of samples whose largest prediction is the target class id.
-    case sparseCategoricalAccuracy
-    /// The mean absolute error.
-    case meanAbsoluteError
-    /// The mean squared error.
-    case meanSquaredError
-
-    /// The key in `History.history`.
-    func name(for loss: Loss) -> String {
-        switch self {
-        case .accuracy: "accuracy"
-        case .binaryAccuracy: "binary_accuracy"
-        case .categoricalAccuracy: "categorical_accuracy"
-        case .sparseCategoricalAccuracy: "sparse_categorical_accuracy"
-        case .meanAbsoluteError: "mean_absolute_error"
-        case .meanSquaredError: "mean_squared_error"
-        }
-    }
-
-    /// `.accuracy` resolved against `loss`, as Keras's `get_metric` does.
-    func resolved(for loss: Loss) -> Metric {
-        guard self == .accuracy else { return self }
-        switch loss {
-        case .binaryCrossentropy: return .binaryAccuracy()
-        case .sparseCategoricalCrossentropy: return .sparseCategoricalAccuracy
-        default: return .categoricalAccuracy
-        }
-    }
-
-    /// The metric summed over the samples of one batch (the caller divides by the sample count).
-    func sum(_ prediction: Tensor, _ target: Tensor) -> Double {
-        let width = max(prediction.shape.last ?? 1, 1)
-        let p = prediction.scalars
-        let t = target.scalars
-        let rows = p.count / width
-        func argmax(_ values: ArraySlice<Float>) -> Int {
-            values.indices.max { values[$0] < values[$1] }! - values.startIndex
-        }
-        var total: Double = 0
-        for row in 0..<rows {
-            let range = (row * width)..<((row + 1) * width)
-            switch self {
-            case .binaryAccuracy(let threshold):
-                let hits = range.filter { (p[$0] > threshold ? 1 : 0) == t[$0] }.count
-                total += Double(hits) / Double(width)
-            case .categoricalAccuracy:
-                total += argmax(p[range]) == argmax(t[range]) ? 1 : 0
-            case .sparseCategoricalAccuracy:
-                total += argmax(p[range]) == Int(t[row]) ? 1 : 0
-            case .meanAbsoluteError:
-                total += range.reduce(0) { $0 + Double(abs(p[$1] - t[$1])) } / Double(width)
-            case .meanSquaredError:
-                total += range.reduce(0) { $0 + Double((p[$1] - t[$1]) * (p[$1] - t[$1])) } / Double(width)
-            case .accuracy:
-                preconditionFailure("resolve .accuracy first")
-            }
-        }
-        return total
-    }
-}
-
 extension Tensor {
     /// The rows (entries of the first axis) at `indices`, in that order.
     func gatheringRows(_ indices: some Collection<Int>) -> Tensor {
@@ -228,7 +158,7 @@ extension TrainableModel {
 struct Objective {
     let losses: [Loss]
     let weights: [Float]
-    let metrics: [[Metric]]
+    let metrics: [Metric]
     let outputNames: [String]
 
     init<M: Model>(model: M, losses: [Loss], weights: [Float]?, metrics: [Metric]) throws {
@@ -243,11 +173,8 @@ struct Objective {
         }
         self.losses = losses
         self.weights = weights ?? Array(repeating: 1, count: losses.count)
-        self.metrics = losses.map { loss in metrics.map { $0.resolved(for: loss) } }
-        self.originalMetrics = metrics
+        self.metrics = metrics
     }
-
-    private let originalMetrics: [Metric]
 
     /// The number of samples, checked to be the same in every input and target.
     func sampleCount(x: [Tensor], y: [Tensor]) throws -> Int {
@@ -277,9 +204,8 @@ struct Objective {
                 if several, output < outputLosses.count {
                     logs.append(("\(name)_loss", Float(outputLosses[output] / n)))
                 }
-                for (index, metric) in objective.originalMetrics.enumerated() where output < metrics.count {
-                    let key = metric.name(for: objective.losses[output])
-                    logs.append((several ? "\(name)_\(key)" : key, Float(metrics[output][index] / n)))
+                for (index, metric) in objective.metrics.enumerated() where output < metrics.count {
+                    logs.append((several ? "\(name)_\(metric.name)" : metric.name, Float(metrics[output][index] / n)))
                 }
             }
             return logs
@@ -292,7 +218,7 @@ struct Objective {
         let batch = outputs.first?.shape.first ?? 0
         if totals.outputLosses.isEmpty {
             totals.outputLosses = Array(repeating: 0, count: outputs.count)
-            totals.metrics = metrics.map { Array(repeating: 0, count: $0.count) }
+            totals.metrics = outputs.map { _ in Array(repeating: 0, count: metrics.count) }
         }
         var gradients: [Tensor] = []
         for (output, prediction) in outputs.enumerated() {
@@ -300,7 +226,7 @@ struct Objective {
             let weight = weights[output]
             totals.loss += Double(weight * value) * Double(batch)
             totals.outputLosses[output] += Double(value) * Double(batch)
-            for (index, metric) in metrics[output].enumerated() {
+            for (index, metric) in metrics.enumerated() {
                 totals.metrics[output][index] += metric.sum(prediction, targets[output])
             }
             gradients.append(weight == 1 ? gradient : gradient.mapped { $0 * weight })

@@ -112,24 +112,42 @@ struct OptimizerSlots: Sendable, Equatable {
         self.initialValue = initialValue
     }
 
-    /// The slot of weight `index`, shaped like `weight`.
-    subscript(index: Int, like weight: Tensor) -> Tensor {
-        mutating get {
-            while tensors.count <= index { tensors.append(nil) }
-            if let slot = tensors[index] { return slot }
-            let slot = Tensor(shape: weight.shape, repeating: initialValue)
-            tensors[index] = slot
-            return slot
-        }
-        set { tensors[index] = newValue }
+    /// Moves the slot of weight `index` (made like `weight` on first use) out, so that it is
+    /// written in place; `put(_:at:)` gives it back.
+    mutating func take(_ index: Int, like weight: Tensor) -> Tensor {
+        while tensors.count <= index { tensors.append(nil) }
+        guard let slot = tensors[index] else { return Tensor(shape: weight.shape, repeating: initialValue) }
+        tensors[index] = nil
+        return slot
+    }
+
+    /// Puts back the slot `take(_:like:)` moved out.
+    mutating func put(_ slot: Tensor, at index: Int) {
+        tensors[index] = slot
     }
 }
 
-extension Tensor {
-    /// Updates each scalar with `body(scalar, index)`.
-    mutating func updateEach(_ body: (inout Float, Int) -> Void) {
-        withUnsafeMutableScalars { values in
-            for index in values.indices { body(&values[index], index) }
+/// Runs `body` on the scalars of `gradient`, `weight` and each of `slots`, in place.
+func updating(
+    _ weight: inout Tensor, gradient: Tensor, slots: inout [Tensor],
+    _ body: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, [UnsafeMutablePointer<Float>]) -> Void
+) {
+    guard weight.scalarCount > 0 else { return }
+    var pointers: [UnsafeMutablePointer<Float>] = []
+    // Each slot is moved out while its scalars are written, so that it stays uniquely owned.
+    func withSlot(_ index: Int, _ last: () -> Void) {
+        guard index < slots.count else { return last() }
+        var slot = Tensor(shape: [0], repeating: 0)
+        swap(&slot, &slots[index])
+        slot.withUnsafeMutableScalars { scalars in
+            pointers.append(scalars.baseAddress!)
+            withSlot(index + 1, last)
+        }
+        swap(&slot, &slots[index])
+    }
+    gradient.withUnsafeScalars { g in
+        weight.withUnsafeMutableScalars { w in
+            withSlot(0) { body(g, w, pointers) }
         }
     }
 }
@@ -156,21 +174,23 @@ public struct SGD: Optimizer {
     }
 
     public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
-        let g = gradient.scalars
+        let (momentum, nesterov) = (momentum, nesterov)
         guard momentum != 0 else {
-            weight.updateEach { w, i in w -= g[i] * rate }
+            var none: [Tensor] = []
+            updating(&weight, gradient: gradient, slots: &none) { g, w, _ in
+                for i in w.indices { w[i] -= g[i] * rate }
+            }
             return
         }
-        var m = momentums[index, like: weight]
-        let momentum = momentum
-        m.updateEach { m, i in m = m * momentum - g[i] * rate }
-        let velocity = m.scalars
-        if nesterov {
-            weight.updateEach { w, i in w += velocity[i] * momentum - g[i] * rate }
-        } else {
-            weight.updateEach { w, i in w += velocity[i] }
+        var slots = [momentums.take(index, like: weight)]
+        updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
+            let m = slot[0]
+            for i in w.indices {
+                m[i] = m[i] * momentum - g[i] * rate
+                w[i] += nesterov ? m[i] * momentum - g[i] * rate : m[i]
+            }
         }
-        momentums[index, like: weight] = m
+        momentums.put(slots[0], at: index)
     }
 }
 
@@ -202,19 +222,21 @@ public struct Adam: Optimizer {
     }
 
     public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
-        if let decay = weightDecay { weight.updateEach { w, _ in w = w - w * decay * rate } }
         let step = Float(options.iterations + 1)
         let alpha = rate * (1 - pow(beta2, step)).squareRoot() / (1 - pow(beta1, step))
-        let g = gradient.scalars
-        var m = momentums[index, like: weight]
-        var v = velocities[index, like: weight]
-        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
-        m.updateEach { m, i in m += (g[i] - m) * (1 - beta1) }
-        v.updateEach { v, i in v += (g[i] * g[i] - v) * (1 - beta2) }
-        let (ms, vs) = (m.scalars, v.scalars)
-        weight.updateEach { w, i in w -= ms[i] * alpha / (vs[i].squareRoot() + epsilon) }
-        momentums[index, like: weight] = m
-        velocities[index, like: weight] = v
+        let (beta1, beta2, epsilon, decay) = (beta1, beta2, epsilon, weightDecay)
+        var slots = [momentums.take(index, like: weight), velocities.take(index, like: weight)]
+        updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
+            let (m, v) = (slot[0], slot[1])
+            for i in w.indices {
+                if let decay { w[i] = w[i] - w[i] * decay * rate }
+                m[i] += (g[i] - m[i]) * (1 - beta1)
+                v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
+                w[i] -= m[i] * alpha / (v[i].squareRoot() + epsilon)
+            }
+        }
+        momentums.put(slots[0], at: index)
+        velocities.put(slots[1], at: index)
     }
 }
 
@@ -271,31 +293,32 @@ public struct RMSprop: Optimizer {
     }
 
     public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
-        let g = gradient.scalars
-        let (rho, epsilon, momentum) = (rho, epsilon, momentum)
-        var velocity = velocities[index, like: weight]
-        velocity.updateEach { v, i in v = rho * v + (1 - rho) * g[i] * g[i] }
-        var denominator = velocity.scalars
-        if centered {
-            var average = averages[index, like: weight]
-            average.updateEach { a, i in a = rho * a + (1 - rho) * g[i] }
-            let a = average.scalars
-            for i in denominator.indices { denominator[i] = denominator[i] - a[i] * a[i] + epsilon }
-            averages[index, like: weight] = average
-        } else {
-            for i in denominator.indices { denominator[i] += epsilon }
+        let (rho, epsilon, momentum, centered) = (rho, epsilon, momentum, centered)
+        var slots = [
+            velocities.take(index, like: weight), averages.take(index, like: weight),
+            momentums.take(index, like: weight),
+        ]
+        updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
+            let (v, a, m) = (slot[0], slot[1], slot[2])
+            for i in w.indices {
+                v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
+                var denominator = v[i] + epsilon
+                if centered {
+                    a[i] = rho * a[i] + (1 - rho) * g[i]
+                    denominator = v[i] - a[i] * a[i] + epsilon
+                }
+                let increment = rate * g[i] / denominator.squareRoot()
+                if momentum > 0 {
+                    m[i] = momentum * m[i] + increment
+                    w[i] -= m[i]
+                } else {
+                    w[i] -= increment
+                }
+            }
         }
-        let increment = g.indices.map { rate * g[$0] / denominator[$0].squareRoot() }
-        if momentum > 0 {
-            var m = momentums[index, like: weight]
-            m.updateEach { m, i in m = momentum * m + increment[i] }
-            let ms = m.scalars
-            weight.updateEach { w, i in w -= ms[i] }
-            momentums[index, like: weight] = m
-        } else {
-            weight.updateEach { w, i in w -= increment[i] }
-        }
-        velocities[index, like: weight] = velocity
+        velocities.put(slots[0], at: index)
+        averages.put(slots[1], at: index)
+        momentums.put(slots[2], at: index)
     }
 }
 
@@ -318,12 +341,15 @@ public struct Adagrad: Optimizer {
     }
 
     public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
-        let g = gradient.scalars
-        var accumulator = accumulators[index, like: weight]
-        accumulator.updateEach { a, i in a += g[i] * g[i] }
-        let a = accumulator.scalars
         let epsilon = epsilon
-        weight.updateEach { w, i in w -= rate * g[i] / (a[i] + epsilon).squareRoot() }
-        accumulators[index, like: weight] = accumulator
+        var slots = [accumulators.take(index, like: weight)]
+        updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
+            let a = slot[0]
+            for i in w.indices {
+                a[i] += g[i] * g[i]
+                w[i] -= rate * g[i] / (a[i] + epsilon).squareRoot()
+            }
+        }
+        accumulators.put(slots[0], at: index)
     }
 }
