@@ -16,7 +16,7 @@ import Testing
         let kept = Self.tensor(0.5)
         let expected = add([Self.tensor(0), kept])
         // The first input is given up and unshared: the sum is written into it.
-        var given = Self.tensor(0)
+        let given = Self.tensor(0)
         let probe = given.withUnsafeScalars { $0.baseAddress }
         let sum = add(reusing: [consume given, kept])
         #expect(sum.withUnsafeScalars { $0.baseAddress } == probe)

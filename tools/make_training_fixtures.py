@@ -1,0 +1,1362 @@
+"""Makes the training fixtures (backward passes, losses, optimizers, ``fit``) of
+swift-model-generator.
+
+Keras is the oracle: every spec, gradient, state update, history value and weight
+after training written here comes from Keras 3.15.1 itself on the JAX backend
+(float32, CPU).
+
+Setup and run (from anywhere; paths are relative to this file)::
+
+    pip install keras jax numpy h5py    # made with keras 3.15.1, jax 0.10.2, numpy 2.4
+    KERAS_BACKEND=jax python tools/make_training_fixtures.py
+
+Deterministic and re-runnable: every case seeds a numpy generator with
+``zlib.crc32`` of ``gradients/CASE`` or ``fit/CASE`` and calls
+``keras.utils.set_random_seed`` with the same number after
+``keras.backend.clear_session()`` (so auto-generated layer names are the same
+on every run); Keras's own initializers are never used for values. It removes
+what it wrote before (every case folder, i.e. every folder holding a
+``spec.json``, under ``Tests/Fixtures/training/gradients/`` and
+``Tests/Fixtures/training/fit/``, the two ``cases.json`` files, and every
+``*.model.json`` in ``Tests/ModelRuntimeTests/Specs/training/``) and writes it
+again; a rerun leaves every file byte-identical. It refuses other backends.
+Runs in about two minutes. It writes:
+
+* ``Tests/Fixtures/training/gradients/CASE/`` for every gradient case (a
+  small model, usually ``Sequential([InputLayer, the layer])``, named CASE):
+
+  - ``spec.json``: ``model.to_json(indent=2)``.
+  - ``arrays.npz`` (``fixture_common.save_arrays``: stored, dated
+    1980-01-01), members in this order:
+
+    - ``input.npy`` (or ``input_0.npy``, ``input_1.npy`` in ``model.inputs``
+      order): float32, N(0, 1), batch 3 (batch 5 for the BatchNormalization
+      cases on a (4,) input, so the batch statistics are not degenerate). The
+      max-pooling cases (``max_pooling2d``, ``max_pooling2d_same_strides1``,
+      ``global_max_pooling2d``) instead get a random permutation of the n
+      evenly spaced values ``-2 + 4 k / n`` (n = the input's size), so no two
+      values in a window tie or lie within a finite-difference step.
+    - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
+      by the rule of ``tools/make_layer_fixtures.py``: kernels N(0, min(0.5,
+      1/sqrt(fan_in))^2) with fan_in = size / last dim, biases and betas
+      N(0, 0.5^2), gammas N(1, 0.4^2), moving means +-U(0.2, 1), moving
+      variances U(0.5, 2).
+    - ``upstream.npy`` (or ``upstream_N.npy`` in ``model.outputs`` order):
+      N(0, 1) of the output's shape. The scalar loss is
+      ``L = sum_k sum(output_k * upstream_k)``, so ``upstream_k`` is
+      dL/d output_k.
+    - ``output.npy`` (or ``output_N.npy``): the forward output with
+      ``training=True``.
+    - ``input_gradient.npy`` (or ``input_gradient_N.npy``): dL/d input.
+    - ``gradient_NN.npy``: dL/d w for each of ``model.trainable_weights``, in
+      that order (``trainable_indices`` in cases.json maps them to
+      ``weights_NN``).
+    - ``state_after_NN.npy`` (only for models with BatchNormalization): the
+      values of ``model.non_trainable_variables`` (in that order, see
+      ``state_indices``) after that one ``training=True`` call, i.e. the
+      updated moving mean and variance.
+
+  All of it is computed with ``model.stateless_call(trainable_values,
+  non_trainable_values, inputs, training=True)`` under
+  ``jax.value_and_grad(..., argnums=(0, 1), has_aux=True)`` (w.r.t. the
+  trainable values and the inputs; the new non-trainable values are the aux
+  output). Checked: a plain ``model(x, training=True)`` gives the same output
+  and leaves the same non-trainable values; a central finite difference of L
+  along a random direction agrees with the gradients; for BatchNormalization
+  the output and the moving statistics match the formulas in numpy (biased
+  batch variance, ``moving = moving * momentum + batch * (1 - momentum)``);
+  for the pooling cases the output and the input gradient match numpy (max:
+  each window's upstream value goes to its largest input, which leads the
+  runner-up by more than 0.01; average: spread evenly over the window's cells
+  inside the input, so a "same"-padded edge window divides by its count of
+  real cells, not by the pool size; "same" padding puts the smaller half
+  before, as TensorFlow does).
+
+  The gradient cases (CASE: model after the InputLayer, input shape without
+  batch):
+
+  - ``dense_relu``, ``dense_linear_no_bias``, ``dense_softmax``,
+    ``dense_sigmoid``, ``dense_tanh``: Dense(4, ...) on (5,);
+    ``dense_3d_input``: Dense(3, relu) on (2, 5).
+  - ``activation_NAME``: Activation(NAME) on (6,) for NAME in linear, relu,
+    relu6, leaky_relu, elu, selu, gelu, sigmoid, hard_sigmoid, hard_silu,
+    silu, mish, tanh, softmax, log_softmax, softplus, softsign, exponential.
+  - ``batch_normalization_dense`` (defaults),
+    ``batch_normalization_no_center_no_scale``,
+    ``batch_normalization_momentum_0_9_epsilon_0_01``: on (4,), batch 5;
+    ``batch_normalization_4d``: defaults on (3, 3, 2).
+  - ``flatten`` on (2, 3); ``reshape``: Reshape((2, 3)) on (6,).
+  - ``add``, ``subtract``, ``multiply``, ``average``, ``maximum``,
+    ``minimum`` (Functional, two (4,) inputs), ``concatenate`` ((4,) and
+    (3,)), ``shared_dense`` (one Dense(3, tanh) on two (4,) inputs, added),
+    ``two_outputs`` ((4,) -> Dense(3) -> Dense(2) "head_a" and Dense(1)
+    "head_b").
+  - ``frozen_dense``: Dense(4, relu, trainable=False) -> Dense(2) on (5,);
+    ``dense_chain_mlp``: Dense(8, relu) -> Dense(3, softmax) on (5,).
+  - ``conv2d_same_relu``: Conv2D(3, 3, padding="same", relu) on (5, 5, 2);
+    ``conv2d_valid_strides2_no_bias``: Conv2D(4, 3, strides=2,
+    use_bias=False) on (7, 7, 3); ``conv2d_dilation2``: Conv2D(2, 3,
+    dilation_rate=2) on (7, 7, 2); ``conv2d_1x1``: Conv2D(5, 1) on (4, 4, 3);
+    ``conv2d_same_strides2_kernel4``: Conv2D(3, 4, strides=2, padding="same")
+    on (6, 6, 2).
+  - ``max_pooling2d``: MaxPooling2D(2) on (4, 4, 2);
+    ``max_pooling2d_same_strides1``: MaxPooling2D(3, strides=1,
+    padding="same") on (5, 5, 2); ``average_pooling2d``:
+    AveragePooling2D(2) on (4, 4, 2); ``average_pooling2d_same``:
+    AveragePooling2D(2, padding="same") on (5, 5, 2);
+    ``global_average_pooling2d``, ``global_max_pooling2d`` on (3, 3, 4);
+    ``global_average_pooling1d`` on (5, 3); ``zero_padding2d``:
+    ZeroPadding2D(((1, 0), (2, 1))) on (3, 3, 2).
+
+* ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
+  ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
+  (batch included), ``weights`` (``[name, shape, trainable]`` in
+  ``get_weights()`` order), ``trainable_indices`` (indices into
+  ``get_weights()`` of ``model.trainable_weights``, in that order; checked by
+  identity), ``state_indices`` (indices into ``get_weights()`` of
+  ``model.non_trainable_variables``, in that order; a frozen layer's weights
+  are here too), ``has_state_after``, ``loss`` (always
+  ``sum_k sum(output_k * upstream_k)``).
+
+* ``Tests/Fixtures/training/fit/CASE/`` for every fit case:
+
+  - ``spec.json``: ``model.to_json(indent=2)`` (model named CASE).
+  - ``arrays.npz``, in this order: ``x.npy`` (or ``x_N.npy``; 70 samples,
+    N(0, 1)), ``y.npy`` (or ``y_N.npy`` in ``model.outputs`` order; targets
+    made by a fixed random linear "teacher" from x (flattened for images) so
+    that the loss falls: one-hot float32 rows, 0/1 columns, regression values
+    ``2 tanh(teacher) + N(0, 0.1^2)``, for sparse cross-entropy class ids
+    stored as float32 of shape (70,), for ``kld_adam`` probability rows
+    ``softmax(2 teacher + N(0, 0.5^2))``, for ``cosine_similarity_sgd``
+    ``teacher + N(0, 0.3^2)`` of shape (70, 3)); with a validation split the
+    arrays still hold all 70 samples (fit validates on the last ones),
+    ``weights_NN.npy`` (the initial ``get_weights()``, random as above),
+    ``weights_after_NN.npy`` (``get_weights()`` after ``fit``, moving
+    statistics included).
+  - ``training.json``: ``loss`` (what ``compile`` was given: the string, or
+    ``keras.losses.serialize`` of the loss object, or a dict of those per
+    output name; note that Keras 3.15.1 serializes KLDivergence, LogCosh and
+    CosineSimilarity with ``name`` and ``reduction`` only, without ``axis``),
+    ``loss_weights`` (or null), ``compile_loss`` and ``compile_optimizer``
+    (the Python expressions passed to ``compile``), ``metrics`` (the metric
+    names passed to ``compile``, or []), ``optimizer`` (``{"class_name",
+    "config": optimizer.get_config()}``, every key; a constant
+    ``learning_rate`` is the float32 value Keras keeps, e.g.
+    0.05000000074505806; a schedule is
+    ``keras.saving.serialize_keras_object(schedule)``, i.e. ``{"module":
+    "keras.optimizers.schedules", "class_name", "config",
+    "registered_name"}``, checked equal), ``batch_size`` 16, ``epochs`` 2,
+    ``samples`` 70, ``validation_split`` (0 when none), ``validation_samples``
+    (``70 - floor(70 * (1 - validation_split))``: 14 for 0.2, else 0),
+    ``steps`` (the optimizer's iterations after fit: 10, or 8 with the 0.2
+    split: 56 training samples in batches of 16, 16, 16, 8), ``shuffle``
+    false, ``jit_compile`` (Keras's default, true), ``history``
+    (``history.history``, every key as Keras names it, one float per epoch:
+    ``loss``, each metric under the name given (``accuracy``, ``mae``), and
+    with a validation split ``val_`` + each of those) and ``batch_logs`` (per
+    epoch, the ``logs`` of ``on_train_batch_end`` after each batch: the
+    running, sample-weighted mean over the epoch's batches so far of the loss
+    and of each metric; no ``val_`` keys), ``compile_config``
+    (``model.get_compile_config()``, what ``model.save`` writes into a
+    ``.keras`` archive's config.json, which the Swift tests read as a
+    ``CompileConfig``) and, for ``mlp_bn_adam`` only,
+    ``notes``: its Dense bias feeds
+    BatchNormalization, so its exact gradient is 0 and Keras's float32
+    gradient is rounding noise that Adam scales up to steps of about the
+    learning rate; ``weights_after_01`` there is not reproducible.
+
+  ``model.compile(optimizer=..., loss=...[, loss_weights=...][,
+  metrics=[...]])`` then ``model.fit(x, y, batch_size=16, epochs=2,
+  shuffle=False, verbose=0[, validation_split=...])``: batches of 16, 16, 16,
+  16, 6 samples per epoch (16, 16, 16, 8 with the 0.2 split, then one
+  validation batch of the last 14 samples, ``training=False``, after each
+  epoch). Checked: an independent re-implementation (numpy/jax: the loss and
+  metric formulas; the SGD, Adam, AdamW, RMSprop and Adagrad update formulas;
+  clipnorm, global_clipnorm and clipvalue; the ExponentialDecay and
+  CosineDecay rates at step ``optimizer.iterations`` before the update, i.e.
+  0 for the first batch; the history weighting and the validation pass, with
+  ``stateless_call`` for the forward pass) reproduces ``weights_after``
+  (within 1e-5, except that noise-driven bias), ``history`` and every
+  ``batch_logs`` entry.
+
+  The fit cases (regression = (5,) -> Dense(8, tanh) -> Dense(1);
+  classifier(k) = (6,) -> Dense(8, relu) -> Dense(k[, activation])):
+
+  - ``mlp_bn_sgd_momentum`` / ``mlp_bn_adam``: (8,) -> Dense(16) ->
+    BatchNormalization -> relu -> Dense(3, softmax), categorical_crossentropy,
+    SGD(0.05, momentum=0.9) / Adam(0.01).
+  - ``regression_sgd_nesterov``: regression, mean_squared_error, SGD(0.02,
+    momentum=0.8, nesterov=True); ``regression_mae_sgd``: regression,
+    mean_absolute_error, SGD(0.05); ``huber_adam``: regression,
+    Huber(delta=1.0), Adam(0.01).
+  - ``binary_logits_adam``: classifier(1) logits,
+    BinaryCrossentropy(from_logits=True), Adam(0.005);
+    ``binary_sigmoid_adam``: classifier(1, sigmoid), binary_crossentropy,
+    Adam(0.005); ``sparse_logits_sgd``: classifier(4) logits,
+    SparseCategoricalCrossentropy(from_logits=True), SGD(0.1).
+  - ``two_outputs_adam``: (6,) "features" -> Dense(8, relu) -> Dense(3,
+    softmax) "cls" and Dense(1) "reg"; {"cls": categorical_crossentropy,
+    "reg": mse}, loss_weights {"cls": 1.0, "reg": 0.5}, Adam(0.01).
+  - ``rmsprop_momentum_centered``: regression, mse, RMSprop(0.01,
+    momentum=0.5, centered=True); ``rmsprop_default``: classifier(3,
+    softmax), categorical_crossentropy, RMSprop(0.01); ``adagrad``:
+    regression, mse, Adagrad(0.1); ``adamw``: classifier(3, softmax),
+    categorical_crossentropy, AdamW(0.01, weight_decay=0.05).
+  - ``sgd_clipnorm``: regression, mse, SGD(0.1, clipnorm=0.5);
+    ``adam_global_clipnorm``: classifier(3, softmax),
+    categorical_crossentropy, Adam(0.01, global_clipnorm=0.3);
+    ``sgd_clipvalue``: regression, mse, SGD(0.1, momentum=0.9,
+    clipvalue=0.05).
+  - ``sgd_exponential_decay``: regression, mse, SGD with
+    ExponentialDecay(0.1, decay_steps=3, decay_rate=0.5, staircase=False);
+    ``adam_cosine_decay``: classifier(3, softmax), categorical_crossentropy,
+    Adam with CosineDecay(0.02, decay_steps=7, alpha=0.1).
+  - ``logcosh_sgd``: regression, LogCosh(), SGD(0.1); ``kld_adam``:
+    classifier(3, softmax), KLDivergence(), Adam(0.01);
+    ``cosine_similarity_sgd``: (5,) -> Dense(8, tanh) -> Dense(3),
+    CosineSimilarity(axis=-1), SGD(0.1); ``categorical_logits_smoothing``:
+    classifier(3) logits, CategoricalCrossentropy(from_logits=True,
+    label_smoothing=0.1), SGD(0.1).
+  - ``binary_smoothing_metrics``: classifier(1, sigmoid),
+    BinaryCrossentropy(label_smoothing=0.2), Adam(0.005), metrics
+    ["accuracy"] (binary accuracy, threshold 0.5, against the unsmoothed
+    0/1 targets); ``classifier_metrics_validation``: classifier(3, softmax),
+    categorical_crossentropy, Adam(0.01), metrics ["accuracy", "mae"]
+    (categorical accuracy, mean absolute error against the one-hot rows),
+    validation_split 0.2; ``sparse_probabilities_metrics``: classifier(4,
+    softmax), sparse_categorical_crossentropy, SGD(0.1), metrics
+    ["accuracy"] (sparse categorical accuracy).
+  - ``mlp_dropout_zero``: (8,) -> Dense(16, relu) -> Dropout(0.0) ->
+    Dense(3, softmax), categorical_crossentropy, SGD(0.05, momentum=0.9).
+  - ``small_cnn_sgd``: (8, 8, 1) -> Conv2D(4, 3, relu, padding="same") ->
+    MaxPooling2D(2) -> Conv2D(6, 3, strides=2) -> BatchNormalization ->
+    relu -> GlobalAveragePooling2D -> Dense(3, softmax),
+    categorical_crossentropy, SGD(0.05, momentum=0.9) (the second Conv2D's
+    bias feeds BatchNormalization, so its exact gradient is 0; here Keras's
+    float32 gradient is 0 too and ``weights_after_03`` equals ``weights_03``);
+    ``small_cnn_adam``: (6, 6, 2) -> Conv2D(3, 2,
+    use_bias=False) -> AveragePooling2D(2, padding="same") -> Flatten ->
+    Dense(2), mse, Adam(0.01), targets ``2 tanh(teacher) + N(0, 0.1^2)`` of
+    shape (70, 2).
+
+* ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
+  ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
+  ``batch_size``, ``epochs``, ``samples``, ``validation_split``, ``history``
+  (and ``notes`` where training.json has them).
+
+* ``Tests/ModelRuntimeTests/Specs/training/training_grad_CASE.model.json``
+  and ``training_fit_CASE.model.json``: a copy of each case's ``spec.json``
+  (as ``tools/sync_layer_specs.py`` copies the layer specs; the build plugin
+  turns each into a Swift type), written only when the text changed; other
+  ``*.model.json`` files in that folder are removed.
+"""
+
+import json
+import os
+import shutil
+import sys
+import time
+import zlib
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+import fixture_common as fc  # noqa: E402
+
+if keras.backend.backend() != "jax":
+    sys.exit("make_training_fixtures.py must run with KERAS_BACKEND=jax")
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+
+TRAINING_DIR = os.path.join(fc.FIXTURES_DIR, "training")
+GRADIENTS_DIR = os.path.join(TRAINING_DIR, "gradients")
+FIT_DIR = os.path.join(TRAINING_DIR, "fit")
+TRAINING_SPECS_DIR = os.path.join(fc.SPECS_DIR, "training")
+
+GRAD_BATCH = 3
+FIT_SAMPLES = 70
+FIT_BATCH = 16
+FIT_EPOCHS = 2
+LOSS_TEXT = "sum_k sum(output_k * upstream_k)"
+
+
+# ----------------------------------------------------------------------------
+# Shared helpers
+# ----------------------------------------------------------------------------
+
+
+def seed_of(key):
+    return zlib.crc32(key.encode())
+
+
+def fresh_session(key):
+    """Clears Keras's session and seeds Keras; returns the case's numpy generator."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed_of(key))
+    return np.random.default_rng(seed_of(key))
+
+
+def random_weight(variable, rng):
+    """A random value for ``variable`` by its Keras name (the rule of
+    tools/make_layer_fixtures.py, restricted to the layers used here)."""
+    name, shape = variable.name, tuple(variable.shape)
+    if name == "moving_variance":
+        value = rng.uniform(0.5, 2.0, shape)
+    elif name == "moving_mean":
+        value = rng.uniform(0.2, 1.0, shape) * rng.choice([-1.0, 1.0], shape)
+    elif name == "gamma":
+        value = rng.normal(1.0, 0.4, shape)
+    elif name in ("bias", "beta") or len(shape) < 2:
+        value = rng.normal(0.0, 0.5, shape)
+    else:  # kernels
+        fan_in = int(np.prod(shape[:-1]))
+        value = rng.normal(0.0, min(0.5, 1.0 / np.sqrt(fan_in)), shape)
+    return np.asarray(value, dtype=np.float32)
+
+
+def randomize(model, rng):
+    model.set_weights([random_weight(v, rng) for v in model.weights])
+    return model.get_weights()
+
+
+def model_class_name(model):
+    return "Sequential" if isinstance(model, keras.Sequential) else "Functional"
+
+
+def pack_inputs(model, xs):
+    """``xs`` (a list in ``model.inputs`` order) in the structure the model is called with."""
+    if isinstance(model, keras.Sequential):
+        assert len(xs) == 1
+        return xs[0]
+    return keras.tree.pack_sequence_as(model.input, list(xs))
+
+
+def variable_indices(model, variables):
+    """Indices into ``model.weights`` (= ``get_weights()`` order) of ``variables``, by identity."""
+    ids = [id(v) for v in model.weights]
+    assert len(set(ids)) == len(ids)
+    indices = [ids.index(id(v)) for v in variables]
+    assert [model.weights[i] for i in indices] == list(variables)
+    assert all(model.weights[i] is v for i, v in zip(indices, variables))
+    return indices
+
+
+def write_spec(folder, model):
+    spec = model.to_json(indent=2) + "\n"
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "spec.json"), "w") as f:
+        f.write(spec)
+    return spec
+
+
+def jsonable(value):
+    """JSON-safe copy: tuples to lists, numpy scalars to Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    return value
+
+
+def numbered(kind, arrays):
+    return list(zip(fc.io_names(kind, len(arrays)), map(fc.f4, arrays)))
+
+
+# ----------------------------------------------------------------------------
+# Gradient cases
+# ----------------------------------------------------------------------------
+
+
+class GradCase:
+    """``build()`` returns the model; ``inputs`` the input shapes without batch;
+    ``distinct`` asks for well-separated input values (see ``distinct_values``)."""
+
+    def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False):
+        self.name, self.build, self.inputs, self.batch = name, build, inputs, batch
+        self.distinct = distinct
+
+
+GRAD_CASES = []
+
+
+def add_grad(case):
+    assert case.name not in {c.name for c in GRAD_CASES}, case.name
+    GRAD_CASES.append(case)
+
+
+def sequential(name, input_shape, make_layers, batch=GRAD_BATCH, distinct=False):
+    def build():
+        return keras.Sequential([keras.Input(shape=input_shape)] + list(make_layers()), name=name)
+
+    add_grad(GradCase(name, build, [input_shape], batch, distinct))
+
+
+def distinct_values(rng, shape):
+    """A random permutation of n evenly spaced values in [-2, 2) (n = the array's size, so
+    any two differ by at least 4 / n): max pooling's argmax then survives the finite-difference
+    step and float32 rounding."""
+    n = int(np.prod(shape))
+    return (rng.permutation(n).reshape(shape) * (4.0 / n) - 2.0).astype(np.float32)
+
+
+def functional(name, input_shapes, make_outputs):
+    """Inputs named ``input_a``, ``input_b``, ...; ``make_outputs(*inputs)`` gives the output(s)."""
+
+    def build():
+        ins = [keras.Input(shape=s, name=f"input_{chr(ord('a') + i)}") for i, s in enumerate(input_shapes)]
+        outs = make_outputs(*ins)
+        if isinstance(outs, tuple):
+            outs = list(outs)
+        return keras.Model(ins if len(ins) > 1 else ins[0], outs, name=name)
+
+    add_grad(GradCase(name, build, list(input_shapes)))
+
+
+sequential("dense_relu", (5,), lambda: [layers.Dense(4, activation="relu")])
+sequential("dense_linear_no_bias", (5,), lambda: [layers.Dense(4, use_bias=False)])
+sequential("dense_softmax", (5,), lambda: [layers.Dense(4, activation="softmax")])
+sequential("dense_sigmoid", (5,), lambda: [layers.Dense(4, activation="sigmoid")])
+sequential("dense_tanh", (5,), lambda: [layers.Dense(4, activation="tanh")])
+sequential("dense_3d_input", (2, 5), lambda: [layers.Dense(3, activation="relu")])
+
+ACTIVATIONS = ["linear", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid",
+               "hard_sigmoid", "hard_silu", "silu", "mish", "tanh", "softmax", "log_softmax",
+               "softplus", "softsign", "exponential"]
+for _activation in ACTIVATIONS:
+    sequential(f"activation_{_activation}", (6,),
+               lambda a=_activation: [layers.Activation(a)])
+
+sequential("batch_normalization_dense", (4,), lambda: [layers.BatchNormalization()], batch=5)
+sequential("batch_normalization_no_center_no_scale", (4,),
+           lambda: [layers.BatchNormalization(center=False, scale=False)], batch=5)
+sequential("batch_normalization_momentum_0_9_epsilon_0_01", (4,),
+           lambda: [layers.BatchNormalization(momentum=0.9, epsilon=0.01)], batch=5)
+sequential("batch_normalization_4d", (3, 3, 2), lambda: [layers.BatchNormalization()])
+sequential("flatten", (2, 3), lambda: [layers.Flatten()])
+sequential("reshape", (6,), lambda: [layers.Reshape((2, 3))])
+
+for _name, _cls in [("add", layers.Add), ("subtract", layers.Subtract),
+                    ("multiply", layers.Multiply), ("average", layers.Average),
+                    ("maximum", layers.Maximum), ("minimum", layers.Minimum)]:
+    functional(_name, [(4,), (4,)], lambda a, b, cls=_cls: cls()([a, b]))
+functional("concatenate", [(4,), (3,)], lambda a, b: layers.Concatenate()([a, b]))
+
+
+def _shared_dense(a, b):
+    dense = layers.Dense(3, activation="tanh")
+    return layers.Add()([dense(a), dense(b)])
+
+
+functional("shared_dense", [(4,), (4,)], _shared_dense)
+
+
+def _two_outputs(x):
+    h = layers.Dense(3)(x)
+    return layers.Dense(2, name="head_a")(h), layers.Dense(1, name="head_b")(h)
+
+
+functional("two_outputs", [(4,)], _two_outputs)
+sequential("frozen_dense", (5,),
+           lambda: [layers.Dense(4, activation="relu", trainable=False), layers.Dense(2)])
+sequential("dense_chain_mlp", (5,),
+           lambda: [layers.Dense(8, activation="relu"), layers.Dense(3, activation="softmax")])
+
+# Convolution, pooling and padding (the max-pooling cases get well-separated inputs, so no two
+# values in a window tie or come within a finite-difference step of each other).
+sequential("conv2d_same_relu", (5, 5, 2),
+           lambda: [layers.Conv2D(3, 3, padding="same", activation="relu")])
+sequential("conv2d_valid_strides2_no_bias", (7, 7, 3),
+           lambda: [layers.Conv2D(4, 3, strides=2, use_bias=False)])
+sequential("conv2d_dilation2", (7, 7, 2), lambda: [layers.Conv2D(2, 3, dilation_rate=2)])
+sequential("conv2d_1x1", (4, 4, 3), lambda: [layers.Conv2D(5, 1)])
+sequential("conv2d_same_strides2_kernel4", (6, 6, 2),
+           lambda: [layers.Conv2D(3, 4, strides=2, padding="same")])
+sequential("max_pooling2d", (4, 4, 2), lambda: [layers.MaxPooling2D(2)], distinct=True)
+sequential("max_pooling2d_same_strides1", (5, 5, 2),
+           lambda: [layers.MaxPooling2D(3, strides=1, padding="same")], distinct=True)
+sequential("average_pooling2d", (4, 4, 2), lambda: [layers.AveragePooling2D(2)])
+sequential("average_pooling2d_same", (5, 5, 2),
+           lambda: [layers.AveragePooling2D(2, padding="same")])
+sequential("global_average_pooling2d", (3, 3, 4), lambda: [layers.GlobalAveragePooling2D()])
+sequential("global_max_pooling2d", (3, 3, 4), lambda: [layers.GlobalMaxPooling2D()],
+           distinct=True)
+sequential("global_average_pooling1d", (5, 3), lambda: [layers.GlobalAveragePooling1D()])
+sequential("zero_padding2d", (3, 3, 2), lambda: [layers.ZeroPadding2D(((1, 0), (2, 1)))])
+
+
+def check_bn(model, x, outputs, state_after, ntv):
+    """BatchNormalization's training output and moving-statistics update, in numpy."""
+    (bn,) = [layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)]
+    x = np.asarray(x, np.float64)
+    axes = tuple(range(x.ndim - 1))
+    mean, var = x.mean(axis=axes), x.var(axis=axes)  # biased
+    y = (x - mean) / np.sqrt(var + bn.epsilon)
+    if bn.scale:
+        y = y * np.asarray(bn.gamma.numpy(), np.float64)
+    if bn.center:
+        y = y + np.asarray(bn.beta.numpy(), np.float64)
+    assert np.allclose(outputs[0], y, rtol=1e-4, atol=1e-5), "BatchNormalization output"
+    moving_mean, moving_var = (np.asarray(v, np.float64) for v in ntv)
+    assert np.allclose(state_after[0], moving_mean * bn.momentum + mean * (1 - bn.momentum),
+                       rtol=1e-5, atol=1e-6), "moving_mean update"
+    assert np.allclose(state_after[1], moving_var * bn.momentum + var * (1 - bn.momentum),
+                       rtol=1e-5, atol=1e-6), "moving_variance update"
+
+
+POOLING_LAYERS = (layers.MaxPooling2D, layers.AveragePooling2D, layers.GlobalMaxPooling2D,
+                  layers.GlobalAveragePooling2D, layers.GlobalAveragePooling1D)
+
+
+def pool_windows(x, pool, strides, padding):
+    """The windows of a 2D pooling of ``x`` (N, H, W, C): ``(values, positions)`` of shape
+    (N, OH, OW, C, k) and (OH, OW, k, 2); padded cells are nan (TensorFlow's "same": the
+    smaller half of the padding before)."""
+    n, h, w, c = x.shape
+    starts, positions = [], []
+    for size, p, s in zip((h, w), pool, strides):
+        out = -(-size // s) if padding == "same" else (size - p) // s + 1
+        before = max((out - 1) * s + p - size, 0) // 2 if padding == "same" else 0
+        starts.append([o * s - before for o in range(out)])
+    values = np.full((n, len(starts[0]), len(starts[1]), c, pool[0] * pool[1]), np.nan)
+    cells = np.full((len(starts[0]), len(starts[1]), pool[0] * pool[1], 2), -1)
+    for i, r0 in enumerate(starts[0]):
+        for j, c0 in enumerate(starts[1]):
+            for k, (dr, dc) in enumerate(np.ndindex(*pool)):
+                r, q = r0 + dr, c0 + dc
+                if 0 <= r < h and 0 <= q < w:
+                    values[:, i, j, :, k] = x[:, r, q, :]
+                    cells[i, j, k] = (r, q)
+    return values, cells
+
+
+def check_pooling(model, x, outputs, upstream, input_gradient):
+    """A pooling layer's output and input gradient, in numpy: max pooling routes each window's
+    upstream value to the window's largest input (asserted unique by a margin), average
+    pooling spreads it evenly over the window's cells inside the input (padding not counted)."""
+    (layer,) = model.layers
+    x = np.asarray(x, np.float64)
+    if isinstance(layer, (layers.GlobalAveragePooling1D, layers.GlobalAveragePooling2D,
+                          layers.GlobalMaxPooling2D)):
+        flat = x.reshape(len(x), -1, x.shape[-1])
+        is_max = isinstance(layer, layers.GlobalMaxPooling2D)
+        values = flat[:, None, None, :, :].transpose(0, 1, 2, 4, 3)  # (N, 1, 1, C, k)
+        cells = np.array([[[(k, 0) for k in range(flat.shape[1])]]])
+        expected_out = values.max(axis=-1) if is_max else values.mean(axis=-1)
+        expected_out = expected_out.reshape(len(x), -1)
+        rows = flat.shape[1]
+        grid = (rows, 1)
+    else:
+        values, cells = pool_windows(x, layer.pool_size, layer.strides, layer.padding)
+        is_max = isinstance(layer, layers.MaxPooling2D)
+        expected_out = np.nanmax(values, axis=-1) if is_max else np.nanmean(values, axis=-1)
+        grid = x.shape[1:3]
+    assert np.allclose(outputs[0], expected_out, rtol=1e-5, atol=1e-6), "pooling output"
+    up = np.asarray(upstream, np.float64).reshape(expected_out.shape[:1] + values.shape[1:4])
+    grad = np.zeros((len(x),) + tuple(grid) + (x.shape[-1],))
+    for i, j in np.ndindex(*values.shape[1:3]):
+        window = values[:, i, j]  # (N, C, k)
+        if is_max:
+            ranked = np.sort(np.where(np.isnan(window), -np.inf, window), axis=-1)
+            gap = float(np.min(ranked[..., -1] - ranked[..., -2]))
+            assert gap > 1e-2, ("max pooling window tie", model.name, gap)
+            share = (window == np.nanmax(window, axis=-1, keepdims=True)).astype(np.float64)
+        else:
+            share = ~np.isnan(window) / np.sum(~np.isnan(window), axis=-1, keepdims=True)
+        for k, (r, q) in enumerate(cells[i, j]):
+            if r >= 0:
+                grad[:, r, q, :] += share[..., k] * up[:, i, j, :]
+    assert np.allclose(input_gradient[0], grad.reshape(x.shape), rtol=1e-5, atol=1e-6), (
+        "pooling input gradient")
+
+
+def write_grad_case(case):
+    rng = fresh_session("gradients/" + case.name)
+    model = case.build()
+    weights = randomize(model, rng)
+    if case.distinct:
+        xs = [distinct_values(rng, (case.batch,) + tuple(s)) for s in case.inputs]
+    else:
+        xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32) for s in case.inputs]
+
+    trainable = list(model.trainable_weights)
+    state = list(model.non_trainable_variables)
+    assert trainable == list(model.trainable_variables)
+    trainable_indices = variable_indices(model, trainable)
+    state_indices = variable_indices(model, state)
+    assert sorted(trainable_indices + state_indices) == list(range(len(weights)))
+    has_bn = any(isinstance(layer, layers.BatchNormalization) for layer in model.layers)
+
+    tv = [jnp.asarray(v.value) for v in trainable]
+    ntv = [jnp.asarray(v.value) for v in state]
+    shapes, _ = model.stateless_call(tv, ntv, pack_inputs(model, xs), training=True)
+    ups = [rng.normal(0.0, 1.0, tuple(o.shape)).astype(np.float32) for o in keras.tree.flatten(shapes)]
+
+    def loss_fn(tv, xs):
+        outs, new_ntv = model.stateless_call(tv, ntv, pack_inputs(model, xs), training=True)
+        outs = keras.tree.flatten(outs)
+        loss = sum(jnp.sum(o * u) for o, u in zip(outs, ups))
+        return loss, (outs, new_ntv)
+
+    grad_fn = jax.value_and_grad(loss_fn, argnums=(0, 1), has_aux=True)
+    (loss, (outs, new_ntv)), (g_tv, g_x) = grad_fn(tv, [jnp.asarray(x) for x in xs])
+    outs = [np.asarray(o, np.float32) for o in outs]
+    g_tv = [np.asarray(g, np.float32) for g in g_tv]
+    g_x = [np.asarray(g, np.float32) for g in g_x]
+    new_ntv = [np.asarray(v, np.float32) for v in new_ntv]
+    for a in outs + g_tv + g_x:
+        assert np.all(np.isfinite(a)), case.name
+    assert len(outs) == len(model.outputs) and len(g_tv) == len(trainable)
+
+    # Finite-difference check of the whole gradient along one random direction.
+    check = np.random.default_rng(seed_of("check/" + case.name))
+    d_tv = [check.normal(size=t.shape).astype(np.float32) for t in tv]
+    d_x = [check.normal(size=x.shape).astype(np.float32) for x in xs]
+    eps = 1e-3
+
+    def shifted(sign):
+        return float(loss_fn([t + sign * eps * d for t, d in zip(tv, d_tv)],
+                             [x + sign * eps * d for x, d in zip(xs, d_x)])[0])
+
+    numeric = (shifted(1) - shifted(-1)) / (2 * eps)
+    analytic = sum(float(np.sum(g.astype(np.float64) * d)) for g, d in zip(g_tv + g_x, d_tv + d_x))
+    assert abs(numeric - analytic) <= 2e-3 * (1 + abs(analytic) + abs(float(loss))), (
+        case.name, numeric, analytic)
+
+    # A plain training call gives the same output and the same state update.
+    plain = keras.tree.flatten(model(pack_inputs(model, xs), training=True))
+    for p, o in zip(plain, outs):
+        assert np.allclose(np.asarray(p), o, rtol=1e-6, atol=1e-6), case.name
+    for v, n in zip(model.non_trainable_variables, new_ntv):
+        assert np.allclose(np.asarray(v.value), n, rtol=1e-6, atol=1e-6), case.name
+    if any(isinstance(layer, POOLING_LAYERS) for layer in model.layers):
+        check_pooling(model, xs[0], outs, ups[0], g_x)
+    if has_bn:
+        check_bn(model, xs[0], outs, new_ntv, [np.asarray(v) for v in ntv])
+    else:
+        for old, new in zip(ntv, new_ntv):
+            assert np.array_equal(np.asarray(old), new), case.name
+
+    folder = os.path.join(GRADIENTS_DIR, case.name)
+    spec = write_spec(folder, model)
+    arrays = (numbered("input", xs)
+              + [(f"weights_{i:02d}", fc.f4(w)) for i, w in enumerate(weights)]
+              + numbered("upstream", ups)
+              + numbered("output", outs)
+              + numbered("input_gradient", g_x)
+              + [(f"gradient_{i:02d}", fc.f4(g)) for i, g in enumerate(g_tv)])
+    if has_bn:
+        arrays += [(f"state_after_{i:02d}", fc.f4(v)) for i, v in enumerate(new_ntv)]
+    fc.save_arrays(folder, arrays)
+
+    entry = {
+        "case": case.name,
+        "model": model_class_name(model),
+        "input_shapes": [list(x.shape) for x in xs],
+        "output_shapes": [list(o.shape) for o in outs],
+        "weights": [[v.name, list(v.shape), bool(v.trainable)] for v in model.weights],
+        "trainable_indices": trainable_indices,
+        "state_indices": state_indices,
+        "has_state_after": has_bn,
+        "loss": LOSS_TEXT,
+    }
+    return entry, spec
+
+
+# ----------------------------------------------------------------------------
+# Fit cases
+# ----------------------------------------------------------------------------
+
+
+class FitCase:
+    """``build()`` the model, ``make_y(x, rng)`` the targets (a list in outputs
+    order), ``loss()``/``optimizer()`` the objects passed to compile, and
+    ``loss_text``/``optimizer_text`` those expressions as written;
+    ``noise_weights`` the get_weights() indices whose exact gradient is 0 (checked
+    loosely against the replay), ``notes`` a remark for training.json, ``metrics``
+    the metric names passed to compile, ``validation_split`` that argument of fit."""
+
+    def __init__(self, name, build, input_shape, make_y, loss, loss_text, optimizer,
+                 optimizer_text, loss_weights=None, noise_weights=(), notes=None,
+                 metrics=(), validation_split=0.0):
+        self.name, self.build, self.input_shape, self.make_y = name, build, input_shape, make_y
+        self.loss, self.loss_text = loss, loss_text
+        self.optimizer, self.optimizer_text = optimizer, optimizer_text
+        self.loss_weights = loss_weights
+        self.noise_weights, self.notes = noise_weights, notes
+        self.metrics, self.validation_split = list(metrics), validation_split
+
+
+FIT_CASES = []
+
+
+def add_fit(case):
+    assert case.name not in {c.name for c in FIT_CASES}, case.name
+    FIT_CASES.append(case)
+
+
+def teacher(x, rng, units):
+    """A fixed random linear map of ``x`` (the targets' source; images are flattened)."""
+    x = x.reshape(len(x), -1)
+    w = rng.normal(0.0, 1.0 / np.sqrt(x.shape[1]), (x.shape[1], units))
+    return x.astype(np.float64) @ w
+
+
+def one_hot_y(x, rng, classes):
+    ids = np.argmax(teacher(x, rng, classes) + rng.normal(0.0, 0.3, (len(x), classes)), axis=1)
+    return np.eye(classes, dtype=np.float32)[ids]
+
+
+def regression_y(x, rng, units=1):
+    return (np.tanh(teacher(x, rng, units)) * 2.0
+            + rng.normal(0.0, 0.1, (len(x), units))).astype(np.float32)
+
+
+def soft_y(x, rng, classes):
+    """Probability rows: softmax of noisy teacher logits."""
+    logits = 2.0 * teacher(x, rng, classes) + rng.normal(0.0, 0.5, (len(x), classes))
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def direction_y(x, rng, units):
+    """Target directions for the cosine-similarity loss: a noisy teacher output."""
+    return (teacher(x, rng, units) + rng.normal(0.0, 0.3, (len(x), units))).astype(np.float32)
+
+
+def binary_y(x, rng):
+    return (teacher(x, rng, 1) + rng.normal(0.0, 0.3, (len(x), 1)) > 0).astype(np.float32)
+
+
+def sparse_y(x, rng, classes):
+    return np.argmax(one_hot_y(x, rng, classes), axis=1).astype(np.float32)
+
+
+def mlp_bn(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16), layers.BatchNormalization(),
+                                 layers.Activation("relu"), layers.Dense(3, activation="softmax")],
+                                name=name)
+    return build
+
+
+def regression(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(5,)), layers.Dense(8, activation="tanh"),
+                                 layers.Dense(1)], name=name)
+    return build
+
+
+def small_classifier(name, units, activation=None):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,)), layers.Dense(8, activation="relu"),
+                                 layers.Dense(units, activation=activation)], name=name)
+    return build
+
+
+def small_regression(name, units=3):
+    def build():
+        return keras.Sequential([keras.Input(shape=(5,)), layers.Dense(8, activation="tanh"),
+                                 layers.Dense(units)], name=name)
+    return build
+
+
+def mlp_dropout(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16, activation="relu"),
+                                 layers.Dropout(0.0), layers.Dense(3, activation="softmax")],
+                                name=name)
+    return build
+
+
+def small_cnn(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(8, 8, 1)),
+                                 layers.Conv2D(4, 3, activation="relu", padding="same"),
+                                 layers.MaxPooling2D(2),
+                                 layers.Conv2D(6, 3, strides=2, padding="valid"),
+                                 layers.BatchNormalization(), layers.Activation("relu"),
+                                 layers.GlobalAveragePooling2D(),
+                                 layers.Dense(3, activation="softmax")], name=name)
+    return build
+
+
+def small_cnn_regression(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6, 6, 2)),
+                                 layers.Conv2D(3, 2, padding="valid", use_bias=False),
+                                 layers.AveragePooling2D(2, padding="same"), layers.Flatten(),
+                                 layers.Dense(2)], name=name)
+    return build
+
+
+def two_outputs_fit(name):
+    def build():
+        x = keras.Input(shape=(6,), name="features")
+        h = layers.Dense(8, activation="relu")(x)
+        cls = layers.Dense(3, activation="softmax", name="cls")(h)
+        reg = layers.Dense(1, name="reg")(h)
+        return keras.Model(x, [cls, reg], name=name)
+    return build
+
+
+BIAS_BEFORE_BN_NOTE = (
+    "weights_01 (dense/bias) feeds BatchNormalization, so its exact gradient is 0 and Keras's "
+    "float32 gradient is rounding noise; Adam divides by sqrt(v) + 1e-7 and turns that noise into "
+    "steps of up to ~learning_rate, so weights_after_01 is not reproducible (an independent replay "
+    "of this fit differs there by up to 6e-4, everywhere else by < 1e-5): compare it loosely or not at all.")
+
+add_fit(FitCase("mlp_bn_sgd_momentum", mlp_bn("mlp_bn_sgd_momentum"), (8,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+                "keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)"))
+add_fit(FitCase("mlp_bn_adam", mlp_bn("mlp_bn_adam"), (8,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(learning_rate=0.01),
+                "keras.optimizers.Adam(learning_rate=0.01)",
+                noise_weights=(1,), notes=BIAS_BEFORE_BN_NOTE))
+add_fit(FitCase("regression_sgd_nesterov", regression("regression_sgd_nesterov"), (5,),
+                lambda x, rng: [regression_y(x, rng)],
+                lambda: "mean_squared_error", '"mean_squared_error"',
+                lambda: keras.optimizers.SGD(learning_rate=0.02, momentum=0.8, nesterov=True),
+                "keras.optimizers.SGD(learning_rate=0.02, momentum=0.8, nesterov=True)"))
+add_fit(FitCase("regression_mae_sgd", regression("regression_mae_sgd"), (5,),
+                lambda x, rng: [regression_y(x, rng)],
+                lambda: "mean_absolute_error", '"mean_absolute_error"',
+                lambda: keras.optimizers.SGD(learning_rate=0.05),
+                "keras.optimizers.SGD(learning_rate=0.05)"))
+add_fit(FitCase("binary_logits_adam", small_classifier("binary_logits_adam", 1), (6,),
+                lambda x, rng: [binary_y(x, rng)],
+                lambda: keras.losses.BinaryCrossentropy(from_logits=True),
+                "keras.losses.BinaryCrossentropy(from_logits=True)",
+                lambda: keras.optimizers.Adam(learning_rate=0.005),
+                "keras.optimizers.Adam(learning_rate=0.005)"))
+add_fit(FitCase("binary_sigmoid_adam", small_classifier("binary_sigmoid_adam", 1, "sigmoid"), (6,),
+                lambda x, rng: [binary_y(x, rng)],
+                lambda: "binary_crossentropy", '"binary_crossentropy"',
+                lambda: keras.optimizers.Adam(learning_rate=0.005),
+                "keras.optimizers.Adam(learning_rate=0.005)"))
+add_fit(FitCase("sparse_logits_sgd", small_classifier("sparse_logits_sgd", 4), (6,),
+                lambda x, rng: [sparse_y(x, rng, 4)],
+                lambda: keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                "keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
+                lambda: keras.optimizers.SGD(learning_rate=0.1),
+                "keras.optimizers.SGD(learning_rate=0.1)"))
+add_fit(FitCase("huber_adam", regression("huber_adam"), (5,),
+                lambda x, rng: [regression_y(x, rng)],
+                lambda: keras.losses.Huber(delta=1.0), "keras.losses.Huber(delta=1.0)",
+                lambda: keras.optimizers.Adam(learning_rate=0.01),
+                "keras.optimizers.Adam(learning_rate=0.01)"))
+add_fit(FitCase("two_outputs_adam", two_outputs_fit("two_outputs_adam"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3), regression_y(x, rng)],
+                lambda: {"cls": "categorical_crossentropy", "reg": "mse"},
+                '{"cls": "categorical_crossentropy", "reg": "mse"}',
+                lambda: keras.optimizers.Adam(learning_rate=0.01),
+                "keras.optimizers.Adam(learning_rate=0.01)",
+                loss_weights={"cls": 1.0, "reg": 0.5}))
+
+# More optimizers, gradient clipping, learning-rate schedules.
+add_fit(FitCase("rmsprop_momentum_centered", regression("rmsprop_momentum_centered"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.RMSprop(learning_rate=0.01, momentum=0.5, centered=True),
+                "keras.optimizers.RMSprop(learning_rate=0.01, momentum=0.5, centered=True)"))
+add_fit(FitCase("rmsprop_default", small_classifier("rmsprop_default", 3, "softmax"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.RMSprop(0.01), "keras.optimizers.RMSprop(0.01)"))
+add_fit(FitCase("adagrad", regression("adagrad"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.Adagrad(learning_rate=0.1),
+                "keras.optimizers.Adagrad(learning_rate=0.1)"))
+add_fit(FitCase("adamw", small_classifier("adamw", 3, "softmax"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.AdamW(learning_rate=0.01, weight_decay=0.05),
+                "keras.optimizers.AdamW(learning_rate=0.01, weight_decay=0.05)"))
+add_fit(FitCase("sgd_clipnorm", regression("sgd_clipnorm"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.1, clipnorm=0.5),
+                "keras.optimizers.SGD(0.1, clipnorm=0.5)"))
+add_fit(FitCase("adam_global_clipnorm", small_classifier("adam_global_clipnorm", 3, "softmax"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.01, global_clipnorm=0.3),
+                "keras.optimizers.Adam(0.01, global_clipnorm=0.3)"))
+add_fit(FitCase("sgd_clipvalue", regression("sgd_clipvalue"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.1, momentum=0.9, clipvalue=0.05),
+                "keras.optimizers.SGD(0.1, momentum=0.9, clipvalue=0.05)"))
+add_fit(FitCase("sgd_exponential_decay", regression("sgd_exponential_decay"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.ExponentialDecay(
+                    0.1, decay_steps=3, decay_rate=0.5, staircase=False)),
+                "keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.ExponentialDecay("
+                "0.1, decay_steps=3, decay_rate=0.5, staircase=False))"))
+add_fit(FitCase("adam_cosine_decay", small_classifier("adam_cosine_decay", 3, "softmax"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.CosineDecay(
+                    0.02, decay_steps=7, alpha=0.1)),
+                "keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.CosineDecay("
+                "0.02, decay_steps=7, alpha=0.1))"))
+
+# More losses and metrics.
+add_fit(FitCase("logcosh_sgd", regression("logcosh_sgd"), (5,),
+                lambda x, rng: [regression_y(x, rng)],
+                lambda: keras.losses.LogCosh(), "keras.losses.LogCosh()",
+                lambda: keras.optimizers.SGD(0.1), "keras.optimizers.SGD(0.1)"))
+add_fit(FitCase("kld_adam", small_classifier("kld_adam", 3, "softmax"), (6,),
+                lambda x, rng: [soft_y(x, rng, 3)],
+                lambda: keras.losses.KLDivergence(), "keras.losses.KLDivergence()",
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
+add_fit(FitCase("cosine_similarity_sgd", small_regression("cosine_similarity_sgd", 3), (5,),
+                lambda x, rng: [direction_y(x, rng, 3)],
+                lambda: keras.losses.CosineSimilarity(axis=-1),
+                "keras.losses.CosineSimilarity(axis=-1)",
+                lambda: keras.optimizers.SGD(0.1), "keras.optimizers.SGD(0.1)"))
+add_fit(FitCase("categorical_logits_smoothing", small_classifier("categorical_logits_smoothing", 3),
+                (6,), lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1),
+                "keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)",
+                lambda: keras.optimizers.SGD(0.1), "keras.optimizers.SGD(0.1)"))
+add_fit(FitCase("binary_smoothing_metrics",
+                small_classifier("binary_smoothing_metrics", 1, "sigmoid"), (6,),
+                lambda x, rng: [binary_y(x, rng)],
+                lambda: keras.losses.BinaryCrossentropy(label_smoothing=0.2),
+                "keras.losses.BinaryCrossentropy(label_smoothing=0.2)",
+                lambda: keras.optimizers.Adam(0.005), "keras.optimizers.Adam(0.005)",
+                metrics=["accuracy"]))
+add_fit(FitCase("classifier_metrics_validation",
+                small_classifier("classifier_metrics_validation", 3, "softmax"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)",
+                metrics=["accuracy", "mae"], validation_split=0.2))
+add_fit(FitCase("sparse_probabilities_metrics",
+                small_classifier("sparse_probabilities_metrics", 4, "softmax"), (6,),
+                lambda x, rng: [sparse_y(x, rng, 4)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(0.1), "keras.optimizers.SGD(0.1)",
+                metrics=["accuracy"]))
+
+# More architectures.
+add_fit(FitCase("mlp_dropout_zero", mlp_dropout("mlp_dropout_zero"), (8,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(0.05, momentum=0.9),
+                "keras.optimizers.SGD(0.05, momentum=0.9)"))
+add_fit(FitCase("small_cnn_sgd", small_cnn("small_cnn_sgd"), (8, 8, 1),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(0.05, momentum=0.9),
+                "keras.optimizers.SGD(0.05, momentum=0.9)"))
+add_fit(FitCase("small_cnn_adam", small_cnn_regression("small_cnn_adam"), (6, 6, 2),
+                lambda x, rng: [regression_y(x, rng, 2)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
+
+
+# Independent reference: the formulas of keras/src/losses, keras/src/metrics,
+# keras/src/optimizers and keras/src/optimizers/schedules.
+
+EPSILON = 1e-7  # keras.config.epsilon()
+
+
+def reference_loss(loss_text, y, p):
+    """Per-sample loss (reduced over the last axis), as keras.losses computes it."""
+    name = loss_text.strip('"')
+    if name == "categorical_crossentropy":
+        q = jnp.clip(p / jnp.sum(p, axis=-1, keepdims=True), EPSILON, 1 - EPSILON)
+        return -jnp.sum(y * jnp.log(q), axis=-1)
+    if name in ("mean_squared_error", "mse"):
+        return jnp.mean(jnp.square(y - p), axis=-1)
+    if name == "mean_absolute_error":
+        return jnp.mean(jnp.abs(y - p), axis=-1)
+    if name == "binary_crossentropy":
+        q = jnp.clip(p, EPSILON, 1 - EPSILON)
+        return jnp.mean(-(y * jnp.log(q) + (1 - y) * jnp.log(1 - q)), axis=-1)
+    if name == "keras.losses.BinaryCrossentropy(from_logits=True)":
+        return jnp.mean(-y * jax.nn.log_sigmoid(p) - (1 - y) * jax.nn.log_sigmoid(-p), axis=-1)
+    if name == "keras.losses.SparseCategoricalCrossentropy(from_logits=True)":
+        logp = jax.nn.log_softmax(p, axis=-1)
+        return -jnp.take_along_axis(logp, y.astype(jnp.int32)[:, None], axis=-1)[:, 0]
+    if name == "sparse_categorical_crossentropy":
+        q = jnp.clip(p / jnp.sum(p, axis=-1, keepdims=True), EPSILON, 1 - EPSILON)
+        return -jnp.log(jnp.take_along_axis(q, y.astype(jnp.int32)[:, None], axis=-1)[:, 0])
+    if name == "keras.losses.Huber(delta=1.0)":
+        e = jnp.abs(p - y)
+        return jnp.mean(jnp.where(e <= 1.0, 0.5 * e * e, 1.0 * e - 0.5), axis=-1)
+    if name == "keras.losses.LogCosh()":
+        e = p - y  # log(cosh(e)) = log((exp(e) + exp(-e)) / 2)
+        return jnp.mean(jnp.logaddexp(e, -e) - np.log(2.0), axis=-1)
+    if name == "keras.losses.KLDivergence()":
+        t, q = jnp.clip(y, EPSILON, 1.0), jnp.clip(p, EPSILON, 1.0)
+        return jnp.sum(t * jnp.log(t / q), axis=-1)
+    if name == "keras.losses.CosineSimilarity(axis=-1)":
+        def unit(v):
+            return v / jnp.maximum(jnp.sqrt(jnp.sum(v * v, axis=-1, keepdims=True)), EPSILON)
+        return -jnp.sum(unit(y) * unit(p), axis=-1)
+    if name == "keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)":
+        t = y * (1 - 0.1) + 0.1 / y.shape[-1]
+        return -jnp.sum(t * jax.nn.log_softmax(p, axis=-1), axis=-1)
+    if name == "keras.losses.BinaryCrossentropy(label_smoothing=0.2)":
+        t = y * (1 - 0.2) + 0.5 * 0.2
+        q = jnp.clip(p, EPSILON, 1 - EPSILON)
+        return jnp.mean(-(t * jnp.log(q) + (1 - t) * jnp.log(1 - q)), axis=-1)
+    raise ValueError(loss_text)
+
+
+def reference_metric(name, y, p):
+    """Per-sample metric values. "accuracy" is binary accuracy (threshold 0.5) for one
+    output unit, sparse categorical accuracy for class-id targets of lower rank, else
+    categorical accuracy (argmax against argmax); the targets are the unsmoothed y."""
+    if name == "accuracy":
+        if p.shape[-1] == 1:
+            return jnp.mean(((p > 0.5) == (y > 0.5)).astype(jnp.float32), axis=-1)
+        if y.ndim < p.ndim:
+            return (jnp.argmax(p, axis=-1) == y.astype(jnp.int32)).astype(jnp.float32)
+        return (jnp.argmax(p, axis=-1) == jnp.argmax(y, axis=-1)).astype(jnp.float32)
+    if name == "mae":
+        return jnp.mean(jnp.abs(y - p), axis=-1)
+    raise ValueError(name)
+
+
+def reference_learning_rate(config, step):
+    """The learning rate of 0-based step ``step`` (``optimizer.iterations`` before it)."""
+    lr = config["learning_rate"]
+    if not isinstance(lr, dict):
+        return float(np.float32(lr))
+    c = lr["config"]
+    if lr["class_name"] == "ExponentialDecay":
+        p = step / c["decay_steps"]
+        return c["initial_learning_rate"] * c["decay_rate"] ** (np.floor(p) if c["staircase"] else p)
+    if lr["class_name"] == "CosineDecay":
+        assert c["warmup_target"] is None and c["warmup_steps"] == 0
+        done = min(step, c["decay_steps"]) / c["decay_steps"]
+        return c["initial_learning_rate"] * ((1 - c["alpha"]) * 0.5 * (1 + np.cos(np.pi * done))
+                                             + c["alpha"])
+    raise ValueError(lr["class_name"])
+
+
+def reference_clip(config, grads):
+    """Gradient clipping (one of clipnorm, global_clipnorm, clipvalue), before the update."""
+    if config["clipnorm"]:
+        c = config["clipnorm"]
+        return [g * c / jnp.maximum(jnp.sqrt(jnp.sum(g * g)), c) for g in grads]
+    if config["global_clipnorm"]:
+        c = config["global_clipnorm"]
+        norm = jnp.sqrt(sum(jnp.sum(g * g) for g in grads))
+        return [g * (c / jnp.maximum(norm, c)) for g in grads]
+    if config["clipvalue"]:
+        v = config["clipvalue"]
+        return [jnp.clip(g, -v, v) for g in grads]
+    return grads
+
+
+class ReferenceOptimizer:
+    """SGD, Adam, AdamW, RMSprop and Adagrad steps, per their update formulas."""
+
+    def __init__(self, class_name, config, tv):
+        self.kind, self.config, self.step = class_name, config, 0
+        first = config.get("initial_accumulator_value", 0.0) if class_name == "Adagrad" else 0.0
+        self.slots = [[jnp.full_like(t, first) for t in tv], [jnp.zeros_like(t) for t in tv],
+                      [jnp.zeros_like(t) for t in tv]]
+
+    def apply(self, tv, grads):
+        c, (s0, s1, s2) = self.config, self.slots
+        lr = reference_learning_rate(c, self.step)
+        t = self.step + 1
+        grads = reference_clip(c, grads)
+        new_tv = []
+        for i, (w, g) in enumerate(zip(tv, grads)):
+            if c["weight_decay"]:  # decoupled: w -= w * weight_decay * lr, before the step
+                w = w - w * c["weight_decay"] * lr
+            if self.kind in ("Adam", "AdamW"):
+                b1, b2, eps = c["beta_1"], c["beta_2"], c["epsilon"]
+                alpha = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+                s0[i] = s0[i] + (g - s0[i]) * (1 - b1)  # m
+                s1[i] = s1[i] + (jnp.square(g) - s1[i]) * (1 - b2)  # v
+                new_tv.append(w - s0[i] * alpha / (jnp.sqrt(s1[i]) + eps))
+            elif self.kind == "RMSprop":
+                rho, mu, eps = c["rho"], c["momentum"], c["epsilon"]
+                s0[i] = rho * s0[i] + (1 - rho) * jnp.square(g)  # velocity
+                if c["centered"]:
+                    s2[i] = rho * s2[i] + (1 - rho) * g  # average gradient
+                    increment = lr * g / jnp.sqrt(s0[i] - jnp.square(s2[i]) + eps)
+                else:
+                    increment = lr * g / jnp.sqrt(s0[i] + eps)
+                if mu > 0:
+                    s1[i] = mu * s1[i] + increment  # momentum
+                    increment = s1[i]
+                new_tv.append(w - increment)
+            elif self.kind == "Adagrad":
+                s0[i] = s0[i] + jnp.square(g)  # accumulator, from initial_accumulator_value
+                new_tv.append(w - lr * g / jnp.sqrt(s0[i] + c["epsilon"]))
+            elif self.kind == "SGD":
+                mu = c["momentum"]
+                if mu:
+                    s0[i] = s0[i] * mu - g * lr
+                    new_tv.append(w + (s0[i] * mu - g * lr if c["nesterov"] else s0[i]))
+                else:
+                    new_tv.append(w - g * lr)
+            else:
+                raise ValueError(self.kind)
+        self.step += 1
+        return new_tv
+
+
+def split_samples(case):
+    """(training samples, validation samples): fit trains on the first
+    ``floor(samples * (1 - validation_split))`` samples and validates on the rest."""
+    train = int(np.floor(FIT_SAMPLES * (1.0 - case.validation_split)))
+    return train, FIT_SAMPLES - train
+
+
+def reference_fit(case, model, weights, xs, ys):
+    """Replays fit with the documented formulas; returns (weights after, history, batch logs)."""
+    trainable_idx = variable_indices(model, model.trainable_weights)
+    state_idx = variable_indices(model, model.non_trainable_variables)
+    tv = [jnp.asarray(weights[i]) for i in trainable_idx]
+    ntv = [jnp.asarray(weights[i]) for i in state_idx]
+    if case.loss_weights:
+        parts = [('"categorical_crossentropy"', case.loss_weights["cls"], "cls_loss"),
+                 ('"mse"', case.loss_weights["reg"], "reg_loss")]
+    else:
+        parts = [(case.loss_text, 1.0, None)]
+    optimizer = case.optimizer()
+    reference = ReferenceOptimizer(type(optimizer).__name__, optimizer.get_config(), tv)
+    train, _ = split_samples(case)
+    keys = ["loss"] + [key for _, _, key in parts if key] + list(case.metrics)
+
+    def evaluate(tv, ntv, bx, by, training):
+        outs, new_ntv = model.stateless_call(tv, ntv, pack_inputs(model, bx), training=training)
+        outs = keras.tree.flatten(outs)
+        values = [jnp.mean(reference_loss(t, y, o)) for (t, _, _), y, o in zip(parts, by, outs)]
+        total = sum(w * v for (_, w, _), v in zip(parts, values))
+        logs = {"loss": total}
+        for (_, _, key), v in zip(parts, values):
+            if key:
+                logs[key] = v
+        for name in case.metrics:
+            logs[name] = jnp.mean(reference_metric(name, by[0], outs[0]))
+        return total, (logs, new_ntv)
+
+    def run_epoch(tv, ntv, first, last, training):
+        """Mean logs over batches of FIT_BATCH of samples first..last-1, weighted by batch size."""
+        sums, count, running = {k: 0.0 for k in keys}, 0, []
+        for start in range(first, last, FIT_BATCH):
+            bx = [x[start:min(start + FIT_BATCH, last)] for x in xs]
+            by = [y[start:min(start + FIT_BATCH, last)] for y in ys]
+            n = len(bx[0])
+            if training:
+                (_, (logs, ntv)), grads = jax.value_and_grad(evaluate, has_aux=True)(
+                    tv, ntv, bx, by, True)
+                tv = reference.apply(tv, grads)
+            else:
+                _, (logs, _) = evaluate(tv, ntv, bx, by, False)
+            for k in keys:
+                sums[k] += float(logs[k]) * n
+            count += n
+            running.append({k: sums[k] / count for k in keys})
+        return tv, ntv, running
+
+    history = {k: [] for k in keys}
+    if case.validation_split:
+        history.update({"val_" + k: [] for k in keys})
+    batch_logs = []
+    for _ in range(FIT_EPOCHS):
+        tv, ntv, running = run_epoch(tv, ntv, 0, train, True)
+        batch_logs.append(running)
+        for k in keys:
+            history[k].append(running[-1][k])
+        if case.validation_split:
+            _, _, val = run_epoch(tv, ntv, train, FIT_SAMPLES, False)
+            for k in keys:
+                history["val_" + k].append(val[-1][k])
+    after = [None] * len(weights)
+    for i, w in zip(trainable_idx, tv):
+        after[i] = np.asarray(w)
+    for i, w in zip(state_idx, ntv):
+        after[i] = np.asarray(w)
+    return after, history, batch_logs
+
+
+class BatchLogs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append([])
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.epochs[-1].append({k: float(v) for k, v in (logs or {}).items()})
+
+
+def write_fit_case(case):
+    rng = fresh_session("fit/" + case.name)
+    model = case.build()
+    weights = randomize(model, rng)
+    xs = [rng.normal(0.0, 1.0, (FIT_SAMPLES,) + case.input_shape).astype(np.float32)]
+    ys = [np.asarray(y, np.float32) for y in case.make_y(xs[0], rng)]
+    assert len(ys) == len(model.outputs)
+
+    loss = case.loss()
+    optimizer = case.optimizer()
+    model.compile(optimizer=optimizer, loss=loss, loss_weights=case.loss_weights,
+                  metrics=case.metrics or None)
+    y_arg = ys[0] if len(ys) == 1 else {name: y for name, y in zip(model.output_names, ys)}
+    logger = BatchLogs()
+    history = model.fit(xs[0], y_arg, batch_size=FIT_BATCH, epochs=FIT_EPOCHS, shuffle=False,
+                        verbose=0, callbacks=[logger], validation_split=case.validation_split)
+    after = model.get_weights()
+    hist = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+    assert all(len(v) == FIT_EPOCHS for v in hist.values()), hist
+    train_samples, validation_samples = split_samples(case)
+    steps_per_epoch = -(-train_samples // FIT_BATCH)
+    assert int(optimizer.iterations.numpy()) == FIT_EPOCHS * steps_per_epoch
+    assert hist["loss"][1] < hist["loss"][0], (case.name, hist)
+    schedule = optimizer._learning_rate
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        assert optimizer.get_config()["learning_rate"] == keras.saving.serialize_keras_object(schedule)
+
+    # The independent replay must agree.
+    ref_after, ref_hist, ref_batch_logs = reference_fit(case, model, weights, xs, ys)
+    for i, (a, r) in enumerate(zip(after, ref_after)):
+        # A weight whose exact gradient is 0 moves by Adam-normalized rounding noise.
+        atol = 1e-2 if i in case.noise_weights else 1e-5
+        assert np.allclose(a, r, rtol=1e-4, atol=atol), (case.name, i, float(np.max(np.abs(a - r))))
+    assert sorted(ref_hist) == sorted(hist), (ref_hist.keys(), hist.keys())
+    for k in hist:
+        assert np.allclose(hist[k], ref_hist[k], rtol=1e-5, atol=1e-6), (case.name, k, hist[k], ref_hist[k])
+    assert len(logger.epochs) == FIT_EPOCHS
+    for epoch_logs, ref_logs, final in zip(logger.epochs, ref_batch_logs, hist["loss"]):
+        assert len(epoch_logs) == steps_per_epoch == len(ref_logs)
+        assert abs(epoch_logs[-1]["loss"] - final) <= 1e-6 * max(1.0, abs(final))
+        for logs, ref in zip(epoch_logs, ref_logs):
+            assert sorted(logs) == sorted(ref), (case.name, logs, ref)
+            for k in logs:
+                assert np.isclose(logs[k], ref[k], rtol=1e-5, atol=1e-6), (case.name, k, logs[k], ref[k])
+
+    folder = os.path.join(FIT_DIR, case.name)
+    spec = write_spec(folder, model)
+    fc.save_arrays(folder, numbered("x", xs) + numbered("y", ys)
+                   + [(f"weights_{i:02d}", fc.f4(w)) for i, w in enumerate(weights)]
+                   + [(f"weights_after_{i:02d}", fc.f4(w)) for i, w in enumerate(after)])
+
+    if isinstance(loss, dict):
+        loss_json = {k: (v if isinstance(v, str) else keras.losses.serialize(v)) for k, v in loss.items()}
+    elif isinstance(loss, str):
+        loss_json = loss
+    else:
+        loss_json = keras.losses.serialize(loss)
+    optimizer_json = {"class_name": type(optimizer).__name__, "config": jsonable(optimizer.get_config())}
+    training = {
+        "loss": jsonable(loss_json),
+        "loss_weights": case.loss_weights,
+        "compile_loss": case.loss_text,
+        "metrics": case.metrics,
+        "optimizer": optimizer_json,
+        "compile_optimizer": case.optimizer_text,
+        "batch_size": FIT_BATCH,
+        "epochs": FIT_EPOCHS,
+        "samples": FIT_SAMPLES,
+        "validation_split": case.validation_split or 0,
+        "validation_samples": validation_samples,
+        "steps": int(optimizer.iterations.numpy()),
+        "shuffle": False,
+        "jit_compile": bool(model.jit_compile),
+        "history": hist,
+        "batch_logs": logger.epochs,
+        "compile_config": jsonable(model.get_compile_config()),
+    }
+    if case.notes:
+        training["notes"] = case.notes
+    fc.write_json(os.path.join(folder, "training.json"), training)
+    entry = {
+        "case": case.name,
+        "loss": training["loss"],
+        "loss_weights": case.loss_weights,
+        "metrics": case.metrics,
+        "optimizer": optimizer_json,
+        "batch_size": FIT_BATCH,
+        "epochs": FIT_EPOCHS,
+        "samples": FIT_SAMPLES,
+        "validation_split": case.validation_split or 0,
+        "history": hist,
+    }
+    if case.notes:
+        entry["notes"] = case.notes
+    return entry, spec
+
+
+# ----------------------------------------------------------------------------
+
+
+def folder_size(path):
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+
+
+def clear_outputs():
+    """Removes what an earlier run wrote (case folders, cases.json, training specs), nothing else."""
+    for parent in (GRADIENTS_DIR, FIT_DIR):
+        os.makedirs(parent, exist_ok=True)
+        for name in sorted(os.listdir(parent)):
+            path = os.path.join(parent, name)
+            if os.path.isdir(path) and os.path.exists(os.path.join(path, "spec.json")):
+                shutil.rmtree(path)
+            elif name == "cases.json":
+                os.remove(path)
+
+
+def sync_specs(specs):
+    """Writes ``Specs/training/NAME.model.json`` for ``specs`` ({NAME: text}) when the text
+    changed and removes the folder's other ``*.model.json`` files."""
+    os.makedirs(TRAINING_SPECS_DIR, exist_ok=True)
+    for name, text in specs.items():
+        target = os.path.join(TRAINING_SPECS_DIR, name + fc.SPEC_SUFFIX)
+        if not os.path.exists(target) or open(target, encoding="utf-8").read() != text:
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(text)
+    wanted = {name + fc.SPEC_SUFFIX for name in specs}
+    for name in sorted(os.listdir(TRAINING_SPECS_DIR)):
+        if name.endswith(fc.SPEC_SUFFIX) and name not in wanted:
+            os.remove(os.path.join(TRAINING_SPECS_DIR, name))
+
+
+def main():
+    start = time.time()
+    clear_outputs()
+    specs = {}
+    grad_entries = []
+    for case in GRAD_CASES:
+        entry, spec = write_grad_case(case)
+        grad_entries.append(entry)
+        specs[f"training_grad_{case.name}"] = spec
+    fc.write_json(os.path.join(GRADIENTS_DIR, "cases.json"), grad_entries)
+    fit_entries = []
+    for case in FIT_CASES:
+        entry, spec = write_fit_case(case)
+        fit_entries.append(entry)
+        specs[f"training_fit_{case.name}"] = spec
+        print(f"  fit {case.name}: loss {' -> '.join(f'{v:.4f}' for v in entry['history']['loss'])}")
+    fc.write_json(os.path.join(FIT_DIR, "cases.json"), fit_entries)
+    sync_specs(specs)
+    print(f"{len(grad_entries)} gradient cases, {len(fit_entries)} fit cases; "
+          f"training/ {folder_size(TRAINING_DIR) / 1e6:.3f} MB, "
+          f"Specs/training {folder_size(TRAINING_SPECS_DIR) / 1e6:.3f} MB; {time.time() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
