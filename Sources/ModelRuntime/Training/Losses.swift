@@ -5,7 +5,7 @@ import Foundation
 ///
 /// `Loss.meanSquaredError` is Keras's `"mean_squared_error"`, and so on; probability losses
 /// clip like Keras (to [1e-7, 1 − 1e-7]).
-public enum Loss: Sendable, Equatable {
+public enum Loss: Sendable, Equatable, CustomStringConvertible {
     /// `mean((y − ŷ)², axis: -1)`.
     case meanSquaredError
     /// `mean(|y − ŷ|, axis: -1)`.
@@ -25,6 +25,28 @@ public enum Loss: Sendable, Equatable {
     /// `−sum(normalized(y) · normalized(ŷ), axis: -1)`.
     case cosineSimilarity
 
+    /// Keras's name for the loss, with its non-default arguments.
+    public var description: String {
+        switch self {
+        case .meanSquaredError: "mean_squared_error"
+        case .meanAbsoluteError: "mean_absolute_error"
+        case .huber(let delta): delta == 1 ? "huber" : "huber(delta: \(delta))"
+        case .logCosh: "log_cosh"
+        case .binaryCrossentropy(let logits, let smoothing):
+            "binary_crossentropy" + Self.arguments(logits, smoothing)
+        case .categoricalCrossentropy(let logits, let smoothing):
+            "categorical_crossentropy" + Self.arguments(logits, smoothing)
+        case .sparseCategoricalCrossentropy(let logits): "sparse_categorical_crossentropy" + Self.arguments(logits, 0)
+        case .kullbackLeiblerDivergence: "kl_divergence"
+        case .cosineSimilarity: "cosine_similarity"
+        }
+    }
+
+    private static func arguments(_ fromLogits: Bool, _ smoothing: Float) -> String {
+        let parts = (fromLogits ? ["from_logits"] : []) + (smoothing == 0 ? [] : ["label_smoothing \(smoothing)"])
+        return parts.isEmpty ? "" : "(" + parts.joined(separator: ", ") + ")"
+    }
+
     /// Keras's fuzz factor, `keras.config.epsilon()`.
     static let epsilon: Float = 1e-7
 
@@ -40,7 +62,8 @@ public enum Loss: Sendable, Equatable {
         if case .sparseCategoricalCrossentropy(let fromLogits) = self {
             precondition(
                 target.scalarCount == rows,
-                "sparse categorical crossentropy: \(target.shape) class ids for predictions of shape \(prediction.shape)"
+                "sparse categorical crossentropy: \(target.shape) class ids for predictions of shape "
+                    + "\(prediction.shape)"
             )
             let classes = target.scalars
             let oneHot = Tensor(shape: prediction.shape) { out in
