@@ -31,6 +31,8 @@ V8 v8f v8_add(v8f a, v8f b) { return _mm256_add_ps(a, b); }
 V8 v8f v8_sub(v8f a, v8f b) { return _mm256_sub_ps(a, b); }
 V8 v8f v8_mul(v8f a, v8f b) { return _mm256_mul_ps(a, b); }
 V8 v8f v8_div(v8f a, v8f b) { return _mm256_div_ps(a, b); }
+/// √x, correctly rounded (as `sqrtf`).
+V8 v8f v8_sqrt(v8f x) { return _mm256_sqrt_ps(x); }
 /// `a · b + c`, rounded once.
 V8 v8f v8_fma(v8f a, v8f b, v8f c) { return _mm256_fmadd_ps(a, b, c); }
 /// `c − a · b`, rounded once.
@@ -76,6 +78,7 @@ V8_BINARY(v8_sub, vsubq_f32)
 V8_BINARY(v8_mul, vmulq_f32)
 V8_BINARY(v8_div, vdivq_f32)
 #undef V8_BINARY
+V8 v8f v8_sqrt(v8f x) { return (v8f){vsqrtq_f32(x.lo), vsqrtq_f32(x.hi)}; }
 V8 v8f v8_fma(v8f a, v8f b, v8f c) { return (v8f){vfmaq_f32(c.lo, a.lo, b.lo), vfmaq_f32(c.hi, a.hi, b.hi)}; }
 V8 v8f v8_fnma(v8f a, v8f b, v8f c) { return (v8f){vfmsq_f32(c.lo, a.lo, b.lo), vfmsq_f32(c.hi, a.hi, b.hi)}; }
 V8 v8f v8_lesser(v8f a, v8f x) {

@@ -179,6 +179,26 @@ static void check_elementwise(void) {
         cmk_add(count, x, y, fast);
         cmk_add_portable(count, x, y, portable);
         CHECK(same_bits(fast, portable, (size_t)count), "add count %d", count);
+        {
+            // Adam's step: the moments and the weight, from the same starting values.
+            float *m1 = values((size_t)count), *v1 = values((size_t)count), *w1 = values((size_t)count);
+            float *m2 = values((size_t)count), *v2 = values((size_t)count), *w2 = values((size_t)count);
+            for (int i = 0; i < count; i++) {
+                v1[i] = v2[i] = fabsf(v1[i]);
+                m2[i] = m1[i];
+                w2[i] = w1[i];
+            }
+            cmk_adam_update(count, y, m1, v1, w1, 0.1f, 0.001f, 0.01f, 1e-7f);
+            cmk_adam_update_portable(count, y, m2, v2, w2, 0.1f, 0.001f, 0.01f, 1e-7f);
+            CHECK(same_bits(m1, m2, (size_t)count) && same_bits(v1, v2, (size_t)count) && same_bits(w1, w2, (size_t)count),
+                  "adam count %d", count);
+            free(m1);
+            free(v1);
+            free(w1);
+            free(m2);
+            free(v2);
+            free(w2);
+        }
         for (int channels = 1; channels <= count; channels += 6) {
             const int rows = count / channels;
             cmk_scale_shift(rows, channels, x, y, y + 1, fast);

@@ -27,6 +27,30 @@ import Testing
         #expect(portable == expected)
     }
 
+    /// Adam's vector step gives the scalar loop's bits, and the scalar loop is Keras's update
+    /// (`m += (g − m)(1 − β₁)`, `v += (g² − v)(1 − β₂)`, `w −= m·α / (√v + ε)`), written out here.
+    @Test(arguments: sizes + [1000])
+    func adamFastPathEqualsPortable(_ count: Int) {
+        let g = Self.values(count, seed: 3)
+        let start = (
+            m: Self.values(count, seed: 5), v: Self.values(count, seed: 6).map(abs), w: Self.values(count, seed: 9)
+        )
+        var fast = start
+        var portable = start
+        cmk_adam_update(Int64(count), g, &fast.m, &fast.v, &fast.w, 0.1, 0.001, 0.01, 1e-7)
+        cmk_adam_update_portable(Int64(count), g, &portable.m, &portable.v, &portable.w, 0.1, 0.001, 0.01, 1e-7)
+        var expected = start
+        for i in 0..<count {
+            expected.m[i] += (g[i] - expected.m[i]) * 0.1
+            expected.v[i] += (g[i] * g[i] - expected.v[i]) * 0.001
+            expected.w[i] -= expected.m[i] * 0.01 / (expected.v[i].squareRoot() + 1e-7)
+        }
+        for (name, ours, theirs) in [("m", fast.m, expected.m), ("v", fast.v, expected.v), ("w", fast.w, expected.w)] {
+            #expect(ours.map(\.bitPattern) == theirs.map(\.bitPattern), "\(name), vector")
+        }
+        #expect(portable.w.map(\.bitPattern) == expected.w.map(\.bitPattern), "w, portable")
+    }
+
     @Test(arguments: sizes + [1000])
     func addAndReLUFastPathsEqualPortable(_ count: Int) {
         var a = Self.values(count, seed: 7)

@@ -78,6 +78,15 @@ void cmk_add_portable(int64_t count, const float *a, const float *b, float *out)
 void cmk_relu_portable(int64_t count, const float *x, float *out);
 void cmk_relu_capped_portable(int64_t count, const float *x, float cap, float *out);
 
+/// Keras's Adam step for `count` scalars of a weight `w` with gradient `g` and moments `m`, `v`:
+/// `m += (g − m)·keep1`, `v += (g² − v)·keep2`, `w −= m·alpha / (√v + epsilon)`, each rounded
+/// as written (no fused multiply-add).
+void cmk_adam_update(int64_t count, const float *g, float *m, float *v, float *w, float keep1, float keep2, float alpha,
+                     float epsilon);
+/// The Adam step with the portable loop only (for tests and other CPUs).
+void cmk_adam_update_portable(int64_t count, const float *g, float *m, float *v, float *w, float keep1, float keep2,
+                              float alpha, float epsilon);
+
 /// `out[i] = e^x[i]`, `1 / (1 + e^−x[i])` and `tanh(x[i])`, within 1, 3 and 2 units in the
 /// last place (AVX2/FMA where the CPU has it, NEON on arm64; libm otherwise). `out` may be `x`.
 void cmk_exp(int64_t count, const float *x, float *out);

@@ -6,8 +6,14 @@ extension Tensor {
     func transposedMatrix(rows: Int, columns: Int) -> Tensor {
         Tensor(shape: [columns, rows]) { out in
             withUnsafeScalars { a in
-                for r in 0..<rows {
-                    for c in 0..<columns { out[c * rows + r] = a[r * columns + c] }
+                // In tiles, so that reads and writes both stay in cache.
+                let tile = 32
+                for r0 in stride(from: 0, to: rows, by: tile) {
+                    for c0 in stride(from: 0, to: columns, by: tile) {
+                        for r in r0..<min(r0 + tile, rows) {
+                            for c in c0..<min(c0 + tile, columns) { out[c * rows + r] = a[r * columns + c] }
+                        }
+                    }
                 }
             }
         }

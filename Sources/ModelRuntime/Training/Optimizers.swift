@@ -1,3 +1,5 @@
+import CModelKernels
+import Dispatch
 import Foundation
 
 /// A learning rate: a constant, or one of Keras's schedules of the optimizer's step count.
@@ -127,6 +129,17 @@ struct OptimizerSlots: Sendable, Equatable {
     }
 }
 
+/// Runs `body` over `0..<count` in a few chunks on the machine's cores when the count is large
+/// enough to pay for it (element-wise work only: each index is written by one chunk).
+func splitting(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let chunks = count >= 1 << 16 ? MatrixMultiply.cores : 1
+    guard chunks > 1 else { return body(0..<count) }
+    let size = (count + chunks - 1) / chunks
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        body((chunk * size)..<min((chunk + 1) * size, count))
+    }
+}
+
 /// Runs `body` on the scalars of `gradient`, `weight` and each of `slots`, in place.
 func updating(
     _ weight: inout Tensor, gradient: Tensor, slots: inout [Tensor],
@@ -185,9 +198,11 @@ public struct SGD: Optimizer {
         var slots = [momentums.take(index, like: weight)]
         updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
             let m = slot[0]
-            for i in w.indices {
-                m[i] = m[i] * momentum - g[i] * rate
-                w[i] += nesterov ? m[i] * momentum - g[i] * rate : m[i]
+            for i in w.indices { m[i] = m[i] * momentum - g[i] * rate }
+            if nesterov {
+                for i in w.indices { w[i] += m[i] * momentum - g[i] * rate }
+            } else {
+                for i in w.indices { w[i] += m[i] }
             }
         }
         momentums.put(slots[0], at: index)
@@ -227,12 +242,18 @@ public struct Adam: Optimizer {
         let (beta1, beta2, epsilon, decay) = (beta1, beta2, epsilon, weightDecay)
         var slots = [momentums.take(index, like: weight), velocities.take(index, like: weight)]
         updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
-            let (m, v) = (slot[0], slot[1])
-            for i in w.indices {
-                if let decay { w[i] = w[i] - w[i] * decay * rate }
-                m[i] += (g[i] - m[i]) * (1 - beta1)
-                v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
-                w[i] -= m[i] * alpha / (v[i].squareRoot() + epsilon)
+            let count = w.count
+            nonisolated(unsafe) let (m, v) = (slot[0], slot[1])
+            nonisolated(unsafe) let (g, w) = (g.baseAddress!, w.baseAddress!)
+            // Plain loops over pointers, so that the compiler vectorizes them.
+            if let decay {
+                let factor = decay * rate
+                for i in 0..<count { w[i] = w[i] - w[i] * factor }
+            }
+            let (keep1, keep2) = (1 - beta1, 1 - beta2)
+            splitting(count) { range in
+                let (start, length) = (range.lowerBound, Int64(range.count))
+                cmk_adam_update(length, g + start, m + start, v + start, w + start, keep1, keep2, alpha, epsilon)
             }
         }
         momentums.put(slots[0], at: index)
