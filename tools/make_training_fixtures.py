@@ -20,7 +20,7 @@ what it wrote before (every case folder, i.e. every folder holding a
 ``Tests/Fixtures/training/fit/``, the two ``cases.json`` files, and every
 ``*.model.json`` in ``Tests/ModelRuntimeTests/Specs/training/``) and writes it
 again; a rerun leaves every file byte-identical. It refuses other backends.
-Runs in about two minutes. It writes:
+Runs in about three minutes. It writes:
 
 * ``Tests/Fixtures/training/gradients/CASE/`` for every gradient case (a
   small model, usually ``Sequential([InputLayer, the layer])``, named CASE):
@@ -33,21 +33,31 @@ Runs in about two minutes. It writes:
       order): float32, N(0, 1), batch 3 (batch 5 for the BatchNormalization
       cases on a (4,) input, so the batch statistics are not degenerate). The
       max-pooling cases (``max_pooling2d``, ``max_pooling2d_same_strides1``,
-      ``global_max_pooling2d``) instead get a random permutation of the n
-      evenly spaced values ``-2 + 4 k / n`` (n = the input's size), so no two
-      values in a window tie or lie within a finite-difference step.
+      ``global_max_pooling2d``, ``max_pooling1d``, ``global_max_pooling1d``)
+      instead get a random permutation of the n evenly spaced values
+      ``-2 + 4 k / n`` (n = the input's size), so no two values in a window
+      tie or lie within a finite-difference step;
+      ``relu_layer_max6_slope_threshold`` gets the same values shifted by half
+      a step, ``-2 + 4 (k + 0.5) / n`` (n = 18: -1.889, -1.667, ..., 1.889),
+      so none lies near its kinks at 0.2 and 1.5 (nearest: 0.111 and 0.333;
+      1.444 and 1.667). ``embedding`` gets integer token ids in [0, 7) stored
+      as float32 (its InputLayer is int32, as in
+      ``tools/make_layer_fixtures.py``; the model casts them).
     - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
       by the rule of ``tools/make_layer_fixtures.py``: kernels N(0, min(0.5,
       1/sqrt(fan_in))^2) with fan_in = size / last dim, biases and betas
-      N(0, 0.5^2), gammas N(1, 0.4^2), moving means +-U(0.2, 1), moving
-      variances U(0.5, 2).
+      N(0, 0.5^2), gammas N(1, 0.4^2), PReLU alphas N(0.2, 0.3^2), moving
+      means +-U(0.2, 1), moving variances U(0.5, 2); embedding tables as
+      kernels.
     - ``upstream.npy`` (or ``upstream_N.npy`` in ``model.outputs`` order):
       N(0, 1) of the output's shape. The scalar loss is
       ``L = sum_k sum(output_k * upstream_k)``, so ``upstream_k`` is
       dL/d output_k.
     - ``output.npy`` (or ``output_N.npy``): the forward output with
       ``training=True``.
-    - ``input_gradient.npy`` (or ``input_gradient_N.npy``): dL/d input.
+    - ``input_gradient.npy`` (or ``input_gradient_N.npy``): dL/d input; not
+      written for ``embedding`` (token ids have no gradient; ``input_gradient``
+      false in cases.json).
     - ``gradient_NN.npy``: dL/d w for each of ``model.trainable_weights``, in
       that order (``trainable_indices`` in cases.json maps them to
       ``weights_NN``).
@@ -59,7 +69,8 @@ Runs in about two minutes. It writes:
   All of it is computed with ``model.stateless_call(trainable_values,
   non_trainable_values, inputs, training=True)`` under
   ``jax.value_and_grad(..., argnums=(0, 1), has_aux=True)`` (w.r.t. the
-  trainable values and the inputs; the new non-trainable values are the aux
+  trainable values and the inputs, or the trainable values only for
+  ``embedding``; the new non-trainable values are the aux
   output). Checked: a plain ``model(x, training=True)`` gives the same output
   and leaves the same non-trainable values; a central finite difference of L
   along a random direction agrees with the gradients; for BatchNormalization
@@ -70,7 +81,26 @@ Runs in about two minutes. It writes:
   runner-up by more than 0.01; average: spread evenly over the window's cells
   inside the input, so a "same"-padded edge window divides by its count of
   real cells, not by the pool size; "same" padding puts the smaller half
-  before, as TensorFlow does).
+  before, as TensorFlow does; 1D pooling as 2D pooling of (N, L, 1, C)); for
+  the single-layer cases from ``relu_layer_max6_slope_threshold`` on (except
+  the pooling cases) the output matches a numpy re-implementation
+  (``layer_reference``): ReLU ``x > threshold ? min(x, max_value) :
+  negative_slope * (x - threshold)``; LeakyReLU ``x >= 0 ? x : slope * x``;
+  ELU ``x > 0 ? x : alpha * (exp(x) - 1)``; Softmax over the last axis; PReLU
+  ``max(x, 0) + alpha * min(x, 0)`` (alpha of the input shape without batch,
+  1 along ``shared_axes``); LayerNormalization ``(x - mean) / sqrt(var +
+  epsilon) * gamma + beta`` over the last axis (biased variance); Embedding
+  ``table[int32(ids)]``; DepthwiseConv2D as a dense convolution whose output
+  channel ``c * multiplier + m`` is input channel c convolved with
+  ``kernel[:, :, c, m]`` (kernel (kh, kw, in, multiplier)); SeparableConv2D
+  that depthwise step then the 1x1 ``pointwise_kernel`` (1, 1, in *
+  multiplier, filters) and the bias; causal Conv1D ``dilation * (k - 1)``
+  zeros before the sequence, then "valid"; Conv2DTranspose (kernel (kh, kw,
+  filters, in)) scatters ``x[i, j] @ kernel[a, b].T`` to ``(i s + a, j s +
+  b)`` of a ``(in - 1) s + k`` grid and "same" keeps ``in * s`` positions
+  from ``floor((k - s) / 2)`` on (for k 3, s 2: the first 6 of 7, dropping
+  the last); UpSampling2D repeats rows then columns (nearest); Cropping2D,
+  Permute, RepeatVector as slicing, transpose and repeat.
 
   The gradient cases (CASE: model after the InputLayer, input shape without
   batch):
@@ -107,6 +137,28 @@ Runs in about two minutes. It writes:
     ``global_average_pooling2d``, ``global_max_pooling2d`` on (3, 3, 4);
     ``global_average_pooling1d`` on (5, 3); ``zero_padding2d``:
     ZeroPadding2D(((1, 0), (2, 1))) on (3, 3, 2).
+  - ``relu_layer_max6_slope_threshold``: ReLU(max_value=1.5,
+    negative_slope=0.1, threshold=0.2) on (6,) (spread inputs, see above;
+    despite the name the cap is 1.5); ``relu_layer_plain``: ReLU();
+    ``leaky_relu_layer``: LeakyReLU(negative_slope=0.3); ``elu_layer``:
+    ELU(alpha=0.7), all on (6,); ``softmax_layer``: Softmax() on (5,);
+    ``prelu``: PReLU() on (4,); ``prelu_shared_axes``:
+    PReLU(shared_axes=[1, 2]) on (3, 3, 2) (alpha (1, 1, 2)).
+  - ``depthwise_conv2d_same``: DepthwiseConv2D(3, depth_multiplier=2,
+    padding="same") on (5, 5, 3); ``depthwise_conv2d_strides2_valid_relu``:
+    DepthwiseConv2D(3, strides=2, activation="relu") on (7, 7, 2);
+    ``separable_conv2d``: SeparableConv2D(3, 3, padding="same") on (6, 6, 2);
+    ``conv1d_causal_dilation2``: Conv1D(3, 3, padding="causal",
+    dilation_rate=2) on (7, 2); ``conv2d_transpose_same_strides2``:
+    Conv2DTranspose(3, 3, strides=2, padding="same") on (3, 3, 2).
+  - ``layer_normalization``: LayerNormalization() on (5,);
+    ``layer_normalization_3d_no_center``: LayerNormalization(center=False,
+    epsilon=0.01) on (2, 4); ``embedding``: Embedding(7, 3) on (4,) int32
+    ids; ``up_sampling2d``: UpSampling2D(2) on (2, 2, 3); ``cropping2d``:
+    Cropping2D(((1, 0), (0, 2))) on (5, 5, 2); ``permute``: Permute((2, 1,
+    3)) on (2, 3, 4); ``repeat_vector``: RepeatVector(3) on (4,);
+    ``max_pooling1d``: MaxPooling1D(2) on (6, 2); ``global_max_pooling1d``
+    on (5, 3).
 
 * ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
   ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
@@ -115,20 +167,24 @@ Runs in about two minutes. It writes:
   ``get_weights()`` of ``model.trainable_weights``, in that order; checked by
   identity), ``state_indices`` (indices into ``get_weights()`` of
   ``model.non_trainable_variables``, in that order; a frozen layer's weights
-  are here too), ``has_state_after``, ``loss`` (always
-  ``sum_k sum(output_k * upstream_k)``).
+  are here too), ``has_state_after``, ``input_gradient`` (whether
+  ``input_gradient*.npy`` exist: false only for ``embedding``), ``loss``
+  (always ``sum_k sum(output_k * upstream_k)``).
 
 * ``Tests/Fixtures/training/fit/CASE/`` for every fit case:
 
   - ``spec.json``: ``model.to_json(indent=2)`` (model named CASE).
   - ``arrays.npz``, in this order: ``x.npy`` (or ``x_N.npy``; 70 samples,
-    N(0, 1)), ``y.npy`` (or ``y_N.npy`` in ``model.outputs`` order; targets
+    N(0, 1); for ``text_embedding_sgd`` token ids in [0, 20) as float32, its
+    InputLayer int32), ``y.npy`` (or ``y_N.npy`` in ``model.outputs`` order; targets
     made by a fixed random linear "teacher" from x (flattened for images) so
     that the loss falls: one-hot float32 rows, 0/1 columns, regression values
     ``2 tanh(teacher) + N(0, 0.1^2)``, for sparse cross-entropy class ids
     stored as float32 of shape (70,), for ``kld_adam`` probability rows
     ``softmax(2 teacher + N(0, 0.5^2))``, for ``cosine_similarity_sgd``
-    ``teacher + N(0, 0.3^2)`` of shape (70, 3)); with a validation split the
+    ``teacher + N(0, 0.3^2)`` of shape (70, 3); for ``text_embedding_sgd``
+    class ids (70,) as float32, 1 when at least two of the row's six ids are
+    below 5, else 0); with a validation split the
     arrays still hold all 70 samples (fit validates on the last ones),
     ``weights_NN.npy`` (the initial ``get_weights()``, random as above),
     ``weights_after_NN.npy`` (``get_weights()`` after ``fit``, moving
@@ -238,6 +294,17 @@ Runs in about two minutes. It writes:
     use_bias=False) -> AveragePooling2D(2, padding="same") -> Flatten ->
     Dense(2), mse, Adam(0.01), targets ``2 tanh(teacher) + N(0, 0.1^2)`` of
     shape (70, 2).
+  - ``tiny_mobilenet_adam``: (8, 8, 3) -> Conv2D(4, 3, strides=2,
+    padding="same", use_bias=False) -> BatchNormalization -> ReLU(6.0) ->
+    DepthwiseConv2D(3, padding="same", use_bias=False) ->
+    BatchNormalization -> ReLU(6.0) -> Conv2D(6, 1, use_bias=False) ->
+    BatchNormalization -> GlobalAveragePooling2D -> Dense(3, softmax),
+    categorical_crossentropy, Adam(0.01).
+  - ``text_embedding_sgd``: (6,) int32 ids -> Embedding(20, 4) ->
+    GlobalAveragePooling1D -> Dense(2, softmax),
+    sparse_categorical_crossentropy, SGD(0.5, momentum=0.9).
+  - ``layernorm_mlp_rmsprop``: (6,) -> Dense(8) -> LayerNormalization ->
+    Activation("gelu") (exact, erf) -> Dense(1), mse, RMSprop(0.01).
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
@@ -313,9 +380,11 @@ def random_weight(variable, rng):
         value = rng.uniform(0.2, 1.0, shape) * rng.choice([-1.0, 1.0], shape)
     elif name == "gamma":
         value = rng.normal(1.0, 0.4, shape)
+    elif name == "alpha":  # PReLU
+        value = rng.normal(0.2, 0.3, shape)
     elif name in ("bias", "beta") or len(shape) < 2:
         value = rng.normal(0.0, 0.5, shape)
-    else:  # kernels
+    else:  # kernels, embeddings
         fan_in = int(np.prod(shape[:-1]))
         value = rng.normal(0.0, min(0.5, 1.0 / np.sqrt(fan_in)), shape)
     return np.asarray(value, dtype=np.float32)
@@ -380,11 +449,17 @@ def numbered(kind, arrays):
 
 class GradCase:
     """``build()`` returns the model; ``inputs`` the input shapes without batch;
-    ``distinct`` asks for well-separated input values (see ``distinct_values``)."""
+    ``distinct`` asks for well-separated input values (see ``distinct_values``), shifted by
+    ``shift`` steps; ``ids`` (an int) asks for integer token ids in [0, ids) stored as float32,
+    which have no input gradient."""
 
-    def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False):
+    def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False, shift=0.0, ids=None):
         self.name, self.build, self.inputs, self.batch = name, build, inputs, batch
-        self.distinct = distinct
+        self.distinct, self.shift, self.ids = distinct, shift, ids
+
+    @property
+    def input_gradient(self):
+        return self.ids is None
 
 
 GRAD_CASES = []
@@ -395,19 +470,23 @@ def add_grad(case):
     GRAD_CASES.append(case)
 
 
-def sequential(name, input_shape, make_layers, batch=GRAD_BATCH, distinct=False):
+def sequential(name, input_shape, make_layers, batch=GRAD_BATCH, distinct=False, shift=0.0,
+               ids=None):
+    """``ids``: the InputLayer is int32 (as in tools/make_layer_fixtures.py's Embedding cases)."""
     def build():
-        return keras.Sequential([keras.Input(shape=input_shape)] + list(make_layers()), name=name)
+        inp = keras.Input(shape=input_shape, dtype="int32" if ids else None)
+        return keras.Sequential([inp] + list(make_layers()), name=name)
 
-    add_grad(GradCase(name, build, [input_shape], batch, distinct))
+    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids))
 
 
-def distinct_values(rng, shape):
-    """A random permutation of n evenly spaced values in [-2, 2) (n = the array's size, so
-    any two differ by at least 4 / n): max pooling's argmax then survives the finite-difference
-    step and float32 rounding."""
+def distinct_values(rng, shape, shift=0.0):
+    """A random permutation of the n evenly spaced values ``-2 + 4 (k + shift) / n``, k = 0 ..
+    n - 1 (n = the array's size, so any two differ by at least 4 / n): max pooling's argmax then
+    survives the finite-difference step and float32 rounding; ``shift`` 0.5 keeps every value
+    half a step away from 0 and the other multiples of 4 / n."""
     n = int(np.prod(shape))
-    return (rng.permutation(n).reshape(shape) * (4.0 / n) - 2.0).astype(np.float32)
+    return ((rng.permutation(n).reshape(shape) + shift) * (4.0 / n) - 2.0).astype(np.float32)
 
 
 def functional(name, input_shapes, make_outputs):
@@ -494,6 +573,41 @@ sequential("global_max_pooling2d", (3, 3, 4), lambda: [layers.GlobalMaxPooling2D
 sequential("global_average_pooling1d", (5, 3), lambda: [layers.GlobalAveragePooling1D()])
 sequential("zero_padding2d", (3, 3, 2), lambda: [layers.ZeroPadding2D(((1, 0), (2, 1)))])
 
+# Activation layers (the thresholded ReLU gets spread values half a step off the grid, so no
+# input lies near its kinks at 0.2 (a jump from 0 to 0.2) and 1.5).
+sequential("relu_layer_max6_slope_threshold", (6,),
+           lambda: [layers.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2)],
+           distinct=True, shift=0.5)
+sequential("relu_layer_plain", (6,), lambda: [layers.ReLU()])
+sequential("leaky_relu_layer", (6,), lambda: [layers.LeakyReLU(negative_slope=0.3)])
+sequential("elu_layer", (6,), lambda: [layers.ELU(alpha=0.7)])
+sequential("softmax_layer", (5,), lambda: [layers.Softmax()])
+sequential("prelu", (4,), lambda: [layers.PReLU()])
+sequential("prelu_shared_axes", (3, 3, 2), lambda: [layers.PReLU(shared_axes=[1, 2])])
+
+# More convolutions.
+sequential("depthwise_conv2d_same", (5, 5, 3),
+           lambda: [layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same")])
+sequential("depthwise_conv2d_strides2_valid_relu", (7, 7, 2),
+           lambda: [layers.DepthwiseConv2D(3, strides=2, activation="relu")])
+sequential("separable_conv2d", (6, 6, 2), lambda: [layers.SeparableConv2D(3, 3, padding="same")])
+sequential("conv1d_causal_dilation2", (7, 2),
+           lambda: [layers.Conv1D(3, 3, padding="causal", dilation_rate=2)])
+sequential("conv2d_transpose_same_strides2", (3, 3, 2),
+           lambda: [layers.Conv2DTranspose(3, 3, strides=2, padding="same")])
+
+# Normalization, embedding, reshaping, 1D pooling.
+sequential("layer_normalization", (5,), lambda: [layers.LayerNormalization()])
+sequential("layer_normalization_3d_no_center", (2, 4),
+           lambda: [layers.LayerNormalization(center=False, epsilon=0.01)])
+sequential("embedding", (4,), lambda: [layers.Embedding(7, 3)], ids=7)
+sequential("up_sampling2d", (2, 2, 3), lambda: [layers.UpSampling2D(2)])
+sequential("cropping2d", (5, 5, 2), lambda: [layers.Cropping2D(((1, 0), (0, 2)))])
+sequential("permute", (2, 3, 4), lambda: [layers.Permute((2, 1, 3))])
+sequential("repeat_vector", (4,), lambda: [layers.RepeatVector(3)])
+sequential("max_pooling1d", (6, 2), lambda: [layers.MaxPooling1D(2)], distinct=True)
+sequential("global_max_pooling1d", (5, 3), lambda: [layers.GlobalMaxPooling1D()], distinct=True)
+
 
 def check_bn(model, x, outputs, state_after, ntv):
     """BatchNormalization's training output and moving-statistics update, in numpy."""
@@ -515,7 +629,10 @@ def check_bn(model, x, outputs, state_after, ntv):
 
 
 POOLING_LAYERS = (layers.MaxPooling2D, layers.AveragePooling2D, layers.GlobalMaxPooling2D,
-                  layers.GlobalAveragePooling2D, layers.GlobalAveragePooling1D)
+                  layers.GlobalAveragePooling2D, layers.GlobalAveragePooling1D,
+                  layers.MaxPooling1D, layers.GlobalMaxPooling1D)
+MAX_POOLING_LAYERS = (layers.MaxPooling2D, layers.GlobalMaxPooling2D, layers.MaxPooling1D,
+                      layers.GlobalMaxPooling1D)
 
 
 def pool_windows(x, pool, strides, padding):
@@ -546,23 +663,27 @@ def check_pooling(model, x, outputs, upstream, input_gradient):
     pooling spreads it evenly over the window's cells inside the input (padding not counted)."""
     (layer,) = model.layers
     x = np.asarray(x, np.float64)
+    is_max = isinstance(layer, MAX_POOLING_LAYERS)
     if isinstance(layer, (layers.GlobalAveragePooling1D, layers.GlobalAveragePooling2D,
-                          layers.GlobalMaxPooling2D)):
+                          layers.GlobalMaxPooling2D, layers.GlobalMaxPooling1D)):
         flat = x.reshape(len(x), -1, x.shape[-1])
-        is_max = isinstance(layer, layers.GlobalMaxPooling2D)
         values = flat[:, None, None, :, :].transpose(0, 1, 2, 4, 3)  # (N, 1, 1, C, k)
         cells = np.array([[[(k, 0) for k in range(flat.shape[1])]]])
         expected_out = values.max(axis=-1) if is_max else values.mean(axis=-1)
-        expected_out = expected_out.reshape(len(x), -1)
         rows = flat.shape[1]
         grid = (rows, 1)
+    elif isinstance(layer, layers.MaxPooling1D):  # as 2D pooling of (N, L, 1, C)
+        values, cells = pool_windows(x[:, :, None, :], layer.pool_size + (1,),
+                                     layer.strides + (1,), layer.padding)
+        expected_out = np.nanmax(values, axis=-1)
+        grid = (x.shape[1], 1)
     else:
         values, cells = pool_windows(x, layer.pool_size, layer.strides, layer.padding)
-        is_max = isinstance(layer, layers.MaxPooling2D)
         expected_out = np.nanmax(values, axis=-1) if is_max else np.nanmean(values, axis=-1)
         grid = x.shape[1:3]
+    expected_out = expected_out.reshape(outputs[0].shape)
     assert np.allclose(outputs[0], expected_out, rtol=1e-5, atol=1e-6), "pooling output"
-    up = np.asarray(upstream, np.float64).reshape(expected_out.shape[:1] + values.shape[1:4])
+    up = np.asarray(upstream, np.float64).reshape(values.shape[:4])
     grad = np.zeros((len(x),) + tuple(grid) + (x.shape[-1],))
     for i, j in np.ndindex(*values.shape[1:3]):
         window = values[:, i, j]  # (N, C, k)
@@ -580,12 +701,111 @@ def check_pooling(model, x, outputs, upstream, input_gradient):
         "pooling input gradient")
 
 
+def conv_reference(x, kernel, strides, padding, dilation=(1, 1)):
+    """2D cross-correlation of ``x`` (N, H, W, C) with ``kernel`` (kh, kw, C, F), in numpy;
+    "same" pads the smaller half before, as TensorFlow does."""
+    n = x.shape[0]
+    pads, sizes = [], []
+    for size, k, s, d in zip(x.shape[1:3], kernel.shape[:2], strides, dilation):
+        span = (k - 1) * d + 1
+        out = -(-size // s) if padding == "same" else (size - span) // s + 1
+        total = max((out - 1) * s + span - size, 0) if padding == "same" else 0
+        pads.append((total // 2, total - total // 2))
+        sizes.append(out)
+    xp = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    y = np.zeros((n, sizes[0], sizes[1], kernel.shape[3]))
+    for i, j in np.ndindex(*kernel.shape[:2]):
+        r, c = i * dilation[0], j * dilation[1]
+        patch = xp[:, r:r + (sizes[0] - 1) * strides[0] + 1:strides[0],
+                   c:c + (sizes[1] - 1) * strides[1] + 1:strides[1], :]
+        y += patch @ kernel[i, j]
+    return y
+
+
+def depthwise_as_full_kernel(kernel):
+    """DepthwiseConv2D's kernel (kh, kw, C, M) as a dense (kh, kw, C, C * M) kernel: output
+    channel c * M + m is input channel c convolved with ``kernel[:, :, c, m]``."""
+    kh, kw, c, m = kernel.shape
+    full = np.zeros((kh, kw, c, c * m))
+    for ci in range(c):
+        full[:, :, ci, ci * m:(ci + 1) * m] = kernel[:, :, ci, :]
+    return full
+
+
+def layer_reference(layer, x):
+    """The output of the new single-layer cases' ``layer`` on ``x``, in numpy (float64), or None
+    for layers checked elsewhere (or not at all)."""
+    w = {v.name: np.asarray(v.numpy(), np.float64) for v in layer.weights}
+    activation = {"relu": lambda v: np.maximum(v, 0.0), "linear": lambda v: v}
+    if isinstance(layer, layers.ReLU):
+        top = x if layer.max_value is None else np.minimum(x, layer.max_value)
+        return np.where(x > layer.threshold, top, layer.negative_slope * (x - layer.threshold))
+    if isinstance(layer, layers.LeakyReLU):
+        return np.where(x >= 0, x, layer.negative_slope * x)
+    if isinstance(layer, layers.ELU):
+        return np.where(x > 0, x, layer.alpha * np.expm1(np.minimum(x, 0.0)))
+    if isinstance(layer, layers.Softmax):
+        e = np.exp(x - x.max(axis=layer.axis, keepdims=True))
+        return e / e.sum(axis=layer.axis, keepdims=True)
+    if isinstance(layer, layers.PReLU):  # alpha broadcasts over the batch (and shared axes)
+        return np.maximum(x, 0.0) + w["alpha"] * np.minimum(x, 0.0)
+    if isinstance(layer, layers.LayerNormalization):
+        assert layer.axis in ([-1], [x.ndim - 1]) and not layer.rms_scaling
+        mean, var = x.mean(axis=-1, keepdims=True), x.var(axis=-1, keepdims=True)  # biased
+        y = (x - mean) / np.sqrt(var + layer.epsilon)
+        return y * w.get("gamma", 1.0) + w.get("beta", 0.0)
+    if isinstance(layer, layers.Embedding):  # ids cast to int32 (truncation)
+        return w["embeddings"][x.astype(np.int32)]
+    if isinstance(layer, layers.DepthwiseConv2D):
+        y = conv_reference(x, depthwise_as_full_kernel(w["kernel"]), layer.strides, layer.padding,
+                           layer.dilation_rate) + w.get("bias", 0.0)
+        return activation[layer.activation.__name__](y)
+    if isinstance(layer, layers.SeparableConv2D):
+        y = conv_reference(x, depthwise_as_full_kernel(w["depthwise_kernel"]), layer.strides,
+                           layer.padding, layer.dilation_rate)
+        y = y @ w["pointwise_kernel"][0, 0] + w.get("bias", 0.0)
+        return activation[layer.activation.__name__](y)
+    if isinstance(layer, layers.Conv1D):  # "causal": dilation * (k - 1) zeros before, "valid"
+        (k,), (d,) = layer.kernel_size, layer.dilation_rate
+        xp = np.pad(x, ((0, 0), (d * (k - 1), 0), (0, 0))) if layer.padding == "causal" else x
+        y = conv_reference(xp[:, :, None, :], w["kernel"][:, None], layer.strides + (1,),
+                           "valid", layer.dilation_rate + (1,))[:, :, 0, :]
+        return activation[layer.activation.__name__](y + w.get("bias", 0.0))
+    if isinstance(layer, layers.Conv2DTranspose):
+        # Scatter every input pixel times kernel[a, b] (F, C) to (i s + a, j s + b); "same" keeps
+        # in * s of the (in - 1) s + k positions, dropping floor((k - s) / 2) before.
+        kernel = w["kernel"]
+        (kh, kw), (sh, sw) = kernel.shape[:2], layer.strides
+        n, h, wd, _ = x.shape
+        full = np.zeros((n, (h - 1) * sh + kh, (wd - 1) * sw + kw, kernel.shape[2]))
+        for i, j, a, b in np.ndindex(h, wd, kh, kw):
+            full[:, i * sh + a, j * sw + b] += x[:, i, j] @ kernel[a, b].T
+        assert layer.padding == "same" and layer.output_padding is None
+        top, left = (kh - sh) // 2, (kw - sw) // 2
+        y = full[:, top:top + h * sh, left:left + wd * sw] + w.get("bias", 0.0)
+        return activation[layer.activation.__name__](y)
+    if isinstance(layer, layers.UpSampling2D):
+        assert layer.interpolation == "nearest"
+        return np.repeat(np.repeat(x, layer.size[0], axis=1), layer.size[1], axis=2)
+    if isinstance(layer, layers.Cropping2D):
+        (t, b), (left, r) = layer.cropping
+        return x[:, t:x.shape[1] - b, left:x.shape[2] - r]
+    if isinstance(layer, layers.Permute):
+        return x.transpose((0,) + tuple(layer.dims))
+    if isinstance(layer, layers.RepeatVector):
+        return np.repeat(x[:, None, :], layer.n, axis=1)
+    return None
+
+
 def write_grad_case(case):
     rng = fresh_session("gradients/" + case.name)
     model = case.build()
     weights = randomize(model, rng)
-    if case.distinct:
-        xs = [distinct_values(rng, (case.batch,) + tuple(s)) for s in case.inputs]
+    if case.ids:
+        xs = [rng.integers(0, case.ids, (case.batch,) + tuple(s)).astype(np.float32)
+              for s in case.inputs]
+    elif case.distinct:
+        xs = [distinct_values(rng, (case.batch,) + tuple(s), case.shift) for s in case.inputs]
     else:
         xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32) for s in case.inputs]
 
@@ -608,8 +828,11 @@ def write_grad_case(case):
         loss = sum(jnp.sum(o * u) for o, u in zip(outs, ups))
         return loss, (outs, new_ntv)
 
-    grad_fn = jax.value_and_grad(loss_fn, argnums=(0, 1), has_aux=True)
-    (loss, (outs, new_ntv)), (g_tv, g_x) = grad_fn(tv, [jnp.asarray(x) for x in xs])
+    # Token ids (cast to int32 by the model) have no gradient: only the weights are differentiated.
+    argnums = (0, 1) if case.input_gradient else (0,)
+    grad_fn = jax.value_and_grad(loss_fn, argnums=argnums, has_aux=True)
+    (loss, (outs, new_ntv)), grads = grad_fn(tv, [jnp.asarray(x) for x in xs])
+    g_tv, g_x = grads[0], (grads[1] if case.input_gradient else [])
     outs = [np.asarray(o, np.float32) for o in outs]
     g_tv = [np.asarray(g, np.float32) for g in g_tv]
     g_x = [np.asarray(g, np.float32) for g in g_x]
@@ -621,7 +844,10 @@ def write_grad_case(case):
     # Finite-difference check of the whole gradient along one random direction.
     check = np.random.default_rng(seed_of("check/" + case.name))
     d_tv = [check.normal(size=t.shape).astype(np.float32) for t in tv]
-    d_x = [check.normal(size=x.shape).astype(np.float32) for x in xs]
+    if case.input_gradient:
+        d_x = [check.normal(size=x.shape).astype(np.float32) for x in xs]
+    else:
+        d_x = [np.zeros_like(x) for x in xs]
     eps = 1e-3
 
     def shifted(sign):
@@ -641,6 +867,10 @@ def write_grad_case(case):
         assert np.allclose(np.asarray(v.value), n, rtol=1e-6, atol=1e-6), case.name
     if any(isinstance(layer, POOLING_LAYERS) for layer in model.layers):
         check_pooling(model, xs[0], outs, ups[0], g_x)
+    if len(model.layers) == 1:
+        expected = layer_reference(model.layers[0], np.asarray(xs[0], np.float64))
+        if expected is not None:
+            assert np.allclose(outs[0], expected, rtol=1e-4, atol=1e-5), (case.name, "numpy output")
     if has_bn:
         check_bn(model, xs[0], outs, new_ntv, [np.asarray(v) for v in ntv])
     else:
@@ -668,6 +898,7 @@ def write_grad_case(case):
         "trainable_indices": trainable_indices,
         "state_indices": state_indices,
         "has_state_after": has_bn,
+        "input_gradient": case.input_gradient,
         "loss": LOSS_TEXT,
     }
     return entry, spec
@@ -684,12 +915,14 @@ class FitCase:
     ``loss_text``/``optimizer_text`` those expressions as written;
     ``noise_weights`` the get_weights() indices whose exact gradient is 0 (checked
     loosely against the replay), ``notes`` a remark for training.json, ``metrics``
-    the metric names passed to compile, ``validation_split`` that argument of fit."""
+    the metric names passed to compile, ``validation_split`` that argument of fit,
+    ``make_x(rng)`` the inputs when not N(0, 1)."""
 
     def __init__(self, name, build, input_shape, make_y, loss, loss_text, optimizer,
                  optimizer_text, loss_weights=None, noise_weights=(), notes=None,
-                 metrics=(), validation_split=0.0):
+                 metrics=(), validation_split=0.0, make_x=None):
         self.name, self.build, self.input_shape, self.make_y = name, build, input_shape, make_y
+        self.make_x = make_x
         self.loss, self.loss_text = loss, loss_text
         self.optimizer, self.optimizer_text = optimizer, optimizer_text
         self.loss_weights = loss_weights
@@ -797,6 +1030,50 @@ def small_cnn_regression(name):
                                  layers.Conv2D(3, 2, padding="valid", use_bias=False),
                                  layers.AveragePooling2D(2, padding="same"), layers.Flatten(),
                                  layers.Dense(2)], name=name)
+    return build
+
+
+def tiny_mobilenet(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(8, 8, 3)),
+                                 layers.Conv2D(4, 3, strides=2, padding="same", use_bias=False),
+                                 layers.BatchNormalization(), layers.ReLU(6.0),
+                                 layers.DepthwiseConv2D(3, padding="same", use_bias=False),
+                                 layers.BatchNormalization(), layers.ReLU(6.0),
+                                 layers.Conv2D(6, 1, use_bias=False),
+                                 layers.BatchNormalization(), layers.GlobalAveragePooling2D(),
+                                 layers.Dense(3, activation="softmax")], name=name)
+    return build
+
+
+TEXT_VOCABULARY = 20
+
+
+def text_embedding(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,), dtype="int32"),
+                                 layers.Embedding(TEXT_VOCABULARY, 4),
+                                 layers.GlobalAveragePooling1D(),
+                                 layers.Dense(2, activation="softmax")], name=name)
+    return build
+
+
+def text_ids(rng):
+    """70 rows of 6 token ids in [0, 20), as float32."""
+    return rng.integers(0, TEXT_VOCABULARY, (FIT_SAMPLES, 6)).astype(np.float32)
+
+
+def text_y(x, rng):
+    """Class 1 when at least two of the row's ids are below 5, else 0 (a threshold on a linear
+    function of the id counts, so the average of the embeddings can separate it)."""
+    return (np.sum(x < 5, axis=1) >= 2).astype(np.float32)
+
+
+def layernorm_mlp(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,)), layers.Dense(8),
+                                 layers.LayerNormalization(), layers.Activation("gelu"),
+                                 layers.Dense(1)], name=name)
     return build
 
 
@@ -965,6 +1242,18 @@ add_fit(FitCase("small_cnn_sgd", small_cnn("small_cnn_sgd"), (8, 8, 1),
 add_fit(FitCase("small_cnn_adam", small_cnn_regression("small_cnn_adam"), (6, 6, 2),
                 lambda x, rng: [regression_y(x, rng, 2)], lambda: "mse", '"mse"',
                 lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
+add_fit(FitCase("tiny_mobilenet_adam", tiny_mobilenet("tiny_mobilenet_adam"), (8, 8, 3),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
+add_fit(FitCase("text_embedding_sgd", text_embedding("text_embedding_sgd"), (6,),
+                lambda x, rng: [text_y(x, rng)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(0.5, momentum=0.9),
+                "keras.optimizers.SGD(0.5, momentum=0.9)", make_x=text_ids))
+add_fit(FitCase("layernorm_mlp_rmsprop", layernorm_mlp("layernorm_mlp_rmsprop"), (6,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.RMSprop(0.01), "keras.optimizers.RMSprop(0.01)"))
 
 
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,
@@ -1208,7 +1497,11 @@ def write_fit_case(case):
     rng = fresh_session("fit/" + case.name)
     model = case.build()
     weights = randomize(model, rng)
-    xs = [rng.normal(0.0, 1.0, (FIT_SAMPLES,) + case.input_shape).astype(np.float32)]
+    if case.make_x:
+        xs = [np.asarray(case.make_x(rng), np.float32)]
+    else:
+        xs = [rng.normal(0.0, 1.0, (FIT_SAMPLES,) + case.input_shape).astype(np.float32)]
+    assert xs[0].shape == (FIT_SAMPLES,) + case.input_shape
     ys = [np.asarray(y, np.float32) for y in case.make_y(xs[0], rng)]
     assert len(ys) == len(model.outputs)
 

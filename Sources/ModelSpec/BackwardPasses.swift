@@ -29,10 +29,32 @@ extension DenseConfig: BackwardPassConfig {}
 extension ConvConfig: BackwardPassConfig {
     package var trainingBlocker: String? { groups == 1 ? nil : "a grouped convolution has no backward pass yet" }
 }
+extension DepthwiseConvConfig: BackwardPassConfig {}
+extension SeparableConvConfig: BackwardPassConfig {}
+extension ConvTransposeConfig: BackwardPassConfig {}
 extension PoolingConfig: BackwardPassConfig {}
 extension GlobalPoolingConfig: BackwardPassConfig {}
 extension ZeroPaddingConfig: BackwardPassConfig {}
 extension CroppingConfig: BackwardPassConfig {}
+extension UpSamplingConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        interpolation == .nearest
+            ? nil : "UpSampling with \(interpolation.rawValue) interpolation has no backward pass yet"
+    }
+}
+extension PermuteConfig: BackwardPassConfig {}
+extension RepeatVectorConfig: BackwardPassConfig {}
+extension ReLUConfig: BackwardPassConfig {}
+extension LeakyReLUConfig: BackwardPassConfig {}
+extension ELUConfig: BackwardPassConfig {}
+extension SoftmaxConfig: BackwardPassConfig {}
+extension PReLUConfig: BackwardPassConfig {}
+extension EmbeddingConfig: BackwardPassConfig {}
+extension LayerNormalizationConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        rmsScaling ? "LayerNormalization with rms_scaling has no backward pass yet" : nil
+    }
+}
 extension ActivationConfig: BackwardPassConfig {}
 extension FlattenConfig: BackwardPassConfig {}
 extension ReshapeConfig: BackwardPassConfig {}

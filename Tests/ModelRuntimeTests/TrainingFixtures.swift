@@ -76,6 +76,27 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradGlobalMaxPooling2d.self, "global_max_pooling2d"),
         .gradients(TrainingGradGlobalAveragePooling1d.self, "global_average_pooling1d"),
         .gradients(TrainingGradZeroPadding2d.self, "zero_padding2d"),
+        .gradients(TrainingGradReluLayerMax6SlopeThreshold.self, "relu_layer_max6_slope_threshold"),
+        .gradients(TrainingGradReluLayerPlain.self, "relu_layer_plain"),
+        .gradients(TrainingGradLeakyReluLayer.self, "leaky_relu_layer"),
+        .gradients(TrainingGradEluLayer.self, "elu_layer"),
+        .gradients(TrainingGradSoftmaxLayer.self, "softmax_layer"),
+        .gradients(TrainingGradPrelu.self, "prelu"),
+        .gradients(TrainingGradPreluSharedAxes.self, "prelu_shared_axes"),
+        .gradients(TrainingGradDepthwiseConv2dSame.self, "depthwise_conv2d_same"),
+        .gradients(TrainingGradDepthwiseConv2dStrides2ValidRelu.self, "depthwise_conv2d_strides2_valid_relu"),
+        .gradients(TrainingGradSeparableConv2d.self, "separable_conv2d"),
+        .gradients(TrainingGradConv1dCausalDilation2.self, "conv1d_causal_dilation2"),
+        .gradients(TrainingGradConv2dTransposeSameStrides2.self, "conv2d_transpose_same_strides2"),
+        .gradients(TrainingGradLayerNormalization.self, "layer_normalization"),
+        .gradients(TrainingGradLayerNormalization3dNoCenter.self, "layer_normalization_3d_no_center"),
+        .gradients(TrainingGradEmbedding.self, "embedding"),
+        .gradients(TrainingGradUpSampling2d.self, "up_sampling2d"),
+        .gradients(TrainingGradCropping2d.self, "cropping2d"),
+        .gradients(TrainingGradPermute.self, "permute"),
+        .gradients(TrainingGradRepeatVector.self, "repeat_vector"),
+        .gradients(TrainingGradMaxPooling1d.self, "max_pooling1d"),
+        .gradients(TrainingGradGlobalMaxPooling1d.self, "global_max_pooling1d"),
     ]
 
     static let fits: [TrainingCase] = [
@@ -107,5 +128,8 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitMlpDropoutZero.self, "mlp_dropout_zero"),
         .fit(TrainingFitSmallCnnSgd.self, "small_cnn_sgd"),
         .fit(TrainingFitSmallCnnAdam.self, "small_cnn_adam"),
+        .fit(TrainingFitTinyMobilenetAdam.self, "tiny_mobilenet_adam"),
+        .fit(TrainingFitTextEmbeddingSgd.self, "text_embedding_sgd"),
+        .fit(TrainingFitLayernormMlpRmsprop.self, "layernorm_mlp_rmsprop"),
     ]
 }

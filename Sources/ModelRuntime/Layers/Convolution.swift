@@ -96,21 +96,57 @@ extension Convolution {
     }
 }
 
+/// Where a transposed convolution writes, over three spatial axes (lower ranks lead with axes of
+/// size 1): input position `i` and tap `k` add to output position `i · stride + k · dilation −
+/// crop` when it falls inside the output.
+struct TransposeGeometry {
+    var input: [Int]
+    var output: [Int]
+    var kernel: [Int]
+    var stride: [Int]
+    var dilation: [Int]
+    var crop: [Int]
+    /// The output's spatial sizes, of the layer's rank.
+    var outputSpatial: [Int]
+
+    /// Calls `body(inputPosition, tap, outputPosition)` for every pair that writes inside the
+    /// output (positions flat over the three axes).
+    func forEachWrite(_ body: (Int, Int, Int) -> Void) {
+        for i0 in 0..<input[0] {
+            for i1 in 0..<input[1] {
+                for i2 in 0..<input[2] {
+                    let inputPosition = (i0 * input[1] + i1) * input[2] + i2
+                    for k0 in 0..<kernel[0] {
+                        let o0 = i0 * stride[0] + k0 * dilation[0] - crop[0]
+                        if o0 < 0 || o0 >= output[0] { continue }
+                        for k1 in 0..<kernel[1] {
+                            let o1 = i1 * stride[1] + k1 * dilation[1] - crop[1]
+                            if o1 < 0 || o1 >= output[1] { continue }
+                            for k2 in 0..<kernel[2] {
+                                let o2 = i2 * stride[2] + k2 * dilation[2] - crop[2]
+                                if o2 < 0 || o2 >= output[2] { continue }
+                                body(
+                                    inputPosition, (k0 * kernel[1] + k1) * kernel[2] + k2,
+                                    (o0 * output[1] + o1) * output[2] + o2)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension ConvolutionTranspose {
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
-        let channels = input.shape[input.rank - 1]
-        let filters = config.filters
-        precondition(
-            channels == kernel.shape[Rank.rank + 1],
-            "\(config.name): expects \(kernel.shape[Rank.rank + 1]) channels, got shape \(input.shape)")
+    /// The layer's geometry for an input of spatial sizes `spatial`: Keras's output sizes and
+    /// JAX's padding (crop = span − 1 − JAX's pad before).
+    func transposeGeometry(_ spatial: [Int]) -> TransposeGeometry {
         let rank = Rank.rank
         let sizes = config.kernelSize.expanded(to: rank).values
         let strides = config.strides.expanded(to: rank).values
         let dilations = config.dilationRate.expanded(to: rank).values
         let extra = config.outputPadding?.expanded(to: rank).values
         let outputSpatial = config.outputSizes(spatial).map { $0! }
-        // Output position o = i·stride + tap·dilation − crop, crop = span − 1 − JAX's pad before.
         let crops = (0..<rank).map { axis -> Int in
             let span = (sizes[axis] - 1) * dilations[axis] + 1
             let pad = SpatialArithmetic.transposePadding(
@@ -118,14 +154,31 @@ extension ConvolutionTranspose {
                 padding: config.padding, outputPadding: extra?[axis])
             return span - 1 - pad.before
         }
-        let lead = 3 - rank
-        func padded(_ values: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: lead) + values }
-        let inSize = padded(spatial, 1)
-        let outSize = padded(outputSpatial, 1)
-        let kernelSize = padded(sizes, 1)
-        let stride = padded(strides, 1)
-        let dilation = padded(dilations, 1)
-        let crop = padded(crops, 0)
+        func padded(_ values: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: 3 - rank) + values }
+        return TransposeGeometry(
+            input: padded(spatial, 1), output: padded(outputSpatial, 1), kernel: padded(sizes, 1),
+            stride: padded(strides, 1), dilation: padded(dilations, 1), crop: padded(crops, 0),
+            outputSpatial: outputSpatial)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        var output = convolveTransposed(input)
+        config.activation.apply(to: &output)
+        return output
+    }
+
+    /// The transposed convolution plus bias, before the activation.
+    func convolveTransposed(_ input: Tensor) -> Tensor {
+        let spatial = spatialSizes(input, rank: Rank.rank, layer: config.name)
+        let channels = input.shape[input.rank - 1]
+        let filters = config.filters
+        precondition(
+            channels == kernel.shape[Rank.rank + 1],
+            "\(config.name): expects \(kernel.shape[Rank.rank + 1]) channels, got shape \(input.shape)")
+        let layout = transposeGeometry(spatial)
+        let outputSpatial = layout.outputSpatial
+        let (inSize, outSize, kernelSize) = (layout.input, layout.output, layout.kernel)
+        let (stride, dilation, crop) = (layout.stride, layout.dilation, layout.crop)
         let batch = input.shape[0]
         let inPositions = inSize.reduce(1, *)
         let outPositions = outSize.reduce(1, *)
@@ -191,7 +244,6 @@ extension ConvolutionTranspose {
                 }
             }
         }
-        config.activation.apply(to: &output)
         return output
     }
 }

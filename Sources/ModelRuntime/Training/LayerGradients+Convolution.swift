@@ -202,3 +202,171 @@ extension Cropping: TrainableLayer {
         ])
     }
 }
+
+extension ConvolutionKernels {
+    /// The backward pass of `depthwise`: ∂kernel[tap, c, m] = Σ g[o, c·M + m] · x[i(o, tap), c]
+    /// and, when `inputGradient`, ∂x[i, c] = Σ g[o, c·M + m] · kernel[tap, c, m] over the taps
+    /// that read position `i`.
+    static func depthwiseGradients(
+        _ gradient: Tensor, input: Tensor, kernel: Tensor, geometry: Geometry3D, multiplier: Int, inputGradient: Bool
+    ) -> (input: Tensor?, kernel: Tensor) {
+        let (batch, channels) = (input.shape[0], input.shape[input.rank - 1])
+        let width = channels * multiplier
+        let (inPositions, outPositions) = (geometry.inputPositions, geometry.outputPositions)
+        var kernelGradient = Tensor(shape: kernel.shape, repeating: 0)
+        var inputGradientTensor = Tensor(shape: inputGradient ? input.shape : [0], repeating: 0)
+        kernelGradient.withUnsafeMutableScalars { dk in
+            inputGradientTensor.withUnsafeMutableScalars { dx in
+                input.withUnsafeScalars { x in
+                    kernel.withUnsafeScalars { k in
+                        gradient.withUnsafeScalars { g in
+                            for n in 0..<batch {
+                                for position in 0..<outPositions {
+                                    let row = (n * outPositions + position) * width
+                                    geometry.forEachTap(at: position) { tap, inputPosition in
+                                        let source = (n * inPositions + inputPosition) * channels
+                                        for c in 0..<channels {
+                                            for m in 0..<multiplier {
+                                                let j = c * multiplier + m
+                                                dk[tap * width + j] += g[row + j] * x[source + c]
+                                                if inputGradient { dx[source + c] += g[row + j] * k[tap * width + j] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (inputGradient ? inputGradientTensor : nil, kernelGradient)
+    }
+}
+
+extension DepthwiseConvolution: TrainableLayer {
+    /// The input, the output, and the convolution before the activation when needed.
+    public struct Tape: Sendable {
+        let input: Tensor
+        let output: Tensor
+        let beforeActivation: Tensor?
+    }
+
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        let product = convolve(input, then: nil)
+        let output = config.activation.applied(to: product)
+        return (output, Tape(input: input, output: output, beforeActivation: product))
+    }
+
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let input = tape.input
+        let geometry = Geometry3D(
+            window: config.window, spatial: spatialSizes(input, rank: Rank.rank, layer: config.name))
+        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let (inputs, kernelGradient) = ConvolutionKernels.depthwiseGradients(
+            gradient, input: input, kernel: kernel, geometry: geometry, multiplier: config.depthMultiplier,
+            inputGradient: inputGradient)
+        var weights = [kernelGradient]
+        if bias != nil { weights.append(gradient.columnSums(columns: gradient.shape[gradient.rank - 1])) }
+        return LayerGradients(inputs: inputs.map { [$0] } ?? [], weights: weights)
+    }
+}
+
+extension SeparableConvolution: TrainableLayer {
+    /// The input, the depthwise stage's output, the output and the pointwise product before
+    /// the activation.
+    public struct Tape: Sendable {
+        let input: Tensor
+        let depthwise: Tensor
+        let output: Tensor
+        let beforeActivation: Tensor
+    }
+
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        let geometry = Geometry3D(
+            window: config.window, spatial: spatialSizes(input, rank: Rank.rank, layer: config.name))
+        let outputSpatial = Array(geometry.output.suffix(Rank.rank))
+        let depthwise = ConvolutionKernels.depthwise(
+            input, kernel: depthwiseKernel, bias: nil, geometry: geometry, multiplier: config.depthMultiplier,
+            outputSpatial: outputSpatial)
+        let product = MatrixMultiply.dense(
+            depthwise, kernel: pointwiseKernel, bias: bias, activation: .linear,
+            shape: [input.shape[0]] + outputSpatial + [config.filters])
+        let output = config.activation.applied(to: product)
+        return (output, Tape(input: input, depthwise: depthwise, output: output, beforeActivation: product))
+    }
+
+    /// The pointwise stage as a matrix product, then the depthwise stage.
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let (features, filters) = (pointwiseKernel.shape[pointwiseKernel.rank - 2], config.filters)
+        let rows = tape.depthwise.scalarCount / max(features, 1)
+        let pointwise = tape.depthwise.transposedMatrix(rows: rows, columns: features)
+            .matrixProduct(gradient, m: features, k: rows, n: filters).reshaped(to: pointwiseKernel.shape)
+        let depthwiseGradient = gradient.matrixProduct(
+            pointwiseKernel.transposedMatrix(rows: features, columns: filters), m: rows, k: filters, n: features
+        ).reshaped(to: tape.depthwise.shape)
+        let geometry = Geometry3D(
+            window: config.window, spatial: spatialSizes(tape.input, rank: Rank.rank, layer: config.name))
+        let (inputs, depthwiseKernelGradient) = ConvolutionKernels.depthwiseGradients(
+            depthwiseGradient, input: tape.input, kernel: depthwiseKernel, geometry: geometry,
+            multiplier: config.depthMultiplier, inputGradient: inputGradient)
+        var weights = [depthwiseKernelGradient, pointwise]
+        if bias != nil { weights.append(gradient.columnSums(columns: filters)) }
+        return LayerGradients(inputs: inputs.map { [$0] } ?? [], weights: weights)
+    }
+}
+
+extension ConvolutionTranspose: TrainableLayer {
+    /// The input, the output, and the output before the activation.
+    public struct Tape: Sendable {
+        let input: Tensor
+        let output: Tensor
+        let beforeActivation: Tensor
+    }
+
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        let product = convolveTransposed(input)
+        let output = config.activation.applied(to: product)
+        return (output, Tape(input: input, output: output, beforeActivation: product))
+    }
+
+    /// Every write of the forward pass, read back: ∂x[i, c] = Σ g[o, f] · kernel[tap, f, c] and
+    /// ∂kernel[tap, f, c] = Σ g[o, f] · x[i, c] over the (i, tap, o) the layer writes.
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let input = tape.input
+        let layout = transposeGeometry(spatialSizes(input, rank: Rank.rank, layer: config.name))
+        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let (batch, channels, filters) = (input.shape[0], input.shape[input.rank - 1], config.filters)
+        let (inPositions, outPositions) = (layout.input.reduce(1, *), layout.output.reduce(1, *))
+        var kernelGradient = Tensor(shape: kernel.shape, repeating: 0)
+        var inputs = Tensor(shape: inputGradient ? input.shape : [0], repeating: 0)
+        kernelGradient.withUnsafeMutableScalars { dk in
+            inputs.withUnsafeMutableScalars { dx in
+                input.withUnsafeScalars { x in
+                    kernel.withUnsafeScalars { k in
+                        gradient.withUnsafeScalars { g in
+                            for n in 0..<batch {
+                                layout.forEachWrite { i, tap, o in
+                                    let (source, target) = (
+                                        (n * inPositions + i) * channels, (n * outPositions + o) * filters
+                                    )
+                                    for f in 0..<filters {
+                                        let weights = (tap * filters + f) * channels
+                                        for c in 0..<channels {
+                                            dk[weights + c] += g[target + f] * x[source + c]
+                                            if inputGradient { dx[source + c] += g[target + f] * k[weights + c] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var weights = [kernelGradient]
+        if bias != nil { weights.append(gradient.columnSums(columns: filters)) }
+        return LayerGradients(inputs: inputGradient ? [inputs] : [], weights: weights)
+    }
+}

@@ -26,10 +26,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `gate` | Multiply | (None, 16, 16, 4) | 0 |
 /// | `head` | Conv2D | (None, 16, 16, 4) | 20 |
 /// | `head_bn` | BatchNormalization | (None, 16, 16, 4) | 16 |
-///
-/// Not trainable in Swift yet: `stem_relu` (ReLU) has no backward pass yet.
 @dynamicMemberLookup
-struct FusedChains: Model {
+struct FusedChains: TrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -221,6 +219,74 @@ struct FusedChains: Model {
         let head = interceptor.call(self.head, reusing: consume gate, at: path)
         let headBn = interceptor.call(self.headBn, head, at: path)
         return (head: head, headBn: headBn)
+    }
+
+    /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+    /// and `predict` call.
+    func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+        let outputs = self(trainingInputs[0])
+        return [outputs.head, outputs.headBn]
+    }
+
+    /// One training step before the optimizer (Keras's `train_step`): each call on
+    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
+    /// `trainableWeights` order (20).
+    mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let image = self.image.check(trainingInputs[0], model: "FusedChains")
+        let (stemConv, stemConvTape) = self.stemConv.trainingCall(image, context: &trainingContext)
+        let (stemBn, stemBnTape) = self.stemBn.trainingCall(stemConv, context: &trainingContext)
+        let (stemRelu, stemReluTape) = self.stemRelu.trainingCall(stemBn, context: &trainingContext)
+        let (dw, dwTape) = self.dw.trainingCall(stemRelu, context: &trainingContext)
+        let (dwBn, dwBnTape) = self.dwBn.trainingCall(dw, context: &trainingContext)
+        let (dwRelu, dwReluTape) = self.dwRelu.trainingCall(dwBn, context: &trainingContext)
+        let (project, projectTape) = self.project.trainingCall(dwRelu, context: &trainingContext)
+        let (projectBn, projectBnTape) = self.projectBn.trainingCall(project, context: &trainingContext)
+        let (add, addTape) = self.add.trainingCall([stemRelu, projectBn], context: &trainingContext)
+        let (sideConv, sideConvTape) = self.sideConv.trainingCall(add, context: &trainingContext)
+        let (sideBn, sideBnTape) = self.sideBn.trainingCall(sideConv, context: &trainingContext)
+        let (sideRelu, sideReluTape) = self.sideRelu.trainingCall(sideBn, context: &trainingContext)
+        let (gate, gateTape) = self.gate.trainingCall([sideBn, sideRelu], context: &trainingContext)
+        let (head, headTape) = self.head.trainingCall(gate, context: &trainingContext)
+        let (headBn, headBnTape) = self.headBn.trainingCall(head, context: &trainingContext)
+        let outputGradients = gradientsOfLoss([head, headBn])
+        var weightGradients = ModelGradients(count: 20)
+        let headBnInputGradient = weightGradients.backward(
+            self.headBn, outputGradients[1], tape: headBnTape, weightsAt: 18)
+        let headInputGradient = weightGradients.backward(
+            self.head, sumGradients(outputGradients[0], headBnInputGradient), tape: headTape, weightsAt: 16)
+        let gateInputGradients = weightGradients.backward(self.gate, headInputGradient, tape: gateTape, weightsAt: nil)
+        let sideReluInputGradient = weightGradients.backward(
+            self.sideRelu, gateInputGradients[1], tape: sideReluTape, weightsAt: nil)
+        let sideBnInputGradient = weightGradients.backward(
+            self.sideBn, sumGradients(sideReluInputGradient, gateInputGradients[0]), tape: sideBnTape, weightsAt: 14)
+        let sideConvInputGradient = weightGradients.backward(
+            self.sideConv, sideBnInputGradient, tape: sideConvTape, weightsAt: 12)
+        let addInputGradients = weightGradients.backward(self.add, sideConvInputGradient, tape: addTape, weightsAt: nil)
+        let projectBnInputGradient = weightGradients.backward(
+            self.projectBn, addInputGradients[1], tape: projectBnTape, weightsAt: 10)
+        let projectInputGradient = weightGradients.backward(
+            self.project, projectBnInputGradient, tape: projectTape, weightsAt: 8)
+        let dwReluInputGradient = weightGradients.backward(
+            self.dwRelu, projectInputGradient, tape: dwReluTape, weightsAt: nil)
+        let dwBnInputGradient = weightGradients.backward(self.dwBn, dwReluInputGradient, tape: dwBnTape, weightsAt: 6)
+        let dwInputGradient = weightGradients.backward(self.dw, dwBnInputGradient, tape: dwTape, weightsAt: 4)
+        let stemReluInputGradient = weightGradients.backward(
+            self.stemRelu, sumGradients(dwInputGradient, addInputGradients[0]), tape: stemReluTape, weightsAt: nil)
+        let stemBnInputGradient = weightGradients.backward(
+            self.stemBn, stemReluInputGradient, tape: stemBnTape, weightsAt: 2)
+        let stemConvInputGradient = weightGradients.backward(
+            self.stemConv, stemBnInputGradient, tape: stemConvTape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients)
+        trainingContext.addInputGradient(stemConvInputGradient, input: 0)
+        self.stemBn.update(from: stemBnTape)
+        self.dwBn.update(from: dwBnTape)
+        self.projectBn.update(from: projectBnTape)
+        self.sideBn.update(from: sideBnTape)
+        self.headBn.update(from: headBnTape)
+        return weightGradients.tensors
     }
 
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

@@ -25,7 +25,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `head` | Dense | (None, 3) | 81 |
 /// | `aux` | Dense | (None, 1) | 9 |
 ///
-/// Not trainable in Swift yet: `relu` (ReLU) has no backward pass yet.
+/// Not trainable in Swift yet: `embedding` (Embedding) is called with masks or keywords, which training does not take
+/// yet.
 @dynamicMemberLookup
 struct LargeModelUnsplit: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
