@@ -26,6 +26,12 @@ parameters, 50 MB of float32), and times:
 * ``lstm_256_batch_32``: a 256-unit LSTM over 50 steps of 64 features, a batch of 32,
   Keras's XLA-compiled ``predict`` against the generated model's call.
 * ``mnist_mlp_batch_1`` / ``_256``: Keras's direct call ``model(x)`` vs ours (784-256-10).
+* ``fit_mlp_epoch``: one epoch of ``model.fit`` on 60,000 synthetic 784-pixel inputs (the
+  784-256-10 MLP, batch 128, Adam, sparse categorical crossentropy, no shuffling), Keras's
+  XLA-compiled ``fit`` (after a warm-up fit that compiles it) vs ours; ``fit_cnn_epoch``: the
+  same for a small CNN (28x28x1 → Conv2D 16 relu → MaxPooling2D → Conv2D 32 relu →
+  MaxPooling2D → Flatten → Dense 10 softmax) on 12,800 images. Weights differ (each side's
+  own initializers), so only times are compared.
 * ``keras_json_resnet50``: ResNet50's architecture to Keras JSON and back: Keras's
   ``model.to_json()`` then ``model_from_json`` (which also builds the layers and draws their
   weights; ``to_json`` alone is reported too) vs our ``kerasJSON()`` then
@@ -202,6 +208,21 @@ def python_side(folder, runs):
         results[f"mnist_mlp_batch_{batch}"] = {
             "Keras": median_time(lambda: np.asarray(mnist(x)), runs * (20 if batch == 1 else 4)),
             "NumPy (same math)": median_time(lambda: numpy_mlp(mnist, x, np), runs * (20 if batch == 1 else 4)),
+        }
+
+    # Training: one epoch of fit, as the Swift side runs it; median_time's untimed warm-up call
+    # compiles both batch shapes (128 and the last, smaller batch).
+    for name, spec, count, shape in (
+        ("fit_mlp_epoch", "mnist_mlp", 60_000, (784,)),
+        ("fit_cnn_epoch", "small_cnn", 12_800, (28, 28, 1)),
+    ):
+        model = model_from_spec(spec)
+        model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy")
+        x = (np.arange(count * int(np.prod(shape))) % 251 / 251).astype("float32").reshape((count,) + shape)
+        y = (np.arange(count) % 10).astype("float32")
+        results[name] = {
+            "Keras fit (XLA)": median_time(
+                lambda: model.fit(x, y, batch_size=128, epochs=1, shuffle=False, verbose=0), max(1, runs // 3)),
         }
     return results
 

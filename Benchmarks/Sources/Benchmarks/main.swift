@@ -270,6 +270,37 @@ do {
             "mnist_mlp_batch_\(batch)", measure(runs) { output = mnist(input) },
             check: Double(output.scalars.reduce(0, +)))
     }
+
+    // Training: one epoch of `fit` (batch 128, Adam, sparse categorical crossentropy, no
+    // shuffling) on synthetic inputs: the MLP on 60,000 × 784, the small CNN on 12,800 × 28².
+    if options.runs("fit_mlp_epoch") {
+        let count = 60_000
+        let x = Tensor(shape: [count, 784]) { out in for i in 0..<out.count { out[i] = Float(i % 251) / 251 } }
+        let y = Tensor(shape: [count]) { out in for i in 0..<out.count { out[i] = Float(i % 10) } }
+        var model = MnistMlp(seed: 1)
+        var optimizer = Adam()
+        report(
+            "fit_mlp_epoch",
+            try measure(max(1, options.runs / 3)) {
+                _ = try model.fit(
+                    x: [x], y: [y], loss: .sparseCategoricalCrossentropy(), optimizer: &optimizer, batchSize: 128,
+                    shuffle: false, verbose: .silent)
+            }, check: checksum(model.weights))
+    }
+    if options.runs("fit_cnn_epoch") {
+        let count = 12_800
+        let x = Tensor(shape: [count, 28, 28, 1]) { out in for i in 0..<out.count { out[i] = Float(i % 251) / 251 } }
+        let y = Tensor(shape: [count]) { out in for i in 0..<out.count { out[i] = Float(i % 10) } }
+        var model = SmallCnn(seed: 1)
+        var optimizer = Adam()
+        report(
+            "fit_cnn_epoch",
+            try measure(max(1, options.runs / 3)) {
+                _ = try model.fit(
+                    x: [x], y: [y], loss: .sparseCategoricalCrossentropy(), optimizer: &optimizer, batchSize: 128,
+                    shuffle: false, verbose: .silent)
+            }, check: checksum(model.weights))
+    }
 } catch {
     FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
     exit(1)

@@ -22,6 +22,15 @@ extension ActivationFunction {
         switch self {
         case .linear:
             return outputGradient
+        case .relu:
+            // The common case, as one plain loop.
+            return Tensor(shape: output.shape) { out in
+                outputGradient.withUnsafeScalars { g in
+                    output.withUnsafeScalars { y in
+                        for i in 0..<out.count { out[i] = y[i] > 0 ? g[i] : 0 }
+                    }
+                }
+            }
         case .softmax, .logSoftmax, .sparsemax:
             return axisGradient(outputGradient, output: output)
         default:

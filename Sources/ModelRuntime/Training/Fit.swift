@@ -25,8 +25,9 @@ extension Tensor {
         let rowSize = shape.dropFirst().reduce(1, *)
         return Tensor(shape: [indices.count] + shape.dropFirst()) { out in
             withUnsafeScalars { values in
+                guard let source = values.baseAddress, let target = out.baseAddress else { return }
                 for (position, row) in indices.enumerated() {
-                    for k in 0..<rowSize { out[position * rowSize + k] = values[row * rowSize + k] }
+                    (target + position * rowSize).update(from: source + row * rowSize, count: rowSize)
                 }
             }
         }

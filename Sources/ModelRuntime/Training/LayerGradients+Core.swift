@@ -1,3 +1,5 @@
+import Dispatch
+
 // Backward passes of the core layers: Dense, Activation, Flatten, Reshape, Dropout,
 // BatchNormalization, and the merges.
 
@@ -6,12 +8,19 @@ extension Tensor {
     func transposedMatrix(rows: Int, columns: Int) -> Tensor {
         Tensor(shape: [columns, rows]) { out in
             withUnsafeScalars { a in
-                // In tiles, so that reads and writes both stay in cache.
+                guard let source = a.baseAddress, let target = out.baseAddress else { return }
+                nonisolated(unsafe) let (from, to) = (source, target)
+                // In 32 × 32 tiles, so that reads and writes both stay in cache; bands of rows
+                // on the cores when the matrix is large.
                 let tile = 32
-                for r0 in stride(from: 0, to: rows, by: tile) {
-                    for c0 in stride(from: 0, to: columns, by: tile) {
-                        for r in r0..<min(r0 + tile, rows) {
-                            for c in c0..<min(c0 + tile, columns) { out[c * rows + r] = a[r * columns + c] }
+                let bands = (rows * columns >= 1 << 16) ? MatrixMultiply.cores : 1
+                let rowsPerBand = ((rows + bands - 1) / bands + tile - 1) / tile * tile
+                DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    for r0 in stride(from: band * rowsPerBand, to: min((band + 1) * rowsPerBand, rows), by: tile) {
+                        for c0 in stride(from: 0, to: columns, by: tile) {
+                            for r in r0..<min(r0 + tile, rows) {
+                                for c in c0..<min(c0 + tile, columns) { to[c * rows + r] = from[r * columns + c] }
+                            }
                         }
                     }
                 }
