@@ -444,12 +444,7 @@ extension ModelConfig {
         if let subclassed = self as? any SubclassedModelConfig {
             return try subclassed.subclassedWeightPaths(prefix: prefix)
         }
-        let shapes = try nodeShapes()
-        let graph = Self.graph
-        var firstInputs: [Int: [TensorShape]] = [:]
-        for node in graph.nodes where firstInputs[node.layer] == nil {
-            firstInputs[node.layer] = node.arguments.map { shapes[$0.node][$0.index] }
-        }
+        let firstInputs = try firstCallInputShapes()
         var used: [String: Int] = [:]
         var paths: [KerasWeightPath] = []
         // Operations are not layers: Keras neither numbers nor saves them.
@@ -475,5 +470,28 @@ extension ModelConfig {
             }
         }
         return paths
+    }
+}
+
+extension ModelConfig {
+    /// The shapes of each layer's first call's arguments (its inputs but initial states and
+    /// masks), by layer index: what its weights are built for.
+    package func firstCallInputShapes() throws -> [Int: [TensorShape]] {
+        let shapes = try nodeShapes()
+        var firstInputs: [Int: [TensorShape]] = [:]
+        for node in Self.graph.nodes where firstInputs[node.layer] == nil {
+            firstInputs[node.layer] = node.arguments.map { shapes[$0.node][$0.index] }
+        }
+        return firstInputs
+    }
+
+    /// Each built-in layer's config with its weights' specs, in `get_weights()` order (nested
+    /// models not included: the caller decides what they mean).
+    package func layerWeightSpecs() throws -> [(config: any LayerConfig, weights: [WeightSpec])] {
+        let firstInputs = try firstCallInputShapes()
+        return try layers.enumerated().compactMap { index, layer in
+            guard let config = layer as? any LayerConfig, !(config is InputLayerConfig) else { return nil }
+            return (config, try config.weights(forInputs: firstInputs[index] ?? []))
+        }
     }
 }

@@ -25,8 +25,8 @@ extension Renderer {
         out.line()
         out.line("/// One training step before the optimizer (Keras's `train_step`): each call on")
         out.line("/// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into")
-        out.line("/// their gradients, then each layer's backward pass in reverse. Returns the gradients in")
-        out.line("/// `trainableWeights` order (\(training.trainableCount)).")
+        out.line("/// their gradients, then each layer's backward pass in reverse. Returns the gradients of")
+        out.line("/// the trainable weights, in `trainableWeights` order.")
         out.block(
             "\(access)mutating func trainingStep(\n        _ trainingInputs: [Tensor], _ trainingContext: inout "
                 + "TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]\n    ) -> [Tensor]"
@@ -34,7 +34,9 @@ extension Renderer {
             renderTrainingForward(&out)
             let outputs = graph.outputs.map { valueExpression($0) }.joined(separator: ", ")
             out.line("let outputGradients = gradientsOfLoss([\(outputs)])")
-            out.line("var weightGradients = ModelGradients(count: \(training.trainableCount))")
+            out.line(
+                "var weightGradients = ModelGradients(count: \(training.weightCount), trainable: "
+                    + "trainingContext.trainableWeightMask ?? trainableWeightMask)")
             renderTrainingBackward(&out)
             for (index, node) in graph.nodes.enumerated() where !layers[node.layer].isInput {
                 guard let config = layers[node.layer].config, type(of: config).trainingUpdatesState else { continue }

@@ -176,6 +176,8 @@ extension ReservedNames {
         "tape",
         "throws",
         "to",
+        "trainable",
+        "trainableWeightMask",
         "trainingContext",
         "trainingInputs",
         "trainingStep",

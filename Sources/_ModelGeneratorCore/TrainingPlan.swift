@@ -11,11 +11,11 @@ struct TrainingPlan {
     let tapes: [String]
     /// The local holding each call's input gradient (`[Tensor]` for a merge).
     let inputGradients: [String]
-    /// Each layer's first trainable weight in `trainableWeights` order; nil for a layer with
-    /// none (weightless, frozen, or in a frozen model).
+    /// Each layer's first weight in `get_weights()` order; nil for a layer without weights.
+    /// Which are trainable is decided at run time, by the config as it is then.
     let weightOffsets: [Int?]
-    /// The number of trainable weights.
-    let trainableCount: Int
+    /// The number of weights.
+    let weightCount: Int
 
     init(
         description: ModelDescription, locals: [String], maskLocals: [Int: String], taken: Set<String>,
@@ -34,12 +34,11 @@ struct TrainingPlan {
         var offsets: [Int?] = []
         var count = 0
         for layer in description.layers {
-            let trainable = description.attributes.trainable ? layer.weights.filter(\.trainable).count : 0
-            offsets.append(trainable > 0 ? count : nil)
-            count += trainable
+            offsets.append(layer.weights.isEmpty ? nil : count)
+            count += layer.weights.count
         }
         weightOffsets = offsets
-        trainableCount = count
+        weightCount = count
     }
 
     /// The first layer or call without a backward pass, described for the model's

@@ -15,6 +15,29 @@ import Testing
         try fixture.check()
     }
 
+    /// A layer frozen by editing the config (as fine-tuning does) gets no gradient, and the
+    /// others get the ones they get unfrozen: the generated step reads trainability at run time.
+    @Test func layersFrozenInTheConfigGetNoGradients() throws {
+        let folder = "training/gradients/dense_chain_mlp"
+        var model = TrainingGradDenseChainMlp(seed: 1)
+        try model.setWeights(TrainingChecks.arrays(folder, "weights"))
+        var config = model.config
+        config.dense.trainable = false
+        var frozen = try TrainingGradDenseChainMlp(config: config, seed: 1)
+        try frozen.setWeights(model.weights)
+        let (inputs, upstream) = (
+            try TrainingChecks.arrays(folder, "input"), try TrainingChecks.arrays(folder, "upstream")
+        )
+        var context = TrainingContext()
+        let all = model.trainingStep(inputs, &context) { _ in upstream }
+        let some = frozen.trainingStep(inputs, &context) { _ in upstream }
+        #expect(frozen.trainableWeights.map(\.shape) == [[8, 3], [3]])
+        #expect(some.count == 2)
+        #expect(some == Array(all.suffix(2)))
+        let expected = try TrainingChecks.arrays(folder, "gradient")
+        for (ours, keras) in zip(some, expected.suffix(2)) { expectClose(ours, keras, "second Dense, first frozen") }
+    }
+
     @Test func everyFixtureCaseIsListed() throws {
         for (kind, listed) in [("gradients", TrainingCase.gradients), ("fit", TrainingCase.fits)] {
             let cases = try TrainingChecks.cases(kind).compactMap { $0["case"] as? String }

@@ -92,6 +92,8 @@ extension TrainableModel {
         var shuffler = TrainingContext(seed: Seeds.mix(seed, 1))
         var context = TrainingContext(isTraining: true, seed: Seeds.mix(seed, 2))
         let mask = trainableWeightMask
+        context.trainableWeightMask = mask
+        let penalties = try WeightPenalties(self)
         var history = History()
         let steps = (trainCount + batchSize - 1) / batchSize
         for epoch in 0..<epochs {
@@ -108,11 +110,17 @@ extension TrainableModel {
                 let rows = order[(step * batchSize)..<min((step + 1) * batchSize, trainCount)]
                 let inputs = x.map { $0.gatheringRows(rows) }
                 let targets = y.map { $0.gatheringRows(rows) }
-                let gradients = trainingStep(inputs, &context) { outputs in
+                var gradients = trainingStep(inputs, &context) { outputs in
                     objective.gradients(outputs, targets, into: &totals)
                 }
                 var trainable = zip(weights, mask).filter(\.1).map(\.0)
+                if !penalties.isEmpty {
+                    // Keras adds the regularizers' losses, on the weights before the step.
+                    totals.loss += Double(penalties.loss(trainable)) * Double(rows.count)
+                    gradients = penalties.adding(to: gradients, of: trainable)
+                }
                 optimizer.apply(gradients, to: &trainable)
+                if !penalties.isEmpty { trainable = penalties.constrained(trainable) }
                 try setTrainableWeights(trainable, mask: mask)
                 progress.step(step + 1, logs: totals.logs(objective))
             }
@@ -121,7 +129,7 @@ extension TrainableModel {
                 let held = Array(trainCount..<count)
                 let validation = objective.evaluate(
                     self, x: x.map { $0.gatheringRows(held) }, y: y.map { $0.gatheringRows(held) },
-                    batchSize: batchSize)
+                    batchSize: batchSize, regularization: penalties.loss(trainableWeights))
                 logs += validation.map { ("val_" + $0.0, $0.1) }
             }
             for (key, value) in logs { history.history[key, default: []].append(value) }
@@ -139,7 +147,10 @@ extension TrainableModel {
         let objective = try Objective(
             model: self, losses: Array(repeating: loss, count: y.count), weights: nil, metrics: metrics)
         _ = try objective.sampleCount(x: x, y: y)
-        return Dictionary(objective.evaluate(self, x: x, y: y, batchSize: batchSize)) { first, _ in first }
+        let regularization = try WeightPenalties(self).loss(trainableWeights)
+        return Dictionary(objective.evaluate(self, x: x, y: y, batchSize: batchSize, regularization: regularization)) {
+            first, _ in first
+        }
     }
 
     /// The outputs for `x`, computed in batches of `batchSize` at inference: Keras's `predict`.
@@ -236,8 +247,11 @@ struct Objective {
         return gradients
     }
 
-    /// The loss and metrics of `model` on `x` against `y`, at inference, in batches.
-    func evaluate<M: TrainableModel>(_ model: M, x: [Tensor], y: [Tensor], batchSize: Int) -> [(String, Float)] {
+    /// The loss and metrics of `model` on `x` against `y`, at inference, in batches; the loss
+    /// includes the weights' `regularization`, as Keras's does.
+    func evaluate<M: TrainableModel>(
+        _ model: M, x: [Tensor], y: [Tensor], batchSize: Int, regularization: Float
+    ) -> [(String, Float)] {
         var totals = Totals()
         let count = x.first?.shape.first ?? 0
         for start in stride(from: 0, to: count, by: max(batchSize, 1)) {
@@ -245,6 +259,7 @@ struct Objective {
             let outputs = model.outputList(for: x.map { $0.gatheringRows(rows) })
             _ = gradients(outputs, y.map { $0.gatheringRows(rows) }, into: &totals)
         }
+        totals.loss += Double(regularization) * Double(totals.samples)
         return totals.logs(self)
     }
 }

@@ -43,33 +43,21 @@ extension Geometry3D {
 }
 
 extension Convolution: TrainableLayer {
-    /// The input, the output, and the convolution before the activation when the activation's
-    /// derivative needs it.
-    public struct Tape: Sendable {
-        let input: Tensor
-        let output: Tensor
-        let beforeActivation: Tensor?
-    }
-
-    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: ActivatedTape) {
         precondition(config.groups == 1, "\(config.name): training a grouped convolution is not supported yet")
-        guard config.activation.gradientNeedsInput else {
-            let output = self(input)
-            return (output, Tape(input: input, output: output, beforeActivation: nil))
-        }
-        let product = convolve(input, then: nil)
-        let output = config.activation.applied(to: product)
-        return (output, Tape(input: input, output: output, beforeActivation: product))
+        let tape = ActivatedTape(
+            input: input, activation: config.activation, call: { self(input) }, linear: { convolve(input, then: nil) })
+        return (tape.output, tape)
     }
 
     /// As a matrix product over im2col rows: ∂kernel = colsᵀ · g, ∂bias = Σ g, ∂cols = g ·
     /// kernelᵀ, summed back into the input's positions.
-    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+    public func backward(_ outputGradient: Tensor, tape: ActivatedTape, inputGradient: Bool) -> LayerGradients {
         let input = tape.input
         let geometry = Geometry3D(
             window: config.window, spatial: spatialSizes(input, rank: Rank.rank, layer: config.name))
         let (batch, channels, filters) = (input.shape[0], input.shape[input.rank - 1], config.filters)
-        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let gradient = tape.activationGradient(outputGradient, config.activation)
         let rows = batch * geometry.outputPositions
         let width = geometry.taps * channels
         let columns = geometry.columns(of: input, batch: batch, channels: channels)
@@ -245,24 +233,17 @@ extension ConvolutionKernels {
 }
 
 extension DepthwiseConvolution: TrainableLayer {
-    /// The input, the output, and the convolution before the activation when needed.
-    public struct Tape: Sendable {
-        let input: Tensor
-        let output: Tensor
-        let beforeActivation: Tensor?
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: ActivatedTape) {
+        let tape = ActivatedTape(
+            input: input, activation: config.activation, call: { self(input) }, linear: { convolve(input, then: nil) })
+        return (tape.output, tape)
     }
 
-    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
-        let product = convolve(input, then: nil)
-        let output = config.activation.applied(to: product)
-        return (output, Tape(input: input, output: output, beforeActivation: product))
-    }
-
-    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+    public func backward(_ outputGradient: Tensor, tape: ActivatedTape, inputGradient: Bool) -> LayerGradients {
         let input = tape.input
         let geometry = Geometry3D(
             window: config.window, spatial: spatialSizes(input, rank: Rank.rank, layer: config.name))
-        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let gradient = tape.activationGradient(outputGradient, config.activation)
         let (inputs, kernelGradient) = ConvolutionKernels.depthwiseGradients(
             gradient, input: input, kernel: kernel, geometry: geometry, multiplier: config.depthMultiplier,
             inputGradient: inputGradient)
@@ -318,25 +299,18 @@ extension SeparableConvolution: TrainableLayer {
 }
 
 extension ConvolutionTranspose: TrainableLayer {
-    /// The input, the output, and the output before the activation.
-    public struct Tape: Sendable {
-        let input: Tensor
-        let output: Tensor
-        let beforeActivation: Tensor
-    }
-
-    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
-        let product = convolveTransposed(input)
-        let output = config.activation.applied(to: product)
-        return (output, Tape(input: input, output: output, beforeActivation: product))
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: ActivatedTape) {
+        let tape = ActivatedTape(
+            input: input, activation: config.activation, call: { self(input) }, linear: { convolveTransposed(input) })
+        return (tape.output, tape)
     }
 
     /// Every write of the forward pass, read back: ∂x[i, c] = Σ g[o, f] · kernel[tap, f, c] and
     /// ∂kernel[tap, f, c] = Σ g[o, f] · x[i, c] over the (i, tap, o) the layer writes.
-    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+    public func backward(_ outputGradient: Tensor, tape: ActivatedTape, inputGradient: Bool) -> LayerGradients {
         let input = tape.input
         let layout = transposeGeometry(spatialSizes(input, rank: Rank.rank, layer: config.name))
-        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let gradient = tape.activationGradient(outputGradient, config.activation)
         let (batch, channels, filters) = (input.shape[0], input.shape[input.rank - 1], config.filters)
         let (inPositions, outPositions) = (layout.input.reduce(1, *), layout.output.reduce(1, *))
         var kernelGradient = Tensor(shape: kernel.shape, repeating: 0)

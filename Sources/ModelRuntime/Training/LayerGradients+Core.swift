@@ -53,30 +53,19 @@ extension Tensor {
 }
 
 extension Dense: TrainableLayer {
-    /// The input, the output, and the product before the activation when the activation's
-    /// derivative needs it.
-    public struct Tape: Sendable {
-        let input: Tensor
-        let output: Tensor
-        let beforeActivation: Tensor?
-    }
-
-    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
-        guard config.activation.gradientNeedsInput else {
-            let output = self(input)
-            return (output, Tape(input: input, output: output, beforeActivation: nil))
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: ActivatedTape) {
+        let tape = ActivatedTape(input: input, activation: config.activation, call: { self(input) }) {
+            var shape = input.shape
+            shape[shape.count - 1] = kernel.shape[1]
+            return MatrixMultiply.dense(input, kernel: kernel, bias: bias, activation: .linear, shape: shape)
         }
-        var shape = input.shape
-        shape[shape.count - 1] = kernel.shape[1]
-        let product = MatrixMultiply.dense(input, kernel: kernel, bias: bias, activation: .linear, shape: shape)
-        let output = config.activation.applied(to: product)
-        return (output, Tape(input: input, output: output, beforeActivation: product))
+        return (tape.output, tape)
     }
 
-    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+    public func backward(_ outputGradient: Tensor, tape: ActivatedTape, inputGradient: Bool) -> LayerGradients {
         let (features, units) = (kernel.shape[0], kernel.shape[1])
         let rows = tape.input.scalarCount / max(features, 1)
-        let gradient = config.activation.gradient(outputGradient, input: tape.beforeActivation, output: tape.output)
+        let gradient = tape.activationGradient(outputGradient, config.activation)
         // ∂kernel = xᵀ · g, ∂bias = Σ_rows g, ∂x = g · kernelᵀ.
         let kernelGradient = tape.input.transposedMatrix(rows: rows, columns: features)
             .matrixProduct(gradient, m: features, k: rows, n: units)

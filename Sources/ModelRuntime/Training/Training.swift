@@ -14,6 +14,9 @@ public struct TrainingContext: Sendable {
     /// ∂loss/∂input of each model input, in `input_layers` order, after a training step with
     /// `computesInputGradients`.
     public private(set) var inputGradients: [Tensor?] = []
+    /// The model's ``Model/trainableWeightMask``, when the caller read it once for many steps
+    /// (`fit` does); a training step reads it from the model when nil.
+    public var trainableWeightMask: [Bool]?
     private var draws: UInt64 = 0
 
     /// A context for training (`isTraining`) or inference, drawing from `seed`.
@@ -85,16 +88,25 @@ public protocol TrainableMerge: MergeLayer {
 
 /// The trainable weights' gradients of one training step, gathered layer by layer as the
 /// generated backward pass runs; a weight used by several calls gets the sum.
+///
+/// Generated code places each layer's gradients by the offset of its first weight in
+/// `get_weights()` order (a layer's differentiable weights come first: kernel and bias, gamma
+/// and beta before the moving statistics); `trainable`, the model's ``Model/trainableWeightMask``
+/// as it is now, decides which of them are kept, so a layer frozen by editing the config gets none.
 public struct ModelGradients: Sendable {
     private var gradients: [Tensor?]
+    private let trainable: [Bool]
 
-    /// Room for `count` gradients, in the model's `trainableWeights` order.
-    public init(count: Int) {
+    /// Room for the gradients of `count` weights (`get_weights()` order), of which those
+    /// `trainable` marks are kept.
+    public init(count: Int, trainable: [Bool]) {
+        precondition(trainable.count == count, "ModelGradients: \(trainable.count) flags for \(count) weights")
         gradients = Array(repeating: nil, count: count)
+        self.trainable = trainable
     }
 
     /// Runs `layer`'s backward pass for the call that made `tape`, adds its weights' gradients
-    /// at `weightsAt` (nil for a layer whose weights are frozen or that has none) and returns
+    /// from `weightsAt` (its first weight's index; nil for a layer without weights) and returns
     /// its input's gradient.
     @discardableResult
     public mutating func backward<L: TrainableLayer>(
@@ -115,9 +127,9 @@ public struct ModelGradients: Sendable {
         return result.inputs
     }
 
-    /// Adds `weights` to the gradients from `offset` on.
+    /// Adds `weights` to the gradients from `offset` on, for the trainable ones.
     public mutating func add(_ weights: [Tensor], at offset: Int) {
-        for (index, gradient) in zip(offset..., weights) {
+        for (index, gradient) in zip(offset..., weights) where trainable[index] {
             if let existing = gradients[index] {
                 gradients[index] = existing.adding(gradient)
             } else {
@@ -126,11 +138,13 @@ public struct ModelGradients: Sendable {
         }
     }
 
-    /// The gradients, once every trainable weight has one (every layer of a generated model
-    /// reaches an output, so its backward pass gives each weight one).
+    /// The gradients of the trainable weights, in ``Model/trainableWeights`` order (every layer
+    /// of a generated model reaches an output, so each trainable weight has one).
     public var tensors: [Tensor] {
-        gradients.enumerated().map { index, gradient in
-            guard let gradient else { preconditionFailure("ModelGradients: no gradient for trainable weight \(index)") }
+        gradients.indices.filter { trainable[$0] }.map { index in
+            guard let gradient = gradients[index] else {
+                preconditionFailure("ModelGradients: no gradient for trainable weight \(index)")
+            }
             return gradient
         }
     }
@@ -164,5 +178,38 @@ extension Tensor {
         Tensor(shape: shape) { out in
             withUnsafeScalars { a in for index in 0..<out.count { out[index] = transform(a[index]) } }
         }
+    }
+}
+
+/// What a layer with an activation keeps for its backward pass: its input, its output, and its
+/// value before the activation when the activation's derivative needs it.
+public struct ActivatedTape: Sendable {
+    /// The layer's input.
+    public let input: Tensor
+    /// The layer's output, after the activation.
+    public let output: Tensor
+    /// The value before the activation, kept only when the derivative needs it.
+    public let beforeActivation: Tensor?
+
+    /// The tape of a call on `input`: `call` computes the output with the activation fused in
+    /// when the derivative needs only the output; otherwise `linear` computes the value before
+    /// the activation, which is kept.
+    init(
+        input: Tensor, activation: ActivationFunction, call: () -> Tensor, linear: () -> Tensor
+    ) {
+        self.input = input
+        if activation.gradientNeedsInput {
+            let product = linear()
+            beforeActivation = product
+            output = activation.applied(to: product)
+        } else {
+            beforeActivation = nil
+            output = call()
+        }
+    }
+
+    /// ∂loss/∂(value before the activation), given ∂loss/∂output.
+    func activationGradient(_ outputGradient: Tensor, _ activation: ActivationFunction) -> Tensor {
+        activation.gradient(outputGradient, input: beforeActivation, output: output)
     }
 }

@@ -148,8 +148,8 @@ struct Classifier: TrainableModel {
 
     /// One training step before the optimizer (Keras's `train_step`): each call on
     /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-    /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
-    /// `trainableWeights` order (4).
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+    /// the trainable weights, in `trainableWeights` order.
     mutating func trainingStep(
         _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
     ) -> [Tensor] {
@@ -157,7 +157,8 @@ struct Classifier: TrainableModel {
         let (dense, denseTape) = self.dense.trainingCall(inputLayer, context: &trainingContext)
         let (dense1, dense1Tape) = self.dense1.trainingCall(dense, context: &trainingContext)
         let outputGradients = gradientsOfLoss([dense1])
-        var weightGradients = ModelGradients(count: 4)
+        var weightGradients = ModelGradients(
+            count: 4, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
         let dense1InputGradient = weightGradients.backward(
             self.dense1, outputGradients[0], tape: dense1Tape, weightsAt: 2)
         let denseInputGradient = weightGradients.backward(

@@ -230,8 +230,8 @@ struct FusedChains: TrainableModel {
 
     /// One training step before the optimizer (Keras's `train_step`): each call on
     /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-    /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
-    /// `trainableWeights` order (20).
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+    /// the trainable weights, in `trainableWeights` order.
     mutating func trainingStep(
         _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
     ) -> [Tensor] {
@@ -252,27 +252,28 @@ struct FusedChains: TrainableModel {
         let (head, headTape) = self.head.trainingCall(gate, context: &trainingContext)
         let (headBn, headBnTape) = self.headBn.trainingCall(head, context: &trainingContext)
         let outputGradients = gradientsOfLoss([head, headBn])
-        var weightGradients = ModelGradients(count: 20)
+        var weightGradients = ModelGradients(
+            count: 30, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
         let headBnInputGradient = weightGradients.backward(
-            self.headBn, outputGradients[1], tape: headBnTape, weightsAt: 18)
+            self.headBn, outputGradients[1], tape: headBnTape, weightsAt: 26)
         let headInputGradient = weightGradients.backward(
-            self.head, sumGradients(outputGradients[0], headBnInputGradient), tape: headTape, weightsAt: 16)
+            self.head, sumGradients(outputGradients[0], headBnInputGradient), tape: headTape, weightsAt: 24)
         let gateInputGradients = weightGradients.backward(self.gate, headInputGradient, tape: gateTape, weightsAt: nil)
         let sideReluInputGradient = weightGradients.backward(
             self.sideRelu, gateInputGradients[1], tape: sideReluTape, weightsAt: nil)
         let sideBnInputGradient = weightGradients.backward(
-            self.sideBn, sumGradients(sideReluInputGradient, gateInputGradients[0]), tape: sideBnTape, weightsAt: 14)
+            self.sideBn, sumGradients(sideReluInputGradient, gateInputGradients[0]), tape: sideBnTape, weightsAt: 20)
         let sideConvInputGradient = weightGradients.backward(
-            self.sideConv, sideBnInputGradient, tape: sideConvTape, weightsAt: 12)
+            self.sideConv, sideBnInputGradient, tape: sideConvTape, weightsAt: 18)
         let addInputGradients = weightGradients.backward(self.add, sideConvInputGradient, tape: addTape, weightsAt: nil)
         let projectBnInputGradient = weightGradients.backward(
-            self.projectBn, addInputGradients[1], tape: projectBnTape, weightsAt: 10)
+            self.projectBn, addInputGradients[1], tape: projectBnTape, weightsAt: 14)
         let projectInputGradient = weightGradients.backward(
-            self.project, projectBnInputGradient, tape: projectTape, weightsAt: 8)
+            self.project, projectBnInputGradient, tape: projectTape, weightsAt: 12)
         let dwReluInputGradient = weightGradients.backward(
             self.dwRelu, projectInputGradient, tape: dwReluTape, weightsAt: nil)
-        let dwBnInputGradient = weightGradients.backward(self.dwBn, dwReluInputGradient, tape: dwBnTape, weightsAt: 6)
-        let dwInputGradient = weightGradients.backward(self.dw, dwBnInputGradient, tape: dwTape, weightsAt: 4)
+        let dwBnInputGradient = weightGradients.backward(self.dwBn, dwReluInputGradient, tape: dwBnTape, weightsAt: 8)
+        let dwInputGradient = weightGradients.backward(self.dw, dwBnInputGradient, tape: dwTape, weightsAt: 6)
         let stemReluInputGradient = weightGradients.backward(
             self.stemRelu, sumGradients(dwInputGradient, addInputGradients[0]), tape: stemReluTape, weightsAt: nil)
         let stemBnInputGradient = weightGradients.backward(

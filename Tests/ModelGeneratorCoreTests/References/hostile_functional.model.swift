@@ -340,15 +340,16 @@ public struct HostileFunctional: Model {
 
         /// One training step before the optimizer (Keras's `train_step`): each call on
         /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-        /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
-        /// `trainableWeights` order (2).
+        /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+        /// the trainable weights, in `trainableWeights` order.
         public mutating func trainingStep(
         _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
     ) -> [Tensor] {
             let x = self.x.check(trainingInputs[0], model: "Encoder")
             let (configLayer, configLayerTape) = self.configLayer.trainingCall(x, context: &trainingContext)
             let outputGradients = gradientsOfLoss([configLayer])
-            var weightGradients = ModelGradients(count: 2)
+            var weightGradients = ModelGradients(
+                count: 2, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
             let configLayerInputGradient = weightGradients.backward(
                 self.configLayer, outputGradients[0], tape: configLayerTape, weightsAt: 0,
                 inputGradient: trainingContext.computesInputGradients)

@@ -189,8 +189,8 @@ package struct HostileNames: TrainableModel {
 
     /// One training step before the optimizer (Keras's `train_step`): each call on
     /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-    /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
-    /// `trainableWeights` order (8).
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+    /// the trainable weights, in `trainableWeights` order.
     package mutating func trainingStep(
         _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
     ) -> [Tensor] {
@@ -210,7 +210,8 @@ package struct HostileNames: TrainableModel {
             fatalErrorLayer, fatalErrorLayerTape
         ) = self.fatalErrorLayer.trainingCall(dropOut2, context: &trainingContext)
         let outputGradients = gradientsOfLoss([fatalErrorLayer])
-        var weightGradients = ModelGradients(count: 8)
+        var weightGradients = ModelGradients(
+            count: 8, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
         let fatalErrorLayerInputGradient = weightGradients.backward(
             self.fatalErrorLayer, outputGradients[0], tape: fatalErrorLayerTape, weightsAt: 6)
         let dropOut2InputGradient = weightGradients.backward(

@@ -575,8 +575,8 @@ struct LargeModel: Model {
 
         /// One training step before the optimizer (Keras's `train_step`): each call on
         /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-        /// their gradients, then each layer's backward pass in reverse. Returns the gradients in
-        /// `trainableWeights` order (4).
+        /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+        /// the trainable weights, in `trainableWeights` order.
         mutating func trainingStep(
         _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
     ) -> [Tensor] {
@@ -584,7 +584,8 @@ struct LargeModel: Model {
             let (headsLeft, headsLeftTape) = self.headsLeft.trainingCall(headsIn, context: &trainingContext)
             let (headsRight, headsRightTape) = self.headsRight.trainingCall(headsIn, context: &trainingContext)
             let outputGradients = gradientsOfLoss([headsLeft, headsRight])
-            var weightGradients = ModelGradients(count: 4)
+            var weightGradients = ModelGradients(
+                count: 4, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
             let headsRightInputGradient = weightGradients.backward(
                 self.headsRight, outputGradients[1], tape: headsRightTape, weightsAt: 2,
                 inputGradient: trainingContext.computesInputGradients)

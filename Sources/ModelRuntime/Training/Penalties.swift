@@ -1,0 +1,171 @@
+import Foundation
+
+/// A Keras weight regularizer: a loss on the weight's values that training adds to the
+/// model's loss (Keras's `kernel_regularizer`, `bias_regularizer`, ...).
+public enum Regularizer: Sendable, Equatable {
+    /// `l1 · Σ |w|`.
+    case l1(Float)
+    /// `l2 · Σ w²`.
+    case l2(Float)
+    /// `l1 · Σ |w| + l2 · Σ w²`.
+    case l1l2(l1: Float, l2: Float)
+
+    /// The regularizer a layer config names: `"l1"`, `"l2"`, `"l1_l2"` or a serialized `L1`,
+    /// `L2`, `L1L2`, with Keras's defaults. Throws for one with no Swift twin yet.
+    init(keras value: JSONValue) throws {
+        let (name, config) = try Self.kerasObject(value)
+        func number(_ key: String, _ fallback: Float) -> Float {
+            config[key]?.value.doubleValue.map(Float.init) ?? fallback
+        }
+        switch name {
+        case "l1", "L1": self = .l1(number("l1", 0.01))
+        case "l2", "L2": self = .l2(number("l2", 0.01))
+        case "l1_l2", "L1L2": self = .l1l2(l1: number("l1", 0), l2: number("l2", 0))
+        default: throw TrainingError("the regularizer '\(name)' has no Swift twin yet")
+        }
+    }
+
+    /// A name or a serialized Keras object: its class name and config.
+    static func kerasObject(_ value: JSONValue) throws -> (String, JSONValue) {
+        if let name = value.stringValue { return (name, .object([])) }
+        guard let name = value["class_name"]?.value.stringValue else {
+            throw TrainingError("expected a Keras object, found \(value.kindDescription)")
+        }
+        return (name, value["config"]?.value ?? .object([]))
+    }
+
+    private var factors: (l1: Float, l2: Float) {
+        switch self {
+        case .l1(let l1): (l1, 0)
+        case .l2(let l2): (0, l2)
+        case .l1l2(let l1, let l2): (l1, l2)
+        }
+    }
+
+    /// The regularization loss of `weight`.
+    public func loss(_ weight: Tensor) -> Float {
+        let (l1, l2) = factors
+        return weight.withUnsafeScalars { w in
+            var (absolute, squares): (Float, Float) = (0, 0)
+            for value in w {
+                absolute += abs(value)
+                squares += value * value
+            }
+            return l1 * absolute + l2 * squares
+        }
+    }
+
+    /// The gradient of `loss(_:)`: `l1 · sign(w) + 2 · l2 · w`.
+    public func gradient(_ weight: Tensor) -> Tensor {
+        let (l1, l2) = factors
+        return weight.mapped { w in l1 * (w > 0 ? 1 : w < 0 ? -1 : 0) + 2 * l2 * w }
+    }
+}
+
+/// A Keras weight constraint, applied to the weight after every optimizer step.
+public enum WeightConstraint: Sendable, Equatable {
+    /// Norms along `axes` rescaled to at most `maxValue`.
+    case maxNorm(maxValue: Float, axes: [Int])
+    /// Negative values set to 0.
+    case nonNeg
+    /// Norms along `axes` rescaled to 1.
+    case unitNorm(axes: [Int])
+    /// Norms along `axes` moved toward `[minValue, maxValue]` by `rate`.
+    case minMaxNorm(minValue: Float, maxValue: Float, rate: Float, axes: [Int])
+
+    /// The constraint a layer config names (`"max_norm"`, `"non_neg"`, `"unit_norm"`,
+    /// `"min_max_norm"` or a serialized object), with Keras's defaults.
+    init(keras value: JSONValue) throws {
+        let (name, config) = try Regularizer.kerasObject(value)
+        func number(_ key: String, _ fallback: Float) -> Float {
+            config[key]?.value.doubleValue.map(Float.init) ?? fallback
+        }
+        let axis = config["axis"]?.value
+        let axes = axis?.intValue.map { [$0] } ?? axis?.arrayElements?.compactMap(\.value.intValue) ?? [0]
+        switch name {
+        case "max_norm", "MaxNorm": self = .maxNorm(maxValue: number("max_value", 2), axes: axes)
+        case "non_neg", "NonNeg": self = .nonNeg
+        case "unit_norm", "UnitNorm": self = .unitNorm(axes: axes)
+        case "min_max_norm", "MinMaxNorm":
+            self = .minMaxNorm(
+                minValue: number("min_value", 0), maxValue: number("max_value", 1), rate: number("rate", 1), axes: axes)
+        default: throw TrainingError("the constraint '\(name)' has no Swift twin yet")
+        }
+    }
+
+    /// `weight` with the constraint applied, as Keras computes it (ε = 1e-7).
+    public func applied(to weight: Tensor) -> Tensor {
+        let epsilon: Float = 1e-7
+        let axes: [Int]
+        switch self {
+        case .nonNeg: return weight.mapped { $0 >= 0 ? $0 : 0 }
+        case .maxNorm(_, let a), .unitNorm(let a), .minMaxNorm(_, _, _, let a): axes = a
+        }
+        let rank = weight.rank
+        let groups = AxisGroups(shape: weight.shape, axes: axes.map { $0 < 0 ? $0 + rank : $0 })
+        let norms = weight.withUnsafeScalars { groups.sumsOfSquares($0) }.map { Float($0).squareRoot() }
+        let factors = norms.map { norm -> Float in
+            switch self {
+            case .maxNorm(let maxValue, _): min(max(norm, 0), maxValue) / (epsilon + norm)
+            case .unitNorm: 1 / (epsilon + norm)
+            case .minMaxNorm(let low, let high, let rate, _):
+                (rate * min(max(norm, low), high) + (1 - rate) * norm) / (epsilon + norm)
+            case .nonNeg: 1
+            }
+        }
+        var index = -1
+        return weight.mapped { value in
+            index += 1
+            return value * factors[groups.group(of: index)]
+        }
+    }
+}
+
+/// The regularizers and constraints of a model's trainable weights, in `trainableWeights`
+/// order, read from its layers' configs.
+struct WeightPenalties {
+    var regularizers: [Regularizer?] = []
+    var constraints: [WeightConstraint?] = []
+
+    init<M: Model>(_ model: M) throws {
+        let trainable = model.config.model.trainable
+        for (config, weights) in try model.config.layerWeightSpecs() {
+            let encoded = try SpecEncoder().encode(config)
+            if let activity = encoded["activity_regularizer"], !activity.value.isNull {
+                throw TrainingError("'\(config.name)': activity regularizers are not supported yet")
+            }
+            for spec in weights where trainable && spec.trainable {
+                // Keras names a weight's regularizer after it: kernel_regularizer, and
+                // depthwise_regularizer for depthwise_kernel.
+                let base = spec.name.hasSuffix("_kernel") ? String(spec.name.dropLast("_kernel".count)) : spec.name
+                regularizers.append(
+                    try encoded[base + "_regularizer"].flatMap {
+                        $0.value.isNull ? nil : try Regularizer(keras: $0.value)
+                    })
+                constraints.append(
+                    try encoded[base + "_constraint"].flatMap {
+                        $0.value.isNull ? nil : try WeightConstraint(keras: $0.value)
+                    })
+            }
+        }
+    }
+
+    var isEmpty: Bool { regularizers.allSatisfy { $0 == nil } && constraints.allSatisfy { $0 == nil } }
+
+    /// The regularization loss of `weights` (trainable, in order).
+    func loss(_ weights: [Tensor]) -> Float {
+        zip(regularizers, weights).reduce(0) { $0 + ($1.0?.loss($1.1) ?? 0) }
+    }
+
+    /// `gradients` with each regularizer's gradient added.
+    func adding(to gradients: [Tensor], of weights: [Tensor]) -> [Tensor] {
+        zip(regularizers, zip(gradients, weights)).map { regularizer, pair in
+            regularizer.map { pair.0.adding($0.gradient(pair.1)) } ?? pair.0
+        }
+    }
+
+    /// `weights` with each constraint applied.
+    func constrained(_ weights: [Tensor]) -> [Tensor] {
+        zip(constraints, weights).map { constraint, weight in constraint?.applied(to: weight) ?? weight }
+    }
+}
