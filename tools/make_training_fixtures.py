@@ -230,10 +230,28 @@ Runs in about three minutes. It writes:
   metric formulas; the SGD, Adam, AdamW, RMSprop and Adagrad update formulas;
   clipnorm, global_clipnorm and clipvalue; the ExponentialDecay and
   CosineDecay rates at step ``optimizer.iterations`` before the update, i.e.
-  0 for the first batch; the history weighting and the validation pass, with
-  ``stateless_call`` for the forward pass) reproduces ``weights_after``
+  0 for the first batch; the weight regularizers and constraints, read from
+  each layer's config (``kernel_regularizer``, ``bias_constraint``,
+  ``gamma_regularizer``, ...); the history weighting and the validation pass,
+  with ``stateless_call`` for the forward pass) reproduces ``weights_after``
   (within 1e-5, except that noise-driven bias), ``history`` and every
-  ``batch_logs`` entry.
+  ``batch_logs`` entry. Regularizers and constraints as Keras applies them
+  (keras/src/regularizers, keras/src/constraints, Trainer.compute_loss,
+  BaseOptimizer.apply): each regularized trainable weight adds its penalty
+  (L1 ``l1 sum|w|``, L2 ``l2 sum w^2``, L1L2 both; the string "l2" is
+  L2(0.01)) computed on the weights the batch's forward pass uses, i.e.
+  before the step, to the batch loss, so the gradient includes it and the
+  logged ``loss``, every ``batch_logs`` ``loss`` and ``val_loss`` (with the
+  weights at the end of the epoch) include it too; per-output losses and
+  metrics do not. After every optimizer step (after clipping, weight decay
+  and the update) each constrained weight is replaced by its projection:
+  NonNeg ``max(w, 0)``; the norm constraints ``w * desired / (1e-7 +
+  norms)``, ``norms`` the L2 norms over ``axis`` (default 0, kept as size-1
+  dims), MaxNorm ``desired = clip(norms, 0, max_value)``, UnitNorm ``desired
+  = 1``, MinMaxNorm ``desired = rate * clip(norms, min_value, max_value) +
+  (1 - rate) * norms``. The initial weights are not projected (Keras does
+  not project them either; the replay checks that every constraint moves
+  them by more than 0.01, and that the initial penalties exceed 0.01).
 
   The fit cases (regression = (5,) -> Dense(8, tanh) -> Dense(1);
   classifier(k) = (6,) -> Dense(8, relu) -> Dense(k[, activation])):
@@ -305,6 +323,30 @@ Runs in about three minutes. It writes:
     sparse_categorical_crossentropy, SGD(0.5, momentum=0.9).
   - ``layernorm_mlp_rmsprop``: (6,) -> Dense(8) -> LayerNormalization ->
     Activation("gelu") (exact, erf) -> Dense(1), mse, RMSprop(0.01).
+  - Weight regularizers and constraints (see above):
+    ``l2_kernel_l1_bias_sgd``: regression with the first Dense
+    ``kernel_regularizer=L2(0.01), bias_regularizer=L1(0.001)`` (serialized
+    as l1 0.0010000000474974513: L1 keeps its factor as a float32 tensor) and
+    the second ``kernel_regularizer="l2"`` (L2(0.01)), mse, SGD(0.05,
+    momentum=0.9); ``l1l2_adam_validation``: classifier(3, softmax) with the
+    first Dense ``kernel_regularizer=L1L2(l1=0.001, l2=0.01)``,
+    categorical_crossentropy, Adam(0.01), validation_split 0.2 (``val_loss``
+    includes the penalty); ``max_norm_non_neg_sgd``: regression with the
+    first Dense ``kernel_constraint=MaxNorm(0.5)`` (axis 0: each unit's
+    incoming weights), ``bias_constraint=NonNeg()`` and the second
+    ``kernel_constraint=UnitNorm(axis=0)``, mse, SGD(0.1);
+    ``min_max_norm_adam``: classifier(3, softmax) with the first Dense
+    ``kernel_constraint=MinMaxNorm(min_value=0.2, max_value=0.6, rate=0.7,
+    axis=0), kernel_regularizer=L2(0.005)``, categorical_crossentropy,
+    Adam(0.02); ``conv_regularized_rmsprop``: (6, 6, 1) -> Conv2D(3, 3,
+    kernel_regularizer=L2(0.01), kernel_constraint=MaxNorm(1.0, axis=[0, 1,
+    2])) (each filter's 3x3x1 weights) -> GlobalAveragePooling2D -> Dense(2,
+    softmax, bias_regularizer=L2(0.1)), categorical_crossentropy (one-hot
+    rows of 2 classes), RMSprop(0.01); ``bn_gamma_regularizer_sgd``: (4,) ->
+    Dense(6) -> BatchNormalization(gamma_regularizer=L2(0.05),
+    beta_regularizer=L1(0.01)) -> Activation("relu") -> Dense(1), mse,
+    SGD(0.05) (regression targets; the Dense bias feeds BatchNormalization,
+    whose float32 gradient noise SGD leaves below 1e-5).
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
@@ -983,17 +1025,23 @@ def mlp_bn(name):
     return build
 
 
-def regression(name):
+def regression(name, first=dict, second=dict):
+    """``first()``/``second()``: extra keyword arguments of the two Dense layers (regularizers,
+    constraints), made afresh for each build."""
     def build():
-        return keras.Sequential([keras.Input(shape=(5,)), layers.Dense(8, activation="tanh"),
-                                 layers.Dense(1)], name=name)
+        return keras.Sequential([keras.Input(shape=(5,)),
+                                 layers.Dense(8, activation="tanh", **first()),
+                                 layers.Dense(1, **second())], name=name)
     return build
 
 
-def small_classifier(name, units, activation=None):
+def small_classifier(name, units, activation=None, first=dict, second=dict):
+    """``first()``/``second()`` as in ``regression``."""
     def build():
-        return keras.Sequential([keras.Input(shape=(6,)), layers.Dense(8, activation="relu"),
-                                 layers.Dense(units, activation=activation)], name=name)
+        return keras.Sequential([keras.Input(shape=(6,)),
+                                 layers.Dense(8, activation="relu", **first()),
+                                 layers.Dense(units, activation=activation, **second())],
+                                name=name)
     return build
 
 
@@ -1074,6 +1122,29 @@ def layernorm_mlp(name):
         return keras.Sequential([keras.Input(shape=(6,)), layers.Dense(8),
                                  layers.LayerNormalization(), layers.Activation("gelu"),
                                  layers.Dense(1)], name=name)
+    return build
+
+
+def regularized_cnn(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6, 6, 1)),
+                                 layers.Conv2D(3, 3, kernel_regularizer=keras.regularizers.L2(0.01),
+                                               kernel_constraint=keras.constraints.MaxNorm(
+                                                   1.0, axis=[0, 1, 2])),
+                                 layers.GlobalAveragePooling2D(),
+                                 layers.Dense(2, activation="softmax",
+                                              bias_regularizer=keras.regularizers.L2(0.1))],
+                                name=name)
+    return build
+
+
+def bn_regularized(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(6),
+                                 layers.BatchNormalization(
+                                     gamma_regularizer=keras.regularizers.L2(0.05),
+                                     beta_regularizer=keras.regularizers.L1(0.01)),
+                                 layers.Activation("relu"), layers.Dense(1)], name=name)
     return build
 
 
@@ -1255,9 +1326,52 @@ add_fit(FitCase("layernorm_mlp_rmsprop", layernorm_mlp("layernorm_mlp_rmsprop"),
                 lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
                 lambda: keras.optimizers.RMSprop(0.01), "keras.optimizers.RMSprop(0.01)"))
 
+# Weight regularizers (their penalties join the loss) and constraints (projections after each
+# optimizer step).
+add_fit(FitCase("l2_kernel_l1_bias_sgd",
+                regression("l2_kernel_l1_bias_sgd",
+                           first=lambda: dict(kernel_regularizer=keras.regularizers.L2(0.01),
+                                              bias_regularizer=keras.regularizers.L1(0.001)),
+                           second=lambda: dict(kernel_regularizer="l2")), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.05, momentum=0.9),
+                "keras.optimizers.SGD(0.05, momentum=0.9)"))
+add_fit(FitCase("l1l2_adam_validation",
+                small_classifier("l1l2_adam_validation", 3, "softmax",
+                                 first=lambda: dict(kernel_regularizer=keras.regularizers.L1L2(
+                                     l1=0.001, l2=0.01))), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)",
+                validation_split=0.2))
+add_fit(FitCase("max_norm_non_neg_sgd",
+                regression("max_norm_non_neg_sgd",
+                           first=lambda: dict(kernel_constraint=keras.constraints.MaxNorm(0.5),
+                                              bias_constraint=keras.constraints.NonNeg()),
+                           second=lambda: dict(kernel_constraint=keras.constraints.UnitNorm(axis=0))),
+                (5,), lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.1), "keras.optimizers.SGD(0.1)"))
+add_fit(FitCase("min_max_norm_adam",
+                small_classifier("min_max_norm_adam", 3, "softmax",
+                                 first=lambda: dict(
+                                     kernel_constraint=keras.constraints.MinMaxNorm(
+                                         min_value=0.2, max_value=0.6, rate=0.7, axis=0),
+                                     kernel_regularizer=keras.regularizers.L2(0.005))), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)"))
+add_fit(FitCase("conv_regularized_rmsprop", regularized_cnn("conv_regularized_rmsprop"), (6, 6, 1),
+                lambda x, rng: [one_hot_y(x, rng, 2)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.RMSprop(0.01), "keras.optimizers.RMSprop(0.01)"))
+add_fit(FitCase("bn_gamma_regularizer_sgd", bn_regularized("bn_gamma_regularizer_sgd"), (4,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.05), "keras.optimizers.SGD(0.05)"))
+
 
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,
-# keras/src/optimizers and keras/src/optimizers/schedules.
+# keras/src/optimizers, keras/src/optimizers/schedules, keras/src/regularizers and
+# keras/src/constraints.
 
 EPSILON = 1e-7  # keras.config.epsilon()
 
@@ -1353,6 +1467,57 @@ def reference_clip(config, grads):
     return grads
 
 
+def weight_rules(model):
+    """Per ``model.trainable_weights`` entry, ``(regularizer, constraint)`` as the owning layer's
+    config serializes them (``config[NAME + "_regularizer"]``, ``config[NAME + "_constraint"]``
+    for the weight named NAME: kernel, bias, gamma, beta, ...), or None; checked against the
+    variable's own ``regularizer``/``constraint``."""
+    rules = {}
+    for layer in model.layers:
+        config = layer.get_config()
+        for v in layer.trainable_weights:
+            rules[id(v)] = (config.get(v.name + "_regularizer"), config.get(v.name + "_constraint"))
+            assert (rules[id(v)][0] is None) == (v.regularizer is None), v.path
+            assert (rules[id(v)][1] is None) == (v.constraint is None), v.path
+    return [rules[id(v)] for v in model.trainable_weights]
+
+
+def reference_penalty(config, w):
+    """A weight regularizer's penalty: L1 ``l1 sum|w|``, L2 ``l2 sum w^2``, L1L2 both (a zero
+    factor's term left out), factors cast to float32."""
+    kind, c = config["class_name"], config["config"]
+    if kind not in ("L1", "L2", "L1L2"):
+        raise ValueError(kind)
+    total = jnp.zeros((), jnp.float32)
+    if c.get("l1", 0.0):
+        total = total + np.float32(c["l1"]) * jnp.sum(jnp.abs(w))
+    if c.get("l2", 0.0):
+        total = total + np.float32(c["l2"]) * jnp.sum(jnp.square(w))
+    return total
+
+
+def reference_constraint(config, w):
+    """A weight constraint's projection, applied after each optimizer step: NonNeg ``max(w,
+    0)``; the norm constraints scale w by ``desired / (1e-7 + norms)``, ``norms`` the L2 norms
+    over ``axis`` (kept): MaxNorm ``desired = clip(norms, 0, max_value)``, UnitNorm ``desired
+    = 1``, MinMaxNorm ``desired = rate clip(norms, min_value, max_value) + (1 - rate) norms``."""
+    kind, c = config["class_name"], config["config"]
+    if kind == "NonNeg":
+        return jnp.maximum(w, 0.0)
+    axis = tuple(c["axis"]) if isinstance(c["axis"], list) else c["axis"]
+    norms = jnp.sqrt(jnp.sum(jnp.square(w), axis=axis, keepdims=True))
+    if kind == "MaxNorm":
+        desired = jnp.clip(norms, 0.0, c["max_value"])
+    elif kind == "UnitNorm":
+        desired = 1.0
+    elif kind == "MinMaxNorm":
+        desired = (c["rate"] * jnp.clip(norms, c["min_value"], c["max_value"])
+                   + (1 - c["rate"]) * norms)
+    else:
+        raise ValueError(kind)
+    return w * (desired / (EPSILON + norms))
+
+
 class ReferenceOptimizer:
     """SGD, Adam, AdamW, RMSprop and Adagrad steps, per their update formulas."""
 
@@ -1425,14 +1590,30 @@ def reference_fit(case, model, weights, xs, ys):
         parts = [(case.loss_text, 1.0, None)]
     optimizer = case.optimizer()
     reference = ReferenceOptimizer(type(optimizer).__name__, optimizer.get_config(), tv)
+    rules = weight_rules(model)
     train, _ = split_samples(case)
     keys = ["loss"] + [key for _, _, key in parts if key] + list(case.metrics)
+
+    def penalty(tv):
+        """The weight regularizers' penalties on the current (pre-step) trainable values."""
+        return sum((reference_penalty(r, w) for (r, _), w in zip(rules, tv) if r),
+                   jnp.zeros((), jnp.float32))
+
+    def constrain(tv):
+        return [reference_constraint(c, w) if c else w for (_, c), w in zip(rules, tv)]
+
+    if any(r for r, _ in rules):  # the penalties are large enough for the loss checks to see
+        assert float(penalty(tv)) > 1e-2, (case.name, float(penalty(tv)))
+    for (_, c), w in zip(rules, tv):  # every constraint moves the initial weights
+        assert not c or float(jnp.max(jnp.abs(reference_constraint(c, w) - w))) > 1e-2, case.name
 
     def evaluate(tv, ntv, bx, by, training):
         outs, new_ntv = model.stateless_call(tv, ntv, pack_inputs(model, bx), training=training)
         outs = keras.tree.flatten(outs)
         values = [jnp.mean(reference_loss(t, y, o)) for (t, _, _), y, o in zip(parts, by, outs)]
-        total = sum(w * v for (_, w, _), v in zip(parts, values))
+        # The loss (trained on, and logged as "loss" and "val_loss") includes the penalties;
+        # the per-output losses and the metrics do not.
+        total = sum(w * v for (_, w, _), v in zip(parts, values)) + penalty(tv)
         logs = {"loss": total}
         for (_, _, key), v in zip(parts, values):
             if key:
@@ -1451,7 +1632,7 @@ def reference_fit(case, model, weights, xs, ys):
             if training:
                 (_, (logs, ntv)), grads = jax.value_and_grad(evaluate, has_aux=True)(
                     tv, ntv, bx, by, True)
-                tv = reference.apply(tv, grads)
+                tv = constrain(reference.apply(tv, grads))
             else:
                 _, (logs, _) = evaluate(tv, ntv, bx, by, False)
             for k in keys:

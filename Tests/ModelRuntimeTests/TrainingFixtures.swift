@@ -131,5 +131,11 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitTinyMobilenetAdam.self, "tiny_mobilenet_adam"),
         .fit(TrainingFitTextEmbeddingSgd.self, "text_embedding_sgd"),
         .fit(TrainingFitLayernormMlpRmsprop.self, "layernorm_mlp_rmsprop"),
+        .fit(TrainingFitL2KernelL1BiasSgd.self, "l2_kernel_l1_bias_sgd"),
+        .fit(TrainingFitL1l2AdamValidation.self, "l1l2_adam_validation"),
+        .fit(TrainingFitMaxNormNonNegSgd.self, "max_norm_non_neg_sgd"),
+        .fit(TrainingFitMinMaxNormAdam.self, "min_max_norm_adam"),
+        .fit(TrainingFitConvRegularizedRmsprop.self, "conv_regularized_rmsprop"),
+        .fit(TrainingFitBnGammaRegularizerSgd.self, "bn_gamma_regularizer_sgd"),
     ]
 }

@@ -10,7 +10,7 @@ public enum Regularizer: Sendable, Equatable {
     /// `l1 · Σ |w| + l2 · Σ w²`.
     case l1l2(l1: Float, l2: Float)
 
-    /// The regularizer a layer config names: `"l1"`, `"l2"`, `"l1_l2"` or a serialized `L1`,
+    /// The regularizer a layer config names: `"l1"`, `"l2"`, `"l1l2"` or a serialized `L1`,
     /// `L2`, `L1L2`, with Keras's defaults. Throws for one with no Swift twin yet.
     init(keras value: JSONValue) throws {
         let (name, config) = try Self.kerasObject(value)
@@ -20,7 +20,7 @@ public enum Regularizer: Sendable, Equatable {
         switch name {
         case "l1", "L1": self = .l1(number("l1", 0.01))
         case "l2", "L2": self = .l2(number("l2", 0.01))
-        case "l1_l2", "L1L2": self = .l1l2(l1: number("l1", 0), l2: number("l2", 0))
+        case "l1l2", "L1L2": self = .l1l2(l1: number("l1", 0), l2: number("l2", 0))
         default: throw TrainingError("the regularizer '\(name)' has no Swift twin yet")
         }
     }
