@@ -38,6 +38,30 @@ import Testing
         for (ours, keras) in zip(some, expected.suffix(2)) { expectClose(ours, keras, "second Dense, first frozen") }
     }
 
+    /// ModelCheckpoint writes each epoch's weights to its file, in Keras's `.weights.h5`, and
+    /// the last file holds the weights fit ended with.
+    @Test func checkpointsHoldEachEpochsWeights() throws {
+        let folder = "training/fit/regression_sgd_nesterov"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoints-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var model = TrainingFitRegressionSgdNesterov(seed: 1)
+        try model.setWeights(TrainingChecks.arrays(folder, "weights"))
+        var optimizer = SGD(learningRate: 0.02, momentum: 0.8, nesterov: true)
+        let checkpoint = ModelCheckpoint(path: directory.appendingPathComponent("epoch_{epoch:02d}.weights.h5").path)
+        try model.fit(
+            x: TrainingChecks.arrays(folder, "x"), y: TrainingChecks.arrays(folder, "y"), loss: .meanSquaredError,
+            optimizer: &optimizer, batchSize: 16, epochs: 2, shuffle: false, callbacks: [checkpoint], verbose: .silent)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names == ["epoch_01.weights.h5", "epoch_02.weights.h5"])
+        var reloaded = TrainingFitRegressionSgdNesterov(seed: 2)
+        try reloaded.loadWeights(from: directory.appendingPathComponent("epoch_02.weights.h5"))
+        #expect(reloaded.weights == model.weights)
+        for (ours, keras) in zip(reloaded.weights, try TrainingChecks.arrays(folder, "weights_after")) {
+            expectClose(ours, keras, "checkpoint of the last epoch")
+        }
+    }
+
     @Test func everyFixtureCaseIsListed() throws {
         for (kind, listed) in [("gradients", TrainingCase.gradients), ("fit", TrainingCase.fits)] {
             let cases = try TrainingChecks.cases(kind).compactMap { $0["case"] as? String }

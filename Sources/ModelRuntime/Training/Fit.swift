@@ -65,22 +65,25 @@ extension TrainableModel {
     public mutating func fit(
         x: [Tensor], y: [Tensor], loss: Loss, optimizer: inout some Optimizer, batchSize: Int = 32,
         epochs: Int = 1, shuffle: Bool = true, seed: UInt64? = nil, validationSplit: Double = 0,
-        metrics: [Metric] = [], verbose: Verbosity = .progressBar
+        metrics: [Metric] = [], callbacks: [any TrainingCallback] = [], verbose: Verbosity = .progressBar
     ) throws -> History {
         try fit(
             x: x, y: y, losses: Array(repeating: loss, count: y.count), optimizer: &optimizer, batchSize: batchSize,
             epochs: epochs, shuffle: shuffle, seed: seed, validationSplit: validationSplit, metrics: metrics,
-            verbose: verbose)
+            callbacks: callbacks, verbose: verbose)
     }
 
     /// `fit` with a loss per output (in `output_layers` order), weighted by `lossWeights`
-    /// (Keras's `loss_weights`; 1 each when nil).
+    /// (Keras's `loss_weights`; 1 each when nil). `callbacks` (``EarlyStopping``,
+    /// ``ModelCheckpoint``, your own) run after each epoch, in order.
     @discardableResult
     public mutating func fit(
         x: [Tensor], y: [Tensor], losses: [Loss], lossWeights: [Float]? = nil, optimizer: inout some Optimizer,
         batchSize: Int = 32, epochs: Int = 1, shuffle: Bool = true, seed: UInt64? = nil,
-        validationSplit: Double = 0, metrics: [Metric] = [], verbose: Verbosity = .progressBar
+        validationSplit: Double = 0, metrics: [Metric] = [], callbacks: [any TrainingCallback] = [],
+        verbose: Verbosity = .progressBar
     ) throws -> History {
+        var callbacks = callbacks
         let objective = try Objective(model: self, losses: losses, weights: lossWeights, metrics: metrics)
         let count = try objective.sampleCount(x: x, y: y)
         guard batchSize > 0, epochs >= 0, validationSplit >= 0, validationSplit < 1 else {
@@ -135,7 +138,14 @@ extension TrainableModel {
             for (key, value) in logs { history.history[key, default: []].append(value) }
             history.epoch.append(epoch)
             progress.finish(logs: logs)
+            var stop = false
+            let named = Dictionary(logs) { first, _ in first }
+            for index in callbacks.indices where try callbacks[index].epochEnded(epoch, logs: named, model: &self) {
+                stop = true
+            }
+            if stop { break }
         }
+        for index in callbacks.indices { try callbacks[index].trainingEnded(model: &self) }
         return history
     }
 

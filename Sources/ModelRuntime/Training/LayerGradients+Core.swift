@@ -54,11 +54,11 @@ extension Tensor {
 
 extension Dense: TrainableLayer {
     public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: ActivatedTape) {
-        let tape = ActivatedTape(input: input, activation: config.activation, call: { self(input) }) {
-            var shape = input.shape
-            shape[shape.count - 1] = kernel.shape[1]
-            return MatrixMultiply.dense(input, kernel: kernel, bias: bias, activation: .linear, shape: shape)
-        }
+        var shape = input.shape
+        shape[shape.count - 1] = kernel.shape[1]
+        let tape = ActivatedTape(
+            input: input, activation: config.activation, call: { self(input) },
+            linear: { MatrixMultiply.dense(input, kernel: kernel, bias: bias, activation: .linear, shape: shape) })
         return (tape.output, tape)
     }
 
