@@ -2,7 +2,7 @@
 // supplies for `fit` (see Fit.swift).
 
 /// A generated model whose every layer has a backward pass: it can be trained in Swift with
-/// ``fit(x:y:loss:optimizer:batchSize:epochs:shuffle:seed:validationSplit:metrics:verbose:)``.
+/// ``fit(x:y:loss:optimizer:batchSize:epochs:shuffle:seed:validationSplit:metrics:callbacks:verbose:)``.
 ///
 /// The generator writes both requirements: `outputList(for:)` calls the model, and
 /// `trainingStep(_:_:_:)` runs every layer's training call in graph order, then their backward
