@@ -20,7 +20,7 @@ what it wrote before (every case folder, i.e. every folder holding a
 ``Tests/Fixtures/training/fit/``, the two ``cases.json`` files, and every
 ``*.model.json`` in ``Tests/ModelRuntimeTests/Specs/training/``) and writes it
 again; a rerun leaves every file byte-identical. It refuses other backends.
-Runs in about three minutes. It writes:
+Runs in about three and a half minutes. It writes:
 
 * ``Tests/Fixtures/training/gradients/CASE/`` for every gradient case (a
   small model, usually ``Sequential([InputLayer, the layer])``, named CASE):
@@ -174,11 +174,15 @@ Runs in about three minutes. It writes:
 * ``Tests/Fixtures/training/fit/CASE/`` for every fit case:
 
   - ``spec.json``: ``model.to_json(indent=2)`` (model named CASE).
-  - ``arrays.npz``, in this order: ``x.npy`` (or ``x_N.npy``; 70 samples,
-    N(0, 1); for ``text_embedding_sgd`` token ids in [0, 20) as float32, its
-    InputLayer int32), ``y.npy`` (or ``y_N.npy`` in ``model.outputs`` order; targets
-    made by a fixed random linear "teacher" from x (flattened for images) so
-    that the loss falls: one-hot float32 rows, 0/1 columns, regression values
+  - ``arrays.npz``, in this order: ``x.npy`` (or, for a multi-input model,
+    ``x_0.npy``, ``x_1.npy``, ... in ``model.inputs`` order, as fit is given
+    them: ``shared_two_outputs_*`` has ``x_0`` for input "a" and ``x_1`` for
+    "b"; 70 samples, N(0, 1); for ``text_embedding_sgd`` token ids in [0, 20)
+    as float32, its InputLayer int32), ``y.npy`` (or ``y_N.npy`` in
+    ``model.outputs`` order; targets made by a fixed random linear "teacher"
+    from x (flattened for images; for several inputs, the inputs flattened and
+    concatenated along the last axis in ``model.inputs`` order) so that the
+    loss falls: one-hot float32 rows, 0/1 columns, regression values
     ``2 tanh(teacher) + N(0, 0.1^2)``, for sparse cross-entropy class ids
     stored as float32 of shape (70,), for ``kld_adam`` probability rows
     ``softmax(2 teacher + N(0, 0.5^2))``, for ``cosine_similarity_sgd``
@@ -201,16 +205,32 @@ Runs in about three minutes. It writes:
     0.05000000074505806; a schedule is
     ``keras.saving.serialize_keras_object(schedule)``, i.e. ``{"module":
     "keras.optimizers.schedules", "class_name", "config",
-    "registered_name"}``, checked equal), ``batch_size`` 16, ``epochs`` 2,
+    "registered_name"}``, checked equal), ``batch_size`` 16, ``epochs`` (as
+    given to fit: 2, 8 for ``early_stopping_restore``),
     ``samples`` 70, ``validation_split`` (0 when none), ``validation_samples``
-    (``70 - floor(70 * (1 - validation_split))``: 14 for 0.2, else 0),
-    ``steps`` (the optimizer's iterations after fit: 10, or 8 with the 0.2
-    split: 56 training samples in batches of 16, 16, 16, 8), ``shuffle``
-    false, ``jit_compile`` (Keras's default, true), ``history``
-    (``history.history``, every key as Keras names it, one float per epoch:
-    ``loss``, each metric under the name given (``accuracy``, ``mae``), and
-    with a validation split ``val_`` + each of those) and ``batch_logs`` (per
-    epoch, the ``logs`` of ``on_train_batch_end`` after each batch: the
+    (``70 - floor(70 * (1 - validation_split))``: 14 for 0.2, 18 for 0.25,
+    else 0), ``steps`` (the optimizer's iterations after fit: epochs run times
+    batches per epoch: 10, or 8 with the 0.2 split: 56 training samples in
+    batches of 16, 16, 16, 8; 20 for ``early_stopping_restore``: 5 epochs of
+    52 samples in batches of 16, 16, 16, 4), ``shuffle`` false,
+    ``jit_compile`` (Keras's default, true), ``callbacks`` (the callbacks
+    passed to fit besides the batch-log recorder: [] except for
+    ``early_stopping_restore``, ``[{"class_name": "EarlyStopping",
+    "monitor": "val_loss", "patience": 1, "min_delta": 0,
+    "restore_best_weights": true}]``, the EarlyStopping keyword arguments;
+    the others are at their defaults: mode "auto" (here "min"), baseline
+    None, start_from_epoch 0), for an EarlyStopping case ``epochs_run`` (the
+    epochs fit ran, ``len(history)``), ``stopped_epoch`` and ``best_epoch``
+    (the callback's attributes after fit, 0-based: the epoch whose end
+    stopped training, and the epoch whose weights were restored), ``history``
+    (``history.history``, every key as Keras names it, one float per epoch
+    run: ``loss`` (with several outputs the loss_weights-weighted sum of the
+    per-output losses), for several outputs ``NAME_loss`` per output name
+    (unweighted: ``cls_loss``, ``reg_loss``; ``sum_head_loss``,
+    ``cls_head_loss``), each metric under the name given (``accuracy``,
+    ``mae``), and with a validation split ``val_`` + each of those) and
+    ``batch_logs`` (per epoch run, the ``logs`` of ``on_train_batch_end``
+    after each batch: the
     running, sample-weighted mean over the epoch's batches so far of the loss
     and of each metric; no ``val_`` keys), ``compile_config``
     (``model.get_compile_config()``, what ``model.save`` writes into a
@@ -223,19 +243,24 @@ Runs in about three minutes. It writes:
 
   ``model.compile(optimizer=..., loss=...[, loss_weights=...][,
   metrics=[...]])`` then ``model.fit(x, y, batch_size=16, epochs=2,
-  shuffle=False, verbose=0[, validation_split=...])``: batches of 16, 16, 16,
-  16, 6 samples per epoch (16, 16, 16, 8 with the 0.2 split, then one
-  validation batch of the last 14 samples, ``training=False``, after each
-  epoch). Checked: an independent re-implementation (numpy/jax: the loss and
+  shuffle=False, verbose=0[, validation_split=...][, callbacks=[...]])`` (x
+  the one array, or the list of ``x_N`` in ``model.inputs`` order; y the one
+  array, or a dict of ``y_N`` by output name; ``epochs=8`` with the
+  EarlyStopping callback): batches of 16, 16, 16, 16, 6 samples per epoch
+  (16, 16, 16, 8 with the 0.2 split, then one validation batch of the last
+  14 samples, ``training=False``, after each epoch; 16, 16, 16, 4 with the
+  0.25 split, then one validation batch of 18). Checked: an independent
+  re-implementation (numpy/jax: the loss and
   metric formulas; the SGD, Adam, AdamW, RMSprop and Adagrad update formulas;
   clipnorm, global_clipnorm and clipvalue; the ExponentialDecay and
   CosineDecay rates at step ``optimizer.iterations`` before the update, i.e.
   0 for the first batch; the weight regularizers and constraints, read from
   each layer's config (``kernel_regularizer``, ``bias_constraint``,
-  ``gamma_regularizer``, ...); the history weighting and the validation pass,
-  with ``stateless_call`` for the forward pass) reproduces ``weights_after``
-  (within 1e-5, except that noise-driven bias), ``history`` and every
-  ``batch_logs`` entry. Regularizers and constraints as Keras applies them
+  ``gamma_regularizer``, ...); the history weighting and the validation pass;
+  EarlyStopping, see below; with ``stateless_call`` for the forward pass)
+  reproduces ``weights_after`` (within 1e-5, except that noise-driven bias),
+  ``history`` and every ``batch_logs`` entry (and ``stopped_epoch`` and
+  ``best_epoch``). Regularizers and constraints as Keras applies them
   (keras/src/regularizers, keras/src/constraints, Trainer.compute_loss,
   BaseOptimizer.apply): each regularized trainable weight adds its penalty
   (L1 ``l1 sum|w|``, L2 ``l2 sum w^2``, L1L2 both; the string "l2" is
@@ -252,6 +277,24 @@ Runs in about three minutes. It writes:
   (1 - rate) * norms``. The initial weights are not projected (Keras does
   not project them either; the replay checks that every constraint moves
   them by more than 0.01, and that the initial penalties exceed 0.01).
+  EarlyStopping as Keras 3.15.1 does it (keras/src/callbacks/early_stopping.py,
+  monitor_callback.py; mode "min" for a ``loss``/``val_loss`` monitor):
+  ``on_train_begin`` sets ``wait`` 0, ``stopped_epoch`` 0, ``best`` None; at
+  each epoch's end (after the validation pass), with ``current`` the
+  monitored log: if restoring and no weights are saved yet, save the current
+  weights (every ``get_weights()`` entry, moving statistics included) and
+  set ``best_epoch``; ``wait += 1``; if ``best`` is None or ``current +
+  min_delta < best``: ``best = current``, ``best_epoch = epoch``, save the
+  weights (when restoring), ``wait = 0``; else if ``wait >= patience`` and
+  ``epoch > 0``: ``stopped_epoch = epoch`` and fit stops after this epoch (no
+  further epoch starts, so ``epochs_run = stopped_epoch + 1``).
+  ``on_train_end`` sets the saved weights (when restoring), so
+  ``weights_after`` are the best epoch's. The replay also asserts that no
+  comparison of ``current`` with ``best`` is within 1e-4 (float32 rounding
+  cannot flip it) and that the restore changes the weights by more than
+  1e-3; on Keras's side the script asserts that training stopped before
+  epoch 8, that ``best_epoch`` (the argmin of ``val_loss``) comes before
+  ``stopped_epoch``, and that ``stopped_epoch == epochs_run - 1``.
 
   The fit cases (regression = (5,) -> Dense(8, tanh) -> Dense(1);
   classifier(k) = (6,) -> Dense(8, relu) -> Dense(k[, activation])):
@@ -347,11 +390,33 @@ Runs in about three minutes. It writes:
     beta_regularizer=L1(0.01)) -> Activation("relu") -> Dense(1), mse,
     SGD(0.05) (regression targets; the Dense bias feeds BatchNormalization,
     whose float32 gradient noise SGD leaves below 1e-5).
+  - A shared layer, two inputs, two outputs: ``shared_two_outputs_sgd`` /
+    ``shared_two_outputs_adam``: inputs "a" (5,) and "b" (5,); one Dense(6,
+    tanh) "shared" called on a and on b (once each; its kernel and bias are
+    ``weights_00``, ``weights_01``); "sum_head" Dense(1) on Add()([shared(a),
+    shared(b)]) and "cls_head" Dense(3, softmax) on
+    Concatenate()([shared(a), shared(b)]); outputs [sum_head, cls_head], so
+    ``y_0`` are regression targets (70, 1) and ``y_1`` one-hot rows (70, 3),
+    both from the teacher of [a, b]; {"sum_head": mse, "cls_head":
+    categorical_crossentropy}, loss_weights {"sum_head": 0.5, "cls_head":
+    1.0}, SGD(0.05, momentum=0.9) / Adam(0.01). History keys ``loss``,
+    ``sum_head_loss``, ``cls_head_loss``.
+  - ``early_stopping_restore``: regression, mse, SGD(0.07, momentum=0.9),
+    validation_split 0.25 (52 training, 18 validation samples), epochs 8,
+    callbacks [EarlyStopping(monitor="val_loss", patience=1,
+    restore_best_weights=True)]: ``val_loss`` falls for four epochs and rises
+    in the fifth (0.685, 0.416, 0.307, 0.073, 0.126), so ``epochs_run`` 5,
+    ``stopped_epoch`` 4, ``best_epoch`` 3, and ``weights_after`` are the
+    weights at the end of epoch 3 (0-based), not those of the last epoch run.
+    (At this seed SGD(0.3, momentum=0.9) would stop after two epochs with the
+    first epoch best, a weaker test of the restore.)
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
-  ``batch_size``, ``epochs``, ``samples``, ``validation_split``, ``history``
-  (and ``notes`` where training.json has them).
+  ``batch_size``, ``epochs``, ``samples``, ``validation_split``,
+  ``callbacks`` (as in training.json, [] for most), ``epochs_run``,
+  ``stopped_epoch`` and ``best_epoch`` (EarlyStopping cases only),
+  ``history`` (and ``notes`` where training.json has them).
 
 * ``Tests/ModelRuntimeTests/Specs/training/training_grad_CASE.model.json``
   and ``training_fit_CASE.model.json``: a copy of each case's ``spec.json``
@@ -958,18 +1023,32 @@ class FitCase:
     ``noise_weights`` the get_weights() indices whose exact gradient is 0 (checked
     loosely against the replay), ``notes`` a remark for training.json, ``metrics``
     the metric names passed to compile, ``validation_split`` that argument of fit,
-    ``make_x(rng)`` the inputs when not N(0, 1)."""
+    ``make_x(rng)`` the inputs when not N(0, 1). ``input_shape`` is one shape (without batch),
+    or a list of them in ``model.inputs`` order for a multi-input model; ``make_y`` then gets
+    the inputs flattened and concatenated along the last axis. ``epochs`` the epochs asked
+    of fit; ``early_stopping`` the keyword arguments of a ``keras.callbacks.EarlyStopping``
+    passed to fit (monitor, patience, min_delta, restore_best_weights), or None."""
 
     def __init__(self, name, build, input_shape, make_y, loss, loss_text, optimizer,
                  optimizer_text, loss_weights=None, noise_weights=(), notes=None,
-                 metrics=(), validation_split=0.0, make_x=None):
-        self.name, self.build, self.input_shape, self.make_y = name, build, input_shape, make_y
+                 metrics=(), validation_split=0.0, make_x=None, epochs=FIT_EPOCHS,
+                 early_stopping=None):
+        self.name, self.build, self.make_y = name, build, make_y
+        self.input_shapes = list(input_shape) if isinstance(input_shape, list) else [input_shape]
         self.make_x = make_x
         self.loss, self.loss_text = loss, loss_text
         self.optimizer, self.optimizer_text = optimizer, optimizer_text
         self.loss_weights = loss_weights
         self.noise_weights, self.notes = noise_weights, notes
         self.metrics, self.validation_split = list(metrics), validation_split
+        self.epochs, self.early_stopping = epochs, early_stopping
+
+    def callbacks_json(self):
+        """The callbacks passed to fit (besides the batch-log recorder), as training.json
+        lists them."""
+        if not self.early_stopping:
+            return []
+        return [{"class_name": "EarlyStopping", **self.early_stopping}]
 
 
 FIT_CASES = []
@@ -1155,6 +1234,20 @@ def two_outputs_fit(name):
         cls = layers.Dense(3, activation="softmax", name="cls")(h)
         reg = layers.Dense(1, name="reg")(h)
         return keras.Model(x, [cls, reg], name=name)
+    return build
+
+
+def shared_two_outputs(name):
+    """Two (5,) inputs through one shared Dense(6, tanh); their sum feeds a regression head,
+    their concatenation a 3-class softmax head."""
+    def build():
+        a, b = keras.Input(shape=(5,), name="a"), keras.Input(shape=(5,), name="b")
+        shared = layers.Dense(6, activation="tanh", name="shared")
+        ha, hb = shared(a), shared(b)
+        out_sum = layers.Dense(1, name="sum_head")(layers.Add()([ha, hb]))
+        out_cls = layers.Dense(3, activation="softmax", name="cls_head")(
+            layers.Concatenate()([ha, hb]))
+        return keras.Model([a, b], [out_sum, out_cls], name=name)
     return build
 
 
@@ -1369,6 +1462,28 @@ add_fit(FitCase("bn_gamma_regularizer_sgd", bn_regularized("bn_gamma_regularizer
                 lambda: keras.optimizers.SGD(0.05), "keras.optimizers.SGD(0.05)"))
 
 
+# A shared layer, two inputs and two outputs.
+for _name, _optimizer, _optimizer_text in [
+        ("shared_two_outputs_sgd", lambda: keras.optimizers.SGD(0.05, momentum=0.9),
+         "keras.optimizers.SGD(0.05, momentum=0.9)"),
+        ("shared_two_outputs_adam", lambda: keras.optimizers.Adam(0.01),
+         "keras.optimizers.Adam(0.01)")]:
+    add_fit(FitCase(_name, shared_two_outputs(_name), [(5,), (5,)],
+                    lambda x, rng: [regression_y(x, rng), one_hot_y(x, rng, 3)],
+                    lambda: {"sum_head": "mse", "cls_head": "categorical_crossentropy"},
+                    '{"sum_head": "mse", "cls_head": "categorical_crossentropy"}',
+                    _optimizer, _optimizer_text,
+                    loss_weights={"sum_head": 0.5, "cls_head": 1.0}))
+
+# Callbacks: early stopping on val_loss, restoring the best epoch's weights.
+add_fit(FitCase("early_stopping_restore", regression("early_stopping_restore"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.07, momentum=0.9),
+                "keras.optimizers.SGD(0.07, momentum=0.9)", validation_split=0.25, epochs=8,
+                early_stopping=dict(monitor="val_loss", patience=1, min_delta=0,
+                                    restore_best_weights=True)))
+
+
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,
 # keras/src/optimizers, keras/src/optimizers/schedules, keras/src/regularizers and
 # keras/src/constraints.
@@ -1578,14 +1693,17 @@ def split_samples(case):
 
 
 def reference_fit(case, model, weights, xs, ys):
-    """Replays fit with the documented formulas; returns (weights after, history, batch logs)."""
+    """Replays fit with the documented formulas; returns (weights after, history, batch logs,
+    early stopping ``(stopped_epoch, best_epoch)`` or None)."""
     trainable_idx = variable_indices(model, model.trainable_weights)
     state_idx = variable_indices(model, model.non_trainable_variables)
     tv = [jnp.asarray(weights[i]) for i in trainable_idx]
     ntv = [jnp.asarray(weights[i]) for i in state_idx]
-    if case.loss_weights:
-        parts = [('"categorical_crossentropy"', case.loss_weights["cls"], "cls_loss"),
-                 ('"mse"', case.loss_weights["reg"], "reg_loss")]
+    losses = case.loss()
+    if isinstance(losses, dict):  # per output, in model.outputs order, logged as NAME_loss
+        weights_of = case.loss_weights or {}
+        parts = [(losses[name], weights_of.get(name, 1.0), name + "_loss")
+                 for name in model.output_names]
     else:
         parts = [(case.loss_text, 1.0, None)]
     optimizer = case.optimizer()
@@ -1645,7 +1763,15 @@ def reference_fit(case, model, weights, xs, ys):
     if case.validation_split:
         history.update({"val_" + k: [] for k in keys})
     batch_logs = []
-    for _ in range(FIT_EPOCHS):
+    # EarlyStopping (keras/src/callbacks/early_stopping.py, mode "min" for a loss): at each
+    # epoch's end, the first epoch's weights are the best so far; wait += 1; an improvement
+    # (current + min_delta < best, or no best yet) records the epoch and its weights and resets
+    # wait; otherwise training stops once wait >= patience (and epoch > 0). At the end of
+    # training the best epoch's weights (moving statistics included) are restored.
+    stop = case.early_stopping
+    best = best_state = None
+    best_epoch = stopped_epoch = wait = 0
+    for epoch in range(case.epochs):
         tv, ntv, running = run_epoch(tv, ntv, 0, train, True)
         batch_logs.append(running)
         for k in keys:
@@ -1654,12 +1780,32 @@ def reference_fit(case, model, weights, xs, ys):
             _, _, val = run_epoch(tv, ntv, train, FIT_SAMPLES, False)
             for k in keys:
                 history["val_" + k].append(val[-1][k])
+        if not stop:
+            continue
+        assert stop["monitor"].removeprefix("val_") == "loss", stop  # mode "min"
+        current = history[stop["monitor"]][-1]
+        if stop["restore_best_weights"] and best_state is None:
+            best_state, best_epoch = (tv, ntv), epoch
+        wait += 1
+        if best is not None:  # the decision must not hinge on float32 rounding
+            assert abs(current + stop["min_delta"] - best) > 1e-4, (case.name, epoch, current, best)
+        if best is None or current + stop["min_delta"] < best:
+            best, best_epoch, wait = current, epoch, 0
+            if stop["restore_best_weights"]:
+                best_state = (tv, ntv)
+        elif wait >= stop["patience"] and epoch > 0:
+            stopped_epoch = epoch
+            break
+    if stop and stop["restore_best_weights"] and best_state is not None:
+        if best_epoch < epoch:  # the restore really changes the weights
+            assert max(float(jnp.max(jnp.abs(a - b))) for a, b in zip(tv, best_state[0])) > 1e-3
+        tv, ntv = best_state
     after = [None] * len(weights)
     for i, w in zip(trainable_idx, tv):
         after[i] = np.asarray(w)
     for i, w in zip(state_idx, ntv):
         after[i] = np.asarray(w)
-    return after, history, batch_logs
+    return after, history, batch_logs, (stopped_epoch, best_epoch) if stop else None
 
 
 class BatchLogs(keras.callbacks.Callback):
@@ -1681,9 +1827,13 @@ def write_fit_case(case):
     if case.make_x:
         xs = [np.asarray(case.make_x(rng), np.float32)]
     else:
-        xs = [rng.normal(0.0, 1.0, (FIT_SAMPLES,) + case.input_shape).astype(np.float32)]
-    assert xs[0].shape == (FIT_SAMPLES,) + case.input_shape
-    ys = [np.asarray(y, np.float32) for y in case.make_y(xs[0], rng)]
+        xs = [rng.normal(0.0, 1.0, (FIT_SAMPLES,) + shape).astype(np.float32)
+              for shape in case.input_shapes]
+    assert len(xs) == len(model.inputs) == len(case.input_shapes)
+    assert all(x.shape == (FIT_SAMPLES,) + shape for x, shape in zip(xs, case.input_shapes))
+    features = xs[0] if len(xs) == 1 else np.concatenate([x.reshape(FIT_SAMPLES, -1) for x in xs],
+                                                         axis=-1)
+    ys = [np.asarray(y, np.float32) for y in case.make_y(features, rng)]
     assert len(ys) == len(model.outputs)
 
     loss = case.loss()
@@ -1692,21 +1842,37 @@ def write_fit_case(case):
                   metrics=case.metrics or None)
     y_arg = ys[0] if len(ys) == 1 else {name: y for name, y in zip(model.output_names, ys)}
     logger = BatchLogs()
-    history = model.fit(xs[0], y_arg, batch_size=FIT_BATCH, epochs=FIT_EPOCHS, shuffle=False,
-                        verbose=0, callbacks=[logger], validation_split=case.validation_split)
+    callbacks = [logger]
+    if case.early_stopping:
+        stopper = keras.callbacks.EarlyStopping(**case.early_stopping)
+        callbacks.append(stopper)
+    history = model.fit(pack_inputs(model, xs), y_arg, batch_size=FIT_BATCH, epochs=case.epochs,
+                        shuffle=False, verbose=0, callbacks=callbacks,
+                        validation_split=case.validation_split)
     after = model.get_weights()
     hist = {k: [float(v) for v in vs] for k, vs in history.history.items()}
-    assert all(len(v) == FIT_EPOCHS for v in hist.values()), hist
+    epochs_run = len(hist["loss"])
+    assert all(len(v) == epochs_run for v in hist.values()), hist
+    if case.early_stopping:  # it really stops early and restores an epoch before the last
+        assert 1 < epochs_run < case.epochs, (case.name, epochs_run)
+        assert stopper.stopped_epoch == epochs_run - 1, (case.name, stopper.stopped_epoch)
+        assert stopper.best_epoch < stopper.stopped_epoch, (case.name, stopper.best_epoch)
+        best = hist[case.early_stopping["monitor"]]
+        assert stopper.best_epoch == int(np.argmin(best)), (case.name, best)
+    else:
+        assert epochs_run == case.epochs
     train_samples, validation_samples = split_samples(case)
     steps_per_epoch = -(-train_samples // FIT_BATCH)
-    assert int(optimizer.iterations.numpy()) == FIT_EPOCHS * steps_per_epoch
+    assert int(optimizer.iterations.numpy()) == epochs_run * steps_per_epoch
     assert hist["loss"][1] < hist["loss"][0], (case.name, hist)
     schedule = optimizer._learning_rate
     if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
         assert optimizer.get_config()["learning_rate"] == keras.saving.serialize_keras_object(schedule)
 
     # The independent replay must agree.
-    ref_after, ref_hist, ref_batch_logs = reference_fit(case, model, weights, xs, ys)
+    ref_after, ref_hist, ref_batch_logs, ref_stopping = reference_fit(case, model, weights, xs, ys)
+    if case.early_stopping:
+        assert ref_stopping == (stopper.stopped_epoch, stopper.best_epoch), (case.name, ref_stopping)
     for i, (a, r) in enumerate(zip(after, ref_after)):
         # A weight whose exact gradient is 0 moves by Adam-normalized rounding noise.
         atol = 1e-2 if i in case.noise_weights else 1e-5
@@ -1714,7 +1880,7 @@ def write_fit_case(case):
     assert sorted(ref_hist) == sorted(hist), (ref_hist.keys(), hist.keys())
     for k in hist:
         assert np.allclose(hist[k], ref_hist[k], rtol=1e-5, atol=1e-6), (case.name, k, hist[k], ref_hist[k])
-    assert len(logger.epochs) == FIT_EPOCHS
+    assert len(logger.epochs) == epochs_run == len(ref_batch_logs)
     for epoch_logs, ref_logs, final in zip(logger.epochs, ref_batch_logs, hist["loss"]):
         assert len(epoch_logs) == steps_per_epoch == len(ref_logs)
         assert abs(epoch_logs[-1]["loss"] - final) <= 1e-6 * max(1.0, abs(final))
@@ -1744,17 +1910,23 @@ def write_fit_case(case):
         "optimizer": optimizer_json,
         "compile_optimizer": case.optimizer_text,
         "batch_size": FIT_BATCH,
-        "epochs": FIT_EPOCHS,
+        "epochs": case.epochs,
         "samples": FIT_SAMPLES,
         "validation_split": case.validation_split or 0,
         "validation_samples": validation_samples,
         "steps": int(optimizer.iterations.numpy()),
         "shuffle": False,
         "jit_compile": bool(model.jit_compile),
+        "callbacks": case.callbacks_json(),
+    }
+    if case.early_stopping:
+        training.update({"epochs_run": epochs_run, "stopped_epoch": int(stopper.stopped_epoch),
+                         "best_epoch": int(stopper.best_epoch)})
+    training.update({
         "history": hist,
         "batch_logs": logger.epochs,
         "compile_config": jsonable(model.get_compile_config()),
-    }
+    })
     if case.notes:
         training["notes"] = case.notes
     fc.write_json(os.path.join(folder, "training.json"), training)
@@ -1765,11 +1937,14 @@ def write_fit_case(case):
         "metrics": case.metrics,
         "optimizer": optimizer_json,
         "batch_size": FIT_BATCH,
-        "epochs": FIT_EPOCHS,
+        "epochs": case.epochs,
         "samples": FIT_SAMPLES,
         "validation_split": case.validation_split or 0,
-        "history": hist,
+        "callbacks": case.callbacks_json(),
     }
+    if case.early_stopping:
+        entry.update({k: training[k] for k in ("epochs_run", "stopped_epoch", "best_epoch")})
+    entry["history"] = hist
     if case.notes:
         entry["notes"] = case.notes
     return entry, spec

@@ -137,5 +137,8 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitMinMaxNormAdam.self, "min_max_norm_adam"),
         .fit(TrainingFitConvRegularizedRmsprop.self, "conv_regularized_rmsprop"),
         .fit(TrainingFitBnGammaRegularizerSgd.self, "bn_gamma_regularizer_sgd"),
+        .fit(TrainingFitSharedTwoOutputsSgd.self, "shared_two_outputs_sgd"),
+        .fit(TrainingFitSharedTwoOutputsAdam.self, "shared_two_outputs_adam"),
+        .fit(TrainingFitEarlyStoppingRestore.self, "early_stopping_restore"),
     ]
 }

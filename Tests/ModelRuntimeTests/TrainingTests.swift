@@ -141,10 +141,20 @@ enum TrainingChecks {
         // What Keras's model.save() writes into a .keras archive's config.json.
         let saved = try JSONSerialization.data(withJSONObject: try #require(training["compile_config"]))
         var compiled = try CompileConfig(kerasJSON: String(decoding: saved, as: UTF8.self), outputNames: M.outputNames)
+        // Keras's callbacks, as the case passed them to fit.
+        let callbacks: [any TrainingCallback] = (training["callbacks"] as? [[String: Any]] ?? []).map { callback in
+            EarlyStopping(
+                monitor: callback["monitor"] as? String ?? "val_loss",
+                minDelta: Float(callback["min_delta"] as? Double ?? 0), patience: callback["patience"] as? Int ?? 0,
+                restoreBestWeights: callback["restore_best_weights"] as? Bool ?? false)
+        }
         let history = try model.fit(
             x: try arrays(folder, "x"), y: try arrays(folder, "y"), compiled: &compiled,
             batchSize: training["batch_size"] as? Int ?? 32, epochs: training["epochs"] as? Int ?? 1, shuffle: false,
-            validationSplit: training["validation_split"] as? Double ?? 0, verbose: .silent)
+            validationSplit: training["validation_split"] as? Double ?? 0, callbacks: callbacks, verbose: .silent)
+        if let epochsRun = training["epochs_run"] as? Int {
+            #expect(history.epoch.count == epochsRun, "\(name): epochs run before early stopping")
+        }
         #expect(compiled.optimizer.options.iterations == training["steps"] as? Int, "\(name): optimizer steps")
         let kerasHistory = try #require(training["history"] as? [String: [Double]])
         for (key, values) in kerasHistory {
