@@ -20,7 +20,7 @@ what it wrote before (every case folder, i.e. every folder holding a
 ``Tests/Fixtures/training/fit/``, the two ``cases.json`` files, and every
 ``*.model.json`` in ``Tests/ModelRuntimeTests/Specs/training/``) and writes it
 again; a rerun leaves every file byte-identical. It refuses other backends.
-Runs in about three and a half minutes. It writes:
+Runs in about four minutes. It writes:
 
 * ``Tests/Fixtures/training/gradients/CASE/`` for every gradient case (a
   small model, usually ``Sequential([InputLayer, the layer])``, named CASE):
@@ -43,12 +43,19 @@ Runs in about three and a half minutes. It writes:
       1.444 and 1.667). ``embedding`` gets integer token ids in [0, 7) stored
       as float32 (its InputLayer is int32, as in
       ``tools/make_layer_fixtures.py``; the model casts them).
+      ``lstm_no_bias_relu`` draws its N(0, 1) inputs again from the case's
+      generator (after the weights) until every pre-activation fed to the
+      ReLU, the candidate ``z_c`` of every sample, step and unit, lies more
+      than 0.05 from 0 (``kink_margin``; the fourth draw does, nearest 0.116),
+      so the finite-difference step cannot cross the kink (the carry ``c``,
+      also fed to the ReLU, is never negative: see the LSTM formulas below).
     - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
       by the rule of ``tools/make_layer_fixtures.py``: kernels N(0, min(0.5,
       1/sqrt(fan_in))^2) with fan_in = size / last dim, biases and betas
       N(0, 0.5^2), gammas N(1, 0.4^2), PReLU alphas N(0.2, 0.3^2), moving
-      means +-U(0.2, 1), moving variances U(0.5, 2); embedding tables as
-      kernels.
+      means +-U(0.2, 1), moving variances U(0.5, 2); embedding tables and
+      recurrent kernels as kernels (a recurrent kernel (units, k units) has
+      fan_in = units).
     - ``upstream.npy`` (or ``upstream_N.npy`` in ``model.outputs`` order):
       N(0, 1) of the output's shape. The scalar loss is
       ``L = sum_k sum(output_k * upstream_k)``, so ``upstream_k`` is
@@ -100,7 +107,22 @@ Runs in about three and a half minutes. It writes:
   b)`` of a ``(in - 1) s + k`` grid and "same" keeps ``in * s`` positions
   from ``floor((k - s) / 2)`` on (for k 3, s 2: the first 6 of 7, dropping
   the last); UpSampling2D repeats rows then columns (nearest); Cropping2D,
-  Permute, RepeatVector as slicing, transpose and repeat.
+  Permute, RepeatVector as slicing, transpose and repeat; LSTM and SimpleRNN
+  as keras/src/layers/rnn/lstm.py and simple_rnn.py compute them (Keras
+  3.15.1; the JAX backend has no fused LSTM on CPU and runs LSTMCell's
+  default ``implementation`` 2), from zero states, over the steps in order:
+  LSTM weights ``kernel`` (features, 4 units), ``recurrent_kernel`` (units, 4
+  units), ``bias`` (4 units, absent with ``use_bias=False``), whose column
+  blocks of ``units`` are the gates i, f, c, o in that order; ``z = x_t @
+  kernel + h @ recurrent_kernel + bias``; ``i = recurrent_activation(z_i)``,
+  ``f = recurrent_activation(z_f)``, ``o = recurrent_activation(z_o)``
+  (recurrent_activation sigmoid by default), ``c = f * c + i *
+  activation(z_c)``, ``h = o * activation(c)`` (activation tanh by default);
+  SimpleRNN weights ``kernel`` (features, units), ``recurrent_kernel``
+  (units, units), ``bias`` (units), ``h = activation(x_t @ kernel + bias + h
+  @ recurrent_kernel)``; the output is h of every step
+  (``return_sequences=True``, (N, T, units)) or of the last step (N,
+  units).
 
   The gradient cases (CASE: model after the InputLayer, input shape without
   batch):
@@ -159,6 +181,14 @@ Runs in about three and a half minutes. It writes:
     3)) on (2, 3, 4); ``repeat_vector``: RepeatVector(3) on (4,);
     ``max_pooling1d``: MaxPooling1D(2) on (6, 2); ``global_max_pooling1d``
     on (5, 3).
+  - Recurrent layers (the gradient flows back through every step):
+    ``lstm_sequences``: LSTM(4, return_sequences=True) on (4, 3);
+    ``lstm_last``: LSTM(4) on (4, 3); ``lstm_no_bias_relu``: LSTM(3,
+    activation="relu", use_bias=False, return_sequences=True) on (4, 2)
+    (inputs redrawn away from the ReLU's kink, see above; weights kernel and
+    recurrent_kernel only); ``simple_rnn_sequences``: SimpleRNN(4,
+    return_sequences=True) on (4, 3); ``simple_rnn_last``: SimpleRNN(4) on
+    (4, 3).
 
 * ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
   ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
@@ -167,7 +197,10 @@ Runs in about three and a half minutes. It writes:
   ``get_weights()`` of ``model.trainable_weights``, in that order; checked by
   identity), ``state_indices`` (indices into ``get_weights()`` of
   ``model.non_trainable_variables``, in that order; a frozen layer's weights
-  are here too), ``has_state_after``, ``input_gradient`` (whether
+  are here too; a recurrent cell's SeedGenerator state, a uint32 (2,)
+  non-trainable variable that is not a weight, is left out: ``stateless_call``
+  is given its value, and with dropout 0 it never changes),
+  ``has_state_after``, ``input_gradient`` (whether
   ``input_gradient*.npy`` exist: false only for ``embedding``), ``loss``
   (always ``sum_k sum(output_k * upstream_k)``).
 
@@ -178,7 +211,8 @@ Runs in about three and a half minutes. It writes:
     ``x_0.npy``, ``x_1.npy``, ... in ``model.inputs`` order, as fit is given
     them: ``shared_two_outputs_*`` has ``x_0`` for input "a" and ``x_1`` for
     "b"; 70 samples, N(0, 1); for ``text_embedding_sgd`` token ids in [0, 20)
-    as float32, its InputLayer int32), ``y.npy`` (or ``y_N.npy`` in
+    and for ``lstm_text_adam`` in [0, 12) (70 rows of 6), as float32, their
+    InputLayer int32), ``y.npy`` (or ``y_N.npy`` in
     ``model.outputs`` order; targets made by a fixed random linear "teacher"
     from x (flattened for images; for several inputs, the inputs flattened and
     concatenated along the last axis in ``model.inputs`` order) so that the
@@ -188,7 +222,8 @@ Runs in about three and a half minutes. It writes:
     ``softmax(2 teacher + N(0, 0.5^2))``, for ``cosine_similarity_sgd``
     ``teacher + N(0, 0.3^2)`` of shape (70, 3); for ``text_embedding_sgd``
     class ids (70,) as float32, 1 when at least two of the row's six ids are
-    below 5, else 0); with a validation split the
+    below 5, else 0; for ``lstm_text_adam`` likewise with ids below 3: 34 of
+    the 70 rows are class 1); with a validation split the
     arrays still hold all 70 samples (fit validates on the last ones),
     ``weights_NN.npy`` (the initial ``get_weights()``, random as above),
     ``weights_after_NN.npy`` (``get_weights()`` after ``fit``, moving
@@ -410,6 +445,9 @@ Runs in about three and a half minutes. It writes:
     weights at the end of epoch 3 (0-based), not those of the last epoch run.
     (At this seed SGD(0.3, momentum=0.9) would stop after two epochs with the
     first epoch best, a weaker test of the restore.)
+  - ``lstm_text_adam``: (6,) int32 ids -> Embedding(12, 4) -> LSTM(5) (last
+    step; the LSTM formulas above, tanh and sigmoid) -> Dense(2, softmax),
+    sparse_categorical_crossentropy, Adam(0.02) (loss 0.769, 0.670).
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
@@ -524,6 +562,18 @@ def variable_indices(model, variables):
     return indices
 
 
+def state_slots(model):
+    """For each of ``model.non_trainable_variables``, its index into ``model.weights`` (=
+    ``get_weights()`` order), or None for a variable that is not a weight: the SeedGenerator
+    state of a recurrent cell (uint32, shape (2,), named ``seed_generator_state``), which
+    ``stateless_call`` needs but which dropout 0 never advances."""
+    weights = {id(v): i for i, v in enumerate(model.weights)}
+    slots = [weights.get(id(v)) for v in model.non_trainable_variables]
+    for v, i in zip(model.non_trainable_variables, slots):
+        assert i is not None or v.name == "seed_generator_state", v.path
+    return slots
+
+
 def write_spec(folder, model):
     spec = model.to_json(indent=2) + "\n"
     os.makedirs(folder, exist_ok=True)
@@ -558,11 +608,15 @@ class GradCase:
     """``build()`` returns the model; ``inputs`` the input shapes without batch;
     ``distinct`` asks for well-separated input values (see ``distinct_values``), shifted by
     ``shift`` steps; ``ids`` (an int) asks for integer token ids in [0, ids) stored as float32,
-    which have no input gradient."""
+    which have no input gradient; ``kink_margin`` (for a single ReLU recurrent layer) redraws
+    the N(0, 1) inputs from the case's generator until every pre-activation fed to the ReLU lies
+    more than ``kink_margin`` from 0 (see ``nearest_relu_input``)."""
 
-    def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False, shift=0.0, ids=None):
+    def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False, shift=0.0, ids=None,
+                 kink_margin=None):
         self.name, self.build, self.inputs, self.batch = name, build, inputs, batch
         self.distinct, self.shift, self.ids = distinct, shift, ids
+        self.kink_margin = kink_margin
 
     @property
     def input_gradient(self):
@@ -578,13 +632,13 @@ def add_grad(case):
 
 
 def sequential(name, input_shape, make_layers, batch=GRAD_BATCH, distinct=False, shift=0.0,
-               ids=None):
+               ids=None, kink_margin=None):
     """``ids``: the InputLayer is int32 (as in tools/make_layer_fixtures.py's Embedding cases)."""
     def build():
         inp = keras.Input(shape=input_shape, dtype="int32" if ids else None)
         return keras.Sequential([inp] + list(make_layers()), name=name)
 
-    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids))
+    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids, kink_margin))
 
 
 def distinct_values(rng, shape, shift=0.0):
@@ -715,6 +769,16 @@ sequential("repeat_vector", (4,), lambda: [layers.RepeatVector(3)])
 sequential("max_pooling1d", (6, 2), lambda: [layers.MaxPooling1D(2)], distinct=True)
 sequential("global_max_pooling1d", (5, 3), lambda: [layers.GlobalMaxPooling1D()], distinct=True)
 
+# Recurrent layers (the gradient flows back through every step; the ReLU LSTM's inputs are drawn
+# again until no ReLU input lies near its kink, see nearest_relu_input).
+sequential("lstm_sequences", (4, 3), lambda: [layers.LSTM(4, return_sequences=True)])
+sequential("lstm_last", (4, 3), lambda: [layers.LSTM(4)])
+sequential("lstm_no_bias_relu", (4, 2),
+           lambda: [layers.LSTM(3, activation="relu", use_bias=False, return_sequences=True)],
+           kink_margin=0.05)
+sequential("simple_rnn_sequences", (4, 3), lambda: [layers.SimpleRNN(4, return_sequences=True)])
+sequential("simple_rnn_last", (4, 3), lambda: [layers.SimpleRNN(4)])
+
 
 def check_bn(model, x, outputs, state_after, ntv):
     """BatchNormalization's training output and moving-statistics update, in numpy."""
@@ -839,6 +903,57 @@ def depthwise_as_full_kernel(kernel):
     return full
 
 
+RNN_ACTIVATIONS = {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0),
+                   "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)), "linear": lambda v: v}
+
+
+def recurrent_reference(layer, x):
+    """An LSTM's or SimpleRNN's output on ``x`` (N, T, F), in numpy (float64), from zero states,
+    and the pre-activations fed to its ``activation`` at every step (for LSTM the candidate
+    ``z_c``; the carry ``c``, also fed to it, is never negative, see nearest_relu_input), as in
+    keras/src/layers/rnn/lstm.py and simple_rnn.py: LSTM ``z = x_t @ kernel + h @
+    recurrent_kernel + bias`` split in four column blocks of ``units`` in the order i, f, c, o;
+    ``i, f, o = recurrent_activation(z_i, z_f, z_o)``, ``c = f * c + i * activation(z_c)``, ``h
+    = o * activation(c)``. SimpleRNN ``h = activation(x_t @ kernel + bias + h @
+    recurrent_kernel)``. The output is h at every step (return_sequences) or the last h."""
+    cell = layer.cell
+    w = {v.name: np.asarray(v.numpy(), np.float64) for v in layer.weights}
+    act = RNN_ACTIVATIONS[cell.activation.__name__]
+    assert not layer.go_backwards and not cell.dropout and not cell.recurrent_dropout
+    n, units = x.shape[0], cell.units
+    h, c = np.zeros((n, units)), np.zeros((n, units))
+    outputs, fed = [], []
+    for t in range(x.shape[1]):
+        z = x[:, t] @ w["kernel"] + h @ w["recurrent_kernel"] + w.get("bias", 0.0)
+        if isinstance(layer, layers.LSTM):
+            rec = RNN_ACTIVATIONS[cell.recurrent_activation.__name__]
+            z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
+            c = rec(z_f) * c + rec(z_i) * act(z_c)
+            h = rec(z_o) * act(c)
+            fed.append(z_c)
+        else:
+            h = act(z)
+            fed.append(z)
+        outputs.append(h)
+    out = np.stack(outputs, axis=1) if layer.return_sequences else outputs[-1]
+    return out, np.stack(fed)
+
+
+def nearest_relu_input(layer, x):
+    """For a ReLU recurrent layer, the distance from 0 of the nearest pre-activation fed to the
+    ReLU (an LSTM's candidate ``z_c``, a SimpleRNN's ``z``) on ``x``; None for other layers.
+    An LSTM's carry ``c = f c + i relu(z_c)`` (from 0, f and i in (0, 1)) is never negative,
+    so ``relu(c) = c`` for every weight and input: no kink there; c is exactly 0 only while
+    every candidate of that unit so far was negative, and then every gradient path through it
+    is multiplied by a zero value, so ReLU's derivative at 0 does not matter."""
+    if not isinstance(layer, (layers.LSTM, layers.SimpleRNN)):
+        return None
+    if layer.cell.activation.__name__ != "relu":
+        return None
+    _, fed = recurrent_reference(layer, np.asarray(x, np.float64))
+    return float(np.abs(fed).min())
+
+
 def layer_reference(layer, x):
     """The output of the new single-layer cases' ``layer`` on ``x``, in numpy (float64), or None
     for layers checked elsewhere (or not at all)."""
@@ -901,6 +1016,8 @@ def layer_reference(layer, x):
         return x.transpose((0,) + tuple(layer.dims))
     if isinstance(layer, layers.RepeatVector):
         return np.repeat(x[:, None, :], layer.n, axis=1)
+    if isinstance(layer, (layers.LSTM, layers.SimpleRNN)):
+        return recurrent_reference(layer, x)[0]
     return None
 
 
@@ -915,12 +1032,20 @@ def write_grad_case(case):
         xs = [distinct_values(rng, (case.batch,) + tuple(s), case.shift) for s in case.inputs]
     else:
         xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32) for s in case.inputs]
+    draws = 1
+    if len(model.layers) == 1 and nearest_relu_input(model.layers[0], xs[0]) is not None:
+        assert case.kink_margin, (case.name, "a ReLU recurrent case needs kink_margin")
+        while nearest_relu_input(model.layers[0], xs[0]) <= case.kink_margin:
+            xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32)
+                  for s in case.inputs]
+            draws += 1
 
     trainable = list(model.trainable_weights)
-    state = list(model.non_trainable_variables)
+    state = list(model.non_trainable_variables)  # seed generator states included
     assert trainable == list(model.trainable_variables)
     trainable_indices = variable_indices(model, trainable)
-    state_indices = variable_indices(model, state)
+    state_indices = variable_indices(model, [v for v, i in zip(state, state_slots(model))
+                                             if i is not None])
     assert sorted(trainable_indices + state_indices) == list(range(len(weights)))
     has_bn = any(isinstance(layer, layers.BatchNormalization) for layer in model.layers)
 
@@ -943,7 +1068,7 @@ def write_grad_case(case):
     outs = [np.asarray(o, np.float32) for o in outs]
     g_tv = [np.asarray(g, np.float32) for g in g_tv]
     g_x = [np.asarray(g, np.float32) for g in g_x]
-    new_ntv = [np.asarray(v, np.float32) for v in new_ntv]
+    new_ntv = [np.asarray(v) for v in new_ntv]  # float32, or uint32 seed states
     for a in outs + g_tv + g_x:
         assert np.all(np.isfinite(a)), case.name
     assert len(outs) == len(model.outputs) and len(g_tv) == len(trainable)
@@ -978,6 +1103,11 @@ def write_grad_case(case):
         expected = layer_reference(model.layers[0], np.asarray(xs[0], np.float64))
         if expected is not None:
             assert np.allclose(outs[0], expected, rtol=1e-4, atol=1e-5), (case.name, "numpy output")
+        nearest = nearest_relu_input(model.layers[0], np.asarray(xs[0], np.float64))
+        if nearest is not None:
+            assert nearest > case.kink_margin, (case.name, "ReLU input near its kink", nearest)
+            print(f"  gradient {case.name}: inputs drawn {draws} times; nearest ReLU input "
+                  f"to 0: {nearest:.4f}")
     if has_bn:
         check_bn(model, xs[0], outs, new_ntv, [np.asarray(v) for v in ntv])
     else:
@@ -1185,15 +1315,26 @@ def text_embedding(name):
     return build
 
 
-def text_ids(rng):
-    """70 rows of 6 token ids in [0, 20), as float32."""
-    return rng.integers(0, TEXT_VOCABULARY, (FIT_SAMPLES, 6)).astype(np.float32)
+def text_ids(rng, vocabulary=TEXT_VOCABULARY):
+    """70 rows of 6 token ids in [0, vocabulary), as float32."""
+    return rng.integers(0, vocabulary, (FIT_SAMPLES, 6)).astype(np.float32)
 
 
-def text_y(x, rng):
-    """Class 1 when at least two of the row's ids are below 5, else 0 (a threshold on a linear
-    function of the id counts, so the average of the embeddings can separate it)."""
-    return (np.sum(x < 5, axis=1) >= 2).astype(np.float32)
+def text_y(x, rng, below=5):
+    """Class 1 when at least two of the row's ids are below ``below``, else 0 (a threshold on a
+    linear function of the id counts, so the average of the embeddings can separate it)."""
+    return (np.sum(x < below, axis=1) >= 2).astype(np.float32)
+
+
+LSTM_TEXT_VOCABULARY = 12
+
+
+def lstm_text(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,), dtype="int32"),
+                                 layers.Embedding(LSTM_TEXT_VOCABULARY, 4), layers.LSTM(5),
+                                 layers.Dense(2, activation="softmax")], name=name)
+    return build
 
 
 def layernorm_mlp(name):
@@ -1483,6 +1624,13 @@ add_fit(FitCase("early_stopping_restore", regression("early_stopping_restore"), 
                 early_stopping=dict(monitor="val_loss", patience=1, min_delta=0,
                                     restore_best_weights=True)))
 
+# A recurrent model: token ids -> Embedding -> LSTM (last step) -> softmax.
+add_fit(FitCase("lstm_text_adam", lstm_text("lstm_text_adam"), (6,),
+                lambda x, rng: [text_y(x, rng, below=3)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)",
+                make_x=lambda rng: text_ids(rng, LSTM_TEXT_VOCABULARY)))
+
 
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,
 # keras/src/optimizers, keras/src/optimizers/schedules, keras/src/regularizers and
@@ -1696,9 +1844,10 @@ def reference_fit(case, model, weights, xs, ys):
     """Replays fit with the documented formulas; returns (weights after, history, batch logs,
     early stopping ``(stopped_epoch, best_epoch)`` or None)."""
     trainable_idx = variable_indices(model, model.trainable_weights)
-    state_idx = variable_indices(model, model.non_trainable_variables)
+    state_idx = state_slots(model)  # None: a seed generator state, not a weight
     tv = [jnp.asarray(weights[i]) for i in trainable_idx]
-    ntv = [jnp.asarray(weights[i]) for i in state_idx]
+    ntv = [jnp.asarray(weights[i] if i is not None else v.value)
+           for i, v in zip(state_idx, model.non_trainable_variables)]
     losses = case.loss()
     if isinstance(losses, dict):  # per output, in model.outputs order, logged as NAME_loss
         weights_of = case.loss_weights or {}
@@ -1804,7 +1953,8 @@ def reference_fit(case, model, weights, xs, ys):
     for i, w in zip(trainable_idx, tv):
         after[i] = np.asarray(w)
     for i, w in zip(state_idx, ntv):
-        after[i] = np.asarray(w)
+        if i is not None:
+            after[i] = np.asarray(w)
     return after, history, batch_logs, (stopped_epoch, best_epoch) if stop else None
 
 

@@ -43,6 +43,17 @@ extension UpSamplingConfig: BackwardPassConfig {
     }
 }
 extension PermuteConfig: BackwardPassConfig {}
+extension RecurrentConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        if Cell.gates == 3 { return "GRU has no backward pass yet" }
+        let unsupported = [
+            (goBackwards, "go_backwards"), (stateful, "stateful"), (returnState, "return_state"),
+            (dropout > 0, "dropout"), (recurrentDropout > 0, "recurrent_dropout"),
+            (activation.isAxisWise || recurrentActivation.isAxisWise, "an activation over the last axis"),
+        ].filter(\.0).map(\.1)
+        return unsupported.isEmpty ? nil : "training with \(unsupported.joined(separator: ", ")) is not supported yet"
+    }
+}
 extension RepeatVectorConfig: BackwardPassConfig {}
 extension ReLUConfig: BackwardPassConfig {}
 extension LeakyReLUConfig: BackwardPassConfig {}

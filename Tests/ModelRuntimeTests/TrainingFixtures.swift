@@ -97,6 +97,11 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradRepeatVector.self, "repeat_vector"),
         .gradients(TrainingGradMaxPooling1d.self, "max_pooling1d"),
         .gradients(TrainingGradGlobalMaxPooling1d.self, "global_max_pooling1d"),
+        .gradients(TrainingGradLstmSequences.self, "lstm_sequences"),
+        .gradients(TrainingGradLstmLast.self, "lstm_last"),
+        .gradients(TrainingGradLstmNoBiasRelu.self, "lstm_no_bias_relu"),
+        .gradients(TrainingGradSimpleRnnSequences.self, "simple_rnn_sequences"),
+        .gradients(TrainingGradSimpleRnnLast.self, "simple_rnn_last"),
     ]
 
     static let fits: [TrainingCase] = [
@@ -140,5 +145,6 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitSharedTwoOutputsSgd.self, "shared_two_outputs_sgd"),
         .fit(TrainingFitSharedTwoOutputsAdam.self, "shared_two_outputs_adam"),
         .fit(TrainingFitEarlyStoppingRestore.self, "early_stopping_restore"),
+        .fit(TrainingFitLstmTextAdam.self, "lstm_text_adam"),
     ]
 }

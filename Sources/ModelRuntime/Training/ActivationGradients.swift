@@ -45,6 +45,17 @@ extension ActivationFunction {
         return outputGradient.zipped(with: output) { g, y in g * derivative(y) }
     }
 
+    /// f′ for an element-wise function, from `x` and `y = f(x)`, whichever it needs.
+    var elementDerivative: (_ input: Float, _ output: Float) -> Float {
+        if self == .linear { return { _, _ in 1 } }
+        if gradientNeedsInput {
+            let derivative = inputDerivative
+            return { x, _ in derivative(x) }
+        }
+        let derivative = outputDerivative
+        return { _, y in derivative(y) }
+    }
+
     /// f′ as a function of `y = f(x)`, for the functions whose derivative `y` determines.
     private var outputDerivative: (Float) -> Float {
         switch self {
