@@ -251,7 +251,7 @@ struct Objective {
             for (index, metric) in metrics.enumerated() {
                 totals.metrics[output][index] += metric.sum(prediction, targets[output])
             }
-            gradients.append(weight == 1 ? gradient : gradient.mapped { $0 * weight })
+            gradients.append(weight == 1 ? gradient : gradient.mappingScalars { $0 * weight })
         }
         totals.samples += batch
         return gradients

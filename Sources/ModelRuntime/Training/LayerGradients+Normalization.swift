@@ -114,7 +114,7 @@ extension BatchNormalization: TrainableLayer {
         let momentum = Float(config.momentum)
         func moved(_ moving: Tensor, _ batch: [Float]) -> Tensor {
             var index = -1
-            return moving.mapped { value in
+            return moving.mappingScalars { value in
                 index += 1
                 return value * momentum + batch[index] * (1 - momentum)
             }
@@ -155,9 +155,9 @@ extension ElementwiseMerge: TrainableMerge {
             case is AddConfig.Type:
                 return outputGradient
             case is SubtractConfig.Type:
-                return position == 0 ? outputGradient : outputGradient.mapped { -$0 }
+                return position == 0 ? outputGradient : outputGradient.mappingScalars { -$0 }
             case is AverageConfig.Type:
-                return outputGradient.mapped { $0 / count }
+                return outputGradient.mappingScalars { $0 / count }
             default:
                 return Tensor(shape: outputGradient.shape) { out in
                     let values = inputs.map(\.scalars)

@@ -67,16 +67,16 @@ public struct OptimizerOptions: Sendable, Equatable {
         if let clip = clipNorm, clip > 0 {
             return gradients.map { gradient in
                 let denominator = max(norm(gradient), clip)
-                return gradient.mapped { $0 * clip / denominator }
+                return gradient.mappingScalars { $0 * clip / denominator }
             }
         }
         if let clip = globalClipNorm, clip > 0 {
             let global = gradients.reduce(0) { $0 + norm($1) * norm($1) }.squareRoot()
             let scale = clip * min(1 / global, 1 / clip)
-            return gradients.map { $0.mapped { $0 * scale } }
+            return gradients.map { $0.mappingScalars { $0 * scale } }
         }
         if let clip = clipValue, clip > 0 {
-            return gradients.map { $0.mapped { min(max($0, -clip), clip) } }
+            return gradients.map { $0.mappingScalars { min(max($0, -clip), clip) } }
         }
         return gradients
     }

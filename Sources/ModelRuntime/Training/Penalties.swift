@@ -58,7 +58,7 @@ public enum Regularizer: Sendable, Equatable {
     /// The gradient of `loss(_:)`: `l1 · sign(w) + 2 · l2 · w`.
     public func gradient(_ weight: Tensor) -> Tensor {
         let (l1, l2) = factors
-        return weight.mapped { w in l1 * (w > 0 ? 1 : w < 0 ? -1 : 0) + 2 * l2 * w }
+        return weight.mappingScalars { w in l1 * (w > 0 ? 1 : w < 0 ? -1 : 0) + 2 * l2 * w }
     }
 }
 
@@ -98,7 +98,7 @@ public enum WeightConstraint: Sendable, Equatable {
         let epsilon: Float = 1e-7
         let axes: [Int]
         switch self {
-        case .nonNeg: return weight.mapped { $0 >= 0 ? $0 : 0 }
+        case .nonNeg: return weight.mappingScalars { $0 >= 0 ? $0 : 0 }
         case .maxNorm(_, let a), .unitNorm(let a), .minMaxNorm(_, _, _, let a): axes = a
         }
         let rank = weight.rank
@@ -114,7 +114,7 @@ public enum WeightConstraint: Sendable, Equatable {
             }
         }
         var index = -1
-        return weight.mapped { value in
+        return weight.mappingScalars { value in
             index += 1
             return value * factors[groups.group(of: index)]
         }

@@ -173,12 +173,6 @@ extension Tensor {
         }
     }
 
-    /// `transform` of each scalar.
-    func mapped(_ transform: (Float) -> Float) -> Tensor {
-        Tensor(shape: shape) { out in
-            withUnsafeScalars { a in for index in 0..<out.count { out[index] = transform(a[index]) } }
-        }
-    }
 }
 
 /// What a layer with an activation keeps for its backward pass: its input, its output, and its
