@@ -175,8 +175,3 @@ enum TrainingChecks {
         }
     }
 }
-
-struct TrainingFixtureError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

@@ -74,11 +74,10 @@ public struct CompileConfig: Sendable {
 
     /// `"name"` or a serialized Keras object: its class name and config.
     static func object(_ node: JSONNode) throws -> (name: String, config: JSONValue) {
-        if let name = node.value.stringValue { return (name, .object([])) }
-        guard let name = node.value["class_name"]?.value.stringValue else {
+        guard let parts = kerasObjectParts(node.value) else {
             throw CompileConfigError("expected a name or a Keras object with a class_name", at: node)
         }
-        return (name, node.value["config"]?.value ?? .object([]))
+        return parts
     }
 
     static func loss(_ node: JSONNode) throws -> Loss {

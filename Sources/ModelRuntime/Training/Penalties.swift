@@ -27,11 +27,10 @@ public enum Regularizer: Sendable, Equatable {
 
     /// A name or a serialized Keras object: its class name and config.
     static func kerasObject(_ value: JSONValue) throws -> (String, JSONValue) {
-        if let name = value.stringValue { return (name, .object([])) }
-        guard let name = value["class_name"]?.value.stringValue else {
+        guard let parts = kerasObjectParts(value) else {
             throw TrainingError("expected a Keras object, found \(value.kindDescription)")
         }
-        return (name, value["config"]?.value ?? .object([]))
+        return parts
     }
 
     private var factors: (l1: Float, l2: Float) {
@@ -168,4 +167,12 @@ struct WeightPenalties {
     func constrained(_ weights: [Tensor]) -> [Tensor] {
         zip(constraints, weights).map { constraint, weight in constraint?.applied(to: weight) ?? weight }
     }
+}
+
+/// The class name and config of a Keras object as `compile_config` and layer configs write
+/// it: a bare name (`"l2"`, `"adam"`), or `{"class_name": ..., "config": {...}}`; nil otherwise.
+func kerasObjectParts(_ value: JSONValue) -> (name: String, config: JSONValue)? {
+    if let name = value.stringValue { return (name, .object([])) }
+    guard let name = value["class_name"]?.value.stringValue else { return nil }
+    return (name, value["config"]?.value ?? .object([]))
 }
