@@ -15,17 +15,16 @@ Deterministic and re-runnable: every case seeds a numpy generator with
 ``keras.utils.set_random_seed`` with the same number after
 ``keras.backend.clear_session()`` (so auto-generated layer names are the same
 on every run); Keras's own initializers are never used for values. It removes
-what it wrote before (every case folder, i.e. every folder holding a
-``spec.json``, under ``Tests/Fixtures/training/gradients/`` and
+what it wrote before (every case folder, i.e. every folder holding an
+``arrays.npz``, under ``Tests/Fixtures/training/gradients/`` and
 ``Tests/Fixtures/training/fit/``, the two ``cases.json`` files, and every
 ``*.model.json`` in ``Tests/ModelRuntimeTests/Specs/training/``) and writes it
 again; a rerun leaves every file byte-identical. It refuses other backends.
-Runs in about four minutes. It writes:
+Runs in about five minutes. It writes:
 
 * ``Tests/Fixtures/training/gradients/CASE/`` for every gradient case (a
   small model, usually ``Sequential([InputLayer, the layer])``, named CASE):
 
-  - ``spec.json``: ``model.to_json(indent=2)``.
   - ``arrays.npz`` (``fixture_common.save_arrays``: stored, dated
     1980-01-01), members in this order:
 
@@ -49,13 +48,30 @@ Runs in about four minutes. It writes:
       than 0.05 from 0 (``kink_margin``; the fourth draw does, nearest 0.116),
       so the finite-difference step cannot cross the kink (the carry ``c``,
       also fed to the ReLU, is never negative: see the LSTM formulas below).
+      The Embedding(mask_zero=True) cases (``masked_lstm_sequences``,
+      ``masked_gru_last``, ``masked_simple_rnn_average``,
+      ``masked_lstm_zero_output_sequences``,
+      ``masked_bidirectional_simple_rnn_ave``) get token ids in [0, 4), 5 per
+      sample, as float32 (InputLayer int32), so the masked id 0 is common
+      (2 to 4 of the 15 ids per case); the ids are drawn again from the
+      case's generator (after the weights) until no sample is entirely
+      masked, i.e. every row holds an id other than 0 (at these seeds the
+      first draw already does; a fully masked row would give the RNN's zero
+      initial state as output, and a masked mean of 0 / 0).
+      ``masking_lstm_last`` gets N(0, 1) values of shape (3, 5, 3) of which,
+      per sample in turn, one or two whole time steps (the count uniform in
+      {1, 2}, then the steps without repetition, from the case's generator)
+      are set exactly to 0.0, which its Masking(mask_value=0.0) masks (here
+      step 1 of sample 0, steps 2 and 4 of sample 1, step 1 of sample 2).
     - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
       by the rule of ``tools/make_layer_fixtures.py``: kernels N(0, min(0.5,
       1/sqrt(fan_in))^2) with fan_in = size / last dim, biases and betas
       N(0, 0.5^2), gammas N(1, 0.4^2), PReLU alphas N(0.2, 0.3^2), moving
       means +-U(0.2, 1), moving variances U(0.5, 2); embedding tables and
       recurrent kernels as kernels (a recurrent kernel (units, k units) has
-      fan_in = units).
+      fan_in = units); a GRU's bias, (2, 3 units) with reset_after, is a
+      bias; a Bidirectional's weights are its forward layer's, then its
+      backward layer's.
     - ``upstream.npy`` (or ``upstream_N.npy`` in ``model.outputs`` order):
       N(0, 1) of the output's shape. The scalar loss is
       ``L = sum_k sum(output_k * upstream_k)``, so ``upstream_k`` is
@@ -63,8 +79,11 @@ Runs in about four minutes. It writes:
     - ``output.npy`` (or ``output_N.npy``): the forward output with
       ``training=True``.
     - ``input_gradient.npy`` (or ``input_gradient_N.npy``): dL/d input; not
-      written for ``embedding`` (token ids have no gradient; ``input_gradient``
-      false in cases.json).
+      written for the token-id cases, ``embedding`` and the
+      Embedding(mask_zero=True) cases above (token ids have no gradient;
+      ``input_gradient`` false in cases.json). For ``masking_lstm_last`` it is
+      exactly 0 on the masked steps (Masking outputs ``where(mask, x, 0)``;
+      checked) and nonzero elsewhere.
     - ``gradient_NN.npy``: dL/d w for each of ``model.trainable_weights``, in
       that order (``trainable_indices`` in cases.json maps them to
       ``weights_NN``).
@@ -76,11 +95,13 @@ Runs in about four minutes. It writes:
   All of it is computed with ``model.stateless_call(trainable_values,
   non_trainable_values, inputs, training=True)`` under
   ``jax.value_and_grad(..., argnums=(0, 1), has_aux=True)`` (w.r.t. the
-  trainable values and the inputs, or the trainable values only for
-  ``embedding``; the new non-trainable values are the aux
+  trainable values and the inputs, or the trainable values only for the
+  token-id cases; the new non-trainable values are the aux
   output). Checked: a plain ``model(x, training=True)`` gives the same output
   and leaves the same non-trainable values; a central finite difference of L
-  along a random direction agrees with the gradients; for BatchNormalization
+  along a random direction agrees with the gradients (for
+  ``masking_lstm_last`` the direction of the input is 0 on the masked, all-zero
+  steps: moving them off 0 would unmask them); for BatchNormalization
   the output and the moving statistics match the formulas in numpy (biased
   batch variance, ``moving = moving * momentum + batch * (1 - momentum)``);
   for the pooling cases the output and the input gradient match numpy (max:
@@ -107,10 +128,12 @@ Runs in about four minutes. It writes:
   b)`` of a ``(in - 1) s + k`` grid and "same" keeps ``in * s`` positions
   from ``floor((k - s) / 2)`` on (for k 3, s 2: the first 6 of 7, dropping
   the last); UpSampling2D repeats rows then columns (nearest); Cropping2D,
-  Permute, RepeatVector as slicing, transpose and repeat; LSTM and SimpleRNN
-  as keras/src/layers/rnn/lstm.py and simple_rnn.py compute them (Keras
-  3.15.1; the JAX backend has no fused LSTM on CPU and runs LSTMCell's
-  default ``implementation`` 2), from zero states, over the steps in order:
+  Permute, RepeatVector as slicing, transpose and repeat; LSTM, GRU and
+  SimpleRNN as keras/src/layers/rnn/lstm.py, gru.py and simple_rnn.py compute
+  them (Keras 3.15.1; cells at their default ``implementation`` 2; on the JAX
+  CPU backend an LSTM has no fused path, and a GRU with reset_after and no
+  mask runs the backend's ``gru``, a ``lax.scan`` of the same formulas), from
+  zero states (``recurrent_reference``):
   LSTM weights ``kernel`` (features, 4 units), ``recurrent_kernel`` (units, 4
   units), ``bias`` (4 units, absent with ``use_bias=False``), whose column
   blocks of ``units`` are the gates i, f, c, o in that order; ``z = x_t @
@@ -120,9 +143,49 @@ Runs in about four minutes. It writes:
   activation(z_c)``, ``h = o * activation(c)`` (activation tanh by default);
   SimpleRNN weights ``kernel`` (features, units), ``recurrent_kernel``
   (units, units), ``bias`` (units), ``h = activation(x_t @ kernel + bias + h
-  @ recurrent_kernel)``; the output is h of every step
-  (``return_sequences=True``, (N, T, units)) or of the last step (N,
-  units).
+  @ recurrent_kernel)``; GRU weights ``kernel`` (features, 3 units),
+  ``recurrent_kernel`` (units, 3 units), column blocks z, r, h in that order,
+  and ``bias``: (2, 3 units) with ``reset_after=True`` (Keras's default; row
+  0 the input bias b_x, row 1 the recurrent bias b_h), (3 units) without
+  (b_x only), absent with ``use_bias=False``; ``x_z, x_r, x_h = x_t @ kernel
+  + b_x``; with reset_after ``h_z, h_r, h_h = h @ recurrent_kernel + b_h``,
+  ``z = recurrent_activation(x_z + h_z)``, ``r = recurrent_activation(x_r +
+  h_r)``, ``hh = activation(x_h + r * h_h)``; without reset_after (U_z, U_r,
+  U_h the column blocks of recurrent_kernel) ``z = recurrent_activation(x_z
+  + h @ U_z)``, ``r = recurrent_activation(x_r + h @ U_r)``, ``hh =
+  activation(x_h + (r * h) @ U_h)``; then ``h = z * h + (1 - z) * hh``. The
+  output is h of every processed step (``return_sequences=True``, (N, T,
+  units)) or of the last processed step (N, units). ``go_backwards=True``
+  processes the input steps T - 1, ..., 0, and Keras 3 returns the sequence
+  output in processing order, not flipped back: its step k is the state
+  after input step T - 1 - k (keras/src/backend/jax/rnn.py: ``lax.scan(...,
+  reverse=True)``, then ``jnp.flip``); the last output is the state after
+  input step 0. With a Keras mask (N, T) (False = masked), at a step masked
+  for a sample the states (h, and c for LSTM) keep their values, and the
+  output there is the kept h (the previous processed step's output, or 0,
+  the initial state, before the first unmasked step), or 0 with
+  ``zero_output_for_mask=True`` (keras/src/backend/jax/rnn.py); the last
+  output is the last processed step's output (so a masked final step repeats
+  the one before). Bidirectional (``bidirectional_reference``,
+  keras/src/layers/rnn/bidirectional.py): a forward layer (the wrapped
+  layer's config) and a backward layer (the same config with
+  ``go_backwards=True`` and its own weights, after the forward layer's in
+  ``get_weights()``) each run on the input and the mask; with
+  return_sequences the backward layer's output is flipped along time back
+  into input order before merging (step t then holds the backward state
+  after input steps T - 1 down to t), without it its last output (after
+  input step 0) is used; merge_mode concat ``[forward, backward]`` on the
+  last axis, sum, ave ``(forward + backward) / 2``, mul ``forward *
+  backward``. Bidirectional sets both layers' ``zero_output_for_mask`` to
+  their return_sequences (and the spec's sub-layer configs say so), so a
+  masked step of a returned sequence is 0 in both directions, hence 0 after
+  merging. For the multi-layer mask cases ``sequence_reference`` replays the
+  whole model: Embedding(mask_zero=True) looks up every id (id 0 included)
+  and masks the steps whose id is 0; Masking(mask_value=0.0) masks the steps
+  whose features are all 0.0 and outputs 0 there; a recurrent layer or
+  Bidirectional uses the mask as above and passes it on only with
+  return_sequences; GlobalAveragePooling1D with a mask averages over the
+  unmasked steps only, ``sum(where(mask, x, 0)) / count(mask)``.
 
   The gradient cases (CASE: model after the InputLayer, input shape without
   batch):
@@ -189,6 +252,39 @@ Runs in about four minutes. It writes:
     recurrent_kernel only); ``simple_rnn_sequences``: SimpleRNN(4,
     return_sequences=True) on (4, 3); ``simple_rnn_last``: SimpleRNN(4) on
     (4, 3).
+  - GRU and go_backwards, on (4, 3): ``gru_sequences``: GRU(4,
+    return_sequences=True) (reset_after=True, bias (2, 12));
+    ``gru_last_no_reset_after``: GRU(4, reset_after=False) (bias (12,));
+    ``gru_no_bias_sequences``: GRU(3, use_bias=False, return_sequences=True);
+    ``lstm_go_backwards_sequences``: LSTM(4, go_backwards=True,
+    return_sequences=True) (output in processing order, see above);
+    ``simple_rnn_go_backwards_last``: SimpleRNN(3, go_backwards=True);
+    ``gru_go_backwards_last``: GRU(3, go_backwards=True).
+  - Keras masks (token ids in [0, 4) on (5,), no sample entirely masked, see
+    above): ``masked_lstm_sequences``: Embedding(6, 3, mask_zero=True) ->
+    LSTM(4, return_sequences=True); ``masked_gru_last``: Embedding(6, 3,
+    mask_zero=True) -> GRU(4); ``masked_simple_rnn_average``: Embedding(6, 3,
+    mask_zero=True) -> SimpleRNN(3, return_sequences=True) ->
+    GlobalAveragePooling1D() (the masked mean);
+    ``masked_lstm_zero_output_sequences``: Embedding(6, 3, mask_zero=True) ->
+    LSTM(4, return_sequences=True, zero_output_for_mask=True) (an RNN
+    argument every Keras 3 recurrent layer accepts and serializes);
+    ``masking_lstm_last``: Masking(mask_value=0.0) -> LSTM(3) on (5, 3)
+    (float inputs with zero steps, see above; its input gradient is written).
+  - Bidirectional: ``bidirectional_lstm_concat_sequences``:
+    Bidirectional(LSTM(3, return_sequences=True)) (merge_mode "concat") on
+    (4, 3); ``bidirectional_gru_sum_last``: Bidirectional(GRU(3),
+    merge_mode="sum") on (4, 3); ``masked_bidirectional_simple_rnn_ave``:
+    Embedding(6, 3, mask_zero=True) -> Bidirectional(SimpleRNN(3,
+    return_sequences=True), merge_mode="ave") on (5,) token ids in [0, 4) as
+    above (both sub-layers' configs have zero_output_for_mask true);
+    ``bidirectional_lstm_mul_last``: Bidirectional(LSTM(2), merge_mode="mul")
+    on (4, 3).
+  - ``time_distributed_dense_tanh``: TimeDistributed(Dense(3, tanh)) on (4, 5).
+  - ``deep_residual_bn_mlp``: Dense(6) on (5,), batch 8, then 22 blocks of
+    Dense(6, tanh) -> Dense(6) -> Add with the block's input, blocks 3, 10 and
+    17 followed by BatchNormalization (71 calls: the generated step runs in
+    stages; the three layers' moving statistics are in ``state_after``).
 
 * ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
   ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
@@ -201,18 +297,24 @@ Runs in about four minutes. It writes:
   non-trainable variable that is not a weight, is left out: ``stateless_call``
   is given its value, and with dropout 0 it never changes),
   ``has_state_after``, ``input_gradient`` (whether
-  ``input_gradient*.npy`` exist: false only for ``embedding``), ``loss``
+  ``input_gradient*.npy`` exist: false only for the token-id cases,
+  ``embedding`` and the Embedding(mask_zero=True) cases), ``loss``
   (always ``sum_k sum(output_k * upstream_k)``).
 
 * ``Tests/Fixtures/training/fit/CASE/`` for every fit case:
 
-  - ``spec.json``: ``model.to_json(indent=2)`` (model named CASE).
   - ``arrays.npz``, in this order: ``x.npy`` (or, for a multi-input model,
     ``x_0.npy``, ``x_1.npy``, ... in ``model.inputs`` order, as fit is given
     them: ``shared_two_outputs_*`` has ``x_0`` for input "a" and ``x_1`` for
     "b"; 70 samples, N(0, 1); for ``text_embedding_sgd`` token ids in [0, 20)
     and for ``lstm_text_adam`` in [0, 12) (70 rows of 6), as float32, their
-    InputLayer int32), ``y.npy`` (or ``y_N.npy`` in
+    InputLayer int32; for ``gru_text_masked_adam`` and
+    ``bidirectional_lstm_text_sgd`` padded ids for ``mask_zero``
+    (``masked_text_ids``): ids uniform in [1, 12), then each row keeps its
+    first L ids, L uniform in {2, ..., 6}, the rest becoming 0 (trailing
+    zeros), and every kept id but the first becomes 0 with probability 0.2
+    (scattered zeros), so the first id is never 0 and no row is entirely
+    masked: 195 and 169 of the 420 ids are 0), ``y.npy`` (or ``y_N.npy`` in
     ``model.outputs`` order; targets made by a fixed random linear "teacher"
     from x (flattened for images; for several inputs, the inputs flattened and
     concatenated along the last axis in ``model.inputs`` order) so that the
@@ -223,7 +325,9 @@ Runs in about four minutes. It writes:
     ``teacher + N(0, 0.3^2)`` of shape (70, 3); for ``text_embedding_sgd``
     class ids (70,) as float32, 1 when at least two of the row's six ids are
     below 5, else 0; for ``lstm_text_adam`` likewise with ids below 3: 34 of
-    the 70 rows are class 1); with a validation split the
+    the 70 rows are class 1; for the padded ids 1 when some id of the row
+    other than the padding 0 is 1 or 2, else 0: 26 and 34 of the 70 rows are
+    class 1); with a validation split the
     arrays still hold all 70 samples (fit validates on the last ones),
     ``weights_NN.npy`` (the initial ``get_weights()``, random as above),
     ``weights_after_NN.npy`` (``get_weights()`` after ``fit``, moving
@@ -448,6 +552,23 @@ Runs in about four minutes. It writes:
   - ``lstm_text_adam``: (6,) int32 ids -> Embedding(12, 4) -> LSTM(5) (last
     step; the LSTM formulas above, tanh and sigmoid) -> Dense(2, softmax),
     sparse_categorical_crossentropy, Adam(0.02) (loss 0.769, 0.670).
+  - Masked recurrent models on padded ids (see ``x.npy`` above; the padding
+    id 0 is masked, so a row's GRU or LSTM skips its zeros and keeps its
+    states there): ``gru_text_masked_adam``: (6,) int32 ids -> Embedding(12,
+    4, mask_zero=True) -> GRU(5) (last step; the GRU formulas above, with
+    reset_after) -> Dense(2, softmax), sparse_categorical_crossentropy,
+    Adam(0.02) (loss 0.789, 0.632); ``bidirectional_lstm_text_sgd``: the same
+    Embedding -> Bidirectional(LSTM(3)) (merge_mode "concat": the forward
+    LSTM's last output, then the backward one's, after input step 0) ->
+    Dense(2, softmax), sparse_categorical_crossentropy, SGD(learning_rate=0.1,
+    momentum=0.9) (loss 0.783, 0.692). No output carries a mask (the
+    recurrent layers return their last step), so the loss is unmasked. The
+    replay covers them unchanged, with nothing relaxed: like every fit case
+    its forward pass is Keras's ``stateless_call`` (masks included), and
+    what it replays independently (loss, gradients through that forward pass,
+    Adam and SGD) is as for the other cases; the masked GRU and
+    Bidirectional arithmetic itself is checked by the gradient cases' numpy
+    replay.
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
@@ -457,9 +578,9 @@ Runs in about four minutes. It writes:
   ``history`` (and ``notes`` where training.json has them).
 
 * ``Tests/ModelRuntimeTests/Specs/training/training_grad_CASE.model.json``
-  and ``training_fit_CASE.model.json``: a copy of each case's ``spec.json``
-  (as ``tools/sync_layer_specs.py`` copies the layer specs; the build plugin
-  turns each into a Swift type), written only when the text changed; other
+  and ``training_fit_CASE.model.json``: each case's ``model.to_json(indent=2)``
+  (model named CASE; the build plugin turns each into a Swift type, and it is
+  the case's only copy of the spec), written only when the text changed; other
   ``*.model.json`` files in that folder are removed.
 """
 
@@ -575,11 +696,9 @@ def state_slots(model):
 
 
 def write_spec(folder, model):
-    spec = model.to_json(indent=2) + "\n"
+    """The case's spec text (written to Specs/training by ``sync_specs``); makes its folder."""
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "spec.json"), "w") as f:
-        f.write(spec)
-    return spec
+    return model.to_json(indent=2) + "\n"
 
 
 def jsonable(value):
@@ -610,13 +729,18 @@ class GradCase:
     ``shift`` steps; ``ids`` (an int) asks for integer token ids in [0, ids) stored as float32,
     which have no input gradient; ``kink_margin`` (for a single ReLU recurrent layer) redraws
     the N(0, 1) inputs from the case's generator until every pre-activation fed to the ReLU lies
-    more than ``kink_margin`` from 0 (see ``nearest_relu_input``)."""
+    more than ``kink_margin`` from 0 (see ``nearest_relu_input``); ``masked`` is for the Keras-mask
+    cases: "ids" redraws the token ids from the case's generator until no sample is entirely
+    masked (every row holds an id other than 0), "zero_steps" sets one or two whole time steps of
+    every sample (N(0, 1) inputs, see ``zero_some_steps``) exactly to 0.0 for a Masking layer
+    and keeps the finite-difference direction of the input at 0 on those steps."""
 
     def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False, shift=0.0, ids=None,
-                 kink_margin=None):
+                 kink_margin=None, masked=None):
+        assert masked in (None, "ids", "zero_steps") and (masked == "ids") <= bool(ids)
         self.name, self.build, self.inputs, self.batch = name, build, inputs, batch
         self.distinct, self.shift, self.ids = distinct, shift, ids
-        self.kink_margin = kink_margin
+        self.kink_margin, self.masked = kink_margin, masked
 
     @property
     def input_gradient(self):
@@ -632,13 +756,13 @@ def add_grad(case):
 
 
 def sequential(name, input_shape, make_layers, batch=GRAD_BATCH, distinct=False, shift=0.0,
-               ids=None, kink_margin=None):
+               ids=None, kink_margin=None, masked=None):
     """``ids``: the InputLayer is int32 (as in tools/make_layer_fixtures.py's Embedding cases)."""
     def build():
         inp = keras.Input(shape=input_shape, dtype="int32" if ids else None)
         return keras.Sequential([inp] + list(make_layers()), name=name)
 
-    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids, kink_margin))
+    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids, kink_margin, masked))
 
 
 def distinct_values(rng, shape, shift=0.0):
@@ -650,7 +774,7 @@ def distinct_values(rng, shape, shift=0.0):
     return ((rng.permutation(n).reshape(shape) + shift) * (4.0 / n) - 2.0).astype(np.float32)
 
 
-def functional(name, input_shapes, make_outputs):
+def functional(name, input_shapes, make_outputs, batch=GRAD_BATCH):
     """Inputs named ``input_a``, ``input_b``, ...; ``make_outputs(*inputs)`` gives the output(s)."""
 
     def build():
@@ -660,7 +784,7 @@ def functional(name, input_shapes, make_outputs):
             outs = list(outs)
         return keras.Model(ins if len(ins) > 1 else ins[0], outs, name=name)
 
-    add_grad(GradCase(name, build, list(input_shapes)))
+    add_grad(GradCase(name, build, list(input_shapes), batch))
 
 
 sequential("dense_relu", (5,), lambda: [layers.Dense(4, activation="relu")])
@@ -778,6 +902,68 @@ sequential("lstm_no_bias_relu", (4, 2),
            kink_margin=0.05)
 sequential("simple_rnn_sequences", (4, 3), lambda: [layers.SimpleRNN(4, return_sequences=True)])
 sequential("simple_rnn_last", (4, 3), lambda: [layers.SimpleRNN(4)])
+
+# GRU (both reset_after conventions) and go_backwards.
+sequential("gru_sequences", (4, 3), lambda: [layers.GRU(4, return_sequences=True)])
+sequential("gru_last_no_reset_after", (4, 3), lambda: [layers.GRU(4, reset_after=False)])
+sequential("gru_no_bias_sequences", (4, 3),
+           lambda: [layers.GRU(3, use_bias=False, return_sequences=True)])
+sequential("lstm_go_backwards_sequences", (4, 3),
+           lambda: [layers.LSTM(4, go_backwards=True, return_sequences=True)])
+sequential("simple_rnn_go_backwards_last", (4, 3), lambda: [layers.SimpleRNN(3, go_backwards=True)])
+sequential("gru_go_backwards_last", (4, 3), lambda: [layers.GRU(3, go_backwards=True)])
+
+# Keras masks: token id 0 under Embedding(mask_zero=True) (ids in [0, 4), so 0 is common; no sample
+# entirely masked), and zero time steps under Masking.
+MASKED_IDS = 4
+sequential("masked_lstm_sequences", (5,),
+           lambda: [layers.Embedding(6, 3, mask_zero=True), layers.LSTM(4, return_sequences=True)],
+           ids=MASKED_IDS, masked="ids")
+sequential("masked_gru_last", (5,), lambda: [layers.Embedding(6, 3, mask_zero=True), layers.GRU(4)],
+           ids=MASKED_IDS, masked="ids")
+sequential("masked_simple_rnn_average", (5,),
+           lambda: [layers.Embedding(6, 3, mask_zero=True),
+                    layers.SimpleRNN(3, return_sequences=True), layers.GlobalAveragePooling1D()],
+           ids=MASKED_IDS, masked="ids")
+sequential("masking_lstm_last", (5, 3), lambda: [layers.Masking(mask_value=0.0), layers.LSTM(3)],
+           masked="zero_steps")
+sequential("masked_lstm_zero_output_sequences", (5,),
+           lambda: [layers.Embedding(6, 3, mask_zero=True),
+                    layers.LSTM(4, return_sequences=True, zero_output_for_mask=True)],
+           ids=MASKED_IDS, masked="ids")
+
+# Bidirectional wrappers (merge modes concat, sum, ave, mul).
+sequential("bidirectional_lstm_concat_sequences", (4, 3),
+           lambda: [layers.Bidirectional(layers.LSTM(3, return_sequences=True))])
+sequential("bidirectional_gru_sum_last", (4, 3),
+           lambda: [layers.Bidirectional(layers.GRU(3), merge_mode="sum")])
+sequential("masked_bidirectional_simple_rnn_ave", (5,),
+           lambda: [layers.Embedding(6, 3, mask_zero=True),
+                    layers.Bidirectional(layers.SimpleRNN(3, return_sequences=True),
+                                         merge_mode="ave")],
+           ids=MASKED_IDS, masked="ids")
+sequential("bidirectional_lstm_mul_last", (4, 3),
+           lambda: [layers.Bidirectional(layers.LSTM(2), merge_mode="mul")])
+
+# TimeDistributed: the wrapped layer on every step.
+sequential("time_distributed_dense_tanh", (4, 5),
+           lambda: [layers.TimeDistributed(layers.Dense(3, activation="tanh"))])
+
+
+def _deep_residual(x):
+    h = layers.Dense(6)(x)
+    for block in range(22):
+        y = layers.Dense(6, activation="tanh")(h)
+        y = layers.Dense(6)(y)
+        h = layers.Add()([h, y])
+        if block % 7 == 3:
+            h = layers.BatchNormalization()(h)
+    return h
+
+
+# A model of 71 calls: more than the 64 a generated call (and training step) runs in one
+# function, so its step runs in stages.
+functional("deep_residual_bn_mlp", [(5,)], _deep_residual, batch=8)
 
 
 def check_bn(model, x, outputs, state_after, ntv):
@@ -907,36 +1093,149 @@ RNN_ACTIVATIONS = {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0),
                    "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)), "linear": lambda v: v}
 
 
-def recurrent_reference(layer, x):
-    """An LSTM's or SimpleRNN's output on ``x`` (N, T, F), in numpy (float64), from zero states,
-    and the pre-activations fed to its ``activation`` at every step (for LSTM the candidate
-    ``z_c``; the carry ``c``, also fed to it, is never negative, see nearest_relu_input), as in
-    keras/src/layers/rnn/lstm.py and simple_rnn.py: LSTM ``z = x_t @ kernel + h @
-    recurrent_kernel + bias`` split in four column blocks of ``units`` in the order i, f, c, o;
-    ``i, f, o = recurrent_activation(z_i, z_f, z_o)``, ``c = f * c + i * activation(z_c)``, ``h
-    = o * activation(c)``. SimpleRNN ``h = activation(x_t @ kernel + bias + h @
-    recurrent_kernel)``. The output is h at every step (return_sequences) or the last h."""
+def recurrent_reference(layer, x, mask=None):
+    """An LSTM's, GRU's or SimpleRNN's output on ``x`` (N, T, F), in numpy (float64), from zero
+    states, and the pre-activations fed to its ``activation`` at every processed step (for LSTM
+    the candidate ``z_c``; the carry ``c``, also fed to it, is never negative, see
+    nearest_relu_input), as in keras/src/layers/rnn/lstm.py, gru.py and simple_rnn.py (Keras
+    3.15.1; cells at their default ``implementation`` 2; the JAX backend's fused ``gru``, which
+    it uses for a GRU with reset_after and no mask, computes the same): LSTM ``z = x_t @ kernel
+    + h @ recurrent_kernel + bias`` split in four column blocks of ``units`` in the order i, f,
+    c, o; ``i, f, o = recurrent_activation(z_i, z_f, z_o)``, ``c = f * c + i *
+    activation(z_c)``, ``h = o * activation(c)``. SimpleRNN ``h = activation(x_t @ kernel +
+    bias + h @ recurrent_kernel)``. GRU: kernel (F, 3 units), recurrent_kernel (units, 3 units),
+    column blocks z, r, h in that order; ``x_z, x_r, x_h = x_t @ kernel + input_bias``; with
+    reset_after (bias (2, 3 units): row 0 the input bias, row 1 the recurrent bias) ``h_z, h_r,
+    h_h = h @ recurrent_kernel + recurrent_bias``, ``z = recurrent_activation(x_z + h_z)``, ``r
+    = recurrent_activation(x_r + h_r)``, ``hh = activation(x_h + r * h_h)``; without reset_after
+    (bias (3 units), the input bias only) ``z = recurrent_activation(x_z + h @ U_z)``, ``r =
+    recurrent_activation(x_r + h @ U_r)``, ``hh = activation(x_h + (r * h) @ U_h)`` (U_z, U_r,
+    U_h the column blocks of recurrent_kernel); no bias without use_bias; then ``h = z * h + (1
+    - z) * hh``. The output is h of every processed step (``return_sequences``) or of the last
+    one. ``go_backwards`` processes the input steps T - 1, ..., 0, and the sequence output is in
+    processing order (its step k is the state after input step T - 1 - k; JAX ``lax.scan(...,
+    reverse=True)`` then ``jnp.flip`` in keras/src/backend/jax/rnn.py); the last output is after
+    input step 0. ``mask`` (N, T) bool, or None: at a step masked for a sample (False) the
+    states (h, and c for LSTM) keep their values and the output is the kept h (the previous
+    processed step's output, 0 before the first unmasked step), or 0 with
+    ``zero_output_for_mask`` (keras/src/backend/jax/rnn.py: ``where(is_masked, states[0] or 0,
+    output_t)``); the last output is the last processed step's output either way."""
     cell = layer.cell
     w = {v.name: np.asarray(v.numpy(), np.float64) for v in layer.weights}
     act = RNN_ACTIVATIONS[cell.activation.__name__]
-    assert not layer.go_backwards and not cell.dropout and not cell.recurrent_dropout
-    n, units = x.shape[0], cell.units
+    assert not cell.dropout and not cell.recurrent_dropout and not layer.unroll
+    n, steps, units = x.shape[0], x.shape[1], cell.units
     h, c = np.zeros((n, units)), np.zeros((n, units))
     outputs, fed = [], []
-    for t in range(x.shape[1]):
-        z = x[:, t] @ w["kernel"] + h @ w["recurrent_kernel"] + w.get("bias", 0.0)
-        if isinstance(layer, layers.LSTM):
+    for t in (range(steps - 1, -1, -1) if layer.go_backwards else range(steps)):
+        if isinstance(layer, layers.GRU):
             rec = RNN_ACTIVATIONS[cell.recurrent_activation.__name__]
-            z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
-            c = rec(z_f) * c + rec(z_i) * act(z_c)
-            h = rec(z_o) * act(c)
-            fed.append(z_c)
+            kernel, recurrent = w["kernel"], w["recurrent_kernel"]
+            bias = w.get("bias")
+            if bias is None:
+                input_bias = recurrent_bias = np.zeros(3 * units)
+            elif cell.reset_after:
+                assert bias.shape == (2, 3 * units)
+                input_bias, recurrent_bias = bias[0], bias[1]
+            else:
+                assert bias.shape == (3 * units,)
+                input_bias, recurrent_bias = bias, None
+            x_z, x_r, x_h = np.split(x[:, t] @ kernel + input_bias, 3, axis=-1)
+            u_z, u_r, u_h = np.split(recurrent, 3, axis=-1)
+            if cell.reset_after:
+                h_z, h_r, h_h = np.split(h @ recurrent + recurrent_bias, 3, axis=-1)
+                z, r = rec(x_z + h_z), rec(x_r + h_r)
+                pre = x_h + r * h_h
+            else:
+                z, r = rec(x_z + h @ u_z), rec(x_r + h @ u_r)
+                pre = x_h + (r * h) @ u_h
+            new_h, new_c = z * h + (1 - z) * act(pre), c
         else:
-            h = act(z)
-            fed.append(z)
-        outputs.append(h)
+            z = x[:, t] @ w["kernel"] + h @ w["recurrent_kernel"] + w.get("bias", 0.0)
+            if isinstance(layer, layers.LSTM):
+                rec = RNN_ACTIVATIONS[cell.recurrent_activation.__name__]
+                z_i, z_f, pre, z_o = np.split(z, 4, axis=-1)
+                new_c = rec(z_f) * c + rec(z_i) * act(pre)
+                new_h = rec(z_o) * act(new_c)
+            else:
+                assert isinstance(layer, layers.SimpleRNN)
+                pre = z
+                new_h, new_c = act(z), c
+        if mask is None:
+            h, c, out = new_h, new_c, new_h
+        else:
+            keep = mask[:, t][:, None]
+            out = np.where(keep, new_h, 0.0 if layer.zero_output_for_mask else h)
+            h, c = np.where(keep, new_h, h), np.where(keep, new_c, c)
+        fed.append(pre)
+        outputs.append(out)
     out = np.stack(outputs, axis=1) if layer.return_sequences else outputs[-1]
     return out, np.stack(fed)
+
+
+def bidirectional_reference(layer, x, mask=None):
+    """A Bidirectional's output on ``x`` (N, T, F) with ``mask`` (N, T) or None, in numpy, as in
+    keras/src/layers/rnn/bidirectional.py: ``forward_layer`` (the wrapped layer's config) and
+    ``backward_layer`` (the same config with go_backwards, its own weights; get_weights() lists
+    the forward layer's weights, then the backward layer's) each run on the input and mask
+    (recurrent_reference); with return_sequences the backward output is flipped along time
+    back into input order (its step t is then the backward state after input steps T - 1 down
+    to t), without it the backward output is its last output (after input step 0); merged by
+    ``merge_mode``: concat ``[forward, backward]`` on the last axis, sum, ave ``(forward +
+    backward) / 2``, mul. Bidirectional sets both layers' ``zero_output_for_mask`` to their
+    return_sequences (the spec's sub-layer configs say so): masked steps of a returned sequence
+    are 0 in both directions. The fused backend paths (bidirectional_lstm, bidirectional_gru)
+    raise NotImplementedError on the JAX CPU backend, and Keras runs the two layers."""
+    fwd, bwd = layer.forward_layer, layer.backward_layer
+    assert not fwd.go_backwards and bwd.go_backwards
+    assert fwd.return_sequences == bwd.return_sequences == layer.return_sequences
+    assert fwd.zero_output_for_mask == bwd.zero_output_for_mask == layer.return_sequences
+    y = recurrent_reference(fwd, x, mask)[0]
+    y_rev = recurrent_reference(bwd, x, mask)[0]
+    if layer.return_sequences:
+        y_rev = y_rev[:, ::-1]
+    merge = {"concat": lambda a, b: np.concatenate([a, b], axis=-1), "sum": lambda a, b: a + b,
+             "ave": lambda a, b: (a + b) / 2, "mul": lambda a, b: a * b}
+    return merge[layer.merge_mode](y, y_rev)
+
+
+RECURRENT_LAYERS = (layers.LSTM, layers.GRU, layers.SimpleRNN)
+
+
+def sequence_reference(model, x):
+    """The output of a Sequential of Embedding, Masking, recurrent, Bidirectional and
+    GlobalAveragePooling1D layers on ``x``, in numpy (float64), Keras masks included, or None
+    for a model with other layers. The mask: Embedding(mask_zero=True) masks the steps whose
+    id is 0 (the output still holds the id-0 row of the table); Masking(mask_value=v) masks the
+    steps whose features all equal v and outputs 0 there; a recurrent layer or Bidirectional
+    uses it (recurrent_reference, bidirectional_reference) and passes it on with
+    return_sequences (else no mask); GlobalAveragePooling1D with a mask averages over the
+    unmasked steps only (``sum(where(mask, x, 0)) / count(mask)``), and passes no mask on."""
+    mask = None
+    for layer in model.layers:
+        if isinstance(layer, layers.Embedding):
+            ids = x.astype(np.int32)
+            x = np.asarray(layer.embeddings.numpy(), np.float64)[ids]
+            mask = (ids != 0) if layer.mask_zero else None
+        elif isinstance(layer, layers.Masking):
+            mask = np.any(x != layer.mask_value, axis=-1)
+            x = np.where(mask[..., None], x, 0.0)
+        elif isinstance(layer, RECURRENT_LAYERS):
+            x = recurrent_reference(layer, x, mask)[0]
+            mask = mask if layer.return_sequences else None
+        elif isinstance(layer, layers.Bidirectional):
+            x = bidirectional_reference(layer, x, mask)
+            mask = mask if layer.return_sequences else None
+        elif isinstance(layer, layers.GlobalAveragePooling1D):
+            assert layer.data_format == "channels_last" and not layer.keepdims
+            if mask is None:
+                x = x.mean(axis=1)
+            else:
+                x = np.where(mask[..., None], x, 0.0).sum(axis=1) / mask.sum(axis=1)[:, None]
+            mask = None
+        else:
+            return None
+    return x
 
 
 def nearest_relu_input(layer, x):
@@ -1016,23 +1315,44 @@ def layer_reference(layer, x):
         return x.transpose((0,) + tuple(layer.dims))
     if isinstance(layer, layers.RepeatVector):
         return np.repeat(x[:, None, :], layer.n, axis=1)
-    if isinstance(layer, (layers.LSTM, layers.SimpleRNN)):
+    if isinstance(layer, RECURRENT_LAYERS):
         return recurrent_reference(layer, x)[0]
+    if isinstance(layer, layers.Bidirectional):
+        return bidirectional_reference(layer, x)
     return None
+
+
+def zero_some_steps(rng, x):
+    """``x`` (N, T, F) with, per sample, one or two whole time steps (their count, then the
+    steps without repetition, drawn from ``rng`` sample by sample) set exactly to 0.0."""
+    x = x.copy()
+    for i in range(len(x)):
+        count = int(rng.integers(1, 3))
+        x[i, rng.choice(x.shape[1], size=count, replace=False)] = 0.0
+    return x
 
 
 def write_grad_case(case):
     rng = fresh_session("gradients/" + case.name)
     model = case.build()
     weights = randomize(model, rng)
+    def draw_ids():
+        return [rng.integers(0, case.ids, (case.batch,) + tuple(s)).astype(np.float32)
+                for s in case.inputs]
+
+    draws = 1
     if case.ids:
-        xs = [rng.integers(0, case.ids, (case.batch,) + tuple(s)).astype(np.float32)
-              for s in case.inputs]
+        xs = draw_ids()
+        # Keras masks: no sample may be entirely masked (all ids 0).
+        while case.masked == "ids" and any(np.any(np.all(x == 0, axis=1)) for x in xs):
+            xs = draw_ids()
+            draws += 1
     elif case.distinct:
         xs = [distinct_values(rng, (case.batch,) + tuple(s), case.shift) for s in case.inputs]
     else:
         xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32) for s in case.inputs]
-    draws = 1
+        if case.masked == "zero_steps":
+            xs = [zero_some_steps(rng, x) for x in xs]
     if len(model.layers) == 1 and nearest_relu_input(model.layers[0], xs[0]) is not None:
         assert case.kink_margin, (case.name, "a ReLU recurrent case needs kink_margin")
         while nearest_relu_input(model.layers[0], xs[0]) <= case.kink_margin:
@@ -1080,6 +1400,9 @@ def write_grad_case(case):
         d_x = [check.normal(size=x.shape).astype(np.float32) for x in xs]
     else:
         d_x = [np.zeros_like(x) for x in xs]
+    if case.masked == "zero_steps":
+        # Moving a masked (all-zero) step off 0 would unmask it: the direction is 0 there.
+        d_x = [d * np.any(x != 0, axis=-1, keepdims=True) for d, x in zip(d_x, xs)]
     eps = 1e-3
 
     def shifted(sign):
@@ -1097,20 +1420,33 @@ def write_grad_case(case):
         assert np.allclose(np.asarray(p), o, rtol=1e-6, atol=1e-6), case.name
     for v, n in zip(model.non_trainable_variables, new_ntv):
         assert np.allclose(np.asarray(v.value), n, rtol=1e-6, atol=1e-6), case.name
-    if any(isinstance(layer, POOLING_LAYERS) for layer in model.layers):
+    if len(model.layers) == 1 and isinstance(model.layers[0], POOLING_LAYERS):
         check_pooling(model, xs[0], outs, ups[0], g_x)
     if len(model.layers) == 1:
         expected = layer_reference(model.layers[0], np.asarray(xs[0], np.float64))
-        if expected is not None:
-            assert np.allclose(outs[0], expected, rtol=1e-4, atol=1e-5), (case.name, "numpy output")
         nearest = nearest_relu_input(model.layers[0], np.asarray(xs[0], np.float64))
         if nearest is not None:
             assert nearest > case.kink_margin, (case.name, "ReLU input near its kink", nearest)
             print(f"  gradient {case.name}: inputs drawn {draws} times; nearest ReLU input "
                   f"to 0: {nearest:.4f}")
-    if has_bn:
+    else:  # the masked recurrent cases
+        expected = sequence_reference(model, np.asarray(xs[0], np.float64))
+    if any(isinstance(layer, RECURRENT_LAYERS + (layers.Bidirectional,)) for layer in model.layers):
+        assert expected is not None, (case.name, "no numpy replay")
+    if expected is not None:
+        assert np.allclose(outs[0], expected, rtol=1e-4, atol=1e-5), (case.name, "numpy output")
+    if case.masked == "ids":
+        print(f"  gradient {case.name}: ids drawn {draws} times; "
+              f"{int(np.sum(xs[0] == 0))} of {xs[0].size} steps masked")
+    if case.masked == "zero_steps":
+        masked = np.all(xs[0] == 0, axis=-1)
+        assert np.all(masked.sum(axis=1) >= 1) and np.all(masked.sum(axis=1) <= 2), case.name
+        # Masking outputs 0 on a masked step (where(mask, x, 0)): no gradient reaches it.
+        assert np.all(g_x[0][masked] == 0), (case.name, "gradient on a masked step")
+        assert np.all(g_x[0][~masked] != 0), (case.name, "no gradient on an unmasked step")
+    if has_bn and isinstance(model.layers[0], layers.BatchNormalization) and len(model.layers) == 1:
         check_bn(model, xs[0], outs, new_ntv, [np.asarray(v) for v in ntv])
-    else:
+    elif not has_bn:
         for old, new in zip(ntv, new_ntv):
             assert np.array_equal(np.asarray(old), new), case.name
 
@@ -1333,6 +1669,42 @@ def lstm_text(name):
     def build():
         return keras.Sequential([keras.Input(shape=(6,), dtype="int32"),
                                  layers.Embedding(LSTM_TEXT_VOCABULARY, 4), layers.LSTM(5),
+                                 layers.Dense(2, activation="softmax")], name=name)
+    return build
+
+
+def masked_text_ids(rng, vocabulary=LSTM_TEXT_VOCABULARY):
+    """70 rows of 6 token ids, as float32, with padding for ``mask_zero``: ids uniform in
+    [1, vocabulary); then each row keeps its first L ids, L uniform in {2, ..., 6}, and the rest
+    become 0 (trailing zeros), and every kept id but the first becomes 0 with probability 0.2
+    (scattered zeros); the first id of every row is never 0, so no row is entirely masked."""
+    ids = rng.integers(1, vocabulary, (FIT_SAMPLES, 6))
+    lengths = rng.integers(2, 7, FIT_SAMPLES)
+    ids[np.arange(6)[None, :] >= lengths[:, None]] = 0
+    scattered = rng.random((FIT_SAMPLES, 6)) < 0.2
+    scattered[:, 0] = False
+    ids[scattered] = 0
+    return ids.astype(np.float32)
+
+
+def masked_text_y(x, rng, below=3):
+    """Class 1 when some id of the row other than 0 (the padding) is below ``below``, else 0."""
+    return np.any((x > 0) & (x < below), axis=1).astype(np.float32)
+
+
+def gru_text_masked(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,), dtype="int32"),
+                                 layers.Embedding(LSTM_TEXT_VOCABULARY, 4, mask_zero=True),
+                                 layers.GRU(5), layers.Dense(2, activation="softmax")], name=name)
+    return build
+
+
+def bidirectional_lstm_text(name):
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,), dtype="int32"),
+                                 layers.Embedding(LSTM_TEXT_VOCABULARY, 4, mask_zero=True),
+                                 layers.Bidirectional(layers.LSTM(3)),
                                  layers.Dense(2, activation="softmax")], name=name)
     return build
 
@@ -1630,6 +2002,20 @@ add_fit(FitCase("lstm_text_adam", lstm_text("lstm_text_adam"), (6,),
                 lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
                 lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)",
                 make_x=lambda rng: text_ids(rng, LSTM_TEXT_VOCABULARY)))
+
+# Masked recurrent models: padded token ids -> Embedding(mask_zero=True) -> GRU / Bidirectional.
+add_fit(FitCase("gru_text_masked_adam", gru_text_masked("gru_text_masked_adam"), (6,),
+                lambda x, rng: [masked_text_y(x, rng)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)",
+                make_x=masked_text_ids))
+add_fit(FitCase("bidirectional_lstm_text_sgd",
+                bidirectional_lstm_text("bidirectional_lstm_text_sgd"), (6,),
+                lambda x, rng: [masked_text_y(x, rng)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
+                "keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)",
+                make_x=masked_text_ids))
 
 
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,
@@ -2113,7 +2499,8 @@ def clear_outputs():
         os.makedirs(parent, exist_ok=True)
         for name in sorted(os.listdir(parent)):
             path = os.path.join(parent, name)
-            if os.path.isdir(path) and os.path.exists(os.path.join(path, "spec.json")):
+            if os.path.isdir(path) and (os.path.exists(os.path.join(path, "arrays.npz"))
+                                        or os.path.exists(os.path.join(path, "spec.json"))):
                 shutil.rmtree(path)
             elif name == "cases.json":
                 os.remove(path)

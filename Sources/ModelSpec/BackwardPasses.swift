@@ -11,11 +11,15 @@ package protocol BackwardPassConfig: LayerConfig {
     static var updatesStateInTraining: Bool { get }
     /// Why this config's values stop training when they do (a grouped convolution), else nil.
     var trainingBlocker: String? { get }
+    /// Whether the layer's training call takes the Keras mask its call reads
+    /// (`trainingCall(_:mask:context:)`): recurrent layers and masked average pooling.
+    var trainsWithMask: Bool { get }
 }
 
 extension BackwardPassConfig {
     package static var updatesStateInTraining: Bool { false }
     package var trainingBlocker: String? { nil }
+    package var trainsWithMask: Bool { false }
 }
 
 extension LayerConfig {
@@ -33,7 +37,9 @@ extension DepthwiseConvConfig: BackwardPassConfig {}
 extension SeparableConvConfig: BackwardPassConfig {}
 extension ConvTransposeConfig: BackwardPassConfig {}
 extension PoolingConfig: BackwardPassConfig {}
-extension GlobalPoolingConfig: BackwardPassConfig {}
+extension GlobalPoolingConfig: BackwardPassConfig {
+    package var trainsWithMask: Bool { maskBehavior != .drops }
+}
 extension ZeroPaddingConfig: BackwardPassConfig {}
 extension CroppingConfig: BackwardPassConfig {}
 extension UpSamplingConfig: BackwardPassConfig {
@@ -45,13 +51,30 @@ extension UpSamplingConfig: BackwardPassConfig {
 extension PermuteConfig: BackwardPassConfig {}
 extension RecurrentConfig: BackwardPassConfig {
     package var trainingBlocker: String? {
-        if Cell.gates == 3 { return "GRU has no backward pass yet" }
         let unsupported = [
-            (goBackwards, "go_backwards"), (stateful, "stateful"), (returnState, "return_state"),
+            (stateful, "stateful"), (returnState, "return_state"),
             (dropout > 0, "dropout"), (recurrentDropout > 0, "recurrent_dropout"),
             (activation.isAxisWise || recurrentActivation.isAxisWise, "an activation over the last axis"),
         ].filter(\.0).map(\.1)
         return unsupported.isEmpty ? nil : "training with \(unsupported.joined(separator: ", ")) is not supported yet"
+    }
+    package var trainsWithMask: Bool { true }
+}
+extension BidirectionalConfig: BackwardPassConfig {
+    package var trainingBlocker: String? { forward.config.trainingBlocker ?? backwardLayer.trainingBlocker }
+    package var trainsWithMask: Bool { true }
+}
+extension TimeDistributedConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        guard let inner = layer as? any BackwardPassConfig else {
+            return "the wrapped \(Inner.className) has no backward pass yet"
+        }
+        // Keras calls the wrapped layer once per step: BatchNormalization's statistics and
+        // moving averages are per step, which the steps folded into the batch are not.
+        if Inner.trainingUpdatesState {
+            return "a wrapped \(Inner.className) trains step by step in Keras, not yet here"
+        }
+        return inner.trainingBlocker
     }
 }
 extension RepeatVectorConfig: BackwardPassConfig {}
@@ -68,6 +91,7 @@ extension LayerNormalizationConfig: BackwardPassConfig {
 }
 extension ActivationConfig: BackwardPassConfig {}
 extension FlattenConfig: BackwardPassConfig {}
+extension MaskingConfig: BackwardPassConfig {}
 extension ReshapeConfig: BackwardPassConfig {}
 extension DropoutConfig: BackwardPassConfig {
     package var trainingBlocker: String? {

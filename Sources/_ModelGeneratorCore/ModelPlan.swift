@@ -96,8 +96,8 @@ struct ModelPlan {
         for node in description.masks.computed { maskLocals[node] = localNames.claim(locals[node] + "Mask") }
         self.maskLocals = maskLocals
         training = TrainingPlan(
-            description: description, locals: locals, maskLocals: maskLocals, taken: taken,
-            callsInStages: !self.stageNames.isEmpty)
+            description: description, locals: locals, maskLocals: maskLocals, taken: taken, members: members,
+            stageSize: self.stageNames.isEmpty ? nil : options.stageSize)
         parameters = description.graph.inputs.map { locals[$0] }
         // Dict inputs and outputs keep Keras's keys as argument labels and tuple labels.
         let labelReserved = Identifiers.reserved.union(["intercepting", "at"])

@@ -309,21 +309,27 @@ extension Renderer {
     /// computes: the line, the local and the locals it reads.
     func computedMask(of node: Int) -> (line: String, name: String, reads: [String])? {
         guard let name = maskLocals[node] else { return nil }
+        let masks = description.masks.argumentMasks[node]
+        let expression = computedMaskExpression(of: node, value: valueExpression, mask: maskExpression)
+        let reads = masks.flatMap(maskReads) + graph.nodes[node].arguments.map { locals[$0.node] }
+        return ("let \(name) = \(expression)", name, reads)
+    }
+
+    /// The `computeMask` call of `node`, its arguments spelled by `value` and `mask`.
+    func computedMaskExpression(
+        of node: Int, value: (ModelGraph.TensorRef) -> String, mask: (MaskPlan.Source?) -> String
+    ) -> String {
         let call = graph.nodes[node]
         let member = "self.\(members[call.layer])"
-        let masks = description.masks.argumentMasks[node]
-        let expression: String
+        let masks = description.masks.argumentMasks[node].map(mask).joined(separator: ", ")
         switch layers[call.layer].config?.maskBehavior {
         case .merges(requiresAll: true, _)?:
-            expression = "\(member).computeMask([\(masks.map(maskExpression).joined(separator: ", "))])"
+            return "\(member).computeMask([\(masks)])"
         case .merges(requiresAll: false, _)?:
-            let inputs = call.arguments.map(valueExpression).joined(separator: ", ")
-            expression =
-                "\(member).computeMask([\(inputs)], masks: [\(masks.map(maskExpression).joined(separator: ", "))])"
+            return "\(member).computeMask([\(call.arguments.map(value).joined(separator: ", "))], masks: [\(masks)])"
         default:
-            expression = "\(member).computeMask(\(valueExpression(call.arguments[call.arguments.startIndex])))"
+            return "\(member).computeMask(\(value(call.arguments[call.arguments.startIndex])))"
         }
-        return ("let \(name) = \(expression)", name, masks.flatMap(maskReads) + call.arguments.map { locals[$0.node] })
     }
 
 }

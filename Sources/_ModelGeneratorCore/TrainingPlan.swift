@@ -16,20 +16,44 @@ struct TrainingPlan {
     let weightOffsets: [Int?]
     /// The number of weights.
     let weightCount: Int
+    /// The calls that only make masks (see `maskOnlyCalls(_:)`).
+    let maskOnly: Set<Int>
+    /// For a model whose call runs in stages, the step's stage functions: the calls in groups
+    /// of `stageSize`, forward in graph order and backward in reverse (a `StagedTraining` keeps
+    /// the values between them); nil when the step is one function.
+    let stages: Stages?
+
+    /// The staged step's functions and the calls each runs.
+    struct Stages {
+        let forward: [(name: String, nodes: [Int])]
+        let backward: [(name: String, nodes: [Int])]
+    }
 
     init(
         description: ModelDescription, locals: [String], maskLocals: [Int: String], taken: Set<String>,
-        callsInStages: Bool
+        members: [String], stageSize: Int?
     ) {
-        // A call split into stages is a large model's: one training function for it all would
-        // be as large as the call, which the stages exist to avoid.
-        blocker =
-            callsInStages
-            ? "its call runs in stages, and a staged training step is not generated yet" : Self.blocker(description)
+        blocker = Self.blocker(description)
+        maskOnly = Self.maskOnlyCalls(description.graph)
+        if let stageSize {
+            // A large model's step runs in functions of `stageSize` calls each, as its call does:
+            // one function for it all would be slow to compile.
+            var names = UniqueNames(
+                reserving: Set(members).union(
+                    taken.filter { !$0.hasPrefix("trainingForward") && !$0.hasPrefix("trainingBackward") }))
+            let groups = stride(from: 0, to: description.graph.nodes.count, by: stageSize).map {
+                Array($0..<min($0 + stageSize, description.graph.nodes.count))
+            }
+            let forward = groups.indices.map { (names.claim("trainingForward\($0 + 1)"), groups[$0]) }
+            let backward = groups.indices.map { (names.claim("trainingBackward\($0 + 1)"), groups[$0]) }
+            stages = Stages(forward: forward, backward: backward.reversed())
+        } else {
+            stages = nil
+        }
         var names = UniqueNames(reserving: taken.union(locals).union(maskLocals.values))
         tapes = locals.map { names.claim($0 + "Tape") }
         inputGradients = zip(locals, description.graph.nodes).map { local, node in
-            names.claim(local + (node.inputs.count > 1 ? "InputGradients" : "InputGradient"))
+            names.claim(local + (node.arguments.count > 1 ? "InputGradients" : "InputGradient"))
         }
         var offsets: [Int?] = []
         var count = 0
@@ -41,26 +65,62 @@ struct TrainingPlan {
         weightCount = count
     }
 
+    /// The calls that only make masks: every reader takes their output as a `mask` keyword
+    /// (Keras's functional models record `NotEqual(tokens, 0)` so), or is such a call itself,
+    /// and no output is theirs. The training step runs them as the call does; no gradient
+    /// flows through them.
+    static func maskOnlyCalls(_ graph: ModelGraph) -> Set<Int> {
+        var maskOnly = Set<Int>()
+        for index in graph.nodes.indices.reversed() where !graph.nodes[index].inputs.isEmpty {
+            guard !graph.outputs.contains(where: { $0.node == index }) else { continue }
+            var read = false
+            var onlyAsMask = true
+            for (reader, node) in graph.nodes.enumerated() {
+                let maskStart = node.inputs.count - node.layout.maskKeywords.count
+                for (position, ref) in node.inputs.enumerated() where ref.node == index {
+                    read = true
+                    if position < maskStart && !maskOnly.contains(reader) { onlyAsMask = false }
+                }
+            }
+            if read && onlyAsMask { maskOnly.insert(index) }
+        }
+        return maskOnly
+    }
+
+    /// Whether a call passes its inputs as the training step can: one argument, and at most a
+    /// `mask` keyword (which the training call takes as `mask:`).
+    static func trainsWith(_ layout: ModelGraph.CallLayout) -> Bool {
+        layout.positional == nil && layout.keywords.isEmpty && !layout.useCausalMask && layout.initialStates == 0
+            && layout.maskKeywords.allSatisfy { $0 == "mask" }
+    }
+
     /// The first layer or call without a backward pass, described for the model's
     /// documentation; nil when every one has.
     static func blocker(_ description: ModelDescription) -> String? {
         if description.isSubclassed { return "a subclassed model has no generated backward pass yet" }
+        let maskOnly = maskOnlyCalls(description.graph)
         for (index, layer) in description.layers.enumerated() {
             let name = "`" + CommentText.escape(layer.name) + "` (\(layer.className))"
+            let calls = description.graph.nodes.indices.filter { description.graph.nodes[$0].layer == index }
+            if !calls.isEmpty && calls.allSatisfy(maskOnly.contains) && layer.nested == nil && layer.custom == nil {
+                continue
+            }
             if layer.nested != nil { return "\(name) is a nested model, which has no backward pass yet" }
             guard let config = layer.config, layer.custom == nil else {
                 return "\(name) is a custom layer, which has no backward pass yet"
             }
             if config is InputLayerConfig { continue }
-            guard let trainable = config as? any BackwardPassConfig, config.outputCount == 1 else {
-                return "\(name) has no backward pass yet"
+            guard let trainable = config as? any BackwardPassConfig else { return "\(name) has no backward pass yet" }
+            if config.outputCount != 1 {
+                return "\(name) has several outputs (states or unmerged directions), which training does not take yet"
             }
             if let blocker = trainable.trainingBlocker { return "\(name): \(blocker)" }
             for (node, call) in description.graph.nodes.enumerated() where call.layer == index {
-                if call.layout != .standard || description.masks.masksRead(by: node) != nil
-                    || description.masks.computed.contains(node)
-                {
-                    return "\(name) is called with masks or keywords, which training does not take yet"
+                if !trainsWith(call.layout) {
+                    return "\(name) is called with keywords, which training does not take yet"
+                }
+                if let masks = description.masks.masksRead(by: node), !trainable.trainsWithMask || masks.count != 1 {
+                    return "\(name) reads a Keras mask, which its training call does not take yet"
                 }
             }
         }

@@ -32,6 +32,16 @@ import Testing
         ),
         // The same spec in one piece, to check that the split model computes the same.
         ("large_model_unsplit.model.json", GeneratorOptions()),
+        // A trainable model (a masked GRU, BatchNormalization, a merge) whose call and training
+        // step run in stages of 4 calls, as a large model's do in stages of 64.
+        (
+            "staged_training.model.json",
+            {
+                var options = GeneratorOptions()
+                options.stageSize = 4
+                return options
+            }()
+        ),
     ]
 
     /// The custom layers Examples/CustomLayers declares; `CustomLayers.swift` in this target is

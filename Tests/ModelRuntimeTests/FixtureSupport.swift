@@ -39,7 +39,7 @@ enum Fixtures {
 
     /// `weights_00.npy`, `weights_01.npy`, … of a fixture model, in `get_weights()` order.
     static func weights(_ model: String) throws -> [Tensor] {
-        try npyFiles(model).filter { $0.name.hasPrefix("weights_") }.sorted { $0.name < $1.name }
+        try npyFiles(model).filter { $0.name.hasPrefix("weights_") }.sorted(by: numberedOrder)
             .map { try Tensor(npyBytes: $0.bytes) }
     }
 
@@ -49,6 +49,12 @@ enum Fixtures {
         let file = model.hasPrefix("layers/") ? "layers/layer_" + model.dropFirst("layers/".count) : model
         return try String(contentsOf: specs.appendingPathComponent("\(file).model.json"), encoding: .utf8)
     }
+}
+
+/// Whether `a` comes before `b` among `PREFIX_N.npy` members: by number (`weights_99` before
+/// `weights_100`), the numbers written with at least two digits.
+func numberedOrder(_ a: (name: String, bytes: [UInt8]), _ b: (name: String, bytes: [UInt8])) -> Bool {
+    (a.name.count, a.name) < (b.name.count, b.name)
 }
 
 /// The parity bound of the design: max |ours − Keras| ≤ 1e-4 · max(1, max |Keras|).

@@ -102,6 +102,23 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradLstmNoBiasRelu.self, "lstm_no_bias_relu"),
         .gradients(TrainingGradSimpleRnnSequences.self, "simple_rnn_sequences"),
         .gradients(TrainingGradSimpleRnnLast.self, "simple_rnn_last"),
+        .gradients(TrainingGradGruSequences.self, "gru_sequences"),
+        .gradients(TrainingGradGruLastNoResetAfter.self, "gru_last_no_reset_after"),
+        .gradients(TrainingGradGruNoBiasSequences.self, "gru_no_bias_sequences"),
+        .gradients(TrainingGradLstmGoBackwardsSequences.self, "lstm_go_backwards_sequences"),
+        .gradients(TrainingGradSimpleRnnGoBackwardsLast.self, "simple_rnn_go_backwards_last"),
+        .gradients(TrainingGradGruGoBackwardsLast.self, "gru_go_backwards_last"),
+        .gradients(TrainingGradMaskedLstmSequences.self, "masked_lstm_sequences"),
+        .gradients(TrainingGradMaskedGruLast.self, "masked_gru_last"),
+        .gradients(TrainingGradMaskedSimpleRnnAverage.self, "masked_simple_rnn_average"),
+        .gradients(TrainingGradMaskingLstmLast.self, "masking_lstm_last"),
+        .gradients(TrainingGradMaskedLstmZeroOutputSequences.self, "masked_lstm_zero_output_sequences"),
+        .gradients(TrainingGradBidirectionalLstmConcatSequences.self, "bidirectional_lstm_concat_sequences"),
+        .gradients(TrainingGradBidirectionalGruSumLast.self, "bidirectional_gru_sum_last"),
+        .gradients(TrainingGradMaskedBidirectionalSimpleRnnAve.self, "masked_bidirectional_simple_rnn_ave"),
+        .gradients(TrainingGradBidirectionalLstmMulLast.self, "bidirectional_lstm_mul_last"),
+        .gradients(TrainingGradTimeDistributedDenseTanh.self, "time_distributed_dense_tanh"),
+        .gradients(TrainingGradDeepResidualBnMlp.self, "deep_residual_bn_mlp"),
     ]
 
     static let fits: [TrainingCase] = [
@@ -146,5 +163,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitSharedTwoOutputsAdam.self, "shared_two_outputs_adam"),
         .fit(TrainingFitEarlyStoppingRestore.self, "early_stopping_restore"),
         .fit(TrainingFitLstmTextAdam.self, "lstm_text_adam"),
+        .fit(TrainingFitGruTextMaskedAdam.self, "gru_text_masked_adam"),
+        .fit(TrainingFitBidirectionalLstmTextSgd.self, "bidirectional_lstm_text_sgd"),
     ]
 }

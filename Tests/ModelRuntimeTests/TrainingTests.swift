@@ -85,7 +85,7 @@ enum TrainingChecks {
             if stem == prefix { return true }
             guard stem.hasPrefix(prefix + "_") else { return false }
             return stem.dropFirst(prefix.count + 1).allSatisfy(\.isNumber)
-        }.sorted { $0.name < $1.name }.map { try Tensor(npyBytes: $0.bytes) }
+        }.sorted(by: numberedOrder).map { try Tensor(npyBytes: $0.bytes) }
     }
 
     static func gradients<M: TrainableModel>(_ type: M.Type, case name: String) throws {

@@ -82,26 +82,12 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
         let a = forwardOutputs[0]
         var b = backwardOutputs[0]
         // Keras flips the backward layer's sequence back into time order.
-        if config.forward.config.returnSequences {
-            let batch = b.shape[0]
-            let steps = b.shape[1]
-            let units = b.shape[2]
-            let values = b.scalars
-            b = Tensor(shape: b.shape) { out in
-                for n in 0..<batch {
-                    for t in 0..<steps {
-                        for u in 0..<units {
-                            out[(n * steps + t) * units + u] = values[(n * steps + steps - 1 - t) * units + u]
-                        }
-                    }
-                }
-            }
-        }
+        if config.forward.config.returnSequences { b = b.reversedSteps() }
         guard let mergeMode = config.mergeMode else { return [a, b] + states }
         return [merge(a, b, mergeMode)] + states
     }
 
-    private func merge(_ a: Tensor, _ b: Tensor, _ mode: MergeMode) -> Tensor {
+    func merge(_ a: Tensor, _ b: Tensor, _ mode: MergeMode) -> Tensor {
         switch mode {
         case .concat:
             let left = a.shape.last!
@@ -117,6 +103,23 @@ public struct Bidirectional<Cell: RecurrentCellKind>: MultiOutputLayer {
         case .sum: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { $0 + $1 })
         case .mul: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { $0 * $1 })
         case .ave: return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map { ($0 + $1) / 2 })
+        }
+    }
+}
+
+extension Tensor {
+    /// A `(batch, steps, features)` sequence with its steps in reverse order.
+    func reversedSteps() -> Tensor {
+        let (batch, steps, features) = (shape[0], shape[1], shape[2])
+        return Tensor(shape: shape) { out in
+            withUnsafeScalars { values in
+                for n in 0..<batch {
+                    for t in 0..<steps {
+                        let (target, source) = ((n * steps + t) * features, (n * steps + steps - 1 - t) * features)
+                        for k in 0..<features { out[target + k] = values[source + k] }
+                    }
+                }
+            }
         }
     }
 }

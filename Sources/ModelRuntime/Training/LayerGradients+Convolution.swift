@@ -118,22 +118,39 @@ extension Pooling: TrainableLayer {
 }
 
 extension GlobalPooling: TrainableLayer {
-    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tensor) {
-        (self(input), input)
+    /// What `backward` reads: the input and the mask a masked average read.
+    public struct Tape: Sendable {
+        let input: Tensor
+        let mask: Tensor?
     }
 
-    /// Average: each position gets the channel's gradient over the position count; max: the
-    /// first largest position gets it all.
-    public func backward(_ outputGradient: Tensor, tape input: Tensor, inputGradient: Bool) -> LayerGradients {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        (self(input), Tape(input: input, mask: nil))
+    }
+
+    /// The pooled input, `GlobalAveragePooling1D` averaging the steps `mask` keeps.
+    public func trainingCall(
+        _ input: Tensor, mask: Tensor?, context: inout TrainingContext
+    ) -> (output: Tensor, tape: Tape) {
+        (self(input, mask: mask), Tape(input: input, mask: mask))
+    }
+
+    /// Average: each position gets the channel's gradient over the position count (the kept
+    /// steps' count, masked steps none); max: the first largest position gets it all.
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
         guard inputGradient else { return LayerGradients(inputs: []) }
+        let input = tape.input
         let (batch, channels) = (input.shape[0], input.shape[input.rank - 1])
         let positions = input.scalarCount / max(batch * channels, 1)
         let isMax = Mode.self == MaxPoolingMode.self
+        let keep = tape.mask?.scalars
         let gradient = Tensor(shape: input.shape) { out in
             for index in 0..<out.count { out[index] = 0 }
             input.withUnsafeScalars { x in
                 outputGradient.withUnsafeScalars { g in
                     for n in 0..<batch {
+                        let kept = keep.map { keep in (0..<positions).map { keep[n * positions + $0] != 0 } }
+                        let count = Float(kept.map { $0.filter { $0 }.count } ?? positions)
                         for c in 0..<channels {
                             let value = g[n * channels + c]
                             let base = n * positions * channels + c
@@ -144,7 +161,9 @@ extension GlobalPooling: TrainableLayer {
                                 }
                                 out[best] = value
                             } else {
-                                for p in 0..<positions { out[base + p * channels] = value / Float(positions) }
+                                for p in 0..<positions where kept?[p] ?? true {
+                                    out[base + p * channels] = value / count
+                                }
                             }
                         }
                     }

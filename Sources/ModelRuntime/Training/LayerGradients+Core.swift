@@ -1,6 +1,6 @@
 import Dispatch
 
-// Backward passes of the core layers: Dense, Activation, Flatten, Reshape, Dropout,
+// Backward passes of the core layers: Dense, Activation, Flatten, Reshape, Dropout, Masking,
 // BatchNormalization, and the merges.
 
 extension Tensor {
@@ -139,5 +139,60 @@ extension Dropout: TrainableLayer {
     public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
         guard inputGradient else { return LayerGradients(inputs: []) }
         return LayerGradients(inputs: [tape.mask.map { outputGradient.zipped(with: $0, *) } ?? outputGradient])
+    }
+}
+
+extension Masking: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tensor) {
+        (self(input), computeMask(input))
+    }
+
+    /// The output's gradient, zero on the masked steps (their output is the constant 0).
+    public func backward(_ outputGradient: Tensor, tape mask: Tensor, inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        var gradient = outputGradient
+        let features = outputGradient.shape[outputGradient.rank - 1]
+        gradient.withUnsafeMutableScalars { values in
+            mask.withUnsafeScalars { keep in
+                for step in 0..<keep.count where keep[step] == 0 {
+                    for k in 0..<features { values[step * features + k] = 0 }
+                }
+            }
+        }
+        return LayerGradients(inputs: [gradient])
+    }
+}
+
+/// `TimeDistributed`'s tape: the wrapped layer's, for all time steps as one batch.
+public struct TimeDistributedTape<Inner: Sendable>: Sendable {
+    let inner: Inner
+    let inputShape: [Int]
+}
+
+extension TimeDistributed: TrainableLayer where Inner: TrainableLayer {
+    /// The wrapped layer's training call on every step at once (steps folded into the batch).
+    public func trainingCall(
+        _ input: Tensor, context: inout TrainingContext
+    ) -> (output: Tensor, tape: TimeDistributedTape<Inner.Tape>) {
+        let (batch, steps) = (input.shape[0], input.shape[1])
+        let (output, tape) = layer.trainingCall(
+            input.reshaped(to: [batch * steps] + input.shape.dropFirst(2)), context: &context)
+        return (
+            output.reshaped(to: [batch, steps] + output.shape.dropFirst()),
+            TimeDistributedTape(inner: tape, inputShape: input.shape)
+        )
+    }
+
+    /// The wrapped layer's backward pass over every step at once; its weights' gradients
+    /// summed over the steps.
+    public func backward(
+        _ outputGradient: Tensor, tape: TimeDistributedTape<Inner.Tape>, inputGradient: Bool
+    ) -> LayerGradients {
+        let rows = tape.inputShape[0] * tape.inputShape[1]
+        var result = layer.backward(
+            outputGradient.reshaped(to: [rows] + outputGradient.shape.dropFirst(2)), tape: tape.inner,
+            inputGradient: inputGradient)
+        result.inputs = result.inputs.map { $0.reshaped(to: tape.inputShape) }
+        return result
     }
 }

@@ -343,8 +343,9 @@ public struct HostileFunctional: Model {
         /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
         /// the trainable weights, in `trainableWeights` order.
         public mutating func trainingStep(
-        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
-    ) -> [Tensor] {
+            _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext,
+            _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+        ) -> [Tensor] {
             let x = self.x.check(trainingInputs[0], model: "Encoder")
             let (configLayer, configLayerTape) = self.configLayer.trainingCall(x, context: &trainingContext)
             let outputGradients = gradientsOfLoss([configLayer])

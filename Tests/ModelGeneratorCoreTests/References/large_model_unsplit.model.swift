@@ -25,8 +25,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `head` | Dense | (None, 3) | 81 |
 /// | `aux` | Dense | (None, 1) | 9 |
 ///
-/// Not trainable in Swift yet: `embedding` (Embedding) is called with masks or keywords, which training does not take
-/// yet.
+/// Not trainable in Swift yet: `lstm` (LSTM) has several outputs (states or unmerged directions), which training does
+/// not take yet.
 @dynamicMemberLookup
 struct LargeModelUnsplit: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
@@ -418,8 +418,9 @@ struct LargeModelUnsplit: Model {
         /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
         /// the trainable weights, in `trainableWeights` order.
         mutating func trainingStep(
-        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
-    ) -> [Tensor] {
+            _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext,
+            _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+        ) -> [Tensor] {
             let headsIn = self.headsIn.check(trainingInputs[0], model: "Heads")
             let (headsLeft, headsLeftTape) = self.headsLeft.trainingCall(headsIn, context: &trainingContext)
             let (headsRight, headsRightTape) = self.headsRight.trainingCall(headsIn, context: &trainingContext)

@@ -347,8 +347,9 @@ struct Siamese: Model {
         /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
         /// the trainable weights, in `trainableWeights` order.
         mutating func trainingStep(
-        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
-    ) -> [Tensor] {
+            _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext,
+            _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+        ) -> [Tensor] {
             let inputLayer = self.inputLayer.check(trainingInputs[0], model: "Encoder")
             let (dense, denseTape) = self.dense.trainingCall(inputLayer, context: &trainingContext)
             let (dense1, dense1Tape) = self.dense1.trainingCall(dense, context: &trainingContext)
