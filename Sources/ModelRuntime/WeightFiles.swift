@@ -374,12 +374,17 @@ extension Model {
     /// `model.load_weights` reads, or as `.safetensors` or `.npz`, which `loadWeights(from:)` and
     /// Python (`safetensors.numpy.load_file`, `numpy.load`) read.
     public func saveWeights(to url: URL) throws {
+        try saveWeights(to: url, with: [])
+    }
+
+    /// `saveWeights(to:)` with `extra` tensors after the weights (an optimizer's state).
+    func saveWeights(to url: URL, with extra: [NamedTensor]) throws {
         let format = try WeightFileFormat(of: url)
         if format == .hdf5, !url.lastPathComponent.lowercased().hasSuffix(".weights.h5") {
             throw TensorFileError(
                 "name the file NAME.weights.h5: Keras reads a plain .h5 as a legacy Keras 2 file", path: url.path)
         }
-        let tensors = zip(kerasWeightPaths, weights).map { NamedTensor(name: $0.path, tensor: $1) }
+        let tensors = zip(kerasWeightPaths, weights).map { NamedTensor(name: $0.path, tensor: $1) } + extra
         do {
             try Data(try format.write(tensors)).write(to: url, options: .atomic)
         } catch var error as TensorFileError {

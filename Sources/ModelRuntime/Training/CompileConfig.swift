@@ -159,6 +159,11 @@ public struct CompileConfig: Sendable {
                 learningRate: rate, weightDecay: weightDecay ?? 0.004, beta1: try number("beta_1", 0.9),
                 beta2: try number("beta_2", 0.999), epsilon: try number("epsilon", 1e-7), clipNorm: clipNorm,
                 clipValue: clipValue, globalClipNorm: globalClipNorm)
+        case "Nadam", "nadam":
+            return Nadam(
+                learningRate: rate, beta1: try number("beta_1", 0.9), beta2: try number("beta_2", 0.999),
+                epsilon: try number("epsilon", 1e-7), clipNorm: clipNorm, clipValue: clipValue,
+                globalClipNorm: globalClipNorm)
         case "RMSprop", "rmsprop":
             return RMSprop(
                 learningRate: rate, rho: try number("rho", 0.9), momentum: try number("momentum", 0),
@@ -279,5 +284,15 @@ struct ErasedOptimizer: Optimizer {
 
     mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate: Float) {
         base.update(&weight, gradient: gradient, index: index, learningRate: learningRate)
+    }
+
+    mutating func beginStep() {
+        base.beginStep()
+    }
+
+    func slotVariables(for shapes: [[Int]]) -> [Tensor] { base.slotVariables(for: shapes) }
+
+    mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        try base.setSlotVariables(variables, for: shapes)
     }
 }

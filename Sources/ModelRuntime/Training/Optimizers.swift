@@ -90,18 +90,64 @@ public protocol Optimizer: Sendable {
     /// Updates `weight` (trainable weight number `index`) from its clipped `gradient` at
     /// `learningRate`: the optimizer's `update_step`.
     mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate: Float)
+    /// Moves state shared by all weights before a step's updates (Nadam's momentum schedule).
+    mutating func beginStep()
+    /// The optimizer's own variables for trainable weights of `shapes` (momentums, velocities,
+    /// …), in Keras's `optimizer.variables` order after the step count and the learning rate.
+    func slotVariables(for shapes: [[Int]]) -> [Tensor]
+    /// Sets the variables `slotVariables(for:)` lists, in its order; throws when they do not fit.
+    mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws
 }
 
 extension Optimizer {
+    public mutating func beginStep() {}
+
     /// One optimizer step: clips the gradients, updates each weight, counts the step. Keras's
     /// `apply_gradients`.
     public mutating func apply(_ gradients: [Tensor], to weights: inout [Tensor]) {
         precondition(gradients.count == weights.count, "\(gradients.count) gradients for \(weights.count) weights")
         let rate = options.learningRate(step: options.iterations)
+        beginStep()
         for (index, gradient) in options.clipped(gradients).enumerated() {
             update(&weights[index], gradient: gradient, index: index, learningRate: rate)
         }
         options.iterations += 1
+    }
+}
+
+extension Optimizer {
+    /// Keras's `optimizer.variables` for trainable weights of `shapes`: the step count, the
+    /// learning rate (unless it is a schedule), then ``slotVariables(for:)`` once a step was
+    /// taken (Keras builds them on the first). Saved under `optimizer/vars` by
+    /// ``Model/saveWeights(to:optimizer:)``.
+    public func kerasVariables(for shapes: [[Int]]) -> [Tensor] {
+        var variables = [Tensor(shape: [], scalars: [Float(options.iterations)])]
+        if case .constant(let rate) = options.learningRate { variables.append(Tensor(shape: [], scalars: [rate])) }
+        return variables + (options.iterations > 0 ? slotVariables(for: shapes) : [])
+    }
+
+    /// Sets the state from Keras's `optimizer.variables` (see ``kerasVariables(for:)``):
+    /// the step count, the learning rate and the slots. Throws when they do not fit.
+    public mutating func setKerasVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        let hasRate: Bool
+        if case .constant = options.learningRate { hasRate = true } else { hasRate = false }
+        let head = hasRate ? 2 : 1
+        guard variables.count >= head, variables[..<head].allSatisfy({ $0.scalarCount == 1 }) else {
+            throw WeightError(
+                "optimizer: expected the step count\(hasRate ? " and the learning rate" : "") first, "
+                    + "got \(variables.prefix(head).map(\.shape))")
+        }
+        let steps = variables[0].scalars[0]
+        guard steps >= 0, steps == steps.rounded() else {
+            throw WeightError("optimizer: the step count \(steps) is not a whole number")
+        }
+        var copy = self
+        copy.options.iterations = Int(steps)
+        if hasRate { copy.options.learningRate = .constant(variables[1].scalars[0]) }
+        if variables.count > head || steps > 0 {
+            try copy.setSlotVariables(Array(variables[head...]), for: shapes)
+        }
+        self = copy
     }
 }
 
@@ -126,6 +172,45 @@ struct OptimizerSlots: Sendable, Equatable {
     /// Puts back the slot `take(_:like:)` moved out.
     mutating func put(_ slot: Tensor, at index: Int) {
         tensors[index] = slot
+    }
+
+    /// The slot of every weight of `shapes` (the initial value where none was made yet).
+    func values(for shapes: [[Int]]) -> [Tensor] {
+        shapes.indices.map { index in
+            (index < tensors.count ? tensors[index] : nil) ?? Tensor(shape: shapes[index], repeating: initialValue)
+        }
+    }
+
+    /// Interleaves `kinds`' slots weight by weight, as Keras's `add_optimizer_variables` with
+    /// several names orders them.
+    static func interleaved(_ kinds: [OptimizerSlots], for shapes: [[Int]]) -> [Tensor] {
+        let values = kinds.map { $0.values(for: shapes) }
+        return shapes.indices.flatMap { index in values.map { $0[index] } }
+    }
+
+    /// Sets `kinds`' slots from `interleaved(_:for:)`'s order (or one kind after another when
+    /// not `interleaved`) and returns the variables left over; throws when they do not fit.
+    static func set(
+        _ kinds: inout [OptimizerSlots], from variables: [Tensor], for shapes: [[Int]], interleaved: Bool = true,
+        leaving extra: Int = 0
+    ) throws -> ArraySlice<Tensor> {
+        let expected = kinds.count * shapes.count
+        guard variables.count == expected + extra else {
+            throw WeightError("optimizer: expected \(expected + extra) slot variables, got \(variables.count)")
+        }
+        for kind in kinds.indices {
+            var tensors: [Tensor?] = []
+            for index in shapes.indices {
+                let variable = variables[interleaved ? index * kinds.count + kind : kind * shapes.count + index]
+                guard variable.shape == shapes[index] else {
+                    throw WeightError(
+                        "optimizer: slot variable of shape \(variable.shape) for a weight of shape \(shapes[index])")
+                }
+                tensors.append(variable)
+            }
+            kinds[kind].tensors = tensors
+        }
+        return variables[expected...]
     }
 }
 
@@ -207,6 +292,17 @@ public struct SGD: Optimizer {
         }
         momentums.put(slots[0], at: index)
     }
+
+    /// Keras's order: a momentum per weight, when `momentum` is not 0.
+    public func slotVariables(for shapes: [[Int]]) -> [Tensor] {
+        momentum == 0 ? [] : momentums.values(for: shapes)
+    }
+
+    public mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        var kinds = momentum == 0 ? [] : [momentums]
+        _ = try OptimizerSlots.set(&kinds, from: variables, for: shapes)
+        if let first = kinds.first { momentums = first }
+    }
 }
 
 /// Keras's `Adam` (and, with `weightDecay`, `AdamW`).
@@ -259,6 +355,17 @@ public struct Adam: Optimizer {
         momentums.put(slots[0], at: index)
         velocities.put(slots[1], at: index)
     }
+
+    /// Keras's order: each weight's momentum and velocity.
+    public func slotVariables(for shapes: [[Int]]) -> [Tensor] {
+        OptimizerSlots.interleaved([momentums, velocities], for: shapes)
+    }
+
+    public mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        var kinds = [momentums, velocities]
+        _ = try OptimizerSlots.set(&kinds, from: variables, for: shapes)
+        (momentums, velocities) = (kinds[0], kinds[1])
+    }
 }
 
 /// Keras's `AdamW`: Adam with decoupled weight decay (`w −= w · decay · lr` before each step).
@@ -282,6 +389,12 @@ public struct AdamW: Optimizer {
 
     public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
         adam.update(&weight, gradient: gradient, index: index, learningRate: rate)
+    }
+
+    public func slotVariables(for shapes: [[Int]]) -> [Tensor] { adam.slotVariables(for: shapes) }
+
+    public mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        try adam.setSlotVariables(variables, for: shapes)
     }
 }
 
@@ -341,6 +454,21 @@ public struct RMSprop: Optimizer {
         averages.put(slots[1], at: index)
         momentums.put(slots[2], at: index)
     }
+
+    /// Keras's order: every weight's velocity, then momentum (when `momentum` > 0), then
+    /// average gradient (when `centered`).
+    public func slotVariables(for shapes: [[Int]]) -> [Tensor] {
+        velocities.values(for: shapes) + (momentum > 0 ? momentums.values(for: shapes) : [])
+            + (centered ? averages.values(for: shapes) : [])
+    }
+
+    public mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        var kinds = [velocities] + (momentum > 0 ? [momentums] : []) + (centered ? [averages] : [])
+        _ = try OptimizerSlots.set(&kinds, from: variables, for: shapes, interleaved: false)
+        velocities = kinds[0]
+        if momentum > 0 { momentums = kinds[1] }
+        if centered { averages = kinds[kinds.count - 1] }
+    }
 }
 
 /// Keras's `Adagrad`.
@@ -372,5 +500,85 @@ public struct Adagrad: Optimizer {
             }
         }
         accumulators.put(slots[0], at: index)
+    }
+
+    /// Keras's order: an accumulator per weight.
+    public func slotVariables(for shapes: [[Int]]) -> [Tensor] { accumulators.values(for: shapes) }
+
+    public mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        var kinds = [accumulators]
+        _ = try OptimizerSlots.set(&kinds, from: variables, for: shapes)
+        accumulators = kinds[0]
+    }
+}
+
+/// Keras's `Nadam`: Adam with Nesterov momentum, its momentum factor warming up as
+/// `β₁ (1 − 0.5 · 0.96^t)` and its bias correction the product of those factors.
+public struct Nadam: Optimizer {
+    public var options: OptimizerOptions
+    /// The decay of the gradients' moving average (`beta_1`).
+    public var beta1: Float
+    /// The decay of the squared gradients' moving average (`beta_2`).
+    public var beta2: Float
+    /// Added to the denominator's square root, for stability.
+    public var epsilon: Float
+    private var momentums = OptimizerSlots()
+    private var velocities = OptimizerSlots()
+    /// The product of the momentum factors so far (Keras's `_u_product`, from 1).
+    private var momentumProduct: Float = 1
+
+    /// Keras's defaults: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7.
+    public init(
+        learningRate: LearningRate = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil
+    ) {
+        options = OptimizerOptions(
+            learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    /// The momentum factor of step `step` (from 1).
+    private func momentumFactor(_ step: Float) -> Float { beta1 * (1 - 0.5 * pow(0.96, step)) }
+
+    public mutating func beginStep() {
+        momentumProduct *= momentumFactor(Float(options.iterations + 1))
+    }
+
+    public mutating func update(_ weight: inout Tensor, gradient: Tensor, index: Int, learningRate rate: Float) {
+        let step = Float(options.iterations + 1)
+        let (factor, nextFactor) = (momentumFactor(step), momentumFactor(step + 1))
+        let (product, nextProduct) = (momentumProduct, momentumProduct * nextFactor)
+        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
+        let correction = 1 - pow(beta2, step)
+        var slots = [momentums.take(index, like: weight), velocities.take(index, like: weight)]
+        updating(&weight, gradient: gradient, slots: &slots) { g, w, slot in
+            let (m, v) = (slot[0], slot[1])
+            for i in w.indices {
+                m[i] += (g[i] - m[i]) * (1 - beta1)
+                v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
+                let mHat = nextFactor * m[i] / (1 - nextProduct) + (1 - factor) * g[i] / (1 - product)
+                let vHat = v[i] / correction
+                w[i] -= mHat * rate / (vHat.squareRoot() + epsilon)
+            }
+        }
+        momentums.put(slots[0], at: index)
+        velocities.put(slots[1], at: index)
+    }
+
+    /// Keras's order: each weight's momentum and velocity, then the momentum factors' product.
+    public func slotVariables(for shapes: [[Int]]) -> [Tensor] {
+        OptimizerSlots.interleaved([momentums, velocities], for: shapes)
+            + [Tensor(shape: [], scalars: [momentumProduct])]
+    }
+
+    public mutating func setSlotVariables(_ variables: [Tensor], for shapes: [[Int]]) throws {
+        var kinds = [momentums, velocities]
+        let rest = try OptimizerSlots.set(&kinds, from: variables, for: shapes, leaving: 1)
+        guard let product = rest.first, product.scalarCount == 1 else {
+            throw WeightError("optimizer: expected Nadam's momentum product last")
+        }
+        (momentums, velocities, momentumProduct) = (kinds[0], kinds[1], product.scalars[0])
     }
 }
