@@ -30,7 +30,8 @@ Runs in about five minutes. It writes:
 
     - ``input.npy`` (or ``input_0.npy``, ``input_1.npy`` in ``model.inputs``
       order): float32, N(0, 1), batch 3 (batch 5 for the BatchNormalization
-      cases on a (4,) input, so the batch statistics are not degenerate). The
+      cases on a (4,) input and for ``nested_sequential_middle``, so the batch
+      statistics are not degenerate). The
       max-pooling cases (``max_pooling2d``, ``max_pooling2d_same_strides1``,
       ``global_max_pooling2d``, ``max_pooling1d``, ``global_max_pooling1d``)
       instead get a random permutation of the n evenly spaced values
@@ -63,6 +64,12 @@ Runs in about five minutes. It writes:
       {1, 2}, then the steps without repetition, from the case's generator)
       are set exactly to 0.0, which its Masking(mask_value=0.0) masks (here
       step 1 of sample 0, steps 2 and 4 of sample 1, step 1 of sample 2).
+      ``nested_frozen_base`` draws its N(0, 1) inputs again from the case's
+      generator (after the weights) until every value fed to the base's ReLU
+      lies more than 0.01 from 0 (``kink_margin``, checked with the case's
+      numpy replay; the second draw does, nearest 0.0107), so the
+      finite-difference step (which moves those values by at most 0.0052
+      there) cannot cross the kink.
     - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
       by the rule of ``tools/make_layer_fixtures.py``: kernels N(0, min(0.5,
       1/sqrt(fan_in))^2) with fan_in = size / last dim, biases and betas
@@ -87,10 +94,14 @@ Runs in about five minutes. It writes:
     - ``gradient_NN.npy``: dL/d w for each of ``model.trainable_weights``, in
       that order (``trainable_indices`` in cases.json maps them to
       ``weights_NN``).
-    - ``state_after_NN.npy`` (only for models with BatchNormalization): the
-      values of ``model.non_trainable_variables`` (in that order, see
+    - ``state_after_NN.npy`` (only for models with a BatchNormalization
+      anywhere, inside nested models too): the values of
+      ``model.non_trainable_variables`` (in that order, see
       ``state_indices``) after that one ``training=True`` call, i.e. the
-      updated moving mean and variance.
+      updated moving mean and variance; for ``nested_frozen_base`` they are
+      the base's six frozen weights (the Conv2D kernel and bias, gamma, beta,
+      moving mean and variance), unchanged: its frozen BatchNormalization
+      runs in inference mode.
 
   All of it is computed with ``model.stateless_call(trainable_values,
   non_trainable_values, inputs, training=True)`` under
@@ -98,7 +109,11 @@ Runs in about five minutes. It writes:
   trainable values and the inputs, or the trainable values only for the
   token-id cases; the new non-trainable values are the aux
   output). Checked: a plain ``model(x, training=True)`` gives the same output
-  and leaves the same non-trainable values; a central finite difference of L
+  and leaves the same non-trainable values; the call changes exactly the
+  moving statistics of the trainable BatchNormalization layers (nested ones
+  included) and leaves every other non-trainable value as it was (a frozen
+  layer's weights, a frozen BatchNormalization's moving statistics, seed
+  states); a central finite difference of L
   along a random direction agrees with the gradients (for
   ``masking_lstm_last`` the direction of the input is 0 on the masked, all-zero
   steps: moving them off 0 would unmask them); for BatchNormalization
@@ -285,6 +300,87 @@ Runs in about five minutes. It writes:
     Dense(6, tanh) -> Dense(6) -> Add with the block's input, blocks 3, 10 and
     17 followed by BatchNormalization (71 calls: the generated step runs in
     stages; the three layers' moving statistics are in ``state_after``).
+  - Nested models (a Sequential or Functional model used as a layer):
+    ``nested_sequential_middle``: Functional, (6,) -> Dense(5, tanh) ->
+    Sequential([Input((5,)), Dense(4, tanh), BatchNormalization()],
+    name="block") -> Dense(3), batch 5 (the nested BatchNormalization's moving
+    statistics, ``weights_06`` and ``weights_07``, are in ``state_after``);
+    ``nested_functional_two_inputs``: a Functional "merger" (two (4,) inputs
+    -> Add -> Dense(3, tanh)) called as ``merger([Dense(4)(a), Dense(4)(b)])``
+    on the outer inputs a, b (4,), then Dense(2);
+    ``nested_shared_encoder``: one Sequential "encoder" ([Input((5,)),
+    Dense(4, tanh), Dense(3)]) called on both (5,) inputs (siamese; its
+    weights are listed once and their gradients sum both calls) ->
+    Subtract -> Dense(1); ``nested_frozen_base``: the keras.io
+    transfer-learning recipe: a Functional "base" (Input((6, 6, 2)) ->
+    Conv2D(3, 3, padding="same") -> BatchNormalization -> ReLU),
+    ``base.trainable = False``, ``x = base(inputs, training=False)`` ->
+    GlobalAveragePooling2D -> Dense(2) on (6, 6, 2) (trainable: the outer
+    Dense's kernel and bias only, ``trainable_indices`` [6, 7];
+    ``state_indices`` [0, ..., 5]; inputs redrawn away from the ReLU's kink,
+    see above); ``nested_in_nested``: a Sequential (5,) -> Sequential
+    "outer_block" ([Input((5,)), Sequential "inner_block" ([Input((5,)),
+    Dense(4, tanh), Dense(4)]), Dense(3)]) -> Dense(2) (a Sequential nested
+    in a Sequential nested in a Sequential; the other four cases are
+    Functional outside).
+
+    How Keras 3.15.1 saves them (``model.to_json``): a nested model is an
+    entry of the outer ``layers`` list with its full config inline: a nested
+    Sequential as ``{"module": "keras", "class_name": "Sequential",
+    "registered_name": null}``, its ``config.layers`` starting with its own
+    InputLayer (no ``inbound_nodes`` inside a Sequential), plus
+    ``build_input_shape``, ``build_config`` and an empty ``compile_config``;
+    a nested Functional as ``{"module": "keras.src.models.functional",
+    "class_name": "Functional", "registered_name": "Functional"}`` with its
+    own ``layers``, ``input_layers`` (a list of ``[name, 0, 0]`` per input
+    for merger) and ``output_layers``, ``build_config`` ``{"input_shape":
+    null}``. In a Functional outer model the nested model's entry has
+    ``name`` and ``inbound_nodes`` like any layer: one node per call (the
+    shared encoder has two, referred to as ``["encoder", 0, 0]`` and
+    ``["encoder", 1, 0]``), whose ``args`` hold the input tensor (a list of
+    two for merger) and whose ``kwargs`` hold ``"mask": null`` (``[null,
+    null]`` for merger) and, for the base, ``"training": false``. Every
+    layer inside the frozen base (Conv2D, BatchNormalization, ReLU) and the
+    base itself say ``"trainable": false``.
+
+    ``training=False`` on a nested call does not hold in a training call:
+    Keras 3.15.1's Functional passes its own ``training`` (when not None) to
+    every layer it runs, overriding the node's ``training`` kwarg
+    (keras/src/models/functional.py, ``operation_fn``; see
+    keras-team/keras#20285), so ``model(x, training=True)`` and ``fit`` run the
+    base in training mode. For the frozen base it makes no difference: a
+    BatchNormalization whose ``trainable`` is false runs in inference mode
+    anyway (``if training and self.trainable`` in
+    keras/src/layers/normalization/batch_normalization.py), which the replay
+    checks; ``nested_fine_tune_sgd`` below shows the override.
+
+    ``get_weights()`` with nested models: the outer model's layers in the
+    order of its config's ``layers`` list (a Functional's: by depth from the
+    inputs, then in traversal order), each nested model's weights in its
+    place, recursively in the same order, every weight once (a nested model or
+    layer used twice contributes its weights at its first place); a
+    BatchNormalization's are gamma, beta, moving mean, moving variance. So
+    ``nested_sequential_middle``: dense (kernel, bias), block's dense_1
+    (kernel, bias) and batch_normalization (gamma, beta, moving_mean,
+    moving_variance), dense_2; ``nested_functional_two_inputs``: the Dense on
+    a (dense_2), the Dense on b (dense_3), merger's Dense (dense), then the
+    last Dense (dense_1: constructed before the two Dense(4), it comes after
+    them in the graph, so the order is the graph's, not the names' or the
+    construction's). ``model.trainable_weights`` and
+    ``model.non_trainable_variables`` keep that relative order
+    (``trainable_indices``, ``state_indices``).
+
+    These cases are not covered by ``layer_reference`` (several layers);
+    each has its own numpy replay of the whole model (``reference``) instead,
+    reading the weights by their ``get_weights()`` index after checking their
+    shapes (which pins the order above): the outputs match it (rtol 1e-4,
+    atol 1e-5), and for ``nested_sequential_middle`` the nested
+    BatchNormalization's batch-statistics output and moving-statistics update
+    match it (rtol 1e-5, atol 1e-6); for ``nested_frozen_base`` the base's
+    BatchNormalization is replayed in inference mode (moving statistics) and
+    the state is unchanged. Gradients are checked by the finite difference
+    (and by Keras's own ``model(x, training=True)`` output), not by a numpy
+    backward pass.
 
 * ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
   ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
@@ -293,7 +389,8 @@ Runs in about five minutes. It writes:
   ``get_weights()`` of ``model.trainable_weights``, in that order; checked by
   identity), ``state_indices`` (indices into ``get_weights()`` of
   ``model.non_trainable_variables``, in that order; a frozen layer's weights
-  are here too; a recurrent cell's SeedGenerator state, a uint32 (2,)
+  are here too, those of frozen nested models included; a recurrent cell's
+  SeedGenerator state, a uint32 (2,)
   non-trainable variable that is not a weight, is left out: ``stateless_call``
   is given its value, and with dropout 0 it never changes),
   ``has_state_after``, ``input_gradient`` (whether
@@ -569,6 +666,36 @@ Runs in about five minutes. It writes:
     Adam and SGD) is as for the other cases; the masked GRU and
     Bidirectional arithmetic itself is checked by the gradient cases' numpy
     replay.
+  - Nested models (see the gradient cases ``nested_frozen_base`` for how
+    they are saved): ``transfer_frozen_base_adam``: (6, 6, 2) -> the
+    Functional "base" (Conv2D(3, 3, padding="same") -> BatchNormalization ->
+    ReLU) with ``base.trainable = False``, called with ``training=False`` ->
+    GlobalAveragePooling2D -> Dense(3, softmax), categorical_crossentropy,
+    Adam(0.01): only the head's kernel and bias (``weights_06``,
+    ``weights_07``) train; the base's six weights (``weights_00`` ..
+    ``weights_05``, the moving statistics included) end exactly as they began
+    (checked), its BatchNormalization in inference mode throughout (loss
+    1.432, 1.352); ``nested_fine_tune_sgd``: the same model with
+    ``base.trainable = True`` (still called with ``training=False``),
+    SGD(0.05, momentum=0.9): everything trains, and the nested
+    BatchNormalization uses batch statistics and updates its moving mean
+    and variance (``weights_after_04``, ``weights_after_05`` differ from
+    ``weights_04``, ``weights_05``; checked), because a training call
+    overrides the nested call's ``training=False`` (see the gradient cases;
+    contrary to what the keras.io guide says, in Keras 3.15.1 the
+    ``training=False`` does not keep an unfrozen base in inference mode
+    during ``fit``) (loss 1.304, 1.145). The Conv2D bias feeds
+    BatchNormalization, so its exact gradient is 0; Keras's float32 gradient
+    is 0 too here and ``weights_after_01`` equals ``weights_01``. The fit
+    replay covers both unchanged, with nothing relaxed: its forward pass is
+    Keras's ``stateless_call`` of the whole model (nested calls, the
+    override and the frozen BatchNormalization included), and the loss,
+    gradients and Adam/SGD steps over ``model.trainable_weights`` are
+    replayed as for the other cases (weight regularizers and constraints are
+    read from the leaf layers, nested models' included). For every fit case
+    the script also checks that ``fit`` changes a non-trainable weight
+    exactly when it is a moving statistic of a trainable BatchNormalization
+    (nested ones included).
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
@@ -695,6 +822,36 @@ def state_slots(model):
     return slots
 
 
+def leaf_layers(model):
+    """The layers of ``model`` with every nested model (a Sequential or Functional used as a
+    layer) replaced by its own layers, recursively, depth first; a layer used twice (a shared
+    layer or nested model) is listed once."""
+    found, seen = [], set()
+
+    def visit(m):
+        for layer in m.layers:
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            if isinstance(layer, keras.Model):
+                visit(layer)
+            else:
+                found.append(layer)
+
+    visit(model)
+    return found
+
+
+def moving_statistics(model):
+    """The ids of the moving means and variances that a training call of ``model`` updates: those
+    of every trainable BatchNormalization, nested ones included. A frozen BatchNormalization
+    (``trainable`` false, e.g. inside a frozen nested model) runs in inference mode in Keras 3
+    (``if training and self.trainable``) and updates nothing."""
+    return {id(v) for layer in leaf_layers(model)
+            if isinstance(layer, layers.BatchNormalization) and layer.trainable
+            for v in (layer.moving_mean, layer.moving_variance)}
+
+
 def write_spec(folder, model):
     """The case's spec text (written to Specs/training by ``sync_specs``); makes its folder."""
     os.makedirs(folder, exist_ok=True)
@@ -733,14 +890,19 @@ class GradCase:
     cases: "ids" redraws the token ids from the case's generator until no sample is entirely
     masked (every row holds an id other than 0), "zero_steps" sets one or two whole time steps of
     every sample (N(0, 1) inputs, see ``zero_some_steps``) exactly to 0.0 for a Masking layer
-    and keeps the finite-difference direction of the input at 0 on those steps."""
+    and keeps the finite-difference direction of the input at 0 on those steps. ``reference``
+    (the nested-model cases) replays the whole model in numpy: ``reference(model, weights, xs)``
+    gets the ``get_weights()`` list and the inputs and returns ``(outputs, state, relu_inputs)``:
+    the expected outputs (a list in ``model.outputs`` order), ``{index into get_weights():
+    expected value after the training call}`` for the moving statistics it updates, and the
+    values fed to a ReLU (their distance from 0 is checked against ``kink_margin``) or None."""
 
     def __init__(self, name, build, inputs, batch=GRAD_BATCH, distinct=False, shift=0.0, ids=None,
-                 kink_margin=None, masked=None):
+                 kink_margin=None, masked=None, reference=None):
         assert masked in (None, "ids", "zero_steps") and (masked == "ids") <= bool(ids)
         self.name, self.build, self.inputs, self.batch = name, build, inputs, batch
         self.distinct, self.shift, self.ids = distinct, shift, ids
-        self.kink_margin, self.masked = kink_margin, masked
+        self.kink_margin, self.masked, self.reference = kink_margin, masked, reference
 
     @property
     def input_gradient(self):
@@ -756,13 +918,14 @@ def add_grad(case):
 
 
 def sequential(name, input_shape, make_layers, batch=GRAD_BATCH, distinct=False, shift=0.0,
-               ids=None, kink_margin=None, masked=None):
+               ids=None, kink_margin=None, masked=None, reference=None):
     """``ids``: the InputLayer is int32 (as in tools/make_layer_fixtures.py's Embedding cases)."""
     def build():
         inp = keras.Input(shape=input_shape, dtype="int32" if ids else None)
         return keras.Sequential([inp] + list(make_layers()), name=name)
 
-    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids, kink_margin, masked))
+    add_grad(GradCase(name, build, [input_shape], batch, distinct, shift, ids, kink_margin, masked,
+                      reference))
 
 
 def distinct_values(rng, shape, shift=0.0):
@@ -774,7 +937,8 @@ def distinct_values(rng, shape, shift=0.0):
     return ((rng.permutation(n).reshape(shape) + shift) * (4.0 / n) - 2.0).astype(np.float32)
 
 
-def functional(name, input_shapes, make_outputs, batch=GRAD_BATCH):
+def functional(name, input_shapes, make_outputs, batch=GRAD_BATCH, kink_margin=None,
+               reference=None):
     """Inputs named ``input_a``, ``input_b``, ...; ``make_outputs(*inputs)`` gives the output(s)."""
 
     def build():
@@ -784,7 +948,8 @@ def functional(name, input_shapes, make_outputs, batch=GRAD_BATCH):
             outs = list(outs)
         return keras.Model(ins if len(ins) > 1 else ins[0], outs, name=name)
 
-    add_grad(GradCase(name, build, list(input_shapes), batch))
+    add_grad(GradCase(name, build, list(input_shapes), batch, kink_margin=kink_margin,
+                      reference=reference))
 
 
 sequential("dense_relu", (5,), lambda: [layers.Dense(4, activation="relu")])
@@ -964,6 +1129,144 @@ def _deep_residual(x):
 # A model of 71 calls: more than the 64 a generated call (and training step) runs in one
 # function, so its step runs in stages.
 functional("deep_residual_bn_mlp", [(5,)], _deep_residual, batch=8)
+
+
+# Nested models: a Sequential or Functional model used as a layer inside another model. Each case
+# has a numpy replay of the whole model (``reference``) that reads the weights by their index in
+# get_weights(), so it also pins that order (nested weights depth first, see the module docstring).
+BN_MOMENTUM, BN_EPSILON = 0.99, 1e-3  # BatchNormalization's defaults
+
+
+def bn_defaults(model):
+    """Asserts that every BatchNormalization in ``model`` (nested ones included) has the default
+    momentum and epsilon (the replays below use BN_MOMENTUM and BN_EPSILON)."""
+    for layer in leaf_layers(model):
+        if isinstance(layer, layers.BatchNormalization):
+            assert (layer.momentum, layer.epsilon) == (BN_MOMENTUM, BN_EPSILON), layer.name
+            assert layer.center and layer.scale and not layer.renorm, layer.name
+
+
+def bn_training(x, gamma, beta, moving_mean, moving_variance):
+    """BatchNormalization in training mode over every axis but the last (biased batch variance):
+    the output and the updated moving mean and variance."""
+    axes = tuple(range(x.ndim - 1))
+    mean, var = x.mean(axis=axes), x.var(axis=axes)
+    y = (x - mean) / np.sqrt(var + BN_EPSILON) * gamma + beta
+    return (y, moving_mean * BN_MOMENTUM + mean * (1 - BN_MOMENTUM),
+            moving_variance * BN_MOMENTUM + var * (1 - BN_MOMENTUM))
+
+
+def bn_inference(x, gamma, beta, moving_mean, moving_variance):
+    """BatchNormalization in inference mode: the moving statistics, not updated."""
+    return (x - moving_mean) / np.sqrt(moving_variance + BN_EPSILON) * gamma + beta
+
+
+def f64_weights(weights, shapes):
+    """``weights`` (the get_weights() list) as float64, after checking their shapes, which pins
+    the get_weights() order the replays rely on."""
+    assert [tuple(w.shape) for w in weights] == [tuple(s) for s in shapes], (
+        [tuple(w.shape) for w in weights], shapes)
+    return [np.asarray(w, np.float64) for w in weights]
+
+
+def _nested_sequential_middle(x):
+    h = layers.Dense(5, activation="tanh")(x)
+    block = keras.Sequential([keras.Input(shape=(5,)), layers.Dense(4, activation="tanh"),
+                              layers.BatchNormalization()], name="block")
+    return layers.Dense(3)(block(h))
+
+
+def _nested_sequential_middle_reference(model, weights, xs):
+    bn_defaults(model)
+    w = f64_weights(weights, [(6, 5), (5,), (5, 4), (4,), (4,), (4,), (4,), (4,), (4, 3), (3,)])
+    h = np.tanh(xs[0] @ w[0] + w[1])
+    h = np.tanh(h @ w[2] + w[3])  # block: Dense(4, tanh)
+    h, moving_mean, moving_variance = bn_training(h, *w[4:8])  # block: BatchNormalization
+    return [h @ w[8] + w[9]], {6: moving_mean, 7: moving_variance}, None
+
+
+def _nested_functional_two_inputs(a, b):
+    left, right = keras.Input(shape=(4,)), keras.Input(shape=(4,))
+    merged = layers.Dense(3, activation="tanh")(layers.Add()([left, right]))
+    merger = keras.Model([left, right], merged, name="merger")
+    return layers.Dense(2)(merger([layers.Dense(4)(a), layers.Dense(4)(b)]))
+
+
+def _nested_functional_two_inputs_reference(model, weights, xs):
+    # get_weights(): the Dense on a ("dense_2"), the Dense on b ("dense_3"), merger's Dense
+    # ("dense"), the last Dense ("dense_1", constructed first): the outer model's layer order.
+    w = f64_weights(weights, [(4, 4), (4,), (4, 4), (4,), (4, 3), (3,), (3, 2), (2,)])
+    a, b = xs[0] @ w[0] + w[1], xs[1] @ w[2] + w[3]
+    merged = np.tanh((a + b) @ w[4] + w[5])
+    return [merged @ w[6] + w[7]], {}, None
+
+
+def _nested_shared_encoder(a, b):
+    encoder = keras.Sequential([keras.Input(shape=(5,)), layers.Dense(4, activation="tanh"),
+                                layers.Dense(3)], name="encoder")
+    return layers.Dense(1)(layers.Subtract()([encoder(a), encoder(b)]))
+
+
+def _nested_shared_encoder_reference(model, weights, xs):
+    w = f64_weights(weights, [(5, 4), (4,), (4, 3), (3,), (3, 1), (1,)])
+
+    def encoder(x):
+        return np.tanh(x @ w[0] + w[1]) @ w[2] + w[3]
+
+    return [(encoder(xs[0]) - encoder(xs[1])) @ w[4] + w[5]], {}, None
+
+
+def transfer_head(inputs, units, activation=None, base_trainable=False):
+    """The keras.io transfer-learning recipe on (6, 6, 2) images: a Functional "base"
+    (Conv2D(3, 3, padding="same") -> BatchNormalization -> ReLU), ``base.trainable =
+    base_trainable``, called on ``inputs`` with ``training=False``, then GlobalAveragePooling2D
+    and Dense(units, activation). Returns the outputs."""
+    base_input = keras.Input(shape=(6, 6, 2))
+    h = layers.Conv2D(3, 3, padding="same")(base_input)
+    h = layers.BatchNormalization()(h)
+    h = layers.ReLU()(h)
+    base = keras.Model(base_input, h, name="base")
+    base.trainable = base_trainable
+    x = base(inputs, training=False)
+    x = layers.GlobalAveragePooling2D()(x)
+    return layers.Dense(units, activation=activation)(x)
+
+
+def _nested_frozen_base_reference(model, weights, xs):
+    # Frozen: the base's six weights are non-trainable, and its BatchNormalization runs in
+    # inference mode (moving statistics, not updated) even in a training call.
+    bn_defaults(model)
+    assert [v.trainable for v in model.weights] == [False] * 6 + [True] * 2
+    w = f64_weights(weights, [(3, 3, 2, 3), (3,), (3,), (3,), (3,), (3,), (3, 2), (2,)])
+    z = conv_reference(xs[0], w[0], (1, 1), "same") + w[1]
+    pre = bn_inference(z, *w[2:6])  # fed to the ReLU
+    h = np.maximum(pre, 0.0)
+    return [h.mean(axis=(1, 2)) @ w[6] + w[7]], {}, pre
+
+
+def _nested_in_nested():
+    inner = keras.Sequential([keras.Input(shape=(5,)), layers.Dense(4, activation="tanh"),
+                              layers.Dense(4)], name="inner_block")
+    outer = keras.Sequential([keras.Input(shape=(5,)), inner, layers.Dense(3)], name="outer_block")
+    return [outer, layers.Dense(2)]
+
+
+def _nested_in_nested_reference(model, weights, xs):
+    w = f64_weights(weights, [(5, 4), (4,), (4, 4), (4,), (4, 3), (3,), (3, 2), (2,)])
+    h = np.tanh(xs[0] @ w[0] + w[1]) @ w[2] + w[3]  # inner_block
+    h = h @ w[4] + w[5]  # outer_block's Dense(3)
+    return [h @ w[6] + w[7]], {}, None
+
+
+functional("nested_sequential_middle", [(6,)], _nested_sequential_middle, batch=5,
+           reference=_nested_sequential_middle_reference)
+functional("nested_functional_two_inputs", [(4,), (4,)], _nested_functional_two_inputs,
+           reference=_nested_functional_two_inputs_reference)
+functional("nested_shared_encoder", [(5,), (5,)], _nested_shared_encoder,
+           reference=_nested_shared_encoder_reference)
+functional("nested_frozen_base", [(6, 6, 2)], lambda x: transfer_head(x, 2), kink_margin=0.01,
+           reference=_nested_frozen_base_reference)
+sequential("nested_in_nested", (5,), _nested_in_nested, reference=_nested_in_nested_reference)
 
 
 def check_bn(model, x, outputs, state_after, ntv):
@@ -1359,6 +1662,15 @@ def write_grad_case(case):
             xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32)
                   for s in case.inputs]
             draws += 1
+    if case.reference is not None and case.kink_margin:
+        def nearest_kink():
+            relu_inputs = case.reference(model, weights, [np.asarray(x, np.float64) for x in xs])[2]
+            return float(np.abs(relu_inputs).min())
+
+        while nearest_kink() <= case.kink_margin:
+            xs = [rng.normal(0.0, 1.0, (case.batch,) + tuple(s)).astype(np.float32)
+                  for s in case.inputs]
+            draws += 1
 
     trainable = list(model.trainable_weights)
     state = list(model.non_trainable_variables)  # seed generator states included
@@ -1367,7 +1679,9 @@ def write_grad_case(case):
     state_indices = variable_indices(model, [v for v, i in zip(state, state_slots(model))
                                              if i is not None])
     assert sorted(trainable_indices + state_indices) == list(range(len(weights)))
-    has_bn = any(isinstance(layer, layers.BatchNormalization) for layer in model.layers)
+    # BatchNormalization anywhere, nested models included: state_after is written.
+    has_bn = any(isinstance(layer, layers.BatchNormalization) for layer in leaf_layers(model))
+    moving = moving_statistics(model)
 
     tv = [jnp.asarray(v.value) for v in trainable]
     ntv = [jnp.asarray(v.value) for v in state]
@@ -1446,9 +1760,33 @@ def write_grad_case(case):
         assert np.all(g_x[0][~masked] != 0), (case.name, "no gradient on an unmasked step")
     if has_bn and isinstance(model.layers[0], layers.BatchNormalization) and len(model.layers) == 1:
         check_bn(model, xs[0], outs, new_ntv, [np.asarray(v) for v in ntv])
-    elif not has_bn:
-        for old, new in zip(ntv, new_ntv):
-            assert np.array_equal(np.asarray(old), new), case.name
+    # The training call updates exactly the moving statistics of the trainable BatchNormalization
+    # layers (nested ones included); every other non-trainable value (a frozen layer's weights, a
+    # frozen BatchNormalization's moving statistics, a seed state) stays as it was.
+    for v, old, new in zip(state, ntv, new_ntv):
+        if id(v) in moving:
+            assert not np.array_equal(np.asarray(old), new), (case.name, v.path, "not updated")
+        else:
+            assert np.array_equal(np.asarray(old), new), (case.name, v.path, "changed")
+    if has_bn:  # state_after_NN is new_ntv[NN], the weight state_indices[NN]
+        assert None not in state_slots(model), case.name
+    if case.reference is not None:
+        xs64 = [np.asarray(x, np.float64) for x in xs]
+        expected_outs, expected_state, relu_inputs = case.reference(model, weights, xs64)
+        assert len(expected_outs) == len(outs), case.name
+        for o, e in zip(outs, expected_outs):
+            assert np.allclose(o, e, rtol=1e-4, atol=1e-5), (case.name, "numpy replay output")
+        slots = state_slots(model)
+        assert sorted(expected_state) == sorted(slots[k] for k, v in enumerate(state)
+                                                if id(v) in moving), case.name
+        for index, value in expected_state.items():
+            new = new_ntv[slots.index(index)]
+            assert np.allclose(new, value, rtol=1e-5, atol=1e-6), (case.name, "moving statistics")
+        if relu_inputs is not None:
+            nearest = float(np.abs(relu_inputs).min())
+            assert case.kink_margin and nearest > case.kink_margin, (case.name, nearest)
+            print(f"  gradient {case.name}: inputs drawn {draws} times; nearest ReLU input "
+                  f"to 0: {nearest:.4f}")
 
     folder = os.path.join(GRADIENTS_DIR, case.name)
     spec = write_spec(folder, model)
@@ -1764,6 +2102,17 @@ def shared_two_outputs(name):
     return build
 
 
+def transfer_classifier(name, base_trainable):
+    """``transfer_head`` (the keras.io transfer-learning recipe: the nested "base" called with
+    ``training=False``) on a (6, 6, 2) input with a Dense(3, softmax) head; the base frozen
+    (``base.trainable = False``) or fine-tuned (``base.trainable = True``)."""
+    def build():
+        inputs = keras.Input(shape=(6, 6, 2))
+        outputs = transfer_head(inputs, 3, "softmax", base_trainable=base_trainable)
+        return keras.Model(inputs, outputs, name=name)
+    return build
+
+
 BIAS_BEFORE_BN_NOTE = (
     "weights_01 (dense/bias) feeds BatchNormalization, so its exact gradient is 0 and Keras's "
     "float32 gradient is rounding noise; Adam divides by sqrt(v) + 1e-7 and turns that noise into "
@@ -2017,6 +2366,19 @@ add_fit(FitCase("bidirectional_lstm_text_sgd",
                 "keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)",
                 make_x=masked_text_ids))
 
+# Nested models: transfer learning with a frozen nested base, and fine-tuning it.
+add_fit(FitCase("transfer_frozen_base_adam",
+                transfer_classifier("transfer_frozen_base_adam", base_trainable=False), (6, 6, 2),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
+add_fit(FitCase("nested_fine_tune_sgd",
+                transfer_classifier("nested_fine_tune_sgd", base_trainable=True), (6, 6, 2),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(0.05, momentum=0.9),
+                "keras.optimizers.SGD(0.05, momentum=0.9)"))
+
 
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,
 # keras/src/optimizers, keras/src/optimizers/schedules, keras/src/regularizers and
@@ -2122,7 +2484,7 @@ def weight_rules(model):
     for the weight named NAME: kernel, bias, gamma, beta, ...), or None; checked against the
     variable's own ``regularizer``/``constraint``."""
     rules = {}
-    for layer in model.layers:
+    for layer in leaf_layers(model):  # nested models' layers included
         config = layer.get_config()
         for v in layer.trainable_weights:
             rules[id(v)] = (config.get(v.name + "_regularizer"), config.get(v.name + "_constraint"))
@@ -2386,6 +2748,15 @@ def write_fit_case(case):
                         shuffle=False, verbose=0, callbacks=callbacks,
                         validation_split=case.validation_split)
     after = model.get_weights()
+    # fit changes the non-trainable weights only where a trainable BatchNormalization (nested ones
+    # included) updates its moving statistics; a frozen layer's weights (and a frozen
+    # BatchNormalization's moving statistics) stay exactly as they were.
+    moving = moving_statistics(model)
+    for i, v in enumerate(model.weights):
+        if id(v) in moving:
+            assert not np.array_equal(after[i], weights[i]), (case.name, v.path, "not updated")
+        elif not v.trainable:
+            assert np.array_equal(after[i], weights[i]), (case.name, v.path, "changed")
     hist = {k: [float(v) for v in vs] for k, vs in history.history.items()}
     epochs_run = len(hist["loss"])
     assert all(len(v) == epochs_run for v in hist.values()), hist

@@ -47,7 +47,7 @@ struct ModelPlan {
 
     init(
         description: ModelDescription, specFileName: String, typeName: String, options: GeneratorOptions,
-        variantOf: VariantBase? = nil
+        variantOf: VariantBase? = nil, isNested: Bool = false
     ) {
         self.variantOf = variantOf
         self.description = description
@@ -65,7 +65,7 @@ struct ModelPlan {
                 nested[index] = ModelPlan(
                     description: model, specFileName: specFileName,
                     typeName: typeNames.claim(Identifiers.typeName(model.attributes.name, avoiding: taken)),
-                    options: options)
+                    options: options, isNested: true)
             }
         }
         self.nested = nested
@@ -97,7 +97,7 @@ struct ModelPlan {
         self.maskLocals = maskLocals
         training = TrainingPlan(
             description: description, locals: locals, maskLocals: maskLocals, taken: taken, members: members,
-            stageSize: self.stageNames.isEmpty ? nil : options.stageSize)
+            stageSize: self.stageNames.isEmpty && !isNested ? nil : options.stageSize)
         parameters = description.graph.inputs.map { locals[$0] }
         // Dict inputs and outputs keep Keras's keys as argument labels and tuple labels.
         let labelReserved = Identifiers.reserved.union(["intercepting", "at"])

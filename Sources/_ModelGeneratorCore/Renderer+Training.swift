@@ -5,10 +5,11 @@ import ModelSpec
 extension Renderer {
     var training: TrainingPlan { plan.training }
 
-    /// Whether the model conforms to `TrainableModel`.
+    /// Whether the model conforms to `TrainableModel` (`StagedTrainableModel` when staged).
     var isTrainable: Bool { training.blocker == nil }
 
-    /// `outputList(for:)` and `trainingStep(_:_:_:)`, for a trainable model.
+    /// `outputList(for:)` and `trainingStep(_:_:_:)` (or, for a large or nested model, the
+    /// training call and backward pass apart), for a trainable model.
     func renderTraining(_ out: inout SourceWriter) {
         let arguments = parameters.indices.map { index in parameterLabels.map { "\($0[index]): " } ?? "" }
         let call = zip(arguments, parameters.indices).map { "\($0)trainingInputs[\($1)]" }.joined(separator: ", ")
@@ -23,6 +24,10 @@ extension Renderer {
             }
         }
         out.line()
+        if let stages = training.stages {
+            renderStagedTraining(stages, &out)
+            return
+        }
         out.line("/// One training step before the optimizer (Keras's `train_step`): each call on")
         out.line("/// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into")
         out.line("/// their gradients, then each layer's backward pass in reverse. Returns the gradients of")
@@ -32,11 +37,6 @@ extension Renderer {
             out.line(
                 "_ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]"
             )
-        }
-        if let stages = training.stages {
-            out.block(") -> [Tensor]") { out in renderStagedStep(stages, &out) }
-            renderStages(stages, &out)
-            return
         }
         out.block(") -> [Tensor]") { out in
             renderTrainingForward(&out)
@@ -70,31 +70,39 @@ extension Renderer {
                 out.line("let \(locals[index]) = self.\(member)(\(argument))")
                 continue
             }
+            if let outputs = training.nestedOutputs[index] {
+                // A nested model: its outputs, and its own StagedTraining as the tape.
+                out.line(
+                    "let (\(outputs), \(training.tapes[index])) = "
+                        + trainingCallExpression(node, "[" + arguments.joined(separator: ", ") + "]"))
+                out.line("let \(locals[index]) = \(outputs)[0]")
+                continue
+            }
             // A layer reading a Keras mask (a recurrent layer, masked pooling) gets it as in the call.
             let mask = description.masks.masksRead(by: index).map { ", mask: " + maskExpression($0[0]) } ?? ""
             out.line(
-                "let (\(locals[index]), \(training.tapes[index])) = self.\(member).trainingCall(\(argument)\(mask), "
-                    + "context: &trainingContext)")
+                "let (\(locals[index]), \(training.tapes[index])) = " + trainingCallExpression(node, argument + mask))
             if let computed = computedMask(of: index) { out.line(computed.line) }
         }
     }
 
     /// What flows back into each call's output: `outputGradients[i]` for a model output, and
     /// each reader's input gradient (`local` or `local[position]` for a merge).
-    private var gradientContributions: [[String]] {
+    var gradientContributions: [[String]] {
         var contributions = [[String]](repeating: [], count: graph.nodes.count)
         for (output, ref) in graph.outputs.enumerated() { contributions[ref.node].append("outputGradients[\(output)]") }
         for (index, node) in graph.nodes.enumerated() where !training.maskOnly.contains(index) {
+            let indexed = node.arguments.count > 1 || nested[node.layer] != nil
             for (position, ref) in node.arguments.enumerated() {
                 let local = training.inputGradients[index]
-                contributions[ref.node].append(node.arguments.count > 1 ? "\(local)[\(position)]" : local)
+                contributions[ref.node].append(indexed ? "\(local)[\(position)]" : local)
             }
         }
         return contributions
     }
 
     /// Whether a call reads only model inputs, so that it computes their gradients only when asked to.
-    private func readsOnlyInputs(_ node: ModelGraph.Node) -> Bool {
+    func readsOnlyInputs(_ node: ModelGraph.Node) -> Bool {
         !node.arguments.contains { !graph.nodes[$0.node].inputs.isEmpty }
     }
 
@@ -113,129 +121,24 @@ extension Renderer {
                 continue
             }
             let offset = training.weightOffsets[node.layer].map(String.init) ?? "nil"
+            let inputGradient = readsOnlyInputs(node) ? ", inputGradient: trainingContext.computesInputGradients" : ""
+            if nested[node.layer] != nil {
+                out.line(
+                    "let \(training.inputGradients[index]) = weightGradients.backward(nested: &self.\(members[node.layer]), "
+                        + "[\(gradient)], tape: \(training.tapes[index]), weightsAt: \(offset)\(inputGradient), "
+                        + "context: &trainingContext)")
+                continue
+            }
             out.line(
                 "let \(training.inputGradients[index]) = weightGradients.backward(self.\(members[node.layer]), "
-                    + "\(gradient), tape: \(training.tapes[index]), weightsAt: \(offset)"
-                    + (readsOnlyInputs(node) ? ", inputGradient: trainingContext.computesInputGradients)" : ")"))
+                    + "\(gradient), tape: \(training.tapes[index]), weightsAt: \(offset)\(inputGradient))")
         }
     }
 
-    // A large model's step: the calls run in stage functions that keep their outputs, tapes and
-    // gradients in a `StagedTraining` under the calls' local names.
-
-    /// `trainingStep`'s body: the forward stages, the loss's gradients, the backward stages in
-    /// reverse, the state updates.
-    private func renderStagedStep(_ stages: TrainingPlan.Stages, _ out: inout SourceWriter) {
-        out.line("var staged = StagedTraining()")
-        for stage in stages.forward { out.line("\(stage.name)(trainingInputs, &staged, &trainingContext)") }
-        let outputs = graph.outputs.map { "staged[\"\(locals[$0.node])\"]" }.joined(separator: ", ")
-        out.line("let outputGradients = gradientsOfLoss([\(outputs)])")
-        for (output, ref) in graph.outputs.enumerated() {
-            out.line("staged.addGradient(outputGradients[\(output)], to: \"\(locals[ref.node])\")")
-        }
-        out.line(
-            "var weightGradients = ModelGradients(count: \(training.weightCount), trainable: "
-                + "trainingContext.trainableWeightMask ?? trainableWeightMask)")
-        for stage in stages.backward {
-            out.line("\(stage.name)(&staged, &weightGradients, &trainingContext)")
-        }
-        out.line("return weightGradients.tensors")
-    }
-
-    /// The stage functions: forward ones record each training call; backward ones run each
-    /// call's backward pass (and keep a layer's moved state), in reverse.
-    private func renderStages(_ stages: TrainingPlan.Stages, _ out: inout SourceWriter) {
-        func value(_ ref: ModelGraph.TensorRef) -> String { "staged[\"\(locals[ref.node])\"]" }
-        func mask(_ source: MaskPlan.Source?) -> String {
-            switch source {
-            case nil: "nil"
-            case .computed(let node)?: "staged[\"\(maskLocals[node]!)\"]"
-            case .tensor(let ref)?: value(ref)
-            }
-        }
-        for (number, stage) in stages.forward.enumerated() {
-            out.line()
-            out.line("/// Training step, forward stage \(number + 1): \(callRange(stage.nodes)).")
-            out.line("private func \(stage.name)(")
-            out.indented { out in
-                out.line(
-                    "_ trainingInputs: [Tensor], _ staged: inout StagedTraining, _ trainingContext: inout TrainingContext"
-                )
-            }
-            out.block(")") { out in
-                for index in stage.nodes {
-                    let node = graph.nodes[index]
-                    let (member, local) = (members[node.layer], locals[index])
-                    if node.inputs.isEmpty {
-                        let input = graph.inputs.firstIndex(of: index)!
-                        out.line(
-                            "staged[\"\(local)\"] = self.\(member).check(trainingInputs[\(input)], model: \(typeLiteral))"
-                        )
-                        continue
-                    }
-                    let arguments = node.arguments.map(value)
-                    let argument =
-                        layers[node.layer].isUnary ? arguments[0] : "[" + arguments.joined(separator: ", ") + "]"
-                    if training.maskOnly.contains(index) {
-                        out.line("staged[\"\(local)\"] = self.\(member)(\(argument))")
-                        continue
-                    }
-                    let maskArgument = description.masks.masksRead(by: index).map { ", mask: " + mask($0[0]) } ?? ""
-                    out.line(
-                        "staged.record(\"\(local)\", self.\(member).trainingCall(\(argument)\(maskArgument), "
-                            + "context: &trainingContext))")
-                    if let name = maskLocals[index] {
-                        out.line("staged[\"\(name)\"] = " + computedMaskExpression(of: index, value: value, mask: mask))
-                    }
-                }
-            }
-        }
-        let contributions = gradientContributions
-        for (number, stage) in stages.backward.enumerated() {
-            let updates = stage.nodes.contains { index in
-                !layers[graph.nodes[index].layer].isInput
-                    && layers[graph.nodes[index].layer].config.map { type(of: $0).trainingUpdatesState } == true
-            }
-            out.line()
-            out.line(
-                "/// Training step, backward stage \(stages.backward.count - number): \(callRange(stage.nodes)), "
-                    + "in reverse.")
-            out.line("private \(updates ? "mutating " : "")func \(stage.name)(")
-            out.indented { out in
-                out.line(
-                    "_ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, "
-                        + "_ trainingContext: inout TrainingContext")
-            }
-            out.block(")") { out in
-                for index in stage.nodes.reversed() where !contributions[index].isEmpty {
-                    let node = graph.nodes[index]
-                    let (member, local) = (members[node.layer], locals[index])
-                    guard !node.inputs.isEmpty else {
-                        let input = graph.inputs.firstIndex(of: index)!
-                        out.block("if trainingContext.computesInputGradients") { out in
-                            out.line("trainingContext.addInputGradient(staged.gradient(\"\(local)\"), input: \(input))")
-                        }
-                        continue
-                    }
-                    let offset = training.weightOffsets[node.layer].map(String.init) ?? "nil"
-                    let inputs =
-                        layers[node.layer].isUnary
-                        ? "input: \"\(locals[node.arguments.first!.node])\""
-                        : "inputs: [" + node.arguments.map { "\"\(locals[$0.node])\"" }.joined(separator: ", ") + "]"
-                    out.line(
-                        "staged.backward(self.\(member), \"\(local)\", \(inputs), weightsAt: \(offset), into: &weightGradients"
-                            + (readsOnlyInputs(node) ? ", inputGradient: trainingContext.computesInputGradients)" : ")")
-                    )
-                    if let config = layers[node.layer].config, type(of: config).trainingUpdatesState {
-                        out.line("self.\(member).update(from: staged.tape(\"\(local)\"))")
-                    }
-                }
-            }
-        }
-    }
-
-    /// "calls 1–64" (or "call 65") for the calls of a stage, numbered from 1.
-    private func callRange(_ nodes: [Int]) -> String {
-        nodes.count == 1 ? "call \(nodes[0] + 1)" : "calls \(nodes[0] + 1)–\(nodes[nodes.count - 1] + 1)"
+    /// A call's `trainingCall` on `arguments`. A `training=False` Keras recorded on the call (a
+    /// frozen base model's, as keras.io writes transfer learning) does not apply: Keras's
+    /// functional call passes the outer `training=True` to every layer in `fit`.
+    func trainingCallExpression(_ node: ModelGraph.Node, _ arguments: String) -> String {
+        "self.\(members[node.layer]).trainingCall(\(arguments), context: &trainingContext)"
     }
 }

@@ -70,7 +70,8 @@ struct Renderer {
     func render(_ out: inout SourceWriter, nestedIn outer: String?) {
         renderTypeDocumentation(&out, nestedIn: outer)
         out.line("@dynamicMemberLookup")
-        out.block("\(access)struct \(typeName): \(isTrainable ? "TrainableModel" : "Model")") { out in
+        let conformance = isTrainable ? (training.stages == nil ? "TrainableModel" : "StagedTrainableModel") : "Model"
+        out.block("\(access)struct \(typeName): \(conformance)") { out in
             renderConfig(&out)
             out.line()
             renderLayerProperties(&out)

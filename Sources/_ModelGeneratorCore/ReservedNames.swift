@@ -27,6 +27,7 @@ public enum ReservedNames {
         "outputList", "outputNames", "outputShapes", "predict", "rebuilt", "saveWeights", "setTrainableWeights",
         "setWeights",
         "trainableWeightMask", "trainableWeights", "trainingStep", "weights", "withInputShapes", "withSeeds",
+        "trainingCall", "backward",
     ]
 
     /// The identifiers of the probes' generated code that no spec name made: the list that

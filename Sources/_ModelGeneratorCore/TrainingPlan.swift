@@ -18,9 +18,12 @@ struct TrainingPlan {
     let weightCount: Int
     /// The calls that only make masks (see `maskOnlyCalls(_:)`).
     let maskOnly: Set<Int>
-    /// For a model whose call runs in stages, the step's stage functions: the calls in groups
-    /// of `stageSize`, forward in graph order and backward in reverse (a `StagedTraining` keeps
-    /// the values between them); nil when the step is one function.
+    /// The local holding a nested model's training outputs, for each call of one.
+    let nestedOutputs: [Int: String]
+    /// For a model whose call runs in stages, and for a nested model (whose outer model runs
+    /// its training call and backward pass apart), the stage functions: the calls in groups of
+    /// `stageSize`, forward in graph order and backward in reverse (a `StagedTraining` keeps the
+    /// values between them); nil when the step is one function.
     let stages: Stages?
 
     /// The staged step's functions and the calls each runs.
@@ -53,16 +56,27 @@ struct TrainingPlan {
         var names = UniqueNames(reserving: taken.union(locals).union(maskLocals.values))
         tapes = locals.map { names.claim($0 + "Tape") }
         inputGradients = zip(locals, description.graph.nodes).map { local, node in
-            names.claim(local + (node.arguments.count > 1 ? "InputGradients" : "InputGradient"))
+            let list = node.arguments.count > 1 || description.layers[node.layer].nested != nil
+            return names.claim(local + (list ? "InputGradients" : "InputGradient"))
         }
         var offsets: [Int?] = []
         var count = 0
         for layer in description.layers {
-            offsets.append(layer.weights.isEmpty ? nil : count)
-            count += layer.weights.count
+            let weights = Self.weightCount(of: layer)
+            offsets.append(weights == 0 && layer.nested == nil ? nil : count)
+            count += weights
         }
         weightOffsets = offsets
         weightCount = count
+        nestedOutputs = Dictionary(
+            uniqueKeysWithValues: description.graph.nodes.indices.filter {
+                description.layers[description.graph.nodes[$0].layer].nested != nil
+            }.map { ($0, names.claim(locals[$0] + "Outputs")) })
+    }
+
+    /// The number of weights of `layer`, a nested model's all of them.
+    static func weightCount(of layer: LayerDescription) -> Int {
+        layer.nested.map { $0.layers.reduce(0) { $0 + weightCount(of: $1) } } ?? layer.weights.count
     }
 
     /// The calls that only make masks: every reader takes their output as a `mask` keyword
@@ -105,7 +119,21 @@ struct TrainingPlan {
             if !calls.isEmpty && calls.allSatisfy(maskOnly.contains) && layer.nested == nil && layer.custom == nil {
                 continue
             }
-            if layer.nested != nil { return "\(name) is a nested model, which has no backward pass yet" }
+            if let nested = layer.nested {
+                if let inner = blocker(nested) { return "\(name), a nested model: \(inner)" }
+                if nested.graph.outputs.count != 1 {
+                    return "\(name) is a nested model with several outputs, which training does not take yet"
+                }
+                for (node, call) in description.graph.nodes.enumerated() where call.layer == index {
+                    if !trainsWith(call.layout) || !call.layout.maskKeywords.isEmpty
+                        || description.masks.masksRead(by: node) != nil
+                    {
+                        return
+                            "\(name) is a nested model called with masks or keywords, which training does not take yet"
+                    }
+                }
+                continue
+            }
             guard let config = layer.config, layer.custom == nil else {
                 return "\(name) is a custom layer, which has no backward pass yet"
             }

@@ -92,7 +92,7 @@ import _ModelGeneratorCore
     /// The protocols whose members a generated model or config has.
     static let modelProtocols = [
         "Model", "Layer", "ModelConfig", "SequentialModelConfig", "FunctionalModelConfig", "SubclassedModelConfig",
-        "GraphLayerConfig", "KerasConfig",
+        "GraphLayerConfig", "KerasConfig", "TrainableModel", "StagedTrainableModel",
     ]
 
     @Test func everyProtocolMemberIsReserved() throws {

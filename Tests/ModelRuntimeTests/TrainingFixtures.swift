@@ -119,6 +119,11 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradBidirectionalLstmMulLast.self, "bidirectional_lstm_mul_last"),
         .gradients(TrainingGradTimeDistributedDenseTanh.self, "time_distributed_dense_tanh"),
         .gradients(TrainingGradDeepResidualBnMlp.self, "deep_residual_bn_mlp"),
+        .gradients(TrainingGradNestedSequentialMiddle.self, "nested_sequential_middle"),
+        .gradients(TrainingGradNestedFunctionalTwoInputs.self, "nested_functional_two_inputs"),
+        .gradients(TrainingGradNestedSharedEncoder.self, "nested_shared_encoder"),
+        .gradients(TrainingGradNestedFrozenBase.self, "nested_frozen_base"),
+        .gradients(TrainingGradNestedInNested.self, "nested_in_nested"),
     ]
 
     static let fits: [TrainingCase] = [
@@ -165,5 +170,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitLstmTextAdam.self, "lstm_text_adam"),
         .fit(TrainingFitGruTextMaskedAdam.self, "gru_text_masked_adam"),
         .fit(TrainingFitBidirectionalLstmTextSgd.self, "bidirectional_lstm_text_sgd"),
+        .fit(TrainingFitTransferFrozenBaseAdam.self, "transfer_frozen_base_adam"),
+        .fit(TrainingFitNestedFineTuneSgd.self, "nested_fine_tune_sgd"),
     ]
 }

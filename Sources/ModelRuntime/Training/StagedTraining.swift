@@ -4,7 +4,7 @@
 /// dozen calls each, as its call runs): each call's output and tape under the call's local name,
 /// and the gradient flowing back into each output, summed over its readers.
 ///
-/// The generated forward stages ``record(_:_:)`` each training call; the backward stages run
+/// The generated forward stages record each training call; the backward stages run
 /// ``backward(_:_:input:weightsAt:into:inputGradient:)`` for each call in reverse order, which
 /// reads the call's tape and the gradient of its output and passes its input's gradient on.
 public struct StagedTraining: Sendable {
@@ -43,10 +43,24 @@ public struct StagedTraining: Sendable {
         gradients[name] = gradients[name].map { $0.adding(gradient) } ?? gradient
     }
 
-    /// The gradient that flowed into `name` (a model input's, for `addInputGradient`).
+    /// The gradient that flowed into `name`.
     public func gradient(_ name: String) -> Tensor {
         guard let gradient = gradients[name] else { preconditionFailure("StagedTraining: no gradient for '\(name)'") }
         return gradient
+    }
+
+    /// The gradient that flowed into the model input `name`, zeros where none did (token ids);
+    /// an empty tensor (shape `[0]`) when not `asked`.
+    public func inputGradient(_ name: String, asked: Bool) -> Tensor {
+        guard asked else { return Tensor(shape: [0], repeating: 0) }
+        return gradients[name] ?? Tensor(shape: self[name].shape, repeating: 0)
+    }
+
+    /// Keeps a nested model's training call (one output) under `name`; its tape is the nested
+    /// model's own `StagedTraining`.
+    public mutating func record(_ name: String, _ call: (outputs: [Tensor], tape: StagedTraining)) {
+        values[name] = call.outputs[0]
+        tapes[name] = call.tape
     }
 
     /// Runs `layer`'s backward pass for its call recorded as `name`, adds its weights'
@@ -70,6 +84,20 @@ public struct StagedTraining: Sendable {
     ) {
         let gradients = weightGradients.backward(
             layer, self.gradient(name), tape: tape(name), weightsAt: offset, inputGradient: inputGradient)
+        release(name)
+        guard inputGradient else { return }
+        for (input, gradient) in zip(inputs, gradients) { addGradient(gradient, to: input) }
+    }
+
+    /// A nested model's backward pass for its call recorded as `name`: its weights' gradients
+    /// go from `offset` on, its inputs' gradients to `inputs`'.
+    public mutating func backward<M: StagedTrainableModel>(
+        nested model: inout M, _ name: String, inputs: [String], weightsAt offset: Int,
+        into weightGradients: inout ModelGradients, context: inout TrainingContext, inputGradient: Bool = true
+    ) {
+        let gradients = weightGradients.backward(
+            nested: &model, [self.gradient(name)], tape: tape(name), weightsAt: offset, inputGradient: inputGradient,
+            context: &context)
         release(name)
         guard inputGradient else { return }
         for (input, gradient) in zip(inputs, gradients) { addGradient(gradient, to: input) }

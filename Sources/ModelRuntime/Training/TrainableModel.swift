@@ -22,6 +22,43 @@ public protocol TrainableModel: Model {
     ) -> [Tensor]
 }
 
+/// A trainable model whose training call and backward pass run apart, keeping what the
+/// backward pass reads in a ``StagedTraining``: a model nested in another (the outer model's
+/// step calls both around its own layers) and a large model, whose step runs in stages.
+///
+/// The generator writes both requirements; ``TrainableModel/trainingStep(_:_:_:)`` runs one
+/// after the other.
+public protocol StagedTrainableModel: TrainableModel {
+    /// The model's calls on `inputs` in `context`'s mode: the outputs (in `output_layers`
+    /// order), and what ``backward(_:tape:into:inputGradients:context:)`` reads.
+    func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (outputs: [Tensor], tape: StagedTraining)
+
+    /// The layers' backward passes in reverse, from the outputs' gradients: adds the weights'
+    /// gradients to `weightGradients` (this model's `get_weights()` order), keeps the state the
+    /// training call moved, and returns each input's gradient when `inputGradients` (zeros
+    /// where none flows, e.g. into token ids), else empty tensors.
+    mutating func backward(
+        _ outputGradients: [Tensor], tape: StagedTraining, into weightGradients: inout ModelGradients,
+        inputGradients: Bool, context: inout TrainingContext
+    ) -> [Tensor]
+}
+
+extension StagedTrainableModel {
+    /// The training call, the loss's gradients, the backward pass.
+    public mutating func trainingStep(
+        _ inputs: [Tensor], _ context: inout TrainingContext, _ lossGradients: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let (outputs, tape) = trainingCall(inputs, context: &context)
+        let mask = context.trainableWeightMask ?? trainableWeightMask
+        var gradients = ModelGradients(count: mask.count, trainable: mask)
+        let inputGradients = backward(
+            lossGradients(outputs), tape: tape, into: &gradients, inputGradients: context.computesInputGradients,
+            context: &context)
+        for (index, gradient) in inputGradients.enumerated() { context.addInputGradient(gradient, input: index) }
+        return gradients.tensors
+    }
+}
+
 extension Model {
     /// Which of ``Layer/weights`` are trainable, in `get_weights()` order: Keras's
     /// `trainable_weights` are these, in this order (none when the model's `trainable` is false).

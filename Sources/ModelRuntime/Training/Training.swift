@@ -127,6 +127,24 @@ public struct ModelGradients: Sendable {
         return result.inputs
     }
 
+    /// Runs a nested model's backward pass for the call that made `tape`: its weights'
+    /// gradients go from `offset` on (its first weight's index), kept where this model's mask
+    /// says they train. Returns its inputs' gradients (empty unless `inputGradient`).
+    @discardableResult
+    public mutating func backward<M: StagedTrainableModel>(
+        nested model: inout M, _ outputGradients: [Tensor], tape: StagedTraining, weightsAt offset: Int,
+        inputGradient: Bool = true, context: inout TrainingContext
+    ) -> [Tensor] {
+        let count = model.weights.count
+        var inner = ModelGradients(count: count, trainable: Array(trainable[offset..<(offset + count)]))
+        let inputs = model.backward(
+            outputGradients, tape: tape, into: &inner, inputGradients: inputGradient, context: &context)
+        for (index, gradient) in inner.gradients.enumerated() {
+            if let gradient { add([gradient], at: offset + index) }
+        }
+        return inputs
+    }
+
     /// Adds `weights` to the gradients from `offset` on, for the trainable ones.
     public mutating func add(_ weights: [Tensor], at offset: Int) {
         for (index, gradient) in zip(offset..., weights) where trainable[index] {

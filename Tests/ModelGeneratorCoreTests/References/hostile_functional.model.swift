@@ -14,10 +14,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `Encoder` | Functional `Encoder` | (None, 2) | 8 |
 /// | `self` | Concatenate | (None, 4) | 0 |
 /// | `été */ \u{202e}` | Dense | (None, 1) | 5 |
-///
-/// Not trainable in Swift yet: `Encoder` (Functional) is a nested model, which has no backward pass yet.
 @dynamicMemberLookup
-public struct HostileFunctional: Model {
+public struct HostileFunctional: TrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -166,6 +164,46 @@ public struct HostileFunctional: Model {
         return (ete: ete, selfLayer: selfLayer, encoder: encoderCall2)
     }
 
+    /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+    /// and `predict` call.
+    public func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+        let outputs = self(trainingInputs[0], trainingInputs[1])
+        return [outputs.ete, outputs.selfLayer, outputs.encoder]
+    }
+
+    /// One training step before the optimizer (Keras's `train_step`): each call on
+    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+    /// the trainable weights, in `trainableWeights` order.
+    public mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let inPut = self.inPut.check(trainingInputs[0], model: "HostileFunctional")
+        let type = self.type.check(trainingInputs[1], model: "HostileFunctional")
+        let (encoderOutputs, encoderTape) = self.encoder.trainingCall([inPut], context: &trainingContext)
+        let encoder = encoderOutputs[0]
+        let (encoderCall2Outputs, encoderCall2Tape) = self.encoder.trainingCall([type], context: &trainingContext)
+        let encoderCall2 = encoderCall2Outputs[0]
+        let (selfLayer, selfLayerTape) = self.selfLayer.trainingCall([encoder, encoderCall2], context: &trainingContext)
+        let (ete, eteTape) = self.ete.trainingCall(selfLayer, context: &trainingContext)
+        let outputGradients = gradientsOfLoss([ete, selfLayer, encoderCall2])
+        var weightGradients = ModelGradients(
+            count: 4, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
+        let eteInputGradient = weightGradients.backward(self.ete, outputGradients[0], tape: eteTape, weightsAt: 2)
+        let selfLayerInputGradients = weightGradients.backward(
+            self.selfLayer, sumGradients(outputGradients[1], eteInputGradient), tape: selfLayerTape, weightsAt: nil)
+        let encoderCall2InputGradients = weightGradients.backward(
+            nested: &self.encoder, [sumGradients(outputGradients[2], selfLayerInputGradients[1])],
+            tape: encoderCall2Tape, weightsAt: 0, inputGradient: trainingContext.computesInputGradients,
+            context: &trainingContext)
+        let encoderInputGradients = weightGradients.backward(
+            nested: &self.encoder, [selfLayerInputGradients[0]], tape: encoderTape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients, context: &trainingContext)
+        trainingContext.addInputGradient(encoderCall2InputGradients[0], input: 1)
+        trainingContext.addInputGradient(encoderInputGradients[0], input: 0)
+        return weightGradients.tensors
+    }
+
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see
     /// `clone(with:recursive:)`.
     public func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> HostileFunctional {
@@ -202,7 +240,7 @@ public struct HostileFunctional: Model {
     /// | --- | --- | --- | ---: |
     /// | `Config` | Dense | (None, 2) | 8 |
     @dynamicMemberLookup
-    public struct Encoder: TrainableModel {
+    public struct Encoder: StagedTrainableModel {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
         @dynamicMemberLookup
@@ -338,24 +376,44 @@ public struct HostileFunctional: Model {
             [self(trainingInputs[0])]
         }
 
-        /// One training step before the optimizer (Keras's `train_step`): each call on
-        /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-        /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
-        /// the trainable weights, in `trainableWeights` order.
-        public mutating func trainingStep(
-            _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext,
-            _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+        /// The calls on `trainingInputs` in `trainingContext`'s mode, each keeping what its backward
+        /// pass reads: the outputs, and the tape `backward` reads.
+        public func trainingCall(
+            _ trainingInputs: [Tensor], context trainingContext: inout TrainingContext
+        ) -> (outputs: [Tensor], tape: StagedTraining) {
+            var staged = StagedTraining()
+            trainingForward1(trainingInputs, &staged, &trainingContext)
+            return ([staged["configLayer"]], staged)
+        }
+
+        /// Each call's backward pass in reverse, from the outputs' gradients: the weights' gradients
+        /// into `weightGradients`, the moved state kept; the inputs' gradients when `inputGradients`.
+        public mutating func backward(
+            _ outputGradients: [Tensor], tape: StagedTraining, into weightGradients: inout ModelGradients,
+            inputGradients: Bool, context trainingContext: inout TrainingContext
         ) -> [Tensor] {
-            let x = self.x.check(trainingInputs[0], model: "Encoder")
-            let (configLayer, configLayerTape) = self.configLayer.trainingCall(x, context: &trainingContext)
-            let outputGradients = gradientsOfLoss([configLayer])
-            var weightGradients = ModelGradients(
-                count: 2, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
-            let configLayerInputGradient = weightGradients.backward(
-                self.configLayer, outputGradients[0], tape: configLayerTape, weightsAt: 0,
-                inputGradient: trainingContext.computesInputGradients)
-            trainingContext.addInputGradient(configLayerInputGradient, input: 0)
-            return weightGradients.tensors
+            var staged = tape
+            staged.addGradient(outputGradients[0], to: "configLayer")
+            trainingBackward1(&staged, &weightGradients, inputGradients, &trainingContext)
+            return [staged.inputGradient("x", asked: inputGradients)]
+        }
+
+        /// Training step, forward stage 1: calls 1–2.
+        private func trainingForward1(
+            _ trainingInputs: [Tensor], _ staged: inout StagedTraining, _ trainingContext: inout TrainingContext
+        ) {
+            staged["x"] = self.x.check(trainingInputs[0], model: "Encoder")
+            staged.record("configLayer", self.configLayer.trainingCall(staged["x"], context: &trainingContext))
+        }
+
+        /// Training step, backward stage 1: calls 1–2, in reverse.
+        private func trainingBackward1(
+            _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, _ inputGradients: Bool,
+            _ trainingContext: inout TrainingContext
+        ) {
+            staged.backward(
+                self.configLayer, "configLayer", input: "x", weightsAt: 0, into: &weightGradients,
+                inputGradient: inputGradients)
         }
 
         /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

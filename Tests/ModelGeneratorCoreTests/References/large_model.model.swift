@@ -433,7 +433,7 @@ struct LargeModel: Model {
     /// | `heads_left` | Dense | (None, 4) | 36 |
     /// | `heads_right` | Dense | (None, 2) | 18 |
     @dynamicMemberLookup
-    struct Heads: TrainableModel {
+    struct Heads: StagedTrainableModel {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
         @dynamicMemberLookup
@@ -574,28 +574,49 @@ struct LargeModel: Model {
             return [outputs.headsLeft, outputs.headsRight]
         }
 
-        /// One training step before the optimizer (Keras's `train_step`): each call on
-        /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-        /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
-        /// the trainable weights, in `trainableWeights` order.
-        mutating func trainingStep(
-            _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext,
-            _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+        /// The calls on `trainingInputs` in `trainingContext`'s mode, each keeping what its backward
+        /// pass reads: the outputs, and the tape `backward` reads.
+        func trainingCall(
+            _ trainingInputs: [Tensor], context trainingContext: inout TrainingContext
+        ) -> (outputs: [Tensor], tape: StagedTraining) {
+            var staged = StagedTraining()
+            trainingForward1(trainingInputs, &staged, &trainingContext)
+            return ([staged["headsLeft"], staged["headsRight"]], staged)
+        }
+
+        /// Each call's backward pass in reverse, from the outputs' gradients: the weights' gradients
+        /// into `weightGradients`, the moved state kept; the inputs' gradients when `inputGradients`.
+        mutating func backward(
+            _ outputGradients: [Tensor], tape: StagedTraining, into weightGradients: inout ModelGradients,
+            inputGradients: Bool, context trainingContext: inout TrainingContext
         ) -> [Tensor] {
-            let headsIn = self.headsIn.check(trainingInputs[0], model: "Heads")
-            let (headsLeft, headsLeftTape) = self.headsLeft.trainingCall(headsIn, context: &trainingContext)
-            let (headsRight, headsRightTape) = self.headsRight.trainingCall(headsIn, context: &trainingContext)
-            let outputGradients = gradientsOfLoss([headsLeft, headsRight])
-            var weightGradients = ModelGradients(
-                count: 4, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
-            let headsRightInputGradient = weightGradients.backward(
-                self.headsRight, outputGradients[1], tape: headsRightTape, weightsAt: 2,
-                inputGradient: trainingContext.computesInputGradients)
-            let headsLeftInputGradient = weightGradients.backward(
-                self.headsLeft, outputGradients[0], tape: headsLeftTape, weightsAt: 0,
-                inputGradient: trainingContext.computesInputGradients)
-            trainingContext.addInputGradient(sumGradients(headsLeftInputGradient, headsRightInputGradient), input: 0)
-            return weightGradients.tensors
+            var staged = tape
+            staged.addGradient(outputGradients[0], to: "headsLeft")
+            staged.addGradient(outputGradients[1], to: "headsRight")
+            trainingBackward1(&staged, &weightGradients, inputGradients, &trainingContext)
+            return [staged.inputGradient("headsIn", asked: inputGradients)]
+        }
+
+        /// Training step, forward stage 1: calls 1–3.
+        private func trainingForward1(
+            _ trainingInputs: [Tensor], _ staged: inout StagedTraining, _ trainingContext: inout TrainingContext
+        ) {
+            staged["headsIn"] = self.headsIn.check(trainingInputs[0], model: "Heads")
+            staged.record("headsLeft", self.headsLeft.trainingCall(staged["headsIn"], context: &trainingContext))
+            staged.record("headsRight", self.headsRight.trainingCall(staged["headsIn"], context: &trainingContext))
+        }
+
+        /// Training step, backward stage 1: calls 1–3, in reverse.
+        private func trainingBackward1(
+            _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, _ inputGradients: Bool,
+            _ trainingContext: inout TrainingContext
+        ) {
+            staged.backward(
+                self.headsRight, "headsRight", input: "headsIn", weightsAt: 2, into: &weightGradients,
+                inputGradient: inputGradients)
+            staged.backward(
+                self.headsLeft, "headsLeft", input: "headsIn", weightsAt: 0, into: &weightGradients,
+                inputGradient: inputGradients)
         }
 
         /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

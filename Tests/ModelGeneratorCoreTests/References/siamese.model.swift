@@ -14,10 +14,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `encoder` | Functional `Encoder` | (None, 3) | 39 |
 /// | `subtract` | Subtract | (None, 3) | 0 |
 /// | `dense_2` | Dense | (None, 1) | 4 |
-///
-/// Not trainable in Swift yet: `encoder` (Functional) is a nested model, which has no backward pass yet.
 @dynamicMemberLookup
-struct Siamese: Model {
+struct Siamese: TrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -166,6 +164,45 @@ struct Siamese: Model {
         return dense2
     }
 
+    /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+    /// and `predict` call.
+    func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+        [self(trainingInputs[0], trainingInputs[1])]
+    }
+
+    /// One training step before the optimizer (Keras's `train_step`): each call on
+    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+    /// the trainable weights, in `trainableWeights` order.
+    mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let left = self.left.check(trainingInputs[0], model: "Siamese")
+        let right = self.right.check(trainingInputs[1], model: "Siamese")
+        let (encoderOutputs, encoderTape) = self.encoder.trainingCall([left], context: &trainingContext)
+        let encoder = encoderOutputs[0]
+        let (encoderCall2Outputs, encoderCall2Tape) = self.encoder.trainingCall([right], context: &trainingContext)
+        let encoderCall2 = encoderCall2Outputs[0]
+        let (subtract, subtractTape) = self.subtract.trainingCall([encoder, encoderCall2], context: &trainingContext)
+        let (dense2, dense2Tape) = self.dense2.trainingCall(subtract, context: &trainingContext)
+        let outputGradients = gradientsOfLoss([dense2])
+        var weightGradients = ModelGradients(
+            count: 6, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
+        let dense2InputGradient = weightGradients.backward(
+            self.dense2, outputGradients[0], tape: dense2Tape, weightsAt: 4)
+        let subtractInputGradients = weightGradients.backward(
+            self.subtract, dense2InputGradient, tape: subtractTape, weightsAt: nil)
+        let encoderCall2InputGradients = weightGradients.backward(
+            nested: &self.encoder, [subtractInputGradients[1]], tape: encoderCall2Tape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients, context: &trainingContext)
+        let encoderInputGradients = weightGradients.backward(
+            nested: &self.encoder, [subtractInputGradients[0]], tape: encoderTape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients, context: &trainingContext)
+        trainingContext.addInputGradient(encoderCall2InputGradients[0], input: 1)
+        trainingContext.addInputGradient(encoderInputGradients[0], input: 0)
+        return weightGradients.tensors
+    }
+
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see
     /// `clone(with:recursive:)`.
     func clone(with cloner: some LayerCloner, recursive: Bool, at path: LayerPath) -> Siamese {
@@ -203,7 +240,7 @@ struct Siamese: Model {
     /// | `dense` | Dense | (None, 4) | 24 |
     /// | `dense_1` | Dense | (None, 3) | 15 |
     @dynamicMemberLookup
-    struct Encoder: TrainableModel {
+    struct Encoder: StagedTrainableModel {
         /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
         /// pass it to `init(config:seed:)` to build a variant.
         @dynamicMemberLookup
@@ -342,27 +379,46 @@ struct Siamese: Model {
             [self(trainingInputs[0])]
         }
 
-        /// One training step before the optimizer (Keras's `train_step`): each call on
-        /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-        /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
-        /// the trainable weights, in `trainableWeights` order.
-        mutating func trainingStep(
-            _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext,
-            _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+        /// The calls on `trainingInputs` in `trainingContext`'s mode, each keeping what its backward
+        /// pass reads: the outputs, and the tape `backward` reads.
+        func trainingCall(
+            _ trainingInputs: [Tensor], context trainingContext: inout TrainingContext
+        ) -> (outputs: [Tensor], tape: StagedTraining) {
+            var staged = StagedTraining()
+            trainingForward1(trainingInputs, &staged, &trainingContext)
+            return ([staged["dense1"]], staged)
+        }
+
+        /// Each call's backward pass in reverse, from the outputs' gradients: the weights' gradients
+        /// into `weightGradients`, the moved state kept; the inputs' gradients when `inputGradients`.
+        mutating func backward(
+            _ outputGradients: [Tensor], tape: StagedTraining, into weightGradients: inout ModelGradients,
+            inputGradients: Bool, context trainingContext: inout TrainingContext
         ) -> [Tensor] {
-            let inputLayer = self.inputLayer.check(trainingInputs[0], model: "Encoder")
-            let (dense, denseTape) = self.dense.trainingCall(inputLayer, context: &trainingContext)
-            let (dense1, dense1Tape) = self.dense1.trainingCall(dense, context: &trainingContext)
-            let outputGradients = gradientsOfLoss([dense1])
-            var weightGradients = ModelGradients(
-                count: 4, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
-            let dense1InputGradient = weightGradients.backward(
-                self.dense1, outputGradients[0], tape: dense1Tape, weightsAt: 2)
-            let denseInputGradient = weightGradients.backward(
-                self.dense, dense1InputGradient, tape: denseTape, weightsAt: 0,
-                inputGradient: trainingContext.computesInputGradients)
-            trainingContext.addInputGradient(denseInputGradient, input: 0)
-            return weightGradients.tensors
+            var staged = tape
+            staged.addGradient(outputGradients[0], to: "dense1")
+            trainingBackward1(&staged, &weightGradients, inputGradients, &trainingContext)
+            return [staged.inputGradient("inputLayer", asked: inputGradients)]
+        }
+
+        /// Training step, forward stage 1: calls 1–3.
+        private func trainingForward1(
+            _ trainingInputs: [Tensor], _ staged: inout StagedTraining, _ trainingContext: inout TrainingContext
+        ) {
+            staged["inputLayer"] = self.inputLayer.check(trainingInputs[0], model: "Encoder")
+            staged.record("dense", self.dense.trainingCall(staged["inputLayer"], context: &trainingContext))
+            staged.record("dense1", self.dense1.trainingCall(staged["dense"], context: &trainingContext))
+        }
+
+        /// Training step, backward stage 1: calls 1–3, in reverse.
+        private func trainingBackward1(
+            _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, _ inputGradients: Bool,
+            _ trainingContext: inout TrainingContext
+        ) {
+            staged.backward(self.dense1, "dense1", input: "dense", weightsAt: 2, into: &weightGradients)
+            staged.backward(
+                self.dense, "dense", input: "inputLayer", weightsAt: 0, into: &weightGradients,
+                inputGradient: inputGradients)
         }
 
         /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

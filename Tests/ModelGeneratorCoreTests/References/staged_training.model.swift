@@ -19,7 +19,7 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `add` | Add | (None, 4) | 0 |
 /// | `classes` | Dense | (None, 2) | 10 |
 @dynamicMemberLookup
-struct StagedTrainingModel: TrainableModel {
+struct StagedTrainingModel: StagedTrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -247,25 +247,33 @@ struct StagedTrainingModel: TrainableModel {
         [self(trainingInputs[0], trainingInputs[1])]
     }
 
-    /// One training step before the optimizer (Keras's `train_step`): each call on
-    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
-    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
-    /// the trainable weights, in `trainableWeights` order.
-    mutating func trainingStep(
-        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
-    ) -> [Tensor] {
+    /// The calls on `trainingInputs` in `trainingContext`'s mode, each keeping what its backward
+    /// pass reads: the outputs, and the tape `backward` reads.
+    func trainingCall(
+        _ trainingInputs: [Tensor], context trainingContext: inout TrainingContext
+    ) -> (outputs: [Tensor], tape: StagedTraining) {
         var staged = StagedTraining()
         trainingForward1(trainingInputs, &staged, &trainingContext)
         trainingForward2(trainingInputs, &staged, &trainingContext)
         trainingForward3(trainingInputs, &staged, &trainingContext)
-        let outputGradients = gradientsOfLoss([staged["classes"]])
+        return ([staged["classes"]], staged)
+    }
+
+    /// Each call's backward pass in reverse, from the outputs' gradients: the weights' gradients
+    /// into `weightGradients`, the moved state kept; the inputs' gradients when `inputGradients`.
+    mutating func backward(
+        _ outputGradients: [Tensor], tape: StagedTraining, into weightGradients: inout ModelGradients,
+        inputGradients: Bool, context trainingContext: inout TrainingContext
+    ) -> [Tensor] {
+        var staged = tape
         staged.addGradient(outputGradients[0], to: "classes")
-        var weightGradients = ModelGradients(
-            count: 12, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
-        trainingBackward3(&staged, &weightGradients, &trainingContext)
-        trainingBackward2(&staged, &weightGradients, &trainingContext)
-        trainingBackward1(&staged, &weightGradients, &trainingContext)
-        return weightGradients.tensors
+        trainingBackward3(&staged, &weightGradients, inputGradients, &trainingContext)
+        trainingBackward2(&staged, &weightGradients, inputGradients, &trainingContext)
+        trainingBackward1(&staged, &weightGradients, inputGradients, &trainingContext)
+        return [
+            staged.inputGradient("tokens", asked: inputGradients),
+            staged.inputGradient("features", asked: inputGradients)
+        ]
     }
 
     /// Training step, forward stage 1: calls 1–4.
@@ -298,7 +306,7 @@ struct StagedTrainingModel: TrainableModel {
 
     /// Training step, backward stage 3: call 9, in reverse.
     private func trainingBackward3(
-        _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients,
+        _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, _ inputGradients: Bool,
         _ trainingContext: inout TrainingContext
     ) {
         staged.backward(self.classes, "classes", input: "add", weightsAt: 10, into: &weightGradients)
@@ -306,7 +314,7 @@ struct StagedTrainingModel: TrainableModel {
 
     /// Training step, backward stage 2: calls 5–8, in reverse.
     private mutating func trainingBackward2(
-        _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients,
+        _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, _ inputGradients: Bool,
         _ trainingContext: inout TrainingContext
     ) {
         staged.backward(self.add, "add", inputs: ["gru", "norm"], weightsAt: nil, into: &weightGradients)
@@ -314,24 +322,17 @@ struct StagedTrainingModel: TrainableModel {
         self.norm.update(from: staged.tape("norm"))
         staged.backward(self.gru, "gru", input: "embedding", weightsAt: 3, into: &weightGradients)
         staged.backward(
-            self.dense, "dense", input: "features", weightsAt: 1, into: &weightGradients,
-            inputGradient: trainingContext.computesInputGradients)
+            self.dense, "dense", input: "features", weightsAt: 1, into: &weightGradients, inputGradient: inputGradients)
     }
 
     /// Training step, backward stage 1: calls 1–4, in reverse.
     private func trainingBackward1(
-        _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients,
+        _ staged: inout StagedTraining, _ weightGradients: inout ModelGradients, _ inputGradients: Bool,
         _ trainingContext: inout TrainingContext
     ) {
         staged.backward(
             self.embedding, "embedding", input: "tokens", weightsAt: 0, into: &weightGradients,
-            inputGradient: trainingContext.computesInputGradients)
-        if trainingContext.computesInputGradients {
-            trainingContext.addInputGradient(staged.gradient("features"), input: 1)
-        }
-        if trainingContext.computesInputGradients {
-            trainingContext.addInputGradient(staged.gradient("tokens"), input: 0)
-        }
+            inputGradient: inputGradients)
     }
 
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see
