@@ -96,3 +96,61 @@ import Testing
 private final class ThreadOutcome<T: Sendable>: @unchecked Sendable {
     var result: Result<T, any Error>?
 }
+
+/// keras.applications' models train in Swift: their generated steps run in stages of 64 calls
+/// (`StagedTrainableModel`). On a small stack, the staged training call in inference mode
+/// computes what the call computes (every stage reads the right values); a training step gives
+/// one finite gradient per trainable weight and moves BatchNormalization's moving statistics;
+/// the classifier's bias gets the softmax's gradient of the loss. (Keras's gradients of these
+/// layers are checked in the root package's TrainingTests.)
+@Suite struct LargeModelTrainingTests {
+    static func check<M: StagedTrainableModel>(_ type: M.Type, input shape: [Int]) throws {
+        let problems = try LargeGraphTests.onSmallStack { () -> [String] in
+            var problems: [String] = []
+            let model = M(seed: 1)
+            let input = Tensor(shape: shape) { out in
+                for index in out.indices { out[index] = Float((index * 7919) % 255) / 127.5 - 1 }
+            }
+            let classes = 1000
+            let upstream = Tensor(shape: [shape[0], classes]) { out in
+                for index in out.indices { out[index] = Float((index * 104_729) % 17) / 8 - 1 }
+            }
+            var inference = TrainingContext(isTraining: false)
+            let staged = model.trainingCall([input], context: &inference).outputs[0]
+            let called = model.outputList(for: [input])[0]
+            if staged.maxAbsoluteDifference(to: called) > 1e-5 { problems.append("staged call differs from the call") }
+
+            var trained = model
+            var context = TrainingContext()
+            var probabilities: [Float] = []
+            let gradients = trained.trainingStep([input], &context) { outputs in
+                probabilities = outputs[0].scalars
+                return [upstream]
+            }
+            if gradients.map(\.shape) != model.trainableWeights.map(\.shape) { problems.append("gradient shapes") }
+            if !gradients.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) { problems.append("non-finite gradients") }
+            if trained.weights == model.weights { problems.append("no moving statistics moved") }
+            // Softmax: ∂(Σ p · u)/∂z = p ∘ (u − Σ p u), summed over the batch for the bias.
+            var expected = [Float](repeating: 0, count: classes)
+            let u = upstream.scalars
+            for n in 0..<shape[0] {
+                let row = n * classes
+                var dot: Float = 0
+                for c in 0..<classes { dot += probabilities[row + c] * u[row + c] }
+                for c in 0..<classes { expected[c] += probabilities[row + c] * (u[row + c] - dot) }
+            }
+            let bias = gradients[gradients.count - 1].scalars
+            if zip(bias, expected).contains(where: { abs($0 - $1) > 1e-6 }) { problems.append("classifier bias") }
+            return problems
+        }
+        #expect(problems.isEmpty, "\(M.self): \(problems)")
+    }
+
+    @Test func resNet50TrainsInStages() throws {
+        try Self.check(Resnet50.self, input: [2, 64, 64, 3])
+    }
+
+    @Test func mobileNetV2TrainsInStages() throws {
+        try Self.check(MobilenetV2.self, input: [2, 96, 96, 3])
+    }
+}
