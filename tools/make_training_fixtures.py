@@ -69,7 +69,11 @@ Runs in about five minutes. It writes:
       lies more than 0.01 from 0 (``kink_margin``, checked with the case's
       numpy replay; the second draw does, nearest 0.0107), so the
       finite-difference step (which moves those values by at most 0.0052
-      there) cannot cross the kink.
+      there) cannot cross the kink. ``transformer_encoder_block`` likewise
+      draws its inputs again until every value fed to its Conv1D's ReLU lies
+      more than 0.02 from 0 (the fifth draw does, nearest 0.0263; the
+      finite-difference step moves those values by at most 0.0066), so it
+      keeps keras.io's ReLU.
     - ``weights_NN.npy``: ``model.get_weights()`` in order, float32, random
       by the rule of ``tools/make_layer_fixtures.py``: kernels N(0, min(0.5,
       1/sqrt(fan_in))^2) with fan_in = size / last dim, biases and betas
@@ -78,7 +82,10 @@ Runs in about five minutes. It writes:
       recurrent kernels as kernels (a recurrent kernel (units, k units) has
       fan_in = units); a GRU's bias, (2, 3 units) with reset_after, is a
       bias; a Bidirectional's weights are its forward layer's, then its
-      backward layer's.
+      backward layer's; a MultiHeadAttention's projection kernels (features,
+      heads, size) have fan_in = features * heads, the output kernel (heads,
+      value_dim, output) heads * value_dim, and its (heads, size) biases are
+      biases.
     - ``upstream.npy`` (or ``upstream_N.npy`` in ``model.outputs`` order):
       N(0, 1) of the output's shape. The scalar loss is
       ``L = sum_k sum(output_k * upstream_k)``, so ``upstream_k`` is
@@ -381,6 +388,73 @@ Runs in about five minutes. It writes:
     the state is unchanged. Gradients are checked by the finite difference
     (and by Keras's own ``model(x, training=True)`` output), not by a numpy
     backward pass.
+  - Attention (Functional; MultiHeadAttention on rank-3 inputs: attention
+    over the steps axis, no attention or causal mask, dropout 0):
+    ``multi_head_attention_self``: MultiHeadAttention(num_heads=2,
+    key_dim=3)(x, x) on x (4, 6) (self-attention: query and value the same
+    tensor, key = value); ``multi_head_attention_cross_key``:
+    MultiHeadAttention(num_heads=2, key_dim=3)(query, value, key=key) on
+    query (3, 5), value (4, 6), key (4, 2) (model inputs ``input_a``,
+    ``input_b``, ``input_c``, arrays ``input_0.npy`` .. ``input_2.npy``, in
+    that order; the key is a call keyword, serialized in the node's
+    ``kwargs``; output (3, 3, 5)); ``multi_head_attention_no_bias_output_shape``:
+    MultiHeadAttention(num_heads=3, key_dim=2, use_bias=False,
+    output_shape=5)(x, x) on x (4, 6): ``output_shape`` is the output's
+    size after the batch and query steps (an int becomes the tuple (5,),
+    serialized ``[5]``), in place of the query's last size, so the output is
+    (3, 4, 5) and the output kernel (3, 2, 5); ``transformer_encoder_block``:
+    the encoder block of keras.io's "Timeseries classification with a
+    Transformer model" as first published (keras-io's
+    examples/timeseries/timeseries_transformer_classification, 2021:
+    normalization first; today's timeseries_classification_transformer.py
+    normalizes after the attention and after the feed-forward part instead),
+    pooled channels_last as today's example pools (the runtime has no
+    channels_first GlobalAveragePooling1D), written as there, with head_size 4, num_heads
+    2, ff_dim 4, dropout 0, on (6, 4): LayerNormalization(epsilon=1e-6) ->
+    MultiHeadAttention(key_dim=4, num_heads=2, dropout=0)(x, x) ->
+    Dropout(0) -> ``res = x + inputs`` ->
+    LayerNormalization(epsilon=1e-6) -> Conv1D(filters=4, kernel_size=1,
+    activation="relu") -> Dropout(0) -> Conv1D(filters=4, kernel_size=1) ->
+    ``x + res``, then ``GlobalAveragePooling1D()`` and Dense(3). The two residual sums are written
+    ``x + inputs`` and ``x + res`` as in the example, so Keras 3 records them
+    as ``keras.src.ops.numpy.Add`` operations (``add``, ``add_1``), not Add
+    layers; the saved nodes of the two Dropout(0) calls hold ``"training":
+    false`` in their ``kwargs`` and the pooling's ``"mask": null`` (what
+    Keras 3.15.1 records for these calls in a Functional model; a training
+    call overrides the recorded ``training``, see the nested models above,
+    and a rate of 0 drops nothing either way). The pooling averages the 6
+    steps, giving (N, 4), which feeds Dense(3) (kernel (4, 3)). Inputs
+    redrawn away from the ReLU's kink, see above.
+
+    MultiHeadAttention (keras/src/layers/attention/multi_head_attention.py,
+    Keras 3.15.1) has four EinsumDense projections, built and listed in
+    ``get_weights()`` in the order query, key, value, attention_output, each a
+    kernel then (with use_bias) a bias: query kernel (query features, heads,
+    key_dim) and bias (heads, key_dim); key kernel (key features, heads,
+    key_dim) and bias (heads, key_dim); value kernel (value features, heads,
+    value_dim) and bias (heads, value_dim); output kernel (heads, value_dim,
+    output) and bias (output,), output the query's last size or
+    ``output_shape`` (8 weights, all named ``kernel`` or ``bias``; 4 kernels
+    without bias). ``value_dim`` defaults to key_dim, and ``attention_axes``
+    null is serialized as ``[1]`` once the layer is built (rank-3 inputs).
+    Each case's numpy replay (``mha_reference``, float64) computes ``q =
+    einsum("ntf,fhd->nthd", query, Wq) + bq``, k from the key and v from the
+    value likewise, ``q / sqrt(key_dim)``, scores ``einsum("nthd,nshd->nhts",
+    q, k)``, a softmax over the key steps s, ``context =
+    einsum("nhts,nshd->nthd", p, v)`` and ``einsum("nthd,hdo->nto", context,
+    Wo) + bo``; the outputs match it (rtol 1e-4, atol 1e-5), its weight
+    shapes pin the order above, and ``transformer_encoder_block``'s replay
+    adds the LayerNormalizations (biased variance), the kernel-size-1 Conv1D
+    as matrix products per step (kernel (1, 4, 4)), the ReLU, the residual
+    sums, the mean over the last axis and the Dense. With dropout 0 and no
+    attention scores asked for, Keras runs the attention through
+    ``ops.dot_product_attention`` (``jax.nn.dot_product_attention``, XLA),
+    the same arithmetic. That fused path also makes Keras 3.15.1 unable to
+    call a MultiHeadAttention whose ``value_dim`` differs from key_dim on JAX
+    (``jax.nn.dot_product_attention`` wants value heads as wide as key heads,
+    and the backend's fallback reshapes the output to the query's shape), so
+    no case here has one: ``multi_head_attention_cross_key`` leaves
+    ``value_dim`` at key_dim.
 
 * ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
   ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
@@ -696,6 +770,15 @@ Runs in about five minutes. It writes:
     the script also checks that ``fit`` changes a non-trainable weight
     exactly when it is a moving statistic of a trainable BatchNormalization
     (nested ones included).
+  - ``transformer_timeseries_adam``: keras.io's timeseries Transformer
+    (``build_model`` with one encoder block, no MLP units): the
+    ``transformer_encoder_block`` gradient case's model (the same
+    normalization-first block, ``x + inputs`` and ``x + res`` operations,
+    MultiHeadAttention(key_dim=4, num_heads=2, dropout=0), dropout 0
+    everywhere, ReLU, GlobalAveragePooling1D())
+    on (6, 4) float inputs with a Dense(2, softmax) head,
+    sparse_categorical_crossentropy (class ids of 2 classes), Adam(1e-3)
+    (loss 0.707, 0.659).
 
 * ``Tests/Fixtures/training/fit/cases.json``: per case ``case``, ``loss``,
   ``loss_weights``, ``metrics``, ``optimizer`` (``class_name``, ``config``),
@@ -891,7 +974,8 @@ class GradCase:
     masked (every row holds an id other than 0), "zero_steps" sets one or two whole time steps of
     every sample (N(0, 1) inputs, see ``zero_some_steps``) exactly to 0.0 for a Masking layer
     and keeps the finite-difference direction of the input at 0 on those steps. ``reference``
-    (the nested-model cases) replays the whole model in numpy: ``reference(model, weights, xs)``
+    (the nested-model and attention cases) replays the whole model in numpy:
+    ``reference(model, weights, xs)``
     gets the ``get_weights()`` list and the inputs and returns ``(outputs, state, relu_inputs)``:
     the expected outputs (a list in ``model.outputs`` order), ``{index into get_weights():
     expected value after the training call}`` for the moving statistics it updates, and the
@@ -1267,6 +1351,163 @@ functional("nested_shared_encoder", [(5,), (5,)], _nested_shared_encoder,
 functional("nested_frozen_base", [(6, 6, 2)], lambda x: transfer_head(x, 2), kink_margin=0.01,
            reference=_nested_frozen_base_reference)
 sequential("nested_in_nested", (5,), _nested_in_nested, reference=_nested_in_nested_reference)
+
+
+# Attention: MultiHeadAttention on rank-3 inputs (attention over the steps axis, no attention or
+# causal mask, dropout 0), and the keras.io timeseries Transformer encoder block around it. Each
+# case has a numpy replay (``mha_reference``) that reads the weights by their get_weights() index
+# after checking their shapes, which pins MultiHeadAttention's weight order.
+def mha_layer(model):
+    """The model's one MultiHeadAttention, after checking that it runs as ``mha_reference``
+    replays it: no dropout, no gate, no sliding window, attention over axis 1 (the steps)."""
+    (layer,) = [m for m in leaf_layers(model) if isinstance(m, layers.MultiHeadAttention)]
+    assert layer.dropout == 0 and not layer._use_gate and layer._sliding_window is None, layer.name
+    assert tuple(layer.attention_axes) == (1,), layer.attention_axes  # set by build
+    return layer
+
+
+def mha_shapes(query_features, key_features, value_features, heads, key_dim, value_dim, output,
+               use_bias=True):
+    """MultiHeadAttention's get_weights() shapes: the query, key, value and attention_output
+    EinsumDense projections in that order, each a kernel and (with use_bias) a bias: query
+    kernel (query features, heads, key_dim), bias (heads, key_dim); key kernel (key features,
+    heads, key_dim), bias (heads, key_dim); value kernel (value features, heads, value_dim),
+    bias (heads, value_dim); output kernel (heads, value_dim, output), bias (output,)."""
+    pairs = [((query_features, heads, key_dim), (heads, key_dim)),
+             ((key_features, heads, key_dim), (heads, key_dim)),
+             ((value_features, heads, value_dim), (heads, value_dim)),
+             ((heads, value_dim, output), (output,))]
+    return [s for kernel, bias in pairs for s in ((kernel, bias) if use_bias else (kernel,))]
+
+
+def mha_reference(w, query, value, key=None):
+    """MultiHeadAttention (keras/src/layers/attention/multi_head_attention.py, Keras 3.15.1) on
+    rank-3 ``query`` (N, T, Fq), ``value`` (N, S, Fv) and ``key`` (N, S, Fk; ``value`` when
+    None), in numpy (float64), from its weights ``w`` in get_weights() order (8 with use_bias,
+    4 without; see ``mha_shapes``): ``q = einsum("ntf,fhd->nthd", query, Wq) + bq``, likewise
+    k from key and v from value; ``q / sqrt(key_dim)``; scores ``einsum("nthd,nshd->nhts", q,
+    k)``; softmax over the key steps s; ``context = einsum("nhts,nshd->nthd", p, v)``; output
+    ``einsum("nthd,hdo->nto", context, Wo) + bo``."""
+    key = value if key is None else key
+    if len(w) == 8:
+        wq, bq, wk, bk, wv, bv, wo, bo = w
+    else:
+        (wq, wk, wv, wo), bq, bk, bv, bo = w, 0.0, 0.0, 0.0, 0.0
+    q = np.einsum("ntf,fhd->nthd", query, wq) + bq
+    k = np.einsum("nsf,fhd->nshd", key, wk) + bk
+    v = np.einsum("nsf,fhd->nshd", value, wv) + bv
+    scores = np.einsum("nthd,nshd->nhts", q / np.sqrt(wq.shape[-1]), k)
+    p = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    p = p / p.sum(axis=-1, keepdims=True)
+    return np.einsum("nthd,hdo->nto", np.einsum("nhts,nshd->nthd", p, v), wo) + bo
+
+
+def _mha_self(x):
+    return layers.MultiHeadAttention(num_heads=2, key_dim=3)(x, x)
+
+
+def _mha_self_reference(model, weights, xs):
+    mha_layer(model)
+    w = f64_weights(weights, mha_shapes(6, 6, 6, 2, 3, 3, 6))
+    return [mha_reference(w, xs[0], xs[0])], {}, None
+
+
+def _mha_cross_key(query, value, key):
+    # value_dim is left at key_dim: with value_dim != key_dim (and dropout 0) Keras 3.15.1 cannot
+    # call the layer on JAX (its fused attention path needs value heads as wide as key heads;
+    # jax.nn.dot_product_attention refuses them and the backend's fallback reshapes the output
+    # to the query's shape).
+    return layers.MultiHeadAttention(num_heads=2, key_dim=3)(query, value, key=key)
+
+
+def _mha_cross_key_reference(model, weights, xs):
+    mha_layer(model)
+    w = f64_weights(weights, mha_shapes(5, 2, 6, 2, 3, 3, 5))
+    return [mha_reference(w, xs[0], xs[1], xs[2])], {}, None
+
+
+def _mha_no_bias_output_shape(x):
+    return layers.MultiHeadAttention(num_heads=3, key_dim=2, use_bias=False, output_shape=5)(x, x)
+
+
+def _mha_no_bias_output_shape_reference(model, weights, xs):
+    layer = mha_layer(model)
+    assert layer.value_dim == 2 and layer._output_shape == (5,), layer._output_shape
+    w = f64_weights(weights, mha_shapes(6, 6, 6, 3, 2, 2, 5, use_bias=False))
+    return [mha_reference(w, xs[0], xs[0])], {}, None
+
+
+def transformer_encoder(inputs, head_size, num_heads, ff_dim, dropout=0):
+    """The encoder block of keras.io's "Timeseries classification with a Transformer model" as
+    first published (keras-io's examples/timeseries/timeseries_transformer_classification, 2021:
+    normalization before the attention and before the feed-forward part), as it is written
+    there: the residual connections are ``x + inputs`` and ``x + res`` (Keras 3 records them as
+    ``keras.src.ops.numpy.Add`` operations, not Add layers)."""
+    # Normalization and Attention
+    x = layers.LayerNormalization(epsilon=1e-6)(inputs)
+    x = layers.MultiHeadAttention(
+        key_dim=head_size, num_heads=num_heads, dropout=dropout
+    )(x, x)
+    x = layers.Dropout(dropout)(x)
+    res = x + inputs
+
+    # Feed Forward Part
+    x = layers.LayerNormalization(epsilon=1e-6)(res)
+    x = layers.Conv1D(filters=ff_dim, kernel_size=1, activation="relu")(x)
+    x = layers.Dropout(dropout)(x)
+    x = layers.Conv1D(filters=inputs.shape[-1], kernel_size=1)(x)
+    return x + res
+
+
+def transformer_classifier(inputs, units, activation=None):
+    """keras.io's ``build_model`` (as first published) with one encoder block (head_size 4,
+    num_heads 2, ff_dim 4, dropout 0) and no MLP units: the block,
+    ``GlobalAveragePooling1D()`` (the mean over the steps, (N, features)), then Dense(units,
+    activation)."""
+    x = transformer_encoder(inputs, head_size=4, num_heads=2, ff_dim=4, dropout=0)
+    x = layers.GlobalAveragePooling1D()(x)
+    return layers.Dense(units, activation=activation)(x)
+
+
+def transformer_reference(model, weights, xs, units):
+    """``transformer_classifier`` in numpy: LayerNormalization (epsilon 1e-6, biased variance,
+    over the features), MultiHeadAttention (``mha_reference``), the residual adds, the two
+    kernel-size-1 Conv1D (kernel (1, in, filters): a matrix product per step), ReLU, the mean
+    over the steps, Dense. Returns the outputs and the values fed to the ReLU."""
+    mha_layer(model)
+    norms = [m for m in leaf_layers(model) if isinstance(m, layers.LayerNormalization)]
+    assert len(norms) == 2 and all(m.epsilon == 1e-6 and not m.rms_scaling for m in norms)
+    (pool,) = [m for m in leaf_layers(model) if isinstance(m, layers.GlobalAveragePooling1D)]
+    assert pool.data_format == "channels_last" and not pool.keepdims
+    w = f64_weights(weights, [(4,), (4,)] + mha_shapes(4, 4, 4, 2, 4, 4, 4)
+                    + [(4,), (4,), (1, 4, 4), (4,), (1, 4, 4), (4,), (4, units), (units,)])
+
+    def layer_norm(x, gamma, beta):
+        mean, var = x.mean(axis=-1, keepdims=True), x.var(axis=-1, keepdims=True)
+        return (x - mean) / np.sqrt(var + 1e-6) * gamma + beta
+
+    inputs = xs[0]
+    x = layer_norm(inputs, w[0], w[1])
+    res = mha_reference(w[2:10], x, x) + inputs
+    x = layer_norm(res, w[10], w[11])
+    fed = x @ w[12][0] + w[13]  # Conv1D(4, 1, relu): the values fed to the ReLU
+    x = np.maximum(fed, 0.0) @ w[14][0] + w[15]
+    pooled = (x + res).mean(axis=1)  # over the steps, (N, 4)
+    return pooled @ w[16] + w[17], fed
+
+
+def _transformer_encoder_block_reference(model, weights, xs):
+    out, fed = transformer_reference(model, weights, xs, 3)
+    return [out], {}, fed
+
+
+functional("multi_head_attention_self", [(4, 6)], _mha_self, reference=_mha_self_reference)
+functional("multi_head_attention_cross_key", [(3, 5), (4, 6), (4, 2)], _mha_cross_key,
+           reference=_mha_cross_key_reference)
+functional("multi_head_attention_no_bias_output_shape", [(4, 6)], _mha_no_bias_output_shape,
+           reference=_mha_no_bias_output_shape_reference)
+functional("transformer_encoder_block", [(6, 4)], lambda x: transformer_classifier(x, 3),
+           kink_margin=0.02, reference=_transformer_encoder_block_reference)
 
 
 def check_bn(model, x, outputs, state_after, ntv):
@@ -2378,6 +2619,22 @@ add_fit(FitCase("nested_fine_tune_sgd",
                 lambda: "categorical_crossentropy", '"categorical_crossentropy"',
                 lambda: keras.optimizers.SGD(0.05, momentum=0.9),
                 "keras.optimizers.SGD(0.05, momentum=0.9)"))
+
+
+# The keras.io timeseries Transformer (one encoder block, MultiHeadAttention inside) with a
+# softmax head.
+def transformer_timeseries(name):
+    def build():
+        inputs = keras.Input(shape=(6, 4))
+        return keras.Model(inputs, transformer_classifier(inputs, 2, "softmax"), name=name)
+    return build
+
+
+add_fit(FitCase("transformer_timeseries_adam",
+                transformer_timeseries("transformer_timeseries_adam"), (6, 4),
+                lambda x, rng: [sparse_y(x, rng, 2)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(1e-3), "keras.optimizers.Adam(1e-3)"))
 
 
 # Independent reference: the formulas of keras/src/losses, keras/src/metrics,

@@ -105,6 +105,16 @@ extension AverageConfig: BackwardPassConfig {}
 extension MaximumConfig: BackwardPassConfig {}
 extension MinimumConfig: BackwardPassConfig {}
 extension ConcatenateConfig: BackwardPassConfig {}
+extension MultiHeadAttentionConfig: BackwardPassConfig {}
+extension OperationConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        guard ["Add", "Subtract", "Multiply"].contains(Kind.className) else {
+            return "the operation \(Kind.className) has no backward pass yet"
+        }
+        let tensors = call.filter { $0 == .tensor }.count
+        return tensors == 2 && call.count == 2 ? nil : "an operation on constants has no backward pass yet"
+    }
+}
 
 extension BatchNormalizationConfig: BackwardPassConfig {
     package static var updatesStateInTraining: Bool { true }

@@ -101,11 +101,11 @@ struct TrainingPlan {
         return maskOnly
     }
 
-    /// Whether a call passes its inputs as the training step can: one argument, and at most a
-    /// `mask` keyword (which the training call takes as `mask:`).
+    /// Whether a call passes its inputs as the training step can: its arguments (one, a list,
+    /// or MultiHeadAttention's query, value and key, passed as the call passes them), and at
+    /// most a `mask` keyword (which the training call takes as `mask:`).
     static func trainsWith(_ layout: ModelGraph.CallLayout) -> Bool {
-        layout.positional == nil && layout.keywords.isEmpty && !layout.useCausalMask && layout.initialStates == 0
-            && layout.maskKeywords.allSatisfy { $0 == "mask" }
+        !layout.useCausalMask && layout.initialStates == 0 && layout.maskKeywords.allSatisfy { $0 == "mask" }
     }
 
     /// The first layer or call without a backward pass, described for the model's

@@ -124,6 +124,10 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradNestedSharedEncoder.self, "nested_shared_encoder"),
         .gradients(TrainingGradNestedFrozenBase.self, "nested_frozen_base"),
         .gradients(TrainingGradNestedInNested.self, "nested_in_nested"),
+        .gradients(TrainingGradMultiHeadAttentionSelf.self, "multi_head_attention_self"),
+        .gradients(TrainingGradMultiHeadAttentionCrossKey.self, "multi_head_attention_cross_key"),
+        .gradients(TrainingGradMultiHeadAttentionNoBiasOutputShape.self, "multi_head_attention_no_bias_output_shape"),
+        .gradients(TrainingGradTransformerEncoderBlock.self, "transformer_encoder_block"),
     ]
 
     static let fits: [TrainingCase] = [
@@ -172,5 +176,6 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitBidirectionalLstmTextSgd.self, "bidirectional_lstm_text_sgd"),
         .fit(TrainingFitTransferFrozenBaseAdam.self, "transfer_frozen_base_adam"),
         .fit(TrainingFitNestedFineTuneSgd.self, "nested_fine_tune_sgd"),
+        .fit(TrainingFitTransformerTimeseriesAdam.self, "transformer_timeseries_adam"),
     ]
 }

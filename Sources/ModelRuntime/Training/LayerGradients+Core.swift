@@ -196,3 +196,74 @@ extension TimeDistributed: TrainableLayer where Inner: TrainableLayer {
         return result
     }
 }
+
+/// A Keras operation with a backward pass: the gradients of its tensor operands (in the
+/// output's broadcast shape) from the output's.
+public protocol DifferentiableOperation: OperationKernel {
+    /// The gradient of each operand, broadcast to the output's shape.
+    static func operandGradients(_ operation: Operation<Self>, _ outputGradient: Tensor, operands: [Tensor]) -> [Tensor]
+}
+
+extension Ops.Add: DifferentiableOperation {
+    public static func operandGradients(_ operation: Operation<Self>, _ g: Tensor, operands: [Tensor]) -> [Tensor] {
+        [g, g]
+    }
+}
+
+extension Ops.Subtract: DifferentiableOperation {
+    public static func operandGradients(_ operation: Operation<Self>, _ g: Tensor, operands: [Tensor]) -> [Tensor] {
+        [g, g.zipped(with: g) { value, _ in -value }]
+    }
+}
+
+extension Ops.Multiply: DifferentiableOperation {
+    public static func operandGradients(_ operation: Operation<Self>, _ g: Tensor, operands: [Tensor]) -> [Tensor] {
+        [compute(operation, [g, operands[1]]), compute(operation, [g, operands[0]])]
+    }
+}
+
+extension Operation: TrainableMerge where Kind: DifferentiableOperation {
+    public func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: [Tensor]) {
+        (self(inputs), inputs)
+    }
+
+    /// The operands' gradients, summed over the axes each was broadcast along.
+    public func backward(_ outputGradient: Tensor, tape inputs: [Tensor], inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let gradients = Kind.operandGradients(self, outputGradient, operands: inputs)
+        return LayerGradients(inputs: zip(gradients, inputs).map { $0.summed(to: $1.shape) })
+    }
+}
+
+extension Tensor {
+    /// The tensor summed over the axes along which a tensor of `target` shape was broadcast
+    /// to this one's (NumPy's rules: leading axes added, axes of size 1 stretched).
+    func summed(to target: [Int]) -> Tensor {
+        guard shape != target else { return self }
+        let padded = Array(repeating: 1, count: rank - target.count) + target
+        // Where each position of this tensor lands in the target: axes of size 1 there add nothing.
+        var strides = [Int](repeating: 0, count: rank)
+        var step = 1
+        for axis in (0..<rank).reversed() {
+            strides[axis] = padded[axis] == 1 ? 0 : step
+            step *= padded[axis]
+        }
+        let values = scalars
+        return Tensor(shape: target) { out in
+            for index in 0..<out.count { out[index] = 0 }
+            var position = [Int](repeating: 0, count: rank)
+            for value in values {
+                var target = 0
+                for axis in 0..<rank { target += position[axis] * strides[axis] }
+                out[target] += value
+                var axis = rank - 1
+                while axis >= 0 {
+                    position[axis] += 1
+                    if position[axis] < shape[axis] { break }
+                    position[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+    }
+}

@@ -168,14 +168,19 @@ public struct ModelGradients: Sendable {
     }
 }
 
-/// The sum of the gradients that flow into one tensor from its several readers.
+/// The sum of the gradients that flow into one tensor from its several readers. A reader of a
+/// model input that was not asked for its gradient passes an empty tensor (shape `[0]`), which
+/// adds nothing.
 public func sumGradients(_ first: Tensor, _ others: Tensor...) -> Tensor {
     others.reduce(first) { $0.adding($1) }
 }
 
 extension Tensor {
-    /// The element-wise sum of two tensors of one shape.
+    /// The element-wise sum of two tensors of one shape; an empty tensor (shape `[0]`, the
+    /// gradient nobody asked for) adds nothing.
     func adding(_ other: Tensor) -> Tensor {
+        if shape == [0] { return other }
+        if other.shape == [0] { return self }
         precondition(shape == other.shape, "gradients of shapes \(shape) and \(other.shape) cannot be added")
         return zipped(with: other) { $0 + $1 }
     }

@@ -1,0 +1,190 @@
+// Backward pass of MultiHeadAttention (no masks): projections, scaled dot products, softmax,
+// attention dropout, the output projection.
+
+extension MultiHeadAttention: TrainableMerge {
+    /// What `backward` reads: the inputs, their projections `(rows, heads · size)`, the
+    /// attention weights `(batch, heads, tq, tk)` and their dropout mask, and the attended
+    /// values `(batch · tq, heads · dv)`.
+    public struct Tape: Sendable {
+        let inputs: [Tensor]
+        let q: Tensor
+        let k: Tensor
+        let v: Tensor
+        let weights: [Float]
+        let dropMask: [Float]?
+        let context: Tensor
+    }
+
+    /// The sizes: batch, query steps, key steps, heads, key size, value size.
+    private func sizes(_ inputs: [Tensor]) -> (batch: Int, tq: Int, tk: Int, heads: Int, dk: Int, dv: Int) {
+        let (query, _, key) = attentionOperands(inputs)
+        return (query.shape[0], query.shape[1], key.shape[1], config.numHeads, config.keyDim, config.headValueDim)
+    }
+
+    /// Projection `index` (query 0, key 1, value 2, output 3): its kernel as a matrix and its bias.
+    private func projection(_ index: Int) -> (kernel: Tensor, bias: Tensor?) {
+        let step = config.useBias ? 2 : 1
+        let kernel = projections[index * step]
+        let rows = index == 3 ? kernel.shape[0] * kernel.shape[1] : kernel.shape[0]
+        return (
+            kernel.reshaped(to: [rows, kernel.scalarCount / rows]), config.useBias ? projections[index * step + 1] : nil
+        )
+    }
+
+    /// `x · kernel + bias` over the rows of `x`.
+    private func project(_ x: Tensor, _ index: Int) -> Tensor {
+        let (kernel, bias) = projection(index)
+        let (rows, features) = (x.scalarCount / kernel.shape[0], kernel.shape[0])
+        var out = x.reshaped(to: [rows, features]).matrixProduct(kernel, m: rows, k: features, n: kernel.shape[1])
+        if let bias {
+            let b = bias.scalars
+            out.withUnsafeMutableScalars { o in
+                for r in 0..<rows {
+                    for c in 0..<b.count { o[r * b.count + c] += b[c] }
+                }
+            }
+        }
+        return out
+    }
+
+    /// One head's `steps × size` block of a projection laid out `(batch · steps, heads · size)`.
+    private func head(_ x: Tensor, sample: Int, head: Int, steps: Int, size: Int) -> Tensor {
+        let heads = config.numHeads
+        return Tensor(shape: [steps, size]) { out in
+            x.withUnsafeScalars { a in
+                for t in 0..<steps {
+                    let source = ((sample * steps + t) * heads + head) * size
+                    for d in 0..<size { out[t * size + d] = a[source + d] }
+                }
+            }
+        }
+    }
+
+    /// Adds one head's block back into `(batch · steps, heads · size)` scalars.
+    private func addHead(_ block: Tensor, into x: inout [Float], sample: Int, head: Int, steps: Int, size: Int) {
+        let heads = config.numHeads
+        block.withUnsafeScalars { b in
+            for t in 0..<steps {
+                let target = ((sample * steps + t) * heads + head) * size
+                for d in 0..<size { x[target + d] += b[t * size + d] }
+            }
+        }
+    }
+
+    /// The attention without masks, keeping every intermediate; in training, `dropout` drops
+    /// attention weights with draws from `context` (not Keras's generator).
+    public func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        let (query, value, key) = attentionOperands(inputs)
+        let (batch, tq, tk, heads, dk, dv) = sizes(inputs)
+        let (q, k, v) = (project(query, 0), project(key, 1), project(value, 2))
+        let scale = 1 / Float(dk).squareRoot()
+        var weights = [Float](repeating: 0, count: batch * heads * tq * tk)
+        var attended = [Float](repeating: 0, count: batch * tq * heads * dv)
+        let rate = Float(config.dropout)
+        let drop = context.isTraining && rate > 0 ? context.nextGenerator().uniform(count: weights.count) : nil
+        let dropMask = drop.map { draws in draws.map { Float($0) >= rate ? 1 / (1 - rate) : 0 } }
+        for n in 0..<batch {
+            for h in 0..<heads {
+                let qh = head(q, sample: n, head: h, steps: tq, size: dk)
+                let kh = head(k, sample: n, head: h, steps: tk, size: dk)
+                var scores = qh.matrixProduct(kh.transposedMatrix(rows: tk, columns: dk), m: tq, k: dk, n: tk).scalars
+                let base = (n * heads + h) * tq * tk
+                for i in 0..<tq {
+                    for j in 0..<tk { scores[i * tk + j] *= scale }
+                    let total = exponentiateRow(&scores, from: i * tk, count: tk)
+                    for j in 0..<tk {
+                        weights[base + i * tk + j] = scores[i * tk + j] / total
+                        scores[i * tk + j] = weights[base + i * tk + j] * (dropMask?[base + i * tk + j] ?? 1)
+                    }
+                }
+                let vh = head(v, sample: n, head: h, steps: tk, size: dv)
+                let out = Tensor(shape: [tq, tk], scalars: scores).matrixProduct(vh, m: tq, k: tk, n: dv)
+                addHead(out, into: &attended, sample: n, head: h, steps: tq, size: dv)
+            }
+        }
+        let contextTensor = Tensor(shape: [batch * tq, heads * dv], scalars: attended)
+        let output = project(contextTensor, 3)
+        let tape = Tape(
+            inputs: inputs, q: q, k: k, v: v, weights: weights, dropMask: dropMask, context: contextTensor)
+        return (output.reshaped(to: [batch, tq, output.shape[1]]), tape)
+    }
+
+    /// Back through the output projection, the attended values, the softmax and the scaled dot
+    /// products to the three projections. Weights in Keras's order (query, key, value, output;
+    /// kernel then bias); the value input gets the key's gradient too when it serves as both.
+    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let (batch, tq, tk, heads, dk, dv) = sizes(tape.inputs)
+        let scale = 1 / Float(dk).squareRoot()
+        let width = outputGradient.shape[2]
+        let g = outputGradient.reshaped(to: [batch * tq, width])
+        let (outputKernel, _) = projection(3)
+        var weightGradients: [Tensor] = []
+        let outputKernelGradient = tape.context.transposedMatrix(rows: batch * tq, columns: heads * dv)
+            .matrixProduct(g, m: heads * dv, k: batch * tq, n: width)
+        let contextGradient = g.matrixProduct(
+            outputKernel.transposedMatrix(rows: heads * dv, columns: width), m: batch * tq, k: width, n: heads * dv)
+        var (dq, dk_, dv_) = (
+            [Float](repeating: 0, count: batch * tq * heads * dk),
+            [Float](repeating: 0, count: batch * tk * heads * dk),
+            [Float](repeating: 0, count: batch * tk * heads * dv)
+        )
+        for n in 0..<batch {
+            for h in 0..<heads {
+                let base = (n * heads + h) * tq * tk
+                let dc = head(contextGradient, sample: n, head: h, steps: tq, size: dv)
+                let vh = head(tape.v, sample: n, head: h, steps: tk, size: dv)
+                let weights = Array(tape.weights[base..<(base + tq * tk)])
+                let dropped = tape.dropMask.map { mask in (0..<(tq * tk)).map { weights[$0] * mask[base + $0] } }
+                // ∂V = Pᵀ · ∂C; ∂P = ∂C · Vᵀ (through the dropout mask).
+                let used = Tensor(shape: [tq, tk], scalars: dropped ?? weights)
+                addHead(
+                    used.transposedMatrix(rows: tq, columns: tk).matrixProduct(dc, m: tk, k: tq, n: dv), into: &dv_,
+                    sample: n, head: h, steps: tk, size: dv)
+                var dp = dc.matrixProduct(vh.transposedMatrix(rows: tk, columns: dv), m: tq, k: dv, n: tk).scalars
+                if let mask = tape.dropMask { for index in dp.indices { dp[index] *= mask[base + index] } }
+                // The softmax: ∂S = P ∘ (∂P − Σⱼ P ∂P), then the scale.
+                for i in 0..<tq {
+                    var dot: Float = 0
+                    for j in 0..<tk { dot += weights[i * tk + j] * dp[i * tk + j] }
+                    for j in 0..<tk { dp[i * tk + j] = weights[i * tk + j] * (dp[i * tk + j] - dot) * scale }
+                }
+                let ds = Tensor(shape: [tq, tk], scalars: dp)
+                let qh = head(tape.q, sample: n, head: h, steps: tq, size: dk)
+                let kh = head(tape.k, sample: n, head: h, steps: tk, size: dk)
+                addHead(ds.matrixProduct(kh, m: tq, k: tk, n: dk), into: &dq, sample: n, head: h, steps: tq, size: dk)
+                addHead(
+                    ds.transposedMatrix(rows: tq, columns: tk).matrixProduct(qh, m: tk, k: tq, n: dk), into: &dk_,
+                    sample: n, head: h, steps: tk, size: dk)
+            }
+        }
+        // The three input projections: kernel xᵀ · ∂, bias Σ ∂, input ∂ · kernelᵀ.
+        let (query, value, key) = attentionOperands(tape.inputs)
+        var projectedInputs: [Tensor] = []
+        for (index, (x, d, size)) in [(query, dq, dk), (key, dk_, dk), (value, dv_, dv)].enumerated() {
+            let (kernel, _) = projection(index)
+            let (rows, features, columns) = (x.scalarCount / kernel.shape[0], kernel.shape[0], heads * size)
+            let gradient = Tensor(shape: [rows, columns], scalars: d)
+            let kernelGradient = x.reshaped(to: [rows, features]).transposedMatrix(rows: rows, columns: features)
+                .matrixProduct(gradient, m: features, k: rows, n: columns)
+            weightGradients.append(kernelGradient.reshaped(to: projections[index * (config.useBias ? 2 : 1)].shape))
+            if config.useBias {
+                weightGradients.append(gradient.columnSums(columns: columns).reshaped(to: [heads, size]))
+            }
+            if inputGradient {
+                projectedInputs.append(
+                    gradient.matrixProduct(
+                        kernel.transposedMatrix(rows: features, columns: columns), m: rows, k: columns, n: features
+                    ).reshaped(to: x.shape))
+            }
+        }
+        weightGradients.append(outputKernelGradient.reshaped(to: projections[config.useBias ? 6 : 3].shape))
+        if config.useBias { weightGradients.append(g.columnSums(columns: width)) }
+        guard inputGradient else { return LayerGradients(inputs: [], weights: weightGradients) }
+        // [query, value] (key = value) or [query, value, key].
+        let inputs =
+            tape.inputs.count > 2
+            ? [projectedInputs[0], projectedInputs[2], projectedInputs[1]]
+            : [projectedInputs[0], projectedInputs[2].adding(projectedInputs[1])]
+        return LayerGradients(inputs: inputs, weights: weightGradients)
+    }
+}
