@@ -220,6 +220,19 @@ def call_model(model, inputs):
     return [np.asarray(y, dtype=np.float32) for y in keras.tree.flatten(outputs)]
 
 
+def jsonable(value):
+    """JSON-safe copy: tuples to lists, numpy scalars to Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    return value
+
+
 def write_json(path, obj):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:

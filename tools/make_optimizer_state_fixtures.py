@@ -320,17 +320,7 @@ def fit_one_epoch(model, x, y):
     return float(history.history["loss"][0])
 
 
-def jsonable(value):
-    """JSON-safe copy: tuples to lists, numpy scalars to Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    return value
+jsonable = fc.jsonable
 
 
 # ----------------------------------------------------------------------------

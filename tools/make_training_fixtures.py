@@ -941,17 +941,7 @@ def write_spec(folder, model):
     return model.to_json(indent=2) + "\n"
 
 
-def jsonable(value):
-    """JSON-safe copy: tuples to lists, numpy scalars to Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    return value
+jsonable = fc.jsonable
 
 
 def numbered(kind, arrays):
