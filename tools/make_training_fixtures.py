@@ -85,7 +85,10 @@ Runs in about five minutes. It writes:
       backward layer's; a MultiHeadAttention's projection kernels (features,
       heads, size) have fan_in = features * heads, the output kernel (heads,
       value_dim, output) heads * value_dim, and its (heads, size) biases are
-      biases.
+      biases; an Attention's scalar ``scale`` and ``concat_score_weight`` and
+      an AdditiveAttention's ``scale`` (features,) are drawn as biases,
+      N(0, 0.5^2) (checked to lie more than 0.05 from 0 and from 1, the
+      scalars' init).
     - ``upstream.npy`` (or ``upstream_N.npy`` in ``model.outputs`` order):
       N(0, 1) of the output's shape. The scalar loss is
       ``L = sum_k sum(output_k * upstream_k)``, so ``upstream_k`` is
@@ -388,8 +391,9 @@ Runs in about five minutes. It writes:
     the state is unchanged. Gradients are checked by the finite difference
     (and by Keras's own ``model(x, training=True)`` output), not by a numpy
     backward pass.
-  - Attention (Functional; MultiHeadAttention on rank-3 inputs: attention
-    over the steps axis, no attention or causal mask, dropout 0):
+  - Attention (Functional; MultiHeadAttention, and Attention and
+    AdditiveAttention below, on rank-3 inputs: attention over the steps
+    axis, no attention or causal mask, dropout 0):
     ``multi_head_attention_self``: MultiHeadAttention(num_heads=2,
     key_dim=3)(x, x) on x (4, 6) (self-attention: query and value the same
     tensor, key = value); ``multi_head_attention_cross_key``:
@@ -455,6 +459,39 @@ Runs in about five minutes. It writes:
     and the backend's fallback reshapes the output to the query's shape), so
     no case here has one: ``multi_head_attention_cross_key`` leaves
     ``value_dim`` at key_dim.
+
+    Attention and AdditiveAttention (Functional, inputs ``input_a`` the
+    query (3, 4) and ``input_b`` the value (5, 4), batch 3, the layer called
+    on a list as ``layer([query, value])``, no masks, dropout 0; output (3,
+    3, 4)): ``attention_dot_scale``: Attention(use_scale=True) (score_mode
+    "dot"); ``attention_dot_key``: Attention()([query, value, key]) with a
+    third input ``input_c``, the key (5, 4) (no weights: only the input
+    gradients); ``attention_concat_scale``: Attention(use_scale=True,
+    score_mode="concat"); ``additive_attention``: AdditiveAttention()
+    (use_scale true by default). The saved node's ``args`` hold the list of
+    two (three) tensors and its ``kwargs`` are ``{}``; AdditiveAttention's
+    config has no ``score_mode`` (its get_config deletes it), and both save
+    ``seed`` (null).
+
+    Their weights (keras/src/layers/attention/attention.py and
+    additive_attention.py, Keras 3.15.1), in ``get_weights()`` order:
+    Attention builds ``scale`` (shape (), initializer ones) when use_scale,
+    then ``concat_score_weight`` (shape (), ones) when score_mode is
+    "concat", whatever use_scale says: Attention(score_mode="concat") has
+    one weight, concat_score_weight, and Attention() (dot, no scale) none;
+    AdditiveAttention builds only ``scale``, of shape (query features,) and
+    Glorot-uniform (not ones; none without use_scale). All trainable. The
+    replays (``attention_reference``, ``additive_attention_reference``,
+    float64; the key is the value when not given) compute the scores (N,
+    Tq, Tv): dot ``q_t . k_s``, times ``scale`` with use_scale (no 1 /
+    sqrt(dim) factor, unlike MultiHeadAttention); concat
+    ``concat_score_weight * sum_f tanh(scale * (q_t + k_s))`` (the scale
+    inside the tanh; ``tanh(q_t + k_s)`` without use_scale); additive
+    ``sum_f scale[f] * tanh(q_t[f] + k_s[f])`` (the scale outside the tanh;
+    1 without use_scale); then a softmax over the value steps s and the
+    weighted sum of the value steps. The outputs match them (rtol 1e-4,
+    atol 1e-5), and the weight shapes (and names, for the concat case) pin
+    the order above.
 
 * ``Tests/Fixtures/training/gradients/cases.json``: per case ``case``,
   ``model`` (Sequential/Functional), ``input_shapes`` and ``output_shapes``
@@ -1498,6 +1535,115 @@ functional("multi_head_attention_no_bias_output_shape", [(4, 6)], _mha_no_bias_o
            reference=_mha_no_bias_output_shape_reference)
 functional("transformer_encoder_block", [(6, 4)], lambda x: transformer_classifier(x, 3),
            kink_margin=0.02, reference=_transformer_encoder_block_reference)
+
+
+# Attention and AdditiveAttention (keras/src/layers/attention/attention.py and
+# additive_attention.py, Keras 3.15.1) on query (3, 4) and value (5, 4), called as
+# ``layer([query, value])`` (or ``[query, value, key]``), no masks, dropout 0. Each case's numpy
+# replay reads the weights by their get_weights() index after checking their shapes.
+def attention_layer(model, cls):
+    """The model's one layer of exactly class ``cls`` (Attention or its subclass
+    AdditiveAttention), after checking that it runs as ``attention_reference`` replays it: no
+    dropout."""
+    (layer,) = [m for m in leaf_layers(model) if isinstance(m, layers.Attention)]
+    assert type(layer) is cls and layer.dropout == 0, (layer.name, type(layer))
+    return layer
+
+
+def away_from_init(*values):
+    """Checks that the randomized scales (initialized to 1, or Glorot-uniform for
+    AdditiveAttention's) are neither 0 nor 1 (by more than 0.05), so each one matters to the
+    output and a replay that dropped or swapped one would show."""
+    for value in values:
+        assert np.all(np.abs(value) > 0.05) and np.all(np.abs(value - 1.0) > 0.05), value
+
+
+def attention_softmax_sum(scores, value):
+    """The part Attention and AdditiveAttention share: a softmax of the scores (N, Tq, Tv) over
+    the value steps Tv, then the weighted sum of the value steps, (N, Tq, value features)."""
+    p = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    p = p / p.sum(axis=-1, keepdims=True)
+    return np.einsum("nts,nsf->ntf", p, value)
+
+
+def attention_reference(query, value, key=None, score_mode="dot", scale=None,
+                        concat_score_weight=None):
+    """Attention (keras/src/layers/attention/attention.py, Keras 3.15.1) in numpy (float64), no
+    masks: ``key`` defaults to ``value``; score_mode "dot": ``scores[n, t, s] = q_t . k_s``,
+    times ``scale`` when use_scale; "concat": ``concat_score_weight * sum_f tanh(scale * (q_t +
+    k_s))`` (``tanh(q_t + k_s)`` without use_scale: the concat mode always has its
+    concat_score_weight); then ``attention_softmax_sum``."""
+    key = value if key is None else key
+    if score_mode == "dot":
+        scores = np.einsum("ntf,nsf->nts", query, key)
+        if scale is not None:
+            scores = scores * scale
+    else:
+        assert score_mode == "concat" and concat_score_weight is not None
+        summed = query[:, :, None, :] + key[:, None, :, :]
+        if scale is not None:
+            summed = scale * summed
+        scores = concat_score_weight * np.tanh(summed).sum(axis=-1)
+    return attention_softmax_sum(scores, value)
+
+
+def additive_attention_reference(query, value, key=None, scale=None):
+    """AdditiveAttention (keras/src/layers/attention/additive_attention.py, Keras 3.15.1) in
+    numpy (float64), no masks: ``key`` defaults to ``value``; ``scores[n, t, s] = sum_f scale[f]
+    * tanh(q_t[f] + k_s[f])`` (scale (features,), outside the tanh; 1 without use_scale); then
+    ``attention_softmax_sum``."""
+    key = value if key is None else key
+    terms = np.tanh(query[:, :, None, :] + key[:, None, :, :])
+    scores = (terms * (1.0 if scale is None else scale)).sum(axis=-1)
+    return attention_softmax_sum(scores, value)
+
+
+def _attention_dot_scale_reference(model, weights, xs):
+    layer = attention_layer(model, layers.Attention)
+    assert layer.use_scale and layer.score_mode == "dot"
+    (scale,) = f64_weights(weights, [()])
+    away_from_init(scale)
+    return [attention_reference(xs[0], xs[1], scale=scale)], {}, None
+
+
+def _attention_dot_key_reference(model, weights, xs):
+    layer = attention_layer(model, layers.Attention)
+    assert not layer.use_scale and layer.score_mode == "dot"
+    f64_weights(weights, [])
+    return [attention_reference(xs[0], xs[1], xs[2])], {}, None
+
+
+def _attention_concat_scale_reference(model, weights, xs):
+    layer = attention_layer(model, layers.Attention)
+    assert layer.use_scale and layer.score_mode == "concat"
+    scale, concat_score_weight = f64_weights(weights, [(), ()])
+    assert [v.name for v in model.weights] == ["scale", "concat_score_weight"]
+    away_from_init(scale, concat_score_weight)
+    return [attention_reference(xs[0], xs[1], score_mode="concat", scale=scale,
+                                concat_score_weight=concat_score_weight)], {}, None
+
+
+def _additive_attention_reference(model, weights, xs):
+    layer = attention_layer(model, layers.AdditiveAttention)
+    assert layer.use_scale
+    (scale,) = f64_weights(weights, [(4,)])
+    away_from_init(scale)
+    return [additive_attention_reference(xs[0], xs[1], scale=scale)], {}, None
+
+
+functional("attention_dot_scale", [(3, 4), (5, 4)],
+           lambda query, value: layers.Attention(use_scale=True)([query, value]),
+           reference=_attention_dot_scale_reference)
+functional("attention_dot_key", [(3, 4), (5, 4), (5, 4)],
+           lambda query, value, key: layers.Attention()([query, value, key]),
+           reference=_attention_dot_key_reference)
+functional("attention_concat_scale", [(3, 4), (5, 4)],
+           lambda query, value: layers.Attention(use_scale=True, score_mode="concat")(
+               [query, value]),
+           reference=_attention_concat_scale_reference)
+functional("additive_attention", [(3, 4), (5, 4)],
+           lambda query, value: layers.AdditiveAttention()([query, value]),
+           reference=_additive_attention_reference)
 
 
 def check_bn(model, x, outputs, state_after, ntv):

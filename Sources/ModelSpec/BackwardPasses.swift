@@ -106,6 +106,14 @@ extension MaximumConfig: BackwardPassConfig {}
 extension MinimumConfig: BackwardPassConfig {}
 extension ConcatenateConfig: BackwardPassConfig {}
 extension MultiHeadAttentionConfig: BackwardPassConfig {}
+extension AttentionConfig: BackwardPassConfig {
+    package var trainingBlocker: String? { dropout > 0 ? "Attention with dropout has no training call yet" : nil }
+}
+extension AdditiveAttentionConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        dropout > 0 ? "AdditiveAttention with dropout has no training call yet" : nil
+    }
+}
 extension OperationConfig: BackwardPassConfig {
     package var trainingBlocker: String? {
         guard ["Add", "Subtract", "Multiply"].contains(Kind.className) else {

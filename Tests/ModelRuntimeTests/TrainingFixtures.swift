@@ -128,6 +128,10 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradMultiHeadAttentionCrossKey.self, "multi_head_attention_cross_key"),
         .gradients(TrainingGradMultiHeadAttentionNoBiasOutputShape.self, "multi_head_attention_no_bias_output_shape"),
         .gradients(TrainingGradTransformerEncoderBlock.self, "transformer_encoder_block"),
+        .gradients(TrainingGradAttentionDotScale.self, "attention_dot_scale"),
+        .gradients(TrainingGradAttentionDotKey.self, "attention_dot_key"),
+        .gradients(TrainingGradAttentionConcatScale.self, "attention_concat_scale"),
+        .gradients(TrainingGradAdditiveAttention.self, "additive_attention"),
     ]
 
     static let fits: [TrainingCase] = [

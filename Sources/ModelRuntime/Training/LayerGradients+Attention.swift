@@ -1,5 +1,8 @@
-// Backward pass of MultiHeadAttention (no masks): projections, scaled dot products, softmax,
-// attention dropout, the output projection.
+import Foundation
+
+// Backward passes of the attention layers without masks: MultiHeadAttention (projections,
+// scaled dot products, softmax, attention dropout, the output projection), Attention and
+// AdditiveAttention (scores, softmax, the weighted sum of the values).
 
 extension MultiHeadAttention: TrainableMerge {
     /// What `backward` reads: the inputs, their projections `(rows, heads · size)`, the
@@ -186,5 +189,194 @@ extension MultiHeadAttention: TrainableMerge {
             ? [projectedInputs[0], projectedInputs[2], projectedInputs[1]]
             : [projectedInputs[0], projectedInputs[2].adding(projectedInputs[1])]
         return LayerGradients(inputs: inputs, weights: weightGradients)
+    }
+}
+
+/// What `Attention`'s and `AdditiveAttention`'s backward passes read: the inputs and the
+/// attention weights `(batch, tq, tv)`.
+public struct ScoredAttentionTape: Sendable {
+    let inputs: [Tensor]
+    let weights: [Float]
+}
+
+/// The training call of a scored attention without masks: `score(q, k)` of every query and key
+/// step, softmax over the key steps, the weighted sum of the value steps.
+func scoredAttentionTraining(
+    _ inputs: [Tensor], score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
+) -> (output: Tensor, tape: ScoredAttentionTape) {
+    let (query, value, key) = attentionOperands(inputs)
+    let (batch, tq, dim, tv, features) = (
+        query.shape[0], query.shape[1], query.shape[2], value.shape[1], value.shape[2]
+    )
+    var weights = [Float](repeating: 0, count: batch * tq * tv)
+    query.withUnsafeScalars { q in
+        key.withUnsafeScalars { k in
+            for n in 0..<batch {
+                var row = [Float](repeating: 0, count: tv)
+                for i in 0..<tq {
+                    for j in 0..<tv {
+                        row[j] = score(q.baseAddress! + (n * tq + i) * dim, k.baseAddress! + (n * tv + j) * dim, dim)
+                    }
+                    let total = exponentiateRow(&row, from: 0, count: tv)
+                    for j in 0..<tv { weights[(n * tq + i) * tv + j] = row[j] / total }
+                }
+            }
+        }
+    }
+    var output = [Float](repeating: 0, count: batch * tq * features)
+    for n in 0..<batch {
+        let p = Tensor(shape: [tq, tv], scalars: Array(weights[(n * tq * tv)..<((n + 1) * tq * tv)]))
+        let v = Tensor(
+            shape: [tv, features], scalars: Array(value.scalars[(n * tv * features)..<((n + 1) * tv * features)]))
+        let out = p.matrixProduct(v, m: tq, k: tv, n: features).scalars
+        output.replaceSubrange((n * tq * features)..<((n + 1) * tq * features), with: out)
+    }
+    return (
+        Tensor(shape: [batch, tq, features], scalars: output), ScoredAttentionTape(inputs: inputs, weights: weights)
+    )
+}
+
+/// Back through the weighted sum and the softmax to the scores; `scoreBackward(q, k, dim,
+/// ∂score, ∂q, ∂k)` adds one score's share to the query's, the key's and the layer's weights'
+/// gradients. Returns the inputs' gradients (`[query, value]`, the key's added to the value's
+/// when it serves as both, or `[query, value, key]`).
+func scoredAttentionBackward(
+    _ outputGradient: Tensor, tape: ScoredAttentionTape,
+    scoreBackward: (
+        _ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int, _ gradient: Float,
+        _ queryGradient: UnsafeMutablePointer<Float>, _ keyGradient: UnsafeMutablePointer<Float>
+    ) -> Void
+) -> [Tensor] {
+    let (query, value, key) = attentionOperands(tape.inputs)
+    let (batch, tq, dim, tv, features) = (
+        query.shape[0], query.shape[1], query.shape[2], value.shape[1], value.shape[2]
+    )
+    var (dq, dk, dv) = (
+        [Float](repeating: 0, count: query.scalarCount), [Float](repeating: 0, count: key.scalarCount),
+        [Float](repeating: 0, count: value.scalarCount)
+    )
+    let g = outputGradient.scalars
+    query.withUnsafeScalars { q in
+        key.withUnsafeScalars { k in
+            for n in 0..<batch {
+                let p = Tensor(shape: [tq, tv], scalars: Array(tape.weights[(n * tq * tv)..<((n + 1) * tq * tv)]))
+                let gn = Tensor(
+                    shape: [tq, features], scalars: Array(g[(n * tq * features)..<((n + 1) * tq * features)]))
+                let vn = Tensor(
+                    shape: [tv, features],
+                    scalars: Array(value.scalars[(n * tv * features)..<((n + 1) * tv * features)]))
+                let valueGradient = p.transposedMatrix(rows: tq, columns: tv).matrixProduct(
+                    gn, m: tv, k: tq, n: features)
+                dv.replaceSubrange((n * tv * features)..<((n + 1) * tv * features), with: valueGradient.scalars)
+                let dp = gn.matrixProduct(vn.transposedMatrix(rows: tv, columns: features), m: tq, k: features, n: tv)
+                    .scalars
+                let weights = p.scalars
+                dq.withUnsafeMutableBufferPointer { dqs in
+                    dk.withUnsafeMutableBufferPointer { dks in
+                        for i in 0..<tq {
+                            var dot: Float = 0
+                            for j in 0..<tv { dot += weights[i * tv + j] * dp[i * tv + j] }
+                            for j in 0..<tv {
+                                let ds = weights[i * tv + j] * (dp[i * tv + j] - dot)
+                                scoreBackward(
+                                    q.baseAddress! + (n * tq + i) * dim, k.baseAddress! + (n * tv + j) * dim, dim, ds,
+                                    dqs.baseAddress! + (n * tq + i) * dim, dks.baseAddress! + (n * tv + j) * dim)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let (queryGradient, valueGradient, keyGradient) = (
+        Tensor(shape: query.shape, scalars: dq), Tensor(shape: value.shape, scalars: dv),
+        Tensor(shape: key.shape, scalars: dk)
+    )
+    return tape.inputs.count > 2
+        ? [queryGradient, valueGradient, keyGradient] : [queryGradient, valueGradient.adding(keyGradient)]
+}
+
+extension Attention: TrainableMerge {
+    public func trainingCall(
+        _ inputs: [Tensor], context: inout TrainingContext
+    ) -> (output: Tensor, tape: ScoredAttentionTape) {
+        let (s, concatWeight) = (scale?.scalars[0] ?? 1, concatScoreWeight?.scalars[0] ?? 1)
+        let (isDot, hasScale) = (config.scoreMode == .dot, scale != nil)
+        return scoredAttentionTraining(inputs) { q, k, dim in
+            var score: Float = 0
+            for d in 0..<dim { score += isDot ? q[d] * k[d] : tanhf(hasScale ? s * (q[d] + k[d]) : q[d] + k[d]) }
+            return isDot ? score * s : score * concatWeight
+        }
+    }
+
+    /// Dot scores `scale · q·k`, concat scores `w · Σ tanh(scale · (q + k))`: their derivatives
+    /// in the query, the key, `scale` and `concat_score_weight` (weights in that order).
+    public func backward(
+        _ outputGradient: Tensor, tape: ScoredAttentionTape, inputGradient: Bool
+    ) -> LayerGradients {
+        let (s, concatWeight) = (scale?.scalars[0] ?? 1, concatScoreWeight?.scalars[0] ?? 1)
+        let (isDot, hasScale) = (config.scoreMode == .dot, scale != nil)
+        var (scaleGradient, weightGradient): (Float, Float) = (0, 0)
+        let inputs = scoredAttentionBackward(outputGradient, tape: tape) { q, k, dim, ds, dq, dk in
+            if isDot {
+                var dot: Float = 0
+                for d in 0..<dim {
+                    dot += q[d] * k[d]
+                    dq[d] += ds * s * k[d]
+                    dk[d] += ds * s * q[d]
+                }
+                scaleGradient += ds * dot
+                return
+            }
+            var (sum, scaleShare): (Float, Float) = (0, 0)
+            for d in 0..<dim {
+                let t = tanhf(hasScale ? s * (q[d] + k[d]) : q[d] + k[d])
+                let slope = ds * concatWeight * (1 - t * t)
+                sum += t
+                scaleShare += slope * (q[d] + k[d])
+                dq[d] += slope * (hasScale ? s : 1)
+                dk[d] += slope * (hasScale ? s : 1)
+            }
+            scaleGradient += scaleShare
+            weightGradient += ds * sum
+        }
+        var weights: [Tensor] = []
+        if let scale { weights.append(Tensor(shape: scale.shape, scalars: [scaleGradient])) }
+        if let concatScoreWeight {
+            weights.append(Tensor(shape: concatScoreWeight.shape, scalars: [weightGradient]))
+        }
+        return LayerGradients(inputs: inputGradient ? inputs : [], weights: weights)
+    }
+}
+
+extension AdditiveAttention: TrainableMerge {
+    public func trainingCall(
+        _ inputs: [Tensor], context: inout TrainingContext
+    ) -> (output: Tensor, tape: ScoredAttentionTape) {
+        let scales = scale?.scalars
+        return scoredAttentionTraining(inputs) { q, k, dim in
+            var score: Float = 0
+            for d in 0..<dim { score += (scales?[d] ?? 1) * tanhf(q[d] + k[d]) }
+            return score
+        }
+    }
+
+    /// Scores `Σ scale_d · tanh(q_d + k_d)`: their derivatives in the query, the key and `scale`.
+    public func backward(
+        _ outputGradient: Tensor, tape: ScoredAttentionTape, inputGradient: Bool
+    ) -> LayerGradients {
+        let scales = scale?.scalars
+        var scaleGradient = [Float](repeating: 0, count: scale?.scalarCount ?? 0)
+        let inputs = scoredAttentionBackward(outputGradient, tape: tape) { q, k, dim, ds, dq, dk in
+            for d in 0..<dim {
+                let t = tanhf(q[d] + k[d])
+                let slope = ds * (scales?[d] ?? 1) * (1 - t * t)
+                dq[d] += slope
+                dk[d] += slope
+                if scales != nil { scaleGradient[d] += ds * t }
+            }
+        }
+        let weights = scale.map { [Tensor(shape: $0.shape, scalars: scaleGradient)] } ?? []
+        return LayerGradients(inputs: inputGradient ? inputs : [], weights: weights)
     }
 }
