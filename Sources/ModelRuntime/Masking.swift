@@ -6,9 +6,13 @@
 extension Masking {
     /// The input with its masked steps (every feature equal to `mask_value`) set to 0.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let mask = computeMask(input)
-        let features = input.shape[input.rank - 1]
-        var output = input
+        Self.zeroingMaskedSteps(input, mask: computeMask(input))
+    }
+
+    /// `tensor` with every step `mask` masks set to 0 (the call; the gradient, in training).
+    static func zeroingMaskedSteps(_ tensor: Tensor, mask: Tensor) -> Tensor {
+        let features = tensor.shape[tensor.rank - 1]
+        var output = tensor
         output.withUnsafeMutableScalars { values in
             mask.withUnsafeScalars { keep in
                 for step in 0..<keep.count where keep[step] == 0 {

@@ -230,8 +230,9 @@ extension AdditiveAttention {
 extension MultiHeadAttention {
     public func callAsFunction(_ inputs: [Tensor]) -> Tensor { self(inputs, masks: [], useCausalMask: false) }
 
-    /// `x (rows × features) · kernel (features × heads·size) + bias`.
-    private func project(_ x: Tensor, _ index: Int) -> [Float] {
+    /// `x (rows × features) · kernel (features × heads·size) + bias`, for projection `index`
+    /// (query 0, key 1, value 2, output 3).
+    func project(_ x: Tensor, _ index: Int) -> [Float] {
         let step = config.useBias ? 2 : 1
         let kernel = projections[index * step]
         let rows = x.scalarCount / x.shape[x.rank - 1]

@@ -34,20 +34,11 @@ extension MultiHeadAttention: TrainableMerge {
         )
     }
 
-    /// `x · kernel + bias` over the rows of `x`.
-    private func project(_ x: Tensor, _ index: Int) -> Tensor {
-        let (kernel, bias) = projection(index)
-        let (rows, features) = (x.scalarCount / kernel.shape[0], kernel.shape[0])
-        var out = x.reshaped(to: [rows, features]).matrixProduct(kernel, m: rows, k: features, n: kernel.shape[1])
-        if let bias {
-            let b = bias.scalars
-            out.withUnsafeMutableScalars { o in
-                for r in 0..<rows {
-                    for c in 0..<b.count { o[r * b.count + c] += b[c] }
-                }
-            }
-        }
-        return out
+    /// Projection `index` of `x` as a `(rows, width)` tensor (the call's `project`).
+    private func projected(_ x: Tensor, _ index: Int) -> Tensor {
+        let scalars = project(x, index)
+        let rows = x.scalarCount / x.shape[x.rank - 1]
+        return Tensor(shape: [rows, scalars.count / max(rows, 1)], scalars: scalars)
     }
 
     /// One head's `steps × size` block of a projection laid out `(batch · steps, heads · size)`.
@@ -79,7 +70,7 @@ extension MultiHeadAttention: TrainableMerge {
     public func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
         let (query, value, key) = attentionOperands(inputs)
         let (batch, tq, tk, heads, dk, dv) = sizes(inputs)
-        let (q, k, v) = (project(query, 0), project(key, 1), project(value, 2))
+        let (q, k, v) = (projected(query, 0), projected(key, 1), projected(value, 2))
         let scale = 1 / Float(dk).squareRoot()
         var weights = [Float](repeating: 0, count: batch * heads * tq * tk)
         var attended = [Float](repeating: 0, count: batch * tq * heads * dv)
@@ -106,7 +97,7 @@ extension MultiHeadAttention: TrainableMerge {
             }
         }
         let contextTensor = Tensor(shape: [batch * tq, heads * dv], scalars: attended)
-        let output = project(contextTensor, 3)
+        let output = projected(contextTensor, 3)
         let tape = Tape(
             inputs: inputs, q: q, k: k, v: v, weights: weights, dropMask: dropMask, context: contextTensor)
         return (output.reshaped(to: [batch, tq, output.shape[1]]), tape)

@@ -150,16 +150,7 @@ extension Masking: TrainableLayer {
     /// The output's gradient, zero on the masked steps (their output is the constant 0).
     public func backward(_ outputGradient: Tensor, tape mask: Tensor, inputGradient: Bool) -> LayerGradients {
         guard inputGradient else { return LayerGradients(inputs: []) }
-        var gradient = outputGradient
-        let features = outputGradient.shape[outputGradient.rank - 1]
-        gradient.withUnsafeMutableScalars { values in
-            mask.withUnsafeScalars { keep in
-                for step in 0..<keep.count where keep[step] == 0 {
-                    for k in 0..<features { values[step * features + k] = 0 }
-                }
-            }
-        }
-        return LayerGradients(inputs: [gradient])
+        return LayerGradients(inputs: [Self.zeroingMaskedSteps(outputGradient, mask: mask)])
     }
 }
 
