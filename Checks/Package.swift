@@ -7,7 +7,8 @@
 //   of layers). NASNetMobile alone takes half a minute to compile in debug. With them,
 //   `reserved_names` (959 layers named like the generated code's own identifiers, written by the
 //   root package's ReservedNameTests) compiles and builds: about a minute of the root tests'
-//   build when it was one of their specs.
+//   build when it was one of their specs. ResNet50 and MobileNetV2 match Keras's outputs
+//   (ApplicationTests, from the root's Tests/Fixtures/applications) and train in stages.
 // - PublicModels: generated models as a library that commits to its API would ship them:
 //   `public` access (model-generator-config.json) in a target built with
 //   `InternalImportsByDefault`; PublicModelsTests uses them from another module.

@@ -63,9 +63,10 @@ def type_name(case):
 
 def sync_applications(supported):
     """Copies ``Tests/Fixtures/applications/NAME/spec.json`` to
-    ``Tests/ModelRuntimeTests/Specs/applications/NAME.model.json`` when every layer is supported."""
+    ``Checks/Tests/LargeGraphTests/NAME.model.json`` when every layer is supported (the Checks
+    package runs them against Keras: compiling them in debug slowed every root ``swift test``)."""
     source = os.path.join(ROOT, "Tests", "Fixtures", "applications")
-    target = os.path.join(ROOT, "Tests", "ModelRuntimeTests", "Specs", "applications")
+    target = os.path.join(ROOT, "Checks", "Tests", "LargeGraphTests")
     os.makedirs(target, exist_ok=True)
     wanted = set()
     for name in sorted(os.listdir(source)) if os.path.isdir(source) else []:
@@ -81,9 +82,11 @@ def sync_applications(supported):
         if not os.path.exists(out) or open(out, encoding="utf-8").read() != text:
             with open(out, "w", encoding="utf-8") as f:
                 f.write(text)
-    for name in os.listdir(target):
-        if name not in wanted:
-            os.remove(os.path.join(target, name))
+    # The folder holds other checks too: only an application's spec that is no longer wanted goes.
+    for name in sorted(os.listdir(source)) if os.path.isdir(source) else []:
+        out = os.path.join(target, f"{name}.model.json")
+        if f"{name}.model.json" not in wanted and os.path.exists(out):
+            os.remove(out)
     print(f"applications synced: {sorted(wanted)}")
 
 

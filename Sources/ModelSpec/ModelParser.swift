@@ -496,7 +496,11 @@ extension ModelSpecParser {
 extension TensorShape {
     /// Whether a tensor of shape `other` fits this one: same rank, equal where both are known.
     public func isCompatible(with other: TensorShape) -> Bool {
-        rank == other.rank && zip(dimensions, other.dimensions).allSatisfy { a, b in a == nil || b == nil || a == b }
+        guard rank == other.rank else { return false }
+        for (a, b) in zip(dimensions, other.dimensions) {
+            if let a, let b, a != b { return false }
+        }
+        return true
     }
 }
 

@@ -42,11 +42,14 @@ import Testing
 
     /// The position of the little-endian dimensions `dims` (8 bytes each) in a dataspace.
     static func dataspace(_ dims: [Int], in bytes: [UInt8]) throws -> Int {
-        let pattern = dims.flatMap { dim in (0..<8).map { UInt8(truncatingIfNeeded: dim >> (8 * $0)) } }
-        return try #require(
-            (0...(bytes.count - pattern.count)).first { start in
-                (0..<pattern.count).allSatisfy { bytes[start + $0] == pattern[$0] }
-            })
+        var pattern: [UInt8] = []
+        for dim in dims {
+            for byte in 0..<8 { pattern.append(UInt8(truncatingIfNeeded: dim >> (8 * byte))) }
+        }
+        let found = (0...(bytes.count - pattern.count)).first { (start: Int) -> Bool in
+            bytes[start..<(start + pattern.count)].elementsEqual(pattern)
+        }
+        return try #require(found)
     }
 
     /// The central directory entry of the zip member `name`.

@@ -11,7 +11,8 @@ import Testing
         #expect(try Tensor(contentsOfNPY: url) == tensor)
         // The header is padded so the data starts on a 64-byte boundary, as NumPy writes it.
         let bytes = tensor.npyBytes()
-        #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0)
+        let headerLength: Int = 10 + Int(bytes[8]) + Int(bytes[9]) * 256
+        #expect(headerLength % 64 == 0)
     }
 
     @Test func readsWhatNumPyWrote() throws {

@@ -6,8 +6,8 @@ import Testing
 /// thread whose stack is 512 KB (a Dispatch worker thread's on Apple platforms): generated code
 /// needs no stack in proportion to its number of layers. NASNetMobile (771 layers,
 /// `nasnet_mobile.keras`: the config Keras saved, without weights, from
-/// `tools/make_large_graph_specs.py`) is the largest; ResNet50 and MobileNetV2 are the root
-/// package's specs (linked here), checked against Keras in its `ApplicationTests`.
+/// `tools/make_large_graph_specs.py`) is the largest; ResNet50 and MobileNetV2 (the Keras
+/// configs of `Tests/Fixtures/applications`) are checked against Keras in `ApplicationTests`.
 @Suite struct LargeGraphTests {
     static let stackSize = 512 * 1024
 

@@ -459,21 +459,26 @@ private struct Parser {
     }
 
     func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+        // Typed steps: one expression of shifts, masks and conversions type-checks slowly.
+        func byte(_ lead: UInt32, _ shift: UInt32, _ mask: UInt32) -> UInt8 {
+            let bits: UInt32 = (scalar >> shift) & mask
+            return UInt8(truncatingIfNeeded: lead | bits)
+        }
         switch scalar {
         case ..<0x80:
-            output.append(UInt8(scalar))
+            output.append(UInt8(truncatingIfNeeded: scalar))
         case ..<0x800:
-            output.append(UInt8(0xC0 | scalar >> 6))
-            output.append(UInt8(0x80 | scalar & 0x3F))
+            output.append(byte(0xC0, 6, 0x1F))
+            output.append(byte(0x80, 0, 0x3F))
         case ..<0x10000:
-            output.append(UInt8(0xE0 | scalar >> 12))
-            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            output.append(UInt8(0x80 | scalar & 0x3F))
+            output.append(byte(0xE0, 12, 0x0F))
+            output.append(byte(0x80, 6, 0x3F))
+            output.append(byte(0x80, 0, 0x3F))
         default:
-            output.append(UInt8(0xF0 | scalar >> 18))
-            output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            output.append(UInt8(0x80 | scalar & 0x3F))
+            output.append(byte(0xF0, 18, 0x07))
+            output.append(byte(0x80, 12, 0x3F))
+            output.append(byte(0x80, 6, 0x3F))
+            output.append(byte(0x80, 0, 0x3F))
         }
     }
 

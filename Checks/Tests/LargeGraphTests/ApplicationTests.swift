@@ -2,13 +2,40 @@ import Foundation
 import ModelRuntime
 import Testing
 
+/// The root package's Keras fixtures of the applications (`Tests/Fixtures/applications`, made by
+/// `tools/make_layer_fixtures.py`): each folder's arrays in its `arrays.npz`.
+enum ApplicationFixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/Fixtures/applications")
+
+    static func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    /// The array `NAME` of fixture folder `folder` (its member `NAME.npy`).
+    static func tensor(_ folder: String, _ name: String) throws -> Tensor {
+        let bytes = [UInt8](try Data(contentsOf: url("\(folder)/arrays.npz")))
+        let arrays = try WeightFileFormat.npz.read(bytes)
+        return try #require(arrays.first { $0.name == name }, "\(folder): no \(name).npy").tensor
+    }
+
+    /// The parity bound of the design: max |ours − Keras| ≤ 1e-4 · max(1, max |Keras|).
+    static func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String) {
+        #expect(actual.shape == expected.shape, "\(what): shape")
+        guard actual.shape == expected.shape else { return }
+        let scale = max(1, expected.scalars.map(abs).max() ?? 0)
+        let difference = actual.maxAbsoluteDifference(to: expected)
+        #expect(difference <= 1e-4 * scale, "\(what): max |ours − Keras| = \(difference)")
+    }
+}
+
 /// `keras.applications` models built with `weights=None`, every weight set from the formula in
-/// `weight_formula.json` (`tools/make_layer_fixtures.py`), against Keras's outputs and logits.
+/// `weight_formula.json`, against Keras's outputs and logits. Here rather than in the root
+/// package's tests: compiling the two models in debug took a few seconds of every `swift test`.
 @Suite struct ApplicationTests {
     /// The weights of `tools/make_layer_fixtures.py`'s formula, in `get_weights()` order.
     static func formulaWeights(_ fixture: String, shapes: [[Int]]) throws -> [Tensor] {
         let json = try JSONReader.parse(
-            [UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/weight_formula.json")))
+            [UInt8](Data(contentsOf: ApplicationFixtures.url("\(fixture)/weight_formula.json")))
         ).value
         let rows = try #require(json["weights"]?.value.arrayElements)
         try #require(
@@ -25,9 +52,10 @@ import Testing
             let count = shape.reduce(1, *)
             return Tensor(shape: shape) { out in
                 for j in 0..<count {
-                    let x = a * Double(j) + b * Double(index)
-                    let u = x - x.rounded(.down)
-                    out[j] = Float(offset + scale * (signed ? 2 * u - 1 : u))
+                    let x: Double = a * Double(j) + b * Double(index)
+                    let fraction: Double = x - x.rounded(.down)
+                    let u: Double = signed ? 2 * fraction - 1 : fraction
+                    out[j] = Float(offset + scale * u)
                 }
             }
         }
@@ -46,10 +74,10 @@ import Testing
     static func check<M: Model>(_ type: M.Type, _ fixture: String, call: (M, Tensor, Penultimate?) -> Tensor) throws {
         var model = M(seed: 1)
         try model.setWeights(try formulaWeights(fixture, shapes: model.weights.map(\.shape)))
-        let input = try Fixtures.tensor("applications/\(fixture)/input.npy")
+        let input = try ApplicationFixtures.tensor(fixture, "input")
         let recorder = Penultimate()
         let output = call(model, input, recorder)
-        expectClose(output, try Fixtures.tensor("applications/\(fixture)/output.npy"), "\(fixture) output")
+        ApplicationFixtures.expectClose(output, try ApplicationFixtures.tensor(fixture, "output"), "\(fixture) output")
         // A plain call runs its convolution, normalization and activation chains as convolutions
         // with output passes: the bits of the layer-by-layer call above.
         let plain = call(model, input, nil)
@@ -76,7 +104,7 @@ import Testing
                 }
             }
         }
-        expectClose(logits, try Fixtures.tensor("applications/\(fixture)/logits.npy"), "\(fixture) logits")
+        ApplicationFixtures.expectClose(logits, try ApplicationFixtures.tensor(fixture, "logits"), "\(fixture) logits")
     }
 
     @Test func mobileNetV2MatchesKeras() throws {
@@ -95,12 +123,13 @@ import Testing
     @Test(arguments: ["mobilenet_v2", "resnet50"])
     func layerCountsAreKeras(_ fixture: String) throws {
         let counts = try JSONReader.parse(
-            [UInt8](Data(contentsOf: Fixtures.url("applications/\(fixture)/layer_counts.json")))
+            [UInt8](Data(contentsOf: ApplicationFixtures.url("\(fixture)/layer_counts.json")))
         ).value
         let spec = try ModelSpecParser.parse(
             Array(
                 try String(
-                    contentsOf: Fixtures.specs.appendingPathComponent("applications/\(fixture).model.json"),
+                    contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                        .appendingPathComponent("\(fixture).model.json"),
                     encoding: .utf8
                 ).utf8),
             file: "\(fixture).model.json")
