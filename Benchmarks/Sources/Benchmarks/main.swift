@@ -130,13 +130,15 @@ if options.peak {
 }
 if options.memory {
     // Peak resident memory of one ResNet50 batch-1 call (Linux): the process's resident size
-    // before the model is built, then the high-water mark of a call, reset (clear_refs 5) after
-    // the model is built and has run once. Printed as `name<TAB>bytes<TAB>0`.
-    guard let before = processStatus("VmRSS") else {
+    // just before the model is built (the input made and /proc/self/status read once already:
+    // the first read alone maps about 6 MB of Foundation), then the high-water mark of a call,
+    // reset (clear_refs 5) after the model is built and has run once. Printed as
+    // `name<TAB>bytes<TAB>0`.
+    let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
+    guard processStatus("VmRSS") != nil, let before = processStatus("VmRSS") else {
         FileHandle.standardError.write(Data("Benchmarks: --memory needs /proc/self/status (Linux)\n".utf8))
         exit(2)
     }
-    let image = Tensor(shape: [1, 224, 224, 3], scalars: (0..<(224 * 224 * 3)).map { Float($0 % 255) / 255 - 0.5 })
     let resnet = Resnet50(seed: 1)
     _ = resnet(image)
     guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else {
