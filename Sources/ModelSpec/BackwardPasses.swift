@@ -93,9 +93,17 @@ extension ActivationConfig: BackwardPassConfig {}
 extension FlattenConfig: BackwardPassConfig {}
 extension MaskingConfig: BackwardPassConfig {}
 extension ReshapeConfig: BackwardPassConfig {}
-extension DropoutConfig: BackwardPassConfig {
+extension DropoutConfig: BackwardPassConfig {}
+extension SpatialDropoutConfig: BackwardPassConfig {}
+extension GaussianNoiseConfig: BackwardPassConfig {}
+extension GaussianDropoutConfig: BackwardPassConfig {
     package var trainingBlocker: String? {
-        noiseShape == nil ? nil : "Dropout with a noise_shape has no backward pass yet"
+        rate < 1 ? nil : "GaussianDropout with rate 1 multiplies by noise of infinite variance while training"
+    }
+}
+extension AlphaDropoutConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        rate < 1 ? nil : "AlphaDropout with rate 1 has an infinite correction while training"
     }
 }
 extension AddConfig: BackwardPassConfig {}

@@ -38,6 +38,9 @@ public struct LayerKind: Sendable {
 
 /// The layers this version supports, by Keras class name.
 public enum LayerRegistry {
+    /// The summary of the regularization layers.
+    private static let noise = "Identity at inference; active in training calls (seeded draws)."
+
     /// Every supported built-in layer.
     public static let builtIn: [LayerKind] = [
         LayerKind(
@@ -45,7 +48,7 @@ public enum LayerRegistry {
         LayerKind(
             configType: DenseConfig.self, family: "Core", summary: "`activation(x · kernel + bias)` on the last axis."),
         LayerKind(configType: ActivationConfig.self, family: "Core", summary: "Any Keras 3 activation by name."),
-        LayerKind(configType: DropoutConfig.self, family: "Regularization", summary: "Identity at inference."),
+        LayerKind(configType: DropoutConfig.self, family: "Regularization", summary: noise),
         LayerKind(
             configType: AddConfig.self, family: "Merging", summary: "Element-wise sum, with Keras's broadcasting."),
         LayerKind(
@@ -193,12 +196,12 @@ public enum LayerRegistry {
         LayerKind(configType: PReLUConfig.self, family: "Activation", summary: "Learned slopes, `shared_axes`."),
         LayerKind(configType: ELUConfig.self, family: "Activation", summary: "`alpha`."),
         LayerKind(configType: SoftmaxConfig.self, family: "Activation", summary: "Over `axis` (one or several)."),
-        LayerKind(configType: SpatialDropout1DConfig.self, family: "Regularization", summary: "Identity at inference."),
-        LayerKind(configType: SpatialDropout2DConfig.self, family: "Regularization", summary: "Identity at inference."),
-        LayerKind(configType: SpatialDropout3DConfig.self, family: "Regularization", summary: "Identity at inference."),
-        LayerKind(configType: GaussianDropoutConfig.self, family: "Regularization", summary: "Identity at inference."),
-        LayerKind(configType: GaussianNoiseConfig.self, family: "Regularization", summary: "Identity at inference."),
-        LayerKind(configType: AlphaDropoutConfig.self, family: "Regularization", summary: "Identity at inference."),
+        LayerKind(configType: SpatialDropout1DConfig.self, family: "Regularization", summary: noise),
+        LayerKind(configType: SpatialDropout2DConfig.self, family: "Regularization", summary: noise),
+        LayerKind(configType: SpatialDropout3DConfig.self, family: "Regularization", summary: noise),
+        LayerKind(configType: GaussianDropoutConfig.self, family: "Regularization", summary: noise),
+        LayerKind(configType: GaussianNoiseConfig.self, family: "Regularization", summary: noise),
+        LayerKind(configType: AlphaDropoutConfig.self, family: "Regularization", summary: noise),
         LayerKind(
             configType: EmbeddingConfig.self, family: "Recurrent",
             summary: "Integer indices (passed as float values) → table rows; `mask_zero` masks index 0."),

@@ -1,6 +1,6 @@
 import Dispatch
 
-// Backward passes of the core layers: Dense, Activation, Flatten, Reshape, Dropout, Masking,
+// Backward passes of the core layers: Dense, Activation, Flatten, Reshape, Masking,
 // BatchNormalization, and the merges.
 
 extension Tensor {
@@ -114,33 +114,6 @@ extension ReshapingLayer {
 
 extension Flatten: ReshapingLayer {}
 extension Reshape: ReshapingLayer {}
-
-extension Dropout: TrainableLayer {
-    /// The mask the output was multiplied by (0 or 1 / (1 − rate)), nil when nothing dropped.
-    public struct Tape: Sendable {
-        let mask: Tensor?
-    }
-
-    /// In training, each scalar is zeroed with probability `rate` and the others are scaled by
-    /// 1 / (1 − rate), as Keras does; the draws come from `context` (not Keras's generator).
-    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
-        guard context.isTraining, config.rate > 0 else { return (input, Tape(mask: nil)) }
-        precondition(
-            config.noiseShape == nil, "Dropout '\(config.name)': training with a noise_shape is not supported yet")
-        let rate = Float(config.rate)
-        let keep = 1 / (1 - rate)
-        let draws = context.nextGenerator().uniform(count: input.scalarCount)
-        let mask = Tensor(shape: input.shape) { out in
-            for index in 0..<out.count { out[index] = Float(draws[index]) >= rate ? keep : 0 }
-        }
-        return (input.zipped(with: mask, *), Tape(mask: mask))
-    }
-
-    public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
-        guard inputGradient else { return LayerGradients(inputs: []) }
-        return LayerGradients(inputs: [tape.mask.map { outputGradient.zipped(with: $0, *) } ?? outputGradient])
-    }
-}
 
 extension Masking: TrainableLayer {
     public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: Tensor) {

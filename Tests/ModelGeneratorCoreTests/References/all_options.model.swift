@@ -16,10 +16,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `drop` | Dropout | (8, 16, 24) | 0 |
 /// | `act` | Activation | (8, 16, 24) | 0 |
 /// | `head` | Dense | (8, 16, 3) | 75 |
-///
-/// Not trainable in Swift yet: `drop` (Dropout): Dropout with a noise_shape has no backward pass yet.
 @dynamicMemberLookup
-public struct AllOptions: Model {
+public struct AllOptions: TrainableModel {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
     /// pass it to `init(config:seed:)` to build a variant.
     @dynamicMemberLookup
@@ -167,6 +165,37 @@ public struct AllOptions: Model {
         let act = interceptor.call(self.act, reusing: consume drop, at: path)
         let head = interceptor.call(self.head, reusing: consume act, at: path)
         return head
+    }
+
+    /// The outputs for `trainingInputs`, one per model input, as a list: what `fit`, `evaluate`
+    /// and `predict` call.
+    public func outputList(for trainingInputs: [Tensor]) -> [Tensor] {
+        [self(trainingInputs[0])]
+    }
+
+    /// One training step before the optimizer (Keras's `train_step`): each call on
+    /// `trainingInputs` in `trainingContext`'s mode, `gradientsOfLoss` turning the outputs into
+    /// their gradients, then each layer's backward pass in reverse. Returns the gradients of
+    /// the trainable weights, in `trainableWeights` order.
+    public mutating func trainingStep(
+        _ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]
+    ) -> [Tensor] {
+        let features = self.features.check(trainingInputs[0], model: "AllOptions")
+        let (projection, projectionTape) = self.projection.trainingCall(features, context: &trainingContext)
+        let (drop, dropTape) = self.drop.trainingCall(projection, context: &trainingContext)
+        let (act, actTape) = self.act.trainingCall(drop, context: &trainingContext)
+        let (head, headTape) = self.head.trainingCall(act, context: &trainingContext)
+        let outputGradients = gradientsOfLoss([head])
+        var weightGradients = ModelGradients(
+            count: 3, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)
+        let headInputGradient = weightGradients.backward(self.head, outputGradients[0], tape: headTape, weightsAt: 1)
+        let actInputGradient = weightGradients.backward(self.act, headInputGradient, tape: actTape, weightsAt: nil)
+        let dropInputGradient = weightGradients.backward(self.drop, actInputGradient, tape: dropTape, weightsAt: nil)
+        let projectionInputGradient = weightGradients.backward(
+            self.projection, dropInputGradient, tape: projectionTape, weightsAt: 0,
+            inputGradient: trainingContext.computesInputGradients)
+        trainingContext.addInputGradient(projectionInputGradient, input: 0)
+        return weightGradients.tensors
     }
 
     /// A copy whose layers `cloner` made, for a model at `path` in an outer model; see

@@ -4,7 +4,7 @@
 // tools/generate-layer-configs.sh; do not edit. Each layer's call is hand-written, in an extension
 // under Sources/ModelRuntime/Layers.
 
-/// `keras.layers.Dropout`: the identity at inference (the runtime computes inference only).
+/// `keras.layers.Dropout`: the identity at inference; drops in training calls.
 public struct Dropout: WeightlessLayer {
     public let config: DropoutConfig
     public let inputShape: TensorShape
@@ -18,7 +18,7 @@ public struct Dropout: WeightlessLayer {
     }
 }
 
-/// `keras.layers.SpatialDropout1D/2D/3D`: the identity at inference.
+/// `keras.layers.SpatialDropout1D/2D/3D`: identity at inference; drops channels in training.
 public struct SpatialDropout<Rank: SpatialRank>: WeightlessLayer {
     public let config: SpatialDropoutConfig<Rank>
     public let inputShape: TensorShape
@@ -39,7 +39,7 @@ public typealias SpatialDropout2D = SpatialDropout<Spatial2D>
 /// `keras.layers.SpatialDropout3D`.
 public typealias SpatialDropout3D = SpatialDropout<Spatial3D>
 
-/// `keras.layers.GaussianDropout`: the identity at inference.
+/// `keras.layers.GaussianDropout`: identity at inference; noise factors in training.
 public struct GaussianDropout: WeightlessLayer {
     public let config: GaussianDropoutConfig
     public let inputShape: TensorShape
@@ -53,7 +53,7 @@ public struct GaussianDropout: WeightlessLayer {
     }
 }
 
-/// `keras.layers.GaussianNoise`: the identity at inference.
+/// `keras.layers.GaussianNoise`: the identity at inference; adds noise in training calls.
 public struct GaussianNoise: WeightlessLayer {
     public let config: GaussianNoiseConfig
     public let inputShape: TensorShape
@@ -67,7 +67,7 @@ public struct GaussianNoise: WeightlessLayer {
     }
 }
 
-/// `keras.layers.AlphaDropout`: the identity at inference.
+/// `keras.layers.AlphaDropout`: the identity at inference; drops in training calls.
 public struct AlphaDropout: WeightlessLayer {
     public let config: AlphaDropoutConfig
     public let inputShape: TensorShape

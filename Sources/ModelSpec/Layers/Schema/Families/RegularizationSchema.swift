@@ -25,7 +25,7 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "Dropout", .weightless,
-                    doc: "`keras.layers.Dropout`: the identity at inference (the runtime computes inference only).")),
+                    doc: "`keras.layers.Dropout`: the identity at inference; drops in training calls.")),
             ConfigSchema(
                 "SpatialDropoutConfig<Rank: SpatialRank>", ["UnaryLayerConfig", "SwiftSpelledConfig"],
                 doc: """
@@ -45,7 +45,7 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "SpatialDropout<Rank: SpatialRank>", .weightless,
-                    doc: "`keras.layers.SpatialDropout1D/2D/3D`: the identity at inference.",
+                    doc: "`keras.layers.SpatialDropout1D/2D/3D`: identity at inference; drops channels in training.",
                     aliases: .ranks("SpatialDropout"))),
             ConfigSchema(
                 "GaussianDropoutConfig", ["UnaryLayerConfig"],
@@ -62,7 +62,7 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "GaussianDropout", .weightless,
-                    doc: "`keras.layers.GaussianDropout`: the identity at inference.")),
+                    doc: "`keras.layers.GaussianDropout`: identity at inference; noise factors in training.")),
             ConfigSchema(
                 "GaussianNoiseConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -77,7 +77,7 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "GaussianNoise", .weightless,
-                    doc: "`keras.layers.GaussianNoise`: the identity at inference.")),
+                    doc: "`keras.layers.GaussianNoise`: the identity at inference; adds noise in training calls.")),
             ConfigSchema(
                 "AlphaDropoutConfig", ["UnaryLayerConfig"],
                 doc: """
@@ -94,6 +94,6 @@ extension LayerFamily {
                 ],
                 runtime: RuntimeLayerSchema(
                     "AlphaDropout", .weightless,
-                    doc: "`keras.layers.AlphaDropout`: the identity at inference.")),
+                    doc: "`keras.layers.AlphaDropout`: the identity at inference; drops in training calls.")),
         ])
 }
