@@ -269,6 +269,18 @@ Runs in about five minutes. It writes:
     3)) on (2, 3, 4); ``repeat_vector``: RepeatVector(3) on (4,);
     ``max_pooling1d``: MaxPooling1D(2) on (6, 2); ``global_max_pooling1d``
     on (5, 3).
+  - Scaling and normalization without batch statistics: ``identity_dense``
+    (Identity -> Dense(3) on (5,)); ``rescaling_scalar`` (Rescaling(1/127.5,
+    offset=-1) -> Dense(3) on (4,)); ``rescaling_per_channel`` (Rescaling of a
+    scale and offset per channel on (2, 4)); ``normalization_mean_variance``
+    (Normalization with a given mean and variance -> Dense(3) on (4,)) and
+    ``normalization_invert``; ``layer_scale`` (ConvNeXt's LayerScale(0.5, 4)
+    on (3, 4)); ``unit_normalization`` (-> Dense(3) on (6,)) and
+    ``unit_normalization_axes`` (axis [1, 2] on (3, 4)); ``rms_normalization``
+    (-> Dense(3) on (6,)) and ``rms_normalization_3d`` (epsilon 0.01 on (3,
+    4)); ``group_normalization`` (groups 3 -> Dense(2) on (5, 6)),
+    ``group_normalization_2d_no_center`` (groups 2, epsilon 0.01 on (3, 3, 4))
+    and ``group_normalization_instance`` (groups -1 on (4, 3)).
   - Recurrent layers (the gradient flows back through every step):
     ``lstm_sequences``: LSTM(4, return_sequences=True) on (4, 3);
     ``lstm_last``: LSTM(4) on (4, 3); ``lstm_no_bias_relu``: LSTM(3,
@@ -713,6 +725,10 @@ Runs in about five minutes. It writes:
     sparse_categorical_crossentropy, SGD(0.5, momentum=0.9).
   - ``layernorm_mlp_rmsprop``: (6,) -> Dense(8) -> LayerNormalization ->
     Activation("gelu") (exact, erf) -> Dense(1), mse, RMSprop(0.01).
+  - ``normalized_mlp_adam``: (6,) -> Normalization(mean 0.5, variance 2) ->
+    Dense(8) -> RMSNormalization -> Activation("relu") -> Reshape((2, 4)) ->
+    GroupNormalization(groups=2) -> Flatten -> UnitNormalization -> Dense(3,
+    softmax), categorical_crossentropy, Adam(0.01).
   - Weight regularizers and constraints (see above):
     ``l2_kernel_l1_bias_sgd``: regression with the first Dense
     ``kernel_regularizer=L2(0.01), bias_regularizer=L1(0.001)`` (serialized
@@ -846,6 +862,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
+from keras.src.applications import convnext  # noqa: E402  (LayerScale, as ConvNeXt saves it)
 
 import fixture_common as fc  # noqa: E402
 
@@ -1162,6 +1179,27 @@ sequential("layer_normalization", (5,), lambda: [layers.LayerNormalization()])
 sequential("layer_normalization_3d_no_center", (2, 4),
            lambda: [layers.LayerNormalization(center=False, epsilon=0.01)])
 sequential("embedding", (4,), lambda: [layers.Embedding(7, 3)], ids=7)
+
+# Scaling and normalization without batch statistics.
+sequential("identity_dense", (5,), lambda: [layers.Identity(), layers.Dense(3)])
+sequential("rescaling_scalar", (4,), lambda: [layers.Rescaling(1 / 127.5, offset=-1), layers.Dense(3)])
+sequential("rescaling_per_channel", (2, 4),
+           lambda: [layers.Rescaling([0.5, -2.0, 1.5, 3.0], offset=[0.1, 0.2, 0.3, 0.4])])
+sequential("normalization_mean_variance", (4,),
+           lambda: [layers.Normalization(mean=[1.0, 2.0, -3.0, 0.5], variance=[0.5, 2.0, 4.0, 9.0]),
+                    layers.Dense(3)])
+sequential("normalization_invert", (4,),
+           lambda: [layers.Normalization(mean=[1.0, 2.0, -3.0, 0.5], variance=[0.5, 2.0, 4.0, 9.0],
+                                         invert=True)])
+sequential("layer_scale", (3, 4), lambda: [convnext.LayerScale(0.5, 4)])
+sequential("unit_normalization", (6,), lambda: [layers.UnitNormalization(), layers.Dense(3)])
+sequential("unit_normalization_axes", (3, 4), lambda: [layers.UnitNormalization(axis=[1, 2])])
+sequential("rms_normalization", (6,), lambda: [layers.RMSNormalization(), layers.Dense(3)])
+sequential("rms_normalization_3d", (3, 4), lambda: [layers.RMSNormalization(epsilon=0.01)])
+sequential("group_normalization", (5, 6), lambda: [layers.GroupNormalization(groups=3), layers.Dense(2)])
+sequential("group_normalization_2d_no_center", (3, 3, 4),
+           lambda: [layers.GroupNormalization(groups=2, center=False, epsilon=0.01)])
+sequential("group_normalization_instance", (4, 3), lambda: [layers.GroupNormalization(groups=-1)])
 sequential("up_sampling2d", (2, 2, 3), lambda: [layers.UpSampling2D(2)])
 sequential("cropping2d", (5, 5, 2), lambda: [layers.Cropping2D(((1, 0), (0, 2)))])
 sequential("permute", (2, 3, 4), lambda: [layers.Permute((2, 1, 3))])
@@ -2432,6 +2470,19 @@ def layernorm_mlp(name):
     return build
 
 
+def normalized_mlp(name):
+    """keras.io's preprocessing-in-the-model style: a Normalization layer with known statistics,
+    then Dense layers separated by RMSNormalization and GroupNormalization."""
+    def build():
+        return keras.Sequential([keras.Input(shape=(6,)),
+                                 layers.Normalization(mean=[0.5] * 6, variance=[2.0] * 6),
+                                 layers.Dense(8), layers.RMSNormalization(), layers.Activation("relu"),
+                                 layers.Reshape((2, 4)), layers.GroupNormalization(groups=2),
+                                 layers.Flatten(), layers.UnitNormalization(),
+                                 layers.Dense(3, activation="softmax")], name=name)
+    return build
+
+
 def regularized_cnn(name):
     def build():
         return keras.Sequential([keras.Input(shape=(6, 6, 1)),
@@ -2657,6 +2708,10 @@ add_fit(FitCase("text_embedding_sgd", text_embedding("text_embedding_sgd"), (6,)
 add_fit(FitCase("layernorm_mlp_rmsprop", layernorm_mlp("layernorm_mlp_rmsprop"), (6,),
                 lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
                 lambda: keras.optimizers.RMSprop(0.01), "keras.optimizers.RMSprop(0.01)"))
+add_fit(FitCase("normalized_mlp_adam", normalized_mlp("normalized_mlp_adam"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)], lambda: "categorical_crossentropy",
+                '"categorical_crossentropy"', lambda: keras.optimizers.Adam(0.01),
+                "keras.optimizers.Adam(0.01)"))
 
 # Weight regularizers (their penalties join the loss) and constraints (projections after each
 # optimizer step).

@@ -94,6 +94,13 @@ extension FlattenConfig: BackwardPassConfig {}
 extension MaskingConfig: BackwardPassConfig {}
 extension ReshapeConfig: BackwardPassConfig {}
 extension DropoutConfig: BackwardPassConfig {}
+extension IdentityConfig: BackwardPassConfig {}
+extension RescalingConfig: BackwardPassConfig {}
+extension NormalizationConfig: BackwardPassConfig {}
+extension LayerScaleConfig: BackwardPassConfig {}
+extension UnitNormalizationConfig: BackwardPassConfig {}
+extension RMSNormalizationConfig: BackwardPassConfig {}
+extension GroupNormalizationConfig: BackwardPassConfig {}
 extension SpatialDropoutConfig: BackwardPassConfig {}
 extension GaussianNoiseConfig: BackwardPassConfig {}
 extension GaussianDropoutConfig: BackwardPassConfig {
