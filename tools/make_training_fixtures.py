@@ -408,7 +408,8 @@ Runs in about five minutes. It writes:
     axis, no attention or causal mask, dropout 0):
     ``multi_head_attention_self``: MultiHeadAttention(num_heads=2,
     key_dim=3)(x, x) on x (4, 6) (self-attention: query and value the same
-    tensor, key = value); ``multi_head_attention_cross_key``:
+    tensor, key = value); ``multi_head_attention_causal``: the same called with
+    ``use_causal_mask=True``; ``multi_head_attention_cross_key``:
     MultiHeadAttention(num_heads=2, key_dim=3)(query, value, key=key) on
     query (3, 5), value (4, 6), key (4, 2) (model inputs ``input_a``,
     ``input_b``, ``input_c``, arrays ``input_0.npy`` .. ``input_2.npy``, in
@@ -785,8 +786,12 @@ Runs in about five minutes. It writes:
     Embedding -> Bidirectional(LSTM(3)) (merge_mode "concat": the forward
     LSTM's last output, then the backward one's, after input step 0) ->
     Dense(2, softmax), sparse_categorical_crossentropy, SGD(learning_rate=0.1,
-    momentum=0.9) (loss 0.783, 0.692). No output carries a mask (the
-    recurrent layers return their last step), so the loss is unmasked. The
+    momentum=0.9) (loss 0.783, 0.692); ``attention_text_masked_adam``: the
+    same Embedding -> MultiHeadAttention(num_heads=2, key_dim=2)(x, x) (the
+    embedding's mask as its query and value masks) -> GlobalAveragePooling1D
+    (masked) -> Dense(2, softmax), sparse_categorical_crossentropy,
+    Adam(0.02). No output carries a mask (the recurrent layers return their
+    last step, the pooling drops it), so the loss is unmasked. The
     replay covers them unchanged, with nothing relaxed: like every fit case
     its forward pass is Keras's ``stateless_call`` (masks included), and
     what it replays independently (loss, gradients through that forward pass,
@@ -1445,14 +1450,15 @@ def mha_shapes(query_features, key_features, value_features, heads, key_dim, val
     return [s for kernel, bias in pairs for s in ((kernel, bias) if use_bias else (kernel,))]
 
 
-def mha_reference(w, query, value, key=None):
+def mha_reference(w, query, value, key=None, causal=False):
     """MultiHeadAttention (keras/src/layers/attention/multi_head_attention.py, Keras 3.15.1) on
     rank-3 ``query`` (N, T, Fq), ``value`` (N, S, Fv) and ``key`` (N, S, Fk; ``value`` when
     None), in numpy (float64), from its weights ``w`` in get_weights() order (8 with use_bias,
     4 without; see ``mha_shapes``): ``q = einsum("ntf,fhd->nthd", query, Wq) + bq``, likewise
     k from key and v from value; ``q / sqrt(key_dim)``; scores ``einsum("nthd,nshd->nhts", q,
     k)``; softmax over the key steps s; ``context = einsum("nhts,nshd->nthd", p, v)``; output
-    ``einsum("nthd,hdo->nto", context, Wo) + bo``."""
+    ``einsum("nthd,hdo->nto", context, Wo) + bo``. With ``causal`` (``use_causal_mask``) query
+    step t attends to key steps s <= t only."""
     key = value if key is None else key
     if len(w) == 8:
         wq, bq, wk, bk, wv, bv, wo, bo = w
@@ -1462,6 +1468,9 @@ def mha_reference(w, query, value, key=None):
     k = np.einsum("nsf,fhd->nshd", key, wk) + bk
     v = np.einsum("nsf,fhd->nshd", value, wv) + bv
     scores = np.einsum("nthd,nshd->nhts", q / np.sqrt(wq.shape[-1]), k)
+    if causal:
+        steps_t, steps_s = scores.shape[-2:]
+        scores = np.where(np.tril(np.ones((steps_t, steps_s), dtype=bool)), scores, -np.inf)
     p = np.exp(scores - scores.max(axis=-1, keepdims=True))
     p = p / p.sum(axis=-1, keepdims=True)
     return np.einsum("nthd,hdo->nto", np.einsum("nhts,nshd->nthd", p, v), wo) + bo
@@ -1475,6 +1484,16 @@ def _mha_self_reference(model, weights, xs):
     mha_layer(model)
     w = f64_weights(weights, mha_shapes(6, 6, 6, 2, 3, 3, 6))
     return [mha_reference(w, xs[0], xs[0])], {}, None
+
+
+def _mha_causal(x):
+    return layers.MultiHeadAttention(num_heads=2, key_dim=3)(x, x, use_causal_mask=True)
+
+
+def _mha_causal_reference(model, weights, xs):
+    mha_layer(model)
+    w = f64_weights(weights, mha_shapes(6, 6, 6, 2, 3, 3, 6))
+    return [mha_reference(w, xs[0], xs[0], causal=True)], {}, None
 
 
 def _mha_cross_key(query, value, key):
@@ -1567,6 +1586,7 @@ def _transformer_encoder_block_reference(model, weights, xs):
 
 
 functional("multi_head_attention_self", [(4, 6)], _mha_self, reference=_mha_self_reference)
+functional("multi_head_attention_causal", [(4, 6)], _mha_causal, reference=_mha_causal_reference)
 functional("multi_head_attention_cross_key", [(3, 5), (4, 6), (4, 2)], _mha_cross_key,
            reference=_mha_cross_key_reference)
 functional("multi_head_attention_no_bias_output_shape", [(4, 6)], _mha_no_bias_output_shape,
@@ -2445,6 +2465,19 @@ def masked_text_y(x, rng, below=3):
     return np.any((x > 0) & (x < below), axis=1).astype(np.float32)
 
 
+def attention_text_masked(name):
+    """Padded token ids -> Embedding(mask_zero=True) -> MultiHeadAttention(x, x) (Keras turns
+    the embedding's mask into the query and value masks) -> GlobalAveragePooling1D (masked) ->
+    Dense(2, softmax)."""
+    def build():
+        ids = keras.Input(shape=(6,), dtype="int32")
+        x = layers.Embedding(LSTM_TEXT_VOCABULARY, 4, mask_zero=True)(ids)
+        x = layers.MultiHeadAttention(num_heads=2, key_dim=2)(x, x)
+        x = layers.GlobalAveragePooling1D()(x)
+        return keras.Model(ids, layers.Dense(2, activation="softmax")(x), name=name)
+    return build
+
+
 def gru_text_masked(name):
     def build():
         return keras.Sequential([keras.Input(shape=(6,), dtype="int32"),
@@ -2786,6 +2819,11 @@ add_fit(FitCase("lstm_text_adam", lstm_text("lstm_text_adam"), (6,),
 
 # Masked recurrent models: padded token ids -> Embedding(mask_zero=True) -> GRU / Bidirectional.
 add_fit(FitCase("gru_text_masked_adam", gru_text_masked("gru_text_masked_adam"), (6,),
+                lambda x, rng: [masked_text_y(x, rng)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)",
+                make_x=masked_text_ids))
+add_fit(FitCase("attention_text_masked_adam", attention_text_masked("attention_text_masked_adam"), (6,),
                 lambda x, rng: [masked_text_y(x, rng)],
                 lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
                 lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)",

@@ -119,7 +119,7 @@ extension Renderer {
             out.line("staged[\"\(local)\"] = self.\(member)(\(argument))")
             return
         }
-        let maskArgument = description.masks.masksRead(by: index).map { ", mask: " + mask($0[0]) } ?? ""
+        let maskArgument = trainingMaskArguments(index, mask: mask, value: value)
         out.line("staged.record(\"\(local)\", " + trainingCallExpression(node, argument + maskArgument) + ")")
         if let name = maskLocals[index] {
             out.line("staged[\"\(name)\"] = " + computedMaskExpression(of: index, value: value, mask: mask))

@@ -78,8 +78,7 @@ extension Renderer {
                 out.line("let \(locals[index]) = \(outputs)[0]")
                 continue
             }
-            // A layer reading a Keras mask (a recurrent layer, masked pooling) gets it as in the call.
-            let mask = description.masks.masksRead(by: index).map { ", mask: " + maskExpression($0[0]) } ?? ""
+            let mask = trainingMaskArguments(index, mask: maskExpression, value: valueExpression)
             out.line(
                 "let (\(locals[index]), \(training.tapes[index])) = " + trainingCallExpression(node, argument + mask))
             if let computed = computedMask(of: index) { out.line(computed.line) }
@@ -138,6 +137,26 @@ extension Renderer {
     /// A call's `trainingCall` on `arguments`. A `training=False` Keras recorded on the call (a
     /// frozen base model's, as keras.io writes transfer learning) does not apply: Keras's
     /// functional call passes the outer `training=True` to every layer in `fit`.
+    /// The masks a training call takes after its inputs, as the call passes them: a layer reading a
+    /// Keras mask (a recurrent layer, masked pooling) gets `mask:`; MultiHeadAttention its
+    /// `masks:`, `attentionMask:` and `useCausalMask:`.
+    func trainingMaskArguments(
+        _ index: Int, mask: (MaskPlan.Source?) -> String, value: (ModelGraph.TensorRef) -> String
+    ) -> String {
+        let node = graph.nodes[index]
+        var arguments =
+            description.masks.masksRead(by: index).map { masks in
+                layers[node.layer].isUnary
+                    ? ", mask: " + mask(masks[0]) : ", masks: [" + masks.map(mask).joined(separator: ", ") + "]"
+            } ?? ""
+        let attentionMask = node.maskInput("attention_mask").map { ", attentionMask: " + value($0) }
+        if attentionMask != nil || node.layout.useCausalMask {
+            if arguments.isEmpty { arguments = ", masks: []" }
+            arguments += (attentionMask ?? "") + (node.layout.useCausalMask ? ", useCausalMask: true" : "")
+        }
+        return arguments
+    }
+
     func trainingCallExpression(_ node: ModelGraph.Node, _ arguments: String) -> String {
         "self.\(members[node.layer]).trainingCall(\(arguments), context: &trainingContext)"
     }

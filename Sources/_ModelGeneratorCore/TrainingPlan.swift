@@ -108,6 +108,12 @@ struct TrainingPlan {
         !layout.useCausalMask && layout.initialStates == 0 && layout.maskKeywords.allSatisfy { $0 == "mask" }
     }
 
+    /// Whether a MultiHeadAttention call passes what its training call takes: its Keras masks,
+    /// an `attention_mask` and `use_causal_mask`, as the call does.
+    static func attentionTrainsWith(_ layout: ModelGraph.CallLayout) -> Bool {
+        layout.initialStates == 0 && layout.maskKeywords.allSatisfy { $0 == "attention_mask" }
+    }
+
     /// The first layer or call without a backward pass, described for the model's
     /// documentation; nil when every one has.
     static func blocker(_ description: ModelDescription) -> String? {
@@ -143,11 +149,14 @@ struct TrainingPlan {
                 return "\(name) has several outputs (states or unmerged directions), which training does not take yet"
             }
             if let blocker = trainable.trainingBlocker { return "\(name): \(blocker)" }
+            let attention = config is MultiHeadAttentionConfig
             for (node, call) in description.graph.nodes.enumerated() where call.layer == index {
-                if !trainsWith(call.layout) {
+                if !(attention ? attentionTrainsWith(call.layout) : trainsWith(call.layout)) {
                     return "\(name) is called with keywords, which training does not take yet"
                 }
-                if let masks = description.masks.masksRead(by: node), !trainable.trainsWithMask || masks.count != 1 {
+                if let masks = description.masks.masksRead(by: node),
+                    !attention && (!trainable.trainsWithMask || masks.count != 1)
+                {
                     return "\(name) reads a Keras mask, which its training call does not take yet"
                 }
             }

@@ -1,13 +1,16 @@
 import Foundation
 
-// Backward passes of the attention layers without masks: MultiHeadAttention (projections,
-// scaled dot products, softmax, attention dropout, the output projection), Attention and
-// AdditiveAttention (scores, softmax, the weighted sum of the values).
+// Backward passes of the attention layers: MultiHeadAttention (projections, scaled dot
+// products, softmax with Keras masks, an attention mask or the causal mask, attention dropout,
+// the output projection), Attention and AdditiveAttention without masks (scores, softmax, the
+// weighted sum of the values).
 
 extension MultiHeadAttention: TrainableMerge {
     /// What `backward` reads: the inputs, their projections `(rows, heads · size)`, the
-    /// attention weights `(batch, heads, tq, tk)` and their dropout mask, and the attended
-    /// values `(batch · tq, heads · dv)`.
+    /// attention weights `(batch, heads, tq, tk)`, the factor each weight is used with (the
+    /// dropout mask, 0 where Keras's Softmax layer zeroes a masked position), which scores the
+    /// masks allow `(batch, tq, tk)` (the others are constants), and the attended values
+    /// `(batch · tq, heads · dv)`.
     public struct Tape: Sendable {
         let inputs: [Tensor]
         let q: Tensor
@@ -15,6 +18,7 @@ extension MultiHeadAttention: TrainableMerge {
         let v: Tensor
         let weights: [Float]
         let dropMask: [Float]?
+        let allowed: [Bool]?
         let context: Tensor
     }
 
@@ -68,6 +72,16 @@ extension MultiHeadAttention: TrainableMerge {
     /// The attention without masks, keeping every intermediate; in training, `dropout` drops
     /// attention weights with draws from `context` (not Keras's generator).
     public func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: Tape) {
+        trainingCall(inputs, masks: [], context: &context)
+    }
+
+    /// The training call with the call's masks, as `callAsFunction(_:masks:attentionMask:useCausalMask:)`
+    /// applies them: a score the masks disallow is a constant (−0.7 · `Float.greatestFiniteMagnitude`,
+    /// or −1e9 and a weight of 0 with `dropout`), so it passes no gradient back.
+    public func trainingCall(
+        _ inputs: [Tensor], masks: [Tensor?], attentionMask: Tensor? = nil, useCausalMask: Bool = false,
+        context: inout TrainingContext
+    ) -> (output: Tensor, tape: Tape) {
         let (query, value, key) = attentionOperands(inputs)
         let (batch, tq, tk, heads, dk, dv) = sizes(inputs)
         let (q, k, v) = (projected(query, 0), projected(key, 1), projected(value, 2))
@@ -76,7 +90,19 @@ extension MultiHeadAttention: TrainableMerge {
         var attended = [Float](repeating: 0, count: batch * tq * heads * dv)
         let rate = Float(config.dropout)
         let drop = context.isTraining && rate > 0 ? context.nextGenerator().uniform(count: weights.count) : nil
-        let dropMask = drop.map { draws in draws.map { Float($0) >= rate ? 1 / (1 - rate) : 0 } }
+        var dropMask = drop.map { draws in draws.map { Float($0) >= rate ? 1 / (1 - rate) : 0 } }
+        let allowed = allowedScores(
+            masks: masks, attentionMask: attentionMask, useCausalMask: useCausalMask, batch: batch, tq: tq, tk: tk)
+        let isMasked = masks.contains { $0 != nil } || attentionMask != nil
+        let disallowed: Float = rate > 0 ? -1e9 : -0.7 * Float.greatestFiniteMagnitude
+        if isMasked && rate > 0, let allowed {
+            // Keras's Softmax layer zeroes the weights of masked positions after normalizing.
+            var factors = dropMask ?? [Float](repeating: 1, count: weights.count)
+            for index in factors.indices where !allowed[index / (heads * tq * tk) * tq * tk + index % (tq * tk)] {
+                factors[index] = 0
+            }
+            dropMask = factors
+        }
         for n in 0..<batch {
             for h in 0..<heads {
                 let qh = head(q, sample: n, head: h, steps: tq, size: dk)
@@ -84,7 +110,11 @@ extension MultiHeadAttention: TrainableMerge {
                 var scores = qh.matrixProduct(kh.transposedMatrix(rows: tk, columns: dk), m: tq, k: dk, n: tk).scalars
                 let base = (n * heads + h) * tq * tk
                 for i in 0..<tq {
-                    for j in 0..<tk { scores[i * tk + j] *= scale }
+                    for j in 0..<tk {
+                        scores[i * tk + j] *= scale
+                        guard let allowed, !allowed[(n * tq + i) * tk + j] else { continue }
+                        scores[i * tk + j] = isMasked ? disallowed : scores[i * tk + j] - 1e9
+                    }
                     let total = exponentiateRow(&scores, from: i * tk, count: tk)
                     for j in 0..<tk {
                         weights[base + i * tk + j] = scores[i * tk + j] / total
@@ -99,8 +129,31 @@ extension MultiHeadAttention: TrainableMerge {
         let contextTensor = Tensor(shape: [batch * tq, heads * dv], scalars: attended)
         let output = projected(contextTensor, 3)
         let tape = Tape(
-            inputs: inputs, q: q, k: k, v: v, weights: weights, dropMask: dropMask, context: contextTensor)
+            inputs: inputs, q: q, k: k, v: v, weights: weights, dropMask: dropMask, allowed: allowed,
+            context: contextTensor)
         return (output.reshaped(to: [batch, tq, output.shape[1]]), tape)
+    }
+
+    /// Which scores `(batch, tq, tk)` the masks allow, as the call decides; nil without masks.
+    private func allowedScores(
+        masks: [Tensor?], attentionMask: Tensor?, useCausalMask: Bool, batch: Int, tq: Int, tk: Int
+    ) -> [Bool]? {
+        guard useCausalMask || attentionMask != nil || masks.contains(where: { $0 != nil }) else { return nil }
+        func scalars(_ index: Int) -> [Float]? { masks.indices.contains(index) ? masks[index]?.scalars : nil }
+        let (queryMask, valueMask, keyMask) = (scalars(0), scalars(1), scalars(2))
+        let rows = attentionMask?.shape[1] ?? 0
+        let attention = attentionMask?.scalars
+        var allowed = [Bool](repeating: true, count: batch * tq * tk)
+        for n in 0..<batch {
+            for i in 0..<tq {
+                for j in 0..<tk {
+                    allowed[(n * tq + i) * tk + j] =
+                        (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0
+                        && keyMask?[n * tk + j] != 0 && attention?[(n * rows + (rows == 1 ? 0 : i)) * tk + j] != 0
+                }
+            }
+        }
+        return allowed
     }
 
     /// Back through the output projection, the attended values, the softmax and the scaled dot
@@ -140,7 +193,10 @@ extension MultiHeadAttention: TrainableMerge {
                 for i in 0..<tq {
                     var dot: Float = 0
                     for j in 0..<tk { dot += weights[i * tk + j] * dp[i * tk + j] }
-                    for j in 0..<tk { dp[i * tk + j] = weights[i * tk + j] * (dp[i * tk + j] - dot) * scale }
+                    for j in 0..<tk {
+                        let free = tape.allowed?[(n * tq + i) * tk + j] ?? true
+                        dp[i * tk + j] = free ? weights[i * tk + j] * (dp[i * tk + j] - dot) * scale : 0
+                    }
                 }
                 let ds = Tensor(shape: [tq, tk], scalars: dp)
                 let qh = head(tape.q, sample: n, head: h, steps: tq, size: dk)
