@@ -790,7 +790,9 @@ Runs in about five minutes. It writes:
     same Embedding -> MultiHeadAttention(num_heads=2, key_dim=2)(x, x) (the
     embedding's mask as its query and value masks) -> GlobalAveragePooling1D
     (masked) -> Dense(2, softmax), sparse_categorical_crossentropy,
-    Adam(0.02). No output carries a mask (the recurrent layers return their
+    Adam(0.02); ``additive_attention_text_masked_sgd``: the same with
+    AdditiveAttention()([x, x]) in its place, SGD(learning_rate=0.1,
+    momentum=0.9). No output carries a mask (the recurrent layers return their
     last step, the pooling drops it), so the loss is unmasked. The
     replay covers them unchanged, with nothing relaxed: like every fit case
     its forward pass is Keras's ``stateless_call`` (masks included), and
@@ -1597,7 +1599,8 @@ functional("transformer_encoder_block", [(6, 4)], lambda x: transformer_classifi
 
 # Attention and AdditiveAttention (keras/src/layers/attention/attention.py and
 # additive_attention.py, Keras 3.15.1) on query (3, 4) and value (5, 4), called as
-# ``layer([query, value])`` (or ``[query, value, key]``), no masks, dropout 0. Each case's numpy
+# ``layer([query, value])`` (or ``[query, value, key]``), no masks but the causal one of
+# ``attention_dot_causal`` (query and value (4, 3)), dropout 0. Each case's numpy
 # replay reads the weights by their get_weights() index after checking their shapes.
 def attention_layer(model, cls):
     """The model's one layer of exactly class ``cls`` (Attention or its subclass
@@ -1616,16 +1619,20 @@ def away_from_init(*values):
         assert np.all(np.abs(value) > 0.05) and np.all(np.abs(value - 1.0) > 0.05), value
 
 
-def attention_softmax_sum(scores, value):
+def attention_softmax_sum(scores, value, causal=False):
     """The part Attention and AdditiveAttention share: a softmax of the scores (N, Tq, Tv) over
-    the value steps Tv, then the weighted sum of the value steps, (N, Tq, value features)."""
+    the value steps Tv, then the weighted sum of the value steps, (N, Tq, value features). With
+    ``causal`` (``use_causal_mask``), Keras subtracts 1e9 from the scores of steps s > t."""
+    if causal:
+        steps_t, steps_s = scores.shape[-2:]
+        scores = scores - 1e9 * (1 - np.tril(np.ones((steps_t, steps_s))))
     p = np.exp(scores - scores.max(axis=-1, keepdims=True))
     p = p / p.sum(axis=-1, keepdims=True)
     return np.einsum("nts,nsf->ntf", p, value)
 
 
 def attention_reference(query, value, key=None, score_mode="dot", scale=None,
-                        concat_score_weight=None):
+                        concat_score_weight=None, causal=False):
     """Attention (keras/src/layers/attention/attention.py, Keras 3.15.1) in numpy (float64), no
     masks: ``key`` defaults to ``value``; score_mode "dot": ``scores[n, t, s] = q_t . k_s``,
     times ``scale`` when use_scale; "concat": ``concat_score_weight * sum_f tanh(scale * (q_t +
@@ -1642,7 +1649,7 @@ def attention_reference(query, value, key=None, score_mode="dot", scale=None,
         if scale is not None:
             summed = scale * summed
         scores = concat_score_weight * np.tanh(summed).sum(axis=-1)
-    return attention_softmax_sum(scores, value)
+    return attention_softmax_sum(scores, value, causal)
 
 
 def additive_attention_reference(query, value, key=None, scale=None):
@@ -1662,6 +1669,14 @@ def _attention_dot_scale_reference(model, weights, xs):
     (scale,) = f64_weights(weights, [()])
     away_from_init(scale)
     return [attention_reference(xs[0], xs[1], scale=scale)], {}, None
+
+
+def _attention_dot_causal_reference(model, weights, xs):
+    layer = attention_layer(model, layers.Attention)
+    assert layer.use_scale and layer.score_mode == "dot"
+    (scale,) = f64_weights(weights, [()])
+    away_from_init(scale)
+    return [attention_reference(xs[0], xs[1], scale=scale, causal=True)], {}, None
 
 
 def _attention_dot_key_reference(model, weights, xs):
@@ -1692,6 +1707,9 @@ def _additive_attention_reference(model, weights, xs):
 functional("attention_dot_scale", [(3, 4), (5, 4)],
            lambda query, value: layers.Attention(use_scale=True)([query, value]),
            reference=_attention_dot_scale_reference)
+functional("attention_dot_causal", [(4, 3), (4, 3)],
+           lambda query, value: layers.Attention(use_scale=True)([query, value], use_causal_mask=True),
+           reference=_attention_dot_causal_reference)
 functional("attention_dot_key", [(3, 4), (5, 4), (5, 4)],
            lambda query, value, key: layers.Attention()([query, value, key]),
            reference=_attention_dot_key_reference)
@@ -2465,6 +2483,19 @@ def masked_text_y(x, rng, below=3):
     return np.any((x > 0) & (x < below), axis=1).astype(np.float32)
 
 
+def additive_attention_text_masked(name):
+    """Padded token ids -> Embedding(mask_zero=True) -> AdditiveAttention()([x, x]) (the
+    embedding's mask as its query and value masks: masked key steps get 1e9 subtracted, masked
+    query steps output zeros) -> GlobalAveragePooling1D (masked) -> Dense(2, softmax)."""
+    def build():
+        ids = keras.Input(shape=(6,), dtype="int32")
+        x = layers.Embedding(LSTM_TEXT_VOCABULARY, 4, mask_zero=True)(ids)
+        x = layers.AdditiveAttention()([x, x])
+        x = layers.GlobalAveragePooling1D()(x)
+        return keras.Model(ids, layers.Dense(2, activation="softmax")(x), name=name)
+    return build
+
+
 def attention_text_masked(name):
     """Padded token ids -> Embedding(mask_zero=True) -> MultiHeadAttention(x, x) (Keras turns
     the embedding's mask into the query and value masks) -> GlobalAveragePooling1D (masked) ->
@@ -2827,6 +2858,13 @@ add_fit(FitCase("attention_text_masked_adam", attention_text_masked("attention_t
                 lambda x, rng: [masked_text_y(x, rng)],
                 lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
                 lambda: keras.optimizers.Adam(0.02), "keras.optimizers.Adam(0.02)",
+                make_x=masked_text_ids))
+add_fit(FitCase("additive_attention_text_masked_sgd",
+                additive_attention_text_masked("additive_attention_text_masked_sgd"), (6,),
+                lambda x, rng: [masked_text_y(x, rng)],
+                lambda: "sparse_categorical_crossentropy", '"sparse_categorical_crossentropy"',
+                lambda: keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
+                "keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)",
                 make_x=masked_text_ids))
 add_fit(FitCase("bidirectional_lstm_text_sgd",
                 bidirectional_lstm_text("bidirectional_lstm_text_sgd"), (6,),

@@ -121,14 +121,8 @@ extension MaximumConfig: BackwardPassConfig {}
 extension MinimumConfig: BackwardPassConfig {}
 extension ConcatenateConfig: BackwardPassConfig {}
 extension MultiHeadAttentionConfig: BackwardPassConfig {}
-extension AttentionConfig: BackwardPassConfig {
-    package var trainingBlocker: String? { dropout > 0 ? "Attention with dropout has no training call yet" : nil }
-}
-extension AdditiveAttentionConfig: BackwardPassConfig {
-    package var trainingBlocker: String? {
-        dropout > 0 ? "AdditiveAttention with dropout has no training call yet" : nil
-    }
-}
+extension AttentionConfig: BackwardPassConfig {}
+extension AdditiveAttentionConfig: BackwardPassConfig {}
 extension OperationConfig: BackwardPassConfig {
     package var trainingBlocker: String? {
         guard ["Add", "Subtract", "Multiply"].contains(Kind.className) else {

@@ -108,8 +108,8 @@ struct TrainingPlan {
         !layout.useCausalMask && layout.initialStates == 0 && layout.maskKeywords.allSatisfy { $0 == "mask" }
     }
 
-    /// Whether a MultiHeadAttention call passes what its training call takes: its Keras masks,
-    /// an `attention_mask` and `use_causal_mask`, as the call does.
+    /// Whether an attention call passes what its training call takes: its Keras masks,
+    /// `use_causal_mask` and (MultiHeadAttention's) `attention_mask`, as the call does.
     static func attentionTrainsWith(_ layout: ModelGraph.CallLayout) -> Bool {
         layout.initialStates == 0 && layout.maskKeywords.allSatisfy { $0 == "attention_mask" }
     }
@@ -149,7 +149,8 @@ struct TrainingPlan {
                 return "\(name) has several outputs (states or unmerged directions), which training does not take yet"
             }
             if let blocker = trainable.trainingBlocker { return "\(name): \(blocker)" }
-            let attention = config is MultiHeadAttentionConfig
+            let attention =
+                config is MultiHeadAttentionConfig || config is AttentionConfig || config is AdditiveAttentionConfig
             for (node, call) in description.graph.nodes.enumerated() where call.layer == index {
                 if !(attention ? attentionTrainsWith(call.layout) : trainsWith(call.layout)) {
                     return "\(name) is called with keywords, which training does not take yet"

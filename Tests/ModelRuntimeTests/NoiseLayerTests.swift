@@ -183,6 +183,61 @@ import Testing
         }
     }
 
+    /// Attention's and AdditiveAttention's dropout on the attention weights (Keras's draws are
+    /// not replayed, so no Keras fixture has it): the backward pass is the derivative of the same
+    /// training call, with masks and the causal mask too, and outside training nothing drops.
+    @Test(arguments: ["dot", "concat", "additive"])
+    func attentionDropoutBackwardIsItsDerivative(_ kind: String) throws {
+        let shapes: [TensorShape] = [[2, 3, 4], [2, 5, 4]]
+        let (query, value) = (
+            Tensor(shape: [2, 3, 4]) { out in for i in 0..<out.count { out[i] = Float((i * 7) % 13) / 6 - 1 } },
+            Tensor(shape: [2, 5, 4]) { out in for i in 0..<out.count { out[i] = Float((i * 5) % 11) / 5 - 1 } }
+        )
+        let valueMask = Tensor(shape: [2, 5], scalars: [1, 1, 1, 0, 0, 1, 1, 1, 1, 0])
+        let queryMask = Tensor(shape: [2, 3], scalars: [1, 1, 0, 1, 1, 1])
+        typealias Run = (_ inputs: [Tensor], _ context: inout TrainingContext) -> (Tensor, (Tensor) -> [Tensor])
+        let run: Run
+        if kind == "additive" {
+            let layer = try AdditiveAttention(config: .init(dropout: 0.4), inputShapes: shapes, seed: 1)
+            run = { inputs, context in
+                let (output, tape) = layer.trainingCall(
+                    inputs, masks: [queryMask, valueMask], useCausalMask: true, context: &context)
+                return (output, { layer.backward($0, tape: tape, inputGradient: true).inputs })
+            }
+        } else {
+            let config = AttentionConfig(useScale: true, scoreMode: kind == "dot" ? .dot : .concat, dropout: 0.4)
+            let layer = try Attention(config: config, inputShapes: shapes, seed: 1)
+            run = { inputs, context in
+                let (output, tape) = layer.trainingCall(
+                    inputs, masks: [queryMask, valueMask], useCausalMask: true, context: &context)
+                return (output, { layer.backward($0, tape: tape, inputGradient: true).inputs })
+            }
+        }
+        var inference = TrainingContext(isTraining: false)
+        var training = TrainingContext(seed: 3)
+        #expect(run([query, value], &inference).0 != run([query, value], &training).0, "dropout draws in training")
+        let upstream = Tensor(shape: [2, 3, 4]) { out in for i in 0..<out.count { out[i] = Float(i % 5) / 2 - 1 } }
+        func loss(_ inputs: [Tensor]) -> Double {
+            var context = TrainingContext(seed: 3)
+            return zip(run(inputs, &context).0.scalars, upstream.scalars).reduce(0) { $0 + Double($1.0 * $1.1) }
+        }
+        var context = TrainingContext(seed: 3)
+        let gradients = run([query, value], &context).1(upstream)
+        for (which, x) in [query, value].enumerated() {
+            for position in stride(from: 0, to: x.scalarCount, by: 3) {
+                var (up, down) = ([query, value], [query, value])
+                var (a, b) = (x.scalars, x.scalars)
+                a[position] += 1e-2
+                b[position] -= 1e-2
+                up[which] = Tensor(shape: x.shape, scalars: a)
+                down[which] = Tensor(shape: x.shape, scalars: b)
+                let numeric = (loss(up) - loss(down)) / 2e-2
+                let analytic = Double(gradients[which].scalars[position])
+                #expect(abs(numeric - analytic) < 2e-3 * max(1, abs(numeric)), "\(kind) input \(which) at \(position)")
+            }
+        }
+    }
+
     /// A Sequential of every noise layer, as Keras saved it, trains: the generated step draws its
     /// noise from the fit's seed (the same seed, the same weights) and the loss falls.
     @Test func aModelOfNoiseLayersTrains() throws {

@@ -271,14 +271,26 @@ extension Ops.OnesLike: OperationKernel {
     }
 }
 
+extension Ops.ConvertToTensor: OperationKernel {
+    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
+        Ops.Cast.cast(inputs[0], to: operation.config.dtype)
+    }
+}
+
 extension Ops.Cast: OperationKernel {
     public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
-        guard case .string(let dtype) = operation.config.dtype else { return inputs[0] }
-        if dtype == "bool" { return Elementwise.map([inputs[0]]) { x, _, _ in truth(x != 0) } }
+        cast(inputs[0], to: operation.config.dtype)
+    }
+
+    /// `x` as `dtype` holds it (in float32): floats unchanged, integers truncated toward zero,
+    /// bool as 1 or 0; unchanged without a dtype.
+    static func cast(_ x: Tensor, to dtype: OperationArgument?) -> Tensor {
+        guard case .string(let dtype) = dtype else { return x }
+        if dtype == "bool" { return Elementwise.map([x]) { x, _, _ in truth(x != 0) } }
         if dtype.hasPrefix("int") || dtype.hasPrefix("uint") {
-            return Elementwise.map([inputs[0]]) { x, _, _ in x.rounded(.towardZero) }
+            return Elementwise.map([x]) { x, _, _ in x.rounded(.towardZero) }
         }
-        return inputs[0]
+        return x
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 
 // Backward passes of the attention layers: MultiHeadAttention (projections, scaled dot
 // products, softmax with Keras masks, an attention mask or the causal mask, attention dropout,
-// the output projection), Attention and AdditiveAttention without masks (scores, softmax, the
+// the output projection), Attention and AdditiveAttention (scores, masks, softmax, dropout, the
 // weighted sum of the values).
 
 extension MultiHeadAttention: TrainableMerge {
@@ -239,22 +239,30 @@ extension MultiHeadAttention: TrainableMerge {
     }
 }
 
-/// What `Attention`'s and `AdditiveAttention`'s backward passes read: the inputs and the
-/// attention weights `(batch, tq, tv)`.
+/// What `Attention`'s and `AdditiveAttention`'s backward passes read: the inputs, the
+/// attention weights `(batch, tq, tv)`, their dropout mask, and the query mask (masked query
+/// steps' outputs are the constant 0).
 public struct ScoredAttentionTape: Sendable {
     let inputs: [Tensor]
     let weights: [Float]
+    let dropMask: [Float]?
+    let queryMask: [Float]?
 }
 
-/// The training call of a scored attention without masks: `score(q, k)` of every query and key
-/// step, softmax over the key steps, the weighted sum of the value steps.
+/// The training call of a scored attention, as Keras's `Attention.call`: `score(q, k)` of every
+/// query and key step, 1e9 subtracted where the causal mask or the value mask disallows the
+/// key step, softmax over the key steps, `dropout` on the weights (draws from `context`, not
+/// Keras's generator), the weighted sum of the value steps, zeros for masked query steps.
 func scoredAttentionTraining(
-    _ inputs: [Tensor], score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
+    _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, dropout: Double, layer: String,
+    context: inout TrainingContext,
+    score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
 ) -> (output: Tensor, tape: ScoredAttentionTape) {
     let (query, value, key) = attentionOperands(inputs)
     let (batch, tq, dim, tv, features) = (
         query.shape[0], query.shape[1], query.shape[2], value.shape[1], value.shape[2]
     )
+    let (queryMask, valueMask) = attentionMasks(masks, batch: batch, tq: tq, tv: tv, layer: layer)
     var weights = [Float](repeating: 0, count: batch * tq * tv)
     query.withUnsafeScalars { q in
         key.withUnsafeScalars { k in
@@ -263,6 +271,7 @@ func scoredAttentionTraining(
                 for i in 0..<tq {
                     for j in 0..<tv {
                         row[j] = score(q.baseAddress! + (n * tq + i) * dim, k.baseAddress! + (n * tv + j) * dim, dim)
+                        if (useCausalMask && j > i) || valueMask?[n * tv + j] == 0 { row[j] -= 1e9 }
                     }
                     let total = exponentiateRow(&row, from: 0, count: tv)
                     for j in 0..<tv { weights[(n * tq + i) * tv + j] = row[j] / total }
@@ -270,17 +279,21 @@ func scoredAttentionTraining(
             }
         }
     }
+    let rate = Float(dropout)
+    let dropMask =
+        context.isTraining && rate > 0
+        ? context.nextGenerator().uniform(count: weights.count).map { Float($0) >= rate ? 1 / (1 - rate) : 0 } : nil
+    let used = dropMask.map { mask in zip(weights, mask).map(*) } ?? weights
     var output = [Float](repeating: 0, count: batch * tq * features)
     for n in 0..<batch {
-        let p = Tensor(shape: [tq, tv], scalars: Array(weights[(n * tq * tv)..<((n + 1) * tq * tv)]))
+        let p = Tensor(shape: [tq, tv], scalars: Array(used[(n * tq * tv)..<((n + 1) * tq * tv)]))
         let v = Tensor(
             shape: [tv, features], scalars: Array(value.scalars[(n * tv * features)..<((n + 1) * tv * features)]))
         let out = p.matrixProduct(v, m: tq, k: tv, n: features).scalars
         output.replaceSubrange((n * tq * features)..<((n + 1) * tq * features), with: out)
     }
-    return (
-        Tensor(shape: [batch, tq, features], scalars: output), ScoredAttentionTape(inputs: inputs, weights: weights)
-    )
+    let tape = ScoredAttentionTape(inputs: inputs, weights: weights, dropMask: dropMask, queryMask: queryMask)
+    return (zeroingMaskedQueries(Tensor(shape: [batch, tq, features], scalars: output), queryMask), tape)
 }
 
 /// Back through the weighted sum and the softmax to the scores; `scoreBackward(q, k, dim,
@@ -302,7 +315,8 @@ func scoredAttentionBackward(
         [Float](repeating: 0, count: query.scalarCount), [Float](repeating: 0, count: key.scalarCount),
         [Float](repeating: 0, count: value.scalarCount)
     )
-    let g = outputGradient.scalars
+    // Masked query steps' outputs are constants: their gradient stops here.
+    let g = zeroingMaskedQueries(outputGradient, tape.queryMask).scalars
     query.withUnsafeScalars { q in
         key.withUnsafeScalars { k in
             for n in 0..<batch {
@@ -312,11 +326,14 @@ func scoredAttentionBackward(
                 let vn = Tensor(
                     shape: [tv, features],
                     scalars: Array(value.scalars[(n * tv * features)..<((n + 1) * tv * features)]))
-                let valueGradient = p.transposedMatrix(rows: tq, columns: tv).matrixProduct(
+                let mask = tape.dropMask.map { Array($0[(n * tq * tv)..<((n + 1) * tq * tv)]) }
+                let used = mask.map { Tensor(shape: [tq, tv], scalars: zip(p.scalars, $0).map(*)) } ?? p
+                let valueGradient = used.transposedMatrix(rows: tq, columns: tv).matrixProduct(
                     gn, m: tv, k: tq, n: features)
                 dv.replaceSubrange((n * tv * features)..<((n + 1) * tv * features), with: valueGradient.scalars)
-                let dp = gn.matrixProduct(vn.transposedMatrix(rows: tv, columns: features), m: tq, k: features, n: tv)
+                var dp = gn.matrixProduct(vn.transposedMatrix(rows: tv, columns: features), m: tq, k: features, n: tv)
                     .scalars
+                if let mask { for index in dp.indices { dp[index] *= mask[index] } }
                 let weights = p.scalars
                 dq.withUnsafeMutableBufferPointer { dqs in
                     dk.withUnsafeMutableBufferPointer { dks in
@@ -347,9 +364,19 @@ extension Attention: TrainableMerge {
     public func trainingCall(
         _ inputs: [Tensor], context: inout TrainingContext
     ) -> (output: Tensor, tape: ScoredAttentionTape) {
+        trainingCall(inputs, masks: [], context: &context)
+    }
+
+    /// The training call with the call's Keras masks (`[query, value]`) and causal mask.
+    public func trainingCall(
+        _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false, context: inout TrainingContext
+    ) -> (output: Tensor, tape: ScoredAttentionTape) {
         let (s, concatWeight) = (scale?.scalars[0] ?? 1, concatScoreWeight?.scalars[0] ?? 1)
         let (isDot, hasScale) = (config.scoreMode == .dot, scale != nil)
-        return scoredAttentionTraining(inputs) { q, k, dim in
+        return scoredAttentionTraining(
+            inputs, masks: masks, useCausalMask: useCausalMask, dropout: config.dropout, layer: config.name,
+            context: &context
+        ) { q, k, dim in
             var score: Float = 0
             for d in 0..<dim { score += isDot ? q[d] * k[d] : tanhf(hasScale ? s * (q[d] + k[d]) : q[d] + k[d]) }
             return isDot ? score * s : score * concatWeight
@@ -400,8 +427,18 @@ extension AdditiveAttention: TrainableMerge {
     public func trainingCall(
         _ inputs: [Tensor], context: inout TrainingContext
     ) -> (output: Tensor, tape: ScoredAttentionTape) {
+        trainingCall(inputs, masks: [], context: &context)
+    }
+
+    /// The training call with the call's Keras masks (`[query, value]`) and causal mask.
+    public func trainingCall(
+        _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false, context: inout TrainingContext
+    ) -> (output: Tensor, tape: ScoredAttentionTape) {
         let scales = scale?.scalars
-        return scoredAttentionTraining(inputs) { q, k, dim in
+        return scoredAttentionTraining(
+            inputs, masks: masks, useCausalMask: useCausalMask, dropout: config.dropout, layer: config.name,
+            context: &context
+        ) { q, k, dim in
             var score: Float = 0
             for d in 0..<dim { score += (scales?[d] ?? 1) * tanhf(q[d] + k[d]) }
             return score

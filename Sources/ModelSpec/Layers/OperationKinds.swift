@@ -11,7 +11,8 @@ public enum Ops {
         Ceil.self, Reciprocal.self, Erf.self, LogicalNot.self, Sin.self, Cos.self, Tanh.self, Relu.self, Relu6.self,
         Sigmoid.self, Silu.self, HardSigmoid.self, HardSilu.self, Softplus.self, Softsign.self, Selu.self, Gelu.self,
         LeakyRelu.self, Elu.self, Clip.self, Softmax.self, LogSoftmax.self, Cast.self, Mean.self, Sum.self, Max.self,
-        Min.self, Prod.self, `Any`.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, Reshape.self,
+        Min.self, Prod.self, `Any`.self, Argmax.self, Argmin.self, ZerosLike.self, OnesLike.self, ConvertToTensor.self,
+        Reshape.self,
         Transpose.self, ExpandDims.self, Squeeze.self,
         Concatenate.self, Stack.self, GetItem.self, Matmul.self,
     ]
@@ -304,6 +305,14 @@ public enum Ops {
         public static let className = "Cast", module = "keras.src.ops.core"
         public static let summary = "To `dtype`: floats unchanged, integers truncated toward zero, bool as 1 or 0."
         public static var parameters: KeyValuePairs<String, OperationArgument> { ["dtype": nil] }
+    }
+    /// `keras.ops`' `ConvertToTensor`: the input, as `Cast` to `dtype` when one is given (Keras's
+    /// `Attention.compute_mask` records one on the query mask it passes on).
+    public enum ConvertToTensor: ShapePreservingOperation {
+        public static let className = "ConvertToTensor", module = "keras.src.ops.core"
+        public static let summary = "The input; to `dtype` as `Cast` when given; not `sparse` or `ragged`."
+        public static var parameters: KeyValuePairs<String, OperationArgument> { ["dtype": nil] }
+        public static var ignoredKeys: [String: JSONValue] { ["sparse": .bool(false), "ragged": .bool(false)] }
     }
     /// `keras.ops`' `Mean`: Mean over `axis`, `keepdims`.
     public enum Mean: ReductionOperation {

@@ -224,6 +224,8 @@ public protocol OperationKind: Sendable {
     static var parameters: KeyValuePairs<String, OperationArgument> { get }
     /// One line for the supported-layers table.
     static var summary: String { get }
+    /// Keys Keras writes that change nothing here (see `LayerConfig.ignoredKeys`).
+    static var ignoredKeys: [String: JSONValue] { get }
     /// The output shape of a call: `operands` are the call's top-level arguments with each
     /// tensor's shape (`args` of `x + 3.0` are `[x's shape, 3.0]`).
     static func outputShape(_ config: OperationConfig<Self>, operands: [Operand]) throws -> TensorShape
@@ -262,6 +264,7 @@ public struct OperationConfig<Kind: OperationKind>: LayerConfig, SwiftSpelledCon
     public static var className: String { Kind.className }
     public static var module: String { Kind.module }
     public static var registeredName: String? { Kind.className }
+    public static var ignoredKeys: [String: JSONValue] { Kind.ignoredKeys }
     package static var spelledTypeName: String { "OperationConfig<Ops.\(swiftKindName)>" }
     package static var spelledRuntimeTypeName: String { "Operation<Ops.\(swiftKindName)>" }
     /// The kind's name in `Ops`, in backticks where it is a Swift keyword (`Any`).
@@ -405,6 +408,8 @@ public enum Operations {
 }
 
 extension OperationKind {
+    public static var ignoredKeys: [String: JSONValue] { [:] }
+
     /// The registry entry of the operation.
     static var layerKind: LayerKind {
         LayerKind(configType: OperationConfig<Self>.self, family: "Operations", summary: summary)
