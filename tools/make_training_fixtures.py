@@ -269,6 +269,8 @@ Runs in about five minutes. It writes:
     3)) on (2, 3, 4); ``repeat_vector``: RepeatVector(3) on (4,);
     ``max_pooling1d``: MaxPooling1D(2) on (6, 2); ``global_max_pooling1d``
     on (5, 3).
+  - Dot: ``dot_last_axes``, ``dot_normalized_sequences``, ``dot_axes_1_2`` and
+    ``dot_rank4_axes_1_1`` (see the comment above their definitions).
   - Scaling and normalization without batch statistics: ``identity_dense``
     (Identity -> Dense(3) on (5,)); ``rescaling_scalar`` (Rescaling(1/127.5,
     offset=-1) -> Dense(3) on (4,)); ``rescaling_per_channel`` (Rescaling of a
@@ -1597,6 +1599,12 @@ functional("transformer_encoder_block", [(6, 4)], lambda x: transformer_classifi
            kink_margin=0.02, reference=_transformer_encoder_block_reference)
 
 
+# Dot (keras/src/layers/merging/dot.py): ``dot_last_axes`` Dot(axes=1) on (5,) and (5,) (one
+# value per example, shape (1,)); ``dot_normalized_sequences`` Dot(axes=(2, 2), normalize=True)
+# on (3, 4) and (5, 4) (cosine similarities, (3, 5)); ``dot_axes_1_2`` Dot(axes=(1, 2)) on (4,
+# 3) and (2, 4) ((3, 2)); ``dot_rank4_axes_1_1`` Dot(axes=(1, 1)) on (3, 2, 4) and (3, 5) ((2,
+# 4, 5): the summed axis moves past two others, so its way back is not its way there).
+
 # Attention and AdditiveAttention (keras/src/layers/attention/attention.py and
 # additive_attention.py, Keras 3.15.1) on query (3, 4) and value (5, 4), called as
 # ``layer([query, value])`` (or ``[query, value, key]``), no masks but the causal one of
@@ -1707,6 +1715,11 @@ def _additive_attention_reference(model, weights, xs):
 functional("attention_dot_scale", [(3, 4), (5, 4)],
            lambda query, value: layers.Attention(use_scale=True)([query, value]),
            reference=_attention_dot_scale_reference)
+functional("dot_last_axes", [(5,), (5,)], lambda a, b: layers.Dot(axes=1)([a, b]))
+functional("dot_normalized_sequences", [(3, 4), (5, 4)],
+           lambda a, b: layers.Dot(axes=(2, 2), normalize=True)([a, b]))
+functional("dot_axes_1_2", [(4, 3), (2, 4)], lambda a, b: layers.Dot(axes=(1, 2))([a, b]))
+functional("dot_rank4_axes_1_1", [(3, 2, 4), (3, 5)], lambda a, b: layers.Dot(axes=(1, 1))([a, b]))
 functional("attention_dot_causal", [(4, 3), (4, 3)],
            lambda query, value: layers.Attention(use_scale=True)([query, value], use_causal_mask=True),
            reference=_attention_dot_causal_reference)

@@ -120,6 +120,7 @@ extension AverageConfig: BackwardPassConfig {}
 extension MaximumConfig: BackwardPassConfig {}
 extension MinimumConfig: BackwardPassConfig {}
 extension ConcatenateConfig: BackwardPassConfig {}
+extension DotConfig: BackwardPassConfig {}
 extension MultiHeadAttentionConfig: BackwardPassConfig {}
 extension AttentionConfig: BackwardPassConfig {}
 extension AdditiveAttentionConfig: BackwardPassConfig {}
