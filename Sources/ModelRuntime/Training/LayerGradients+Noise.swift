@@ -15,6 +15,16 @@ public struct NoiseTape: Sendable {
     }
 }
 
+/// A layer whose training call multiplies its input by noise (or adds it): the backward pass
+/// multiplies the output's gradient by the factor the call recorded.
+public protocol NoiseLayer: TrainableLayer where Tape == NoiseTape {}
+
+extension NoiseLayer {
+    public func backward(_ outputGradient: Tensor, tape: NoiseTape, inputGradient: Bool) -> LayerGradients {
+        tape.backward(outputGradient, inputGradient: inputGradient)
+    }
+}
+
 extension TrainingContext {
     /// Keras's dropout mask over `input`: 1 / (1 − rate) where a uniform draw is at least
     /// `rate`, else 0, drawn over `noiseShape` (nil for the input's shape; a `None` axis takes
@@ -51,9 +61,7 @@ extension TrainingContext {
     }
 }
 
-extension Dropout: TrainableLayer {
-    public typealias Tape = NoiseTape
-
+extension Dropout: NoiseLayer {
     /// In training, each scalar is zeroed with probability `rate` and the others are scaled by
     /// 1 / (1 − rate), as Keras does, one draw per element of `noise_shape` when the config has
     /// one; the draws come from `context` (not Keras's generator).
@@ -62,15 +70,9 @@ extension Dropout: TrainableLayer {
         let mask = context.dropoutMask(input, rate: config.rate, noiseShape: config.noiseShape?.dimensions)
         return (input.zipped(with: mask, *), NoiseTape(factor: mask))
     }
-
-    public func backward(_ outputGradient: Tensor, tape: NoiseTape, inputGradient: Bool) -> LayerGradients {
-        tape.backward(outputGradient, inputGradient: inputGradient)
-    }
 }
 
-extension SpatialDropout: TrainableLayer {
-    public typealias Tape = NoiseTape
-
+extension SpatialDropout: NoiseLayer {
     /// In training, Keras's dropout with one draw per example and channel (noise shape
     /// `(batch, 1, …, 1, channels)`): whole feature maps are zeroed, the others scaled by
     /// 1 / (1 − rate).
@@ -81,15 +83,9 @@ extension SpatialDropout: TrainableLayer {
         let mask = context.dropoutMask(input, rate: config.rate, noiseShape: noiseShape)
         return (input.zipped(with: mask, *), NoiseTape(factor: mask))
     }
-
-    public func backward(_ outputGradient: Tensor, tape: NoiseTape, inputGradient: Bool) -> LayerGradients {
-        tape.backward(outputGradient, inputGradient: inputGradient)
-    }
 }
 
-extension GaussianDropout: TrainableLayer {
-    public typealias Tape = NoiseTape
-
+extension GaussianDropout: NoiseLayer {
     /// In training, each scalar times a normal draw of mean 1 and standard deviation
     /// √(rate / (1 − rate)), as Keras does.
     public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: NoiseTape) {
@@ -101,15 +97,9 @@ extension GaussianDropout: TrainableLayer {
         }
         return (input.zipped(with: factor, *), NoiseTape(factor: factor))
     }
-
-    public func backward(_ outputGradient: Tensor, tape: NoiseTape, inputGradient: Bool) -> LayerGradients {
-        tape.backward(outputGradient, inputGradient: inputGradient)
-    }
 }
 
-extension GaussianNoise: TrainableLayer {
-    public typealias Tape = NoiseTape
-
+extension GaussianNoise: NoiseLayer {
     /// In training, each scalar plus a normal draw of mean 0 and standard deviation `stddev`,
     /// as Keras does; its gradient passes through unchanged.
     public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: NoiseTape) {
@@ -120,10 +110,6 @@ extension GaussianNoise: TrainableLayer {
             for index in 0..<out.count { out[index] = Float(stddev * draws[index]) }
         }
         return (input.zipped(with: noise, +), NoiseTape(factor: nil))
-    }
-
-    public func backward(_ outputGradient: Tensor, tape: NoiseTape, inputGradient: Bool) -> LayerGradients {
-        tape.backward(outputGradient, inputGradient: inputGradient)
     }
 }
 
@@ -138,9 +124,7 @@ extension AlphaDropout {
     }
 }
 
-extension AlphaDropout: TrainableLayer {
-    public typealias Tape = NoiseTape
-
+extension AlphaDropout: NoiseLayer {
     /// In training, as Keras: each scalar is kept where a uniform draw (one per element of
     /// `noise_shape`) is at least `rate`, else set to −αλ; then `a · x + b` with
     /// a = ((1 − rate)(1 + rate · (αλ)²))^(−1/2) and b = a · αλ · rate.
@@ -164,9 +148,5 @@ extension AlphaDropout: TrainableLayer {
             }
         }
         return (output, NoiseTape(factor: factor))
-    }
-
-    public func backward(_ outputGradient: Tensor, tape: NoiseTape, inputGradient: Bool) -> LayerGradients {
-        tape.backward(outputGradient, inputGradient: inputGradient)
     }
 }
