@@ -272,7 +272,10 @@ Runs in about five minutes. It writes:
   - Dot: ``dot_last_axes``, ``dot_normalized_sequences``, ``dot_axes_1_2`` and
     ``dot_rank4_axes_1_1`` (see the comment above their definitions).
   - Scaling and normalization without batch statistics: ``identity_dense``
-    (Identity -> Dense(3) on (5,)); ``rescaling_scalar`` (Rescaling(1/127.5,
+    (Identity -> Dense(3) on (5,)); ``category_encoding_multi_hot``
+    (CategoryEncoding(6, "multi_hot") -> Dense(3) on (4,) int32 ids) and
+    ``category_encoding_count`` (CategoryEncoding(4, "count") -> Dense(2) on (5,)
+    ids; ids have no gradient); ``rescaling_scalar`` (Rescaling(1/127.5,
     offset=-1) -> Dense(3) on (4,)); ``rescaling_per_channel`` (Rescaling of a
     scale and offset per channel on (2, 4)); ``normalization_mean_variance``
     (Normalization with a given mean and variance -> Dense(3) on (4,)) and
@@ -1191,6 +1194,10 @@ sequential("embedding", (4,), lambda: [layers.Embedding(7, 3)], ids=7)
 
 # Scaling and normalization without batch statistics.
 sequential("identity_dense", (5,), lambda: [layers.Identity(), layers.Dense(3)])
+sequential("category_encoding_multi_hot", (4,),
+           lambda: [layers.CategoryEncoding(6, output_mode="multi_hot"), layers.Dense(3)], ids=6)
+sequential("category_encoding_count", (5,),
+           lambda: [layers.CategoryEncoding(4, output_mode="count"), layers.Dense(2)], ids=4)
 sequential("rescaling_scalar", (4,), lambda: [layers.Rescaling(1 / 127.5, offset=-1), layers.Dense(3)])
 sequential("rescaling_per_channel", (2, 4),
            lambda: [layers.Rescaling([0.5, -2.0, 1.5, 3.0], offset=[0.1, 0.2, 0.3, 0.4])])

@@ -95,6 +95,7 @@ extension MaskingConfig: BackwardPassConfig {}
 extension ReshapeConfig: BackwardPassConfig {}
 extension DropoutConfig: BackwardPassConfig {}
 extension IdentityConfig: BackwardPassConfig {}
+extension CategoryEncodingConfig: BackwardPassConfig {}
 extension RescalingConfig: BackwardPassConfig {}
 extension NormalizationConfig: BackwardPassConfig {}
 extension LayerScaleConfig: BackwardPassConfig {}

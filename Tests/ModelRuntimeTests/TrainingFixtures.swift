@@ -92,6 +92,8 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradLayerNormalization3dNoCenter.self, "layer_normalization_3d_no_center"),
         .gradients(TrainingGradEmbedding.self, "embedding"),
         .gradients(TrainingGradIdentityDense.self, "identity_dense"),
+        .gradients(TrainingGradCategoryEncodingMultiHot.self, "category_encoding_multi_hot"),
+        .gradients(TrainingGradCategoryEncodingCount.self, "category_encoding_count"),
         .gradients(TrainingGradRescalingScalar.self, "rescaling_scalar"),
         .gradients(TrainingGradRescalingPerChannel.self, "rescaling_per_channel"),
         .gradients(TrainingGradNormalizationMeanVariance.self, "normalization_mean_variance"),

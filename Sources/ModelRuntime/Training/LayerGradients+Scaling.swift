@@ -1,7 +1,8 @@
-// Backward passes of the layers that scale or normalize without batch statistics: Identity,
-// Rescaling, Normalization (preprocessing), LayerScale, UnitNormalization, RMSNormalization and
-// GroupNormalization. Each is the derivative of the layer's own call (Layers/Normalization.swift,
-// Preprocessing.swift, Applications.swift), checked against JAX's gradients.
+// Backward passes of the layers that scale or normalize without batch statistics (Identity,
+// Rescaling, the preprocessing Normalization, LayerScale, UnitNormalization, RMSNormalization,
+// GroupNormalization) and of CategoryEncoding. Each is the derivative of the layer's own call
+// (Layers/Normalization.swift, Preprocessing.swift, Applications.swift), checked against JAX's
+// gradients.
 
 extension InferenceIdentity: ReshapingLayer, TrainableLayer where Config == IdentityConfig {}
 
@@ -226,5 +227,16 @@ extension GroupNormalization: TrainableLayer {
         if let gamma { weights.append(Tensor(shape: gamma.shape, scalars: gammaGradient.map { Float($0) })) }
         if let beta { weights.append(Tensor(shape: beta.shape, scalars: betaGradient.map { Float($0) })) }
         return LayerGradients(inputs: inputGradient ? [gradient] : [], weights: weights)
+    }
+}
+
+extension CategoryEncoding: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: [Int]) {
+        (self(input), input.shape)
+    }
+
+    /// Token ids have no gradient (as Embedding's): the input's is zero, and there are no weights.
+    public func backward(_ outputGradient: Tensor, tape shape: [Int], inputGradient: Bool) -> LayerGradients {
+        LayerGradients(inputs: inputGradient ? [Tensor(shape: shape, repeating: 0)] : [])
     }
 }
