@@ -153,6 +153,9 @@ func zeroingMaskedQueries(_ output: Tensor, _ queryMask: [Float]?) -> Tensor {
     return output
 }
 
+/// The score of one query step against one key step, each `dim` values.
+typealias AttentionScore = (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
+
 /// Keras's `Attention.call` and `AdditiveAttention.call` given the layer's score of one query
 /// step against one key step (`score(query, key, dim)`, each `dim` values): softmax over the key
 /// steps, then the weighted sum of the value steps. With `useCausalMask`, query step `i` attends to
@@ -160,8 +163,7 @@ func zeroingMaskedQueries(_ output: Tensor, _ queryMask: [Float]?) -> Tensor {
 /// none): a key step the value mask masks gets 1e9 subtracted from its score, and the rows of query
 /// steps the query mask masks are zeros.
 func scoredAttention(
-    _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, layer: String,
-    score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
+    _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, layer: String, score: AttentionScore
 ) -> Tensor {
     let (query, value, key) = attentionOperands(inputs)
     let batch = query.shape[0]
@@ -201,11 +203,16 @@ extension Attention {
     /// The attention output (`scoredAttention`) with Keras's `dot` score `scale · (q · k)` or
     /// `concat` score `concat_score_weight · Σ tanh(scale · (q + k))`.
     public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?] = [], useCausalMask: Bool = false) -> Tensor {
+        scoredAttention(inputs, masks: masks, useCausalMask: useCausalMask, layer: config.name, score: score)
+    }
+
+    /// The score of one query step against one key step (the call's and the training call's).
+    var score: AttentionScore {
         let s = scale?.scalars[0] ?? 1
         let concatWeight = concatScoreWeight?.scalars[0] ?? 1
         let isDot = config.scoreMode == .dot
         let hasScale = scale != nil
-        return scoredAttention(inputs, masks: masks, useCausalMask: useCausalMask, layer: config.name) { q, k, dim in
+        return { q, k, dim in
             var score: Float = 0
             for d in 0..<dim { score += isDot ? q[d] * k[d] : tanhf(hasScale ? s * (q[d] + k[d]) : q[d] + k[d]) }
             return isDot ? score * s : score * concatWeight
@@ -218,8 +225,13 @@ extension AdditiveAttention {
 
     /// The attention output (`scoredAttention`) with Keras's additive score `Σ scale · tanh(q + k)`.
     public func callAsFunction(_ inputs: [Tensor], masks: [Tensor?] = [], useCausalMask: Bool = false) -> Tensor {
+        scoredAttention(inputs, masks: masks, useCausalMask: useCausalMask, layer: config.name, score: score)
+    }
+
+    /// The score of one query step against one key step (the call's and the training call's).
+    var score: AttentionScore {
         let scales = scale?.scalars
-        return scoredAttention(inputs, masks: masks, useCausalMask: useCausalMask, layer: config.name) { q, k, dim in
+        return { q, k, dim in
             var score: Float = 0
             for d in 0..<dim { score += (scales?[d] ?? 1) * tanhf(q[d] + k[d]) }
             return score
@@ -255,6 +267,43 @@ extension MultiHeadAttention {
         return out
     }
 
+    /// Which scores `(batch, tq, tk)` the masks allow (the call's and the training call's rule):
+    /// query step `i` and key step `j` where the query mask keeps `i`, the value and key masks keep
+    /// `j`, the attention mask allows `(i, j)`, and `j ≤ i` with `useCausalMask`; nil without masks.
+    func allowedScores(
+        masks: [Tensor?], attentionMask: Tensor?, useCausalMask: Bool, batch: Int, tq: Int, tk: Int
+    ) -> [Bool]? {
+        if let attentionMask {
+            precondition(
+                attentionMask.shape == [batch, tq, tk] || attentionMask.shape == [batch, 1, tk],
+                "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, "
+                    + "\(tk))"
+            )
+        }
+        guard useCausalMask || attentionMask != nil || masks.contains(where: { $0 != nil }) else { return nil }
+        func scalars(_ index: Int, _ steps: Int) -> [Float]? {
+            guard masks.indices.contains(index), let mask = masks[index] else { return nil }
+            precondition(
+                mask.shape == [batch, steps],
+                "\(config.name): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
+            return mask.scalars
+        }
+        let (queryMask, valueMask, keyMask) = (scalars(0, tq), scalars(1, tk), scalars(2, tk))
+        let rows = attentionMask?.shape[1] ?? 0
+        let attention = attentionMask?.scalars
+        var allowed = [Bool](repeating: true, count: batch * tq * tk)
+        for n in 0..<batch {
+            for i in 0..<tq {
+                for j in 0..<tk {
+                    allowed[(n * tq + i) * tk + j] =
+                        (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0
+                        && keyMask?[n * tk + j] != 0 && attention?[(n * rows + (rows == 1 ? 0 : i)) * tk + j] != 0
+                }
+            }
+        }
+        return allowed
+    }
+
     /// The attention output; with `useCausalMask`, query step `i` attends to key steps `≤ i`.
     public func callAsFunction(_ inputs: [Tensor], useCausalMask: Bool) -> Tensor {
         self(inputs, masks: [], useCausalMask: useCausalMask)
@@ -275,33 +324,12 @@ extension MultiHeadAttention {
         let batch = query.shape[0]
         let tq = query.shape[1]
         let tk = key.shape[1]
-        if let attentionMask {
-            precondition(
-                attentionMask.shape == [batch, tq, tk] || attentionMask.shape == [batch, 1, tk],
-                "\(config.name): an attention mask of shape \(attentionMask.shape) does not fit (batch, \(tq) or 1, "
-                    + "\(tk))"
-            )
-        }
-        let attentionRows = attentionMask.map { $0.shape[1] } ?? 0
-        let attentionScalars = attentionMask?.scalars
-        func scalars(_ index: Int, _ steps: Int) -> [Float]? {
-            guard masks.indices.contains(index), let mask = masks[index] else { return nil }
-            precondition(
-                mask.shape == [batch, steps],
-                "\(config.name): a mask of shape \(mask.shape) does not fit (batch, steps) = (\(batch), \(steps))")
-            return mask.scalars
-        }
-        let queryMask = scalars(0, tq)
-        let valueMask = scalars(1, tk)
-        let keyMask = scalars(2, tk)
-        let isMasked = queryMask != nil || valueMask != nil || keyMask != nil || attentionMask != nil
+        let allowedScores = allowedScores(
+            masks: masks, attentionMask: attentionMask, useCausalMask: useCausalMask, batch: batch, tq: tq, tk: tk)
+        let isMasked = masks.contains { $0 != nil } || attentionMask != nil
         let throughSoftmaxLayer = config.dropout > 0
         let disallowed: Float = throughSoftmaxLayer ? -1e9 : -0.7 * Float.greatestFiniteMagnitude
-        func allowed(_ n: Int, _ i: Int, _ j: Int) -> Bool {
-            (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0
-                && keyMask?[n * tk + j] != 0
-                && attentionScalars?[(n * attentionRows + (attentionRows == 1 ? 0 : i)) * tk + j] != 0
-        }
+        func allowed(_ n: Int, _ i: Int, _ j: Int) -> Bool { allowedScores?[(n * tq + i) * tk + j] ?? true }
         let heads = config.numHeads
         let dk = config.keyDim
         let dv = config.headValueDim

@@ -134,28 +134,6 @@ extension MultiHeadAttention: TrainableMerge {
         return (output.reshaped(to: [batch, tq, output.shape[1]]), tape)
     }
 
-    /// Which scores `(batch, tq, tk)` the masks allow, as the call decides; nil without masks.
-    private func allowedScores(
-        masks: [Tensor?], attentionMask: Tensor?, useCausalMask: Bool, batch: Int, tq: Int, tk: Int
-    ) -> [Bool]? {
-        guard useCausalMask || attentionMask != nil || masks.contains(where: { $0 != nil }) else { return nil }
-        func scalars(_ index: Int) -> [Float]? { masks.indices.contains(index) ? masks[index]?.scalars : nil }
-        let (queryMask, valueMask, keyMask) = (scalars(0), scalars(1), scalars(2))
-        let rows = attentionMask?.shape[1] ?? 0
-        let attention = attentionMask?.scalars
-        var allowed = [Bool](repeating: true, count: batch * tq * tk)
-        for n in 0..<batch {
-            for i in 0..<tq {
-                for j in 0..<tk {
-                    allowed[(n * tq + i) * tk + j] =
-                        (!useCausalMask || j <= i) && queryMask?[n * tq + i] != 0 && valueMask?[n * tk + j] != 0
-                        && keyMask?[n * tk + j] != 0 && attention?[(n * rows + (rows == 1 ? 0 : i)) * tk + j] != 0
-                }
-            }
-        }
-        return allowed
-    }
-
     /// Back through the output projection, the attended values, the softmax and the scaled dot
     /// products to the three projections. Weights in Keras's order (query, key, value, output;
     /// kernel then bias); the value input gets the key's gradient too when it serves as both.
@@ -255,8 +233,7 @@ public struct ScoredAttentionTape: Sendable {
 /// Keras's generator), the weighted sum of the value steps, zeros for masked query steps.
 func scoredAttentionTraining(
     _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, dropout: Double, layer: String,
-    context: inout TrainingContext,
-    score: (_ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>, _ dim: Int) -> Float
+    context: inout TrainingContext, score: AttentionScore
 ) -> (output: Tensor, tape: ScoredAttentionTape) {
     let (query, value, key) = attentionOperands(inputs)
     let (batch, tq, dim, tv, features) = (
@@ -360,27 +337,30 @@ func scoredAttentionBackward(
         ? [queryGradient, valueGradient, keyGradient] : [queryGradient, valueGradient.adding(keyGradient)]
 }
 
-extension Attention: TrainableMerge {
+/// `Attention` and `AdditiveAttention`: a training call without masks is the one with none.
+public protocol ScoredAttentionLayer: TrainableMerge where Tape == ScoredAttentionTape {
+    /// The training call with the call's Keras masks (`[query, value]`) and causal mask.
+    func trainingCall(
+        _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool, context: inout TrainingContext
+    ) -> (output: Tensor, tape: ScoredAttentionTape)
+}
+
+extension ScoredAttentionLayer {
     public func trainingCall(
         _ inputs: [Tensor], context: inout TrainingContext
     ) -> (output: Tensor, tape: ScoredAttentionTape) {
-        trainingCall(inputs, masks: [], context: &context)
+        trainingCall(inputs, masks: [], useCausalMask: false, context: &context)
     }
+}
 
+extension Attention: ScoredAttentionLayer {
     /// The training call with the call's Keras masks (`[query, value]`) and causal mask.
     public func trainingCall(
         _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false, context: inout TrainingContext
     ) -> (output: Tensor, tape: ScoredAttentionTape) {
-        let (s, concatWeight) = (scale?.scalars[0] ?? 1, concatScoreWeight?.scalars[0] ?? 1)
-        let (isDot, hasScale) = (config.scoreMode == .dot, scale != nil)
-        return scoredAttentionTraining(
+        scoredAttentionTraining(
             inputs, masks: masks, useCausalMask: useCausalMask, dropout: config.dropout, layer: config.name,
-            context: &context
-        ) { q, k, dim in
-            var score: Float = 0
-            for d in 0..<dim { score += isDot ? q[d] * k[d] : tanhf(hasScale ? s * (q[d] + k[d]) : q[d] + k[d]) }
-            return isDot ? score * s : score * concatWeight
-        }
+            context: &context, score: score)
     }
 
     /// Dot scores `scale · q·k`, concat scores `w · Σ tanh(scale · (q + k))`: their derivatives
@@ -423,26 +403,14 @@ extension Attention: TrainableMerge {
     }
 }
 
-extension AdditiveAttention: TrainableMerge {
-    public func trainingCall(
-        _ inputs: [Tensor], context: inout TrainingContext
-    ) -> (output: Tensor, tape: ScoredAttentionTape) {
-        trainingCall(inputs, masks: [], context: &context)
-    }
-
+extension AdditiveAttention: ScoredAttentionLayer {
     /// The training call with the call's Keras masks (`[query, value]`) and causal mask.
     public func trainingCall(
         _ inputs: [Tensor], masks: [Tensor?], useCausalMask: Bool = false, context: inout TrainingContext
     ) -> (output: Tensor, tape: ScoredAttentionTape) {
-        let scales = scale?.scalars
-        return scoredAttentionTraining(
+        scoredAttentionTraining(
             inputs, masks: masks, useCausalMask: useCausalMask, dropout: config.dropout, layer: config.name,
-            context: &context
-        ) { q, k, dim in
-            var score: Float = 0
-            for d in 0..<dim { score += (scales?[d] ?? 1) * tanhf(q[d] + k[d]) }
-            return score
-        }
+            context: &context, score: score)
     }
 
     /// Scores `Σ scale_d · tanh(q_d + k_d)`: their derivatives in the query, the key and `scale`.
