@@ -10,9 +10,10 @@ Setup and run (from anywhere; paths are relative to this file)::
 
 Deterministic (numpy seeds derived from the case names; Keras's own
 initializers are never used for values) and re-runnable: it removes what it
-wrote before (every case folder, i.e. every folder holding a ``spec.json``,
-under ``Tests/Fixtures/layers/`` and ``Tests/Fixtures/applications/``, and
-the three JSON files below) and writes it again; a rerun leaves every file
+wrote before (every case folder, i.e. every folder holding a ``spec.json``
+under ``Tests/Fixtures/layers/`` or a ``weight_formula.json`` under
+``Tests/Fixtures/applications/``, the applications' specs, and the three JSON
+files below) and writes it again; a rerun leaves every file
 byte-identical (it re-executes itself with ``PYTHONHASHSEED=0``, since
 some Keras error messages print Python sets). The hand-written ``Tests/Fixtures/layers/SEMANTICS.md`` is
 not touched. It refuses other backends (the oracle is JAX on CPU). Runs in
@@ -64,10 +65,12 @@ about 2.5 minutes on two cores. It writes:
 * ``Tests/Fixtures/layers/errors.json``: option combinations Keras refuses,
   each with the exception type and message (or the output shape when it
   accepts, for contrast).
-* ``Tests/Fixtures/applications/{mobilenet_v2,resnet50}/``:
-  ``spec.json`` (``keras.applications.MobileNetV2(alpha=0.35,
+* ``Tests/Fixtures/applications/{mobilenet_v2,resnet50}/``, whose spec
+  (``keras.applications.MobileNetV2(alpha=0.35,
   input_shape=(96, 96, 3), weights=None)`` and ``keras.applications.ResNet50(
-  weights=None, input_shape=(64, 64, 3))``, ``to_json(indent=2)``),
+  weights=None, input_shape=(64, 64, 3))``, ``to_json(indent=2)``) is written
+  once, to ``Checks/Tests/LargeGraphTests/NAME.model.json`` (the Checks package
+  compiles it and compares it with these fixtures):
   ``arrays.npz`` (as above) with ``input.npy`` (batch 1, U(-1, 1), numpy
   seed 1 resp. 2), ``output.npy`` (the softmax probabilities) and
   ``logits.npy`` (the pre-softmax values of the final Dense ``predictions``,
@@ -141,6 +144,7 @@ warnings.filterwarnings("ignore", message=".*rms_scaling=True.*")
 
 LAYERS_DIR = os.path.join(fc.FIXTURES_DIR, "layers")
 APPLICATIONS_DIR = os.path.join(fc.FIXTURES_DIR, "applications")
+APPLICATION_SPECS_DIR = os.path.join(fc.ROOT, "Checks", "Tests", "LargeGraphTests")
 BATCH = 2
 
 
@@ -1097,7 +1101,10 @@ def make_applications():
         d = os.path.join(APPLICATIONS_DIR, name)
         os.makedirs(d)
         spec = model.to_json(indent=2) + "\n"
-        with open(os.path.join(d, "spec.json"), "w") as f:
+        # The spec is the Checks package's (which compiles and runs it against these
+        # fixtures); written there only, not twice.
+        os.makedirs(APPLICATION_SPECS_DIR, exist_ok=True)
+        with open(os.path.join(APPLICATION_SPECS_DIR, f"{name}.model.json"), "w") as f:
             f.write(spec)
         fc.save_arrays(d, [("input", fc.f4(x)), ("output", fc.f4(y_direct)), ("logits", fc.f4(logits))])
         with tempfile.TemporaryDirectory() as tmp:
@@ -1142,12 +1149,13 @@ def folder_size(path):
 
 def clear_outputs():
     """Removes what an earlier run wrote (every case folder, i.e. every
-    folder with a spec.json, and the top-level JSON files), nothing else."""
-    for parent in (LAYERS_DIR, APPLICATIONS_DIR):
+    folder with a spec.json, or a weight_formula.json for an application, and the top-level
+    JSON files), nothing else."""
+    for parent, marker in ((LAYERS_DIR, "spec.json"), (APPLICATIONS_DIR, "weight_formula.json")):
         os.makedirs(parent, exist_ok=True)
         for name in sorted(os.listdir(parent)):
             path = os.path.join(parent, name)
-            if os.path.isdir(path) and os.path.exists(os.path.join(path, "spec.json")):
+            if os.path.isdir(path) and os.path.exists(os.path.join(path, marker)):
                 shutil.rmtree(path)
             elif name in ("cases.json", "defaults.json", "errors.json"):
                 os.remove(path)

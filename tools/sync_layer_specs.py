@@ -61,35 +61,6 @@ def type_name(case):
     return "Layer" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", case) if part)
 
 
-def sync_applications(supported):
-    """Copies ``Tests/Fixtures/applications/NAME/spec.json`` to
-    ``Checks/Tests/LargeGraphTests/NAME.model.json`` when every layer is supported (the Checks
-    package runs them against Keras: compiling them in debug slowed every root ``swift test``)."""
-    source = os.path.join(ROOT, "Tests", "Fixtures", "applications")
-    target = os.path.join(ROOT, "Checks", "Tests", "LargeGraphTests")
-    os.makedirs(target, exist_ok=True)
-    wanted = set()
-    for name in sorted(os.listdir(source)) if os.path.isdir(source) else []:
-        path = os.path.join(source, name, "spec.json")
-        if not os.path.exists(path):
-            continue
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        if class_names(json.loads(text)) - supported:
-            continue
-        wanted.add(f"{name}.model.json")
-        out = os.path.join(target, f"{name}.model.json")
-        if not os.path.exists(out) or open(out, encoding="utf-8").read() != text:
-            with open(out, "w", encoding="utf-8") as f:
-                f.write(text)
-    # The folder holds other checks too: only an application's spec that is no longer wanted goes.
-    for name in sorted(os.listdir(source)) if os.path.isdir(source) else []:
-        out = os.path.join(target, f"{name}.model.json")
-        if f"{name}.model.json" not in wanted and os.path.exists(out):
-            os.remove(out)
-    print(f"applications synced: {sorted(wanted)}")
-
-
 def main():
     supported = supported_classes() | {"Sequential", "Functional", "InputLayer"}
     cases = sorted(name for name in os.listdir(FIXTURES) if os.path.exists(os.path.join(FIXTURES, name, "spec.json")))
@@ -132,7 +103,6 @@ def main():
     lines += ["    ]", "}", ""]
     with open(LIST, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
-    sync_applications(supported)
     with open(os.path.join(FIXTURES, "refused.json"), "w", encoding="utf-8") as f:
         json.dump(refused, f, indent=1, sort_keys=True)
         f.write("\n")

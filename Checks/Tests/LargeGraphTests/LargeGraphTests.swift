@@ -7,7 +7,8 @@ import Testing
 /// needs no stack in proportion to its number of layers. NASNetMobile (771 layers,
 /// `nasnet_mobile.keras`: the config Keras saved, without weights, from
 /// `tools/make_large_graph_specs.py`) is the largest; ResNet50 and MobileNetV2 (the Keras
-/// configs of `Tests/Fixtures/applications`) are checked against Keras in `ApplicationTests`.
+/// configs `tools/make_layer_fixtures.py` writes here, beside its arrays in
+/// `Tests/Fixtures/applications`) are checked against Keras in `ApplicationTests`.
 @Suite struct LargeGraphTests {
     static let stackSize = 512 * 1024
 
