@@ -93,17 +93,55 @@ extension Ops.Stack: OperationKernel {
 extension Ops.GetItem: OperationKernel {
     public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
         let input = inputs[0]
+        let shape = outputShape(operation, input.shape)
+        return Tensor(shape: shape) { out in
+            input.withUnsafeScalars { x in
+                forEachSource(operation, input.shape) { position, offset in out[position] = x[offset] }
+            }
+        }
+    }
+
+    /// The output's shape for an input of `shape`.
+    static func outputShape(_ operation: Operation<Self>, _ shape: [Int]) -> [Int] {
+        layout(operation, shape).sizes
+    }
+
+    /// Calls `body(position, offset)` for each output position, in order, with the offset of
+    /// the input value it takes.
+    static func forEachSource(_ operation: Operation<Self>, _ shape: [Int], _ body: (Int, Int) -> Void) {
+        let (base, sizes, steps) = layout(operation, shape)
+        let count = sizes.reduce(1, *)
+        var index = [Int](repeating: 0, count: sizes.count)
+        var offset = base
+        for position in 0..<count {
+            body(position, offset)
+            var axis = sizes.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += steps[axis]
+                if index[axis] < sizes[axis] { break }
+                offset -= steps[axis] * sizes[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    /// The index as a strided view of an input of `shape`: the first value's offset, and
+    /// each output axis's size and step in the input.
+    private static func layout(_ operation: Operation<Self>, _ shape: [Int]) -> (
+        base: Int, sizes: [Int], steps: [Int]
+    ) {
         let indices: [Index]
         do {
-            indices = try Self.indices(operation.config, rank: input.rank)
+            indices = try Self.indices(operation.config, rank: shape.count)
         } catch {
             preconditionFailure("GetItem '\(operation.config.name)': \(error)")
         }
-        var strides = [Int](repeating: 1, count: input.rank)
-        for axis in stride(from: input.rank - 2, through: 0, by: -1) {
-            strides[axis] = strides[axis + 1] * input.shape[axis + 1]
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) {
+            strides[axis] = strides[axis + 1] * shape[axis + 1]
         }
-        // The output's axes: each a size and a source stride; positions add to the base.
         var base = 0
         var sizes: [Int] = []
         var steps: [Int] = []
@@ -114,35 +152,17 @@ extension Ops.GetItem: OperationKernel {
                 sizes.append(1)
                 steps.append(0)
             case .position(let position):
-                base += (position < 0 ? position + input.shape[axis] : position) * strides[axis]
+                base += (position < 0 ? position + shape[axis] : position) * strides[axis]
                 axis += 1
             case .slice(let start, let stop, let step):
-                let range = Self.range(start, stop, step, size: input.shape[axis])
+                let range = Self.range(start, stop, step, size: shape[axis])
                 base += range.start * strides[axis]
                 sizes.append(range.count)
                 steps.append(range.step * strides[axis])
                 axis += 1
             }
         }
-        let count = sizes.reduce(1, *)
-        return Tensor(shape: sizes) { out in
-            input.withUnsafeScalars { x in
-                var index = [Int](repeating: 0, count: sizes.count)
-                var offset = base
-                for position in 0..<count {
-                    out[position] = x[offset]
-                    var axis = sizes.count - 1
-                    while axis >= 0 {
-                        index[axis] += 1
-                        offset += steps[axis]
-                        if index[axis] < sizes[axis] { break }
-                        offset -= steps[axis] * sizes[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
-                }
-            }
-        }
+        return (base, sizes, steps)
     }
 }
 

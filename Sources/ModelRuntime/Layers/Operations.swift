@@ -327,27 +327,37 @@ protocol ReductionKernel: ReductionOperation, OperationKernel {
     static func reduce(count: Int, _ value: (Int) -> Float) -> Float
 }
 
-extension ReductionKernel {
-    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
-        let input = inputs[0]
-        let axes = (try? OperationShapes.axes(operation.config.axis, rank: input.rank, operation: className)) ?? []
+extension ReductionOperation where Self: OperationKernel {
+    /// How `operation` reduces an input of `shape`: the offset of each output position's first
+    /// value (`outer`, in output order), the offsets of the values it reduces from there
+    /// (`inner`, row-major), and the output's shape.
+    static func reduction(_ operation: Operation<Self>, _ shape: [Int]) -> (
+        outer: [Int], inner: [Int], shape: [Int]
+    ) {
+        let rank = shape.count
+        let axes = (try? OperationShapes.axes(operation.config.axis, rank: rank, operation: className)) ?? []
         let reduced = Set(axes)
-        var strides = [Int](repeating: 1, count: input.rank)
-        for axis in stride(from: input.rank - 2, through: 0, by: -1) {
-            strides[axis] = strides[axis + 1] * input.shape[axis + 1]
+        var strides = [Int](repeating: 1, count: rank)
+        for axis in stride(from: rank - 2, through: 0, by: -1) {
+            strides[axis] = strides[axis + 1] * shape[axis + 1]
         }
-        // Offsets of the reduced positions (from one output position), and of the kept ones.
         func offsets(_ axes: [Int]) -> [Int] {
             var result = [0]
             for axis in axes {
-                result = result.flatMap { base in (0..<input.shape[axis]).map { base + $0 * strides[axis] } }
+                result = result.flatMap { base in (0..<shape[axis]).map { base + $0 * strides[axis] } }
             }
             return result
         }
-        let inner = offsets(axes)
-        let outer = offsets((0..<input.rank).filter { !reduced.contains($0) })
         let keep = operation.config.keepdims == true
-        let shape = input.shape.enumerated().compactMap { reduced.contains($0.offset) ? (keep ? 1 : nil) : $0.element }
+        let output = shape.enumerated().compactMap { reduced.contains($0.offset) ? (keep ? 1 : nil) : $0.element }
+        return (offsets((0..<rank).filter { !reduced.contains($0) }), offsets(axes), output)
+    }
+}
+
+extension ReductionKernel {
+    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
+        let input = inputs[0]
+        let (outer, inner, shape) = reduction(operation, input.shape)
         return Tensor(shape: shape) { out in
             input.withUnsafeScalars { x in
                 for (position, base) in outer.enumerated() {
