@@ -271,6 +271,18 @@ Runs in about five minutes. It writes:
     on (5, 3).
   - Dot: ``dot_last_axes``, ``dot_normalized_sequences``, ``dot_axes_1_2`` and
     ``dot_rank4_axes_1_1`` (see the comment above their definitions).
+  - Keras operations in Functional graphs, several outputs each (see the comment
+    above their definitions): ``ops_arithmetic_constants`` (+, -, *, /, //, %,
+    power with constants on either side), ``ops_binary_broadcast`` ((3, 4) with
+    (1, 4): *, -, /, maximum, minimum, where, power), ``ops_unary`` (negative,
+    abs, square, sqrt, rsqrt, exp, expm1, log, log1p, reciprocal, erf, sin, cos,
+    floor, sign, ceil), ``ops_activations`` (relu ... tanh, gelu both ways,
+    leaky_relu and elu with parameters, clip), ``ops_softmax_axes``,
+    ``ops_reductions`` (sum, mean, max, min, prod over axes, argmax and a cast
+    to float32), ``ops_movement`` (transpose, reshape, expand_dims, squeeze,
+    indexing, concatenate, stack), ``ops_matmul`` (batched, with the input's
+    own transpose, with a constant numpy matrix) and ``ops_mlp`` (Dense layers
+    with ``h * ops.sigmoid(h)``, a scaled residual, a mean and a max).
   - Scaling and normalization without batch statistics: ``identity_dense``
     (Identity -> Dense(3) on (5,)); ``category_encoding_multi_hot``
     (CategoryEncoding(6, "multi_hot") -> Dense(3) on (4,) int32 ids) and
@@ -735,6 +747,10 @@ Runs in about five minutes. It writes:
     Dense(8) -> RMSNormalization -> Activation("relu") -> Reshape((2, 4)) ->
     GroupNormalization(groups=2) -> Flatten -> UnitNormalization -> Dense(3,
     softmax), categorical_crossentropy, Adam(0.01).
+  - ``ops_regression_adam``: a Functional model with ``keras.ops`` between its
+    layers: (5,) -> Dense(8) -> ``h * ops.sigmoid(h)`` -> ``h + 0.5 *
+    Dense(8)(ops.tanh(h))`` -> ``ops.mean(ops.reshape(h, (-1, 2, 4)), axis=1)``
+    -> Dense(1), mse, Adam(0.01).
   - Weight regularizers and constraints (see above):
     ``l2_kernel_l1_bias_sgd``: regression with the first Dense
     ``kernel_regularizer=L2(0.01), bias_regularizer=L1(0.001)`` (serialized
@@ -874,6 +890,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
+from keras import ops  # noqa: E402
 from keras.src.applications import convnext  # noqa: E402  (LayerScale, as ConvNeXt saves it)
 
 import fixture_common as fc  # noqa: E402
@@ -1742,6 +1759,59 @@ functional("additive_attention", [(3, 4), (5, 4)],
            reference=_additive_attention_reference)
 
 
+# Keras operations in Functional graphs (keras/src/ops): written as models write them
+# (``x * 2.0 + 1.0``, ``ops.mean(x, axis=1)``, ``x[:, -1]``), each recorded as an operation
+# node with its Python constants in the call. JAX differentiates them; each case has several
+# outputs, one per operation (or short chain), so that every operation's gradient adds to the
+# input's. Positive arguments for the functions defined on them (``ops.abs(x) + 1.0``).
+functional("ops_arithmetic_constants", [(4,), (4,)],
+           lambda a, b: [a * 2.0 + 1.0, 3.0 - b, a / (ops.abs(b) + 1.0), 2.0 / (a * a + 1.0),
+                         ops.power(a, 2), ops.power(ops.abs(b) + 0.5, 1.5),
+                         ops.power(2.0, a), (a + 3.0) % 2.0, a // 2.0 * b])
+functional("ops_binary_broadcast", [(3, 4), (1, 4)],
+           lambda a, b: [a * b, a - b, a / (b * b + 1.0), ops.maximum(a, b), ops.minimum(a, b),
+                         ops.where(ops.greater(a, b), a, b * 2.0),
+                         ops.power(ops.abs(a) + 0.5, b)])
+functional("ops_unary", [(6,)],
+           lambda x: [ops.negative(x), ops.abs(x), ops.square(x), ops.sqrt(ops.abs(x) + 1.0),
+                      ops.rsqrt(ops.square(x) + 1.0), ops.exp(x), ops.expm1(x),
+                      ops.log(ops.square(x) + 1.0), ops.log1p(ops.abs(x)),
+                      ops.reciprocal(ops.square(x) + 1.0), ops.erf(x), ops.sin(x), ops.cos(x),
+                      ops.floor(x) * x, ops.sign(x) * x, ops.ceil(x) + x])
+functional("ops_activations", [(6,)],
+           lambda x: [ops.relu(x), ops.relu6(x * 4.0), ops.sigmoid(x), ops.silu(x),
+                      ops.hard_sigmoid(x * 3.0), ops.hard_silu(x * 3.0), ops.softplus(x),
+                      ops.softsign(x), ops.selu(x), ops.gelu(x), ops.gelu(x, approximate=False),
+                      ops.leaky_relu(x, negative_slope=0.1), ops.elu(x, alpha=0.5), ops.tanh(x),
+                      ops.clip(x, -0.5, 0.5)])
+functional("ops_softmax_axes", [(3, 4)],
+           lambda x: [ops.softmax(x, axis=1), ops.log_softmax(x, axis=-1), ops.softmax(x)])
+functional("ops_reductions", [(3, 4)],
+           lambda x: [ops.sum(x, axis=1), ops.mean(x, axis=[1, 2]), ops.max(x, axis=-1, keepdims=True),
+                      ops.min(x, axis=1), ops.prod(x, axis=-1),
+                      x * ops.expand_dims(ops.cast(ops.argmax(x, axis=-1), "float32"), -1),
+                      ops.cast(x, "float32") * ops.cast(ops.greater(x, 0.0), "float32")])
+functional("ops_movement", [(2, 3, 4)],
+           lambda x: [ops.transpose(x, axes=(0, 2, 1, 3)), ops.reshape(x, (-1, 6, 4)) * 2.0,
+                      ops.squeeze(ops.expand_dims(x, 2), axis=2) - 1.0, x[:, 1, ::2], x[:, -1, :, 1:3],
+                      ops.concatenate([x, x * 2.0], axis=-1), ops.stack([x, ops.exp(x)], axis=1)])
+functional("ops_matmul", [(3, 4), (4, 2)],
+           lambda a, b: [ops.matmul(a, b), ops.matmul(a, ops.transpose(a, axes=(0, 2, 1))),
+                         ops.matmul(a, np.linspace(-1.0, 1.0, 8, dtype="float32").reshape(4, 2))])
+
+
+def _ops_mlp(x):
+    """A Dense block with activations and a residual written with ``keras.ops``, as keras.io's
+    newer examples write them (``x * ops.sigmoid(x)``, ``x + ...``)."""
+    h = layers.Dense(6)(x)
+    h = h * ops.sigmoid(h)
+    h = h + layers.Dense(6)(ops.tanh(h)) * 0.5
+    return layers.Dense(3)(ops.mean(ops.reshape(h, (-1, 2, 3)), axis=1) + ops.max(h, axis=-1, keepdims=True))
+
+
+functional("ops_mlp", [(5,)], _ops_mlp)
+
+
 def check_bn(model, x, outputs, state_after, ntv):
     """BatchNormalization's training output and moving-statistics update, in numpy."""
     (bn,) = [layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)]
@@ -2567,6 +2637,20 @@ def normalized_mlp(name):
     return build
 
 
+def ops_regression(name):
+    """A Functional model with ``keras.ops`` between its layers, as keras.io's newer examples
+    write them: a SiLU by hand (``h * ops.sigmoid(h)``), a residual sum with a scaled branch,
+    and a mean over groups of features."""
+    def build():
+        x = keras.Input(shape=(5,))
+        h = layers.Dense(8)(x)
+        h = h * ops.sigmoid(h)
+        h = h + 0.5 * layers.Dense(8)(ops.tanh(h))
+        h = ops.mean(ops.reshape(h, (-1, 2, 4)), axis=1)
+        return keras.Model(x, layers.Dense(1)(h), name=name)
+    return build
+
+
 def regularized_cnn(name):
     def build():
         return keras.Sequential([keras.Input(shape=(6, 6, 1)),
@@ -2796,6 +2880,9 @@ add_fit(FitCase("normalized_mlp_adam", normalized_mlp("normalized_mlp_adam"), (6
                 lambda x, rng: [one_hot_y(x, rng, 3)], lambda: "categorical_crossentropy",
                 '"categorical_crossentropy"', lambda: keras.optimizers.Adam(0.01),
                 "keras.optimizers.Adam(0.01)"))
+add_fit(FitCase("ops_regression_adam", ops_regression("ops_regression_adam"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
 
 # Weight regularizers (their penalties join the loss) and constraints (projections after each
 # optimizer step).

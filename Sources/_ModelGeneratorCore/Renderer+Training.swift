@@ -86,12 +86,12 @@ extension Renderer {
     }
 
     /// What flows back into each call's output: `outputGradients[i]` for a model output, and
-    /// each reader's input gradient (`local` or `local[position]` for a merge).
+    /// each reader's input gradient (`local`, or `local[position]` for a call taking a list).
     var gradientContributions: [[String]] {
         var contributions = [[String]](repeating: [], count: graph.nodes.count)
         for (output, ref) in graph.outputs.enumerated() { contributions[ref.node].append("outputGradients[\(output)]") }
         for (index, node) in graph.nodes.enumerated() where !training.maskOnly.contains(index) {
-            let indexed = node.arguments.count > 1 || nested[node.layer] != nil
+            let indexed = !layers[node.layer].isUnary || nested[node.layer] != nil
             for (position, ref) in node.arguments.enumerated() {
                 let local = training.inputGradients[index]
                 contributions[ref.node].append(indexed ? "\(local)[\(position)]" : local)

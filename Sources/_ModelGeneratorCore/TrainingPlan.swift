@@ -9,7 +9,8 @@ struct TrainingPlan {
     let blocker: String?
     /// The local holding each call's tape.
     let tapes: [String]
-    /// The local holding each call's input gradient (`[Tensor]` for a merge).
+    /// The local holding each call's input gradient (`[Tensor]` for a merge or an operation,
+    /// whose calls take a list).
     let inputGradients: [String]
     /// Each layer's first weight in `get_weights()` order; nil for a layer without weights.
     /// Which are trainable is decided at run time, by the config as it is then.
@@ -56,7 +57,8 @@ struct TrainingPlan {
         var names = UniqueNames(reserving: taken.union(locals).union(maskLocals.values))
         tapes = locals.map { names.claim($0 + "Tape") }
         inputGradients = zip(locals, description.graph.nodes).map { local, node in
-            let list = node.arguments.count > 1 || description.layers[node.layer].nested != nil
+            let layer = description.layers[node.layer]
+            let list = !layer.isUnary || layer.nested != nil
             return names.claim(local + (list ? "InputGradients" : "InputGradient"))
         }
         var offsets: [Int?] = []

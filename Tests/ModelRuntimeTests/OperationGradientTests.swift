@@ -1,6 +1,8 @@
 import ModelRuntime
 import Testing
 
+@testable import ModelSpec
+
 /// The backward passes of Keras operations on tensors (`x + y`, `x - y`, `x * y` in a
 /// Functional model) where the operands broadcast, which no Keras fixture covers: each operand's
 /// gradient, summed over the axes it was broadcast along, matches central differences of
@@ -52,5 +54,15 @@ import Testing
         try Self.check(Ops.Subtract.self, [2, 3, 4], [2, 1, 1])
         try Self.check(Ops.Multiply.self, [2, 1, 4], [2, 3, 1])
         try Self.check(Ops.Multiply.self, [2, 3], [2, 3])
+    }
+
+    /// `BackwardPasses.swift` lets every operation config train, so the generator writes a
+    /// training step for any Functional graph of operations: an operation kind without a
+    /// backward pass would be generated code that does not compile.
+    @Test func everyOperationKindHasABackwardPass() {
+        func differentiable(_ kind: Any) -> Bool { kind is any DifferentiableOperation.Type }
+        let missing = Ops.all.filter { !differentiable($0) }.map { "\($0)" }
+        #expect(missing.isEmpty, "operations without a backward pass: \(missing)")
+        #expect(Ops.all.count > 60)
     }
 }

@@ -153,6 +153,15 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradAttentionDotKey.self, "attention_dot_key"),
         .gradients(TrainingGradAttentionConcatScale.self, "attention_concat_scale"),
         .gradients(TrainingGradAdditiveAttention.self, "additive_attention"),
+        .gradients(TrainingGradOpsArithmeticConstants.self, "ops_arithmetic_constants"),
+        .gradients(TrainingGradOpsBinaryBroadcast.self, "ops_binary_broadcast"),
+        .gradients(TrainingGradOpsUnary.self, "ops_unary"),
+        .gradients(TrainingGradOpsActivations.self, "ops_activations"),
+        .gradients(TrainingGradOpsSoftmaxAxes.self, "ops_softmax_axes"),
+        .gradients(TrainingGradOpsReductions.self, "ops_reductions"),
+        .gradients(TrainingGradOpsMovement.self, "ops_movement"),
+        .gradients(TrainingGradOpsMatmul.self, "ops_matmul"),
+        .gradients(TrainingGradOpsMlp.self, "ops_mlp"),
     ]
 
     static let fits: [TrainingCase] = [
@@ -188,6 +197,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitTextEmbeddingSgd.self, "text_embedding_sgd"),
         .fit(TrainingFitLayernormMlpRmsprop.self, "layernorm_mlp_rmsprop"),
         .fit(TrainingFitNormalizedMlpAdam.self, "normalized_mlp_adam"),
+        .fit(TrainingFitOpsRegressionAdam.self, "ops_regression_adam"),
         .fit(TrainingFitL2KernelL1BiasSgd.self, "l2_kernel_l1_bias_sgd"),
         .fit(TrainingFitL1l2AdamValidation.self, "l1l2_adam_validation"),
         .fit(TrainingFitMaxNormNonNegSgd.self, "max_norm_non_neg_sgd"),

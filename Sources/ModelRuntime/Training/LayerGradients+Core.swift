@@ -161,44 +161,6 @@ extension TimeDistributed: TrainableLayer where Inner: TrainableLayer {
     }
 }
 
-/// A Keras operation with a backward pass: the gradients of its tensor operands (in the
-/// output's broadcast shape) from the output's.
-public protocol DifferentiableOperation: OperationKernel {
-    /// The gradient of each operand, broadcast to the output's shape.
-    static func operandGradients(_ operation: Operation<Self>, _ outputGradient: Tensor, operands: [Tensor]) -> [Tensor]
-}
-
-extension Ops.Add: DifferentiableOperation {
-    public static func operandGradients(_ operation: Operation<Self>, _ g: Tensor, operands: [Tensor]) -> [Tensor] {
-        [g, g]
-    }
-}
-
-extension Ops.Subtract: DifferentiableOperation {
-    public static func operandGradients(_ operation: Operation<Self>, _ g: Tensor, operands: [Tensor]) -> [Tensor] {
-        [g, g.zipped(with: g) { value, _ in -value }]
-    }
-}
-
-extension Ops.Multiply: DifferentiableOperation {
-    public static func operandGradients(_ operation: Operation<Self>, _ g: Tensor, operands: [Tensor]) -> [Tensor] {
-        [compute(operation, [g, operands[1]]), compute(operation, [g, operands[0]])]
-    }
-}
-
-extension Operation: TrainableMerge where Kind: DifferentiableOperation {
-    public func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: [Tensor]) {
-        (self(inputs), inputs)
-    }
-
-    /// The operands' gradients, summed over the axes each was broadcast along.
-    public func backward(_ outputGradient: Tensor, tape inputs: [Tensor], inputGradient: Bool) -> LayerGradients {
-        guard inputGradient else { return LayerGradients(inputs: []) }
-        let gradients = Kind.operandGradients(self, outputGradient, operands: inputs)
-        return LayerGradients(inputs: zip(gradients, inputs).map { $0.summed(to: $1.shape) })
-    }
-}
-
 extension Tensor {
     /// The tensor summed over the axes along which a tensor of `target` shape was broadcast
     /// to this one's (NumPy's rules: leading axes added, axes of size 1 stretched).
