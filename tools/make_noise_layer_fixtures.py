@@ -1,4 +1,4 @@
-"""What Keras's training-mode noise layers do, measured, for tests/NoiseLayerTests.
+"""What Keras's training-mode noise layers (and ConvNeXt's StochasticDepth) do, measured, for tests/NoiseLayerTests.
 
 Keras draws its masks and noise from its own generator (JAX's), which the Swift runtime does not
 replay: the same seed gives the same draws in Swift, not Keras's. So these fixtures hold what
@@ -25,6 +25,7 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
+from keras.src.applications import convnext  # noqa: E402  (StochasticDepth, as ConvNeXt saves it)
 
 OUT = os.path.join(fc.FIXTURES_DIR, "training", "noise_layers.json")
 SPEC = os.path.join(fc.SPECS_DIR, "noise_layers", "noise_layers_mlp.model.json")
@@ -46,6 +47,8 @@ CASES = [
     ("gaussian_noise", layers.GaussianNoise(0.7, seed=7), (64, 10, 6)),
     ("alpha_dropout", layers.AlphaDropout(0.2, seed=8), (64, 10, 6)),
     ("alpha_dropout_noise_shape", layers.AlphaDropout(0.3, noise_shape=(None, 1, 6), seed=9), (64, 10, 6)),
+    # No seed argument: its draws come from Keras's global generator (set_random_seed in main).
+    ("stochastic_depth", convnext.StochasticDepth(0.3), (256, 4, 6)),
 ]
 
 
@@ -63,7 +66,7 @@ def measure(name, layer, shape):
     facts = {"case": name, "class_name": type(layer).__name__, "config": layer.get_config(), "input_shape": list(shape)}
     assert np.array_equal(np.asarray(layer(x, training=False)), x), name
     kind = type(layer).__name__
-    if kind in ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"):
+    if kind in ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "StochasticDepth"):
         kept = out != 0
         facts["kept_fraction"] = float(kept.mean())
         facts["kept_factor"] = float(np.mean(out[kept] / x[kept]))
@@ -116,6 +119,7 @@ def noise_mlp():
 
 
 def main():
+    keras.utils.set_random_seed(1)
     cases = [measure(name, layer, shape) for name, layer, shape in CASES]
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     os.makedirs(os.path.dirname(SPEC), exist_ok=True)

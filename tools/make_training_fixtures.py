@@ -271,6 +271,8 @@ Runs in about five minutes. It writes:
     on (5, 3).
   - Dot: ``dot_last_axes``, ``dot_normalized_sequences``, ``dot_axes_1_2`` and
     ``dot_rank4_axes_1_1`` (see the comment above their definitions).
+  - ``custom_scale_stochastic_depth``: InceptionResNetV2's CustomScaleLayer(0.17) of
+    the (3, 4) input and Dense(4) of it through StochasticDepth(0.0).
   - Keras operations in Functional graphs, several outputs each (see the comment
     above their definitions): ``ops_arithmetic_constants`` (+, -, *, /, //, %,
     power with constants on either side), ``ops_binary_broadcast`` ((3, 4) with
@@ -892,6 +894,7 @@ import keras  # noqa: E402
 from keras import layers  # noqa: E402
 from keras import ops  # noqa: E402
 from keras.src.applications import convnext  # noqa: E402  (LayerScale, as ConvNeXt saves it)
+from keras.src.applications import inception_resnet_v2  # noqa: E402  (CustomScaleLayer)
 
 import fixture_common as fc  # noqa: E402
 
@@ -1757,6 +1760,13 @@ functional("attention_concat_scale", [(3, 4), (5, 4)],
 functional("additive_attention", [(3, 4), (5, 4)],
            lambda query, value: layers.AdditiveAttention()([query, value]),
            reference=_additive_attention_reference)
+
+# InceptionResNetV2's residual sum ``shortcut + residual * scale`` (CustomScaleLayer), the
+# residual through ConvNeXt's StochasticDepth (rate 0: the identity in training too; its draws
+# are Keras's, see tools/make_noise_layer_fixtures.py for a rate above 0).
+functional("custom_scale_stochastic_depth", [(3, 4)],
+           lambda x: inception_resnet_v2.CustomScaleLayer(scale=0.17)(
+               [x, convnext.StochasticDepth(0.0)(layers.Dense(4)(x))]))
 
 
 # Keras operations in Functional graphs (keras/src/ops): written as models write them

@@ -114,6 +114,12 @@ extension AlphaDropoutConfig: BackwardPassConfig {
         rate < 1 ? nil : "AlphaDropout with rate 1 has an infinite correction while training"
     }
 }
+extension StochasticDepthConfig: BackwardPassConfig {
+    package var trainingBlocker: String? {
+        dropPathRate < 1 ? nil : "StochasticDepth with drop_path_rate 1 divides by 0 while training"
+    }
+}
+extension CustomScaleLayerConfig: BackwardPassConfig {}
 extension AddConfig: BackwardPassConfig {}
 extension SubtractConfig: BackwardPassConfig {}
 extension MultiplyConfig: BackwardPassConfig {}

@@ -2,11 +2,11 @@ import Foundation
 import ModelRuntime
 import Testing
 
-/// The training-mode noise layers against what Keras's own training calls do
-/// (`tools/make_noise_layer_fixtures.py`): Keras's draws come from its generator, ours from the
-/// context's seed, so the figures compared are the ones that do not depend on the draws (the
-/// factors, the shared axes, AlphaDropout's correction, the gradient's values), and the
-/// fractions and spreads within their sampling error.
+/// The training-mode noise layers (and ConvNeXt's StochasticDepth) against what Keras's own
+/// training calls do (`tools/make_noise_layer_fixtures.py`): Keras's draws come from its
+/// generator, ours from the context's seed, so the figures compared are the ones that do not
+/// depend on the draws (the factors, the shared axes, AlphaDropout's correction, the gradient's
+/// values), and the fractions and spreads within their sampling error.
 @Suite struct NoiseLayerTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let facts: [String: JSONValue]
@@ -40,7 +40,7 @@ import Testing
         call: (Tensor, inout TrainingContext) -> Tensor, backward: (Tensor, Tensor, inout TrainingContext) -> Tensor
     ) {
         let shape = TensorShape(c.shape.map { Int?($0) })
-        let rate = c.config("rate")?.doubleValue ?? 0
+        let rate = (c.config("rate") ?? c.config("drop_path_rate"))?.doubleValue ?? 0
         let noiseShape = c.config("noise_shape")?.arrayElements.map { TensorShape($0.map { $0.value.intValue }) }
         func wrap<L: TrainableLayer>(_ layer: L) -> (
             call: (Tensor, inout TrainingContext) -> Tensor, backward: (Tensor, Tensor, inout TrainingContext) -> Tensor
@@ -72,6 +72,9 @@ import Testing
             return wrap(
                 try AlphaDropout(
                     config: AlphaDropoutConfig(rate: rate, noiseShape: noiseShape), inputShape: shape, seed: 0))
+        case "StochasticDepth":
+            return wrap(
+                try StochasticDepth(config: StochasticDepthConfig(dropPathRate: rate), inputShape: shape, seed: 0))
         default:
             Issue.record("no noise layer \(c.className)")
             throw CancellationError()
@@ -88,7 +91,7 @@ import Testing
     }
 
     @Test func fixturesArePresent() {
-        #expect(Self.cases.count == 9)
+        #expect(Self.cases.count == 10)
     }
 
     @Test(arguments: cases)
@@ -135,7 +138,7 @@ import Testing
             let draws = Double(c.shape.indices.filter { !shared.contains($0) }.map { c.shape[$0] }.reduce(1, *))
             let fraction = Double(kept.filter { $0 }.count) / n
             let kerasFraction = try #require(c.double("kept_fraction"))
-            let rate = c.config("rate")?.doubleValue ?? 0
+            let rate = (c.config("rate") ?? c.config("drop_path_rate"))?.doubleValue ?? 0
             let error = (rate * (1 - rate) / draws).squareRoot()
             #expect(
                 abs(fraction - kerasFraction) < 5 * 2.squareRoot() * error,

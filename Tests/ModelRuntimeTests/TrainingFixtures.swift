@@ -153,6 +153,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradAttentionDotKey.self, "attention_dot_key"),
         .gradients(TrainingGradAttentionConcatScale.self, "attention_concat_scale"),
         .gradients(TrainingGradAdditiveAttention.self, "additive_attention"),
+        .gradients(TrainingGradCustomScaleStochasticDepth.self, "custom_scale_stochastic_depth"),
         .gradients(TrainingGradOpsArithmeticConstants.self, "ops_arithmetic_constants"),
         .gradients(TrainingGradOpsBinaryBroadcast.self, "ops_binary_broadcast"),
         .gradients(TrainingGradOpsUnary.self, "ops_unary"),

@@ -1,7 +1,7 @@
 // Training-mode regularization layers: Dropout (with a noise_shape), SpatialDropout1D/2D/3D,
-// GaussianDropout, GaussianNoise and AlphaDropout, each active only in a training call, with
-// Keras's formulas and this package's seeded draws (not Keras's generator: the same seed gives
-// the same draws here, not Keras's).
+// GaussianDropout, GaussianNoise, AlphaDropout and ConvNeXt's StochasticDepth, each active only
+// in a training call, with Keras's formulas and this package's seeded draws (not Keras's
+// generator: the same seed gives the same draws here, not Keras's).
 
 /// What a noise layer's backward pass needs: the factor its training call multiplied each
 /// scalar by (nil when the call was the identity, or only added noise).
@@ -110,6 +110,31 @@ extension GaussianNoise: NoiseLayer {
             for index in 0..<out.count { out[index] = Float(stddev * draws[index]) }
         }
         return (input.zipped(with: noise, +), NoiseTape(factor: nil))
+    }
+}
+
+extension StochasticDepth: NoiseLayer {
+    /// In training, ConvNeXt's drop path (Keras's `StochasticDepth.call`): each example's input
+    /// is zeroed whole with probability `drop_path_rate`, else divided by 1 − `drop_path_rate`;
+    /// one draw per example from `context` (not Keras's generator).
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: NoiseTape) {
+        let rate = config.dropPathRate
+        guard context.isTraining, rate > 0, let batch = input.shape.first, batch > 0 else {
+            return (input, NoiseTape(factor: nil))
+        }
+        let keep = Float(1 - rate)
+        // Keras's `floor(keep_prob + uniform)`: 1 for a kept example, 0 for a dropped one.
+        let kept = context.nextGenerator().uniform(count: batch).map { (keep + Float($0)).rounded(.down) }
+        let row = input.scalarCount / batch
+        let output = Tensor(shape: input.shape) { out in
+            input.withUnsafeScalars { x in
+                for index in 0..<out.count { out[index] = x[index] / keep * kept[index / row] }
+            }
+        }
+        let factor = Tensor(shape: input.shape) { out in
+            for index in 0..<out.count { out[index] = kept[index / row] / keep }
+        }
+        return (output, NoiseTape(factor: factor))
     }
 }
 

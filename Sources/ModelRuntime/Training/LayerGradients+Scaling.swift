@@ -60,6 +60,21 @@ extension LayerScale: TrainableLayer {
     }
 }
 
+extension CustomScaleLayer: TrainableMerge {
+    public func trainingCall(_ inputs: [Tensor], context: inout TrainingContext) -> (output: Tensor, tape: [[Int]]) {
+        (self(inputs), inputs.map(\.shape))
+    }
+
+    /// InceptionResNetV2's `a + b · scale`: ∂a = g and ∂b = g · scale, each summed over the
+    /// axes its input was broadcast along.
+    public func backward(_ outputGradient: Tensor, tape shapes: [[Int]], inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let scale = Float(config.scale)
+        let residual = outputGradient.zipped(with: outputGradient) { g, _ in g * scale }
+        return LayerGradients(inputs: [outputGradient.summed(to: shapes[0]), residual.summed(to: shapes[1])])
+    }
+}
+
 extension UnitNormalization: TrainableLayer {
     /// The output and each group's scale s = min(1 / √Σx², 1e12).
     public struct Tape: Sendable {
