@@ -271,6 +271,11 @@ Runs in about five minutes. It writes:
     on (5, 3).
   - Dot: ``dot_last_axes``, ``dot_normalized_sequences``, ``dot_axes_1_2`` and
     ``dot_rank4_axes_1_1`` (see the comment above their definitions).
+  - EinsumDense: ``einsum_dense_matrix`` ("ab,bc->ac", output 4, bias "c", tanh, on
+    (5,)), ``einsum_dense_sequence_bias_d`` ("abc,cde->abde", output (3, 2, 4), bias
+    "d" of shape (2, 1), on (3, 5)), ``einsum_dense_ellipsis_gelu`` ("...b,bc->...c",
+    bias "c", gelu, on (2, 3, 5)) and ``einsum_dense_summed_input_axis`` ("abc,cd->ad",
+    no bias, on (3, 5): the input's b is summed away).
   - ``custom_scale_stochastic_depth``: InceptionResNetV2's CustomScaleLayer(0.17) of
     the (3, 4) input and Dense(4) of it through StochasticDepth(0.0).
   - Keras operations in Functional graphs, several outputs each (see the comment
@@ -1760,6 +1765,16 @@ functional("attention_concat_scale", [(3, 4), (5, 4)],
 functional("additive_attention", [(3, 4), (5, 4)],
            lambda query, value: layers.AdditiveAttention()([query, value]),
            reference=_additive_attention_reference)
+
+# EinsumDense (keras/src/layers/core/einsum_dense.py), as its docstring's examples use it.
+sequential("einsum_dense_matrix", (5,), lambda: [
+    layers.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c", activation="tanh")])
+sequential("einsum_dense_sequence_bias_d", (3, 5), lambda: [
+    layers.EinsumDense("abc,cde->abde", output_shape=(3, 2, 4), bias_axes="d")])
+sequential("einsum_dense_ellipsis_gelu", (2, 3, 5), lambda: [
+    layers.EinsumDense("...b,bc->...c", output_shape=4, bias_axes="c", activation="gelu")])
+sequential("einsum_dense_summed_input_axis", (3, 5), lambda: [
+    layers.EinsumDense("abc,cd->ad", output_shape=(4,))])
 
 # InceptionResNetV2's residual sum ``shortcut + residual * scale`` (CustomScaleLayer), the
 # residual through ConvNeXt's StochasticDepth (rate 0: the identity in training too; its draws

@@ -120,6 +120,7 @@ extension StochasticDepthConfig: BackwardPassConfig {
     }
 }
 extension CustomScaleLayerConfig: BackwardPassConfig {}
+extension EinsumDenseConfig: BackwardPassConfig {}
 extension AddConfig: BackwardPassConfig {}
 extension SubtractConfig: BackwardPassConfig {}
 extension MultiplyConfig: BackwardPassConfig {}

@@ -4,20 +4,35 @@ import Foundation
 
 extension EinsumDense {
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard let equation = try? EinsumEquation(config.equation, inputRank: input.rank),
-            equation.input.count == input.rank
+        var output = linear(input)
+        config.activation.apply(to: &output)
+        return output
+    }
+
+    /// How a call on an input of `shape` reads its operands: the output's shape, and for each
+    /// output position (`outer`) and each summed position (`inner`) the offsets into the input
+    /// and the kernel; output position `o` is `Σ_s x[outer.input[o] + inner.input[s]] ·
+    /// k[outer.kernel[o] + inner.kernel[s]]`.
+    struct Plan {
+        let outputShape: [Int]
+        let outer: (input: [Int], kernel: [Int])
+        let inner: (input: [Int], kernel: [Int])
+    }
+
+    func plan(for shape: [Int]) -> Plan {
+        guard let equation = try? EinsumEquation(config.equation, inputRank: shape.count),
+            equation.input.count == shape.count
         else {
-            preconditionFailure("\(config.name): equation '\(config.equation)' does not fit shape \(input.shape)")
+            preconditionFailure("\(config.name): equation '\(config.equation)' does not fit shape \(shape)")
         }
         var sizes: [Character: Int] = [:]
-        for (letter, size) in zip(equation.input, input.shape) { sizes[letter] = size }
+        for (letter, size) in zip(equation.input, shape) { sizes[letter] = size }
         for (letter, size) in zip(equation.kernel, kernel.shape) {
             precondition(
                 sizes[letter] == nil || sizes[letter] == size,
-                "\(config.name): axis '\(letter)' of the kernel does not fit shape \(input.shape)")
+                "\(config.name): axis '\(letter)' of the kernel does not fit shape \(shape)")
             sizes[letter] = size
         }
-        let outShape = equation.output.map { sizes[$0]! }
         let summed = (equation.input + equation.kernel).filter { !equation.output.contains($0) }
         let summedLetters = summed.reduce(into: [Character]()) { if !$0.contains($1) { $0.append($1) } }
         func strides(_ letters: [Character], _ shape: [Int]) -> [Character: Int] {
@@ -29,9 +44,8 @@ extension EinsumDense {
             }
             return result
         }
-        let inputStrides = strides(equation.input, input.shape)
+        let inputStrides = strides(equation.input, shape)
         let kernelStrides = strides(equation.kernel, kernel.shape)
-        // Offsets into the input and kernel for every output position and every summed position.
         func offsets(_ letters: [Character]) -> (input: [Int], kernel: [Int]) {
             let count = letters.reduce(1) { $0 * sizes[$1]! }
             var inputOffsets = [Int](repeating: 0, count: count)
@@ -52,37 +66,49 @@ extension EinsumDense {
             }
             return (inputOffsets, kernelOffsets)
         }
-        let outer = offsets(equation.output)
-        let inner = offsets(summedLetters)
-        var output = Tensor(shape: outShape) { out in
+        return Plan(
+            outputShape: equation.output.map { sizes[$0]! }, outer: offsets(equation.output),
+            inner: offsets(summedLetters))
+    }
+
+    /// The bias's index for each output position, in order: the bias covers the last
+    /// `bias.rank` output axes, broadcast where it has 1.
+    func biasIndices(_ outputShape: [Int]) -> [Int] {
+        guard let bias else { return [] }
+        let period = max(bias.scalarCount, 1)
+        let tail = Array(outputShape.suffix(bias.rank))
+        let tailCount = max(tail.reduce(1, *), 1)
+        return (0..<outputShape.reduce(1, *)).map {
+            broadcastIndex($0 % tailCount, in: tail, of: bias.shape) % period
+        }
+    }
+
+    /// The call before its activation: the einsum plus the bias.
+    func linear(_ input: Tensor) -> Tensor {
+        let plan = plan(for: input.shape)
+        var output = Tensor(shape: plan.outputShape) { out in
             input.withUnsafeScalars { x in
                 kernel.withUnsafeScalars { k in
                     for o in 0..<out.count {
                         var sum: Float = 0
-                        let xBase = outer.input[o]
-                        let kBase = outer.kernel[o]
-                        for s in 0..<inner.input.count { sum += x[xBase + inner.input[s]] * k[kBase + inner.kernel[s]] }
+                        let xBase = plan.outer.input[o]
+                        let kBase = plan.outer.kernel[o]
+                        for s in 0..<plan.inner.input.count {
+                            sum += x[xBase + plan.inner.input[s]] * k[kBase + plan.inner.kernel[s]]
+                        }
                         out[o] = sum
                     }
                 }
             }
         }
         if let bias {
-            let period = bias.scalarCount
-            let biasShape = bias.shape
-            // The bias covers the last `biasShape.count` output axes, broadcast where it has 1.
-            let tail = Array(outShape.suffix(biasShape.count))
-            let tailCount = tail.reduce(1, *)
+            let indices = biasIndices(plan.outputShape)
             output.withUnsafeMutableScalars { values in
                 bias.withUnsafeScalars { b in
-                    for index in 0..<values.count {
-                        let biasIndex = broadcastIndex(index % max(tailCount, 1), in: tail, of: biasShape)
-                        values[index] += b[biasIndex % max(period, 1)]
-                    }
+                    for index in 0..<values.count { values[index] += b[indices[index]] }
                 }
             }
         }
-        config.activation.apply(to: &output)
         return output
     }
 }
