@@ -276,6 +276,9 @@ Runs in about five minutes. It writes:
     "d" of shape (2, 1), on (3, 5)), ``einsum_dense_ellipsis_gelu`` ("...b,bc->...c",
     bias "c", gelu, on (2, 3, 5)) and ``einsum_dense_summed_input_axis`` ("abc,cd->ad",
     no bias, on (3, 5): the input's b is summed away).
+  - Grouped convolutions: ``conv2d_groups_2`` (Conv2D(4, 3, groups=2,
+    padding="same") on (5, 5, 4)) and ``conv1d_groups_3_strides_2`` (Conv1D(6, 2,
+    strides=2, groups=3, tanh) on (7, 3)).
   - ``custom_scale_stochastic_depth``: InceptionResNetV2's CustomScaleLayer(0.17) of
     the (3, 4) input and Dense(4) of it through StochasticDepth(0.0).
   - Keras operations in Functional graphs, several outputs each (see the comment
@@ -1776,6 +1779,11 @@ sequential("einsum_dense_ellipsis_gelu", (2, 3, 5), lambda: [
 sequential("einsum_dense_summed_input_axis", (3, 5), lambda: [
     layers.EinsumDense("abc,cd->ad", output_shape=(4,))])
 
+# Grouped convolutions (each group of channels convolved with its own filters).
+sequential("conv2d_groups_2", (5, 5, 4), lambda: [layers.Conv2D(4, 3, groups=2, padding="same")])
+sequential("conv1d_groups_3_strides_2", (7, 3), lambda: [
+    layers.Conv1D(6, 2, strides=2, groups=3, activation="tanh")])
+
 # InceptionResNetV2's residual sum ``shortcut + residual * scale`` (CustomScaleLayer), the
 # residual through ConvNeXt's StochasticDepth (rate 0: the identity in training too; its draws
 # are Keras's, see tools/make_noise_layer_fixtures.py for a rate above 0).
@@ -1948,6 +1956,17 @@ def conv_reference(x, kernel, strides, padding, dilation=(1, 1)):
                    c:c + (sizes[1] - 1) * strides[1] + 1:strides[1], :]
         y += patch @ kernel[i, j]
     return y
+
+
+def grouped_as_full_kernel(kernel, groups):
+    """A grouped convolution's kernel (..., C / groups, F) as a dense (..., C, F) kernel:
+    output channel f of group g = f // (F / groups) reads only that group's input channels."""
+    *window, cg, f = kernel.shape
+    fg = f // groups
+    full = np.zeros(tuple(window) + (cg * groups, f))
+    for g in range(groups):
+        full[..., g * cg:(g + 1) * cg, g * fg:(g + 1) * fg] = kernel[..., g * fg:(g + 1) * fg]
+    return full
 
 
 def depthwise_as_full_kernel(kernel):
@@ -2128,7 +2147,7 @@ def layer_reference(layer, x):
     """The output of the new single-layer cases' ``layer`` on ``x``, in numpy (float64), or None
     for layers checked elsewhere (or not at all)."""
     w = {v.name: np.asarray(v.numpy(), np.float64) for v in layer.weights}
-    activation = {"relu": lambda v: np.maximum(v, 0.0), "linear": lambda v: v}
+    activation = {"relu": lambda v: np.maximum(v, 0.0), "linear": lambda v: v, "tanh": np.tanh}
     if isinstance(layer, layers.ReLU):
         top = x if layer.max_value is None else np.minimum(x, layer.max_value)
         return np.where(x > layer.threshold, top, layer.negative_slope * (x - layer.threshold))
@@ -2160,7 +2179,8 @@ def layer_reference(layer, x):
     if isinstance(layer, layers.Conv1D):  # "causal": dilation * (k - 1) zeros before, "valid"
         (k,), (d,) = layer.kernel_size, layer.dilation_rate
         xp = np.pad(x, ((0, 0), (d * (k - 1), 0), (0, 0))) if layer.padding == "causal" else x
-        y = conv_reference(xp[:, :, None, :], w["kernel"][:, None], layer.strides + (1,),
+        y = conv_reference(xp[:, :, None, :], grouped_as_full_kernel(w["kernel"], layer.groups)[:, None],
+                           layer.strides + (1,),
                            "valid", layer.dilation_rate + (1,))[:, :, 0, :]
         return activation[layer.activation.__name__](y + w.get("bias", 0.0))
     if isinstance(layer, layers.Conv2DTranspose):

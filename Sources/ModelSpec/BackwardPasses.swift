@@ -30,9 +30,7 @@ extension LayerConfig {
 }
 
 extension DenseConfig: BackwardPassConfig {}
-extension ConvConfig: BackwardPassConfig {
-    package var trainingBlocker: String? { groups == 1 ? nil : "a grouped convolution has no backward pass yet" }
-}
+extension ConvConfig: BackwardPassConfig {}
 extension DepthwiseConvConfig: BackwardPassConfig {}
 extension SeparableConvConfig: BackwardPassConfig {}
 extension ConvTransposeConfig: BackwardPassConfig {}

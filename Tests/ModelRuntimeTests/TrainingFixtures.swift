@@ -157,6 +157,8 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradEinsumDenseSequenceBiasD.self, "einsum_dense_sequence_bias_d"),
         .gradients(TrainingGradEinsumDenseEllipsisGelu.self, "einsum_dense_ellipsis_gelu"),
         .gradients(TrainingGradEinsumDenseSummedInputAxis.self, "einsum_dense_summed_input_axis"),
+        .gradients(TrainingGradConv2dGroups2.self, "conv2d_groups_2"),
+        .gradients(TrainingGradConv1dGroups3Strides2.self, "conv1d_groups_3_strides_2"),
         .gradients(TrainingGradCustomScaleStochasticDepth.self, "custom_scale_stochastic_depth"),
         .gradients(TrainingGradOpsArithmeticConstants.self, "ops_arithmetic_constants"),
         .gradients(TrainingGradOpsBinaryBroadcast.self, "ops_binary_broadcast"),

@@ -44,14 +44,14 @@ extension Geometry3D {
 
 extension Convolution: TrainableLayer {
     public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: ActivatedTape) {
-        precondition(config.groups == 1, "\(config.name): training a grouped convolution is not supported yet")
         let tape = ActivatedTape(
             input: input, activation: config.activation, call: { self(input) }, linear: { convolve(input, then: nil) })
         return (tape.output, tape)
     }
 
     /// As a matrix product over im2col rows: ∂kernel = colsᵀ · g, ∂bias = Σ g, ∂cols = g ·
-    /// kernelᵀ, summed back into the input's positions.
+    /// kernelᵀ, summed back into the input's positions; a grouped convolution does so for each
+    /// group's channels and filters.
     public func backward(_ outputGradient: Tensor, tape: ActivatedTape, inputGradient: Bool) -> LayerGradients {
         let input = tape.input
         let geometry = Geometry3D(
@@ -59,17 +59,88 @@ extension Convolution: TrainableLayer {
         let (batch, channels, filters) = (input.shape[0], input.shape[input.rank - 1], config.filters)
         let gradient = tape.activationGradient(outputGradient, config.activation)
         let rows = batch * geometry.outputPositions
-        let width = geometry.taps * channels
         let columns = geometry.columns(of: input, batch: batch, channels: channels)
-        let kernelGradient = columns.transposedMatrix(rows: rows, columns: width)
-            .matrixProduct(gradient, m: width, k: rows, n: filters).reshaped(to: kernel.shape)
-        var weights = [kernelGradient]
+        let groups = config.groups
+        let (groupChannels, groupFilters) = (channels / groups, filters / groups)
+        let width = geometry.taps * groupChannels
+        // Group g reads columns (tap, g · groupChannels + c) and writes filters g · groupFilters + f.
+        let groupColumns = (0..<groups).map { group in
+            (0..<geometry.taps).flatMap { tap in
+                (0..<groupChannels).map { tap * channels + group * groupChannels + $0 }
+            }
+        }
+        let kernelMatrix = kernel.reshaped(to: [width, filters])
+        var kernelGradient = Tensor(shape: groups == 1 ? [0] : [width, filters], repeating: 0)
+        var columnGradient = Tensor(
+            shape: inputGradient && groups > 1 ? [rows, geometry.taps * channels] : [0], repeating: 0)
+        for group in 0..<groups {
+            let filterRange = (group * groupFilters)..<((group + 1) * groupFilters)
+            let groupGradient = groups == 1 ? gradient : gradient.matrixColumns(filterRange, rows: rows, of: filters)
+            let groupInput = groups == 1 ? columns : columns.matrixColumns(groupColumns[group], rows: rows)
+            let partial = groupInput.transposedMatrix(rows: rows, columns: width)
+                .matrixProduct(groupGradient, m: width, k: rows, n: groupFilters)
+            if groups == 1 {
+                kernelGradient = partial
+            } else {
+                kernelGradient.setMatrixColumns(filterRange, from: partial)
+            }
+            guard inputGradient else { continue }
+            let groupKernel =
+                groups == 1 ? kernelMatrix : kernelMatrix.matrixColumns(filterRange, rows: width, of: filters)
+            let partialColumns = groupGradient.matrixProduct(
+                groupKernel.transposedMatrix(rows: width, columns: groupFilters), m: rows, k: groupFilters, n: width)
+            if groups == 1 {
+                columnGradient = partialColumns
+            } else {
+                columnGradient.setMatrixColumns(groupColumns[group], from: partialColumns)
+            }
+        }
+        var weights = [kernelGradient.reshaped(to: kernel.shape)]
         if bias != nil { weights.append(gradient.columnSums(columns: filters)) }
         guard inputGradient else { return LayerGradients(inputs: [], weights: weights) }
-        let columnGradient = gradient.matrixProduct(
-            kernel.transposedMatrix(rows: width, columns: filters), m: rows, k: filters, n: width)
         let inputGradient = geometry.accumulate(columnGradient, batch: batch, channels: channels, shape: input.shape)
         return LayerGradients(inputs: [inputGradient], weights: weights)
+    }
+}
+
+extension Tensor {
+    /// The columns `range` of the `rows × width` matrix of the scalars.
+    func matrixColumns(_ range: Range<Int>, rows: Int, of width: Int) -> Tensor {
+        matrixColumns(Array(range), rows: rows, width: width)
+    }
+
+    /// The columns `indices`, in that order, of the matrix of the scalars with `rows` rows.
+    func matrixColumns(_ indices: [Int], rows: Int, width: Int? = nil) -> Tensor {
+        let width = width ?? scalarCount / max(rows, 1)
+        return Tensor(shape: [rows, indices.count]) { out in
+            withUnsafeScalars { x in
+                for row in 0..<rows {
+                    for (column, index) in indices.enumerated() {
+                        out[row * indices.count + column] = x[row * width + index]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes `matrix`'s columns into the columns `range` of the matrix of the scalars.
+    mutating func setMatrixColumns(_ range: Range<Int>, from matrix: Tensor) {
+        setMatrixColumns(Array(range), from: matrix)
+    }
+
+    /// Writes `matrix`'s columns into the columns `indices` of the matrix of the scalars.
+    mutating func setMatrixColumns(_ indices: [Int], from matrix: Tensor) {
+        let rows = matrix.scalarCount / max(indices.count, 1)
+        let width = scalarCount / max(rows, 1)
+        withUnsafeMutableScalars { out in
+            matrix.withUnsafeScalars { m in
+                for row in 0..<rows {
+                    for (column, index) in indices.enumerated() {
+                        out[row * width + index] = m[row * indices.count + column]
+                    }
+                }
+            }
+        }
     }
 }
 
