@@ -579,8 +579,14 @@ Runs in about five minutes. It writes:
     arrays still hold all 70 samples (fit validates on the last ones),
     ``weights_NN.npy`` (the initial ``get_weights()``, random as above),
     ``weights_after_NN.npy`` (``get_weights()`` after ``fit``, moving
-    statistics included).
-  - ``training.json``: ``loss`` (what ``compile`` was given: the string, or
+    statistics included), and for ``sample_weight_regression_sgd``
+    ``sample_weight.npy`` (70 weights, uniform in [0.2, 2), passed to fit's
+    ``sample_weight``; split with the samples for validation).
+  - ``training.json``: ``sample_weight`` (true when ``sample_weight.npy`` was
+    passed to fit) and ``class_weight`` (``{"class id": weight}`` passed to
+    fit's ``class_weight``: Keras weighs each training sample by its class,
+    the argmax of its one-hot row, and not the validation samples) where a case
+    has them; ``loss`` (what ``compile`` was given: the string, or
     ``keras.losses.serialize`` of the loss object, or a dict of those per
     output name; note that Keras 3.15.1 serializes KLDivergence, LogCosh and
     CosineSimilarity with ``name`` and ``reduction`` only, without ``axis``),
@@ -753,6 +759,13 @@ Runs in about five minutes. It writes:
     sparse_categorical_crossentropy, SGD(0.5, momentum=0.9).
   - ``layernorm_mlp_rmsprop``: (6,) -> Dense(8) -> LayerNormalization ->
     Activation("gelu") (exact, erf) -> Dense(1), mse, RMSprop(0.01).
+  - Sample and class weights: ``sample_weight_regression_sgd``: regression,
+    mse, SGD(0.05, momentum=0.5), metrics ["mae"], validation_split 0.2, with
+    ``sample_weight`` (a batch's loss is ``sum(w * l) / n``; compile's
+    ``metrics`` are not weighted); ``class_weight_classifier_adam``:
+    classifier(3, softmax), categorical_crossentropy, Adam(0.01), metrics
+    ["accuracy"], validation_split 0.2, ``class_weight={0: 1.0, 1: 3.0, 2:
+    0.5}``.
   - ``normalized_mlp_adam``: (6,) -> Normalization(mean 0.5, variance 2) ->
     Dense(8) -> RMSNormalization -> Activation("relu") -> Reshape((2, 4)) ->
     GroupNormalization(groups=2) -> Flatten -> UnitNormalization -> Dense(3,
@@ -2419,12 +2432,14 @@ class FitCase:
     or a list of them in ``model.inputs`` order for a multi-input model; ``make_y`` then gets
     the inputs flattened and concatenated along the last axis. ``epochs`` the epochs asked
     of fit; ``early_stopping`` the keyword arguments of a ``keras.callbacks.EarlyStopping``
-    passed to fit (monitor, patience, min_delta, restore_best_weights), or None."""
+    passed to fit (monitor, patience, min_delta, restore_best_weights), or None;
+    ``sample_weight(features, rng)`` the per-sample weights passed to fit, or None;
+    ``class_weight`` the ``{class: weight}`` passed to fit, or None."""
 
     def __init__(self, name, build, input_shape, make_y, loss, loss_text, optimizer,
                  optimizer_text, loss_weights=None, noise_weights=(), notes=None,
                  metrics=(), validation_split=0.0, make_x=None, epochs=FIT_EPOCHS,
-                 early_stopping=None):
+                 early_stopping=None, sample_weight=None, class_weight=None):
         self.name, self.build, self.make_y = name, build, make_y
         self.input_shapes = list(input_shape) if isinstance(input_shape, list) else [input_shape]
         self.make_x = make_x
@@ -2434,6 +2449,7 @@ class FitCase:
         self.noise_weights, self.notes = noise_weights, notes
         self.metrics, self.validation_split = list(metrics), validation_split
         self.epochs, self.early_stopping = epochs, early_stopping
+        self.sample_weight, self.class_weight = sample_weight, class_weight
 
     def callbacks_json(self):
         """The callbacks passed to fit (besides the batch-log recorder), as training.json
@@ -2929,6 +2945,19 @@ add_fit(FitCase("ops_regression_adam", ops_regression("ops_regression_adam"), (5
                 lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
                 lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
 
+# Sample and class weights (fit's sample_weight and class_weight).
+add_fit(FitCase("sample_weight_regression_sgd", regression("sample_weight_regression_sgd"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.05, momentum=0.5),
+                "keras.optimizers.SGD(0.05, momentum=0.5)", metrics=["mae"], validation_split=0.2,
+                sample_weight=lambda x, rng: rng.uniform(0.2, 2.0, len(x))))
+add_fit(FitCase("class_weight_classifier_adam",
+                small_classifier("class_weight_classifier_adam", 3, "softmax"), (6,),
+                lambda x, rng: [one_hot_y(x, rng, 3)],
+                lambda: "categorical_crossentropy", '"categorical_crossentropy"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)",
+                metrics=["accuracy"], validation_split=0.2, class_weight={0: 1.0, 1: 3.0, 2: 0.5}))
+
 # Weight regularizers (their penalties join the loss) and constraints (projections after each
 # optimizer step).
 add_fit(FitCase("l2_kernel_l1_bias_sgd",
@@ -3264,9 +3293,23 @@ def split_samples(case):
     return train, FIT_SAMPLES - train
 
 
-def reference_fit(case, model, weights, xs, ys):
+def class_weights_of(y, class_weight):
+    """Keras's per-sample weights for ``class_weight`` (data_adapter_utils.
+    class_weight_to_sample_weights): each sample's class is the argmax of a one-hot row (the
+    value of a single column or of class ids), rounded; a class not listed weighs 1."""
+    y = np.asarray(y)
+    if y.ndim > 1:
+        y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else np.squeeze(y, axis=-1)
+    return np.asarray([class_weight.get(int(c), 1.0) for c in np.round(y).astype("int32")], np.float32)
+
+
+def reference_fit(case, model, weights, xs, ys, sample_weight=None):
     """Replays fit with the documented formulas; returns (weights after, history, batch logs,
-    early stopping ``(stopped_epoch, best_epoch)`` or None)."""
+    early stopping ``(stopped_epoch, best_epoch)`` or None). With sample weights (given, or from
+    ``class_weight`` for the training samples only), a batch's loss is ``sum(w * l) / n`` over
+    its n samples (the "sum_over_batch_size" reduction of the weighted losses) and the epoch's
+    loss the batch losses' mean weighted by n; compile's ``metrics`` are not weighted (only its
+    ``weighted_metrics`` would be)."""
     trainable_idx = variable_indices(model, model.trainable_weights)
     state_idx = state_slots(model)  # None: a seed generator state, not a weight
     tv = [jnp.asarray(weights[i]) for i in trainable_idx]
@@ -3298,10 +3341,17 @@ def reference_fit(case, model, weights, xs, ys):
     for (_, c), w in zip(rules, tv):  # every constraint moves the initial weights
         assert not c or float(jnp.max(jnp.abs(reference_constraint(c, w) - w))) > 1e-2, case.name
 
-    def evaluate(tv, ntv, bx, by, training):
+    def weighted_mean(values, bw):
+        """``sum(w * v) / v.size``, the weights broadcast over the axes after the batch."""
+        if bw is None:
+            return jnp.mean(values)
+        w = jnp.reshape(bw, (-1,) + (1,) * (values.ndim - 1))
+        return jnp.sum(values * w) / values.size
+
+    def evaluate(tv, ntv, bx, by, bw, training):
         outs, new_ntv = model.stateless_call(tv, ntv, pack_inputs(model, bx), training=training)
         outs = keras.tree.flatten(outs)
-        values = [jnp.mean(reference_loss(t, y, o)) for (t, _, _), y, o in zip(parts, by, outs)]
+        values = [weighted_mean(reference_loss(t, y, o), bw) for (t, _, _), y, o in zip(parts, by, outs)]
         # The loss (trained on, and logged as "loss" and "val_loss") includes the penalties;
         # the per-output losses and the metrics do not.
         total = sum(w * v for (_, w, _), v in zip(parts, values)) + penalty(tv)
@@ -3309,23 +3359,32 @@ def reference_fit(case, model, weights, xs, ys):
         for (_, _, key), v in zip(parts, values):
             if key:
                 logs[key] = v
-        for name in case.metrics:
+        for name in case.metrics:  # compile's `metrics` ignore the sample weights
             logs[name] = jnp.mean(reference_metric(name, by[0], outs[0]))
         return total, (logs, new_ntv)
 
+    weights_all = sample_weight
+    if case.class_weight is not None:
+        assert sample_weight is None and len(ys) == 1, case.name
+        weights_all = class_weights_of(ys[0], case.class_weight)
+
     def run_epoch(tv, ntv, first, last, training):
-        """Mean logs over batches of FIT_BATCH of samples first..last-1, weighted by batch size."""
+        """Logs over batches of FIT_BATCH of samples first..last-1: the losses' means weighted by
+        batch size, the metrics' weighted sums over their weights."""
         sums, count, running = {k: 0.0 for k in keys}, 0, []
+        # class_weight weighs the training samples only; sample_weight is split with them.
+        use = weights_all if (training or case.class_weight is None) else None
         for start in range(first, last, FIT_BATCH):
             bx = [x[start:min(start + FIT_BATCH, last)] for x in xs]
             by = [y[start:min(start + FIT_BATCH, last)] for y in ys]
+            bw = None if use is None else jnp.asarray(use[start:min(start + FIT_BATCH, last)])
             n = len(bx[0])
             if training:
                 (_, (logs, ntv)), grads = jax.value_and_grad(evaluate, has_aux=True)(
-                    tv, ntv, bx, by, True)
+                    tv, ntv, bx, by, bw, True)
                 tv = constrain(reference.apply(tv, grads))
             else:
-                _, (logs, _) = evaluate(tv, ntv, bx, by, False)
+                _, (logs, _) = evaluate(tv, ntv, bx, by, bw, False)
             for k in keys:
                 sums[k] += float(logs[k]) * n
             count += n
@@ -3409,6 +3468,8 @@ def write_fit_case(case):
                                                          axis=-1)
     ys = [np.asarray(y, np.float32) for y in case.make_y(features, rng)]
     assert len(ys) == len(model.outputs)
+    sample_weight = (np.asarray(case.sample_weight(features, rng), np.float32)
+                     if case.sample_weight else None)
 
     loss = case.loss()
     optimizer = case.optimizer()
@@ -3422,7 +3483,8 @@ def write_fit_case(case):
         callbacks.append(stopper)
     history = model.fit(pack_inputs(model, xs), y_arg, batch_size=FIT_BATCH, epochs=case.epochs,
                         shuffle=False, verbose=0, callbacks=callbacks,
-                        validation_split=case.validation_split)
+                        validation_split=case.validation_split, sample_weight=sample_weight,
+                        class_weight=case.class_weight)
     after = model.get_weights()
     # fit changes the non-trainable weights only where a trainable BatchNormalization (nested ones
     # included) updates its moving statistics; a frozen layer's weights (and a frozen
@@ -3453,7 +3515,8 @@ def write_fit_case(case):
         assert optimizer.get_config()["learning_rate"] == keras.saving.serialize_keras_object(schedule)
 
     # The independent replay must agree.
-    ref_after, ref_hist, ref_batch_logs, ref_stopping = reference_fit(case, model, weights, xs, ys)
+    ref_after, ref_hist, ref_batch_logs, ref_stopping = reference_fit(case, model, weights, xs, ys,
+                                                                      sample_weight)
     if case.early_stopping:
         assert ref_stopping == (stopper.stopped_epoch, stopper.best_epoch), (case.name, ref_stopping)
     for i, (a, r) in enumerate(zip(after, ref_after)):
@@ -3476,7 +3539,8 @@ def write_fit_case(case):
     spec = write_spec(folder, model)
     fc.save_arrays(folder, numbered("x", xs) + numbered("y", ys)
                    + [(f"weights_{i:02d}", fc.f4(w)) for i, w in enumerate(weights)]
-                   + [(f"weights_after_{i:02d}", fc.f4(w)) for i, w in enumerate(after)])
+                   + [(f"weights_after_{i:02d}", fc.f4(w)) for i, w in enumerate(after)]
+                   + ([("sample_weight", fc.f4(sample_weight))] if sample_weight is not None else []))
 
     if isinstance(loss, dict):
         loss_json = {k: (v if isinstance(v, str) else keras.losses.serialize(v)) for k, v in loss.items()}
@@ -3505,6 +3569,10 @@ def write_fit_case(case):
     if case.early_stopping:
         training.update({"epochs_run": epochs_run, "stopped_epoch": int(stopper.stopped_epoch),
                          "best_epoch": int(stopper.best_epoch)})
+    if sample_weight is not None:  # the weights are arrays.npz's sample_weight.npy
+        training["sample_weight"] = True
+    if case.class_weight is not None:  # JSON keys are strings: the class ids
+        training["class_weight"] = {str(k): v for k, v in case.class_weight.items()}
     training.update({
         "history": hist,
         "batch_logs": logger.epochs,

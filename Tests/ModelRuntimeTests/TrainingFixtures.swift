@@ -205,6 +205,8 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitLayernormMlpRmsprop.self, "layernorm_mlp_rmsprop"),
         .fit(TrainingFitNormalizedMlpAdam.self, "normalized_mlp_adam"),
         .fit(TrainingFitOpsRegressionAdam.self, "ops_regression_adam"),
+        .fit(TrainingFitSampleWeightRegressionSgd.self, "sample_weight_regression_sgd"),
+        .fit(TrainingFitClassWeightClassifierAdam.self, "class_weight_classifier_adam"),
         .fit(TrainingFitL2KernelL1BiasSgd.self, "l2_kernel_l1_bias_sgd"),
         .fit(TrainingFitL1l2AdamValidation.self, "l1l2_adam_validation"),
         .fit(TrainingFitMaxNormNonNegSgd.self, "max_norm_non_neg_sgd"),

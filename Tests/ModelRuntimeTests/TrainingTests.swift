@@ -62,6 +62,28 @@ import Testing
         }
     }
 
+    /// fit refuses sample weights of another count, and sample and class weights together (as
+    /// Keras does), before it changes the model.
+    @Test func sampleWeightsThatDoNotFitAreRefused() throws {
+        let folder = "training/fit/sample_weight_regression_sgd"
+        var model = TrainingFitSampleWeightRegressionSgd(seed: 1)
+        let before = model.weights
+        let (x, y) = (try TrainingChecks.arrays(folder, "x"), try TrainingChecks.arrays(folder, "y"))
+        let count = x[0].shape[0]
+        var optimizer = SGD(learningRate: 0.01)
+        #expect(throws: TrainingError.self) {
+            try model.fit(
+                x: x, y: y, loss: .meanSquaredError, optimizer: &optimizer,
+                sampleWeight: Tensor(shape: [count - 1], repeating: 1), verbose: .silent)
+        }
+        #expect(throws: TrainingError.self) {
+            try model.fit(
+                x: x, y: y, loss: .meanSquaredError, optimizer: &optimizer,
+                sampleWeight: Tensor(shape: [count], repeating: 1), classWeight: [0: 2], verbose: .silent)
+        }
+        #expect(model.weights == before)
+    }
+
     @Test func everyFixtureCaseIsListed() throws {
         for (kind, listed) in [("gradients", TrainingCase.gradients), ("fit", TrainingCase.fits)] {
             let cases = try TrainingChecks.cases(kind).compactMap { $0["case"] as? String }
@@ -148,10 +170,16 @@ enum TrainingChecks {
                 minDelta: Float(callback["min_delta"] as? Double ?? 0), patience: callback["patience"] as? Int ?? 0,
                 restoreBestWeights: callback["restore_best_weights"] as? Bool ?? false)
         }
+        // fit's sample_weight (sample_weight.npy) or class_weight ({"class id": weight}).
+        let sampleWeight = training["sample_weight"] as? Bool == true ? try arrays(folder, "sample_weight").first : nil
+        let classWeight = (training["class_weight"] as? [String: Double]).map { weights in
+            Dictionary(uniqueKeysWithValues: weights.map { (Int($0.key)!, Float($0.value)) })
+        }
         let history = try model.fit(
             x: try arrays(folder, "x"), y: try arrays(folder, "y"), compiled: &compiled,
             batchSize: training["batch_size"] as? Int ?? 32, epochs: training["epochs"] as? Int ?? 1, shuffle: false,
-            validationSplit: training["validation_split"] as? Double ?? 0, callbacks: callbacks, verbose: .silent)
+            validationSplit: training["validation_split"] as? Double ?? 0, sampleWeight: sampleWeight,
+            classWeight: classWeight, callbacks: callbacks, verbose: .silent)
         if let epochsRun = training["epochs_run"] as? Int {
             #expect(history.epoch.count == epochsRun, "\(name): epochs run before early stopping")
         }

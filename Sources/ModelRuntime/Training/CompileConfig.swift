@@ -261,15 +261,16 @@ extension TrainableModel {
     @discardableResult
     public mutating func fit(
         x: [Tensor], y: [Tensor], compiled: inout CompileConfig, batchSize: Int = 32, epochs: Int = 1,
-        shuffle: Bool = true, seed: UInt64? = nil, validationSplit: Double = 0,
-        callbacks: [any TrainingCallback] = [], verbose: Verbosity = .progressBar
+        shuffle: Bool = true, seed: UInt64? = nil, validationSplit: Double = 0, sampleWeight: Tensor? = nil,
+        classWeight: [Int: Float]? = nil, callbacks: [any TrainingCallback] = [], verbose: Verbosity = .progressBar
     ) throws -> History {
         var optimizer = ErasedOptimizer(base: compiled.optimizer)
         defer { compiled.optimizer = optimizer.base }
         return try fit(
             x: x, y: y, losses: compiled.losses, lossWeights: compiled.lossWeights, optimizer: &optimizer,
             batchSize: batchSize, epochs: epochs, shuffle: shuffle, seed: seed, validationSplit: validationSplit,
-            metrics: compiled.metrics, callbacks: callbacks, verbose: verbose)
+            sampleWeight: sampleWeight, classWeight: classWeight, metrics: compiled.metrics, callbacks: callbacks,
+            verbose: verbose)
     }
 }
 

@@ -60,28 +60,37 @@ extension TrainableModel {
     /// batches of `batchSize` (the last may be smaller), shuffled each epoch from `seed` when
     /// `shuffle`, `optimizer` updating the trainable weights after each batch. The last
     /// `validationSplit` of the samples (before shuffling) are held out and evaluated after each
-    /// epoch. One `loss` applies to every output, as in Keras. Returns the per-epoch history.
+    /// epoch. One `loss` applies to every output, as in Keras. `sampleWeight` (one weight per
+    /// sample) or `classWeight` (a weight per class id) weigh each sample's loss, as Keras's
+    /// `sample_weight` and `class_weight` do. Returns the per-epoch history.
     @discardableResult
     public mutating func fit(
         x: [Tensor], y: [Tensor], loss: Loss, optimizer: inout some Optimizer, batchSize: Int = 32,
         epochs: Int = 1, shuffle: Bool = true, seed: UInt64? = nil, validationSplit: Double = 0,
-        metrics: [Metric] = [], callbacks: [any TrainingCallback] = [], verbose: Verbosity = .progressBar
+        sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil, metrics: [Metric] = [],
+        callbacks: [any TrainingCallback] = [], verbose: Verbosity = .progressBar
     ) throws -> History {
         try fit(
             x: x, y: y, losses: Array(repeating: loss, count: y.count), optimizer: &optimizer, batchSize: batchSize,
-            epochs: epochs, shuffle: shuffle, seed: seed, validationSplit: validationSplit, metrics: metrics,
-            callbacks: callbacks, verbose: verbose)
+            epochs: epochs, shuffle: shuffle, seed: seed, validationSplit: validationSplit, sampleWeight: sampleWeight,
+            classWeight: classWeight, metrics: metrics, callbacks: callbacks, verbose: verbose)
     }
 
     /// `fit` with a loss per output (in `output_layers` order), weighted by `lossWeights`
     /// (Keras's `loss_weights`; 1 each when nil). `callbacks` (``EarlyStopping``,
     /// ``ModelCheckpoint``, your own) run after each epoch, in order.
+    ///
+    /// With `sampleWeight` a batch's loss is `sum(w · loss) / n` over its n samples, and the
+    /// held-out samples keep their weights; `classWeight` (one output only) weighs each
+    /// training sample by its class (the largest entry of a one-hot target, or the class id),
+    /// 1 for a class it does not list, and leaves the held-out samples unweighted, as Keras.
+    /// The metrics are not weighted (Keras's `metrics`, not its `weighted_metrics`).
     @discardableResult
     public mutating func fit(
         x: [Tensor], y: [Tensor], losses: [Loss], lossWeights: [Float]? = nil, optimizer: inout some Optimizer,
         batchSize: Int = 32, epochs: Int = 1, shuffle: Bool = true, seed: UInt64? = nil,
-        validationSplit: Double = 0, metrics: [Metric] = [], callbacks: [any TrainingCallback] = [],
-        verbose: Verbosity = .progressBar
+        validationSplit: Double = 0, sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil,
+        metrics: [Metric] = [], callbacks: [any TrainingCallback] = [], verbose: Verbosity = .progressBar
     ) throws -> History {
         var callbacks = callbacks
         let objective = try Objective(model: self, losses: losses, weights: lossWeights, metrics: metrics)
@@ -91,6 +100,9 @@ extension TrainableModel {
         }
         let trainCount = validationSplit > 0 ? Int((Double(count) * (1 - validationSplit)).rounded(.down)) : count
         guard trainCount > 0 else { throw TrainingError("fit: no training samples left after the validation split") }
+        let perSample = try Objective.sampleWeights(sampleWeight, classWeight, y: y, count: count)
+        let trainingWeights = perSample?.gatheringRows(0..<trainCount)
+        let heldWeights = classWeight == nil ? perSample?.gatheringRows(trainCount..<count) : nil
         let seed = seed ?? Seeds.fresh()
         var shuffler = TrainingContext(seed: Seeds.mix(seed, 1))
         var context = TrainingContext(isTraining: true, seed: Seeds.mix(seed, 2))
@@ -113,8 +125,9 @@ extension TrainableModel {
                 let rows = order[(step * batchSize)..<min((step + 1) * batchSize, trainCount)]
                 let inputs = x.map { $0.gatheringRows(rows) }
                 let targets = y.map { $0.gatheringRows(rows) }
+                let batchWeights = trainingWeights?.gatheringRows(rows)
                 var gradients = trainingStep(inputs, &context) { outputs in
-                    objective.gradients(outputs, targets, into: &totals)
+                    objective.gradients(outputs, targets, sampleWeight: batchWeights, into: &totals)
                 }
                 var trainable = zip(weights, mask).filter(\.1).map(\.0)
                 if !penalties.isEmpty {
@@ -132,7 +145,7 @@ extension TrainableModel {
                 let held = Array(trainCount..<count)
                 let validation = objective.evaluate(
                     self, x: x.map { $0.gatheringRows(held) }, y: y.map { $0.gatheringRows(held) },
-                    batchSize: batchSize, regularization: penalties.loss(trainableWeights))
+                    sampleWeight: heldWeights, batchSize: batchSize, regularization: penalties.loss(trainableWeights))
                 logs += validation.map { ("val_" + $0.0, $0.1) }
             }
             for (key, value) in logs { history.history[key, default: []].append(value) }
@@ -150,17 +163,20 @@ extension TrainableModel {
     }
 
     /// The loss (and metrics) of the model on `x` against `y`, Keras's `evaluate`: the loss
-    /// averaged over the samples, computed in batches at inference.
+    /// averaged over the samples (each weighted by `sampleWeight` when given, as in `fit`),
+    /// computed in batches at inference.
     public func evaluate(
-        x: [Tensor], y: [Tensor], loss: Loss, batchSize: Int = 32, metrics: [Metric] = []
+        x: [Tensor], y: [Tensor], loss: Loss, batchSize: Int = 32, sampleWeight: Tensor? = nil,
+        metrics: [Metric] = []
     ) throws -> [String: Float] {
         let objective = try Objective(
             model: self, losses: Array(repeating: loss, count: y.count), weights: nil, metrics: metrics)
-        _ = try objective.sampleCount(x: x, y: y)
+        let count = try objective.sampleCount(x: x, y: y)
+        let weights = try Objective.sampleWeights(sampleWeight, nil, y: y, count: count)
         let regularization = try WeightPenalties(self).loss(trainableWeights)
-        return Dictionary(objective.evaluate(self, x: x, y: y, batchSize: batchSize, regularization: regularization)) {
-            first, _ in first
-        }
+        let logs = objective.evaluate(
+            self, x: x, y: y, sampleWeight: weights, batchSize: batchSize, regularization: regularization)
+        return Dictionary(logs) { first, _ in first }
     }
 
     /// The outputs for `x`, computed in batches of `batchSize` at inference: Keras's `predict`.
@@ -234,9 +250,41 @@ struct Objective {
         }
     }
 
-    /// ∂loss/∂output of each output for one batch, adding the batch's loss and metrics to
-    /// `totals`.
-    func gradients(_ outputs: [Tensor], _ targets: [Tensor], into totals: inout Totals) -> [Tensor] {
+    /// The samples' weights from `fit`'s `sampleWeight` or `classWeight` (nil when neither),
+    /// checked against the `count` samples and `y`.
+    static func sampleWeights(
+        _ sampleWeight: Tensor?, _ classWeight: [Int: Float]?, y: [Tensor], count: Int
+    ) throws -> Tensor? {
+        if let sampleWeight {
+            guard classWeight == nil else { throw TrainingError("fit: give sampleWeight or classWeight, not both") }
+            guard sampleWeight.shape == [count] || sampleWeight.shape == [count, 1] else {
+                throw TrainingError(
+                    "sampleWeight: one weight per sample expected, \(count), found \(sampleWeight.shape)")
+            }
+            return sampleWeight.reshaped(to: [count])
+        }
+        guard let classWeight else { return nil }
+        guard y.count == 1 else { throw TrainingError("fit: classWeight is for a model of one output") }
+        // Keras's class of a sample: the argmax of a one-hot row, else the (rounded) class id.
+        let target = y[0]
+        let width = target.rank > 1 ? target.shape[target.rank - 1] : 1
+        guard target.scalarCount == count * width else {
+            throw TrainingError("fit: classWeight takes targets of one class per sample, found \(target.shape)")
+        }
+        let values = target.scalars
+        let weights = (0..<count).map { sample -> Float in
+            let row = values[(sample * width)..<((sample + 1) * width)]
+            let id = width == 1 ? Int(row.first!.rounded()) : row.indices.max { row[$0] < row[$1] }! - sample * width
+            return classWeight[id] ?? 1
+        }
+        return Tensor(shape: [count], scalars: weights)
+    }
+
+    /// ∂loss/∂output of each output for one batch, each sample's loss weighted by
+    /// `sampleWeight` when given, adding the batch's loss and metrics to `totals`.
+    func gradients(
+        _ outputs: [Tensor], _ targets: [Tensor], sampleWeight: Tensor? = nil, into totals: inout Totals
+    ) -> [Tensor] {
         let batch = outputs.first?.shape.first ?? 0
         if totals.outputLosses.isEmpty {
             totals.outputLosses = Array(repeating: 0, count: outputs.count)
@@ -244,7 +292,8 @@ struct Objective {
         }
         var gradients: [Tensor] = []
         for (output, prediction) in outputs.enumerated() {
-            let (value, gradient) = losses[output].valueAndGradient(prediction, targets[output])
+            let (value, gradient) = losses[output].valueAndGradient(
+                prediction, targets[output], sampleWeight: sampleWeight)
             let weight = weights[output]
             totals.loss += Double(weight * value) * Double(batch)
             totals.outputLosses[output] += Double(value) * Double(batch)
@@ -260,14 +309,16 @@ struct Objective {
     /// The loss and metrics of `model` on `x` against `y`, at inference, in batches; the loss
     /// includes the weights' `regularization`, as Keras's does.
     func evaluate<M: TrainableModel>(
-        _ model: M, x: [Tensor], y: [Tensor], batchSize: Int, regularization: Float
+        _ model: M, x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil, batchSize: Int, regularization: Float
     ) -> [(String, Float)] {
         var totals = Totals()
         let count = x.first?.shape.first ?? 0
         for start in stride(from: 0, to: count, by: max(batchSize, 1)) {
             let rows = start..<min(start + batchSize, count)
             let outputs = model.outputList(for: x.map { $0.gatheringRows(rows) })
-            _ = gradients(outputs, y.map { $0.gatheringRows(rows) }, into: &totals)
+            _ = gradients(
+                outputs, y.map { $0.gatheringRows(rows) }, sampleWeight: sampleWeight?.gatheringRows(rows),
+                into: &totals)
         }
         totals.loss += Double(regularization) * Double(totals.samples)
         return totals.logs(self)

@@ -57,6 +57,15 @@ public enum Loss: Sendable, Equatable, CustomStringConvertible {
 
     /// The loss and its gradient with respect to `prediction`.
     public func valueAndGradient(_ prediction: Tensor, _ target: Tensor) -> (value: Float, gradient: Tensor) {
+        valueAndGradient(prediction, target, sampleWeight: nil)
+    }
+
+    /// The loss with each sample's loss weighted by `sampleWeight` (one weight per sample,
+    /// along the first axis), and its gradient: Keras's `loss(y_true, y_pred, sample_weight)`,
+    /// `sum(w · loss) / n` over the n samples (and the axes between the batch and the last).
+    public func valueAndGradient(
+        _ prediction: Tensor, _ target: Tensor, sampleWeight: Tensor?
+    ) -> (value: Float, gradient: Tensor) {
         let width = max(prediction.shape.last ?? 1, 1)
         let rows = prediction.scalarCount / width
         if case .sparseCategoricalCrossentropy(let fromLogits) = self {
@@ -74,17 +83,32 @@ public enum Loss: Sendable, Equatable, CustomStringConvertible {
                     out[row * width + id] = 1
                 }
             }
-            return Loss.categoricalCrossentropy(fromLogits: fromLogits).valueAndGradient(prediction, oneHot)
+            return Loss.categoricalCrossentropy(fromLogits: fromLogits).valueAndGradient(
+                prediction, oneHot, sampleWeight: sampleWeight)
         }
         precondition(
             target.scalarCount == prediction.scalarCount,
             "\(self): targets of shape \(target.shape) for predictions of shape \(prediction.shape)")
+        let weights = sampleWeight?.scalars
+        let batch = max(prediction.shape.first ?? 1, 1)
+        precondition(
+            weights == nil || weights!.count == batch,
+            "\(self): \(weights?.count ?? 0) sample weights for \(batch) samples")
+        // The rows of one sample share its weight.
+        let rowsPerSample = max(rows / batch, 1)
         var total: Double = 0
         let gradient = Tensor(shape: prediction.shape) { out in
             prediction.withUnsafeScalars { p in
                 target.withUnsafeScalars { t in
-                    for start in stride(from: 0, to: p.count, by: width) {
-                        total += Double(rowLoss(p, t, start: start, width: width, gradient: out, rows: rows))
+                    for (row, start) in stride(from: 0, to: p.count, by: width).enumerated() {
+                        let loss = rowLoss(p, t, start: start, width: width, gradient: out, rows: rows)
+                        guard let weights else {
+                            total += Double(loss)
+                            continue
+                        }
+                        let weight = weights[row / rowsPerSample]
+                        total += Double(weight * loss)
+                        for i in start..<(start + width) { out[i] *= weight }
                     }
                 }
             }

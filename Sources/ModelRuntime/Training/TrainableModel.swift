@@ -1,8 +1,8 @@
 // The model side of training: trainable weights in Keras's order, and what generated code
 // supplies for `fit` (see Fit.swift).
 
-/// A generated model whose every layer has a backward pass: it can be trained in Swift with
-/// ``fit(x:y:loss:optimizer:batchSize:epochs:shuffle:seed:validationSplit:metrics:callbacks:verbose:)``.
+/// A generated model whose every layer has a backward pass: it can be trained in Swift with its
+/// `fit` methods (<doc:TrainingClones>).
 ///
 /// The generator writes both requirements: `outputList(for:)` calls the model, and
 /// `trainingStep(_:_:_:)` runs every layer's training call in graph order, then their backward
