@@ -172,8 +172,8 @@ extension Renderer {
         }
     }
 
-    /// A custom layer's config, a local constant of the spec's list: the spec's values passed to the Swift config type's
-    /// initializer, which the compiler checks. Compiler errors there point to the spec's layer
+    /// A custom layer's config, a local constant of the spec's list: the spec's values passed to
+    /// the Swift config type's initializer, which the compiler checks. Compiler errors there point to the spec's layer
     /// (`#sourceLocation`), except for `.keras` archives and legacy `.h5` files, whose lines
     /// are those of the config embedded in them.
     func renderCustomConfig(_ out: inout SourceWriter, index: Int, config: DeclaredLayerConfig) {

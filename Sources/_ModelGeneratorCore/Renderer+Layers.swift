@@ -21,7 +21,8 @@ extension Renderer {
                 let shared = calls.count > 1 ? ", called \(calls.count) times" : ""
                 let first = calls[0]
                 out.line(
-                    "/// \(name(layer)) (\(typeDescription(index))): \(shapesText(description.inputShapes(of: first))) → "
+                    "/// \(name(layer)) (\(typeDescription(index))): "
+                        + "\(shapesText(description.inputShapes(of: first))) → "
                         + "\(shapesText(description.nodeShapes[first]))\(parameters)\(shared)."
                 )
                 out.line("\(access)let \(members[index]) = LayerSlot<\(swiftType(index))>(\(index))")

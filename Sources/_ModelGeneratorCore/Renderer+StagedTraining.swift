@@ -60,7 +60,8 @@ extension Renderer {
             out.line("private func \(stage.name)(")
             out.indented { out in
                 out.line(
-                    "_ trainingInputs: [Tensor], _ staged: inout StagedTraining, _ trainingContext: inout TrainingContext"
+                    "_ trainingInputs: [Tensor], _ staged: inout StagedTraining, "
+                        + "_ trainingContext: inout TrainingContext"
                 )
             }
             out.block(")") { out in

@@ -35,7 +35,8 @@ extension Renderer {
         out.line("\(access)mutating func trainingStep(")
         out.indented { out in
             out.line(
-                "_ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, _ gradientsOfLoss: ([Tensor]) -> [Tensor]"
+                "_ trainingInputs: [Tensor], _ trainingContext: inout TrainingContext, "
+                    + "_ gradientsOfLoss: ([Tensor]) -> [Tensor]"
             )
         }
         out.block(") -> [Tensor]") { out in
@@ -123,7 +124,8 @@ extension Renderer {
             let inputGradient = readsOnlyInputs(node) ? ", inputGradient: trainingContext.computesInputGradients" : ""
             if nested[node.layer] != nil {
                 out.line(
-                    "let \(training.inputGradients[index]) = weightGradients.backward(nested: &self.\(members[node.layer]), "
+                    "let \(training.inputGradients[index]) = "
+                        + "weightGradients.backward(nested: &self.\(members[node.layer]), "
                         + "[\(gradient)], tape: \(training.tapes[index]), weightsAt: \(offset)\(inputGradient), "
                         + "context: &trainingContext)")
                 continue

@@ -40,10 +40,8 @@ import Testing
         for file in files {
             let current = (try? String(contentsOf: url.appendingPathComponent(file.name), encoding: .utf8)) ?? ""
             let diff = LineDiff.unified(expected: current, actual: file.contents)
-            #expect(
-                diff.isEmpty,
-                "\(directory)/\(file.name) is not the schema's output (- file, + schema); run tools/generate-layer-configs.sh:\n\(diff)"
-            )
+            let problem = "\(directory)/\(file.name) is not the schema's output (- file, + schema)"
+            #expect(diff.isEmpty, "\(problem); run tools/generate-layer-configs.sh:\n\(diff)")
         }
         let present = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
         #expect(present == files.map(\.name), "files in \(directory) the schema does not write")

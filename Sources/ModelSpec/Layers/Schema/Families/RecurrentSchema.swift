@@ -80,7 +80,9 @@ extension LayerFamily {
                     afterBuild: [
                         "if Cell.gates == 4, config.unitForgetBias { stored.setForgetGateBias(units: config.units) }"
                     ],
-                    aliases: [.init("SimpleRNN", "SimpleRNNCell"), .init("LSTM", "LSTMCell"), .init("GRU", "GRUCell")])),
+                    aliases: [
+                        .init("SimpleRNN", "SimpleRNNCell"), .init("LSTM", "LSTMCell"), .init("GRU", "GRUCell"),
+                    ])),
             ConfigSchema(
                 "EmbeddingConfig", ["UnaryLayerConfig"],
                 doc: """
