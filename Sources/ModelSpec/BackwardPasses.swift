@@ -51,7 +51,7 @@ extension RecurrentConfig: BackwardPassConfig {
     package var trainingBlocker: String? {
         let unsupported = [
             (stateful, "stateful"), (returnState, "return_state"),
-            (dropout > 0, "dropout"), (recurrentDropout > 0, "recurrent_dropout"),
+            (dropout >= 1, "a dropout of 1"), (recurrentDropout >= 1, "a recurrent_dropout of 1"),
             (activation.isAxisWise || recurrentActivation.isAxisWise, "an activation over the last axis"),
         ].filter(\.0).map(\.1)
         return unsupported.isEmpty ? nil : "training with \(unsupported.joined(separator: ", ")) is not supported yet"

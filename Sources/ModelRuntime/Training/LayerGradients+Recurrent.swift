@@ -18,6 +18,8 @@ extension Recurrent: TrainableLayer {
         let resetParts: [[Float]]
         let hidden: [[Float]]
         let cells: [[Float]]
+        /// The dropout masks the call used (none outside training or without dropout).
+        let dropout: RecurrentDropout
     }
 
     /// The layer's sizes: batch, steps, features, units, gates.
@@ -31,10 +33,18 @@ extension Recurrent: TrainableLayer {
     }
 
     /// The run from zero states skipping the steps `mask` (`(batch, steps)`, 1 kept) masks, as
-    /// `callAsFunction(_:mask:)` does, keeping every step for `backward`.
+    /// `callAsFunction(_:mask:)` does, keeping every step for `backward`. In training, `dropout`
+    /// and `recurrent_dropout` drop the input's and the state's features with masks drawn from
+    /// `context` once for the whole sequence, as Keras's cells do.
     public func trainingCall(
         _ input: Tensor, mask: Tensor?, context: inout TrainingContext
     ) -> (output: Tensor, tape: Tape) {
+        let masks = dropoutMasks(batch: input.shape[0], features: input.shape[2], context: &context)
+        return trainingCall(input, mask: mask, dropout: masks)
+    }
+
+    /// The training call with the dropout masks given.
+    func trainingCall(_ input: Tensor, mask: Tensor?, dropout: RecurrentDropout) -> (output: Tensor, tape: Tape) {
         let (batch, steps, features, units, gates) = sizes(input)
         let width = gates * units
         let kept: [Bool]? = mask.withMaskScalars(batch: batch, steps: steps, layer: config.name) { keep in
@@ -48,9 +58,13 @@ extension Recurrent: TrainableLayer {
         let resetAfter = gates == 3 && config.resetAfter
         // x · kernel (+ the input bias) for every step at once, then h · U step by step.
         let inputBiases = bias.map { Array($0.scalars.prefix(width)) }
-        let projected = input.matrixProduct(kernel, m: batch * steps, k: features, n: width).scalars
+        let projected =
+            dropout.input.isEmpty
+            ? input.matrixProduct(kernel, m: batch * steps, k: features, n: width).scalars
+            : dropout.projection(input, kernel: kernel, gates: gates)
         let recurrentBias = resetAfter ? bias.map { Array($0.scalars.suffix(width)) } : nil
         let (update, candidate) = gates == 3 && !resetAfter ? recurrentKernelBlocks() : (recurrentKernel, nil)
+        let updateBlocks = dropout.recurrent.isEmpty ? [] : RecurrentDropout.blocks(of: update, units: units)
         let (activate, gate) = (config.activation.elementwise, config.recurrentActivation.elementwise)
         var hidden = [[Float](repeating: 0, count: batch * units)]
         var cells = gates == 4 ? [[Float](repeating: 0, count: batch * units)] : []
@@ -61,8 +75,13 @@ extension Recurrent: TrainableLayer {
             let step = config.goBackwards ? steps - 1 - position : position
             let previous = hidden[position]
             let updateWidth = candidate == nil ? width : 2 * units
-            let recurrent = Tensor(shape: [batch, units], scalars: previous)
-                .matrixProduct(update, m: batch, k: units, n: updateWidth).scalars
+            let recurrent =
+                dropout.recurrent.isEmpty
+                ? Tensor(shape: [batch, units], scalars: previous)
+                    .matrixProduct(update, m: batch, k: units, n: updateWidth).scalars
+                : dropout.recurrentProduct(previous, blocks: updateBlocks, batch: batch, units: units)
+            // GRU's candidate reads the previous state through its own mask (h_tm1_h in Keras).
+            let candidatePrevious = dropout.masked(previous, recurrentGate: 2)
             var z = [Float](repeating: 0, count: batch * width)
             var a = z
             var h = [Float](repeating: 0, count: batch * units)
@@ -92,7 +111,7 @@ extension Recurrent: TrainableLayer {
                         if resetAfter {
                             reset[s] = recurrent[b * width + 2 * units + u] + (recurrentBias?[2 * units + u] ?? 0)
                         } else {
-                            reset[s] = a[p + units] * previous[s]
+                            reset[s] = a[p + units] * candidatePrevious[s]
                         }
                     }
                 }
@@ -153,7 +172,7 @@ extension Recurrent: TrainableLayer {
         }
         let tape = Tape(
             input: input, kept: kept, zeroOutput: zeroOutput, preActivations: preActivations,
-            activations: activations, resetParts: resetParts, hidden: hidden, cells: cells)
+            activations: activations, resetParts: resetParts, hidden: hidden, cells: cells, dropout: dropout)
         return (output, tape)
     }
 
@@ -189,6 +208,8 @@ extension Recurrent: TrainableLayer {
         let (update, candidate) = gates == 3 && !resetAfter ? recurrentKernelBlocks() : (recurrentKernel, nil)
         let updateWidth = candidate == nil ? width : 2 * units
         let updateTransposed = update.transposedMatrix(rows: units, columns: updateWidth)
+        let dropout = tape.dropout
+        let updateBlocks = dropout.recurrent.isEmpty ? [] : RecurrentDropout.blocks(of: update, units: units)
         let candidateTransposed = candidate?.transposedMatrix(rows: units, columns: units)
         var hiddenGradient = [Float](repeating: 0, count: batch * units)
         var cellGradient = hiddenGradient
@@ -262,11 +283,13 @@ extension Recurrent: TrainableLayer {
                     resetPart.transposedMatrix(rows: batch, columns: units).matrixProduct(
                         candidateDz, m: units, k: batch, n: units))
                 let resetGradient = candidateDz.matrixProduct(candidateTransposed, m: batch, k: units, n: units).scalars
+                let candidatePrevious = dropout.masked(previous, recurrentGate: 2)
+                let candidateMask = dropout.recurrentMask(2)
                 for b in 0..<batch where tape.kept?[b * steps + position] ?? true {
                     for u in 0..<units {
                         let (s, p) = (b * units + u, b * width + units + u)
-                        dz[p] = resetGradient[s] * previous[s] * gateDerivative(z[p], a[p])
-                        direct[s] += resetGradient[s] * a[p]
+                        dz[p] = resetGradient[s] * candidatePrevious[s] * gateDerivative(z[p], a[p])
+                        direct[s] += resetGradient[s] * a[p] * (candidateMask?[s] ?? 1)
                     }
                 }
             }
@@ -279,16 +302,34 @@ extension Recurrent: TrainableLayer {
                 }
             }
             let recurrentTensor = Tensor(shape: [batch, updateWidth], scalars: recurrentDz)
-            updateGradient = updateGradient.adding(
-                Tensor(shape: [batch, units], scalars: previous).transposedMatrix(rows: batch, columns: units)
-                    .matrixProduct(recurrentTensor, m: units, k: batch, n: updateWidth))
-            hiddenGradient = recurrentTensor.matrixProduct(updateTransposed, m: batch, k: updateWidth, n: units).scalars
+            if dropout.recurrent.isEmpty {
+                updateGradient = updateGradient.adding(
+                    Tensor(shape: [batch, units], scalars: previous).transposedMatrix(rows: batch, columns: units)
+                        .matrixProduct(recurrentTensor, m: units, k: batch, n: updateWidth))
+                hiddenGradient =
+                    recurrentTensor.matrixProduct(updateTransposed, m: batch, k: updateWidth, n: units).scalars
+            } else {
+                let (weights, state) = dropout.recurrentGradients(
+                    recurrentTensor, previous: previous, blocks: updateBlocks, batch: batch, units: units)
+                updateGradient = updateGradient.adding(weights)
+                hiddenGradient = state
+            }
             for index in hiddenGradient.indices { hiddenGradient[index] += direct[index] }
             for b in 0..<batch {
                 for j in 0..<width { zGradients[(b * steps + step) * width + j] = dz[b * width + j] }
             }
         }
         let zAll = Tensor(shape: [batch * steps, width], scalars: zGradients)
+        if !dropout.input.isEmpty {
+            let (kernelGradient, input) = dropout.inputGradients(
+                zAll, input: tape.input, kernel: kernel, gates: gates, inputGradient: inputGradient)
+            var weights = [kernelGradient, recurrentGradient(update: updateGradient, candidate: candidateGradient)]
+            if let bias {
+                let inputSums = zAll.columnSums(columns: width).scalars
+                weights.append(Tensor(shape: bias.shape, scalars: inputSums + recurrentBiasGradient))
+            }
+            return LayerGradients(inputs: input.map { [$0] } ?? [], weights: weights)
+        }
         let kernelGradient = tape.input.transposedMatrix(rows: batch * steps, columns: features)
             .matrixProduct(zAll, m: features, k: batch * steps, n: width)
         var weights = [kernelGradient, recurrentGradient(update: updateGradient, candidate: candidateGradient)]
