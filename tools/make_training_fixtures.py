@@ -279,6 +279,13 @@ Runs in about five minutes. It writes:
   - Grouped convolutions: ``conv2d_groups_2`` (Conv2D(4, 3, groups=2,
     padding="same") on (5, 5, 4)) and ``conv1d_groups_3_strides_2`` (Conv1D(6, 2,
     strides=2, groups=3, tanh) on (7, 3)).
+  - Resizing and interpolated UpSampling2D: ``resizing_bilinear_up``
+    (Resizing(5, 7) on (3, 4, 2)), ``resizing_bicubic_crop`` (Resizing(3, 3,
+    bicubic, crop_to_aspect_ratio) on (4, 6, 2)), ``resizing_nearest_pad``
+    (Resizing(4, 4, nearest, pad_to_aspect_ratio, fill_value 0.5) on (3, 5, 2)),
+    ``resizing_lanczos3_antialias_down`` (Resizing(2, 3, lanczos3, antialias) on
+    (5, 6, 1)) and ``up_sampling2d_bilinear`` (UpSampling2D(2, bilinear) on
+    (3, 3, 2)).
   - ``custom_scale_stochastic_depth``: InceptionResNetV2's CustomScaleLayer(0.17) of
     the (3, 4) input and Dense(4) of it through StochasticDepth(0.0).
   - Keras operations in Functional graphs, several outputs each (see the comment
@@ -1797,6 +1804,17 @@ sequential("conv2d_groups_2", (5, 5, 4), lambda: [layers.Conv2D(4, 3, groups=2, 
 sequential("conv1d_groups_3_strides_2", (7, 3), lambda: [
     layers.Conv1D(6, 2, strides=2, groups=3, activation="tanh")])
 
+# Resizing and interpolated UpSampling2D: the image resize's adjoint (jax.image.resize is linear).
+sequential("resizing_bilinear_up", (3, 4, 2), lambda: [layers.Resizing(5, 7)])
+sequential("resizing_bicubic_crop", (4, 6, 2), lambda: [
+    layers.Resizing(3, 3, interpolation="bicubic", crop_to_aspect_ratio=True)])
+sequential("resizing_nearest_pad", (3, 5, 2), lambda: [
+    layers.Resizing(4, 4, interpolation="nearest", pad_to_aspect_ratio=True, fill_value=0.5)])
+sequential("resizing_lanczos3_antialias_down", (5, 6, 1), lambda: [
+    layers.Resizing(2, 3, interpolation="lanczos3", antialias=True)])
+sequential("up_sampling2d_bilinear", (3, 3, 2), lambda: [
+    layers.UpSampling2D(2, interpolation="bilinear")])
+
 # InceptionResNetV2's residual sum ``shortcut + residual * scale`` (CustomScaleLayer), the
 # residual through ConvNeXt's StochasticDepth (rate 0: the identity in training too; its draws
 # are Keras's, see tools/make_noise_layer_fixtures.py for a rate above 0).
@@ -2210,7 +2228,8 @@ def layer_reference(layer, x):
         y = full[:, top:top + h * sh, left:left + wd * sw] + w.get("bias", 0.0)
         return activation[layer.activation.__name__](y)
     if isinstance(layer, layers.UpSampling2D):
-        assert layer.interpolation == "nearest"
+        if layer.interpolation != "nearest":
+            return None  # jax.image.resize's kernels: jax.grad alone is the reference
         return np.repeat(np.repeat(x, layer.size[0], axis=1), layer.size[1], axis=2)
     if isinstance(layer, layers.Cropping2D):
         (t, b), (left, r) = layer.cropping

@@ -40,12 +40,8 @@ extension GlobalPoolingConfig: BackwardPassConfig {
 }
 extension ZeroPaddingConfig: BackwardPassConfig {}
 extension CroppingConfig: BackwardPassConfig {}
-extension UpSamplingConfig: BackwardPassConfig {
-    package var trainingBlocker: String? {
-        interpolation == .nearest
-            ? nil : "UpSampling with \(interpolation.rawValue) interpolation has no backward pass yet"
-    }
-}
+extension UpSamplingConfig: BackwardPassConfig {}
+extension ResizingConfig: BackwardPassConfig {}
 extension PermuteConfig: BackwardPassConfig {}
 extension RecurrentConfig: BackwardPassConfig {
     package var trainingBlocker: String? {

@@ -100,20 +100,12 @@ extension Resizing {
         let width = input.shape[2]
         let targetHeight = config.height
         let targetWidth = config.width
+        let box = imageBox(height: height, width: width)
         if config.cropToAspectRatio {
-            // The largest centered box with the target's aspect ratio (Keras's arithmetic).
-            let cropHeight = max(min(height, Int(Double(width * targetHeight) / Double(targetWidth))), 1)
-            let cropWidth = max(min(width, Int(Double(height * targetWidth) / Double(targetHeight))), 1)
-            let top = Int(Double(height - cropHeight) / 2)
-            let left = Int(Double(width - cropWidth) / 2)
-            image = copySpatialBox(
-                input, outputSpatial: [cropHeight, cropWidth], from: [top, left], to: [0, 0],
-                extent: [cropHeight, cropWidth])
+            image = copySpatialBox(input, outputSpatial: box.size, from: box.offset, to: [0, 0], extent: box.size)
         } else if config.padToAspectRatio {
-            let padHeight = max(height, Int(Double(width * targetHeight) / Double(targetWidth)))
-            let padWidth = max(width, Int(Double(height * targetWidth) / Double(targetHeight)))
-            let top = Int(Double(padHeight - height) / 2)
-            let left = Int(Double(padWidth - width) / 2)
+            let (padHeight, padWidth) = (box.size[0], box.size[1])
+            let (top, left) = (box.offset[0], box.offset[1])
             image = copySpatialBox(
                 input, outputSpatial: [padHeight, padWidth], from: [0, 0], to: [top, left], extent: [height, width])
             if config.fillValue != 0 {
@@ -133,6 +125,27 @@ extension Resizing {
         }
         return ImageResize.resize(
             image, height: targetHeight, width: targetWidth, method: config.interpolation, antialias: config.antialias)
+    }
+
+    /// The image the resize reads for an input of `height × width`: with
+    /// `crop_to_aspect_ratio`, the largest centered box of the target's aspect ratio (its size,
+    /// and its offset in the input); with `pad_to_aspect_ratio`, the padded image (its size, and
+    /// the input's offset in it); else the input. Keras's arithmetic.
+    func imageBox(height: Int, width: Int) -> (size: [Int], offset: [Int]) {
+        let (targetHeight, targetWidth) = (config.height, config.width)
+        if config.cropToAspectRatio {
+            let cropHeight = max(min(height, Int(Double(width * targetHeight) / Double(targetWidth))), 1)
+            let cropWidth = max(min(width, Int(Double(height * targetWidth) / Double(targetHeight))), 1)
+            return (
+                [cropHeight, cropWidth], [Int(Double(height - cropHeight) / 2), Int(Double(width - cropWidth) / 2)]
+            )
+        }
+        if config.padToAspectRatio {
+            let padHeight = max(height, Int(Double(width * targetHeight) / Double(targetWidth)))
+            let padWidth = max(width, Int(Double(height * targetWidth) / Double(targetHeight)))
+            return ([padHeight, padWidth], [Int(Double(padHeight - height) / 2), Int(Double(padWidth - width) / 2)])
+        }
+        return ([height, width], [0, 0])
     }
 }
 

@@ -229,13 +229,20 @@ extension RepeatVector: TrainableLayer {
 
 extension UpSampling: TrainableLayer {
     public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: [Int]) {
-        precondition(config.interpolation == .nearest, "\(config.name): training needs nearest interpolation")
-        return (self(input), input.shape)
+        (self(input), input.shape)
     }
 
-    /// Nearest upsampling copies each input scalar into a block: its gradient is the block's sum.
+    /// Nearest upsampling copies each input scalar into a block: its gradient is the block's
+    /// sum; the other interpolations are the image resize's adjoint.
     public func backward(_ outputGradient: Tensor, tape shape: [Int], inputGradient: Bool) -> LayerGradients {
         guard inputGradient else { return LayerGradients(inputs: []) }
+        if config.interpolation != .nearest {
+            return LayerGradients(inputs: [
+                ImageResize.adjoint(
+                    outputGradient, inputHeight: shape[1], inputWidth: shape[2], method: config.interpolation,
+                    antialias: false)
+            ])
+        }
         let rank = Rank.rank
         func padded(_ values: [Int]) -> [Int] { Array(repeating: 1, count: 3 - rank) + values }
         let inSize = padded(Array(shape[1...rank]))
@@ -262,5 +269,78 @@ extension UpSampling: TrainableLayer {
             }
         }
         return LayerGradients(inputs: [gradient])
+    }
+}
+
+extension ImageResize {
+    /// The gradient of `resize` (a linear map) for an input of `inputHeight × inputWidth`:
+    /// the transposed weights applied to `outputGradient`, width first, then height.
+    static func adjoint(
+        _ outputGradient: Tensor, inputHeight: Int, inputWidth: Int, method: Interpolation, antialias: Bool
+    ) -> Tensor {
+        let (batch, height, width, channels) = (
+            outputGradient.shape[0], outputGradient.shape[1], outputGradient.shape[2], outputGradient.shape[3]
+        )
+        let rows = weights(input: inputHeight, output: height, method: method, antialias: antialias)
+        let columns = weights(input: inputWidth, output: width, method: method, antialias: antialias)
+        var middle = [Float](repeating: 0, count: batch * height * inputWidth * channels)
+        outputGradient.withUnsafeScalars { g in
+            for n in 0..<batch {
+                for r in 0..<height {
+                    for i in 0..<inputWidth {
+                        for o in 0..<width {
+                            let w = columns[i * width + o]
+                            if w == 0 { continue }
+                            let source = ((n * height + r) * width + o) * channels
+                            let target = ((n * height + r) * inputWidth + i) * channels
+                            for c in 0..<channels { middle[target + c] += w * g[source + c] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [batch, inputHeight, inputWidth, channels]) { out in
+            for index in 0..<out.count { out[index] = 0 }
+            let row = inputWidth * channels
+            for n in 0..<batch {
+                for i in 0..<inputHeight {
+                    for o in 0..<height {
+                        let w = rows[i * height + o]
+                        if w == 0 { continue }
+                        let (source, target) = ((n * height + o) * row, (n * inputHeight + i) * row)
+                        for k in 0..<row { out[target + k] += w * middle[source + k] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Resizing: TrainableLayer {
+    public func trainingCall(_ input: Tensor, context: inout TrainingContext) -> (output: Tensor, tape: [Int]) {
+        (self(input), input.shape)
+    }
+
+    /// The resize's adjoint, then the crop's (the box put back into zeros) or the padding's (the
+    /// box taken out: the fill gets no gradient).
+    public func backward(_ outputGradient: Tensor, tape shape: [Int], inputGradient: Bool) -> LayerGradients {
+        guard inputGradient else { return LayerGradients(inputs: []) }
+        let (height, width) = (shape[1], shape[2])
+        let box = imageBox(height: height, width: width)
+        let image = ImageResize.adjoint(
+            outputGradient, inputHeight: box.size[0], inputWidth: box.size[1], method: config.interpolation,
+            antialias: config.antialias)
+        if config.cropToAspectRatio {
+            return LayerGradients(inputs: [
+                copySpatialBox(image, outputSpatial: [height, width], from: [0, 0], to: box.offset, extent: box.size)
+            ])
+        }
+        if config.padToAspectRatio {
+            return LayerGradients(inputs: [
+                copySpatialBox(
+                    image, outputSpatial: [height, width], from: box.offset, to: [0, 0], extent: [height, width])
+            ])
+        }
+        return LayerGradients(inputs: [image])
     }
 }
