@@ -14,12 +14,17 @@ package protocol BackwardPassConfig: LayerConfig {
     /// Whether the layer's training call takes the Keras mask its call reads
     /// (`trainingCall(_:mask:context:)`): recurrent layers and masked average pooling.
     var trainsWithMask: Bool { get }
+    /// Whether the layer trains from initial states and with several outputs (a recurrent
+    /// layer's `initial_state` and `return_state`: `trainingOutputs(_:initialState:mask:context:)`
+    /// and a backward pass taking a gradient per output).
+    var trainsWithStates: Bool { get }
 }
 
 extension BackwardPassConfig {
     package static var updatesStateInTraining: Bool { false }
     package var trainingBlocker: String? { nil }
     package var trainsWithMask: Bool { false }
+    package var trainsWithStates: Bool { false }
 }
 
 extension LayerConfig {
@@ -46,13 +51,14 @@ extension PermuteConfig: BackwardPassConfig {}
 extension RecurrentConfig: BackwardPassConfig {
     package var trainingBlocker: String? {
         let unsupported = [
-            (stateful, "stateful"), (returnState, "return_state"),
+            (stateful, "stateful"),
             (dropout >= 1, "a dropout of 1"), (recurrentDropout >= 1, "a recurrent_dropout of 1"),
             (activation.isAxisWise || recurrentActivation.isAxisWise, "an activation over the last axis"),
         ].filter(\.0).map(\.1)
         return unsupported.isEmpty ? nil : "training with \(unsupported.joined(separator: ", ")) is not supported yet"
     }
     package var trainsWithMask: Bool { true }
+    package var trainsWithStates: Bool { true }
 }
 extension BidirectionalConfig: BackwardPassConfig {
     package var trainingBlocker: String? { forward.config.trainingBlocker ?? backwardLayer.trainingBlocker }

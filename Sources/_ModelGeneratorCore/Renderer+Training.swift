@@ -81,21 +81,25 @@ extension Renderer {
             }
             let mask = trainingMaskArguments(index, mask: maskExpression, value: valueExpression)
             out.line(
-                "let (\(locals[index]), \(training.tapes[index])) = " + trainingCallExpression(node, argument + mask))
+                "let (\(locals[index]), \(training.tapes[index])) = "
+                    + trainingCallExpression(node, argument + initialStateArgument(node) + mask))
             if let computed = computedMask(of: index) { out.line(computed.line) }
         }
     }
 
-    /// What flows back into each call's output: `outputGradients[i]` for a model output, and
-    /// each reader's input gradient (`local`, or `local[position]` for a call taking a list).
-    var gradientContributions: [[String]] {
-        var contributions = [[String]](repeating: [], count: graph.nodes.count)
-        for (output, ref) in graph.outputs.enumerated() { contributions[ref.node].append("outputGradients[\(output)]") }
+    /// What flows back into each call's outputs: `outputGradients[i]` for a model output, and
+    /// each reader's input gradient (`local`, or `local[position]` for a call whose gradients are
+    /// a list), with the index of the output it is for.
+    var gradientContributions: [[(output: Int, gradient: String)]] {
+        var contributions = [[(output: Int, gradient: String)]](repeating: [], count: graph.nodes.count)
+        for (output, ref) in graph.outputs.enumerated() {
+            contributions[ref.node].append((ref.index, "outputGradients[\(output)]"))
+        }
         for (index, node) in graph.nodes.enumerated() where !training.maskOnly.contains(index) {
-            let indexed = !layers[node.layer].isUnary || nested[node.layer] != nil
-            for (position, ref) in node.arguments.enumerated() {
+            let indexed = !layers[node.layer].isUnary || nested[node.layer] != nil || trainsThroughStates(node)
+            for (position, ref) in (Array(node.arguments) + Array(node.initialStateInputs)).enumerated() {
                 let local = training.inputGradients[index]
-                contributions[ref.node].append(indexed ? "\(local)[\(position)]" : local)
+                contributions[ref.node].append((ref.index, indexed ? "\(local)[\(position)]" : local))
             }
         }
         return contributions
@@ -103,7 +107,20 @@ extension Renderer {
 
     /// Whether a call reads only model inputs, so that it computes their gradients only when asked to.
     func readsOnlyInputs(_ node: ModelGraph.Node) -> Bool {
-        !node.arguments.contains { !graph.nodes[$0.node].inputs.isEmpty }
+        !(Array(node.arguments) + Array(node.initialStateInputs)).contains { !graph.nodes[$0.node].inputs.isEmpty }
+    }
+
+    /// Whether a call trains through a recurrent layer's states: it starts from initial states
+    /// or returns its final states (its training call and backward pass then take lists).
+    func trainsThroughStates(_ node: ModelGraph.Node) -> Bool {
+        node.layout.initialStates > 0
+            || (nested[node.layer] == nil && (layers[node.layer].config?.outputCount ?? 1) > 1)
+    }
+
+    /// `, initialState: [...]` for a call with initial states, else nothing.
+    func initialStateArgument(_ node: ModelGraph.Node) -> String {
+        node.layout.initialStates == 0
+            ? "" : ", initialState: [" + node.initialStateInputs.map(valueExpression).joined(separator: ", ") + "]"
     }
 
     /// The backward passes in reverse graph order: each call's output gradient is the sum of
@@ -112,9 +129,22 @@ extension Renderer {
         let contributions = gradientContributions
         for index in graph.nodes.indices.reversed() {
             let node = graph.nodes[index]
-            let parts = contributions[index]
+            let parts = contributions[index].map(\.gradient)
             guard !parts.isEmpty else { continue }
-            let gradient = parts.count == 1 ? parts[0] : "sumGradients(" + parts.joined(separator: ", ") + ")"
+            var gradient = parts.count == 1 ? parts[0] : "sumGradients(" + parts.joined(separator: ", ") + ")"
+            if trainsThroughStates(node) {
+                // A gradient per output (zeros for an unused state), as a list.
+                let outputs = layers[node.layer].config?.outputCount ?? 1
+                gradient =
+                    "["
+                    + (0..<outputs).map { output in
+                        let mine = contributions[index].filter { $0.output == output }.map(\.gradient)
+                        if mine.isEmpty {
+                            return "Tensor(shape: \(valueExpression(.init(index, output))).shape, repeating: 0)"
+                        }
+                        return mine.count == 1 ? mine[0] : "sumGradients(" + mine.joined(separator: ", ") + ")"
+                    }.joined(separator: ", ") + "]"
+            }
             guard !node.inputs.isEmpty else {
                 let input = graph.inputs.firstIndex(of: index)!
                 out.line("trainingContext.addInputGradient(\(gradient), input: \(input))")
@@ -136,9 +166,6 @@ extension Renderer {
         }
     }
 
-    /// A call's `trainingCall` on `arguments`. A `training=False` Keras recorded on the call (a
-    /// frozen base model's, as keras.io writes transfer learning) does not apply: Keras's
-    /// functional call passes the outer `training=True` to every layer in `fit`.
     /// The masks a training call takes after its inputs, as the call passes them: a layer reading a
     /// Keras mask (a recurrent layer, masked pooling) gets `mask:`; MultiHeadAttention its
     /// `masks:`, `attentionMask:` and `useCausalMask:`.
@@ -159,7 +186,13 @@ extension Renderer {
         return arguments
     }
 
+    /// A call's training call on `arguments` (`trainingOutputs` for a layer with several
+    /// outputs). A `training=False` Keras recorded on the call (a frozen base model's, as keras.io
+    /// writes transfer learning) does not apply: Keras's functional call passes the outer
+    /// `training=True` to every layer in `fit`.
     func trainingCallExpression(_ node: ModelGraph.Node, _ arguments: String) -> String {
-        "self.\(members[node.layer]).trainingCall(\(arguments), context: &trainingContext)"
+        let several = nested[node.layer] == nil && (layers[node.layer].config?.outputCount ?? 1) > 1
+        return "self.\(members[node.layer]).\(several ? "trainingOutputs" : "trainingCall")(\(arguments), "
+            + "context: &trainingContext)"
     }
 }

@@ -37,7 +37,7 @@ struct TrainingPlan {
         description: ModelDescription, locals: [String], maskLocals: [Int: String], taken: Set<String>,
         members: [String], stageSize: Int?
     ) {
-        blocker = Self.blocker(description)
+        blocker = Self.blocker(description, staged: stageSize != nil)
         maskOnly = Self.maskOnlyCalls(description.graph)
         if let stageSize {
             // A large model's step runs in functions of `stageSize` calls each, as its call does:
@@ -58,7 +58,9 @@ struct TrainingPlan {
         tapes = locals.map { names.claim($0 + "Tape") }
         inputGradients = zip(locals, description.graph.nodes).map { local, node in
             let layer = description.layers[node.layer]
-            let list = !layer.isUnary || layer.nested != nil
+            let list =
+                !layer.isUnary || layer.nested != nil || node.layout.initialStates > 0
+                || (layer.config?.outputCount ?? 1) > 1
             return names.claim(local + (list ? "InputGradients" : "InputGradient"))
         }
         var offsets: [Int?] = []
@@ -106,8 +108,9 @@ struct TrainingPlan {
     /// Whether a call passes its inputs as the training step can: its arguments (one, a list,
     /// or MultiHeadAttention's query, value and key, passed as the call passes them), and at
     /// most a `mask` keyword (which the training call takes as `mask:`).
-    static func trainsWith(_ layout: ModelGraph.CallLayout) -> Bool {
-        !layout.useCausalMask && layout.initialStates == 0 && layout.maskKeywords.allSatisfy { $0 == "mask" }
+    static func trainsWith(_ layout: ModelGraph.CallLayout, initialStates: Bool = false) -> Bool {
+        !layout.useCausalMask && (initialStates || layout.initialStates == 0)
+            && layout.maskKeywords.allSatisfy { $0 == "mask" }
     }
 
     /// Whether an attention call passes what its training call takes: its Keras masks,
@@ -117,8 +120,9 @@ struct TrainingPlan {
     }
 
     /// The first layer or call without a backward pass, described for the model's
-    /// documentation; nil when every one has.
-    static func blocker(_ description: ModelDescription) -> String? {
+    /// documentation; nil when every one has. A model whose step runs in stages (a large or a
+    /// nested one) does not train recurrent calls with initial states or state outputs yet.
+    static func blocker(_ description: ModelDescription, staged: Bool) -> String? {
         if description.isSubclassed { return "a subclassed model has no generated backward pass yet" }
         let maskOnly = maskOnlyCalls(description.graph)
         for (index, layer) in description.layers.enumerated() {
@@ -128,7 +132,7 @@ struct TrainingPlan {
                 continue
             }
             if let nested = layer.nested {
-                if let inner = blocker(nested) { return "\(name), a nested model: \(inner)" }
+                if let inner = blocker(nested, staged: true) { return "\(name), a nested model: \(inner)" }
                 if nested.graph.outputs.count != 1 {
                     return "\(name) is a nested model with several outputs, which training does not take yet"
                 }
@@ -147,14 +151,21 @@ struct TrainingPlan {
             }
             if config is InputLayerConfig { continue }
             guard let trainable = config as? any BackwardPassConfig else { return "\(name) has no backward pass yet" }
-            if config.outputCount != 1 {
+            let states = trainable.trainsWithStates && !staged
+            if config.outputCount != 1 && !states {
                 return "\(name) has several outputs (states or unmerged directions), which training does not take yet"
+                    + (trainable.trainsWithStates ? " in a model trained in stages" : "")
             }
             if let blocker = trainable.trainingBlocker { return "\(name): \(blocker)" }
             let attention =
                 config is MultiHeadAttentionConfig || config is AttentionConfig || config is AdditiveAttentionConfig
             for (node, call) in description.graph.nodes.enumerated() where call.layer == index {
-                if !(attention ? attentionTrainsWith(call.layout) : trainsWith(call.layout)) {
+                let layout = call.layout
+                if layout.initialStates > 0 && !states {
+                    return "\(name) is called with initial states, which training does not take yet"
+                        + (trainable.trainsWithStates ? " in a model trained in stages" : "")
+                }
+                if !(attention ? attentionTrainsWith(layout) : trainsWith(layout, initialStates: states)) {
                     return "\(name) is called with keywords, which training does not take yet"
                 }
                 if let masks = description.masks.masksRead(by: node),

@@ -67,6 +67,33 @@ import Testing
                 "        return (left: left, right: right[2])",
             ])
         #expect(file.contents.contains("    func callAsFunction(_ x: Tensor) -> (left: Tensor, right: Tensor) {"))
+        // A model whose step runs in stages does not train through states yet, and says so.
+        var staged = GeneratorOptions()
+        staged.stageSize = 2
+        let large = try Generator.generate(specAt: "net.model.json", bytes: Array(spec.utf8), options: staged)
+        #expect(large.contents.contains("several outputs (states or unmerged directions), which training does"))
+        #expect(large.contents.contains("not take yet in a model trained in stages."))
+        #expect(!large.contents.contains("trainingOutputs"))
+        // Training: the LSTM's training call returns its outputs as an array too, and its backward
+        // pass takes a gradient per output: zeros for the sequence and h, which nothing reads.
+        #expect(
+            Self.lines(of: file.contents, from: "let (right, rightTape)", through: "let foldInputGradient")
+                == [
+                    "        let (right, rightTape) = self.right.trainingOutputs(fold, context: &trainingContext)",
+                    "        let outputGradients = gradientsOfLoss([left, right[2]])",
+                    "        var weightGradients = ModelGradients(",
+                    "            count: 7, trainable: trainingContext.trainableWeightMask ?? trainableWeightMask)",
+                    "        let rightInputGradients = weightGradients.backward(",
+                    "            self.right,",
+                    "            [",
+                    "                Tensor(shape: right[0].shape, repeating: 0), Tensor(shape: right[1].shape, repeating: 0),",
+                    "                outputGradients[1]",
+                    "            ],",
+                    "            tape: rightTape, weightsAt: 4)",
+                    "        let leftInputGradient = weightGradients.backward("
+                        + "self.left, outputGradients[0], tape: leftTape, weightsAt: 2)",
+                    "        let foldInputGradient = weightGradients.backward(",
+                ])
     }
 
     @Test func aVariantSharesTheBaseLayersAndDrawsOnlyTheInsertedOnes() throws {

@@ -20,6 +20,9 @@ extension Recurrent: TrainableLayer {
         let cells: [[Float]]
         /// The dropout masks the call used (none outside training or without dropout).
         let dropout: RecurrentDropout
+        /// Whether the call started from given states (`initial_state`), whose gradients the
+        /// backward pass then returns after the input's.
+        let initialStates: Bool
     }
 
     /// The layer's sizes: batch, steps, features, units, gates.
@@ -40,12 +43,44 @@ extension Recurrent: TrainableLayer {
         _ input: Tensor, mask: Tensor?, context: inout TrainingContext
     ) -> (output: Tensor, tape: Tape) {
         let masks = dropoutMasks(batch: input.shape[0], features: input.shape[2], context: &context)
-        return trainingCall(input, mask: mask, dropout: masks)
+        let (outputs, tape) = trainingOutputs(input, initialState: [], mask: mask, dropout: masks)
+        return (outputs[0], tape)
     }
 
-    /// The training call with the dropout masks given.
+    /// The training call from `initialState` (Keras's `initial_state`: `h`, and `c` for LSTM),
+    /// skipping the steps `mask` masks: the output, then with `return_state` the final states.
+    /// The backward pass (`backward(_:tape:inputGradient:)` with a gradient per output)
+    /// returns the input's gradient, then the initial states'.
+    public func trainingOutputs(
+        _ input: Tensor, initialState: [Tensor] = [], mask: Tensor? = nil, context: inout TrainingContext
+    ) -> (outputs: [Tensor], tape: Tape) {
+        let masks = dropoutMasks(batch: input.shape[0], features: input.shape[2], context: &context)
+        return trainingOutputs(input, initialState: initialState, mask: mask, dropout: masks)
+    }
+
+    /// The training call from `initialState`, skipping the steps `mask` masks: the output.
+    public func trainingCall(
+        _ input: Tensor, initialState: [Tensor], mask: Tensor? = nil, context: inout TrainingContext
+    ) -> (output: Tensor, tape: Tape) {
+        let (outputs, tape) = trainingOutputs(input, initialState: initialState, mask: mask, context: &context)
+        return (outputs[0], tape)
+    }
+
+    /// The training call with the dropout masks given: the output and, with `return_state`,
+    /// the final states.
     func trainingCall(_ input: Tensor, mask: Tensor?, dropout: RecurrentDropout) -> (output: Tensor, tape: Tape) {
+        let (outputs, tape) = trainingOutputs(input, initialState: [], mask: mask, dropout: dropout)
+        return (outputs[0], tape)
+    }
+
+    /// The training call from `initialState` with the dropout masks given.
+    func trainingOutputs(
+        _ input: Tensor, initialState: [Tensor], mask: Tensor?, dropout: RecurrentDropout
+    ) -> (outputs: [Tensor], tape: Tape) {
         let (batch, steps, features, units, gates) = sizes(input)
+        precondition(
+            initialState.isEmpty || initialState.count == (gates == 4 ? 2 : 1),
+            "\(config.name): \(initialState.count) initial states given, \(gates == 4 ? 2 : 1) expected")
         let width = gates * units
         let kept: [Bool]? = mask.withMaskScalars(batch: batch, steps: steps, layer: config.name) { keep in
             keep.map { keep in
@@ -66,8 +101,8 @@ extension Recurrent: TrainableLayer {
         let (update, candidate) = gates == 3 && !resetAfter ? recurrentKernelBlocks() : (recurrentKernel, nil)
         let updateBlocks = dropout.recurrent.isEmpty ? [] : RecurrentDropout.blocks(of: update, units: units)
         let (activate, gate) = (config.activation.elementwise, config.recurrentActivation.elementwise)
-        var hidden = [[Float](repeating: 0, count: batch * units)]
-        var cells = gates == 4 ? [[Float](repeating: 0, count: batch * units)] : []
+        var hidden = [initialState.first?.scalars ?? [Float](repeating: 0, count: batch * units)]
+        var cells = gates == 4 ? [initialState.last?.scalars ?? [Float](repeating: 0, count: batch * units)] : []
         var (preActivations, activations, resetParts): ([[Float]], [[Float]], [[Float]]) = ([], [], [])
         var seenKept = [Bool](repeating: false, count: batch)
         var zeroOutput = kept.map { _ in [Bool](repeating: false, count: batch * steps) }
@@ -172,8 +207,11 @@ extension Recurrent: TrainableLayer {
         }
         let tape = Tape(
             input: input, kept: kept, zeroOutput: zeroOutput, preActivations: preActivations,
-            activations: activations, resetParts: resetParts, hidden: hidden, cells: cells, dropout: dropout)
-        return (output, tape)
+            activations: activations, resetParts: resetParts, hidden: hidden, cells: cells, dropout: dropout,
+            initialStates: !initialState.isEmpty)
+        guard config.returnState else { return ([output], tape) }
+        let states = [hidden[steps]] + (gates == 4 ? [cells[steps]] : [])
+        return ([output] + states.map { Tensor(shape: [batch, units], scalars: $0) }, tape)
     }
 
     /// GRU without `reset_after`: the recurrent kernel's z and r columns `(units, 2 units)` and
@@ -198,6 +236,15 @@ extension Recurrent: TrainableLayer {
     /// that step plus the next step's), then the kernels' gradients summed over the steps. A
     /// masked step passes the state's gradient through unchanged.
     public func backward(_ outputGradient: Tensor, tape: Tape, inputGradient: Bool) -> LayerGradients {
+        backward([outputGradient], tape: tape, inputGradient: inputGradient)
+    }
+
+    /// The backward pass of a call with several outputs (`return_state`) or initial states:
+    /// `outputGradients` holds the output's gradient, then the final states' (zeros for an
+    /// unused one); returns the input's gradient when `inputGradient`, then the initial
+    /// states' when the call had them.
+    public func backward(_ outputGradients: [Tensor], tape: Tape, inputGradient: Bool) -> LayerGradients {
+        let outputGradient = outputGradients[0]
         let (batch, steps, features, units, gates) = sizes(tape.input)
         let width = gates * units
         let resetAfter = gates == 3 && config.resetAfter
@@ -211,8 +258,11 @@ extension Recurrent: TrainableLayer {
         let dropout = tape.dropout
         let updateBlocks = dropout.recurrent.isEmpty ? [] : RecurrentDropout.blocks(of: update, units: units)
         let candidateTransposed = candidate?.transposedMatrix(rows: units, columns: units)
-        var hiddenGradient = [Float](repeating: 0, count: batch * units)
-        var cellGradient = hiddenGradient
+        // The final states' gradients flow into the last step's state.
+        var hiddenGradient =
+            outputGradients.count > 1 ? outputGradients[1].scalars : [Float](repeating: 0, count: batch * units)
+        var cellGradient =
+            outputGradients.count > 2 ? outputGradients[2].scalars : [Float](repeating: 0, count: batch * units)
         // ∂z of the input side of every step, as rows (b · steps + step), for the kernel's, the
         // input bias's and the input's gradients.
         var zGradients = [Float](repeating: 0, count: batch * steps * width)
@@ -320,6 +370,11 @@ extension Recurrent: TrainableLayer {
             }
         }
         let zAll = Tensor(shape: [batch * steps, width], scalars: zGradients)
+        // After the first step, the state's gradients are the initial states'.
+        let states =
+            tape.initialStates
+            ? [Tensor(shape: [batch, units], scalars: hiddenGradient)]
+                + (gates == 4 ? [Tensor(shape: [batch, units], scalars: cellGradient)] : []) : []
         if !dropout.input.isEmpty {
             let (kernelGradient, input) = dropout.inputGradients(
                 zAll, input: tape.input, kernel: kernel, gates: gates, inputGradient: inputGradient)
@@ -328,7 +383,8 @@ extension Recurrent: TrainableLayer {
                 let inputSums = zAll.columnSums(columns: width).scalars
                 weights.append(Tensor(shape: bias.shape, scalars: inputSums + recurrentBiasGradient))
             }
-            return LayerGradients(inputs: input.map { [$0] } ?? [], weights: weights)
+            return LayerGradients(
+                inputs: (input.map { [$0] } ?? [Tensor(shape: [0], repeating: 0)]) + states, weights: weights)
         }
         let kernelGradient = tape.input.transposedMatrix(rows: batch * steps, columns: features)
             .matrixProduct(zAll, m: features, k: batch * steps, n: width)
@@ -337,10 +393,12 @@ extension Recurrent: TrainableLayer {
             let inputSums = zAll.columnSums(columns: width).scalars
             weights.append(Tensor(shape: bias.shape, scalars: inputSums + recurrentBiasGradient))
         }
-        guard inputGradient else { return LayerGradients(inputs: [], weights: weights) }
+        guard inputGradient else {
+            return LayerGradients(inputs: [Tensor(shape: [0], repeating: 0)] + states, weights: weights)
+        }
         let input = zAll.matrixProduct(
             kernel.transposedMatrix(rows: features, columns: width), m: batch * steps, k: width, n: features)
-        return LayerGradients(inputs: [input.reshaped(to: tape.input.shape)], weights: weights)
+        return LayerGradients(inputs: [input.reshaped(to: tape.input.shape)] + states, weights: weights)
     }
 
     /// The recurrent kernel's gradient `(units, gates · units)`: GRU without `reset_after`

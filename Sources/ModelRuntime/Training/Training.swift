@@ -117,6 +117,19 @@ public struct ModelGradients: Sendable {
         return result.inputs.first ?? Tensor(shape: [0], repeating: 0)
     }
 
+    /// Runs the backward pass of a recurrent call with initial states or state outputs, from a
+    /// gradient per output; returns the input's gradient (empty unless `inputGradient`), then
+    /// the initial states'.
+    @discardableResult
+    public mutating func backward<Cell: RecurrentCellKind>(
+        _ layer: Recurrent<Cell>, _ outputGradients: [Tensor], tape: Recurrent<Cell>.Tape, weightsAt offset: Int?,
+        inputGradient: Bool = true
+    ) -> [Tensor] {
+        let result = layer.backward(outputGradients, tape: tape, inputGradient: inputGradient)
+        if let offset { add(result.weights, at: offset) }
+        return result.inputs
+    }
+
     /// Runs a merge's backward pass; returns its inputs' gradients.
     @discardableResult
     public mutating func backward<L: TrainableMerge>(

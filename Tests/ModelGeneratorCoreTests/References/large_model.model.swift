@@ -26,7 +26,7 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `aux` | Dense | (None, 1) | 9 |
 ///
 /// Not trainable in Swift yet: `lstm` (LSTM) has several outputs (states or unmerged directions), which training does
-/// not take yet.
+/// not take yet in a model trained in stages.
 @dynamicMemberLookup
 struct LargeModel: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and

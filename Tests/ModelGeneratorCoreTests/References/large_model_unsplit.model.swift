@@ -25,8 +25,8 @@ private typealias RuntimeRelease = GeneratedBy.SwiftModelGenerator_0_1
 /// | `head` | Dense | (None, 3) | 81 |
 /// | `aux` | Dense | (None, 1) | 9 |
 ///
-/// Not trainable in Swift yet: `lstm` (LSTM) has several outputs (states or unmerged directions), which training does
-/// not take yet.
+/// Not trainable in Swift yet: `heads` (Functional) is a nested model with several outputs, which training does not
+/// take yet.
 @dynamicMemberLookup
 struct LargeModelUnsplit: Model {
     /// The architecture: the Keras config of every layer, in spec order. Edit a copy and
