@@ -358,7 +358,9 @@ Runs in about five minutes. It writes:
     above (both sub-layers' configs have zero_output_for_mask true);
     ``bidirectional_lstm_mul_last``: Bidirectional(LSTM(2), merge_mode="mul")
     on (4, 3).
-  - ``time_distributed_dense_tanh``: TimeDistributed(Dense(3, tanh)) on (4, 5).
+  - ``time_distributed_dense_tanh``: TimeDistributed(Dense(3, tanh)) on (4, 5);
+    ``time_distributed_batch_normalization``: TimeDistributed(BatchNormalization())
+    on (3, 4), batch 5 (per-step statistics; the moving averages move three times).
   - ``deep_residual_bn_mlp``: Dense(6) on (5,), batch 8, then 22 blocks of
     Dense(6, tanh) -> Dense(6) -> Add with the block's input, blocks 3, 10 and
     17 followed by BatchNormalization (71 calls: the generated step runs in
@@ -1031,8 +1033,8 @@ def state_slots(model):
 
 def leaf_layers(model):
     """The layers of ``model`` with every nested model (a Sequential or Functional used as a
-    layer) replaced by its own layers, recursively, depth first; a layer used twice (a shared
-    layer or nested model) is listed once."""
+    layer) replaced by its own layers, recursively, depth first, and a TimeDistributed by the
+    layer it wraps; a layer used twice (a shared layer or nested model) is listed once."""
     found, seen = [], set()
 
     def visit(m):
@@ -1042,6 +1044,8 @@ def leaf_layers(model):
             seen.add(id(layer))
             if isinstance(layer, keras.Model):
                 visit(layer)
+            elif isinstance(layer, layers.TimeDistributed):
+                found.append(layer.layer)
             else:
                 found.append(layer)
 
@@ -1334,6 +1338,10 @@ sequential("bidirectional_lstm_mul_last", (4, 3),
            lambda: [layers.Bidirectional(layers.LSTM(2), merge_mode="mul")])
 
 # TimeDistributed: the wrapped layer on every step.
+# Keras calls the wrapped layer once per step (keras/src/layers/rnn/time_distributed.py): a
+# BatchNormalization normalizes each step's batch apart and moves its averages once per step.
+sequential("time_distributed_batch_normalization", (3, 4),
+           lambda: [layers.TimeDistributed(layers.BatchNormalization())], batch=5)
 sequential("time_distributed_dense_tanh", (4, 5),
            lambda: [layers.TimeDistributed(layers.Dense(3, activation="tanh"))])
 

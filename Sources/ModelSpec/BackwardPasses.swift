@@ -65,14 +65,12 @@ extension BidirectionalConfig: BackwardPassConfig {
     package var trainsWithMask: Bool { true }
 }
 extension TimeDistributedConfig: BackwardPassConfig {
+    /// Keras calls the wrapped layer once per step: a wrapped BatchNormalization moves its
+    /// averages once per step, which the generated step keeps.
+    package static var updatesStateInTraining: Bool { Inner.trainingUpdatesState }
     package var trainingBlocker: String? {
         guard let inner = layer as? any BackwardPassConfig else {
             return "the wrapped \(Inner.className) has no backward pass yet"
-        }
-        // Keras calls the wrapped layer once per step: BatchNormalization's statistics and
-        // moving averages are per step, which the steps folded into the batch are not.
-        if Inner.trainingUpdatesState {
-            return "a wrapped \(Inner.className) trains step by step in Keras, not yet here"
         }
         return inner.trainingBlocker
     }

@@ -132,6 +132,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .gradients(TrainingGradBidirectionalGruSumLast.self, "bidirectional_gru_sum_last"),
         .gradients(TrainingGradMaskedBidirectionalSimpleRnnAve.self, "masked_bidirectional_simple_rnn_ave"),
         .gradients(TrainingGradBidirectionalLstmMulLast.self, "bidirectional_lstm_mul_last"),
+        .gradients(TrainingGradTimeDistributedBatchNormalization.self, "time_distributed_batch_normalization"),
         .gradients(TrainingGradTimeDistributedDenseTanh.self, "time_distributed_dense_tanh"),
         .gradients(TrainingGradDeepResidualBnMlp.self, "deep_residual_bn_mlp"),
         .gradients(TrainingGradNestedSequentialMiddle.self, "nested_sequential_middle"),

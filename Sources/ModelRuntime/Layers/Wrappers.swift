@@ -6,7 +6,7 @@ public struct TimeDistributed<Inner: UnaryLayer>: UnaryLayer {
     public let inputShape: TensorShape
     public let outputShape: TensorShape
     /// The wrapped layer, built for one time step.
-    public private(set) var layer: Inner
+    public internal(set) var layer: Inner
 
     public init(config: TimeDistributedConfig<Inner.Config>, inputShape: TensorShape, seed: UInt64) throws {
         try config.validate()

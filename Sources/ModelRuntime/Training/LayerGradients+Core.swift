@@ -127,37 +127,100 @@ extension Masking: TrainableLayer {
     }
 }
 
-/// `TimeDistributed`'s tape: the wrapped layer's, for all time steps as one batch.
+/// `TimeDistributed`'s tape: the wrapped layer's, for all time steps as one batch, or one per
+/// step for a layer whose training call moves state (BatchNormalization).
 public struct TimeDistributedTape<Inner: Sendable>: Sendable {
-    let inner: Inner
+    let inner: [Inner]
     let inputShape: [Int]
 }
 
+extension Tensor {
+    /// Step `step` of a `(batch, steps, …)` tensor: `(batch, …)`.
+    func timeStep(_ step: Int) -> Tensor {
+        let (batch, steps) = (shape[0], shape[1])
+        let size = shape.dropFirst(2).reduce(1, *)
+        return Tensor(shape: [batch] + shape.dropFirst(2)) { out in
+            withUnsafeScalars { x in
+                for b in 0..<batch {
+                    for k in 0..<size { out[b * size + k] = x[(b * steps + step) * size + k] }
+                }
+            }
+        }
+    }
+
+    /// `(batch, …)` tensors, one per step, as `(batch, steps, …)`.
+    static func stackingSteps(_ parts: [Tensor]) -> Tensor {
+        let (batch, steps) = (parts[0].shape[0], parts.count)
+        let size = parts[0].shape.dropFirst().reduce(1, *)
+        return Tensor(shape: [batch, steps] + parts[0].shape.dropFirst()) { out in
+            for (step, part) in parts.enumerated() {
+                part.withUnsafeScalars { x in
+                    for b in 0..<batch {
+                        for k in 0..<size { out[(b * steps + step) * size + k] = x[b * size + k] }
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension TimeDistributed: TrainableLayer where Inner: TrainableLayer {
-    /// The wrapped layer's training call on every step at once (steps folded into the batch).
+    /// Whether the wrapped layer runs step by step, as Keras calls it: a layer whose training
+    /// call moves state sees each step's batch apart (BatchNormalization's statistics and
+    /// moving averages are per step). Other layers run on every step at once.
+    private var stepwise: Bool { Inner.Config.trainingUpdatesState }
+
+    /// The wrapped layer's training call on every step at once (steps folded into the batch),
+    /// or step by step.
     public func trainingCall(
         _ input: Tensor, context: inout TrainingContext
     ) -> (output: Tensor, tape: TimeDistributedTape<Inner.Tape>) {
         let (batch, steps) = (input.shape[0], input.shape[1])
+        if stepwise {
+            var outputs: [Tensor] = []
+            var tapes: [Inner.Tape] = []
+            for step in 0..<steps {
+                let (output, tape) = layer.trainingCall(input.timeStep(step), context: &context)
+                outputs.append(output)
+                tapes.append(tape)
+            }
+            return (Tensor.stackingSteps(outputs), TimeDistributedTape(inner: tapes, inputShape: input.shape))
+        }
         let (output, tape) = layer.trainingCall(
             input.reshaped(to: [batch * steps] + input.shape.dropFirst(2)), context: &context)
         return (
             output.reshaped(to: [batch, steps] + output.shape.dropFirst()),
-            TimeDistributedTape(inner: tape, inputShape: input.shape)
+            TimeDistributedTape(inner: [tape], inputShape: input.shape)
         )
     }
 
-    /// The wrapped layer's backward pass over every step at once; its weights' gradients
-    /// summed over the steps.
+    /// The wrapped layer's backward pass over every step (at once, or step by step); its
+    /// weights' gradients summed over the steps.
     public func backward(
         _ outputGradient: Tensor, tape: TimeDistributedTape<Inner.Tape>, inputGradient: Bool
     ) -> LayerGradients {
+        guard tape.inner.count == 1 && !stepwise else {
+            var weights: [Tensor] = []
+            var inputs: [Tensor] = []
+            for (step, stepTape) in tape.inner.enumerated() {
+                let result = layer.backward(outputGradient.timeStep(step), tape: stepTape, inputGradient: inputGradient)
+                weights = weights.isEmpty ? result.weights : zip(weights, result.weights).map { $0.adding($1) }
+                if inputGradient { inputs.append(result.inputs[0]) }
+            }
+            return LayerGradients(inputs: inputGradient ? [Tensor.stackingSteps(inputs)] : [], weights: weights)
+        }
         let rows = tape.inputShape[0] * tape.inputShape[1]
         var result = layer.backward(
-            outputGradient.reshaped(to: [rows] + outputGradient.shape.dropFirst(2)), tape: tape.inner,
+            outputGradient.reshaped(to: [rows] + outputGradient.shape.dropFirst(2)), tape: tape.inner[0],
             inputGradient: inputGradient)
         result.inputs = result.inputs.map { $0.reshaped(to: tape.inputShape) }
         return result
+    }
+
+    /// The state each step's call moved, kept in step order (Keras's moving averages move once
+    /// per step).
+    public mutating func update(from tape: TimeDistributedTape<Inner.Tape>) {
+        for stepTape in tape.inner { layer.update(from: stepTape) }
     }
 }
 
