@@ -167,20 +167,29 @@ extension Ops.GetItem: OperationKernel {
 }
 
 extension Ops.Matmul: OperationKernel {
-    /// NumPy's `matmul`: a product per pair of matrices, the leading axes broadcast.
-    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
-        let inputs = operation.operandTensors(inputs)
-        let a = inputs[0].rank == 1 ? inputs[0].reshaped(to: [1] + inputs[0].shape) : inputs[0]
-        let b = inputs[1].rank == 1 ? inputs[1].reshaped(to: inputs[1].shape + [1]) : inputs[1]
-        let (m, k, n) = (a.shape[a.rank - 2], a.shape[a.rank - 1], b.shape[b.rank - 1])
-        // Which matrix of a and of b each output matrix uses: their leading axes broadcast.
+    /// NumPy's `matmul` of two operands as products of matrices: the operands as stacks of
+    /// matrices (a vector made a one-row or one-column matrix), their sizes `m × k` and `k × n`,
+    /// the output's leading axes, and which matrix of `a` and of `b` each output matrix uses
+    /// (their leading axes broadcast).
+    static func products(_ operation: Operation<Self>, _ operands: [Tensor]) -> (
+        a: Tensor, b: Tensor, m: Int, k: Int, n: Int, batch: [Int], pairs: [(Int, Int)]
+    ) {
+        let a = operands[0].rank == 1 ? operands[0].reshaped(to: [1] + operands[0].shape) : operands[0]
+        let b = operands[1].rank == 1 ? operands[1].reshaped(to: operands[1].shape + [1]) : operands[1]
         let rank = max(a.rank, b.rank) - 2
         let batchA = [Int](repeating: 1, count: rank - (a.rank - 2)) + a.shape.dropLast(2)
         let batchB = [Int](repeating: 1, count: rank - (b.rank - 2)) + b.shape.dropLast(2)
         let broadcast = Broadcast([batchA, batchB], layer: "Matmul '\(operation.config.name)'")
         var pairs: [(Int, Int)] = []
         broadcast.forEach { _, offsets in pairs.append((offsets[0], offsets[1])) }
-        var shape = broadcast.shape + [m, n]
+        return (a, b, a.shape[a.rank - 2], a.shape[a.rank - 1], b.shape[b.rank - 1], broadcast.shape, pairs)
+    }
+
+    /// NumPy's `matmul`: a product per pair of matrices, the leading axes broadcast.
+    public static func compute(_ operation: Operation<Self>, _ inputs: [Tensor]) -> Tensor {
+        let inputs = operation.operandTensors(inputs)
+        let (a, b, m, k, n, batch, pairs) = products(operation, inputs)
+        var shape = batch + [m, n]
         let result = Tensor(shape: shape) { out in
             a.withUnsafeScalars { x in
                 b.withUnsafeScalars { y in
