@@ -775,6 +775,9 @@ Runs in about five minutes. It writes:
     sparse_categorical_crossentropy, SGD(0.5, momentum=0.9).
   - ``layernorm_mlp_rmsprop``: (6,) -> Dense(8) -> LayerNormalization ->
     Activation("gelu") (exact, erf) -> Dense(1), mse, RMSprop(0.01).
+  - ``orthogonal_regularizer_sgd``: (5,) -> Dense(6, tanh, OrthogonalRegularizer(0.5,
+    "rows")) -> Dense(3, tanh, OrthogonalRegularizer(0.5, "columns")) -> Dense(1), mse,
+    SGD(0.05, momentum=0.5), validation_split 0.2 (the penalty counts in val_loss too).
   - ``lstm_seq2seq_adam``: keras.io's lstm_seq2seq (see the gradient case
     ``lstm_seq2seq``) on (4, 3) encoder and (3, 2) decoder inputs, targets one-hot
     per decoder step (70, 3, 3), categorical_crossentropy, Adam(0.01).
@@ -3051,6 +3054,25 @@ add_fit(FitCase("ops_regression_adam", ops_regression("ops_regression_adam"), (5
                 lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
                 lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)"))
 
+def orthogonal_mlp(name):
+    """Dense(6, tanh) with OrthogonalRegularizer(0.5, "rows") on its (5, 6) kernel, Dense(3,
+    tanh) with OrthogonalRegularizer(0.5, "columns") on its (6, 3) kernel, then Dense(1)."""
+    def build():
+        return keras.Sequential([
+            keras.Input(shape=(5,)),
+            layers.Dense(6, activation="tanh",
+                         kernel_regularizer=keras.regularizers.OrthogonalRegularizer(0.5, mode="rows")),
+            layers.Dense(3, activation="tanh",
+                         kernel_regularizer=keras.regularizers.OrthogonalRegularizer(0.5, mode="columns")),
+            layers.Dense(1)], name=name)
+    return build
+
+
+add_fit(FitCase("orthogonal_regularizer_sgd", orthogonal_mlp("orthogonal_regularizer_sgd"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.05, momentum=0.5),
+                "keras.optimizers.SGD(0.05, momentum=0.5)", validation_split=0.2))
+
 # keras.io's lstm_seq2seq (see the gradient case): the encoder's states start the decoder.
 def lstm_seq2seq_model(name):
     def build():
@@ -3321,8 +3343,19 @@ def weight_rules(model):
 
 def reference_penalty(config, w):
     """A weight regularizer's penalty: L1 ``l1 sum|w|``, L2 ``l2 sum w^2``, L1L2 both (a zero
-    factor's term left out), factors cast to float32."""
+    factor's term left out), factors cast to float32; OrthogonalRegularizer (keras/src/
+    regularizers/regularizers.py): the rows (mode "rows") or columns of the matrix, each times
+    ``min(1 / norm, 1 / 1e-7)``, their Gram matrix P, and ``factor * sum over i != j of |P_ij|
+    / (size * (size - 1))``."""
     kind, c = config["class_name"], config["config"]
+    if kind == "OrthogonalRegularizer":
+        v = w if c["mode"] == "rows" else w.T
+        inv = jnp.minimum(1.0 / jnp.sqrt(jnp.sum(jnp.square(v), axis=1, keepdims=True)), 1e7)
+        n = v * inv
+        p = n @ n.T
+        size = v.shape[0]
+        off = jnp.sum(jnp.abs(p)) - jnp.sum(jnp.abs(jnp.diagonal(p)))
+        return np.float32(c["factor"]) * off / (size * (size - 1.0))
     if kind not in ("L1", "L2", "L1L2"):
         raise ValueError(kind)
     total = jnp.zeros((), jnp.float32)

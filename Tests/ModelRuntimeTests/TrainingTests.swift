@@ -84,6 +84,22 @@ import Testing
         #expect(model.weights == before)
     }
 
+    /// Keras's OrthogonalRegularizer takes matrices of two or more vectors: fit refuses it on a
+    /// kernel of one column (its mean over pairs would divide by zero), before training.
+    @Test func anOrthogonalRegularizerOnOneVectorIsRefused() throws {
+        let folder = "training/fit/orthogonal_regularizer_sgd"
+        var config = TrainingFitOrthogonalRegularizerSgd.Config()
+        config.dense2.kernelRegularizer = try KerasObject(
+            json: #"{"class_name": "OrthogonalRegularizer", "config": {"factor": 0.5, "mode": "columns"}}"#)
+        var model = try TrainingFitOrthogonalRegularizerSgd(config: config, seed: 1)
+        let (x, y) = (try TrainingChecks.arrays(folder, "x"), try TrainingChecks.arrays(folder, "y"))
+        var optimizer = SGD(learningRate: 0.01)
+        let error = #expect(throws: TrainingError.self) {
+            try model.fit(x: x, y: y, loss: .meanSquaredError, optimizer: &optimizer, verbose: .silent)
+        }
+        #expect(error?.description.contains("two or more vectors") == true, "\(String(describing: error))")
+    }
+
     @Test func everyFixtureCaseIsListed() throws {
         for (kind, listed) in [("gradients", TrainingCase.gradients), ("fit", TrainingCase.fits)] {
             let cases = try TrainingChecks.cases(kind).compactMap { $0["case"] as? String }

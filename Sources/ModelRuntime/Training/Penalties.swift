@@ -9,6 +9,9 @@ public enum Regularizer: Sendable, Equatable {
     case l2(Float)
     /// `l1 · Σ |w| + l2 · Σ w²`.
     case l1l2(l1: Float, l2: Float)
+    /// Keras's `OrthogonalRegularizer` of a matrix: `factor` times the mean of `|rᵢ · rⱼ|` over
+    /// the pairs `i ≠ j` of its L2-normalized rows (or its columns when `columns`).
+    case orthogonal(factor: Float, columns: Bool)
 
     /// The regularizer a layer config names: `"l1"`, `"l2"`, `"l1l2"` or a serialized `L1`,
     /// `L2`, `L1L2`, with Keras's defaults. Throws for one with no Swift twin yet.
@@ -21,6 +24,12 @@ public enum Regularizer: Sendable, Equatable {
         case "l1", "L1": self = .l1(number("l1", 0.01))
         case "l2", "L2": self = .l2(number("l2", 0.01))
         case "l1l2", "L1L2": self = .l1l2(l1: number("l1", 0), l2: number("l2", 0))
+        case "orthogonal_regularizer", "OrthogonalRegularizer":
+            let mode = config["mode"]?.value.stringValue ?? "rows"
+            guard mode == "rows" || mode == "columns" else {
+                throw TrainingError("OrthogonalRegularizer: mode '\(mode)' is neither 'rows' nor 'columns'")
+            }
+            self = .orthogonal(factor: number("factor", 0.01), columns: mode == "columns")
         default: throw TrainingError("the regularizer '\(name)' has no Swift twin yet")
         }
     }
@@ -38,11 +47,22 @@ public enum Regularizer: Sendable, Equatable {
         case .l1(let l1): (l1, 0)
         case .l2(let l2): (0, l2)
         case .l1l2(let l1, let l2): (l1, l2)
+        case .orthogonal: (0, 0)
         }
+    }
+
+    /// Why the regularizer cannot apply to a weight of `shape`, else nil: the orthogonal one
+    /// takes matrices (Keras raises for other ranks) of at least two rows or columns.
+    func problem(shape: [Int]) -> String? {
+        guard case .orthogonal(_, let columns) = self else { return nil }
+        guard shape.count == 2 else { return "OrthogonalRegularizer takes a rank-2 weight, found shape \(shape)" }
+        return shape[columns ? 1 : 0] > 1
+            ? nil : "OrthogonalRegularizer needs two or more vectors, found shape \(shape)"
     }
 
     /// The regularization loss of `weight`.
     public func loss(_ weight: Tensor) -> Float {
+        if case .orthogonal(let factor, let columns) = self { return Self.orthogonal(weight, factor, columns).loss }
         let (l1, l2) = factors
         return weight.withUnsafeScalars { w in
             var (absolute, squares): (Float, Float) = (0, 0)
@@ -54,8 +74,11 @@ public enum Regularizer: Sendable, Equatable {
         }
     }
 
-    /// The gradient of `loss(_:)`: `l1 · sign(w) + 2 · l2 · w`.
+    /// The gradient of `loss(_:)`: `l1 · sign(w) + 2 · l2 · w`, or the orthogonal penalty's.
     public func gradient(_ weight: Tensor) -> Tensor {
+        if case .orthogonal(let factor, let columns) = self {
+            return Self.orthogonal(weight, factor, columns).gradient
+        }
         let (l1, l2) = factors
         return weight.mappingScalars { w in l1 * (w > 0 ? 1 : w < 0 ? -1 : 0) + 2 * l2 * w }
     }
@@ -137,10 +160,13 @@ struct WeightPenalties {
                 // Keras names a weight's regularizer after it: kernel_regularizer, and
                 // depthwise_regularizer for depthwise_kernel.
                 let base = spec.name.hasSuffix("_kernel") ? String(spec.name.dropLast("_kernel".count)) : spec.name
-                regularizers.append(
-                    try encoded[base + "_regularizer"].flatMap {
-                        $0.value.isNull ? nil : try Regularizer(keras: $0.value)
-                    })
+                let regularizer = try encoded[base + "_regularizer"].flatMap {
+                    $0.value.isNull ? nil : try Regularizer(keras: $0.value)
+                }
+                if let problem = regularizer?.problem(shape: spec.shape) {
+                    throw TrainingError("'\(config.name)' \(spec.name): \(problem)")
+                }
+                regularizers.append(regularizer)
                 constraints.append(
                     try encoded[base + "_constraint"].flatMap {
                         $0.value.isNull ? nil : try WeightConstraint(keras: $0.value)
@@ -175,4 +201,54 @@ func kerasObjectParts(_ value: JSONValue) -> (name: String, config: JSONValue)? 
     if let name = value.stringValue { return (name, .object([])) }
     guard let name = value["class_name"]?.value.stringValue else { return nil }
     return (name, value["config"]?.value ?? .object([]))
+}
+
+extension Regularizer {
+    /// The orthogonal penalty of `weight` (rows × columns) and its gradient. With the vectors vᵢ
+    /// (rows, or columns when `columns`), nᵢ = vᵢ · min(1 / ‖vᵢ‖, 1e7) (Keras's `normalize`),
+    /// P = N Nᵀ, the loss is `factor · Σ_{i≠j} |Pᵢⱼ| / (size (size − 1))`; its gradient is
+    /// `∂N = 2 c S N` with S the signs of P off the diagonal, then through the normalization
+    /// `∂vᵢ = rᵢ (∂nᵢ − nᵢ (nᵢ · ∂nᵢ))` (rᵢ the clamped inverse norm, the projection dropped where
+    /// the clamp holds).
+    static func orthogonal(_ weight: Tensor, _ factor: Float, _ columns: Bool) -> (loss: Float, gradient: Tensor) {
+        let (rows, width) = (weight.shape[0], weight.shape[1])
+        let (size, length) = columns ? (width, rows) : (rows, width)
+        let w = weight.scalars
+        func index(_ vector: Int, _ k: Int) -> Int { columns ? k * width + vector : vector * width + k }
+        var normalized = [Float](repeating: 0, count: size * length)
+        var inverse = [Float](repeating: 0, count: size)
+        var clamped = [Bool](repeating: false, count: size)
+        for i in 0..<size {
+            var squares: Float = 0
+            for k in 0..<length { squares += w[index(i, k)] * w[index(i, k)] }
+            let r = 1 / squares.squareRoot()
+            clamped[i] = !(r < 1e7)
+            inverse[i] = clamped[i] ? 1e7 : r
+            for k in 0..<length { normalized[i * length + k] = w[index(i, k)] * inverse[i] }
+        }
+        let scale = factor / Float(size * (size - 1))
+        var total: Float = 0
+        var signs = [Float](repeating: 0, count: size * size)
+        for i in 0..<size {
+            for j in 0..<size where j != i {
+                var dot: Float = 0
+                for k in 0..<length { dot += normalized[i * length + k] * normalized[j * length + k] }
+                total += abs(dot)
+                signs[i * size + j] = dot > 0 ? 1 : (dot < 0 ? -1 : 0)
+            }
+        }
+        var gradient = [Float](repeating: 0, count: rows * width)
+        for i in 0..<size {
+            var dn = [Float](repeating: 0, count: length)
+            for j in 0..<size where signs[i * size + j] != 0 {
+                for k in 0..<length { dn[k] += 2 * scale * signs[i * size + j] * normalized[j * length + k] }
+            }
+            var projection: Float = 0
+            if !clamped[i] { for k in 0..<length { projection += normalized[i * length + k] * dn[k] } }
+            for k in 0..<length {
+                gradient[index(i, k)] = inverse[i] * (dn[k] - normalized[i * length + k] * projection)
+            }
+        }
+        return (scale * total, Tensor(shape: weight.shape, scalars: gradient))
+    }
 }
