@@ -778,6 +778,9 @@ Runs in about five minutes. It writes:
   - ``orthogonal_regularizer_sgd``: (5,) -> Dense(6, tanh, OrthogonalRegularizer(0.5,
     "rows")) -> Dense(3, tanh, OrthogonalRegularizer(0.5, "columns")) -> Dense(1), mse,
     SGD(0.05, momentum=0.5), validation_split 0.2 (the penalty counts in val_loss too).
+  - ``activity_regularizer_adam``: regression with ``activity_regularizer=L2(0.05)`` on
+    the first Dense and ``L1(0.1)`` on the second, mse, Adam(0.01), validation_split 0.2
+    (each penalty on the layer's output, divided by the batch size, in loss and val_loss).
   - ``lstm_seq2seq_adam``: keras.io's lstm_seq2seq (see the gradient case
     ``lstm_seq2seq``) on (4, 3) encoder and (3, 2) decoder inputs, targets one-hot
     per decoder step (70, 3, 3), categorical_crossentropy, Adam(0.01).
@@ -3073,6 +3076,14 @@ add_fit(FitCase("orthogonal_regularizer_sgd", orthogonal_mlp("orthogonal_regular
                 lambda: keras.optimizers.SGD(0.05, momentum=0.5),
                 "keras.optimizers.SGD(0.05, momentum=0.5)", validation_split=0.2))
 
+add_fit(FitCase("activity_regularizer_adam",
+                regression("activity_regularizer_adam",
+                           first=lambda: {"activity_regularizer": keras.regularizers.L2(0.05)},
+                           second=lambda: {"activity_regularizer": keras.regularizers.L1(0.1)}),
+                (5,), lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.Adam(0.01), "keras.optimizers.Adam(0.01)",
+                validation_split=0.2))
+
 # keras.io's lstm_seq2seq (see the gradient case): the encoder's states start the decoder.
 def lstm_seq2seq_model(name):
     def build():
@@ -3502,13 +3513,24 @@ def reference_fit(case, model, weights, xs, ys, sample_weight=None):
         w = jnp.reshape(bw, (-1,) + (1,) * (values.ndim - 1))
         return jnp.sum(values * w) / values.size
 
+    activity = [layer for layer in leaf_layers(model) if layer.activity_regularizer is not None]
+    # The activity penalties come from the call's losses, which then hold nothing else.
+    assert not activity or not any(r for r, _ in rules), case.name
+
     def evaluate(tv, ntv, bx, by, bw, training):
-        outs, new_ntv = model.stateless_call(tv, ntv, pack_inputs(model, bx), training=training)
+        if activity:
+            outs, new_ntv, added = model.stateless_call(
+                tv, ntv, pack_inputs(model, bx), training=training, return_losses=True)
+            assert len(added) == len(activity), (case.name, len(added))
+        else:
+            outs, new_ntv = model.stateless_call(tv, ntv, pack_inputs(model, bx), training=training)
+            added = []
         outs = keras.tree.flatten(outs)
         values = [weighted_mean(reference_loss(t, y, o), bw) for (t, _, _), y, o in zip(parts, by, outs)]
-        # The loss (trained on, and logged as "loss" and "val_loss") includes the penalties;
-        # the per-output losses and the metrics do not.
-        total = sum(w * v for (_, w, _), v in zip(parts, values)) + penalty(tv)
+        # The loss (trained on, and logged as "loss" and "val_loss") includes the penalties and
+        # the activity regularizers' (each its regularizer on the layer's output over the batch
+        # size, keras/src/layers/layer.py); the per-output losses and the metrics do not.
+        total = sum(w * v for (_, w, _), v in zip(parts, values)) + penalty(tv) + sum(added)
         logs = {"loss": total}
         for (_, _, key), v in zip(parts, values):
             if key:

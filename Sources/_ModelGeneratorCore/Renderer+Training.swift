@@ -83,6 +83,11 @@ extension Renderer {
             out.line(
                 "let (\(locals[index]), \(training.tapes[index])) = "
                     + trainingCallExpression(node, argument + initialStateArgument(node) + mask))
+            if let activity = training.activityGradients[index] {
+                out.line(
+                    "let \(activity) = trainingContext.activityRegularization(self.\(member), output: \(locals[index]))"
+                )
+            }
             if let computed = computedMask(of: index) { out.line(computed.line) }
         }
     }
@@ -94,6 +99,9 @@ extension Renderer {
         var contributions = [[(output: Int, gradient: String)]](repeating: [], count: graph.nodes.count)
         for (output, ref) in graph.outputs.enumerated() {
             contributions[ref.node].append((ref.index, "outputGradients[\(output)]"))
+        }
+        for (index, activity) in training.activityGradients.sorted(by: { $0.key < $1.key }) {
+            contributions[index].append((0, activity))
         }
         for (index, node) in graph.nodes.enumerated() where !training.maskOnly.contains(index) {
             let indexed = !layers[node.layer].isUnary || nested[node.layer] != nil || trainsThroughStates(node)

@@ -21,6 +21,9 @@ struct TrainingPlan {
     let maskOnly: Set<Int>
     /// The local holding a nested model's training outputs, for each call of one.
     let nestedOutputs: [Int: String]
+    /// The local holding the gradient of the activity regularizer's penalty on the output, for
+    /// each call of a layer whose spec has one.
+    let activityGradients: [Int: String]
     /// For a model whose call runs in stages, and for a nested model (whose outer model runs
     /// its training call and backward pass apart), the stage functions: the calls in groups of
     /// `stageSize`, forward in graph order and backward in reverse (a `StagedTraining` keeps the
@@ -76,6 +79,21 @@ struct TrainingPlan {
             uniqueKeysWithValues: description.graph.nodes.indices.filter {
                 description.layers[description.graph.nodes[$0].layer].nested != nil
             }.map { ($0, names.claim(locals[$0] + "Outputs")) })
+        let maskOnly = self.maskOnly
+        activityGradients = Dictionary(
+            uniqueKeysWithValues: description.graph.nodes.indices.filter {
+                !maskOnly.contains($0)
+                    && Self.hasActivityRegularizer(description.layers[description.graph.nodes[$0].layer])
+            }.map { ($0, names.claim(locals[$0] + "ActivityGradient")) })
+    }
+
+    /// Whether `layer`'s config in the spec has an activity regularizer (Keras adds its penalty
+    /// on the layer's output to the loss at every call).
+    static func hasActivityRegularizer(_ layer: LayerDescription) -> Bool {
+        guard let config = layer.config, let encoded = try? SpecEncoder().encode(config),
+            let value = encoded["activity_regularizer"]?.value
+        else { return false }
+        return !value.isNull
     }
 
     /// The number of weights of `layer`, a nested model's all of them.
@@ -157,6 +175,10 @@ struct TrainingPlan {
                     + (trainable.trainsWithStates ? " in a model trained in stages" : "")
             }
             if let blocker = trainable.trainingBlocker { return "\(name): \(blocker)" }
+            if hasActivityRegularizer(layer) && (staged || config.outputCount != 1) {
+                return "\(name) has an activity regularizer, which training does not take yet "
+                    + (staged ? "in a model trained in stages" : "on several outputs")
+            }
             let attention =
                 config is MultiHeadAttentionConfig || config is AttentionConfig || config is AdditiveAttentionConfig
             for (node, call) in description.graph.nodes.enumerated() where call.layer == index {

@@ -214,6 +214,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitNormalizedMlpAdam.self, "normalized_mlp_adam"),
         .fit(TrainingFitOpsRegressionAdam.self, "ops_regression_adam"),
         .fit(TrainingFitOrthogonalRegularizerSgd.self, "orthogonal_regularizer_sgd"),
+        .fit(TrainingFitActivityRegularizerAdam.self, "activity_regularizer_adam"),
         .fit(TrainingFitLstmSeq2seqAdam.self, "lstm_seq2seq_adam"),
         .fit(TrainingFitSampleWeightRegressionSgd.self, "sample_weight_regression_sgd"),
         .fit(TrainingFitClassWeightClassifierAdam.self, "class_weight_classifier_adam"),

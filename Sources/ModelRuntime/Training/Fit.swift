@@ -126,9 +126,12 @@ extension TrainableModel {
                 let inputs = x.map { $0.gatheringRows(rows) }
                 let targets = y.map { $0.gatheringRows(rows) }
                 let batchWeights = trainingWeights?.gatheringRows(rows)
+                context.activityLoss = 0
                 var gradients = trainingStep(inputs, &context) { outputs in
                     objective.gradients(outputs, targets, sampleWeight: batchWeights, into: &totals)
                 }
+                // The activity regularizers' penalties, which the step's calls added.
+                totals.loss += Double(context.activityLoss) * Double(rows.count)
                 var trainable = zip(weights, mask).filter(\.1).map(\.0)
                 if !penalties.isEmpty {
                     // Keras adds the regularizers' losses, on the weights before the step.
@@ -145,7 +148,8 @@ extension TrainableModel {
                 let held = Array(trainCount..<count)
                 let validation = objective.evaluate(
                     self, x: x.map { $0.gatheringRows(held) }, y: y.map { $0.gatheringRows(held) },
-                    sampleWeight: heldWeights, batchSize: batchSize, regularization: penalties.loss(trainableWeights))
+                    sampleWeight: heldWeights, batchSize: batchSize, regularization: penalties.loss(trainableWeights),
+                    activity: penalties.hasActivityRegularizers)
                 logs += validation.map { ("val_" + $0.0, $0.1) }
             }
             for (key, value) in logs { history.history[key, default: []].append(value) }
@@ -173,9 +177,10 @@ extension TrainableModel {
             model: self, losses: Array(repeating: loss, count: y.count), weights: nil, metrics: metrics)
         let count = try objective.sampleCount(x: x, y: y)
         let weights = try Objective.sampleWeights(sampleWeight, nil, y: y, count: count)
-        let regularization = try WeightPenalties(self).loss(trainableWeights)
+        let penalties = try WeightPenalties(self)
         let logs = objective.evaluate(
-            self, x: x, y: y, sampleWeight: weights, batchSize: batchSize, regularization: regularization)
+            self, x: x, y: y, sampleWeight: weights, batchSize: batchSize,
+            regularization: penalties.loss(trainableWeights), activity: penalties.hasActivityRegularizers)
         return Dictionary(logs) { first, _ in first }
     }
 
@@ -307,15 +312,30 @@ struct Objective {
     }
 
     /// The loss and metrics of `model` on `x` against `y`, at inference, in batches; the loss
-    /// includes the weights' `regularization`, as Keras's does.
+    /// includes the weights' `regularization` and, with `activity`, the activity regularizers'
+    /// penalties (the calls then run through the inference-mode training step, which adds
+    /// them), as Keras's does.
     func evaluate<M: TrainableModel>(
-        _ model: M, x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil, batchSize: Int, regularization: Float
+        _ model: M, x: [Tensor], y: [Tensor], sampleWeight: Tensor? = nil, batchSize: Int, regularization: Float,
+        activity: Bool = false
     ) -> [(String, Float)] {
         var totals = Totals()
         let count = x.first?.shape.first ?? 0
+        var stepping = model
         for start in stride(from: 0, to: count, by: max(batchSize, 1)) {
             let rows = start..<min(start + batchSize, count)
-            let outputs = model.outputList(for: x.map { $0.gatheringRows(rows) })
+            let inputs = x.map { $0.gatheringRows(rows) }
+            var outputs: [Tensor] = []
+            if activity {
+                var context = TrainingContext(isTraining: false)
+                _ = stepping.trainingStep(inputs, &context) { given in
+                    outputs = given
+                    return given.map { Tensor(shape: $0.shape, repeating: 0) }
+                }
+                totals.loss += Double(context.activityLoss) * Double(rows.count)
+            } else {
+                outputs = model.outputList(for: inputs)
+            }
             _ = gradients(
                 outputs, y.map { $0.gatheringRows(rows) }, sampleWeight: sampleWeight?.gatheringRows(rows),
                 into: &totals)

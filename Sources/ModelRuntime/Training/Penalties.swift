@@ -148,13 +148,16 @@ public enum WeightConstraint: Sendable, Equatable {
 struct WeightPenalties {
     var regularizers: [Regularizer?] = []
     var constraints: [WeightConstraint?] = []
+    /// Whether a layer has an activity regularizer (the generated step adds its penalty).
+    var hasActivityRegularizers = false
 
     init<M: Model>(_ model: M) throws {
         let trainable = model.config.model.trainable
         for (config, weights) in try model.config.layerWeightSpecs() {
             let encoded = try SpecEncoder().encode(config)
             if let activity = encoded["activity_regularizer"], !activity.value.isNull {
-                throw TrainingError("'\(config.name)': activity regularizers are not supported yet")
+                _ = try Regularizer(keras: activity.value)  // one with a Swift twin
+                hasActivityRegularizers = true
             }
             for spec in weights where trainable && spec.trainable {
                 // Keras names a weight's regularizer after it: kernel_regularizer, and
@@ -250,5 +253,21 @@ extension Regularizer {
             }
         }
         return (scale * total, Tensor(shape: weight.shape, scalars: gradient))
+    }
+}
+
+extension TrainingContext {
+    /// `layer`'s activity regularizer on its `output`, as Keras applies it on every call: the
+    /// penalty divided by the batch size goes into ``activityLoss``; returns the penalty's
+    /// gradient with respect to `output` (zeros when the layer's config has none). The
+    /// generated training step calls it after each call of a layer whose spec has one.
+    public mutating func activityRegularization(_ layer: some Layer, output: Tensor) -> Tensor {
+        guard let encoded = try? SpecEncoder().encode(layer.config),
+            let value = encoded["activity_regularizer"]?.value, !value.isNull,
+            let regularizer = try? Regularizer(keras: value)
+        else { return Tensor(shape: output.shape, repeating: 0) }
+        let batch = Float(max(output.shape.first ?? 1, 1))
+        activityLoss += regularizer.loss(output) / batch
+        return regularizer.gradient(output).mappingScalars { $0 / batch }
     }
 }

@@ -17,6 +17,10 @@ public struct TrainingContext: Sendable {
     /// The model's ``Model/trainableWeightMask``, when the caller read it once for many steps
     /// (`fit` does); a training step reads it from the model when nil.
     public var trainableWeightMask: [Bool]?
+    /// The penalties the layers' activity regularizers added since it was last set to 0 (Keras
+    /// adds each to the model's `losses`, so to the loss): `fit` and `evaluate` read it after
+    /// each step.
+    public var activityLoss: Float = 0
     private var draws: UInt64 = 0
 
     /// A context for training (`isTraining`) or inference, drawing from `seed`.
