@@ -598,7 +598,8 @@ Runs in about five minutes. It writes:
     statistics included), and for ``sample_weight_regression_sgd``
     ``sample_weight.npy`` (70 weights, uniform in [0.2, 2), passed to fit's
     ``sample_weight``; split with the samples for validation).
-  - ``training.json``: ``sample_weight`` (true when ``sample_weight.npy`` was
+  - ``training.json``: ``weighted_metrics`` (the names passed to compile's
+    ``weighted_metrics``) where a case has them, ``sample_weight`` (true when ``sample_weight.npy`` was
     passed to fit) and ``class_weight`` (``{"class id": weight}`` passed to
     fit's ``class_weight``: Keras weighs each training sample by its class,
     the argmax of its one-hot row, and not the validation samples) where a case
@@ -787,7 +788,9 @@ Runs in about five minutes. It writes:
   - Sample and class weights: ``sample_weight_regression_sgd``: regression,
     mse, SGD(0.05, momentum=0.5), metrics ["mae"], validation_split 0.2, with
     ``sample_weight`` (a batch's loss is ``sum(w * l) / n``; compile's
-    ``metrics`` are not weighted); ``class_weight_classifier_adam``:
+    ``metrics`` are not weighted); ``weighted_metrics_sgd``: the same with
+    metrics ["mae"] and weighted_metrics ["mse"] (``sum(w m) / sum(w)`` over the
+    samples seen); ``class_weight_classifier_adam``:
     classifier(3, softmax), categorical_crossentropy, Adam(0.01), metrics
     ["accuracy"], validation_split 0.2, ``class_weight={0: 1.0, 1: 3.0, 2:
     0.5}``.
@@ -2539,12 +2542,13 @@ class FitCase:
     of fit; ``early_stopping`` the keyword arguments of a ``keras.callbacks.EarlyStopping``
     passed to fit (monitor, patience, min_delta, restore_best_weights), or None;
     ``sample_weight(features, rng)`` the per-sample weights passed to fit, or None;
-    ``class_weight`` the ``{class: weight}`` passed to fit, or None."""
+    ``class_weight`` the ``{class: weight}`` passed to fit, or None; ``weighted_metrics`` the
+    names passed to compile's ``weighted_metrics``."""
 
     def __init__(self, name, build, input_shape, make_y, loss, loss_text, optimizer,
                  optimizer_text, loss_weights=None, noise_weights=(), notes=None,
                  metrics=(), validation_split=0.0, make_x=None, epochs=FIT_EPOCHS,
-                 early_stopping=None, sample_weight=None, class_weight=None):
+                 early_stopping=None, sample_weight=None, class_weight=None, weighted_metrics=()):
         self.name, self.build, self.make_y = name, build, make_y
         self.input_shapes = list(input_shape) if isinstance(input_shape, list) else [input_shape]
         self.make_x = make_x
@@ -2555,6 +2559,7 @@ class FitCase:
         self.metrics, self.validation_split = list(metrics), validation_split
         self.epochs, self.early_stopping = epochs, early_stopping
         self.sample_weight, self.class_weight = sample_weight, class_weight
+        self.weighted_metrics = list(weighted_metrics)
 
     def callbacks_json(self):
         """The callbacks passed to fit (besides the batch-log recorder), as training.json
@@ -3105,6 +3110,11 @@ add_fit(FitCase("sample_weight_regression_sgd", regression("sample_weight_regres
                 lambda: keras.optimizers.SGD(0.05, momentum=0.5),
                 "keras.optimizers.SGD(0.05, momentum=0.5)", metrics=["mae"], validation_split=0.2,
                 sample_weight=lambda x, rng: rng.uniform(0.2, 2.0, len(x))))
+add_fit(FitCase("weighted_metrics_sgd", regression("weighted_metrics_sgd"), (5,),
+                lambda x, rng: [regression_y(x, rng)], lambda: "mse", '"mse"',
+                lambda: keras.optimizers.SGD(0.05), "keras.optimizers.SGD(0.05)",
+                metrics=["mae"], weighted_metrics=["mse"], validation_split=0.2,
+                sample_weight=lambda x, rng: rng.uniform(0.2, 2.0, len(x))))
 add_fit(FitCase("class_weight_classifier_adam",
                 small_classifier("class_weight_classifier_adam", 3, "softmax"), (6,),
                 lambda x, rng: [one_hot_y(x, rng, 3)],
@@ -3302,6 +3312,8 @@ def reference_metric(name, y, p):
         return (jnp.argmax(p, axis=-1) == jnp.argmax(y, axis=-1)).astype(jnp.float32)
     if name == "mae":
         return jnp.mean(jnp.abs(y - p), axis=-1)
+    if name == "mse":
+        return jnp.mean(jnp.square(y - p), axis=-1)
     raise ValueError(name)
 
 
@@ -3491,7 +3503,7 @@ def reference_fit(case, model, weights, xs, ys, sample_weight=None):
     reference = ReferenceOptimizer(type(optimizer).__name__, optimizer.get_config(), tv)
     rules = weight_rules(model)
     train, _ = split_samples(case)
-    keys = ["loss"] + [key for _, _, key in parts if key] + list(case.metrics)
+    keys = ["loss"] + [key for _, _, key in parts if key] + list(case.metrics) + case.weighted_metrics
 
     def penalty(tv):
         """The weight regularizers' penalties on the current (pre-step) trainable values."""
@@ -3537,6 +3549,11 @@ def reference_fit(case, model, weights, xs, ys, sample_weight=None):
                 logs[key] = v
         for name in case.metrics:  # compile's `metrics` ignore the sample weights
             logs[name] = jnp.mean(reference_metric(name, by[0], outs[0]))
+        for name in case.weighted_metrics:  # its `weighted_metrics`: sum(w m) and sum(w)
+            m = reference_metric(name, by[0], outs[0])
+            w = jnp.ones(m.shape, m.dtype) if bw is None else jnp.broadcast_to(
+                jnp.reshape(jnp.asarray(bw, m.dtype), (-1,) + (1,) * (m.ndim - 1)), m.shape)
+            logs[name] = (jnp.sum(m * w), jnp.sum(w))
         return total, (logs, new_ntv)
 
     weights_all = sample_weight
@@ -3548,6 +3565,7 @@ def reference_fit(case, model, weights, xs, ys, sample_weight=None):
         """Logs over batches of FIT_BATCH of samples first..last-1: the losses' means weighted by
         batch size, the metrics' weighted sums over their weights."""
         sums, count, running = {k: 0.0 for k in keys}, 0, []
+        weight_sums = {k: 0.0 for k in case.weighted_metrics}
         # class_weight weighs the training samples only; sample_weight is split with them.
         use = weights_all if (training or case.class_weight is None) else None
         for start in range(first, last, FIT_BATCH):
@@ -3562,9 +3580,13 @@ def reference_fit(case, model, weights, xs, ys, sample_weight=None):
             else:
                 _, (logs, _) = evaluate(tv, ntv, bx, by, bw, False)
             for k in keys:
-                sums[k] += float(logs[k]) * n
+                if k in weight_sums:  # a weighted metric: its weighted mean over the samples seen
+                    sums[k] += float(logs[k][0])
+                    weight_sums[k] += float(logs[k][1])
+                else:
+                    sums[k] += float(logs[k]) * n
             count += n
-            running.append({k: sums[k] / count for k in keys})
+            running.append({k: sums[k] / (weight_sums[k] if k in weight_sums else count) for k in keys})
         return tv, ntv, running
 
     history = {k: [] for k in keys}
@@ -3650,7 +3672,7 @@ def write_fit_case(case):
     loss = case.loss()
     optimizer = case.optimizer()
     model.compile(optimizer=optimizer, loss=loss, loss_weights=case.loss_weights,
-                  metrics=case.metrics or None)
+                  metrics=case.metrics or None, weighted_metrics=case.weighted_metrics or None)
     y_arg = ys[0] if len(ys) == 1 else {name: y for name, y in zip(model.output_names, ys)}
     logger = BatchLogs()
     callbacks = [logger]
@@ -3745,6 +3767,8 @@ def write_fit_case(case):
     if case.early_stopping:
         training.update({"epochs_run": epochs_run, "stopped_epoch": int(stopper.stopped_epoch),
                          "best_epoch": int(stopper.best_epoch)})
+    if case.weighted_metrics:  # compile's weighted_metrics (also in compile_config)
+        training["weighted_metrics"] = case.weighted_metrics
     if sample_weight is not None:  # the weights are arrays.npz's sample_weight.npy
         training["sample_weight"] = True
     if case.class_weight is not None:  # JSON keys are strings: the class ids

@@ -217,6 +217,7 @@ struct TrainingCase: Sendable, CustomTestStringConvertible {
         .fit(TrainingFitActivityRegularizerAdam.self, "activity_regularizer_adam"),
         .fit(TrainingFitLstmSeq2seqAdam.self, "lstm_seq2seq_adam"),
         .fit(TrainingFitSampleWeightRegressionSgd.self, "sample_weight_regression_sgd"),
+        .fit(TrainingFitWeightedMetricsSgd.self, "weighted_metrics_sgd"),
         .fit(TrainingFitClassWeightClassifierAdam.self, "class_weight_classifier_adam"),
         .fit(TrainingFitL2KernelL1BiasSgd.self, "l2_kernel_l1_bias_sgd"),
         .fit(TrainingFitL1l2AdamValidation.self, "l1l2_adam_validation"),

@@ -10,7 +10,7 @@ public struct CompileConfig: Sendable {
     public var losses: [Loss]
     /// Keras's `loss_weights`, per output; nil for 1 each.
     public var lossWeights: [Float]?
-    /// The metrics, each under its Keras name.
+    /// The metrics, each under its Keras name: `metrics`, then `weighted_metrics` (``Metric/weighted``).
     public var metrics: [Metric]
 
     /// The config with these values.
@@ -48,6 +48,10 @@ public struct CompileConfig: Sendable {
             }
         }
         metrics = try (node.value["metrics"]?.value.arrayElements ?? []).map { try Self.metric($0) }
+        // Keras's weighted_metrics: the same metrics, weighted by the samples' weights.
+        metrics += try (node.value["weighted_metrics"]?.value.arrayElements ?? []).map {
+            try Self.metric($0).sampleWeighted
+        }
     }
 
     /// A value per output: one for all, a list in output order, or an object keyed by output name.

@@ -84,7 +84,8 @@ extension TrainableModel {
     /// held-out samples keep their weights; `classWeight` (one output only) weighs each
     /// training sample by its class (the largest entry of a one-hot target, or the class id),
     /// 1 for a class it does not list, and leaves the held-out samples unweighted, as Keras.
-    /// The metrics are not weighted (Keras's `metrics`, not its `weighted_metrics`).
+    /// Metrics are not weighted (Keras's `metrics`) unless they are ``Metric/weighted`` (Keras's
+    /// `weighted_metrics`).
     @discardableResult
     public mutating func fit(
         x: [Tensor], y: [Tensor], losses: [Loss], lossWeights: [Float]? = nil, optimizer: inout some Optimizer,
@@ -237,6 +238,8 @@ struct Objective {
         var loss: Double = 0
         var outputLosses: [Double] = []
         var metrics: [[Double]] = []
+        /// What each metric's sum is divided by: the samples, or a weighted metric's weights.
+        var metricCounts: [[Double]] = []
 
         /// The averages so far, named as in Keras's logs.
         func logs(_ objective: Objective) -> [(String, Float)] {
@@ -248,7 +251,12 @@ struct Objective {
                     logs.append(("\(name)_loss", Float(outputLosses[output] / n)))
                 }
                 for (index, metric) in objective.metrics.enumerated() where output < metrics.count {
-                    logs.append((several ? "\(name)_\(metric.name)" : metric.name, Float(metrics[output][index] / n)))
+                    let count = metricCounts[output][index]
+                    logs.append(
+                        (
+                            several ? "\(name)_\(metric.name)" : metric.name,
+                            Float(metrics[output][index] / max(count, 1e-30))
+                        ))
                 }
             }
             return logs
@@ -294,6 +302,7 @@ struct Objective {
         if totals.outputLosses.isEmpty {
             totals.outputLosses = Array(repeating: 0, count: outputs.count)
             totals.metrics = outputs.map { _ in Array(repeating: 0, count: metrics.count) }
+            totals.metricCounts = totals.metrics
         }
         var gradients: [Tensor] = []
         for (output, prediction) in outputs.enumerated() {
@@ -303,7 +312,9 @@ struct Objective {
             totals.loss += Double(weight * value) * Double(batch)
             totals.outputLosses[output] += Double(value) * Double(batch)
             for (index, metric) in metrics.enumerated() {
-                totals.metrics[output][index] += metric.sum(prediction, targets[output])
+                let (sum, count) = metric.sum(prediction, targets[output], weights: sampleWeight)
+                totals.metrics[output][index] += sum
+                totals.metricCounts[output][index] += count
             }
             gradients.append(weight == 1 ? gradient : gradient.mappingScalars { $0 * weight })
         }

@@ -22,11 +22,20 @@ public struct Metric: Sendable, Equatable {
     public var kind: Kind
     /// Its key in `History.history` (prefixed with the output's name for several outputs).
     public var name: String
+    /// Whether `fit`'s sample or class weights weigh it (Keras's `weighted_metrics`): the
+    /// weighted mean `Σ w · m / Σ w`; otherwise every sample counts the same, as Keras's `metrics`.
+    public var weighted: Bool = false
 
-    /// A metric of `kind` reported as `name`.
-    public init(_ kind: Kind, name: String) {
+    /// A metric of `kind` reported as `name`, weighted by the samples' weights when `weighted`.
+    public init(_ kind: Kind, name: String, weighted: Bool = false) {
         self.kind = kind
         self.name = name
+        self.weighted = weighted
+    }
+
+    /// This metric weighted by the samples' weights (Keras's `weighted_metrics`).
+    public var sampleWeighted: Metric {
+        Metric(kind, name: name, weighted: true)
     }
 
     /// Keras's `"accuracy"`.
@@ -72,6 +81,31 @@ public struct Metric: Sendable, Equatable {
             return .sparseCategoricalAccuracy
         }
         return .categoricalAccuracy
+    }
+
+    /// The metric summed over the samples of one batch, and what the caller divides the sums by:
+    /// the samples, or for a weighted metric with `weights` (one per sample) `Σ w · m` over the
+    /// rows and `Σ w` (a sample's weight counting for each of its rows, as Keras broadcasts it).
+    func sum(_ prediction: Tensor, _ target: Tensor, weights: Tensor?) -> (total: Double, count: Double) {
+        guard weighted, let weights = weights?.scalars else {
+            return (sum(prediction, target), Double(prediction.shape.first ?? 0))
+        }
+        let width = max(prediction.shape.last ?? 1, 1)
+        let rows = prediction.scalarCount / width
+        let perSample = max(rows / max(weights.count, 1), 1)
+        var (total, count) = (0.0, 0.0)
+        for row in 0..<rows {
+            let weight = Double(weights[row / perSample])
+            let rowPrediction = Tensor(
+                shape: [1, width], scalars: Array(prediction.scalars[(row * width)..<((row + 1) * width)]))
+            let targetWidth = target.scalarCount / rows
+            let rowTarget = Tensor(
+                shape: targetWidth == 1 && width > 1 ? [1] : [1, targetWidth],
+                scalars: Array(target.scalars[(row * targetWidth)..<((row + 1) * targetWidth)]))
+            total += weight * sum(rowPrediction, rowTarget)
+            count += weight
+        }
+        return (total, count)
     }
 
     /// The metric summed over the samples of one batch (the caller divides by the sample count).
