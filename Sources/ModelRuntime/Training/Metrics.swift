@@ -93,15 +93,16 @@ public struct Metric: Sendable, Equatable {
         let width = max(prediction.shape.last ?? 1, 1)
         let rows = prediction.scalarCount / width
         let perSample = max(rows / max(weights.count, 1), 1)
+        // `scalars` copies: read once, not per row.
+        let (p, t) = (prediction.scalars, target.scalars)
+        let targetWidth = target.scalarCount / max(rows, 1)
         var (total, count) = (0.0, 0.0)
         for row in 0..<rows {
             let weight = Double(weights[row / perSample])
-            let rowPrediction = Tensor(
-                shape: [1, width], scalars: Array(prediction.scalars[(row * width)..<((row + 1) * width)]))
-            let targetWidth = target.scalarCount / rows
+            let rowPrediction = Tensor(shape: [1, width], scalars: Array(p[(row * width)..<((row + 1) * width)]))
             let rowTarget = Tensor(
                 shape: targetWidth == 1 && width > 1 ? [1] : [1, targetWidth],
-                scalars: Array(target.scalars[(row * targetWidth)..<((row + 1) * targetWidth)]))
+                scalars: Array(t[(row * targetWidth)..<((row + 1) * targetWidth)]))
             total += weight * sum(rowPrediction, rowTarget)
             count += weight
         }
