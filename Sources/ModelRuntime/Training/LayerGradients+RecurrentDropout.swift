@@ -13,11 +13,6 @@ struct RecurrentDropout: Sendable {
     /// The previous state's masks, `(batch, units)` each, likewise.
     var recurrent: [[Float]] = []
 
-    /// The mask of gate `gate`'s input, nil without input dropout.
-    func inputMask(_ gate: Int) -> [Float]? {
-        input.isEmpty ? nil : input[input.count == 1 ? 0 : gate]
-    }
-
     /// The mask gate `gate` reads the previous state through, nil without recurrent dropout.
     func recurrentMask(_ gate: Int) -> [Float]? {
         recurrent.isEmpty ? nil : recurrent[recurrent.count == 1 ? 0 : gate]
